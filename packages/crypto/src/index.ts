@@ -1,0 +1,105 @@
+/**
+ * @coffer/crypto: every key and every encrypted format of Coffer. Use only what is exported
+ * here; nothing else in the repository touches a cryptographic primitive.
+ */
+
+export {
+  finishLogin,
+  finishRegistration,
+  formatRecoveryKey,
+  newRecoveryKey,
+  parseRecoveryKey,
+  startLogin,
+  startRegistration,
+  unwrapMasterKeyWithPassword,
+  unwrapMasterKeyWithRecovery,
+  wrapMasterKeyWithPassword,
+  wrapMasterKeyWithRecovery,
+} from './account.ts';
+export { fromBase64Url, fromHex, toBase64Url, toHex } from './bytes.ts';
+export type {
+  ChunkRef,
+  ContentSummary,
+  DecryptOptions,
+  EncryptedChunk,
+  EncryptOptions,
+  FetchChunk,
+  Pack,
+} from './content.ts';
+export {
+  buildPack,
+  CHUNK_OVERHEAD,
+  DEFAULT_CHUNK_SIZE,
+  decryptContent,
+  encryptContent,
+  hashContent,
+  objectMatchesId,
+  sliceFromPack,
+} from './content.ts';
+export type { Identity, PinnedKeys, VerifiedKeyBundle, WrappedIdentity } from './identity.ts';
+export {
+  createKeyBundle,
+  fingerprint,
+  generateIdentity,
+  safetyNumber,
+  unwrapIdentity,
+  verifyKeyBundle,
+  wrapIdentity,
+} from './identity.ts';
+export type { Argon2Params, LinkPlace } from './links.ts';
+export {
+  DEFAULT_LINK_ARGON2,
+  encodeLinkSecret,
+  linkNeedsPassword,
+  newLinkSecret,
+  openLink,
+  parseLinkSecret,
+  wrapForLink,
+} from './links.ts';
+export type { ManifestData, VerifiedManifest } from './manifest.ts';
+export { openManifest, sealManifest } from './manifest.ts';
+export type { NodeKeyPlace, NodeMetadata } from './nodes.ts';
+export {
+  decryptMetadata,
+  encryptMetadata,
+  nameProblem,
+  unwrapNodeKey,
+  unwrapRootKey,
+  wrapNodeKey,
+  wrapRootKey,
+} from './nodes.ts';
+export type { SealContext } from './share.ts';
+export { openSealed, sealToRecipient } from './share.ts';
+export type {
+  AccountId,
+  AgreementPublicKey,
+  AgreementSecretKey,
+  ChunkId,
+  ContentKey,
+  ExportKey,
+  FileKey,
+  FolderKey,
+  LinkId,
+  LinkSecret,
+  MasterKey,
+  NodeId,
+  NodeKey,
+  NodeKind,
+  RecoveryKey,
+  SigningPublicKey,
+  SigningSecretKey,
+} from './types.ts';
+export {
+  asKey,
+  newAccountId,
+  newContentKey,
+  newFileKey,
+  newFolderKey,
+  newLinkId,
+  newMasterKey,
+  newNodeId,
+  parseAccountId,
+  parseChunkId,
+  parseLinkId,
+  parseNodeId,
+} from './types.ts';

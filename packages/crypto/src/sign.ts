@@ -1,0 +1,35 @@
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { concatBytes, utf8 } from './bytes.ts';
+import type { SigningPublicKey, SigningSecretKey } from './types.ts';
+
+// Every signature covers "coffer/v1/<label>\0" before the message, so a signature made for one
+// purpose (a manifest) never verifies as another (a key bundle, a sealed box, a token).
+const domain = (label: string, message: Uint8Array) =>
+  concatBytes(utf8.encode(`coffer/v1/${label}\u0000`), message);
+
+export function signWithLabel(
+  label: string,
+  message: Uint8Array,
+  key: SigningSecretKey,
+): Uint8Array {
+  return ed25519.sign(domain(label, message), key);
+}
+
+export function verifyWithLabel(
+  label: string,
+  message: Uint8Array,
+  signature: Uint8Array,
+  key: SigningPublicKey,
+): boolean {
+  if (signature.length !== 64 || key.length !== 32) return false;
+  try {
+    // zip215: false is the strict RFC 8032 check, so a signature has exactly one valid form.
+    return ed25519.verify(signature, domain(label, message), key, { zip215: false });
+  } catch {
+    return false;
+  }
+}
+
+export function signingPublicKey(secret: SigningSecretKey): SigningPublicKey {
+  return ed25519.getPublicKey(secret) as SigningPublicKey;
+}

@@ -1,0 +1,105 @@
+/**
+ * The one error hierarchy of Coffer. Every error a Coffer package throws on purpose is a
+ * `CofferError`; anything else that escapes is a bug.
+ *
+ * Each class says who should retry and what the caller should do.
+ */
+
+export type ErrorCode =
+  | 'validation'
+  | 'auth'
+  | 'not_found'
+  | 'conflict'
+  | 'quota'
+  | 'rate_limited'
+  | 'integrity'
+  | 'decryption'
+  | 'connection';
+
+export abstract class CofferError extends Error {
+  abstract readonly code: ErrorCode;
+  /** Whether repeating the same call unchanged may succeed. */
+  abstract readonly retryable: boolean;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/**
+ * The caller passed something malformed: `field` names it and the message says what was
+ * expected. Not retryable: fix the input.
+ */
+export class ValidationError extends CofferError {
+  readonly code = 'validation';
+  readonly retryable = false;
+  readonly field: string;
+
+  constructor(field: string, message: string, options?: ErrorOptions) {
+    super(`${field}: ${message}`, options);
+    this.field = field;
+  }
+}
+
+/** Missing, expired or revoked credentials, or a wrong password. Log in again. */
+export class AuthError extends CofferError {
+  readonly code = 'auth';
+  readonly retryable = false;
+}
+
+/** The thing asked for does not exist (or the caller may not know it exists). */
+export class NotFoundError extends CofferError {
+  readonly code = 'not_found';
+  readonly retryable = false;
+}
+
+/** A stale write: someone changed the object first. Re-read, merge, and try again. */
+export class ConflictError extends CofferError {
+  readonly code = 'conflict';
+  readonly retryable = false;
+}
+
+/** The operator's quota is exhausted. Free space or ask the operator. */
+export class QuotaError extends CofferError {
+  readonly code = 'quota';
+  readonly retryable = false;
+}
+
+/** Too many attempts. Retry after `retryAfterMs`. */
+export class RateLimitedError extends CofferError {
+  readonly code = 'rate_limited';
+  readonly retryable = true;
+  readonly retryAfterMs: number;
+
+  constructor(message: string, retryAfterMs: number, options?: ErrorOptions) {
+    super(message, options);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/**
+ * Data failed a check that only tampering or corruption can fail: a wrong hash, a bad
+ * signature, a format tag that does not belong, a rolled-back version. Never retry against
+ * the same source; a client may fetch another replica. Report it: it means a hub, host or
+ * key holder misbehaved.
+ */
+export class IntegrityError extends CofferError {
+  readonly code = 'integrity';
+  readonly retryable = false;
+}
+
+/**
+ * An AEAD refused to open: wrong key, wrong context, or a modified ciphertext. The message
+ * never says more than that, so it cannot serve as an oracle.
+ */
+export class DecryptionError extends CofferError {
+  readonly code = 'decryption';
+  readonly retryable = false;
+}
+
+/** The network failed or a peer did not answer. Retryable, with backoff. */
+export class ConnectionError extends CofferError {
+  readonly code = 'connection';
+  readonly retryable = true;
+}
