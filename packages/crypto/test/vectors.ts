@@ -445,14 +445,11 @@ export async function checkVectors(v: Vectors): Promise<Outcome[]> {
   }
   for (const p of v.pack ?? []) {
     await run('pack', async () => {
-      const refs = p.refs as { id: ChunkId; length: number }[];
+      const refs = p.refs as { id: ChunkId; length: number; pack: { offset: number } }[];
       const bytes = h(str(p.bytes));
       const objects = refs.map((r) => ({
         id: r.id,
-        bytes: bytes.subarray(
-          (r as { pack: { offset: number } }).pack.offset,
-          (r as { pack: { offset: number } }).pack.offset + r.length,
-        ),
+        bytes: bytes.subarray(r.pack.offset, r.pack.offset + r.length),
       }));
       const rebuilt = await buildPack(objects);
       return [
