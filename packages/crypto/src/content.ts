@@ -467,7 +467,8 @@ function streamFetcher(stream: ReadableStream<Uint8Array>): FetchChunk {
 // chunk objects into one pack: "CFP" 0x01 ‖ object_0 ‖ object_1 ‖ … and stores it under
 // SHA-256(pack). Each file's manifest points at (pack id, offset, length) and still carries
 // the inner chunk's own id, which the reader checks on the range it reads. The pack has no
-// index of its own, so a host learns nothing about its parts.
+// index of its own, but each part still begins with the chunk header, so a host can find
+// where the parts are; it learns their sizes, never which files they belong to.
 
 export interface Pack {
   id: ChunkId;

@@ -6,6 +6,7 @@ import {
   type ContentSummary,
   checkChunkSize,
   MAX_CHUNK_SIZE,
+  MIN_CHUNK_SIZE,
 } from './content.ts';
 import { openEnvelope, sealEnvelope } from './envelope.ts';
 import type { Identity } from './identity.ts';
@@ -77,7 +78,7 @@ function encodeBody(m: ManifestData, author: SigningPublicKey): Uint8Array {
 function checkConsistent(m: ManifestData): void {
   const n = m.chunks.length;
   if (n < 1 || n > MAX_CHUNKS) throw new IntegrityError('manifest: bad chunk count');
-  if (m.chunkSize < 1 || m.chunkSize > MAX_CHUNK_SIZE)
+  if (m.chunkSize < MIN_CHUNK_SIZE || m.chunkSize > MAX_CHUNK_SIZE)
     throw new IntegrityError('manifest: bad chunk size');
   let total = 0;
   m.chunks.forEach((c, i) => {

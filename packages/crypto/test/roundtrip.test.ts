@@ -213,3 +213,12 @@ test('a link opens with its secret, and with its password when it has one', asyn
     key,
   );
 });
+
+test('a link with Argon2id parameters outside the safe bounds is refused when created', async () => {
+  const { ValidationError } = await import('@coffer/errors');
+  const place = { linkId: newLinkId(), nodeId: newNodeId(), kind: 'file' as const };
+  await assert.rejects(
+    wrapForLink(newFileKey(), newLinkSecret(), place, 'pw', { t: 1, m: 1024 * 1024, p: 1 }),
+    ValidationError,
+  );
+});
