@@ -1,7 +1,7 @@
 import { AuthError, IntegrityError, ValidationError } from '@coffer/errors';
 import * as opaque from '@serenity-kit/opaque';
 import { platform } from '#platform';
-import { base32crockford, concatBytes, equalBytes, fromBase64Url } from './bytes.ts';
+import { base32crockford, concatBytes, equalBytes, fromBase64Url, toBase64Url } from './bytes.ts';
 import { openEnvelope, sealEnvelope } from './envelope.ts';
 import {
   type AccountId,
@@ -137,6 +137,15 @@ export const unwrapMasterKeyWithRecovery = (
   wrapped: Uint8Array,
   accountId: AccountId,
 ) => unwrapMaster(masterSpec('recovery', accountId), recoveryKey, wrapped);
+
+/**
+ * What the client shows the hub to prove it holds the recovery key, without revealing it.
+ * The hub stores only a hash of the proof; see [Note: Account recovery] in docs/security.md.
+ */
+export async function recoveryProof(recoveryKey: RecoveryKey, accountId: AccountId) {
+  const info = new TextEncoder().encode('coffer/v1/recovery-proof');
+  return toBase64Url(await platform.hkdfSha256(recoveryKey, idBytes(accountId), info, 32));
+}
 
 // ---- recovery key -----------------------------------------------------------------------
 // 32 random bytes and a 3-byte checksum, in Crockford base32 (no I, L, O or U, so it survives

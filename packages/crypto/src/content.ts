@@ -214,7 +214,8 @@ async function* rechunk(
 
 export interface EncryptOptions extends ChunkContext {
   chunkSize?: number;
-  /** Only for known-answer vectors; a new revision always gets a fresh random key. */
+  /** Only for vectors and for resuming an interrupted upload of the same revision; a new
+   * revision always gets a fresh random key. */
   contentKey?: ContentKey;
   signal?: AbortSignal;
   /** Chunks encrypted at once; defaults to enough to keep every core busy. */

@@ -9,6 +9,7 @@ export {
   formatRecoveryKey,
   newRecoveryKey,
   parseRecoveryKey,
+  recoveryProof,
   startLogin,
   startRegistration,
   unwrapMasterKeyWithPassword,
@@ -16,7 +17,7 @@ export {
   wrapMasterKeyWithPassword,
   wrapMasterKeyWithRecovery,
 } from './account.ts';
-export { fromBase64Url, fromHex, toBase64Url, toHex } from './bytes.ts';
+export { equalBytes, fromBase64Url, fromHex, toBase64Url, toHex } from './bytes.ts';
 export type {
   ChunkRef,
   ContentSummary,
@@ -36,6 +37,7 @@ export {
   objectMatchesId,
   sliceFromPack,
 } from './content.ts';
+export { createSha256, newSecretToken, sha256Hex } from './hashing.ts';
 export type { Identity, PinnedKeys, VerifiedKeyBundle, WrappedIdentity } from './identity.ts';
 export {
   createKeyBundle,
@@ -62,6 +64,7 @@ export type { NodeKeyPlace, NodeMetadata } from './nodes.ts';
 export {
   decryptMetadata,
   encryptMetadata,
+  nameHash,
   nameProblem,
   unwrapNodeKey,
   unwrapRootKey,
@@ -70,6 +73,7 @@ export {
 } from './nodes.ts';
 export type { SealContext } from './share.ts';
 export { openSealed, sealToRecipient } from './share.ts';
+export { newSigningKeyPair, signingPublicKey, signWithLabel, verifyWithLabel } from './sign.ts';
 export type {
   AccountId,
   AgreementPublicKey,

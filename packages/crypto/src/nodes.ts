@@ -1,6 +1,9 @@
 import { IntegrityError, ValidationError } from '@coffer/errors';
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { z } from 'zod';
-import { utf8 } from './bytes.ts';
+import { platform } from '#platform';
+import { toHex, utf8 } from './bytes.ts';
 import { openEnvelope, sealEnvelope } from './envelope.ts';
 import {
   type AccountId,
@@ -71,6 +74,23 @@ export async function unwrapRootKey(
   const raw = await openEnvelope(rootKeySpec(accountId, rootId), masterKey, wrapped);
   if (raw.length !== 32) throw new IntegrityError('wrappedKey: key has the wrong length');
   return asKey.folder(raw);
+}
+
+// [Note: Name hash]
+// Each child carries HMAC-SHA256(K, NFC(name)), K = HKDF(parent folder key, "name-hash"), so
+// the hub can refuse two live children with one name in a folder (and a racing create gets
+// 409) without learning names. The hub learns only which names in a folder are equal.
+
+export async function nameHash(parentKey: FolderKey, name: string): Promise<string> {
+  const problem = nameProblem(name);
+  if (problem) throw new ValidationError('name', problem);
+  const key = await platform.hkdfSha256(
+    parentKey,
+    new Uint8Array(0),
+    utf8.encode('coffer/v1/name-hash'),
+    32,
+  );
+  return toHex(hmac(sha256, key, utf8.encode(name.normalize('NFC'))));
 }
 
 // ---- metadata ---------------------------------------------------------------------------

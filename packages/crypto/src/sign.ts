@@ -33,3 +33,8 @@ export function verifyWithLabel(
 export function signingPublicKey(secret: SigningSecretKey): SigningPublicKey {
   return ed25519.getPublicKey(secret) as SigningPublicKey;
 }
+
+export function newSigningKeyPair(): { secretKey: SigningSecretKey; publicKey: SigningPublicKey } {
+  const secretKey = ed25519.utils.randomSecretKey() as SigningSecretKey;
+  return { secretKey, publicKey: signingPublicKey(secretKey) };
+}

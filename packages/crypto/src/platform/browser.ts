@@ -1,3 +1,4 @@
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import type { OpenedChunk, Platform, SealedChunkBytes } from './types.ts';
 
 const subtle = globalThis.crypto.subtle;
@@ -51,6 +52,15 @@ export const platform: Platform = {
   },
 
   sha256,
+
+  // WebCrypto has no incremental digest.
+  createSha256() {
+    const h = nobleSha256.create();
+    return {
+      update: (data) => void h.update(data),
+      digest: () => h.digest(),
+    };
+  },
 
   async hkdfSha256(ikm, salt, info, length) {
     const k = await subtle.importKey('raw', buf(ikm), 'HKDF', false, ['deriveBits']);

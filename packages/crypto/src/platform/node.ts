@@ -99,6 +99,14 @@ export const platform: Platform = {
     return new Uint8Array(createHash('sha256').update(data).digest());
   },
 
+  createSha256() {
+    const h = createHash('sha256');
+    return {
+      update: (data) => void h.update(data),
+      digest: () => new Uint8Array(h.digest()),
+    };
+  },
+
   async hkdfSha256(ikm, salt, info, length) {
     // The async form goes through the libuv pool, which costs more than the derivation.
     return new Uint8Array(hkdfSync('sha256', ikm, salt, info, length));

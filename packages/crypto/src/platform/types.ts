@@ -51,6 +51,8 @@ export interface Platform {
   readonly name: 'node' | 'browser';
   randomBytes(length: number): Uint8Array;
   sha256(data: Uint8Array): Promise<Uint8Array>;
+  /** Incremental SHA-256, for bytes that arrive as a stream (a host receiving a chunk). */
+  createSha256(): { update(data: Uint8Array): void; digest(): Uint8Array };
   hkdfSha256(
     ikm: Uint8Array,
     salt: Uint8Array,

@@ -1,0 +1,128 @@
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { AuthError, ValidationError } from '@coffer/errors';
+import type { ResumeState, ResumeStore, SavedSession } from '@coffer/sdk';
+import { z } from 'zod';
+
+/** $COFFER_CONFIG_DIR, else $XDG_CONFIG_HOME/coffer, else ~/.config/coffer. */
+export function configDir(): string {
+  if (process.env.COFFER_CONFIG_DIR) return process.env.COFFER_CONFIG_DIR;
+  const xdg = process.env.XDG_CONFIG_HOME || join(homedir(), '.config');
+  return join(xdg, 'coffer');
+}
+
+/** Writes a secret file atomically with mode 0600 in a 0700 directory. */
+async function writeSecret(file: string, text: string) {
+  const dir = join(file, '..');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, text, { mode: 0o600 });
+  await chmod(tmp, 0o600);
+  await rename(tmp, file);
+}
+
+const savedSession = z.object({
+  hubUrl: z.string(),
+  token: z.string(),
+  sessionId: z.string(),
+  expiresAt: z.number(),
+  accountId: z.string(),
+  email: z.string(),
+  masterKey: z.string(),
+});
+
+const sessionFile = () => join(configDir(), 'session.json');
+
+export async function saveSession(s: SavedSession) {
+  await writeSecret(sessionFile(), `${JSON.stringify(s, null, 2)}\n`);
+}
+
+export async function loadSession(): Promise<SavedSession> {
+  let text: string;
+  try {
+    text = await readFile(sessionFile(), 'utf8');
+  } catch {
+    throw new AuthError('not logged in; run `coffer login EMAIL` first');
+  }
+  const parsed = savedSession.safeParse(JSON.parse(text));
+  if (!parsed.success) throw new AuthError(`${sessionFile()} is damaged; log in again`);
+  return parsed.data;
+}
+
+export async function forgetSession() {
+  await rm(sessionFile(), { force: true });
+}
+
+/** Remembers unfinished uploads under the config dir (0600), keyed by what is being uploaded. */
+export const resumeStore: ResumeStore = {
+  async load(key) {
+    try {
+      return JSON.parse(await readFile(join(configDir(), 'uploads', `${key}.json`), 'utf8'));
+    } catch {
+      return null;
+    }
+  },
+  async save(key: string, state: ResumeState) {
+    await writeSecret(join(configDir(), 'uploads', `${key}.json`), JSON.stringify(state));
+  },
+  async remove(key) {
+    await rm(join(configDir(), 'uploads', `${key}.json`), { force: true });
+  },
+};
+
+/** The hub URL: --hub, then $COFFER_HUB, then the saved session's hub. */
+export function hubUrlFrom(flag: string | undefined, saved?: SavedSession): string {
+  const url = flag ?? process.env.COFFER_HUB ?? saved?.hubUrl;
+  if (!url) throw new ValidationError('--hub', 'no hub given; pass --hub URL or set COFFER_HUB');
+  if (!/^https?:\/\/[^\s]+$/.test(url))
+    throw new ValidationError('--hub', `${url} is not an http(s) URL`);
+  return url.replace(/\/+$/, '');
+}
+
+/** --password-file, then $COFFER_PASSWORD, then a hidden prompt on the terminal. */
+export async function password(
+  flags: { 'password-file'?: string | undefined },
+  prompt: string,
+  confirm = false,
+): Promise<string> {
+  if (flags['password-file']) {
+    try {
+      const text = (await readFile(flags['password-file'], 'utf8')).split(/\r?\n/)[0] ?? '';
+      if (!text) throw new ValidationError('--password-file', 'the file is empty');
+      return text;
+    } catch (e) {
+      if (e instanceof ValidationError) throw e;
+      throw new ValidationError('--password-file', `cannot read ${flags['password-file']}`);
+    }
+  }
+  if (process.env.COFFER_PASSWORD) return process.env.COFFER_PASSWORD;
+  if (!process.stdin.isTTY) {
+    throw new ValidationError(
+      'password',
+      'not given; set COFFER_PASSWORD or pass --password-file when not on a terminal',
+    );
+  }
+  const first = await hiddenPrompt(prompt);
+  if (confirm && (await hiddenPrompt('Repeat the password: ')) !== first) {
+    throw new ValidationError('password', 'the two passwords differ');
+  }
+  return first;
+}
+
+function hiddenPrompt(question: string): Promise<string> {
+  return new Promise((resolve) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    const write = (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput;
+    (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {
+      // Echo the prompt, but not what is typed.
+      if (s.startsWith(question)) write.call(rl, question);
+    };
+    rl.question(question, (answer) => {
+      rl.close();
+      process.stderr.write('\n');
+      resolve(answer);
+    });
+  });
+}

@@ -1,0 +1,422 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { AuthError, CofferError, NotFoundError, ValidationError } from '@coffer/errors';
+import { byKindThenName, CofferClient, type Entry } from '@coffer/sdk';
+import { forgetSession, hubUrlFrom, loadSession, password, saveSession } from './config.ts';
+import { describe, get, put, restoreOrConflict } from './files.ts';
+import { hostCommand, hubCommand, upCommand } from './network.ts';
+import { EXIT, exitCodeOf, formatBytes, makeOut, type Out } from './output.ts';
+
+const HELP = `coffer — end-to-end encrypted storage on a network of independent hosts
+
+Usage: coffer <command> [options]
+
+Run a network
+  up [--data DIR] [--port N] [--hosts N]   hub + N hosts in distinct countries, on this machine
+  hub [--data DIR] [--port N] [--config FILE]
+  host --hub URL --country CC --capacity SIZE --data DIR [--port N]
+
+Account
+  signup EMAIL        create an account (prints your recovery key once)
+  login EMAIL         log in; the session is kept in the config dir (0600)
+  logout              end this session
+  whoami              who is logged in, and where
+  sessions            list your sessions; --revoke ID ends one
+  recover EMAIL       set a new password with your recovery key (--recovery-key or prompt)
+
+Files
+  ls [PATH] [-l]      list a folder
+  put LOCAL [REMOTE]  upload a file or a folder (resumes if interrupted)
+  get REMOTE [LOCAL]  download a file or a folder [--revision N]
+  mkdir PATH [-p]     create a folder (-p: and its parents)
+  mv FROM TO          move or rename
+  rm PATH             move to the trash
+  trash               list the trash; "trash purge ITEM" deletes for good
+  restore ITEM        bring back from the trash (by name or id)
+  versions PATH       list the revisions of a file
+
+Operators
+  admin hosts | stats | placement PATH    (--token-file FILE or COFFER_ADMIN_TOKEN)
+
+Options
+  --hub URL           the hub (default: $COFFER_HUB, then the logged-in session's hub)
+  --password-file F   read the password from a file (else $COFFER_PASSWORD, else a prompt)
+  --json              machine-readable output on stdout
+  -h, --help          this help
+
+Environment: COFFER_HUB, COFFER_PASSWORD, COFFER_CONFIG_DIR, COFFER_ADMIN_TOKEN
+
+Exit codes: 0 ok, 1 internal error, 2 bad input, 3 not logged in / wrong password,
+  4 not found, 5 conflict, 6 integrity (tampering detected), 7 cannot reach hub or hosts,
+  8 no space, 9 rate-limited, 130 interrupted
+
+Examples
+  coffer up --data ./coffer-data            # a whole network on this machine
+  export COFFER_HUB=http://127.0.0.1:4000
+  coffer signup alice@example.com
+  coffer put ./photos /photos               # a folder, with a progress bar
+  coffer ls -l /photos
+  coffer get /photos/cat.jpg ./cat.jpg
+  coffer mv /photos/cat.jpg /pets/cat.jpg
+  coffer rm /pets/cat.jpg && coffer restore cat.jpg
+  COFFER_PASSWORD=... coffer login alice@example.com --json
+  coffer admin placement /photos/cat.jpg --json --token-file ./coffer-data/operator-token
+`;
+
+const options = {
+  hub: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  'password-file': { type: 'string' },
+  'recovery-key': { type: 'string' },
+  'token-file': { type: 'string' },
+  data: { type: 'string' },
+  port: { type: 'string' },
+  hosts: { type: 'string' },
+  'host-capacity': { type: 'string' },
+  config: { type: 'string' },
+  bind: { type: 'string' },
+  country: { type: 'string' },
+  capacity: { type: 'string' },
+  'public-url': { type: 'string' },
+  long: { type: 'boolean', short: 'l' },
+  parents: { type: 'boolean', short: 'p' },
+  revision: { type: 'string' },
+  revoke: { type: 'string' },
+} as const;
+
+type Flags = ReturnType<
+  typeof parseArgs<{ options: typeof options; allowPositionals: true }>
+>['values'];
+
+function need(args: string[], index: number, name: string): string {
+  const v = args[index];
+  if (v === undefined) throw new ValidationError(name, 'missing; see coffer --help');
+  return v;
+}
+
+function noMore(args: string[], max: number) {
+  if (args.length > max)
+    throw new ValidationError('arguments', `unexpected "${args[max]}"; see coffer --help`);
+}
+
+async function session(flags: Flags): Promise<CofferClient> {
+  const saved = await loadSession();
+  if (flags.hub && hubUrlFrom(flags.hub) !== saved.hubUrl) {
+    throw new AuthError(`logged in to ${saved.hubUrl}, not ${flags.hub}; log in there first`);
+  }
+  return CofferClient.resume(saved);
+}
+
+async function adminToken(flags: Flags): Promise<string> {
+  if (flags['token-file']) {
+    try {
+      return (await readFile(flags['token-file'], 'utf8')).trim();
+    } catch {
+      throw new ValidationError('--token-file', `cannot read ${flags['token-file']}`);
+    }
+  }
+  if (process.env.COFFER_ADMIN_TOKEN) return process.env.COFFER_ADMIN_TOKEN.trim();
+  throw new ValidationError(
+    '--token-file',
+    'the operator token is needed: --token-file FILE or COFFER_ADMIN_TOKEN',
+  );
+}
+
+async function admin(flags: Flags, out: Out, args: string[]) {
+  const what = need(args, 0, 'admin command (hosts, stats or placement)');
+  const token = await adminToken(flags);
+  const saved = await loadSession().catch(() => undefined);
+  const hubUrl = hubUrlFrom(flags.hub, saved);
+  const call = async (path: string) => {
+    const res = await fetch(hubUrl + path, { headers: { authorization: `Bearer ${token}` } });
+    const body = await res.json().catch(() => null);
+    if (!res.ok) {
+      const { fromErrorBody } = await import('@coffer/protocol');
+      throw fromErrorBody(res.status, body, 'admin');
+    }
+    return body;
+  };
+  if (what === 'hosts') {
+    noMore(args, 1);
+    const { hosts } = (await call('/api/admin/hosts')) as {
+      hosts: {
+        id: string;
+        country: string;
+        url: string;
+        online: boolean;
+        capacity: number;
+        usedBytes: number;
+        chunks: number;
+      }[];
+    };
+    for (const h of hosts) {
+      out.say(
+        `${h.id}  ${h.country}  ${h.online ? 'online ' : 'offline'}  ${formatBytes(h.usedBytes).padStart(10)} / ${formatBytes(h.capacity).padEnd(10)}  ${h.url}`,
+      );
+    }
+    out.result({ hosts });
+  } else if (what === 'stats') {
+    noMore(args, 1);
+    const s = (await call('/api/admin/stats')) as Record<string, number>;
+    for (const [k, v] of Object.entries(s))
+      out.say(`${k.padEnd(12)} ${k.endsWith('Bytes') || k === 'capacity' ? formatBytes(v) : v}`);
+    out.result(s);
+  } else if (what === 'placement') {
+    noMore(args, 2);
+    const path = need(args, 1, 'PATH');
+    const client = await session(flags);
+    const node = await client.resolve(path);
+    if (node.kind !== 'file')
+      throw new ValidationError('PATH', 'is a folder; placement is per file');
+    const p = (await call(`/api/admin/placement/${node.info.id}`)) as {
+      chunks: { id: string; hosts: { id: string; country: string }[] }[];
+    };
+    for (const c of p.chunks)
+      out.say(`${c.id}  ${c.hosts.map((h) => `${h.country}:${h.id.slice(0, 8)}`).join(' ')}`);
+    out.result(p);
+  } else {
+    throw new ValidationError(
+      'admin command',
+      `unknown "${what}"; expected hosts, stats or placement`,
+    );
+  }
+}
+
+async function run(command: string, args: string[], flags: Flags, out: Out) {
+  switch (command) {
+    case 'up':
+      noMore(args, 0);
+      return upCommand(out, flags);
+    case 'hub':
+      noMore(args, 0);
+      return hubCommand(out, flags);
+    case 'host':
+      if (args[0] === 'exit')
+        throw new ValidationError(
+          'host exit',
+          'graceful exit arrives with the hoster-network release',
+        );
+      noMore(args, 0);
+      return hostCommand(out, flags);
+    case 'signup': {
+      noMore(args, 1);
+      const email = need(args, 0, 'EMAIL');
+      const pw = await password(flags, 'Choose a password: ', true);
+      const { client, recoveryKey } = await CofferClient.signup({
+        hubUrl: hubUrlFrom(flags.hub),
+        email,
+        password: pw,
+        deviceName: 'coffer cli',
+      });
+      await saveSession(client.saved());
+      out.say(`Account created for ${email}; you are logged in.`);
+      out.say('');
+      out.say(
+        'Your recovery key (shown once; store it offline, it is the only way back in if you forget the password):',
+      );
+      out.say(`  ${recoveryKey}`);
+      out.result({
+        accountId: client.keys.accountId,
+        email: client.keys.email,
+        hubUrl: client.hub.hubUrl,
+        recoveryKey,
+      });
+      return;
+    }
+    case 'login': {
+      noMore(args, 1);
+      const email = need(args, 0, 'EMAIL');
+      const pw = await password(flags, 'Password: ');
+      const client = await CofferClient.login({
+        hubUrl: hubUrlFrom(flags.hub),
+        email,
+        password: pw,
+        deviceName: 'coffer cli',
+      });
+      await saveSession(client.saved());
+      out.say(`Logged in as ${email}.`);
+      out.result(client.whoami());
+      return;
+    }
+    case 'recover': {
+      noMore(args, 1);
+      const email = need(args, 0, 'EMAIL');
+      const recoveryKey = flags['recovery-key'] ?? (await password({}, 'Recovery key: '));
+      const pw = await password(flags, 'New password: ', true);
+      const client = await CofferClient.recover({
+        hubUrl: hubUrlFrom(flags.hub),
+        email,
+        recoveryKey,
+        newPassword: pw,
+        deviceName: 'coffer cli',
+      });
+      await saveSession(client.saved());
+      out.say(`New password set for ${email}; every other session was ended.`);
+      out.result(client.whoami());
+      return;
+    }
+    case 'logout': {
+      noMore(args, 0);
+      const client = await session(flags).catch((e) =>
+        e instanceof AuthError ? null : Promise.reject(e),
+      );
+      await client?.logout().catch(() => {});
+      await forgetSession();
+      out.say('Logged out.');
+      out.result({ ok: true });
+      return;
+    }
+    case 'whoami': {
+      noMore(args, 0);
+      const client = await session(flags);
+      const me = { ...client.whoami(), sessionExpiresAt: client.saved().expiresAt };
+      out.say(`${me.email} on ${me.hubUrl}`);
+      out.result(me);
+      return;
+    }
+    case 'sessions': {
+      noMore(args, 0);
+      const client = await session(flags);
+      if (flags.revoke) {
+        await client.revokeSession(flags.revoke);
+        out.say(`Session ${flags.revoke} revoked.`);
+        out.result({ revoked: flags.revoke });
+        return;
+      }
+      const list = await client.sessions();
+      for (const s of list)
+        out.say(
+          `${s.id}  ${s.current ? '*' : ' '} ${s.deviceName}  last seen ${new Date(s.lastSeenAt).toISOString()}`,
+        );
+      out.result({ sessions: list });
+      return;
+    }
+    case 'ls': {
+      noMore(args, 1);
+      const client = await session(flags);
+      const path = args[0] ?? '/';
+      const node = await client.stat(path);
+      const entries: Entry[] = node.kind === 'folder' ? await client.list(path) : [node];
+      for (const e of entries.sort(byKindThenName)) out.say(describe(e, flags.long ?? false));
+      out.result({ path, entries });
+      return;
+    }
+    case 'put': {
+      noMore(args, 2);
+      return put(await session(flags), out, need(args, 0, 'LOCAL'), args[1]);
+    }
+    case 'get': {
+      noMore(args, 2);
+      const revision = flags.revision === undefined ? undefined : Number(flags.revision);
+      if (revision !== undefined && (!Number.isInteger(revision) || revision < 1)) {
+        throw new ValidationError('--revision', 'expected a revision number (see coffer versions)');
+      }
+      return get(
+        await session(flags),
+        out,
+        need(args, 0, 'REMOTE'),
+        args[1],
+        revision === undefined ? {} : { revision },
+      );
+    }
+    case 'mkdir': {
+      noMore(args, 1);
+      const e = await (await session(flags)).mkdir(need(args, 0, 'PATH'), {
+        parents: flags.parents ?? false,
+      });
+      out.say(`Created ${args[0]}`);
+      out.result(e);
+      return;
+    }
+    case 'mv': {
+      noMore(args, 2);
+      const e = await (await session(flags)).move(need(args, 0, 'FROM'), need(args, 1, 'TO'));
+      out.say(`Moved ${args[0]} to ${args[1]}`);
+      out.result(e);
+      return;
+    }
+    case 'rm': {
+      noMore(args, 1);
+      const e = await (await session(flags)).trash(need(args, 0, 'PATH'));
+      out.say(`Moved ${args[0]} to the trash (coffer restore ${e.name} brings it back)`);
+      out.result(e);
+      return;
+    }
+    case 'trash': {
+      const client = await session(flags);
+      if (args[0] === 'purge') {
+        noMore(args, 2);
+        await client.purge(need(args, 1, 'ITEM'));
+        out.say(`Deleted ${args[1]} for good.`);
+        out.result({ purged: args[1] });
+        return;
+      }
+      noMore(args, 0);
+      const items = await client.listTrash();
+      if (items.length === 0) out.say('The trash is empty.');
+      for (const t of items)
+        out.say(
+          `${t.id}  ${describe(t, false)}  from ${t.from ?? '?'}  trashed ${new Date(t.trashedAt ?? 0).toISOString()}`,
+        );
+      out.result({ items });
+      return;
+    }
+    case 'restore': {
+      noMore(args, 1);
+      const e = await restoreOrConflict(await session(flags), need(args, 0, 'ITEM'));
+      out.say(`Restored ${e.name}`);
+      out.result(e);
+      return;
+    }
+    case 'versions': {
+      noMore(args, 1);
+      const list = await (await session(flags)).versions(need(args, 0, 'PATH'));
+      for (const v of list)
+        out.say(
+          `v${v.revision}${v.current ? '*' : ' '}  ${formatBytes(v.size).padStart(10)}  ${new Date(v.createdAt).toISOString()}`,
+        );
+      out.result({ versions: list });
+      return;
+    }
+    case 'admin':
+      return admin(flags, out, args);
+    default:
+      throw new NotFoundError(`command: unknown command "${command}"; see coffer --help`);
+  }
+}
+
+/** Runs one command line; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let parsed: { values: Flags; positionals: string[] };
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    process.stderr.write(`coffer: ${(e as Error).message}\nSee coffer --help.\n`);
+    return EXIT.usage;
+  }
+  const { values: flags, positionals } = parsed;
+  const [command, ...args] = positionals;
+  if (flags.help || !command || command === 'help') {
+    process.stdout.write(HELP);
+    return command || flags.help ? EXIT.ok : EXIT.usage;
+  }
+  const out = makeOut(flags.json ?? false);
+  try {
+    await run(command, args, flags, out);
+    return EXIT.ok;
+  } catch (e) {
+    out.clearStatus();
+    const code = exitCodeOf(e);
+    const message = e instanceof CofferError ? e.message : ((e as Error)?.message ?? String(e));
+    if (out.json) {
+      process.stdout.write(
+        `${JSON.stringify({ error: { code: e instanceof CofferError ? e.code : 'internal', message } })}\n`,
+      );
+    }
+    process.stderr.write(`coffer: ${message}\n`);
+    if (!(e instanceof CofferError) && process.env.COFFER_DEBUG)
+      process.stderr.write(`${(e as Error)?.stack}\n`);
+    return code;
+  }
+}

@@ -1,0 +1,216 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdir, open } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConnectionError, ValidationError } from '@coffer/errors';
+import { parseSize, startHost } from '@coffer/host';
+import { loadHubConfig, type RunningHub, startHub } from '@coffer/hub';
+import type { Out } from './output.ts';
+
+const COUNTRIES = ['FR', 'DE', 'ES', 'BR', 'PT', 'NL', 'SE', 'CA', 'JP', 'IT'];
+const BIN = fileURLToPath(new URL('../bin/coffer.mjs', import.meta.url));
+
+export function parsePort(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new ValidationError('--port', `expected a port number 0-65535, got ${text}`);
+  }
+  return n;
+}
+
+/** Resolves when SIGINT or SIGTERM arrives. */
+const untilSignal = () =>
+  new Promise<string>((done) => {
+    process.once('SIGINT', () => done('SIGINT'));
+    process.once('SIGTERM', () => done('SIGTERM'));
+  });
+
+/** `coffer hub`: runs a hub in the foreground. */
+export async function hubCommand(
+  out: Out,
+  f: {
+    data?: string | undefined;
+    port?: string | undefined;
+    config?: string | undefined;
+    bind?: string | undefined;
+  },
+) {
+  const config = loadHubConfig(f.config, {
+    ...(f.data ? { dataDir: resolve(f.data) } : {}),
+    ...(f.port !== undefined ? { port: parsePort(f.port, 4000) } : {}),
+    ...(f.bind ? { bind: f.bind } : {}),
+  });
+  const hub = await startHub(config);
+  out.say(`Hub: ${hub.url}`);
+  out.say(`API docs: ${hub.url}/api/docs`);
+  out.say(`Operator token: ${hub.operatorTokenFile}`);
+  out.result({ hubUrl: hub.url, operatorTokenFile: hub.operatorTokenFile });
+  await untilSignal();
+  await hub.close();
+}
+
+/** `coffer host`: runs a storage host in the foreground. */
+export async function hostCommand(
+  out: Out,
+  f: {
+    hub?: string | undefined;
+    country?: string | undefined;
+    capacity?: string | undefined;
+    data?: string | undefined;
+    port?: string | undefined;
+    bind?: string | undefined;
+    'public-url'?: string | undefined;
+  },
+) {
+  const hubUrl = f.hub ?? process.env.COFFER_HUB;
+  if (!hubUrl) throw new ValidationError('--hub', 'required: the URL of the hub to join');
+  if (!f.country || !/^[A-Za-z]{2}$/.test(f.country)) {
+    throw new ValidationError('--country', 'required: a two-letter ISO country code such as FR');
+  }
+  if (!f.capacity)
+    throw new ValidationError('--capacity', 'required: the space to offer, e.g. 500GiB');
+  if (!f.data) throw new ValidationError('--data', 'required: the directory to store chunks in');
+  const host = await startHost({
+    hubUrl,
+    country: f.country.toUpperCase(),
+    capacity: parseSize(f.capacity, '--capacity'),
+    dataDir: resolve(f.data),
+    port: parsePort(f.port, 0),
+    ...(f.bind ? { bind: f.bind } : {}),
+    ...(f['public-url'] ? { publicUrl: f['public-url'] } : {}),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  out.say(`Host ${host.hostId} (${f.country.toUpperCase()}) serving at ${host.url}`);
+  out.result({ hostId: host.hostId, url: host.url });
+  await untilSignal();
+  await host.close();
+}
+
+async function waitForHosts(
+  hubUrl: string,
+  tokenFile: string,
+  count: number,
+  children: ChildProcess[],
+) {
+  const { readFile } = await import('node:fs/promises');
+  const token = (await readFile(tokenFile, 'utf8')).trim();
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const dead = children.find((c) => c.exitCode !== null);
+    if (dead)
+      throw new ConnectionError(
+        `a host exited during start-up (code ${dead.exitCode}); see its host.log`,
+      );
+    const res = await fetch(`${hubUrl}/api/admin/hosts`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = (await res.json()) as { hosts?: { online: boolean; country: string }[] };
+    const online = (body.hosts ?? []).filter((h) => h.online);
+    if (online.length >= count) return online;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new ConnectionError('hosts did not register with the hub within 60 s');
+}
+
+/** `coffer up`: a hub and N hosts in distinct countries, on this machine, in one command. */
+export async function upCommand(
+  out: Out,
+  f: {
+    data?: string | undefined;
+    port?: string | undefined;
+    hosts?: string | undefined;
+    'host-capacity'?: string | undefined;
+  },
+) {
+  const count = f.hosts === undefined ? 3 : Number(f.hosts);
+  if (!Number.isInteger(count) || count < 2 || count > COUNTRIES.length) {
+    throw new ValidationError('--hosts', `expected a whole number from 2 to ${COUNTRIES.length}`);
+  }
+  const capacity = parseSize(f['host-capacity'] ?? '100GiB', '--host-capacity');
+  const dataDir = resolve(f.data ?? 'coffer-data');
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const config = loadHubConfig(undefined, {
+    dataDir: join(dataDir, 'hub'),
+    port: parsePort(f.port, 4000),
+    operatorTokenFile: join(dataDir, 'operator-token'),
+  });
+  let hub: RunningHub;
+  try {
+    hub = await startHub(config);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'EADDRINUSE') {
+      throw new ValidationError(
+        '--port',
+        `port ${config.port} is in use; pass --port N (0 picks a free one)`,
+      );
+    }
+    throw e;
+  }
+  const children: ChildProcess[] = [];
+  const stopAll = async () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+    await Promise.all(
+      children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null)),
+    );
+    await hub.close();
+  };
+  try {
+    for (let i = 0; i < count; i++) {
+      const country = COUNTRIES[i] as string;
+      const dir = join(dataDir, 'hosts', `${country.toLowerCase()}-${i + 1}`);
+      await mkdir(dir, { recursive: true });
+      const log = await open(join(dir, 'host.log'), 'a');
+      const child = spawn(
+        process.execPath,
+        [
+          BIN,
+          'host',
+          '--hub',
+          hub.url,
+          '--country',
+          country,
+          '--capacity',
+          String(capacity),
+          '--data',
+          dir,
+        ],
+        { stdio: ['ignore', log.fd, log.fd] },
+      );
+      child.once('exit', () => void log.close());
+      children.push(child);
+    }
+    const hosts = await waitForHosts(hub.url, hub.operatorTokenFile, count, children);
+    out.say('Coffer is running on this machine.');
+    out.say(`  Hub:       ${hub.url}`);
+    out.say(`  Web:       ${hub.url}/`);
+    out.say(`  API docs:  ${hub.url}/api/docs`);
+    out.say(`  Hosts:     ${hosts.length} (${hosts.map((h) => h.country).join(', ')})`);
+    out.say(`  Data:      ${dataDir}`);
+    out.say(`  Operator token: ${hub.operatorTokenFile}`);
+    out.say('');
+    out.say('Try it in another terminal:');
+    out.say(`  export COFFER_HUB=${hub.url}`);
+    out.say('  npx coffer signup you@example.com');
+    out.say('  npx coffer put ./some-file');
+    out.say('  npx coffer ls');
+    out.say('Stop with Ctrl-C.');
+    out.result({
+      hubUrl: hub.url,
+      webUrl: `${hub.url}/`,
+      dataDir,
+      operatorTokenFile: hub.operatorTokenFile,
+      hosts: hosts.map((h) => h.country),
+    });
+    for (const c of children) {
+      c.once('exit', (code, signal) => {
+        process.stderr.write(
+          `a host stopped (${signal ?? `exit ${code}`}); see ${dataDir}/hosts/*/host.log\n`,
+        );
+      });
+    }
+    await untilSignal();
+  } finally {
+    await stopAll();
+  }
+}

@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ValidationError } from '@coffer/errors';
+import { placementPolicy, schemas } from '@coffer/protocol';
+import { z } from 'zod';
+
+const databaseConfig = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('sqlite'), path: z.string().min(1) }).strict(),
+  z
+    .object({
+      kind: z.literal('postgres'),
+      url: z.string().startsWith('postgres', 'expected a postgres:// URL'),
+      schema: z.string().optional(),
+    })
+    .strict(),
+]);
+
+/** The hub's config file (JSON). Every field has a default except where data lives. */
+export const hubConfigSchema = z
+  .object({
+    dataDir: z.string().min(1),
+    port: z.number().int().min(0).max(65535).default(4000),
+    bind: z.string().default('127.0.0.1'),
+    /** How clients and hosts reach the hub; defaults to http://bind:port. */
+    publicUrl: schemas.httpUrl.optional(),
+    /** Default: SQLite at dataDir/hub.sqlite. */
+    database: databaseConfig.optional(),
+    placement: placementPolicy.default({ replicas: 2 }),
+    sessionTtlHours: z
+      .number()
+      .positive()
+      .default(24 * 30),
+    tokenTtlSeconds: z.number().int().min(10).default(3600),
+    uploadTtlHours: z
+      .number()
+      .positive()
+      .default(24 * 7),
+    heartbeatMs: z.number().int().min(100).default(10_000),
+    offlineAfterMs: z.number().int().min(100).default(60_000),
+    login: z
+      .object({
+        perEmail: z.number().int().min(1).default(10),
+        perAddress: z.number().int().min(1).default(100),
+        windowSeconds: z.number().int().min(1).default(900),
+      })
+      .strict()
+      .default({ perEmail: 10, perAddress: 100, windowSeconds: 900 }),
+    /** Where the operator token is kept; created (0600) on first start. */
+    operatorTokenFile: z.string().optional(),
+  })
+  .strict();
+
+export type HubConfig = z.output<typeof hubConfigSchema>;
+export type HubConfigInput = z.input<typeof hubConfigSchema>;
+
+export function parseHubConfig(input: unknown, source = 'config'): HubConfig {
+  return schemas.parseOrThrow(hubConfigSchema, input, source);
+}
+
+/** Reads a config file and lays `overrides` (from command-line flags) over it. */
+export function loadHubConfig(file: string | undefined, overrides: Partial<HubConfigInput>) {
+  let fromFile: Record<string, unknown> = {};
+  if (file) {
+    try {
+      fromFile = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new ValidationError('config', `cannot read ${file} as JSON: ${(e as Error).message}`);
+    }
+  }
+  return parseHubConfig({ ...fromFile, ...overrides }, file ?? 'config');
+}
+
+export const databaseOf = (c: HubConfig) =>
+  c.database ?? { kind: 'sqlite' as const, path: join(c.dataDir, 'hub.sqlite') };

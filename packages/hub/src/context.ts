@@ -1,0 +1,24 @@
+import type { SigningSecretKey } from '@coffer/crypto';
+import type { Kysely } from 'kysely';
+import type { HubConfig } from './config.ts';
+import type { Database } from './db/index.ts';
+
+/** What every service needs; built once in startHub. */
+export interface Hub {
+  db: Kysely<Database>;
+  config: HubConfig;
+  /** Signs capability tokens. */
+  signingKey: SigningSecretKey;
+  /** base64url; hosts pin it. */
+  publicKey: string;
+  opaqueSetup: string;
+  operatorTokenHash: string;
+  /** For fake recovery answers about unknown emails. */
+  decoySecret: string;
+  now(): number;
+}
+
+export interface Caller {
+  accountId: string;
+  sessionId: string;
+}

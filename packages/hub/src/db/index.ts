@@ -1,0 +1,67 @@
+import { ValidationError } from '@coffer/errors';
+import Sqlite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrations } from './migrations.ts';
+import type { Database } from './schema.ts';
+
+export type { Database } from './schema.ts';
+
+export type DatabaseConfig =
+  | { kind: 'sqlite'; path: string }
+  | { kind: 'postgres'; url: string; schema?: string | undefined };
+
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: DatabaseConfig['kind'];
+  close(): Promise<void>;
+}
+
+// PostgreSQL returns bigint as text by default; every bigint here is a time or a byte count
+// well inside 2^53.
+const pgTypes = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
+};
+
+export async function openDatabase(config: DatabaseConfig): Promise<Db> {
+  let kysely: Kysely<Database>;
+  if (config.kind === 'sqlite') {
+    const sqlite = new Sqlite(config.path);
+    sqlite.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode loses at most the last transactions on power loss, never consistency;
+    // receipts live on hosts too, so an upload interrupted that way resumes.
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  } else {
+    const schema = config.schema;
+    if (schema) {
+      if (!/^[a-z_][a-z0-9_]*$/.test(schema)) {
+        throw new ValidationError('database.schema', 'expected a lower-case SQL identifier');
+      }
+      const client = new pg.Client({ connectionString: config.url });
+      await client.connect();
+      try {
+        await client.query(`create schema if not exists ${schema}`);
+      } finally {
+        await client.end();
+      }
+    }
+    const pool = new pg.Pool({
+      connectionString: config.url,
+      max: 10,
+      types: pgTypes,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  }
+  const migrator = new Migrator({ db: kysely, provider: migrations });
+  const { error } = await migrator.migrateToLatest();
+  if (error) {
+    await kysely.destroy();
+    throw error;
+  }
+  return { kysely, dialect: config.kind, close: () => kysely.destroy() };
+}

@@ -1,0 +1,137 @@
+import type { Generated } from 'kysely';
+
+// Binary values are stored as base64url text and times as milliseconds (bigint), so one schema
+// reads the same on SQLite and PostgreSQL.
+
+export interface AccountsTable {
+  id: string;
+  email: string;
+  opaque_record: string;
+  wrapped_master_key: string;
+  recovery_wrapped_master_key: string;
+  recovery_proof_hash: string;
+  wrapped_signing: string;
+  wrapped_agreement: string;
+  key_bundle: string;
+  root_id: string;
+  created_at: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  account_id: string;
+  token_hash: string;
+  device_name: string;
+  created_at: number;
+  last_seen_at: number;
+  expires_at: number;
+}
+
+export interface LoginStatesTable {
+  id: string;
+  email: string;
+  state: string;
+  expires_at: number;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_start: number;
+  count: number;
+}
+
+export interface NodesTable {
+  id: string;
+  account_id: string;
+  parent_id: string | null;
+  kind: 'file' | 'folder';
+  wrapped_key: string;
+  metadata: string;
+  name_hash: string | null;
+  version: number;
+  revision: number | null;
+  size: number;
+  trashed_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RevisionsTable {
+  node_id: string;
+  revision: number;
+  manifest: string;
+  size: number;
+  created_at: number;
+}
+
+export interface RevisionChunksTable {
+  node_id: string;
+  revision: number;
+  position: number;
+  chunk_id: string;
+}
+
+export interface UploadsTable {
+  id: string;
+  account_id: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface UploadChunksTable {
+  upload_id: string;
+  chunk_id: string;
+  size: number;
+}
+
+export interface ChunksTable {
+  id: string;
+  size: number;
+  created_at: number;
+}
+
+export interface ChunkReplicasTable {
+  chunk_id: string;
+  host_id: string;
+  receipt: string;
+  stored_at: number;
+}
+
+export interface HostsTable {
+  id: string;
+  public_key: string;
+  url: string;
+  country: string;
+  capacity: number;
+  used_bytes: number;
+  chunks: number;
+  stored_bytes: number;
+  last_seen_at: number;
+  registered_at: number;
+}
+
+export interface HubSecretsTable {
+  name: string;
+  value: string;
+}
+
+export interface MigrationRow {
+  name: string;
+  at: Generated<number>;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  sessions: SessionsTable;
+  login_states: LoginStatesTable;
+  rate_limits: RateLimitsTable;
+  nodes: NodesTable;
+  revisions: RevisionsTable;
+  revision_chunks: RevisionChunksTable;
+  uploads: UploadsTable;
+  upload_chunks: UploadChunksTable;
+  chunks: ChunksTable;
+  chunk_replicas: ChunkReplicasTable;
+  hosts: HostsTable;
+  hub_secrets: HubSecretsTable;
+}

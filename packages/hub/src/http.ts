@@ -1,0 +1,186 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { AuthError, CofferError, NotFoundError, ValidationError } from '@coffer/errors';
+import {
+  buildOpenApi,
+  type RouteBody,
+  type RouteName,
+  type RouteParams,
+  type RouteQuery,
+  type RouteResponse,
+  type RouteSpec,
+  routes,
+  STATUS,
+  schemas,
+  toErrorBody,
+} from '@coffer/protocol';
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import type { Caller, Hub } from './context.ts';
+import * as accounts from './services/accounts.ts';
+import * as admin from './services/admin.ts';
+import * as hosts from './services/hosts.ts';
+import { hashText } from './services/ids.ts';
+import * as tree from './services/tree.ts';
+import * as uploads from './services/uploads.ts';
+
+export const HUB_VERSION = '0.1.0';
+const MAX_BODY = 16 * 1024 * 1024;
+
+/** The parsed, typed input of route N. */
+interface Input<N extends RouteName> {
+  params: RouteParams<N>;
+  query: RouteQuery<N>;
+  body: RouteBody<N>;
+  caller: Caller;
+  address: string;
+}
+type Handlers = {
+  // biome-ignore lint/suspicious/noConfusingVoidType: routes without a response body return nothing
+  [N in RouteName]: (hub: Hub, input: Input<N>) => Promise<RouteResponse<N> | undefined | void>;
+};
+
+/** The implementation of every route in the protocol's route table. */
+const handlers: Handlers = {
+  health: async () => ({ ok: true }),
+  info: async (hub) => ({
+    name: 'coffer-hub',
+    version: HUB_VERSION,
+    hubPublicKey: hub.publicKey,
+    policy: hub.config.placement,
+    maxChunkSize: 64 * 1024 * 1024 + 20,
+  }),
+  registerStart: (hub, i) => accounts.registerStart(hub, i.body, i.address),
+  signup: (hub, i) => accounts.signup(hub, i.body),
+  loginStart: (hub, i) => accounts.loginStart(hub, i.body, i.address),
+  loginFinish: (hub, i) => accounts.loginFinish(hub, i.body),
+  recoveryStart: (hub, i) => accounts.recoveryStart(hub, i.body, i.address),
+  recoveryFinish: (hub, i) => accounts.recoveryFinish(hub, i.body, i.address),
+  account: (hub, i) => accounts.account(hub, i.caller),
+  logout: (hub, i) => accounts.logout(hub, i.caller),
+  sessions: (hub, i) => accounts.sessions(hub, i.caller),
+  revokeSession: (hub, i) => accounts.revokeSession(hub, i.caller, i.params.id),
+
+  getNode: (hub, i) => tree.getNode(hub, i.caller, i.params.id, i.query.include),
+  children: (hub, i) => tree.children(hub, i.caller, i.params.id, i.query),
+  createFolder: (hub, i) => tree.createFolder(hub, i.caller, i.body),
+  updateNode: (hub, i) => tree.updateNode(hub, i.caller, i.params.id, i.body),
+  trashNode: (hub, i) => tree.trashNode(hub, i.caller, i.params.id, i.body.version),
+  restoreNode: (hub, i) => tree.restoreNode(hub, i.caller, i.params.id, i.body.version),
+  purgeNode: (hub, i) => tree.purgeNode(hub, i.caller, i.params.id, i.query.version),
+  trash: (hub, i) => tree.listTrash(hub, i.caller),
+  revisions: (hub, i) => tree.revisions(hub, i.caller, i.params.id),
+
+  createUpload: (hub, i) => uploads.createUpload(hub, i.caller),
+  getUpload: (hub, i) => uploads.getUpload(hub, i.caller, i.params.id),
+  placeChunks: (hub, i) => uploads.placeChunks(hub, i.caller, i.params.id, i.body),
+  addReceipts: (hub, i) => uploads.addReceipts(hub, i.caller, i.params.id, i.body),
+  commitUpload: (hub, i) => uploads.commitUpload(hub, i.caller, i.params.id, i.body),
+  locateChunks: (hub, i) => uploads.locateChunks(hub, i.caller, i.body),
+
+  hostHello: (hub, i) => hosts.hello(hub, i.body.hello),
+
+  adminHosts: (hub) => hosts.adminHosts(hub),
+  adminStats: (hub) => admin.stats(hub),
+  adminPlacement: (hub, i) => admin.placement(hub, i.params.id),
+};
+
+function bearer(c: Context): string {
+  const h = c.req.header('authorization') ?? '';
+  const m = /^Bearer ([A-Za-z0-9_-]{16,256})$/.exec(h);
+  if (!m?.[1]) throw new AuthError('authorization: expected "Bearer <token>"');
+  return m[1];
+}
+
+function errorResponse(c: Context, e: unknown, log: (line: string) => void) {
+  if (e instanceof CofferError) {
+    if (e.code === 'rate_limited' && 'retryAfterMs' in e) {
+      c.header('retry-after', String(Math.ceil(Number(e.retryAfterMs) / 1000)));
+    }
+    return c.json(toErrorBody(e), STATUS[e.code] as 400);
+  }
+  log(`internal error on ${c.req.method} ${c.req.path}: ${(e as Error)?.stack ?? String(e)}`);
+  return c.json(
+    { error: { code: 'internal', message: 'internal error; it has been logged' } },
+    500,
+  );
+}
+
+const docsPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Coffer hub API</title>
+<link rel="stylesheet" href="/api/docs/swagger-ui.css"></head>
+<body><div id="swagger-ui"></div>
+<script src="/api/docs/swagger-ui-bundle.js"></script>
+<script src="/api/docs/init.js"></script></body></html>`;
+const docsInit = `SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui' });`;
+
+export function createApp(hub: Hub, log: (line: string) => void): Hono {
+  const app = new Hono();
+  app.use('/api/*', cors({ origin: '*', allowHeaders: ['authorization', 'content-type'] }));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY,
+      onError: (c) =>
+        c.json(toErrorBody(new ValidationError('body', `larger than ${MAX_BODY} bytes`)), 413),
+    }),
+  );
+  app.onError((e, c) => errorResponse(c, e, log));
+
+  const openapi = buildOpenApi(routes, { version: HUB_VERSION });
+  app.get('/api/openapi.json', (c) => c.json(openapi));
+  app.get('/api/docs', (c) => c.html(docsPage));
+  app.get('/api/docs/init.js', (c) => c.body(docsInit, 200, { 'content-type': 'text/javascript' }));
+  const swaggerDir = dirname(
+    createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'),
+  );
+  for (const [file, type] of [
+    ['swagger-ui.css', 'text/css'],
+    ['swagger-ui-bundle.js', 'text/javascript'],
+  ] as const) {
+    app.get(`/api/docs/${file}`, async (c) =>
+      c.body(await readFile(join(swaggerDir, file)), 200, {
+        'content-type': type,
+        'cache-control': 'public, max-age=86400',
+      }),
+    );
+  }
+
+  for (const [name, spec] of Object.entries(routes) as [RouteName, RouteSpec][]) {
+    const path = spec.path.replace(/\{(\w+)\}/g, ':$1');
+    // The one place routes are dispatched generically; each handler above is fully typed.
+    const handler = handlers[name] as (hub: Hub, input: unknown) => Promise<unknown>;
+    app.on(spec.method.toUpperCase(), path, async (c) => {
+      const call = {} as Record<string, unknown>;
+      call.address =
+        (c.env as { incoming?: { socket?: { remoteAddress?: string } } })?.incoming?.socket
+          ?.remoteAddress ?? 'unknown';
+      if (spec.auth === 'session') call.caller = await accounts.authenticate(hub, bearer(c));
+      if (spec.auth === 'operator') {
+        if ((await hashText(bearer(c))) !== hub.operatorTokenHash) {
+          throw new AuthError('authorization: not the operator token');
+        }
+      }
+      if (spec.params) call.params = schemas.parseOrThrow(spec.params, c.req.param(), 'params');
+      if (spec.query) call.query = schemas.parseOrThrow(spec.query, c.req.query(), 'query');
+      if (spec.body) {
+        let json: unknown;
+        try {
+          json = await c.req.json();
+        } catch {
+          throw new ValidationError('body', 'expected a JSON object');
+        }
+        call.body = schemas.parseOrThrow(spec.body, json, 'body');
+      }
+      const result = await handler(hub, call);
+      if (!spec.response) return c.body(null, 204);
+      return c.json(result as object);
+    });
+  }
+  app.notFound((c) =>
+    c.json(toErrorBody(new NotFoundError(`no route ${c.req.method} ${c.req.path}`)), 404),
+  );
+  return app;
+}

@@ -1,0 +1,67 @@
+import { NotFoundError } from '@coffer/errors';
+import type { RouteResponse } from '@coffer/protocol';
+import { sql } from 'kysely';
+import type { Hub } from '../context.ts';
+import { isOnline } from './hosts.ts';
+
+export async function stats(hub: Hub): Promise<RouteResponse<'adminStats'>> {
+  const count = async (table: 'accounts' | 'revisions' | 'chunks') =>
+    Number(
+      (
+        await hub.db
+          .selectFrom(table)
+          .select(sql<number>`count(*)`.as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const kinds = await hub.db
+    .selectFrom('nodes')
+    .select(['kind', sql<number>`count(*)`.as('n')])
+    .groupBy('kind')
+    .execute();
+  const hosts = await hub.db.selectFrom('hosts').selectAll().execute();
+  return {
+    accounts: await count('accounts'),
+    files: Number(kinds.find((k) => k.kind === 'file')?.n ?? 0),
+    folders: Number(kinds.find((k) => k.kind === 'folder')?.n ?? 0),
+    revisions: await count('revisions'),
+    chunks: await count('chunks'),
+    storedBytes: hosts.reduce((s, h) => s + h.stored_bytes, 0),
+    hosts: hosts.length,
+    hostsOnline: hosts.filter((h) => isOnline(hub, h)).length,
+    capacity: hosts.reduce((s, h) => s + h.capacity, 0),
+  };
+}
+
+export async function placement(
+  hub: Hub,
+  nodeId: string,
+): Promise<RouteResponse<'adminPlacement'>> {
+  const node = await hub.db
+    .selectFrom('nodes')
+    .select(['revision', 'kind'])
+    .where('id', '=', nodeId)
+    .executeTakeFirst();
+  if (node?.kind !== 'file' || node.revision === null) {
+    throw new NotFoundError('id: no such file');
+  }
+  const rows = await hub.db
+    .selectFrom('revision_chunks as rc')
+    .leftJoin('chunk_replicas as r', 'r.chunk_id', 'rc.chunk_id')
+    .leftJoin('hosts as h', 'h.id', 'r.host_id')
+    .select(['rc.position', 'rc.chunk_id', 'h.id as host_id', 'h.country'])
+    .where('rc.node_id', '=', nodeId)
+    .where('rc.revision', '=', node.revision)
+    .orderBy('rc.position')
+    .execute();
+  const chunks: RouteResponse<'adminPlacement'>['chunks'] = [];
+  let last = -1;
+  for (const r of rows) {
+    if (r.position !== last) {
+      chunks.push({ id: r.chunk_id, hosts: [] });
+      last = r.position;
+    }
+    if (r.host_id && r.country) chunks.at(-1)?.hosts.push({ id: r.host_id, country: r.country });
+  }
+  return { chunks };
+}

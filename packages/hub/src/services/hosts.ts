@@ -1,0 +1,89 @@
+import { fromBase64Url, type SigningPublicKey } from '@coffer/crypto';
+import { AuthError, ValidationError } from '@coffer/errors';
+import {
+  HOST_HELLO_LABEL,
+  hostHelloSchema,
+  hostIdFromKey,
+  openMessage,
+  peekMessage,
+  type RouteResponse,
+} from '@coffer/protocol';
+import type { Hub } from '../context.ts';
+import type { HostsTable } from '../db/schema.ts';
+
+/** A signed hello may be at most this old or this far in the future (clock skew). */
+const HELLO_WINDOW_MS = 5 * 60_000;
+
+/**
+ * Registration and heartbeat. The hello is signed by the host key it carries, and the host id
+ * is derived from that key, so nobody can speak for a host without its private key.
+ */
+export async function hello(hub: Hub, text: string): Promise<RouteResponse<'hostHello'>> {
+  const claimed = peekMessage('hello', text, hostHelloSchema);
+  const publicKey = fromBase64Url(claimed.publicKey, 'hello.publicKey', 32) as SigningPublicKey;
+  const h = openMessage(HOST_HELLO_LABEL, 'hello', text, hostHelloSchema, publicKey);
+  if ((await hostIdFromKey(publicKey)) !== h.host) {
+    throw new ValidationError('hello.host', 'is not derived from the public key');
+  }
+  const now = hub.now();
+  if (Math.abs(now - h.at) > HELLO_WINDOW_MS) {
+    throw new AuthError('hello.at: too old or in the future; check the host clock');
+  }
+  const existing = await hub.db
+    .selectFrom('hosts')
+    .select(['id', 'last_seen_at'])
+    .where('id', '=', h.host)
+    .executeTakeFirst();
+  const state = {
+    url: h.url,
+    country: h.country,
+    capacity: h.capacity,
+    used_bytes: h.usedBytes,
+    chunks: h.chunks,
+    last_seen_at: now,
+  };
+  if (existing) {
+    await hub.db.updateTable('hosts').set(state).where('id', '=', h.host).execute();
+  } else {
+    await hub.db
+      .insertInto('hosts')
+      .values({
+        id: h.host,
+        public_key: h.publicKey,
+        stored_bytes: 0,
+        registered_at: now,
+        ...state,
+      })
+      .onConflict((oc) => oc.column('id').doUpdateSet(state))
+      .execute();
+  }
+  return { hostId: h.host, hubPublicKey: hub.publicKey, heartbeatMs: hub.config.heartbeatMs };
+}
+
+export const isOnline = (hub: Hub, h: Pick<HostsTable, 'last_seen_at'>) =>
+  hub.now() - h.last_seen_at <= hub.config.offlineAfterMs;
+
+export async function adminHosts(hub: Hub): Promise<RouteResponse<'adminHosts'>> {
+  const rows = await hub.db.selectFrom('hosts').selectAll().orderBy('country').execute();
+  return {
+    hosts: rows.map((h) => ({
+      id: h.id,
+      url: h.url,
+      country: h.country,
+      capacity: h.capacity,
+      usedBytes: Math.max(h.used_bytes, h.stored_bytes),
+      chunks: h.chunks,
+      online: isOnline(hub, h),
+      lastSeenAt: h.last_seen_at,
+      registeredAt: h.registered_at,
+    })),
+  };
+}
+
+export async function hostKeys(hub: Hub, ids: string[]): Promise<Map<string, HostsTable>> {
+  const out = new Map<string, HostsTable>();
+  if (ids.length === 0) return out;
+  const rows = await hub.db.selectFrom('hosts').selectAll().where('id', 'in', ids).execute();
+  for (const r of rows) out.set(r.id, r);
+  return out;
+}

@@ -1,0 +1,318 @@
+import { ConflictError, NotFoundError, ValidationError } from '@coffer/errors';
+import type { NodeInfo, RouteBody, RouteQuery, RouteResponse } from '@coffer/protocol';
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Caller, Hub } from '../context.ts';
+import type { Database, NodesTable } from '../db/schema.ts';
+
+type Tx = Kysely<Database> | Transaction<Database>;
+
+/** SQLite and PostgreSQL report a violated unique index differently. */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return err?.code === '23505' || /UNIQUE constraint failed/.test(err?.message ?? '');
+}
+
+const NAME_TAKEN = 'name: a file or folder with this name already exists here';
+
+export function nodeInfo(n: NodesTable, manifest?: string): NodeInfo {
+  const info: NodeInfo = {
+    id: n.id,
+    parentId: n.parent_id,
+    kind: n.kind,
+    wrappedKey: n.wrapped_key,
+    metadata: n.metadata,
+    nameHash: n.name_hash,
+    version: n.version,
+    revision: n.revision,
+    size: n.size,
+    trashedAt: n.trashed_at,
+    createdAt: n.created_at,
+    updatedAt: n.updated_at,
+  };
+  if (manifest !== undefined) info.manifest = manifest;
+  return info;
+}
+
+/** A node of the caller's; anyone else's is reported as missing, not as forbidden. */
+export async function ownNode(db: Tx, c: Caller, id: string, field = 'id'): Promise<NodesTable> {
+  const n = await db
+    .selectFrom('nodes')
+    .selectAll()
+    .where('id', '=', id)
+    .where('account_id', '=', c.accountId)
+    .executeTakeFirst();
+  if (!n) throw new NotFoundError(`${field}: no such file or folder`);
+  return n;
+}
+
+/** The parent a node may be created in or moved to: a live folder of the caller's. */
+async function liveFolder(db: Tx, c: Caller, id: string, field: string): Promise<NodesTable> {
+  const n = await ownNode(db, c, id, field);
+  if (n.kind !== 'folder') throw new ValidationError(field, 'is a file, not a folder');
+  if (n.trashed_at !== null) throw new ConflictError(`${field}: that folder is in the trash`);
+  return n;
+}
+
+async function manifestsOf(db: Tx, nodes: NodesTable[]): Promise<Map<string, string>> {
+  const files = nodes.filter((n) => n.kind === 'file' && n.revision !== null);
+  const out = new Map<string, string>();
+  for (let i = 0; i < files.length; i += 500) {
+    const part = files.slice(i, i + 500);
+    const rows = await db
+      .selectFrom('revisions as r')
+      .innerJoin('nodes as n', (j) =>
+        j.onRef('n.id', '=', 'r.node_id').onRef('n.revision', '=', 'r.revision'),
+      )
+      .select(['r.node_id', 'r.manifest'])
+      .where(
+        'r.node_id',
+        'in',
+        part.map((n) => n.id),
+      )
+      .execute();
+    for (const r of rows) out.set(r.node_id, r.manifest);
+  }
+  return out;
+}
+
+export async function getNode(
+  hub: Hub,
+  c: Caller,
+  id: string,
+  include?: 'manifest',
+): Promise<NodeInfo> {
+  const n = await ownNode(hub.db, c, id);
+  if (include !== 'manifest') return nodeInfo(n);
+  return nodeInfo(n, (await manifestsOf(hub.db, [n])).get(n.id));
+}
+
+export async function children(
+  hub: Hub,
+  c: Caller,
+  id: string,
+  q: RouteQuery<'children'>,
+): Promise<RouteResponse<'children'>> {
+  const parent = await ownNode(hub.db, c, id);
+  if (parent.kind !== 'folder') throw new ValidationError('id', 'is a file, not a folder');
+  const limit = Math.max(1, q.limit ?? 1000);
+  let query = hub.db
+    .selectFrom('nodes')
+    .selectAll()
+    .where('parent_id', '=', id)
+    .where('trashed_at', 'is', null)
+    .orderBy('id')
+    .limit(limit + 1);
+  if (q.after) query = query.where('id', '>', q.after);
+  if (q.nameHash) query = query.where('name_hash', '=', q.nameHash);
+  const rows = await query.execute();
+  const page = rows.slice(0, limit);
+  const manifests = q.include === 'manifest' ? await manifestsOf(hub.db, page) : null;
+  return {
+    nodes: page.map((n) => nodeInfo(n, manifests?.get(n.id))),
+    next: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+  };
+}
+
+export async function createFolder(
+  hub: Hub,
+  c: Caller,
+  b: RouteBody<'createFolder'>,
+): Promise<NodeInfo> {
+  await liveFolder(hub.db, c, b.parentId, 'parentId');
+  const exists = await hub.db
+    .selectFrom('nodes')
+    .select('id')
+    .where('id', '=', b.id)
+    .executeTakeFirst();
+  if (exists) throw new ConflictError('id: a node with this id already exists');
+  const now = hub.now();
+  const row: NodesTable = {
+    id: b.id,
+    account_id: c.accountId,
+    parent_id: b.parentId,
+    kind: 'folder',
+    wrapped_key: b.wrappedKey,
+    metadata: b.metadata,
+    name_hash: b.nameHash,
+    version: 1,
+    revision: null,
+    size: 0,
+    trashed_at: null,
+    created_at: now,
+    updated_at: now,
+  };
+  try {
+    await hub.db.insertInto('nodes').values(row).execute();
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new ConflictError(NAME_TAKEN);
+    throw e;
+  }
+  return nodeInfo(row);
+}
+
+/** Applies `set` only if the node is still at `version`; otherwise 409, never a lost update. */
+async function writeVersioned(
+  db: Tx,
+  node: NodesTable,
+  version: number,
+  set: Partial<NodesTable>,
+  now: number,
+): Promise<NodesTable> {
+  if (node.version !== version) {
+    throw new ConflictError(
+      `version: the node changed (now at version ${node.version}, you sent ${version}); reload and retry`,
+    );
+  }
+  const next = { ...set, version: version + 1, updated_at: now };
+  let r: { numUpdatedRows: bigint };
+  try {
+    r = await db
+      .updateTable('nodes')
+      .set(next)
+      .where('id', '=', node.id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new ConflictError(NAME_TAKEN);
+    throw e;
+  }
+  if (r.numUpdatedRows === 0n) {
+    throw new ConflictError('version: the node changed meanwhile; reload and retry');
+  }
+  return { ...node, ...next };
+}
+
+function notRoot(n: NodesTable) {
+  if (n.parent_id === null) throw new ValidationError('id', 'the root folder cannot be changed');
+}
+
+export async function updateNode(
+  hub: Hub,
+  c: Caller,
+  id: string,
+  b: RouteBody<'updateNode'>,
+): Promise<NodeInfo> {
+  const node = await ownNode(hub.db, c, id);
+  notRoot(node);
+  if (node.trashed_at !== null) throw new ConflictError('id: restore it from the trash first');
+  const parentId = b.parentId ?? node.parent_id;
+  if (b.parentId !== undefined && b.parentId !== node.parent_id) {
+    await liveFolder(hub.db, c, b.parentId, 'parentId');
+    // A folder cannot move into itself or anything under it.
+    const ancestors = await sql<{ id: string }>`
+      with recursive up(id, parent_id) as (
+        select id, parent_id from nodes where id = ${b.parentId}
+        union all
+        select n.id, n.parent_id from nodes n join up on n.id = up.parent_id
+      ) select id from up`.execute(hub.db);
+    if (ancestors.rows.some((r) => r.id === id)) {
+      throw new ValidationError('parentId', 'cannot move a folder into itself');
+    }
+  }
+  const updated = await writeVersioned(
+    hub.db,
+    node,
+    b.version,
+    { parent_id: parentId, name_hash: b.nameHash, wrapped_key: b.wrappedKey, metadata: b.metadata },
+    hub.now(),
+  );
+  return nodeInfo(updated);
+}
+
+export async function trashNode(hub: Hub, c: Caller, id: string, version: number) {
+  const node = await ownNode(hub.db, c, id);
+  notRoot(node);
+  if (node.trashed_at !== null) throw new ConflictError('id: already in the trash');
+  const now = hub.now();
+  return nodeInfo(await writeVersioned(hub.db, node, version, { trashed_at: now }, now));
+}
+
+export async function restoreNode(hub: Hub, c: Caller, id: string, version: number) {
+  const node = await ownNode(hub.db, c, id);
+  if (node.trashed_at === null) throw new ConflictError('id: not in the trash');
+  if (node.parent_id) {
+    const parent = await ownNode(hub.db, c, node.parent_id, 'parentId');
+    if (parent.trashed_at !== null) {
+      throw new ConflictError('parentId: its folder is in the trash; restore that first');
+    }
+  }
+  return nodeInfo(await writeVersioned(hub.db, node, version, { trashed_at: null }, hub.now()));
+}
+
+/** Every node id under `id`, itself included. */
+export async function subtree(db: Tx, id: string): Promise<string[]> {
+  const r = await sql<{ id: string }>`
+    with recursive sub(id) as (
+      select id from nodes where id = ${id}
+      union all
+      select n.id from nodes n join sub on n.parent_id = sub.id
+    ) select id from sub`.execute(db);
+  return r.rows.map((x) => x.id);
+}
+
+export async function purgeNode(hub: Hub, c: Caller, id: string, version: number) {
+  await hub.db.transaction().execute(async (tx) => {
+    const node = await ownNode(tx, c, id);
+    if (node.trashed_at === null) {
+      throw new ConflictError('id: only items in the trash can be purged; trash it first');
+    }
+    if (node.version !== version) {
+      throw new ConflictError(`version: the node changed (now at version ${node.version})`);
+    }
+    const ids = await subtree(tx, id);
+    for (let i = 0; i < ids.length; i += 500) {
+      const part = ids.slice(i, i + 500);
+      // The chunks themselves are reclaimed on the hosts by garbage collection.
+      await tx.deleteFrom('revision_chunks').where('node_id', 'in', part).execute();
+      await tx.deleteFrom('revisions').where('node_id', 'in', part).execute();
+    }
+    // Children first, so no row ever points at a deleted parent.
+    for (const part of [...ids].reverse()) {
+      await tx.deleteFrom('nodes').where('id', '=', part).execute();
+    }
+  });
+}
+
+export async function listTrash(hub: Hub, c: Caller): Promise<RouteResponse<'trash'>> {
+  const rows = await hub.db
+    .selectFrom('nodes')
+    .selectAll()
+    .where('account_id', '=', c.accountId)
+    .where('trashed_at', 'is not', null)
+    .orderBy('trashed_at', 'desc')
+    .limit(10_000)
+    .execute();
+  return { nodes: rows.map((n) => nodeInfo(n)) };
+}
+
+export async function revisions(
+  hub: Hub,
+  c: Caller,
+  id: string,
+): Promise<RouteResponse<'revisions'>> {
+  const node = await ownNode(hub.db, c, id);
+  if (node.kind !== 'file')
+    throw new ValidationError('id', 'is a folder; folders have no revisions');
+  const revs = await hub.db
+    .selectFrom('revisions')
+    .selectAll()
+    .where('node_id', '=', id)
+    .orderBy('revision', 'desc')
+    .execute();
+  const chunks = await hub.db
+    .selectFrom('revision_chunks')
+    .select(['revision', 'chunk_id'])
+    .where('node_id', '=', id)
+    .orderBy('revision')
+    .orderBy('position')
+    .execute();
+  return {
+    revisions: revs.map((r) => ({
+      revision: r.revision,
+      size: r.size,
+      createdAt: r.created_at,
+      manifest: r.manifest,
+      chunkIds: chunks.filter((x) => x.revision === r.revision).map((x) => x.chunk_id),
+    })),
+  };
+}

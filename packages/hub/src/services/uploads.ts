@@ -1,0 +1,495 @@
+import { fromBase64Url, type SigningPublicKey } from '@coffer/crypto';
+import { ConflictError, NotFoundError, QuotaError, ValidationError } from '@coffer/errors';
+import {
+  type Capability,
+  type FileCommit,
+  type NodeInfo,
+  openMessage,
+  peekMessage,
+  RECEIPT_LABEL,
+  type Replica,
+  type RouteBody,
+  type RouteResponse,
+  receiptSchema,
+  signCapability,
+} from '@coffer/protocol';
+import type { Kysely, Transaction } from 'kysely';
+import type { Caller, Hub } from '../context.ts';
+import type { Database, NodesTable } from '../db/schema.ts';
+import { hostKeys, isOnline } from './hosts.ts';
+import { newRecordId } from './ids.ts';
+import { allowedBy, type Candidate, choosePlacement } from './placement.ts';
+import { isUniqueViolation, nodeInfo, ownNode } from './tree.ts';
+
+type Tx = Kysely<Database> | Transaction<Database>;
+
+// [Note: Upload]
+// 1. POST /uploads opens an upload; everything below hangs off it and survives restarts.
+// 2. For each batch of encrypted chunks, POST /uploads/:id/chunks picks hosts (see
+//    [Note: Placement]) and returns put tokens. The client sends each chunk once, to the first
+//    host, which streams it on to the next (the chain is in its token, signed by the hub).
+// 3. Each host fsyncs and signs a receipt; the client hands the receipts to
+//    POST /uploads/:id/receipts, and the hub checks every signature against the host's key.
+// 4. POST /uploads/:id/commit creates the files or revisions, all or none, and only if every
+//    chunk they reference has receipts from hosts in enough distinct countries.
+// A client that dies re-opens the same upload and asks GET /uploads/:id what is complete.
+
+function capability(hub: Hub, c: Omit<Capability, 'v' | 'exp' | 'serial'>): string {
+  return signCapability(
+    {
+      v: 1,
+      ...c,
+      exp: hub.now() + hub.config.tokenTtlSeconds * 1000,
+      serial: newRecordId(),
+    },
+    hub.signingKey,
+  );
+}
+
+async function ownUpload(hub: Hub, c: Caller, id: string) {
+  const u = await hub.db
+    .selectFrom('uploads')
+    .selectAll()
+    .where('id', '=', id)
+    .where('account_id', '=', c.accountId)
+    .executeTakeFirst();
+  if (!u) throw new NotFoundError('id: no such upload');
+  if (u.expires_at < hub.now()) throw new NotFoundError('id: this upload has expired');
+  return u;
+}
+
+/** Which hosts (and countries) hold each chunk. */
+async function replicasOf(db: Tx, ids: readonly string[]) {
+  const out = new Map<string, { hostId: string; country: string }[]>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('chunk_replicas as r')
+      .innerJoin('hosts as h', 'h.id', 'r.host_id')
+      .select(['r.chunk_id', 'r.host_id', 'h.country'])
+      .where('r.chunk_id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) {
+      const list = out.get(r.chunk_id) ?? [];
+      list.push({ hostId: r.host_id, country: r.country });
+      out.set(r.chunk_id, list);
+    }
+  }
+  return out;
+}
+
+function missingReplicas(hub: Hub, have: readonly { country: string }[] = []): number {
+  const countries = new Set(
+    have.filter((h) => allowedBy(hub.config.placement, h.country)).map((h) => h.country),
+  );
+  return Math.max(0, hub.config.placement.replicas - countries.size);
+}
+
+export async function createUpload(hub: Hub, c: Caller): Promise<RouteResponse<'createUpload'>> {
+  const now = hub.now();
+  const upload = {
+    id: newRecordId(),
+    account_id: c.accountId,
+    created_at: now,
+    expires_at: now + hub.config.uploadTtlHours * 3_600_000,
+  };
+  await hub.db.insertInto('uploads').values(upload).execute();
+  return { uploadId: upload.id, expiresAt: upload.expires_at };
+}
+
+export async function getUpload(
+  hub: Hub,
+  c: Caller,
+  id: string,
+): Promise<RouteResponse<'getUpload'>> {
+  const u = await ownUpload(hub, c, id);
+  const ids = (
+    await hub.db
+      .selectFrom('upload_chunks')
+      .select('chunk_id')
+      .where('upload_id', '=', id)
+      .execute()
+  ).map((r) => r.chunk_id);
+  const replicas = await replicasOf(hub.db, ids);
+  return {
+    uploadId: u.id,
+    expiresAt: u.expires_at,
+    complete: ids.filter((x) => missingReplicas(hub, replicas.get(x)) === 0),
+  };
+}
+
+export async function placeChunks(
+  hub: Hub,
+  c: Caller,
+  id: string,
+  b: RouteBody<'placeChunks'>,
+): Promise<RouteResponse<'placeChunks'>> {
+  await ownUpload(hub, c, id);
+  const seen = new Set<string>();
+  for (const [i, chunk] of b.chunks.entries()) {
+    if (seen.has(chunk.id)) throw new ValidationError(`chunks.${i}.id`, 'listed twice');
+    seen.add(chunk.id);
+  }
+  const ids = b.chunks.map((x) => x.id);
+  const known = new Map<string, number>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await hub.db
+      .selectFrom('upload_chunks')
+      .select(['chunk_id', 'size'])
+      .where('upload_id', '=', id)
+      .where('chunk_id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) known.set(r.chunk_id, r.size);
+  }
+  const fresh = b.chunks.filter((x) => !known.has(x.id));
+  for (const [i, chunk] of b.chunks.entries()) {
+    const size = known.get(chunk.id);
+    if (size !== undefined && size !== chunk.size) {
+      throw new ValidationError(`chunks.${i}.size`, `was ${size} when first placed`);
+    }
+  }
+  for (let i = 0; i < fresh.length; i += 200) {
+    await hub.db
+      .insertInto('upload_chunks')
+      .values(fresh.slice(i, i + 200).map((x) => ({ upload_id: id, chunk_id: x.id, size: x.size })))
+      .onConflict((oc) => oc.columns(['upload_id', 'chunk_id']).doNothing())
+      .execute();
+  }
+  const hosts: Candidate[] = (await hub.db.selectFrom('hosts').selectAll().execute()).map((h) => ({
+    ...h,
+    online: isOnline(hub, h),
+  }));
+  const replicas = await replicasOf(hub.db, ids);
+  const exclude = new Set(b.exclude ?? []);
+  const reserved = new Map<string, number>();
+  const placements = b.chunks.map((chunk, i) => {
+    const have = replicas.get(chunk.id) ?? [];
+    const chosen = choosePlacement(
+      hosts,
+      hub.config.placement,
+      chunk.size,
+      have,
+      exclude,
+      reserved,
+    );
+    if (!chosen) {
+      throw new QuotaError(
+        `chunks.${i}: not enough online hosts with free space in distinct allowed countries (policy needs ${hub.config.placement.replicas})`,
+      );
+    }
+    for (const h of chosen) reserved.set(h.id, (reserved.get(h.id) ?? 0) + chunk.size);
+    const targets: Replica[] = chosen.map((h, k) => ({
+      hostId: h.id,
+      url: h.url,
+      country: h.country,
+      token: capability(hub, {
+        host: h.id,
+        op: 'put',
+        chunk: chunk.id,
+        max: chunk.size,
+        ...(k + 1 < chosen.length
+          ? { fwd: chosen.slice(k + 1).map((n) => ({ host: n.id, url: n.url })) }
+          : {}),
+      }),
+    }));
+    return { id: chunk.id, targets };
+  });
+  return { placements };
+}
+
+export async function addReceipts(
+  hub: Hub,
+  c: Caller,
+  id: string,
+  b: RouteBody<'addReceipts'>,
+): Promise<RouteResponse<'addReceipts'>> {
+  await ownUpload(hub, c, id);
+  const claimed = b.receipts.map((r, i) => peekMessage(`receipts.${i}`, r, receiptSchema));
+  const hosts = await hostKeys(hub, [...new Set(claimed.map((r) => r.host))]);
+  const chunkIds = [...new Set(claimed.map((r) => r.chunk))];
+  const sizes = new Map<string, number>();
+  for (let i = 0; i < chunkIds.length; i += 500) {
+    const rows = await hub.db
+      .selectFrom('upload_chunks')
+      .select(['chunk_id', 'size'])
+      .where('upload_id', '=', id)
+      .where('chunk_id', 'in', chunkIds.slice(i, i + 500))
+      .execute();
+    for (const r of rows) sizes.set(r.chunk_id, r.size);
+  }
+  const verified = b.receipts.map((text, i) => {
+    const field = `receipts.${i}`;
+    const host = hosts.get(claimed[i]?.host ?? '');
+    if (!host) throw new ValidationError(`${field}.host`, 'is not a registered host');
+    const key = fromBase64Url(host.public_key, 'publicKey', 32) as SigningPublicKey;
+    const r = openMessage(RECEIPT_LABEL, field, text, receiptSchema, key);
+    const size = sizes.get(r.chunk);
+    if (size === undefined)
+      throw new ValidationError(`${field}.chunk`, 'is not part of this upload');
+    if (size !== r.size) throw new ValidationError(`${field}.size`, `expected ${size}`);
+    return { receipt: r, text };
+  });
+  const now = hub.now();
+  await hub.db.transaction().execute(async (tx) => {
+    for (const { receipt: r, text } of verified) {
+      await tx
+        .insertInto('chunks')
+        .values({ id: r.chunk, size: r.size, created_at: now })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+      const added = await tx
+        .insertInto('chunk_replicas')
+        .values({ chunk_id: r.chunk, host_id: r.host, receipt: text, stored_at: r.at })
+        .onConflict((oc) => oc.columns(['chunk_id', 'host_id']).doNothing())
+        .executeTakeFirst();
+      if ((added.numInsertedOrUpdatedRows ?? 0n) > 0n) {
+        const h = hosts.get(r.host);
+        if (h) {
+          h.stored_bytes += r.size;
+          await tx
+            .updateTable('hosts')
+            .set({ stored_bytes: h.stored_bytes })
+            .where('id', '=', r.host)
+            .execute();
+        }
+      }
+    }
+  });
+  const replicas = await replicasOf(hub.db, chunkIds);
+  return {
+    chunks: chunkIds.map((x) => {
+      const missing = missingReplicas(hub, replicas.get(x));
+      return { id: x, complete: missing === 0, missing };
+    }),
+  };
+}
+
+/** Chunk ids among `ids` that the caller may read: in one of its uploads or its files. */
+async function accessibleChunks(db: Tx, c: Caller, ids: readonly string[]): Promise<Set<string>> {
+  const ok = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
+    const viaUploads = await db
+      .selectFrom('upload_chunks as uc')
+      .innerJoin('uploads as u', 'u.id', 'uc.upload_id')
+      .select('uc.chunk_id')
+      .where('u.account_id', '=', c.accountId)
+      .where('uc.chunk_id', 'in', part)
+      .execute();
+    for (const r of viaUploads) ok.add(r.chunk_id);
+    const rest = part.filter((x) => !ok.has(x));
+    if (rest.length === 0) continue;
+    const viaFiles = await db
+      .selectFrom('revision_chunks as rc')
+      .innerJoin('nodes as n', 'n.id', 'rc.node_id')
+      .select('rc.chunk_id')
+      .where('n.account_id', '=', c.accountId)
+      .where('rc.chunk_id', 'in', rest)
+      .execute();
+    for (const r of viaFiles) ok.add(r.chunk_id);
+  }
+  return ok;
+}
+
+export async function commitUpload(
+  hub: Hub,
+  c: Caller,
+  id: string,
+  b: RouteBody<'commitUpload'>,
+): Promise<RouteResponse<'commitUpload'>> {
+  await ownUpload(hub, c, id);
+  const ids = new Set<string>();
+  for (const [i, f] of b.files.entries()) {
+    if (ids.has(f.nodeId)) throw new ValidationError(`files.${i}.nodeId`, 'listed twice');
+    ids.add(f.nodeId);
+  }
+  const chunkIds = [...new Set(b.files.flatMap((f) => f.chunkIds))];
+  const now = hub.now();
+  const nodes: NodeInfo[] = [];
+  try {
+    await hub.db.transaction().execute(async (tx) => {
+      const readable = await accessibleChunks(tx, c, chunkIds);
+      const replicas = await replicasOf(tx, chunkIds);
+      const known = new Set<string>();
+      for (let i = 0; i < chunkIds.length; i += 500) {
+        const rows = await tx
+          .selectFrom('chunks')
+          .select('id')
+          .where('id', 'in', chunkIds.slice(i, i + 500))
+          .execute();
+        for (const r of rows) known.add(r.id);
+      }
+      for (const [i, f] of b.files.entries()) {
+        for (const [k, chunk] of f.chunkIds.entries()) {
+          const field = `files.${i}.chunkIds.${k}`;
+          if (!readable.has(chunk) || !known.has(chunk)) {
+            throw new ValidationError(field, 'has no receipts in this upload');
+          }
+          const missing = missingReplicas(hub, replicas.get(chunk));
+          if (missing > 0) {
+            throw new ValidationError(
+              field,
+              `needs receipts from ${missing} more host(s) in distinct countries`,
+            );
+          }
+        }
+      }
+      const parents = new Map<string, NodesTable>();
+      for (const [i, f] of b.files.entries()) {
+        const field = `files.${i}`;
+        let parent = parents.get(f.parentId);
+        if (!parent) {
+          parent = await ownNode(tx, c, f.parentId, `${field}.parentId`);
+          parents.set(f.parentId, parent);
+        }
+        if (parent.kind !== 'folder') throw new ValidationError(`${field}.parentId`, 'is a file');
+        if (parent.trashed_at !== null) {
+          throw new ConflictError(`${field}.parentId: that folder is in the trash`);
+        }
+        nodes.push(await commitFile(tx, c, f, field, now));
+      }
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) {
+      throw new ConflictError('name: a file or folder with this name already exists here');
+    }
+    throw e;
+  }
+  return { nodes };
+}
+
+async function commitFile(
+  tx: Transaction<Database>,
+  c: Caller,
+  f: FileCommit,
+  field: string,
+  now: number,
+): Promise<NodeInfo> {
+  const existing = await tx
+    .selectFrom('nodes')
+    .selectAll()
+    .where('id', '=', f.nodeId)
+    .executeTakeFirst();
+  let row: NodesTable;
+  if (existing) {
+    if (existing.account_id !== c.accountId) {
+      throw new ConflictError(`${field}.nodeId: this id is taken`);
+    }
+    if (existing.kind !== 'file') throw new ValidationError(`${field}.nodeId`, 'is a folder');
+    if (f.version === undefined) {
+      throw new ConflictError(`${field}.nodeId: the file exists; send its version to replace it`);
+    }
+    if (existing.version !== f.version || existing.trashed_at !== null) {
+      throw new ConflictError(
+        `${field}.version: the file changed (now at version ${existing.version}); reload and retry`,
+      );
+    }
+    if (f.revision !== (existing.revision ?? 0) + 1) {
+      throw new ConflictError(`${field}.revision: expected ${(existing.revision ?? 0) + 1}`);
+    }
+    row = {
+      ...existing,
+      parent_id: f.parentId,
+      name_hash: f.nameHash,
+      wrapped_key: f.wrappedKey,
+      metadata: f.metadata,
+      version: existing.version + 1,
+      revision: f.revision,
+      size: f.size,
+      updated_at: now,
+    };
+    const r = await tx
+      .updateTable('nodes')
+      .set(row)
+      .where('id', '=', f.nodeId)
+      .where('version', '=', f.version)
+      .executeTakeFirst();
+    if (r.numUpdatedRows === 0n) throw new ConflictError(`${field}.version: changed meanwhile`);
+  } else {
+    if (f.version !== undefined) throw new NotFoundError(`${field}.nodeId: no such file`);
+    if (f.revision !== 1) throw new ValidationError(`${field}.revision`, 'a new file starts at 1');
+    row = {
+      id: f.nodeId,
+      account_id: c.accountId,
+      parent_id: f.parentId,
+      kind: 'file',
+      wrapped_key: f.wrappedKey,
+      metadata: f.metadata,
+      name_hash: f.nameHash,
+      version: 1,
+      revision: 1,
+      size: f.size,
+      trashed_at: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await tx.insertInto('nodes').values(row).execute();
+  }
+  await tx
+    .insertInto('revisions')
+    .values({
+      node_id: f.nodeId,
+      revision: f.revision,
+      manifest: f.manifest,
+      size: f.size,
+      created_at: now,
+    })
+    .execute();
+  const refs = f.chunkIds.map((chunk, position) => ({
+    node_id: f.nodeId,
+    revision: f.revision,
+    position,
+    chunk_id: chunk,
+  }));
+  for (let i = 0; i < refs.length; i += 500) {
+    await tx
+      .insertInto('revision_chunks')
+      .values(refs.slice(i, i + 500))
+      .execute();
+  }
+  return nodeInfo(row);
+}
+
+export async function locateChunks(
+  hub: Hub,
+  c: Caller,
+  b: RouteBody<'locateChunks'>,
+): Promise<RouteResponse<'locateChunks'>> {
+  const ids = [...new Set(b.ids)];
+  const readable = await accessibleChunks(hub.db, c, ids);
+  const denied = ids.find((x) => !readable.has(x));
+  if (denied) throw new NotFoundError(`ids: no chunk ${denied} in your files`);
+  const sizes = new Map<string, number>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await hub.db
+      .selectFrom('chunks')
+      .select(['id', 'size'])
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) sizes.set(r.id, r.size);
+  }
+  const replicas = await replicasOf(hub.db, ids);
+  const hosts = await hostKeys(hub, [
+    ...new Set([...replicas.values()].flatMap((l) => l.map((h) => h.hostId))),
+  ]);
+  return {
+    chunks: ids.map((chunk) => {
+      const size = sizes.get(chunk);
+      if (size === undefined) throw new NotFoundError(`ids: chunk ${chunk} has no stored copy`);
+      const list = (replicas.get(chunk) ?? [])
+        .map((r) => hosts.get(r.hostId))
+        .filter((h) => h !== undefined)
+        // Online hosts first; an offline one is still worth a try if nothing else answers.
+        .sort((a, b) => Number(isOnline(hub, b)) - Number(isOnline(hub, a)));
+      return {
+        id: chunk,
+        size,
+        replicas: list.map((h) => ({
+          hostId: h.id,
+          url: h.url,
+          country: h.country,
+          token: capability(hub, { host: h.id, op: 'get', chunk, max: size }),
+        })),
+      };
+    }),
+  };
+}

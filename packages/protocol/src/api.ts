@@ -1,0 +1,568 @@
+import { z } from 'zod';
+import {
+  accountId,
+  b64,
+  byteCount,
+  chunkId,
+  country,
+  email,
+  hex64,
+  hostId,
+  httpUrl,
+  nodeId,
+  queryInt,
+  recordId,
+  timestamp,
+  version,
+} from './schemas.ts';
+
+// [Note: Route table]
+// Every hub route is declared once, here: method, path, who may call it, and zod schemas for
+// its parameters, query, body and response. The hub validates requests against it, the SDK
+// validates responses against it, and /api/openapi.json is generated from it.
+
+export type Auth = 'none' | 'session' | 'operator';
+
+export interface RouteSpec {
+  method: 'get' | 'post' | 'patch' | 'delete';
+  path: string;
+  auth: Auth;
+  summary: string;
+  tag: string;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** Absent: 204 No Content. */
+  response?: z.ZodType;
+}
+
+const route = <const R extends RouteSpec>(r: R) => r;
+
+// ---- shared shapes ------------------------------------------------------------------------
+
+const opaqueMessage = b64(4096);
+const wrapped = b64(1024).min(1, 'expected a wrapped key');
+const metadata = b64(8192).min(1, 'expected encrypted metadata');
+const manifest = b64(64 * 1024 * 1024).min(1, 'expected a sealed manifest');
+const capabilityToken = z.string().max(8192);
+const receipt = z.string().max(8192);
+
+export const wrappedIdentity = z
+  .object({ signing: wrapped, agreement: wrapped })
+  .strict()
+  .meta({ description: 'The account private keys, each wrapped under the master key.' });
+
+export const accountInfo = z.object({
+  id: accountId,
+  email: z.string(),
+  createdAt: timestamp,
+  rootId: nodeId,
+  wrappedMasterKey: wrapped,
+  wrappedIdentity,
+  keyBundle: b64(1024),
+  rootWrappedKey: wrapped,
+});
+export type AccountInfo = z.infer<typeof accountInfo>;
+
+export const sessionGrant = z.object({
+  token: z.string(),
+  sessionId: recordId,
+  expiresAt: timestamp,
+  account: accountInfo,
+});
+export type SessionGrant = z.infer<typeof sessionGrant>;
+
+export const nodeKind = z.enum(['file', 'folder']);
+
+export const nodeInfo = z.object({
+  id: nodeId,
+  parentId: nodeId.nullable(),
+  kind: nodeKind,
+  wrappedKey: wrapped,
+  metadata,
+  nameHash: hex64.nullable(),
+  version: z.number().int(),
+  /** The current revision of a file; null for folders. */
+  revision: z.number().int().nullable(),
+  /** Bytes stored for the current revision (ciphertext, one replica). */
+  size: byteCount,
+  trashedAt: timestamp.nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  /** The current revision's sealed manifest, when asked for with `include=manifest`. */
+  manifest: manifest.optional(),
+});
+export type NodeInfo = z.infer<typeof nodeInfo>;
+
+export const revisionInfo = z.object({
+  revision: z.number().int(),
+  size: byteCount,
+  createdAt: timestamp,
+  manifest,
+  chunkIds: z.array(chunkId),
+});
+export type RevisionInfo = z.infer<typeof revisionInfo>;
+
+export const replica = z.object({ hostId, url: httpUrl, country, token: capabilityToken });
+export type Replica = z.infer<typeof replica>;
+
+export const placementPolicy = z
+  .object({
+    replicas: z.number().int().min(2).max(8),
+    allowCountries: z.array(country).optional(),
+    excludeCountries: z.array(country).optional(),
+  })
+  .strict();
+export type PlacementPolicy = z.infer<typeof placementPolicy>;
+
+const nodeParams = z.object({ id: nodeId });
+const versioned = z.object({ version }).strict();
+
+export const fileCommit = z
+  .object({
+    nodeId,
+    parentId: nodeId,
+    nameHash: hex64,
+    wrappedKey: wrapped,
+    metadata,
+    /** For a new file: absent. For a new revision: the node version it replaces. */
+    version: version.optional(),
+    revision: z
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 31),
+    manifest,
+    size: byteCount,
+    chunkIds: z.array(chunkId).min(1).max(1_000_000),
+  })
+  .strict();
+export type FileCommit = z.infer<typeof fileCommit>;
+
+// ---- routes -------------------------------------------------------------------------------
+
+export const routes = {
+  health: route({
+    method: 'get',
+    path: '/api/health',
+    auth: 'none',
+    tag: 'meta',
+    summary: 'Readiness: 200 once the hub can serve requests.',
+    response: z.object({ ok: z.literal(true) }),
+  }),
+  info: route({
+    method: 'get',
+    path: '/api/info',
+    auth: 'none',
+    tag: 'meta',
+    summary: "The hub's public key (capability tokens) and its placement policy.",
+    response: z.object({
+      name: z.literal('coffer-hub'),
+      version: z.string(),
+      hubPublicKey: b64(64),
+      policy: placementPolicy,
+      maxChunkSize: byteCount,
+    }),
+  }),
+
+  registerStart: route({
+    method: 'post',
+    path: '/api/accounts/register-start',
+    auth: 'none',
+    tag: 'accounts',
+    summary: 'OPAQUE registration, first message. Used by signup and by recovery.',
+    body: z.object({ email, request: opaqueMessage }).strict(),
+    response: z.object({ response: opaqueMessage }),
+  }),
+  signup: route({
+    method: 'post',
+    path: '/api/accounts',
+    auth: 'none',
+    tag: 'accounts',
+    summary: 'Creates an account with its OPAQUE record, wrapped keys and root folder.',
+    body: z
+      .object({
+        email,
+        accountId,
+        record: opaqueMessage,
+        wrappedMasterKey: wrapped,
+        recoveryWrappedMasterKey: wrapped,
+        recoveryProof: b64(64).min(43),
+        wrappedIdentity,
+        keyBundle: b64(1024),
+        rootId: nodeId,
+        rootWrappedKey: wrapped,
+        rootMetadata: metadata,
+        deviceName: z.string().max(100).optional(),
+      })
+      .strict(),
+    response: sessionGrant,
+  }),
+  loginStart: route({
+    method: 'post',
+    path: '/api/login/start',
+    auth: 'none',
+    tag: 'accounts',
+    summary: 'OPAQUE login, first message. Rate-limited per email and per address.',
+    body: z.object({ email, request: opaqueMessage }).strict(),
+    response: z.object({ loginId: recordId, response: opaqueMessage }),
+  }),
+  loginFinish: route({
+    method: 'post',
+    path: '/api/login/finish',
+    auth: 'none',
+    tag: 'accounts',
+    summary: 'OPAQUE login, last message. Returns a session token.',
+    body: z
+      .object({
+        loginId: recordId,
+        finish: opaqueMessage,
+        deviceName: z.string().max(100).optional(),
+      })
+      .strict(),
+    response: sessionGrant,
+  }),
+  recoveryStart: route({
+    method: 'post',
+    path: '/api/recovery/start',
+    auth: 'none',
+    tag: 'accounts',
+    summary: 'The master key wrapped under the recovery key (useless without that key).',
+    body: z.object({ email }).strict(),
+    response: z.object({ accountId, recoveryWrappedMasterKey: wrapped }),
+  }),
+  recoveryFinish: route({
+    method: 'post',
+    path: '/api/recovery/finish',
+    auth: 'none',
+    tag: 'accounts',
+    summary: 'Sets a new password after proving the recovery key; ends every other session.',
+    body: z
+      .object({
+        email,
+        recoveryProof: b64(64).min(43),
+        record: opaqueMessage,
+        wrappedMasterKey: wrapped,
+        deviceName: z.string().max(100).optional(),
+      })
+      .strict(),
+    response: sessionGrant,
+  }),
+  account: route({
+    method: 'get',
+    path: '/api/account',
+    auth: 'session',
+    tag: 'accounts',
+    summary: 'The account of the current session, with its wrapped keys.',
+    response: accountInfo,
+  }),
+  logout: route({
+    method: 'post',
+    path: '/api/logout',
+    auth: 'session',
+    tag: 'accounts',
+    summary: 'Ends the current session.',
+  }),
+  sessions: route({
+    method: 'get',
+    path: '/api/sessions',
+    auth: 'session',
+    tag: 'accounts',
+    summary: "The account's live sessions.",
+    response: z.object({
+      sessions: z.array(
+        z.object({
+          id: recordId,
+          deviceName: z.string(),
+          createdAt: timestamp,
+          lastSeenAt: timestamp,
+          expiresAt: timestamp,
+          current: z.boolean(),
+        }),
+      ),
+    }),
+  }),
+  revokeSession: route({
+    method: 'delete',
+    path: '/api/sessions/{id}',
+    auth: 'session',
+    tag: 'accounts',
+    summary: 'Revokes one session of the account.',
+    params: z.object({ id: recordId }),
+  }),
+
+  getNode: route({
+    method: 'get',
+    path: '/api/nodes/{id}',
+    auth: 'session',
+    tag: 'tree',
+    summary: 'One node.',
+    params: nodeParams,
+    query: z.object({ include: z.enum(['manifest']).optional() }),
+    response: nodeInfo,
+  }),
+  children: route({
+    method: 'get',
+    path: '/api/nodes/{id}/children',
+    auth: 'session',
+    tag: 'tree',
+    summary: 'The live (not trashed) children of a folder, a page at a time.',
+    params: nodeParams,
+    query: z.object({
+      /** Only the live child with this name hash (see [Note: Name hash] in crypto). */
+      nameHash: hex64.optional(),
+      after: nodeId.optional(),
+      limit: queryInt(5000).optional(),
+      include: z.enum(['manifest']).optional(),
+    }),
+    response: z.object({ nodes: z.array(nodeInfo), next: nodeId.nullable() }),
+  }),
+  createFolder: route({
+    method: 'post',
+    path: '/api/nodes',
+    auth: 'session',
+    tag: 'tree',
+    summary: 'Creates a folder. 409 if a live sibling has the same name hash.',
+    body: z
+      .object({ id: nodeId, parentId: nodeId, nameHash: hex64, wrappedKey: wrapped, metadata })
+      .strict(),
+    response: nodeInfo,
+  }),
+  updateNode: route({
+    method: 'patch',
+    path: '/api/nodes/{id}',
+    auth: 'session',
+    tag: 'tree',
+    summary: 'Renames and/or moves a node. 409 if `version` is stale or the name is taken.',
+    params: nodeParams,
+    body: z
+      .object({
+        version,
+        parentId: nodeId.optional(),
+        nameHash: hex64,
+        wrappedKey: wrapped,
+        metadata,
+      })
+      .strict(),
+    response: nodeInfo,
+  }),
+  trashNode: route({
+    method: 'post',
+    path: '/api/nodes/{id}/trash',
+    auth: 'session',
+    tag: 'tree',
+    summary: 'Moves a node (and everything under it) to the trash.',
+    params: nodeParams,
+    body: versioned,
+    response: nodeInfo,
+  }),
+  restoreNode: route({
+    method: 'post',
+    path: '/api/nodes/{id}/restore',
+    auth: 'session',
+    tag: 'tree',
+    summary: 'Brings a node back from the trash. 409 if its name is now taken.',
+    params: nodeParams,
+    body: versioned,
+    response: nodeInfo,
+  }),
+  purgeNode: route({
+    method: 'delete',
+    path: '/api/nodes/{id}',
+    auth: 'session',
+    tag: 'tree',
+    summary: 'Deletes a trashed node for good, with its revisions and everything under it.',
+    params: nodeParams,
+    query: z.object({ version: queryInt(2 ** 31) }),
+  }),
+  trash: route({
+    method: 'get',
+    path: '/api/trash',
+    auth: 'session',
+    tag: 'tree',
+    summary: 'Nodes trashed directly (not those trashed with a folder).',
+    response: z.object({ nodes: z.array(nodeInfo) }),
+  }),
+  revisions: route({
+    method: 'get',
+    path: '/api/nodes/{id}/revisions',
+    auth: 'session',
+    tag: 'tree',
+    summary: 'Every revision of a file, newest first.',
+    params: nodeParams,
+    response: z.object({ revisions: z.array(revisionInfo) }),
+  }),
+
+  createUpload: route({
+    method: 'post',
+    path: '/api/uploads',
+    auth: 'session',
+    tag: 'transfers',
+    summary: 'Starts an upload session; chunks stored under it survive interruptions.',
+    body: z.object({}).strict(),
+    response: z.object({ uploadId: recordId, expiresAt: timestamp }),
+  }),
+  getUpload: route({
+    method: 'get',
+    path: '/api/uploads/{id}',
+    auth: 'session',
+    tag: 'transfers',
+    summary: 'Which chunks of an upload are already stored with enough receipts.',
+    params: z.object({ id: recordId }),
+    response: z.object({
+      uploadId: recordId,
+      expiresAt: timestamp,
+      complete: z.array(chunkId),
+    }),
+  }),
+  placeChunks: route({
+    method: 'post',
+    path: '/api/uploads/{id}/chunks',
+    auth: 'session',
+    tag: 'transfers',
+    summary:
+      'Chooses hosts for chunks and returns put tokens. The client sends each chunk to the first target, which forwards it along the chain.',
+    params: z.object({ id: recordId }),
+    body: z
+      .object({
+        chunks: z
+          .array(z.object({ id: chunkId, size: byteCount.min(1) }).strict())
+          .min(1)
+          .max(1024),
+        /** Hosts that failed this client; placement avoids them. */
+        exclude: z.array(hostId).max(64).optional(),
+      })
+      .strict(),
+    response: z.object({
+      placements: z.array(
+        z.object({
+          id: chunkId,
+          /** Empty when the chunk already has every replica it needs. */
+          targets: z.array(replica),
+        }),
+      ),
+    }),
+  }),
+  addReceipts: route({
+    method: 'post',
+    path: '/api/uploads/{id}/receipts',
+    auth: 'session',
+    tag: 'transfers',
+    summary: 'Records host-signed receipts for chunks of an upload.',
+    params: z.object({ id: recordId }),
+    body: z.object({ receipts: z.array(receipt).min(1).max(4096) }).strict(),
+    response: z.object({
+      chunks: z.array(z.object({ id: chunkId, complete: z.boolean(), missing: z.number().int() })),
+    }),
+  }),
+  commitUpload: route({
+    method: 'post',
+    path: '/api/uploads/{id}/commit',
+    auth: 'session',
+    tag: 'transfers',
+    summary:
+      'Creates files or new revisions, all or none. Every chunk must have receipts from the hosts the policy requires; a stale version gets 409.',
+    params: z.object({ id: recordId }),
+    body: z.object({ files: z.array(fileCommit).min(1).max(1000) }).strict(),
+    response: z.object({ nodes: z.array(nodeInfo) }),
+  }),
+  locateChunks: route({
+    method: 'post',
+    path: '/api/chunks/locate',
+    auth: 'session',
+    tag: 'transfers',
+    summary: 'Where chunks of your files are, with a get token per replica.',
+    body: z.object({ ids: z.array(chunkId).min(1).max(1024) }).strict(),
+    response: z.object({
+      chunks: z.array(z.object({ id: chunkId, size: byteCount, replicas: z.array(replica) })),
+    }),
+  }),
+
+  hostHello: route({
+    method: 'post',
+    path: '/api/hosts/hello',
+    auth: 'none',
+    tag: 'hosts',
+    summary:
+      'Registration and heartbeat in one: the host signs its URL, country, capacity and usage with its host key.',
+    body: z.object({ hello: z.string().max(8192) }).strict(),
+    response: z.object({
+      hostId,
+      hubPublicKey: b64(64),
+      heartbeatMs: z.number().int(),
+    }),
+  }),
+
+  adminHosts: route({
+    method: 'get',
+    path: '/api/admin/hosts',
+    auth: 'operator',
+    tag: 'admin',
+    summary: 'Every registered host, with its state and usage.',
+    response: z.object({
+      hosts: z.array(
+        z.object({
+          id: hostId,
+          url: httpUrl,
+          country,
+          capacity: byteCount,
+          usedBytes: byteCount,
+          chunks: byteCount,
+          online: z.boolean(),
+          lastSeenAt: timestamp,
+          registeredAt: timestamp,
+        }),
+      ),
+    }),
+  }),
+  adminStats: route({
+    method: 'get',
+    path: '/api/admin/stats',
+    auth: 'operator',
+    tag: 'admin',
+    summary: 'Counts across the network.',
+    response: z.object({
+      accounts: z.number().int(),
+      files: z.number().int(),
+      folders: z.number().int(),
+      revisions: z.number().int(),
+      chunks: z.number().int(),
+      storedBytes: byteCount,
+      hosts: z.number().int(),
+      hostsOnline: z.number().int(),
+      capacity: byteCount,
+    }),
+  }),
+  adminPlacement: route({
+    method: 'get',
+    path: '/api/admin/placement/{id}',
+    auth: 'operator',
+    tag: 'admin',
+    summary: "Where every chunk of a file's current revision is stored.",
+    params: nodeParams,
+    response: z.object({
+      chunks: z.array(z.object({ id: chunkId, hosts: z.array(z.object({ id: hostId, country })) })),
+    }),
+  }),
+} as const satisfies Record<string, RouteSpec>;
+
+export type Routes = typeof routes;
+export type RouteName = keyof Routes;
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+type In<S> = S extends z.ZodType ? z.input<S> : undefined;
+export type RouteResponse<N extends RouteName> = Routes[N] extends { response: infer R }
+  ? Out<R>
+  : undefined;
+export type RouteInput<N extends RouteName> = {
+  [K in 'params' | 'query' | 'body' as Routes[N] extends Record<K, z.ZodType> ? K : never]: In<
+    Routes[N][K & keyof Routes[N]]
+  >;
+};
+
+/** What the hub receives once a request has been parsed (schema outputs). */
+export type RouteBody<N extends RouteName> = Routes[N] extends { body: infer B } ? Out<B> : never;
+export type RouteParams<N extends RouteName> = Routes[N] extends { params: infer P }
+  ? Out<P>
+  : never;
+export type RouteQuery<N extends RouteName> = Routes[N] extends { query: infer Q } ? Out<Q> : never;

@@ -1,0 +1,78 @@
+import {
+  AuthError,
+  type CofferError,
+  ConflictError,
+  ConnectionError,
+  DecryptionError,
+  type ErrorCode,
+  IntegrityError,
+  NotFoundError,
+  QuotaError,
+  RateLimitedError,
+  ValidationError,
+} from '@coffer/errors';
+import { z } from 'zod';
+
+/** The body of every error response, from the hub and from hosts. */
+export const errorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    field: z.string().optional(),
+    retryAfterMs: z.number().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBody>;
+
+export const STATUS: Record<ErrorCode, number> = {
+  validation: 400,
+  auth: 401,
+  not_found: 404,
+  conflict: 409,
+  quota: 507,
+  rate_limited: 429,
+  integrity: 400,
+  decryption: 400,
+  connection: 503,
+};
+
+export function toErrorBody(e: CofferError): ErrorBody {
+  const error: ErrorBody['error'] = { code: e.code, message: e.message };
+  if (e instanceof ValidationError) error.field = e.field;
+  if (e instanceof RateLimitedError) error.retryAfterMs = e.retryAfterMs;
+  return { error };
+}
+
+/** Turns an error response back into the typed error the server threw. */
+export function fromErrorBody(status: number, body: unknown, where: string): CofferError {
+  const parsed = errorBody.safeParse(body);
+  if (!parsed.success) {
+    return status >= 500
+      ? new ConnectionError(`${where}: server error ${status}`)
+      : new ValidationError('response', `${where}: unexpected ${status} response`);
+  }
+  const { code, message, field, retryAfterMs } = parsed.data.error;
+  switch (code) {
+    case 'validation': {
+      const prefix = `${field}: `;
+      const text = field && message.startsWith(prefix) ? message.slice(prefix.length) : message;
+      return new ValidationError(field ?? 'request', text);
+    }
+    case 'auth':
+      return new AuthError(message);
+    case 'not_found':
+      return new NotFoundError(message);
+    case 'conflict':
+      return new ConflictError(message);
+    case 'quota':
+      return new QuotaError(message);
+    case 'rate_limited':
+      return new RateLimitedError(message, retryAfterMs ?? 1000);
+    case 'integrity':
+      return new IntegrityError(message);
+    case 'decryption':
+      return new DecryptionError(message);
+    default:
+      return new ConnectionError(`${where}: ${message}`);
+  }
+}

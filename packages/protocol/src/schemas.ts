@@ -1,0 +1,69 @@
+import { ValidationError } from '@coffer/errors';
+import { z } from 'zod';
+
+// Wire primitives shared by every route. Binary values travel as unpadded base64url.
+
+export const nodeId = z
+  .string()
+  .regex(/^[0-9a-f]{32}$/, 'expected 32 lowercase hex characters')
+  .meta({ description: 'A node (file or folder) id: 16 random bytes in hex.' });
+export const accountId = nodeId.meta({ description: 'An account id: 16 random bytes in hex.' });
+export const hostId = z
+  .string()
+  .regex(/^[0-9a-f]{32}$/, 'expected 32 lowercase hex characters')
+  .meta({ description: 'A host id: the first 16 bytes of SHA-256 of its Ed25519 key, in hex.' });
+export const chunkId = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters')
+  .meta({ description: 'SHA-256 of the stored chunk object, in hex.' });
+export const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');
+export const recordId = z.string().regex(/^[0-9a-f]{32}$/, 'expected 32 lowercase hex characters');
+
+export const b64 = (maxChars: number) =>
+  z
+    .string()
+    .max(maxChars, `expected at most ${maxChars} base64url characters`)
+    .regex(/^[A-Za-z0-9_-]*$/, 'expected unpadded base64url');
+
+export const country = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code such as FR')
+  .meta({ description: 'ISO 3166-1 alpha-2 country code.' });
+
+export const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254, 'expected at most 254 characters')
+  .pipe(z.email('expected an email address'));
+
+export const httpUrl = z
+  .string()
+  .max(2048)
+  .url('expected an http(s) URL')
+  .refine((u) => /^https?:\/\//.test(u), 'expected an http(s) URL');
+
+export const timestamp = z
+  .number()
+  .int()
+  .nonnegative()
+  .meta({ description: 'Milliseconds since the Unix epoch.' });
+export const byteCount = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+export const version = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(2 ** 31)
+  .meta({ description: 'The node version the write is based on (optimistic concurrency).' });
+
+/** Query-string integers arrive as text. */
+export const queryInt = (max: number) => z.coerce.number().int().nonnegative().max(max);
+
+/** Parses `value`, or throws a ValidationError naming the first bad field under `where`. */
+export function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const path = issue?.path.length ? `${where}.${issue.path.join('.')}` : where;
+  throw new ValidationError(path, issue?.message ?? 'invalid');
+}

@@ -1,0 +1,174 @@
+import {
+  fromBase64Url,
+  type SigningPublicKey,
+  type SigningSecretKey,
+  sha256Hex,
+  signWithLabel,
+  toBase64Url,
+  verifyWithLabel,
+} from '@coffer/crypto';
+import { AuthError, ValidationError } from '@coffer/errors';
+import { z } from 'zod';
+import {
+  byteCount,
+  chunkId,
+  country,
+  hostId,
+  httpUrl,
+  parseOrThrow,
+  timestamp,
+} from './schemas.ts';
+
+// [Note: Signed messages]
+// Capability tokens, receipts and host messages are all "<payload>.<signature>": the payload is
+// the base64url of a JSON object, the signature Ed25519 over "coffer/v1/<label>\0" ‖ payload
+// bytes. The exact bytes signed travel with the signature, so nothing depends on JSON being
+// canonical, and the label keeps a receipt from ever passing as a token.
+
+const MAX_SIGNED = 8192;
+
+export function signMessage(label: string, value: unknown, key: SigningSecretKey): string {
+  const payload = new TextEncoder().encode(JSON.stringify(value));
+  return `${toBase64Url(payload)}.${toBase64Url(signWithLabel(label, payload, key))}`;
+}
+
+/** Parses a signed message without checking the signature: only to learn who claims to sign. */
+export function peekMessage<T>(field: string, text: string, schema: z.ZodType<T>): T {
+  if (typeof text !== 'string' || text.length > MAX_SIGNED) {
+    throw new ValidationError(
+      field,
+      `expected a signed message of at most ${MAX_SIGNED} characters`,
+    );
+  }
+  const [payload, signature, extra] = text.split('.');
+  if (payload === undefined || signature === undefined || extra !== undefined) {
+    throw new ValidationError(field, 'expected "<payload>.<signature>"');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(fromBase64Url(payload, field)),
+    );
+  } catch {
+    throw new ValidationError(field, 'payload is not base64url JSON');
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ValidationError(
+      `${field}.${issue?.path.join('.') ?? ''}`,
+      issue?.message ?? 'invalid',
+    );
+  }
+  return parsed.data;
+}
+
+export function openMessage<T>(
+  label: string,
+  field: string,
+  text: string,
+  schema: z.ZodType<T>,
+  key: SigningPublicKey,
+): T {
+  const value = peekMessage(field, text, schema);
+  const [payload = '', signature = ''] = text.split('.');
+  const ok = verifyWithLabel(
+    label,
+    fromBase64Url(payload, field),
+    fromBase64Url(signature, field),
+    key,
+  );
+  if (!ok) throw new AuthError(`${field}: signature does not verify`);
+  return value;
+}
+
+export async function hostIdFromKey(publicKey: Uint8Array): Promise<string> {
+  return (await sha256Hex(publicKey)).slice(0, 32);
+}
+
+// ---- capability tokens --------------------------------------------------------------------
+
+export const capabilityOps = ['put', 'get', 'delete'] as const;
+export type CapabilityOp = (typeof capabilityOps)[number];
+
+export const capabilitySchema = z
+  .object({
+    v: z.literal(1),
+    /** The host that may honour it. */
+    host: hostId,
+    op: z.enum(capabilityOps),
+    chunk: chunkId,
+    /** Put: the exact object size. Get: the largest read. Delete: 0. */
+    max: byteCount,
+    /** Expiry, ms since the epoch. */
+    exp: timestamp,
+    serial: z.string().regex(/^[0-9a-f]{16,32}$/),
+    /** Put only: the hosts this host must forward the chunk to, in chain order. */
+    fwd: z
+      .array(z.object({ host: hostId, url: httpUrl }))
+      .max(8)
+      .optional(),
+  })
+  .strict();
+export type Capability = z.infer<typeof capabilitySchema>;
+
+export const CAPABILITY_LABEL = 'capability';
+
+export const signCapability = (c: Capability, hubKey: SigningSecretKey) =>
+  signMessage(CAPABILITY_LABEL, c, hubKey);
+
+/**
+ * What a host checks on every request, offline: the hub's signature, that the token names this
+ * host, this operation and this chunk, and that it has not expired.
+ */
+export function verifyCapability(
+  token: string,
+  hubKey: SigningPublicKey,
+  expect: { host: string; op: CapabilityOp; chunk: string; now?: number },
+): Capability {
+  const c = openMessage(CAPABILITY_LABEL, 'token', token, capabilitySchema, hubKey);
+  if (c.host !== expect.host) throw new AuthError('token: issued for another host');
+  if (c.op !== expect.op) throw new AuthError(`token: allows ${c.op}, not ${expect.op}`);
+  if (c.chunk !== expect.chunk) throw new AuthError('token: issued for another chunk');
+  if (c.exp < (expect.now ?? Date.now())) throw new AuthError('token: expired');
+  return c;
+}
+
+// ---- receipts -----------------------------------------------------------------------------
+
+export const receiptSchema = z
+  .object({
+    v: z.literal(1),
+    host: hostId,
+    chunk: chunkId,
+    size: byteCount,
+    /** When the host had the chunk fsynced. */
+    at: timestamp,
+  })
+  .strict();
+export type Receipt = z.infer<typeof receiptSchema>;
+
+export const RECEIPT_LABEL = 'receipt';
+
+export const signReceipt = (r: Receipt, hostKey: SigningSecretKey) =>
+  signMessage(RECEIPT_LABEL, r, hostKey);
+
+// ---- host messages ------------------------------------------------------------------------
+
+export const hostHelloSchema = z
+  .object({
+    v: z.literal(1),
+    host: hostId,
+    publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'expected a base64url Ed25519 key'),
+    url: httpUrl,
+    country,
+    capacity: byteCount,
+    usedBytes: byteCount,
+    chunks: byteCount,
+    at: timestamp,
+  })
+  .strict();
+export type HostHello = z.infer<typeof hostHelloSchema>;
+
+/** Registration and heartbeats: the host signs its own state with its host key. */
+export const HOST_HELLO_LABEL = 'host-hello';

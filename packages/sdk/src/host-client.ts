@@ -1,0 +1,93 @@
+import { type ChunkId, objectMatchesId } from '@coffer/crypto';
+import { ConnectionError, IntegrityError } from '@coffer/errors';
+import { fromErrorBody, HOST, hostRoutes, type Replica } from '@coffer/protocol';
+import { fetchOrThrow } from './retry.ts';
+
+export interface PutResult {
+  receipts: string[];
+  /** Hosts down the chain that did not store the chunk. */
+  failed: string[];
+}
+
+async function errorOf(res: Response, where: string) {
+  const body = await res.json().catch(() => undefined);
+  return fromErrorBody(res.status, body, where);
+}
+
+/**
+ * Sends a chunk once, to the first target; that host forwards it down the chain the hub
+ * signed into its token, so the client's upload stays at one copy.
+ */
+export async function putChunk(
+  targets: readonly Replica[],
+  id: string,
+  bytes: Uint8Array,
+  signal?: AbortSignal,
+): Promise<PutResult> {
+  const [first, ...rest] = targets;
+  if (!first) return { receipts: [], failed: [] };
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${first.token}`,
+    'content-type': 'application/octet-stream',
+  };
+  if (rest.length) headers[HOST.forwardHeader] = rest.map((t) => t.token).join(',');
+  const res = await fetchOrThrow(
+    first.url + HOST.chunkPath(id),
+    {
+      method: 'PUT',
+      headers,
+      body: bytes as Uint8Array<ArrayBuffer>,
+      ...(signal ? { signal } : {}),
+    },
+    `put chunk to ${first.url}`,
+  );
+  if (!res.ok) throw await errorOf(res, `put chunk to ${first.url}`);
+  const parsed = hostRoutes.putResponse.safeParse(await res.json().catch(() => null));
+  if (!parsed.success) throw new ConnectionError(`put chunk: malformed answer from ${first.url}`);
+  return { receipts: parsed.data.receipts, failed: parsed.data.failed.map((f) => f.host) };
+}
+
+/**
+ * Reads a chunk (or `range` of it) from the first replica that answers with the right bytes.
+ * A host that is down, refuses, or returns bytes that do not hash to the id is skipped; if
+ * every replica fails, the error says why (IntegrityError when any host lied).
+ */
+export async function getChunk(
+  replicas: readonly Replica[],
+  id: string,
+  options: { range?: { start: number; end: number }; verifyAs?: ChunkId; signal?: AbortSignal },
+): Promise<Uint8Array> {
+  const problems: string[] = [];
+  let lied = false;
+  for (const r of replicas) {
+    const headers: Record<string, string> = { authorization: `Bearer ${r.token}` };
+    if (options.range) headers.range = `bytes=${options.range.start}-${options.range.end - 1}`;
+    try {
+      const res = await fetchOrThrow(
+        r.url + HOST.chunkPath(id),
+        { headers, ...(options.signal ? { signal: options.signal } : {}) },
+        `get chunk from ${r.url}`,
+      );
+      if (!res.ok) throw await errorOf(res, `get chunk from ${r.url}`);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      const expected = options.range ? options.range.end - options.range.start : null;
+      if (expected !== null && bytes.length !== expected) {
+        lied = true;
+        problems.push(`${r.hostId}: returned ${bytes.length} bytes, expected ${expected}`);
+        continue;
+      }
+      if (options.verifyAs && !(await objectMatchesId(bytes, options.verifyAs))) {
+        lied = true;
+        problems.push(`${r.hostId}: returned bytes that do not match the chunk id`);
+        continue;
+      }
+      return bytes;
+    } catch (e) {
+      if (options.signal?.aborted) throw e;
+      problems.push(`${r.hostId}: ${(e as Error).message}`);
+    }
+  }
+  const detail = problems.join('; ') || 'no replica is known';
+  if (lied) throw new IntegrityError(`chunk ${id}: no replica returned valid bytes (${detail})`);
+  throw new ConnectionError(`chunk ${id}: no replica could serve it (${detail})`);
+}

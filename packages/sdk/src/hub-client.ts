@@ -1,0 +1,88 @@
+import { ConnectionError, IntegrityError } from '@coffer/errors';
+import {
+  fromErrorBody,
+  type RouteInput,
+  type RouteName,
+  type RouteResponse,
+  type RouteSpec,
+  routes,
+} from '@coffer/protocol';
+import { DEFAULT_RETRY, fetchOrThrow, type RetryPolicy, withRetry } from './retry.ts';
+
+export interface HubClientOptions {
+  hubUrl: string;
+  token?: string | undefined;
+  retry?: RetryPolicy;
+}
+
+/** Typed calls to the hub's route table; every response is checked against its schema. */
+export class HubClient {
+  readonly hubUrl: string;
+  token: string | undefined;
+  private readonly retry: RetryPolicy;
+
+  constructor(o: HubClientOptions) {
+    this.hubUrl = o.hubUrl.replace(/\/+$/, '');
+    this.token = o.token;
+    this.retry = o.retry ?? DEFAULT_RETRY;
+  }
+
+  call<N extends RouteName>(
+    name: N,
+    input: RouteInput<N>,
+    signal?: AbortSignal,
+  ): Promise<RouteResponse<N>> {
+    return withRetry(() => this.once(name, input, signal), this.retry, signal);
+  }
+
+  private async once<N extends RouteName>(
+    name: N,
+    input: RouteInput<N>,
+    signal?: AbortSignal,
+  ): Promise<RouteResponse<N>> {
+    const spec: RouteSpec = routes[name];
+    const parts = input as { params?: Record<string, string>; query?: object; body?: unknown };
+    let path = spec.path.replace(/\{(\w+)\}/g, (_, k: string) =>
+      encodeURIComponent(parts.params?.[k] ?? ''),
+    );
+    if (parts.query) {
+      const q = new URLSearchParams();
+      for (const [k, v] of Object.entries(parts.query)) if (v !== undefined) q.set(k, String(v));
+      if ([...q].length) path += `?${q}`;
+    }
+    const headers: Record<string, string> = {};
+    if (spec.auth !== 'none' && this.token) headers.authorization = `Bearer ${this.token}`;
+    if (parts.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetchOrThrow(
+      this.hubUrl + path,
+      {
+        method: spec.method.toUpperCase(),
+        headers,
+        ...(parts.body !== undefined ? { body: JSON.stringify(parts.body) } : {}),
+        ...(signal ? { signal } : {}),
+      },
+      name,
+    );
+    const text = await res.text().catch(() => {
+      throw new ConnectionError(`${name}: the hub closed the connection mid-response`);
+    });
+    let json: unknown;
+    if (text) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+    }
+    if (!res.ok) throw fromErrorBody(res.status, json, name);
+    if (!spec.response) return undefined as RouteResponse<N>;
+    const parsed = spec.response.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new IntegrityError(
+        `${name}: the hub's response does not match the protocol (${issue?.path.join('.')}: ${issue?.message})`,
+      );
+    }
+    return parsed.data as RouteResponse<N>;
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * @coffer/sdk: the client library for Node and browsers. Sessions, the encrypted tree, and
+ * streaming transfers to and from hosts, verifying everything the hub and hosts send.
+ * Imports crypto, protocol and errors; never the hub or host packages.
+ */
+
+export {
+  AuthError,
+  CofferError,
+  ConflictError,
+  ConnectionError,
+  DecryptionError,
+  IntegrityError,
+  NotFoundError,
+  QuotaError,
+  RateLimitedError,
+  ValidationError,
+} from '@coffer/errors';
+export type { ClientOptions, Entry, SavedSession } from './client.ts';
+export { byKindThenName, CofferClient, splitPath } from './client.ts';
+export { HubClient } from './hub-client.ts';
+export type { OpenNode } from './keys.ts';
+export type { RetryPolicy } from './retry.ts';
+export { DEFAULT_RETRY } from './retry.ts';
+export type {
+  DownloadOptions,
+  Progress,
+  ResumeState,
+  ResumeStore,
+  SmallFile,
+  TransferOptions,
+  UploadOptions,
+  UploadSource,
+} from './transfers.ts';
+export { ChunkSource, downloadFile, openFileManifest, SMALL_FILE_LIMIT } from './transfers.ts';

@@ -1,0 +1,76 @@
+import { CofferError, ConnectionError, RateLimitedError } from '@coffer/errors';
+
+export interface RetryPolicy {
+  /** Give up once this much time has passed since the first attempt. */
+  maxElapsedMs: number;
+  firstDelayMs: number;
+  maxDelayMs: number;
+}
+
+/**
+ * Retry policy of every network call: connection failures and short 429s are retried with
+ * exponential backoff (with jitter) until `maxElapsedMs`; every other error is final.
+ * A hub that restarts mid-upload is therefore ridden out, not reported.
+ */
+export const DEFAULT_RETRY: RetryPolicy = {
+  maxElapsedMs: 120_000,
+  firstDelayMs: 200,
+  maxDelayMs: 5000,
+};
+
+const MAX_RATE_LIMIT_WAIT_MS = 10_000;
+
+export const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+export async function withRetry<T>(
+  attempt: () => Promise<T>,
+  policy: RetryPolicy,
+  signal?: AbortSignal,
+): Promise<T> {
+  const start = Date.now();
+  let delay = policy.firstDelayMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (e) {
+      // A short 429 wait is ridden out; a long one (a login lock-out) is the caller's to show.
+      const retryable =
+        e instanceof ConnectionError ||
+        (e instanceof RateLimitedError && e.retryAfterMs <= MAX_RATE_LIMIT_WAIT_MS);
+      if (!retryable || signal?.aborted || Date.now() - start > policy.maxElapsedMs) throw e;
+      const wait = e instanceof RateLimitedError ? Math.max(delay, e.retryAfterMs) : delay;
+      await sleep(wait * (0.75 + Math.random() * 0.5), signal);
+      delay = Math.min(policy.maxDelayMs, delay * 2);
+    }
+  }
+}
+
+/** fetch, with network failures turned into ConnectionError. */
+export async function fetchOrThrow(
+  url: string,
+  init: RequestInit,
+  where: string,
+): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (e) {
+    if (init.signal?.aborted) throw init.signal.reason;
+    if (e instanceof CofferError) throw e;
+    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+    throw new ConnectionError(`${where}: cannot reach ${new URL(url).origin} (${cause})`, {
+      cause: e,
+    });
+  }
+}

@@ -1,0 +1,79 @@
+import { createReadStream } from 'node:fs';
+import { open, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** Writes `size` bytes of fast pseudo-random data (xorshift) to `path`, deterministic per seed. */
+export async function writeRandomFile(path: string, size: number, seed = 1): Promise<void> {
+  const fh = await open(path, 'w');
+  const block = Buffer.alloc(1024 * 1024);
+  let x = (seed * 2654435761) >>> 0 || 1;
+  for (let done = 0; done < size; ) {
+    for (let i = 0; i < block.length; i += 4) {
+      x ^= x << 13;
+      x >>>= 0;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      x >>>= 0;
+      block.writeUInt32LE(x, i);
+    }
+    const n = Math.min(block.length, size - done);
+    await fh.write(block, 0, n);
+    done += n;
+  }
+  await fh.close();
+}
+
+/** Byte-for-byte comparison of two files, streaming. */
+export async function sameFile(a: string, b: string): Promise<boolean> {
+  const [x, y] = [
+    createReadStream(a, { highWaterMark: 1 << 20 }),
+    createReadStream(b, { highWaterMark: 1 << 20 }),
+  ];
+  const ix = x[Symbol.asyncIterator]();
+  const iy = y[Symbol.asyncIterator]();
+  let bx: Buffer = Buffer.alloc(0);
+  let by: Buffer = Buffer.alloc(0);
+  for (;;) {
+    if (bx.length === 0) {
+      const r = await ix.next();
+      bx = r.done ? Buffer.alloc(0) : (r.value as Buffer);
+    }
+    if (by.length === 0) {
+      const r = await iy.next();
+      by = r.done ? Buffer.alloc(0) : (r.value as Buffer);
+    }
+    if (bx.length === 0 || by.length === 0) {
+      x.destroy();
+      y.destroy();
+      return bx.length === 0 && by.length === 0;
+    }
+    const n = Math.min(bx.length, by.length);
+    if (!bx.subarray(0, n).equals(by.subarray(0, n))) {
+      x.destroy();
+      y.destroy();
+      return false;
+    }
+    bx = bx.subarray(n);
+    by = by.subarray(n);
+  }
+}
+
+/** Every regular file under `dir`. */
+export async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+/** Which of `needles` occur in any file under `dirs` (and in `files`); answers "needle in file". */
+export async function findNeedles(
+  places: string[],
+  needles: { label: string; bytes: Uint8Array }[],
+): Promise<string[]> {
+  const found: string[] = [];
+  for (const file of places) {
+    const data = await readFile(file).catch(() => null);
+    if (!data) continue;
+    for (const n of needles) if (data.indexOf(n.bytes) !== -1) found.push(`${n.label} in ${file}`);
+  }
+  return found;
+}

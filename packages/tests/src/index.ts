@@ -1,0 +1,10 @@
+/**
+ * @coffer/tests: integration tests that start real hubs and hosts as separate processes on
+ * random loopback ports and drive them through public entry points only: the `coffer` CLI,
+ * the SDK and plain HTTP.
+ */
+
+export type { RawRequest, RawResponse } from './http.ts';
+export { rawRequest } from './http.ts';
+export type { Cli, Dialect, Network, NetworkOptions, Proc } from './network.ts';
+export { cli, postgresAvailable, startNetwork, tempDir } from './network.ts';
