@@ -4,6 +4,9 @@
 //     (crypto.subtle, getRandomValues), @noble/*, @scure/*, the OPAQUE library, or any other
 //     crypto library.
 //  2. No package deep-imports another package's internals (`@coffer/x/src/...`).
+//  3. Packages import each other only along the allowed edges (ALLOWED below): dependencies
+//     flow crypto <- protocol <- sdk <- cli; protocol <- hub/host. The hub never imports the
+//     sdk, and no library imports a program.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +25,19 @@ const PRIMITIVES = [
 // The check's own test holds violating source as string fixtures.
 const EXEMPT = new Set(['scripts/check-boundaries.test.ts']);
 const DEEP_IMPORT = /['"]@coffer\/[^'"/]+\/src(\/|['"])/;
+const COFFER_IMPORT = /(?:from|import)\s*\(?\s*['"]@coffer\/([^'"/]+)/g;
+
+/** Which @coffer packages each package may import. */
+export const ALLOWED = {
+  errors: [],
+  crypto: ['errors'],
+  protocol: ['crypto', 'errors'],
+  hub: ['protocol', 'crypto', 'errors'],
+  host: ['protocol', 'crypto', 'errors'],
+  sdk: ['protocol', 'crypto', 'errors'],
+  cli: ['sdk', 'hub', 'host', 'protocol', 'crypto', 'errors'],
+  tests: ['sdk', 'protocol', 'crypto', 'errors'],
+};
 
 function* walk(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -51,6 +67,15 @@ export function findViolations(root) {
       }
       if (DEEP_IMPORT.test(line))
         violations.push(`${rel}:${i + 1}: deep import of another package's src/`);
+      const owner = /^packages\/([^/]+)\//.exec(rel)?.[1];
+      if (owner && owner in ALLOWED) {
+        for (const m of line.matchAll(COFFER_IMPORT)) {
+          const target = m[1];
+          if (target !== owner && !ALLOWED[owner].includes(target)) {
+            violations.push(`${rel}:${i + 1}: ${owner} may not import @coffer/${target}`);
+          }
+        }
+      }
     });
   }
   return violations;

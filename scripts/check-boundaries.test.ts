@@ -46,6 +46,26 @@ test('the boundary check flags primitives and deep imports outside the crypto pa
   }
 });
 
+test('packages import each other only along the allowed edges', () => {
+  const root = tree({
+    'packages/hub/src/bad.ts': "import { CofferClient } from '@coffer/sdk';\n",
+    'packages/sdk/src/bad.ts': "import { startHub } from '@coffer/hub';\n",
+    'packages/protocol/src/bad.ts': "const m = await import('@coffer/host');\n",
+    'packages/cli/src/fine.ts':
+      "import { startHub } from '@coffer/hub';\nimport { x } from '@coffer/sdk';\n",
+    'packages/hub/src/fine.ts': "import { routes } from '@coffer/protocol';\n",
+  });
+  try {
+    const v = findViolations(root).join('\n');
+    assert.match(v, /hub\/src\/bad\.ts:1: hub may not import @coffer\/sdk/);
+    assert.match(v, /sdk\/src\/bad\.ts:1: sdk may not import @coffer\/hub/);
+    assert.match(v, /protocol\/src\/bad\.ts:1: protocol may not import @coffer\/host/);
+    assert.doesNotMatch(v, /fine\.ts/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 test('this repository keeps its import boundaries', () => {
   assert.deepEqual(findViolations(fileURLToPath(new URL('..', import.meta.url))), []);
 });

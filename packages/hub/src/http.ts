@@ -108,6 +108,24 @@ function errorResponse(c: Context, e: unknown, log: (line: string) => void) {
   );
 }
 
+// Until the web app lands, / says what this server is and how to use it. No script at all.
+const homePage = (origin: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Coffer hub</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#222}
+code,pre{background:#f3f3f3;border-radius:4px;padding:.1rem .3rem}pre{padding:.8rem;overflow:auto}
+@media (prefers-color-scheme:dark){body{background:#161616;color:#ddd}code,pre{background:#262626}}</style>
+</head><body><h1>Coffer hub</h1>
+<p>This is a Coffer hub: it coordinates accounts, the encrypted file tree and the storage hosts.
+It never sees your files, their names or your keys. The browser app is not served yet; use the
+<code>coffer</code> command line:</p>
+<pre>export COFFER_HUB=${origin.replace(/[<>&"']/g, '')}
+npx coffer signup you@example.com
+npx coffer put ./some-file
+npx coffer ls</pre>
+<p>Developers: <a href="/api/docs">API documentation</a> · <a href="/api/openapi.json">OpenAPI document</a></p>
+</body></html>`;
+
 const docsPage = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Coffer hub API</title>
 <link rel="stylesheet" href="/api/docs/swagger-ui.css"></head>
@@ -131,6 +149,10 @@ export function createApp(hub: Hub, log: (line: string) => void): Hono {
 
   const openapi = buildOpenApi(routes, { version: HUB_VERSION });
   app.get('/api/openapi.json', (c) => c.json(openapi));
+  app.get('/', (c) => {
+    c.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
+    return c.html(homePage(new URL(c.req.url).origin));
+  });
   app.get('/api/docs', (c) => c.html(docsPage));
   app.get('/api/docs/init.js', (c) => c.body(docsInit, 200, { 'content-type': 'text/javascript' }));
   const swaggerDir = dirname(
