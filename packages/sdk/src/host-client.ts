@@ -1,7 +1,7 @@
 import { type ChunkId, objectMatchesId } from '@coffer/crypto';
 import { ConnectionError, IntegrityError } from '@coffer/errors';
 import { fromErrorBody, HOST, hostRoutes, type Replica } from '@coffer/protocol';
-import { fetchOrThrow } from './retry.ts';
+import { sendOrThrow } from './retry.ts';
 
 export interface PutResult {
   receipts: string[];
@@ -9,10 +9,17 @@ export interface PutResult {
   failed: string[];
 }
 
-async function errorOf(res: Response, where: string) {
-  const body = await res.json().catch(() => undefined);
+function errorOf(res: { status: number; body: Uint8Array }, where: string) {
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder().decode(res.body));
+  } catch {
+    body = undefined;
+  }
   return fromErrorBody(res.status, body, where);
 }
+
+const ok = (status: number) => status >= 200 && status <= 299;
 
 /**
  * Sends a chunk once, to the first target; that host forwards it down the chain the hub
@@ -31,18 +38,17 @@ export async function putChunk(
     'content-type': 'application/octet-stream',
   };
   if (rest.length) headers[HOST.forwardHeader] = rest.map((t) => t.token).join(',');
-  const res = await fetchOrThrow(
+  const res = await sendOrThrow(
     first.url + HOST.chunkPath(id),
-    {
-      method: 'PUT',
-      headers,
-      body: bytes as Uint8Array<ArrayBuffer>,
-      ...(signal ? { signal } : {}),
-    },
+    { method: 'PUT', headers, body: bytes, signal },
     `put chunk to ${first.url}`,
   );
-  if (!res.ok) throw await errorOf(res, `put chunk to ${first.url}`);
-  const parsed = hostRoutes.putResponse.safeParse(await res.json().catch(() => null));
+  if (!ok(res.status)) throw errorOf(res, `put chunk to ${first.url}`);
+  let json: unknown = null;
+  try {
+    json = JSON.parse(new TextDecoder().decode(res.body));
+  } catch {}
+  const parsed = hostRoutes.putResponse.safeParse(json);
   if (!parsed.success) throw new ConnectionError(`put chunk: malformed answer from ${first.url}`);
   return { receipts: parsed.data.receipts, failed: parsed.data.failed.map((f) => f.host) };
 }
@@ -63,13 +69,13 @@ export async function getChunk(
     const headers: Record<string, string> = { authorization: `Bearer ${r.token}` };
     if (options.range) headers.range = `bytes=${options.range.start}-${options.range.end - 1}`;
     try {
-      const res = await fetchOrThrow(
+      const res = await sendOrThrow(
         r.url + HOST.chunkPath(id),
-        { headers, ...(options.signal ? { signal: options.signal } : {}) },
+        { method: 'GET', headers, signal: options.signal },
         `get chunk from ${r.url}`,
       );
-      if (!res.ok) throw await errorOf(res, `get chunk from ${r.url}`);
-      const bytes = new Uint8Array(await res.arrayBuffer());
+      if (!ok(res.status)) throw errorOf(res, `get chunk from ${r.url}`);
+      const bytes = res.body;
       const expected = options.range ? options.range.end - options.range.start : null;
       if (expected !== null && bytes.length !== expected) {
         lied = true;

@@ -1,4 +1,4 @@
-import { ConnectionError, IntegrityError } from '@coffer/errors';
+import { IntegrityError } from '@coffer/errors';
 import {
   fromErrorBody,
   type RouteInput,
@@ -7,7 +7,7 @@ import {
   type RouteSpec,
   routes,
 } from '@coffer/protocol';
-import { DEFAULT_RETRY, fetchOrThrow, type RetryPolicy, withRetry } from './retry.ts';
+import { DEFAULT_RETRY, type RetryPolicy, sendOrThrow, withRetry } from './retry.ts';
 
 export interface HubClientOptions {
   hubUrl: string;
@@ -53,19 +53,19 @@ export class HubClient {
     const headers: Record<string, string> = {};
     if (spec.auth !== 'none' && this.token) headers.authorization = `Bearer ${this.token}`;
     if (parts.body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetchOrThrow(
+    const res = await sendOrThrow(
       this.hubUrl + path,
       {
         method: spec.method.toUpperCase(),
         headers,
-        ...(parts.body !== undefined ? { body: JSON.stringify(parts.body) } : {}),
-        ...(signal ? { signal } : {}),
+        ...(parts.body !== undefined
+          ? { body: new TextEncoder().encode(JSON.stringify(parts.body)) }
+          : {}),
+        signal,
       },
       name,
     );
-    const text = await res.text().catch(() => {
-      throw new ConnectionError(`${name}: the hub closed the connection mid-response`);
-    });
+    const text = new TextDecoder().decode(res.body);
     let json: unknown;
     if (text) {
       try {
@@ -74,7 +74,7 @@ export class HubClient {
         json = undefined;
       }
     }
-    if (!res.ok) throw fromErrorBody(res.status, json, name);
+    if (res.status < 200 || res.status > 299) throw fromErrorBody(res.status, json, name);
     if (!spec.response) return undefined as RouteResponse<N>;
     const parsed = spec.response.safeParse(json);
     if (!parsed.success) {

@@ -1,4 +1,6 @@
 import { CofferError, ConnectionError, RateLimitedError } from '@coffer/errors';
+import { send } from '#transport';
+import type { HttpRequest } from './transport/types.ts';
 
 export interface RetryPolicy {
   /** Give up once this much time has passed since the first attempt. */
@@ -57,20 +59,24 @@ export async function withRetry<T>(
   }
 }
 
-/** fetch, with network failures turned into ConnectionError. */
-export async function fetchOrThrow(
+/** One HTTP exchange, with network failures (connecting or mid-body) as ConnectionError. */
+export async function sendOrThrow(
   url: string,
-  init: RequestInit,
+  req: HttpRequest,
   where: string,
-): Promise<Response> {
-  try {
-    return await fetch(url, init);
-  } catch (e) {
-    if (init.signal?.aborted) throw init.signal.reason;
-    if (e instanceof CofferError) throw e;
-    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
-    throw new ConnectionError(`${where}: cannot reach ${new URL(url).origin} (${cause})`, {
+): Promise<{ status: number; header(name: string): string | null; body: Uint8Array }> {
+  const failed = (e: unknown) => {
+    if (req.signal?.aborted) return req.signal.reason;
+    if (e instanceof CofferError) return e;
+    const cause = (e as { cause?: { code?: string }; code?: string }).code ?? (e as Error).message;
+    return new ConnectionError(`${where}: cannot reach ${new URL(url).origin} (${cause})`, {
       cause: e,
     });
+  };
+  try {
+    const res = await send(url, req);
+    return { status: res.status, header: res.header, body: await res.bytes() };
+  } catch (e) {
+    throw failed(e);
   }
 }

@@ -67,6 +67,12 @@ export interface ResumeState {
   fileKey: string;
   contentKey: string;
   chunkSize: number;
+  /**
+   * The id of every chunk handed to a host, by index, recorded before it is sent. If the
+   * source changed, re-encrypting it would put different plaintext under the same key and IV;
+   * see [Note: Resuming safely].
+   */
+  sent: string[];
 }
 
 export interface UploadOptions extends TransferOptions {
@@ -200,6 +206,7 @@ async function parentFolder(
 function parseResume(value: unknown): ResumeState | null {
   const v = value as Partial<ResumeState> | null;
   if (v?.v !== 1 || typeof v.uploadId !== 'string' || typeof v.fileKey !== 'string') return null;
+  if (!Array.isArray(v.sent)) return null;
   return v as ResumeState;
 }
 
@@ -250,9 +257,20 @@ export async function uploadFile(
       fileKey: toBase64Url(fileKey),
       contentKey: toBase64Url(newContentKey()),
       chunkSize: o.chunkSize ?? DEFAULT_CHUNK_SIZE,
+      sent: [],
     };
     await o.resume?.store.save(o.resume.key, state);
   }
+  const resumed = state;
+  // Saves are serialized: each writes the whole state.
+  let saving = Promise.resolve();
+  const record = (index: number, id: string) => {
+    if (!o.resume) return Promise.resolve();
+    const { store, key } = o.resume;
+    resumed.sent[index] = id;
+    saving = saving.then(() => store.save(key, resumed));
+    return saving;
+  };
   const fileKey = asKey.file(fromBase64Url(state.fileKey, 'fileKey', 32));
   const fileId = state.nodeId as NodeId;
   const uploadId = state.uploadId;
@@ -272,11 +290,25 @@ export async function uploadFile(
       const { value: chunk, done } = await reader.read();
       if (done) break;
       chunkIds.push(chunk.id);
+      // [Note: Resuming safely]
+      // A resumed upload re-encrypts with the same content key, so the same bytes give the
+      // same chunks and stored ones are skipped. If a chunk that was already sent now comes
+      // out different, the source changed: stop before sending it, so no host ever holds two
+      // ciphertexts under one key and IV, and start over with a fresh key.
+      const before = resumed.sent[chunk.index];
+      if (before !== undefined && before !== chunk.id) {
+        chunk.release();
+        await o.resume?.store.remove(o.resume.key);
+        throw new ConflictError(
+          'source: the file changed since the interrupted upload; upload it again to start over',
+        );
+      }
       if (complete.has(chunk.id)) {
         meter.add(chunk.plaintextLength, 0);
         chunk.release();
         continue;
       }
+      await record(chunk.index, chunk.id);
       await limiter.run(async () => {
         try {
           const sent = await storeChunk(client, uploadId, chunk.id, chunk.bytes, o.signal);
@@ -314,6 +346,7 @@ export async function uploadFile(
     ...(existing ? { version: existing.info.version } : {}),
   });
   const [info] = (await commitWithRetry(client, uploadId, [commit], o.signal)).nodes;
+  await saving;
   await o.resume?.store.remove(o.resume.key);
   meter.add(0, 0, 1);
   meter.flush();

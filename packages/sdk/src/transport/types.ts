@@ -1,0 +1,16 @@
+/** One HTTP exchange. Node uses node:http (its fetch is slow for large bodies); browsers fetch. */
+export interface HttpRequest {
+  method: string;
+  headers: Record<string, string>;
+  body?: Uint8Array;
+  signal?: AbortSignal | undefined;
+}
+
+export interface HttpResponse {
+  status: number;
+  header(name: string): string | null;
+  /** The whole body; call once. */
+  bytes(): Promise<Uint8Array>;
+}
+
+export type Send = (url: string, req: HttpRequest) => Promise<HttpResponse>;
