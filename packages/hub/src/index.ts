@@ -4,12 +4,16 @@
  */
 
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import type { SigningSecretKey } from '@coffer/crypto';
 import { fromBase64Url, newSigningKeyPair, signingPublicKey, toBase64Url } from '@coffer/crypto';
 import { createOpaqueServerSetup } from '@coffer/crypto/server';
-import { serve } from '@hono/node-server';
+import { ValidationError } from '@coffer/errors';
+import { malformedRequestAnswer, toErrorBody } from '@coffer/protocol';
+import { getRequestListener } from '@hono/node-server';
 import type { Kysely } from 'kysely';
 import { databaseOf, type HubConfig } from './config.ts';
 import type { Hub } from './context.ts';
@@ -83,11 +87,23 @@ export async function startHub(
     now: () => Date.now(),
   };
   const app = createApp(hub, log);
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.bind }, () =>
-      resolve(s),
-    );
-    s.once('error', reject);
+  // A request Hono cannot even be handed (a backslash in the path, a body cut short) still
+  // gets the JSON error body.
+  const listener = getRequestListener(app.fetch, {
+    hostname: config.bind,
+    errorHandler: () =>
+      Response.json(toErrorBody(new ValidationError('request', 'malformed HTTP request')), {
+        status: 400,
+      }),
+  });
+  const server = createServer(listener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.bind, () => resolve());
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) socket.destroy();
+    else socket.end(malformedRequestAnswer(err.code));
   });
   const port = (server.address() as AddressInfo).port;
   const url = config.publicUrl ?? `http://${config.bind}:${port}`;

@@ -76,3 +76,32 @@ export function fromErrorBody(status: number, body: unknown, where: string): Cof
       return new ConnectionError(`${where}: ${message}`);
   }
 }
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+};
+
+/**
+ * The raw HTTP answer to a request too malformed for the router to see (a garbage request
+ * line, oversized headers): still a 4xx with the JSON error body. Pass Node's parser error code.
+ */
+export function malformedRequestAnswer(parserCode: string | undefined): string {
+  const status =
+    parserCode === 'HPE_HEADER_OVERFLOW'
+      ? 431
+      : parserCode === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 408
+        : 400;
+  const body = JSON.stringify(
+    toErrorBody(new ValidationError('request', 'malformed HTTP request')),
+  );
+  return (
+    `HTTP/1.1 ${status} ${REASONS[status]}\r\n` +
+    'content-type: application/json; charset=utf-8\r\n' +
+    `content-length: ${new TextEncoder().encode(body).length}\r\n` +
+    'access-control-allow-origin: *\r\n' +
+    `connection: close\r\n\r\n${body}`
+  );
+}

@@ -23,7 +23,7 @@ export type {
 } from './api.ts';
 export { placementPolicy, routes } from './api.ts';
 export type { ErrorBody } from './errors.ts';
-export { errorBody, fromErrorBody, STATUS, toErrorBody } from './errors.ts';
+export { errorBody, fromErrorBody, malformedRequestAnswer, STATUS, toErrorBody } from './errors.ts';
 export { HOST, hostRoutes } from './host-api.ts';
 export { buildOpenApi } from './openapi.ts';
 export * as schemas from './schemas.ts';

@@ -549,15 +549,17 @@ export class CofferClient {
   /** Opens any node of the account by id, walking up to the root to unwrap its key. */
   async openById(id: NodeId): Promise<OpenNode | null> {
     const chain: NodeInfo[] = [];
+    const seen = new Set<string>();
     let cur: string | null = id;
     while (cur && cur !== this.keys.rootId) {
+      if (seen.has(cur)) throw served('a cycle in the tree');
+      seen.add(cur);
       const info: NodeInfo | null = await this.hub
         .call('getNode', { params: { id: cur }, query: {} })
         .catch((e) => (e instanceof NotFoundError ? null : Promise.reject(e)));
       if (!info) return null;
       chain.push(info);
       cur = info.parentId;
-      if (chain.length > 10_000) throw served('a cycle in the tree');
     }
     if (cur !== this.keys.rootId) throw served('a node outside the account tree');
     let node = await this.root();

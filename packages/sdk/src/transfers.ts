@@ -26,7 +26,13 @@ import {
   type VerifiedManifest,
   wrapNodeKey,
 } from '@coffer/crypto';
-import { ConflictError, ConnectionError, NotFoundError, ValidationError } from '@coffer/errors';
+import {
+  ConflictError,
+  ConnectionError,
+  IntegrityError,
+  NotFoundError,
+  ValidationError,
+} from '@coffer/errors';
 import type { FileCommit, Replica } from '@coffer/protocol';
 import type { CofferClient, Entry } from './client.ts';
 import { splitPath, toEntry } from './client.ts';
@@ -622,11 +628,23 @@ export async function openFileManifest(
   const me = client.keys.identity.signingPublic;
   const bytes = fromBase64Url(sealed, 'manifest');
   const key = file.key;
-  return fromHub(`manifest of ${path(file)}`, () =>
+  const manifest = await fromHub(`manifest of ${path(file)}`, () =>
     openManifest(key, bytes, { fileId: file.info.id as NodeId, revision: rev }, (a) =>
       equalBytes(a, me),
     ),
   );
+  // The current revision must be the one the (authenticated) metadata describes; otherwise
+  // the hub is passing an older revision off as the latest.
+  if (
+    revision === undefined &&
+    ((file.meta.size !== undefined && file.meta.size !== manifest.size) ||
+      (file.meta.contentHash !== undefined && file.meta.contentHash !== manifest.contentHash))
+  ) {
+    throw new IntegrityError(
+      `manifest of ${path(file)}: not the revision its metadata describes (rolled back by the hub?)`,
+    );
+  }
+  return manifest;
 }
 const path = (n: OpenNode) => n.meta.name;
 
@@ -651,6 +669,10 @@ export class ChunkSource {
         { body: { ids: missing.slice(i, i + 1024) } },
         signal,
       );
+      const asked = new Set(missing.slice(i, i + 1024));
+      if (chunks.length !== asked.size || chunks.some((c) => !asked.has(c.id))) {
+        throw new IntegrityError('locate: the hub answered for other chunks than those asked');
+      }
       for (const c of chunks) this.where.set(c.id, c.replicas);
     }
   }

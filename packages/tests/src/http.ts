@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 
 export interface RawResponse {
   status: number;
@@ -92,6 +93,8 @@ export function rawRequest(url: string, o: RawRequest): Promise<RawResponse> {
       req.end(body);
       return;
     }
+    // Said out loud: node only frames DELETE/GET/OPTIONS bodies as chunked when asked to.
+    req.setHeader('transfer-encoding', 'chunked');
     let at = 0;
     const step = 1024 * 1024;
     const pump = () => {
@@ -108,4 +111,64 @@ export function rawRequest(url: string, o: RawRequest): Promise<RawResponse> {
     };
     pump();
   });
+}
+
+/**
+ * Writes `text` to a raw TCP connection and returns everything the server sends back until
+ * it closes: for requests too broken for any HTTP client to send.
+ */
+export function rawHttp(url: string, text: string, timeoutMs = 10_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const socket = net.connect(Number(u.port), u.hostname, () => socket.end(text));
+    let out = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`${url}: no answer to a raw request in ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => {
+      out += d;
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(out);
+    });
+    socket.on('error', () => undefined);
+  });
+}
+
+/** Splits the first answer of a raw HTTP/1.1 exchange into status, headers and body. */
+export function parseRawAnswer(text: string): RawResponse {
+  const end = text.indexOf('\r\n\r\n');
+  const head = end < 0 ? text : text.slice(0, end);
+  let body = end < 0 ? '' : text.slice(end + 4);
+  const [statusLine = '', ...lines] = head.split('\r\n');
+  const headers: http.IncomingHttpHeaders = {};
+  for (const l of lines) {
+    const i = l.indexOf(':');
+    if (i > 0) headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
+  }
+  // Only the first answer counts (a server may add a second one for the bytes after it).
+  const length = headers['content-length'];
+  if (length !== undefined) body = Buffer.from(body).subarray(0, Number(length)).toString('utf8');
+  else if (/chunked/i.test(String(headers['transfer-encoding'] ?? ''))) {
+    let out = '';
+    let rest = body;
+    for (;;) {
+      const nl = rest.indexOf('\r\n');
+      const size = Number.parseInt(rest.slice(0, nl), 16);
+      if (!size) break;
+      out += rest.slice(nl + 2, nl + 2 + size);
+      rest = rest.slice(nl + 2 + size + 2);
+    }
+    body = out;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    json = undefined;
+  }
+  return { status: Number(statusLine.split(' ')[1] ?? 0), headers, text: body, json };
 }

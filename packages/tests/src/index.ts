@@ -5,6 +5,13 @@
  */
 
 export type { RawRequest, RawResponse } from './http.ts';
-export { rawRequest } from './http.ts';
+export { parseRawAnswer, rawHttp, rawRequest } from './http.ts';
 export type { Cli, Dialect, Network, NetworkOptions, Proc } from './network.ts';
 export { cli, postgresAvailable, startNetwork, tempDir } from './network.ts';
+export type {
+  BytesRewrite,
+  JsonRewrite,
+  ProxiedRequest,
+  TamperProxy,
+} from './tamper-proxy.ts';
+export { startTamperProxy } from './tamper-proxy.ts';
