@@ -59,6 +59,7 @@ export class HubLink {
   private timer: NodeJS.Timeout | null = null;
   private interval = 30_000;
   private failures = 0;
+  private lastLogged = 0;
 
   constructor(private readonly o: HubLinkOptions) {
     this.hubKey = o.pinned;
@@ -184,16 +185,20 @@ export class HubLink {
   private async beat(): Promise<void> {
     try {
       this.interval = this.intervalFrom(await this.hello());
-      if (this.failures > 0) this.o.log('host: heartbeat ok again');
+      if (this.failures > 0) this.o.log(`host: heartbeat ok again after ${this.failures} failures`);
       this.failures = 0;
       this.arm(this.interval);
     } catch (e) {
       if (this.stopper.signal.aborted) return;
       this.failures++;
       const retry = Math.min(1_000 * 2 ** (this.failures - 1), this.interval);
-      this.o.log(
-        `host: heartbeat failed (${this.failures} in a row): ${message(e)}; retrying in ${retry} ms`,
-      );
+      // The first failure, then one line a minute while the hub stays away.
+      if (this.failures === 1 || Date.now() - this.lastLogged > 60_000) {
+        this.lastLogged = Date.now();
+        this.o.log(
+          `host: heartbeat failed (${this.failures} in a row): ${message(e)}; retrying in ${retry} ms`,
+        );
+      }
       this.arm(retry);
     }
   }

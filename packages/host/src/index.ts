@@ -102,15 +102,15 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
     http = createHostServer({ store, identity, hubKey: () => current, log });
     const listening = http;
     await new Promise<void>((resolve, reject) => {
-      listening.once('error', (e: NodeJS.ErrnoException) =>
+      const failed = (e: NodeJS.ErrnoException) =>
         reject(
           e.code === 'EADDRINUSE' || e.code === 'EACCES'
             ? new ConflictError(`port: cannot listen on ${bind}:${port} (${e.code})`)
             : e,
-        ),
-      );
+        );
+      listening.once('error', failed);
       listening.listen(port, bind, () => {
-        listening.removeAllListeners('error');
+        listening.off('error', failed);
         resolve();
       });
     });

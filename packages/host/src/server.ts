@@ -76,6 +76,8 @@ export function createHostServer(o: ServerOptions): http.Server {
     keepAliveTimeout: 5_000,
   });
   server.setTimeout(120_000);
+  // Errors of the listening socket itself (EMFILE on accept, ...) are logged, never fatal.
+  server.on('error', (e) => o.log(`host: server error: ${String(e)}`));
   const route = (req: IncomingMessage, res: ServerResponse, expectContinue: boolean) => {
     req.on('error', () => undefined);
     res.on('error', () => undefined);
@@ -359,8 +361,15 @@ async function putChunk(
   }
 
   const put = o.store.beginPut(id, length);
+  // Each host down the chain waits for the ones after it, so it gets their time too.
   const timeout = (o.forwardTimeoutMs ?? 30_000) * chain.length;
-  const down = chain.length > 0 ? new Downstream(chain, tokens, id, length, timeout) : null;
+  let down: Downstream | null = null;
+  try {
+    if (chain.length > 0) down = new Downstream(chain, tokens, id, length, timeout);
+  } catch (e) {
+    await put.abort();
+    throw e;
+  }
   if (expectContinue) res.writeContinue();
 
   let received = 0;
@@ -487,6 +496,7 @@ class Downstream {
     const request = target.protocol === 'https:' ? https.request : http.request;
     // A fresh connection per forward: no stale keep-alive socket to fail on.
     this.req = request(target, { method: 'PUT', headers, timeout: timeoutMs, agent: false });
+    this.req.on('error', () => undefined); // reported through `result`
     this.req.on('timeout', () =>
       this.req.destroy(new Error(`no answer for ${Math.round(timeoutMs / 1000)} s`)),
     );
@@ -506,6 +516,9 @@ class Downstream {
           else parts.push(b);
         });
         res.on('error', (e) => fail(e.message));
+        res.on('close', () => {
+          if (!res.complete) fail('the connection closed in the middle of its answer');
+        });
         res.on('end', () => {
           let body: unknown;
           try {

@@ -50,7 +50,7 @@ export const MAX_CHUNK_BYTES = 64 * 1024 * 1024 + 64 * 1024;
 export const DEFAULT_SEGMENT_BYTES = 256 * 1024 * 1024;
 const SMALL_RECORD = 256 * 1024;
 const SMALL_BATCH_BYTES = 8 * 1024 * 1024;
-const SMALL_BATCH_RECORDS = 256;
+const SMALL_BATCH_RECORDS = 2048;
 const SEQ_BLOCK = 65536;
 const SCHEMA_VERSION = 1;
 const CHUNK_ID = /^[0-9a-f]{64}$/;
@@ -188,6 +188,9 @@ function createSchema(db: Db): void {
 
 function openDb(path: string): Db {
   const db = new Database(path);
+  // One process owns the index (store.lock): exclusive locking keeps the WAL index in memory
+  // and saves the file-lock system calls every read would otherwise make.
+  db.pragma('locking_mode = EXCLUSIVE');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
@@ -908,11 +911,12 @@ export class ChunkStore {
     const i = this.writers.indexOf(s);
     if (i >= 0) this.writers.splice(i, 1);
     try {
-      if (!this.db.open) return;
-      this.q.seal.run(s.id);
-    } finally {
-      await s.fh.close().catch(() => undefined);
+      // If this fails the segment stays "open" in the index: start-up checks its tail again.
+      if (this.db.open) this.q.seal.run(s.id);
+    } catch (e) {
+      this.log(`store: could not mark ${segmentName(s.id)} sealed: ${String(e)}`);
     }
+    await s.fh.close().catch(() => undefined);
   }
 }
 

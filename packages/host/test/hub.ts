@@ -17,10 +17,10 @@ import Database from 'better-sqlite3';
 // A real hub for the host's HTTP tests (project rule: never mock the hub in host tests). It
 // runs the hub's own entry point in a child process:
 //
-//   node --import tsx packages/hub/src/main.ts --port 0 --data <tmp>
+//   node packages/cli/bin/coffer.mjs hub --port 0 --data <tmp>
 //
-// or, when COFFER_TEST_HUB_CMD is set, that command with the same two flags appended (for
-// example `node packages/cli/bin/coffer.mjs hub`). What it relies on from the hub:
+// or, when COFFER_TEST_HUB_CMD is set, that command with the same two flags appended.
+// What it relies on from the hub:
 //  - it prints its URL (the first http:// URL on stdout or stderr) once it serves;
 //  - GET /api/info gives its public key;
 //  - its signing key is the `signing_key` row of `hub_secrets` in <data>/hub.sqlite (as
@@ -28,11 +28,10 @@ import Database from 'better-sqlite3';
 //    checks that this key matches /api/info, so a change on the hub's side fails loudly here.
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const HUB_MAIN = join(root, 'packages/hub/src/main.ts');
+const COFFER = join(root, 'packages/cli/bin/coffer.mjs');
 const COMMAND = process.env.COFFER_TEST_HUB_CMD;
 
-/** False until the hub has an entry point to run: the HTTP tests are skipped then. */
-export const hubAvailable = COMMAND !== undefined || existsSync(HUB_MAIN);
+export const hubAvailable = COMMAND !== undefined || existsSync(COFFER);
 
 export interface TestHub {
   url: string;
@@ -48,7 +47,7 @@ export async function startTestHub(): Promise<TestHub> {
   const data = await mkdtemp(join(tmpdir(), 'coffer-test-hub-'));
   const [cmd, ...args] = COMMAND
     ? COMMAND.split(/\s+/).filter(Boolean)
-    : [process.execPath, '--import', 'tsx', HUB_MAIN];
+    : [process.execPath, COFFER, 'hub'];
   const child = spawn(cmd as string, [...args, '--port', '0', '--data', data], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -28,7 +28,7 @@ const MiB = 1024 * 1024;
 const quiet = () => undefined;
 let serial = 0;
 
-const skip = hubAvailable ? false : 'no hub entry point yet: packages/hub/src/main.ts (see hub.ts)';
+const skip = hubAvailable ? false : 'the coffer CLI is missing (see hub.ts)';
 const it = (name: string, fn: () => Promise<void>) => test(name, { skip }, fn);
 
 describe('host HTTP API', () => {

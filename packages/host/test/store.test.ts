@@ -135,6 +135,58 @@ test('concurrent puts of many chunks do not interleave', async (t) => {
   assert.equal(s.deadBytes, 0);
 });
 
+test('stalled uploads never block small chunks and deletes', async (t) => {
+  const dir = await tempDir(t);
+  const store = await openStore(dir, { maxWriters: 3 });
+  t.after(() => store.close());
+  const big = [chunk(MiB, 60), chunk(MiB, 61), chunk(MiB, 62)];
+  // Two streams take two of the three writers, then stall (a slow client).
+  const stalled = big.slice(0, 2).map((c) => {
+    const h = store.beginPut(c.id, c.data.length);
+    return { h, c, first: h.write(c.data.subarray(0, 1000)) };
+  });
+  await Promise.all(stalled.map((s) => s.first));
+  // A third stream has to wait: the last writer is kept for small records.
+  const third = store.beginPut((big[2] as { id: string }).id, MiB);
+  let thirdWrote = false;
+  const thirdWrite = third.write((big[2] as { data: Buffer }).data.subarray(0, 1000)).then(() => {
+    thirdWrote = true;
+  });
+  const smalls = Array.from({ length: 50 }, (_, i) => chunk(2000 + i, 70 + i));
+  await Promise.all(smalls.map((c) => store.put(c.id, c.data)));
+  assert.equal(await store.delete((smalls[0] as { id: string }).id), true);
+  assert.equal(thirdWrote, false, 'the third stream is still waiting');
+  // The stalled clients finish; the waiting stream gets a writer.
+  for (const { h, c } of stalled) {
+    await h.write(c.data.subarray(1000));
+    await h.finish();
+  }
+  await thirdWrite;
+  await third.write((big[2] as { data: Buffer }).data.subarray(1000));
+  await third.finish();
+  for (const c of [...big, ...smalls.slice(1)]) assert.deepEqual(await store.read(c.id), c.data);
+});
+
+test('closing the store aborts uploads in progress', async (t) => {
+  const dir = await tempDir(t);
+  let store = await openStore(dir);
+  const keep = chunk(5000, 80);
+  await store.put(keep.id, keep.data);
+  const big = chunk(2 * MiB, 81);
+  const h = store.beginPut(big.id, big.data.length);
+  await h.write(big.data.subarray(0, MiB));
+  const smallInFlight = store.put(chunk(3000, 82).id, chunk(3000, 82).data);
+  await store.close();
+  await smallInFlight; // queued before close: completed, not dropped
+  await assert.rejects(h.write(big.data.subarray(MiB)));
+  store = await openStore(dir);
+  t.after(() => store.close());
+  assert.equal(store.has(big.id), false);
+  assert.equal(store.has(chunk(3000, 82).id), true);
+  assert.deepEqual(await store.read(keep.id), keep.data);
+  assert.equal(store.stats().chunks, 2);
+});
+
 test('restart keeps everything', async (t) => {
   const dir = await tempDir(t);
   const chunks = Array.from({ length: 40 }, (_, i) => chunk(i === 7 ? 2 * MiB : 3000 + i, 300 + i));
