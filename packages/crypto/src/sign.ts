@@ -1,4 +1,5 @@
 import { ed25519 } from '@noble/curves/ed25519.js';
+import { platform } from '#platform';
 import { concatBytes, utf8 } from './bytes.ts';
 import type { SigningPublicKey, SigningSecretKey } from './types.ts';
 
@@ -12,7 +13,7 @@ export function signWithLabel(
   message: Uint8Array,
   key: SigningSecretKey,
 ): Uint8Array {
-  return ed25519.sign(domain(label, message), key);
+  return platform.ed25519Sign(domain(label, message), key);
 }
 
 export function verifyWithLabel(
@@ -22,12 +23,8 @@ export function verifyWithLabel(
   key: SigningPublicKey,
 ): boolean {
   if (signature.length !== 64 || key.length !== 32) return false;
-  try {
-    // zip215: false is the strict RFC 8032 check, so a signature has exactly one valid form.
-    return ed25519.verify(signature, domain(label, message), key, { zip215: false });
-  } catch {
-    return false;
-  }
+  // Strict RFC 8032 on both platforms, so a signature has exactly one valid form.
+  return platform.ed25519Verify(signature, domain(label, message), key);
 }
 
 export function signingPublicKey(secret: SigningSecretKey): SigningPublicKey {

@@ -142,6 +142,42 @@ class Limiter {
 }
 
 /**
+ * Receipts of fully stored chunks, handed to the hub in batches (one call per 8 receipts
+ * instead of one per chunk). `flush` before committing. A client that dies loses at most the
+ * unflushed batch: those chunks are sent again when the upload resumes.
+ */
+class ReceiptBatch {
+  private pending: string[] = [];
+  private last: Promise<unknown> = Promise.resolve();
+  constructor(
+    private readonly client: CofferClient,
+    private readonly uploadId: string,
+  ) {}
+
+  async add(receipts: string[], signal?: AbortSignal) {
+    this.pending.push(...receipts);
+    if (this.pending.length >= 8) await this.flush(signal);
+  }
+
+  async flush(signal?: AbortSignal) {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length > 0) {
+      const previous = this.last;
+      this.last = (async () => {
+        await previous.catch(() => {});
+        await this.client.hub.call(
+          'addReceipts',
+          { params: { id: this.uploadId }, body: { receipts: batch } },
+          signal,
+        );
+      })();
+    }
+    await this.last;
+  }
+}
+
+/**
  * Stores one chunk on as many hosts as the policy needs, with failover: a host that fails is
  * excluded and the hub places the missing copies elsewhere. Returns bytes sent.
  */
@@ -150,6 +186,7 @@ async function storeChunk(
   uploadId: string,
   id: string,
   bytes: Uint8Array,
+  receipts: ReceiptBatch,
   signal?: AbortSignal,
 ): Promise<number> {
   const exclude = new Set<string>();
@@ -167,12 +204,17 @@ async function storeChunk(
     );
     const targets: Replica[] = placements[0]?.targets ?? [];
     if (targets.length === 0) return sent;
-    let receipts: string[];
+    let got: string[];
     try {
       const r = await putChunk(targets, id, bytes, signal);
       sent += bytes.length;
-      receipts = r.receipts;
+      got = r.receipts;
       for (const h of r.failed) exclude.add(h);
+      // Every target stored it: the receipts can wait for the next batch to the hub.
+      if (r.failed.length === 0 && r.receipts.length >= targets.length) {
+        await receipts.add(r.receipts, signal);
+        return sent;
+      }
     } catch (e) {
       // A host refusing our bytes as malformed is our bug, not the host's: stop.
       if (signal?.aborted || e instanceof ValidationError) throw e;
@@ -180,10 +222,10 @@ async function storeChunk(
       exclude.add(targets[0]?.hostId ?? '');
       continue;
     }
-    if (receipts.length > 0) {
+    if (got.length > 0) {
       const r = await client.hub.call(
         'addReceipts',
-        { params: { id: uploadId }, body: { receipts } },
+        { params: { id: uploadId }, body: { receipts: got } },
         signal,
       );
       if (r.chunks.every((c) => c.complete)) return sent;
@@ -289,6 +331,7 @@ export async function uploadFile(
     ...(o.signal ? { signal: o.signal } : {}),
   });
   const limiter = new Limiter(o.concurrency ?? 4);
+  const receipts = new ReceiptBatch(client, uploadId);
   const chunkIds: string[] = [];
   const reader = chunks.getReader();
   try {
@@ -317,7 +360,14 @@ export async function uploadFile(
       await record(chunk.index, chunk.id);
       await limiter.run(async () => {
         try {
-          const sent = await storeChunk(client, uploadId, chunk.id, chunk.bytes, o.signal);
+          const sent = await storeChunk(
+            client,
+            uploadId,
+            chunk.id,
+            chunk.bytes,
+            receipts,
+            o.signal,
+          );
           meter.add(chunk.plaintextLength, sent);
         } finally {
           chunk.release();
@@ -330,6 +380,7 @@ export async function uploadFile(
     await limiter.drain().catch(() => {});
     throw e;
   }
+  await receipts.flush(o.signal);
   const content = await summary;
   const now = Date.now();
   const manifest = await sealManifest(
@@ -477,6 +528,7 @@ export async function uploadSmallFiles(
   }
   const { uploadId } = await client.hub.call('createUpload', { body: {} }, o.signal);
   const limiter = new Limiter(o.concurrency ?? 4);
+  const receipts = new ReceiptBatch(client, uploadId);
   const entries: Entry[] = [];
   let pending: Prepared[] = [];
   let pendingBytes = 0;
@@ -484,7 +536,8 @@ export async function uploadSmallFiles(
   const flushPack = async (batch: Prepared[]) => {
     const pack = await buildPack(batch.map((p) => p.object));
     await limiter.run(async () => {
-      const sent = await storeChunk(client, uploadId, pack.id, pack.bytes, o.signal);
+      const sent = await storeChunk(client, uploadId, pack.id, pack.bytes, receipts, o.signal);
+      await receipts.flush(o.signal);
       const commits: FileCommit[] = [];
       const metas: NodeMetadata[] = [];
       for (const [i, p] of batch.entries()) {

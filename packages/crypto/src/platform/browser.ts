@@ -1,3 +1,4 @@
+import { ed25519 } from '@noble/curves/ed25519.js';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import type { OpenedChunk, Platform, SealedChunkBytes } from './types.ts';
 
@@ -52,6 +53,16 @@ export const platform: Platform = {
   },
 
   sha256,
+
+  // WebCrypto's Ed25519 is not in every browser Coffer targets.
+  ed25519Sign: (message, secret) => ed25519.sign(message, secret),
+  ed25519Verify(signature, message, publicKey) {
+    try {
+      return ed25519.verify(signature, message, publicKey, { zip215: false });
+    } catch {
+      return false;
+    }
+  },
 
   // WebCrypto has no incremental digest.
   createSha256() {

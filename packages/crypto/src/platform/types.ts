@@ -73,6 +73,9 @@ export interface Platform {
     aad: Uint8Array,
     sealed: Uint8Array,
   ): Promise<Uint8Array | null>;
+  /** RFC 8032 Ed25519 over 32-byte seeds and public keys; verify is strict (no ZIP-215). */
+  ed25519Sign(message: Uint8Array, secret: Uint8Array): Uint8Array;
+  ed25519Verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
   sealChunk(job: SealChunkJob): Promise<SealedChunkBytes>;
   openChunk(job: OpenChunkJob): Promise<OpenedChunk>;
   /** How many chunk jobs keep every core busy. */

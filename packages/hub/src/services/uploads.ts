@@ -1,5 +1,11 @@
 import { fromBase64Url, type SigningPublicKey } from '@coffer/crypto';
-import { ConflictError, NotFoundError, QuotaError, ValidationError } from '@coffer/errors';
+import {
+  ConflictError,
+  ConnectionError,
+  NotFoundError,
+  QuotaError,
+  ValidationError,
+} from '@coffer/errors';
 import {
   type Capability,
   type FileCommit,
@@ -172,8 +178,16 @@ export async function placeChunks(
       reserved,
     );
     if (!chosen) {
+      // Offline hosts would do: they are restarting, or the hub is and has not heard from
+      // them yet. That passes; a network with no room does not.
+      const everyone = hosts.map((h) => ({ ...h, online: true }));
+      if (choosePlacement(everyone, hub.config.placement, chunk.size, have, exclude, reserved)) {
+        throw new ConnectionError(
+          `chunks.${i}: too few hosts online in distinct countries right now; retry shortly`,
+        );
+      }
       throw new QuotaError(
-        `chunks.${i}: not enough online hosts with free space in distinct allowed countries (policy needs ${hub.config.placement.replicas})`,
+        `chunks.${i}: not enough hosts with free space in distinct allowed countries (policy needs ${hub.config.placement.replicas})`,
       );
     }
     for (const h of chosen) reserved.set(h.id, (reserved.get(h.id) ?? 0) + chunk.size);
