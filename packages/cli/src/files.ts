@@ -85,7 +85,8 @@ export async function put(
     count = 1;
   } else if (s.isDirectory()) {
     const { files, dirs } = await walk(abs, remote);
-    for (const d of dirs) await client.mkdir(d, { parents: true });
+    const folders = new Map<string, OpenNode>();
+    for (const d of dirs) await client.ensureFolder(d, folders);
     const total = files.reduce((sum, f) => sum + f.size, 0);
     const done = { bytes: 0, files: 0, sent: 0 };
     const report = (p: Progress, base: typeof done) =>
@@ -112,6 +113,8 @@ export async function put(
       const base = { ...done };
       let last: Progress | null = null;
       await client.uploadMany(batch, {
+        parents: true,
+        folders,
         onProgress: (p) => {
           last = p;
           report(p, base);

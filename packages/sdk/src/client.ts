@@ -434,6 +434,28 @@ export class CofferClient {
     return toEntry(node);
   }
 
+  /**
+   * The folder at `path`, created with any missing parents. `cache` (path → folder) saves the
+   * walk from the root when many folders of one tree are made or used in a row.
+   */
+  async ensureFolder(path: string, cache: Map<string, OpenNode> = new Map()): Promise<OpenNode> {
+    const names = splitPath(path);
+    let node: OpenNode | undefined;
+    let at = names.length;
+    while (at > 0 && !(node = cache.get(names.slice(0, at).join('/')))) at--;
+    node ??= await this.root();
+    for (let i = at; i < names.length; i++) {
+      const name = names[i] as string;
+      const existing = await this.child(node, name);
+      if (existing && existing.kind !== 'folder') {
+        throw new ConflictError(`path: /${names.slice(0, i + 1).join('/')} is a file`);
+      }
+      node = existing ?? (await this.createFolder(node, name));
+      cache.set(names.slice(0, i + 1).join('/'), node);
+    }
+    return node;
+  }
+
   async createFolder(parent: OpenNode, name: string): Promise<OpenNode> {
     if (parent.kind !== 'folder') throw new ValidationError('path', 'parent is a file');
     const id = newNodeId();
@@ -588,7 +610,10 @@ export class CofferClient {
   }
 
   /** Uploads many small files in packs, committing hundreds per hub call. */
-  uploadMany(files: readonly SmallFile[], o?: TransferOptions & { parents?: boolean }) {
+  uploadMany(
+    files: readonly SmallFile[],
+    o?: TransferOptions & { parents?: boolean; folders?: Map<string, OpenNode> },
+  ) {
     return uploadSmallFiles(this, files, o);
   }
 

@@ -240,13 +240,11 @@ async function parentFolder(
   client: CofferClient,
   names: string[],
   parents: boolean,
+  cache?: Map<string, OpenNode>,
 ): Promise<OpenNode> {
   const dir = names.slice(0, -1).join('/');
   if (!dir) return client.root();
-  if (parents) {
-    await client.mkdir(dir, { parents: true });
-  }
-  const node = await client.resolve(dir);
+  const node = parents ? await client.ensureFolder(dir, cache) : await client.resolve(dir);
   if (node.kind !== 'folder') throw new ValidationError('path', `/${dir} is a file`);
   return node;
 }
@@ -486,7 +484,7 @@ const COMMIT_BATCH = 500;
 export async function uploadSmallFiles(
   client: CofferClient,
   files: readonly SmallFile[],
-  o: TransferOptions & { parents?: boolean } = {},
+  o: TransferOptions & { parents?: boolean; folders?: Map<string, OpenNode> } = {},
 ): Promise<Entry[]> {
   const total = files.reduce((s, f) => s + f.bytes.length, 0);
   const meter = new Meter(total, files.length, o.onProgress);
@@ -498,7 +496,7 @@ export async function uploadSmallFiles(
     const dir = names.slice(0, -1).join('/');
     let f = folders.get(dir);
     if (!f) {
-      const node = await parentFolder(client, names, o.parents ?? false);
+      const node = await parentFolder(client, names, o.parents ?? false, o.folders);
       const byHash = new Map<string, import('@coffer/protocol').NodeInfo>();
       let after: string | undefined;
       do {
