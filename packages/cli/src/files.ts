@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, utimes } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { sha256Hex } from '@coffer/crypto';
 import { ConflictError, NotFoundError, ValidationError } from '@coffer/errors';
@@ -180,18 +180,20 @@ async function writeStream(stream: ReadableStream<Uint8Array>, dest: string, mti
       let off = 0;
       while (off < chunk.length) off += (await fh.write(chunk, off)).bytesWritten;
     }
-    await fh.sync();
+    // No fsync: the rename already keeps a crash from leaving a half-written file, and a
+    // download lost to a power cut is fetched again; fsyncing each of many small files
+    // would cost more than fetching them.
   } catch (e) {
     await fh.close().catch(() => {});
     await rm(tmp, { force: true });
     throw e;
   }
-  await fh.close();
-  await rename(tmp, dest);
   if (mtime !== null) {
     const t = new Date(mtime);
-    await utimes(dest, t, t).catch(() => {});
+    await fh.utimes(t, t).catch(() => {});
   }
+  await fh.close();
+  await rename(tmp, dest);
 }
 
 /** `coffer get REMOTE [LOCAL]`: a file, or a folder tree. */

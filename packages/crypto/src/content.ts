@@ -315,6 +315,43 @@ export function encryptContent(
   return { chunks: streamFrom(guarded), summary };
 }
 
+/**
+ * A small file as one chunk, without the streaming machinery: the same chunk and summary
+ * `encryptContent` gives with `chunkSize = max(1 KiB, size)`. For packing many small files.
+ */
+export async function encryptSmall(
+  bytes: Uint8Array,
+  options: ChunkContext & { contentKey?: ContentKey },
+): Promise<{ object: { id: ChunkId; bytes: Uint8Array }; summary: ContentSummary }> {
+  const chunkSize = Math.max(MIN_CHUNK_SIZE, bytes.length);
+  checkChunkSize(chunkSize);
+  checkRevision(options.revision);
+  idBytes(options.fileId);
+  const contentKey = options.contentKey ?? newContentKey();
+  const buffer = new Uint8Array(bytes.length + CHUNK_OVERHEAD);
+  buffer.set(bytes, HEADER_LENGTH);
+  const r = await platform.sealChunk({
+    key: await deriveChunkKey(contentKey),
+    iv: chunkIv(0, true),
+    aad: chunkAad(options, 0, true),
+    header: header('chunk'),
+    buffer,
+    plaintextLength: bytes.length,
+  });
+  const id = toHex(r.id) as ChunkId;
+  const hash = await contentHash(chunkSize, bytes.length, [r.plaintextHash]);
+  return {
+    object: { id, bytes: r.object },
+    summary: {
+      contentKey,
+      chunkSize,
+      size: bytes.length,
+      contentHash: toHex(hash),
+      chunks: [{ id, length: r.object.length }],
+    },
+  };
+}
+
 // ---- decryption -----------------------------------------------------------------------
 
 /** The parts of a verified manifest that decryption needs. */

@@ -33,6 +33,7 @@ export {
   DEFAULT_CHUNK_SIZE,
   decryptContent,
   encryptContent,
+  encryptSmall,
   hashContent,
   objectMatchesId,
   sliceFromPack,

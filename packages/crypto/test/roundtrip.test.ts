@@ -5,7 +5,9 @@ import {
   buildPack,
   decryptContent,
   decryptMetadata,
+  encryptContent,
   encryptMetadata,
+  encryptSmall,
   generateIdentity,
   hashContent,
   newFileKey,
@@ -94,6 +96,32 @@ test('file content of any length and chunk size decrypts to the same bytes, whol
       },
     ),
     runs,
+  );
+});
+
+test('a small file encrypted in one step matches the streamed encryption and decrypts', async () => {
+  await fc.assert(
+    fc.asyncProperty(fc.uint8Array({ maxLength: 5000 }), async (data) => {
+      const fileId = newNodeId();
+      const small = await encryptSmall(data, { fileId, revision: 3 });
+      const { chunks, summary } = encryptContent(data, {
+        fileId,
+        revision: 3,
+        chunkSize: small.summary.chunkSize,
+        contentKey: small.summary.contentKey,
+      });
+      const streamed = [];
+      for await (const c of chunks as unknown as AsyncIterable<{ bytes: Uint8Array }>) {
+        streamed.push(c.bytes.slice());
+      }
+      assert.deepEqual(streamed, [small.object.bytes]);
+      assert.deepEqual(await summary, small.summary);
+      const plain = decryptContent({ ...small.summary, fileId, revision: 3 }, async () =>
+        small.object.bytes.slice(),
+      );
+      assert.deepEqual(await collect(plain), data);
+    }),
+    { numRuns: 25 },
   );
 });
 

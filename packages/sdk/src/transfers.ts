@@ -9,6 +9,7 @@ import {
   type EncryptedChunk,
   encryptContent,
   encryptMetadata,
+  encryptSmall,
   equalBytes,
   type FileKey,
   type FolderKey,
@@ -618,17 +619,7 @@ export async function uploadSmallFiles(
         version = existing.info.version;
       }
     }
-    const chunkSize = Math.max(1024, file.bytes.length);
-    const { chunks, summary } = encryptContent(file.bytes, { fileId, revision, chunkSize });
-    const objects: EncryptedChunk[] = [];
-    for await (const c of chunks as unknown as AsyncIterable<EncryptedChunk>) {
-      objects.push({ ...c, bytes: c.bytes.slice() });
-      c.release();
-    }
-    const content = await summary;
-    const object = objects[0];
-    if (!object || objects.length !== 1)
-      throw new ValidationError(`files.${i}`, 'expected one chunk');
+    const { object, summary: content } = await encryptSmall(file.bytes, { fileId, revision });
     pending.push({
       file,
       name: name.normalize('NFC'),
@@ -637,7 +628,7 @@ export async function uploadSmallFiles(
       fileKey,
       revision,
       ...(version !== undefined ? { version } : {}),
-      object: { id: object.id, bytes: object.bytes },
+      object,
       content,
     });
     pendingBytes += object.bytes.length;
