@@ -9,15 +9,7 @@ import {
 } from '@coffer/crypto';
 import { AuthError, ValidationError } from '@coffer/errors';
 import { z } from 'zod';
-import {
-  byteCount,
-  chunkId,
-  country,
-  hostId,
-  httpUrl,
-  parseOrThrow,
-  timestamp,
-} from './schemas.ts';
+import { byteCount, chunkId, country, hostId, httpUrl, timestamp } from './schemas.ts';
 
 // [Note: Signed messages]
 // Capability tokens, receipts and host messages are all "<payload>.<signature>": the payload is

@@ -440,10 +440,11 @@ export class CofferClient {
    */
   async ensureFolder(path: string, cache: Map<string, OpenNode> = new Map()): Promise<OpenNode> {
     const names = splitPath(path);
-    let node: OpenNode | undefined;
+    // Start from the deepest folder of the path already in the cache.
     let at = names.length;
-    while (at > 0 && !(node = cache.get(names.slice(0, at).join('/')))) at--;
-    node ??= await this.root();
+    while (at > 0 && !cache.has(names.slice(0, at).join('/'))) at--;
+    let node =
+      (at > 0 ? cache.get(names.slice(0, at).join('/')) : undefined) ?? (await this.root());
     for (let i = at; i < names.length; i++) {
       const name = names[i] as string;
       const existing = await this.child(node, name);

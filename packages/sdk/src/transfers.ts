@@ -6,7 +6,6 @@ import {
   type ContentKey,
   DEFAULT_CHUNK_SIZE,
   decryptContent,
-  type EncryptedChunk,
   encryptContent,
   encryptMetadata,
   encryptSmall,
