@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { sha256Hex } from '@coffer/crypto';
@@ -145,6 +144,24 @@ export async function put(
   out.result({ remote, files: count, bytes, bytesSent, seconds });
 }
 
+/**
+ * A file's bytes through one reused 1 MiB buffer: encryptContent copies each piece into its
+ * chunk before asking for the next, and fresh buffers per read would pile up as garbage.
+ */
+async function* readReusing(path: string): AsyncGenerator<Uint8Array> {
+  const fh = await open(path, 'r');
+  const buf = new Uint8Array(1024 * 1024);
+  try {
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
 async function putFile(client: CofferClient, f: LocalFile, onProgress: (p: Progress) => void) {
   const key = await sha256Hex(
     new TextEncoder().encode(
@@ -158,16 +175,24 @@ async function putFile(client: CofferClient, f: LocalFile, onProgress: (p: Progr
     filesDone: 0,
     filesTotal: 1,
   };
-  await client.upload(f.remote, createReadStream(f.abs, { highWaterMark: 1024 * 1024 }), {
-    size: f.size,
-    mtime: f.mtimeMs,
-    parents: true,
-    resume: { store: resumeStore, key: key.slice(0, 32) },
-    onProgress: (p) => {
-      last = p;
-      onProgress(p);
-    },
-  });
+  const attempt = () =>
+    client.upload(f.remote, readReusing(f.abs), {
+      size: f.size,
+      mtime: f.mtimeMs,
+      parents: true,
+      resume: { store: resumeStore, key: key.slice(0, 32) },
+      onProgress: (p) => {
+        last = p;
+        onProgress(p);
+      },
+    });
+  try {
+    await attempt();
+  } catch (e) {
+    // The file changed since an interrupted upload: the SDK dropped that upload; start over.
+    if (!(e instanceof ConflictError && e.message.startsWith('source:'))) throw e;
+    await attempt();
+  }
   return last;
 }
 

@@ -4,7 +4,6 @@ import { AuthError, CofferError, NotFoundError, ValidationError } from '@coffer/
 import { byKindThenName, CofferClient, type Entry } from '@coffer/sdk';
 import { forgetSession, hubUrlFrom, loadSession, password, saveSession } from './config.ts';
 import { describe, get, put, restoreOrConflict } from './files.ts';
-import { hostCommand, hubCommand, upCommand } from './network.ts';
 import { EXIT, exitCodeOf, formatBytes, makeOut, type Out } from './output.ts';
 
 const HELP = `coffer — end-to-end encrypted storage on a network of independent hosts
@@ -185,12 +184,13 @@ async function admin(flags: Flags, out: Out, args: string[]) {
 
 async function run(command: string, args: string[], flags: Flags, out: Out) {
   switch (command) {
+    // The hub and host programs load only for these commands; the rest of the CLI stays small.
     case 'up':
       noMore(args, 0);
-      return upCommand(out, flags);
+      return (await import('./network.ts')).upCommand(out, flags);
     case 'hub':
       noMore(args, 0);
-      return hubCommand(out, flags);
+      return (await import('./network.ts')).hubCommand(out, flags);
     case 'host':
       if (args[0] === 'exit')
         throw new ValidationError(
@@ -198,7 +198,7 @@ async function run(command: string, args: string[], flags: Flags, out: Out) {
           'graceful exit arrives with the hoster-network release',
         );
       noMore(args, 0);
-      return hostCommand(out, flags);
+      return (await import('./network.ts')).hostCommand(out, flags);
     case 'signup': {
       noMore(args, 1);
       const email = need(args, 0, 'EMAIL');

@@ -224,6 +224,8 @@ export interface EncryptOptions extends ChunkContext {
 
 /**
  * Encrypts a stream into chunks, in order, with several chunks in flight on worker threads.
+ * Each piece of `source` is copied into a chunk before the next is asked for, so a source may
+ * reuse one buffer for every piece.
  * It holds at most `concurrency + 2` chunks in memory, and reuses the memory of chunks
  * the caller releases. `summary` settles once `chunks` has
  * been read to the end.

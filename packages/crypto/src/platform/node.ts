@@ -12,7 +12,7 @@ import {
 } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { openChunkSync, sealChunkSync } from './node-chunk.ts';
+import { openChunkSync, sealChunkSync } from './node-chunk.mjs';
 import type {
   OpenChunkJob,
   OpenedChunk,
