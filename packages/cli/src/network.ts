@@ -8,7 +8,9 @@ import { loadHubConfig, type RunningHub, startHub } from '@coffer/hub';
 import type { Out } from './output.ts';
 
 const COUNTRIES = ['FR', 'DE', 'ES', 'BR', 'PT', 'NL', 'SE', 'CA', 'JP', 'IT'];
-const BIN = fileURLToPath(new URL('../bin/coffer.mjs', import.meta.url));
+// Hosts run as child processes of the same `coffer` program that runs `up` (the sources and
+// the bundle live in different directories, so this is not derived from import.meta.url).
+const BIN = process.argv[1] ?? fileURLToPath(new URL('../bin/coffer.mjs', import.meta.url));
 
 export function parsePort(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
