@@ -790,7 +790,8 @@ export async function downloadFile(
     {
       ...(o.range ? { range: o.range } : {}),
       ...(o.signal ? { signal: o.signal } : {}),
-      ...(o.concurrency ? { concurrency: o.concurrency } : {}),
+      // Fetching, not decrypting, is the slow part: keep more chunks in flight than cores.
+      concurrency: o.concurrency ?? 6,
     },
   );
   const counted = plain.pipeThrough(
