@@ -38,6 +38,7 @@ export const ALLOWED = {
   sdk: ['protocol', 'crypto', 'errors'],
   cli: ['sdk', 'hub', 'host', 'protocol', 'crypto', 'errors'],
   tests: ['sdk', 'protocol', 'crypto', 'errors'],
+  web: ['sdk'],
 };
 
 function* walk(dir) {

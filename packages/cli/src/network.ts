@@ -1,11 +1,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConnectionError, ValidationError } from '@coffer/errors';
 import { parseSize, startHost } from '@coffer/host';
 import { loadHubConfig, type RunningHub, startHub } from '@coffer/hub';
 import type { Out } from './output.ts';
+
+/** The built web app, next to the CLI in the repository (packages/web/dist), if it was built. */
+function webDir(): string | undefined {
+  const dir = fileURLToPath(new URL('../../web/dist', pathToFileURL(BIN)));
+  return existsSync(join(dir, 'index.html')) ? dir : undefined;
+}
 
 const COUNTRIES = ['FR', 'DE', 'ES', 'BR', 'PT', 'NL', 'SE', 'CA', 'JP', 'IT'];
 // Hosts run as child processes of the same `coffer` program that runs `up` (the sources and
@@ -38,7 +45,9 @@ export async function hubCommand(
     bind?: string | undefined;
   },
 ) {
+  const web = webDir();
   const config = loadHubConfig(f.config, {
+    ...(web ? { webDir: web } : {}),
     ...(f.data ? { dataDir: resolve(f.data) } : {}),
     ...(f.port !== undefined ? { port: parsePort(f.port, 4000) } : {}),
     ...(f.bind ? { bind: f.bind } : {}),
@@ -132,7 +141,9 @@ export async function upCommand(
   const capacity = parseSize(f['host-capacity'] ?? '100GiB', '--host-capacity');
   const dataDir = resolve(f.data ?? 'coffer-data');
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const web = webDir();
   const config = loadHubConfig(undefined, {
+    ...(web ? { webDir: web } : {}),
     dataDir: join(dataDir, 'hub'),
     port: parsePort(f.port, 4000),
     operatorTokenFile: join(dataDir, 'operator-token'),

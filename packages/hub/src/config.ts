@@ -45,6 +45,8 @@ export const hubConfigSchema = z
       })
       .strict()
       .default({ perEmail: 10, perAddress: 100, windowSeconds: 900 }),
+    /** The built web app (packages/web/dist), served at /. Without it / explains the CLI. */
+    webDir: z.string().optional(),
     /** Where the operator token is kept; created (0600) on first start. */
     operatorTokenFile: z.string().optional(),
   })

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, extname, join } from 'node:path';
 import { AuthError, CofferError, NotFoundError, ValidationError } from '@coffer/errors';
 import {
   buildOpenApi,
@@ -134,6 +134,63 @@ const docsPage = `<!doctype html>
 <script src="/api/docs/init.js"></script></body></html>`;
 const docsInit = `SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui' });`;
 
+/**
+ * The web app's Content-Security-Policy: only this hub's own files run (no inline script),
+ * OPAQUE's WebAssembly may compile, and the page may talk to the hub and to the hosts it
+ * knows, and to nothing else.
+ */
+async function webCsp(hub: Hub): Promise<string> {
+  const hosts = await hub.db.selectFrom('hosts').select('url').execute();
+  const origins = [...new Set(hosts.map((h) => new URL(h.url).origin))].join(' ');
+  return [
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "worker-src 'self'",
+    `connect-src 'self' ${origins}`.trim(),
+    "img-src 'self' blob: data:",
+    "media-src 'self' blob:",
+    "style-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.html': 'text/html; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.wasm': 'application/wasm',
+};
+
+function serveWebApp(app: Hono, hub: Hub, dir: string) {
+  const send = async (c: Context, file: string, immutable: boolean) => {
+    const path = join(dir, file);
+    // Only files inside dir: asset names are [A-Za-z0-9_.-] and never contain "..".
+    if (!/^(index\.html|assets\/[A-Za-z0-9_.-]+)$/.test(file) || file.includes('..')) {
+      throw new NotFoundError(`no file ${file}`);
+    }
+    let body: Buffer;
+    try {
+      body = await readFile(path);
+    } catch {
+      throw new NotFoundError(`no file ${file}`);
+    }
+    return c.body(new Uint8Array(body), 200, {
+      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'content-security-policy': await webCsp(hub),
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
+      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+  };
+  app.get('/', (c) => send(c, 'index.html', false));
+  app.get('/assets/:file', (c) => send(c, `assets/${c.req.param('file')}`, true));
+}
+
 export function createApp(hub: Hub, log: (line: string) => void): Hono {
   const app = new Hono();
   app.use('/api/*', cors({ origin: '*', allowHeaders: ['authorization', 'content-type'] }));
@@ -149,10 +206,13 @@ export function createApp(hub: Hub, log: (line: string) => void): Hono {
 
   const openapi = buildOpenApi(routes, { version: HUB_VERSION });
   app.get('/api/openapi.json', (c) => c.json(openapi));
-  app.get('/', (c) => {
-    c.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
-    return c.html(homePage(new URL(c.req.url).origin));
-  });
+  if (hub.config.webDir) serveWebApp(app, hub, hub.config.webDir);
+  else {
+    app.get('/', (c) => {
+      c.header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'");
+      return c.html(homePage(new URL(c.req.url).origin));
+    });
+  }
   app.get('/api/docs', (c) => c.html(docsPage));
   app.get('/api/docs/init.js', (c) => c.body(docsInit, 200, { 'content-type': 'text/javascript' }));
   const swaggerDir = dirname(

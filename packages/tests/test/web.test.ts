@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { writeRandomFile } from '../src/files.ts';
+import { type Network, startNetwork } from '../src/index.ts';
+
+// The web app, served by a real hub, in headless Chromium at a desktop and a phone viewport.
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+let browser: Browser;
+let net: Network;
+
+before(async () => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium`);
+  net = await startNetwork({ hosts: 3 });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await net?.close();
+});
+
+/** Every request the page makes, so a test can check none leaves the hub and its hosts. */
+function watchRequests(page: Page): URL[] {
+  const seen: URL[] = [];
+  page.on('request', (r) => seen.push(new URL(r.url())));
+  return seen;
+}
+
+async function signup(page: Page, email: string) {
+  await page.goto(net.hubUrl);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('a long web password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { name: 'Your recovery key' }).waitFor({ timeout: 60_000 });
+}
+
+test('sign up, keep the recovery key, upload, reload, download the same bytes, trash', async () => {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  const requests = watchRequests(page);
+  await signup(page, 'web@example.com');
+  const key = await page.getByLabel('Your recovery key').textContent();
+  assert.match(key ?? '', /^[0-9A-Z]{4}(-[0-9A-Z]{4})+$/);
+  await page.screenshot({ path: join(SHOTS, 'recovery-desktop.png') });
+  const keyDownload = page.waitForEvent('download');
+  await page.getByRole('link', { name: 'Download recovery key' }).click();
+  const keyFile = await (await keyDownload).path();
+  assert.match(await readFile(keyFile, 'utf8'), new RegExp(key ?? 'missing'));
+  await page.getByRole('button', { name: /continue/ }).click();
+  await page.getByText('This folder is empty').waitFor();
+
+  const file = join(net.dir, 'upload.bin');
+  await writeRandomFile(file, 6 * 1024 * 1024 + 17, 5);
+  await page.getByLabel('Upload files').setInputFiles(file);
+  await page
+    .getByRole('cell', { name: /upload\.bin/ })
+    .first()
+    .waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'New folder' }).click();
+  await page.getByLabel('Folder name').fill('Holidays <img src=x onerror=alert(1)>');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page
+    .getByRole('button', { name: 'Holidays <img src=x onerror=alert(1)>', exact: true })
+    .waitFor();
+  await page.screenshot({ path: join(SHOTS, 'files-desktop.png') });
+
+  await page.reload();
+  await page
+    .getByRole('cell', { name: /upload\.bin/ })
+    .first()
+    .waitFor({ timeout: 30_000 });
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download upload.bin' }).click();
+  const saved = await (await download).path();
+  assert.deepEqual(await readFile(saved), await readFile(file));
+
+  await page.getByRole('button', { name: 'Move to trash upload.bin' }).click();
+  await page
+    .getByRole('cell', { name: /upload\.bin/ })
+    .first()
+    .waitFor({ state: 'detached' });
+
+  assert.deepEqual(errors, []);
+  const allowed = new Set([
+    new URL(net.hubUrl).origin,
+    ...net.hosts.map((h) => new URL(h.url).origin),
+  ]);
+  const foreign = requests.filter(
+    (u) => !['blob:', 'data:'].includes(u.protocol) && !allowed.has(u.origin),
+  );
+  assert.deepEqual(foreign.map(String), [], 'the page talks only to the hub and its hosts');
+  await context.close();
+});
+
+test('the page is served with a strict Content-Security-Policy and no inline script', async () => {
+  const res = await fetch(net.hubUrl);
+  const csp = res.headers.get('content-security-policy') ?? '';
+  assert.match(csp, /script-src 'self' 'wasm-unsafe-eval'(;|$)/);
+  assert.doesNotMatch(csp, /unsafe-inline/);
+  for (const h of net.hosts)
+    assert.ok(csp.includes(new URL(h.url).origin), 'hosts are allowed to connect');
+  const html = await res.text();
+  assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline <script>');
+});
+
+test('phone viewport, in French: sign up and see the empty folder', async () => {
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    locale: 'fr-FR',
+    isMobile: true,
+    hasTouch: true,
+  });
+  const page = await context.newPage();
+  await page.goto(net.hubUrl);
+  await page.getByLabel('E-mail').fill('phone@example.com');
+  await page.getByLabel('Mot de passe').fill('un long mot de passe');
+  await page.getByRole('button', { name: 'Créer un compte' }).tap();
+  await page
+    .getByRole('heading', { name: 'Votre clé de récupération' })
+    .waitFor({ timeout: 60_000 });
+  await page.screenshot({ path: join(SHOTS, 'recovery-phone-fr.png') });
+  await page.getByRole('button', { name: /continuer/ }).tap();
+  await page.getByText('Ce dossier est vide').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'files-phone-fr.png') });
+  await context.close();
+});

@@ -1,0 +1,444 @@
+import type { Entry, SavedSession } from '@coffer/sdk';
+import * as Comlink from 'comlink';
+import { StrictMode, useCallback, useEffect, useMemo, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { initialLanguage, LANGUAGES, type Language, type Strings } from './i18n.ts';
+import type { WorkerApi } from './worker.ts';
+
+const worker = Comlink.wrap<WorkerApi>(
+  new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }),
+);
+
+type Result<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
+const SESSION_KEY = 'coffer.session';
+
+function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}
+
+/** Small inline icons: no emoji font is needed, and nothing is fetched. */
+function Icon({ kind }: { kind: 'file' | 'folder' }) {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      {kind === 'folder' ? (
+        <path d="M3 6.5A1.5 1.5 0 0 1 4.5 5h4.2l2 2h8.8A1.5 1.5 0 0 1 21 8.5v9a1.5 1.5 0 0 1-1.5 1.5h-15A1.5 1.5 0 0 1 3 17.5z" />
+      ) : (
+        <path d="M6 3h8l4 4v13a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1zm7 1.5V8h3.5" />
+      )}
+    </svg>
+  );
+}
+
+const joinPath = (dir: string, name: string) => `${dir === '/' ? '' : dir}/${name}`;
+
+function Auth({
+  t,
+  onSession,
+}: {
+  t: Strings;
+  onSession: (s: SavedSession, recoveryKey?: string) => void;
+}) {
+  const [mode, setMode] = useState<'login' | 'signup'>('signup');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    if (mode === 'signup') {
+      const r = await worker.signup(email, password);
+      if (r.ok) onSession(r.value.session, r.value.recoveryKey);
+      else setError(r.message);
+    } else {
+      const r = await worker.login(email, password);
+      if (r.ok) onSession(r.value);
+      else setError(r.message);
+    }
+    setBusy(false);
+  };
+  return (
+    <main className="auth">
+      <h1>{t.appName}</h1>
+      <p className="muted">{t.tagline}</p>
+      <form onSubmit={submit} aria-label={mode === 'signup' ? t.signUp : t.logIn}>
+        <label>
+          {t.email}
+          <input
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </label>
+        <label>
+          {t.password}
+          <input
+            type="password"
+            autoComplete={mode === 'signup' ? 'new-password' : 'current-password'}
+            required
+            minLength={mode === 'signup' ? 8 : 1}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </label>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? t.working : mode === 'signup' ? t.signUp : t.logIn}
+        </button>
+      </form>
+      <button
+        type="button"
+        className="link"
+        onClick={() => setMode(mode === 'signup' ? 'login' : 'signup')}
+      >
+        {mode === 'signup' ? t.haveAccount : t.needAccount}
+      </button>
+    </main>
+  );
+}
+
+function Recovery({
+  t,
+  recoveryKey,
+  onDone,
+}: {
+  t: Strings;
+  recoveryKey: string;
+  onDone: () => void;
+}) {
+  const href = useMemo(
+    () =>
+      URL.createObjectURL(
+        new Blob([`Coffer recovery key\n\n${recoveryKey}\n`], { type: 'text/plain' }),
+      ),
+    [recoveryKey],
+  );
+  return (
+    <main className="auth">
+      <h1>{t.recoveryTitle}</h1>
+      <p>{t.recoveryText}</p>
+      <output className="recovery-key" aria-label={t.recoveryTitle}>
+        {recoveryKey}
+      </output>
+      <a className="button" href={href} download="coffer-recovery-key.txt">
+        {t.downloadKey}
+      </a>
+      <button type="button" className="primary" onClick={onDone}>
+        {t.continue}
+      </button>
+    </main>
+  );
+}
+
+interface Transfer {
+  name: string;
+  done: number;
+  total: number;
+  started: number;
+}
+
+function Files({
+  t,
+  onLogout,
+  language,
+}: {
+  t: Strings;
+  onLogout: () => void;
+  language: React.ReactNode;
+}) {
+  const [path, setPath] = useState('/');
+  const [entries, setEntries] = useState<Entry[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [transfers, setTransfers] = useState<Transfer[]>([]);
+  const [folderName, setFolderName] = useState<string | null>(null);
+
+  const refresh = useCallback(async () => {
+    const r: Result<Entry[]> = await worker.list(path);
+    if (r.ok) setEntries(r.value);
+    else setError(r.message);
+  }, [path]);
+  useEffect(() => {
+    setEntries(null);
+    void refresh();
+  }, [refresh]);
+
+  const upload = async (files: FileList | null) => {
+    for (const file of Array.from(files ?? [])) {
+      const transfer: Transfer = {
+        name: file.name,
+        done: 0,
+        total: file.size,
+        started: Date.now(),
+      };
+      setTransfers((all) => [...all, transfer]);
+      const r = await worker.upload(
+        joinPath(path, file.name),
+        file,
+        Comlink.proxy((done: number) =>
+          setTransfers((all) =>
+            all.map((x) => (x === transfer || x.name === file.name ? { ...x, done } : x)),
+          ),
+        ),
+      );
+      setTransfers((all) => all.filter((x) => x.name !== file.name));
+      if (!r.ok) setError(r.message);
+    }
+    await refresh();
+  };
+
+  const download = async (e: Entry) => {
+    const r = await worker.download(joinPath(path, e.name));
+    if (!r.ok) return setError(r.message);
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(r.value.blob);
+    a.download = r.value.name;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+  };
+
+  const trash = async (e: Entry) => {
+    const r = await worker.trash(joinPath(path, e.name));
+    if (!r.ok) setError(r.message);
+    await refresh();
+  };
+
+  const mkdir = async (ev: React.FormEvent) => {
+    ev.preventDefault();
+    if (!folderName) return;
+    const r = await worker.mkdir(joinPath(path, folderName));
+    if (!r.ok) setError(r.message);
+    setFolderName(null);
+    await refresh();
+  };
+
+  const crumbs = path.split('/').filter(Boolean);
+  return (
+    <div className="app">
+      <header>
+        <strong>{t.appName}</strong>
+        <div className="header-tools">
+          {language}
+          <button type="button" onClick={onLogout}>
+            {t.logOut}
+          </button>
+        </div>
+      </header>
+      <main>
+        <nav aria-label="Breadcrumbs" className="crumbs">
+          <button type="button" className="link" onClick={() => setPath('/')}>
+            {t.files}
+          </button>
+          {crumbs.map((c, i) => (
+            <span key={crumbs.slice(0, i + 1).join('/')}>
+              {' / '}
+              <button
+                type="button"
+                className="link"
+                onClick={() => setPath(`/${crumbs.slice(0, i + 1).join('/')}`)}
+              >
+                {c}
+              </button>
+            </span>
+          ))}
+        </nav>
+        <div className="toolbar">
+          <label className="button primary">
+            {t.upload}
+            <input
+              type="file"
+              multiple
+              hidden
+              onChange={(e) => void upload(e.target.files)}
+              aria-label={t.upload}
+            />
+          </label>
+          <button type="button" onClick={() => setFolderName('')}>
+            {t.newFolder}
+          </button>
+        </div>
+        {folderName !== null && (
+          <form onSubmit={mkdir} className="inline-form">
+            <input
+              aria-label={t.folderName}
+              placeholder={t.folderName}
+              value={folderName}
+              onChange={(e) => setFolderName(e.target.value)}
+            />
+            <button type="submit">{t.create}</button>
+          </form>
+        )}
+        {error && (
+          <p role="alert" className="error">
+            {error}{' '}
+            <button
+              type="button"
+              className="link"
+              onClick={() => setError(null)}
+              aria-label="Dismiss"
+            >
+              ×
+            </button>
+          </p>
+        )}
+        {transfers.map((x) => {
+          const secs = Math.max(0.001, (Date.now() - x.started) / 1000);
+          const rate = x.done / secs;
+          return (
+            <div key={x.name} className="transfer">
+              <span>
+                {t.uploading} {x.name}
+              </span>
+              <progress value={x.done} max={x.total || 1} aria-label={`${t.uploading} ${x.name}`} />
+              <span className="muted">
+                {formatBytes(x.done)} / {formatBytes(x.total)} · {formatBytes(rate)}/s
+              </span>
+            </div>
+          );
+        })}
+        {entries === null ? (
+          <p className="muted">{t.working}</p>
+        ) : entries.length === 0 ? (
+          <p className="muted">{t.empty}</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t.name}</th>
+                <th scope="col">{t.size}</th>
+                <th scope="col">{t.modified}</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr key={e.id}>
+                  <td>
+                    {e.kind === 'folder' ? (
+                      <button
+                        type="button"
+                        className="link"
+                        onClick={() => setPath(joinPath(path, e.name))}
+                      >
+                        <Icon kind="folder" />
+                        {e.name}
+                      </button>
+                    ) : (
+                      <span>
+                        <Icon kind="file" />
+                        {e.name}
+                      </span>
+                    )}
+                  </td>
+                  <td className="nowrap">{e.kind === 'folder' ? '—' : formatBytes(e.size)}</td>
+                  <td className="nowrap">{new Date(e.mtime ?? e.updatedAt).toLocaleString()}</td>
+                  <td>
+                    <div className="actions">
+                      {e.kind === 'file' && (
+                        <button
+                          type="button"
+                          onClick={() => void download(e)}
+                          aria-label={`${t.download} ${e.name}`}
+                        >
+                          {t.download}
+                        </button>
+                      )}
+                      <button
+                        type="button"
+                        onClick={() => void trash(e)}
+                        aria-label={`${t.moveToTrash} ${e.name}`}
+                      >
+                        {t.moveToTrash}
+                      </button>
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </main>
+    </div>
+  );
+}
+
+function App() {
+  const [lang, setLang] = useState<Language>(initialLanguage);
+  const t = LANGUAGES[lang];
+  const [screen, setScreen] = useState<'loading' | 'auth' | 'recovery' | 'files'>('loading');
+  const [recoveryKey, setRecoveryKey] = useState('');
+
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    localStorage.setItem('coffer.lang', lang);
+  }, [lang]);
+
+  useEffect(() => {
+    // The session survives a reload of this tab (sessionStorage), not the closing of it.
+    const saved = sessionStorage.getItem(SESSION_KEY);
+    if (!saved) return setScreen('auth');
+    void worker.resume(JSON.parse(saved) as SavedSession).then((r) => {
+      if (!r.ok) sessionStorage.removeItem(SESSION_KEY);
+      setScreen(r.ok ? 'files' : 'auth');
+    });
+  }, []);
+
+  const onSession = (s: SavedSession, key?: string) => {
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
+    if (key) {
+      setRecoveryKey(key);
+      setScreen('recovery');
+    } else setScreen('files');
+  };
+  const logout = async () => {
+    await worker.logout();
+    sessionStorage.removeItem(SESSION_KEY);
+    setScreen('auth');
+  };
+
+  const language = (
+    <select
+      aria-label={t.language}
+      value={lang}
+      onChange={(e) => setLang(e.target.value as Language)}
+    >
+      <option value="en">English</option>
+      <option value="fr">Français</option>
+    </select>
+  );
+  return (
+    <>
+      {screen !== 'files' && <div className="lang">{language}</div>}
+      {screen === 'loading' && <p className="muted">{t.working}</p>}
+      {screen === 'auth' && <Auth t={t} onSession={onSession} />}
+      {screen === 'recovery' && (
+        <Recovery t={t} recoveryKey={recoveryKey} onDone={() => setScreen('files')} />
+      )}
+      {screen === 'files' && <Files t={t} language={language} onLogout={() => void logout()} />}
+    </>
+  );
+}
+
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}
