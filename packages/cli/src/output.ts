@@ -52,16 +52,9 @@ export function makeOut(json: boolean): Out {
   };
 }
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
-}
+import { formatBytes } from '@coffer/sdk';
+
+export { formatBytes };
 
 function formatDuration(s: number): string {
   if (!Number.isFinite(s)) return '--:--';

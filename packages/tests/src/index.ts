@@ -4,6 +4,7 @@
  * the SDK and plain HTTP.
  */
 
+export { CHROMIUM, launchChromium } from './browser.ts';
 export type { RawRequest, RawResponse } from './http.ts';
 export { parseRawAnswer, rawHttp, rawRequest } from './http.ts';
 export type { Cli, Dialect, Network, NetworkOptions, Proc } from './network.ts';

@@ -1,22 +1,19 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { build } from 'esbuild';
-import { type Browser, chromium } from 'playwright-core';
-import { type Network, startNetwork } from '../src/index.ts';
+import type { Browser } from 'playwright-core';
+import { launchChromium, type Network, startNetwork } from '../src/index.ts';
 
 // The SDK in headless Chromium (WebCrypto, fetch) against a real hub and hosts, cross-origin.
 
-const CHROMIUM = '/usr/bin/chromium';
 let browser: Browser;
 let server: ReturnType<typeof createServer>;
 let url: string;
 let net: Network;
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium`);
   net = await startNetwork({ hosts: 3 });
   const bundle = await build({
     entryPoints: [new URL('../src/browser-entry.ts', import.meta.url).pathname],
@@ -38,17 +35,7 @@ before(async () => {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

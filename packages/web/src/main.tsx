@@ -1,4 +1,6 @@
+// Types only from the SDK itself: its code (and every key) lives in the worker.
 import type { Entry, SavedSession } from '@coffer/sdk';
+import { formatBytes } from '@coffer/sdk/format';
 import * as Comlink from 'comlink';
 import { StrictMode, useCallback, useEffect, useMemo, useState } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -11,17 +13,6 @@ const worker = Comlink.wrap<WorkerApi>(
 
 type Result<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
 const SESSION_KEY = 'coffer.session';
-
-function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
-}
 
 /** Small inline icons: no emoji font is needed, and nothing is fetched. */
 function Icon({ kind }: { kind: 'file' | 'folder' }) {
