@@ -74,7 +74,6 @@ test('sign up, keep the recovery key, upload, reload, download the same bytes, t
   await page
     .getByRole('button', { name: 'Holidays <img src=x onerror=alert(1)>', exact: true })
     .waitFor();
-  await page.screenshot({ path: join(SHOTS, 'files-desktop.png') });
 
   await page.reload();
   await page
@@ -86,11 +85,32 @@ test('sign up, keep the recovery key, upload, reload, download the same bytes, t
   const saved = await (await download).path();
   assert.deepEqual(await readFile(saved), await readFile(file));
 
-  await page.getByRole('button', { name: 'Move to trash upload.bin' }).click();
+  await page.getByRole('button', { name: 'Rename upload.bin' }).click();
+  await page.getByLabel('New name').fill('a/b');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('alert').getByText('A name cannot contain “/”.').waitFor();
+  await page.getByLabel('New name').fill('report <b>2026<b>.bin');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Download report <b>2026<b>.bin' }).waitFor();
+
+  await page.getByLabel('Search by name').fill('<B>2026');
+  await page.getByLabel('Search by name').press('Enter');
+  await page.getByRole('list', { name: 'Results' }).getByText('/report <b>2026<b>.bin').waitFor();
+  await page.getByRole('button', { name: 'Files', exact: true }).first().click();
+
+  await page.getByRole('button', { name: 'Move to trash report <b>2026<b>.bin' }).click();
   await page
-    .getByRole('cell', { name: /upload\.bin/ })
-    .first()
+    .getByRole('button', { name: 'Download report <b>2026<b>.bin' })
     .waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Trash', exact: true }).click();
+  await page.getByRole('button', { name: 'Restore report <b>2026<b>.bin' }).click();
+  await page.getByText('The trash is empty.').waitFor();
+  await page.getByRole('button', { name: 'Sessions', exact: true }).click();
+  await page.getByText('(this device)').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'sessions-desktop.png') });
+  await page.getByRole('button', { name: 'Files', exact: true }).first().click();
+  await page.getByRole('button', { name: 'Download report <b>2026<b>.bin' }).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'files-desktop.png') });
 
   assert.deepEqual(errors, []);
   const allowed = new Set([
@@ -118,6 +138,18 @@ test('the page is served with a strict Content-Security-Policy and no inline scr
   assert.ok(src);
   const main = await (await fetch(new URL(src, net.hubUrl))).text();
   assert.doesNotMatch(main, /coffer\/v1\//, 'no crypto labels on the main thread');
+});
+
+test('Spanish and Brazilian Portuguese are offered and remembered', async () => {
+  const context = await browser.newContext({ locale: 'pt-BR' });
+  const page = await context.newPage();
+  await page.goto(net.hubUrl);
+  await page.getByRole('button', { name: 'Criar conta' }).waitFor();
+  await page.getByLabel('Idioma').selectOption('es');
+  await page.getByRole('button', { name: 'Crear cuenta' }).waitFor();
+  await page.reload();
+  await page.getByRole('button', { name: 'Crear cuenta' }).waitFor();
+  await context.close();
 });
 
 test('phone viewport, in French: sign up and see the empty folder', async () => {

@@ -28,6 +28,23 @@ const en = {
   uploading: 'Uploading',
   working: 'Working…',
   language: 'Language',
+  trash: 'Trash',
+  restore: 'Restore',
+  trashEmpty: 'The trash is empty.',
+  from: 'From',
+  sessions: 'Sessions',
+  thisDevice: 'this device',
+  lastSeen: 'Last seen',
+  revoke: 'Revoke',
+  rename: 'Rename',
+  newName: 'New name',
+  save: 'Save',
+  cancel: 'Cancel',
+  search: 'Search by name',
+  results: 'Results',
+  noResults: 'Nothing matches.',
+  dropHere: 'Drop files here to upload them',
+  badName: 'A name cannot contain “/”.',
 };
 export type Strings = typeof en;
 
@@ -60,13 +77,131 @@ const fr: Strings = {
   uploading: 'Envoi',
   working: 'En cours…',
   language: 'Langue',
+  trash: 'Corbeille',
+  restore: 'Restaurer',
+  trashEmpty: 'La corbeille est vide.',
+  from: 'Provenance',
+  sessions: 'Sessions',
+  thisDevice: 'cet appareil',
+  lastSeen: 'Vu pour la dernière fois',
+  revoke: 'Révoquer',
+  rename: 'Renommer',
+  newName: 'Nouveau nom',
+  save: 'Enregistrer',
+  cancel: 'Annuler',
+  search: 'Rechercher par nom',
+  results: 'Résultats',
+  noResults: 'Aucun résultat.',
+  dropHere: 'Déposez des fichiers ici pour les envoyer',
+  badName: 'Un nom ne peut pas contenir « / ».',
 };
 
-export const LANGUAGES = { en, fr } as const;
+const es: Strings = {
+  appName: 'Coffer',
+  tagline: 'Almacenamiento cifrado de extremo a extremo. Sus archivos se cifran en este navegador.',
+  email: 'Correo electrónico',
+  password: 'Contraseña',
+  signUp: 'Crear cuenta',
+  logIn: 'Iniciar sesión',
+  logOut: 'Cerrar sesión',
+  haveAccount: 'Ya tengo una cuenta',
+  needAccount: 'Crear una cuenta nueva',
+  recoveryTitle: 'Su clave de recuperación',
+  recoveryText:
+    'Esta clave es la única forma de recuperar su cuenta si olvida la contraseña. Se muestra una sola vez. Guárdela en un lugar seguro, sin conexión.',
+  downloadKey: 'Descargar la clave de recuperación',
+  continue: 'La he guardado — continuar',
+  files: 'Archivos',
+  upload: 'Subir archivos',
+  newFolder: 'Nueva carpeta',
+  folderName: 'Nombre de la carpeta',
+  create: 'Crear',
+  name: 'Nombre',
+  size: 'Tamaño',
+  modified: 'Modificado',
+  empty: 'Esta carpeta está vacía. Suba archivos o cree una carpeta.',
+  download: 'Descargar',
+  moveToTrash: 'Mover a la papelera',
+  uploading: 'Subiendo',
+  working: 'Trabajando…',
+  language: 'Idioma',
+  trash: 'Papelera',
+  restore: 'Restaurar',
+  trashEmpty: 'La papelera está vacía.',
+  from: 'Origen',
+  sessions: 'Sesiones',
+  thisDevice: 'este dispositivo',
+  lastSeen: 'Visto por última vez',
+  revoke: 'Revocar',
+  rename: 'Renombrar',
+  newName: 'Nombre nuevo',
+  save: 'Guardar',
+  cancel: 'Cancelar',
+  search: 'Buscar por nombre',
+  results: 'Resultados',
+  noResults: 'Nada coincide.',
+  dropHere: 'Suelte archivos aquí para subirlos',
+  badName: 'Un nombre no puede contener «/».',
+};
+
+const ptBR: Strings = {
+  appName: 'Coffer',
+  tagline:
+    'Armazenamento criptografado de ponta a ponta. Seus arquivos são criptografados neste navegador.',
+  email: 'E-mail',
+  password: 'Senha',
+  signUp: 'Criar conta',
+  logIn: 'Entrar',
+  logOut: 'Sair',
+  haveAccount: 'Já tenho uma conta',
+  needAccount: 'Criar uma conta nova',
+  recoveryTitle: 'Sua chave de recuperação',
+  recoveryText:
+    'Esta chave é a única forma de recuperar sua conta se você esquecer a senha. Ela é mostrada uma única vez. Guarde-a em um lugar seguro, offline.',
+  downloadKey: 'Baixar a chave de recuperação',
+  continue: 'Já guardei — continuar',
+  files: 'Arquivos',
+  upload: 'Enviar arquivos',
+  newFolder: 'Nova pasta',
+  folderName: 'Nome da pasta',
+  create: 'Criar',
+  name: 'Nome',
+  size: 'Tamanho',
+  modified: 'Modificado',
+  empty: 'Esta pasta está vazia. Envie arquivos ou crie uma pasta.',
+  download: 'Baixar',
+  moveToTrash: 'Mover para a lixeira',
+  uploading: 'Enviando',
+  working: 'Processando…',
+  language: 'Idioma',
+  trash: 'Lixeira',
+  restore: 'Restaurar',
+  trashEmpty: 'A lixeira está vazia.',
+  from: 'Origem',
+  sessions: 'Sessões',
+  thisDevice: 'este dispositivo',
+  lastSeen: 'Visto por último',
+  revoke: 'Revogar',
+  rename: 'Renomear',
+  newName: 'Novo nome',
+  save: 'Salvar',
+  cancel: 'Cancelar',
+  search: 'Buscar por nome',
+  results: 'Resultados',
+  noResults: 'Nada encontrado.',
+  dropHere: 'Solte arquivos aqui para enviá-los',
+  badName: 'Um nome não pode conter “/”.',
+};
+
+export const LANGUAGES = { en, fr, es, 'pt-BR': ptBR } as const;
 export type Language = keyof typeof LANGUAGES;
 
 export function initialLanguage(): Language {
   const saved = localStorage.getItem('coffer.lang');
-  if (saved === 'en' || saved === 'fr') return saved;
-  return navigator.language.toLowerCase().startsWith('fr') ? 'fr' : 'en';
+  if (saved && saved in LANGUAGES) return saved as Language;
+  const nav = navigator.language.toLowerCase();
+  if (nav.startsWith('fr')) return 'fr';
+  if (nav.startsWith('es')) return 'es';
+  if (nav.startsWith('pt')) return 'pt-BR';
+  return 'en';
 }

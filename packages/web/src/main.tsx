@@ -135,6 +135,118 @@ function Recovery({
   );
 }
 
+type TrashItem = Entry & { from: string | null };
+
+function TrashView({ t, onError }: { t: Strings; onError: (m: string) => void }) {
+  const [items, setItems] = useState<TrashItem[] | null>(null);
+  const load = useCallback(async () => {
+    const r: Result<TrashItem[]> = await worker.trashList();
+    if (r.ok) setItems(r.value);
+    else onError(r.message);
+  }, [onError]);
+  useEffect(() => void load(), [load]);
+  if (items === null) return <p className="muted">{t.working}</p>;
+  if (items.length === 0) return <p className="muted">{t.trashEmpty}</p>;
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">{t.name}</th>
+          <th scope="col">{t.from}</th>
+          <th scope="col">
+            <span className="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((e) => (
+          <tr key={e.id}>
+            <td>
+              <Icon kind={e.kind} />
+              {e.name}
+            </td>
+            <td>{e.from ?? '—'}</td>
+            <td>
+              <div className="actions">
+                <button
+                  type="button"
+                  aria-label={`${t.restore} ${e.name}`}
+                  onClick={async () => {
+                    const r = await worker.restore(e.id);
+                    if (!r.ok) onError(r.message);
+                    await load();
+                  }}
+                >
+                  {t.restore}
+                </button>
+              </div>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+interface SessionRow {
+  id: string;
+  deviceName: string;
+  lastSeenAt: number;
+  current: boolean;
+}
+
+function SessionsView({ t, onError }: { t: Strings; onError: (m: string) => void }) {
+  const [rows, setRows] = useState<SessionRow[] | null>(null);
+  const load = useCallback(async () => {
+    const r: Result<SessionRow[]> = await worker.sessions();
+    if (r.ok) setRows(r.value);
+    else onError(r.message);
+  }, [onError]);
+  useEffect(() => void load(), [load]);
+  if (rows === null) return <p className="muted">{t.working}</p>;
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">{t.sessions}</th>
+          <th scope="col">{t.lastSeen}</th>
+          <th scope="col">
+            <span className="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((x) => (
+          <tr key={x.id}>
+            <td>
+              {x.deviceName}
+              {x.current && <span className="muted"> ({t.thisDevice})</span>}
+            </td>
+            <td className="nowrap">{new Date(x.lastSeenAt).toLocaleString()}</td>
+            <td>
+              <div className="actions">
+                {!x.current && (
+                  <button
+                    type="button"
+                    aria-label={`${t.revoke} ${x.deviceName} ${x.id.slice(0, 6)}`}
+                    onClick={async () => {
+                      const r = await worker.revokeSession(x.id);
+                      if (!r.ok) onError(r.message);
+                      await load();
+                    }}
+                  >
+                    {t.revoke}
+                  </button>
+                )}
+              </div>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 interface Transfer {
   name: string;
   done: number;
@@ -156,6 +268,33 @@ function Files({
   const [error, setError] = useState<string | null>(null);
   const [transfers, setTransfers] = useState<Transfer[]>([]);
   const [folderName, setFolderName] = useState<string | null>(null);
+  const [view, setView] = useState<'files' | 'trash' | 'sessions' | 'search'>('files');
+  const [query, setQuery] = useState('');
+  const [hits, setHits] = useState<(Entry & { path: string })[] | null>(null);
+  const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const showError = useCallback((m: string) => setError(m), []);
+
+  const search = async (ev: React.FormEvent) => {
+    ev.preventDefault();
+    if (!query.trim()) return;
+    setView('search');
+    setHits(null);
+    const r: Result<(Entry & { path: string })[]> = await worker.search(query.trim());
+    if (r.ok) setHits(r.value);
+    else setError(r.message);
+  };
+
+  const rename = async (ev: React.FormEvent, e: Entry) => {
+    ev.preventDefault();
+    setError(null);
+    if (!renaming || !renaming.name || renaming.name === e.name) return setRenaming(null);
+    if (renaming.name.includes('/')) return setError(t.badName);
+    const r = await worker.move(joinPath(path, e.name), joinPath(path, renaming.name));
+    if (!r.ok) setError(r.message);
+    setRenaming(null);
+    await refresh();
+  };
 
   const refresh = useCallback(async () => {
     const r: Result<Entry[]> = await worker.list(path);
@@ -168,6 +307,7 @@ function Files({
   }, [refresh]);
 
   const upload = async (files: FileList | null) => {
+    setError(null);
     for (const file of Array.from(files ?? [])) {
       const transfer: Transfer = {
         name: file.name,
@@ -209,7 +349,9 @@ function Files({
 
   const mkdir = async (ev: React.FormEvent) => {
     ev.preventDefault();
+    setError(null);
     if (!folderName) return;
+    if (folderName.includes('/')) return setError(t.badName);
     const r = await worker.mkdir(joinPath(path, folderName));
     if (!r.ok) setError(r.message);
     setFolderName(null);
@@ -228,50 +370,45 @@ function Files({
           </button>
         </div>
       </header>
-      <main>
-        <nav aria-label="Breadcrumbs" className="crumbs">
-          <button type="button" className="link" onClick={() => setPath('/')}>
-            {t.files}
+      <nav className="views" aria-label="Views">
+        {(['files', 'trash', 'sessions'] as const).map((v) => (
+          <button
+            key={v}
+            type="button"
+            aria-current={view === v ? 'page' : undefined}
+            onClick={() => {
+              setView(v);
+              if (v === 'files') void refresh();
+            }}
+          >
+            {t[v]}
           </button>
-          {crumbs.map((c, i) => (
-            <span key={crumbs.slice(0, i + 1).join('/')}>
-              {' / '}
-              <button
-                type="button"
-                className="link"
-                onClick={() => setPath(`/${crumbs.slice(0, i + 1).join('/')}`)}
-              >
-                {c}
-              </button>
-            </span>
-          ))}
-        </nav>
-        <div className="toolbar">
-          <label className="button primary">
-            {t.upload}
-            <input
-              type="file"
-              multiple
-              hidden
-              onChange={(e) => void upload(e.target.files)}
-              aria-label={t.upload}
-            />
-          </label>
-          <button type="button" onClick={() => setFolderName('')}>
-            {t.newFolder}
-          </button>
-        </div>
-        {folderName !== null && (
-          <form onSubmit={mkdir} className="inline-form">
-            <input
-              aria-label={t.folderName}
-              placeholder={t.folderName}
-              value={folderName}
-              onChange={(e) => setFolderName(e.target.value)}
-            />
-            <button type="submit">{t.create}</button>
-          </form>
-        )}
+        ))}
+        <form role="search" onSubmit={search} className="search">
+          <input
+            type="search"
+            aria-label={t.search}
+            placeholder={t.search}
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+          />
+        </form>
+      </nav>
+      <main
+        className={dragging ? 'dragging' : undefined}
+        onDragOver={(e) => {
+          if (view !== 'files') return;
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(e) => {
+          if (view !== 'files') return;
+          e.preventDefault();
+          setDragging(false);
+          void upload(e.dataTransfer.files);
+        }}
+      >
         {error && (
           <p role="alert" className="error">
             {error}{' '}
@@ -285,83 +422,186 @@ function Files({
             </button>
           </p>
         )}
-        {transfers.map((x) => {
-          const secs = Math.max(0.001, (Date.now() - x.started) / 1000);
-          const rate = x.done / secs;
-          return (
-            <div key={x.name} className="transfer">
-              <span>
-                {t.uploading} {x.name}
-              </span>
-              <progress value={x.done} max={x.total || 1} aria-label={`${t.uploading} ${x.name}`} />
-              <span className="muted">
-                {formatBytes(x.done)} / {formatBytes(x.total)} · {formatBytes(rate)}/s
-              </span>
-            </div>
-          );
-        })}
-        {entries === null ? (
-          <p className="muted">{t.working}</p>
-        ) : entries.length === 0 ? (
-          <p className="muted">{t.empty}</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t.name}</th>
-                <th scope="col">{t.size}</th>
-                <th scope="col">{t.modified}</th>
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr key={e.id}>
-                  <td>
-                    {e.kind === 'folder' ? (
-                      <button
-                        type="button"
-                        className="link"
-                        onClick={() => setPath(joinPath(path, e.name))}
-                      >
-                        <Icon kind="folder" />
-                        {e.name}
-                      </button>
-                    ) : (
-                      <span>
-                        <Icon kind="file" />
-                        {e.name}
-                      </span>
-                    )}
-                  </td>
-                  <td className="nowrap">{e.kind === 'folder' ? '—' : formatBytes(e.size)}</td>
-                  <td className="nowrap">{new Date(e.mtime ?? e.updatedAt).toLocaleString()}</td>
-                  <td>
-                    <div className="actions">
-                      {e.kind === 'file' && (
-                        <button
-                          type="button"
-                          onClick={() => void download(e)}
-                          aria-label={`${t.download} ${e.name}`}
-                        >
-                          {t.download}
-                        </button>
-                      )}
-                      <button
-                        type="button"
-                        onClick={() => void trash(e)}
-                        aria-label={`${t.moveToTrash} ${e.name}`}
-                      >
-                        {t.moveToTrash}
-                      </button>
-                    </div>
-                  </td>
-                </tr>
+        {view === 'trash' && <TrashView t={t} onError={showError} />}
+        {view === 'sessions' && <SessionsView t={t} onError={showError} />}
+        {view === 'search' &&
+          (hits === null ? (
+            <p className="muted">{t.working}</p>
+          ) : hits.length === 0 ? (
+            <p className="muted">{t.noResults}</p>
+          ) : (
+            <ul className="results" aria-label={t.results}>
+              {hits.map((h) => (
+                <li key={h.id}>
+                  <Icon kind={h.kind} />
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => {
+                      const dir =
+                        h.kind === 'folder'
+                          ? h.path
+                          : h.path.slice(0, h.path.lastIndexOf('/')) || '/';
+                      setPath(dir);
+                      setView('files');
+                    }}
+                  >
+                    {h.path}
+                  </button>
+                </li>
               ))}
-            </tbody>
-          </table>
+            </ul>
+          ))}
+        {view === 'files' && (
+          <>
+            <nav aria-label="Breadcrumbs" className="crumbs">
+              <button type="button" className="link" onClick={() => setPath('/')}>
+                {t.files}
+              </button>
+              {crumbs.map((c, i) => (
+                <span key={crumbs.slice(0, i + 1).join('/')}>
+                  {' / '}
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => setPath(`/${crumbs.slice(0, i + 1).join('/')}`)}
+                  >
+                    {c}
+                  </button>
+                </span>
+              ))}
+            </nav>
+            <div className="toolbar">
+              <label className="button primary">
+                {t.upload}
+                <input
+                  type="file"
+                  multiple
+                  hidden
+                  onChange={(e) => void upload(e.target.files)}
+                  aria-label={t.upload}
+                />
+              </label>
+              <button type="button" onClick={() => setFolderName('')}>
+                {t.newFolder}
+              </button>
+            </div>
+            {folderName !== null && (
+              <form onSubmit={mkdir} className="inline-form">
+                <input
+                  aria-label={t.folderName}
+                  placeholder={t.folderName}
+                  value={folderName}
+                  onChange={(e) => setFolderName(e.target.value)}
+                />
+                <button type="submit">{t.create}</button>
+              </form>
+            )}
+            {dragging && <p className="muted">{t.dropHere}</p>}
+            {transfers.map((x) => {
+              const secs = Math.max(0.001, (Date.now() - x.started) / 1000);
+              const rate = x.done / secs;
+              return (
+                <div key={x.name} className="transfer">
+                  <span>
+                    {t.uploading} {x.name}
+                  </span>
+                  <progress
+                    value={x.done}
+                    max={x.total || 1}
+                    aria-label={`${t.uploading} ${x.name}`}
+                  />
+                  <span className="muted">
+                    {formatBytes(x.done)} / {formatBytes(x.total)} · {formatBytes(rate)}/s
+                  </span>
+                </div>
+              );
+            })}
+            {entries === null ? (
+              <p className="muted">{t.working}</p>
+            ) : entries.length === 0 ? (
+              <p className="muted">{t.empty}</p>
+            ) : (
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t.name}</th>
+                    <th scope="col">{t.size}</th>
+                    <th scope="col">{t.modified}</th>
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {entries.map((e) => (
+                    <tr key={e.id}>
+                      <td>
+                        {renaming?.id === e.id ? (
+                          <form onSubmit={(ev) => void rename(ev, e)} className="inline-form">
+                            <input
+                              aria-label={t.newName}
+                              value={renaming.name}
+                              onChange={(ev) => setRenaming({ id: e.id, name: ev.target.value })}
+                              onKeyDown={(ev) => {
+                                if (ev.key === 'Escape') setRenaming(null);
+                              }}
+                            />
+                            <button type="submit">{t.save}</button>
+                          </form>
+                        ) : e.kind === 'folder' ? (
+                          <button
+                            type="button"
+                            className="link"
+                            onClick={() => setPath(joinPath(path, e.name))}
+                          >
+                            <Icon kind="folder" />
+                            {e.name}
+                          </button>
+                        ) : (
+                          <span>
+                            <Icon kind="file" />
+                            {e.name}
+                          </span>
+                        )}
+                      </td>
+                      <td className="nowrap">{e.kind === 'folder' ? '—' : formatBytes(e.size)}</td>
+                      <td className="nowrap">
+                        {new Date(e.mtime ?? e.updatedAt).toLocaleString()}
+                      </td>
+                      <td>
+                        <div className="actions">
+                          {e.kind === 'file' && (
+                            <button
+                              type="button"
+                              onClick={() => void download(e)}
+                              aria-label={`${t.download} ${e.name}`}
+                            >
+                              {t.download}
+                            </button>
+                          )}
+                          <button
+                            type="button"
+                            onClick={() => setRenaming({ id: e.id, name: e.name })}
+                            aria-label={`${t.rename} ${e.name}`}
+                          >
+                            {t.rename}
+                          </button>
+                          <button
+                            type="button"
+                            onClick={() => void trash(e)}
+                            aria-label={`${t.moveToTrash} ${e.name}`}
+                          >
+                            {t.moveToTrash}
+                          </button>
+                        </div>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </>
         )}
       </main>
     </div>
@@ -410,6 +650,8 @@ function App() {
     >
       <option value="en">English</option>
       <option value="fr">Français</option>
+      <option value="es">Español</option>
+      <option value="pt-BR">Português (Brasil)</option>
     </select>
   );
   return (

@@ -57,6 +57,27 @@ const api = {
         onProgress: (p) => onProgress(p.bytesDone, file.size),
       }),
     ),
+  move: (from: string, to: string) => call(async () => (await need().move(from, to)) as Entry),
+  trashList: () => call(() => need().listTrash()),
+  restore: (id: string) => call(async () => (await need().restore(id)) as Entry),
+  sessions: () => call(() => need().sessions()),
+  revokeSession: (id: string) => call(() => need().revokeSession(id)),
+  /** Every file and folder whose name contains `query` (case-insensitive), with its path. */
+  search: (query: string) =>
+    call(async () => {
+      const c = need();
+      const q = query.toLocaleLowerCase();
+      const hits: (Entry & { path: string })[] = [];
+      const walk = async (path: string) => {
+        for (const e of await c.list(path)) {
+          const full = `${path === '/' ? '' : path}/${e.name}`;
+          if (e.name.toLocaleLowerCase().includes(q)) hits.push({ ...e, path: full });
+          if (e.kind === 'folder' && hits.length < 500) await walk(full);
+        }
+      };
+      await walk('/');
+      return hits;
+    }),
   /** The whole file as a Blob (streaming to disk comes with the service worker). */
   download: (path: string) =>
     call(async () => {
