@@ -25,7 +25,7 @@ test('the boundary check flags primitives and deep imports outside the crypto pa
     'packages/hub/src/d.ts':
       "import { x25519 } from '@noble/curves/ed25519.js';\nconst c = require('crypto');\n",
     'packages/web/src/e.ts': "import { encrypt } from '@coffer/crypto/src/content.ts';\n",
-    'packages/web/src/fine.ts': "import { encryptContent } from '@coffer/crypto';\n",
+    'packages/sdk/src/fine.ts': "import { encryptContent } from '@coffer/crypto';\n",
   });
   try {
     const v = findViolations(root).join('\n');

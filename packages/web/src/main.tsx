@@ -288,7 +288,7 @@ function Files({
   const rename = async (ev: React.FormEvent, e: Entry) => {
     ev.preventDefault();
     setError(null);
-    if (!renaming || !renaming.name || renaming.name === e.name) return setRenaming(null);
+    if (!renaming?.name || renaming.name === e.name) return setRenaming(null);
     if (renaming.name.includes('/')) return setError(t.badName);
     const r = await worker.move(joinPath(path, e.name), joinPath(path, renaming.name));
     if (!r.ok) setError(r.message);
@@ -384,15 +384,17 @@ function Files({
             {t[v]}
           </button>
         ))}
-        <form role="search" onSubmit={search} className="search">
-          <input
-            type="search"
-            aria-label={t.search}
-            placeholder={t.search}
-            value={query}
-            onChange={(e) => setQuery(e.target.value)}
-          />
-        </form>
+        <search className="search">
+          <form onSubmit={search}>
+            <input
+              type="search"
+              aria-label={t.search}
+              placeholder={t.search}
+              value={query}
+              onChange={(e) => setQuery(e.target.value)}
+            />
+          </form>
+        </search>
       </nav>
       <main
         className={dragging ? 'dragging' : undefined}
