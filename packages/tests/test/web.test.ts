@@ -124,6 +124,73 @@ test('sign up, keep the recovery key, upload, reload, download the same bytes, t
   await context.close();
 });
 
+test('preview an image and a text file, see and fetch past versions, sort, and switch to the grid', async () => {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    acceptDownloads: true,
+  });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signup(page, 'preview@example.com');
+  await page.getByRole('button', { name: /continue/ }).click();
+  await page.getByText('This folder is empty').waitFor();
+  const png = await page.screenshot({ clip: { x: 0, y: 0, width: 320, height: 200 } });
+  const upload = page.getByLabel('Upload files');
+  await upload.setInputFiles([
+    { name: 'photo.png', mimeType: 'image/png', buffer: png },
+    { name: 'notes.md', mimeType: 'text/markdown', buffer: Buffer.from('# Hello\nfirst draft\n') },
+  ]);
+  await page.getByRole('button', { name: 'Preview notes.md' }).waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Preview photo.png' }).waitFor({ timeout: 60_000 });
+  await upload.setInputFiles([
+    {
+      name: 'notes.md',
+      mimeType: 'text/markdown',
+      buffer: Buffer.from('# Hello\nsecond draft, longer\n'),
+    },
+  ]);
+  await page.getByRole('cell', { name: '29 B' }).waitFor({ timeout: 60_000 });
+
+  // Sorting by size puts the small note before the picture, and back.
+  await page.getByRole('button', { name: 'Size' }).click();
+  const firstRow = () => page.getByRole('row').nth(1).textContent();
+  assert.match((await firstRow()) ?? '', /notes\.md/);
+  await page.getByRole('button', { name: /Size/ }).click();
+  assert.match((await firstRow()) ?? '', /photo\.png/);
+
+  await page.getByRole('button', { name: 'Preview photo.png' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Preview: photo.png' });
+  const img = dialog.getByRole('img', { name: 'photo.png' });
+  await img.waitFor();
+  await page.waitForFunction(
+    () => (document.querySelector('.preview img') as HTMLImageElement | null)?.naturalWidth === 320,
+  );
+  await page.screenshot({ path: join(SHOTS, 'preview-desktop.png') });
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
+  await page.getByRole('button', { name: 'Preview notes.md' }).click();
+  const notes = page.getByRole('dialog', { name: 'Preview: notes.md' });
+  await notes.getByText('second draft, longer').waitFor();
+  const versions = notes.getByRole('list', { name: 'Versions' });
+  await versions.getByText(/^v2/).waitFor();
+  await versions.getByText(/^v1/).waitFor();
+  const old = page.waitForEvent('download');
+  await notes.getByRole('button', { name: 'Download v1' }).click();
+  assert.equal(await readFile(await (await old).path(), 'utf8'), '# Hello\nfirst draft\n');
+  await page.keyboard.press('Escape');
+  await notes.waitFor({ state: 'detached' });
+
+  await page.getByRole('button', { name: 'Grid' }).click();
+  await page
+    .getByRole('list', { name: 'Files' })
+    .getByRole('button', { name: /photo\.png/ })
+    .waitFor();
+  await page.screenshot({ path: join(SHOTS, 'grid-desktop.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('the page is served with a strict Content-Security-Policy and no inline script', async () => {
   const res = await fetch(net.hubUrl);
   const csp = res.headers.get('content-security-policy') ?? '';

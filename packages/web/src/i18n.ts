@@ -45,6 +45,14 @@ const en = {
   noResults: 'Nothing matches.',
   dropHere: 'Drop files here to upload them',
   badName: 'A name cannot contain “/”.',
+  grid: 'Grid',
+  list: 'List',
+  sortBy: 'Sort by',
+  preview: 'Preview',
+  close: 'Close',
+  versions: 'Versions',
+  current: 'current',
+  noPreview: 'No preview for this kind of file. Download it to open it.',
 };
 export type Strings = typeof en;
 
@@ -94,6 +102,14 @@ const fr: Strings = {
   noResults: 'Aucun résultat.',
   dropHere: 'Déposez des fichiers ici pour les envoyer',
   badName: 'Un nom ne peut pas contenir « / ».',
+  grid: 'Grille',
+  list: 'Liste',
+  sortBy: 'Trier par',
+  preview: 'Aperçu',
+  close: 'Fermer',
+  versions: 'Versions',
+  current: 'actuelle',
+  noPreview: "Pas d'aperçu pour ce type de fichier. Téléchargez-le pour l'ouvrir.",
 };
 
 const es: Strings = {
@@ -142,6 +158,14 @@ const es: Strings = {
   noResults: 'Nada coincide.',
   dropHere: 'Suelte archivos aquí para subirlos',
   badName: 'Un nombre no puede contener «/».',
+  grid: 'Cuadrícula',
+  list: 'Lista',
+  sortBy: 'Ordenar por',
+  preview: 'Vista previa',
+  close: 'Cerrar',
+  versions: 'Versiones',
+  current: 'actual',
+  noPreview: 'No hay vista previa para este tipo de archivo. Descárguelo para abrirlo.',
 };
 
 const ptBR: Strings = {
@@ -191,6 +215,14 @@ const ptBR: Strings = {
   noResults: 'Nada encontrado.',
   dropHere: 'Solte arquivos aqui para enviá-los',
   badName: 'Um nome não pode conter “/”.',
+  grid: 'Grade',
+  list: 'Lista',
+  sortBy: 'Ordenar por',
+  preview: 'Pré-visualizar',
+  close: 'Fechar',
+  versions: 'Versões',
+  current: 'atual',
+  noPreview: 'Não há pré-visualização para este tipo de arquivo. Baixe-o para abrir.',
 };
 
 export const LANGUAGES = { en, fr, es, 'pt-BR': ptBR } as const;

@@ -2,7 +2,7 @@
 import type { Entry, SavedSession } from '@coffer/sdk';
 import { formatBytes } from '@coffer/sdk/format';
 import * as Comlink from 'comlink';
-import { StrictMode, useCallback, useEffect, useMemo, useState } from 'react';
+import { StrictMode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { initialLanguage, LANGUAGES, type Language, type Strings } from './i18n.ts';
 import type { WorkerApi } from './worker.ts';
@@ -247,6 +247,146 @@ function SessionsView({ t, onError }: { t: Strings; onError: (m: string) => void
   );
 }
 
+type Sort = { key: 'name' | 'size' | 'modified'; dir: 1 | -1 };
+
+function sortEntries(entries: Entry[], sort: Sort): Entry[] {
+  const value = (e: Entry) =>
+    sort.key === 'name' ? 0 : sort.key === 'size' ? e.size : (e.mtime ?? e.updatedAt);
+  return [...entries].sort((a, b) => {
+    if (a.kind !== b.kind) return a.kind === 'folder' ? -1 : 1;
+    const d =
+      sort.key === 'name'
+        ? a.name.localeCompare(b.name, undefined, { numeric: true })
+        : value(a) - value(b);
+    return d * sort.dir;
+  });
+}
+
+interface Version {
+  revision: number;
+  size: number;
+  createdAt: number;
+  current: boolean;
+}
+
+/** A file opened in place: decrypted in the worker, shown from a blob: URL, with its versions. */
+function Preview({
+  t,
+  path,
+  entry,
+  onClose,
+  onError,
+}: {
+  t: Strings;
+  path: string;
+  entry: Entry;
+  onClose: () => void;
+  onError: (m: string) => void;
+}) {
+  const [content, setContent] = useState<
+    | { kind: 'image' | 'video' | 'audio'; url: string }
+    | { kind: 'text'; text: string }
+    | { kind: 'none' }
+    | null
+  >(null);
+  const [versions, setVersions] = useState<Version[] | null>(null);
+  // Focus moves into the dialog when it opens, so keyboard users land on it.
+  const closeRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => closeRef.current?.focus(), []);
+  useEffect(() => {
+    let url: string | null = null;
+    void (async () => {
+      const mime = entry.mime ?? '';
+      const textual = mime.startsWith('text/') || /\.(md|txt|csv|json|log)$/i.test(entry.name);
+      const media = /^(image|video|audio)\//.exec(mime)?.[1] as
+        | 'image'
+        | 'video'
+        | 'audio'
+        | undefined;
+      if (!textual && !media) return setContent({ kind: 'none' });
+      const r = await worker.download(path);
+      if (!r.ok) return onError(r.message);
+      if (textual)
+        return setContent({ kind: 'text', text: (await r.value.blob.text()).slice(0, 200_000) });
+      url = URL.createObjectURL(r.value.blob);
+      setContent({ kind: media ?? 'image', url });
+    })();
+    void worker
+      .versions(path)
+      .then((r: Result<Version[]>) => (r.ok ? setVersions(r.value) : onError(r.message)));
+    return () => {
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [path, entry, onError]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [onClose]);
+  const saveVersion = async (revision: number) => {
+    const r = await worker.download(path, revision);
+    if (!r.ok) return onError(r.message);
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(r.value.blob);
+    a.download = r.value.name;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+  };
+  return (
+    <div className="overlay">
+      <div
+        role="dialog"
+        aria-modal="true"
+        aria-label={`${t.preview}: ${entry.name}`}
+        className="dialog"
+      >
+        <div className="dialog-head">
+          <h2>{entry.name}</h2>
+          <button type="button" onClick={onClose} ref={closeRef}>
+            {t.close}
+          </button>
+        </div>
+        <div className="preview">
+          {content === null && <p className="muted">{t.working}</p>}
+          {content?.kind === 'image' && <img src={content.url} alt={entry.name} />}
+          {content?.kind === 'video' && (
+            // biome-ignore lint/a11y/useMediaCaption: users' own videos carry no caption track
+            <video src={content.url} controls aria-label={entry.name} />
+          )}
+          {content?.kind === 'audio' && (
+            // biome-ignore lint/a11y/useMediaCaption: users' own audio carries no caption track
+            <audio src={content.url} controls aria-label={entry.name} />
+          )}
+          {content?.kind === 'text' && <pre>{content.text}</pre>}
+          {content?.kind === 'none' && <p className="muted">{t.noPreview}</p>}
+        </div>
+        <h3>{t.versions}</h3>
+        {versions === null ? (
+          <p className="muted">{t.working}</p>
+        ) : (
+          <ul className="versions" aria-label={t.versions}>
+            {versions.map((v) => (
+              <li key={v.revision}>
+                <span>
+                  v{v.revision} · {formatBytes(v.size)} · {new Date(v.createdAt).toLocaleString()}
+                  {v.current && <span className="muted"> ({t.current})</span>}
+                </span>
+                <button
+                  type="button"
+                  aria-label={`${t.download} v${v.revision}`}
+                  onClick={() => void saveVersion(v.revision)}
+                >
+                  {t.download}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </div>
+    </div>
+  );
+}
+
 interface Transfer {
   name: string;
   done: number;
@@ -273,6 +413,21 @@ function Files({
   const [hits, setHits] = useState<(Entry & { path: string })[] | null>(null);
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
   const [dragging, setDragging] = useState(false);
+  const [sort, setSort] = useState<Sort>({ key: 'name', dir: 1 });
+  const [layout, setLayout] = useState<'list' | 'grid'>(() =>
+    localStorage.getItem('coffer.layout') === 'grid' ? 'grid' : 'list',
+  );
+  const [previewing, setPreviewing] = useState<Entry | null>(null);
+  const sorted = useMemo(() => (entries ? sortEntries(entries, sort) : null), [entries, sort]);
+  const sortBy = (key: Sort['key']) =>
+    setSort((s) => ({ key, dir: s.key === key ? (s.dir === 1 ? -1 : 1) : 1 }));
+  const ariaSort = (key: Sort['key']) =>
+    sort.key === key ? (sort.dir === 1 ? 'ascending' : 'descending') : undefined;
+  const toggleLayout = () => {
+    const next = layout === 'list' ? 'grid' : 'list';
+    localStorage.setItem('coffer.layout', next);
+    setLayout(next);
+  };
   const showError = useCallback((m: string) => setError(m), []);
 
   const search = async (ev: React.FormEvent) => {
@@ -487,6 +642,9 @@ function Files({
               <button type="button" onClick={() => setFolderName('')}>
                 {t.newFolder}
               </button>
+              <button type="button" onClick={toggleLayout} aria-pressed={layout === 'grid'}>
+                {t.grid}
+              </button>
             </div>
             {folderName !== null && (
               <form onSubmit={mkdir} className="inline-form">
@@ -523,20 +681,45 @@ function Files({
               <p className="muted">{t.working}</p>
             ) : entries.length === 0 ? (
               <p className="muted">{t.empty}</p>
+            ) : layout === 'grid' ? (
+              <ul className="grid" aria-label={t.files}>
+                {(sorted ?? []).map((e) => (
+                  <li key={e.id}>
+                    <button
+                      type="button"
+                      className="card"
+                      onClick={() =>
+                        e.kind === 'folder' ? setPath(joinPath(path, e.name)) : setPreviewing(e)
+                      }
+                    >
+                      <Icon kind={e.kind} />
+                      <span className="card-name">{e.name}</span>
+                      <span className="muted">
+                        {e.kind === 'folder' ? '' : formatBytes(e.size)}
+                      </span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
             ) : (
               <table>
                 <thead>
                   <tr>
-                    <th scope="col">{t.name}</th>
-                    <th scope="col">{t.size}</th>
-                    <th scope="col">{t.modified}</th>
+                    {(['name', 'size', 'modified'] as const).map((key) => (
+                      <th scope="col" key={key} aria-sort={ariaSort(key)}>
+                        <button type="button" className="sort" onClick={() => sortBy(key)}>
+                          {t[key]}
+                          {sort.key === key ? (sort.dir === 1 ? ' ↑' : ' ↓') : ''}
+                        </button>
+                      </th>
+                    ))}
                     <th scope="col">
                       <span className="visually-hidden">Actions</span>
                     </th>
                   </tr>
                 </thead>
                 <tbody>
-                  {entries.map((e) => (
+                  {(sorted ?? []).map((e) => (
                     <tr key={e.id}>
                       <td>
                         {renaming?.id === e.id ? (
@@ -561,10 +744,15 @@ function Files({
                             {e.name}
                           </button>
                         ) : (
-                          <span>
+                          <button
+                            type="button"
+                            className="link"
+                            onClick={() => setPreviewing(e)}
+                            aria-label={`${t.preview} ${e.name}`}
+                          >
                             <Icon kind="file" />
                             {e.name}
-                          </span>
+                          </button>
                         )}
                       </td>
                       <td className="nowrap">{e.kind === 'folder' ? '—' : formatBytes(e.size)}</td>
@@ -604,6 +792,15 @@ function Files({
               </table>
             )}
           </>
+        )}
+        {previewing && (
+          <Preview
+            t={t}
+            path={joinPath(path, previewing.name)}
+            entry={previewing}
+            onClose={() => setPreviewing(null)}
+            onError={showError}
+          />
         )}
       </main>
     </div>

@@ -79,12 +79,18 @@ const api = {
       return hits;
     }),
   /** The whole file as a Blob (streaming to disk comes with the service worker). */
-  download: (path: string) =>
+  download: (path: string, revision?: number) =>
     call(async () => {
-      const { stream, entry } = await need().download(path);
-      const blob = await new Response(stream).blob();
-      return { blob, name: entry.name };
+      const { stream, entry } = await need().download(
+        path,
+        revision === undefined ? {} : { revision },
+      );
+      const blob = new Blob([await new Response(stream).arrayBuffer()], {
+        type: entry.mime ?? 'application/octet-stream',
+      });
+      return { blob, name: entry.name, mime: entry.mime };
     }),
+  versions: (path: string) => call(() => need().versions(path)),
 };
 
 export type WorkerApi = typeof api;
