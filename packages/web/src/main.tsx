@@ -27,6 +27,15 @@ function Icon({ kind }: { kind: 'file' | 'folder' }) {
   );
 }
 
+/** Hands decrypted bytes to the browser's download manager under their own name. */
+function saveBlob(blob: Blob, name: string) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+}
+
 const joinPath = (dir: string, name: string) => `${dir === '/' ? '' : dir}/${name}`;
 
 function Auth({
@@ -325,12 +334,8 @@ function Preview({
   }, [onClose]);
   const saveVersion = async (revision: number) => {
     const r = await worker.download(path, revision);
-    if (!r.ok) return onError(r.message);
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(r.value.blob);
-    a.download = r.value.name;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+    if (r.ok) saveBlob(r.value.blob, r.value.name);
+    else onError(r.message);
   };
   return (
     <div className="overlay">
@@ -488,12 +493,8 @@ function Files({
 
   const download = async (e: Entry) => {
     const r = await worker.download(joinPath(path, e.name));
-    if (!r.ok) return setError(r.message);
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(r.value.blob);
-    a.download = r.value.name;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+    if (r.ok) saveBlob(r.value.blob, r.value.name);
+    else setError(r.message);
   };
 
   const trash = async (e: Entry) => {
