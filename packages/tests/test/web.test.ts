@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +11,11 @@ import { launchChromium, type Network, startNetwork } from '../src/index.ts';
 
 // The web app, served by a real hub, in headless Chromium at a desktop and a phone viewport.
 
-const SHOTS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+// `COFFER_SCREENSHOTS=1 npm test` refreshes the committed screenshots; otherwise they go to a
+// temporary directory, so a test run leaves the tree clean.
+const SHOTS = process.env.COFFER_SCREENSHOTS
+  ? fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url))
+  : mkdtempSync(join(tmpdir(), 'coffer-shots-'));
 let browser: Browser;
 let net: Network;
 
