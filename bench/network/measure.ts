@@ -1,5 +1,5 @@
-// Running child processes: timed runs under GNU time (wall clock and peak RSS), plain runs for
-// setup steps, and long-running background processes (the local Coffer network).
+// Running child processes: timed runs under GNU time (wall clock, CPU time, peak RSS), plain runs
+// for setup steps, and long-running background processes (the local Coffer network).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,8 @@ export interface Measurement {
   readonly seconds: number;
   /** User plus system CPU time of the process and its children; null without GNU time. */
   readonly cpuSeconds: number | null;
-  /** Peak resident set size of the process, from GNU time; null without GNU time. */
+  /** Peak resident set size of the process (or of its largest child, if larger); null without
+   * GNU time. */
   readonly peakRssBytes: number | null;
   /** CPU time every process on the machine used meanwhile (Linux /proc/stat), else null. */
   readonly machineCpuSeconds: number | null;
@@ -40,7 +41,12 @@ export async function stopAll(): Promise<void> {
     (child) => new Promise<void>((resolve) => child.once('exit', () => resolve())),
   );
   for (const child of running) signalGroup(child, 'SIGKILL');
-  await Promise.race([Promise.all(exits), new Promise((resolve) => setTimeout(resolve, 5000))]);
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(exits),
+    new Promise((resolve) => (timer = setTimeout(resolve, 5000))),
+  ]);
+  clearTimeout(timer);
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -54,17 +60,16 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-export function hasGnuTime(): boolean {
+const gnuTime = (() => {
   try {
-    return execFileSync(GNU_TIME, ['--version'], { encoding: 'utf8', stdio: 'pipe' }).includes(
-      'GNU',
-    );
+    const version = execFileSync(GNU_TIME, ['--version'], { encoding: 'utf8', stdio: 'pipe' });
+    return version.includes('GNU');
   } catch {
     return false;
   }
-}
+})();
 
-const gnuTime = hasGnuTime();
+export const hasGnuTime = () => gnuTime;
 
 export function describe(cmd: Command): string {
   return [cmd.file, ...cmd.args].join(' ');
@@ -99,7 +104,11 @@ async function complete(cmd: Command, shown: Command = cmd): Promise<string> {
   child.stderr?.setEncoding('utf8').on('data', (s: string) => {
     stderr = tail(stderr + s, 4096);
   });
-  const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), TIMEOUT_MS);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    signalGroup(child, 'SIGKILL');
+  }, TIMEOUT_MS);
   try {
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(
       (resolve, reject) => {
@@ -108,7 +117,11 @@ async function complete(cmd: Command, shown: Command = cmd): Promise<string> {
       },
     );
     if (code !== 0) {
-      const why = signal ? `killed by ${signal}` : `exit code ${code}`;
+      const why = timedOut
+        ? `timed out after ${TIMEOUT_MS / 1000} s (BENCH_TIMEOUT_S)`
+        : signal
+          ? `killed by ${signal}`
+          : `exit code ${code}`;
       throw new Error(`${describe(shown)}: ${why}\n${tail(stderr || stdout, 2000).trim()}`);
     }
     return stdout;

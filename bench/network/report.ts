@@ -13,7 +13,11 @@ export interface Row {
   readonly files: number;
   /** Set when the command failed or its download was not byte-identical. */
   readonly error: string | null;
+  /** Wall-clock seconds of the fastest attempt; the other figures are that attempt's too,
+   * except the peak RSS, which is the highest of all attempts. */
   readonly seconds: number | null;
+  /** Wall-clock seconds of every attempt, in order (BENCH_REPEAT). */
+  readonly attemptSeconds: readonly number[];
   /** User plus system CPU seconds of the client (with its children). */
   readonly cpuSeconds: number | null;
   readonly peakRssBytes: number | null;
@@ -56,6 +60,8 @@ interface Column {
   readonly title: string;
   readonly cell: (r: Row, rows: readonly Row[]) => string;
   readonly text?: true;
+  /** Shown only when steps ran more than once (BENCH_REPEAT). */
+  readonly repeated?: true;
 }
 
 const COLUMNS: readonly Column[] = [
@@ -63,6 +69,11 @@ const COLUMNS: readonly Column[] = [
   { title: 'direction', cell: (r) => r.direction, text: true },
   { title: 'tool', cell: (r) => r.tool, text: true },
   { title: 's', cell: (r) => (r.error ? 'FAILED' : fixed(r.seconds, 2)) },
+  {
+    title: 'every attempt s',
+    cell: (r) => r.attemptSeconds.map((t) => t.toFixed(1)).join(' '),
+    repeated: true,
+  },
   { title: 'CPU s', cell: (r) => fixed(r.cpuSeconds, 2) },
   { title: 'machine CPU s', cell: (r) => fixed(r.machineCpuSeconds, 2) },
   { title: 'MB/s', cell: (r) => fixed(mbPerSecond(r), 1) },
@@ -87,21 +98,25 @@ const COLUMNS: readonly Column[] = [
 
 /** The rows as a Markdown table, numbers right-aligned. */
 export function table(rows: readonly Row[]): string {
+  const repeated = rows.some((r) => r.attemptSeconds.length > 1);
+  const columns = COLUMNS.filter((c) => repeated || !c.repeated);
   const cells = rows.map((r) =>
-    COLUMNS.map((c) => (r.error && !c.text && c.title !== 's' ? '' : c.cell(r, rows))),
+    columns.map((c) => (r.error && !c.text && c.title !== 's' ? '' : c.cell(r, rows))),
   );
-  const widths = COLUMNS.map((c, i) =>
+  const widths = columns.map((c, i) =>
     Math.max(c.title.length, ...cells.map((line) => line[i]?.length ?? 0)),
   );
   const line = (values: readonly string[]) =>
     `| ${values
-      .map((v, i) => (COLUMNS[i]?.text ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0)))
+      .map((v, i) => (columns[i]?.text ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0)))
       .join(' | ')} |`;
-  const rule = `|${COLUMNS.map((c, i) => {
-    const dashes = '-'.repeat((widths[i] ?? 0) + 1);
-    return c.text ? `${dashes}-` : `${dashes}:`;
-  }).join('|')}|`;
-  return [line(COLUMNS.map((c) => c.title)), rule, ...cells.map(line)].join('\n');
+  const rule = `|${columns
+    .map((c, i) => {
+      const dashes = '-'.repeat((widths[i] ?? 0) + 1);
+      return c.text ? `${dashes}-` : `${dashes}:`;
+    })
+    .join('|')}|`;
+  return [line(columns.map((c) => c.title)), rule, ...cells.map(line)].join('\n');
 }
 
 export interface Goal {
@@ -110,79 +125,61 @@ export interface Goal {
   readonly status: 'met' | 'missed' | 'not measured';
 }
 
-function compare(
-  rows: readonly Row[],
-  goal: string,
-  workload: WorkloadId,
-  direction: Direction,
-  peer: ToolName,
-  factor: number,
-  rate: (r: Row) => number | null,
-  unit: string,
-): Goal {
-  const c = find(rows, 'coffer', workload, direction);
-  const p = find(rows, peer, workload, direction);
-  const cr = c ? rate(c) : null;
-  const pr = p ? rate(p) : null;
-  if (cr === null || pr === null) return { goal, measured: '', status: 'not measured' };
-  const measured = `coffer ${cr.toFixed(1)} ${unit} vs ${peer} ${pr.toFixed(1)} ${unit} (${(cr / pr).toFixed(2)}×)`;
-  return { goal, measured, status: cr >= factor * pr ? 'met' : 'missed' };
+/** A goal on a rate: Coffer's at least `factor` times the peer's on the same step. */
+interface RateGoal {
+  readonly goal: string;
+  readonly workload: WorkloadId;
+  readonly direction: Direction;
+  readonly peer: ToolName;
+  readonly factor: number;
+  readonly rate: (r: Row) => number | null;
+  readonly unit: string;
+}
+
+function judge(rows: readonly Row[], g: RateGoal): Goal {
+  const c = find(rows, 'coffer', g.workload, g.direction);
+  const p = find(rows, g.peer, g.workload, g.direction);
+  const cr = c ? g.rate(c) : null;
+  const pr = p ? g.rate(p) : null;
+  if (cr === null || pr === null) return { goal: g.goal, measured: '', status: 'not measured' };
+  const measured =
+    `coffer ${cr.toFixed(1)} ${g.unit} vs ${g.peer} ${pr.toFixed(1)} ${g.unit} ` +
+    `(${(cr / pr).toFixed(2)}×)`;
+  return { goal: g.goal, measured, status: cr >= g.factor * pr ? 'met' : 'missed' };
 }
 
 export function goals(rows: readonly Row[], bigLabel: string): Goal[] {
+  const big = { workload: 'big', peer: 'rclone crypt', rate: mbPerSecond, unit: 'MB/s' } as const;
+  const small = {
+    workload: 'small',
+    peer: 'restic',
+    rate: filesPerSecond,
+    unit: 'files/s',
+  } as const;
+  const rateGoals: RateGoal[] = [
+    { ...big, goal: `${bigLabel} file upload MB/s ≥ rclone crypt`, direction: 'upload', factor: 1 },
+    {
+      ...big,
+      goal: `${bigLabel} file download MB/s ≥ 1.5× rclone crypt`,
+      direction: 'download',
+      factor: 1.5,
+    },
+    { ...small, goal: 'small files upload files/s ≥ restic', direction: 'upload', factor: 1 },
+    { ...small, goal: 'small files download files/s ≥ restic', direction: 'download', factor: 1 },
+  ];
   const rss = rows
     .filter((r) => r.tool === 'coffer' && !r.error && r.peakRssBytes !== null)
     .map((r) => r.peakRssBytes ?? 0);
   const peak = rss.length > 0 ? Math.max(...rss) : null;
-  return [
-    compare(
-      rows,
-      `${bigLabel} file upload MB/s ≥ rclone crypt`,
-      'big',
-      'upload',
-      'rclone crypt',
-      1,
-      mbPerSecond,
-      'MB/s',
-    ),
-    compare(
-      rows,
-      `${bigLabel} file download MB/s ≥ 1.5× rclone crypt`,
-      'big',
-      'download',
-      'rclone crypt',
-      1.5,
-      mbPerSecond,
-      'MB/s',
-    ),
-    compare(
-      rows,
-      'small files upload files/s ≥ restic',
-      'small',
-      'upload',
-      'restic',
-      1,
-      filesPerSecond,
-      'files/s',
-    ),
-    compare(
-      rows,
-      'small files download files/s ≥ restic',
-      'small',
-      'download',
-      'restic',
-      1,
-      filesPerSecond,
-      'files/s',
-    ),
+  const memory: Goal =
     peak === null
       ? { goal: 'CLI peak RSS ≤ 150 MB', measured: '', status: 'not measured' }
       : {
           goal: 'CLI peak RSS ≤ 150 MB',
           measured: `${(peak / MB).toFixed(0)} MB (highest of the coffer runs)`,
           status: peak <= RSS_GOAL_BYTES ? 'met' : 'missed',
-        },
-  ];
+        };
+  return [...rateGoals.map((g) => judge(rows, g)), memory];
 }
 
 export function goalLines(list: readonly Goal[]): string {

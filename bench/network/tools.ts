@@ -1,7 +1,7 @@
 // The three clients under test, each behind the same small interface: upload a workload, download
 // it again, free the disk space it took.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,13 +22,23 @@ export interface Download extends Step {
   readonly want: string;
 }
 
+/** One upload-and-download of a workload; `tag` names everything it stores ("big", "big-2"). */
+export interface Attempt {
+  readonly w: Workload;
+  readonly tag: string;
+}
+
+export function attempt(w: Workload, n: number): Attempt {
+  return { w, tag: n === 1 ? w.id : `${w.id}-${n}` };
+}
+
 export interface Tool {
   readonly name: ToolName;
   readonly version: string;
-  upload(w: Workload): Promise<Step>;
-  download(w: Workload): Promise<Download>;
-  /** Frees the disk space the workload took: the stored copy where possible, the download. */
-  discard(w: Workload): Promise<void>;
+  upload(a: Attempt): Promise<Step>;
+  download(a: Attempt): Promise<Download>;
+  /** Frees the disk space an attempt took: the stored copy where possible, the download. */
+  discard(a: Attempt): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -48,70 +58,68 @@ export async function rclone(work: string): Promise<Tool> {
   const remote = join(dir, 'remote');
   await mkdir(remote, { recursive: true });
   const env = { RCLONE_CONFIG: join(dir, 'rclone.conf') };
-  const version = firstLine(await run({ file: 'rclone', args: ['version'], env }));
-  const obscured = (await run({ file: 'rclone', args: ['obscure', PASSWORD], env })).trim();
+  const rcloneCmd = (...args: string[]): Command => ({ file: 'rclone', args, env });
+  const version = firstLine(await run(rcloneCmd('version')));
+  const obscured = (await run(rcloneCmd('obscure', PASSWORD))).trim();
   await writeFile(
     env.RCLONE_CONFIG,
     `[store]\ntype = local\n\n[crypt]\ntype = crypt\nremote = store:${remote}\npassword = ${obscured}\n`,
   );
-  const out = (w: Workload) => join(dir, `out-${w.id}`);
-  const rcloneCmd = (...args: string[]): Command => ({ file: 'rclone', args, env });
+  const out = (a: Attempt) => join(dir, `out-${a.tag}`);
   return {
     name: 'rclone crypt',
     version,
-    upload: async (w) => timedOnly(await measure(rcloneCmd('copy', w.dir, `crypt:${w.id}`))),
-    download: async (w) => ({
-      ...timedOnly(await measure(rcloneCmd('copy', `crypt:${w.id}`, out(w)))),
-      got: out(w),
-      want: w.dir,
+    upload: async (a) => timedOnly(await measure(rcloneCmd('copy', a.w.dir, `crypt:${a.tag}`))),
+    download: async (a) => ({
+      ...timedOnly(await measure(rcloneCmd('copy', `crypt:${a.tag}`, out(a)))),
+      got: out(a),
+      want: a.w.dir,
     }),
-    discard: async (w) => {
-      await rm(out(w), { recursive: true, force: true });
-      // The remote holds one workload at a time, under an encrypted name.
-      await rm(remote, { recursive: true, force: true });
-      await mkdir(remote);
+    discard: async (a) => {
+      await rm(out(a), { recursive: true, force: true });
+      await run(rcloneCmd('purge', `crypt:${a.tag}`)); // the stored copy has an encrypted name
     },
     close: async () => {},
   };
 }
 
 // ---------------------------------------------------------------------------------------------
-// restic: one repository per workload (so `latest` is that workload's snapshot), default settings.
+// restic: a repository per attempt (so `latest` is that attempt's snapshot), default settings.
 
 export async function restic(work: string): Promise<Tool> {
   const dir = join(work, 'restic');
   await mkdir(dir, { recursive: true });
-  const env = (w: Workload) => ({
+  const env = (a: Attempt) => ({
     RESTIC_PASSWORD: PASSWORD,
-    RESTIC_REPOSITORY: join(dir, `repo-${w.id}`),
+    RESTIC_REPOSITORY: join(dir, `repo-${a.tag}`),
     RESTIC_CACHE_DIR: join(dir, 'cache'),
   });
   const version = firstLine(await run({ file: 'restic', args: ['version'] }));
-  const out = (w: Workload) => join(dir, `out-${w.id}`);
+  const out = (a: Attempt) => join(dir, `out-${a.tag}`);
   return {
     name: 'restic',
     version,
-    upload: async (w) => {
-      await run({ file: 'restic', args: ['init'], env: env(w) });
+    upload: async (a) => {
+      await run({ file: 'restic', args: ['init'], env: env(a) });
       // Backing up "." from inside the workload makes `restore` recreate it at the target's root.
       return timedOnly(
-        await measure({ file: 'restic', args: ['backup', '.'], env: env(w), cwd: w.dir }),
+        await measure({ file: 'restic', args: ['backup', '.'], env: env(a), cwd: a.w.dir }),
       );
     },
-    download: async (w) => ({
+    download: async (a) => ({
       ...timedOnly(
         await measure({
           file: 'restic',
-          args: ['restore', 'latest', '--target', out(w)],
-          env: env(w),
+          args: ['restore', 'latest', '--target', out(a)],
+          env: env(a),
         }),
       ),
-      got: out(w),
-      want: w.dir,
+      got: out(a),
+      want: a.w.dir,
     }),
-    discard: async (w) => {
-      await rm(out(w), { recursive: true, force: true });
-      await rm(env(w).RESTIC_REPOSITORY, { recursive: true, force: true });
+    discard: async (a) => {
+      await rm(out(a), { recursive: true, force: true });
+      await rm(env(a).RESTIC_REPOSITORY, { recursive: true, force: true });
     },
     close: async () => {},
   };
@@ -129,19 +137,69 @@ const CLI_BIN = ['packages/cli/bin/coffer', 'packages/cli/bin/coffer.mjs']
   .map((p) => join(REPO, p))
   .find((p) => existsSync(p));
 
+/** How to start a bin: under this Node if it is JavaScript, else as an executable. */
+function binCommand(bin: string): readonly string[] {
+  const shebang = readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
+  const javascript =
+    /\.[cm]?js$/.test(bin) || (shebang.startsWith('#!') && shebang.includes('node'));
+  return javascript ? [process.execPath, bin] : [bin];
+}
+
+const CLI: readonly string[] = CLI_OVERRIDE
+  ? [process.execPath, '--import', 'tsx', CLI_OVERRIDE]
+  : CLI_BIN
+    ? binCommand(CLI_BIN)
+    : [process.execPath, '--import', 'tsx', CLI_MAIN];
+
 /** The one place that says how the coffer CLI is run. */
 export function coffer(args: readonly string[], env: Readonly<Record<string, string>>): Command {
-  const cwd = REPO; // where `tsx` resolves
-  if (CLI_OVERRIDE)
-    return { file: process.execPath, args: ['--import', 'tsx', CLI_OVERRIDE, ...args], env, cwd };
-  if (CLI_BIN) return { file: process.execPath, args: [CLI_BIN, ...args], env, cwd };
-  return { file: process.execPath, args: ['--import', 'tsx', CLI_MAIN, ...args], env, cwd };
+  const [file = process.execPath, ...rest] = CLI;
+  return { file, args: [...rest, ...args], env, cwd: REPO }; // REPO: where `tsx` resolves
 }
 
 /** Why Coffer cannot be measured, or null if its CLI is there. */
 export function cofferMissing(): string | null {
   const entry = CLI_OVERRIDE ?? CLI_BIN ?? CLI_MAIN;
   return existsSync(entry) ? null : `${relative(REPO, entry)} does not exist yet`;
+}
+
+/** Newest modification time of any file under packages/<name>/src. */
+function newestSource(): number {
+  let newest = 0;
+  const stack = readdirSync(join(REPO, 'packages')).map((p) => join(REPO, 'packages', p, 'src'));
+  for (let dir = stack.pop(); dir !== undefined; dir = stack.pop()) {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) stack.push(path);
+      else newest = Math.max(newest, statSync(path).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/**
+ * Which code the CLI's bin will run: bin/coffer.mjs runs the bundle (packages/cli/dist, built
+ * on `npm install`) only while it is at least as new as every source file, and otherwise the
+ * sources through tsx, which start slower and take more memory.
+ */
+export function cofferBuild(): string {
+  if (CLI_OVERRIDE) return `${CLI_OVERRIDE} through tsx`;
+  if (!CLI_BIN?.endsWith('coffer.mjs')) return relative(REPO, CLI_BIN ?? CLI_MAIN);
+  const bundle = join(REPO, 'packages/cli/dist/coffer.mjs');
+  const fresh =
+    process.env.COFFER_FROM_SOURCE !== '1' &&
+    existsSync(bundle) &&
+    statSync(bundle).mtimeMs >= newestSource();
+  return fresh
+    ? 'the bundle, packages/cli/dist/coffer.mjs'
+    : 'the sources through tsx (the bundle is missing or older than the sources; ' +
+        '`node scripts/build-cli.mjs` rebuilds it)';
 }
 
 function cofferVersion(): string {
@@ -206,29 +264,30 @@ export async function startCoffer(work: string): Promise<Tool> {
     await net.stop();
     throw e;
   }
-  const remote = (w: Workload) => `/bench/${w.id}`;
-  const out = (w: Workload) => join(dir, `out-${w.id}`);
+  const remote = (a: Attempt) => `/bench/${a.tag}`;
+  const out = (a: Attempt) => join(dir, `out-${a.tag}`);
   return {
     name: 'coffer',
-    version: `${cofferVersion()}, hub ${hub}`,
-    upload: async (w) => {
-      const measurement = await measure(coffer(['put', w.root, remote(w), '--json'], env));
+    version: `${cofferVersion()}, running ${cofferBuild()}`,
+    upload: async (a) => {
+      const measurement = await measure(coffer(['put', a.w.root, remote(a), '--json'], env));
       return { measurement, networkBytes: numberField(lastJson(measurement.stdout), 'bytesSent') };
     },
-    download: async (w) => {
-      const measurement = await measure(coffer(['get', remote(w), out(w), '--json'], env));
-      let got = out(w);
+    download: async (a) => {
+      const measurement = await measure(coffer(['get', remote(a), out(a), '--json'], env));
+      let got = out(a);
       // Accept either reading of "get a folder to LOCAL": its contents in LOCAL, or LOCAL/<name>.
-      if (w.root === w.dir) {
+      if (a.w.root === a.w.dir) {
         const entries = await readdir(got).catch(() => []);
-        const name = basename(remote(w));
+        const name = basename(remote(a));
         if (entries.length === 1 && entries[0] === name) got = join(got, name);
       }
       const networkBytes = numberField(lastJson(measurement.stdout), 'bytesReceived');
-      return { measurement, networkBytes, got, want: w.root };
+      return { measurement, networkBytes, got, want: a.w.root };
     },
-    discard: async (w) => {
-      await rm(out(w), { recursive: true, force: true });
+    // The stored copy stays: the contract has no delete. Each attempt uploads to a new path.
+    discard: async (a) => {
+      await rm(out(a), { recursive: true, force: true });
     },
     close: () => net.stop(),
   };

@@ -389,8 +389,9 @@ async function putChunk(
     down?.abort('the upload to this host failed');
     if (e instanceof TooLarge) {
       // Stop storing, answer, then read and discard what is still coming (for a few seconds)
-      // so the client sees the answer rather than a reset connection.
-      res.setHeader('connection', 'close');
+      // so the client sees the answer rather than a reset connection. No "connection: close":
+      // that would end the socket as soon as the answer is out, and the client, still sending,
+      // would see EPIPE before it reads the answer.
       sendError(
         res,
         new ValidationError('body', `more than the ${length} bytes the token allows`),
