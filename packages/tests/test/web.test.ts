@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -194,6 +194,31 @@ test('preview an image and a text file, see and fetch past versions, sort, and s
     .waitFor();
   await page.screenshot({ path: join(SHOTS, 'grid-desktop.png') });
   assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('upload a whole folder, nested folders and all, and open it', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  await signup(page, 'folder@example.com');
+  await page.getByRole('button', { name: /continue/ }).click();
+  await page.getByText('This folder is empty').waitFor();
+  const dir = join(net.dir, 'album');
+  await mkdir(join(dir, 'day 2'), { recursive: true });
+  await writeFile(join(dir, 'cover.txt'), 'the cover');
+  await writeFile(join(dir, 'day 2', 'beach.txt'), 'sand and sea');
+  await page.getByLabel('Upload a folder').setInputFiles(dir);
+  await page.getByRole('button', { name: 'album', exact: true }).click();
+  await page.getByRole('button', { name: 'Preview cover.txt' }).waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'day 2', exact: true }).click();
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download beach.txt' }).click();
+  assert.equal(await readFile(await (await download).path(), 'utf8'), 'sand and sea');
+  await page
+    .getByRole('navigation', { name: 'Breadcrumbs' })
+    .getByRole('button', { name: 'album' })
+    .click();
+  await page.getByRole('button', { name: 'Preview cover.txt' }).waitFor();
   await context.close();
 });
 

@@ -27,6 +27,36 @@ function Icon({ kind }: { kind: 'file' | 'folder' }) {
   );
 }
 
+/** The files of a drop, folders walked recursively, each with its path inside the drop. */
+async function droppedFiles(data: DataTransfer): Promise<{ file: File; rel: string }[]> {
+  const out: { file: File; rel: string }[] = [];
+  const walk = async (entry: FileSystemEntry, prefix: string): Promise<void> => {
+    if (entry.isFile) {
+      const file = await new Promise<File>((res, rej) =>
+        (entry as FileSystemFileEntry).file(res, rej),
+      );
+      out.push({ file, rel: `${prefix}${entry.name}` });
+    } else if (entry.isDirectory) {
+      const reader = (entry as FileSystemDirectoryEntry).createReader();
+      for (;;) {
+        const batch = await new Promise<FileSystemEntry[]>((res, rej) =>
+          reader.readEntries(res, rej),
+        );
+        if (batch.length === 0) break;
+        for (const child of batch) await walk(child, `${prefix}${entry.name}/`);
+      }
+    }
+  };
+  const entries = Array.from(data.items)
+    .map((i) => i.webkitGetAsEntry())
+    .filter((e): e is FileSystemEntry => e !== null);
+  if (entries.length === 0) {
+    return Array.from(data.files).map((file) => ({ file, rel: file.name }));
+  }
+  for (const e of entries) await walk(e, '');
+  return out;
+}
+
 /** Hands decrypted bytes to the browser's download manager under their own name. */
 function saveBlob(blob: Blob, name: string) {
   const a = document.createElement('a');
@@ -466,30 +496,26 @@ function Files({
     void refresh();
   }, [refresh]);
 
-  const upload = async (files: FileList | null) => {
+  /** Uploads files, each at its path relative to this folder (folders are created as needed). */
+  const upload = async (items: { file: File; rel: string }[]) => {
     setError(null);
-    for (const file of Array.from(files ?? [])) {
-      const transfer: Transfer = {
-        name: file.name,
-        done: 0,
-        total: file.size,
-        started: Date.now(),
-      };
+    for (const { file, rel } of items) {
+      const transfer: Transfer = { name: rel, done: 0, total: file.size, started: Date.now() };
       setTransfers((all) => [...all, transfer]);
       const r = await worker.upload(
-        joinPath(path, file.name),
+        joinPath(path, rel),
         file,
         Comlink.proxy((done: number) =>
-          setTransfers((all) =>
-            all.map((x) => (x === transfer || x.name === file.name ? { ...x, done } : x)),
-          ),
+          setTransfers((all) => all.map((x) => (x.name === rel ? { ...x, done } : x))),
         ),
       );
-      setTransfers((all) => all.filter((x) => x.name !== file.name));
+      setTransfers((all) => all.filter((x) => x.name !== rel));
       if (!r.ok) setError(r.message);
     }
     await refresh();
   };
+  const fromInput = (files: FileList | null) =>
+    Array.from(files ?? []).map((file) => ({ file, rel: file.webkitRelativePath || file.name }));
 
   const download = async (e: Entry) => {
     const r = await worker.download(joinPath(path, e.name));
@@ -564,7 +590,7 @@ function Files({
           if (view !== 'files') return;
           e.preventDefault();
           setDragging(false);
-          void upload(e.dataTransfer.files);
+          void droppedFiles(e.dataTransfer).then(upload);
         }}
       >
         {error && (
@@ -636,8 +662,19 @@ function Files({
                   type="file"
                   multiple
                   hidden
-                  onChange={(e) => void upload(e.target.files)}
+                  onChange={(e) => void upload(fromInput(e.target.files))}
                   aria-label={t.upload}
+                />
+              </label>
+              <label className="button">
+                {t.uploadFolder}
+
+                <input
+                  type="file"
+                  hidden
+                  ref={(el) => el?.setAttribute('webkitdirectory', '')}
+                  onChange={(e) => void upload(fromInput(e.target.files))}
+                  aria-label={t.uploadFolder}
                 />
               </label>
               <button type="button" onClick={() => setFolderName('')}>

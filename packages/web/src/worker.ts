@@ -53,6 +53,7 @@ const api = {
       need().upload(path, file.stream(), {
         size: file.size,
         mtime: file.lastModified,
+        parents: true,
         ...(file.type ? { mime: file.type } : {}),
         onProgress: (p) => onProgress(p.bytesDone, file.size),
       }),
