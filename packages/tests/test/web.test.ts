@@ -222,6 +222,25 @@ test('upload a whole folder, nested folders and all, and open it', async () => {
   await context.close();
 });
 
+test('the operator view shows the hosts, their countries and the stored bytes', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${net.hubUrl}/#operator`);
+  await page.getByLabel('Operator token').fill('not-the-token-at-all');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await page.getByRole('alert').waitFor();
+  await page.getByLabel('Operator token').fill(net.operatorToken);
+  await page.getByRole('button', { name: 'Show' }).click();
+  const hosts = page.getByRole('table', { name: 'Hosts' });
+  await hosts.waitFor();
+  assert.equal(await hosts.getByRole('row').count(), 1 + net.hosts.length);
+  for (const country of ['FR', 'DE', 'ES']) {
+    await hosts.getByRole('cell', { name: country, exact: true }).waitFor();
+  }
+  await page.getByText('3 countries: DE, ES, FR').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'operator-desktop.png') });
+  await page.close();
+});
+
 test('the page is served with a strict Content-Security-Policy and no inline script', async () => {
   const res = await fetch(net.hubUrl);
   const csp = res.headers.get('content-security-policy') ?? '';
