@@ -174,16 +174,23 @@ function Recovery({
   );
 }
 
-type TrashItem = Entry & { from: string | null };
-
-function TrashView({ t, onError }: { t: Strings; onError: (m: string) => void }) {
-  const [items, setItems] = useState<TrashItem[] | null>(null);
+/** Loads a list from the worker on first render; `load` fetches it again after a change. */
+function useWorkerList<T>(fetch: () => Promise<Result<T[]>>, onError: (m: string) => void) {
+  const [items, setItems] = useState<T[] | null>(null);
   const load = useCallback(async () => {
-    const r: Result<TrashItem[]> = await worker.trashList();
+    const r = await fetch();
     if (r.ok) setItems(r.value);
     else onError(r.message);
-  }, [onError]);
+  }, [fetch, onError]);
   useEffect(() => void load(), [load]);
+  return { items, load };
+}
+
+type TrashItem = Entry & { from: string | null };
+const fetchTrash = (): Promise<Result<TrashItem[]>> => worker.trashList();
+
+function TrashView({ t, onError }: { t: Strings; onError: (m: string) => void }) {
+  const { items, load } = useWorkerList(fetchTrash, onError);
   if (items === null) return <p className="muted">{t.working}</p>;
   if (items.length === 0) return <p className="muted">{t.trashEmpty}</p>;
   return (
@@ -234,14 +241,10 @@ interface SessionRow {
   current: boolean;
 }
 
+const fetchSessions = (): Promise<Result<SessionRow[]>> => worker.sessions();
+
 function SessionsView({ t, onError }: { t: Strings; onError: (m: string) => void }) {
-  const [rows, setRows] = useState<SessionRow[] | null>(null);
-  const load = useCallback(async () => {
-    const r: Result<SessionRow[]> = await worker.sessions();
-    if (r.ok) setRows(r.value);
-    else onError(r.message);
-  }, [onError]);
-  useEffect(() => void load(), [load]);
+  const { items: rows, load } = useWorkerList(fetchSessions, onError);
   if (rows === null) return <p className="muted">{t.working}</p>;
   return (
     <table>
