@@ -13,5 +13,13 @@ export default defineConfig({
     emptyOutDir: true,
     modulePreload: { polyfill: false },
     target: 'es2022',
+    rollupOptions: {
+      // The service worker must be at /sw.js (its scope is the folder it is served from) under
+      // a stable name, so an update replaces it.
+      input: { main: 'index.html', sw: 'src/sw.ts' },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'sw' ? 'sw.js' : 'assets/[name]-[hash].js'),
+      },
+    },
   },
 });

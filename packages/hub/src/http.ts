@@ -170,7 +170,7 @@ function serveWebApp(app: Hono, hub: Hub, dir: string) {
   const send = async (c: Context, file: string, immutable: boolean) => {
     const path = join(dir, file);
     // Only files inside dir: asset names are [A-Za-z0-9_.-] and never contain "..".
-    if (!/^(index\.html|assets\/[A-Za-z0-9_.-]+)$/.test(file) || file.includes('..')) {
+    if (!/^(index\.html|sw\.js|assets\/[A-Za-z0-9_.-]+)$/.test(file) || file.includes('..')) {
       throw new NotFoundError(`no file ${file}`);
     }
     let body: Buffer;
@@ -188,6 +188,8 @@ function serveWebApp(app: Hono, hub: Hub, dir: string) {
     });
   };
   app.get('/', (c) => send(c, 'index.html', false));
+  // The service worker that streams decrypted files (packages/web/src/sw.ts); its scope is /.
+  app.get('/sw.js', (c) => send(c, 'sw.js', false));
   app.get('/assets/:file', (c) => send(c, `assets/${c.req.param('file')}`, true));
 }
 

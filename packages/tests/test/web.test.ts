@@ -16,6 +16,7 @@ import { launchChromium, type Network, startNetwork } from '../src/index.ts';
 const SHOTS = process.env.COFFER_SCREENSHOTS
   ? fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url))
   : mkdtempSync(join(tmpdir(), 'coffer-shots-'));
+const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 let browser: Browser;
 let net: Network;
 
@@ -187,6 +188,46 @@ test('preview an image and a text file, see and fetch past versions, sort, and s
   await page.keyboard.press('Escape');
   await notes.waitFor({ state: 'detached' });
 
+  // A video streams through the service worker: it plays, seeks, and a Range request of its
+  // URL decrypts exactly those bytes.
+  const clip = await readFile(join(FIXTURES, 'clip.webm'));
+  await upload.setInputFiles([{ name: 'clip.webm', mimeType: 'video/webm', buffer: clip }]);
+  await page.getByRole('button', { name: 'Preview clip.webm' }).click({ timeout: 60_000 });
+  const video = page.getByRole('dialog', { name: 'Preview: clip.webm' }).locator('video');
+  await video.waitFor();
+  const seeked = await video.evaluate(async (v: HTMLVideoElement) => {
+    if (v.readyState < 1)
+      await new Promise((r) => v.addEventListener('loadedmetadata', r, { once: true }));
+    await v.play().catch(() => {});
+    v.currentTime = 9;
+    await new Promise((r) => v.addEventListener('seeked', r, { once: true }));
+    if (v.readyState < 2)
+      await new Promise((r) => v.addEventListener('canplay', r, { once: true }));
+    return {
+      duration: v.duration,
+      at: v.currentTime,
+      src: v.currentSrc,
+      error: v.error?.message ?? null,
+    };
+  });
+  assert.equal(seeked.error, null);
+  assert.ok(Math.abs(seeked.duration - 12) < 0.1, `duration ${seeked.duration}`);
+  assert.ok(seeked.at >= 8.9, `seeked to ${seeked.at}`);
+  assert.match(seeked.src, /\/_stream\//);
+  const ranged = await page.evaluate(async (src) => {
+    const r = await fetch(src, { headers: { range: 'bytes=100000-150000' } });
+    return {
+      status: r.status,
+      range: r.headers.get('content-range'),
+      bytes: [...new Uint8Array(await r.arrayBuffer())],
+    };
+  }, seeked.src);
+  assert.equal(ranged.status, 206);
+  assert.equal(ranged.range, `bytes 100000-150000/${clip.length}`);
+  assert.deepEqual(Buffer.from(ranged.bytes), clip.subarray(100_000, 150_001));
+  await page.screenshot({ path: join(SHOTS, 'video-desktop.png') });
+  await page.keyboard.press('Escape');
+
   await page.getByRole('button', { name: 'Grid' }).click();
   await page
     .getByRole('list', { name: 'Files' })
@@ -219,6 +260,22 @@ test('upload a whole folder, nested folders and all, and open it', async () => {
     .getByRole('button', { name: 'album' })
     .click();
   await page.getByRole('button', { name: 'Preview cover.txt' }).waitFor();
+
+  // The whole folder as a zip, streamed: stored entries, so the contents appear verbatim.
+  await page
+    .getByRole('navigation', { name: 'Breadcrumbs' })
+    .getByRole('button', { name: 'Files' })
+    .click();
+  const zipping = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download album' }).click();
+  const zipped = await zipping;
+  assert.equal(zipped.suggestedFilename(), 'album.zip');
+  const zip = await readFile(await zipped.path());
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  assert.ok(eocd > 0, 'a zip end-of-central-directory record');
+  assert.equal(zip.readUInt16LE(eocd + 10), 2, 'two entries');
+  for (const text of ['album/cover.txt', 'album/day 2/beach.txt', 'the cover', 'sand and sea'])
+    assert.ok(zip.includes(text), `the zip holds ${text}`);
   await context.close();
 });
 

@@ -66,6 +66,8 @@ const en = {
   versions: 'Versions',
   current: 'current',
   noPreview: 'No preview for this kind of file. Download it to open it.',
+  noZip: 'This browser cannot stream a zip. Download the files one by one.',
+  truncated: 'Only the beginning is shown. Download the file to see all of it.',
 };
 export type Strings = typeof en;
 
@@ -136,6 +138,9 @@ const fr: Strings = {
   versions: 'Versions',
   current: 'actuelle',
   noPreview: "Pas d'aperçu pour ce type de fichier. Téléchargez-le pour l'ouvrir.",
+  noZip:
+    'Ce navigateur ne peut pas produire un zip en continu. Téléchargez les fichiers un par un.',
+  truncated: 'Seul le début est affiché. Téléchargez le fichier pour tout voir.',
 };
 
 const es: Strings = {
@@ -205,6 +210,8 @@ const es: Strings = {
   versions: 'Versiones',
   current: 'actual',
   noPreview: 'No hay vista previa para este tipo de archivo. Descárguelo para abrirlo.',
+  noZip: 'Este navegador no puede generar un zip en continuo. Descargue los archivos uno a uno.',
+  truncated: 'Solo se muestra el principio. Descargue el archivo para verlo entero.',
 };
 
 const ptBR: Strings = {
@@ -275,6 +282,8 @@ const ptBR: Strings = {
   versions: 'Versões',
   current: 'atual',
   noPreview: 'Não há pré-visualização para este tipo de arquivo. Baixe-o para abrir.',
+  noZip: 'Este navegador não consegue gerar um zip em fluxo. Baixe os arquivos um a um.',
+  truncated: 'Só o início é mostrado. Baixe o arquivo para ver tudo.',
 };
 
 export const LANGUAGES = { en, fr, es, 'pt-BR': ptBR } as const;

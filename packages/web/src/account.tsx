@@ -1,0 +1,214 @@
+import type { Entry, SavedSession } from '@coffer/sdk';
+import { useMemo, useState } from 'react';
+import { type Result, worker } from './api.ts';
+import type { Strings } from './i18n.ts';
+import { Icon, useWorkerList } from './ui.tsx';
+
+export function Auth({
+  t,
+  onSession,
+}: {
+  t: Strings;
+  onSession: (s: SavedSession, recoveryKey?: string) => void;
+}) {
+  const [mode, setMode] = useState<'login' | 'signup'>('signup');
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    if (mode === 'signup') {
+      const r = await worker.signup(email, password);
+      if (r.ok) onSession(r.value.session, r.value.recoveryKey);
+      else setError(r.message);
+    } else {
+      const r = await worker.login(email, password);
+      if (r.ok) onSession(r.value);
+      else setError(r.message);
+    }
+    setBusy(false);
+  };
+  return (
+    <main className="auth">
+      <h1>{t.appName}</h1>
+      <p className="muted">{t.tagline}</p>
+      <form onSubmit={submit} aria-label={mode === 'signup' ? t.signUp : t.logIn}>
+        <label>
+          {t.email}
+          <input
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
+        </label>
+        <label>
+          {t.password}
+          <input
+            type="password"
+            autoComplete={mode === 'signup' ? 'new-password' : 'current-password'}
+            required
+            minLength={mode === 'signup' ? 8 : 1}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </label>
+        {error && (
+          <p role="alert" className="error">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? t.working : mode === 'signup' ? t.signUp : t.logIn}
+        </button>
+      </form>
+      <button
+        type="button"
+        className="link"
+        onClick={() => setMode(mode === 'signup' ? 'login' : 'signup')}
+      >
+        {mode === 'signup' ? t.haveAccount : t.needAccount}
+      </button>
+    </main>
+  );
+}
+
+export function Recovery({
+  t,
+  recoveryKey,
+  onDone,
+}: {
+  t: Strings;
+  recoveryKey: string;
+  onDone: () => void;
+}) {
+  const href = useMemo(
+    () =>
+      URL.createObjectURL(
+        new Blob([`Coffer recovery key\n\n${recoveryKey}\n`], { type: 'text/plain' }),
+      ),
+    [recoveryKey],
+  );
+  return (
+    <main className="auth">
+      <h1>{t.recoveryTitle}</h1>
+      <p>{t.recoveryText}</p>
+      <output className="recovery-key" aria-label={t.recoveryTitle}>
+        {recoveryKey}
+      </output>
+      <a className="button" href={href} download="coffer-recovery-key.txt">
+        {t.downloadKey}
+      </a>
+      <button type="button" className="primary" onClick={onDone}>
+        {t.continue}
+      </button>
+    </main>
+  );
+}
+
+type TrashItem = Entry & { from: string | null };
+const fetchTrash = (): Promise<Result<TrashItem[]>> => worker.trashList();
+
+export function TrashView({ t, onError }: { t: Strings; onError: (m: string) => void }) {
+  const { items, load } = useWorkerList(fetchTrash, onError);
+  if (items === null) return <p className="muted">{t.working}</p>;
+  if (items.length === 0) return <p className="muted">{t.trashEmpty}</p>;
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">{t.name}</th>
+          <th scope="col">{t.from}</th>
+          <th scope="col">
+            <span className="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((e) => (
+          <tr key={e.id}>
+            <td>
+              <Icon kind={e.kind} />
+              {e.name}
+            </td>
+            <td>{e.from ?? '—'}</td>
+            <td>
+              <div className="actions">
+                <button
+                  type="button"
+                  aria-label={`${t.restore} ${e.name}`}
+                  onClick={async () => {
+                    const r = await worker.restore(e.id);
+                    if (!r.ok) onError(r.message);
+                    await load();
+                  }}
+                >
+                  {t.restore}
+                </button>
+              </div>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+interface SessionRow {
+  id: string;
+  deviceName: string;
+  lastSeenAt: number;
+  current: boolean;
+}
+
+const fetchSessions = (): Promise<Result<SessionRow[]>> => worker.sessions();
+
+export function SessionsView({ t, onError }: { t: Strings; onError: (m: string) => void }) {
+  const { items: rows, load } = useWorkerList(fetchSessions, onError);
+  if (rows === null) return <p className="muted">{t.working}</p>;
+  return (
+    <table>
+      <thead>
+        <tr>
+          <th scope="col">{t.sessions}</th>
+          <th scope="col">{t.lastSeen}</th>
+          <th scope="col">
+            <span className="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((x) => (
+          <tr key={x.id}>
+            <td>
+              {x.deviceName}
+              {x.current && <span className="muted"> ({t.thisDevice})</span>}
+            </td>
+            <td className="nowrap">{new Date(x.lastSeenAt).toLocaleString()}</td>
+            <td>
+              <div className="actions">
+                {!x.current && (
+                  <button
+                    type="button"
+                    aria-label={`${t.revoke} ${x.deviceName} ${x.id.slice(0, 6)}`}
+                    onClick={async () => {
+                      const r = await worker.revokeSession(x.id);
+                      if (!r.ok) onError(r.message);
+                      await load();
+                    }}
+                  >
+                    {t.revoke}
+                  </button>
+                )}
+              </div>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,12 @@
+// The page's handle on the crypto worker. Types only from the SDK itself: its code (and every
+// key) lives in the worker.
+import * as Comlink from 'comlink';
+import { initStreams } from './stream.ts';
+import type { WorkerApi } from './worker.ts';
+
+export const worker = Comlink.wrap<WorkerApi>(
+  new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' }),
+);
+initStreams(worker);
+
+export type Result<T> = { ok: true; value: T } | { ok: false; code: string; message: string };

@@ -1,0 +1,65 @@
+import { useCallback, useEffect, useState } from 'react';
+import { type Result, worker } from './api.ts';
+import { startDownload, streamUrl } from './stream.ts';
+
+/** Small inline icons: no emoji font is needed, and nothing is fetched. */
+export function Icon({ kind }: { kind: 'file' | 'folder' }) {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      {kind === 'folder' ? (
+        <path d="M3 6.5A1.5 1.5 0 0 1 4.5 5h4.2l2 2h8.8A1.5 1.5 0 0 1 21 8.5v9a1.5 1.5 0 0 1-1.5 1.5h-15A1.5 1.5 0 0 1 3 17.5z" />
+      ) : (
+        <path d="M6 3h8l4 4v13a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1zm7 1.5V8h3.5" />
+      )}
+    </svg>
+  );
+}
+
+/** Hands decrypted bytes to the browser's download manager under their own name. */
+export function saveBlob(blob: Blob, name: string) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 60_000);
+}
+
+/**
+ * Saves a file through the browser's download manager. With the service worker, decryption
+ * streams to disk and memory stays flat whatever the size; without it, the file is assembled in
+ * memory first.
+ */
+export async function saveFile(
+  path: string,
+  name: string,
+  onError: (m: string) => void,
+  revision?: number,
+) {
+  const spec = { kind: 'file' as const, path, disposition: 'attachment' as const };
+  const url = await streamUrl(revision === undefined ? spec : { ...spec, revision }, name);
+  if (url) return startDownload(url);
+  const r = await worker.download(path, revision);
+  if (r.ok) saveBlob(r.value.blob, r.value.name);
+  else onError(r.message);
+}
+
+/** Saves a folder, everything in it, as a zip that streams to disk. */
+export async function saveFolder(path: string, name: string): Promise<boolean> {
+  const url = await streamUrl({ kind: 'zip', path, disposition: 'attachment' }, `${name}.zip`);
+  if (url) startDownload(url);
+  return url !== null;
+}
+
+export const joinPath = (dir: string, name: string) => `${dir === '/' ? '' : dir}/${name}`;
+
+/** Loads a list from the worker on first render; `load` fetches it again after a change. */
+export function useWorkerList<T>(fetch: () => Promise<Result<T[]>>, onError: (m: string) => void) {
+  const [items, setItems] = useState<T[] | null>(null);
+  const load = useCallback(async () => {
+    const r = await fetch();
+    if (r.ok) setItems(r.value);
+    else onError(r.message);
+  }, [fetch, onError]);
+  useEffect(() => void load(), [load]);
+  return { items, load };
+}
