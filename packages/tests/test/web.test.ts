@@ -37,6 +37,18 @@ function watchRequests(page: Page): URL[] {
   return seen;
 }
 
+/** Waits until the progress bar with this accessible name is past `bytes`. */
+function progressPast(page: Page, label: string, bytes: number) {
+  return page.waitForFunction(
+    ([name, min]) => {
+      const bar = document.querySelector(`progress[aria-label="${name}"]`) as HTMLProgressElement;
+      return bar !== null && bar.value > min;
+    },
+    [label, bytes] as const,
+    { timeout: 60_000 },
+  );
+}
+
 async function signup(page: Page, email: string) {
   await page.goto(net.hubUrl);
   await page.getByLabel('Email').fill(email);
@@ -276,6 +288,67 @@ test('upload a whole folder, nested folders and all, and open it', async () => {
   assert.equal(zip.readUInt16LE(eocd + 10), 2, 'two entries');
   for (const text of ['album/cover.txt', 'album/day 2/beach.txt', 'the cover', 'sand and sea'])
     assert.ok(zip.includes(text), `the zip holds ${text}`);
+  await context.close();
+});
+
+test('a 50 MiB upload pauses, survives a reload, resumes, and downloads byte for byte; cancel drops a queued upload', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signup(page, 'big@example.com');
+  await page.getByRole('button', { name: /continue/ }).click();
+  await page.getByText('This folder is empty').waitFor();
+  // Slow the network down, so the upload is still running when it is paused and reloaded.
+  const cdp = await context.newCDPSession(page);
+  const throttle = (bytesPerSecond: number) =>
+    cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: bytesPerSecond,
+    });
+  await throttle(8 * 1024 * 1024);
+  const big = join(net.dir, 'big.bin');
+  await writeRandomFile(big, 50 * 1024 * 1024, 9);
+  const second = join(net.dir, 'second.bin');
+  await writeRandomFile(second, 3 * 1024 * 1024, 10);
+  await page.getByLabel('Upload files').setInputFiles(big);
+  const panel = page.getByRole('region', { name: 'Uploads' });
+  await panel.getByText(/iB\/s/).waitFor({ timeout: 60_000 });
+  await progressPast(page, 'Uploading big.bin', 8 * 1024 * 1024);
+  await panel.getByRole('button', { name: 'Pause big.bin' }).click();
+  await panel.getByText('Paused').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'uploads-desktop.png') });
+  await panel.getByRole('button', { name: 'Resume big.bin' }).click();
+  await progressPast(page, 'Uploading big.bin', 16 * 1024 * 1024);
+
+  // A reload in the middle: the upload comes back by itself and continues.
+  await page.reload();
+  await throttle(-1);
+  await page
+    .getByRole('region', { name: 'Uploads' })
+    .getByText('big.bin')
+    .waitFor({ timeout: 30_000 });
+  await page.getByRole('button', { name: 'Download big.bin' }).waitFor({ timeout: 120_000 });
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download big.bin' }).click();
+  const saved = await download;
+  assert.equal(await saved.failure(), null);
+  assert.deepEqual(await readFile(await saved.path()), await readFile(big));
+
+  // Cancelled while it waits behind a paused upload: it never arrives.
+  await throttle(1024 * 1024);
+  await page.getByLabel('Upload files').setInputFiles([big, second]);
+  await panel.getByRole('button', { name: 'Pause big.bin' }).click();
+  await panel.getByRole('button', { name: 'Cancel second.bin' }).click();
+  await panel.getByRole('button', { name: 'Cancel big.bin' }).click();
+  await panel.waitFor({ state: 'detached' });
+  await page.reload();
+  await page.getByRole('button', { name: 'Download big.bin' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Download second.bin' }).count(), 0);
+  assert.equal(await page.getByRole('region', { name: 'Uploads' }).count(), 0);
+  assert.deepEqual(errors, []);
   await context.close();
 });
 

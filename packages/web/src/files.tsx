@@ -1,6 +1,5 @@
 import type { Entry } from '@coffer/sdk';
 import { formatBytes } from '@coffer/sdk/format';
-import * as Comlink from 'comlink';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { SessionsView, TrashView } from './account.tsx';
 import { type Result, worker } from './api.ts';
@@ -8,6 +7,7 @@ import type { Strings } from './i18n.ts';
 import { Preview } from './preview.tsx';
 import { onStreamError } from './stream.ts';
 import { Icon, joinPath, saveFile, saveFolder } from './ui.tsx';
+import { UploadsPanel, uploads } from './uploads.tsx';
 
 /** The files of a drop, folders walked recursively, each with its path inside the drop. */
 async function droppedFiles(data: DataTransfer): Promise<{ file: File; rel: string }[]> {
@@ -54,13 +54,6 @@ function sortEntries(entries: Entry[], sort: Sort): Entry[] {
   });
 }
 
-interface Transfer {
-  name: string;
-  done: number;
-  total: number;
-  started: number;
-}
-
 export function Files({
   t,
   onLogout,
@@ -73,7 +66,6 @@ export function Files({
   const [path, setPath] = useState('/');
   const [entries, setEntries] = useState<Entry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [transfers, setTransfers] = useState<Transfer[]>([]);
   const [folderName, setFolderName] = useState<string | null>(null);
   const [view, setView] = useState<'files' | 'trash' | 'sessions' | 'search'>('files');
   const [query, setQuery] = useState('');
@@ -130,23 +122,19 @@ export function Files({
   }, [refresh]);
 
   /** Uploads files, each at its path relative to this folder (folders are created as needed). */
-  const upload = async (items: { file: File; rel: string }[]) => {
+  const upload = (items: { file: File; rel: string }[]) => {
     setError(null);
-    for (const { file, rel } of items) {
-      const transfer: Transfer = { name: rel, done: 0, total: file.size, started: Date.now() };
-      setTransfers((all) => [...all, transfer]);
-      const r = await worker.upload(
-        joinPath(path, rel),
-        file,
-        Comlink.proxy((done: number) =>
-          setTransfers((all) => all.map((x) => (x.name === rel ? { ...x, done } : x))),
-        ),
-      );
-      setTransfers((all) => all.filter((x) => x.name !== rel));
-      if (!r.ok) setError(r.message);
-    }
-    await refresh();
+    uploads.add(items.map(({ file, rel }) => ({ file, path: joinPath(path, rel) })));
   };
+  useEffect(() => void uploads.restore(), []);
+  useEffect(
+    () =>
+      uploads.onFinished((done) => {
+        // A file landed in this folder, or in a folder inside it that may be new.
+        if (done.startsWith(path === '/' ? '/' : `${path}/`)) void refresh();
+      }),
+    [path, refresh],
+  );
   const fromInput = (files: FileList | null) =>
     Array.from(files ?? []).map((file) => ({ file, rel: file.webkitRelativePath || file.name }));
 
@@ -330,25 +318,7 @@ export function Files({
               </form>
             )}
             {dragging && <p className="muted">{t.dropHere}</p>}
-            {transfers.map((x) => {
-              const secs = Math.max(0.001, (Date.now() - x.started) / 1000);
-              const rate = x.done / secs;
-              return (
-                <div key={x.name} className="transfer">
-                  <span>
-                    {t.uploading} {x.name}
-                  </span>
-                  <progress
-                    value={x.done}
-                    max={x.total || 1}
-                    aria-label={`${t.uploading} ${x.name}`}
-                  />
-                  <span className="muted">
-                    {formatBytes(x.done)} / {formatBytes(x.total)} · {formatBytes(rate)}/s
-                  </span>
-                </div>
-              );
-            })}
+            <UploadsPanel t={t} />
             {entries === null ? (
               <p className="muted">{t.working}</p>
             ) : entries.length === 0 ? (

@@ -68,6 +68,19 @@ const en = {
   noPreview: 'No preview for this kind of file. Download it to open it.',
   noZip: 'This browser cannot stream a zip. Download the files one by one.',
   truncated: 'Only the beginning is shown. Download the file to see all of it.',
+  uploads: 'Uploads',
+  uploadsCount: '{n} uploading',
+  uploadsOverall: 'All uploads',
+  queued: 'Waiting',
+  paused: 'Paused',
+  pause: 'Pause',
+  resume: 'Resume',
+  needsFile: 'Choose the file again to continue',
+  chooseAgain: 'Choose file',
+  notSameFile: 'That is not the same file (name, size or date differ).',
+  secondsLeft: '{n} s left',
+  minutesLeft: '{n} min left',
+  hoursLeft: '{n} h left',
 };
 export type Strings = typeof en;
 
@@ -141,6 +154,19 @@ const fr: Strings = {
   noZip:
     'Ce navigateur ne peut pas produire un zip en continu. Téléchargez les fichiers un par un.',
   truncated: 'Seul le début est affiché. Téléchargez le fichier pour tout voir.',
+  uploads: 'Envois',
+  uploadsCount: "{n} en cours d'envoi",
+  uploadsOverall: 'Tous les envois',
+  queued: 'En attente',
+  paused: 'En pause',
+  pause: 'Pause',
+  resume: 'Reprendre',
+  needsFile: 'Choisissez à nouveau le fichier pour continuer',
+  chooseAgain: 'Choisir le fichier',
+  notSameFile: "Ce n'est pas le même fichier (nom, taille ou date différents).",
+  secondsLeft: '{n} s restantes',
+  minutesLeft: '{n} min restantes',
+  hoursLeft: '{n} h restantes',
 };
 
 const es: Strings = {
@@ -212,6 +238,19 @@ const es: Strings = {
   noPreview: 'No hay vista previa para este tipo de archivo. Descárguelo para abrirlo.',
   noZip: 'Este navegador no puede generar un zip en continuo. Descargue los archivos uno a uno.',
   truncated: 'Solo se muestra el principio. Descargue el archivo para verlo entero.',
+  uploads: 'Subidas',
+  uploadsCount: '{n} subiendo',
+  uploadsOverall: 'Todas las subidas',
+  queued: 'En espera',
+  paused: 'En pausa',
+  pause: 'Pausar',
+  resume: 'Reanudar',
+  needsFile: 'Vuelva a elegir el archivo para continuar',
+  chooseAgain: 'Elegir archivo',
+  notSameFile: 'No es el mismo archivo (nombre, tamaño o fecha distintos).',
+  secondsLeft: 'quedan {n} s',
+  minutesLeft: 'quedan {n} min',
+  hoursLeft: 'quedan {n} h',
 };
 
 const ptBR: Strings = {
@@ -284,6 +323,19 @@ const ptBR: Strings = {
   noPreview: 'Não há pré-visualização para este tipo de arquivo. Baixe-o para abrir.',
   noZip: 'Este navegador não consegue gerar um zip em fluxo. Baixe os arquivos um a um.',
   truncated: 'Só o início é mostrado. Baixe o arquivo para ver tudo.',
+  uploads: 'Envios',
+  uploadsCount: '{n} enviando',
+  uploadsOverall: 'Todos os envios',
+  queued: 'Na fila',
+  paused: 'Pausado',
+  pause: 'Pausar',
+  resume: 'Retomar',
+  needsFile: 'Escolha o arquivo de novo para continuar',
+  chooseAgain: 'Escolher arquivo',
+  notSameFile: 'Não é o mesmo arquivo (nome, tamanho ou data diferentes).',
+  secondsLeft: 'faltam {n} s',
+  minutesLeft: 'faltam {n} min',
+  hoursLeft: 'faltam {n} h',
 };
 
 export const LANGUAGES = { en, fr, es, 'pt-BR': ptBR } as const;

@@ -6,6 +6,7 @@ import { worker } from './api.ts';
 import { Files } from './files.tsx';
 import { initialLanguage, LANGUAGES, type Language } from './i18n.ts';
 import { OperatorView } from './operator.tsx';
+import { uploads } from './uploads.tsx';
 
 const SESSION_KEY = 'coffer.session';
 
@@ -44,6 +45,7 @@ function App() {
     } else setScreen('files');
   };
   const logout = async () => {
+    uploads.reset();
     await worker.logout();
     sessionStorage.removeItem(SESSION_KEY);
     setScreen('auth');

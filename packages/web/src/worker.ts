@@ -17,8 +17,11 @@ import {
   type StreamAsk,
   type StreamSpec,
 } from './stream-protocol.ts';
+import { forgetJob, KEEP_FILE_LIMIT, pendingJobs, resumeStore, saveJob } from './upload-jobs.ts';
 
 let client: CofferClient | null = null;
+const uploads = new Map<string, AbortController>();
+const CANCELLED = new DOMException('cancelled', 'AbortError');
 const hubUrl = self.location.origin;
 
 function need(): CofferClient {
@@ -237,24 +240,74 @@ const api = {
       client = await CofferClient.resume(saved);
       return client.whoami();
     }),
+  /**
+   * Ends the session and forgets what this browser kept for the account: unfinished uploads,
+   * their copies of the files and their keys. A reload keeps them; a logout does not.
+   */
   logout: () =>
     call(async () => {
+      for (const abort of uploads.values()) abort.abort(CANCELLED);
+      if (client) {
+        for (const j of await pendingJobs(client.whoami().accountId)) await forgetJob(j.id);
+      }
       await client?.logout().catch(() => {});
       client = null;
     }),
   list: (path: string) => call(() => need().list(path)),
   mkdir: (path: string) => call(async () => (await need().mkdir(path)) as Entry),
   trash: (path: string) => call(async () => (await need().trash(path)) as Entry),
-  upload: (path: string, file: File, onProgress: (done: number, total: number) => void) =>
-    call(async () =>
-      need().upload(path, file.stream(), {
-        size: file.size,
-        mtime: file.lastModified,
-        parents: true,
-        ...(file.type ? { mime: file.type } : {}),
-        onProgress: (p) => onProgress(p.bytesDone, file.size),
-      }),
-    ),
+  /**
+   * Uploads (or continues uploading) a job. It is remembered until it completes or is
+   * cancelled; `pause` stops it with its progress kept.
+   */
+  upload: (
+    job: { id: string; path: string; file: File },
+    onProgress: (done: number, total: number) => void,
+  ) =>
+    call(async () => {
+      // Registered before anything is awaited, so a pause or cancel that follows always finds it.
+      const abort = new AbortController();
+      uploads.set(job.id, abort);
+      const c = need();
+      const { file } = job;
+      try {
+        const stored = await pendingJobs(c.whoami().accountId);
+        if (!stored.some((j) => j.id === job.id)) {
+          await saveJob({
+            id: job.id,
+            accountId: c.whoami().accountId,
+            path: job.path,
+            name: file.name,
+            size: file.size,
+            lastModified: file.lastModified,
+            file: file.size <= KEEP_FILE_LIMIT ? file : null,
+          });
+        }
+        abort.signal.throwIfAborted();
+        const entry = await c.upload(job.path, file.stream(), {
+          size: file.size,
+          mtime: file.lastModified,
+          parents: true,
+          ...(file.type ? { mime: file.type } : {}),
+          resume: { store: resumeStore, key: job.id },
+          signal: abort.signal,
+          onProgress: (p) => onProgress(p.bytesDone, file.size),
+        });
+        await forgetJob(job.id);
+        return entry;
+      } finally {
+        uploads.delete(job.id);
+        if (abort.signal.reason === CANCELLED) await forgetJob(job.id);
+      }
+    }),
+  pauseUpload: (id: string) => uploads.get(id)?.abort(new DOMException('paused', 'AbortError')),
+  cancelUpload: async (id: string) => {
+    const running = uploads.get(id);
+    if (running) running.abort(CANCELLED);
+    else await forgetJob(id);
+  },
+  /** Uploads this account left unfinished, in this browser. */
+  pendingUploads: () => call(() => pendingJobs(need().whoami().accountId)),
   move: (from: string, to: string) => call(async () => (await need().move(from, to)) as Entry),
   trashList: () => call(() => need().listTrash()),
   restore: (id: string) => call(async () => (await need().restore(id)) as Entry),

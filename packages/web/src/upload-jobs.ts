@@ -1,0 +1,49 @@
+// Upload jobs as the crypto worker keeps them, in IndexedDB, so an upload interrupted by a
+// reload, a crash or a closed tab continues where it stopped the next time the app opens.
+import type { ResumeState, ResumeStore } from '@coffer/sdk';
+import { createStore, del, entries, get, set } from 'idb-keyval';
+
+/** A queued upload: where it goes and, when it fits, the file itself. */
+export interface UploadJob {
+  id: string;
+  accountId: string;
+  path: string;
+  name: string;
+  size: number;
+  lastModified: number;
+  /**
+   * Kept for files up to KEEP_FILE_LIMIT (the browser copies it into its own storage); a larger
+   * file is asked for again after a reload, and must match name, size and date.
+   */
+  file: File | null;
+}
+
+/** Above this, keeping a copy of the file would cost the user as much disk again. */
+export const KEEP_FILE_LIMIT = 2 * 1024 ** 3;
+
+const jobs = createStore('coffer-uploads', 'jobs');
+const resume = createStore('coffer-uploads-resume', 'state');
+
+export const resumeStore: ResumeStore = {
+  load: (key) => get(key, resume),
+  save: (key, state: ResumeState) => set(key, state, resume),
+  remove: (key) => del(key, resume),
+};
+
+export async function saveJob(job: UploadJob) {
+  try {
+    await set(job.id, job, jobs);
+  } catch {
+    // Out of quota for the copy: remember the job without the file.
+    await set(job.id, { ...job, file: null }, jobs);
+  }
+}
+
+export async function forgetJob(id: string) {
+  await Promise.all([del(id, jobs), del(id, resume)]);
+}
+
+export async function pendingJobs(accountId: string): Promise<UploadJob[]> {
+  const all = (await entries<string, UploadJob>(jobs)).map(([, j]) => j);
+  return all.filter((j) => j.accountId === accountId);
+}
