@@ -451,10 +451,22 @@ export class CofferClient {
       if (existing && existing.kind !== 'folder') {
         throw new ConflictError(`path: /${names.slice(0, i + 1).join('/')} is a file`);
       }
-      node = existing ?? (await this.createFolder(node, name));
+      node = existing ?? (await this.createOrJoin(node, name));
       cache.set(names.slice(0, i + 1).join('/'), node);
     }
     return node;
+  }
+
+  /** Creates a folder, or uses the one a concurrent upload created under that name first. */
+  private async createOrJoin(parent: OpenNode, name: string): Promise<OpenNode> {
+    try {
+      return await this.createFolder(parent, name);
+    } catch (e) {
+      if (!(e instanceof ConflictError)) throw e;
+      const raced = await this.child(parent, name);
+      if (raced?.kind !== 'folder') throw e;
+      return raced;
+    }
   }
 
   async createFolder(parent: OpenNode, name: string): Promise<OpenNode> {

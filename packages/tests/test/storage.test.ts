@@ -235,6 +235,18 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
       for (const r of results) {
         if (r.status === 'rejected') assert.ok(r.reason instanceof ConflictError, String(r.reason));
       }
+      // Uploads racing to create the same missing folders both land in the one folder.
+      await Promise.all(
+        [1, 2, 3].map((n) => alice.upload(`/race/new/deep/${n}.txt`, bytes(n), { parents: true })),
+      );
+      assert.deepEqual(
+        (await alice.list('/race/new/deep')).map((e) => e.name),
+        ['1.txt', '2.txt', '3.txt'],
+      );
+      assert.deepEqual(
+        (await alice.list('/race/new')).map((e) => e.name),
+        ['deep'],
+      );
     });
 
     test('a commit without receipts for its chunks is refused', { skip: !available }, async () => {

@@ -242,8 +242,8 @@ test('preview an image and a text file, see and fetch past versions, sort, and s
 
   await page.getByRole('button', { name: 'Grid' }).click();
   await page
-    .getByRole('list', { name: 'Files' })
-    .getByRole('button', { name: /photo\.png/ })
+    .getByRole('listbox', { name: 'Files' })
+    .getByRole('option', { name: /photo\.png/ })
     .waitFor();
   await page.screenshot({ path: join(SHOTS, 'grid-desktop.png') });
   assert.deepEqual(errors, []);
@@ -288,6 +288,109 @@ test('upload a whole folder, nested folders and all, and open it', async () => {
   assert.equal(zip.readUInt16LE(eocd + 10), 2, 'two entries');
   for (const text of ['album/cover.txt', 'album/day 2/beach.txt', 'the cover', 'sand and sea'])
     assert.ok(zip.includes(text), `the zip holds ${text}`);
+  await context.close();
+});
+
+test('select with the keyboard, move by drag and drop and through the dialog, rename, trash and zip a selection', async () => {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signup(page, 'keys@example.com');
+  await page.getByRole('button', { name: /continue/ }).click();
+  await page.getByText('This folder is empty').waitFor();
+  for (const name of ['Archive', 'Inbox']) {
+    await page.getByRole('button', { name: 'New folder' }).click();
+    await page.getByLabel('Folder name').fill(name);
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('button', { name, exact: true }).waitFor();
+  }
+  await page.getByLabel('Upload files').setInputFiles(
+    ['a', 'b', 'c'].map((x) => ({
+      name: `${x}.txt`,
+      mimeType: 'text/plain',
+      buffer: Buffer.from(`file ${x}`),
+    })),
+  );
+  for (const x of ['a', 'b', 'c'])
+    await page.getByRole('row', { name: `${x}.txt` }).waitFor({ timeout: 60_000 });
+  const row = (name: string) => page.getByRole('row', { name, exact: true });
+  const names = async () => (await page.getByRole('row').allTextContents()).slice(1).join(' | ');
+
+  // Keyboard: focus a.txt, Shift+ArrowDown takes b.txt along; Escape clears, Space toggles.
+  await row('a.txt').getByRole('cell').nth(2).click();
+  await page.keyboard.press('Shift+ArrowDown');
+  const bar = page.getByRole('toolbar', { name: 'Selection' });
+  await bar.getByText('2 selected').waitFor();
+  await page.keyboard.press('Escape');
+  await bar.waitFor({ state: 'detached' });
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Space');
+  await bar.getByText('2 selected').waitFor();
+  assert.equal(await page.getByLabel('Select a.txt').isChecked(), true);
+  assert.equal(await page.getByLabel('Select b.txt').isChecked(), true);
+  await page.screenshot({ path: join(SHOTS, 'selection-desktop.png') });
+
+  // Dragging one selected row onto a folder moves the whole selection.
+  await row('a.txt').dragTo(row('Archive'));
+  await row('a.txt').waitFor({ state: 'detached' });
+  await row('b.txt').waitFor({ state: 'detached' });
+  await page.keyboard.press('Home');
+  await row('Archive').focus();
+  await page.keyboard.press('Enter');
+  await row('a.txt').waitFor();
+  await row('b.txt').waitFor();
+
+  // The dialog: everything in Archive goes to Inbox.
+  await page.getByLabel('Select all').check();
+  await bar.getByRole('button', { name: 'Move to…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Move to…' });
+  await dialog.getByRole('button', { name: 'Archive' }).waitFor();
+  await dialog.getByRole('button', { name: 'Inbox' }).click();
+  await dialog.getByRole('button', { name: 'Move here' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.getByText('This folder is empty').waitFor();
+
+  // Backspace goes up; drag onto a breadcrumb moves into that folder.
+  await page
+    .getByRole('navigation', { name: 'Breadcrumbs' })
+    .getByRole('button', { name: 'Files' })
+    .click();
+  await row('Inbox').focus();
+  await page.keyboard.press('Enter');
+  await row('a.txt').waitFor();
+  await row('a.txt').dragTo(
+    page.getByRole('navigation', { name: 'Breadcrumbs' }).getByRole('button', { name: 'Files' }),
+  );
+  await row('a.txt').waitFor({ state: 'detached' });
+  await row('b.txt').focus();
+  await page.keyboard.press('Backspace');
+  await row('a.txt').waitFor();
+  assert.equal(await names().then((n) => n.split(' | ').length), 4);
+
+  // F2 renames, Delete trashes the focused row.
+  await row('c.txt').focus();
+  await page.keyboard.press('F2');
+  await page.getByLabel('New name').fill('c renamed.txt');
+  await page.keyboard.press('Enter');
+  await row('c renamed.txt').waitFor();
+  await row('c renamed.txt').focus();
+  await page.keyboard.press('Delete');
+  await row('c renamed.txt').waitFor({ state: 'detached' });
+
+  // Two items selected download as one zip.
+  await page.getByLabel('Select a.txt').check();
+  await page.getByLabel('Select Inbox').check();
+  const zipping = page.waitForEvent('download');
+  await bar.getByRole('button', { name: 'Download' }).click();
+  const zipped = await zipping;
+  assert.equal(zipped.suggestedFilename(), 'Coffer.zip');
+  const zip = await readFile(await zipped.path());
+  for (const text of ['a.txt', 'Inbox/b.txt', 'file a', 'file b'])
+    assert.ok(zip.includes(text), text);
+  assert.deepEqual(errors, []);
   await context.close();
 });
 

@@ -1,13 +1,17 @@
 import type { Entry } from '@coffer/sdk';
 import { formatBytes } from '@coffer/sdk/format';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { SessionsView, TrashView } from './account.tsx';
 import { type Result, worker } from './api.ts';
 import type { Strings } from './i18n.ts';
+import { MoveDialog } from './move-dialog.tsx';
 import { Preview } from './preview.tsx';
 import { onStreamError } from './stream.ts';
-import { Icon, joinPath, saveFile, saveFolder } from './ui.tsx';
+import { Crumbs, Icon, joinPath, saveFile, saveZip } from './ui.tsx';
 import { UploadsPanel, uploads } from './uploads.tsx';
+
+/** The drag data of items moved inside the app (their names in the open folder). */
+const MOVE_TYPE = 'application/x-coffer-move';
 
 /** The files of a drop, folders walked recursively, each with its path inside the drop. */
 async function droppedFiles(data: DataTransfer): Promise<{ file: File; rel: string }[]> {
@@ -90,6 +94,135 @@ export function Files({
   const showError = useCallback((m: string) => setError(m), []);
   useEffect(() => onStreamError(showError), [showError]);
 
+  // ---- selection, keyboard and drag and drop ----
+  const list = sorted ?? [];
+  const [selected, setSelected] = useState<Set<string>>(() => new Set());
+  const [focus, setFocus] = useState(0);
+  const [moving, setMoving] = useState<string[] | null>(null);
+  const [dropTarget, setDropTarget] = useState<string | null>(null);
+  const itemRefs = useRef<(HTMLElement | null)[]>([]);
+  const gridRef = useRef<HTMLDivElement>(null);
+  const anchor = useRef(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new folder starts unselected
+  useEffect(() => {
+    setSelected(new Set());
+    setFocus(0);
+  }, [path]);
+  /** What an action applies to: the selection, or the item acted on when it is not selected. */
+  const chosen = (e?: Entry) =>
+    e && !selected.has(e.id) ? [e] : list.filter((x) => selected.has(x.id));
+  const toggle = (i: number, e: Entry) => {
+    anchor.current = i;
+    setSelected((s) => {
+      const n = new Set(s);
+      if (!n.delete(e.id)) n.add(e.id);
+      return n;
+    });
+  };
+  const selectRange = (to: number) => {
+    const [lo, hi] = [Math.min(anchor.current, to), Math.max(anchor.current, to)];
+    setSelected(new Set(list.slice(lo, hi + 1).map((x) => x.id)));
+  };
+  const focusItem = (i: number) => {
+    const k = Math.max(0, Math.min(list.length - 1, i));
+    setFocus(k);
+    itemRefs.current[k]?.focus();
+    return k;
+  };
+  const open = (e: Entry) =>
+    e.kind === 'folder' ? setPath(joinPath(path, e.name)) : setPreviewing(e);
+  const parent = () => setPath(path.slice(0, path.lastIndexOf('/')) || '/');
+  /** Cards per row in the grid, read from the layout, for ArrowUp and ArrowDown. */
+  const columns = () => {
+    const cards = Array.from(gridRef.current?.children ?? []) as HTMLElement[];
+    const top = cards[0]?.offsetTop;
+    return Math.max(1, cards.filter((c) => c.offsetTop === top).length);
+  };
+  const onItemKey = (ev: React.KeyboardEvent, i: number, e: Entry) => {
+    const inside = ev.target !== ev.currentTarget;
+    if (inside && (ev.target as HTMLElement).tagName === 'INPUT') return;
+    const cols = layout === 'grid' ? columns() : 1;
+    const step: Record<string, number> = {
+      ArrowDown: cols,
+      ArrowUp: -cols,
+      Home: -list.length,
+      End: list.length,
+      ...(layout === 'grid' ? { ArrowRight: 1, ArrowLeft: -1 } : {}),
+    };
+    const by = step[ev.key];
+    if (by !== undefined) {
+      ev.preventDefault();
+      const to = focusItem(i + by);
+      if (ev.shiftKey) selectRange(to);
+      else anchor.current = to;
+      return;
+    }
+    if (inside) return;
+    if (ev.key === ' ') toggle(i, e);
+    else if (ev.key === 'Enter') open(e);
+    else if (ev.key === 'Delete') void trash(chosen(e));
+    else if (ev.key === 'F2') setRenaming({ id: e.id, name: e.name });
+    else if (ev.key === 'Escape') setSelected(new Set());
+    else if (ev.key === 'Backspace') parent();
+    else if (ev.key === 'a' && (ev.ctrlKey || ev.metaKey))
+      setSelected(new Set(list.map((x) => x.id)));
+    else return;
+    ev.preventDefault();
+  };
+  /** Ctrl or Cmd toggles, Shift extends; a plain click on a card opens it. */
+  const onItemClick = (ev: React.MouseEvent, i: number, e: Entry, opens: boolean) => {
+    setFocus(i);
+    if (ev.ctrlKey || ev.metaKey) toggle(i, e);
+    else if (ev.shiftKey) selectRange(i);
+    else {
+      anchor.current = i;
+      if (opens) open(e);
+    }
+  };
+  const itemClass = (e: Entry) =>
+    [selected.has(e.id) && 'selected', dropTarget === e.id && 'drop-target']
+      .filter(Boolean)
+      .join(' ') || undefined;
+
+  /** Moves items of this folder into another folder. */
+  const moveInto = async (names: string[], dir: string) => {
+    setError(null);
+    for (const name of names) {
+      if (dir === path || joinPath(path, name) === dir) continue;
+      const r = await worker.move(joinPath(path, name), joinPath(dir, name));
+      if (!r.ok) setError(r.message);
+    }
+    setSelected(new Set());
+    await refresh();
+  };
+  /** Drag sources (every item) and drop targets (folders) for moving by drag and drop. */
+  const dragProps = (e: Entry) => ({
+    draggable: true,
+    onDragStart: (ev: React.DragEvent) => {
+      ev.dataTransfer.setData(MOVE_TYPE, JSON.stringify(chosen(e).map((x) => x.name)));
+      ev.dataTransfer.effectAllowed = 'move';
+    },
+    ...(e.kind === 'folder' ? dropProps(joinPath(path, e.name), e.id) : {}),
+  });
+  const dropProps = (dir: string, id: string) => ({
+    onDragOver: (ev: React.DragEvent) => {
+      if (!ev.dataTransfer.types.includes(MOVE_TYPE)) return;
+      ev.preventDefault();
+      ev.stopPropagation();
+      ev.dataTransfer.dropEffect = 'move';
+      setDropTarget(id);
+    },
+    onDragLeave: () => setDropTarget(null),
+    onDrop: (ev: React.DragEvent) => {
+      if (!ev.dataTransfer.types.includes(MOVE_TYPE)) return;
+      ev.preventDefault();
+      ev.stopPropagation();
+      setDropTarget(null);
+      const names = JSON.parse(ev.dataTransfer.getData(MOVE_TYPE)) as string[];
+      void moveInto(names, dir);
+    },
+  });
+
   const search = async (ev: React.FormEvent) => {
     ev.preventDefault();
     if (!query.trim()) return;
@@ -138,16 +271,26 @@ export function Files({
   const fromInput = (files: FileList | null) =>
     Array.from(files ?? []).map((file) => ({ file, rel: file.webkitRelativePath || file.name }));
 
-  const download = async (e: Entry) => {
+  /** One file downloads as itself; a folder or several items as one zip. */
+  const download = async (items = chosen()) => {
     setError(null);
-    const at = joinPath(path, e.name);
-    if (e.kind === 'file') return saveFile(at, e.name, showError);
-    if (!(await saveFolder(at, e.name))) setError(t.noZip);
+    const [first] = items;
+    if (!first) return;
+    if (items.length === 1 && first.kind === 'file') {
+      return saveFile(joinPath(path, first.name), first.name, showError);
+    }
+    const name = items.length === 1 ? first.name : (path.split('/').pop() ?? '') || t.appName;
+    const paths = items.map((x) => joinPath(path, x.name));
+    if (!(await saveZip(paths, `${name}.zip`))) setError(t.noZip);
   };
 
-  const trash = async (e: Entry) => {
-    const r = await worker.trash(joinPath(path, e.name));
-    if (!r.ok) setError(r.message);
+  const trash = async (items = chosen()) => {
+    setError(null);
+    for (const e of items) {
+      const r = await worker.trash(joinPath(path, e.name));
+      if (!r.ok) setError(r.message);
+    }
+    setSelected(new Set());
     await refresh();
   };
 
@@ -162,7 +305,6 @@ export function Files({
     await refresh();
   };
 
-  const crumbs = path.split('/').filter(Boolean);
   return (
     <div className="app">
       <header>
@@ -203,13 +345,13 @@ export function Files({
       <main
         className={dragging ? 'dragging' : undefined}
         onDragOver={(e) => {
-          if (view !== 'files') return;
+          if (view !== 'files' || e.dataTransfer.types.includes(MOVE_TYPE)) return;
           e.preventDefault();
           setDragging(true);
         }}
         onDragLeave={() => setDragging(false)}
         onDrop={(e) => {
-          if (view !== 'files') return;
+          if (view !== 'files' || e.dataTransfer.types.includes(MOVE_TYPE)) return;
           e.preventDefault();
           setDragging(false);
           void droppedFiles(e.dataTransfer).then(upload);
@@ -260,23 +402,16 @@ export function Files({
           ))}
         {view === 'files' && (
           <>
-            <nav aria-label="Breadcrumbs" className="crumbs">
-              <button type="button" className="link" onClick={() => setPath('/')}>
-                {t.files}
-              </button>
-              {crumbs.map((c, i) => (
-                <span key={crumbs.slice(0, i + 1).join('/')}>
-                  {' / '}
-                  <button
-                    type="button"
-                    className="link"
-                    onClick={() => setPath(`/${crumbs.slice(0, i + 1).join('/')}`)}
-                  >
-                    {c}
-                  </button>
-                </span>
-              ))}
-            </nav>
+            <Crumbs
+              path={path}
+              rootLabel={t.files}
+              label="Breadcrumbs"
+              onGo={setPath}
+              extra={(dir) => ({
+                ...dropProps(dir, `crumb:${dir}`),
+                ...(dropTarget === `crumb:${dir}` ? { className: 'link drop-target' } : {}),
+              })}
+            />
             <div className="toolbar">
               <label className="button primary">
                 {t.upload}
@@ -319,34 +454,81 @@ export function Files({
             )}
             {dragging && <p className="muted">{t.dropHere}</p>}
             <UploadsPanel t={t} />
+            {selected.size > 0 && (
+              <div className="selection-bar" role="toolbar" aria-label={t.selection}>
+                <strong>{t.selectedCount.replace('{n}', String(selected.size))}</strong>
+                <button type="button" onClick={() => void download()}>
+                  {t.download}
+                </button>
+                <button type="button" onClick={() => setMoving(chosen().map((x) => x.name))}>
+                  {t.moveTo}
+                </button>
+                <button type="button" onClick={() => void trash()}>
+                  {t.moveToTrash}
+                </button>
+                <button type="button" onClick={() => setSelected(new Set())}>
+                  {t.clearSelection}
+                </button>
+              </div>
+            )}
             {entries === null ? (
               <p className="muted">{t.working}</p>
             ) : entries.length === 0 ? (
               <p className="muted">{t.empty}</p>
             ) : layout === 'grid' ? (
-              <ul className="grid" aria-label={t.files}>
-                {(sorted ?? []).map((e) => (
-                  <li key={e.id}>
-                    <button
-                      type="button"
-                      className="card"
-                      onClick={() =>
-                        e.kind === 'folder' ? setPath(joinPath(path, e.name)) : setPreviewing(e)
-                      }
-                    >
-                      <Icon kind={e.kind} />
-                      <span className="card-name">{e.name}</span>
-                      <span className="muted">
-                        {e.kind === 'folder' ? '' : formatBytes(e.size)}
-                      </span>
-                    </button>
-                  </li>
+              <div
+                className="grid"
+                role="listbox"
+                aria-multiselectable="true"
+                aria-label={t.files}
+                ref={gridRef}
+              >
+                {list.map((e, i) => (
+                  <div
+                    key={e.id}
+                    role="option"
+                    aria-selected={selected.has(e.id)}
+                    tabIndex={i === focus ? 0 : -1}
+                    ref={(el) => {
+                      itemRefs.current[i] = el;
+                    }}
+                    className={`card ${itemClass(e) ?? ''}`}
+                    onKeyDown={(ev) => onItemKey(ev, i, e)}
+                    onClick={(ev) => onItemClick(ev, i, e, true)}
+                    {...dragProps(e)}
+                  >
+                    <input
+                      type="checkbox"
+                      className="card-check"
+                      aria-label={`${t.select} ${e.name}`}
+                      checked={selected.has(e.id)}
+                      onClick={(ev) => ev.stopPropagation()}
+                      onChange={() => toggle(i, e)}
+                    />
+                    <Icon kind={e.kind} />
+                    <span className="card-name">{e.name}</span>
+                    <span className="muted">{e.kind === 'folder' ? '' : formatBytes(e.size)}</span>
+                  </div>
                 ))}
-              </ul>
+              </div>
             ) : (
-              <table>
+              <table aria-label={t.files}>
                 <thead>
                   <tr>
+                    <th scope="col" className="check">
+                      <input
+                        type="checkbox"
+                        aria-label={t.selectAll}
+                        checked={selected.size > 0 && selected.size === list.length}
+                        onChange={() =>
+                          setSelected(
+                            selected.size === list.length
+                              ? new Set()
+                              : new Set(list.map((x) => x.id)),
+                          )
+                        }
+                      />
+                    </th>
                     {(['name', 'size', 'modified'] as const).map((key) => (
                       <th scope="col" key={key} aria-sort={ariaSort(key)}>
                         <button type="button" className="sort" onClick={() => sortBy(key)}>
@@ -361,38 +543,53 @@ export function Files({
                   </tr>
                 </thead>
                 <tbody>
-                  {(sorted ?? []).map((e) => (
-                    <tr key={e.id}>
+                  {list.map((e, i) => (
+                    <tr
+                      key={e.id}
+                      tabIndex={i === focus ? 0 : -1}
+                      aria-label={e.name}
+                      ref={(el) => {
+                        itemRefs.current[i] = el;
+                      }}
+                      className={itemClass(e)}
+                      onKeyDown={(ev) => onItemKey(ev, i, e)}
+                      onClick={(ev) => onItemClick(ev, i, e, false)}
+                      {...dragProps(e)}
+                    >
+                      <td className="check">
+                        <input
+                          type="checkbox"
+                          aria-label={`${t.select} ${e.name}`}
+                          checked={selected.has(e.id)}
+                          onChange={() => toggle(i, e)}
+                        />
+                      </td>
                       <td>
                         {renaming?.id === e.id ? (
                           <form onSubmit={(ev) => void rename(ev, e)} className="inline-form">
                             <input
                               aria-label={t.newName}
                               value={renaming.name}
+                              // biome-ignore lint/a11y/noAutofocus: F2 and Rename put the caret in the name
+                              autoFocus
                               onChange={(ev) => setRenaming({ id: e.id, name: ev.target.value })}
                               onKeyDown={(ev) => {
+                                ev.stopPropagation();
                                 if (ev.key === 'Escape') setRenaming(null);
                               }}
                             />
                             <button type="submit">{t.save}</button>
                           </form>
-                        ) : e.kind === 'folder' ? (
-                          <button
-                            type="button"
-                            className="link"
-                            onClick={() => setPath(joinPath(path, e.name))}
-                          >
-                            <Icon kind="folder" />
-                            {e.name}
-                          </button>
                         ) : (
                           <button
                             type="button"
                             className="link"
-                            onClick={() => setPreviewing(e)}
-                            aria-label={`${t.preview} ${e.name}`}
+                            onClick={(ev) => {
+                              if (!(ev.ctrlKey || ev.metaKey || ev.shiftKey)) open(e);
+                            }}
+                            aria-label={e.kind === 'folder' ? e.name : `${t.preview} ${e.name}`}
                           >
-                            <Icon kind="file" />
+                            <Icon kind={e.kind} />
                             {e.name}
                           </button>
                         )}
@@ -405,7 +602,7 @@ export function Files({
                         <div className="actions">
                           <button
                             type="button"
-                            onClick={() => void download(e)}
+                            onClick={() => void download([e])}
                             aria-label={`${t.download} ${e.name}`}
                           >
                             {t.download}
@@ -419,7 +616,7 @@ export function Files({
                           </button>
                           <button
                             type="button"
-                            onClick={() => void trash(e)}
+                            onClick={() => void trash([e])}
                             aria-label={`${t.moveToTrash} ${e.name}`}
                           >
                             {t.moveToTrash}
@@ -430,6 +627,15 @@ export function Files({
                   ))}
                 </tbody>
               </table>
+            )}
+            {moving && (
+              <MoveDialog
+                t={t}
+                from={path}
+                names={moving}
+                onClose={() => setMoving(null)}
+                onMove={(dir) => void moveInto(moving, dir).then(() => setMoving(null))}
+              />
             )}
           </>
         )}

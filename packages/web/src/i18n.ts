@@ -81,6 +81,16 @@ const en = {
   secondsLeft: '{n} s left',
   minutesLeft: '{n} min left',
   hoursLeft: '{n} h left',
+  selection: 'Selection',
+  selectedCount: '{n} selected',
+  select: 'Select',
+  selectAll: 'Select all',
+  clearSelection: 'Clear selection',
+  moveTo: 'Move to…',
+  moveItems: 'Move {n} item(s)',
+  moveHere: 'Move here',
+  destination: 'Destination',
+  noSubfolders: 'No folders here.',
 };
 export type Strings = typeof en;
 
@@ -167,6 +177,16 @@ const fr: Strings = {
   secondsLeft: '{n} s restantes',
   minutesLeft: '{n} min restantes',
   hoursLeft: '{n} h restantes',
+  selection: 'Sélection',
+  selectedCount: '{n} sélectionné(s)',
+  select: 'Sélectionner',
+  selectAll: 'Tout sélectionner',
+  clearSelection: 'Désélectionner',
+  moveTo: 'Déplacer vers…',
+  moveItems: 'Déplacer {n} élément(s)',
+  moveHere: 'Déplacer ici',
+  destination: 'Destination',
+  noSubfolders: 'Aucun dossier ici.',
 };
 
 const es: Strings = {
@@ -251,6 +271,16 @@ const es: Strings = {
   secondsLeft: 'quedan {n} s',
   minutesLeft: 'quedan {n} min',
   hoursLeft: 'quedan {n} h',
+  selection: 'Selección',
+  selectedCount: '{n} seleccionado(s)',
+  select: 'Seleccionar',
+  selectAll: 'Seleccionar todo',
+  clearSelection: 'Quitar selección',
+  moveTo: 'Mover a…',
+  moveItems: 'Mover {n} elemento(s)',
+  moveHere: 'Mover aquí',
+  destination: 'Destino',
+  noSubfolders: 'No hay carpetas aquí.',
 };
 
 const ptBR: Strings = {
@@ -336,6 +366,16 @@ const ptBR: Strings = {
   secondsLeft: 'faltam {n} s',
   minutesLeft: 'faltam {n} min',
   hoursLeft: 'faltam {n} h',
+  selection: 'Seleção',
+  selectedCount: '{n} selecionado(s)',
+  select: 'Selecionar',
+  selectAll: 'Selecionar tudo',
+  clearSelection: 'Limpar seleção',
+  moveTo: 'Mover para…',
+  moveItems: 'Mover {n} item(ns)',
+  moveHere: 'Mover para cá',
+  destination: 'Destino',
+  noSubfolders: 'Nenhuma pasta aqui.',
 };
 
 export const LANGUAGES = { en, fr, es, 'pt-BR': ptBR } as const;

@@ -26,7 +26,8 @@ export type StreamAnswer =
 /** What a page registers under a stream id. */
 export type StreamSpec =
   | { kind: 'file'; path: string; revision?: number; disposition: 'inline' | 'attachment' }
-  | { kind: 'zip'; path: string; disposition: 'attachment' };
+  /** Files and folders (folders with everything in them), as one zip named `name`. */
+  | { kind: 'zip'; paths: string[]; name: string; disposition: 'attachment' };
 
 /** A Range header's first range as [start, end) within size; null when absent (whole file). */
 export function parseRange(

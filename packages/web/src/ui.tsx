@@ -43,9 +43,9 @@ export async function saveFile(
   else onError(r.message);
 }
 
-/** Saves a folder, everything in it, as a zip that streams to disk. */
-export async function saveFolder(path: string, name: string): Promise<boolean> {
-  const url = await streamUrl({ kind: 'zip', path, disposition: 'attachment' }, `${name}.zip`);
+/** Saves files and folders (everything in them) as one zip, streamed to disk. */
+export async function saveZip(paths: string[], name: string): Promise<boolean> {
+  const url = await streamUrl({ kind: 'zip', paths, name, disposition: 'attachment' }, name);
   if (url) startDownload(url);
   return url !== null;
 }
@@ -62,4 +62,37 @@ export function useWorkerList<T>(fetch: () => Promise<Result<T[]>>, onError: (m:
   }, [fetch, onError]);
   useEffect(() => void load(), [load]);
   return { items, load };
+}
+
+/** Breadcrumbs of `path`: the root, then one button per folder; `extra` adds props per crumb. */
+export function Crumbs({
+  path,
+  rootLabel,
+  label,
+  onGo,
+  extra,
+}: {
+  path: string;
+  rootLabel: string;
+  label: string;
+  onGo: (path: string) => void;
+  extra?: (path: string) => React.ButtonHTMLAttributes<HTMLButtonElement>;
+}) {
+  const crumbs = path.split('/').filter(Boolean);
+  const at = (i: number) => `/${crumbs.slice(0, i + 1).join('/')}`;
+  return (
+    <nav aria-label={label} className="crumbs">
+      <button type="button" className="link" onClick={() => onGo('/')} {...extra?.('/')}>
+        {rootLabel}
+      </button>
+      {crumbs.map((c, i) => (
+        <span key={at(i)}>
+          {' / '}
+          <button type="button" className="link" onClick={() => onGo(at(i))} {...extra?.(at(i))}>
+            {c}
+          </button>
+        </span>
+      ))}
+    </nav>
+  );
 }

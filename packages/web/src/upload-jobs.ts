@@ -24,13 +24,19 @@ export const KEEP_FILE_LIMIT = 2 * 1024 ** 3;
 const jobs = createStore('coffer-uploads', 'jobs');
 const resume = createStore('coffer-uploads-resume', 'state');
 
+/** Jobs forgotten in this worker: a late save of their resume state (keys and all) is dropped. */
+const forgotten = new Set<string>();
+
 export const resumeStore: ResumeStore = {
   load: (key) => get(key, resume),
-  save: (key, state: ResumeState) => set(key, state, resume),
+  save: async (key, state: ResumeState) => {
+    if (!forgotten.has(key)) await set(key, state, resume);
+  },
   remove: (key) => del(key, resume),
 };
 
 export async function saveJob(job: UploadJob) {
+  if (forgotten.has(job.id)) return;
   try {
     await set(job.id, job, jobs);
   } catch {
@@ -40,6 +46,7 @@ export async function saveJob(job: UploadJob) {
 }
 
 export async function forgetJob(id: string) {
+  forgotten.add(id);
   await Promise.all([del(id, jobs), del(id, resume)]);
 }
 

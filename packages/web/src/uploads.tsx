@@ -15,7 +15,7 @@ export interface Job {
   lastModified: number;
   file: File | null;
   done: number;
-  state: 'queued' | 'running' | 'paused' | 'failed' | 'needs-file';
+  state: 'queued' | 'running' | 'paused' | 'failed' | 'needs-file' | 'cancelling';
   error?: string | undefined;
 }
 
@@ -141,10 +141,12 @@ export const uploads = {
     update(id, { file, state: 'queued', error: undefined });
     pump();
   },
-  cancel(id: string) {
+  /** Stops and forgets an upload; it leaves the list once the worker has forgotten it too. */
+  async cancel(id: string) {
+    update(id, { state: 'cancelling' });
+    await worker.cancelUpload(id);
     jobs = jobs.filter((j) => j.id !== id);
     emit();
-    void worker.cancelUpload(id);
     pump();
   },
   /** Called with each completed upload's path. */
@@ -248,7 +250,8 @@ export function UploadsPanel({ t }: { t: Strings }) {
               )}
               <button
                 type="button"
-                onClick={() => uploads.cancel(j.id)}
+                disabled={j.state === 'cancelling'}
+                onClick={() => void uploads.cancel(j.id)}
                 aria-label={`${t.cancel} ${j.name}`}
               >
                 {t.cancel}

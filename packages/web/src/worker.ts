@@ -22,6 +22,7 @@ import { forgetJob, KEEP_FILE_LIMIT, pendingJobs, resumeStore, saveJob } from '.
 let client: CofferClient | null = null;
 const uploads = new Map<string, AbortController>();
 const CANCELLED = new DOMException('cancelled', 'AbortError');
+const cancelled = new Set<string>();
 const hubUrl = self.location.origin;
 
 function need(): CofferClient {
@@ -66,9 +67,11 @@ function openForStream(id: string, spec: Extract<StreamSpec, { kind: 'file' }>) 
   return o;
 }
 
-/** A folder's files (and empty folders) as zip entries, each decrypted only when zipped. */
-async function zipEntries(c: CofferClient, root: string) {
-  const base = root.split('/').filter(Boolean).pop() ?? 'Coffer';
+/**
+ * The zip entries for files and folders (each folder with everything in it, empty folders
+ * included); every file is decrypted only when the zip reaches it.
+ */
+async function zipEntries(c: CofferClient, paths: string[]) {
   const entries: { path: string; zipName: string; size: number; mtime: number; folder: boolean }[] =
     [];
   const walk = async (path: string, prefix: string) => {
@@ -76,23 +79,15 @@ async function zipEntries(c: CofferClient, root: string) {
     if (children.length === 0) {
       entries.push({ path, zipName: `${prefix}/`, size: 0, mtime: Date.now(), folder: true });
     }
-    for (const e of children) {
-      const full = `${path === '/' ? '' : path}/${e.name}`;
-      if (e.kind === 'folder') await walk(full, `${prefix}/${e.name}`);
-      else {
-        const mtime = e.mtime ?? e.updatedAt;
-        entries.push({
-          path: full,
-          zipName: `${prefix}/${e.name}`,
-          size: e.size,
-          mtime,
-          folder: false,
-        });
-      }
-    }
+    for (const e of children) await add(e, `${path === '/' ? '' : path}/${e.name}`, `${prefix}/`);
   };
-  await walk(root, base);
-  return { base, entries };
+  const add = async (e: Entry, path: string, prefix: string) => {
+    if (e.kind === 'folder') return walk(path, `${prefix}${e.name}`);
+    const mtime = e.mtime ?? e.updatedAt;
+    entries.push({ path, zipName: `${prefix}${e.name}`, size: e.size, mtime, folder: false });
+  };
+  for (const p of paths) await add(await c.stat(p), p, '');
+  return entries;
 }
 
 async function answerStream(
@@ -102,7 +97,7 @@ async function answerStream(
 ): Promise<StreamAnswer> {
   const c = need();
   if (spec.kind === 'zip') {
-    const { base, entries } = await zipEntries(c, spec.path);
+    const entries = await zipEntries(c, spec.paths);
     const meta = entries.map((e) =>
       e.folder ? { name: e.zipName } : { name: e.zipName, size: e.size },
     );
@@ -122,7 +117,7 @@ async function answerStream(
       size: Number(predictLength(meta)),
       seekable: false,
       range: null,
-      name: `${base}.zip`,
+      name: spec.name,
       mime: 'application/zip',
       disposition: 'attachment',
     };
@@ -297,14 +292,18 @@ const api = {
         return entry;
       } finally {
         uploads.delete(job.id);
-        if (abort.signal.reason === CANCELLED) await forgetJob(job.id);
+        if (cancelled.delete(job.id)) await forgetJob(job.id);
       }
     }),
   pauseUpload: (id: string) => uploads.get(id)?.abort(new DOMException('paused', 'AbortError')),
   cancelUpload: async (id: string) => {
+    // A paused upload may still be winding down; its own cleanup forgets it again.
     const running = uploads.get(id);
-    if (running) running.abort(CANCELLED);
-    else await forgetJob(id);
+    if (running) {
+      cancelled.add(id);
+      running.abort(CANCELLED);
+    }
+    await forgetJob(id);
   },
   /** Uploads this account left unfinished, in this browser. */
   pendingUploads: () => call(() => pendingJobs(need().whoami().accountId)),
