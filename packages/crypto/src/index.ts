@@ -65,6 +65,7 @@ export type { NodeKeyPlace, NodeMetadata } from './nodes.ts';
 export {
   decryptMetadata,
   encryptMetadata,
+  MAX_THUMBNAIL_BYTES,
   nameHash,
   nameProblem,
   unwrapNodeKey,

@@ -96,6 +96,8 @@ export async function nameHash(parentKey: FolderKey, name: string): Promise<stri
 // ---- metadata ---------------------------------------------------------------------------
 
 const MAX_NAME_BYTES = 255;
+/** A thumbnail travels inside the metadata of every listing, so it must stay small. */
+export const MAX_THUMBNAIL_BYTES = 8 * 1024;
 
 /** Why a name is not acceptable, or null when it is. */
 export function nameProblem(name: string): string | null {
@@ -116,6 +118,12 @@ const metadataSchema = z
     contentHash: z
       .string()
       .regex(/^[0-9a-f]{64}$/)
+      .optional(),
+    /** A small preview image (WebP), base64url, made by the uploading client. */
+    thumb: z
+      .string()
+      .max(Math.ceil((MAX_THUMBNAIL_BYTES * 4) / 3))
+      .regex(/^[A-Za-z0-9_-]*$/)
       .optional(),
   })
   .strict();

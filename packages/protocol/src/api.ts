@@ -42,7 +42,8 @@ const route = <const R extends RouteSpec>(r: R) => r;
 
 const opaqueMessage = b64(4096);
 const wrapped = b64(1024).min(1, 'expected a wrapped key');
-const metadata = b64(8192).min(1, 'expected encrypted metadata');
+// Room for a name, a few fields and an 8 KiB thumbnail, sealed and base64url-encoded.
+const metadata = b64(24 * 1024).min(1, 'expected encrypted metadata');
 const manifest = b64(64 * 1024 * 1024).min(1, 'expected a sealed manifest');
 const capabilityToken = z.string().max(8192);
 const receipt = z.string().max(8192);

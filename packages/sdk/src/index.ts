@@ -17,7 +17,7 @@ export {
   ValidationError,
 } from '@coffer/errors';
 export type { ClientOptions, Entry, SavedSession } from './client.ts';
-export { byKindThenName, CofferClient, splitPath } from './client.ts';
+export { byKindThenName, CofferClient, splitPath, toEntry } from './client.ts';
 export { formatBytes } from './format.ts';
 export { HubClient } from './hub-client.ts';
 export type { OpenNode } from './keys.ts';

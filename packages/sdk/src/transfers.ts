@@ -13,6 +13,7 @@ import {
   type FileKey,
   type FolderKey,
   fromBase64Url,
+  MAX_THUMBNAIL_BYTES,
   type ManifestData,
   type NodeId,
   type NodeMetadata,
@@ -89,6 +90,8 @@ export interface UploadOptions extends TransferOptions {
   parents?: boolean;
   resume?: { store: ResumeStore; key: string };
   chunkSize?: number;
+  /** A small preview image (WebP, at most MAX_THUMBNAIL_BYTES), stored in the encrypted metadata. */
+  thumbnail?: Uint8Array;
 }
 
 export type UploadSource = ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Uint8Array;
@@ -266,6 +269,9 @@ export async function uploadFile(
   const names = splitPath(path);
   const name = names.at(-1);
   if (!name) throw new ValidationError('path', 'expected a file path, not the root folder');
+  if (o.thumbnail && o.thumbnail.length > MAX_THUMBNAIL_BYTES) {
+    throw new ValidationError('thumbnail', `expected at most ${MAX_THUMBNAIL_BYTES} bytes`);
+  }
   const parent = await parentFolder(client, names, o.parents ?? false);
   const parentKey = client.folderKeyOf(parent);
   const existing = await client.child(parent, name);
@@ -392,6 +398,7 @@ export async function uploadFile(
     mtime: Math.max(0, Math.floor(o.mtime ?? now)),
     contentHash: content.contentHash,
     ...(o.mime ? { mime: o.mime } : {}),
+    ...(o.thumbnail ? { thumb: toBase64Url(o.thumbnail) } : {}),
   };
   const commit = await fileCommit(parentKey, parent.info.id as NodeId, fileId, fileKey, meta, {
     revision,

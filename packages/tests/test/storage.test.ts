@@ -212,6 +212,28 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
       assert.deepEqual(await readAll(stream), Buffer.from(bytes(4000, 2)));
     });
 
+    test('a thumbnail rides in the encrypted metadata: kept by a rename, dropped by new content', {
+      skip: !available,
+    }, async () => {
+      const thumb = bytes(3000, 7);
+      await alice.upload('/thumb.webp', bytes(50), { thumbnail: thumb });
+      const thumbOf = async (path: string) => {
+        const node = await alice.resolve(path);
+        const parent = await alice.resolve(path.slice(0, path.lastIndexOf('/')) || '/');
+        const listed = (await alice.listOpen(parent)).find((n) => n.info.id === node.info.id);
+        return listed?.meta.thumb;
+      };
+      assert.equal(await thumbOf('/thumb.webp'), Buffer.from(thumb).toString('base64url'));
+      await alice.move('/thumb.webp', '/thumb2.webp');
+      assert.equal(await thumbOf('/thumb2.webp'), Buffer.from(thumb).toString('base64url'));
+      await alice.upload('/thumb2.webp', bytes(60));
+      assert.equal(await thumbOf('/thumb2.webp'), undefined);
+      await assert.rejects(
+        alice.upload('/big-thumb.webp', bytes(10), { thumbnail: bytes(8 * 1024 + 1) }),
+        (e: Error) => e instanceof ValidationError && /thumbnail/.test(e.message),
+      );
+    });
+
     test('a stale write gets a conflict, never a lost update', { skip: !available }, async () => {
       await alice.mkdir('/race');
       await alice.upload('/race/a.txt', bytes(100));

@@ -241,10 +241,17 @@ test('preview an image and a text file, see and fetch past versions, sort, and s
   await page.keyboard.press('Escape');
 
   await page.getByRole('button', { name: 'Grid' }).click();
-  await page
+  const card = page
     .getByRole('listbox', { name: 'Files' })
-    .getByRole('option', { name: /photo\.png/ })
-    .waitFor();
+    .getByRole('option', { name: /photo\.png/ });
+  await card.waitFor();
+  // The thumbnail was made in the browser, stored in the encrypted metadata, and comes back as
+  // a WebP that decodes (256 px on its long side).
+  const thumb = await card.locator('img.thumb').evaluate(async (img: HTMLImageElement) => {
+    await img.decode();
+    return { src: img.src.slice(0, 23), width: img.naturalWidth, height: img.naturalHeight };
+  });
+  assert.deepEqual(thumb, { src: 'data:image/webp;base64,', width: 256, height: 160 });
   await page.screenshot({ path: join(SHOTS, 'grid-desktop.png') });
   assert.deepEqual(errors, []);
   await context.close();

@@ -7,8 +7,9 @@ import type { Strings } from './i18n.ts';
 import { MoveDialog } from './move-dialog.tsx';
 import { Preview } from './preview.tsx';
 import { onStreamError } from './stream.ts';
-import { Crumbs, Icon, joinPath, saveFile, saveZip } from './ui.tsx';
+import { Crumbs, Icon, joinPath, saveFile, saveZip, Thumb } from './ui.tsx';
 import { UploadsPanel, uploads } from './uploads.tsx';
+import type { ListedEntry } from './worker.ts';
 
 /** The drag data of items moved inside the app (their names in the open folder). */
 const MOVE_TYPE = 'application/x-coffer-move';
@@ -45,7 +46,7 @@ async function droppedFiles(data: DataTransfer): Promise<{ file: File; rel: stri
 
 type Sort = { key: 'name' | 'size' | 'modified'; dir: 1 | -1 };
 
-function sortEntries(entries: Entry[], sort: Sort): Entry[] {
+function sortEntries<E extends Entry>(entries: E[], sort: Sort): E[] {
   const value = (e: Entry) =>
     sort.key === 'name' ? 0 : sort.key === 'size' ? e.size : (e.mtime ?? e.updatedAt);
   return [...entries].sort((a, b) => {
@@ -68,7 +69,7 @@ export function Files({
   language: React.ReactNode;
 }) {
   const [path, setPath] = useState('/');
-  const [entries, setEntries] = useState<Entry[] | null>(null);
+  const [entries, setEntries] = useState<ListedEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [folderName, setFolderName] = useState<string | null>(null);
   const [view, setView] = useState<'files' | 'trash' | 'sessions' | 'search'>('files');
@@ -245,7 +246,7 @@ export function Files({
   };
 
   const refresh = useCallback(async () => {
-    const r: Result<Entry[]> = await worker.list(path);
+    const r: Result<ListedEntry[]> = await worker.list(path);
     if (r.ok) setEntries(r.value);
     else setError(r.message);
   }, [path]);
@@ -505,7 +506,7 @@ export function Files({
                       onClick={(ev) => ev.stopPropagation()}
                       onChange={() => toggle(i, e)}
                     />
-                    <Icon kind={e.kind} />
+                    <Thumb data={e.thumbnail} kind={e.kind} large />
                     <span className="card-name">{e.name}</span>
                     <span className="muted">{e.kind === 'folder' ? '' : formatBytes(e.size)}</span>
                   </div>
@@ -589,7 +590,7 @@ export function Files({
                             }}
                             aria-label={e.kind === 'folder' ? e.name : `${t.preview} ${e.name}`}
                           >
-                            <Icon kind={e.kind} />
+                            <Thumb data={e.thumbnail} kind={e.kind} large />
                             {e.name}
                           </button>
                         )}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { type Result, worker } from './api.ts';
 import { startDownload, streamUrl } from './stream.ts';
 
@@ -13,6 +13,36 @@ export function Icon({ kind }: { kind: 'file' | 'folder' }) {
       )}
     </svg>
   );
+}
+
+/**
+ * A data: URL for a thumbnail from decrypted (untrusted) metadata: only WebP is shown, so no
+ * other format (SVG above all) can reach an <img> this way.
+ */
+function thumbnailUrl(data: string): string | null {
+  const b64 = data.replace(/-/g, '+').replace(/_/g, '/');
+  try {
+    const head = atob(b64.slice(0, 16));
+    if (!head.startsWith('RIFF') || head.slice(8, 12) !== 'WEBP') return null;
+  } catch {
+    return null;
+  }
+  return `data:image/webp;base64,${b64}${'='.repeat((4 - (b64.length % 4)) % 4)}`;
+}
+
+/** An image's thumbnail, or the icon of its kind. */
+export function Thumb({
+  data,
+  kind,
+  large = false,
+}: {
+  data: string | null;
+  kind: 'file' | 'folder';
+  large?: boolean;
+}) {
+  const url = useMemo(() => (data ? thumbnailUrl(data) : null), [data]);
+  if (!url) return <Icon kind={kind} />;
+  return <img className={large ? 'thumb large' : 'thumb'} src={url} alt="" />;
 }
 
 /** Hands decrypted bytes to the browser's download manager under their own name. */

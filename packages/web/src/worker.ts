@@ -1,6 +1,7 @@
 // All cryptography of the web app runs here, in a Web Worker: the SDK (and with it the crypto
 // package) never runs on the page's main thread. The page talks to it through Comlink.
 import {
+  byKindThenName,
   ChunkSource,
   CofferClient,
   downloadFile,
@@ -8,6 +9,7 @@ import {
   type OpenNode,
   openFileManifest,
   type SavedSession,
+  toEntry,
 } from '@coffer/sdk';
 import { makeZip, predictLength } from 'client-zip';
 import * as Comlink from 'comlink';
@@ -179,6 +181,45 @@ function watched(
   );
 }
 
+export type ListedEntry = Entry & { thumbnail: string | null };
+
+const THUMBNAIL_MAX = 8 * 1024;
+const THUMBNAIL_SOURCE_MAX = 64 * 1024 * 1024;
+
+/**
+ * A small WebP of an image, made here before it is encrypted with the file's metadata; tried
+ * at falling sizes and qualities until it fits. Anything the browser cannot decode gets none.
+ */
+async function makeThumbnail(file: File): Promise<Uint8Array | undefined> {
+  if (!/^image\/(png|jpeg|gif|webp|avif|bmp)$/.test(file.type)) return undefined;
+  if (file.size > THUMBNAIL_SOURCE_MAX || typeof OffscreenCanvas === 'undefined') return undefined;
+  let bitmap: ImageBitmap | undefined;
+  try {
+    bitmap = await createImageBitmap(file);
+    for (const [side, quality] of [
+      [256, 0.75],
+      [192, 0.6],
+      [128, 0.5],
+      [96, 0.4],
+    ] as const) {
+      const scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
+      const w = Math.max(1, Math.round(bitmap.width * scale));
+      const h = Math.max(1, Math.round(bitmap.height * scale));
+      const canvas = new OffscreenCanvas(w, h);
+      canvas.getContext('2d')?.drawImage(bitmap, 0, 0, w, h);
+      const blob = await canvas.convertToBlob({ type: 'image/webp', quality });
+      if (blob.type === 'image/webp' && blob.size <= THUMBNAIL_MAX) {
+        return new Uint8Array(await blob.arrayBuffer());
+      }
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    bitmap?.close();
+  }
+}
+
 const api = {
   /**
    * Answers the service worker's question about a /_stream/ URL on `port`, which leads straight
@@ -248,7 +289,15 @@ const api = {
       await client?.logout().catch(() => {});
       client = null;
     }),
-  list: (path: string) => call(() => need().list(path)),
+  /** A folder's children, each with its thumbnail (base64url WebP) when it has one. */
+  list: (path: string) =>
+    call(async () => {
+      const c = need();
+      const nodes = await c.listOpen(await c.resolve(path));
+      return nodes
+        .map((n): ListedEntry => ({ ...toEntry(n), thumbnail: n.meta.thumb ?? null }))
+        .sort(byKindThenName);
+    }),
   mkdir: (path: string) => call(async () => (await need().mkdir(path)) as Entry),
   trash: (path: string) => call(async () => (await need().trash(path)) as Entry),
   /**
@@ -279,7 +328,9 @@ const api = {
           });
         }
         abort.signal.throwIfAborted();
+        const thumbnail = await makeThumbnail(file);
         const entry = await c.upload(job.path, file.stream(), {
+          ...(thumbnail ? { thumbnail } : {}),
           size: file.size,
           mtime: file.lastModified,
           parents: true,
