@@ -509,7 +509,7 @@ test('Spanish and Brazilian Portuguese are offered and remembered', async () => 
   await context.close();
 });
 
-test('phone viewport, in French: sign up and see the empty folder', async () => {
+test('phone viewport, in French, by touch: sign up, upload, preview an image and a PDF, download, search, select, trash and restore', async () => {
   const context = await browser.newContext({
     viewport: { width: 390, height: 844 },
     locale: 'fr-FR',
@@ -527,6 +527,64 @@ test('phone viewport, in French: sign up and see the empty folder', async () => 
   await page.screenshot({ path: join(SHOTS, 'recovery-phone-fr.png') });
   await page.getByRole('button', { name: /continuer/ }).tap();
   await page.getByText('Ce dossier est vide').waitFor();
+
+  // The everyday flows by touch: upload, preview, download, search, select, trash, restore.
+  const png = await page.screenshot({ clip: { x: 0, y: 0, width: 390, height: 300 } });
+  await page.getByLabel('Envoyer des fichiers').setInputFiles([
+    { name: 'plage.png', mimeType: 'image/png', buffer: png },
+    { name: 'liste.txt', mimeType: 'text/plain', buffer: Buffer.from('pain, fromage') },
+    { name: 'doc.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') },
+  ]);
+  await page.getByRole('button', { name: 'Aperçu plage.png' }).tap({ timeout: 60_000 });
+  const dialog = page.getByRole('dialog', { name: 'Aperçu: plage.png' });
+  await page.waitForFunction(
+    () => (document.querySelector('.preview img') as HTMLImageElement | null)?.naturalWidth === 390,
+  );
+  await page.screenshot({ path: join(SHOTS, 'preview-phone-fr.png') });
+  await dialog.getByRole('button', { name: 'Fermer' }).tap();
+  // On a phone, a row's actions are in the selection bar: tick the row, then act.
+  await page.getByLabel('Sélectionner liste.txt').tap({ timeout: 60_000 });
+  const bar = page.getByRole('toolbar', { name: 'Sélection' });
+  const download = page.waitForEvent('download');
+  await bar.getByRole('button', { name: 'Télécharger' }).tap();
+  assert.equal(await readFile(await (await download).path(), 'utf8'), 'pain, fromage');
+  await bar.getByRole('button', { name: 'Renommer' }).tap();
+  await page.getByLabel('Nouveau nom').fill('courses.txt');
+  await page.getByLabel('Nouveau nom').press('Enter');
+  await page.getByRole('button', { name: 'Aperçu courses.txt' }).waitFor();
+
+  // A PDF is shown by the browser's own viewer, from the service worker, as a PDF and nothing else.
+  await page.getByRole('button', { name: 'Aperçu doc.pdf' }).tap({ timeout: 60_000 });
+  const frame = page.getByRole('dialog', { name: 'Aperçu: doc.pdf' }).locator('iframe.pdf');
+  const pdf = await page.evaluate(
+    async (src) => {
+      const r = await fetch(src);
+      return {
+        type: r.headers.get('content-type'),
+        nosniff: r.headers.get('x-content-type-options'),
+        body: await r.text(),
+      };
+    },
+    (await frame.getAttribute('src')) ?? '',
+  );
+  assert.deepEqual(pdf, { type: 'application/pdf', nosniff: 'nosniff', body: '%PDF-1.4\n%%EOF\n' });
+  await page.getByRole('button', { name: 'Fermer' }).tap();
+
+  await page.getByLabel('Rechercher par nom').fill('COURSES');
+  await page.getByLabel('Rechercher par nom').press('Enter');
+  await page.getByRole('list', { name: 'Résultats' }).getByText('/courses.txt').tap();
+  await page.getByLabel('Sélectionner courses.txt').tap();
+  await page.getByLabel('Sélectionner plage.png').tap();
+  await bar.getByText('2 sélectionné(s)').waitFor();
   await page.screenshot({ path: join(SHOTS, 'files-phone-fr.png') });
+  await bar.getByRole('button', { name: 'Mettre à la corbeille' }).tap();
+  await page.getByRole('button', { name: 'Aperçu courses.txt' }).waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: 'Corbeille', exact: true }).tap();
+  await page.getByRole('button', { name: 'Restaurer courses.txt' }).tap();
+  await page.getByRole('button', { name: 'Restaurer plage.png' }).tap();
+  await page.getByText('La corbeille est vide.').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'trash-phone-fr.png') });
+  await page.getByRole('button', { name: 'Fichiers', exact: true }).first().tap();
+  await page.getByRole('button', { name: 'Aperçu plage.png' }).waitFor();
   await context.close();
 });

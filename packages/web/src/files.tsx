@@ -234,6 +234,26 @@ export function Files({
     else setError(r.message);
   };
 
+  /** The inline form that renames `e` (the list shows it in the row, the grid in the bar). */
+  const renameForm = (e: Entry | undefined) =>
+    e &&
+    renaming && (
+      <form onSubmit={(ev) => void rename(ev, e)} className="inline-form">
+        <input
+          aria-label={t.newName}
+          value={renaming.name}
+          // biome-ignore lint/a11y/noAutofocus: F2 and Rename put the caret in the name
+          autoFocus
+          onChange={(ev) => setRenaming({ id: e.id, name: ev.target.value })}
+          onKeyDown={(ev) => {
+            ev.stopPropagation();
+            if (ev.key === 'Escape') setRenaming(null);
+          }}
+        />
+        <button type="submit">{t.save}</button>
+      </form>
+    );
+
   const rename = async (ev: React.FormEvent, e: Entry) => {
     ev.preventDefault();
     setError(null);
@@ -242,6 +262,7 @@ export function Files({
     const r = await worker.move(joinPath(path, e.name), joinPath(path, renaming.name));
     if (!r.ok) setError(r.message);
     setRenaming(null);
+    setSelected(new Set());
     await refresh();
   };
 
@@ -461,6 +482,17 @@ export function Files({
                 <button type="button" onClick={() => void download()}>
                   {t.download}
                 </button>
+                {selected.size === 1 && (
+                  <button
+                    type="button"
+                    onClick={() => {
+                      const [only] = chosen();
+                      if (only) setRenaming({ id: only.id, name: only.name });
+                    }}
+                  >
+                    {t.rename}
+                  </button>
+                )}
                 <button type="button" onClick={() => setMoving(chosen().map((x) => x.name))}>
                   {t.moveTo}
                 </button>
@@ -470,6 +502,9 @@ export function Files({
                 <button type="button" onClick={() => setSelected(new Set())}>
                   {t.clearSelection}
                 </button>
+                {layout === 'grid' &&
+                  renaming &&
+                  renameForm(list.find((x) => x.id === renaming.id))}
               </div>
             )}
             {entries === null ? (
@@ -513,7 +548,7 @@ export function Files({
                 ))}
               </div>
             ) : (
-              <table aria-label={t.files}>
+              <table className="files-table" aria-label={t.files}>
                 <thead>
                   <tr>
                     <th scope="col" className="check">
@@ -567,20 +602,7 @@ export function Files({
                       </td>
                       <td>
                         {renaming?.id === e.id ? (
-                          <form onSubmit={(ev) => void rename(ev, e)} className="inline-form">
-                            <input
-                              aria-label={t.newName}
-                              value={renaming.name}
-                              // biome-ignore lint/a11y/noAutofocus: F2 and Rename put the caret in the name
-                              autoFocus
-                              onChange={(ev) => setRenaming({ id: e.id, name: ev.target.value })}
-                              onKeyDown={(ev) => {
-                                ev.stopPropagation();
-                                if (ev.key === 'Escape') setRenaming(null);
-                              }}
-                            />
-                            <button type="submit">{t.save}</button>
-                          </form>
+                          renameForm(e)
                         ) : (
                           <button
                             type="button"
@@ -590,7 +612,7 @@ export function Files({
                             }}
                             aria-label={e.kind === 'folder' ? e.name : `${t.preview} ${e.name}`}
                           >
-                            <Thumb data={e.thumbnail} kind={e.kind} large />
+                            <Thumb data={e.thumbnail} kind={e.kind} />
                             {e.name}
                           </button>
                         )}
