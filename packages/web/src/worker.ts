@@ -336,6 +336,8 @@ const api = {
           parents: true,
           ...(file.type ? { mime: file.type } : {}),
           resume: { store: resumeStore, key: job.id },
+          // Each request costs more in a browser than in Node: keep more chunks in flight.
+          concurrency: 8,
           signal: abort.signal,
           onProgress: (p) => onProgress(p.bytesDone, file.size),
         });
