@@ -49,6 +49,35 @@ function progressPast(page: Page, label: string, bytes: number) {
   );
 }
 
+const INTERACTIVE = new Set([
+  'button',
+  'link',
+  'checkbox',
+  'textbox',
+  'searchbox',
+  'combobox',
+  'option',
+  'listbox',
+  'slider',
+  'menuitem',
+  'tab',
+  'dialog',
+  'table',
+]);
+
+/** Every control in Chromium's accessibility tree that has no accessible name. */
+async function unnamedControls(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+    nodes: { ignored: boolean; role?: { value: string }; name?: { value: string } }[];
+  };
+  await cdp.detach();
+  return nodes
+    .filter((n) => !n.ignored && INTERACTIVE.has(n.role?.value ?? ''))
+    .filter((n) => !n.name?.value?.trim())
+    .map((n) => n.role?.value ?? '?');
+}
+
 async function signup(page: Page, email: string) {
   await page.goto(net.hubUrl);
   await page.getByLabel('Email').fill(email);
@@ -238,6 +267,7 @@ test('preview an image and a text file, see and fetch past versions, sort, and s
   assert.equal(ranged.range, `bytes 100000-150000/${clip.length}`);
   assert.deepEqual(Buffer.from(ranged.bytes), clip.subarray(100_000, 150_001));
   await page.screenshot({ path: join(SHOTS, 'video-desktop.png') });
+  assert.deepEqual(await unnamedControls(page), [], 'every control has an accessible name');
   await page.keyboard.press('Escape');
 
   await page.getByRole('button', { name: 'Grid' }).click();
@@ -257,7 +287,7 @@ test('preview an image and a text file, see and fetch past versions, sort, and s
   await context.close();
 });
 
-test('upload a whole folder, nested folders and all, and open it', async () => {
+test('upload a whole folder, nested folders and all, drop files in, and download it as a zip', async () => {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   await signup(page, 'folder@example.com');
@@ -280,6 +310,19 @@ test('upload a whole folder, nested folders and all, and open it', async () => {
     .click();
   await page.getByRole('button', { name: 'Preview cover.txt' }).waitFor();
 
+  // Files dropped on the page upload into the open folder.
+  const drop = await page.evaluateHandle(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['dropped one'], 'dropped 1.txt', { type: 'text/plain' }));
+    data.items.add(new File(['dropped two'], 'dropped 2.txt', { type: 'text/plain' }));
+    return data;
+  });
+  await page.locator('main').dispatchEvent('dragover', { dataTransfer: drop });
+  await page.getByText('Drop files here').waitFor();
+  await page.locator('main').dispatchEvent('drop', { dataTransfer: drop });
+  await page.getByRole('button', { name: 'Preview dropped 2.txt' }).waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Preview dropped 1.txt' }).waitFor({ timeout: 60_000 });
+
   // The whole folder as a zip, streamed: stored entries, so the contents appear verbatim.
   await page
     .getByRole('navigation', { name: 'Breadcrumbs' })
@@ -292,8 +335,14 @@ test('upload a whole folder, nested folders and all, and open it', async () => {
   const zip = await readFile(await zipped.path());
   const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
   assert.ok(eocd > 0, 'a zip end-of-central-directory record');
-  assert.equal(zip.readUInt16LE(eocd + 10), 2, 'two entries');
-  for (const text of ['album/cover.txt', 'album/day 2/beach.txt', 'the cover', 'sand and sea'])
+  assert.equal(zip.readUInt16LE(eocd + 10), 4, 'four entries');
+  for (const text of [
+    'album/cover.txt',
+    'album/day 2/beach.txt',
+    'album/dropped 1.txt',
+    'the cover',
+    'sand and sea',
+  ])
     assert.ok(zip.includes(text), `the zip holds ${text}`);
   await context.close();
 });
@@ -339,6 +388,7 @@ test('select with the keyboard, move by drag and drop and through the dialog, re
   assert.equal(await page.getByLabel('Select a.txt').isChecked(), true);
   assert.equal(await page.getByLabel('Select b.txt').isChecked(), true);
   await page.screenshot({ path: join(SHOTS, 'selection-desktop.png') });
+  assert.deepEqual(await unnamedControls(page), [], 'every control has an accessible name');
 
   // Dragging one selected row onto a folder moves the whole selection.
   await row('a.txt').dragTo(row('Archive'));
@@ -430,6 +480,7 @@ test('a 50 MiB upload pauses, survives a reload, resumes, and downloads byte for
   await panel.getByRole('button', { name: 'Pause big.bin' }).click();
   await panel.getByText('Paused').waitFor();
   await page.screenshot({ path: join(SHOTS, 'uploads-desktop.png') });
+  assert.deepEqual(await unnamedControls(page), [], 'every control has an accessible name');
   await panel.getByRole('button', { name: 'Resume big.bin' }).click();
   await progressPast(page, 'Uploading big.bin', 16 * 1024 * 1024);
 

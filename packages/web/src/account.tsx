@@ -124,7 +124,7 @@ export function TrashView({ t, onError }: { t: Strings; onError: (m: string) => 
           <th scope="col">{t.name}</th>
           <th scope="col">{t.from}</th>
           <th scope="col">
-            <span className="visually-hidden">Actions</span>
+            <span className="visually-hidden">{t.actions}</span>
           </th>
         </tr>
       </thead>
@@ -177,7 +177,7 @@ export function SessionsView({ t, onError }: { t: Strings; onError: (m: string) 
           <th scope="col">{t.sessions}</th>
           <th scope="col">{t.lastSeen}</th>
           <th scope="col">
-            <span className="visually-hidden">Actions</span>
+            <span className="visually-hidden">{t.actions}</span>
           </th>
         </tr>
       </thead>

@@ -338,7 +338,7 @@ export function Files({
           </button>
         </div>
       </header>
-      <nav className="views" aria-label="Views">
+      <nav className="views" aria-label={t.views}>
         {(['files', 'trash', 'sessions'] as const).map((v) => (
           <button
             key={v}
@@ -386,7 +386,7 @@ export function Files({
               type="button"
               className="link"
               onClick={() => setError(null)}
-              aria-label="Dismiss"
+              aria-label={t.dismiss}
             >
               ×
             </button>
@@ -427,7 +427,7 @@ export function Files({
             <Crumbs
               path={path}
               rootLabel={t.files}
-              label="Breadcrumbs"
+              label={t.breadcrumbs}
               onGo={setPath}
               extra={(dir) => ({
                 ...dropProps(dir, `crumb:${dir}`),
@@ -574,7 +574,7 @@ export function Files({
                       </th>
                     ))}
                     <th scope="col">
-                      <span className="visually-hidden">Actions</span>
+                      <span className="visually-hidden">{t.actions}</span>
                     </th>
                   </tr>
                 </thead>

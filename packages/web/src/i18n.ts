@@ -91,6 +91,10 @@ const en = {
   moveHere: 'Move here',
   destination: 'Destination',
   noSubfolders: 'No folders here.',
+  views: "Views",
+  dismiss: "Dismiss",
+  actions: "Actions",
+  breadcrumbs: "Breadcrumbs",
 };
 export type Strings = typeof en;
 
@@ -187,6 +191,10 @@ const fr: Strings = {
   moveHere: 'Déplacer ici',
   destination: 'Destination',
   noSubfolders: 'Aucun dossier ici.',
+  views: "Vues",
+  dismiss: "Fermer le message",
+  actions: "Actions",
+  breadcrumbs: "Fil d'Ariane",
 };
 
 const es: Strings = {
@@ -281,6 +289,10 @@ const es: Strings = {
   moveHere: 'Mover aquí',
   destination: 'Destino',
   noSubfolders: 'No hay carpetas aquí.',
+  views: "Vistas",
+  dismiss: "Cerrar el mensaje",
+  actions: "Acciones",
+  breadcrumbs: "Ruta",
 };
 
 const ptBR: Strings = {
@@ -376,6 +388,10 @@ const ptBR: Strings = {
   moveHere: 'Mover para cá',
   destination: 'Destino',
   noSubfolders: 'Nenhuma pasta aqui.',
+  views: "Visões",
+  dismiss: "Fechar a mensagem",
+  actions: "Ações",
+  breadcrumbs: "Caminho",
 };
 
 export const LANGUAGES = { en, fr, es, 'pt-BR': ptBR } as const;
