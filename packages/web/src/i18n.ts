@@ -91,10 +91,10 @@ const en = {
   moveHere: 'Move here',
   destination: 'Destination',
   noSubfolders: 'No folders here.',
-  views: "Views",
-  dismiss: "Dismiss",
-  actions: "Actions",
-  breadcrumbs: "Breadcrumbs",
+  views: 'Views',
+  dismiss: 'Dismiss',
+  actions: 'Actions',
+  breadcrumbs: 'Breadcrumbs',
 };
 export type Strings = typeof en;
 
@@ -191,9 +191,9 @@ const fr: Strings = {
   moveHere: 'Déplacer ici',
   destination: 'Destination',
   noSubfolders: 'Aucun dossier ici.',
-  views: "Vues",
-  dismiss: "Fermer le message",
-  actions: "Actions",
+  views: 'Vues',
+  dismiss: 'Fermer le message',
+  actions: 'Actions',
   breadcrumbs: "Fil d'Ariane",
 };
 
@@ -289,10 +289,10 @@ const es: Strings = {
   moveHere: 'Mover aquí',
   destination: 'Destino',
   noSubfolders: 'No hay carpetas aquí.',
-  views: "Vistas",
-  dismiss: "Cerrar el mensaje",
-  actions: "Acciones",
-  breadcrumbs: "Ruta",
+  views: 'Vistas',
+  dismiss: 'Cerrar el mensaje',
+  actions: 'Acciones',
+  breadcrumbs: 'Ruta',
 };
 
 const ptBR: Strings = {
@@ -388,10 +388,10 @@ const ptBR: Strings = {
   moveHere: 'Mover para cá',
   destination: 'Destino',
   noSubfolders: 'Nenhuma pasta aqui.',
-  views: "Visões",
-  dismiss: "Fechar a mensagem",
-  actions: "Ações",
-  breadcrumbs: "Caminho",
+  views: 'Visões',
+  dismiss: 'Fechar a mensagem',
+  actions: 'Ações',
+  breadcrumbs: 'Caminho',
 };
 
 export const LANGUAGES = { en, fr, es, 'pt-BR': ptBR } as const;
