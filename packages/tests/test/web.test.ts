@@ -30,6 +30,22 @@ after(async () => {
   await net?.close();
 });
 
+/**
+ * The network requests that went anywhere but the hub and its hosts. Only http(s) and ws(s)
+ * leave the machine: blob: and data: are local, and chrome: and chrome-extension: are the
+ * browser's own PDF viewer.
+ */
+function foreignRequests(requests: URL[]): string[] {
+  const allowed = new Set([
+    new URL(net.hubUrl).origin,
+    ...net.hosts.map((h) => new URL(h.url).origin),
+  ]);
+  return requests
+    .filter((u) => ['http:', 'https:', 'ws:', 'wss:'].includes(u.protocol))
+    .filter((u) => !allowed.has(u.origin))
+    .map(String);
+}
+
 /** Every request the page makes, so a test can check none leaves the hub and its hosts. */
 function watchRequests(page: Page): URL[] {
   const seen: URL[] = [];
@@ -161,14 +177,7 @@ test('sign up, keep the recovery key, upload, reload, download the same bytes, t
   await page.screenshot({ path: join(SHOTS, 'files-desktop.png') });
 
   assert.deepEqual(errors, []);
-  const allowed = new Set([
-    new URL(net.hubUrl).origin,
-    ...net.hosts.map((h) => new URL(h.url).origin),
-  ]);
-  const foreign = requests.filter(
-    (u) => !['blob:', 'data:'].includes(u.protocol) && !allowed.has(u.origin),
-  );
-  assert.deepEqual(foreign.map(String), [], 'the page talks only to the hub and its hosts');
+  assert.deepEqual(foreignRequests(requests), [], 'the page talks only to the hub and its hosts');
   await context.close();
 });
 
@@ -389,6 +398,9 @@ test('select with the keyboard, move by drag and drop and through the dialog, re
   assert.equal(await page.getByLabel('Select b.txt').isChecked(), true);
   await page.screenshot({ path: join(SHOTS, 'selection-desktop.png') });
   assert.deepEqual(await unnamedControls(page), [], 'every control has an accessible name');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: join(SHOTS, 'selection-dark-desktop.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
 
   // Dragging one selected row onto a folder moves the whole selection.
   await row('a.txt').dragTo(row('Archive'));
@@ -568,6 +580,7 @@ test('phone viewport, in French, by touch: sign up, upload, preview an image and
     hasTouch: true,
   });
   const page = await context.newPage();
+  const requests = watchRequests(page);
   await page.goto(net.hubUrl);
   await page.getByLabel('E-mail').fill('phone@example.com');
   await page.getByLabel('Mot de passe').fill('un long mot de passe');
@@ -637,5 +650,6 @@ test('phone viewport, in French, by touch: sign up, upload, preview an image and
   await page.screenshot({ path: join(SHOTS, 'trash-phone-fr.png') });
   await page.getByRole('button', { name: 'Fichiers', exact: true }).first().tap();
   await page.getByRole('button', { name: 'Aperçu plage.png' }).waitFor();
+  assert.deepEqual(foreignRequests(requests), [], 'the page talks only to the hub and its hosts');
   await context.close();
 });
