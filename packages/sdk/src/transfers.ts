@@ -252,6 +252,12 @@ async function parentFolder(
   return node;
 }
 
+function checkThumbnail(thumbnail: Uint8Array | undefined) {
+  if (thumbnail && thumbnail.length > MAX_THUMBNAIL_BYTES) {
+    throw new ValidationError('thumbnail', `expected at most ${MAX_THUMBNAIL_BYTES} bytes`);
+  }
+}
+
 function parseResume(value: unknown): ResumeState | null {
   const v = value as Partial<ResumeState> | null;
   if (v?.v !== 1 || typeof v.uploadId !== 'string' || typeof v.fileKey !== 'string') return null;
@@ -269,9 +275,7 @@ export async function uploadFile(
   const names = splitPath(path);
   const name = names.at(-1);
   if (!name) throw new ValidationError('path', 'expected a file path, not the root folder');
-  if (o.thumbnail && o.thumbnail.length > MAX_THUMBNAIL_BYTES) {
-    throw new ValidationError('thumbnail', `expected at most ${MAX_THUMBNAIL_BYTES} bytes`);
-  }
+  checkThumbnail(o.thumbnail);
   const parent = await parentFolder(client, names, o.parents ?? false);
   const parentKey = client.folderKeyOf(parent);
   const existing = await client.child(parent, name);
@@ -476,6 +480,8 @@ export interface SmallFile {
   bytes: Uint8Array;
   mtime?: number;
   mime?: string;
+  /** As in UploadOptions. */
+  thumbnail?: Uint8Array;
 }
 
 /** Files up to this size are packed together; bigger ones go through uploadFile. */
@@ -493,6 +499,7 @@ export async function uploadSmallFiles(
   files: readonly SmallFile[],
   o: TransferOptions & { parents?: boolean; folders?: Map<string, OpenNode> } = {},
 ): Promise<Entry[]> {
+  for (const f of files) checkThumbnail(f.thumbnail);
   const total = files.reduce((s, f) => s + f.bytes.length, 0);
   const meter = new Meter(total, files.length, o.onProgress);
   const folders = new Map<
@@ -559,6 +566,7 @@ export async function uploadSmallFiles(
           mtime: Math.max(0, Math.floor(p.file.mtime ?? now)),
           contentHash: p.content.contentHash,
           ...(p.file.mime ? { mime: p.file.mime } : {}),
+          ...(p.file.thumbnail ? { thumb: toBase64Url(p.file.thumbnail) } : {}),
         };
         metas.push(meta);
         commits.push(

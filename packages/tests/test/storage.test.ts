@@ -232,6 +232,12 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
         alice.upload('/big-thumb.webp', bytes(10), { thumbnail: bytes(8 * 1024 + 1) }),
         (e: Error) => e instanceof ValidationError && /thumbnail/.test(e.message),
       );
+      await alice.uploadMany([{ path: '/small-thumb.webp', bytes: bytes(20), thumbnail: thumb }]);
+      assert.equal(await thumbOf('/small-thumb.webp'), Buffer.from(thumb).toString('base64url'));
+      await assert.rejects(
+        alice.uploadMany([{ path: '/x.webp', bytes: bytes(5), thumbnail: bytes(8 * 1024 + 1) }]),
+        (e: Error) => e instanceof ValidationError && /thumbnail/.test(e.message),
+      );
     });
 
     test('a stale write gets a conflict, never a lost update', { skip: !available }, async () => {

@@ -94,6 +94,16 @@ async function unnamedControls(page: Page): Promise<string[]> {
     .map((n) => n.role?.value ?? '?');
 }
 
+/** Downloads a file of the open folder through its row's button, and reads it as text. */
+async function downloadText(page: Page, name: string): Promise<string> {
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: `Download ${name}` }).click();
+  return readFile(await (await download).path(), 'utf8');
+}
+
+const crumb = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Breadcrumbs' }).getByRole('button', { name });
+
 async function signup(page: Page, email: string) {
   await page.goto(net.hubUrl);
   await page.getByLabel('Email').fill(email);
@@ -306,17 +316,24 @@ test('upload a whole folder, nested folders and all, drop files in, and download
   await mkdir(join(dir, 'day 2'), { recursive: true });
   await writeFile(join(dir, 'cover.txt'), 'the cover');
   await writeFile(join(dir, 'day 2', 'beach.txt'), 'sand and sea');
+  // Hundreds of small files go up packed in batches, not one commit each.
+  await mkdir(join(dir, 'notes'));
+  for (let i = 0; i < 300; i++) await writeFile(join(dir, 'notes', `note ${i}.txt`), `note ${i}`);
   await page.getByLabel('Upload a folder').setInputFiles(dir);
   await page.getByRole('button', { name: 'album', exact: true }).click();
   await page.getByRole('button', { name: 'Preview cover.txt' }).waitFor({ timeout: 60_000 });
-  await page.getByRole('button', { name: 'day 2', exact: true }).click();
-  const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Download beach.txt' }).click();
-  assert.equal(await readFile(await (await download).path(), 'utf8'), 'sand and sea');
+  await page.getByRole('button', { name: 'notes', exact: true }).click();
+  await page.getByRole('button', { name: 'Preview note 299.txt' }).waitFor({ timeout: 60_000 });
   await page
-    .getByRole('navigation', { name: 'Breadcrumbs' })
-    .getByRole('button', { name: 'album' })
-    .click();
+    .getByRole('region', { name: 'Uploads' })
+    .waitFor({ state: 'detached', timeout: 60_000 });
+  await page.getByRole('button', { name: 'Preview note 0.txt' }).waitFor();
+  assert.equal(await page.getByRole('row').count(), 1 + 300);
+  assert.equal(await downloadText(page, 'note 123.txt'), 'note 123');
+  await crumb(page, 'album').click();
+  await page.getByRole('button', { name: 'day 2', exact: true }).click();
+  assert.equal(await downloadText(page, 'beach.txt'), 'sand and sea');
+  await crumb(page, 'album').click();
   await page.getByRole('button', { name: 'Preview cover.txt' }).waitFor();
 
   // Files dropped on the page upload into the open folder.
@@ -344,7 +361,7 @@ test('upload a whole folder, nested folders and all, drop files in, and download
   const zip = await readFile(await zipped.path());
   const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
   assert.ok(eocd > 0, 'a zip end-of-central-directory record');
-  assert.equal(zip.readUInt16LE(eocd + 10), 4, 'four entries');
+  assert.equal(zip.readUInt16LE(eocd + 10), 304, 'every file of the folder');
   for (const text of [
     'album/cover.txt',
     'album/day 2/beach.txt',
@@ -463,7 +480,7 @@ test('select with the keyboard, move by drag and drop and through the dialog, re
   await context.close();
 });
 
-test('a 50 MiB upload pauses, survives a reload, resumes, and downloads byte for byte; cancel drops a queued upload', async () => {
+test('a 50 MiB upload pauses, survives a reload, resumes, and downloads byte for byte; cancel drops a queued upload; pausing one small file of a batch sends the rest', async () => {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -521,6 +538,26 @@ test('a 50 MiB upload pauses, survives a reload, resumes, and downloads byte for
   await page.getByRole('button', { name: 'Download big.bin' }).waitFor();
   assert.equal(await page.getByRole('button', { name: 'Download second.bin' }).count(), 0);
   assert.equal(await page.getByRole('region', { name: 'Uploads' }).count(), 0);
+
+  // Small files go up in one batch; pausing one of them sends the others without it.
+  await throttle(256 * 1024);
+  await page.getByLabel('Upload files').setInputFiles(
+    [1, 2, 3, 4].map((n) => ({
+      name: `s${n}.bin`,
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.alloc(200 * 1024, n),
+    })),
+  );
+  await panel.getByRole('button', { name: 'Pause s2.bin' }).click();
+  await throttle(-1);
+  for (const n of [1, 3, 4]) {
+    await page.getByRole('button', { name: `Download s${n}.bin` }).waitFor({ timeout: 60_000 });
+  }
+  await panel.getByText('Paused').waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Download s2.bin' }).count(), 0);
+  await panel.getByRole('button', { name: 'Resume s2.bin' }).click();
+  await page.getByRole('button', { name: 'Download s2.bin' }).waitFor({ timeout: 60_000 });
+  await panel.waitFor({ state: 'detached' });
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -266,11 +266,17 @@ export function Files({
     await refresh();
   };
 
+  // A listing that arrives after the user opened another folder is dropped.
+  const shown = useRef(path);
+  shown.current = path;
   const refresh = useCallback(async () => {
     const r: Result<ListedEntry[]> = await worker.list(path);
+    if (path !== shown.current) return;
     if (r.ok) setEntries(r.value);
     else setError(r.message);
   }, [path]);
+  const latestRefresh = useRef(refresh);
+  latestRefresh.current = refresh;
   useEffect(() => {
     setEntries(null);
     void refresh();
@@ -282,11 +288,27 @@ export function Files({
     uploads.add(items.map(({ file, rel }) => ({ file, path: joinPath(path, rel) })));
   };
   useEffect(() => void uploads.restore(), []);
+  const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const refreshAgain = useRef(false);
   useEffect(
     () =>
       uploads.onFinished((done) => {
-        // A file landed in this folder, or in a folder inside it that may be new.
-        if (done.startsWith(path === '/' ? '/' : `${path}/`)) void refresh();
+        // A file landed in this folder, or in a folder inside it that may be new. While many
+        // small files land, the folder is listed again at most once a second.
+        if (!done.startsWith(path === '/' ? '/' : `${path}/`)) return;
+        if (refreshTimer.current) {
+          refreshAgain.current = true;
+          return;
+        }
+        void refresh();
+        const settle = () => {
+          refreshTimer.current = null;
+          if (!refreshAgain.current) return;
+          refreshAgain.current = false;
+          void latestRefresh.current();
+          refreshTimer.current = setTimeout(settle, 1000);
+        };
+        refreshTimer.current = setTimeout(settle, 1000);
       }),
     [path, refresh],
   );

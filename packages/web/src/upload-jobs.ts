@@ -1,7 +1,7 @@
 // Upload jobs as the crypto worker keeps them, in IndexedDB, so an upload interrupted by a
 // reload, a crash or a closed tab continues where it stopped the next time the app opens.
 import type { ResumeState, ResumeStore } from '@coffer/sdk';
-import { createStore, del, entries, get, set } from 'idb-keyval';
+import { createStore, del, delMany, entries, get, getMany, set, setMany } from 'idb-keyval';
 
 /** A queued upload: where it goes and, when it fits, the file itself. */
 export interface UploadJob {
@@ -35,19 +35,32 @@ export const resumeStore: ResumeStore = {
   remove: (key) => del(key, resume),
 };
 
-export async function saveJob(job: UploadJob) {
-  if (forgotten.has(job.id)) return;
+/** Records jobs not recorded yet, in one transaction (a folder of small files is many jobs). */
+export async function saveJobs(list: UploadJob[]) {
+  const fresh = list.filter((j) => !forgotten.has(j.id));
+  const known = await getMany(
+    fresh.map((j) => j.id),
+    jobs,
+  );
+  const missing = fresh.filter((_, i) => known[i] === undefined);
+  if (!missing.length) return;
   try {
-    await set(job.id, job, jobs);
+    await setMany(
+      missing.map((j) => [j.id, j]),
+      jobs,
+    );
   } catch {
-    // Out of quota for the copy: remember the job without the file.
-    await set(job.id, { ...job, file: null }, jobs);
+    // Out of quota for the copies: remember the jobs without their files.
+    await setMany(
+      missing.map((j) => [j.id, { ...j, file: null }]),
+      jobs,
+    );
   }
 }
 
-export async function forgetJob(id: string) {
-  forgotten.add(id);
-  await Promise.all([del(id, jobs), del(id, resume)]);
+export async function forgetJobs(ids: string[]) {
+  for (const id of ids) forgotten.add(id);
+  await Promise.all([delMany(ids, jobs), delMany(ids, resume)]);
 }
 
 export async function pendingJobs(accountId: string): Promise<UploadJob[]> {

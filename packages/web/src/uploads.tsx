@@ -19,8 +19,17 @@ export interface Job {
   error?: string | undefined;
 }
 
-/** Files uploading at once: two keeps both cores busy with small files and the pipe full. */
-const PARALLEL = 2;
+/**
+ * Units uploading at once: a large file keeps the pipe full on its own (8 chunks in flight),
+ * small files are bound by round trips to the hub, so they go up in batches.
+ */
+const PARALLEL_LARGE = 2;
+const UNITS = 3;
+/** Files up to this size go up in batches: packed together and committed in one call (the
+ * SDK's SMALL_FILE_LIMIT). */
+const SMALL = 1024 * 1024;
+const BATCH_FILES = 500;
+const BATCH_BYTES = 8 * 1024 * 1024;
 
 let jobs: Job[] = [];
 const listeners = new Set<() => void>();
@@ -30,7 +39,16 @@ let samples: { at: number; bytes: number }[] = [];
 let doneBytes = 0;
 
 function emit() {
+  if (pending) clearTimeout(pending);
+  pending = null;
   for (const l of listeners) l();
+}
+
+let pending: ReturnType<typeof setTimeout> | null = null;
+/** Progress repaints at most every 200 ms: hundreds of small files would otherwise re-render
+ * the panel for every chunk of every file. */
+function emitSoon() {
+  pending ??= setTimeout(emit, 200);
 }
 
 function update(id: string, change: Partial<Job>) {
@@ -44,35 +62,77 @@ function sample() {
   samples = [...samples.filter((s) => now - s.at < 10_000), { at: now, bytes }];
 }
 
+/** What runs now: one large file, or a batch of small ones, per unit. */
+const units = new Set<{ large: boolean }>();
+
 function pump() {
-  while (jobs.filter((j) => j.state === 'running').length < PARALLEL) {
-    const next = jobs.find((j) => j.state === 'queued');
-    if (!next?.file) return;
-    void run(next, next.file);
+  while (units.size < UNITS) {
+    const queued = jobs.filter((j) => j.state === 'queued' && j.file);
+    const small = queued.filter((j) => j.size <= SMALL);
+    const largeRunning = [...units].filter((u) => u.large).length;
+    const next = queued.find((j) => j.size > SMALL && largeRunning < PARALLEL_LARGE) ?? small[0];
+    if (!next) return;
+    if (next.size > SMALL) {
+      void runUnit([next], true);
+      continue;
+    }
+    const batch: Job[] = [];
+    let bytes = 0;
+    for (const j of small) {
+      if (batch.length >= BATCH_FILES || (batch.length > 0 && bytes + j.size > BATCH_BYTES)) break;
+      batch.push(j);
+      bytes += j.size;
+    }
+    void runUnit(batch, false);
   }
 }
 
-async function run(job: Job, file: File) {
-  update(job.id, { state: 'running', error: undefined });
-  const r: Result<unknown> = await worker.upload(
-    { id: job.id, path: job.path, file },
-    Comlink.proxy((done: number) => {
-      update(job.id, { done });
-      sample();
-    }),
-  );
-  const now = jobs.find((j) => j.id === job.id);
+/** Runs one unit; a batch stopped by a pause or cancel of one of its files queues the rest. */
+async function runUnit(batch: Job[], large: boolean) {
+  const unit = { large };
+  units.add(unit);
+  const ids = new Set(batch.map((j) => j.id));
+  jobs = jobs.map((j) => (ids.has(j.id) ? { ...j, state: 'running', error: undefined } : j));
+  emit();
+  // Bytes done over the unit, shared out over its files in order.
+  const onProgress = Comlink.proxy((done: number) => {
+    let left = done;
+    const share = new Map<string, number>();
+    for (const j of batch) {
+      share.set(j.id, Math.max(0, Math.min(j.size, left)));
+      left -= j.size;
+    }
+    jobs = jobs.map((j) => (share.has(j.id) ? { ...j, done: share.get(j.id) ?? 0 } : j));
+    sample();
+    emitSoon();
+  });
+  const send = batch.map((j) => ({ id: j.id, path: j.path, file: j.file as File }));
+  const [first] = send;
+  const r: Result<unknown> =
+    large && first
+      ? await worker.upload(first, onProgress)
+      : await worker.uploadBatch(send, onProgress);
+  units.delete(unit);
+  const now = jobs.filter((j) => ids.has(j.id));
   if (r.ok) {
-    doneBytes += job.size;
-    jobs = jobs.filter((j) => j.id !== job.id);
+    doneBytes += batch.reduce((n, j) => n + j.size, 0);
+    jobs = jobs.filter((j) => !ids.has(j.id));
     if (!jobs.length) {
       doneBytes = 0;
       samples = [];
     }
     emit();
-    for (const f of finished) f(job.path);
-  } else if (now && now.state === 'running') {
-    update(job.id, { state: 'failed', error: r.message });
+    for (const j of batch) for (const f of finished) f(j.path);
+  } else {
+    const stopped = now.length < batch.length || now.some((j) => j.state !== 'running');
+    jobs = jobs.map((j) =>
+      ids.has(j.id) && j.state === 'running'
+        ? stopped
+          ? { ...j, state: 'queued', done: 0 }
+          : { ...j, state: 'failed', error: r.message }
+        : j,
+    );
+    emit();
   }
   pump();
 }

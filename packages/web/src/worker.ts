@@ -19,7 +19,7 @@ import {
   type StreamAsk,
   type StreamSpec,
 } from './stream-protocol.ts';
-import { forgetJob, KEEP_FILE_LIMIT, pendingJobs, resumeStore, saveJob } from './upload-jobs.ts';
+import { forgetJobs, KEEP_FILE_LIMIT, pendingJobs, resumeStore, saveJobs } from './upload-jobs.ts';
 
 let client: CofferClient | null = null;
 const uploads = new Map<string, AbortController>();
@@ -181,6 +181,22 @@ function watched(
   );
 }
 
+/** Records upload jobs in IndexedDB (once) so that a reload continues them. */
+function remember(c: CofferClient, list: { id: string; path: string; file: File }[]) {
+  const accountId = c.whoami().accountId;
+  return saveJobs(
+    list.map(({ id, path, file }) => ({
+      id,
+      accountId,
+      path,
+      name: file.name,
+      size: file.size,
+      lastModified: file.lastModified,
+      file: file.size <= KEEP_FILE_LIMIT ? file : null,
+    })),
+  );
+}
+
 export type ListedEntry = Entry & { thumbnail: string | null };
 
 const THUMBNAIL_MAX = 8 * 1024;
@@ -284,7 +300,7 @@ const api = {
     call(async () => {
       for (const abort of uploads.values()) abort.abort(CANCELLED);
       if (client) {
-        for (const j of await pendingJobs(client.whoami().accountId)) await forgetJob(j.id);
+        await forgetJobs((await pendingJobs(client.whoami().accountId)).map((j) => j.id));
       }
       await client?.logout().catch(() => {});
       client = null;
@@ -315,18 +331,7 @@ const api = {
       const c = need();
       const { file } = job;
       try {
-        const stored = await pendingJobs(c.whoami().accountId);
-        if (!stored.some((j) => j.id === job.id)) {
-          await saveJob({
-            id: job.id,
-            accountId: c.whoami().accountId,
-            path: job.path,
-            name: file.name,
-            size: file.size,
-            lastModified: file.lastModified,
-            file: file.size <= KEEP_FILE_LIMIT ? file : null,
-          });
-        }
+        await remember(c, [job]);
         abort.signal.throwIfAborted();
         const thumbnail = await makeThumbnail(file);
         const entry = await c.upload(job.path, file.stream(), {
@@ -341,11 +346,49 @@ const api = {
           signal: abort.signal,
           onProgress: (p) => onProgress(p.bytesDone, file.size),
         });
-        await forgetJob(job.id);
+        await forgetJobs([job.id]);
         return entry;
       } finally {
         uploads.delete(job.id);
-        if (cancelled.delete(job.id)) await forgetJob(job.id);
+        if (cancelled.delete(job.id)) await forgetJobs([job.id]);
+      }
+    }),
+  /**
+   * Uploads many small files as one unit: packed together and committed in one call, all or
+   * nothing. Pausing or cancelling any of them stops the unit; the page queues the rest again.
+   */
+  uploadBatch: (
+    batch: { id: string; path: string; file: File }[],
+    onProgress: (done: number) => void,
+  ) =>
+    call(async () => {
+      const abort = new AbortController();
+      for (const job of batch) uploads.set(job.id, abort);
+      const c = need();
+      try {
+        await remember(c, batch);
+        abort.signal.throwIfAborted();
+        const files = await Promise.all(
+          batch.map(async ({ path, file }) => {
+            const thumbnail = await makeThumbnail(file);
+            return {
+              path,
+              bytes: new Uint8Array(await file.arrayBuffer()),
+              mtime: file.lastModified,
+              ...(file.type ? { mime: file.type } : {}),
+              ...(thumbnail ? { thumbnail } : {}),
+            };
+          }),
+        );
+        await c.uploadMany(files, {
+          parents: true,
+          signal: abort.signal,
+          onProgress: (p) => onProgress(p.bytesDone),
+        });
+        await forgetJobs(batch.map((j) => j.id));
+      } finally {
+        for (const job of batch) uploads.delete(job.id);
+        await forgetJobs(batch.map((j) => j.id).filter((id) => cancelled.delete(id)));
       }
     }),
   pauseUpload: (id: string) => uploads.get(id)?.abort(new DOMException('paused', 'AbortError')),
@@ -356,7 +399,7 @@ const api = {
       cancelled.add(id);
       running.abort(CANCELLED);
     }
-    await forgetJob(id);
+    await forgetJobs([id]);
   },
   /** Uploads this account left unfinished, in this browser. */
   pendingUploads: () => call(() => pendingJobs(need().whoami().accountId)),
