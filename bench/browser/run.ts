@@ -3,7 +3,7 @@
 // same local network (a hub and 3 hosts, 2 replicas), alternating, BENCH_REPEAT times each;
 // then a folder of BENCH_BROWSER_FILES (2,000) files of 4 KiB the same way. Prints the best
 // rate of each and their ratio; the goal is the browser at half the CLI or more.
-import { link, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, launchChromium, startNetwork } from '@coffer/tests';

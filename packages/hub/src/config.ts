@@ -45,6 +45,15 @@ export const hubConfigSchema = z
       })
       .strict()
       .default({ perEmail: 10, perAddress: 100, windowSeconds: 900 }),
+    /** Garbage collection of purged and abandoned chunks on the hosts. */
+    gc: z
+      .object({
+        intervalMs: z.number().int().min(100).default(60_000),
+        /** Chunks per round. */
+        batch: z.number().int().min(1).max(100_000).default(1000),
+      })
+      .strict()
+      .default({ intervalMs: 60_000, batch: 1000 }),
     /** The built web app (packages/web/dist), served at /. Without it / explains the CLI. */
     webDir: z.string().optional(),
     /** Where the operator token is kept; created (0600) on first start. */

@@ -16,6 +16,8 @@ export interface Hub {
   /** For fake recovery answers about unknown emails. */
   decoySecret: string;
   now(): number;
+  /** Asks the garbage collector for a round soon (after a purge). */
+  kickGc(): void;
 }
 
 export interface Caller {

@@ -19,6 +19,7 @@ import { databaseOf, type HubConfig } from './config.ts';
 import type { Hub } from './context.ts';
 import { type Database, openDatabase } from './db/index.ts';
 import { createApp } from './http.ts';
+import { startCollector } from './services/gc.ts';
 import { hashText, newSecretToken } from './services/ids.ts';
 
 export type { HubConfig, HubConfigInput } from './config.ts';
@@ -85,7 +86,9 @@ export async function startHub(
     decoySecret: await secret(db.kysely, 'decoy_secret', newSecretToken),
     operatorTokenHash: await hashText(operatorToken(tokenFile)),
     now: () => Date.now(),
+    kickGc: () => collector.kick(),
   };
+  const collector = startCollector(hub, log);
   const app = createApp(hub, log);
   // A request Hono cannot even be handed (a backslash in the path, a body cut short) still
   // gets the JSON error body.
@@ -112,6 +115,7 @@ export async function startHub(
     port,
     operatorTokenFile: tokenFile,
     async close() {
+      await collector.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

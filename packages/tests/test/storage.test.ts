@@ -40,7 +40,10 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
       net = await startNetwork({
         dialect,
         hosts: 3,
-        hubConfig: { login: { perEmail: 8, perAddress: 1000, windowSeconds: 60 } },
+        hubConfig: {
+          login: { perEmail: 8, perAddress: 1000, windowSeconds: 60 },
+          gc: { intervalMs: 300 },
+        },
       });
       ({ client: alice } = await CofferClient.signup({
         hubUrl: net.hubUrl,
@@ -210,6 +213,33 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
       );
       const { stream } = await alice.download('/v.bin', { revision: 2 });
       assert.deepEqual(await readAll(stream), Buffer.from(bytes(4000, 2)));
+    });
+
+    test('a purge frees the hosts: the collector deletes the chunks and the stored bytes drop', {
+      skip: !available,
+    }, async () => {
+      const stored = async () =>
+        (
+          (await (
+            await fetch(`${net.hubUrl}/api/admin/stats`, {
+              headers: { authorization: `Bearer ${net.operatorToken}` },
+            })
+          ).json()) as { storedBytes: number }
+        ).storedBytes;
+      await alice.upload('/doomed.bin', bytes(3 * 1024 * 1024, 9));
+      await alice.uploadMany([{ path: '/doomed-small.txt', bytes: bytes(300, 3) }]);
+      const full = await stored();
+      await alice.trash('/doomed.bin');
+      await alice.trash('/doomed-small.txt');
+      await alice.purge('doomed.bin');
+      await alice.purge('doomed-small.txt');
+      const end = Date.now() + 20_000;
+      // Other tests' purges may free bytes meanwhile too: what counts is that these went.
+      const freed = 2 * (3 * 1024 * 1024 + 300);
+      while ((await stored()) > full - freed) {
+        assert.ok(Date.now() < end, `stored bytes stay at ${await stored()}, from ${full}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     });
 
     test('a thumbnail rides in the encrypted metadata: kept by a rename, dropped by new content', {

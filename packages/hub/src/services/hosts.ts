@@ -1,15 +1,18 @@
 import { fromBase64Url, type SigningPublicKey } from '@coffer/crypto';
 import { AuthError, ValidationError } from '@coffer/errors';
 import {
+  type Capability,
   HOST_HELLO_LABEL,
   hostHelloSchema,
   hostIdFromKey,
   openMessage,
   peekMessage,
   type RouteResponse,
+  signCapability,
 } from '@coffer/protocol';
 import type { Hub } from '../context.ts';
 import type { HostsTable } from '../db/schema.ts';
+import { newRecordId } from './ids.ts';
 
 /** A signed hello may be at most this old or this far in the future (clock skew). */
 const HELLO_WINDOW_MS = 5 * 60_000;
@@ -86,4 +89,17 @@ export async function hostKeys(hub: Hub, ids: string[]): Promise<Map<string, Hos
   const rows = await hub.db.selectFrom('hosts').selectAll().where('id', 'in', ids).execute();
   for (const r of rows) out.set(r.id, r);
   return out;
+}
+
+/** A capability token for one operation on one chunk at one host, signed by the hub. */
+export function capability(hub: Hub, c: Omit<Capability, 'v' | 'exp' | 'serial'>): string {
+  return signCapability(
+    {
+      v: 1,
+      ...c,
+      exp: hub.now() + hub.config.tokenTtlSeconds * 1000,
+      serial: newRecordId(),
+    },
+    hub.signingKey,
+  );
 }

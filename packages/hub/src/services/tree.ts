@@ -262,7 +262,6 @@ export async function purgeNode(hub: Hub, c: Caller, id: string, version: number
     const ids = await subtree(tx, id);
     for (let i = 0; i < ids.length; i += 500) {
       const part = ids.slice(i, i + 500);
-      // The chunks themselves are reclaimed on the hosts by garbage collection.
       await tx.deleteFrom('revision_chunks').where('node_id', 'in', part).execute();
       await tx.deleteFrom('revisions').where('node_id', 'in', part).execute();
     }
@@ -271,6 +270,8 @@ export async function purgeNode(hub: Hub, c: Caller, id: string, version: number
       await tx.deleteFrom('nodes').where('id', '=', part).execute();
     }
   });
+  // The chunks are now garbage: [Note: Garbage collection].
+  hub.kickGc();
 }
 
 export async function listTrash(hub: Hub, c: Caller): Promise<RouteResponse<'trash'>> {

@@ -7,7 +7,6 @@ import {
   ValidationError,
 } from '@coffer/errors';
 import {
-  type Capability,
   type FileCommit,
   type NodeInfo,
   openMessage,
@@ -17,12 +16,11 @@ import {
   type RouteBody,
   type RouteResponse,
   receiptSchema,
-  signCapability,
 } from '@coffer/protocol';
 import type { Kysely, Transaction } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
 import type { Database, NodesTable } from '../db/schema.ts';
-import { hostKeys, isOnline } from './hosts.ts';
+import { capability, hostKeys, isOnline } from './hosts.ts';
 import { newRecordId } from './ids.ts';
 import { allowedBy, type Candidate, choosePlacement } from './placement.ts';
 import { isUniqueViolation, nodeInfo, ownNode } from './tree.ts';
@@ -39,18 +37,6 @@ type Tx = Kysely<Database> | Transaction<Database>;
 // 4. POST /uploads/:id/commit creates the files or revisions, all or none, and only if every
 //    chunk they reference has receipts from hosts in enough distinct countries.
 // A client that dies re-opens the same upload and asks GET /uploads/:id what is complete.
-
-function capability(hub: Hub, c: Omit<Capability, 'v' | 'exp' | 'serial'>): string {
-  return signCapability(
-    {
-      v: 1,
-      ...c,
-      exp: hub.now() + hub.config.tokenTtlSeconds * 1000,
-      serial: newRecordId(),
-    },
-    hub.signingKey,
-  );
-}
 
 async function ownUpload(hub: Hub, c: Caller, id: string) {
   const u = await hub.db
@@ -360,6 +346,15 @@ export async function commitUpload(
           throw new ConflictError(`${field}.parentId: that folder is in the trash`);
         }
         nodes.push(await commitFile(tx, c, f, field, now));
+      }
+      // Committed chunks are held by their revisions now; the upload lets go of them, so a
+      // later purge makes them garbage ([Note: Garbage collection]).
+      for (let i = 0; i < chunkIds.length; i += 500) {
+        await tx
+          .deleteFrom('upload_chunks')
+          .where('upload_id', '=', id)
+          .where('chunk_id', 'in', chunkIds.slice(i, i + 500))
+          .execute();
       }
     });
   } catch (e) {
