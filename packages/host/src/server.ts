@@ -43,7 +43,7 @@ export interface ServerOptions {
 
 const CHUNK_ID = /^[0-9a-f]{64}$/;
 const CHUNK_PATH = /^\/chunks\/([^/]*)$/;
-const CHUNK_METHODS = 'GET, HEAD, PUT, DELETE, OPTIONS';
+const CHUNK_METHODS = 'GET, HEAD, PUT, POST, DELETE, OPTIONS';
 const HEALTH_METHODS = 'GET, HEAD, OPTIONS';
 const MAX_FORWARD_RESPONSE = 1024 * 1024;
 
@@ -176,7 +176,7 @@ async function handle(
   const m = CHUNK_PATH.exec(url.pathname);
   if (!m) throw new NotFoundError(`no such path: ${truncate(url.pathname)}`);
   if (method === 'OPTIONS') return noContent(res);
-  if (!['GET', 'HEAD', 'PUT', 'DELETE'].includes(method)) throw notAllowed(CHUNK_METHODS);
+  if (!['GET', 'HEAD', 'PUT', 'POST', 'DELETE'].includes(method)) throw notAllowed(CHUNK_METHODS);
   const id = m[1] ?? '';
   if (!CHUNK_ID.test(id)) {
     throw new ValidationError('chunkId', 'expected 64 lowercase hex characters');
@@ -187,6 +187,8 @@ async function handle(
       return getChunk(o, req, res, url, id, method === 'HEAD');
     case 'PUT':
       return putChunk(o, req, res, id, expectContinue);
+    case 'POST':
+      return copyChunk(o, req, res, id);
     default:
       return deleteChunk(o, req, res, id);
   }
@@ -308,6 +310,46 @@ async function getChunk(
     }
     res.destroy();
   }
+}
+
+// ---- POST: copy to another host (repair) --------------------------------------------------
+
+/**
+ * Sends a stored chunk to the one host named in a hub-signed copy token, with that host's put
+ * token in the forward header, and answers with its receipt. The target checks the bytes
+ * against the id, so a chunk rotten here is refused there, never spread.
+ */
+async function copyChunk(
+  o: ServerOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  id: string,
+): Promise<void> {
+  const cap = authorize(o, req, null, 'copy', id);
+  const chain = cap.fwd ?? [];
+  if (chain.length !== 1) throw new ValidationError('token', 'a copy names exactly one target');
+  const header = req.headers[HOST.forwardHeader];
+  const token = typeof header === 'string' ? header.trim() : '';
+  if (!/^[A-Za-z0-9_.-]{1,8192}$/.test(token)) {
+    throw new ValidationError(HOST.forwardHeader, "expected the target host's put token");
+  }
+  const loc = o.store.locate(id);
+  if (!loc) throw new NotFoundError('chunk: not stored on this host');
+  if (loc.length !== cap.max) throw new ValidationError('token', 'names another size');
+  req.resume();
+  const down = new Downstream(chain, [token], id, loc.length, o.forwardTimeoutMs ?? 30_000);
+  const stream = o.store.createReadStream(loc, 0, loc.length - 1);
+  try {
+    for await (const piece of stream) await down.write(piece as Buffer);
+    down.end();
+  } catch (e) {
+    down.abort('this host could not read the chunk');
+    o.log(`STORE ERROR: cannot read chunk ${id} from segment ${loc.segment}: ${String(e)}`);
+    throw new ConnectionError('chunk: unreadable on this host');
+  }
+  const result = await down.result;
+  for (const f of result.failed) o.log(`host: copying ${id} to ${f.host} failed: ${f.message}`);
+  sendJson(res, result.receipts.length ? 201 : 502, result);
 }
 
 // ---- DELETE -------------------------------------------------------------------------------

@@ -54,6 +54,21 @@ export const hubConfigSchema = z
       })
       .strict()
       .default({ intervalMs: 60_000, batch: 1000 }),
+    /** Repair of chunks below their replica target ([Note: Repair]). */
+    repair: z
+      .object({
+        intervalMs: z.number().int().min(100).default(30_000),
+        /** A host not seen for this long is lost: its replicas stop counting. */
+        lostAfterMs: z
+          .number()
+          .int()
+          .min(100)
+          .default(4 * 3_600_000),
+        /** Chunks per round: the repair rate limit. */
+        batch: z.number().int().min(1).max(100_000).default(100),
+      })
+      .strict()
+      .default({ intervalMs: 30_000, lostAfterMs: 4 * 3_600_000, batch: 100 }),
     /** The built web app (packages/web/dist), served at /. Without it / explains the CLI. */
     webDir: z.string().optional(),
     /** Where the operator token is kept; created (0600) on first start. */

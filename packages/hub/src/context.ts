@@ -2,6 +2,7 @@ import type { SigningSecretKey } from '@coffer/crypto';
 import type { Kysely } from 'kysely';
 import type { HubConfig } from './config.ts';
 import type { Database } from './db/index.ts';
+import type { RepairStatus } from './services/repair.ts';
 
 /** What every service needs; built once in startHub. */
 export interface Hub {
@@ -18,6 +19,8 @@ export interface Hub {
   now(): number;
   /** Asks the garbage collector for a round soon (after a purge). */
   kickGc(): void;
+  /** The repairer's last round and totals, for the operator. */
+  repairStatus(): RepairStatus;
 }
 
 export interface Caller {

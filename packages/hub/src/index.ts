@@ -21,6 +21,7 @@ import { type Database, openDatabase } from './db/index.ts';
 import { createApp } from './http.ts';
 import { startCollector } from './services/gc.ts';
 import { hashText, newSecretToken } from './services/ids.ts';
+import { startRepairer } from './services/repair.ts';
 
 export type { HubConfig, HubConfigInput } from './config.ts';
 export { hubConfigSchema, loadHubConfig, parseHubConfig } from './config.ts';
@@ -87,8 +88,10 @@ export async function startHub(
     operatorTokenHash: await hashText(operatorToken(tokenFile)),
     now: () => Date.now(),
     kickGc: () => collector.kick(),
+    repairStatus: () => repairer.status(),
   };
   const collector = startCollector(hub, log);
+  const repairer = startRepairer(hub, log);
   const app = createApp(hub, log);
   // A request Hono cannot even be handed (a backslash in the path, a body cut short) still
   // gets the JSON error body.
@@ -115,7 +118,7 @@ export async function startHub(
     port,
     operatorTokenFile: tokenFile,
     async close() {
-      await collector.stop();
+      await Promise.all([collector.stop(), repairer.stop()]);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -532,6 +532,14 @@ export const routes = {
       hosts: z.number().int(),
       hostsOnline: z.number().int(),
       capacity: byteCount,
+      repair: z.object({
+        /** Chunks below target found by the last round (at most one round's batch). */
+        underReplicated: z.number().int(),
+        copiedLastRound: z.number().int(),
+        failedLastRound: z.number().int(),
+        copiedTotal: z.number().int(),
+        lastRoundAt: timestamp.nullable(),
+      }),
     }),
   }),
   adminPlacement: route({

@@ -80,7 +80,11 @@ export async function hostIdFromKey(publicKey: Uint8Array): Promise<string> {
 
 // ---- capability tokens --------------------------------------------------------------------
 
-export const capabilityOps = ['put', 'get', 'delete'] as const;
+/**
+ * put, get and delete act on the host that honours the token; copy makes it send a chunk it
+ * holds to the one host in `fwd` (repair), with that host's own put token.
+ */
+export const capabilityOps = ['put', 'get', 'delete', 'copy'] as const;
 export type CapabilityOp = (typeof capabilityOps)[number];
 
 export const capabilitySchema = z
@@ -90,12 +94,12 @@ export const capabilitySchema = z
     host: hostId,
     op: z.enum(capabilityOps),
     chunk: chunkId,
-    /** Put: the exact object size. Get: the largest read. Delete: 0. */
+    /** Put: the exact object size. Get: the largest read. Delete: 0. Copy: the object size. */
     max: byteCount,
     /** Expiry, ms since the epoch. */
     exp: timestamp,
     serial: z.string().regex(/^[0-9a-f]{16,32}$/),
-    /** Put only: the hosts this host must forward the chunk to, in chain order. */
+    /** Put: the hosts this host must forward the chunk to, in chain order. Copy: the target. */
     fwd: z
       .array(z.object({ host: hostId, url: httpUrl }))
       .max(8)

@@ -822,8 +822,13 @@ describe('hosts refuse bad tokens, bad bytes and bad requests with a clear 4xx',
       });
       assertClientError(res, `GET /chunks/${id}`, { status: 400, field: 'chunkId' });
     }
+    // POST is the hub's copy order (repair): a client's read token does not allow it.
+    const copy = await host(replica(), `/chunks/${chunkId}`, {
+      method: 'POST',
+      headers: { ...bearer(replica().token), 'coffer-forward': replica().token },
+    });
+    assertClientError(copy, `POST /chunks/${chunkId} with a get token`, { status: 401 });
     for (const [method, path] of [
-      ['POST', `/chunks/${chunkId}`],
       ['PATCH', `/chunks/${chunkId}`],
       ['POST', '/health'],
       ['DELETE', '/health'],

@@ -4,7 +4,8 @@ import { HOST } from '@coffer/protocol';
 import { CofferClient, openFileManifest } from '@coffer/sdk';
 import { type Network, startNetwork } from '../src/index.ts';
 
-// The hoster network: 6 hosts in 4 countries, with garbage collection every half second.
+// The hoster network: 6 hosts in 4 countries, Brazil excluded by the placement policy, with
+// garbage collection and repair rounds a few times a second and a host lost after 2 s.
 
 let net: Network;
 let client: CofferClient;
@@ -13,7 +14,13 @@ before(async () => {
   net = await startNetwork({
     hosts: 6,
     countries: ['FR', 'DE', 'ES', 'BR', 'FR', 'DE'],
-    hubConfig: { gc: { intervalMs: 500 }, heartbeatMs: 200 },
+    hubConfig: {
+      placement: { replicas: 2, excludeCountries: ['BR'] },
+      gc: { intervalMs: 500 },
+      repair: { intervalMs: 300, lostAfterMs: 2000 },
+      heartbeatMs: 200,
+      offlineAfterMs: 1000,
+    },
   });
   ({ client } = await CofferClient.signup({
     hubUrl: net.hubUrl,
@@ -94,4 +101,82 @@ test('garbage collection: after a purge, the chunks disappear from the hosts; ke
   const keptBytes = 2 * 5 * 1024 * 1024; // two replicas; each chunk adds a few bytes of framing
   assert.ok(stats.storedBytes >= keptBytes, `stored ${stats.storedBytes}`);
   assert.ok(stats.storedBytes < keptBytes + kept.length * 1024, `stored ${stats.storedBytes}`);
+});
+
+async function placementOf(path: string) {
+  const node = await client.resolve(path);
+  const res = await fetch(`${net.hubUrl}/api/admin/placement/${node.info.id}`, {
+    headers: { authorization: `Bearer ${net.operatorToken}` },
+  });
+  assert.equal(res.status, 200);
+  return (
+    (await res.json()) as { chunks: { id: string; hosts: { id: string; country: string }[] }[] }
+  ).chunks;
+}
+
+const bytesOf = async (path: string) =>
+  new Uint8Array(await new Response((await client.download(path)).stream).arrayBuffer());
+
+test('a host that dies for good: its chunks are copied host to host until every file is back at 2 replicas in 2 countries, readable throughout, never in Brazil', async () => {
+  const big = new Uint8Array(10 * 1024 * 1024).map((_, i) => (i * 7) % 251);
+  await client.upload('/repair/big.bin', big, { parents: true });
+  const small = Array.from({ length: 40 }, (_, i) => ({
+    path: `/repair/small/s${i}`,
+    bytes: new Uint8Array(2000).fill(i),
+  }));
+  await client.uploadMany(small, { parents: true });
+  const paths = ['/repair/big.bin', '/repair/small/s0', '/repair/small/s39'];
+  for (const p of paths) {
+    for (const c of await placementOf(p)) {
+      assert.ok(!c.hosts.some((h) => h.country === 'BR'), 'no chunk lands in an excluded country');
+    }
+  }
+
+  // The host holding the most of these chunks dies and never comes back.
+  const holdings = new Map<string, number>();
+  for (const p of paths) {
+    for (const c of await placementOf(p))
+      for (const h of c.hosts) holdings.set(h.id, (holdings.get(h.id) ?? 0) + 1);
+  }
+  const [victimId] = [...holdings.entries()].sort((a, b) => b[1] - a[1])[0] ?? [];
+  const hostsInfo = (await (
+    await fetch(`${net.hubUrl}/api/admin/hosts`, {
+      headers: { authorization: `Bearer ${net.operatorToken}` },
+    })
+  ).json()) as { hosts: { id: string; url: string }[] };
+  const victimUrl = hostsInfo.hosts.find((h) => h.id === victimId)?.url;
+  const victim = net.hosts.find((h) => h.url === victimUrl);
+  assert.ok(victim, 'the victim is one of ours');
+  await victim.kill();
+
+  const healed = async () => {
+    for (const p of paths) {
+      for (const c of await placementOf(p)) {
+        const live = c.hosts.filter((h) => h.id !== victimId);
+        if (new Set(live.map((h) => h.country)).size < 2) return false;
+      }
+    }
+    return true;
+  };
+  // Every file stays readable while the network heals.
+  const deadline = Date.now() + 60_000;
+  while (!(await healed())) {
+    assert.ok(Date.now() < deadline, 'repair did not restore the replicas within 60 s');
+    assert.deepEqual(await bytesOf('/repair/big.bin'), big);
+    assert.deepEqual(await bytesOf('/repair/small/s7'), small[7]?.bytes);
+  }
+  for (const p of paths) {
+    for (const c of await placementOf(p)) {
+      assert.ok(!c.hosts.some((h) => h.id === victimId), 'the lost host is forgotten');
+      assert.ok(!c.hosts.some((h) => h.country === 'BR'), 'repair never places in Brazil either');
+      assert.equal(new Set(c.hosts.map((h) => h.country)).size, 2);
+    }
+  }
+  assert.deepEqual(await bytesOf('/repair/big.bin'), big);
+  const stats = (await (
+    await fetch(`${net.hubUrl}/api/admin/stats`, {
+      headers: { authorization: `Bearer ${net.operatorToken}` },
+    })
+  ).json()) as { repair: { copiedTotal: number } };
+  assert.ok(stats.repair.copiedTotal >= 1, 'the repair shows in the stats');
 });

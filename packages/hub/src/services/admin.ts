@@ -20,6 +20,7 @@ export async function stats(hub: Hub): Promise<RouteResponse<'adminStats'>> {
     .groupBy('kind')
     .execute();
   const hosts = await hub.db.selectFrom('hosts').selectAll().execute();
+  const repair = hub.repairStatus();
   return {
     accounts: await count('accounts'),
     files: Number(kinds.find((k) => k.kind === 'file')?.n ?? 0),
@@ -30,6 +31,13 @@ export async function stats(hub: Hub): Promise<RouteResponse<'adminStats'>> {
     hosts: hosts.length,
     hostsOnline: hosts.filter((h) => isOnline(hub, h)).length,
     capacity: hosts.reduce((s, h) => s + h.capacity, 0),
+    repair: {
+      underReplicated: repair.underReplicated,
+      copiedLastRound: repair.copied,
+      failedLastRound: repair.failed,
+      copiedTotal: repair.copiedTotal,
+      lastRoundAt: repair.lastRoundAt,
+    },
   };
 }
 

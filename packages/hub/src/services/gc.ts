@@ -106,7 +106,7 @@ export async function collectGarbage(hub: Hub): Promise<GcRound> {
 }
 
 /** Asks a host to delete a chunk; true once it is gone (deleted now, or already absent). */
-async function deleteOnHost(hub: Hub, hostId: string, url: string, chunk: string) {
+export async function deleteOnHost(hub: Hub, hostId: string, url: string, chunk: string) {
   const token = capability(hub, { host: hostId, op: 'delete', chunk, max: 0 });
   try {
     const res = await fetch(url + HOST.chunkPath(chunk), {
