@@ -143,23 +143,31 @@ async function admin(flags: Flags, out: Out, args: string[]) {
         id: string;
         country: string;
         url: string;
-        online: boolean;
+        state: string;
+        audits: { passed: number; failed: number };
         capacity: number;
         usedBytes: number;
         chunks: number;
       }[];
     };
     for (const h of hosts) {
+      const audits = `audits ${h.audits.passed}✓ ${h.audits.failed}✗`;
       out.say(
-        `${h.id}  ${h.country}  ${h.online ? 'online ' : 'offline'}  ${formatBytes(h.usedBytes).padStart(10)} / ${formatBytes(h.capacity).padEnd(10)}  ${h.url}`,
+        `${h.id}  ${h.country}  ${h.state.padEnd(12)}  ${formatBytes(h.usedBytes).padStart(10)} / ${formatBytes(h.capacity).padEnd(10)}  ${audits.padEnd(16)}  ${h.url}`,
       );
     }
     out.result({ hosts });
   } else if (what === 'stats') {
     noMore(args, 1);
-    const s = (await call('/api/admin/stats')) as Record<string, number>;
-    for (const [k, v] of Object.entries(s))
-      out.say(`${k.padEnd(12)} ${k.endsWith('Bytes') || k === 'capacity' ? formatBytes(v) : v}`);
+    const s = (await call('/api/admin/stats')) as Record<string, number | Record<string, number>>;
+    const line = (k: string, v: number | null) =>
+      out.say(
+        `${k.padEnd(16)} ${k.endsWith('Bytes') || k === 'capacity' ? formatBytes(v ?? 0) : v}`,
+      );
+    for (const [k, v] of Object.entries(s)) {
+      if (typeof v === 'number') line(k, v);
+      else for (const [kk, vv] of Object.entries(v)) line(`${k}.${kk}`, vv);
+    }
     out.result(s);
   } else if (what === 'placement') {
     noMore(args, 2);

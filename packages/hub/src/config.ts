@@ -69,6 +69,18 @@ export const hubConfigSchema = z
       })
       .strict()
       .default({ intervalMs: 30_000, lostAfterMs: 4 * 3_600_000, batch: 100 }),
+    /** Proofs that hosts still hold what they stored ([Note: Audits]). */
+    audit: z
+      .object({
+        intervalMs: z.number().int().min(100).default(60_000),
+        /** Chunks checked per host per round, each downloaded whole and hashed. */
+        perHost: z.number().int().min(1).max(1000).default(1),
+        timeoutMs: z.number().int().min(100).default(30_000),
+        /** Failed audits in a row that disqualify a host. */
+        disqualifyAfter: z.number().int().min(1).default(3),
+      })
+      .strict()
+      .default({ intervalMs: 60_000, perHost: 1, timeoutMs: 30_000, disqualifyAfter: 3 }),
     /** The built web app (packages/web/dist), served at /. Without it / explains the CLI. */
     webDir: z.string().optional(),
     /** Where the operator token is kept; created (0600) on first start. */

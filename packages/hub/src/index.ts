@@ -19,6 +19,7 @@ import { databaseOf, type HubConfig } from './config.ts';
 import type { Hub } from './context.ts';
 import { type Database, openDatabase } from './db/index.ts';
 import { createApp } from './http.ts';
+import { startAuditor } from './services/audits.ts';
 import { startCollector } from './services/gc.ts';
 import { hashText, newSecretToken } from './services/ids.ts';
 import { startRepairer } from './services/repair.ts';
@@ -92,6 +93,7 @@ export async function startHub(
   };
   const collector = startCollector(hub, log);
   const repairer = startRepairer(hub, log);
+  const auditor = startAuditor(hub, log);
   const app = createApp(hub, log);
   // A request Hono cannot even be handed (a backslash in the path, a body cut short) still
   // gets the JSON error body.
@@ -118,7 +120,7 @@ export async function startHub(
     port,
     operatorTokenFile: tokenFile,
     async close() {
-      await Promise.all([collector.stop(), repairer.stop()]);
+      await Promise.all([collector.stop(), repairer.stop(), auditor.stop()]);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -510,6 +510,8 @@ export const routes = {
           usedBytes: byteCount,
           chunks: byteCount,
           online: z.boolean(),
+          state: z.enum(['online', 'offline', 'disqualified']),
+          audits: z.object({ passed: z.number().int(), failed: z.number().int() }),
           lastSeenAt: timestamp,
           registeredAt: timestamp,
         }),

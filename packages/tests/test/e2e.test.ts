@@ -68,6 +68,13 @@ test('coffer up writes an operator token and runs 3 hosts in 3 countries', async
   assert.equal(hosts.length, 3);
   assert.equal(new Set(hosts.map((h) => h.country)).size, 3);
   assert.ok(hosts.every((h) => h.online));
+  const stats = await cli(
+    ['admin', 'stats', '--token-file', join(dir, 'net', 'operator-token')],
+    env,
+  );
+  assert.equal(stats.code, 0, stats.stderr);
+  assert.match(stats.stdout, /^hostsOnline +3$/m);
+  assert.match(stats.stdout, /^repair\.copiedTotal +0$/m);
 });
 
 test('a 100 MiB file and 1,000 small files go up and come back byte-identical, on 2 hosts in 2 countries, with no plaintext on any server', async () => {

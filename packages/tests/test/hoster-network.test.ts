@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { open, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { sha256Hex } from '@coffer/crypto';
 import { HOST } from '@coffer/protocol';
 import { CofferClient, openFileManifest } from '@coffer/sdk';
 import { type Network, startNetwork } from '../src/index.ts';
@@ -18,6 +21,7 @@ before(async () => {
       placement: { replicas: 2, excludeCountries: ['BR'] },
       gc: { intervalMs: 500 },
       repair: { intervalMs: 300, lostAfterMs: 2000 },
+      audit: { intervalMs: 200, perHost: 4, disqualifyAfter: 3 },
       heartbeatMs: 200,
       offlineAfterMs: 1000,
     },
@@ -179,4 +183,113 @@ test('a host that dies for good: its chunks are copied host to host until every 
     })
   ).json()) as { repair: { copiedTotal: number } };
   assert.ok(stats.repair.copiedTotal >= 1, 'the repair shows in the stats');
+});
+
+interface HostView {
+  id: string;
+  url: string;
+  country: string;
+  state: string;
+  audits: { passed: number; failed: number };
+}
+
+async function adminHosts(): Promise<HostView[]> {
+  const res = await fetch(`${net.hubUrl}/api/admin/hosts`, {
+    headers: { authorization: `Bearer ${net.operatorToken}` },
+  });
+  return ((await res.json()) as { hosts: HostView[] }).hosts;
+}
+
+/** The segment files of the host serving at `url`. */
+async function segmentsOf(url: string) {
+  const proc = net.hosts.find((h) => h.url === url);
+  assert.ok(proc);
+  const dir = join(proc.dir, 'segments');
+  return (await readdir(dir)).filter((f) => f.endsWith('.seg')).map((f) => join(dir, f));
+}
+
+test('bit rot: a chunk corrupted on disk fails its audit and is copied again from a healthy replica', async () => {
+  const data = new Uint8Array(6 * 1024 * 1024).map((_, i) => (i * 13) % 241);
+  await client.upload('/rot.bin', data);
+  const [replica] = await replicasOf('/rot.bin');
+  assert.ok(replica);
+  const stored = new Uint8Array(
+    await (
+      await fetch(replica.url + HOST.chunkPath(replica.id), {
+        headers: { authorization: `Bearer ${replica.token}` },
+      })
+    ).arrayBuffer(),
+  );
+  // Find the chunk's bytes in the host's segment files and flip one in the middle.
+  const needle = Buffer.from(stored.subarray(1000, 1064));
+  let flipped = false;
+  for (const file of await segmentsOf(replica.url)) {
+    const at = (await readFile(file)).indexOf(needle);
+    if (at < 0) continue;
+    const fh = await open(file, 'r+');
+    const byte = Buffer.alloc(1);
+    await fh.read(byte, 0, 1, at + 32);
+    byte[0] = (byte[0] ?? 0) ^ 0xff;
+    await fh.write(byte, 0, 1, at + 32);
+    await fh.close();
+    flipped = true;
+  }
+  assert.ok(flipped, 'the chunk was found on disk');
+  const failedBefore =
+    (await adminHosts()).find((h) => h.id === replica.hostId)?.audits.failed ?? 0;
+
+  await until('the rotten replica fails an audit', async () => {
+    const h = (await adminHosts()).find((x) => x.id === replica.hostId);
+    return (h?.audits.failed ?? 0) > failedBefore;
+  });
+  await until('every replica of the file serves the right bytes again', async () => {
+    const all = await replicasOf('/rot.bin');
+    if (all.filter((r) => r.id === replica.id).length < 2) return false;
+    for (const r of all) {
+      const res = await fetch(r.url + HOST.chunkPath(r.id), {
+        headers: { authorization: `Bearer ${r.token}` },
+      });
+      const body = new Uint8Array(await res.arrayBuffer());
+      if (res.status !== 200 || (await sha256Hex(body)) !== r.id) return false;
+    }
+    return true;
+  });
+  assert.deepEqual(await bytesOf('/rot.bin'), data);
+});
+
+test('a lying host, which answers audits with bytes it does not have, is disqualified and its chunks move', async () => {
+  const data = new Uint8Array(5 * 1024 * 1024).map((_, i) => (i * 3) % 239);
+  await client.upload('/lies.bin', data);
+  // The liar: a host holding this file, in a country that keeps another live host.
+  const hosts = await adminHosts();
+  const live = hosts.filter((h) => h.state === 'online');
+  const holders = new Set((await replicasOf('/lies.bin')).map((r) => r.hostId));
+  const liar = live.find(
+    (h) => holders.has(h.id) && live.filter((o) => o.country === h.country).length > 1,
+  );
+  assert.ok(liar, 'a holder in a country with two live hosts');
+  // Its disk now holds noise of the same size: every answer it gives is the wrong bytes.
+  for (const file of await segmentsOf(liar.url)) {
+    const fh = await open(file, 'r+');
+    const { size } = await fh.stat();
+    const noise = Buffer.alloc(Math.min(size, 64 * 1024 * 1024)).map(
+      () => (Math.random() * 256) | 0,
+    );
+    await fh.write(noise, 0, noise.length, 0);
+    await fh.close();
+  }
+  await until('the liar is disqualified', async () => {
+    return (await adminHosts()).find((h) => h.id === liar.id)?.state === 'disqualified';
+  });
+  await until('its chunks are back at 2 replicas in 2 countries elsewhere', async () => {
+    for (const p of ['/lies.bin', '/kept.bin', '/rot.bin']) {
+      for (const c of await placementOf(p)) {
+        const others = c.hosts.filter((h) => h.id !== liar.id);
+        if (c.hosts.some((h) => h.id === liar.id)) return false;
+        if (new Set(others.map((h) => h.country)).size < 2) return false;
+      }
+    }
+    return true;
+  });
+  assert.deepEqual(await bytesOf('/lies.bin'), data);
 });

@@ -95,6 +95,8 @@ const en = {
   dismiss: 'Dismiss',
   actions: 'Actions',
   breadcrumbs: 'Breadcrumbs',
+  disqualified: 'disqualified',
+  audits: 'audits',
 };
 export type Strings = typeof en;
 
@@ -195,6 +197,8 @@ const fr: Strings = {
   dismiss: 'Fermer le message',
   actions: 'Actions',
   breadcrumbs: "Fil d'Ariane",
+  disqualified: 'disqualifié',
+  audits: 'audits',
 };
 
 const es: Strings = {
@@ -293,6 +297,8 @@ const es: Strings = {
   dismiss: 'Cerrar el mensaje',
   actions: 'Acciones',
   breadcrumbs: 'Ruta',
+  disqualified: 'descalificado',
+  audits: 'auditorías',
 };
 
 const ptBR: Strings = {
@@ -392,6 +398,8 @@ const ptBR: Strings = {
   dismiss: 'Fechar a mensagem',
   actions: 'Ações',
   breadcrumbs: 'Caminho',
+  disqualified: 'desqualificado',
+  audits: 'auditorias',
 };
 
 export const LANGUAGES = { en, fr, es, 'pt-BR': ptBR } as const;

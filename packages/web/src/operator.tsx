@@ -10,6 +10,8 @@ interface HostRow {
   usedBytes: number;
   chunks: number;
   online: boolean;
+  state: 'online' | 'offline' | 'disqualified';
+  audits: { passed: number; failed: number };
 }
 
 /**
@@ -105,7 +107,12 @@ export function OperatorView({ t }: { t: Strings }) {
                     <code>{h.id.slice(0, 12)}</code> <span className="muted">{h.url}</span>
                   </td>
                   <td>{h.country}</td>
-                  <td>{h.online ? t.online : t.offline}</td>
+                  <td>
+                    {t[h.state]}{' '}
+                    <span className="muted">
+                      ({t.audits}: {h.audits.passed} ✓ {h.audits.failed} ✗)
+                    </span>
+                  </td>
                   <td className="nowrap">
                     {formatBytes(h.usedBytes)} / {formatBytes(h.capacity)}
                   </td>

@@ -171,6 +171,28 @@ const initial: Migration = {
   },
 };
 
+/** Host lifecycle and audits: [Note: Audits]. */
+const hostStates: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .alterTable('hosts')
+      .addColumn('state', text, (c) => c.notNull().defaultTo('active'))
+      .execute();
+    await db.schema
+      .alterTable('hosts')
+      .addColumn('audits_passed', big, (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema
+      .alterTable('hosts')
+      .addColumn('audits_failed', big, (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema
+      .alterTable('hosts')
+      .addColumn('failed_streak', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+  },
+};
+
 export const migrations: MigrationProvider = {
-  getMigrations: async () => ({ '0001_initial': initial }),
+  getMigrations: async () => ({ '0001_initial': initial, '0002_host_states': hostStates }),
 };

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 // Binary values are stored as base64url text and times as milliseconds (bigint), so one schema
 // reads the same on SQLite and PostgreSQL.
@@ -108,7 +108,17 @@ export interface HostsTable {
   stored_bytes: number;
   last_seen_at: number;
   registered_at: number;
+  /** active, or disqualified after failing `audit.disqualifyAfter` audits in a row. */
+  state: Generated<HostState>;
+  audits_passed: Generated<number>;
+  audits_failed: Generated<number>;
+  /** Audits failed since the last one passed. */
+  failed_streak: Generated<number>;
 }
+
+export type HostState = 'active' | 'disqualified';
+/** A host as read from the database. */
+export type HostRow = Selectable<HostsTable>;
 
 export interface HubSecretsTable {
   name: string;

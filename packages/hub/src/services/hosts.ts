@@ -11,7 +11,7 @@ import {
   signCapability,
 } from '@coffer/protocol';
 import type { Hub } from '../context.ts';
-import type { HostsTable } from '../db/schema.ts';
+import type { HostRow } from '../db/schema.ts';
 import { newRecordId } from './ids.ts';
 
 /** A signed hello may be at most this old or this far in the future (clock skew). */
@@ -63,8 +63,12 @@ export async function hello(hub: Hub, text: string): Promise<RouteResponse<'host
   return { hostId: h.host, hubPublicKey: hub.publicKey, heartbeatMs: hub.config.heartbeatMs };
 }
 
-export const isOnline = (hub: Hub, h: Pick<HostsTable, 'last_seen_at'>) =>
+export const isOnline = (hub: Hub, h: Pick<HostRow, 'last_seen_at'>) =>
   hub.now() - h.last_seen_at <= hub.config.offlineAfterMs;
+
+/** May receive new data: online and in good standing. */
+export const placeable = (hub: Hub, h: Pick<HostRow, 'last_seen_at' | 'state'>) =>
+  isOnline(hub, h) && h.state === 'active';
 
 export async function adminHosts(hub: Hub): Promise<RouteResponse<'adminHosts'>> {
   const rows = await hub.db.selectFrom('hosts').selectAll().orderBy('country').execute();
@@ -77,14 +81,16 @@ export async function adminHosts(hub: Hub): Promise<RouteResponse<'adminHosts'>>
       usedBytes: Math.max(h.used_bytes, h.stored_bytes),
       chunks: h.chunks,
       online: isOnline(hub, h),
+      state: h.state === 'active' ? (isOnline(hub, h) ? 'online' : 'offline') : h.state,
+      audits: { passed: Number(h.audits_passed), failed: Number(h.audits_failed) },
       lastSeenAt: h.last_seen_at,
       registeredAt: h.registered_at,
     })),
   };
 }
 
-export async function hostKeys(hub: Hub, ids: string[]): Promise<Map<string, HostsTable>> {
-  const out = new Map<string, HostsTable>();
+export async function hostKeys(hub: Hub, ids: string[]): Promise<Map<string, HostRow>> {
+  const out = new Map<string, HostRow>();
   if (ids.length === 0) return out;
   const rows = await hub.db.selectFrom('hosts').selectAll().where('id', 'in', ids).execute();
   for (const r of rows) out.set(r.id, r);

@@ -1,5 +1,5 @@
 import type { PlacementPolicy } from '@coffer/protocol';
-import type { HostsTable } from '../db/schema.ts';
+import type { HostRow } from '../db/schema.ts';
 
 // [Note: Placement]
 // A chunk needs `replicas` copies on hosts in distinct countries, each allowed by the policy,
@@ -7,7 +7,7 @@ import type { HostsTable } from '../db/schema.ts';
 // capacity used), with a little randomness so equal hosts share the load. Hosts already holding
 // the chunk count toward the target and their countries are taken.
 
-export interface Candidate extends HostsTable {
+export interface Candidate extends HostRow {
   online: boolean;
 }
 

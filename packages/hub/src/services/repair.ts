@@ -2,13 +2,15 @@ import { fromBase64Url, type SigningPublicKey } from '@coffer/crypto';
 import { HOST, hostRoutes, openMessage, RECEIPT_LABEL, receiptSchema } from '@coffer/protocol';
 import { sql } from 'kysely';
 import type { Hub } from '../context.ts';
-import type { HostsTable } from '../db/schema.ts';
+import type { HostRow } from '../db/schema.ts';
 import { deleteOnHost } from './gc.ts';
-import { capability, isOnline } from './hosts.ts';
+import { capability, isOnline, placeable } from './hosts.ts';
+import { periodic } from './periodic.ts';
 import { allowedBy, choosePlacement } from './placement.ts';
 
 // [Note: Repair]
-// A replica counts toward a chunk's target only on a host that is not lost (seen within
+// A replica counts toward a chunk's target only on a host in good standing (not disqualified
+// by audits), not lost (seen within
 // `repair.lostAfterMs`) and in a country the policy allows; a host that is merely offline for
 // a while still counts, so a restart does not set off a wave of copies. Each round finds up to
 // `repair.batch` live chunks with fewer counting replicas (in distinct countries) than the
@@ -38,7 +40,8 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
   const lostBefore = hub.now() - hub.config.repair.lostAfterMs;
   const hosts = await hub.db.selectFrom('hosts').selectAll().execute();
   const byId = new Map(hosts.map((h) => [h.id, h]));
-  const counts = (h: HostsTable) => h.last_seen_at >= lostBefore && allowedBy(policy, h.country);
+  const counts = (h: HostRow) =>
+    h.state === 'active' && h.last_seen_at >= lostBefore && allowedBy(policy, h.country);
   const good = hosts.filter(counts).map((h) => h.id);
 
   // Live chunks whose replicas on counting hosts span fewer countries than the policy needs.
@@ -56,7 +59,7 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
     .limit(hub.config.repair.batch)
     .execute();
   const round: RepairRound = { underReplicated: candidates.length, copied: 0, failed: 0 };
-  const online = hosts.map((h) => ({ ...h, online: isOnline(hub, h) }));
+  const online = hosts.map((h) => ({ ...h, online: placeable(hub, h) }));
   const reserved = new Map<string, number>();
 
   for (const { chunk_id: chunk, size } of candidates) {
@@ -97,9 +100,10 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
       round.failed++;
       continue;
     }
-    // Back at target: forget replicas on lost hosts, move those out of disallowed countries.
+    // Back at target: forget replicas on lost or disqualified hosts, move those out of
+    // disallowed countries.
     for (const h of holders) {
-      if (h.last_seen_at < lostBefore) await forget(hub, chunk, h.id, size);
+      if (h.last_seen_at < lostBefore || h.state !== 'active') await forget(hub, chunk, h.id, size);
       else if (!allowedBy(policy, h.country) && (await deleteOnHost(hub, h.id, h.url, chunk))) {
         await forget(hub, chunk, h.id, size);
       }
@@ -109,7 +113,7 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
 }
 
 /** Orders `source` to send the chunk to `target`; records the replica on a valid receipt. */
-async function copy(hub: Hub, chunk: string, size: number, source: HostsTable, target: HostsTable) {
+async function copy(hub: Hub, chunk: string, size: number, source: HostRow, target: HostRow) {
   const copyToken = capability(hub, {
     host: source.id,
     op: 'copy',
@@ -160,7 +164,7 @@ async function copy(hub: Hub, chunk: string, size: number, source: HostsTable, t
   return false;
 }
 
-async function forget(hub: Hub, chunk: string, hostId: string, size: number) {
+export async function forget(hub: Hub, chunk: string, hostId: string, size: number) {
   await hub.db.transaction().execute(async (tx) => {
     const gone = await tx
       .deleteFrom('chunk_replicas')
@@ -188,36 +192,22 @@ export function startRepairer(hub: Hub, log: (line: string) => void) {
     lastRoundAt: null,
     copiedTotal: 0,
   };
-  let stopped = false;
-  let running: Promise<void> | null = null;
-  const timer = setInterval(() => {
-    if (stopped || running) return;
-    running = (async () => {
-      try {
-        const r = await repairRound(hub);
-        Object.assign(status, r, {
-          lastRoundAt: hub.now(),
-          copiedTotal: status.copiedTotal + r.copied,
-        });
-        if (r.copied || r.failed) {
-          log(
-            `repair: ${r.underReplicated} chunks below target, ${r.copied} copies made, ${r.failed} left`,
-          );
-        }
-      } catch (e) {
-        log(`repair: ${(e as Error).message}`);
-      } finally {
-        running = null;
+  const loop = periodic(
+    'repair',
+    hub.config.repair.intervalMs,
+    async () => {
+      const r = await repairRound(hub);
+      Object.assign(status, r, {
+        lastRoundAt: hub.now(),
+        copiedTotal: status.copiedTotal + r.copied,
+      });
+      if (r.copied || r.failed) {
+        log(
+          `repair: ${r.underReplicated} chunks below target, ${r.copied} copies made, ${r.failed} left`,
+        );
       }
-    })();
-  }, hub.config.repair.intervalMs);
-  timer.unref();
-  return {
-    status: () => ({ ...status }),
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
     },
-  };
+    log,
+  );
+  return { status: () => ({ ...status }), stop: loop.stop };
 }

@@ -20,7 +20,7 @@ import {
 import type { Kysely, Transaction } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
 import type { Database, NodesTable } from '../db/schema.ts';
-import { capability, hostKeys, isOnline } from './hosts.ts';
+import { capability, hostKeys, isOnline, placeable } from './hosts.ts';
 import { newRecordId } from './ids.ts';
 import { allowedBy, type Candidate, choosePlacement } from './placement.ts';
 import { isUniqueViolation, nodeInfo, ownNode } from './tree.ts';
@@ -148,7 +148,7 @@ export async function placeChunks(
   }
   const hosts: Candidate[] = (await hub.db.selectFrom('hosts').selectAll().execute()).map((h) => ({
     ...h,
-    online: isOnline(hub, h),
+    online: placeable(hub, h),
   }));
   const replicas = await replicasOf(hub.db, ids);
   const exclude = new Set(b.exclude ?? []);

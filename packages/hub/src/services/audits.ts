@@ -1,0 +1,124 @@
+import { sha256Hex } from '@coffer/crypto';
+import { HOST } from '@coffer/protocol';
+import { sql } from 'kysely';
+import type { Hub } from '../context.ts';
+import type { HostRow } from '../db/schema.ts';
+import { capability, isOnline } from './hosts.ts';
+import { periodic } from './periodic.ts';
+import { forget } from './repair.ts';
+
+// [Note: Audits]
+// Every round, each online host in good standing is asked for `audit.perHost` random chunks
+// it holds, whole, with a get token the hub signs for itself. A chunk's id is the SHA-256 of
+// its stored bytes, so the hub checks the answer without any key, and a host that lost or
+// corrupted the chunk, or never had it, cannot pass: it would have to produce bytes with that
+// hash. A failed audit counts against the host and drops that replica, so repair restores it
+// from a healthy one (bit rot). `audit.disqualifyAfter` failures in a row disqualify the host:
+// none of its replicas count any more, it gets no new data, and repair moves everything.
+// A host that cannot be reached is not audited (liveness is the heartbeat's business).
+
+export interface AuditRound {
+  passed: number;
+  failed: number;
+  disqualified: string[];
+}
+
+type Outcome = 'pass' | 'fail' | 'unreachable';
+
+export async function auditRound(hub: Hub): Promise<AuditRound> {
+  const round: AuditRound = { passed: 0, failed: 0, disqualified: [] };
+  const hosts = (
+    await hub.db.selectFrom('hosts').selectAll().where('state', '=', 'active').execute()
+  ).filter((h) => isOnline(hub, h));
+  await Promise.all(
+    hosts.map(async (host) => {
+      const picks = await hub.db
+        .selectFrom('chunk_replicas as r')
+        .innerJoin('chunks as c', 'c.id', 'r.chunk_id')
+        .select(['r.chunk_id', 'c.size'])
+        .where('r.host_id', '=', host.id)
+        .orderBy(sql`random()`)
+        .limit(hub.config.audit.perHost)
+        .execute();
+      for (const { chunk_id: chunk, size } of picks) {
+        const outcome = await challenge(hub, host, chunk, size);
+        if (outcome === 'unreachable') continue;
+        if (outcome === 'pass') round.passed++;
+        else round.failed++;
+        if (await record(hub, host, chunk, size, outcome)) {
+          round.disqualified.push(host.id);
+          break;
+        }
+      }
+    }),
+  );
+  return round;
+}
+
+async function challenge(hub: Hub, host: HostRow, chunk: string, size: number): Promise<Outcome> {
+  const token = capability(hub, { host: host.id, op: 'get', chunk, max: size });
+  let res: Response;
+  try {
+    res = await fetch(host.url + HOST.chunkPath(chunk), {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(hub.config.audit.timeoutMs),
+    });
+  } catch {
+    return 'unreachable';
+  }
+  try {
+    if (res.status !== 200) {
+      await res.arrayBuffer();
+      // A host that answers but cannot produce the chunk has failed; one that is overloaded
+      // or restarting has not.
+      return res.status === 503 || res.status === 429 ? 'unreachable' : 'fail';
+    }
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    return bytes.length === size && (await sha256Hex(bytes)) === chunk ? 'pass' : 'fail';
+  } catch {
+    return 'fail';
+  }
+}
+
+/** Records an outcome; true when it disqualified the host. */
+async function record(hub: Hub, host: HostRow, chunk: string, size: number, outcome: Outcome) {
+  if (outcome === 'pass') {
+    await hub.db
+      .updateTable('hosts')
+      .set((eb) => ({ audits_passed: eb('audits_passed', '+', 1), failed_streak: 0 }))
+      .where('id', '=', host.id)
+      .execute();
+    return false;
+  }
+  await forget(hub, chunk, host.id, size);
+  const row = await hub.db
+    .updateTable('hosts')
+    .set((eb) => ({
+      audits_failed: eb('audits_failed', '+', 1),
+      failed_streak: eb('failed_streak', '+', 1),
+    }))
+    .where('id', '=', host.id)
+    .returning(['failed_streak'])
+    .executeTakeFirst();
+  if ((row?.failed_streak ?? 0) < hub.config.audit.disqualifyAfter) return false;
+  await hub.db
+    .updateTable('hosts')
+    .set({ state: 'disqualified' })
+    .where('id', '=', host.id)
+    .execute();
+  return true;
+}
+
+/** Runs audit rounds every `audit.intervalMs`. */
+export function startAuditor(hub: Hub, log: (line: string) => void) {
+  return periodic(
+    'audit',
+    hub.config.audit.intervalMs,
+    async () => {
+      const r = await auditRound(hub);
+      if (r.failed) log(`audit: ${r.passed} passed, ${r.failed} failed`);
+      for (const id of r.disqualified) log(`audit: host ${id} disqualified`);
+    },
+    log,
+  );
+}
