@@ -258,16 +258,22 @@ test('bit rot: a chunk corrupted on disk fails its audit and is copied again fro
 });
 
 test('a lying host, which answers audits with bytes it does not have, is disqualified and its chunks move', async () => {
-  const data = new Uint8Array(5 * 1024 * 1024).map((_, i) => (i * 3) % 239);
+  const data = new Uint8Array(20 * 1024 * 1024).map((_, i) => (i * 3) % 239);
   await client.upload('/lies.bin', data);
-  // The liar: a host holding this file, in a country that keeps another live host.
+  // The liar: the host holding the most chunks, among those in a country that keeps another
+  // live host. Each failed audit drops one replica, so it needs a few to fail in a row.
   const hosts = await adminHosts();
   const live = hosts.filter((h) => h.state === 'online');
-  const holders = new Set((await replicasOf('/lies.bin')).map((r) => r.hostId));
-  const liar = live.find(
-    (h) => holders.has(h.id) && live.filter((o) => o.country === h.country).length > 1,
-  );
-  assert.ok(liar, 'a holder in a country with two live hosts');
+  const held = new Map<string, number>();
+  for (const p of ['/lies.bin', '/kept.bin', '/rot.bin']) {
+    for (const c of await placementOf(p)) {
+      for (const h of c.hosts) held.set(h.id, (held.get(h.id) ?? 0) + 1);
+    }
+  }
+  const [liar] = live
+    .filter((h) => live.filter((o) => o.country === h.country).length > 1)
+    .sort((a, b) => (held.get(b.id) ?? 0) - (held.get(a.id) ?? 0));
+  assert.ok(liar && (held.get(liar.id) ?? 0) >= 3, 'a host in a country with two live hosts');
   // Its disk now holds noise of the same size: every answer it gives is the wrong bytes.
   for (const file of await segmentsOf(liar.url)) {
     const fh = await open(file, 'r+');
