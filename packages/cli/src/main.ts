@@ -14,6 +14,9 @@ Run a network
   up [--data DIR] [--port N] [--hosts N]   hub + N hosts in distinct countries, on this machine
   hub [--data DIR] [--port N] [--config FILE]
   host --hub URL --country CC --capacity SIZE --data DIR [--port N]
+  host exit --hub URL --data DIR [--wait]
+                      leave the network: the hub copies this host's chunks elsewhere;
+                      keep the host running until it says "exited" (--wait follows it)
 
 Account
   signup EMAIL        create an account (prints your recovery key once)
@@ -82,6 +85,7 @@ const options = {
   parents: { type: 'boolean', short: 'p' },
   revision: { type: 'string' },
   revoke: { type: 'string' },
+  wait: { type: 'boolean' },
 } as const;
 
 type Flags = ReturnType<
@@ -200,11 +204,10 @@ async function run(command: string, args: string[], flags: Flags, out: Out) {
       noMore(args, 0);
       return (await import('./network.ts')).hubCommand(out, flags);
     case 'host':
-      if (args[0] === 'exit')
-        throw new ValidationError(
-          'host exit',
-          'graceful exit arrives with the hoster-network release',
-        );
+      if (args[0] === 'exit') {
+        noMore(args, 1);
+        return (await import('./network.ts')).hostExitCommand(out, flags);
+      }
       noMore(args, 0);
       return (await import('./network.ts')).hostCommand(out, flags);
     case 'signup': {

@@ -4,7 +4,7 @@ import { mkdir, open } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConnectionError, ValidationError } from '@coffer/errors';
-import { parseSize, startHost } from '@coffer/host';
+import { parseSize, requestExit, startHost } from '@coffer/host';
 import { loadHubConfig, type RunningHub, startHub } from '@coffer/hub';
 import type { Out } from './output.ts';
 
@@ -62,6 +62,33 @@ export async function hubCommand(
 }
 
 /** `coffer host`: runs a storage host in the foreground. */
+/** `coffer host exit`: asks the hub to move this host's chunks elsewhere; --wait follows it. */
+export async function hostExitCommand(
+  out: Out,
+  f: { hub?: string | undefined; data?: string | undefined; wait?: boolean | undefined },
+) {
+  const hubUrl = f.hub ?? process.env.COFFER_HUB;
+  if (!hubUrl) throw new ValidationError('--hub', 'required: the URL of the hub to leave');
+  if (!f.data) throw new ValidationError('--data', "required: the host's data directory");
+  const ask = () => requestExit({ hubUrl, dataDir: resolve(f.data as string) });
+  let p = await ask();
+  let last = -1;
+  for (;;) {
+    if (p.remaining !== last) {
+      out.say(
+        p.state === 'exited'
+          ? `Host ${p.hostId} has exited: every chunk it held is on other hosts. You can stop it and delete its data.`
+          : `Host ${p.hostId} is exiting: ${p.remaining} chunks still to copy elsewhere. Keep it running.`,
+      );
+      last = p.remaining;
+    }
+    if (p.state === 'exited' || !f.wait) break;
+    await new Promise((r) => setTimeout(r, 1000));
+    p = await ask();
+  }
+  out.result(p);
+}
+
 export async function hostCommand(
   out: Out,
   f: {

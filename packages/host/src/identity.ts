@@ -61,22 +61,31 @@ export async function loadOrCreateIdentity(
   dataDir: string,
   log: (line: string) => void,
 ): Promise<HostIdentity> {
+  const found = await loadIdentity(dataDir, log);
+  if (found) return found;
   const path = join(dataDir, 'host-key.json');
-  let text: string | null = null;
+  const { secretKey, publicKey } = newSigningKeyPair();
+  await writeFileDurable(
+    path,
+    `${JSON.stringify({ v: 1, secretKey: toBase64Url(secretKey), publicKey: toBase64Url(publicKey) }, null, 2)}\n`,
+  );
+  const hostId = await hostIdFromKey(publicKey);
+  log(`host: created host key ${path} (host ${hostId})`);
+  return { hostId, publicKey, secretKey };
+}
+
+/** The host key in `dataDir`, checked; null when there is none yet. */
+export async function loadIdentity(
+  dataDir: string,
+  log: (line: string) => void,
+): Promise<HostIdentity | null> {
+  const path = join(dataDir, 'host-key.json');
+  let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
-  if (text === null) {
-    const { secretKey, publicKey } = newSigningKeyPair();
-    await writeFileDurable(
-      path,
-      `${JSON.stringify({ v: 1, secretKey: toBase64Url(secretKey), publicKey: toBase64Url(publicKey) }, null, 2)}\n`,
-    );
-    const hostId = await hostIdFromKey(publicKey);
-    log(`host: created host key ${path} (host ${hostId})`);
-    return { hostId, publicKey, secretKey };
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
   }
   let parsed: z.infer<typeof keyFile>;
   try {

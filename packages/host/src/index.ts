@@ -174,3 +174,6 @@ async function stopServer(server: ReturnType<typeof createHostServer>): Promise<
   server.closeAllConnections();
   await closed;
 }
+
+export type { ExitProgress } from './exit.ts';
+export { requestExit } from './exit.ts';

@@ -81,6 +81,7 @@ const handlers: Handlers = {
   locateChunks: (hub, i) => uploads.locateChunks(hub, i.caller, i.body),
 
   hostHello: (hub, i) => hosts.hello(hub, i.body.hello),
+  hostExit: (hub, i) => hosts.exit(hub, i.body.exit),
 
   adminHosts: (hub) => hosts.adminHosts(hub),
   adminStats: (hub) => admin.stats(hub),

@@ -494,6 +494,21 @@ export const routes = {
     }),
   }),
 
+  hostExit: route({
+    method: 'post',
+    path: '/api/hosts/exit',
+    auth: 'none',
+    tag: 'hosts',
+    summary:
+      'Graceful exit, signed with the host key: the host gets no new data, its chunks are copied to other hosts, and once none is left it has exited. Idempotent; ask again to follow progress.',
+    body: z.object({ exit: z.string().max(8192) }).strict(),
+    response: z.object({
+      state: z.enum(['exiting', 'exited']),
+      /** Chunks still held on this host and not yet copied elsewhere. */
+      remaining: z.number().int(),
+    }),
+  }),
+
   adminHosts: route({
     method: 'get',
     path: '/api/admin/hosts',
@@ -510,7 +525,7 @@ export const routes = {
           usedBytes: byteCount,
           chunks: byteCount,
           online: z.boolean(),
-          state: z.enum(['online', 'offline', 'disqualified']),
+          state: z.enum(['online', 'offline', 'disqualified', 'exiting', 'exited']),
           audits: z.object({ passed: z.number().int(), failed: z.number().int() }),
           lastSeenAt: timestamp,
           registeredAt: timestamp,

@@ -27,11 +27,13 @@ export { errorBody, fromErrorBody, malformedRequestAnswer, STATUS, toErrorBody }
 export { HOST, hostRoutes } from './host-api.ts';
 export { buildOpenApi } from './openapi.ts';
 export * as schemas from './schemas.ts';
-export type { Capability, CapabilityOp, HostHello, Receipt } from './signed.ts';
+export type { Capability, CapabilityOp, HostExit, HostHello, Receipt } from './signed.ts';
 export {
   CAPABILITY_LABEL,
   capabilitySchema,
+  HOST_EXIT_LABEL,
   HOST_HELLO_LABEL,
+  hostExitSchema,
   hostHelloSchema,
   hostIdFromKey,
   openMessage,

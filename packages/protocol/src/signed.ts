@@ -168,3 +168,8 @@ export type HostHello = z.infer<typeof hostHelloSchema>;
 
 /** Registration and heartbeats: the host signs its own state with its host key. */
 export const HOST_HELLO_LABEL = 'host-hello';
+
+/** A host asks to leave the network: its chunks are copied elsewhere before it goes. */
+export const hostExitSchema = z.object({ v: z.literal(1), host: hostId, at: timestamp }).strict();
+export type HostExit = z.infer<typeof hostExitSchema>;
+export const HOST_EXIT_LABEL = 'host-exit';

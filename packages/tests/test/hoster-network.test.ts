@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { sha256Hex } from '@coffer/crypto';
 import { HOST } from '@coffer/protocol';
 import { CofferClient, openFileManifest } from '@coffer/sdk';
-import { type Network, startNetwork } from '../src/index.ts';
+import { cli, type Network, startNetwork } from '../src/index.ts';
 
 // The hoster network: 6 hosts in 4 countries, Brazil excluded by the placement policy, with
 // garbage collection and repair rounds a few times a second and a host lost after 2 s.
@@ -298,4 +298,58 @@ test('a lying host, which answers audits with bytes it does not have, is disqual
     return true;
   });
   assert.deepEqual(await bytesOf('/lies.bin'), data);
+});
+
+test('graceful exit: `coffer host exit --wait` returns once the host holds nothing, and no chunk is below its target', async () => {
+  const data = new Uint8Array(9 * 1024 * 1024).map((_, i) => (i * 11) % 233);
+  await client.upload('/exit.bin', data);
+  const files = ['/exit.bin', '/lies.bin', '/kept.bin', '/rot.bin'];
+  const held = new Map<string, number>();
+  for (const p of files) {
+    for (const c of await placementOf(p)) {
+      for (const h of c.hosts) held.set(h.id, (held.get(h.id) ?? 0) + 1);
+    }
+  }
+  const live = (await adminHosts()).filter((h) => h.state === 'online');
+  // Any holder whose leaving still leaves two allowed countries (Brazil is excluded).
+  const leaves2 = (h: HostView) =>
+    new Set(live.filter((o) => o.id !== h.id && o.country !== 'BR').map((o) => o.country)).size >=
+    2;
+  const [leaver] = live
+    .filter(leaves2)
+    .sort((a, b) => (held.get(b.id) ?? 0) - (held.get(a.id) ?? 0));
+  assert.ok(leaver && (held.get(leaver.id) ?? 0) > 0, 'a host with chunks to hand off');
+  const proc = net.hosts.find((h) => h.url === leaver.url);
+  assert.ok(proc);
+
+  const r = await cli([
+    'host',
+    'exit',
+    '--hub',
+    net.hubUrl,
+    '--data',
+    proc.dir,
+    '--wait',
+    '--json',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.json(), { hostId: leaver.id, state: 'exited', remaining: 0 });
+  assert.equal((await adminHosts()).find((h) => h.id === leaver.id)?.state, 'exited');
+  for (const p of files) {
+    for (const c of await placementOf(p)) {
+      assert.ok(!c.hosts.some((h) => h.id === leaver.id), `${p}: nothing left on the leaver`);
+      assert.equal(new Set(c.hosts.map((h) => h.country)).size, 2, `${p}: at target`);
+    }
+  }
+  // It gets no new data, and the files read back once it is gone.
+  await proc.kill();
+  await client.upload('/after-exit.bin', new Uint8Array(3 * 1024 * 1024).fill(5));
+  for (const c of await placementOf('/after-exit.bin')) {
+    assert.ok(!c.hosts.some((h) => h.id === leaver.id));
+  }
+  assert.deepEqual(await bytesOf('/exit.bin'), data);
+
+  const stray = await cli(['host', 'exit', '--hub', net.hubUrl, '--data', `${proc.dir}-nope`]);
+  assert.notEqual(stray.code, 0);
+  assert.match(stray.stderr, /--data: .* holds no host key/);
 });

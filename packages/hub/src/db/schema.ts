@@ -108,7 +108,10 @@ export interface HostsTable {
   stored_bytes: number;
   last_seen_at: number;
   registered_at: number;
-  /** active, or disqualified after failing `audit.disqualifyAfter` audits in a row. */
+  /**
+   * active; disqualified after failing `audit.disqualifyAfter` audits in a row; exiting after
+   * asking to leave, then exited once none of its chunks is left to copy.
+   */
   state: Generated<HostState>;
   audits_passed: Generated<number>;
   audits_failed: Generated<number>;
@@ -116,7 +119,7 @@ export interface HostsTable {
   failed_streak: Generated<number>;
 }
 
-export type HostState = 'active' | 'disqualified';
+export type HostState = 'active' | 'disqualified' | 'exiting' | 'exited';
 /** A host as read from the database. */
 export type HostRow = Selectable<HostsTable>;
 

@@ -1,8 +1,10 @@
 import { fromBase64Url, type SigningPublicKey } from '@coffer/crypto';
-import { AuthError, ValidationError } from '@coffer/errors';
+import { AuthError, ConflictError, NotFoundError, ValidationError } from '@coffer/errors';
 import {
   type Capability,
+  HOST_EXIT_LABEL,
   HOST_HELLO_LABEL,
+  hostExitSchema,
   hostHelloSchema,
   hostIdFromKey,
   openMessage,
@@ -10,6 +12,7 @@ import {
   type RouteResponse,
   signCapability,
 } from '@coffer/protocol';
+import { sql } from 'kysely';
 import type { Hub } from '../context.ts';
 import type { HostRow } from '../db/schema.ts';
 import { newRecordId } from './ids.ts';
@@ -61,6 +64,40 @@ export async function hello(hub: Hub, text: string): Promise<RouteResponse<'host
       .execute();
   }
   return { hostId: h.host, hubPublicKey: hub.publicKey, heartbeatMs: hub.config.heartbeatMs };
+}
+
+/**
+ * Graceful exit ([Note: Repair]): an exiting host's replicas stop counting, so repair copies
+ * them elsewhere (from the host itself while it is online) and then forgets them; once it holds
+ * none, the host has exited. Signed with the key the host registered with.
+ */
+export async function exit(hub: Hub, text: string): Promise<RouteResponse<'hostExit'>> {
+  const claimed = peekMessage('exit', text, hostExitSchema);
+  const host = await hub.db
+    .selectFrom('hosts')
+    .selectAll()
+    .where('id', '=', claimed.host)
+    .executeTakeFirst();
+  if (!host) throw new NotFoundError('exit.host: no host with this id is registered');
+  const key = fromBase64Url(host.public_key, 'public_key', 32) as SigningPublicKey;
+  const e = openMessage(HOST_EXIT_LABEL, 'exit', text, hostExitSchema, key);
+  if (Math.abs(hub.now() - e.at) > HELLO_WINDOW_MS) {
+    throw new AuthError('exit.at: too old or in the future; check the host clock');
+  }
+  if (host.state === 'disqualified') {
+    throw new ConflictError('exit: this host is disqualified; its chunks are moved already');
+  }
+  const { n } = await hub.db
+    .selectFrom('chunk_replicas')
+    .select(sql<number>`count(*)`.as('n'))
+    .where('host_id', '=', host.id)
+    .executeTakeFirstOrThrow();
+  const remaining = Number(n);
+  const state = remaining === 0 ? 'exited' : 'exiting';
+  if (host.state !== state) {
+    await hub.db.updateTable('hosts').set({ state }).where('id', '=', host.id).execute();
+  }
+  return { state, remaining };
 }
 
 export const isOnline = (hub: Hub, h: Pick<HostRow, 'last_seen_at'>) =>

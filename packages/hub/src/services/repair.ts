@@ -109,6 +109,13 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
       }
     }
   }
+  // An exiting host whose last chunk has been copied elsewhere has exited.
+  await hub.db
+    .updateTable('hosts')
+    .set({ state: 'exited' })
+    .where('state', '=', 'exiting')
+    .where(sql<boolean>`not exists (select 1 from chunk_replicas r where r.host_id = hosts.id)`)
+    .execute();
   return round;
 }
 
