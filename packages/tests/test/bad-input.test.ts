@@ -193,6 +193,7 @@ const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
   commitUpload: { files: [fileCommitSample] },
   locateChunks: { ids: [hex(64, '7')] },
   hostHello: { hello: 'eyJ2IjoxfQ.c2ln' },
+  hostExit: { exit: 'eyJ2IjoxfQ.c2ln' },
 };
 
 /** A value of another JSON type than `v`. */

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { sha256Hex } from '@coffer/crypto';
-import { HOST } from '@coffer/protocol';
+import { newSigningKeyPair, sha256Hex } from '@coffer/crypto';
+import { HOST, HOST_EXIT_LABEL, signMessage } from '@coffer/protocol';
 import { CofferClient, openFileManifest } from '@coffer/sdk';
 import { cli, type Network, startNetwork } from '../src/index.ts';
 
@@ -321,6 +321,20 @@ test('graceful exit: `coffer host exit --wait` returns once the host holds nothi
   assert.ok(leaver && (held.get(leaver.id) ?? 0) > 0, 'a host with chunks to hand off');
   const proc = net.hosts.find((h) => h.url === leaver.url);
   assert.ok(proc);
+
+  // Nobody but the host can make it leave: an exit signed with another key is refused.
+  const forged = signMessage(
+    HOST_EXIT_LABEL,
+    { v: 1, host: leaver.id, at: Date.now() },
+    newSigningKeyPair().secretKey,
+  );
+  const refused = await fetch(`${net.hubUrl}/api/hosts/exit`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ exit: forged }),
+  });
+  assert.equal(refused.status, 401);
+  assert.equal((await adminHosts()).find((h) => h.id === leaver.id)?.state, 'online');
 
   const r = await cli([
     'host',
