@@ -39,6 +39,7 @@ Files
 
 Operators
   admin hosts | stats | placement PATH    (--token-file FILE or COFFER_ADMIN_TOKEN)
+  admin hosts approve ID                  let a pending host take data (manual approval)
 
 Options
   --hub URL           the hub (default: $COFFER_HUB, then the logged-in session's hub)
@@ -131,8 +132,11 @@ async function admin(flags: Flags, out: Out, args: string[]) {
   const token = await adminToken(flags);
   const saved = await loadSession().catch(() => undefined);
   const hubUrl = hubUrlFrom(flags.hub, saved);
-  const call = async (path: string) => {
-    const res = await fetch(hubUrl + path, { headers: { authorization: `Bearer ${token}` } });
+  const call = async (path: string, method = 'GET') => {
+    const res = await fetch(hubUrl + path, {
+      method,
+      headers: { authorization: `Bearer ${token}` },
+    });
     const body = await res.json().catch(() => null);
     if (!res.ok) {
       const { fromErrorBody } = await import('@coffer/protocol');
@@ -140,7 +144,19 @@ async function admin(flags: Flags, out: Out, args: string[]) {
     }
     return body;
   };
-  if (what === 'hosts') {
+  if (what === 'hosts' && args[1] === 'approve') {
+    noMore(args, 3);
+    const id = need(args, 2, 'ID');
+    if (!/^[0-9a-f]{32}$/.test(id)) {
+      throw new ValidationError(
+        'ID',
+        'expected a host id: 32 hex characters (see coffer admin hosts)',
+      );
+    }
+    const r = await call(`/api/admin/hosts/${id}/approve`, 'POST');
+    out.say(`Host ${id} is approved: it takes data now.`);
+    out.result(r);
+  } else if (what === 'hosts') {
     noMore(args, 1);
     const { hosts } = (await call('/api/admin/hosts')) as {
       hosts: {

@@ -174,6 +174,8 @@ export async function upCommand(
     dataDir: join(dataDir, 'hub'),
     port: parsePort(f.port, 4000),
     operatorTokenFile: join(dataDir, 'operator-token'),
+    // Its own hosts, on this machine: nothing to vet.
+    hostApproval: 'auto',
   });
   let hub: RunningHub;
   try {

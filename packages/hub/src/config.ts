@@ -45,6 +45,11 @@ export const hubConfigSchema = z
       })
       .strict()
       .default({ perEmail: 10, perAddress: 100, windowSeconds: 900 }),
+    /**
+     * manual: a new host waits in the pending state for `coffer admin hosts approve ID`;
+     * auto: it takes data as soon as it says hello.
+     */
+    hostApproval: z.enum(['auto', 'manual']).default('manual'),
     /** Garbage collection of purged and abandoned chunks on the hosts. */
     gc: z
       .object({

@@ -84,6 +84,7 @@ const handlers: Handlers = {
   hostExit: (hub, i) => hosts.exit(hub, i.body.exit),
 
   adminHosts: (hub) => hosts.adminHosts(hub),
+  adminApproveHost: (hub, i) => hosts.approve(hub, i.params.id),
   adminStats: (hub) => admin.stats(hub),
   adminPlacement: (hub, i) => admin.placement(hub, i.params.id),
 };

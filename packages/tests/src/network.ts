@@ -165,6 +165,7 @@ export async function startNetwork(o: NetworkOptions = {}): Promise<Network> {
       database,
       heartbeatMs: 500,
       offlineAfterMs: 3000,
+      hostApproval: 'auto',
       ...o.hubConfig,
     }),
   );

@@ -8,7 +8,7 @@ import { CofferClient, openFileManifest } from '@coffer/sdk';
 import { cli, type Network, startNetwork } from '../src/index.ts';
 
 // The hoster network: 6 hosts in 4 countries, Brazil excluded by the placement policy, with
-// garbage collection and repair rounds a few times a second and a host lost after 2 s.
+// garbage collection and repair rounds a few times a second, a host offline after 2.5 s without a heartbeat and lost after 5 s.
 
 let net: Network;
 let client: CofferClient;
@@ -20,10 +20,10 @@ before(async () => {
     hubConfig: {
       placement: { replicas: 2, excludeCountries: ['BR'] },
       gc: { intervalMs: 500 },
-      repair: { intervalMs: 300, lostAfterMs: 2000 },
+      repair: { intervalMs: 300, lostAfterMs: 5000 },
       audit: { intervalMs: 200, perHost: 4, disqualifyAfter: 3 },
       heartbeatMs: 200,
-      offlineAfterMs: 1000,
+      offlineAfterMs: 2500,
     },
   });
   ({ client } = await CofferClient.signup({
@@ -366,4 +366,54 @@ test('graceful exit: `coffer host exit --wait` returns once the host holds nothi
   const stray = await cli(['host', 'exit', '--hub', net.hubUrl, '--data', `${proc.dir}-nope`]);
   assert.notEqual(stray.code, 0);
   assert.match(stray.stderr, /--data: .* holds no host key/);
+});
+
+test('with manual approval, a new host takes no data until the operator approves it', async () => {
+  const manual = await startNetwork({
+    hosts: 2,
+    countries: ['FR', 'DE'],
+    hubConfig: { hostApproval: 'manual' },
+  });
+  try {
+    const admin = (args: string[]) =>
+      cli(['admin', ...args, '--hub', manual.hubUrl, '--json'], {
+        ...manual.env,
+        COFFER_ADMIN_TOKEN: manual.operatorToken,
+      });
+    const listed = await admin(['hosts']);
+    assert.equal(listed.code, 0, listed.stderr);
+    const hosts = listed.json<{ hosts: { id: string; state: string }[] }>().hosts;
+    assert.deepEqual(
+      hosts.map((h) => h.state),
+      ['pending', 'pending'],
+    );
+    const { client: c } = await CofferClient.signup({
+      hubUrl: manual.hubUrl,
+      email: 'manual@example.com',
+      password: 'pw',
+      retry: { maxElapsedMs: 0, firstDelayMs: 10, maxDelayMs: 10 },
+    });
+    await assert.rejects(c.upload('/x.bin', new Uint8Array(1000)), /host/i);
+
+    const bad = await admin(['hosts', 'approve', 'not-a-host-id']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /ID/);
+    for (const h of hosts) {
+      const r = await admin(['hosts', 'approve', h.id]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(r.json(), { id: h.id, state: 'active' });
+    }
+    const after = (await admin(['hosts'])).json<{ hosts: { state: string }[] }>().hosts;
+    assert.deepEqual(
+      after.map((h) => h.state),
+      ['online', 'online'],
+    );
+    await c.upload('/x.bin', new Uint8Array(1000).fill(3));
+    assert.deepEqual(
+      new Uint8Array(await new Response((await c.download('/x.bin')).stream).arrayBuffer()),
+      new Uint8Array(1000).fill(3),
+    );
+  } finally {
+    await manual.close();
+  }
 });

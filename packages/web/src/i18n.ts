@@ -97,6 +97,9 @@ const en = {
   breadcrumbs: 'Breadcrumbs',
   disqualified: 'disqualified',
   audits: 'audits',
+  pending: 'waiting for approval',
+  exiting: 'leaving',
+  exited: 'left',
 };
 export type Strings = typeof en;
 
@@ -199,6 +202,9 @@ const fr: Strings = {
   breadcrumbs: "Fil d'Ariane",
   disqualified: 'disqualifié',
   audits: 'audits',
+  pending: "en attente d'approbation",
+  exiting: 'en départ',
+  exited: 'parti',
 };
 
 const es: Strings = {
@@ -299,6 +305,9 @@ const es: Strings = {
   breadcrumbs: 'Ruta',
   disqualified: 'descalificado',
   audits: 'auditorías',
+  pending: 'esperando aprobación',
+  exiting: 'saliendo',
+  exited: 'salió',
 };
 
 const ptBR: Strings = {
@@ -400,6 +409,9 @@ const ptBR: Strings = {
   breadcrumbs: 'Caminho',
   disqualified: 'desqualificado',
   audits: 'auditorias',
+  pending: 'aguardando aprovação',
+  exiting: 'saindo',
+  exited: 'saiu',
 };
 
 export const LANGUAGES = { en, fr, es, 'pt-BR': ptBR } as const;

@@ -10,7 +10,7 @@ interface HostRow {
   usedBytes: number;
   chunks: number;
   online: boolean;
-  state: 'online' | 'offline' | 'disqualified';
+  state: 'pending' | 'online' | 'offline' | 'disqualified' | 'exiting' | 'exited';
   audits: { passed: number; failed: number };
 }
 

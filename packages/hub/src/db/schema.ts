@@ -109,7 +109,7 @@ export interface HostsTable {
   last_seen_at: number;
   registered_at: number;
   /**
-   * active; disqualified after failing `audit.disqualifyAfter` audits in a row; exiting after
+   * pending until approved (with manual approval); active; disqualified after failing `audit.disqualifyAfter` audits in a row; exiting after
    * asking to leave, then exited once none of its chunks is left to copy.
    */
   state: Generated<HostState>;
@@ -119,7 +119,7 @@ export interface HostsTable {
   failed_streak: Generated<number>;
 }
 
-export type HostState = 'active' | 'disqualified' | 'exiting' | 'exited';
+export type HostState = 'pending' | 'active' | 'disqualified' | 'exiting' | 'exited';
 /** A host as read from the database. */
 export type HostRow = Selectable<HostsTable>;
 

@@ -58,6 +58,7 @@ export async function hello(hub: Hub, text: string): Promise<RouteResponse<'host
         public_key: h.publicKey,
         stored_bytes: 0,
         registered_at: now,
+        state: hub.config.hostApproval === 'auto' ? 'active' : 'pending',
         ...state,
       })
       .onConflict((oc) => oc.column('id').doUpdateSet(state))
@@ -98,6 +99,22 @@ export async function exit(hub: Hub, text: string): Promise<RouteResponse<'hostE
     await hub.db.updateTable('hosts').set({ state }).where('id', '=', host.id).execute();
   }
   return { state, remaining };
+}
+
+/** The operator lets a pending host take data. */
+export async function approve(hub: Hub, id: string): Promise<RouteResponse<'adminApproveHost'>> {
+  const host = await hub.db
+    .selectFrom('hosts')
+    .select('state')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!host) throw new NotFoundError('id: no host with this id is registered');
+  if (host.state === 'pending') {
+    await hub.db.updateTable('hosts').set({ state: 'active' }).where('id', '=', id).execute();
+  } else if (host.state !== 'active') {
+    throw new ConflictError(`id: the host is ${host.state}; only a pending host can be approved`);
+  }
+  return { id, state: 'active' };
 }
 
 export const isOnline = (hub: Hub, h: Pick<HostRow, 'last_seen_at'>) =>
