@@ -13,10 +13,12 @@ const dist = `${root}packages/cli/dist`;
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
-// Native addons, packages that find their own files at run time, and the TypeScript loader stay
-// in node_modules; everything else (zod, hono, kysely, noble, the workspace) is bundled.
+// Native addons, packages that find their own files at run time, CommonJS packages that require
+// Node built-ins (prom-client), and the TypeScript loader stay in node_modules; everything else
+// (zod, hono, kysely, noble, the workspace) is bundled.
 const external = [
   'better-sqlite3',
+  'prom-client',
   'pg',
   'pg-native',
   'swagger-ui-dist',

@@ -23,6 +23,7 @@ import {
   verifyCapability,
 } from '@coffer/protocol';
 import type { HostIdentity } from './identity.ts';
+import { hostMetrics } from './metrics.ts';
 import { type ChunkStore, MAX_CHUNK_BYTES } from './store.ts';
 
 // [Note: Host HTTP API]
@@ -69,6 +70,7 @@ class HttpError extends Error {
 class ClientGone extends Error {}
 
 export function createHostServer(o: ServerOptions): http.Server {
+  const metrics = hostMetrics(o.store);
   const server = http.createServer({
     // Uploads of 64 MiB over slow links may take long; idle sockets are cut instead.
     requestTimeout: 0,
@@ -81,6 +83,16 @@ export function createHostServer(o: ServerOptions): http.Server {
   const route = (req: IncomingMessage, res: ServerResponse, expectContinue: boolean) => {
     req.on('error', () => undefined);
     res.on('error', () => undefined);
+    res.on('finish', () =>
+      metrics.requests.inc({ method: req.method ?? '?', status: String(res.statusCode) }),
+    );
+    if (req.method === 'GET' && req.url === HOST.metricsPath) {
+      void metrics.registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(text);
+      });
+      return;
+    }
     for (const [k, v] of Object.entries(CORS)) res.setHeader(k, v);
     handle(o, req, res, expectContinue).catch((e) => {
       if (e instanceof ClientGone) return;

@@ -19,6 +19,7 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Caller, Hub } from './context.ts';
+import { hubMetrics } from './metrics.ts';
 import * as accounts from './services/accounts.ts';
 import * as admin from './services/admin.ts';
 import * as hosts from './services/hosts.ts';
@@ -233,6 +234,14 @@ export function createApp(hub: Hub, log: (line: string) => void): Hono {
       }),
     );
   }
+
+  const metrics = hubMetrics(hub);
+  app.get('/metrics', async (c) => {
+    if ((await hashText(bearer(c))) !== hub.operatorTokenHash) {
+      throw new AuthError('authorization: /metrics needs the operator token');
+    }
+    return c.body(await metrics.metrics(), 200, { 'content-type': metrics.contentType });
+  });
 
   for (const [name, spec] of Object.entries(routes) as [RouteName, RouteSpec][]) {
     const path = spec.path.replace(/\{(\w+)\}/g, ':$1');

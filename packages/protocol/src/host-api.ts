@@ -7,6 +7,8 @@ export const HOST = {
   /** Put: the tokens of the hosts further down the chain, comma-separated, in order. */
   forwardHeader: 'coffer-forward',
   healthPath: '/health',
+  /** Prometheus metrics: chunks, bytes, requests. Public: nothing in it is secret. */
+  metricsPath: '/metrics',
 } as const;
 
 export const hostRoutes = {

@@ -417,3 +417,29 @@ test('with manual approval, a new host takes no data until the operator approves
     await manual.close();
   }
 });
+
+test('Prometheus metrics: the hub (to the operator) and every host', async () => {
+  const anonymous = await fetch(`${net.hubUrl}/metrics`);
+  assert.equal(anonymous.status, 401);
+  const hub = await fetch(`${net.hubUrl}/metrics`, {
+    headers: { authorization: `Bearer ${net.operatorToken}` },
+  });
+  assert.equal(hub.status, 200);
+  assert.match(hub.headers.get('content-type') ?? '', /^text\/plain/);
+  const text = await hub.text();
+  assert.match(text, /^coffer_hub_accounts 1$/m);
+  assert.match(text, /^coffer_hub_hosts\{state="disqualified"\} 1$/m);
+  assert.match(text, /^coffer_hub_hosts\{state="exited"\} 1$/m);
+  assert.match(text, /^coffer_hub_repair_copies_total [1-9]\d*$/m);
+  assert.match(text, /^coffer_hub_stored_bytes \d+$/m);
+  const live = net.hosts.filter((h) => h.child.exitCode === null && h.child.signalCode === null);
+  for (const h of live) {
+    await (await fetch(`${h.url}/health`)).arrayBuffer();
+    const res = await fetch(`${h.url}/metrics`);
+    assert.equal(res.status, 200);
+    const body = await res.text();
+    assert.match(body, /^coffer_host_chunks \d+$/m);
+    assert.match(body, /^coffer_host_capacity_bytes 10737418240$/m);
+    assert.match(body, /^coffer_host_requests_total\{method="GET",status="200"\} \d+$/m);
+  }
+});

@@ -120,6 +120,10 @@ export async function approve(hub: Hub, id: string): Promise<RouteResponse<'admi
 export const isOnline = (hub: Hub, h: Pick<HostRow, 'last_seen_at'>) =>
   hub.now() - h.last_seen_at <= hub.config.offlineAfterMs;
 
+/** The state the operator sees: an active host is online or offline. */
+export const displayState = (hub: Hub, h: Pick<HostRow, 'last_seen_at' | 'state'>) =>
+  h.state === 'active' ? (isOnline(hub, h) ? 'online' : 'offline') : h.state;
+
 /** May receive new data: online and in good standing. */
 export const placeable = (hub: Hub, h: Pick<HostRow, 'last_seen_at' | 'state'>) =>
   isOnline(hub, h) && h.state === 'active';
@@ -135,7 +139,7 @@ export async function adminHosts(hub: Hub): Promise<RouteResponse<'adminHosts'>>
       usedBytes: Math.max(h.used_bytes, h.stored_bytes),
       chunks: h.chunks,
       online: isOnline(hub, h),
-      state: h.state === 'active' ? (isOnline(hub, h) ? 'online' : 'offline') : h.state,
+      state: displayState(hub, h),
       audits: { passed: Number(h.audits_passed), failed: Number(h.audits_failed) },
       lastSeenAt: h.last_seen_at,
       registeredAt: h.registered_at,

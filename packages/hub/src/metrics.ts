@@ -1,0 +1,70 @@
+import { Gauge, Registry } from 'prom-client';
+import type { Hub } from './context.ts';
+import { stats } from './services/admin.ts';
+import { displayState } from './services/hosts.ts';
+
+/**
+ * The hub's Prometheus metrics, served at /metrics to the operator token. Every gauge reads
+ * one snapshot of the admin stats, taken once per scrape.
+ */
+export function hubMetrics(hub: Hub) {
+  const registry = new Registry();
+  let snapshot: { at: number; value: Promise<Awaited<ReturnType<typeof stats>>> } | null = null;
+  const read = () => {
+    if (!snapshot || Date.now() - snapshot.at > 1000) {
+      snapshot = { at: Date.now(), value: stats(hub) };
+    }
+    return snapshot.value;
+  };
+  const hostStates = async () =>
+    (await hub.db.selectFrom('hosts').select(['state', 'last_seen_at']).execute()).map((h) =>
+      displayState(hub, h),
+    );
+  const gauge = (
+    name: string,
+    help: string,
+    pick: (s: Awaited<ReturnType<typeof stats>>) => number,
+  ) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        this.set(pick(await read()));
+      },
+    });
+  gauge('coffer_hub_accounts', 'Accounts.', (s) => s.accounts);
+  gauge('coffer_hub_files', 'Files.', (s) => s.files);
+  gauge('coffer_hub_folders', 'Folders.', (s) => s.folders);
+  gauge('coffer_hub_chunks', 'Stored objects (chunks and packs).', (s) => s.chunks);
+  gauge(
+    'coffer_hub_stored_bytes',
+    'Bytes held by hosts, every replica counted.',
+    (s) => s.storedBytes,
+  );
+  gauge('coffer_hub_capacity_bytes', 'Space offered by all hosts.', (s) => s.capacity);
+  gauge(
+    'coffer_hub_repair_under_replicated',
+    'Chunks below target found by the last repair round.',
+    (s) => s.repair.underReplicated,
+  );
+  gauge(
+    'coffer_hub_repair_copies_total',
+    'Host-to-host copies made by repair since the hub started.',
+    (s) => s.repair.copiedTotal,
+  );
+  new Gauge({
+    name: 'coffer_hub_hosts',
+    help: 'Hosts by state.',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const state of ['pending', 'online', 'offline', 'disqualified', 'exiting', 'exited']) {
+        this.set({ state }, 0);
+      }
+      for (const state of await hostStates()) this.inc({ state });
+    },
+  });
+  return registry;
+}
