@@ -21,6 +21,8 @@ import { allowedBy, choosePlacement } from './placement.ts';
 // the data. Once a chunk is back at its target, replicas on lost hosts are forgotten and those
 // in countries the policy no longer allows are deleted from their hosts.
 
+const PARALLEL_COPIES = 4;
+
 export interface RepairRound {
   /** Live chunks below their target when the round started (at most `repair.batch`). */
   underReplicated: number;
@@ -62,7 +64,8 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
   const online = hosts.map((h) => ({ ...h, online: placeable(hub, h) }));
   const reserved = new Map<string, number>();
 
-  for (const { chunk_id: chunk, size } of candidates) {
+  // Copies run side by side: each is one source read, one transfer and one fsync elsewhere.
+  const repairOne = async ({ chunk_id: chunk, size }: (typeof candidates)[number]) => {
     const replicas = await hub.db
       .selectFrom('chunk_replicas')
       .select('host_id')
@@ -81,7 +84,7 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
     const sources = holders.filter((h) => isOnline(hub, h));
     if (!targets?.length || !sources.length) {
       round.failed++;
-      continue;
+      return;
     }
     let complete = true;
     for (const target of targets) {
@@ -98,7 +101,7 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
     }
     if (!complete) {
       round.failed++;
-      continue;
+      return;
     }
     // Back at target: forget replicas on lost or disqualified hosts, move those out of
     // disallowed countries.
@@ -108,7 +111,13 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
         await forget(hub, chunk, h.id, size);
       }
     }
-  }
+  };
+  const queue = [...candidates];
+  await Promise.all(
+    Array.from({ length: PARALLEL_COPIES }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) await repairOne(next);
+    }),
+  );
   // An exiting host whose last chunk has been copied elsewhere has exited.
   await hub.db
     .updateTable('hosts')
