@@ -3,6 +3,7 @@ import { HOST } from '@coffer/protocol';
 import { sql } from 'kysely';
 import type { Hub } from '../context.ts';
 import type { HostRow } from '../db/schema.ts';
+import { deleteOnHost } from './gc.ts';
 import { capability, isOnline } from './hosts.ts';
 import { periodic } from './periodic.ts';
 import { forget } from './repair.ts';
@@ -12,8 +13,8 @@ import { forget } from './repair.ts';
 // it holds, whole, with a get token the hub signs for itself. A chunk's id is the SHA-256 of
 // its stored bytes, so the hub checks the answer without any key, and a host that lost or
 // corrupted the chunk, or never had it, cannot pass: it would have to produce bytes with that
-// hash. A failed audit counts against the host and drops that replica, so repair restores it
-// from a healthy one (bit rot). `audit.disqualifyAfter` failures in a row disqualify the host:
+// hash. A failed audit counts against the host, has the host delete its copy and drops that
+// replica, so repair restores it from a healthy one (bit rot). `audit.disqualifyAfter` failures in a row disqualify the host:
 // none of its replicas count any more, it gets no new data, and repair moves everything.
 // A host that cannot be reached is not audited (liveness is the heartbeat's business).
 
@@ -90,6 +91,10 @@ async function record(hub: Hub, host: HostRow, chunk: string, size: number, outc
       .execute();
     return false;
   }
+  // The host's copy is bad: have it deleted, so a later repair copy to this host writes fresh
+  // bytes instead of finding the chunk "already stored". A liar may ignore this; its audits
+  // will keep failing.
+  await deleteOnHost(hub, host.id, host.url, chunk);
   await forget(hub, chunk, host.id, size);
   const row = await hub.db
     .updateTable('hosts')
