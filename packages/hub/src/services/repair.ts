@@ -58,6 +58,15 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
     .where(sql<boolean>`exists (select 1 from revision_chunks rc where rc.chunk_id = r.chunk_id)`)
     .groupBy(['r.chunk_id', 'c.size'])
     .having(goodCountries, '<', policy.replicas)
+    // Only chunks with a holder online now: one whose every copy is gone (or whose holders are
+    // all away) would otherwise take a batch slot every round and starve the rest (bench/sim
+    // found this). Random order shares the batch fairly among chunks that cannot be placed.
+    .having(
+      sql<number>`count(case when h.last_seen_at >= ${hub.now() - hub.config.offlineAfterMs} then 1 end)`,
+      '>',
+      0,
+    )
+    .orderBy(sql`random()`)
     .limit(hub.config.repair.batch)
     .execute();
   const round: RepairRound = { underReplicated: candidates.length, copied: 0, failed: 0 };

@@ -1,0 +1,117 @@
+// The simulation's parameters, each from an environment variable with a default.
+
+interface Spec {
+  env: string;
+  def: number;
+  what: string;
+}
+
+const SPECS = {
+  seed: { env: 'SIM_SEED', def: 1, what: 'PRNG seed' },
+  months: { env: 'SIM_MONTHS', def: 6, what: 'simulated months (30 days each)' },
+  hosts: { env: 'SIM_HOSTS', def: 1000, what: 'hosts at the start' },
+  countries: { env: 'SIM_COUNTRIES', def: 50, what: 'countries' },
+  zipf: { env: 'SIM_COUNTRY_SKEW', def: 1, what: 'Zipf exponent of hosts per country' },
+  capMinTB: { env: 'SIM_CAP_MIN_TB', def: 1, what: 'smallest host capacity (TB)' },
+  capMaxTB: { env: 'SIM_CAP_MAX_TB', def: 20, what: 'largest host capacity (TB)' },
+  chunks: { env: 'SIM_CHUNKS', def: 1_000_000, what: 'chunks stored at the start' },
+  uploadsPerDay: { env: 'SIM_UPLOADS_PER_DAY', def: 5000, what: 'new chunks uploaded per day' },
+  chunkMiB: { env: 'SIM_CHUNK_MIB', def: 4, what: 'chunk size (MiB)' },
+  replicas: { env: 'SIM_REPLICAS', def: 2, what: 'replica target R (distinct countries)' },
+  outageRate: {
+    env: 'SIM_OUTAGE_RATE',
+    def: 0.5,
+    what: 'transient outages per host per month',
+  },
+  outageMinMinutes: {
+    env: 'SIM_OUTAGE_MIN_MINUTES',
+    def: 5,
+    what: 'shortest outage (min; log-uniform)',
+  },
+  outageMaxHours: { env: 'SIM_OUTAGE_MAX_HOURS', def: 12, what: 'longest outage (h)' },
+  failureRate: {
+    env: 'SIM_FAILURE_RATE',
+    def: 0.02,
+    what: 'permanent failures per host per month',
+  },
+  exitRate: { env: 'SIM_EXIT_RATE', def: 0.01, what: 'graceful exits per host per month' },
+  joinRate: {
+    env: 'SIM_JOIN_RATE',
+    def: 0.03,
+    what: 'new hosts per month, as a share of SIM_HOSTS',
+  },
+  liarShare: { env: 'SIM_LIAR_SHARE', def: 0.01, what: 'share of hosts that turn liar' },
+  liarDrop: {
+    env: 'SIM_LIAR_DROP',
+    def: 0.5,
+    what: 'share of its data a liar drops silently',
+  },
+  lostAfterHours: { env: 'SIM_LOST_AFTER_HOURS', def: 4, what: 'repair.lostAfterMs (h)' },
+  repairSeconds: { env: 'SIM_REPAIR_SECONDS', def: 30, what: 'repair.intervalMs (s)' },
+  repairBatch: { env: 'SIM_REPAIR_BATCH', def: 100, what: 'repair.batch (chunks per round)' },
+  auditSeconds: { env: 'SIM_AUDIT_SECONDS', def: 60, what: 'audit.intervalMs (s), 1 per host' },
+  disqualifyAfter: {
+    env: 'SIM_DISQUALIFY_AFTER',
+    def: 3,
+    what: 'audit.disqualifyAfter (fails in a row)',
+  },
+  uploadMinutes: {
+    env: 'SIM_UPLOAD_MINUTES',
+    def: 10,
+    what: 'uploads are placed in batches every',
+  },
+  sample: {
+    env: 'SIM_SAMPLE',
+    def: 32,
+    what: 'hosts passed to choosePlacement per call (0 = all)',
+  },
+  countryOutage: {
+    env: 'SIM_COUNTRY_OUTAGE',
+    def: 0,
+    what: '1: every host of the biggest country goes down',
+  },
+  countryOutageMonth: {
+    env: 'SIM_COUNTRY_OUTAGE_MONTH',
+    def: 2,
+    what: '... at this month',
+  },
+  countryOutageHours: {
+    env: 'SIM_COUNTRY_OUTAGE_HOURS',
+    def: 24,
+    what: '... for this long (h)',
+  },
+} satisfies Record<string, Spec>;
+
+export type Params = { [K in keyof typeof SPECS]: number } & {
+  /** id: the lowest chunk ids first, as SQLite's GROUP BY over the primary key returns them;
+   * fifo: oldest first, a failed chunk goes to the back. */
+  repairOrder: 'id' | 'fifo';
+};
+
+export function readParams(env: NodeJS.ProcessEnv = process.env): Params {
+  const out: Record<string, number> = {};
+  for (const [key, spec] of Object.entries(SPECS) as [string, Spec][]) {
+    const raw = env[spec.env];
+    const n = raw === undefined || raw === '' ? spec.def : Number(raw);
+    if (!Number.isFinite(n) || n < 0) throw new Error(`${spec.env}: not a number >= 0: ${raw}`);
+    out[key] = n;
+  }
+  const order = env.SIM_REPAIR_ORDER ?? 'id';
+  if (order !== 'id' && order !== 'fifo') throw new Error('SIM_REPAIR_ORDER: id or fifo');
+  const p = { ...(out as { [K in keyof typeof SPECS]: number }), repairOrder: order } as Params;
+  if (p.replicas < 1 || p.countries < p.replicas) throw new Error('need countries >= replicas');
+  if (p.countries > 676) throw new Error('SIM_COUNTRIES: at most 676 (two-letter codes)');
+  if (p.hosts < p.replicas) throw new Error('need hosts >= replicas');
+  return p;
+}
+
+/** One row per parameter: env var, value, meaning (for the report). */
+export function paramRows(p: Params): [string, string, string][] {
+  const rows: [string, string, string][] = Object.entries(SPECS).map(([key, spec]) => [
+    spec.env,
+    String(p[key as keyof typeof SPECS]),
+    spec.what,
+  ]);
+  rows.push(['SIM_REPAIR_ORDER', p.repairOrder, 'which under-target chunks a round takes first']);
+  return rows;
+}

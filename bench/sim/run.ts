@@ -1,0 +1,299 @@
+// A discrete-event simulation of Coffer's hoster network over months: does repair keep every
+// chunk at its replica target under churn, and at what cost?
+//
+//   node --import tsx bench/sim/run.ts                                  # defaults: 6 months, ~35 s
+//   SIM_COUNTRY_OUTAGE=1 node --import tsx bench/sim/run.ts             # + biggest country down 24 h
+//   SIM_HOSTS=200 SIM_CHUNKS=100000 SIM_MONTHS=1 node --import tsx bench/sim/run.ts   # quick
+//
+// Every parameter is an environment variable (bench/sim/config.ts lists them; the report prints
+// them all). Prints a Markdown report on stdout and progress on stderr.
+//
+// The model, following the hub's code:
+// - Chunks of 4 MiB need R=2 replicas on hosts in distinct countries. New chunks and repair
+//   copies are placed by the real `choosePlacement` (packages/hub/src/services/placement.ts),
+//   called as a pure function with HostRow-shaped hosts; Math.random is replaced by the seeded
+//   PRNG so that its tie-breaking is reproducible too.
+// - Hosts (Zipf-skewed over countries, capacity uniform in 1-20 TB) have Poisson churn per host
+//   per month: transient outages (log-uniform 5 min-12 h, back with their data), permanent
+//   failures (data gone at once), graceful exits, plus new hosts joining. A share of hosts
+//   turns liar at a random time: it silently drops a fraction of what it holds and of what it
+//   receives later, and still answers as if it held everything.
+// - Hub view (repair.ts): a replica counts while its host is active and not lost (offline for
+//   lostAfter, 4 h). Every repair interval (30 s) a round takes up to `batch` (100) chunks whose
+//   counting replicas span fewer than R countries, lowest chunk id first as SQLite returns them
+//   for that query (checked with better-sqlite3 on the hub's tables; ids are hashes, so a random
+//   but fixed order; SIM_REPAIR_ORDER=fifo for the alternative), and copies each
+//   from any holder the hub sees online to hosts chosen by choosePlacement; the copy works only
+//   if that source really has the bytes. Once a chunk is back at target, replicas on lost,
+//   exiting or disqualified hosts are forgotten. An exiting host with no replica left exits.
+// - Audits (audits.ts): every interval (60 s) each active online host is asked for one random
+//   chunk it is recorded as holding. An honest host always passes; a liar fails when that chunk
+//   is one it dropped (so with probability = the share it dropped), the replica is forgotten
+//   (repair restores it), and 3 fails in a row disqualify it (none of its replicas count).
+// - A chunk is lost when no host the hub records it on still has its bytes: permanent failures,
+//   liars' drops, and replicas the hub forgot do not count; a host that is merely offline does.
+//
+// Simplifications:
+// - Copies, uploads and audits are instantaneous and never fail for bandwidth, timeouts or
+//   overload; a host is offline from the moment it goes down (no offlineAfterMs delay) and is
+//   never chosen as a target while down. Events land at their exact time, but the hub acts only
+//   at its periodic rounds (repair every 30 s, audits every 60 s, upload batches every 10 min).
+// - choosePlacement gets a uniform sample of SIM_SAMPLE (32) placeable hosts per call, not all
+//   of them (~190 us a call over 1,000 hosts against ~4 us over 32; there are millions of
+//   calls); within the sample it still prefers the emptiest hosts in distinct countries, and
+//   when the sample has no answer the full list decides. SIM_SAMPLE=0 passes every host; on
+//   300 hosts, both nearly empty and 65% full, the two gave the same losses, traffic and
+//   times below target within run-to-run noise. What a sample blurs: over all hosts, a host
+//   much emptier than the rest (a new one, in a full network) gets nearly every placement.
+// - The data stored at the start is placed at time 0 by the same rules, with every host up.
+// - A repair of a chunk with no usable source fails without calling choosePlacement (repair.ts
+//   calls it first, but the round fails either way).
+// - Only turned liars are audited one by one; every other active online host counts as one
+//   passed audit per round (it would pass). No bit rot on honest hosts.
+// - New hosts are active at once (hostApproval auto); joins are a Poisson process at
+//   SIM_JOIN_RATE x SIM_HOSTS per month; nothing is ever deleted by users (no GC).
+// - A disqualified host stays in the network and may serve as a repair source for the bytes it
+//   really has, as repair.ts allows (it tries every holder the hub sees online).
+// - Countries are never excluded by the policy; capacity is plenty by default (the network is
+//   well under 1% full), so "no room" never happens unless SIM_CAP_*_TB say so.
+import { relative } from 'node:path';
+import { paramRows, readParams } from './config.ts';
+import { mulberry32 } from './rng.ts';
+import { DAY, HOUR, MINUTE, Simulation } from './sim.ts';
+
+const p = readParams();
+const rng = mulberry32(p.seed);
+// choosePlacement breaks ties with Math.random; make that reproducible from the seed too.
+Math.random = mulberry32(p.seed ^ 0x9e3779b9);
+
+const t0 = performance.now();
+const sim = new Simulation(p, rng);
+sim.run((line) =>
+  process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1)} s] ${line}\n`),
+);
+const wall = (performance.now() - t0) / 1000;
+
+// ---- report ----
+
+const out: string[] = [];
+const say = (line = '') => out.push(line);
+const TB = 1e12;
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const pct = (x: number, digits = 3) => `${(x * 100).toFixed(digits)}%`;
+const dur = (ms: number) =>
+  ms >= 2 * DAY
+    ? `${(ms / DAY).toFixed(1)} d`
+    : ms >= HOUR
+      ? `${(ms / HOUR).toFixed(1)} h`
+      : `${(ms / MINUTE).toFixed(1)} min`;
+const table = (head: string[], rows: string[][]) => {
+  say(`| ${head.join(' | ')} |`);
+  say(`|${head.map(() => '---').join('|')}|`);
+  for (const r of rows) say(`| ${r.join(' | ')} |`);
+};
+
+const simEnv = Object.entries(process.env)
+  .filter(([k]) => k.startsWith('SIM_'))
+  .sort(([a], [b]) => a.localeCompare(b))
+  .map(([k, v]) => `${k}=${v} `)
+  .join('');
+const script = relative(process.cwd(), process.argv[1] ?? 'bench/sim/run.ts');
+const command = `${simEnv}node ${process.execArgv.join(' ')} ${script}`.replace(/\s+/g, ' ');
+
+const c = sim.counters;
+const days = sim.copiesPerDay.length;
+const chunkBytes = sim.chunkBytes;
+say('# Coffer hoster network simulation');
+say();
+say(`Command: \`${command}\``);
+say();
+say(
+  `Seed ${p.seed}; ${p.months} months simulated in ${wall.toFixed(1)} s of wall-clock time ` +
+    `(${fmt(c.placementCalls)} choosePlacement calls, ${fmt(c.placementFallbacks)} of them ` +
+    `redone over all hosts).`,
+);
+say();
+say('## Parameters');
+say();
+table(['variable', 'value', 'meaning'], paramRows(p));
+say();
+
+say('## Network');
+say();
+const countries = sim.countryCounts();
+const total = sim.hosts.length;
+say(
+  `${fmt(p.hosts)} hosts at the start, ${fmt(total)} ever (joins included), in ` +
+    `${countries.length} countries; biggest: ` +
+    countries
+      .slice(0, 5)
+      .map((x) => `${x.country} ${pct(x.hosts / total, 1)}`)
+      .join(', ') +
+    `; the smallest ${Math.min(10, countries.length)} have ` +
+    `${countries
+      .slice(-10)
+      .map((x) => x.hosts)
+      .join(', ')} hosts.`,
+);
+const states = sim.hostStates();
+say(
+  `Hosts at the end: ${Object.entries(states)
+    .sort((a, b) => b[1] - a[1])
+    .map(([s, n]) => `${s} ${n}`)
+    .join(', ')}.`,
+);
+const capacity = sim.hosts.reduce((a, h) => a + (h.left || h.failed ? 0 : h.capacity), 0);
+const stored = sim.hosts.reduce((a, h) => a + (h.left || h.failed ? 0 : h.stored_bytes), 0);
+say(
+  `Chunks: ${fmt(p.chunks)} at the start, ${fmt(sim.nChunks)} at the end ` +
+    `(${fmt(c.uploads)} uploaded, ${fmt(c.uploadsFailed)} uploads refused); replicas recorded on ` +
+    `hosts still in the network: ${(stored / TB).toFixed(1)} TB of ${(capacity / TB).toFixed(0)} TB ` +
+    `capacity (${pct(stored / capacity, 2)} full).`,
+);
+if (p.countryOutage) {
+  say(
+    `Country outage: every host in ${sim.biggest} down for ${p.countryOutageHours} h ` +
+      `from day ${p.countryOutageMonth * 30}.`,
+  );
+}
+say();
+
+say('## Chunks lost');
+say();
+say(
+  `**${fmt(sim.lostChunks)} chunks lost** (goal: 0)` +
+    (sim.lostChunks ? `, ${pct(sim.lostChunks / sim.nChunks, 5)} of all chunks.` : '.'),
+);
+if (sim.lostChunks) {
+  let byDay = '';
+  const lostDays = new Map<number, number>();
+  for (let i = 0; i < sim.nChunks; i++) {
+    const at = sim.lostAt[i] ?? -1;
+    if (at >= 0) lostDays.set(Math.floor(at / DAY), (lostDays.get(Math.floor(at / DAY)) ?? 0) + 1);
+  }
+  byDay = [...lostDays]
+    .sort((a, b) => a[0] - b[0])
+    .map(([d, n]) => `day ${d}: ${n}`)
+    .join(', ');
+  say();
+  say(`Losses by day: ${byDay}.`);
+  say();
+  say(
+    `What took the last copy: ${[...sim.lossCauses]
+      .sort((a, b) => b[1] - a[1])
+      .map(([cause, n]) => `${cause} ${n}`)
+      .join(', ')}.`,
+  );
+}
+say();
+
+say('## Repair traffic');
+say();
+let maxDay = 0;
+for (let d = 0; d < days; d++) {
+  if ((sim.copiesPerDay[d] ?? 0) > (sim.copiesPerDay[maxDay] ?? 0)) maxDay = d;
+}
+const meanCopies = c.copies / days;
+const maxCopies = sim.copiesPerDay[maxDay] ?? 0;
+const uploadsMean = c.uploads / days;
+const auditsPerDay = c.audits / days;
+table(
+  ['per day', 'repair copies', 'repair TB', 'uploads (chunks)', 'audit downloads to the hub'],
+  [
+    [
+      'mean',
+      fmt(meanCopies),
+      ((meanCopies * chunkBytes) / TB).toFixed(3),
+      fmt(uploadsMean),
+      `${fmt(auditsPerDay)} chunks, ${((auditsPerDay * chunkBytes) / TB).toFixed(2)} TB`,
+    ],
+    [
+      `max (day ${maxDay})`,
+      fmt(maxCopies),
+      ((maxCopies * chunkBytes) / TB).toFixed(3),
+      fmt(Math.max(...sim.uploadsPerDay)),
+      '',
+    ],
+  ],
+);
+say();
+const limit = (p.repairBatch * DAY) / (p.repairSeconds * 1000);
+say(
+  `${fmt(c.copies)} copies in all (${((c.copies * chunkBytes) / TB).toFixed(2)} TB). The rate ` +
+    `limit allows ${fmt(limit)} chunks/day; ${fmt(c.roundsFull)} of ${fmt(c.repairRounds)} rounds ` +
+    `took a full batch. Most chunks below target at once: ${fmt(sim.maxBelow)} (day ` +
+    `${(sim.maxBelowAt / DAY).toFixed(1)}). Chunks a round took but could not repair: ` +
+    `${fmt(c.repairFailed)} (${fmt(c.repairFailedLost)} of them already lost, retried forever).`,
+);
+if (p.repairOrder === 'id' && sim.lostChunks) {
+  say(
+    `The ${fmt(sim.lostChunks)} lost chunks stay below target with replica rows on dead hosts, so ` +
+      `every round's query can return them again; in chunk-id order they take the lowest ids ` +
+      `first, and once there are about as many as the batch (${p.repairBatch}) repair stalls ` +
+      `for every chunk whose id sorts after them.`,
+  );
+}
+say(
+  `Replicas forgotten on a lost host that later came back with the bytes (orphans nobody ` +
+    `deletes): ${fmt(c.orphaned)}, ${(sim.orphanBytes() / TB).toFixed(2)} TB still on hosts ` +
+    `in the network at the end.`,
+);
+say();
+
+say('## Time below target');
+say();
+const chunkTime = sim.chunkTime();
+const row = (name: string, d: typeof sim.below) => {
+  const [p50 = 0, p99 = 0, max = 0] = d.percentiles([0.5, 0.99, 1]);
+  return [
+    name,
+    fmt(d.total / HOUR),
+    pct(d.total / chunkTime, 4),
+    fmt(d.n),
+    dur(p50),
+    dur(p99),
+    dur(max),
+  ];
+};
+table(
+  ['', 'chunk-hours', 'share of chunk-time', 'episodes', 'p50', 'p99', 'max'],
+  [
+    row('hub view: counting replicas span < R countries', sim.below),
+    row('bytes really held in < R countries', sim.exposed),
+    row('unreadable: no holder online has the bytes', sim.unreadable),
+  ],
+);
+say();
+say(
+  'The hub view is what repair acts on: a host counts until it has been offline for ' +
+    `${p.lostAfterHours} h, so a dead host's chunks are below target only from then on. The ` +
+    'second row counts the real copies: it starts at the failure itself or at a liar dropping ' +
+    'the bytes, and ignores transient outages (the bytes are still there). The third is ' +
+    'availability: no replica can be downloaded right now (a lost chunk stops counting). ' +
+    'Durations are per ' +
+    'episode (a chunk can have several); episodes still open at the end are cut there. ' +
+    `Total chunk-time: ${fmt(chunkTime / HOUR)} chunk-hours.`,
+);
+say();
+
+say('## Events');
+say();
+table(
+  ['event', 'count'],
+  [
+    ['transient outages', fmt(c.outages)],
+    [`... hosts offline past ${p.lostAfterHours} h (lost; includes failures)`, fmt(c.outagesLost)],
+    ['permanent failures', fmt(c.failures)],
+    ['graceful exits started', fmt(c.exitsStarted)],
+    ['graceful exits completed', fmt(c.exitsCompleted)],
+    ['hosts joined', fmt(c.joins)],
+    ['liars (hosts that turn)', fmt(c.liars)],
+    ['liars turned within the run', fmt(c.liarsTurned)],
+    ['disqualifications', fmt(c.disqualified)],
+    ['audits', fmt(c.audits)],
+    ['audits failed', fmt(c.auditsFailed)],
+    ['repair rounds', fmt(c.repairRounds)],
+  ],
+);
+process.stdout.write(`${out.join('\n')}\n`);
