@@ -104,6 +104,18 @@ async function downloadText(page: Page, name: string): Promise<string> {
 const crumb = (page: Page, name: string) =>
   page.getByRole('navigation', { name: 'Breadcrumbs' }).getByRole('button', { name });
 
+/** A new browser context, signed up and past the recovery key, collecting page errors. */
+async function freshAccount(email: string) {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signup(page, email);
+  await page.getByRole('button', { name: /continue/ }).click();
+  await page.getByText('This folder is empty').waitFor();
+  return { context, page, errors };
+}
+
 async function signup(page: Page, email: string) {
   await page.goto(net.hubUrl);
   await page.getByLabel('Email').fill(email);
@@ -374,13 +386,7 @@ test('upload a whole folder, nested folders and all, drop files in, and download
 });
 
 test('select with the keyboard, move by drag and drop and through the dialog, rename, trash and zip a selection', async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await signup(page, 'keys@example.com');
-  await page.getByRole('button', { name: /continue/ }).click();
-  await page.getByText('This folder is empty').waitFor();
+  const { context, page, errors } = await freshAccount('keys@example.com');
   for (const name of ['Archive', 'Inbox']) {
     await page.getByRole('button', { name: 'New folder' }).click();
     await page.getByLabel('Folder name').fill(name);
@@ -481,13 +487,7 @@ test('select with the keyboard, move by drag and drop and through the dialog, re
 });
 
 test('a 50 MiB upload pauses, survives a reload, resumes, and downloads byte for byte; cancel drops a queued upload; pausing one small file of a batch sends the rest', async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await signup(page, 'big@example.com');
-  await page.getByRole('button', { name: /continue/ }).click();
-  await page.getByText('This folder is empty').waitFor();
+  const { context, page, errors } = await freshAccount('big@example.com');
   // Slow the network down, so the upload is still running when it is paused and reloaded.
   const cdp = await context.newCDPSession(page);
   const throttle = (bytesPerSecond: number) =>
