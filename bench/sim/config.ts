@@ -47,6 +47,16 @@ const SPECS = {
     what: 'share of its data a liar drops silently',
   },
   lostAfterHours: { env: 'SIM_LOST_AFTER_HOURS', def: 4, what: 'repair.lostAfterMs (h)' },
+  earlyMinutes: {
+    env: 'SIM_EARLY_MINUTES',
+    def: 0,
+    what: 'early repair: a replica stops counting after X min offline, its row kept (0 = off)',
+  },
+  spares: {
+    env: 'SIM_SPARES',
+    def: 0,
+    what: 'replicas kept beyond R when a host comes back (more are deleted)',
+  },
   repairSeconds: { env: 'SIM_REPAIR_SECONDS', def: 30, what: 'repair.intervalMs (s)' },
   repairBatch: { env: 'SIM_REPAIR_BATCH', def: 100, what: 'repair.batch (chunks per round)' },
   auditSeconds: { env: 'SIM_AUDIT_SECONDS', def: 60, what: 'audit.intervalMs (s), 1 per host' },
@@ -82,10 +92,15 @@ const SPECS = {
   },
 } satisfies Record<string, Spec>;
 
+const ORDERS = ['random', 'id', 'fifo'] as const;
+
 export type Params = { [K in keyof typeof SPECS]: number } & {
-  /** id: the lowest chunk ids first, as SQLite's GROUP BY over the primary key returns them;
-   * fifo: oldest first, a failed chunk goes to the back. */
-  repairOrder: 'id' | 'fifo';
+  /** random: the hub's query today, up to a batch of the chunks below target that have a
+   * holder online, in random order. The hub's earlier queries, over every chunk below target
+   * (online holder or not): id, lowest chunk ids first, as SQLite's GROUP BY over the primary
+   * key returns them (starves behind unrepairable chunks); fifo, oldest first, a failed chunk
+   * goes to the back. */
+  repairOrder: (typeof ORDERS)[number];
 };
 
 export function readParams(env: NodeJS.ProcessEnv = process.env): Params {
@@ -96,9 +111,12 @@ export function readParams(env: NodeJS.ProcessEnv = process.env): Params {
     if (!Number.isFinite(n) || n < 0) throw new Error(`${spec.env}: not a number >= 0: ${raw}`);
     out[key] = n;
   }
-  const order = env.SIM_REPAIR_ORDER ?? 'id';
-  if (order !== 'id' && order !== 'fifo') throw new Error('SIM_REPAIR_ORDER: id or fifo');
+  const order = env.SIM_REPAIR_ORDER || 'random';
+  if (!(ORDERS as readonly string[]).includes(order)) {
+    throw new Error(`SIM_REPAIR_ORDER: one of ${ORDERS.join(', ')}`);
+  }
   const p = { ...(out as { [K in keyof typeof SPECS]: number }), repairOrder: order } as Params;
+  if (!Number.isInteger(p.spares)) throw new Error('SIM_SPARES: an integer');
   if (p.replicas < 1 || p.countries < p.replicas) throw new Error('need countries >= replicas');
   if (p.countries > 676) throw new Error('SIM_COUNTRIES: at most 676 (two-letter codes)');
   if (p.hosts < p.replicas) throw new Error('need hosts >= replicas');
@@ -112,6 +130,10 @@ export function paramRows(p: Params): [string, string, string][] {
     String(p[key as keyof typeof SPECS]),
     spec.what,
   ]);
-  rows.push(['SIM_REPAIR_ORDER', p.repairOrder, 'which under-target chunks a round takes first']);
+  rows.push([
+    'SIM_REPAIR_ORDER',
+    p.repairOrder,
+    'which chunks below target a round takes: random (hub), id or fifo (older hubs)',
+  ]);
   return rows;
 }

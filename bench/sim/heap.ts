@@ -3,7 +3,7 @@
 export interface SimEvent {
   t: number;
   seq: number;
-  kind: 'outage' | 'return' | 'lost' | 'fail' | 'exit' | 'lie' | 'join' | 'countryOutage';
+  kind: 'outage' | 'return' | 'away' | 'lost' | 'fail' | 'exit' | 'lie' | 'join' | 'countryOutage';
   host: number;
   epoch: number;
 }

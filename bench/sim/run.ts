@@ -3,10 +3,11 @@
 //
 //   node --import tsx bench/sim/run.ts                                  # defaults: 6 months, ~35 s
 //   SIM_COUNTRY_OUTAGE=1 node --import tsx bench/sim/run.ts             # + biggest country down 24 h
+//   SIM_EARLY_MINUTES=15 SIM_SPARES=1 node --import tsx bench/sim/run.ts  # early repair, 1 spare
 //   SIM_HOSTS=200 SIM_CHUNKS=100000 SIM_MONTHS=1 node --import tsx bench/sim/run.ts   # quick
 //
 // Every parameter is an environment variable (bench/sim/config.ts lists them; the report prints
-// them all). Prints a Markdown report on stdout and progress on stderr.
+// them all). Prints a Markdown report on stdout, progress and a one-line summary on stderr.
 //
 // The model, following the hub's code:
 // - Chunks of 4 MiB need R=2 replicas on hosts in distinct countries. New chunks and repair
@@ -20,12 +21,21 @@
 //   receives later, and still answers as if it held everything.
 // - Hub view (repair.ts): a replica counts while its host is active and not lost (offline for
 //   lostAfter, 4 h). Every repair interval (30 s) a round takes up to `batch` (100) chunks whose
-//   counting replicas span fewer than R countries, lowest chunk id first as SQLite returns them
-//   for that query (checked with better-sqlite3 on the hub's tables; ids are hashes, so a random
-//   but fixed order; SIM_REPAIR_ORDER=fifo for the alternative), and copies each
-//   from any holder the hub sees online to hosts chosen by choosePlacement; the copy works only
-//   if that source really has the bytes. Once a chunk is back at target, replicas on lost,
-//   exiting or disqualified hosts are forgotten. An exiting host with no replica left exits.
+//   counting replicas span fewer than R countries and that have a holder online (any state),
+//   in random order (the seeded PRNG stands for SQL's random()), and copies each from any
+//   holder the hub sees online to hosts chosen by choosePlacement; the copy works only if that
+//   source really has the bytes. Once a chunk is back at target, replicas on lost, exiting or
+//   disqualified hosts are forgotten; so are those of a host turning lost whose chunk is at
+//   target without it. An exiting host with no replica left exits. SIM_REPAIR_ORDER=id or fifo
+//   model older hubs, whose query took every chunk below target, online holder or not: id in
+//   chunk-id order as SQLite returned it (chunks that cannot be repaired take the batch and
+//   starve the rest), fifo oldest first.
+// - Early repair (SIM_EARLY_MINUTES=X, off by default; not in the hub yet): a replica also
+//   stops counting once its host has been offline X minutes, but its row stays until lostAfter,
+//   so a chunk whose other holders are away gets a copy at X instead of at lostAfter. When an
+//   away host comes back its replicas count again; a chunk with more than R + SIM_SPARES
+//   counting replicas then loses the newest ones on online hosts (deleted on the host, not
+//   orphaned), never going below R countries.
 // - Audits (audits.ts): every interval (60 s) each active online host is asked for one random
 //   chunk it is recorded as holding. An honest host always passes; a liar fails when that chunk
 //   is one it dropped (so with probability = the share it dropped), the replica is forgotten
@@ -54,6 +64,8 @@
 //   SIM_JOIN_RATE x SIM_HOSTS per month; nothing is ever deleted by users (no GC).
 // - A disqualified host stays in the network and may serve as a repair source for the bytes it
 //   really has, as repair.ts allows (it tries every holder the hub sees online).
+// - Every host counts as vetted (choosePlacement's unvettedShare left at 1) and there are no
+//   folder policies or tags.
 // - Countries are never excluded by the policy; capacity is plenty by default (the network is
 //   well under 1% full), so "no room" never happens unless SIM_CAP_*_TB say so.
 import { relative } from 'node:path';
@@ -239,6 +251,13 @@ say(
     `deletes): ${fmt(c.orphaned)}, ${(sim.orphanBytes() / TB).toFixed(2)} TB still on hosts ` +
     `in the network at the end.`,
 );
+const liveChunks = sim.nChunks - sim.lostChunks;
+const replicasPerChunk = stored / chunkBytes / Math.max(1, liveChunks);
+say(
+  `Early repair: ${fmt(c.earlyCopies)} of the copies were made while a holder was away but not ` +
+    `lost; ${fmt(c.surplusDeleted)} surplus replicas deleted when hosts came back. Replicas ` +
+    `recorded per live chunk at the end: ${replicasPerChunk.toFixed(3)} (target ${p.replicas}).`,
+);
 say();
 
 say('## Time below target');
@@ -297,3 +316,10 @@ table(
   ],
 );
 process.stdout.write(`${out.join('\n')}\n`);
+process.stderr.write(
+  `summary: lost ${sim.lostChunks}; copies/day ${fmt(meanCopies)} mean, ${fmt(maxCopies)} max; ` +
+    `TB/day ${((meanCopies * chunkBytes) / TB).toFixed(3)} / ${((maxCopies * chunkBytes) / TB).toFixed(3)}; ` +
+    `below target ${pct(sim.below.total / chunkTime, 4)}; early ${fmt(c.earlyCopies)}; ` +
+    `surplus deleted ${fmt(c.surplusDeleted)}; replicas/chunk ${replicasPerChunk.toFixed(3)}; ` +
+    `orphaned ${fmt(c.orphaned)}; causes ${[...sim.lossCauses].map(([k, n]) => `${k} ${n}`).join(', ')}\n`,
+);

@@ -1,6 +1,6 @@
 // The simulation itself; run.ts reads the parameters and prints the report. See run.ts for the
 // model and its simplifications.
-import type { HostState } from '../../packages/hub/src/db/schema.ts';
+import type { HostRow, HostState } from '../../packages/hub/src/db/schema.ts';
 import { type Candidate, choosePlacement } from '../../packages/hub/src/services/placement.ts';
 import type { Params } from './config.ts';
 import { EventHeap, NumHeap, type SimEvent } from './heap.ts';
@@ -13,14 +13,30 @@ export const MONTH = 30 * DAY;
 
 type Policy = Parameters<typeof choosePlacement>[1];
 
-/** A host as choosePlacement sees it (a HostRow plus `online`), with the simulation's state. */
-interface SimHost extends Candidate {
+/** A host as choosePlacement sees it (HostRow fields plus `online`), with the simulation's state. */
+interface SimHost
+  extends Candidate,
+    Pick<
+      HostRow,
+      | 'public_key'
+      | 'url'
+      | 'chunks'
+      | 'last_seen_at'
+      | 'registered_at'
+      | 'state'
+      | 'audits_passed'
+      | 'audits_failed'
+      | 'failed_streak'
+    > {
   idx: number;
   countryIdx: number;
   /** Its disk is gone for good; it never comes back. */
   failed: boolean;
-  /** Offline for lostAfter: its replicas stop counting. */
+  /** Offline for lostAfter: its replicas stop counting, and are forgotten once their chunk is
+   * back at target. */
   lost: boolean;
+  /** Offline for earlyMinutes (early repair): its replicas stop counting, their rows stay. */
+  away: boolean;
   /** Exited: gone from the network with nothing left on it. */
   left: boolean;
   /** Bumped whenever it goes offline, so stale `return` and `lost` events are ignored. */
@@ -90,6 +106,10 @@ export interface Counters {
   repairFailedLost: number;
   /** Replicas the hub forgot on a host that still had the bytes and came back. */
   orphaned: number;
+  /** Copies made while a holder the hub forgets only later was offline (early repair). */
+  earlyCopies: number;
+  /** Replicas deleted beyond R + spares when a host came back. */
+  surplusDeleted: number;
   placementCalls: number;
   placementFallbacks: number;
 }
@@ -109,6 +129,8 @@ export class Simulation {
   readonly slotHost: Int32Array;
   readonly slotHeld: Uint8Array;
   readonly slotPos: Int32Array;
+  /** When the replica was stored (minutes): the newest surplus replica is deleted first. */
+  readonly slotAt: Float32Array;
   // Per chunk.
   readonly createdAt: Float64Array;
   readonly lostAt: Float64Array;
@@ -121,8 +143,13 @@ export class Simulation {
   readonly inQueue: Uint8Array;
   /** Stands for the chunk id (a hash): the order of the hub's GROUP BY chunk_id. */
   readonly chunkKey: Uint32Array;
+  /** SIM_REPAIR_ORDER=id or fifo: chunks below target, in that order. */
   readonly queue = new NumHeap();
   queueSeq = 0;
+  /** SIM_REPAIR_ORDER=random: the chunks below target (`inQueue`), in no order. */
+  private pending = new Int32Array(1024);
+  private pendingLen = 0;
+  readonly pendingPos: Int32Array;
   readonly events = new EventHeap();
   readonly below = new Durations();
   readonly exposed = new Durations();
@@ -156,6 +183,8 @@ export class Simulation {
     repairFailed: 0,
     repairFailedLost: 0,
     orphaned: 0,
+    earlyCopies: 0,
+    surplusDeleted: 0,
     placementCalls: 0,
     placementFallbacks: 0,
   };
@@ -173,9 +202,9 @@ export class Simulation {
     readonly rng: Rng,
   ) {
     this.R = p.replicas;
-    // Replicas of one chunk the hub may record at once: R that count plus some on hosts that
-    // are lost, exiting or disqualified until the repair of that chunk completes.
-    this.S = 2 * this.R + 2;
+    // Replicas of one chunk the hub may record at once: R that count, the spares, and some on
+    // hosts that are away, lost, exiting or disqualified until that chunk is back at target.
+    this.S = 2 * this.R + 2 + p.spares + (p.earlyMinutes > 0 ? 1 : 0);
     this.chunkBytes = p.chunkMiB * 1024 * 1024;
     this.end = p.months * MONTH;
     this.policy = { replicas: this.R };
@@ -187,6 +216,8 @@ export class Simulation {
     this.slotHost = new Int32Array(slots).fill(-1);
     this.slotHeld = new Uint8Array(slots);
     this.slotPos = new Int32Array(slots);
+    this.slotAt = new Float32Array(slots);
+    this.pendingPos = new Int32Array(this.maxChunks).fill(-1);
     this.createdAt = new Float64Array(this.maxChunks);
     this.lostAt = new Float64Array(this.maxChunks).fill(-1);
     this.belowSince = new Float64Array(this.maxChunks).fill(-1);
@@ -235,6 +266,7 @@ export class Simulation {
       countryIdx,
       failed: false,
       lost: false,
+      away: false,
       left: false,
       epoch: 0,
       outageGen: 0,
@@ -272,9 +304,10 @@ export class Simulation {
     return h;
   }
 
-  /** Counts toward a chunk's target (repair.ts `counts`): active and not lost. */
+  /** Counts toward a chunk's target (repair.ts `counts`): active, not lost, and with early
+   * repair not away. */
   private static counts(h: SimHost) {
-    return h.state === 'active' && !h.lost;
+    return h.state === 'active' && !h.lost && !h.away;
   }
 
   private goOffline(h: SimHost, now: number) {
@@ -283,6 +316,10 @@ export class Simulation {
     h.last_seen_at = now;
     this.eligibleDirty = true;
     this.events.push(now + this.p.lostAfterHours * HOUR, 'lost', h.idx, h.epoch);
+    const early = this.p.earlyMinutes;
+    if (early > 0 && early < this.p.lostAfterHours * 60) {
+      this.events.push(now + early * MINUTE, 'away', h.idx, h.epoch);
+    }
     // Still counting and still holding: only whether its chunks can be read changes.
     this.refreshHost(h, now, true);
   }
@@ -299,7 +336,7 @@ export class Simulation {
 
   // ---- replicas ----
 
-  private addReplica(c: number, h: SimHost, held: boolean) {
+  private addReplica(c: number, h: SimHost, held: boolean, now: number) {
     const base = c * this.S;
     let rid = -1;
     for (let s = 0; s < this.S; s++) {
@@ -311,6 +348,7 @@ export class Simulation {
     if (rid < 0) throw new Error(`chunk ${c}: more than ${this.S} replicas recorded`);
     this.slotHost[rid] = h.idx;
     this.slotHeld[rid] = held ? 1 : 0;
+    this.slotAt[rid] = now / MINUTE;
     if (h.len === h.list.length) {
       const grown = new Int32Array(h.len * 2);
       grown.set(h.list);
@@ -392,7 +430,94 @@ export class Simulation {
 
   private enqueue(c: number) {
     this.inQueue[c] = 1;
-    this.queue.push(this.queueKey(c), c);
+    if (this.p.repairOrder !== 'random') {
+      this.queue.push(this.queueKey(c), c);
+      return;
+    }
+    if (this.pendingLen === this.pending.length) {
+      const grown = new Int32Array(this.pendingLen * 2);
+      grown.set(this.pending);
+      this.pending = grown;
+    }
+    this.pending[this.pendingLen] = c;
+    this.pendingPos[c] = this.pendingLen++;
+  }
+
+  /** Takes a chunk out of the random-order set. */
+  private dequeue(c: number) {
+    this.inQueue[c] = 0;
+    const i = this.pendingPos[c] ?? -1;
+    if (i < 0) return;
+    const last = this.pending[--this.pendingLen] ?? 0;
+    this.pending[i] = last;
+    this.pendingPos[last] = i;
+    this.pendingPos[c] = -1;
+  }
+
+  /** Swaps two entries of the random-order set. */
+  private swapPending(i: number, j: number) {
+    const a = this.pending[i] ?? 0;
+    const b = this.pending[j] ?? 0;
+    this.pending[i] = b;
+    this.pendingPos[b] = i;
+    this.pending[j] = a;
+    this.pendingPos[a] = j;
+  }
+
+  /** A host the hub sees online holds a row for the chunk (it may have dropped the bytes). */
+  private holderOnline(c: number): boolean {
+    const base = c * this.S;
+    for (let s = 0; s < this.S; s++) {
+      const hi = this.slotHost[base + s] ?? -1;
+      if (hi >= 0 && this.host(hi).online) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Deletes surplus replicas: while more than R + spares count, the newest one on an online
+   * host whose loss leaves R countries counting. Returns how many were deleted.
+   */
+  private trim(c: number): number {
+    const base = c * this.S;
+    const keep = this.R + this.p.spares;
+    let deleted = 0;
+    for (;;) {
+      let n = 0;
+      for (let s = 0; s < this.S; s++) {
+        const hi = this.slotHost[base + s] ?? -1;
+        if (hi >= 0 && Simulation.counts(this.host(hi))) n++;
+      }
+      if (n <= keep) return deleted;
+      let best = -1;
+      let bestAt = Number.NEGATIVE_INFINITY;
+      for (let s = 0; s < this.S; s++) {
+        const hi = this.slotHost[base + s] ?? -1;
+        if (hi < 0) continue;
+        const h = this.host(hi);
+        if (!Simulation.counts(h) || !h.online || (this.slotAt[base + s] ?? 0) < bestAt) continue;
+        let countries = 0;
+        for (let o = 0; o < this.S; o++) {
+          const oi = this.slotHost[base + o] ?? -1;
+          if (o === s || oi < 0 || !Simulation.counts(this.host(oi))) continue;
+          countries = this.addSeen(countries, this.host(oi).countryIdx);
+        }
+        if (countries < this.R) continue;
+        best = base + s;
+        bestAt = this.slotAt[base + s] ?? 0;
+      }
+      if (best < 0) return deleted;
+      this.removeReplica(best, false);
+      this.counters.surplusDeleted++;
+      deleted++;
+    }
+  }
+
+  /** The chunks the hub records on `h` (a copy: the list changes as replicas go). */
+  private chunksOn(h: SimHost): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < h.len; i++) out.push(((h.list[i] ?? 0) / this.S) | 0);
+    return out;
   }
 
   private queueKey(c: number) {
@@ -525,7 +650,7 @@ export class Simulation {
     this.createdAt[c] = now;
     this.chunkKey[c] = (this.rng() * 2 ** 32) >>> 0;
     // stored_bytes goes up at once here, which stands for the upload's reservation.
-    for (const h of targets) this.addReplica(c, h, this.keeps(h));
+    for (const h of targets) this.addReplica(c, h, this.keeps(h), now);
     if (this.anyLiars()) this.refresh(c, now);
     return true;
   }
@@ -547,7 +672,31 @@ export class Simulation {
     const reserved = new Map<string, number>();
     const retry: number[] = [];
     let taken = 0;
-    while (taken < this.p.repairBatch && this.queue.size > 0) {
+    if (this.p.repairOrder === 'random') {
+      // The hub's query: up to a batch of the chunks below target with a holder online, in
+      // random order (a partial Fisher-Yates over the set; those it passes over stay).
+      const done: number[] = [];
+      for (let k = 0; taken < this.p.repairBatch && k < this.pendingLen; k++) {
+        this.swapPending(k, k + Math.floor(this.rng() * (this.pendingLen - k)));
+        const c = this.pending[k] ?? 0;
+        if (!this.hasRows(c) || this.countingCountries(c) >= this.R) {
+          done.push(c);
+          continue;
+        }
+        if (!this.holderOnline(c)) continue;
+        taken++;
+        if (this.repairOne(c, now, reserved)) done.push(c);
+        else {
+          this.counters.repairFailed++;
+          if ((this.lostAt[c] ?? -1) >= 0) this.counters.repairFailedLost++;
+        }
+      }
+      for (const c of done) {
+        this.dequeue(c);
+        this.refresh(c, now);
+      }
+    }
+    while (this.p.repairOrder !== 'random' && taken < this.p.repairBatch && this.queue.size > 0) {
       const c = this.queue.pop();
       // The hub's query sees only chunks that have replica rows and are below target.
       if (!this.hasRows(c) || this.countingCountries(c) >= this.R) {
@@ -597,10 +746,12 @@ export class Simulation {
       .map(({ h }) => ({ hostId: h.id, country: h.country }));
     const targets = this.place(have, new Set(holders.map(({ h }) => h.id)), reserved);
     if (!targets?.length) return false;
+    const early = holders.some(({ h }) => h.away && !h.lost && h.state === 'active');
     for (const target of targets) {
-      this.addReplica(c, target, this.keeps(target));
+      this.addReplica(c, target, this.keeps(target), now);
       reserved.set(target.id, (reserved.get(target.id) ?? 0) + this.chunkBytes);
       this.counters.copies++;
+      if (early) this.counters.earlyCopies++;
       const day = Math.min(this.copiesPerDay.length - 1, Math.floor(now / DAY));
       this.copiesPerDay[day] = (this.copiesPerDay[day] ?? 0) + 1;
     }
@@ -611,6 +762,8 @@ export class Simulation {
         this.removeReplica(rid, stillOnDisk);
       }
     }
+    // Two counting replicas in one country plus the copy: more than R may count now.
+    this.trim(c);
     return true;
   }
 
@@ -666,8 +819,8 @@ export class Simulation {
     }
     const h = this.host(e.host);
     if (h.left) return;
-    // A failed host still turns lost in the hub's eyes; nothing else happens to it.
-    if (h.failed && e.kind !== 'lost') return;
+    // A failed host still turns away and lost in the hub's eyes; nothing else happens to it.
+    if (h.failed && e.kind !== 'lost' && e.kind !== 'away') return;
     switch (e.kind) {
       case 'outage': {
         // Down already (a country outage): the next outage is drawn when it is back.
@@ -691,18 +844,45 @@ export class Simulation {
         h.online = true;
         h.last_seen_at = now;
         this.eligibleDirty = true;
-        const wasLost = h.lost;
+        const counted = !h.lost && !h.away;
         h.lost = false;
-        this.refreshHost(h, now, !wasLost);
+        h.away = false;
+        if (counted) this.refreshHost(h, now, true);
+        else {
+          // Its replicas count again: chunks repaired early now have a surplus.
+          this.cause = 'a surplus replica deleted';
+          for (const c of this.chunksOn(h)) {
+            this.trim(c);
+            this.refresh(c, now);
+          }
+        }
         if (h.pendingExit) this.startExit(h, now);
         this.scheduleOutage(h, now);
+        return;
+      }
+      case 'away': {
+        if (e.epoch !== h.epoch || h.online || h.lost) return;
+        h.away = true;
+        this.refreshHost(h, now);
         return;
       }
       case 'lost': {
         if (e.epoch !== h.epoch || h.online) return;
         this.counters.outagesLost++;
         h.lost = true;
-        this.refreshHost(h, now);
+        // Replicas on a lost host are forgotten once their chunk is at target without them
+        // (repair.ts does that after a copy; a chunk repaired early is at target already).
+        for (const c of this.chunksOn(h)) {
+          if (this.countingCountries(c) >= this.R) {
+            const base = c * this.S;
+            for (let s = 0; s < this.S; s++) {
+              if (this.slotHost[base + s] !== h.idx) continue;
+              const onDisk = h.state === 'active' && !h.failed && this.slotHeld[base + s] === 1;
+              this.removeReplica(base + s, onDisk);
+            }
+          }
+          this.refresh(c, now);
+        }
         return;
       }
       case 'fail': {
@@ -880,6 +1060,7 @@ const NO_HOSTS: ReadonlySet<string> = new Set();
 const CAUSES: Record<SimEvent['kind'], string> = {
   outage: 'a transient outage',
   return: 'a host coming back',
+  away: 'a host counting as away',
   lost: 'a host counting as lost',
   fail: 'a permanent failure',
   exit: 'a graceful exit',

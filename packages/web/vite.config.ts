@@ -1,11 +1,12 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { worldMap } from './build/world-map.ts';
 
 // The hub serves dist/ at / under a strict Content-Security-Policy: no inline script, so the
 // module-preload polyfill (an inline script) is off.
 export default defineConfig({
   root: import.meta.dirname,
-  plugins: [react()],
+  plugins: [react(), worldMap()],
   resolve: { conditions: ['browser'] },
   worker: { format: 'es' },
   build: {

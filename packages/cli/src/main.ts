@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { AuthError, CofferError, NotFoundError, ValidationError } from '@coffer/errors';
+import type { FolderPolicy } from '@coffer/protocol';
 import { byKindThenName, CofferClient, type Entry } from '@coffer/sdk';
 import { forgetSession, hubUrlFrom, loadSession, password, saveSession } from './config.ts';
 import { describe, get, put, restoreOrConflict } from './files.ts';
@@ -12,11 +13,18 @@ Usage: coffer <command> [options]
 
 Run a network
   up [--data DIR] [--port N] [--hosts N]   hub + N hosts in distinct countries, on this machine
-  hub [--data DIR] [--port N] [--config FILE]
-  host --hub URL --country CC --capacity SIZE --data DIR [--port N]
+  hub [--data DIR] [--port N] [--config FILE] [--public-url URL]
+  host --hub URL --country CC --capacity SIZE --data DIR [--port N] [--bind ADDR]
+       [--public-url URL] [--bandwidth LIMIT] [--tag k=v]...
+                      serve chunks; --bandwidth caps chunk traffic in each direction
+                      (10MB/s, 8MiB/s, 100Mbit/s); --tag (repeat) e.g. power=solar
+  up | hub | host ... --tls-cert FILE --tls-key FILE
+                      serve HTTPS (PEM); clients trust a private CA via NODE_EXTRA_CA_CERTS
   host exit --hub URL --data DIR [--wait]
                       leave the network: the hub copies this host's chunks elsewhere;
                       keep the host running until it says "exited" (--wait follows it)
+  host claim --data DIR   link a host to your account (its dashboard: coffer hosts, web app)
+  hosts               your hosts: state, storage, audits, uptime, traffic
 
 Account
   signup EMAIL        create an account (prints your recovery key once)
@@ -36,10 +44,14 @@ Files
   trash               list the trash; "trash purge ITEM" deletes for good
   restore ITEM        bring back from the trash (by name or id)
   versions PATH       list the revisions of a file
+  policy PATH         where a folder's files may be stored; set it with --replicas N,
+                      --allow FR,DE, --exclude BR, --require k=v (repeat); --clear removes it
 
 Operators
   admin hosts | stats | placement PATH    (--token-file FILE or COFFER_ADMIN_TOKEN)
   admin hosts approve ID                  let a pending host take data (manual approval)
+  admin hosts set ID [--country CC] [--tag k=v]...   confirm or correct country and tags
+  admin hosts suspend ID | resume ID      stop (or restart) new data to a host
 
 Options
   --hub URL           the hub (default: $COFFER_HUB, then the logged-in session's hub)
@@ -82,11 +94,20 @@ const options = {
   country: { type: 'string' },
   capacity: { type: 'string' },
   'public-url': { type: 'string' },
+  bandwidth: { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
   long: { type: 'boolean', short: 'l' },
   parents: { type: 'boolean', short: 'p' },
   revision: { type: 'string' },
   revoke: { type: 'string' },
   wait: { type: 'boolean' },
+  tag: { type: 'string', multiple: true },
+  replicas: { type: 'string' },
+  allow: { type: 'string' },
+  exclude: { type: 'string' },
+  require: { type: 'string', multiple: true },
+  clear: { type: 'boolean' },
 } as const;
 
 type Flags = ReturnType<
@@ -132,10 +153,14 @@ async function admin(flags: Flags, out: Out, args: string[]) {
   const token = await adminToken(flags);
   const saved = await loadSession().catch(() => undefined);
   const hubUrl = hubUrlFrom(flags.hub, saved);
-  const call = async (path: string, method = 'GET') => {
+  const call = async (path: string, method = 'GET', send?: object) => {
     const res = await fetch(hubUrl + path, {
       method,
-      headers: { authorization: `Bearer ${token}` },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(send ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(send ? { body: JSON.stringify(send) } : {}),
     });
     const body = await res.json().catch(() => null);
     if (!res.ok) {
@@ -144,7 +169,7 @@ async function admin(flags: Flags, out: Out, args: string[]) {
     }
     return body;
   };
-  if (what === 'hosts' && args[1] === 'approve') {
+  const hostIdArg = () => {
     noMore(args, 3);
     const id = need(args, 2, 'ID');
     if (!/^[0-9a-f]{32}$/.test(id)) {
@@ -153,8 +178,41 @@ async function admin(flags: Flags, out: Out, args: string[]) {
         'expected a host id: 32 hex characters (see coffer admin hosts)',
       );
     }
+    return id;
+  };
+  const update = (id: string, body: object) =>
+    call(`/api/admin/hosts/${id}`, 'PATCH', body) as Promise<{
+      state: string;
+      country: string;
+      tags: Record<string, string>;
+    }>;
+  if (what === 'hosts' && args[1] === 'approve') {
+    const id = hostIdArg();
     const r = await call(`/api/admin/hosts/${id}/approve`, 'POST');
     out.say(`Host ${id} is approved: it takes data now.`);
+    out.result(r);
+  } else if (what === 'hosts' && args[1] === 'set') {
+    const id = hostIdArg();
+    const tags = flags.tag ? parseTags(flags.tag, '--tag') : undefined;
+    if (!flags.country && !tags) {
+      throw new ValidationError('--country', 'give --country CC and/or --tag k=v to set');
+    }
+    const r = await update(id, {
+      ...(flags.country ? { country: flags.country.toUpperCase() } : {}),
+      ...(tags ? { tags } : {}),
+    });
+    out.say(
+      `Host ${id}: ${r.country}, tags ${formatTags(r.tags)} (confirmed; repair moves what no longer fits)`,
+    );
+    out.result(r);
+  } else if (what === 'hosts' && (args[1] === 'suspend' || args[1] === 'resume')) {
+    const id = hostIdArg();
+    const r = await update(id, { suspended: args[1] === 'suspend' });
+    out.say(
+      args[1] === 'suspend'
+        ? `Host ${id} is suspended: it gets no new data; what it holds still counts.`
+        : `Host ${id} is ${r.state}.`,
+    );
     out.result(r);
   } else if (what === 'hosts') {
     noMore(args, 1);
@@ -162,8 +220,12 @@ async function admin(flags: Flags, out: Out, args: string[]) {
       hosts: {
         id: string;
         country: string;
+        countryConfirmed: boolean;
+        declaredCountry: string | null;
+        tags: Record<string, string>;
         url: string;
         state: string;
+        vetted: boolean;
         audits: { passed: number; failed: number };
         capacity: number;
         usedBytes: number;
@@ -171,9 +233,10 @@ async function admin(flags: Flags, out: Out, args: string[]) {
       }[];
     };
     for (const h of hosts) {
-      const audits = `audits ${h.audits.passed}✓ ${h.audits.failed}✗`;
+      const audits = `audits ${h.audits.passed}✓ ${h.audits.failed}✗${h.vetted ? '' : ' unvetted'}`;
+      const country = `${h.country}${h.countryConfirmed ? '✓' : ' '}`;
       out.say(
-        `${h.id}  ${h.country}  ${h.state.padEnd(12)}  ${formatBytes(h.usedBytes).padStart(10)} / ${formatBytes(h.capacity).padEnd(10)}  ${audits.padEnd(16)}  ${h.url}`,
+        `${h.id}  ${country}  ${h.state.padEnd(12)}  ${formatBytes(h.usedBytes).padStart(10)} / ${formatBytes(h.capacity).padEnd(10)}  ${audits.padEnd(25)}  ${formatTags(h.tags).padEnd(20)}  ${h.url}`,
       );
     }
     out.result({ hosts });
@@ -220,6 +283,18 @@ async function run(command: string, args: string[], flags: Flags, out: Out) {
       noMore(args, 0);
       return (await import('./network.ts')).hubCommand(out, flags);
     case 'host':
+      if (args[0] === 'claim') {
+        noMore(args, 1);
+        if (!flags.data) throw new ValidationError('--data', "missing: the host's data folder");
+        const client = await session(flags);
+        const { signHostClaim } = await import('@coffer/host');
+        const id = await client.claimHost(
+          await signHostClaim(flags.data, client.whoami().accountId),
+        );
+        out.say(`Host ${id} is yours: see coffer hosts, or Hosting in the web app.`);
+        out.result({ hostId: id });
+        return;
+      }
       if (args[0] === 'exit') {
         noMore(args, 1);
         return (await import('./network.ts')).hostExitCommand(out, flags);
@@ -406,11 +481,82 @@ async function run(command: string, args: string[], flags: Flags, out: Out) {
       out.result({ versions: list });
       return;
     }
+    case 'policy': {
+      noMore(args, 1);
+      const path = need(args, 0, 'PATH');
+      const client = await session(flags);
+      const setting =
+        flags.clear || flags.replicas || flags.allow || flags.exclude || flags.require;
+      const p = setting
+        ? await client.setFolderPolicy(path, flags.clear ? null : policyFromFlags(flags))
+        : await client.folderPolicy(path);
+      out.say(`${path}: ${p.own ? describePolicy(p.own) : 'no policy of its own'}`);
+      out.say(`in effect: ${describePolicy(p.effective)}`);
+      out.result(p);
+      return;
+    }
+    case 'hosts': {
+      noMore(args, 0);
+      const hosts = await (await session(flags)).myHosts();
+      if (hosts.length === 0) out.say('No hosts yet: run coffer host claim --data DIR on one.');
+      for (const h of hosts)
+        out.say(
+          `${h.id}  ${h.country}  ${h.state.padEnd(12)}  ${formatBytes(h.usedBytes).padStart(10)} / ${formatBytes(h.capacity).padEnd(10)}  audits ${h.audits.passed}✓ ${h.audits.failed}✗  up ${(h.uptime * 100).toFixed(1)}%  in ${formatBytes(h.bytesIn)} out ${formatBytes(h.bytesOut)}`,
+        );
+      out.result({ hosts });
+      return;
+    }
     case 'admin':
       return admin(flags, out, args);
     default:
       throw new NotFoundError(`command: unknown command "${command}"; see coffer --help`);
   }
+}
+
+/** `k=v` flags as tags; the hub checks their form. */
+function parseTags(list: readonly string[], flag: string): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const t of list) {
+    const eq = t.indexOf('=');
+    if (eq <= 0) throw new ValidationError(flag, `expected key=value, got "${t}"`);
+    tags[t.slice(0, eq)] = t.slice(eq + 1);
+  }
+  return tags;
+}
+
+const formatTags = (tags: Record<string, string>) =>
+  Object.entries(tags)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',') || '-';
+
+const countryList = (v: string) =>
+  v
+    .split(',')
+    .map((c) => c.trim().toUpperCase())
+    .filter(Boolean);
+
+function policyFromFlags(flags: Flags): FolderPolicy {
+  const policy: FolderPolicy = {};
+  if (flags.replicas !== undefined) {
+    const n = Number(flags.replicas);
+    if (!Number.isInteger(n)) throw new ValidationError('--replicas', 'expected a whole number');
+    policy.replicas = n;
+  }
+  if (flags.allow) policy.allowCountries = countryList(flags.allow);
+  if (flags.exclude) policy.excludeCountries = countryList(flags.exclude);
+  if (flags.require) policy.requiredTags = parseTags(flags.require, '--require');
+  return policy;
+}
+
+function describePolicy(p: FolderPolicy): string {
+  const parts: string[] = [];
+  if (p.replicas) parts.push(`${p.replicas} replicas in distinct countries`);
+  if (p.allowCountries) parts.push(`only in ${p.allowCountries.join(', ') || 'no country'}`);
+  if (p.excludeCountries?.length) parts.push(`never in ${p.excludeCountries.join(', ')}`);
+  if (p.requiredTags && Object.keys(p.requiredTags).length) {
+    parts.push(`on hosts tagged ${formatTags(p.requiredTags)}`);
+  }
+  return parts.join('; ') || 'no constraints';
 }
 
 /** Runs one command line; returns the exit code. */

@@ -4,7 +4,14 @@ import { mkdir, open } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConnectionError, ValidationError } from '@coffer/errors';
-import { parseSize, requestExit, startHost } from '@coffer/host';
+import {
+  loadTls,
+  parseBandwidth,
+  parseSize,
+  parseTags,
+  requestExit,
+  startHost,
+} from '@coffer/host';
 import { loadHubConfig, type RunningHub, startHub } from '@coffer/hub';
 import type { Out } from './output.ts';
 
@@ -28,6 +35,29 @@ export function parsePort(text: string | undefined, fallback: number): number {
   return n;
 }
 
+/**
+ * --tls-cert and --tls-key: both or neither. Checked here (readable, PEM, a matching pair) so
+ * that errors name the flags; returns absolute paths.
+ */
+function tlsFlags(f: {
+  'tls-cert'?: string | undefined;
+  'tls-key'?: string | undefined;
+}): { cert: string; key: string } | undefined {
+  const cert = f['tls-cert'];
+  const key = f['tls-key'];
+  if (cert === undefined && key === undefined) return undefined;
+  if (!cert)
+    throw new ValidationError('--tls-cert', 'required with --tls-key: the certificate (PEM)');
+  if (!key)
+    throw new ValidationError(
+      '--tls-key',
+      "required with --tls-cert: the certificate's private key (PEM)",
+    );
+  const files = { cert: resolve(cert), key: resolve(key) };
+  loadTls(files, { cert: '--tls-cert', key: '--tls-key' });
+  return files;
+}
+
 /** Resolves when SIGINT or SIGTERM arrives. */
 const untilSignal = () =>
   new Promise<string>((done) => {
@@ -43,14 +73,20 @@ export async function hubCommand(
     port?: string | undefined;
     config?: string | undefined;
     bind?: string | undefined;
+    'public-url'?: string | undefined;
+    'tls-cert'?: string | undefined;
+    'tls-key'?: string | undefined;
   },
 ) {
   const web = webDir();
+  const tls = tlsFlags(f);
   const config = loadHubConfig(f.config, {
     ...(web ? { webDir: web } : {}),
     ...(f.data ? { dataDir: resolve(f.data) } : {}),
     ...(f.port !== undefined ? { port: parsePort(f.port, 4000) } : {}),
     ...(f.bind ? { bind: f.bind } : {}),
+    ...(f['public-url'] ? { publicUrl: f['public-url'] } : {}),
+    ...(tls ? { tls } : {}),
   });
   const hub = await startHub(config);
   out.say(`Hub: ${hub.url}`);
@@ -99,6 +135,10 @@ export async function hostCommand(
     port?: string | undefined;
     bind?: string | undefined;
     'public-url'?: string | undefined;
+    bandwidth?: string | undefined;
+    tag?: string[] | undefined;
+    'tls-cert'?: string | undefined;
+    'tls-key'?: string | undefined;
   },
 ) {
   const hubUrl = f.hub ?? process.env.COFFER_HUB;
@@ -109,6 +149,9 @@ export async function hostCommand(
   if (!f.capacity)
     throw new ValidationError('--capacity', 'required: the space to offer, e.g. 500GiB');
   if (!f.data) throw new ValidationError('--data', 'required: the directory to store chunks in');
+  const bandwidth = f.bandwidth === undefined ? undefined : parseBandwidth(f.bandwidth);
+  const tags = parseTags(f.tag);
+  const tls = tlsFlags(f);
   const host = await startHost({
     hubUrl,
     country: f.country.toUpperCase(),
@@ -117,6 +160,9 @@ export async function hostCommand(
     port: parsePort(f.port, 0),
     ...(f.bind ? { bind: f.bind } : {}),
     ...(f['public-url'] ? { publicUrl: f['public-url'] } : {}),
+    ...(bandwidth !== undefined ? { bandwidth } : {}),
+    tags,
+    ...(tls ? { tls } : {}),
     log: (line) => process.stderr.write(`${line}\n`),
   });
   out.say(`Host ${host.hostId} (${f.country.toUpperCase()}) serving at ${host.url}`);
@@ -140,9 +186,21 @@ async function waitForHosts(
       throw new ConnectionError(
         `a host exited during start-up (code ${dead.exitCode}); see its host.log`,
       );
-    const res = await fetch(`${hubUrl}/api/admin/hosts`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
+    let res: Response;
+    try {
+      res = await fetch(`${hubUrl}/api/admin/hosts`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+    } catch (e) {
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      if (hubUrl.startsWith('https:') && /CERT|SIGNATURE|ISSUER/.test(cause?.code ?? '')) {
+        throw new ValidationError(
+          '--tls-cert',
+          `this machine does not trust the certificate (${cause?.code}); if a private CA signed it, run with NODE_EXTRA_CA_CERTS=/path/to/ca.pem`,
+        );
+      }
+      throw e;
+    }
     const body = (await res.json()) as { hosts?: { online: boolean; country: string }[] };
     const online = (body.hosts ?? []).filter((h) => h.online);
     if (online.length >= count) return online;
@@ -159,6 +217,8 @@ export async function upCommand(
     port?: string | undefined;
     hosts?: string | undefined;
     'host-capacity'?: string | undefined;
+    'tls-cert'?: string | undefined;
+    'tls-key'?: string | undefined;
   },
 ) {
   const count = f.hosts === undefined ? 3 : Number(f.hosts);
@@ -166,6 +226,8 @@ export async function upCommand(
     throw new ValidationError('--hosts', `expected a whole number from 2 to ${COUNTRIES.length}`);
   }
   const capacity = parseSize(f['host-capacity'] ?? '100GiB', '--host-capacity');
+  // The hub and every host serve HTTPS with the same certificate, which must name 127.0.0.1.
+  const tls = tlsFlags(f);
   const dataDir = resolve(f.data ?? 'coffer-data');
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const web = webDir();
@@ -176,6 +238,7 @@ export async function upCommand(
     operatorTokenFile: join(dataDir, 'operator-token'),
     // Its own hosts, on this machine: nothing to vet.
     hostApproval: 'auto',
+    ...(tls ? { tls } : {}),
   });
   let hub: RunningHub;
   try {
@@ -216,6 +279,7 @@ export async function upCommand(
           String(capacity),
           '--data',
           dir,
+          ...(tls ? ['--tls-cert', tls.cert, '--tls-key', tls.key] : []),
         ],
         { stdio: ['ignore', log.fd, log.fd] },
       );

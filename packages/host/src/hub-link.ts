@@ -16,6 +16,13 @@ export interface HostState {
   capacity: number;
   usedBytes: number;
   chunks: number;
+  /** The hoster's tags (`--tag k=v`). */
+  tags: Record<string, string>;
+  /** Chunk bytes received and sent since the process started ([Note: Bandwidth limit]). */
+  bytesIn: number;
+  bytesOut: number;
+  /** The `--bandwidth` limit, bytes per second; null: none. */
+  bandwidth: number | null;
 }
 
 export interface HubLinkOptions {
@@ -46,7 +53,15 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', done, { once: true });
   });
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+/** The message, with the cause fetch hides behind "fetch failed" (a refused connection, a
+ * certificate not trusted: see NODE_EXTRA_CA_CERTS in docs/deployment.md). */
+const message = (e: unknown): string => {
+  if (!(e instanceof Error)) return String(e);
+  const cause = e.cause as NodeJS.ErrnoException | undefined;
+  if (!(cause instanceof Error)) return e.message;
+  const code = cause.code && !cause.message.includes(cause.code) ? ` (${cause.code})` : '';
+  return `${e.message}: ${cause.message}${code}`;
+};
 
 /** Errors no retry will fix: the hub refused the hello, or answered with another key. */
 const isFatal = (e: unknown) =>
@@ -58,6 +73,8 @@ export class HubLink {
   private readonly stopper = new AbortController();
   private timer: NodeJS.Timeout | null = null;
   private interval = 30_000;
+  /** How often the hub wants the store reconciled ([Note: Reconciliation]); null until told. */
+  reconcileMs: number | null = null;
   private failures = 0;
   private lastLogged = 0;
 
@@ -85,6 +102,10 @@ export class HubLink {
         usedBytes: s.usedBytes,
         chunks: s.chunks,
         at: Date.now(),
+        tags: s.tags,
+        bytesIn: s.bytesIn,
+        bytesOut: s.bytesOut,
+        ...(s.bandwidth ? { bandwidth: s.bandwidth } : {}),
       },
       identity.secretKey,
     );
@@ -131,6 +152,7 @@ export class HubLink {
       this.hubKey = key;
       this.o.log(`host: pinned hub key ${r.hubPublicKey}`);
     }
+    if (r.reconcileMs !== undefined) this.reconcileMs = r.reconcileMs;
     return r.heartbeatMs;
   }
 

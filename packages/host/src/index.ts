@@ -7,14 +7,23 @@ import { mkdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { toBase64Url } from '@coffer/crypto';
 import { ConflictError, ValidationError } from '@coffer/errors';
+import { schemas } from '@coffer/protocol';
+import { formatBandwidth, MIN_BANDWIDTH } from './bandwidth.ts';
 import { HubLink } from './hub-link.ts';
 import { loadOrCreateIdentity, loadPinnedHub, savePinnedHub } from './identity.ts';
-import { createHostServer } from './server.ts';
-import { ChunkStore } from './store.ts';
+import { startReconciler } from './reconcile.ts';
+import { createHostServer, type HostServer } from './server.ts';
+import { ChunkStore, startCompactor } from './store.ts';
+import { Traffic } from './throttle.ts';
+import { loadTls, type TlsFiles } from './tls.ts';
 
+export { formatBandwidth, MIN_BANDWIDTH, parseBandwidth } from './bandwidth.ts';
 export { parseSize } from './size.ts';
-export type { RebuildReport } from './store.ts';
-export { MAX_CHUNK_BYTES, rebuildIndex } from './store.ts';
+export type { CompactionReport, CompactOptions, CompactorOptions, RebuildReport } from './store.ts';
+export { compactStore, MAX_CHUNK_BYTES, rebuildIndex, startCompactor } from './store.ts';
+export { MAX_TAGS, parseTags } from './tags.ts';
+export type { TlsFiles } from './tls.ts';
+export { loadTls } from './tls.ts';
 
 export interface HostOptions {
   /** The hub, e.g. http://127.0.0.1:4000. */
@@ -28,8 +37,19 @@ export interface HostOptions {
   port?: number;
   /** Default 127.0.0.1. */
   bind?: string;
-  /** The URL others reach this host at; default http://<bind>:<port>. */
+  /** The URL others reach this host at; default http(s)://<bind>:<port>. */
   publicUrl?: string;
+  /**
+   * Chunk bytes per second, in each direction, shared by all transfers (parseBandwidth reads
+   * "10MB/s"); absent: no limit. See [Note: Bandwidth limit].
+   */
+  bandwidth?: number;
+  /** The hoster's tags, sent in every hello: at most 16, keys and values [a-z0-9_.-]{1,32}. */
+  tags?: Record<string, string>;
+  /** Serve HTTPS with this certificate and key (PEM file paths). */
+  tls?: TlsFiles;
+  /** The flags or keys that named the TLS files, for errors; default --tls-cert, --tls-key. */
+  tlsFields?: { cert: string; key: string };
   /** Default: what the hub asks for in its hello response. */
   heartbeatMs?: number;
   log?: (line: string) => void;
@@ -77,7 +97,25 @@ function checkOptions(o: HostOptions) {
     throw new ValidationError('heartbeatMs', 'expected a positive number of milliseconds');
   }
   const publicUrl = o.publicUrl === undefined ? undefined : httpUrl('publicUrl', o.publicUrl);
-  return { hubUrl, port, publicUrl, bind: o.bind ?? '127.0.0.1' };
+  if (
+    o.bandwidth !== undefined &&
+    !(Number.isSafeInteger(o.bandwidth) && o.bandwidth >= MIN_BANDWIDTH)
+  ) {
+    throw new ValidationError(
+      'bandwidth',
+      `expected a whole number of bytes per second, at least ${MIN_BANDWIDTH}`,
+    );
+  }
+  const tags = schemas.hostTags.safeParse(o.tags ?? {});
+  if (!tags.success) {
+    const issue = tags.error.issues[0];
+    throw new ValidationError(
+      ['tags', ...(issue?.path ?? [])].join('.'),
+      issue?.message ?? 'invalid',
+    );
+  }
+  const tls = o.tls ? loadTls(o.tls, o.tlsFields) : undefined;
+  return { hubUrl, port, publicUrl, bind: o.bind ?? '127.0.0.1', tags: tags.data, tls };
 }
 
 /**
@@ -86,12 +124,15 @@ function checkOptions(o: HostOptions) {
  * unreachable it keeps trying (logging), however long that takes.
  */
 export async function startHost(o: HostOptions): Promise<RunningHost> {
-  const { hubUrl, port, publicUrl, bind } = checkOptions(o);
+  const { hubUrl, port, publicUrl, bind, tags, tls } = checkOptions(o);
   const log = o.log ?? defaultLog;
+  const traffic = new Traffic(o.bandwidth ?? null);
   await mkdir(o.dataDir, { recursive: true, mode: 0o700 });
   const store = await ChunkStore.open({ dir: o.dataDir, capacity: o.capacity, log });
+  // Reclaims the space of deleted chunks in the background ([Note: Compaction] in store.ts).
+  const compactor = startCompactor(store);
   let link: HubLink | null = null;
-  let http: ReturnType<typeof createHostServer> | null = null;
+  let http: HostServer | null = null;
   try {
     const identity = await loadOrCreateIdentity(o.dataDir, log);
     const pinned = await loadPinnedHub(o.dataDir);
@@ -99,7 +140,14 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
       log(`host: the hub key was pinned for ${pinned.hubUrl}; now talking to ${hubUrl}`);
     }
     let current = pinned?.hubPublicKey ?? null;
-    http = createHostServer({ store, identity, hubKey: () => current, log });
+    http = createHostServer({
+      store,
+      identity,
+      hubKey: () => current,
+      log,
+      traffic,
+      ...(tls ? { tls } : {}),
+    });
     const listening = http;
     await new Promise<void>((resolve, reject) => {
       const failed = (e: NodeJS.ErrnoException) =>
@@ -115,11 +163,17 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
       });
     });
     const actualPort = (listening.address() as AddressInfo).port;
-    const url = publicUrl ?? `http://${bind.includes(':') ? `[${bind}]` : bind}:${actualPort}`;
+    const scheme = tls ? 'https' : 'http';
+    const url = publicUrl ?? `${scheme}://${bind.includes(':') ? `[${bind}]` : bind}:${actualPort}`;
     if (!publicUrl && (bind === '0.0.0.0' || bind === '::')) {
       log(`host: listening on all interfaces; set publicUrl so others can reach ${url}`);
     }
-    log(`host: ${identity.hostId} serving on ${bind}:${actualPort} as ${url}`);
+    log(
+      `host: ${identity.hostId} serving ${scheme.toUpperCase()} on ${bind}:${actualPort} as ${url}`,
+    );
+    log(
+      `host: bandwidth for chunk data: ${o.bandwidth ? `at most ${formatBandwidth(o.bandwidth)} in each direction` : 'no limit'}`,
+    );
 
     const hubLink = new HubLink({
       hubUrl,
@@ -137,6 +191,10 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
           capacity: o.capacity,
           usedBytes: s.usedBytes,
           chunks: s.chunks,
+          tags,
+          bytesIn: traffic.in.bytes,
+          bytesOut: traffic.out.bytes,
+          bandwidth: o.bandwidth ?? null,
         };
       },
       ...(o.heartbeatMs !== undefined ? { heartbeatMs: o.heartbeatMs } : {}),
@@ -144,6 +202,14 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
     });
     link = hubLink;
     await hubLink.register();
+    const reconciler = startReconciler({
+      store,
+      hubUrl,
+      identity,
+      hubKey: () => current,
+      intervalMs: () => hubLink.reconcileMs,
+      log,
+    });
 
     let closing: Promise<void> | null = null;
     return {
@@ -153,7 +219,9 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
       close: () => {
         closing ??= (async () => {
           hubLink.stop();
+          await reconciler.stop();
           await stopServer(listening);
+          await compactor.stop();
           await store.close();
           log(`host: ${identity.hostId} stopped`);
         })();
@@ -163,17 +231,19 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
   } catch (e) {
     link?.stop();
     if (http) await stopServer(http);
+    await compactor.stop();
     await store.close();
     throw e;
   }
 }
 
-async function stopServer(server: ReturnType<typeof createHostServer>): Promise<void> {
+async function stopServer(server: HostServer): Promise<void> {
   if (!server.listening) return;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeAllConnections();
   await closed;
 }
 
+export { signHostClaim } from './claim.ts';
 export type { ExitProgress } from './exit.ts';
 export { requestExit } from './exit.ts';

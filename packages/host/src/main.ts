@@ -2,10 +2,19 @@
 //
 //   node --import tsx packages/host/src/main.ts --hub http://127.0.0.1:4000 --country FR \
 //     --capacity 500GiB --data ./coffer-data/host [--port 0] [--bind 127.0.0.1] [--public-url URL]
+//     [--bandwidth 10MB/s] [--tag power=solar]... [--tls-cert cert.pem --tls-key key.pem]
 //   node --import tsx packages/host/src/main.ts rebuild-index --data ./coffer-data/host
+//   node --import tsx packages/host/src/main.ts compact --data ./coffer-data/host  (host stopped)
 import { parseArgs } from 'node:util';
 import { CofferError } from '@coffer/errors';
-import { parseSize, rebuildIndex, startHost } from './index.ts';
+import {
+  compactStore,
+  parseBandwidth,
+  parseSize,
+  parseTags,
+  rebuildIndex,
+  startHost,
+} from './index.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -18,6 +27,10 @@ const { values, positionals } = parseArgs({
     bind: { type: 'string' },
     'public-url': { type: 'string' },
     'heartbeat-ms': { type: 'string' },
+    bandwidth: { type: 'string' },
+    tag: { type: 'string', multiple: true },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' },
   },
 });
 
@@ -36,10 +49,18 @@ try {
   if (positionals[0] === 'rebuild-index') {
     const report = await rebuildIndex(need('data'), { log });
     console.log(JSON.stringify(report, null, 2));
+  } else if (positionals[0] === 'compact') {
+    // The running host compacts by itself; this is for a stopped one.
+    const report = await compactStore(need('data'), { log, minDeadRatio: 0.01 });
+    console.log(JSON.stringify(report, null, 2));
   } else if (positionals.length > 0) {
     console.error(`unknown command ${positionals[0]}`);
     process.exit(2);
   } else {
+    if (Boolean(values['tls-cert']) !== Boolean(values['tls-key'])) {
+      console.error('--tls-cert and --tls-key go together');
+      process.exit(2);
+    }
     const host = await startHost({
       hubUrl: need('hub'),
       country: need('country'),
@@ -49,6 +70,11 @@ try {
       ...(values.bind ? { bind: values.bind } : {}),
       ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
       ...(values['heartbeat-ms'] ? { heartbeatMs: Number(values['heartbeat-ms']) } : {}),
+      ...(values.bandwidth ? { bandwidth: parseBandwidth(values.bandwidth) } : {}),
+      tags: parseTags(values.tag),
+      ...(values['tls-cert'] && values['tls-key']
+        ? { tls: { cert: values['tls-cert'], key: values['tls-key'] } }
+        : {}),
       log,
     });
     console.log(JSON.stringify({ url: host.url, hostId: host.hostId, publicKey: host.publicKey }));

@@ -25,9 +25,11 @@ import {
 import type { HostIdentity } from './identity.ts';
 import { hostMetrics } from './metrics.ts';
 import { type ChunkStore, MAX_CHUNK_BYTES } from './store.ts';
+import { type Direction, Traffic } from './throttle.ts';
 
 // [Note: Host HTTP API]
-// Plain node:http, bodies streamed both ways. Every chunk route needs a capability token
+// node:http (node:https with a certificate), bodies streamed both ways, chunk data paced by
+// the bandwidth limit ([Note: Bandwidth limit]). Every chunk route needs a capability token
 // signed by the hub, checked offline against the pinned hub key; no token, no answer about
 // whether a chunk exists. Client mistakes get a JSON error body and a 4xx status; a 5xx means
 // a bug or a failing disk, never bad input.
@@ -40,7 +42,16 @@ export interface ServerOptions {
   log: (line: string) => void;
   /** How long a host down the chain may stay silent before it counts as failed. */
   forwardTimeoutMs?: number;
+  /** Chunk traffic counters and the bandwidth limit ([Note: Bandwidth limit]); default none. */
+  traffic?: Traffic;
+  /** Serve HTTPS with this certificate (PEM) instead of plain HTTP. */
+  tls?: { cert: Buffer | string; key: Buffer | string };
 }
+
+/** ServerOptions once defaults are filled in. */
+type Ctx = ServerOptions & { traffic: Traffic };
+
+export type HostServer = http.Server | https.Server;
 
 const CHUNK_ID = /^[0-9a-f]{64}$/;
 const CHUNK_PATH = /^\/chunks\/([^/]*)$/;
@@ -69,14 +80,18 @@ class HttpError extends Error {
 
 class ClientGone extends Error {}
 
-export function createHostServer(o: ServerOptions): http.Server {
-  const metrics = hostMetrics(o.store);
-  const server = http.createServer({
+export function createHostServer(options: ServerOptions): HostServer {
+  const o: Ctx = { ...options, traffic: options.traffic ?? new Traffic(null) };
+  const metrics = hostMetrics(o.store, o.traffic);
+  const settings = {
     // Uploads of 64 MiB over slow links may take long; idle sockets are cut instead.
     requestTimeout: 0,
     headersTimeout: 30_000,
     keepAliveTimeout: 5_000,
-  });
+  };
+  const server: HostServer = o.tls
+    ? https.createServer({ ...settings, cert: o.tls.cert, key: o.tls.key })
+    : http.createServer(settings);
   server.setTimeout(120_000);
   // Errors of the listening socket itself (EMFILE on accept, ...) are logged, never fatal.
   server.on('error', (e) => o.log(`host: server error: ${String(e)}`));
@@ -165,7 +180,7 @@ function sendError(
 }
 
 async function handle(
-  o: ServerOptions,
+  o: Ctx,
   req: IncomingMessage,
   res: ServerResponse,
   expectContinue: boolean,
@@ -217,7 +232,7 @@ const notAllowed = (allow: string) =>
 // ---- tokens -------------------------------------------------------------------------------
 
 function authorize(
-  o: ServerOptions,
+  o: Ctx,
   req: IncomingMessage,
   url: URL | null,
   op: CapabilityOp,
@@ -261,7 +276,7 @@ export function parseRange(header: string, size: number): { start: number; end: 
 }
 
 async function getChunk(
-  o: ServerOptions,
+  o: Ctx,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
@@ -312,7 +327,7 @@ async function getChunk(
   }
   res.writeHead(status, headers);
   try {
-    await pipeline(stream, res);
+    await pipeline(stream, (source: AsyncIterable<Buffer>) => o.traffic.out.pass(source), res);
   } catch (e) {
     // The client went away, or the segment failed mid-read: either way the response is cut
     // short, which the client sees as a length mismatch.
@@ -332,7 +347,7 @@ async function getChunk(
  * against the id, so a chunk rotten here is refused there, never spread.
  */
 async function copyChunk(
-  o: ServerOptions,
+  o: Ctx,
   req: IncomingMessage,
   res: ServerResponse,
   id: string,
@@ -349,7 +364,14 @@ async function copyChunk(
   if (!loc) throw new NotFoundError('chunk: not stored on this host');
   if (loc.length !== cap.max) throw new ValidationError('token', 'names another size');
   req.resume();
-  const down = new Downstream(chain, [token], id, loc.length, o.forwardTimeoutMs ?? 30_000);
+  const down = new Downstream(
+    chain,
+    [token],
+    id,
+    loc.length,
+    o.forwardTimeoutMs ?? 30_000,
+    o.traffic.out,
+  );
   const stream = o.store.createReadStream(loc, 0, loc.length - 1);
   try {
     for await (const piece of stream) await down.write(piece as Buffer);
@@ -367,7 +389,7 @@ async function copyChunk(
 // ---- DELETE -------------------------------------------------------------------------------
 
 async function deleteChunk(
-  o: ServerOptions,
+  o: Ctx,
   req: IncomingMessage,
   res: ServerResponse,
   id: string,
@@ -382,7 +404,7 @@ async function deleteChunk(
 class TooLarge extends Error {}
 
 async function putChunk(
-  o: ServerOptions,
+  o: Ctx,
   req: IncomingMessage,
   res: ServerResponse,
   id: string,
@@ -419,7 +441,9 @@ async function putChunk(
   const timeout = (o.forwardTimeoutMs ?? 30_000) * chain.length;
   let down: Downstream | null = null;
   try {
-    if (chain.length > 0) down = new Downstream(chain, tokens, id, length, timeout);
+    if (chain.length > 0) {
+      down = new Downstream(chain, tokens, id, length, timeout, o.traffic.out);
+    }
   } catch (e) {
     await put.abort();
     throw e;
@@ -431,6 +455,8 @@ async function putChunk(
     await pumpBody(req, async (bytes) => {
       if (received + bytes.length > length) throw new TooLarge();
       received += bytes.length;
+      // The socket stays paused while the bandwidth limit holds this piece back.
+      await o.traffic.in.take(bytes.length);
       const forwarded = down?.write(bytes);
       await put.write(bytes);
       await forwarded;
@@ -539,6 +565,7 @@ class Downstream {
     id: string,
     length: number,
     timeoutMs: number,
+    private readonly out: Direction,
   ) {
     const next = chain[0] as { host: string; url: string };
     const target = new URL(`${next.url.replace(/\/+$/, '')}${HOST.chunkPath(id)}`);
@@ -606,8 +633,17 @@ class Downstream {
     };
   }
 
-  /** Sends bytes on; resolves when the next host can take more (or has failed). */
+  /**
+   * Sends bytes on once the bandwidth limit allows; resolves when the next host can take
+   * more (or has failed).
+   */
   write(bytes: Buffer): Promise<void> | undefined {
+    if (this.done || this.req.destroyed) return undefined;
+    const wait = this.out.take(bytes.length);
+    return wait ? wait.then(() => this.send(bytes)) : this.send(bytes);
+  }
+
+  private send(bytes: Buffer): Promise<void> | undefined {
     if (this.done || this.req.destroyed) return undefined;
     if (this.req.write(bytes)) return undefined;
     return new Promise<void>((resolve) => {

@@ -19,6 +19,7 @@ import {
   MAGIC_BYTES,
   parseSegmentName,
   RECORD_HEADER,
+  type RecordHeader,
   segmentName,
   TYPE_CHUNK,
   TYPE_TOMBSTONE,
@@ -45,6 +46,10 @@ import {
 // row holds `committed_end`, the end of its last indexed record; anything past it in an open
 // segment is a write that was never acknowledged, and start-up truncates it. Start-up touches
 // only the open segments (at most `maxWriters`), never the chunks.
+//
+// Deletes append a tombstone and drop the index row; the chunk's bytes become dead space,
+// counted per segment (`dead_bytes`) until compaction rewrites the segment. See
+// [Note: Compaction].
 
 export const MAX_CHUNK_BYTES = 64 * 1024 * 1024 + 64 * 1024;
 export const DEFAULT_SEGMENT_BYTES = 256 * 1024 * 1024;
@@ -52,8 +57,26 @@ const SMALL_RECORD = 256 * 1024;
 const SMALL_BATCH_BYTES = 8 * 1024 * 1024;
 const SMALL_BATCH_RECORDS = 2048;
 const SEQ_BLOCK = 65536;
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 const CHUNK_ID = /^[0-9a-f]{64}$/;
+export const DEFAULT_COMPACT_DEAD_RATIO = 0.5;
+/** Compaction reads a segment this much at a time, looking up each record it finds... */
+const COMPACT_WINDOW = 512 * 1024;
+/** ...or only this much after a record larger than that, whose data it does not read. */
+const PROBE_WINDOW = 64 * 1024;
+/** Copies in flight at once within a batch. */
+const COPY_PARALLEL = 4;
+/** One compaction batch (one fdatasync, one transaction): at most this many bytes or records. */
+const COMPACT_BATCH_BYTES = 8 * 1024 * 1024;
+const COMPACT_BATCH_RECORDS = 1024;
+/** Records too large for the window are copied in pieces of this size. */
+const COPY_PIECE = 4 * 1024 * 1024;
+
+/** `segments.sealed`: where a segment is in its life. */
+const SEG_OPEN = 0; // takes appends
+const SEG_SEALED = 1; // full (or broken): read-only
+const SEG_DRAINING = 2; // compaction has moved some of its records out
+const SEG_EMPTIED = 3; // nothing in the index points into it; the file is being removed
 
 export interface StoreOptions {
   /** The data directory: segments/ and index.sqlite live in it. */
@@ -64,6 +87,11 @@ export interface StoreOptions {
   segmentBytes?: number;
   /** Segments open for appending at once (the upload concurrency). Default 32, at least 2. */
   maxWriters?: number;
+  /**
+   * A sealed segment is worth compacting once this share of its bytes is dead (0 < r <= 1).
+   * Default 0.5. Also what `stats().reclaimableBytes` counts.
+   */
+  compactDeadRatio?: number;
   log?: (line: string) => void;
 }
 
@@ -106,7 +134,38 @@ export interface StoreStats {
   /** Bytes promised to uploads in progress. */
   reservedBytes: number;
   segments: number;
+  /** Bytes of deleted chunks, tombstones and lost duplicate uploads still on disk. */
   deadBytes: number;
+  /** Dead bytes in sealed segments at or past the compaction threshold: what `compact()` frees. */
+  reclaimableBytes: number;
+}
+
+export interface CompactOptions {
+  /** Compact sealed segments at least this dead. Default: the store's `compactDeadRatio`. */
+  minDeadRatio?: number;
+  /** Stop after this many segments. Default: every segment past the threshold. */
+  maxSegments?: number;
+  /** Copy at most this many bytes per second. Default: no limit (batches still yield). */
+  maxBytesPerSecond?: number;
+  /** Stops after the batch in progress; what was done so far stays done. */
+  signal?: AbortSignal;
+  /**
+   * @internal For crash tests: awaited after each step of each segment. Throwing stops the
+   * compaction right there, as a crash would (minus the lost page cache).
+   */
+  onStep?: (step: CompactionStep, segment: number) => void | Promise<void>;
+}
+
+/** The durable steps of compacting one segment, in order; see [Note: Compaction]. */
+export type CompactionStep = 'copied' | 'synced' | 'committed' | 'emptied' | 'unlinked' | 'removed';
+
+export interface CompactionReport {
+  segmentsCompacted: number;
+  /** Bytes copied into new segments: live chunks, and tombstones that are still needed. */
+  bytesMoved: number;
+  /** Segment bytes freed on disk, net of the copies. */
+  bytesReclaimed: number;
+  tombstonesDropped: number;
 }
 
 interface Segment {
@@ -153,6 +212,13 @@ interface Row {
   stored_at: number;
 }
 
+interface SegmentRow {
+  committed_end: number;
+  dead_bytes: number;
+  kept_bytes: number;
+  sealed: number;
+}
+
 type Db = Database.Database;
 
 export const segmentsDir = (dir: string) => join(dir, 'segments');
@@ -182,7 +248,36 @@ function createSchema(db: Db): void {
       dead_bytes INTEGER NOT NULL
     );
     INSERT INTO stats VALUES (1, 0, 0, 1, 0);
-    PRAGMA user_version = ${SCHEMA_VERSION};
+    PRAGMA user_version = 1;
+  `);
+}
+
+/**
+ * Version 2: compaction. `segments.sealed` takes the SEG_* states, `kept_bytes` counts the
+ * tombstones compaction copied in, `graves` lists dead chunk records per segment, and
+ * `stats.graves_from` is the first segment whose dead records are all in `graves`; segments
+ * written before this version never listed them. See [Note: Compaction]. `stats.segments`
+ * counts the segment rows (kept by triggers), so that start-up need not.
+ */
+function migrateToV2(db: Db): void {
+  db.exec(`
+    ALTER TABLE segments ADD COLUMN kept_bytes INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX segments_waste ON segments ((dead_bytes * 1.0) / committed_end) WHERE sealed = 1;
+    CREATE INDEX segments_busy ON segments (id) WHERE sealed >= 2;
+    CREATE TABLE graves (
+      id BLOB NOT NULL,
+      segment INTEGER NOT NULL,
+      PRIMARY KEY (id, segment)
+    ) WITHOUT ROWID;
+    ALTER TABLE stats ADD COLUMN graves_from INTEGER NOT NULL DEFAULT 1;
+    UPDATE stats SET graves_from = (SELECT coalesce(max(id), 0) + 1 FROM segments);
+    ALTER TABLE stats ADD COLUMN segments INTEGER NOT NULL DEFAULT 0;
+    UPDATE stats SET segments = (SELECT count(*) FROM segments);
+    CREATE TRIGGER segments_added AFTER INSERT ON segments
+      BEGIN UPDATE stats SET segments = segments + 1; END;
+    CREATE TRIGGER segments_removed AFTER DELETE ON segments
+      BEGIN UPDATE stats SET segments = segments - 1; END;
+    PRAGMA user_version = 2;
   `);
 }
 
@@ -197,7 +292,12 @@ function openDb(path: string): Db {
   db.pragma('cache_size = -65536'); // 64 MiB of index pages
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version === 0) {
-    db.transaction(() => createSchema(db))();
+    db.transaction(() => {
+      createSchema(db);
+      migrateToV2(db);
+    })();
+  } else if (version === 1) {
+    db.transaction(() => migrateToV2(db))();
   } else if (version !== SCHEMA_VERSION) {
     db.close();
     throw new ValidationError(
@@ -293,6 +393,21 @@ export class ChunkStore {
   private readonly open = new Set<PutImpl>();
   private closed = false;
 
+  private readonly compactRatio: number;
+  private segmentCount = 0;
+  private gravesFrom = 1;
+  /** Where compaction copies records to; not one of `writers`. */
+  private out: Segment | null = null;
+  /** Compaction runs one at a time, chained here. */
+  private compactions: Promise<unknown> = Promise.resolve();
+  /** Segments whose records have all moved: a location in one of them is stale. */
+  private readonly emptied = new Set<number>();
+  /** Read streams per segment that have not opened their file yet. */
+  private readonly readers = new Map<number, number>();
+  private readonly readersDone = new Map<number, () => void>();
+  /** Segments compaction gave up on in this process (logged); retried after a restart. */
+  private readonly stuck = new Set<number>();
+
   private readonly q: {
     get: Database.Statement<[Buffer], Row>;
     insert: Database.Statement<[Buffer, number, number, number, number]>;
@@ -304,6 +419,20 @@ export class ChunkStore {
     seal: Database.Statement<[number]>;
     stats: Database.Statement<[number, number, number]>;
     seq: Database.Statement<[number]>;
+    graveAdd: Database.Statement<[Buffer, number]>;
+    graveDel: Database.Statement<[Buffer, number]>;
+    graveElsewhere: Database.Statement<[Buffer, number], number>;
+    segRow: Database.Statement<[number], SegmentRow>;
+    segAdd: Database.Statement<[number, number, number, number]>;
+    setState: Database.Statement<[number, number]>;
+    busy: Database.Statement<[], { id: number; sealed: number }>;
+    otherBusy: Database.Statement<[number], number>;
+    legacy: Database.Statement<[number, number], number>;
+    candidates: Database.Statement<[number, number], number>;
+    reclaimable: Database.Statement<[number], number>;
+    removeSeg: Database.Statement<[number]>;
+    move: Database.Statement<[number, number, Buffer, number, number]>;
+    page: Database.Statement<[Buffer, number], { id: Buffer } & Row>;
   };
   private readonly apply: (items: Pending[]) => boolean[];
 
@@ -318,6 +447,7 @@ export class ChunkStore {
     this.maxWriters = Math.max(2, o.maxWriters ?? 32);
     this.log = o.log ?? (() => undefined);
     this.segDir = segmentsDir(dir);
+    this.compactRatio = checkRatio('compactDeadRatio', o.compactDeadRatio);
     this.q = {
       get: db.prepare<[Buffer], Row>(
         'SELECT segment, offset, length, stored_at FROM chunks WHERE id = ?',
@@ -337,6 +467,53 @@ export class ChunkStore {
         'UPDATE stats SET used_bytes = ?, chunks = ?, dead_bytes = ? WHERE one = 1',
       ),
       seq: db.prepare<[number]>('UPDATE stats SET next_seq = ? WHERE one = 1'),
+      graveAdd: db.prepare<[Buffer, number]>(
+        'INSERT OR IGNORE INTO graves (id, segment) VALUES (?, ?)',
+      ),
+      graveDel: db.prepare<[Buffer, number]>('DELETE FROM graves WHERE id = ? AND segment = ?'),
+      graveElsewhere: db
+        .prepare<[Buffer, number], number>(
+          'SELECT 1 FROM graves WHERE id = ? AND segment != ? LIMIT 1',
+        )
+        .pluck(),
+      segRow: db.prepare<[number], SegmentRow>(
+        'SELECT committed_end, dead_bytes, kept_bytes, sealed FROM segments WHERE id = ?',
+      ),
+      segAdd: db.prepare<[number, number, number, number]>(
+        `UPDATE segments SET committed_end = max(committed_end, ?), dead_bytes = dead_bytes + ?,
+          kept_bytes = kept_bytes + ? WHERE id = ?`,
+      ),
+      setState: db.prepare<[number, number]>('UPDATE segments SET sealed = ? WHERE id = ?'),
+      busy: db.prepare<[], { id: number; sealed: number }>(
+        'SELECT id, sealed FROM segments WHERE sealed >= 2 ORDER BY id',
+      ),
+      otherBusy: db
+        .prepare<[number], number>('SELECT 1 FROM segments WHERE sealed >= 2 AND id != ? LIMIT 1')
+        .pluck(),
+      legacy: db
+        .prepare<[number, number], number>(
+          'SELECT 1 FROM segments WHERE id < ? AND id != ? LIMIT 1',
+        )
+        .pluck(),
+      candidates: db
+        .prepare<[number, number], number>(
+          `SELECT id FROM segments WHERE sealed = 1 AND (dead_bytes * 1.0) / committed_end >= ?
+            ORDER BY id LIMIT ?`,
+        )
+        .pluck(),
+      reclaimable: db
+        .prepare<[number], number>(
+          `SELECT coalesce(sum(dead_bytes), 0) FROM segments
+            WHERE sealed = 1 AND (dead_bytes * 1.0) / committed_end >= ?`,
+        )
+        .pluck(),
+      removeSeg: db.prepare<[number]>('DELETE FROM segments WHERE id = ?'),
+      move: db.prepare<[number, number, Buffer, number, number]>(
+        'UPDATE chunks SET segment = ?, offset = ? WHERE id = ? AND segment = ? AND offset = ?',
+      ),
+      page: db.prepare<[Buffer, number], { id: Buffer } & Row>(
+        'SELECT id, segment, offset, length, stored_at FROM chunks WHERE id > ? ORDER BY id LIMIT ?',
+      ),
     };
     this.apply = db.transaction((items: Pending[]) => this.applyBatch(items));
   }
@@ -363,11 +540,21 @@ export class ChunkStore {
 
   private async load(): Promise<void> {
     const s = this.db
-      .prepare('SELECT used_bytes, chunks, next_seq, dead_bytes FROM stats WHERE one = 1')
-      .get() as { used_bytes: number; chunks: number; next_seq: number; dead_bytes: number };
+      .prepare(
+        'SELECT used_bytes, chunks, next_seq, dead_bytes, graves_from, segments FROM stats WHERE one = 1',
+      )
+      .get() as {
+      used_bytes: number;
+      chunks: number;
+      next_seq: number;
+      dead_bytes: number;
+      graves_from: number;
+      segments: number;
+    };
     this.used = s.used_bytes;
     this.count = s.chunks;
     this.dead = s.dead_bytes;
+    this.gravesFrom = s.graves_from;
     // Seqs are handed out in blocks, the block's end made durable before any seq in it is
     // written to disk, so no seq is ever reused, even by a write that was lost in a crash.
     this.seq = s.next_seq;
@@ -376,9 +563,17 @@ export class ChunkStore {
     this.nextSegment = (max.m ?? 0) + 1;
 
     const openRows = this.db
-      .prepare('SELECT id, committed_end FROM segments WHERE sealed = 0 ORDER BY id')
+      .prepare(`SELECT id, committed_end FROM segments WHERE sealed = ${SEG_OPEN} ORDER BY id`)
       .all() as { id: number; committed_end: number }[];
     for (const row of openRows) await this.reopen(row.id, row.committed_end);
+    // A compaction that stopped after emptying a segment but before removing it.
+    for (const row of this.q.busy.all()) {
+      if (row.sealed === SEG_EMPTIED) await this.removeSegment(row.id);
+    }
+    this.segmentCount = this.db
+      .prepare('SELECT segments FROM stats WHERE one = 1')
+      .pluck()
+      .get() as number;
   }
 
   /** Checks the tail of a segment that was open for appends when the host stopped. */
@@ -451,17 +646,55 @@ export class ChunkStore {
     };
   }
 
+  /**
+   * Up to `limit` chunks with ids after `after` (all when null), in id order, with when each
+   * was stored: reconciliation walks the store with it, page by page.
+   */
+  listAfter(after: string | null, limit: number): { id: string; storedAt: number }[] {
+    const rows = this.db
+      .prepare('SELECT id, stored_at FROM chunks WHERE id > ? ORDER BY id LIMIT ?')
+      .all(after ? Buffer.from(after, 'hex') : Buffer.alloc(0), limit) as {
+      id: Buffer;
+      stored_at: number;
+    }[];
+    return rows.map((r) => ({ id: r.id.toString('hex'), storedAt: r.stored_at }));
+  }
+
   /** Streams bytes [start, end] (inclusive) of a located chunk straight from its segment. */
   createReadStream(loc: ChunkLocation, start = 0, end = loc.length - 1): ReadStream {
     if (!(start >= 0 && start <= end && end < loc.length)) {
       throw new ValidationError('range', `expected a range within ${loc.length} bytes`);
     }
-    const base = loc.offset + RECORD_HEADER;
-    return createReadStream(join(this.segDir, segmentName(loc.segment)), {
+    let { segment, offset } = loc;
+    if (this.emptied.has(segment)) {
+      // Located before compaction moved the chunk; its old segment is going or gone.
+      const now = this.locate(loc.id);
+      if (now && now.length === loc.length) ({ segment, offset } = now);
+    }
+    const base = offset + RECORD_HEADER;
+    const stream = createReadStream(join(this.segDir, segmentName(segment)), {
       start: base + start,
       end: base + end,
       highWaterMark: 256 * 1024,
     });
+    // Compaction unlinks a segment only once no stream is still about to open it; a stream
+    // that has its file open keeps reading it after the unlink.
+    this.readers.set(segment, (this.readers.get(segment) ?? 0) + 1);
+    let opened = false;
+    const release = () => {
+      if (opened) return;
+      opened = true;
+      const n = (this.readers.get(segment) ?? 1) - 1;
+      if (n > 0) {
+        this.readers.set(segment, n);
+        return;
+      }
+      this.readers.delete(segment);
+      this.readersDone.get(segment)?.();
+    };
+    stream.once('open', release);
+    stream.once('close', release);
+    return stream;
   }
 
   /** The whole chunk in memory; for tests and small objects. */
@@ -479,8 +712,9 @@ export class ChunkStore {
       usedBytes: this.used,
       chunks: this.count,
       reservedBytes: this.reserved,
-      segments: this.nextSegment - 1,
+      segments: this.segmentCount,
       deadBytes: this.dead,
+      reclaimableBytes: this.db.open ? (this.q.reclaimable.get(this.compactRatio) ?? 0) : 0,
     };
   }
 
@@ -574,6 +808,10 @@ export class ChunkStore {
     if (this.closed) return;
     this.closed = true;
     await Promise.allSettled([...this.open].map((p) => p.abort()));
+    // A compaction stops after its batch in progress; its output stays open for appends.
+    await this.compactions;
+    if (this.out) await this.out.fh.close().catch(() => undefined);
+    this.out = null;
     // Let queued appends, fsyncs and index commits finish; each may start the next.
     for (;;) {
       if (this.draining) await this.draining;
@@ -714,39 +952,46 @@ export class ChunkStore {
   private async newWriter(): Promise<Segment> {
     this.creating++;
     try {
-      for (;;) {
-        const id = this.nextSegment++;
-        this.q.newSegment.run(id);
-        const path = join(this.segDir, segmentName(id));
-        let fh: FileHandle;
-        try {
-          fh = await open(path, 'wx+', 0o600);
-        } catch (e) {
-          this.q.dropSegment.run(id);
-          if (errno(e) === 'EEXIST') {
-            this.log(`store: ${segmentName(id)} exists but is not indexed; leaving it alone`);
-            continue;
-          }
-          throw e;
-        }
-        await syncDir(this.segDir);
-        const s: Segment = {
-          id,
-          path,
-          fh,
-          end: 0,
-          busy: true, // taken by whoever asked for it
-          stream: false,
-          retiring: false,
-          broken: null,
-          pending: [],
-          syncing: false,
-        };
-        this.writers.push(s);
-        return s;
-      }
+      const s = await this.newSegment();
+      s.busy = true; // taken by whoever asked for it
+      this.writers.push(s);
+      return s;
     } finally {
       this.creating--;
+    }
+  }
+
+  /** Creates the next segment file and its index row (open, empty). */
+  private async newSegment(): Promise<Segment> {
+    for (;;) {
+      const id = this.nextSegment++;
+      this.q.newSegment.run(id);
+      const path = join(this.segDir, segmentName(id));
+      let fh: FileHandle;
+      try {
+        fh = await open(path, 'wx+', 0o600);
+      } catch (e) {
+        this.q.dropSegment.run(id);
+        if (errno(e) === 'EEXIST') {
+          this.log(`store: ${segmentName(id)} exists but is not indexed; leaving it alone`);
+          continue;
+        }
+        throw e;
+      }
+      await syncDir(this.segDir);
+      this.segmentCount++;
+      return {
+        id,
+        path,
+        fh,
+        end: 0,
+        busy: false,
+        stream: false,
+        retiring: false,
+        broken: null,
+        pending: [],
+        syncing: false,
+      };
     }
   }
 
@@ -877,6 +1122,7 @@ export class ChunkStore {
         if (this.q.insert.run(p.idBytes, p.segment, p.offset, p.length, p.at).changes === 0) {
           own.dead += recordBytes; // a concurrent upload of the same chunk got there first
           dead += recordBytes;
+          this.q.graveAdd.run(p.idBytes, p.segment);
           return false;
         }
         used += p.length;
@@ -888,6 +1134,7 @@ export class ChunkStore {
       dead += recordBytes;
       if (!row) return false;
       this.q.remove.run(p.idBytes);
+      this.q.graveAdd.run(p.idBytes, row.segment);
       used -= row.length;
       count -= 1;
       seg(row.segment).dead += RECORD_HEADER + row.length;
@@ -917,6 +1164,424 @@ export class ChunkStore {
       this.log(`store: could not mark ${segmentName(s.id)} sealed: ${String(e)}`);
     }
     await s.fh.close().catch(() => undefined);
+  }
+
+  // ---- compaction ---------------------------------------------------------------------------
+
+  // [Note: Compaction]
+  // Deleted chunks, tombstones and lost duplicate uploads are dead bytes, counted per segment.
+  // `compact()` rewrites sealed segments whose dead share reaches `compactDeadRatio`, one
+  // segment at a time, in batches of one fdatasync and one transaction, so uploads go on:
+  //  1. Walk the segment's records. A chunk record is live when the index row for its id points
+  //     at exactly this segment and offset. Live records are copied byte for byte (same seq) to
+  //     the compaction output: a segment of its own that no upload appends to.
+  //  2. fdatasync the output, then one transaction moves each row, but only if it still points
+  //     at the old place: a chunk deleted (or deleted and stored again) meanwhile stays as it
+  //     is, and its copy counts dead. The same transaction advances the output's committed_end
+  //     and marks the old segment DRAINING.
+  //  3. Once the old segment's committed_end - dead_bytes - kept_bytes is 0 (every byte of it
+  //     is accounted dead, so no index row points into it), mark it EMPTIED, wait until no read
+  //     stream is still about to open it, unlink it, fsync the directory, delete its row.
+  // A crash anywhere leaves each row either at the old bytes (copies past the output's
+  // committed_end are truncated at start-up, as for any open segment) or at synced copies, and
+  // start-up finishes removing an EMPTIED segment. A reader that located a chunk before it
+  // moved either has the old file open already (Linux keeps an unlinked file readable) or is
+  // sent to the new place by createReadStream.
+  //
+  // Tombstones. rebuildIndex lets the highest seq win, so a tombstone must outlive every older
+  // record of its chunk, or the chunk comes back on a rebuild (copies keep their seq for the
+  // same reason). `graves` lists, per segment, the chunks with a dead record in it: added when
+  // a delete, a lost race or a failed move makes one, removed when compaction walks past it. A
+  // tombstone is dropped only when no other segment is listed for its chunk, no other segment
+  // is DRAINING (it still holds moved records, which graves does not list) and no segment
+  // predates graves (schema 1). Otherwise it is copied and counted in the output's kept_bytes,
+  // neither live nor dead, so a segment of tombstones still needed is not compacted over and
+  // over.
+
+  /**
+   * Rewrites the sealed segments at least `minDeadRatio` dead, oldest first, and removes
+   * the old files. Runs are queued, one at a time; uploads, reads and deletes go on meanwhile.
+   * Resolves with what was done when it runs out of candidates, reaches `maxSegments`, is
+   * aborted, or the store closes. See [Note: Compaction].
+   */
+  compact(o: CompactOptions = {}): Promise<CompactionReport> {
+    this.checkOpen();
+    const ratio =
+      o.minDeadRatio === undefined ? this.compactRatio : checkRatio('minDeadRatio', o.minDeadRatio);
+    const rate = o.maxBytesPerSecond;
+    if (rate !== undefined && !(rate > 0)) {
+      throw new ValidationError('maxBytesPerSecond', 'expected a positive number');
+    }
+    const run = this.compactions.then(() => this.runCompaction(ratio, o));
+    this.compactions = run.catch(() => undefined);
+    return run;
+  }
+
+  private stopping(o: CompactOptions): boolean {
+    return this.closed || o.signal?.aborted === true;
+  }
+
+  private async runCompaction(ratio: number, o: CompactOptions): Promise<CompactionReport> {
+    const report: CompactionReport = {
+      segmentsCompacted: 0,
+      bytesMoved: 0,
+      bytesReclaimed: 0,
+      tombstonesDropped: 0,
+    };
+    const pace = new Pace(o.maxBytesPerSecond, () => this.stopping(o));
+    const limit = o.maxSegments ?? Number.POSITIVE_INFINITY;
+    while (report.segmentsCompacted < limit && !this.stopping(o)) {
+      const next = this.nextToCompact(ratio);
+      if (!next) break;
+      const step = async (s: CompactionStep) => {
+        await o.onStep?.(s, next.id);
+      };
+      if (next.sealed === SEG_EMPTIED) {
+        await this.removeSegment(next.id, step);
+        report.segmentsCompacted++;
+        continue;
+      }
+      const result = await this.compactSegment(next.id, report, o, pace, step);
+      if (result === 'stopped') break;
+    }
+    return report;
+  }
+
+  /**
+   * A segment a compaction left unfinished, else the oldest one past `ratio`. Oldest first:
+   * deletes come after puts, so by the time a segment of tombstones comes up the records they
+   * cover are mostly gone, and the tombstones with them.
+   */
+  private nextToCompact(ratio: number): { id: number; sealed: number } | undefined {
+    const busy = this.q.busy.all().find((r) => !this.stuck.has(r.id));
+    if (busy) return busy;
+    const id = this.q.candidates
+      .all(ratio, this.stuck.size + 1)
+      .find((c) => !this.stuck.has(c) && c !== this.out?.id);
+    return id === undefined ? undefined : { id, sealed: SEG_SEALED };
+  }
+
+  private async compactSegment(
+    id: number,
+    report: CompactionReport,
+    o: CompactOptions,
+    pace: Pace,
+    step: (s: CompactionStep) => Promise<void>,
+  ): Promise<'done' | 'stopped' | 'stuck'> {
+    const row = this.q.segRow.get(id);
+    if (!row) return 'done';
+    let src: FileHandle;
+    try {
+      src = await open(join(this.segDir, segmentName(id)), 'r');
+    } catch (e) {
+      this.log(`STORE ERROR: cannot compact ${segmentName(id)}: ${String(e)}`);
+      this.stuck.add(id);
+      return 'stuck';
+    }
+    try {
+      const size = (await src.stat()).size;
+      const end = Math.min(row.committed_end, size);
+      const mayDrop =
+        this.q.otherBusy.get(id) === undefined &&
+        (this.gravesFrom <= 1 || this.q.legacy.get(this.gravesFrom, id) === undefined);
+      let moved = 0;
+      let dropped = 0;
+      let batch = newBatch();
+      const flush = async () => {
+        const n = await this.flushBatch(id, src, batch, step);
+        batch = newBatch();
+        moved += n;
+        report.bytesMoved += n;
+        await pace.after(n);
+      };
+      for await (const r of walkRecords(src, end)) {
+        const bytes = RECORD_HEADER + r.h.length;
+        if (r.h.type === TYPE_CHUNK) {
+          const at = this.q.get.get(r.h.id);
+          if (at?.segment === id && at.offset === r.offset && at.length === r.h.length) {
+            batch.copies.push({
+              kind: 'move',
+              id: r.h.id,
+              from: r.offset,
+              bytes,
+              record: r.record,
+            });
+            batch.bytes += bytes;
+          } else {
+            batch.forget.push(r.h.id);
+          }
+        } else if (mayDrop && this.q.graveElsewhere.get(r.h.id, id) === undefined) {
+          dropped++;
+        } else {
+          batch.copies.push({ kind: 'keep', id: r.h.id, from: r.offset, bytes, record: r.record });
+          batch.bytes += bytes;
+        }
+        if (isFull(batch)) {
+          await flush();
+          if (this.stopping(o)) return 'stopped';
+        }
+      }
+      await flush();
+      if (this.stopping(o)) return 'stopped';
+      if (!this.isDrained(id)) {
+        moved += await this.sweep(id, src, size, report, step);
+        if (this.stopping(o)) return 'stopped';
+        if (!this.isDrained(id)) {
+          this.stuck.add(id);
+          return 'stuck';
+        }
+      }
+      this.q.setState.run(SEG_EMPTIED, id);
+      this.emptied.add(id);
+      await step('emptied');
+      await this.removeSegment(id, step);
+      report.segmentsCompacted++;
+      report.bytesReclaimed += Math.max(0, size - moved);
+      report.tombstonesDropped += dropped;
+      return 'done';
+    } finally {
+      await src.close().catch(() => undefined);
+    }
+  }
+
+  /** True when nothing in the index can point into the segment any more (or it is gone). */
+  private isDrained(id: number): boolean {
+    const row = this.q.segRow.get(id);
+    return !row || row.committed_end - row.dead_bytes - row.kept_bytes <= 0;
+  }
+
+  /**
+   * Copies a batch to the output, syncs it, then moves the index rows in one transaction.
+   * Returns the bytes copied.
+   */
+  private async flushBatch(
+    id: number,
+    src: FileHandle,
+    b: MoveBatch,
+    step: (s: CompactionStep) => Promise<void>,
+  ): Promise<number> {
+    if (b.copies.length === 0 && b.forget.length === 0) return 0;
+    let out: Segment | null = null;
+    let end = 0;
+    const placed: number[] = [];
+    if (b.bytes > 0) {
+      out = await this.output(b.bytes);
+      const fh = out.fh;
+      end = out.end;
+      // Records the walk read go out in runs, one write each; the others are copied from the
+      // old segment. Every task writes its own range, so a few run at once.
+      const tasks: (() => Promise<void>)[] = [];
+      let run: Buffer[] = [];
+      let runAt = end;
+      const endRun = () => {
+        if (run.length === 0) return;
+        const [parts, at] = [run, runAt];
+        tasks.push(() => writeAll(fh, [Buffer.concat(parts)], at));
+        run = [];
+      };
+      for (const c of b.copies) {
+        placed.push(end);
+        if (c.record) {
+          if (run.length === 0) runAt = end;
+          run.push(c.record);
+        } else {
+          endRun();
+          const to = end;
+          tasks.push(() => copyRange(src, c.from, fh, to, c.bytes));
+        }
+        end += c.bytes;
+      }
+      endRun();
+      try {
+        await inParallel(tasks, COPY_PARALLEL);
+      } catch (e) {
+        await fh.truncate(out.end).catch(() => undefined);
+        throw storageError(e);
+      }
+      await step('copied');
+      try {
+        await fh.datasync();
+      } catch (e) {
+        // As for uploads: after a failed fsync nothing written since the last good one can be
+        // trusted, so this output takes no more copies.
+        this.log(`STORE ERROR: fdatasync of ${segmentName(out.id)} failed: ${String(e)}`);
+        this.out = null;
+        await this.seal(out);
+        throw storageError(e);
+      }
+      await step('synced');
+    }
+    const target = out;
+    // No fsync for this commit: until the old segment is removed, a row still pointing into
+    // it is as good as a moved one, so a batch lost in a crash costs only its copies (cut off
+    // at start-up). The commit that marks the segment EMPTIED syncs, and a WAL is durable in
+    // order, so it makes every batch before it durable too.
+    this.db.pragma('synchronous = NORMAL');
+    let dead: number;
+    try {
+      dead = this.moveRows(id, b, placed, target, end);
+    } finally {
+      this.db.pragma('synchronous = FULL');
+    }
+    this.dead = dead;
+    if (target) {
+      target.end = end;
+      if (end >= this.segmentBytes && this.out === target) {
+        this.out = null;
+        await this.seal(target);
+      }
+    }
+    await step('committed');
+    return b.bytes;
+  }
+
+  /** The index side of a batch, in one transaction; returns the new dead byte total. */
+  private moveRows(
+    id: number,
+    b: MoveBatch,
+    placed: number[],
+    target: Segment | null,
+    end: number,
+  ): number {
+    return this.db.transaction(() => {
+      let oldDead = 0;
+      let newDead = 0;
+      let kept = 0;
+      // In id order: neighbouring rows share index pages.
+      const order = b.copies
+        .map((_, i) => i)
+        .sort((x, y) => Buffer.compare(b.copies[x]?.id as Buffer, b.copies[y]?.id as Buffer));
+      for (const i of order) {
+        const c = b.copies[i] as Copy;
+        if (c.kind === 'keep') {
+          kept += c.bytes;
+        } else if (
+          target &&
+          this.q.move.run(target.id, placed[i] as number, c.id, id, c.from).changes === 1
+        ) {
+          oldDead += c.bytes;
+        } else {
+          // Deleted (and maybe stored again elsewhere) since the walk read its row.
+          newDead += c.bytes;
+          if (target) this.q.graveAdd.run(c.id, target.id);
+          this.q.graveDel.run(c.id, id);
+        }
+      }
+      // This segment is DRAINING from here on, so its own dead records need no graves.
+      for (const f of b.forget) this.q.graveDel.run(f, id);
+      this.q.setState.run(SEG_DRAINING, id);
+      this.q.segAdd.run(0, oldDead, 0, id);
+      if (target) this.q.segAdd.run(end, newDead, kept, target.id);
+      const total = this.dead + oldDead + newDead;
+      this.q.stats.run(this.used, this.count, total);
+      return total;
+    })();
+  }
+
+  /** The compaction output, with room for `bytes` more unless it is still empty. */
+  private async output(bytes: number): Promise<Segment> {
+    const cur = this.out;
+    if (cur && cur.end > 0 && cur.end + bytes > this.segmentBytes) {
+      this.out = null;
+      await this.seal(cur);
+    }
+    if (!this.out) this.out = await this.newSegment();
+    return this.out;
+  }
+
+  /**
+   * The walk left bytes unaccounted: look for index rows still pointing into the segment (a
+   * record the walk could not parse) and move them. Whatever is left after that are records
+   * that were written but never indexed (a failed index commit): dead. Reads the whole index,
+   * a page at a time, so it is for the rare segment that needs it.
+   */
+  private async sweep(
+    id: number,
+    src: FileHandle,
+    size: number,
+    report: CompactionReport,
+    step: (s: CompactionStep) => Promise<void>,
+  ): Promise<number> {
+    this.log(
+      `store: ${segmentName(id)}: live bytes unaccounted after the walk; searching the index`,
+    );
+    let moved = 0;
+    let unreadable = 0;
+    let batch = newBatch();
+    let after: Buffer = Buffer.alloc(0);
+    const header = Buffer.alloc(RECORD_HEADER);
+    for (;;) {
+      if (this.closed) return moved;
+      const rows = this.q.page.all(after, 4096);
+      const last = rows[rows.length - 1];
+      if (!last) break;
+      after = last.id;
+      for (const r of rows) {
+        if (r.segment !== id) continue;
+        const bytes = RECORD_HEADER + r.length;
+        const { bytesRead } = await src.read(header, 0, RECORD_HEADER, r.offset);
+        const h = bytesRead === RECORD_HEADER ? decodeHeader(header) : null;
+        if (!h?.id.equals(r.id) || h.length !== r.length || r.offset + bytes > size) {
+          this.log(
+            `STORE ERROR: chunk ${r.id.toString('hex')} is unreadable in ${segmentName(id)}; the segment is kept`,
+          );
+          unreadable++;
+          continue;
+        }
+        batch.copies.push({ kind: 'move', id: r.id, from: r.offset, bytes, record: null });
+        batch.bytes += bytes;
+        if (isFull(batch)) {
+          moved += await this.flushBatch(id, src, batch, step);
+          batch = newBatch();
+        }
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    moved += await this.flushBatch(id, src, batch, step);
+    report.bytesMoved += moved;
+    // Rows still pointing here are the unreadable ones (logged above); an interrupted sweep
+    // proves nothing either.
+    if (this.isDrained(id) || unreadable > 0 || this.closed) return moved;
+    const dead = this.db.transaction(() => {
+      const row = this.q.segRow.get(id) as SegmentRow;
+      const orphan = row.committed_end - row.dead_bytes - row.kept_bytes;
+      this.q.segAdd.run(0, orphan, 0, id);
+      const total = this.dead + orphan;
+      this.q.stats.run(this.used, this.count, total);
+      this.log(`store: ${segmentName(id)}: ${orphan} bytes of records that were never indexed`);
+      return total;
+    })();
+    this.dead = dead;
+    return moved;
+  }
+
+  /** Removes an EMPTIED segment: the file, then its row. Safe to repeat after a crash. */
+  private async removeSegment(
+    id: number,
+    step: (s: CompactionStep) => Promise<void> = async () => undefined,
+  ): Promise<void> {
+    this.emptied.add(id);
+    if (this.readers.has(id)) {
+      await new Promise<void>((resolve) => this.readersDone.set(id, resolve));
+      this.readersDone.delete(id);
+    }
+    try {
+      await unlink(join(this.segDir, segmentName(id)));
+    } catch (e) {
+      if (errno(e) !== 'ENOENT') throw e;
+    }
+    await syncDir(this.segDir);
+    await step('unlinked');
+    const dead = this.db.transaction(() => {
+      const row = this.q.segRow.get(id);
+      this.q.removeSeg.run(id);
+      const total = this.dead - (row?.dead_bytes ?? 0);
+      this.q.stats.run(this.used, this.count, total);
+      return total;
+    })();
+    this.dead = dead;
+    this.segmentCount--;
+    await step('removed');
   }
 }
 
@@ -1151,9 +1816,17 @@ async function rebuildInto(db: Db, dir: string, log: (line: string) => void) {
     ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, type = excluded.type,
       segment = excluded.segment, offset = excluded.offset, length = excluded.length, at = excluded.at
     WHERE excluded.seq > found.seq`);
+  // Every chunk record, so that the dead ones can be listed in graves: see [Note: Compaction].
+  db.exec(
+    'CREATE TEMP TABLE puts (id BLOB NOT NULL, segment INTEGER NOT NULL, offset INTEGER NOT NULL)',
+  );
+  const addPut = db.prepare('INSERT INTO puts VALUES (?, ?, ?)');
   type Found = [Buffer, number, number, number, number, number, number];
   const flush = db.transaction((rows: Found[]) => {
-    for (const r of rows) upsert.run(...r);
+    for (const r of rows) {
+      upsert.run(...r);
+      if (r[2] === TYPE_CHUNK) addPut.run(r[0], r[3], r[4]);
+    }
   });
   const addSegment = db.prepare(
     'INSERT INTO segments (id, committed_end, dead_bytes, sealed) VALUES (?, ?, 0, 1)',
@@ -1189,12 +1862,16 @@ async function rebuildInto(db: Db, dir: string, log: (line: string) => void) {
       SELECT id, segment, offset, length, at FROM found WHERE type = ${TYPE_CHUNK}`);
     db.exec(`UPDATE segments SET dead_bytes = committed_end - coalesce(
       (SELECT sum(length + ${RECORD_HEADER}) FROM chunks WHERE chunks.segment = segments.id), 0)`);
+    db.exec(`INSERT OR IGNORE INTO graves (id, segment)
+      SELECT p.id, p.segment FROM puts p WHERE NOT EXISTS (SELECT 1 FROM chunks c
+        WHERE c.id = p.id AND c.segment = p.segment AND c.offset = p.offset)`);
     db.exec(`UPDATE stats SET
       used_bytes = (SELECT coalesce(sum(length), 0) FROM chunks),
       chunks = (SELECT count(*) FROM chunks),
       dead_bytes = (SELECT coalesce(sum(dead_bytes), 0) FROM segments),
       next_seq = ${maxSeq + SEQ_BLOCK}`);
     db.exec('DROP TABLE found');
+    db.exec('DROP TABLE puts');
   })();
   const s = db.prepare('SELECT used_bytes, chunks FROM stats').get() as {
     used_bytes: number;
@@ -1275,4 +1952,220 @@ async function findMagic(fh: FileHandle, block: Buffer, from: number, size: numb
     pos += Math.max(1, bytesRead - (MAGIC_BYTES.length - 1));
   }
   return size;
+}
+
+// ---- compaction helpers ---------------------------------------------------------------------
+
+function checkRatio(field: string, r: number | undefined): number {
+  if (r === undefined) return DEFAULT_COMPACT_DEAD_RATIO;
+  if (!(r > 0 && r <= 1)) {
+    throw new ValidationError(field, 'expected a share of dead bytes above 0 and at most 1');
+  }
+  return r;
+}
+
+interface Copy {
+  /** A live chunk record, or a tombstone that is still needed. */
+  kind: 'move' | 'keep';
+  id: Buffer;
+  /** Where the record starts in the old segment. */
+  from: number;
+  /** Header and data. */
+  bytes: number;
+  /** The record's bytes when the walk already read them; null: copy from the old segment. */
+  record: Buffer | null;
+}
+
+interface MoveBatch {
+  copies: Copy[];
+  /** Ids of dead chunk records passed in the old segment: their graves go. */
+  forget: Buffer[];
+  bytes: number;
+}
+
+const newBatch = (): MoveBatch => ({ copies: [], forget: [], bytes: 0 });
+
+const isFull = (b: MoveBatch) =>
+  b.bytes >= COMPACT_BATCH_BYTES || b.copies.length + b.forget.length >= COMPACT_BATCH_RECORDS;
+
+/**
+ * Every well-formed record header in the first `end` bytes of a segment, in order, with the
+ * record's bytes when they fit in the window just read. Bytes that are not a record (torn or
+ * overwritten) are skipped to the next magic, as rebuildIndex does. Large records' data is
+ * never read: the next window starts after it.
+ */
+async function* walkRecords(
+  fh: FileHandle,
+  end: number,
+): AsyncGenerator<{ offset: number; h: RecordHeader; record: Buffer | null }> {
+  let win = Buffer.alloc(0);
+  let winStart = 0;
+  let pos = 0;
+  let size = COMPACT_WINDOW;
+  while (pos + RECORD_HEADER <= end) {
+    if (pos < winStart || pos + RECORD_HEADER > winStart + win.length) {
+      const want = Math.min(size, end - pos);
+      const buf = Buffer.allocUnsafe(want);
+      const { bytesRead } = await fh.read(buf, 0, want, pos);
+      if (bytesRead < RECORD_HEADER) return;
+      win = buf.subarray(0, bytesRead);
+      winStart = pos;
+    }
+    const o = pos - winStart;
+    const h = decodeHeader(win.subarray(o, o + RECORD_HEADER));
+    if (!h || pos + RECORD_HEADER + h.length > end) {
+      const i = win.indexOf(MAGIC_BYTES, o + 1);
+      pos =
+        i >= 0 ? winStart + i : Math.max(pos + 1, winStart + win.length - (MAGIC_BYTES.length - 1));
+      continue;
+    }
+    const stop = o + RECORD_HEADER + h.length;
+    const fits = stop <= win.length;
+    yield { offset: pos, h, record: fits ? win.subarray(o, stop) : null };
+    pos += RECORD_HEADER + h.length;
+    // Large records are likely followed by more: read just enough for the next header.
+    size = fits || h.length < COMPACT_WINDOW ? COMPACT_WINDOW : PROBE_WINDOW;
+  }
+}
+
+async function copyRange(
+  src: FileHandle,
+  from: number,
+  dst: FileHandle,
+  to: number,
+  bytes: number,
+): Promise<void> {
+  const buf = Buffer.allocUnsafe(Math.min(COPY_PIECE, bytes));
+  for (let done = 0; done < bytes; ) {
+    const n = Math.min(buf.length, bytes - done);
+    const { bytesRead } = await src.read(buf, 0, n, from + done);
+    if (bytesRead !== n) throw new Error('short read from segment');
+    await writeAll(dst, [buf.subarray(0, n)], to + done);
+    done += n;
+  }
+}
+
+/** Runs `tasks` with at most `n` at once; waits for all to settle, then throws the first error. */
+async function inParallel(tasks: (() => Promise<void>)[], n: number): Promise<void> {
+  let next = 0;
+  let failed: { e: unknown } | null = null;
+  const worker = async () => {
+    while (next < tasks.length && !failed) {
+      const task = tasks[next++] as () => Promise<void>;
+      try {
+        await task();
+      } catch (e) {
+        failed ??= { e };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, tasks.length) }, worker));
+  if (failed) throw (failed as { e: unknown }).e;
+}
+
+/** Spaces out compaction batches: at least a turn of the event loop, more under a byte rate. */
+class Pace {
+  private readonly start = performance.now();
+  private bytes = 0;
+
+  constructor(
+    private readonly bytesPerSecond: number | undefined,
+    private readonly stopped: () => boolean,
+  ) {}
+
+  async after(bytes: number): Promise<void> {
+    this.bytes += bytes;
+    const until = this.bytesPerSecond ? this.start + (this.bytes / this.bytesPerSecond) * 1000 : 0;
+    await new Promise((resolve) => setImmediate(resolve));
+    // In short naps, so that close() or an abort is never kept waiting long.
+    for (let left = until - performance.now(); left > 0 && !this.stopped(); ) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(left, 50)));
+      left = until - performance.now();
+    }
+  }
+}
+
+export interface CompactorOptions extends Omit<CompactOptions, 'signal' | 'onStep'> {
+  /** Time between runs. Default 5 minutes. */
+  intervalMs?: number;
+  /** Time before the first run, so start-up is not slowed. Default 30 s. */
+  firstRunMs?: number;
+}
+
+export interface Compactor {
+  /** Stops the timer and the run in progress (after its batch); resolves when it has stopped. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `store.compact()` every `intervalMs` until stopped or the store closes. Failures are
+ * logged and retried at the next run. A run that reclaimed something is logged.
+ */
+export function startCompactor(store: ChunkStore, o: CompactorOptions = {}): Compactor {
+  const { intervalMs = 5 * 60_000, firstRunMs = 30_000, ...compactOptions } = o;
+  const stopped = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | null = null;
+  const schedule = (ms: number) => {
+    if (stopped.signal.aborted) return;
+    timer = setTimeout(run, ms);
+    timer.unref();
+  };
+  const run = () => {
+    try {
+      store.checkOpen();
+    } catch {
+      return; // the store closed: nothing more to do
+    }
+    running = store
+      .compact({ ...compactOptions, signal: stopped.signal })
+      .then(
+        (r) => {
+          if (r.segmentsCompacted > 0) {
+            store.logLine(
+              `store: compacted ${r.segmentsCompacted} segments: moved ${r.bytesMoved} bytes, reclaimed ${r.bytesReclaimed}`,
+            );
+          }
+        },
+        (e) => store.logLine(`store: compaction failed (retrying later): ${String(e)}`),
+      )
+      .finally(() => {
+        running = null;
+        schedule(intervalMs);
+      });
+  };
+  schedule(firstRunMs);
+  return {
+    stop: async () => {
+      stopped.abort();
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
+
+/**
+ * Opens the store in `dir`, compacts it and closes it: for the command line, with the host
+ * stopped (a running host compacts by itself with `startCompactor`).
+ */
+export async function compactStore(
+  dir: string,
+  o: CompactOptions & { log?: (line: string) => void; compactDeadRatio?: number } = {},
+): Promise<
+  CompactionReport & Pick<StoreStats, 'chunks' | 'segments' | 'deadBytes' | 'reclaimableBytes'>
+> {
+  const { log, compactDeadRatio, ...compactOptions } = o;
+  const store = await ChunkStore.open({
+    dir,
+    capacity: Number.MAX_SAFE_INTEGER,
+    ...(log ? { log } : {}),
+    ...(compactDeadRatio !== undefined ? { compactDeadRatio } : {}),
+  });
+  try {
+    const report = await store.compact(compactOptions);
+    const { chunks, segments, deadBytes, reclaimableBytes } = store.stats();
+    return { ...report, chunks, segments, deadBytes, reclaimableBytes };
+  } finally {
+    await store.close();
+  }
 }

@@ -21,8 +21,13 @@ export const hubConfigSchema = z
     dataDir: z.string().min(1),
     port: z.number().int().min(0).max(65535).default(4000),
     bind: z.string().default('127.0.0.1'),
-    /** How clients and hosts reach the hub; defaults to http://bind:port. */
+    /** How clients and hosts reach the hub; defaults to http://bind:port (https with tls). */
     publicUrl: schemas.httpUrl.optional(),
+    /** Serve HTTPS: PEM files of the certificate (chain) and its private key. */
+    tls: z
+      .object({ cert: z.string().min(1), key: z.string().min(1) })
+      .strict()
+      .optional(),
     /** Default: SQLite at dataDir/hub.sqlite. */
     database: databaseConfig.optional(),
     placement: placementPolicy.default({ replicas: 2 }),
@@ -86,6 +91,44 @@ export const hubConfigSchema = z
       })
       .strict()
       .default({ intervalMs: 60_000, perHost: 1, timeoutMs: 30_000, disqualifyAfter: 3 }),
+    /**
+     * A new host is unvetted until it has passed `audits` audits; until then it takes about
+     * `share` of new chunks (more only when vetted hosts cannot satisfy the policy).
+     */
+    vetting: z
+      .object({
+        audits: z.number().int().min(0).default(20),
+        share: z.number().min(0).max(1).default(0.05),
+      })
+      .strict()
+      .default({ audits: 20, share: 0.05 }),
+    /** Hosts compare their stores with the hub's records ([Note: Reconciliation]). */
+    reconcile: z
+      .object({
+        intervalMs: z.number().int().min(100).default(86_400_000),
+        /** Chunks stored more recently than this are kept: their receipts may be on the way. */
+        graceMs: z
+          .number()
+          .int()
+          .min(0)
+          .default(6 * 3_600_000),
+      })
+      .strict()
+      .default({ intervalMs: 86_400_000, graceMs: 6 * 3_600_000 }),
+    /**
+     * Addresses of reverse proxies in front of the hub. A request from one of them is
+     * counted against the client address it names in X-Forwarded-For (login and sign-up
+     * limits); from anywhere else the header is ignored, so clients cannot pick an address.
+     */
+    trustedProxies: z.array(z.ipv4().or(z.ipv6())).max(64).default([]),
+    /** Samples of the network for the operator's charts. */
+    history: z
+      .object({
+        intervalMs: z.number().int().min(100).default(300_000),
+        keepDays: z.number().positive().default(90),
+      })
+      .strict()
+      .default({ intervalMs: 300_000, keepDays: 90 }),
     /** The built web app (packages/web/dist), served at /. Without it / explains the CLI. */
     webDir: z.string().optional(),
     /** Where the operator token is kept; created (0600) on first start. */

@@ -22,8 +22,11 @@ import type { Caller, Hub } from './context.ts';
 import { hubMetrics } from './metrics.ts';
 import * as accounts from './services/accounts.ts';
 import * as admin from './services/admin.ts';
+import * as audits from './services/audits.ts';
+import * as history from './services/history.ts';
 import * as hosts from './services/hosts.ts';
 import { hashText } from './services/ids.ts';
+import * as policies from './services/policies.ts';
 import * as tree from './services/tree.ts';
 import * as uploads from './services/uploads.ts';
 
@@ -80,15 +83,47 @@ const handlers: Handlers = {
   addReceipts: (hub, i) => uploads.addReceipts(hub, i.caller, i.params.id, i.body),
   commitUpload: (hub, i) => uploads.commitUpload(hub, i.caller, i.params.id, i.body),
   locateChunks: (hub, i) => uploads.locateChunks(hub, i.caller, i.body),
+  reportChunk: (hub, i) => audits.reportChunk(hub, i.caller, i.body),
+  getFolderPolicy: (hub, i) => policies.getPolicy(hub, i.caller, i.params.id),
+  setFolderPolicy: (hub, i) => policies.setPolicy(hub, i.caller, i.params.id, i.body),
 
   hostHello: (hub, i) => hosts.hello(hub, i.body.hello),
   hostExit: (hub, i) => hosts.exit(hub, i.body.exit),
+  hostReconcile: (hub, i) => hosts.reconcile(hub, i.body.request),
+  hostClaim: (hub, i) => hosts.claim(hub, i.caller, i.body.claim),
+  myHosts: (hub, i) => hosts.myHosts(hub, i.caller),
 
   adminHosts: (hub) => hosts.adminHosts(hub),
   adminApproveHost: (hub, i) => hosts.approve(hub, i.params.id),
+  adminUpdateHost: (hub, i) => hosts.updateHost(hub, i.params.id, i.body),
   adminStats: (hub) => admin.stats(hub),
+  adminHistory: (hub, i) => history.history(hub, i.query.since),
   adminPlacement: (hub, i) => admin.placement(hub, i.params.id),
 };
+
+const unmapped = (a: string) => (a.startsWith('::ffff:') ? a.slice(7) : a);
+
+/**
+ * The address rate limits count against: the connection's peer, or, when that peer is a
+ * trusted proxy, the nearest address in X-Forwarded-For that is not one of ours.
+ */
+function clientAddress(hub: Hub, c: Context): string {
+  const peer = unmapped(
+    (c.env as { incoming?: { socket?: { remoteAddress?: string } } })?.incoming?.socket
+      ?.remoteAddress ?? 'unknown',
+  );
+  const trusted = new Set(hub.config.trustedProxies.map(unmapped));
+  if (!trusted.has(peer)) return peer;
+  const chain = (c.req.header('x-forwarded-for') ?? '')
+    .split(',')
+    .map((a) => unmapped(a.trim()))
+    .filter(Boolean);
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const a = chain[i] as string;
+    if (!trusted.has(a)) return a;
+  }
+  return chain[0] ?? peer;
+}
 
 function bearer(c: Context): string {
   const h = c.req.header('authorization') ?? '';
@@ -249,9 +284,7 @@ export function createApp(hub: Hub, log: (line: string) => void): Hono {
     const handler = handlers[name] as (hub: Hub, input: unknown) => Promise<unknown>;
     app.on(spec.method.toUpperCase(), path, async (c) => {
       const call = {} as Record<string, unknown>;
-      call.address =
-        (c.env as { incoming?: { socket?: { remoteAddress?: string } } })?.incoming?.socket
-          ?.remoteAddress ?? 'unknown';
+      call.address = clientAddress(hub, c);
       if (spec.auth === 'session') call.caller = await accounts.authenticate(hub, bearer(c));
       if (spec.auth === 'operator') {
         if ((await hashText(bearer(c))) !== hub.operatorTokenHash) {

@@ -5,9 +5,11 @@
 
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { createSecureContext } from 'node:tls';
 import type { SigningSecretKey } from '@coffer/crypto';
 import { fromBase64Url, newSigningKeyPair, signingPublicKey, toBase64Url } from '@coffer/crypto';
 import { createOpaqueServerSetup } from '@coffer/crypto/server';
@@ -21,6 +23,7 @@ import { type Database, openDatabase } from './db/index.ts';
 import { createApp } from './http.ts';
 import { startAuditor } from './services/audits.ts';
 import { startCollector } from './services/gc.ts';
+import { startHistory } from './services/history.ts';
 import { hashText, newSecretToken } from './services/ids.ts';
 import { startRepairer } from './services/repair.ts';
 
@@ -67,10 +70,47 @@ function operatorToken(file: string): string {
   return token;
 }
 
+/**
+ * Reads config.tls and checks that both files are PEM and belong together, so that a bad file
+ * is reported by its config key (tls.cert, tls.key) at start rather than on a connection.
+ */
+function loadTls(tls: { cert: string; key: string }): { cert: Buffer; key: Buffer } {
+  const read = (field: string, path: string, what: string, pem: RegExp) => {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new ValidationError(field, `cannot read ${path}: ${code ?? String(e)}`);
+    }
+    if (!pem.test(bytes.toString('latin1'))) {
+      throw new ValidationError(field, `${path} holds no PEM ${what}`);
+    }
+    try {
+      createSecureContext(field === 'tls.cert' ? { cert: bytes } : { key: bytes });
+    } catch (e) {
+      throw new ValidationError(field, `${path} is not a usable ${what}: ${(e as Error).message}`);
+    }
+    return bytes;
+  };
+  const cert = read('tls.cert', tls.cert, 'certificate', /-----BEGIN CERTIFICATE-----/);
+  const key = read('tls.key', tls.key, 'private key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/);
+  try {
+    createSecureContext({ cert, key });
+  } catch {
+    throw new ValidationError(
+      'tls.key',
+      `${tls.key} is not the key of the certificate ${tls.cert}`,
+    );
+  }
+  return { cert, key };
+}
+
 export async function startHub(
   config: HubConfig,
   log: (line: string) => void = (l) => console.error(l),
 ): Promise<RunningHub> {
+  const tls = config.tls ? loadTls(config.tls) : undefined;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const db = await openDatabase(databaseOf(config));
   const signingKey = fromBase64Url(
@@ -94,6 +134,7 @@ export async function startHub(
   const collector = startCollector(hub, log);
   const repairer = startRepairer(hub, log);
   const auditor = startAuditor(hub, log);
+  const sampler = startHistory(hub, log);
   const app = createApp(hub, log);
   // A request Hono cannot even be handed (a backslash in the path, a body cut short) still
   // gets the JSON error body.
@@ -104,7 +145,7 @@ export async function startHub(
         status: 400,
       }),
   });
-  const server = createServer(listener);
+  const server = tls ? createHttpsServer(tls, listener) : createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.bind, () => resolve());
@@ -114,13 +155,13 @@ export async function startHub(
     else socket.end(malformedRequestAnswer(err.code));
   });
   const port = (server.address() as AddressInfo).port;
-  const url = config.publicUrl ?? `http://${config.bind}:${port}`;
+  const url = config.publicUrl ?? `${tls ? 'https' : 'http'}://${config.bind}:${port}`;
   return {
     url,
     port,
     operatorTokenFile: tokenFile,
     async close() {
-      await Promise.all([collector.stop(), repairer.stop(), auditor.stop()]);
+      await Promise.all([collector.stop(), repairer.stop(), auditor.stop(), sampler.stop()]);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

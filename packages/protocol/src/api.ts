@@ -8,6 +8,7 @@ import {
   email,
   hex64,
   hostId,
+  hostTags,
   httpUrl,
   nodeId,
   queryInt,
@@ -107,14 +108,67 @@ export type RevisionInfo = z.infer<typeof revisionInfo>;
 export const replica = z.object({ hostId, url: httpUrl, country, token: capabilityToken });
 export type Replica = z.infer<typeof replica>;
 
+const replicaCount = z.number().int().min(2).max(8);
+const countries = z.array(country).max(250);
+
 export const placementPolicy = z
   .object({
-    replicas: z.number().int().min(2).max(8),
-    allowCountries: z.array(country).optional(),
-    excludeCountries: z.array(country).optional(),
+    /** Copies, each in a different country. */
+    replicas: replicaCount,
+    allowCountries: countries.optional(),
+    excludeCountries: countries.optional(),
+    /** Only hosts with every one of these tags (as the operator confirmed them) take data. */
+    requiredTags: hostTags.optional(),
   })
   .strict();
 export type PlacementPolicy = z.infer<typeof placementPolicy>;
+
+/**
+ * A folder owner's policy for what is stored under the folder. It can only tighten the
+ * network's: more replicas, fewer countries, more required tags. Subfolders inherit it.
+ */
+export const folderPolicy = placementPolicy.partial();
+export type FolderPolicy = z.infer<typeof folderPolicy>;
+
+const policyAnswer = z.object({
+  /** The policy set on this folder itself; null when it only inherits. */
+  own: folderPolicy.nullable(),
+  /** What applies here: the network's policy tightened by this folder and its ancestors. */
+  effective: placementPolicy,
+});
+
+/** A host as the operator sees it. */
+const hostState = z.enum([
+  'pending',
+  'online',
+  'offline',
+  'suspended',
+  'disqualified',
+  'exiting',
+  'exited',
+]);
+
+/** A host's state, storage, audits, uptime and traffic: what operators and hosters see. */
+const hostUsage = {
+  id: hostId,
+  url: httpUrl,
+  country,
+  state: hostState,
+  capacity: byteCount,
+  usedBytes: byteCount,
+  chunks: byteCount,
+  audits: z.object({ passed: z.number().int(), failed: z.number().int() }),
+  /** Passed `vetting.audits` audits: takes a full share of new data. */
+  vetted: z.boolean(),
+  /** Share of the time since registration the host was seen online, 0-1. */
+  uptime: z.number().min(0).max(1),
+  bytesIn: byteCount,
+  bytesOut: byteCount,
+  /** The host's bandwidth limit in bytes per second, each way; null: none. */
+  bandwidth: byteCount.nullable(),
+  lastSeenAt: timestamp,
+  registeredAt: timestamp,
+};
 
 const nodeParams = z.object({ id: nodeId });
 const versioned = z.object({ version }).strict();
@@ -432,6 +486,11 @@ export const routes = {
           .max(1024),
         /** Hosts that failed this client; placement avoids them. */
         exclude: z.array(hostId).max(64).optional(),
+        /**
+         * The folders whose files will hold these chunks: placement follows their policies
+         * (the network's when absent). A commit into a folder checks its policy again.
+         */
+        folders: z.array(nodeId).max(1024).optional(),
       })
       .strict(),
     response: z.object({
@@ -491,6 +550,8 @@ export const routes = {
       hostId,
       hubPublicKey: b64(64),
       heartbeatMs: z.number().int(),
+      /** How often the host should reconcile its store against the hub (hostReconcile). */
+      reconcileMs: z.number().int().optional(),
     }),
   }),
 
@@ -509,6 +570,68 @@ export const routes = {
     }),
   }),
 
+  hostReconcile: route({
+    method: 'post',
+    path: '/api/hosts/reconcile',
+    auth: 'none',
+    tag: 'hosts',
+    summary:
+      'The keep-set, a page at a time, signed with the host key: the chunk ids the hub records on the host after `after`, in id order, in a page signed with the hub key. The host deletes what it holds in that range and the hub does not list (once older than `graceMs`), and reports the listed ids it lacks in its next request; the hub forgets those replicas and repair restores them.',
+    body: z.object({ request: z.string().max(600_000) }).strict(),
+    /** A keep page (keepPageSchema) signed with the hub key. */
+    response: z.object({ page: z.string() }),
+  }),
+  hostClaim: route({
+    method: 'post',
+    path: '/api/hosts/claim',
+    auth: 'session',
+    tag: 'hosts',
+    summary:
+      "Links a host to your account, for the hoster dashboard. The claim names your account and is signed with the host's key (`coffer host claim`).",
+    body: z.object({ claim: z.string().max(8192) }).strict(),
+    response: z.object({ hostId }),
+  }),
+  myHosts: route({
+    method: 'get',
+    path: '/api/hosts/mine',
+    auth: 'session',
+    tag: 'hosts',
+    summary: 'The hosts you claimed: state, storage, audits, uptime and traffic.',
+    response: z.object({ hosts: z.array(z.object(hostUsage)) }),
+  }),
+
+  reportChunk: route({
+    method: 'post',
+    path: '/api/chunks/report',
+    auth: 'session',
+    tag: 'transfers',
+    summary:
+      'Reports a replica that failed its integrity check on read. The hub audits that host for that chunk at once and, if the copy is bad, has it replaced from a healthy one.',
+    body: z.object({ chunkId, hostId }).strict(),
+    response: z.object({ outcome: z.enum(['bad', 'good', 'unreachable']) }),
+  }),
+
+  getFolderPolicy: route({
+    method: 'get',
+    path: '/api/nodes/{id}/policy',
+    auth: 'session',
+    tag: 'tree',
+    summary: "A folder's placement policy: its own and the one in effect.",
+    params: nodeParams,
+    response: policyAnswer,
+  }),
+  setFolderPolicy: route({
+    method: 'patch',
+    path: '/api/nodes/{id}/policy',
+    auth: 'session',
+    tag: 'tree',
+    summary:
+      'Sets (or, with null, removes) the placement policy of a folder you own. Stored chunks move to match it through repair.',
+    params: nodeParams,
+    body: z.object({ policy: folderPolicy.nullable() }).strict(),
+    response: policyAnswer,
+  }),
+
   adminHosts: route({
     method: 'get',
     path: '/api/admin/hosts',
@@ -518,19 +641,37 @@ export const routes = {
     response: z.object({
       hosts: z.array(
         z.object({
-          id: hostId,
-          url: httpUrl,
-          country,
-          capacity: byteCount,
-          usedBytes: byteCount,
-          chunks: byteCount,
+          ...hostUsage,
+          /** The country the host declares, when the operator set another one. */
+          declaredCountry: country.nullable(),
+          countryConfirmed: z.boolean(),
+          tags: hostTags,
+          tagsConfirmed: z.boolean(),
           online: z.boolean(),
-          state: z.enum(['pending', 'online', 'offline', 'disqualified', 'exiting', 'exited']),
-          audits: z.object({ passed: z.number().int(), failed: z.number().int() }),
-          lastSeenAt: timestamp,
-          registeredAt: timestamp,
         }),
       ),
+    }),
+  }),
+  adminUpdateHost: route({
+    method: 'patch',
+    path: '/api/admin/hosts/{id}',
+    auth: 'operator',
+    tag: 'admin',
+    summary:
+      "Confirms or sets a host's country and tags (the host can no longer change them), or suspends it (no new data) and lifts the suspension.",
+    params: z.object({ id: hostId }),
+    body: z
+      .object({
+        country: country.optional(),
+        tags: hostTags.optional(),
+        suspended: z.boolean().optional(),
+      })
+      .strict(),
+    response: z.object({
+      id: hostId,
+      state: hostState,
+      country,
+      tags: hostTags,
     }),
   }),
   adminApproveHost: route({
@@ -566,6 +707,35 @@ export const routes = {
         copiedTotal: z.number().int(),
         lastRoundAt: timestamp.nullable(),
       }),
+    }),
+  }),
+  adminHistory: route({
+    method: 'get',
+    path: '/api/admin/history',
+    auth: 'operator',
+    tag: 'admin',
+    summary:
+      'Samples of the network over time (one every `history.intervalMs`), oldest first: hosts, capacity, usage, counts and repair.',
+    query: z.object({ since: queryInt(Number.MAX_SAFE_INTEGER).optional() }).strict(),
+    response: z.object({
+      points: z.array(
+        z.object({
+          at: timestamp,
+          hosts: z.number().int(),
+          hostsOnline: z.number().int(),
+          capacity: byteCount,
+          storedBytes: byteCount,
+          accounts: z.number().int(),
+          files: z.number().int(),
+          chunks: z.number().int(),
+          /** Live chunks below their target. */
+          underReplicated: z.number().int(),
+          /** Of those, chunks repair can work on now (a copy is online). */
+          repairQueue: z.number().int(),
+          /** Repair copies made since the previous sample. */
+          copied: z.number().int(),
+        }),
+      ),
     }),
   }),
   adminPlacement: route({

@@ -7,6 +7,7 @@ export type {
   AccountInfo,
   Auth,
   FileCommit,
+  FolderPolicy,
   NodeInfo,
   PlacementPolicy,
   Replica,
@@ -21,24 +22,41 @@ export type {
   Routes,
   SessionGrant,
 } from './api.ts';
-export { placementPolicy, routes } from './api.ts';
+export { folderPolicy, placementPolicy, routes } from './api.ts';
 export type { ErrorBody } from './errors.ts';
 export { errorBody, fromErrorBody, malformedRequestAnswer, STATUS, toErrorBody } from './errors.ts';
 export { HOST, hostRoutes } from './host-api.ts';
 export { buildOpenApi } from './openapi.ts';
 export * as schemas from './schemas.ts';
-export type { Capability, CapabilityOp, HostExit, HostHello, Receipt } from './signed.ts';
+export type {
+  Capability,
+  CapabilityOp,
+  HostClaim,
+  HostExit,
+  HostHello,
+  HostReconcile,
+  KeepPage,
+  Receipt,
+} from './signed.ts';
 export {
   CAPABILITY_LABEL,
   capabilitySchema,
+  HOST_CLAIM_LABEL,
   HOST_EXIT_LABEL,
   HOST_HELLO_LABEL,
+  HOST_RECONCILE_LABEL,
+  hostClaimSchema,
   hostExitSchema,
   hostHelloSchema,
   hostIdFromKey,
+  hostReconcileSchema,
+  KEEP_PAGE_LABEL,
+  keepPageSchema,
+  MAX_SIGNED_PAGE,
   openMessage,
   peekMessage,
   RECEIPT_LABEL,
+  RECONCILE_PAGE,
   receiptSchema,
   signCapability,
   signMessage,

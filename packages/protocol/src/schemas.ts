@@ -30,6 +30,16 @@ export const country = z
   .regex(/^[A-Z]{2}$/, 'expected an ISO 3166-1 alpha-2 country code such as FR')
   .meta({ description: 'ISO 3166-1 alpha-2 country code.' });
 
+const tagPart = z
+  .string()
+  .regex(/^[a-z0-9_.-]{1,32}$/, 'expected 1-32 characters of a-z, 0-9, "_", "." or "-"');
+
+/** A host's tags (power=solar, tier=home): placement policies can require them. */
+export const hostTags = z
+  .record(tagPart, tagPart)
+  .refine((t) => Object.keys(t).length <= 16, 'expected at most 16 tags')
+  .meta({ description: 'Tags as key=value pairs, at most 16.' });
+
 export const email = z
   .string()
   .trim()

@@ -9,7 +9,16 @@ import {
 } from '@coffer/crypto';
 import { AuthError, ValidationError } from '@coffer/errors';
 import { z } from 'zod';
-import { byteCount, chunkId, country, hostId, httpUrl, timestamp } from './schemas.ts';
+import {
+  accountId,
+  byteCount,
+  chunkId,
+  country,
+  hostId,
+  hostTags,
+  httpUrl,
+  timestamp,
+} from './schemas.ts';
 
 // [Note: Signed messages]
 // Capability tokens, receipts and host messages are all "<payload>.<signature>": the payload is
@@ -18,6 +27,10 @@ import { byteCount, chunkId, country, hostId, httpUrl, timestamp } from './schem
 // canonical, and the label keeps a receipt from ever passing as a token.
 
 const MAX_SIGNED = 8192;
+/** Chunk ids in one reconciliation message (keep page or missing list). */
+export const RECONCILE_PAGE = 5000;
+/** Reconciliation messages carry up to RECONCILE_PAGE chunk ids. */
+export const MAX_SIGNED_PAGE = 600_000;
 
 export function signMessage(label: string, value: unknown, key: SigningSecretKey): string {
   const payload = new TextEncoder().encode(JSON.stringify(value));
@@ -25,12 +38,14 @@ export function signMessage(label: string, value: unknown, key: SigningSecretKey
 }
 
 /** Parses a signed message without checking the signature: only to learn who claims to sign. */
-export function peekMessage<T>(field: string, text: string, schema: z.ZodType<T>): T {
-  if (typeof text !== 'string' || text.length > MAX_SIGNED) {
-    throw new ValidationError(
-      field,
-      `expected a signed message of at most ${MAX_SIGNED} characters`,
-    );
+export function peekMessage<T>(
+  field: string,
+  text: string,
+  schema: z.ZodType<T>,
+  maxChars = MAX_SIGNED,
+): T {
+  if (typeof text !== 'string' || text.length > maxChars) {
+    throw new ValidationError(field, `expected a signed message of at most ${maxChars} characters`);
   }
   const [payload, signature, extra] = text.split('.');
   if (payload === undefined || signature === undefined || extra !== undefined) {
@@ -61,8 +76,9 @@ export function openMessage<T>(
   text: string,
   schema: z.ZodType<T>,
   key: SigningPublicKey,
+  maxChars = MAX_SIGNED,
 ): T {
-  const value = peekMessage(field, text, schema);
+  const value = peekMessage(field, text, schema, maxChars);
   const [payload = '', signature = ''] = text.split('.');
   const ok = verifyWithLabel(
     label,
@@ -162,6 +178,13 @@ export const hostHelloSchema = z
     usedBytes: byteCount,
     chunks: byteCount,
     at: timestamp,
+    /** The hoster's tags (`--tag k=v`); the operator may confirm or replace them. */
+    tags: hostTags.optional(),
+    /** Chunk bytes received and sent since the host process started. */
+    bytesIn: byteCount.optional(),
+    bytesOut: byteCount.optional(),
+    /** The host's `--bandwidth` limit in bytes per second, each way; absent: none. */
+    bandwidth: byteCount.optional(),
   })
   .strict();
 export type HostHello = z.infer<typeof hostHelloSchema>;
@@ -173,3 +196,49 @@ export const HOST_HELLO_LABEL = 'host-hello';
 export const hostExitSchema = z.object({ v: z.literal(1), host: hostId, at: timestamp }).strict();
 export type HostExit = z.infer<typeof hostExitSchema>;
 export const HOST_EXIT_LABEL = 'host-exit';
+
+/**
+ * A hoster links a host to their account: the host key signs the account id, and the account's
+ * session submits it, so the claim proves control of both.
+ */
+export const hostClaimSchema = z
+  .object({ v: z.literal(1), host: hostId, account: accountId, at: timestamp })
+  .strict();
+export type HostClaim = z.infer<typeof hostClaimSchema>;
+export const HOST_CLAIM_LABEL = 'host-claim';
+
+/**
+ * Reconciliation, page by page: the host asks for the chunk ids the hub records on it after
+ * `after`, and reports the ids of the previous page it does not have.
+ */
+export const hostReconcileSchema = z
+  .object({
+    v: z.literal(1),
+    host: hostId,
+    at: timestamp,
+    after: chunkId.nullable(),
+    missing: z.array(chunkId).max(RECONCILE_PAGE),
+  })
+  .strict();
+export type HostReconcile = z.infer<typeof hostReconcileSchema>;
+export const HOST_RECONCILE_LABEL = 'host-reconcile';
+
+/**
+ * One page of the keep-set, signed by the hub: the host deletes what the page leaves out, so
+ * nobody but the hub may write one, and it names the host and the request it answers.
+ */
+export const keepPageSchema = z
+  .object({
+    v: z.literal(1),
+    host: hostId,
+    at: timestamp,
+    after: chunkId.nullable(),
+    keep: z.array(chunkId).max(RECONCILE_PAGE),
+    /** Null on the last page. */
+    next: chunkId.nullable(),
+    /** A chunk stored more recently than this may be in flight to the hub: keep it. */
+    graceMs: z.number().int().min(0),
+  })
+  .strict();
+export type KeepPage = z.infer<typeof keepPageSchema>;
+export const KEEP_PAGE_LABEL = 'hub-keep-page';

@@ -44,7 +44,13 @@ import {
   NotFoundError,
   ValidationError,
 } from '@coffer/errors';
-import type { AccountInfo, NodeInfo, RouteResponse, SessionGrant } from '@coffer/protocol';
+import type {
+  AccountInfo,
+  FolderPolicy,
+  NodeInfo,
+  RouteResponse,
+  SessionGrant,
+} from '@coffer/protocol';
 import { HubClient } from './hub-client.ts';
 import { type AccountKeys, fromHub, type OpenNode, openNode } from './keys.ts';
 import type { RetryPolicy } from './retry.ts';
@@ -543,6 +549,35 @@ export class CofferClient {
       body: { version: node.info.version },
     });
     return toEntry({ ...node, info });
+  }
+
+  /** A folder's placement policy: its own (null when it inherits) and the one in effect. */
+  async folderPolicy(path: string): Promise<RouteResponse<'getFolderPolicy'>> {
+    const node = await this.resolve(path);
+    return this.hub.call('getFolderPolicy', { params: { id: node.info.id } });
+  }
+
+  /**
+   * Sets where everything under a folder may be stored, tightening the network's policy (more
+   * replicas, fewer countries, required host tags); null removes it. Repair moves what is
+   * already stored.
+   */
+  async setFolderPolicy(
+    path: string,
+    policy: FolderPolicy | null,
+  ): Promise<RouteResponse<'setFolderPolicy'>> {
+    const node = await this.resolve(path);
+    return this.hub.call('setFolderPolicy', { params: { id: node.info.id }, body: { policy } });
+  }
+
+  /** Links a host to this account; `claim` is signed with the host key (signHostClaim). */
+  async claimHost(claim: string): Promise<string> {
+    return (await this.hub.call('hostClaim', { body: { claim } })).hostId;
+  }
+
+  /** The hosts this account claimed, with their storage, audits, uptime and traffic. */
+  async myHosts(): Promise<RouteResponse<'myHosts'>['hosts']> {
+    return (await this.hub.call('myHosts', {})).hosts;
   }
 
   /** Trashed items, decrypted, with the path of the folder each came from (when it still exists). */

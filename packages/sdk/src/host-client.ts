@@ -61,7 +61,13 @@ export async function putChunk(
 export async function getChunk(
   replicas: readonly Replica[],
   id: string,
-  options: { range?: { start: number; end: number }; verifyAs?: ChunkId; signal?: AbortSignal },
+  options: {
+    range?: { start: number; end: number };
+    verifyAs?: ChunkId;
+    signal?: AbortSignal;
+    /** Called for each host whose bytes failed the check (bit rot, or a lie). */
+    onBadReplica?: (hostId: string) => void;
+  },
 ): Promise<Uint8Array> {
   const problems: string[] = [];
   let lied = false;
@@ -80,11 +86,13 @@ export async function getChunk(
       if (expected !== null && bytes.length !== expected) {
         lied = true;
         problems.push(`${r.hostId}: returned ${bytes.length} bytes, expected ${expected}`);
+        options.onBadReplica?.(r.hostId);
         continue;
       }
       if (options.verifyAs && !(await objectMatchesId(bytes, options.verifyAs))) {
         lied = true;
         problems.push(`${r.hostId}: returned bytes that do not match the chunk id`);
+        options.onBadReplica?.(r.hostId);
         continue;
       }
       return bytes;

@@ -187,6 +187,8 @@ class ReceiptBatch {
 async function storeChunk(
   client: CofferClient,
   uploadId: string,
+  /** The folders whose files will hold the chunk: placement follows their policies. */
+  folders: readonly string[],
   id: string,
   bytes: Uint8Array,
   receipts: ReceiptBatch,
@@ -201,7 +203,11 @@ async function storeChunk(
       'placeChunks',
       {
         params: { id: uploadId },
-        body: { chunks: [{ id, size: bytes.length }], exclude: [...exclude] },
+        body: {
+          chunks: [{ id, size: bytes.length }],
+          exclude: [...exclude],
+          folders: [...folders],
+        },
       },
       signal,
     );
@@ -371,6 +377,7 @@ export async function uploadFile(
           const sent = await storeChunk(
             client,
             uploadId,
+            [resumed.parentId],
             chunk.id,
             chunk.bytes,
             receipts,
@@ -548,7 +555,16 @@ export async function uploadSmallFiles(
   const flushPack = async (batch: Prepared[]) => {
     const pack = await buildPack(batch.map((p) => p.object));
     await limiter.run(async () => {
-      const sent = await storeChunk(client, uploadId, pack.id, pack.bytes, receipts, o.signal);
+      const folders = [...new Set(batch.map((p) => p.parent.info.id))];
+      const sent = await storeChunk(
+        client,
+        uploadId,
+        folders,
+        pack.id,
+        pack.bytes,
+        receipts,
+        o.signal,
+      );
       await receipts.flush(o.signal);
       const commits: FileCommit[] = [];
       const metas: NodeMetadata[] = [];
@@ -740,7 +756,19 @@ export class ChunkSource {
     signal?: AbortSignal,
   ) {
     if (!this.where.has(objectId)) await this.locate([objectId], signal);
-    const opts = { verifyAs, ...(range ? { range } : {}), ...(signal ? { signal } : {}) };
+    // A bad copy is reported so the hub checks it and has it replaced ([Note: Audits]); the
+    // read goes on from another replica meanwhile.
+    const onBadReplica = (hostId: string) => {
+      this.client.hub
+        .call('reportChunk', { body: { chunkId: objectId, hostId } })
+        .catch(() => undefined);
+    };
+    const opts = {
+      verifyAs,
+      onBadReplica,
+      ...(range ? { range } : {}),
+      ...(signal ? { signal } : {}),
+    };
     try {
       const bytes = await getChunk(this.where.get(objectId) ?? [], objectId, opts);
       this.bytesIn += bytes.length;

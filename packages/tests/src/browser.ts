@@ -1,1 +1,50 @@
+import type { Page } from 'playwright-core';
+import type { Network } from './network.ts';
+
 export { CHROMIUM, launchChromium } from '../../../scripts/chromium.ts';
+
+/**
+ * The network requests that went anywhere but the hub and its hosts. Only http(s) and ws(s)
+ * leave the machine: blob: and data: are local, and chrome: and chrome-extension: are the
+ * browser's own PDF viewer.
+ */
+export function foreignRequests(net: Network, requests: URL[]): string[] {
+  const allowed = new Set([
+    new URL(net.hubUrl).origin,
+    ...net.hosts.map((h) => new URL(h.url).origin),
+  ]);
+  return requests
+    .filter((u) => ['http:', 'https:', 'ws:', 'wss:'].includes(u.protocol))
+    .filter((u) => !allowed.has(u.origin))
+    .map(String);
+}
+
+const INTERACTIVE = new Set([
+  'button',
+  'link',
+  'checkbox',
+  'textbox',
+  'searchbox',
+  'combobox',
+  'option',
+  'listbox',
+  'slider',
+  'menuitem',
+  'tab',
+  'dialog',
+  'table',
+  'meter',
+]);
+
+/** Every control in Chromium's accessibility tree that has no accessible name. */
+export async function unnamedControls(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+    nodes: { ignored: boolean; role?: { value: string }; name?: { value: string } }[];
+  };
+  await cdp.detach();
+  return nodes
+    .filter((n) => !n.ignored && INTERACTIVE.has(n.role?.value ?? ''))
+    .filter((n) => !n.name?.value?.trim())
+    .map((n) => n.role?.value ?? '?');
+}

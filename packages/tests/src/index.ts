@@ -4,7 +4,8 @@
  * the SDK and plain HTTP.
  */
 
-export { CHROMIUM, launchChromium } from './browser.ts';
+export { CHROMIUM, foreignRequests, launchChromium, unnamedControls } from './browser.ts';
+export { corruptStoredChunk, replicasOf, segmentFiles } from './hosts.ts';
 export type { RawRequest, RawResponse } from './http.ts';
 export { parseRawAnswer, rawHttp, rawRequest } from './http.ts';
 export type { Cli, Dialect, Network, NetworkOptions, Proc } from './network.ts';

@@ -140,6 +140,8 @@ export interface Network {
   hub: Proc;
   hosts: Proc[];
   operatorToken: string;
+  /** Starts one more host (its process is killed with the network). */
+  addHost(country: string, extraArgs?: string[]): Promise<Proc>;
   /** What a CLI user in this network has in the environment. */
   env: Record<string, string>;
   /** Hub database connection for scans: the SQLite file, or the PostgreSQL schema. */
@@ -196,38 +198,44 @@ export async function startNetwork(o: NetworkOptions = {}): Promise<Network> {
   hub.url = first.match[1] as string;
   port = Number(new URL(hub.url).port);
   const countries = o.countries ?? ['FR', 'DE', 'ES', 'BR', 'PT', 'NL'];
+  let hostCount = 0;
+  const startHost = async (country: string, extraArgs: string[] = []): Promise<Proc> => {
+    const i = hostCount++;
+    const hostDir = join(dir, `host-${i}`);
+    const args = [
+      'host',
+      '--hub',
+      hub.url,
+      '--country',
+      country,
+      '--capacity',
+      '10GiB',
+      '--data',
+      hostDir,
+      ...extraArgs,
+    ];
+    const started = await startProc(args, /serving at (http\S+)/, join(dir, `host-${i}.log`));
+    const p: Proc = {
+      url: started.match[1] as string,
+      dir: hostDir,
+      child: started.child,
+      kill: () => killHard(p.child),
+      async restart() {
+        const port = new URL(p.url).port;
+        const again = await startProc(
+          [...args, '--port', port],
+          /serving at (http\S+)/,
+          join(dir, `host-${i}.log`),
+        );
+        p.child = again.child;
+      },
+    };
+    return p;
+  };
   const hosts: Proc[] = await Promise.all(
-    Array.from({ length: o.hosts ?? 3 }, async (_, i) => {
-      const hostDir = join(dir, `host-${i}`);
-      const args = [
-        'host',
-        '--hub',
-        hub.url,
-        '--country',
-        countries[i % countries.length] as string,
-        '--capacity',
-        '10GiB',
-        '--data',
-        hostDir,
-      ];
-      const started = await startProc(args, /serving at (http\S+)/, join(dir, `host-${i}.log`));
-      const p: Proc = {
-        url: started.match[1] as string,
-        dir: hostDir,
-        child: started.child,
-        kill: () => killHard(p.child),
-        async restart() {
-          const port = new URL(p.url).port;
-          const again = await startProc(
-            [...args, '--port', port],
-            /serving at (http\S+)/,
-            join(dir, `host-${i}.log`),
-          );
-          p.child = again.child;
-        },
-      };
-      return p;
-    }),
+    Array.from({ length: o.hosts ?? 3 }, (_, i) =>
+      startHost(countries[i % countries.length] as string),
+    ),
   );
   const operatorToken = (await readFile(join(dir, 'hub', 'operator-token'), 'utf8')).trim();
   return {
@@ -236,6 +244,11 @@ export async function startNetwork(o: NetworkOptions = {}): Promise<Network> {
     hub,
     hosts,
     operatorToken,
+    async addHost(country, extraArgs) {
+      const p = await startHost(country, extraArgs);
+      hosts.push(p);
+      return p;
+    },
     env: { COFFER_HUB: hub.url, COFFER_CONFIG_DIR: join(dir, 'client-config') },
     database:
       dialect === 'postgres'

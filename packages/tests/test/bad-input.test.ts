@@ -188,12 +188,28 @@ const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
   trashNode: { version: 1 },
   restoreNode: { version: 1 },
   createUpload: {},
-  placeChunks: { chunks: [{ id: hex(64, '5'), size: 100 }], exclude: [hex(32, '6')] },
+  placeChunks: {
+    chunks: [{ id: hex(64, '5'), size: 100 }],
+    exclude: [hex(32, '6')],
+    folders: [hex(32, '8')],
+  },
   addReceipts: { receipts: ['eyJ2IjoxfQ.c2ln'] },
   commitUpload: { files: [fileCommitSample] },
   locateChunks: { ids: [hex(64, '7')] },
   hostHello: { hello: 'eyJ2IjoxfQ.c2ln' },
   hostExit: { exit: 'eyJ2IjoxfQ.c2ln' },
+  hostClaim: { claim: 'eyJ2IjoxfQ.c2ln' },
+  hostReconcile: { request: 'eyJ2IjoxfQ.c2ln' },
+  reportChunk: { chunkId: hex(64, '9'), hostId: hex(32, 'a') },
+  setFolderPolicy: {
+    policy: {
+      replicas: 3,
+      allowCountries: ['FR', 'DE', 'ES'],
+      excludeCountries: ['BR'],
+      requiredTags: { power: 'solar' },
+    },
+  },
+  adminUpdateHost: { country: 'FR', tags: { tier: 'home' }, suspended: false },
 };
 
 /** A value of another JSON type than `v`. */

@@ -1,11 +1,19 @@
 import assert from 'node:assert/strict';
-import { open, readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { open } from 'node:fs/promises';
 import { after, before, describe, test } from 'node:test';
 import { newSigningKeyPair, sha256Hex } from '@coffer/crypto';
 import { HOST, HOST_EXIT_LABEL, signMessage } from '@coffer/protocol';
-import { CofferClient, openFileManifest } from '@coffer/sdk';
-import { cli, type Dialect, type Network, postgresAvailable, startNetwork } from '../src/index.ts';
+import { CofferClient } from '@coffer/sdk';
+import {
+  cli,
+  corruptStoredChunk,
+  type Dialect,
+  type Network,
+  postgresAvailable,
+  replicasOf,
+  segmentFiles,
+  startNetwork,
+} from '../src/index.ts';
 
 // The hoster network, on SQLite and on PostgreSQL: 7 hosts in 4 countries, Brazil excluded by
 // the placement policy, with garbage collection, repair and audit rounds a few times a second,
@@ -47,14 +55,6 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
       await net?.close();
     });
 
-    /** Every replica of every object of a file, with a get token for each, from the hub. */
-    async function replicasOf(path: string) {
-      const manifest = await openFileManifest(client, await client.resolve(path));
-      const ids = [...new Set(manifest.chunks.map((c) => c.pack?.id ?? c.id))];
-      const { chunks } = await client.hub.call('locateChunks', { body: { ids } });
-      return chunks.flatMap((c) => c.replicas.map((r) => ({ id: c.id, ...r })));
-    }
-
     const status = async (r: { id: string; url: string; token: string }) =>
       (
         await fetch(r.url + HOST.chunkPath(r.id), {
@@ -85,8 +85,11 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
         { parents: true },
       );
       await client.upload('/kept.bin', new Uint8Array(5 * 1024 * 1024).fill(7));
-      const doomed = [...(await replicasOf('/gc/big.bin')), ...(await replicasOf('/gc/small/s3'))];
-      const kept = await replicasOf('/kept.bin');
+      const doomed = [
+        ...(await replicasOf(client, '/gc/big.bin')),
+        ...(await replicasOf(client, '/gc/small/s3')),
+      ];
+      const kept = await replicasOf(client, '/kept.bin');
       assert.ok(doomed.length >= 6, 'three chunks and a pack, two replicas each');
       for (const r of [...doomed, ...kept]) assert.equal(await status(r), 200);
 
@@ -218,18 +221,23 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
       return ((await res.json()) as { hosts: HostView[] }).hosts;
     }
 
+    /** Without `h`, the `live` hosts still span two allowed countries (Brazil is excluded). */
+    function leavesTwoCountries(live: HostView[], h: HostView) {
+      const rest = live.filter((o) => o.id !== h.id && o.country !== 'BR');
+      return new Set(rest.map((o) => o.country)).size >= 2;
+    }
+
     /** The segment files of the host serving at `url`. */
     async function segmentsOf(url: string) {
       const proc = net.hosts.find((h) => h.url === url);
       assert.ok(proc);
-      const dir = join(proc.dir, 'segments');
-      return (await readdir(dir)).filter((f) => f.endsWith('.seg')).map((f) => join(dir, f));
+      return segmentFiles(proc.dir);
     }
 
     test('bit rot: a chunk corrupted on disk fails its audit and is copied again from a healthy replica', async () => {
       const data = new Uint8Array(6 * 1024 * 1024).map((_, i) => (i * 13) % 241);
       await client.upload('/rot.bin', data);
-      const [replica] = await replicasOf('/rot.bin');
+      const [replica] = await replicasOf(client, '/rot.bin');
       assert.ok(replica);
       const stored = new Uint8Array(
         await (
@@ -239,20 +247,9 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
         ).arrayBuffer(),
       );
       // Find the chunk's bytes in the host's segment files and flip one in the middle.
-      const needle = Buffer.from(stored.subarray(1000, 1064));
-      let flipped = false;
-      for (const file of await segmentsOf(replica.url)) {
-        const at = (await readFile(file)).indexOf(needle);
-        if (at < 0) continue;
-        const fh = await open(file, 'r+');
-        const byte = Buffer.alloc(1);
-        await fh.read(byte, 0, 1, at + 32);
-        byte[0] = (byte[0] ?? 0) ^ 0xff;
-        await fh.write(byte, 0, 1, at + 32);
-        await fh.close();
-        flipped = true;
-      }
-      assert.ok(flipped, 'the chunk was found on disk');
+      const proc = net.hosts.find((h) => h.url === replica.url);
+      assert.ok(proc);
+      assert.ok(await corruptStoredChunk(proc.dir, stored), 'the chunk was found on disk');
       const failedBefore =
         (await adminHosts()).find((h) => h.id === replica.hostId)?.audits.failed ?? 0;
 
@@ -261,7 +258,7 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
         return (h?.audits.failed ?? 0) > failedBefore;
       });
       await until('every replica of the file serves the right bytes again', async () => {
-        const all = await replicasOf('/rot.bin');
+        const all = await replicasOf(client, '/rot.bin');
         if (all.filter((r) => r.id === replica.id).length < 2) return false;
         for (const r of all) {
           const res = await fetch(r.url + HOST.chunkPath(r.id), {
@@ -286,12 +283,9 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
         }
       }
       const live = (await adminHosts()).filter((h) => h.state === 'online');
-      // Any holder whose leaving still leaves two allowed countries (Brazil is excluded).
-      const leaves2 = (h: HostView) =>
-        new Set(live.filter((o) => o.id !== h.id && o.country !== 'BR').map((o) => o.country))
-          .size >= 2;
+      // Any holder whose leaving still leaves two allowed countries.
       const [leaver] = live
-        .filter(leaves2)
+        .filter((h) => leavesTwoCountries(live, h))
         .sort((a, b) => (held.get(b.id) ?? 0) - (held.get(a.id) ?? 0));
       assert.ok(
         leaver && (held.get(leaver.id) ?? 0) > 0,
@@ -349,10 +343,9 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
     test('a lying host, which answers audits with bytes it does not have, is disqualified and its chunks move', async () => {
       const data = new Uint8Array(20 * 1024 * 1024).map((_, i) => (i * 3) % 239);
       await client.upload('/lies.bin', data);
-      // The liar: the host holding the most chunks, among those in a country that keeps another
-      // live host. Each failed audit drops one replica, so it needs a few to fail in a row.
-      const hosts = await adminHosts();
-      const live = hosts.filter((h) => h.state === 'online');
+      // The liar: the host holding the most chunks, among those whose loss still leaves two
+      // allowed countries. Each failed audit drops one replica, so it needs a few to fail in a row.
+      const live = (await adminHosts()).filter((h) => h.state === 'online');
       const held = new Map<string, number>();
       for (const p of ['/lies.bin', '/kept.bin', '/rot.bin']) {
         for (const c of await placementOf(p)) {
@@ -360,9 +353,12 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
         }
       }
       const [liar] = live
-        .filter((h) => live.filter((o) => o.country === h.country).length > 1)
+        .filter((h) => leavesTwoCountries(live, h))
         .sort((a, b) => (held.get(b.id) ?? 0) - (held.get(a.id) ?? 0));
-      assert.ok(liar && (held.get(liar.id) ?? 0) >= 3, 'a host in a country with two live hosts');
+      assert.ok(
+        liar && (held.get(liar.id) ?? 0) >= 3,
+        'a host holding 3 chunks whose loss leaves 2 countries',
+      );
       // Its disk now holds noise of the same size: every answer it gives is the wrong bytes.
       for (const file of await segmentsOf(liar.url)) {
         const fh = await open(file, 'r+');

@@ -7,7 +7,13 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { writeRandomFile } from '../src/files.ts';
-import { launchChromium, type Network, startNetwork } from '../src/index.ts';
+import {
+  foreignRequests,
+  launchChromium,
+  type Network,
+  startNetwork,
+  unnamedControls,
+} from '../src/index.ts';
 
 // The web app, served by a real hub, in headless Chromium at a desktop and a phone viewport.
 
@@ -30,22 +36,6 @@ after(async () => {
   await net?.close();
 });
 
-/**
- * The network requests that went anywhere but the hub and its hosts. Only http(s) and ws(s)
- * leave the machine: blob: and data: are local, and chrome: and chrome-extension: are the
- * browser's own PDF viewer.
- */
-function foreignRequests(requests: URL[]): string[] {
-  const allowed = new Set([
-    new URL(net.hubUrl).origin,
-    ...net.hosts.map((h) => new URL(h.url).origin),
-  ]);
-  return requests
-    .filter((u) => ['http:', 'https:', 'ws:', 'wss:'].includes(u.protocol))
-    .filter((u) => !allowed.has(u.origin))
-    .map(String);
-}
-
 /** Every request the page makes, so a test can check none leaves the hub and its hosts. */
 function watchRequests(page: Page): URL[] {
   const seen: URL[] = [];
@@ -63,35 +53,6 @@ function progressPast(page: Page, label: string, bytes: number) {
     [label, bytes] as const,
     { timeout: 60_000 },
   );
-}
-
-const INTERACTIVE = new Set([
-  'button',
-  'link',
-  'checkbox',
-  'textbox',
-  'searchbox',
-  'combobox',
-  'option',
-  'listbox',
-  'slider',
-  'menuitem',
-  'tab',
-  'dialog',
-  'table',
-]);
-
-/** Every control in Chromium's accessibility tree that has no accessible name. */
-async function unnamedControls(page: Page): Promise<string[]> {
-  const cdp = await page.context().newCDPSession(page);
-  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
-    nodes: { ignored: boolean; role?: { value: string }; name?: { value: string } }[];
-  };
-  await cdp.detach();
-  return nodes
-    .filter((n) => !n.ignored && INTERACTIVE.has(n.role?.value ?? ''))
-    .filter((n) => !n.name?.value?.trim())
-    .map((n) => n.role?.value ?? '?');
 }
 
 /** Downloads a file of the open folder through its row's button, and reads it as text. */
@@ -199,7 +160,11 @@ test('sign up, keep the recovery key, upload, reload, download the same bytes, t
   await page.screenshot({ path: join(SHOTS, 'files-desktop.png') });
 
   assert.deepEqual(errors, []);
-  assert.deepEqual(foreignRequests(requests), [], 'the page talks only to the hub and its hosts');
+  assert.deepEqual(
+    foreignRequests(net, requests),
+    [],
+    'the page talks only to the hub and its hosts',
+  );
   await context.close();
 });
 
@@ -687,6 +652,10 @@ test('phone viewport, in French, by touch: sign up, upload, preview an image and
   await page.screenshot({ path: join(SHOTS, 'trash-phone-fr.png') });
   await page.getByRole('button', { name: 'Fichiers', exact: true }).first().tap();
   await page.getByRole('button', { name: 'Aperçu plage.png' }).waitFor();
-  assert.deepEqual(foreignRequests(requests), [], 'the page talks only to the hub and its hosts');
+  assert.deepEqual(
+    foreignRequests(net, requests),
+    [],
+    'the page talks only to the hub and its hosts',
+  );
   await context.close();
 });

@@ -1,14 +1,17 @@
 import type { SavedSession } from '@coffer/sdk';
-import { StrictMode, useEffect, useState } from 'react';
+import { lazy, StrictMode, Suspense, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Auth, Recovery } from './account.tsx';
 import { worker } from './api.ts';
 import { Files } from './files.tsx';
 import { initialLanguage, LANGUAGES, type Language } from './i18n.ts';
-import { OperatorView } from './operator.tsx';
 import { uploads } from './uploads.tsx';
 
 const SESSION_KEY = 'coffer.session';
+// The operator's dashboard (and its world map) loads only when it is opened.
+const OperatorView = lazy(() =>
+  import('./operator.tsx').then((m) => ({ default: m.OperatorView })),
+);
 
 function App() {
   const [lang, setLang] = useState<Language>(initialLanguage);
@@ -66,7 +69,11 @@ function App() {
   return (
     <>
       {(operator || screen !== 'files') && <div className="lang">{language}</div>}
-      {operator && <OperatorView t={t} />}
+      {operator && (
+        <Suspense fallback={<p className="muted">{t.working}</p>}>
+          <OperatorView t={t} />
+        </Suspense>
+      )}
       {!operator && screen === 'loading' && <p className="muted">{t.working}</p>}
       {!operator && screen === 'auth' && <Auth t={t} onSession={onSession} />}
       {!operator && screen === 'recovery' && (

@@ -437,6 +437,8 @@ const api = {
       return { blob, name: entry.name, mime: entry.mime };
     }),
   versions: (path: string) => call(() => need().versions(path)),
+  /** The hosts this account claimed, for the Hosting view. */
+  myHosts: () => call(() => need().myHosts()),
 };
 
 export type WorkerApi = typeof api;

@@ -57,7 +57,14 @@ export async function openDatabase(config: DatabaseConfig): Promise<Db> {
     });
     kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
-  const migrator = new Migrator({ db: kysely, provider: migrations });
+  // Named, so that Kysely looks for its own tables in this schema only: it would otherwise
+  // take another schema's (another hub's on the same server) for ours.
+  const migrationSchema = config.kind === 'postgres' ? config.schema : undefined;
+  const migrator = new Migrator({
+    db: kysely,
+    provider: migrations,
+    ...(migrationSchema ? { migrationTableSchema: migrationSchema } : {}),
+  });
   const { error } = await migrator.migrateToLatest();
   if (error) {
     await kysely.destroy();

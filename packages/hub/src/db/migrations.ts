@@ -193,6 +193,82 @@ const hostStates: Migration = {
   },
 };
 
+/**
+ * What the operator confirms about a host (country, tags), what the hoster sees (owner, uptime,
+ * traffic), per-folder placement policies and the network's history for the operator's charts.
+ */
+const hostersAndPolicies: Migration = {
+  async up(db: Db) {
+    const add = async (name: string, type: 'text' | 'bigint' | 'integer', def?: string | number) =>
+      db.schema
+        .alterTable('hosts')
+        .addColumn(name, type, (c) => (def === undefined ? c : c.notNull().defaultTo(def)))
+        .execute();
+    await add('declared_country', text);
+    await add('country_confirmed', 'integer', 0);
+    await add('tags', text, '{}');
+    await add('declared_tags', text, '{}');
+    await add('tags_confirmed', 'integer', 0);
+    await add('owner_account_id', text);
+    await add('online_ms', big, 0);
+    await add('bytes_in', big, 0);
+    await add('bytes_out', big, 0);
+    await add('reported_in', big, 0);
+    await add('reported_out', big, 0);
+
+    // The policy a chunk of an upload was placed for, as JSON (null: the network's).
+    await db.schema.alterTable('upload_chunks').addColumn('policy', text).execute();
+
+    await db.schema
+      .createTable('folder_policies')
+      .addColumn('node_id', text, (c) => c.primaryKey())
+      .addColumn('account_id', text, (c) => c.notNull())
+      .addColumn('policy', text, (c) => c.notNull())
+      .addColumn('updated_at', big, (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('network_history')
+      .addColumn('at', big, (c) => c.primaryKey())
+      .addColumn('hosts', big, (c) => c.notNull())
+      .addColumn('hosts_online', big, (c) => c.notNull())
+      .addColumn('capacity', big, (c) => c.notNull())
+      .addColumn('stored_bytes', big, (c) => c.notNull())
+      .addColumn('accounts', big, (c) => c.notNull())
+      .addColumn('files', big, (c) => c.notNull())
+      .addColumn('chunks', big, (c) => c.notNull())
+      .addColumn('under_replicated', big, (c) => c.notNull())
+      .addColumn('repair_queue', big, (c) => c.notNull())
+      .addColumn('copied', big, (c) => c.notNull())
+      .execute();
+  },
+};
+
+/** Reconciliation pages walk one host's replicas in chunk id order. */
+const replicasByHost: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .createIndex('chunk_replicas_host_chunk')
+      .on('chunk_replicas')
+      .columns(['host_id', 'chunk_id'])
+      .execute();
+    await db.schema.dropIndex('chunk_replicas_host').execute();
+  },
+};
+
+/** A host's bandwidth limit, so audits and repair copies give it the time it needs. */
+const hostBandwidth: Migration = {
+  async up(db: Db) {
+    await db.schema.alterTable('hosts').addColumn('bandwidth', big).execute();
+  },
+};
+
 export const migrations: MigrationProvider = {
-  getMigrations: async () => ({ '0001_initial': initial, '0002_host_states': hostStates }),
+  getMigrations: async () => ({
+    '0001_initial': initial,
+    '0002_host_states': hostStates,
+    '0003_hosters_and_policies': hostersAndPolicies,
+    '0004_replicas_by_host': replicasByHost,
+    '0005_host_bandwidth': hostBandwidth,
+  }),
 };

@@ -82,6 +82,8 @@ export interface UploadChunksTable {
   upload_id: string;
   chunk_id: string;
   size: number;
+  /** The placement policy the chunk was placed for, as JSON; null: the network's. */
+  policy: string | null;
 }
 
 export interface ChunksTable {
@@ -117,11 +119,58 @@ export interface HostsTable {
   audits_failed: Generated<number>;
   /** Audits failed since the last one passed. */
   failed_streak: Generated<number>;
+  /** The country the host says it is in; `country` is what placement uses. */
+  declared_country: string | null;
+  /** 1 once the operator has set the country: the host's hello no longer changes it. */
+  country_confirmed: Generated<number>;
+  /** JSON object of tags placement uses (required tags): the host's own until confirmed. */
+  tags: Generated<string>;
+  declared_tags: Generated<string>;
+  tags_confirmed: Generated<number>;
+  /** The account that proved it runs this host (a claim signed with the host key). */
+  owner_account_id: string | null;
+  /** Time seen online: the sum of heartbeat gaps within the offline window. */
+  online_ms: Generated<number>;
+  /** Chunk bytes received and sent, summed over restarts of the host. */
+  bytes_in: Generated<number>;
+  bytes_out: Generated<number>;
+  /** The host's own counters at its last hello (they restart from 0 with the process). */
+  reported_in: Generated<number>;
+  reported_out: Generated<number>;
+  /** The host's bandwidth limit in bytes per second, each way; null: none. */
+  bandwidth: number | null;
 }
 
-export type HostState = 'pending' | 'active' | 'disqualified' | 'exiting' | 'exited';
+/**
+ * pending: waits for approval; active: takes data; suspended: the operator stopped new data
+ * (its replicas still count); disqualified: failed too many audits; exiting, then exited.
+ */
+export type HostState = 'pending' | 'active' | 'suspended' | 'disqualified' | 'exiting' | 'exited';
 /** A host as read from the database. */
 export type HostRow = Selectable<HostsTable>;
+
+export interface FolderPoliciesTable {
+  node_id: string;
+  account_id: string;
+  /** A FolderPolicy as JSON. */
+  policy: string;
+  updated_at: number;
+}
+
+/** One sample of the network every `history.intervalMs`, for the operator's charts. */
+export interface NetworkHistoryTable {
+  at: number;
+  hosts: number;
+  hosts_online: number;
+  capacity: number;
+  stored_bytes: number;
+  accounts: number;
+  files: number;
+  chunks: number;
+  under_replicated: number;
+  repair_queue: number;
+  copied: number;
+}
 
 export interface HubSecretsTable {
   name: string;
@@ -146,5 +195,7 @@ export interface Database {
   chunks: ChunksTable;
   chunk_replicas: ChunkReplicasTable;
   hosts: HostsTable;
+  folder_policies: FolderPoliciesTable;
+  network_history: NetworkHistoryTable;
   hub_secrets: HubSecretsTable;
 }

@@ -1,12 +1,18 @@
 import { sha256Hex } from '@coffer/crypto';
-import { HOST } from '@coffer/protocol';
+import { NotFoundError } from '@coffer/errors';
+import { HOST, type RouteBody, type RouteResponse } from '@coffer/protocol';
 import { sql } from 'kysely';
-import type { Hub } from '../context.ts';
+import type { Caller, Hub } from '../context.ts';
 import type { HostRow } from '../db/schema.ts';
+import { rateLimit } from './accounts.ts';
 import { deleteOnHost } from './gc.ts';
-import { capability, isOnline } from './hosts.ts';
+import { capability, isOnline, transferTimeoutMs } from './hosts.ts';
 import { periodic } from './periodic.ts';
 import { forget } from './repair.ts';
+import { accessibleChunks } from './uploads.ts';
+
+/** Bad-replica reports an account may send per hour: each costs the hub a chunk download. */
+const REPORTS_PER_HOUR = 60;
 
 // [Note: Audits]
 // Every round, each online host in good standing is asked for `audit.perHost` random chunks
@@ -29,7 +35,11 @@ type Outcome = 'pass' | 'fail' | 'unreachable';
 export async function auditRound(hub: Hub): Promise<AuditRound> {
   const round: AuditRound = { passed: 0, failed: 0, disqualified: [] };
   const hosts = (
-    await hub.db.selectFrom('hosts').selectAll().where('state', '=', 'active').execute()
+    await hub.db
+      .selectFrom('hosts')
+      .selectAll()
+      .where('state', 'in', ['active', 'suspended'])
+      .execute()
   ).filter((h) => isOnline(hub, h));
   await Promise.all(
     hosts.map(async (host) => {
@@ -62,7 +72,7 @@ async function challenge(hub: Hub, host: HostRow, chunk: string, size: number): 
   try {
     res = await fetch(host.url + HOST.chunkPath(chunk), {
       headers: { authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(hub.config.audit.timeoutMs),
+      signal: AbortSignal.timeout(transferTimeoutMs(hub.config.audit.timeoutMs, size, host)),
     });
   } catch {
     return 'unreachable';
@@ -112,6 +122,39 @@ async function record(hub: Hub, host: HostRow, chunk: string, size: number, outc
     .where('id', '=', host.id)
     .execute();
   return true;
+}
+
+/**
+ * A client found a replica whose bytes do not match its id on read. The client may be wrong or
+ * lying, so the hub checks for itself with an audit of that chunk on that host; a bad copy is
+ * handled as a failed audit, so repair replaces it now rather than when an audit happens upon it.
+ * A good copy is not counted as a passed audit (clients must not vet hosts).
+ */
+export async function reportChunk(
+  hub: Hub,
+  c: Caller,
+  b: RouteBody<'reportChunk'>,
+): Promise<RouteResponse<'reportChunk'>> {
+  await rateLimit(hub, `report:${c.accountId}`, REPORTS_PER_HOUR, 3_600_000);
+  if (!(await accessibleChunks(hub.db, c, [b.chunkId])).has(b.chunkId)) {
+    throw new NotFoundError('chunkId: no such chunk in your files');
+  }
+  const row = await hub.db
+    .selectFrom('chunk_replicas as r')
+    .innerJoin('hosts as h', 'h.id', 'r.host_id')
+    .innerJoin('chunks as c', 'c.id', 'r.chunk_id')
+    .selectAll('h')
+    .select('c.size as chunk_size')
+    .where('r.chunk_id', '=', b.chunkId)
+    .where('r.host_id', '=', b.hostId)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError('hostId: that host holds no copy of this chunk');
+  const { chunk_size: size, ...host } = row;
+  const outcome = await challenge(hub, host, b.chunkId, size);
+  if (outcome === 'unreachable') return { outcome: 'unreachable' };
+  if (outcome === 'pass') return { outcome: 'good' };
+  await record(hub, host, b.chunkId, size, 'fail');
+  return { outcome: 'bad' };
 }
 
 /** Runs audit rounds every `audit.intervalMs`. */

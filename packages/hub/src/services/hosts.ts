@@ -2,20 +2,32 @@ import { fromBase64Url, type SigningPublicKey } from '@coffer/crypto';
 import { AuthError, ConflictError, NotFoundError, ValidationError } from '@coffer/errors';
 import {
   type Capability,
+  HOST_CLAIM_LABEL,
   HOST_EXIT_LABEL,
   HOST_HELLO_LABEL,
+  HOST_RECONCILE_LABEL,
+  hostClaimSchema,
   hostExitSchema,
   hostHelloSchema,
   hostIdFromKey,
+  hostReconcileSchema,
+  KEEP_PAGE_LABEL,
+  type KeepPage,
+  MAX_SIGNED_PAGE,
   openMessage,
   peekMessage,
+  RECONCILE_PAGE,
+  type RouteBody,
   type RouteResponse,
   signCapability,
+  signMessage,
 } from '@coffer/protocol';
 import { sql } from 'kysely';
-import type { Hub } from '../context.ts';
-import type { HostRow } from '../db/schema.ts';
+import type { z } from 'zod';
+import type { Caller, Hub } from '../context.ts';
+import type { HostRow, HostState } from '../db/schema.ts';
 import { newRecordId } from './ids.ts';
+import { forget } from './repair.ts';
 
 /** A signed hello may be at most this old or this far in the future (clock skew). */
 const HELLO_WINDOW_MS = 5 * 60_000;
@@ -37,34 +49,64 @@ export async function hello(hub: Hub, text: string): Promise<RouteResponse<'host
   }
   const existing = await hub.db
     .selectFrom('hosts')
-    .select(['id', 'last_seen_at'])
+    .selectAll()
     .where('id', '=', h.host)
     .executeTakeFirst();
+  const declaredTags = JSON.stringify(h.tags ?? {});
   const state = {
     url: h.url,
-    country: h.country,
+    declared_country: h.country,
+    declared_tags: declaredTags,
     capacity: h.capacity,
     used_bytes: h.usedBytes,
     chunks: h.chunks,
     last_seen_at: now,
+    reported_in: h.bytesIn ?? 0,
+    reported_out: h.bytesOut ?? 0,
+    bandwidth: h.bandwidth ?? null,
   };
   if (existing) {
-    await hub.db.updateTable('hosts').set(state).where('id', '=', h.host).execute();
+    // The host's counters restart at 0 with its process; the hub keeps the running sum.
+    const grew = (reported: number, before: number) =>
+      reported >= before ? reported - before : reported;
+    const gap = now - existing.last_seen_at;
+    await hub.db
+      .updateTable('hosts')
+      .set({
+        ...state,
+        ...(existing.country_confirmed ? {} : { country: h.country }),
+        ...(existing.tags_confirmed ? {} : { tags: declaredTags }),
+        online_ms: existing.online_ms + (gap > 0 && gap <= hub.config.offlineAfterMs ? gap : 0),
+        bytes_in: existing.bytes_in + grew(state.reported_in, existing.reported_in),
+        bytes_out: existing.bytes_out + grew(state.reported_out, existing.reported_out),
+      })
+      .where('id', '=', h.host)
+      .execute();
   } else {
     await hub.db
       .insertInto('hosts')
       .values({
         id: h.host,
         public_key: h.publicKey,
+        country: h.country,
+        tags: declaredTags,
         stored_bytes: 0,
         registered_at: now,
+        owner_account_id: null,
+        bytes_in: state.reported_in,
+        bytes_out: state.reported_out,
         state: hub.config.hostApproval === 'auto' ? 'active' : 'pending',
         ...state,
       })
       .onConflict((oc) => oc.column('id').doUpdateSet(state))
       .execute();
   }
-  return { hostId: h.host, hubPublicKey: hub.publicKey, heartbeatMs: hub.config.heartbeatMs };
+  return {
+    hostId: h.host,
+    hubPublicKey: hub.publicKey,
+    heartbeatMs: hub.config.heartbeatMs,
+    reconcileMs: hub.config.reconcile.intervalMs,
+  };
 }
 
 /**
@@ -73,18 +115,7 @@ export async function hello(hub: Hub, text: string): Promise<RouteResponse<'host
  * none, the host has exited. Signed with the key the host registered with.
  */
 export async function exit(hub: Hub, text: string): Promise<RouteResponse<'hostExit'>> {
-  const claimed = peekMessage('exit', text, hostExitSchema);
-  const host = await hub.db
-    .selectFrom('hosts')
-    .selectAll()
-    .where('id', '=', claimed.host)
-    .executeTakeFirst();
-  if (!host) throw new NotFoundError('exit.host: no host with this id is registered');
-  const key = fromBase64Url(host.public_key, 'public_key', 32) as SigningPublicKey;
-  const e = openMessage(HOST_EXIT_LABEL, 'exit', text, hostExitSchema, key);
-  if (Math.abs(hub.now() - e.at) > HELLO_WINDOW_MS) {
-    throw new AuthError('exit.at: too old or in the future; check the host clock');
-  }
+  const { host } = await openHostMessage(hub, HOST_EXIT_LABEL, 'exit', text, hostExitSchema);
   if (host.state === 'disqualified') {
     throw new ConflictError('exit: this host is disqualified; its chunks are moved already');
   }
@@ -99,6 +130,81 @@ export async function exit(hub: Hub, text: string): Promise<RouteResponse<'hostE
     await hub.db.updateTable('hosts').set({ state }).where('id', '=', host.id).execute();
   }
   return { state, remaining };
+}
+
+/**
+ * A message signed by a registered host: checked against the key it registered with, and
+ * fresh (within the hello window).
+ */
+async function openHostMessage<T extends { host: string; at: number }>(
+  hub: Hub,
+  label: string,
+  field: string,
+  text: string,
+  schema: z.ZodType<T>,
+  maxChars?: number,
+): Promise<{ host: HostRow; message: T }> {
+  const claimed = peekMessage(field, text, schema, maxChars);
+  const host = await hub.db
+    .selectFrom('hosts')
+    .selectAll()
+    .where('id', '=', claimed.host)
+    .executeTakeFirst();
+  if (!host) throw new NotFoundError(`${field}.host: no host with this id is registered`);
+  const key = fromBase64Url(host.public_key, 'public_key', 32) as SigningPublicKey;
+  const message = openMessage(label, field, text, schema, key, maxChars);
+  if (Math.abs(hub.now() - message.at) > HELLO_WINDOW_MS) {
+    throw new AuthError(`${field}.at: too old or in the future; check the host clock`);
+  }
+  return { host, message };
+}
+
+/**
+ * [Note: Reconciliation]
+ * A host walks its store against the hub's records a page at a time (the keep-set, in chunk id
+ * order). What it holds and the hub does not list is an orphan (a delete it missed while
+ * offline, a copy the hub forgot when it counted the host lost): it deletes it once older than
+ * `reconcile.graceMs`. What the hub lists and the host lacks, it reports; the hub forgets those
+ * replicas, so repair restores them instead of waiting for an audit to find them.
+ */
+export async function reconcile(hub: Hub, text: string): Promise<RouteResponse<'hostReconcile'>> {
+  const { host, message } = await openHostMessage(
+    hub,
+    HOST_RECONCILE_LABEL,
+    'request',
+    text,
+    hostReconcileSchema,
+    MAX_SIGNED_PAGE,
+  );
+  if (message.missing.length) {
+    const sizes = await hub.db
+      .selectFrom('chunk_replicas as r')
+      .innerJoin('chunks as c', 'c.id', 'r.chunk_id')
+      .select(['c.id', 'c.size'])
+      .where('r.host_id', '=', host.id)
+      .where('r.chunk_id', 'in', message.missing)
+      .execute();
+    for (const c of sizes) await forget(hub, c.id, host.id, c.size);
+  }
+  const rows = await hub.db
+    .selectFrom('chunk_replicas')
+    .select('chunk_id')
+    .where('host_id', '=', host.id)
+    .$if(message.after !== null, (q) => q.where('chunk_id', '>', message.after as string))
+    .orderBy('chunk_id')
+    .limit(RECONCILE_PAGE + 1)
+    .execute();
+  const keep = rows.slice(0, RECONCILE_PAGE).map((r) => r.chunk_id);
+  const page: KeepPage = {
+    v: 1,
+    host: host.id,
+    at: hub.now(),
+    after: message.after,
+    keep,
+    next: rows.length > RECONCILE_PAGE ? (keep.at(-1) ?? null) : null,
+    graceMs: hub.config.reconcile.graceMs,
+  };
+  return { page: signMessage(KEEP_PAGE_LABEL, page, hub.signingKey) };
 }
 
 /** The operator lets a pending host take data. */
@@ -120,31 +226,176 @@ export async function approve(hub: Hub, id: string): Promise<RouteResponse<'admi
 export const isOnline = (hub: Hub, h: Pick<HostRow, 'last_seen_at'>) =>
   hub.now() - h.last_seen_at <= hub.config.offlineAfterMs;
 
-/** The state the operator sees: an active host is online or offline. */
-export const displayState = (hub: Hub, h: Pick<HostRow, 'last_seen_at' | 'state'>) =>
+type StateFields = Pick<HostRow, 'last_seen_at' | 'state'>;
+
+/** The state people see: an active host is online or offline. */
+export const displayState = (
+  hub: Hub,
+  h: StateFields,
+): Exclude<HostState, 'active'> | 'online' | 'offline' =>
   h.state === 'active' ? (isOnline(hub, h) ? 'online' : 'offline') : h.state;
 
 /** May receive new data: online and in good standing. */
-export const placeable = (hub: Hub, h: Pick<HostRow, 'last_seen_at' | 'state'>) =>
-  isOnline(hub, h) && h.state === 'active';
+export const placeable = (hub: Hub, h: StateFields) => isOnline(hub, h) && h.state === 'active';
+
+/** Its replicas count toward targets (a suspended host keeps what it holds). */
+export const inGoodStanding = (h: Pick<HostRow, 'state'>) =>
+  h.state === 'active' || h.state === 'suspended';
+
+export const isVetted = (hub: Hub, h: Pick<HostRow, 'audits_passed'>) =>
+  Number(h.audits_passed) >= hub.config.vetting.audits;
+
+export const tagsOf = (h: Pick<HostRow, 'tags'>): Record<string, string> => {
+  try {
+    return JSON.parse(h.tags) as Record<string, string>;
+  } catch {
+    return {};
+  }
+};
+
+/** A host as placement and repair see it. */
+export interface HostView extends HostRow {
+  online: boolean;
+  labels: Record<string, string>;
+  vetted: boolean;
+}
+
+export async function hostViews(hub: Hub): Promise<HostView[]> {
+  const rows = await hub.db.selectFrom('hosts').selectAll().execute();
+  return rows.map((h) => ({
+    ...h,
+    online: placeable(hub, h),
+    labels: tagsOf(h),
+    vetted: isVetted(hub, h),
+  }));
+}
+
+/**
+ * How long a transfer of `size` bytes from or to these hosts may take: `floorMs`, or twice
+ * what the slowest host's bandwidth limit needs, whichever is longer.
+ */
+export function transferTimeoutMs(
+  floorMs: number,
+  size: number,
+  ...hosts: Pick<HostRow, 'bandwidth'>[]
+): number {
+  const slowest = Math.min(...hosts.map((h) => h.bandwidth ?? Number.POSITIVE_INFINITY));
+  return Math.max(floorMs, Number.isFinite(slowest) ? (2000 * size) / slowest : 0);
+}
+
+/** Share of the time since registration the host was seen online. */
+const uptime = (hub: Hub, h: HostRow) =>
+  Math.min(1, Number(h.online_ms) / Math.max(1, hub.now() - h.registered_at));
+
+const usage = (hub: Hub, h: HostRow) => ({
+  id: h.id,
+  url: h.url,
+  country: h.country,
+  state: displayState(hub, h),
+  capacity: h.capacity,
+  usedBytes: Math.max(h.used_bytes, h.stored_bytes),
+  chunks: h.chunks,
+  audits: { passed: Number(h.audits_passed), failed: Number(h.audits_failed) },
+  vetted: isVetted(hub, h),
+  uptime: uptime(hub, h),
+  bytesIn: Number(h.bytes_in),
+  bytesOut: Number(h.bytes_out),
+  bandwidth: h.bandwidth,
+  lastSeenAt: h.last_seen_at,
+  registeredAt: h.registered_at,
+});
 
 export async function adminHosts(hub: Hub): Promise<RouteResponse<'adminHosts'>> {
   const rows = await hub.db.selectFrom('hosts').selectAll().orderBy('country').execute();
   return {
     hosts: rows.map((h) => ({
-      id: h.id,
-      url: h.url,
-      country: h.country,
-      capacity: h.capacity,
-      usedBytes: Math.max(h.used_bytes, h.stored_bytes),
-      chunks: h.chunks,
+      ...usage(hub, h),
+      declaredCountry:
+        h.declared_country && h.declared_country !== h.country ? h.declared_country : null,
+      countryConfirmed: Boolean(h.country_confirmed),
+      tags: tagsOf(h),
+      tagsConfirmed: Boolean(h.tags_confirmed),
       online: isOnline(hub, h),
-      state: displayState(hub, h),
-      audits: { passed: Number(h.audits_passed), failed: Number(h.audits_failed) },
-      lastSeenAt: h.last_seen_at,
-      registeredAt: h.registered_at,
     })),
   };
+}
+
+/**
+ * The operator confirms (or corrects) a host's country and tags, which the host's hello can
+ * then no longer change, and suspends or resumes it. Repair moves whatever a change puts
+ * outside the policy.
+ */
+export async function updateHost(
+  hub: Hub,
+  id: string,
+  b: RouteBody<'adminUpdateHost'>,
+): Promise<RouteResponse<'adminUpdateHost'>> {
+  const host = await hub.db.selectFrom('hosts').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!host) throw new NotFoundError('id: no host with this id is registered');
+  let state = host.state;
+  if (b.suspended === true) {
+    if (state !== 'active' && state !== 'suspended') {
+      throw new ConflictError(
+        `suspended: the host is ${state}; only an active host can be suspended`,
+      );
+    }
+    state = 'suspended';
+  } else if (b.suspended === false && state === 'suspended') {
+    state = 'active';
+  }
+  const tags = b.tags ? JSON.stringify(b.tags) : host.tags;
+  const country = b.country ?? host.country;
+  await hub.db
+    .updateTable('hosts')
+    .set({
+      state,
+      country,
+      tags,
+      ...(b.country ? { country_confirmed: 1 } : {}),
+      ...(b.tags ? { tags_confirmed: 1 } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
+  return {
+    id,
+    state: displayState(hub, { ...host, state }),
+    country,
+    tags: JSON.parse(tags) as Record<string, string>,
+  };
+}
+
+/** Links a host to the caller's account: the claim is signed with the host key. */
+export async function claim(
+  hub: Hub,
+  c: Caller,
+  text: string,
+): Promise<RouteResponse<'hostClaim'>> {
+  const { host, message } = await openHostMessage(
+    hub,
+    HOST_CLAIM_LABEL,
+    'claim',
+    text,
+    hostClaimSchema,
+  );
+  if (message.account !== c.accountId) {
+    throw new AuthError('claim.account: the claim names another account');
+  }
+  await hub.db
+    .updateTable('hosts')
+    .set({ owner_account_id: c.accountId })
+    .where('id', '=', host.id)
+    .execute();
+  return { hostId: host.id };
+}
+
+export async function myHosts(hub: Hub, c: Caller): Promise<RouteResponse<'myHosts'>> {
+  const rows = await hub.db
+    .selectFrom('hosts')
+    .selectAll()
+    .where('owner_account_id', '=', c.accountId)
+    .orderBy('registered_at')
+    .execute();
+  return { hosts: rows.map((h) => usage(hub, h)) };
 }
 
 export async function hostKeys(hub: Hub, ids: string[]): Promise<Map<string, HostRow>> {

@@ -1,12 +1,27 @@
 import { fromBase64Url, type SigningPublicKey } from '@coffer/crypto';
-import { HOST, hostRoutes, openMessage, RECEIPT_LABEL, receiptSchema } from '@coffer/protocol';
+import {
+  HOST,
+  hostRoutes,
+  openMessage,
+  type PlacementPolicy,
+  RECEIPT_LABEL,
+  receiptSchema,
+} from '@coffer/protocol';
 import { sql } from 'kysely';
 import type { Hub } from '../context.ts';
 import type { HostRow } from '../db/schema.ts';
 import { deleteOnHost } from './gc.ts';
-import { capability, isOnline, placeable } from './hosts.ts';
+import {
+  capability,
+  type HostView,
+  hostViews,
+  inGoodStanding,
+  isOnline,
+  transferTimeoutMs,
+} from './hosts.ts';
 import { periodic } from './periodic.ts';
-import { allowedBy, choosePlacement } from './placement.ts';
+import { choosePlacement, hostAllowed } from './placement.ts';
+import { chunkPolicies, chunksUnderPolicies } from './policies.ts';
 
 // [Note: Repair]
 // A replica counts toward a chunk's target only on a host in good standing (not disqualified
@@ -22,6 +37,8 @@ import { allowedBy, choosePlacement } from './placement.ts';
 // in countries the policy no longer allows are deleted from their hosts.
 
 const PARALLEL_COPIES = 4;
+/** Chunks under folder policies checked per round. */
+const POLICY_SCAN = 20_000;
 
 export interface RepairRound {
   /** Live chunks below their target when the round started (at most `repair.batch`). */
@@ -37,61 +54,118 @@ export interface RepairStatus extends RepairRound {
   copiedTotal: number;
 }
 
-export async function repairRound(hub: Hub): Promise<RepairRound> {
-  const policy = hub.config.placement;
+/**
+ * Live chunks whose replicas on counting hosts span fewer countries than the network's policy
+ * needs, or that have a copy on a host the policy no longer allows. With `repairable`, only
+ * those with a holder online now: repair can work on nothing else.
+ */
+function belowTarget(hub: Hub, hosts: readonly HostView[], repairable: boolean) {
+  const network = hub.config.placement;
   const lostBefore = hub.now() - hub.config.repair.lostAfterMs;
-  const hosts = await hub.db.selectFrom('hosts').selectAll().execute();
-  const byId = new Map(hosts.map((h) => [h.id, h]));
-  const counts = (h: HostRow) =>
-    h.state === 'active' && h.last_seen_at >= lostBefore && allowedBy(policy, h.country);
-  const good = hosts.filter(counts).map((h) => h.id);
-
-  // Live chunks whose replicas on counting hosts span fewer countries than the policy needs.
+  const good = hosts
+    .filter((h) => inGoodStanding(h) && h.last_seen_at >= lostBefore && hostAllowed(network, h))
+    .map((h) => h.id);
+  const outside = hosts.filter((h) => !hostAllowed(network, h)).map((h) => h.id);
   const goodCountries = good.length
     ? sql<number>`count(distinct case when r.host_id in (${sql.join(good)}) then h.country end)`
     : sql<number>`0`;
-  const candidates = await hub.db
+  const misplaced = outside.length
+    ? sql<number>`count(case when r.host_id in (${sql.join(outside)}) then 1 end)`
+    : sql<number>`0`;
+  const online = sql<number>`count(case when h.last_seen_at >= ${hub.now() - hub.config.offlineAfterMs} then 1 end)`;
+  return hub.db
     .selectFrom('chunk_replicas as r')
     .innerJoin('hosts as h', 'h.id', 'r.host_id')
     .innerJoin('chunks as c', 'c.id', 'r.chunk_id')
     .select(['r.chunk_id', 'c.size'])
     .where(sql<boolean>`exists (select 1 from revision_chunks rc where rc.chunk_id = r.chunk_id)`)
     .groupBy(['r.chunk_id', 'c.size'])
-    .having(goodCountries, '<', policy.replicas)
-    // Only chunks with a holder online now: one whose every copy is gone (or whose holders are
-    // all away) would otherwise take a batch slot every round and starve the rest (bench/sim
-    // found this). Random order shares the batch fairly among chunks that cannot be placed.
-    .having(
-      sql<number>`count(case when h.last_seen_at >= ${hub.now() - hub.config.offlineAfterMs} then 1 end)`,
-      '>',
-      0,
-    )
+    .having((eb) =>
+      eb.and([
+        eb.or([eb(goodCountries, '<', network.replicas), eb(misplaced, '>', 0)]),
+        ...(repairable ? [eb(online, '>', 0)] : []),
+      ]),
+    );
+}
+
+/** For the operator: chunks below target (network policy), and those repair can work on. */
+export async function belowTargetCounts(hub: Hub) {
+  const hosts = await hostViews(hub);
+  const count = async (repairable: boolean) =>
+    Number(
+      (
+        await hub.db
+          .selectFrom(belowTarget(hub, hosts, repairable).as('t'))
+          .select(sql<number>`count(*)`.as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  return { underReplicated: await count(false), repairQueue: await count(true) };
+}
+
+export async function repairRound(hub: Hub): Promise<RepairRound> {
+  const network = hub.config.placement;
+  const lostBefore = hub.now() - hub.config.repair.lostAfterMs;
+  const hosts = await hostViews(hub);
+  const byId = new Map(hosts.map((h) => [h.id, h]));
+  /** The replica counts toward the target under `policy`. */
+  const counts = (h: HostView, policy: PlacementPolicy) =>
+    inGoodStanding(h) && h.last_seen_at >= lostBefore && hostAllowed(policy, h);
+  // Only chunks with a holder online: one whose every copy is gone (or whose holders are all
+  // away) would otherwise take a batch slot every round and starve the rest (bench/sim found
+  // this). Random order shares the batch fairly among chunks that cannot be placed.
+  const found = await belowTarget(hub, hosts, true)
     .orderBy(sql`random()`)
     .limit(hub.config.repair.batch)
     .execute();
+  const sizes = new Map(found.map((r) => [r.chunk_id, r.size]));
+  // Folder policies ([Note: Folder policies]) are checked here, chunk by chunk.
+  if (sizes.size < hub.config.repair.batch) {
+    const under = await chunksUnderPolicies(hub, POLICY_SCAN);
+    const policies = await chunkPolicies(hub, under);
+    const replicas = await holdersOf(hub, under);
+    for (const chunk of under) {
+      if (sizes.size >= hub.config.repair.batch) break;
+      const policy = policies.get(chunk) ?? network;
+      const holders = (replicas.get(chunk)?.holders ?? [])
+        .map((id) => byId.get(id))
+        .filter((h) => h !== undefined);
+      const countries = new Set(holders.filter((h) => counts(h, policy)).map((h) => h.country));
+      const wrong = holders.some((h) => !hostAllowed(policy, h));
+      if ((countries.size < policy.replicas || wrong) && holders.some((h) => isOnline(hub, h))) {
+        sizes.set(chunk, replicas.get(chunk)?.size ?? 0);
+      }
+    }
+  }
+  const candidates = [...sizes.keys()];
+  const policies = await chunkPolicies(hub, candidates);
   const round: RepairRound = { underReplicated: candidates.length, copied: 0, failed: 0 };
-  const online = hosts.map((h) => ({ ...h, online: placeable(hub, h) }));
   const reserved = new Map<string, number>();
 
   // Copies run side by side: each is one source read, one transfer and one fsync elsewhere.
-  const repairOne = async ({ chunk_id: chunk, size }: (typeof candidates)[number]) => {
+  const repairOne = async (chunk: string) => {
+    const size = sizes.get(chunk) ?? 0;
+    const policy = policies.get(chunk) ?? network;
     const replicas = await hub.db
       .selectFrom('chunk_replicas')
       .select('host_id')
       .where('chunk_id', '=', chunk)
       .execute();
     const holders = replicas.map((r) => byId.get(r.host_id)).filter((h) => h !== undefined);
-    const have = holders.filter(counts).map((h) => ({ hostId: h.id, country: h.country }));
+    const have = holders
+      .filter((h) => counts(h, policy))
+      .map((h) => ({ hostId: h.id, country: h.country, labels: h.labels }));
     const targets = choosePlacement(
-      online,
+      hosts,
       policy,
       size,
       have,
       new Set(holders.map((h) => h.id)),
       reserved,
+      hub.config.vetting.share,
     );
     const sources = holders.filter((h) => isOnline(hub, h));
-    if (!targets?.length || !sources.length) {
+    if (!targets || (targets.length > 0 && !sources.length)) {
       round.failed++;
       return;
     }
@@ -112,11 +186,11 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
       round.failed++;
       return;
     }
-    // Back at target: forget replicas on lost or disqualified hosts, move those out of
-    // disallowed countries.
+    // Back at target: forget replicas on lost or disqualified hosts, move those the policy
+    // does not allow (excluded country, missing tag).
     for (const h of holders) {
-      if (h.last_seen_at < lostBefore || h.state !== 'active') await forget(hub, chunk, h.id, size);
-      else if (!allowedBy(policy, h.country) && (await deleteOnHost(hub, h.id, h.url, chunk))) {
+      if (h.last_seen_at < lostBefore || !inGoodStanding(h)) await forget(hub, chunk, h.id, size);
+      else if (!hostAllowed(policy, h) && (await deleteOnHost(hub, h.id, h.url, chunk))) {
         await forget(hub, chunk, h.id, size);
       }
     }
@@ -137,6 +211,25 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
   return round;
 }
 
+/** The hosts recorded for each chunk, and its size. */
+async function holdersOf(hub: Hub, chunks: readonly string[]) {
+  const out = new Map<string, { size: number; holders: string[] }>();
+  for (let i = 0; i < chunks.length; i += 500) {
+    const rows = await hub.db
+      .selectFrom('chunk_replicas as r')
+      .innerJoin('chunks as c', 'c.id', 'r.chunk_id')
+      .select(['r.chunk_id', 'r.host_id', 'c.size'])
+      .where('r.chunk_id', 'in', chunks.slice(i, i + 500))
+      .execute();
+    for (const r of rows) {
+      const e = out.get(r.chunk_id) ?? { size: r.size, holders: [] };
+      e.holders.push(r.host_id);
+      out.set(r.chunk_id, e);
+    }
+  }
+  return out;
+}
+
 /** Orders `source` to send the chunk to `target`; records the replica on a valid receipt. */
 async function copy(hub: Hub, chunk: string, size: number, source: HostRow, target: HostRow) {
   const copyToken = capability(hub, {
@@ -152,7 +245,7 @@ async function copy(hub: Hub, chunk: string, size: number, source: HostRow, targ
     const res = await fetch(source.url + HOST.chunkPath(chunk), {
       method: 'POST',
       headers: { authorization: `Bearer ${copyToken}`, [HOST.forwardHeader]: putToken },
-      signal: AbortSignal.timeout(120_000),
+      signal: AbortSignal.timeout(transferTimeoutMs(120_000, size, source, target)),
     });
     body = await res.json().catch(() => undefined);
     if (res.status !== 201) return false;

@@ -10,6 +10,7 @@ import {
   type FileCommit,
   type NodeInfo,
   openMessage,
+  type PlacementPolicy,
   peekMessage,
   RECEIPT_LABEL,
   type Replica,
@@ -20,9 +21,10 @@ import {
 import type { Kysely, Transaction } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
 import type { Database, NodesTable } from '../db/schema.ts';
-import { capability, hostKeys, isOnline, placeable } from './hosts.ts';
+import { capability, hostKeys, hostViews, inGoodStanding, isOnline, tagsOf } from './hosts.ts';
 import { newRecordId } from './ids.ts';
-import { allowedBy, type Candidate, choosePlacement } from './placement.ts';
+import { choosePlacement, hostAllowed } from './placement.ts';
+import { effectivePolicies, policyForFolders } from './policies.ts';
 import { isUniqueViolation, nodeInfo, ownNode } from './tree.ts';
 
 type Tx = Kysely<Database> | Transaction<Database>;
@@ -50,30 +52,55 @@ async function ownUpload(hub: Hub, c: Caller, id: string) {
   return u;
 }
 
-/** Which hosts (and countries) hold each chunk. */
+type Holder = { hostId: string; country: string; labels: Record<string, string> };
+
+/** Which hosts (with their countries and tags) hold each chunk. */
 async function replicasOf(db: Tx, ids: readonly string[]) {
-  const out = new Map<string, { hostId: string; country: string }[]>();
+  const out = new Map<string, Holder[]>();
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await db
       .selectFrom('chunk_replicas as r')
       .innerJoin('hosts as h', 'h.id', 'r.host_id')
-      .select(['r.chunk_id', 'r.host_id', 'h.country'])
+      .select(['r.chunk_id', 'r.host_id', 'h.country', 'h.tags'])
       .where('r.chunk_id', 'in', ids.slice(i, i + 500))
       .execute();
     for (const r of rows) {
       const list = out.get(r.chunk_id) ?? [];
-      list.push({ hostId: r.host_id, country: r.country });
+      list.push({ hostId: r.host_id, country: r.country, labels: tagsOf(r) });
       out.set(r.chunk_id, list);
     }
   }
   return out;
 }
 
-function missingReplicas(hub: Hub, have: readonly { country: string }[] = []): number {
-  const countries = new Set(
-    have.filter((h) => allowedBy(hub.config.placement, h.country)).map((h) => h.country),
-  );
-  return Math.max(0, hub.config.placement.replicas - countries.size);
+/** Copies the policy still needs: its replica count less the distinct countries that fit it. */
+function missingReplicas(policy: PlacementPolicy, have: readonly Holder[] = []): number {
+  const countries = new Set(have.filter((h) => hostAllowed(policy, h)).map((h) => h.country));
+  return Math.max(0, policy.replicas - countries.size);
+}
+
+/** The chunks of an upload among `ids`: their sizes and the policies they were placed for. */
+async function uploadChunks(hub: Hub, uploadId: string, ids: readonly string[]) {
+  const out = new Map<string, { size: number; policy: PlacementPolicy }>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await hub.db
+      .selectFrom('upload_chunks')
+      .select(['chunk_id', 'size', 'policy'])
+      .where('upload_id', '=', uploadId)
+      .where('chunk_id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) {
+      const policy = r.policy ? (JSON.parse(r.policy) as PlacementPolicy) : hub.config.placement;
+      out.set(r.chunk_id, { size: r.size, policy });
+    }
+  }
+  return out;
+}
+
+/** The policy each chunk of an upload was placed for. */
+async function uploadPolicies(hub: Hub, uploadId: string, ids: readonly string[]) {
+  const chunks = await uploadChunks(hub, uploadId, ids);
+  return (chunk: string) => chunks.get(chunk)?.policy ?? hub.config.placement;
 }
 
 export async function createUpload(hub: Hub, c: Caller): Promise<RouteResponse<'createUpload'>> {
@@ -102,10 +129,11 @@ export async function getUpload(
       .execute()
   ).map((r) => r.chunk_id);
   const replicas = await replicasOf(hub.db, ids);
+  const policyOf = await uploadPolicies(hub, id, ids);
   return {
     uploadId: u.id,
     expiresAt: u.expires_at,
-    complete: ids.filter((x) => missingReplicas(hub, replicas.get(x)) === 0),
+    complete: ids.filter((x) => missingReplicas(policyOf(x), replicas.get(x)) === 0),
   };
 }
 
@@ -122,16 +150,9 @@ export async function placeChunks(
     seen.add(chunk.id);
   }
   const ids = b.chunks.map((x) => x.id);
-  const known = new Map<string, number>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await hub.db
-      .selectFrom('upload_chunks')
-      .select(['chunk_id', 'size'])
-      .where('upload_id', '=', id)
-      .where('chunk_id', 'in', ids.slice(i, i + 500))
-      .execute();
-    for (const r of rows) known.set(r.chunk_id, r.size);
-  }
+  const known = new Map(
+    [...(await uploadChunks(hub, id, ids))].map(([chunk, { size }]) => [chunk, size]),
+  );
   const fresh = b.chunks.filter((x) => !known.has(x.id));
   for (const [i, chunk] of b.chunks.entries()) {
     const size = known.get(chunk.id);
@@ -139,17 +160,34 @@ export async function placeChunks(
       throw new ValidationError(`chunks.${i}.size`, `was ${size} when first placed`);
     }
   }
+  const folders = [...new Set(b.folders ?? [])];
+  for (const [i, f] of folders.entries()) {
+    const n = await ownNode(hub.db, c, f, `folders.${i}`);
+    if (n.kind !== 'folder') throw new ValidationError(`folders.${i}`, 'is a file, not a folder');
+  }
+  const policy = await policyForFolders(hub, hub.db, folders);
+  const policyText = folders.length ? JSON.stringify(policy) : null;
   for (let i = 0; i < fresh.length; i += 200) {
     await hub.db
       .insertInto('upload_chunks')
-      .values(fresh.slice(i, i + 200).map((x) => ({ upload_id: id, chunk_id: x.id, size: x.size })))
+      .values(
+        fresh
+          .slice(i, i + 200)
+          .map((x) => ({ upload_id: id, chunk_id: x.id, size: x.size, policy: policyText })),
+      )
       .onConflict((oc) => oc.columns(['upload_id', 'chunk_id']).doNothing())
       .execute();
   }
-  const hosts: Candidate[] = (await hub.db.selectFrom('hosts').selectAll().execute()).map((h) => ({
-    ...h,
-    online: placeable(hub, h),
-  }));
+  const placedBefore = ids.filter((x) => known.has(x));
+  for (let i = 0; i < placedBefore.length; i += 500) {
+    await hub.db
+      .updateTable('upload_chunks')
+      .set({ policy: policyText })
+      .where('upload_id', '=', id)
+      .where('chunk_id', 'in', placedBefore.slice(i, i + 500))
+      .execute();
+  }
+  const hosts = await hostViews(hub);
   const replicas = await replicasOf(hub.db, ids);
   const exclude = new Set(b.exclude ?? []);
   const reserved = new Map<string, number>();
@@ -157,23 +195,24 @@ export async function placeChunks(
     const have = replicas.get(chunk.id) ?? [];
     const chosen = choosePlacement(
       hosts,
-      hub.config.placement,
+      policy,
       chunk.size,
       have,
       exclude,
       reserved,
+      hub.config.vetting.share,
     );
     if (!chosen) {
       // Offline hosts would do: they are restarting, or the hub is and has not heard from
       // them yet. That passes; a network with no room does not.
-      const everyone = hosts.map((h) => ({ ...h, online: true }));
-      if (choosePlacement(everyone, hub.config.placement, chunk.size, have, exclude, reserved)) {
+      const everyone = hosts.map((h) => ({ ...h, online: inGoodStanding(h) }));
+      if (choosePlacement(everyone, policy, chunk.size, have, exclude, reserved)) {
         throw new ConnectionError(
           `chunks.${i}: too few hosts online in distinct countries right now; retry shortly`,
         );
       }
       throw new QuotaError(
-        `chunks.${i}: not enough hosts with free space in distinct allowed countries (policy needs ${hub.config.placement.replicas})`,
+        `chunks.${i}: not enough hosts with free space in distinct countries that the ${folders.length ? "folder's" : "network's"} placement policy allows (it needs ${policy.replicas})`,
       );
     }
     for (const h of chosen) reserved.set(h.id, (reserved.get(h.id) ?? 0) + chunk.size);
@@ -206,23 +245,14 @@ export async function addReceipts(
   const claimed = b.receipts.map((r, i) => peekMessage(`receipts.${i}`, r, receiptSchema));
   const hosts = await hostKeys(hub, [...new Set(claimed.map((r) => r.host))]);
   const chunkIds = [...new Set(claimed.map((r) => r.chunk))];
-  const sizes = new Map<string, number>();
-  for (let i = 0; i < chunkIds.length; i += 500) {
-    const rows = await hub.db
-      .selectFrom('upload_chunks')
-      .select(['chunk_id', 'size'])
-      .where('upload_id', '=', id)
-      .where('chunk_id', 'in', chunkIds.slice(i, i + 500))
-      .execute();
-    for (const r of rows) sizes.set(r.chunk_id, r.size);
-  }
+  const placed = await uploadChunks(hub, id, chunkIds);
   const verified = b.receipts.map((text, i) => {
     const field = `receipts.${i}`;
     const host = hosts.get(claimed[i]?.host ?? '');
     if (!host) throw new ValidationError(`${field}.host`, 'is not a registered host');
     const key = fromBase64Url(host.public_key, 'publicKey', 32) as SigningPublicKey;
     const r = openMessage(RECEIPT_LABEL, field, text, receiptSchema, key);
-    const size = sizes.get(r.chunk);
+    const size = placed.get(r.chunk)?.size;
     if (size === undefined)
       throw new ValidationError(`${field}.chunk`, 'is not part of this upload');
     if (size !== r.size) throw new ValidationError(`${field}.size`, `expected ${size}`);
@@ -257,14 +287,19 @@ export async function addReceipts(
   const replicas = await replicasOf(hub.db, chunkIds);
   return {
     chunks: chunkIds.map((x) => {
-      const missing = missingReplicas(hub, replicas.get(x));
+      const policy = placed.get(x)?.policy ?? hub.config.placement;
+      const missing = missingReplicas(policy, replicas.get(x));
       return { id: x, complete: missing === 0, missing };
     }),
   };
 }
 
 /** Chunk ids among `ids` that the caller may read: in one of its uploads or its files. */
-async function accessibleChunks(db: Tx, c: Caller, ids: readonly string[]): Promise<Set<string>> {
+export async function accessibleChunks(
+  db: Tx,
+  c: Caller,
+  ids: readonly string[],
+): Promise<Set<string>> {
   const ok = new Set<string>();
   for (let i = 0; i < ids.length; i += 500) {
     const part = ids.slice(i, i + 500);
@@ -318,17 +353,21 @@ export async function commitUpload(
           .execute();
         for (const r of rows) known.add(r.id);
       }
+      const policies = await effectivePolicies(hub, tx, [
+        ...new Set(b.files.map((f) => f.parentId)),
+      ]);
       for (const [i, f] of b.files.entries()) {
+        const policy = policies.get(f.parentId) ?? hub.config.placement;
         for (const [k, chunk] of f.chunkIds.entries()) {
           const field = `files.${i}.chunkIds.${k}`;
           if (!readable.has(chunk) || !known.has(chunk)) {
             throw new ValidationError(field, 'has no receipts in this upload');
           }
-          const missing = missingReplicas(hub, replicas.get(chunk));
+          const missing = missingReplicas(policy, replicas.get(chunk));
           if (missing > 0) {
             throw new ValidationError(
               field,
-              `needs receipts from ${missing} more host(s) in distinct countries`,
+              `needs receipts from ${missing} more host(s) in distinct countries that the placement policy of the folder allows (place chunks with the folder named in "folders")`,
             );
           }
         }
@@ -487,8 +526,11 @@ export async function locateChunks(
       const list = (replicas.get(chunk) ?? [])
         .map((r) => hosts.get(r.hostId))
         .filter((h) => h !== undefined)
-        // Online hosts first; an offline one is still worth a try if nothing else answers.
-        .sort((a, b) => Number(isOnline(hub, b)) - Number(isOnline(hub, a)));
+        // Online hosts first, in random order so reads spread over the replicas; an offline
+        // one is still worth a try if nothing else answers.
+        .map((h) => ({ h, key: Number(isOnline(hub, h)) + Math.random() }))
+        .sort((a, b) => b.key - a.key)
+        .map(({ h }) => h);
       return {
         id: chunk,
         size,

@@ -1,0 +1,279 @@
+import { ConflictError, ValidationError } from '@coffer/errors';
+import {
+  type FolderPolicy,
+  folderPolicy,
+  type PlacementPolicy,
+  type RouteBody,
+  type RouteResponse,
+} from '@coffer/protocol';
+import type { Kysely, Transaction } from 'kysely';
+import type { Caller, Hub } from '../context.ts';
+import type { Database } from '../db/schema.ts';
+import { hostViews, inGoodStanding } from './hosts.ts';
+import { hostAllowed, tighten } from './placement.ts';
+import { ownNode } from './tree.ts';
+
+type Tx = Kysely<Database> | Transaction<Database>;
+
+// [Note: Folder policies]
+// A folder's owner may tighten the network's placement policy for everything under the folder
+// (more replicas, fewer countries, required tags); subfolders inherit it. The hub sees which
+// folders have a policy and what it says, never their names. Uploads name the folders their
+// chunks are for, so placement follows the policy from the first copy; a commit into a folder
+// checks it again; repair (see [Note: Repair]) finds chunks whose replicas fall short of, or
+// lie outside, the policy of any folder they are in, and moves them. A policy set or changed
+// on a full folder is thus applied by repair, at its rate limit.
+
+const parsePolicy = (text: string): FolderPolicy => folderPolicy.parse(JSON.parse(text));
+
+/** Whether any folder has a policy: when none does, everything follows the network's. */
+async function anyPolicy(db: Tx): Promise<boolean> {
+  return (await db.selectFrom('folder_policies').select('node_id').limit(1).execute()).length > 0;
+}
+
+/**
+ * The policy in effect in each folder of `folders`: the network's, tightened by the folder's
+ * own policy and its ancestors'.
+ */
+export async function effectivePolicies(
+  hub: Hub,
+  db: Tx,
+  folders: readonly string[],
+): Promise<Map<string, PlacementPolicy>> {
+  const out = new Map<string, PlacementPolicy>();
+  if (!(await anyPolicy(db))) {
+    for (const f of folders) out.set(f, hub.config.placement);
+    return out;
+  }
+  // Walk up level by level, one query per level for every folder at once.
+  const parent = new Map<string, string | null>();
+  let frontier = [...new Set(folders)];
+  while (frontier.length) {
+    const next: string[] = [];
+    for (let i = 0; i < frontier.length; i += 500) {
+      const rows = await db
+        .selectFrom('nodes')
+        .select(['id', 'parent_id'])
+        .where('id', 'in', frontier.slice(i, i + 500))
+        .execute();
+      for (const r of rows) {
+        parent.set(r.id, r.parent_id);
+        if (r.parent_id && !parent.has(r.parent_id)) next.push(r.parent_id);
+      }
+    }
+    frontier = [...new Set(next)];
+  }
+  const own = new Map<string, FolderPolicy>();
+  const ids = [...parent.keys()];
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await db
+      .selectFrom('folder_policies')
+      .select(['node_id', 'policy'])
+      .where('node_id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) own.set(r.node_id, parsePolicy(r.policy));
+  }
+  const memo = new Map<string, PlacementPolicy>();
+  const resolve = (id: string): PlacementPolicy => {
+    const known = memo.get(id);
+    if (known) return known;
+    const up = parent.get(id);
+    const base = up ? resolve(up) : hub.config.placement;
+    const mine = own.get(id);
+    const p = mine ? tighten(base, mine) : base;
+    memo.set(id, p);
+    return p;
+  };
+  for (const f of folders) out.set(f, resolve(f));
+  return out;
+}
+
+/** One policy that satisfies every folder in `folders` (the network's when there are none). */
+export async function policyForFolders(
+  hub: Hub,
+  db: Tx,
+  folders: readonly string[],
+): Promise<PlacementPolicy> {
+  const each = await effectivePolicies(hub, db, folders);
+  return [...each.values()].reduce((a, b) => tighten(a, b), hub.config.placement);
+}
+
+/**
+ * The policy each chunk must satisfy: the strictest among the folders of every file (any
+ * revision) that holds it. Chunks of no file follow the network's.
+ */
+export async function chunkPolicies(
+  hub: Hub,
+  chunks: readonly string[],
+): Promise<Map<string, PlacementPolicy>> {
+  const out = new Map<string, PlacementPolicy>();
+  if (!(await anyPolicy(hub.db))) {
+    for (const c of chunks) out.set(c, hub.config.placement);
+    return out;
+  }
+  const folders = new Map<string, Set<string>>();
+  for (let i = 0; i < chunks.length; i += 500) {
+    const rows = await hub.db
+      .selectFrom('revision_chunks as rc')
+      .innerJoin('nodes as n', 'n.id', 'rc.node_id')
+      .select(['rc.chunk_id', 'n.parent_id'])
+      .distinct()
+      .where('rc.chunk_id', 'in', chunks.slice(i, i + 500))
+      .execute();
+    for (const r of rows) {
+      if (!r.parent_id) continue;
+      const set = folders.get(r.chunk_id) ?? new Set();
+      set.add(r.parent_id);
+      folders.set(r.chunk_id, set);
+    }
+  }
+  const all = [...new Set([...folders.values()].flatMap((s) => [...s]))];
+  const each = await effectivePolicies(hub, hub.db, all);
+  for (const c of chunks) {
+    let p = hub.config.placement;
+    for (const f of folders.get(c) ?? []) p = tighten(p, each.get(f) ?? p);
+    out.set(c, p);
+  }
+  return out;
+}
+
+/**
+ * Chunks stored under folders that have a policy, for repair to check against it: every file
+ * in every such folder's subtree. Bounded by `limit` chunks per call, in random order of
+ * folders so a huge subtree does not hide the others.
+ */
+export async function chunksUnderPolicies(hub: Hub, limit: number): Promise<string[]> {
+  const policies = await hub.db.selectFrom('folder_policies').select(['node_id']).execute();
+  if (policies.length === 0) return [];
+  const roots = policies.map((p) => p.node_id);
+  const owners = await hub.db
+    .selectFrom('nodes')
+    .select('account_id')
+    .distinct()
+    .where('id', 'in', roots)
+    .execute();
+  if (owners.length === 0) return [];
+  const folders = await hub.db
+    .selectFrom('nodes')
+    .select(['id', 'parent_id'])
+    .where('kind', '=', 'folder')
+    .where(
+      'account_id',
+      'in',
+      owners.map((o) => o.account_id),
+    )
+    .execute();
+  const children = new Map<string, string[]>();
+  for (const f of folders) {
+    if (!f.parent_id) continue;
+    const list = children.get(f.parent_id) ?? [];
+    list.push(f.id);
+    children.set(f.parent_id, list);
+  }
+  const subtree = new Set<string>();
+  const stack = roots.filter((r) => folders.some((f) => f.id === r));
+  while (stack.length) {
+    const id = stack.pop() as string;
+    if (subtree.has(id)) continue;
+    subtree.add(id);
+    stack.push(...(children.get(id) ?? []));
+  }
+  const ids = [...subtree].sort(() => Math.random() - 0.5);
+  const out = new Set<string>();
+  for (let i = 0; i < ids.length && out.size < limit; i += 500) {
+    const rows = await hub.db
+      .selectFrom('revision_chunks as rc')
+      .innerJoin('nodes as n', 'n.id', 'rc.node_id')
+      .select('rc.chunk_id')
+      .distinct()
+      .where('n.parent_id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) out.add(r.chunk_id);
+  }
+  return [...out];
+}
+
+async function policyAnswer(hub: Hub, id: string): Promise<RouteResponse<'getFolderPolicy'>> {
+  const row = await hub.db
+    .selectFrom('folder_policies')
+    .select('policy')
+    .where('node_id', '=', id)
+    .executeTakeFirst();
+  const effective = (await effectivePolicies(hub, hub.db, [id])).get(id) ?? hub.config.placement;
+  return { own: row ? parsePolicy(row.policy) : null, effective };
+}
+
+async function ownFolder(hub: Hub, c: Caller, id: string) {
+  const n = await ownNode(hub.db, c, id);
+  if (n.kind !== 'folder') throw new ValidationError('id', 'is a file; policies apply to folders');
+  return n;
+}
+
+export async function getPolicy(
+  hub: Hub,
+  c: Caller,
+  id: string,
+): Promise<RouteResponse<'getFolderPolicy'>> {
+  await ownFolder(hub, c, id);
+  return policyAnswer(hub, id);
+}
+
+/**
+ * Sets a folder's policy after checking the network can meet it: enough countries with hosts
+ * in good standing that the policy allows.
+ */
+export async function setPolicy(
+  hub: Hub,
+  c: Caller,
+  id: string,
+  b: RouteBody<'setFolderPolicy'>,
+): Promise<RouteResponse<'setFolderPolicy'>> {
+  const folder = await ownFolder(hub, c, id);
+  if (folder.trashed_at !== null) throw new ConflictError('id: that folder is in the trash');
+  if (b.policy === null) {
+    await hub.db.deleteFrom('folder_policies').where('node_id', '=', id).execute();
+    return policyAnswer(hub, id);
+  }
+  const policy = b.policy;
+  const inherited = folder.parent_id
+    ? ((await effectivePolicies(hub, hub.db, [folder.parent_id])).get(folder.parent_id) ??
+      hub.config.placement)
+    : hub.config.placement;
+  for (const [k, v] of Object.entries(policy.requiredTags ?? {})) {
+    const before = inherited.requiredTags?.[k];
+    if (before !== undefined && before !== v) {
+      throw new ValidationError(
+        `policy.requiredTags.${k}`,
+        `this folder already requires ${k}=${before} (from the network or an enclosing folder)`,
+      );
+    }
+  }
+  const effective = tighten(inherited, policy);
+  const countries = new Set(
+    (await hostViews(hub))
+      .filter((h) => inGoodStanding(h) && hostAllowed(effective, h))
+      .map((h) => h.country),
+  );
+  if (countries.size < effective.replicas) {
+    const field = policy.allowCountries
+      ? 'policy.allowCountries'
+      : policy.requiredTags
+        ? 'policy.requiredTags'
+        : policy.excludeCountries
+          ? 'policy.excludeCountries'
+          : 'policy.replicas';
+    throw new ValidationError(
+      field,
+      `hosts that fit this policy are in ${countries.size} ${countries.size === 1 ? 'country' : 'countries'}` +
+        `${countries.size ? ` (${[...countries].sort().join(', ')})` : ''}; ${effective.replicas} replicas need as many countries`,
+    );
+  }
+  const now = hub.now();
+  const text = JSON.stringify(policy);
+  await hub.db
+    .insertInto('folder_policies')
+    .values({ node_id: id, account_id: c.accountId, policy: text, updated_at: now })
+    .onConflict((oc) => oc.column('node_id').doUpdateSet({ policy: text, updated_at: now }))
+    .execute();
+  return policyAnswer(hub, id);
+}

@@ -1,0 +1,168 @@
+import type { CofferClient } from '@coffer/sdk';
+import { formatBytes } from '@coffer/sdk/format';
+import { useCallback, useEffect, useId, useState } from 'react';
+import { worker } from './api.ts';
+import {
+  countryName,
+  formatAgo,
+  formatCount,
+  formatDate,
+  formatDateTime,
+  formatShare,
+  unit,
+} from './figures.ts';
+import { StateBadges, Traffic } from './host-bits.tsx';
+import type { Strings } from './i18n.ts';
+
+export type MyHost = Awaited<ReturnType<CofferClient['myHosts']>>[number];
+
+const REFRESH_MS = 10_000;
+
+/**
+ * The hoster's dashboard: the hosts this account claimed (`coffer host claim`), with their
+ * state, storage, audits, vetting, uptime and traffic. Refreshed every few seconds.
+ */
+export function HostingView({ t, onError }: { t: Strings; onError: (m: string) => void }) {
+  const [hosts, setHosts] = useState<MyHost[] | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  const load = useCallback(async () => {
+    const r = await worker.myHosts();
+    if (r.ok) {
+      setHosts(r.value);
+      setNow(Date.now());
+    } else onError(r.message);
+  }, [onError]);
+  useEffect(() => {
+    void load();
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void load();
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [load]);
+
+  if (hosts === null) return <p className="muted">{t.working}</p>;
+  if (hosts.length === 0) {
+    return (
+      <section className="empty-hosting" aria-labelledby="no-hosts">
+        <svg className="server-art" viewBox="0 0 64 64" aria-hidden="true" focusable="false">
+          <rect x="10" y="10" width="44" height="18" rx="3" />
+          <rect x="10" y="36" width="44" height="18" rx="3" />
+          <circle cx="20" cy="19" r="2" />
+          <circle cx="20" cy="45" r="2" />
+          <path d="M30 19h16M30 45h16" />
+        </svg>
+        <h2 id="no-hosts">{t.noHostsTitle}</h2>
+        <p>{t.noHostsText}</p>
+        <pre className="command">
+          <code>coffer host claim --data DIR</code>
+        </pre>
+        <p className="muted">{t.noHostsDir}</p>
+      </section>
+    );
+  }
+  const capacity = hosts.reduce((s, h) => s + h.capacity, 0);
+  const used = hosts.reduce((s, h) => s + h.usedBytes, 0);
+  return (
+    <div className="hosting">
+      <div className="hosting-head">
+        <h2>{t.hosting}</h2>
+        <p className="muted">
+          {formatBytes(used)} {t.stored} / {formatBytes(capacity)} ·{' '}
+          {formatCount(hosts.filter((h) => h.state === 'online').length, t.locale)} / {hosts.length}{' '}
+          {t.hostsOnline}
+        </p>
+      </div>
+      <ul className="host-cards">
+        {hosts.map((h) => (
+          <li key={h.id}>
+            <HostCard h={h} now={now} t={t} />
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function HostCard({ h, now, t }: { h: MyHost; now: number; t: Strings }) {
+  const id = useId();
+  const share = h.capacity > 0 ? h.usedBytes / h.capacity : 0;
+  return (
+    <article className="host-card" aria-labelledby={id}>
+      <div className="card-head">
+        <h3 id={id}>
+          {t.host} <code>{h.id.slice(0, 12)}</code>
+        </h3>
+        <StateBadges state={h.state} vetted={h.vetted} t={t} />
+      </div>
+      <p className="muted host-where">
+        {countryName(h.country, t.locale)} ({h.country}) · <span className="url">{h.url}</span>
+      </p>
+      <div className="usage">
+        <div className="usage-line">
+          <span>
+            <strong>{formatBytes(h.usedBytes)}</strong> / {formatBytes(h.capacity)}
+          </span>
+          <span className="muted">
+            {share > 0 && share < 0.001
+              ? `< ${formatShare(0.001, t.locale)}`
+              : formatShare(share, t.locale)}
+          </span>
+        </div>
+        <meter
+          className="usage-meter"
+          aria-label={t.capacityUsed}
+          min={0}
+          max={Math.max(h.capacity, 1)}
+          value={h.usedBytes}
+          high={Math.max(h.capacity, 1) * 0.9}
+          optimum={0}
+        />
+        <div className="usage-line muted">
+          <span>
+            {formatBytes(Math.max(0, h.capacity - h.usedBytes))} {t.free}
+          </span>
+          <span>
+            {formatCount(h.chunks, t.locale)} {unit(h.chunks, t.pl_chunk, t.locale)}
+          </span>
+        </div>
+      </div>
+      <dl className="figures">
+        <div>
+          <dt>{t.auditsTitle}</dt>
+          <dd>
+            {formatCount(h.audits.passed, t.locale)} {t.passed} ·{' '}
+            <span className={h.audits.failed > 0 ? 'fail' : undefined}>
+              {formatCount(h.audits.failed, t.locale)} {t.failed}
+            </span>
+          </dd>
+        </div>
+        <div>
+          <dt>{t.uptime}</dt>
+          <dd>{formatShare(h.uptime, t.locale)}</dd>
+        </div>
+        <div>
+          <dt>{t.traffic}</dt>
+          <dd>
+            <Traffic bytesIn={h.bytesIn} bytesOut={h.bytesOut} t={t} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t.lastSeen}</dt>
+          <dd>
+            <time
+              dateTime={new Date(h.lastSeenAt).toISOString()}
+              title={formatDateTime(h.lastSeenAt, t.locale)}
+            >
+              {formatAgo(h.lastSeenAt, now, t.locale)}
+            </time>
+          </dd>
+        </div>
+        <div>
+          <dt>{t.registered}</dt>
+          <dd>{formatDate(h.registeredAt, t.locale)}</dd>
+        </div>
+      </dl>
+      {!h.vetted && <p className="muted small">{t.vettingNote}</p>}
+    </article>
+  );
+}
