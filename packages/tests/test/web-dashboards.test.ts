@@ -197,7 +197,10 @@ test('Hosting: the empty state explains coffer host claim, then the claimed host
     assert.match(text, new RegExp(`${h.audits.failed} failed`));
     assert.ok(text.includes(h.vetted || h2.vetted ? 'vetted' : 'not vetted yet'), 'vetted or not');
     const uptime = Number(/Uptime\s*([\d.]+)%/.exec(text)?.[1]);
-    assert.ok(uptime >= 90 && uptime <= 100, `uptime ${uptime}`);
+    // The page shows the hub's figure, read between the two API calls around it.
+    const [lo, hi] = [h.uptime, h2.uptime].map((u) => u * 100).sort((a, b) => a - b);
+    assert.ok(uptime >= (lo as number) - 0.1 && uptime <= (hi as number) + 0.1, `uptime ${uptime}`);
+    assert.ok(uptime > 50, `uptime ${uptime}`);
     assert.ok(
       [h.bytesIn, h2.bytesIn].some((b) => text.includes(`received ${formatBytes(b)}`)),
       `bytes in: ${text}`,

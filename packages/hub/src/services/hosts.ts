@@ -283,9 +283,14 @@ export function transferTimeoutMs(
   return Math.max(floorMs, Number.isFinite(slowest) ? (2000 * size) / slowest : 0);
 }
 
-/** Share of the time since registration the host was seen online. */
-const uptime = (hub: Hub, h: HostRow) =>
-  Math.min(1, Number(h.online_ms) / Math.max(1, hub.now() - h.registered_at));
+/**
+ * Share of the time since registration the host was seen online: the gaps between its hellos
+ * that were short enough to count, plus the time since its last hello while it is online.
+ */
+function uptime(hub: Hub, h: HostRow) {
+  const current = isOnline(hub, h) ? Math.max(0, hub.now() - h.last_seen_at) : 0;
+  return Math.min(1, (Number(h.online_ms) + current) / Math.max(1, hub.now() - h.registered_at));
+}
 
 const usage = (hub: Hub, h: HostRow) => ({
   id: h.id,
