@@ -31,6 +31,7 @@ const savedSession = z.object({
   accountId: z.string(),
   email: z.string(),
   masterKey: z.string(),
+  contactsVersion: z.number().int().optional(),
 });
 
 const sessionFile = () => join(configDir(), 'session.json');
@@ -48,7 +49,8 @@ export async function loadSession(): Promise<SavedSession> {
   }
   const parsed = savedSession.safeParse(JSON.parse(text));
   if (!parsed.success) throw new AuthError(`${sessionFile()} is damaged; log in again`);
-  return parsed.data;
+  const { contactsVersion, ...rest } = parsed.data;
+  return contactsVersion === undefined ? rest : { ...rest, contactsVersion };
 }
 
 export async function forgetSession() {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { AuthError, CofferError, NotFoundError, ValidationError } from '@coffer/errors';
 import type { FolderPolicy } from '@coffer/protocol';
-import { byKindThenName, CofferClient, type Entry } from '@coffer/sdk';
+import { byKindThenName, CofferClient, type Contact, type Entry } from '@coffer/sdk';
 import { forgetSession, hubUrlFrom, loadSession, password, saveSession } from './config.ts';
 import { describe, get, put, restoreOrConflict } from './files.ts';
 import { EXIT, exitCodeOf, formatBytes, makeOut, type Out } from './output.ts';
@@ -33,6 +33,16 @@ Account
   whoami              who is logged in, and where
   sessions            list your sessions; --revoke ID ends one
   recover EMAIL       set a new password with your recovery key (--recovery-key or prompt)
+
+Contacts
+  contacts            your contacts: verified, unverified, or keys changed
+  contacts add EMAIL  look up their keys and pin them (shows the safety number)
+  contacts show EMAIL check their keys again; shows the safety number to compare
+  contacts verify EMAIL [--safety-number N]
+                      after comparing safety numbers (in person, by phone or QR code);
+                      also accepts a key change
+  contacts remove EMAIL
+  keys                your own fingerprint; "keys rotate" makes new key pairs
 
 Files
   ls [PATH] [-l]      list a folder
@@ -108,6 +118,7 @@ const options = {
   exclude: { type: 'string' },
   require: { type: 'string', multiple: true },
   clear: { type: 'boolean' },
+  'safety-number': { type: 'string' },
 } as const;
 
 type Flags = ReturnType<
@@ -506,10 +517,98 @@ async function run(command: string, args: string[], flags: Flags, out: Out) {
       out.result({ hosts });
       return;
     }
+    case 'contacts':
+      return contacts(flags, out, args);
+    case 'keys': {
+      const client = await session(flags);
+      if (args[0] === 'rotate') {
+        noMore(args, 1);
+        await client.rotateKeys();
+        out.say('New key pairs made. Your contacts will be asked to verify you again.');
+      } else noMore(args, 0);
+      const mine = await client.contacts.myFingerprint();
+      out.say(`Your fingerprint: ${mine}`);
+      out.result({ fingerprint: mine, version: client.keys.keyVersion });
+      return;
+    }
     case 'admin':
       return admin(flags, out, args);
     default:
       throw new NotFoundError(`command: unknown command "${command}"; see coffer --help`);
+  }
+}
+
+/** The 60 digits of a safety number as three lines of four groups, easy to read aloud. */
+const groupedSafetyNumber = (n: string) =>
+  n
+    .split(' ')
+    .reduce<string[]>((lines, g, i) => {
+      if (i % 4 === 0) lines.push(g);
+      else lines[lines.length - 1] += ` ${g}`;
+      return lines;
+    }, [])
+    .map((l) => `  ${l}`)
+    .join('\n');
+
+function describeContact(out: Out, c: Contact) {
+  const status = c.keyChanged ? 'KEYS CHANGED' : c.verified ? 'verified' : 'not verified';
+  out.say(`${c.email}  ${status}`);
+  if (c.keyChanged) {
+    out.warn(
+      `WARNING: ${c.email}'s keys changed since you added them. This happens when they reset their keys, or when someone (the hub?) is in between. Sharing with them is blocked until you compare the safety number below with them and run: coffer contacts verify ${c.email}`,
+    );
+  }
+  out.say('Safety number (compare it with theirs):');
+  out.say(groupedSafetyNumber(c.safetyNumber));
+}
+
+async function contacts(flags: Flags, out: Out, args: string[]) {
+  const client = await session(flags);
+  const sub = args[0];
+  const email = () => need(args, 1, 'EMAIL');
+  try {
+    switch (sub) {
+      case undefined: {
+        const list = await client.contacts.list();
+        if (list.length === 0) out.say('No contacts yet: coffer contacts add EMAIL');
+        for (const c of list)
+          out.say(
+            `${c.email.padEnd(32)} ${c.keyChanged ? 'KEYS CHANGED' : c.verified ? 'verified' : 'not verified'}`,
+          );
+        out.result({ contacts: list });
+        return;
+      }
+      case 'add':
+      case 'show':
+      case 'verify': {
+        noMore(args, 2);
+        const c =
+          sub === 'add'
+            ? await client.contacts.add(email())
+            : sub === 'show'
+              ? await client.contacts.refresh(email())
+              : await client.contacts.verify(email(), {
+                  ...(flags['safety-number'] !== undefined
+                    ? { safetyNumber: flags['safety-number'] }
+                    : {}),
+                });
+        describeContact(out, c);
+        if (sub === 'verify') out.say(`${c.email} is verified.`);
+        out.result(c);
+        return;
+      }
+      case 'remove': {
+        noMore(args, 2);
+        await client.contacts.remove(email());
+        out.say(`${email()} removed from your contacts.`);
+        out.result({ removed: email() });
+        return;
+      }
+      default:
+        throw new NotFoundError(`command: unknown "contacts ${sub}"; see coffer --help`);
+    }
+  } finally {
+    await saveSession(client.saved());
   }
 }
 

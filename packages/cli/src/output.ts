@@ -21,6 +21,8 @@ export interface Out {
   json: boolean;
   /** A human line on stdout (suppressed in --json mode). */
   say(line: string): void;
+  /** A warning the user must not miss: on stderr, always (also in --json mode). */
+  warn(line: string): void;
   /** The one JSON document of a --json command. */
   result(value: unknown): void;
   /** A transient status line on stderr (TTY only). */
@@ -35,6 +37,10 @@ export function makeOut(json: boolean): Out {
     json,
     say(line) {
       if (!json) process.stdout.write(`${line}\n`);
+    },
+    warn(line) {
+      const loud = process.stderr.isTTY ? `\x1b[1;31m${line}\x1b[0m` : line;
+      process.stderr.write(`${loud}\n`);
     },
     result(value) {
       if (json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

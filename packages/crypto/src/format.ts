@@ -14,6 +14,7 @@ export const FORMATS = {
   sealedBox: 'S',
   keyBundle: 'B',
   link: 'L',
+  contactBook: 'A',
 } as const;
 
 export type FormatName = keyof typeof FORMATS;

@@ -18,6 +18,7 @@ export {
   wrapMasterKeyWithRecovery,
 } from './account.ts';
 export { equalBytes, fromBase64Url, fromHex, toBase64Url, toHex } from './bytes.ts';
+export { openContactBook, sealContactBook } from './contacts.ts';
 export type {
   ChunkRef,
   ContentSummary,

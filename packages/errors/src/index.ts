@@ -90,6 +90,19 @@ export class IntegrityError extends CofferError {
 }
 
 /**
+ * A contact's keys changed since they were pinned (or the hub substituted them): nothing may be
+ * shared to that contact until the user compares the new safety number and verifies again.
+ */
+export class KeyChangedError extends IntegrityError {
+  constructor(
+    readonly contact: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * An AEAD refused to open: wrong key, wrong context, or a modified ciphertext. The message
  * never says more than that, so it cannot serve as an oracle.
  */

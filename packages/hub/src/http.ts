@@ -23,6 +23,7 @@ import { hubMetrics } from './metrics.ts';
 import * as accounts from './services/accounts.ts';
 import * as admin from './services/admin.ts';
 import * as audits from './services/audits.ts';
+import * as contacts from './services/contacts.ts';
 import * as history from './services/history.ts';
 import * as hosts from './services/hosts.ts';
 import { hashText } from './services/ids.ts';
@@ -66,6 +67,10 @@ const handlers: Handlers = {
   logout: (hub, i) => accounts.logout(hub, i.caller),
   sessions: (hub, i) => accounts.sessions(hub, i.caller),
   revokeSession: (hub, i) => accounts.revokeSession(hub, i.caller, i.params.id),
+  updateKeys: (hub, i) => contacts.updateKeys(hub, i.caller, i.body),
+  lookupContact: (hub, i) => contacts.lookupContact(hub, i.caller, i.body),
+  contactBook: (hub, i) => contacts.contactBook(hub, i.caller),
+  saveContactBook: (hub, i) => contacts.saveContactBook(hub, i.caller, i.body),
 
   getNode: (hub, i) => tree.getNode(hub, i.caller, i.params.id, i.query.include),
   children: (hub, i) => tree.children(hub, i.caller, i.params.id, i.query),

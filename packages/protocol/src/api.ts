@@ -49,6 +49,9 @@ const manifest = b64(64 * 1024 * 1024).min(1, 'expected a sealed manifest');
 const capabilityToken = z.string().max(8192);
 const receipt = z.string().max(8192);
 
+const keyBundle = b64(1024).min(1, 'expected a key bundle');
+const contactBook = b64(1024 * 1024).min(1, 'expected a sealed contact book');
+
 export const wrappedIdentity = z
   .object({ signing: wrapped, agreement: wrapped })
   .strict()
@@ -61,7 +64,7 @@ export const accountInfo = z.object({
   rootId: nodeId,
   wrappedMasterKey: wrapped,
   wrappedIdentity,
-  keyBundle: b64(1024),
+  keyBundle,
   rootWrappedKey: wrapped,
 });
 export type AccountInfo = z.infer<typeof accountInfo>;
@@ -244,7 +247,7 @@ export const routes = {
         recoveryWrappedMasterKey: wrapped,
         recoveryProof: b64(64).min(43),
         wrappedIdentity,
-        keyBundle: b64(1024),
+        keyBundle,
         rootId: nodeId,
         rootWrappedKey: wrapped,
         rootMetadata: metadata,
@@ -344,6 +347,46 @@ export const routes = {
     tag: 'accounts',
     summary: 'Revokes one session of the account.',
     params: z.object({ id: recordId }),
+  }),
+
+  updateKeys: route({
+    method: 'post',
+    path: '/api/account/keys',
+    auth: 'session',
+    tag: 'contacts',
+    summary:
+      'Replaces your key pairs: the new private keys wrapped under the master key, and a new key bundle signed by them with a higher version. Your contacts see the change and must verify you again.',
+    body: z.object({ wrappedIdentity, keyBundle }).strict(),
+    response: z.object({ version: z.number().int() }),
+  }),
+  lookupContact: route({
+    method: 'post',
+    path: '/api/contacts/lookup',
+    auth: 'session',
+    tag: 'contacts',
+    summary:
+      "An account's id and public key bundle, by email. The client checks the bundle's signature and pins it; the hub's word on who owns the email is checked by comparing safety numbers.",
+    body: z.object({ email }).strict(),
+    response: z.object({ accountId, email: z.string(), keyBundle }),
+  }),
+  contactBook: route({
+    method: 'get',
+    path: '/api/contacts',
+    auth: 'session',
+    tag: 'contacts',
+    summary:
+      'Your contact book, sealed under your master key, and its version (0 and null before the first save).',
+    response: z.object({ version: z.number().int(), book: contactBook.nullable() }),
+  }),
+  saveContactBook: route({
+    method: 'post',
+    path: '/api/contacts',
+    auth: 'session',
+    tag: 'contacts',
+    summary:
+      'Saves your sealed contact book as `version`, which must be one above the stored version (409 otherwise: another device saved first; read, merge and retry).',
+    body: z.object({ version: z.number().int().min(1), book: contactBook }).strict(),
+    response: z.object({ version: z.number().int() }),
   }),
 
   getNode: route({

@@ -3,6 +3,7 @@ import {
   asKey,
   createKeyBundle,
   encryptMetadata,
+  equalBytes,
   type FolderKey,
   finishLogin,
   finishRegistration,
@@ -30,6 +31,7 @@ import {
   unwrapMasterKeyWithPassword,
   unwrapMasterKeyWithRecovery,
   unwrapRootKey,
+  verifyKeyBundle,
   wrapIdentity,
   wrapMasterKeyWithPassword,
   wrapMasterKeyWithRecovery,
@@ -51,6 +53,7 @@ import type {
   RouteResponse,
   SessionGrant,
 } from '@coffer/protocol';
+import { Contacts } from './contacts.ts';
 import { HubClient } from './hub-client.ts';
 import { type AccountKeys, fromHub, type OpenNode, openNode } from './keys.ts';
 import type { RetryPolicy } from './retry.ts';
@@ -76,6 +79,8 @@ export interface SavedSession {
   email: string;
   /** base64url. Whoever holds it can read the account's files: keep it 0600. */
   masterKey: string;
+  /** The highest contact book version seen, so an older one from the hub is caught. */
+  contactsVersion?: number;
 }
 
 /** A file or folder, decrypted. */
@@ -148,6 +153,16 @@ async function unlockAccount(
       accountId,
     ),
   );
+  // The hub serves our own bundle to our contacts: it must carry the keys we hold.
+  const own = await fromHub('own key bundle', async () =>
+    verifyKeyBundle(fromBase64Url(account.keyBundle, 'keyBundle'), accountId),
+  );
+  if (
+    !equalBytes(own.signingPublic, identity.signingPublic) ||
+    !equalBytes(own.agreementPublic, identity.agreementPublic)
+  ) {
+    throw new IntegrityError('own key bundle: the hub serves keys that are not this account’s');
+  }
   const rootKey = await fromHub('root folder key', () =>
     unwrapRootKey(
       masterKey,
@@ -158,7 +173,15 @@ async function unlockAccount(
   );
   return {
     identity,
-    keys: { accountId, email: account.email, masterKey, identity, rootId, rootKey },
+    keys: {
+      accountId,
+      email: account.email,
+      masterKey,
+      identity,
+      keyVersion: own.version,
+      rootId,
+      rootKey,
+    },
   };
 }
 
@@ -171,10 +194,16 @@ export class CofferClient {
   readonly keys: AccountKeys;
   private session: SavedSession;
 
+  /** Contacts: pinned keys, fingerprints and verification ([Note: Contacts]). */
+  readonly contacts: Contacts;
+
   protected constructor(hub: HubClient, keys: AccountKeys, session: SavedSession) {
     this.hub = hub;
     this.keys = keys;
     this.session = session;
+    this.contacts = new Contacts(hub, keys, session.contactsVersion ?? 0, (v) => {
+      this.session.contactsVersion = v;
+    });
   }
 
   private static async open(
@@ -324,6 +353,28 @@ export class CofferClient {
 
   saved(): SavedSession {
     return { ...this.session };
+  }
+
+  /**
+   * Replaces the account's key pairs with fresh ones (after a device with them was lost, say).
+   * Contacts see a key change and must verify you again; what was shared to the old keys
+   * stays readable to you.
+   */
+  async rotateKeys(): Promise<void> {
+    const identity = generateIdentity();
+    const version = this.keys.keyVersion + 1;
+    const wrapped = await wrapIdentity(this.keys.masterKey, identity, this.keys.accountId);
+    await this.hub.call('updateKeys', {
+      body: {
+        wrappedIdentity: {
+          signing: toBase64Url(wrapped.signing),
+          agreement: toBase64Url(wrapped.agreement),
+        },
+        keyBundle: toBase64Url(createKeyBundle(identity, this.keys.accountId, version)),
+      },
+    });
+    this.keys.identity = identity;
+    this.keys.keyVersion = version;
   }
 
   whoami() {

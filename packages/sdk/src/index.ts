@@ -11,6 +11,7 @@ export {
   ConnectionError,
   DecryptionError,
   IntegrityError,
+  KeyChangedError,
   NotFoundError,
   QuotaError,
   RateLimitedError,
@@ -18,6 +19,8 @@ export {
 } from '@coffer/errors';
 export type { ClientOptions, Entry, SavedSession } from './client.ts';
 export { byKindThenName, CofferClient, splitPath, toEntry } from './client.ts';
+export type { Contact, ContactKeys } from './contacts.ts';
+export { Contacts } from './contacts.ts';
 export { formatBytes } from './format.ts';
 export { HubClient } from './hub-client.ts';
 export type { OpenNode } from './keys.ts';

@@ -21,6 +21,8 @@ export interface AccountKeys {
   email: string;
   masterKey: MasterKey;
   identity: Identity;
+  /** The version of the account's key bundle, bumped by `rotateKeys`. */
+  keyVersion: number;
   rootId: NodeId;
   rootKey: FolderKey;
 }

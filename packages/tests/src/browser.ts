@@ -1,7 +1,18 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import type { Network } from './network.ts';
 
 export { CHROMIUM, launchChromium } from '../../../scripts/chromium.ts';
+
+/** Where browser tests put screenshots: docs/screenshots with COFFER_SCREENSHOTS=1, else a temp dir. */
+export function screenshotDir(): string {
+  return process.env.COFFER_SCREENSHOTS
+    ? fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url))
+    : mkdtempSync(join(tmpdir(), 'coffer-shots-'));
+}
 
 /**
  * The network requests that went anywhere but the hub and its hosts. Only http(s) and ws(s)

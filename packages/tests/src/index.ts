@@ -4,7 +4,13 @@
  * the SDK and plain HTTP.
  */
 
-export { CHROMIUM, foreignRequests, launchChromium, unnamedControls } from './browser.ts';
+export {
+  CHROMIUM,
+  foreignRequests,
+  launchChromium,
+  screenshotDir,
+  unnamedControls,
+} from './browser.ts';
 export { corruptStoredChunk, replicasOf, segmentFiles } from './hosts.ts';
 export type { RawRequest, RawResponse } from './http.ts';
 export { parseRawAnswer, rawHttp, rawRequest } from './http.ts';

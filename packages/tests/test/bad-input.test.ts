@@ -162,6 +162,9 @@ const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
     deviceName: 'laptop',
   },
   loginStart: { email: 'x@example.com', request: b64 },
+  updateKeys: { wrappedIdentity: { signing: b64, agreement: b64 }, keyBundle: b64 },
+  lookupContact: { email: 'x@example.com' },
+  saveContactBook: { version: 1, book: b64 },
   loginFinish: { loginId: hex(32, 'd'), finish: b64, deviceName: 'laptop' },
   recoveryStart: { email: 'x@example.com' },
   recoveryFinish: {

@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { formatBytes } from '@coffer/sdk';
 import type { Browser, Page } from 'playwright-core';
 import { writeRandomFile } from '../src/files.ts';
@@ -12,6 +9,7 @@ import {
   foreignRequests,
   launchChromium,
   type Network,
+  screenshotDir,
   startNetwork,
   unnamedControls,
 } from '../src/index.ts';
@@ -19,9 +17,7 @@ import {
 // The hoster's Hosting view and the operator's network dashboard (world map, figures, charts
 // over time, hosts), in headless Chromium against a real hub and hosts in five countries.
 
-const SHOTS = process.env.COFFER_SCREENSHOTS
-  ? fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url))
-  : mkdtempSync(join(tmpdir(), 'coffer-shots-'));
+const SHOTS = screenshotDir();
 const EMAIL = 'hoster@example.com';
 const PASSWORD = 'a long hoster password';
 const COUNTRIES = ['FR', 'DE', 'US', 'BR', 'JP'];

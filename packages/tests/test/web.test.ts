@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +9,7 @@ import {
   foreignRequests,
   launchChromium,
   type Network,
+  screenshotDir,
   startNetwork,
   unnamedControls,
 } from '../src/index.ts';
@@ -19,9 +18,7 @@ import {
 
 // `COFFER_SCREENSHOTS=1 npm test` refreshes the committed screenshots; otherwise they go to a
 // temporary directory, so a test run leaves the tree clean.
-const SHOTS = process.env.COFFER_SCREENSHOTS
-  ? fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url))
-  : mkdtempSync(join(tmpdir(), 'coffer-shots-'));
+const SHOTS = screenshotDir();
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 let browser: Browser;
 let net: Network;

@@ -3,6 +3,7 @@ import { formatBytes } from '@coffer/sdk/format';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { SessionsView, TrashView } from './account.tsx';
 import { type Result, worker } from './api.ts';
+import { ContactsView } from './contacts.tsx';
 import { HostingView } from './hosting.tsx';
 import type { Strings } from './i18n.ts';
 import { MoveDialog } from './move-dialog.tsx';
@@ -73,7 +74,9 @@ export function Files({
   const [entries, setEntries] = useState<ListedEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [folderName, setFolderName] = useState<string | null>(null);
-  const [view, setView] = useState<'files' | 'trash' | 'sessions' | 'hosting' | 'search'>('files');
+  const [view, setView] = useState<
+    'files' | 'trash' | 'contacts' | 'sessions' | 'hosting' | 'search'
+  >('files');
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<(Entry & { path: string })[] | null>(null);
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
@@ -362,7 +365,7 @@ export function Files({
         </div>
       </header>
       <nav className="views" aria-label={t.views}>
-        {(['files', 'trash', 'sessions', 'hosting'] as const).map((v) => (
+        {(['files', 'trash', 'contacts', 'sessions', 'hosting'] as const).map((v) => (
           <button
             key={v}
             type="button"
@@ -416,6 +419,7 @@ export function Files({
           </p>
         )}
         {view === 'trash' && <TrashView t={t} onError={showError} />}
+        {view === 'contacts' && <ContactsView t={t} onError={showError} />}
         {view === 'sessions' && <SessionsView t={t} onError={showError} />}
         {view === 'hosting' && <HostingView t={t} onError={showError} />}
         {view === 'search' &&

@@ -172,6 +172,23 @@ const en = {
     'DIR is the host’s data folder (its --data). Log in there first with coffer login; the claim is signed with the host’s own key.',
   registered: 'Registered',
   vettingNote: 'A new host takes a small share of new data until it has passed its first audits.',
+  contacts: 'Contacts',
+  addContact: 'Add contact',
+  contactEmail: 'Their email',
+  yourFingerprint: 'Your fingerprint',
+  verified: 'Verified',
+  notVerified: 'Not verified',
+  keysChanged: 'Keys changed',
+  safetyNumber: 'Safety number',
+  safetyNumberHelp:
+    'Compare these 60 digits with your contact, in person or on a call, or let them scan the code. If they match, nobody is in between.',
+  markVerified: 'They match: mark as verified',
+  remove: 'Remove',
+  noContacts: 'No contacts yet. Add someone by the email they signed up with.',
+  keyChangedWarning:
+    '{email}’s keys changed since you added them. They may have reset their keys, or someone (the hub?) may be in between. Sharing with them is blocked until you compare the new safety number and verify again.',
+  contactCheckFailed: '{email}: the hub served keys that do not check out. Do not trust them.',
+  showSafetyNumber: 'Safety number',
 };
 export type Strings = typeof en;
 
@@ -350,6 +367,23 @@ const fr: Strings = {
   registered: 'Inscrit le',
   vettingNote:
     "Un nouvel hébergeur reçoit une petite part des nouvelles données tant qu'il n'a pas réussi ses premiers audits.",
+  contacts: 'Contacts',
+  addContact: 'Ajouter',
+  contactEmail: 'Son e-mail',
+  yourFingerprint: 'Votre empreinte',
+  verified: 'Vérifié',
+  notVerified: 'Non vérifié',
+  keysChanged: 'Clés changées',
+  safetyNumber: 'Numéro de sécurité',
+  safetyNumberHelp:
+    'Comparez ces 60 chiffres avec votre contact, en personne ou au téléphone, ou faites-lui scanner le code. S’ils sont identiques, personne ne s’est interposé.',
+  markVerified: 'Ils correspondent : marquer comme vérifié',
+  remove: 'Retirer',
+  noContacts: 'Aucun contact pour l’instant. Ajoutez quelqu’un par l’e-mail de son compte.',
+  keyChangedWarning:
+    'Les clés de {email} ont changé depuis que vous l’avez ajouté. Il a peut-être refait ses clés, ou quelqu’un (le hub ?) s’est interposé. Le partage avec lui est bloqué jusqu’à ce que vous compariez le nouveau numéro de sécurité et le vérifiiez à nouveau.',
+  contactCheckFailed: '{email} : le hub a servi des clés invalides. Ne leur faites pas confiance.',
+  showSafetyNumber: 'Numéro de sécurité',
 };
 
 const es: Strings = {
@@ -526,6 +560,23 @@ const es: Strings = {
   registered: 'Registrado',
   vettingNote:
     'Un servidor nuevo recibe una parte pequeña de los datos nuevos hasta superar sus primeras auditorías.',
+  contacts: 'Contactos',
+  addContact: 'Añadir contacto',
+  contactEmail: 'Su correo',
+  yourFingerprint: 'Tu huella',
+  verified: 'Verificado',
+  notVerified: 'Sin verificar',
+  keysChanged: 'Claves cambiadas',
+  safetyNumber: 'Número de seguridad',
+  safetyNumberHelp:
+    'Compara estos 60 dígitos con tu contacto, en persona o por teléfono, o deja que escanee el código. Si coinciden, nadie se ha interpuesto.',
+  markVerified: 'Coinciden: marcar como verificado',
+  remove: 'Quitar',
+  noContacts: 'Aún no hay contactos. Añade a alguien por el correo de su cuenta.',
+  keyChangedWarning:
+    'Las claves de {email} cambiaron desde que lo añadiste. Puede que las haya renovado, o que alguien (¿el hub?) se haya interpuesto. Compartir con esta persona está bloqueado hasta que compares el nuevo número de seguridad y verifiques de nuevo.',
+  contactCheckFailed: '{email}: el hub sirvió claves que no son válidas. No confíes en ellas.',
+  showSafetyNumber: 'Número de seguridad',
 };
 
 const ptBR: Strings = {
@@ -703,6 +754,23 @@ const ptBR: Strings = {
   registered: 'Registrado em',
   vettingNote:
     'Um servidor novo recebe uma parte pequena dos dados novos até passar nas primeiras auditorias.',
+  contacts: 'Contatos',
+  addContact: 'Adicionar contato',
+  contactEmail: 'E-mail da pessoa',
+  yourFingerprint: 'Sua impressão digital',
+  verified: 'Verificado',
+  notVerified: 'Não verificado',
+  keysChanged: 'Chaves alteradas',
+  safetyNumber: 'Número de segurança',
+  safetyNumberHelp:
+    'Compare estes 60 dígitos com seu contato, pessoalmente ou por telefone, ou peça para escanear o código. Se forem iguais, ninguém está no meio.',
+  markVerified: 'São iguais: marcar como verificado',
+  remove: 'Remover',
+  noContacts: 'Nenhum contato ainda. Adicione alguém pelo e-mail da conta.',
+  keyChangedWarning:
+    'As chaves de {email} mudaram desde que você o adicionou. A pessoa pode ter refeito as chaves, ou alguém (o hub?) pode estar no meio. Compartilhar com ela está bloqueado até você comparar o novo número de segurança e verificar de novo.',
+  contactCheckFailed: '{email}: o hub enviou chaves que não conferem. Não confie nelas.',
+  showSafetyNumber: 'Número de segurança',
 };
 
 export const LANGUAGES = { en, fr, es, 'pt-BR': ptBR } as const;

@@ -439,6 +439,14 @@ const api = {
   versions: (path: string) => call(() => need().versions(path)),
   /** The hosts this account claimed, for the Hosting view. */
   myHosts: () => call(() => need().myHosts()),
+  /** Contacts ([Note: Contacts]): each refreshed against the hub's current bundle. */
+  contacts: () => call(() => need().contacts.list()),
+  refreshContact: (email: string) => call(() => need().contacts.refresh(email)),
+  addContact: (email: string) => call(() => need().contacts.add(email)),
+  verifyContact: (email: string, safetyNumber?: string) =>
+    call(() => need().contacts.verify(email, safetyNumber === undefined ? {} : { safetyNumber })),
+  removeContact: (email: string) => call(() => need().contacts.remove(email)),
+  myFingerprint: () => call(() => need().contacts.myFingerprint()),
 };
 
 export type WorkerApi = typeof api;

@@ -263,6 +263,23 @@ const hostBandwidth: Migration = {
   },
 };
 
+/** Contacts: each account's sealed contact book, and the version of its key bundle. */
+const contacts: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .createTable('contact_books')
+      .addColumn('account_id', text, (c) => c.primaryKey())
+      .addColumn('version', big, (c) => c.notNull())
+      .addColumn('book', text, (c) => c.notNull())
+      .addColumn('updated_at', big, (c) => c.notNull())
+      .execute();
+    await db.schema
+      .alterTable('accounts')
+      .addColumn('key_version', big, (c) => c.notNull().defaultTo(1))
+      .execute();
+  },
+};
+
 export const migrations: MigrationProvider = {
   getMigrations: async () => ({
     '0001_initial': initial,
@@ -270,5 +287,6 @@ export const migrations: MigrationProvider = {
     '0003_hosters_and_policies': hostersAndPolicies,
     '0004_replicas_by_host': replicasByHost,
     '0005_host_bandwidth': hostBandwidth,
+    '0006_contacts': contacts,
   }),
 };

@@ -13,6 +13,8 @@ export interface AccountsTable {
   wrapped_signing: string;
   wrapped_agreement: string;
   key_bundle: string;
+  /** The version inside key_bundle; a new bundle must have a higher one. */
+  key_version: Generated<number>;
   root_id: string;
   created_at: number;
 }
@@ -149,6 +151,15 @@ export type HostState = 'pending' | 'active' | 'suspended' | 'disqualified' | 'e
 /** A host as read from the database. */
 export type HostRow = Selectable<HostsTable>;
 
+/** An account's contact book, sealed under its master key ([Note: Contact book]). */
+export interface ContactBooksTable {
+  account_id: string;
+  version: number;
+  /** base64url */
+  book: string;
+  updated_at: number;
+}
+
 export interface FolderPoliciesTable {
   node_id: string;
   account_id: string;
@@ -196,6 +207,7 @@ export interface Database {
   chunk_replicas: ChunkReplicasTable;
   hosts: HostsTable;
   folder_policies: FolderPoliciesTable;
+  contact_books: ContactBooksTable;
   network_history: NetworkHistoryTable;
   hub_secrets: HubSecretsTable;
 }

@@ -6,13 +6,14 @@ import {
 } from '@coffer/crypto/server';
 import { AuthError, ConflictError, NotFoundError, RateLimitedError } from '@coffer/errors';
 import type { AccountInfo, RouteBody, RouteResponse, SessionGrant } from '@coffer/protocol';
+import type { Selectable } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
 import type { AccountsTable } from '../db/schema.ts';
 import { hashText, newRecordId, newSecretToken } from './ids.ts';
 
 const LOGIN_STATE_TTL_MS = 60_000;
 
-function accountInfo(a: AccountsTable, rootWrappedKey: string): AccountInfo {
+function accountInfo(a: Selectable<AccountsTable>, rootWrappedKey: string): AccountInfo {
   return {
     id: a.id,
     email: a.email,

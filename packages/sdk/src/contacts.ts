@@ -1,0 +1,335 @@
+import {
+  type AccountId,
+  type AgreementPublicKey,
+  equalBytes,
+  fingerprint,
+  fromBase64Url,
+  openContactBook,
+  type PinnedKeys,
+  parseAccountId,
+  type SigningPublicKey,
+  safetyNumber,
+  sealContactBook,
+  toBase64Url,
+  verifyKeyBundle,
+} from '@coffer/crypto';
+import {
+  ConflictError,
+  IntegrityError,
+  KeyChangedError,
+  NotFoundError,
+  ValidationError,
+} from '@coffer/errors';
+import { schemas } from '@coffer/protocol';
+import { z } from 'zod';
+import type { HubClient } from './hub-client.ts';
+import { type AccountKeys, fromHub } from './keys.ts';
+
+// [Note: Contacts]
+// A contact is pinned on first use: the first key bundle the hub serves for an email is
+// remembered in the contact book (sealed under the master key, on the hub). Every later
+// bundle is checked against the pin: an older version is a rollback and the same version with
+// other keys is equivocation (IntegrityError); a newer version with other keys is a key change,
+// which blocks sharing (KeyChangedError) until the user compares the new safety number and
+// verifies again. The user can mark a contact verified at any time by comparing safety numbers
+// out of band; that is what catches a hub that lied on first use.
+
+const b64 = z.string().regex(/^[A-Za-z0-9_-]+$/);
+const keysSchema = z.object({ version: z.number().int().min(1), signing: b64, agreement: b64 });
+const pinSchema = z.object({
+  email: z.string(),
+  accountId: z.string(),
+  ...keysSchema.shape,
+  verified: z.boolean(),
+  addedAt: z.number(),
+  verifiedAt: z.number().optional(),
+  /** Keys the hub served after the pin that differ from it: waiting for the user. */
+  changed: keysSchema.extend({ seenAt: z.number() }).optional(),
+});
+const bookSchema = z.object({ contacts: z.array(pinSchema) });
+type Pin = z.infer<typeof pinSchema>;
+type Book = z.infer<typeof bookSchema>;
+
+/** A contact as the user sees it. */
+export interface Contact {
+  email: string;
+  accountId: string;
+  /** The user compared safety numbers and confirmed them (since the last key change). */
+  verified: boolean;
+  /** The hub now serves other keys than the pinned ones: warn loudly; sharing is blocked. */
+  keyChanged: boolean;
+  /** The contact's fingerprint (of the new keys while `keyChanged`). */
+  fingerprint: string;
+  /** Yours and theirs together: the 60 digits both of you see and compare. */
+  safetyNumber: string;
+  addedAt: number;
+  verifiedAt: number | null;
+}
+
+/** The keys to seal to, once the contact's pin checked out. */
+export interface ContactKeys {
+  accountId: AccountId;
+  signingPublic: SigningPublicKey;
+  agreementPublic: AgreementPublicKey;
+  verified: boolean;
+}
+
+const keysOf = (k: z.infer<typeof keysSchema>): PinnedKeys => ({
+  version: k.version,
+  signingPublic: fromBase64Url(k.signing, 'signing', 32) as SigningPublicKey,
+  agreementPublic: fromBase64Url(k.agreement, 'agreement', 32) as AgreementPublicKey,
+});
+
+function normalEmail(email: string): string {
+  const parsed = schemas.email.safeParse(email);
+  if (!parsed.success) throw new ValidationError('email', 'expected an email address');
+  return parsed.data;
+}
+
+/** A bundle the hub served for `email`, checked; what failed is named in the error. */
+function checkBundle(email: string, bundle: string, accountId: AccountId, pinned?: PinnedKeys) {
+  try {
+    return verifyKeyBundle(fromBase64Url(bundle, 'keyBundle'), accountId, pinned);
+  } catch (e) {
+    if (!(e instanceof IntegrityError || e instanceof ValidationError)) throw e;
+    throw new IntegrityError(`key bundle of ${email}, served by the hub: ${e.message}`, {
+      cause: e,
+    });
+  }
+}
+
+export class Contacts {
+  /** The highest book version this client has seen: an older one is a rollback. */
+  private seen: number;
+
+  constructor(
+    private readonly hub: HubClient,
+    private readonly keys: AccountKeys,
+    seenVersion = 0,
+    private readonly onSeen: (version: number) => void = () => undefined,
+  ) {
+    this.seen = seenVersion;
+  }
+
+  /** The highest contact book version seen, to keep with the session. */
+  get seenVersion() {
+    return this.seen;
+  }
+
+  /** Your own fingerprint, to read out or show as a QR code. */
+  myFingerprint(): Promise<string> {
+    return fingerprint(this.keys.accountId, this.keys.identity);
+  }
+
+  async list(): Promise<Contact[]> {
+    const { book } = await this.read();
+    return Promise.all(book.contacts.map((p) => this.view(p)));
+  }
+
+  /** Looks the email up on the hub and pins its keys (or returns the contact, refreshed). */
+  async add(email: string): Promise<Contact> {
+    const wanted = normalEmail(email);
+    if (wanted === this.keys.email) throw new ValidationError('email', 'that is your own account');
+    return this.change(wanted, async (pin) => {
+      if (pin) return this.checked(pin);
+      const found = await this.hub.call('lookupContact', { body: { email: wanted } });
+      const accountId = parseAccountId(found.accountId);
+      const bundle = checkBundle(wanted, found.keyBundle, accountId);
+      return {
+        email: wanted,
+        accountId,
+        version: bundle.version,
+        signing: toBase64Url(bundle.signingPublic),
+        agreement: toBase64Url(bundle.agreementPublic),
+        verified: false,
+        addedAt: Date.now(),
+      };
+    });
+  }
+
+  /** Fetches the contact's keys again and checks them against the pin. */
+  refresh(email: string): Promise<Contact> {
+    return this.change(normalEmail(email), async (pin) => this.checked(this.need(pin, email)));
+  }
+
+  /**
+   * Marks the contact verified, accepting a key change if there is one. Pass the safety number
+   * you compared; a different one is refused with an IntegrityError (someone is in between).
+   */
+  verify(email: string, o: { safetyNumber?: string } = {}): Promise<Contact> {
+    return this.change(normalEmail(email), async (p) => {
+      const pin = await this.checked(this.need(p, email));
+      if (o.safetyNumber !== undefined) {
+        const shown = (await this.view(pin)).safetyNumber;
+        if (o.safetyNumber.replace(/\s+/g, '') !== shown.replace(/\s+/g, '')) {
+          throw new IntegrityError(
+            `safetyNumber: does not match the keys the hub serves for ${pin.email}; do not trust them`,
+          );
+        }
+      }
+      const { changed, ...rest } = pin;
+      const keys = changed
+        ? { version: changed.version, signing: changed.signing, agreement: changed.agreement }
+        : {};
+      return { ...rest, ...keys, verified: true, verifiedAt: Date.now() };
+    });
+  }
+
+  async remove(email: string): Promise<void> {
+    const wanted = normalEmail(email);
+    await this.write((book) => {
+      const contacts = book.contacts.filter((c) => c.email !== wanted);
+      if (contacts.length === book.contacts.length)
+        throw new NotFoundError(`email: ${wanted} is not one of your contacts`);
+      return { contacts };
+    });
+  }
+
+  /**
+   * The contact's keys for sealing something to them: refreshed and checked against the pin.
+   * A key change the user has not verified yet is a KeyChangedError.
+   */
+  async keysFor(email: string): Promise<ContactKeys> {
+    const c = await this.refresh(email);
+    const { book } = await this.read();
+    const pin = this.need(
+      book.contacts.find((p) => p.email === c.email),
+      email,
+    );
+    if (pin.changed) {
+      throw new KeyChangedError(
+        pin.email,
+        `${pin.email}'s keys changed: compare safety numbers and verify them again before sharing`,
+      );
+    }
+    const k = keysOf(pin);
+    return {
+      accountId: pin.accountId as AccountId,
+      signingPublic: k.signingPublic,
+      agreementPublic: k.agreementPublic,
+      verified: pin.verified,
+    };
+  }
+
+  // ---- internals ----
+
+  private need(pin: Pin | undefined, email: string): Pin {
+    if (!pin) throw new NotFoundError(`email: ${email} is not one of your contacts`);
+    return pin;
+  }
+
+  /** The pin after checking what the hub serves now against it. */
+  private async checked(pin: Pin): Promise<Pin> {
+    const found = await this.hub.call('lookupContact', { body: { email: pin.email } });
+    if (found.accountId !== pin.accountId) {
+      throw new IntegrityError(
+        `key bundle of ${pin.email}: the hub now names another account for this email`,
+      );
+    }
+    // Against the newest keys seen, so a later rollback to the pinned ones is caught too.
+    const against = keysOf(pin.changed ?? pin);
+    const bundle = checkBundle(pin.email, found.keyBundle, pin.accountId as AccountId, against);
+    if (!bundle.keyChanged) return pin;
+    const fresh = {
+      version: bundle.version,
+      signing: toBase64Url(bundle.signingPublic),
+      agreement: toBase64Url(bundle.agreementPublic),
+    };
+    const backToPin =
+      equalBytes(bundle.signingPublic, keysOf(pin).signingPublic) &&
+      equalBytes(bundle.agreementPublic, keysOf(pin).agreementPublic);
+    if (backToPin) {
+      throw new IntegrityError(`key bundle of ${pin.email}: rolled back to the pinned keys`);
+    }
+    return { ...pin, verified: false, changed: { ...fresh, seenAt: Date.now() } };
+  }
+
+  private async view(p: Pin): Promise<Contact> {
+    const current = keysOf(p.changed ?? p);
+    const theirs = await fingerprint(p.accountId as AccountId, current);
+    return {
+      email: p.email,
+      accountId: p.accountId,
+      verified: p.verified && !p.changed,
+      keyChanged: p.changed !== undefined,
+      fingerprint: theirs,
+      safetyNumber: safetyNumber(await this.myFingerprint(), theirs),
+      addedAt: p.addedAt,
+      verifiedAt: p.verifiedAt ?? null,
+    };
+  }
+
+  /** Runs `f` on the email's pin (if any) and stores what it returns. */
+  private async change(email: string, f: (pin: Pin | undefined) => Promise<Pin>): Promise<Contact> {
+    let result: Pin | undefined;
+    await this.write(async (book) => {
+      const pin = book.contacts.find((c) => c.email === email);
+      result = await f(pin);
+      return {
+        contacts: [...book.contacts.filter((c) => c.email !== email), result].sort((a, b) =>
+          a.email.localeCompare(b.email),
+        ),
+      };
+    });
+    return this.view(result as Pin);
+  }
+
+  private async read(): Promise<{ version: number; book: Book }> {
+    const r = await this.hub.call('contactBook', {});
+    if (r.version < this.seen) {
+      throw new IntegrityError(
+        `contact book: the hub served version ${r.version}, older than version ${this.seen} seen before`,
+      );
+    }
+    if (r.book === null) {
+      if (r.version !== 0) throw new IntegrityError('contact book: a version without a book');
+      return { version: 0, book: { contacts: [] } };
+    }
+    const plain = await fromHub('contact book', () =>
+      openContactBook(
+        this.keys.masterKey,
+        this.keys.accountId,
+        r.version,
+        fromBase64Url(r.book as string, 'book'),
+      ),
+    );
+    let parsed: ReturnType<typeof bookSchema.safeParse>;
+    try {
+      parsed = bookSchema.safeParse(JSON.parse(new TextDecoder().decode(plain)));
+    } catch {
+      throw new IntegrityError('contact book: not valid JSON');
+    }
+    if (!parsed.success) throw new IntegrityError('contact book: does not match the schema');
+    this.see(r.version);
+    return { version: r.version, book: parsed.data };
+  }
+
+  /** Read, change, save; another device saving in between means read and change again. */
+  private async write(f: (book: Book) => Book | Promise<Book>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const { version, book } = await this.read();
+      const next = await f(book);
+      const sealed = await sealContactBook(
+        this.keys.masterKey,
+        this.keys.accountId,
+        version + 1,
+        new TextEncoder().encode(JSON.stringify(next)),
+      );
+      try {
+        await this.hub.call('saveContactBook', {
+          body: { version: version + 1, book: toBase64Url(sealed) },
+        });
+        this.see(version + 1);
+        return;
+      } catch (e) {
+        if (!(e instanceof ConflictError) || attempt >= 3) throw e;
+      }
+    }
+  }
+
+  private see(version: number) {
+    if (version <= this.seen) return;
+    this.seen = version;
+    this.onSeen(version);
+  }
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { CofferClient } from '@coffer/sdk';
+import type { Browser } from 'playwright-core';
+import {
+  foreignRequests,
+  launchChromium,
+  type Network,
+  screenshotDir,
+  startNetwork,
+  unnamedControls,
+} from '../src/index.ts';
+
+// Contacts in the web app, in headless Chromium: add a contact, compare the safety number
+// (digits and QR code), verify, and the loud warning when the contact's keys change.
+
+const SHOTS = screenshotDir();
+const PASSWORD = 'a long contacts password';
+let browser: Browser;
+let net: Network;
+let bob: CofferClient;
+
+before(async () => {
+  net = await startNetwork({ hosts: 2 });
+  browser = await launchChromium();
+  ({ client: bob } = await CofferClient.signup({
+    hubUrl: net.hubUrl,
+    email: 'bob@example.com',
+    password: PASSWORD,
+  }));
+});
+
+after(async () => {
+  await browser?.close();
+  await net?.close();
+});
+
+test('contacts: add by email, compare the safety number by digits or QR code, verify; a key change is a loud warning', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  const requests: URL[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => requests.push(new URL(r.url())));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(net.hubUrl);
+  await page.getByLabel('Email').fill('alice@example.com');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('button', { name: /continue/ }).click({ timeout: 60_000 });
+  await page.getByText('This folder is empty').waitFor();
+
+  const views = page.getByRole('navigation', { name: 'Views' });
+  await views.getByRole('button', { name: 'Contacts' }).click();
+  await page.getByText('No contacts yet').waitFor();
+
+  // A typo, then the real address.
+  await page.getByLabel('Their email').fill('nobody@example.com');
+  await page.getByRole('button', { name: 'Add contact' }).click();
+  await page
+    .getByRole('alert')
+    .getByText(/no account uses nobody@example.com/)
+    .waitFor();
+  await page.getByRole('button', { name: 'Dismiss' }).click();
+  await page.getByLabel('Their email').fill('bob@example.com');
+  await page.getByRole('button', { name: 'Add contact' }).click();
+
+  // The safety number opens at once, as 12 groups and as a QR code; Bob sees the same digits.
+  const safety = page.getByRole('region', { name: 'Safety number bob@example.com' });
+  await safety.waitFor();
+  const fromBob = await bob.contacts.add('alice@example.com');
+  const shown = (await safety.locator('.safety-digits code').allTextContents()).join(' ');
+  assert.equal(shown, fromBob.safetyNumber);
+  assert.equal(await safety.getByRole('img', { name: /Safety number/ }).count(), 1);
+  const item = page.getByRole('listitem').filter({ hasText: 'bob@example.com' });
+  await item.getByText('Not verified').waitFor();
+  assert.deepEqual(await unnamedControls(page), [], 'every control has an accessible name');
+  await page.screenshot({ path: join(SHOTS, 'contacts-desktop.png') });
+
+  await safety.getByRole('button', { name: /mark as verified/ }).click();
+  await item.getByText('Verified', { exact: true }).waitFor();
+
+  // Bob makes new keys: opening Contacts again shows the warning, and the badge.
+  await bob.rotateKeys();
+  await views.getByRole('button', { name: 'Files', exact: true }).click();
+  await views.getByRole('button', { name: 'Contacts' }).click();
+  await page
+    .getByRole('alert')
+    .getByText(/bob@example.com’s keys changed/)
+    .waitFor();
+  await item.getByText('Keys changed').waitFor();
+  await item.getByRole('button', { name: 'Safety number bob@example.com' }).click();
+  const renewed = (await safety.locator('.safety-digits code').allTextContents()).join(' ');
+  assert.notEqual(renewed, shown);
+  assert.equal(renewed, (await bob.contacts.refresh('alice@example.com')).safetyNumber);
+  await page.screenshot({ path: join(SHOTS, 'contacts-key-changed-desktop.png') });
+  await safety.getByRole('button', { name: /mark as verified/ }).click();
+  await item.getByText('Verified', { exact: true }).waitFor();
+  assert.equal(await page.getByText(/keys changed since/).count(), 0);
+
+  // The same view on a phone, in the dark.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(SHOTS, 'contacts-dark-phone.png') });
+
+  await item.getByRole('button', { name: 'Remove bob@example.com' }).click();
+  await page.getByText('No contacts yet').waitFor();
+  assert.deepEqual(foreignRequests(net, requests), [], 'the page talks only to the hub and hosts');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -1,0 +1,174 @@
+import type { Contact } from '@coffer/sdk';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { encode } from 'uqr';
+import { worker } from './api.ts';
+import type { Strings } from './i18n.ts';
+
+/** A QR code as one SVG path (no inline styles, so the page's CSP holds). */
+function QrCode({ text, label }: { text: string; label: string }) {
+  const { data, size } = encode(text, { border: 2 });
+  let d = '';
+  data.forEach((row, y) => {
+    row.forEach((dark, x) => {
+      if (dark) d += `M${x} ${y}h1v1h-1z`;
+    });
+  });
+  return (
+    <svg className="qr" viewBox={`0 0 ${size} ${size}`} role="img" aria-label={label}>
+      <rect width={size} height={size} className="qr-light" />
+      <path d={d} className="qr-dark" />
+    </svg>
+  );
+}
+
+/** 12 groups of five digits, three rows of four, easy to read aloud. */
+function SafetyDigits({ value }: { value: string }) {
+  const groups = value.split(' ');
+  return (
+    <div className="safety-digits">
+      {groups.map((g, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: groups repeat; the position is the key
+        <code key={i}>{g}</code>
+      ))}
+    </div>
+  );
+}
+
+const fill = (template: string, email: string) => template.replace('{email}', email);
+
+export function ContactsView({ t, onError }: { t: Strings; onError: (m: string) => void }) {
+  const [contacts, setContacts] = useState<Contact[] | null>(null);
+  /** Contacts whose keys the hub served wrong (rollback, equivocation, another account). */
+  const [broken, setBroken] = useState<Record<string, string>>({});
+  const [mine, setMine] = useState('');
+  const [email, setEmail] = useState('');
+  const [open, setOpen] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    const listed = await worker.contacts();
+    if (!listed.ok) return onError(listed.message);
+    // Check every contact's keys against its pin, so a change shows as soon as the page opens.
+    const fresh: Contact[] = [];
+    const bad: Record<string, string> = {};
+    for (const c of listed.value) {
+      const r = await worker.refreshContact(c.email);
+      if (r.ok) fresh.push(r.value);
+      else {
+        fresh.push(c);
+        bad[c.email] = r.message;
+      }
+    }
+    setBroken(bad);
+    setContacts(fresh);
+  }, [onError]);
+
+  useEffect(() => {
+    void load();
+    void worker.myFingerprint().then((r) => r.ok && setMine(r.value));
+  }, [load]);
+
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    const r = await worker.addContact(email);
+    if (!r.ok) return onError(r.message);
+    setEmail('');
+    setOpen(r.value.email);
+    await load();
+  };
+  const verify = async (c: Contact) => {
+    const r = await worker.verifyContact(c.email);
+    if (!r.ok) onError(r.message);
+    await load();
+  };
+  const remove = async (c: Contact) => {
+    const r = await worker.removeContact(c.email);
+    if (!r.ok) onError(r.message);
+    await load();
+  };
+
+  if (contacts === null) return <p className="muted">{t.working}</p>;
+  const changed = contacts.filter((c) => c.keyChanged);
+  return (
+    <div className="contacts">
+      {changed.map((c) => (
+        <p key={c.email} role="alert" className="key-warning">
+          {fill(t.keyChangedWarning, c.email)}
+        </p>
+      ))}
+      {Object.entries(broken).map(([who, why]) => (
+        <p key={who} role="alert" className="key-warning">
+          {fill(t.contactCheckFailed, who)} <span className="small">({why})</span>
+        </p>
+      ))}
+      <form className="add-contact" onSubmit={add}>
+        <input
+          type="email"
+          required
+          aria-label={t.contactEmail}
+          placeholder={t.contactEmail}
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+        />
+        <button type="submit" className="primary">
+          {t.addContact}
+        </button>
+      </form>
+      {contacts.length === 0 && <p className="muted">{t.noContacts}</p>}
+      <ul className="contact-list">
+        {contacts.map((c) => {
+          const status = c.keyChanged ? 'changed' : c.verified ? 'verified' : 'unverified';
+          return (
+            <li key={c.email} className={`contact ${status}`}>
+              <div className="contact-head">
+                <strong>{c.email}</strong>
+                <span className={`badge contact-${status}`}>
+                  {c.keyChanged ? t.keysChanged : c.verified ? t.verified : t.notVerified}
+                </span>
+                <div className="actions">
+                  <button
+                    type="button"
+                    aria-expanded={open === c.email}
+                    aria-label={`${t.showSafetyNumber} ${c.email}`}
+                    onClick={() => setOpen(open === c.email ? null : c.email)}
+                  >
+                    {t.showSafetyNumber}
+                  </button>
+                  <button
+                    type="button"
+                    aria-label={`${t.remove} ${c.email}`}
+                    onClick={() => void remove(c)}
+                  >
+                    {t.remove}
+                  </button>
+                </div>
+              </div>
+              {open === c.email && (
+                <section className="safety" aria-label={`${t.safetyNumber} ${c.email}`}>
+                  <QrCode
+                    text={`coffer-safety-number:${c.safetyNumber.replaceAll(' ', '')}`}
+                    label={`${t.safetyNumber} ${c.email}`}
+                  />
+                  <div>
+                    <h3>{t.safetyNumber}</h3>
+                    <SafetyDigits value={c.safetyNumber} />
+                    <p className="muted">{t.safetyNumberHelp}</p>
+                    {!c.verified && !broken[c.email] && (
+                      <button type="button" className="primary" onClick={() => void verify(c)}>
+                        {t.markVerified}
+                      </button>
+                    )}
+                  </div>
+                </section>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+      {mine && (
+        <p className="muted fingerprint">
+          {t.yourFingerprint}: <code>{mine}</code>
+        </p>
+      )}
+    </div>
+  );
+}
