@@ -247,9 +247,9 @@ if (p.repairOrder === 'id' && sim.lostChunks) {
   );
 }
 say(
-  `Replicas forgotten on a lost host that later came back with the bytes (orphans nobody ` +
-    `deletes): ${fmt(c.orphaned)}, ${(sim.orphanBytes() / TB).toFixed(2)} TB still on hosts ` +
-    `in the network at the end.`,
+  `Replicas forgotten on a lost host that later came back with the bytes (orphans, which the ` +
+    `host's daily reconciliation deletes; not modelled): ${fmt(c.orphaned)}, ` +
+    `${(sim.orphanBytes() / TB).toFixed(2)} TB on hosts in the network at the end.`,
 );
 const liveChunks = sim.nChunks - sim.lostChunks;
 const replicasPerChunk = stored / chunkBytes / Math.max(1, liveChunks);

@@ -361,7 +361,7 @@ export class Simulation {
     h.used_bytes = h.stored_bytes + h.orphanBytes;
   }
 
-  /** The hub forgets a replica; `orphan`: the host still has the bytes and nobody deletes them. */
+  /** The hub forgets a replica; `orphan`: the host still has the bytes until it reconciles. */
   private removeReplica(rid: number, orphan: boolean) {
     const h = this.host(this.slotHost[rid] ?? -1);
     const pos = this.slotPos[rid] ?? 0;

@@ -15,6 +15,7 @@ export const FORMATS = {
   keyBundle: 'B',
   link: 'L',
   contactBook: 'A',
+  memberList: 'G',
 } as const;
 
 export type FormatName = keyof typeof FORMATS;

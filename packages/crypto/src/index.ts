@@ -62,6 +62,13 @@ export {
 } from './links.ts';
 export type { ManifestData, VerifiedManifest } from './manifest.ts';
 export { openManifest, sealManifest } from './manifest.ts';
+export type { MemberList, PinnedMemberList, ShareRole } from './members.ts';
+export {
+  openFolderKeyAsMember,
+  sealFolderKeyForMember,
+  signMemberList,
+  verifyMemberList,
+} from './members.ts';
 export type { NodeKeyPlace, NodeMetadata } from './nodes.ts';
 export {
   decryptMetadata,
