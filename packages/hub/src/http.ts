@@ -28,6 +28,7 @@ import * as history from './services/history.ts';
 import * as hosts from './services/hosts.ts';
 import { hashText } from './services/ids.ts';
 import * as policies from './services/policies.ts';
+import * as shares from './services/shares.ts';
 import * as tree from './services/tree.ts';
 import * as uploads from './services/uploads.ts';
 
@@ -71,6 +72,10 @@ const handlers: Handlers = {
   lookupContact: (hub, i) => contacts.lookupContact(hub, i.caller, i.body),
   contactBook: (hub, i) => contacts.contactBook(hub, i.caller),
   saveContactBook: (hub, i) => contacts.saveContactBook(hub, i.caller, i.body),
+
+  putShare: (hub, i) => shares.putShare(hub, i.caller, i.body),
+  shares: (hub, i) => shares.shares(hub, i.caller),
+  deleteShare: (hub, i) => shares.deleteShare(hub, i.caller, i.params.id),
 
   getNode: (hub, i) => tree.getNode(hub, i.caller, i.params.id, i.query.include),
   children: (hub, i) => tree.children(hub, i.caller, i.params.id, i.query),

@@ -174,6 +174,25 @@ const hostUsage = {
 };
 
 const nodeParams = z.object({ id: nodeId });
+
+const MAX_SHARE_MEMBERS = 10_000;
+export const shareInfo = z.object({
+  id: nodeId,
+  nodeId,
+  ownerId: accountId,
+  ownerEmail: z.string(),
+  /** The caller's part in the share. */
+  role: z.enum(['owner', 'read', 'write']),
+  /** The member list signed by the owner (base64url; [Note: Member lists]). */
+  memberList: z.string(),
+  keyVersion: z.number().int(),
+  /** The folder key versions sealed to the caller. */
+  keys: z.array(z.object({ keyVersion: z.number().int(), sealed: z.string() })),
+  /** The members' emails, for display; the signed list is what counts. */
+  members: z.array(z.object({ accountId, email: z.string() })),
+  folder: nodeInfo,
+});
+export type ShareInfo = z.infer<typeof shareInfo>;
 const versioned = z.object({ version }).strict();
 
 export const fileCommit = z
@@ -387,6 +406,44 @@ export const routes = {
       'Saves your sealed contact book as `version`, which must be one above the stored version (409 otherwise: another device saved first; read, merge and retry).',
     body: z.object({ version: z.number().int().min(1), book: contactBook }).strict(),
     response: z.object({ version: z.number().int() }),
+  }),
+
+  putShare: route({
+    method: 'post',
+    path: '/api/shares',
+    auth: 'session',
+    tag: 'shares',
+    summary:
+      'Shares a folder you own, or changes who it is shared with: the member list signed with your key (a higher version than the stored one), and the folder key sealed to each member (and to you) for the list’s key version. The hub checks the signature against your key bundle and that every member has a key.',
+    body: z
+      .object({
+        id: nodeId,
+        nodeId,
+        memberList: b64(17 * MAX_SHARE_MEMBERS + 200).min(1, 'expected a signed member list'),
+        keys: z
+          .array(
+            z.object({ accountId, keyVersion: z.number().int().min(1), sealed: wrapped }).strict(),
+          )
+          .max(MAX_SHARE_MEMBERS + 1),
+      })
+      .strict(),
+    response: shareInfo,
+  }),
+  shares: route({
+    method: 'get',
+    path: '/api/shares',
+    auth: 'session',
+    tag: 'shares',
+    summary: 'The folders you share (outgoing) and the folders shared with you (incoming).',
+    response: z.object({ outgoing: z.array(shareInfo), incoming: z.array(shareInfo) }),
+  }),
+  deleteShare: route({
+    method: 'delete',
+    path: '/api/shares/{id}',
+    auth: 'session',
+    tag: 'shares',
+    summary: 'Stops sharing a folder: every member loses access through the hub at once.',
+    params: nodeParams,
   }),
 
   getNode: route({

@@ -21,6 +21,7 @@ export type {
   RouteSpec,
   Routes,
   SessionGrant,
+  ShareInfo,
 } from './api.ts';
 export { folderPolicy, placementPolicy, routes } from './api.ts';
 export type { ErrorBody } from './errors.ts';

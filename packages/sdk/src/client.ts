@@ -55,8 +55,9 @@ import type {
 } from '@coffer/protocol';
 import { Contacts } from './contacts.ts';
 import { HubClient } from './hub-client.ts';
-import { type AccountKeys, fromHub, type OpenNode, openNode } from './keys.ts';
+import { type AccountKeys, fromHub, type OpenNode, openChild, openNode } from './keys.ts';
 import type { RetryPolicy } from './retry.ts';
+import { Shares } from './shares.ts';
 import {
   type DownloadOptions,
   downloadFile,
@@ -196,6 +197,8 @@ export class CofferClient {
 
   /** Contacts: pinned keys, fingerprints and verification ([Note: Contacts]). */
   readonly contacts: Contacts;
+  /** Folder shares, both ways ([Note: Folder shares]). */
+  readonly shares: Shares;
 
   protected constructor(hub: HubClient, keys: AccountKeys, session: SavedSession) {
     this.hub = hub;
@@ -204,6 +207,7 @@ export class CofferClient {
     this.contacts = new Contacts(hub, keys, session.contactsVersion ?? 0, (v) => {
       this.session.contactsVersion = v;
     });
+    this.shares = new Shares(this);
   }
 
   private static async open(
@@ -418,7 +422,7 @@ export class CofferClient {
     const found = nodes[0];
     if (!found) return null;
     if (found.parentId !== parent.info.id) throw served('a child of another folder');
-    const open = await openNode(found, parent.key);
+    const open = await openChild(found, parent);
     if (open.meta.name.normalize('NFC') !== name.normalize('NFC')) {
       throw served('a node under another name');
     }
@@ -460,7 +464,7 @@ export class CofferClient {
       });
       for (const info of page.nodes) {
         if (info.parentId !== folder.info.id) throw served('a child of another folder');
-        out.push(await openNode(info, folder.key));
+        out.push(await openChild(info, folder));
       }
       after = page.next ?? undefined;
     } while (after);

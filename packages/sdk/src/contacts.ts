@@ -6,6 +6,7 @@ import {
   fromBase64Url,
   openContactBook,
   type PinnedKeys,
+  type PinnedMemberList,
   parseAccountId,
   type SigningPublicKey,
   safetyNumber,
@@ -46,7 +47,13 @@ const pinSchema = z.object({
   /** Keys the hub served after the pin that differ from it: waiting for the user. */
   changed: keysSchema.extend({ seenAt: z.number() }).optional(),
 });
-const bookSchema = z.object({ contacts: z.array(pinSchema) });
+const bookSchema = z.object({
+  contacts: z.array(pinSchema),
+  /** The newest member list accepted per share ([Note: Member lists]). */
+  shares: z
+    .record(z.string(), z.object({ version: z.number().int(), digest: z.string() }))
+    .optional(),
+});
 type Pin = z.infer<typeof pinSchema>;
 type Book = z.infer<typeof bookSchema>;
 
@@ -181,7 +188,7 @@ export class Contacts {
       const contacts = book.contacts.filter((c) => c.email !== wanted);
       if (contacts.length === book.contacts.length)
         throw new NotFoundError(`email: ${wanted} is not one of your contacts`);
-      return { contacts };
+      return { ...book, contacts };
     });
   }
 
@@ -209,6 +216,18 @@ export class Contacts {
       agreementPublic: k.agreementPublic,
       verified: pin.verified,
     };
+  }
+
+  /** The newest member list of a share this account accepted, if any. */
+  async sharePin(shareId: string): Promise<PinnedMemberList | undefined> {
+    return (await this.read()).book.shares?.[shareId];
+  }
+
+  /** Remembers a newer member list of a share. */
+  async pinShare(shareId: string, pin: PinnedMemberList): Promise<void> {
+    const known = await this.sharePin(shareId);
+    if (known && known.version === pin.version && known.digest === pin.digest) return;
+    await this.write((book) => ({ ...book, shares: { ...book.shares, [shareId]: pin } }));
   }
 
   // ---- internals ----
@@ -266,6 +285,7 @@ export class Contacts {
       const pin = book.contacts.find((c) => c.email === email);
       result = await f(pin);
       return {
+        ...book,
         contacts: [...book.contacts.filter((c) => c.email !== email), result].sort((a, b) =>
           a.email.localeCompare(b.email),
         ),

@@ -26,6 +26,8 @@ export { HubClient } from './hub-client.ts';
 export type { OpenNode } from './keys.ts';
 export type { RetryPolicy } from './retry.ts';
 export { DEFAULT_RETRY } from './retry.ts';
+export type { IncomingShare, OutgoingShare, ShareMember } from './shares.ts';
+export { Shares } from './shares.ts';
 export type {
   DownloadOptions,
   Progress,

@@ -10,6 +10,7 @@ import {
   type NodeKey,
   type NodeMetadata,
   nameHash,
+  type SigningPublicKey,
   unwrapNodeKey,
 } from '@coffer/crypto';
 import { DecryptionError, IntegrityError } from '@coffer/errors';
@@ -44,11 +45,16 @@ export async function fromHub<T>(what: string, open: () => Promise<T>): Promise<
   }
 }
 
-/** A node whose key unwrapped and whose metadata decrypted under its parent. */
-export type OpenNode = { info: NodeInfo; meta: NodeMetadata } & (
-  | { kind: 'file'; key: FileKey }
-  | { kind: 'folder'; key: FolderKey }
-);
+/**
+ * A node whose key unwrapped and whose metadata decrypted under its parent. `authors` is set
+ * inside a folder shared with us: the signing keys whose manifests we accept there (the
+ * owner's and the writers', from the owner's signed member list); absent means only our own.
+ */
+export type OpenNode = {
+  info: NodeInfo;
+  meta: NodeMetadata;
+  authors?: readonly SigningPublicKey[];
+} & ({ kind: 'file'; key: FileKey } | { kind: 'folder'; key: FolderKey });
 
 export async function openNode(info: NodeInfo, parentKey: FolderKey): Promise<OpenNode> {
   if (info.parentId === null) throw new IntegrityError('node: the hub served the root as a child');
@@ -81,4 +87,10 @@ export async function openNode(info: NodeInfo, parentKey: FolderKey): Promise<Op
     throw new IntegrityError(`node ${info.id}: its name hash does not match its name`);
   }
   return { info, meta, ...typed };
+}
+
+/** A child opened under `parent`, inheriting who may have written it. */
+export async function openChild(info: NodeInfo, parent: OpenNode & { kind: 'folder' }) {
+  const open = await openNode(info, parent.key);
+  return parent.authors ? { ...open, authors: parent.authors } : open;
 }

@@ -682,7 +682,10 @@ export interface DownloadOptions extends TransferOptions {
   range?: { start: number; end: number };
 }
 
-/** Opens and verifies a file's manifest: it must be sealed under the file key and signed by us. */
+/**
+ * Opens and verifies a file's manifest: it must be sealed under the file key and signed by us,
+ * or in a shared folder by one of its authors (`OpenNode.authors`).
+ */
 export async function openFileManifest(
   client: CofferClient,
   file: OpenNode,
@@ -697,12 +700,13 @@ export async function openFileManifest(
     sealed = revisions.find((r) => r.revision === rev)?.manifest;
     if (!sealed) throw new NotFoundError(`revision: ${path(file)} has no revision ${rev}`);
   }
-  const me = client.keys.identity.signingPublic;
+  // Our own files: signed by us. In a folder shared with us: by its owner or a writer.
+  const authors = file.authors ?? [client.keys.identity.signingPublic];
   const bytes = fromBase64Url(sealed, 'manifest');
   const key = file.key;
   const manifest = await fromHub(`manifest of ${path(file)}`, () =>
     openManifest(key, bytes, { fileId: file.info.id as NodeId, revision: rev }, (a) =>
-      equalBytes(a, me),
+      authors.some((k) => equalBytes(a, k)),
     ),
   );
   // The current revision must be the one the (authenticated) metadata describes; otherwise

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 
@@ -268,4 +269,21 @@ export async function startNetwork(o: NetworkOptions = {}): Promise<Network> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Runs `suite` once per hub database, as `${title} on sqlite` and `${title} on postgres`. On a
+ * machine without PostgreSQL that half is skipped with a note, except in CI, where it fails.
+ */
+export function onEachDatabase(title: string, suite: (dialect: Dialect) => void) {
+  for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
+    describe(`${title} on ${dialect}`, async () => {
+      if (dialect === 'postgres' && !(await postgresAvailable())) {
+        if (process.env.CI) throw new Error('PostgreSQL is required in CI but is not reachable');
+        console.log(`PostgreSQL is not reachable: skipping the ${title} tests on it`);
+        return;
+      }
+      suite(dialect);
+    });
+  }
 }

@@ -165,6 +165,12 @@ const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
   updateKeys: { wrappedIdentity: { signing: b64, agreement: b64 }, keyBundle: b64 },
   lookupContact: { email: 'x@example.com' },
   saveContactBook: { version: 1, book: b64 },
+  putShare: {
+    id: hex(32, '1'),
+    nodeId: hex(32, '2'),
+    memberList: b64,
+    keys: [{ accountId: hex(32, '3'), keyVersion: 1, sealed: b64 }],
+  },
   loginFinish: { loginId: hex(32, 'd'), finish: b64, deviceName: 'laptop' },
   recoveryStart: { email: 'x@example.com' },
   recoveryFinish: {

@@ -280,6 +280,45 @@ const contacts: Migration = {
   },
 };
 
+/** Folder shares: the owner-signed member list, the members, and their sealed folder keys. */
+const shares: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .createTable('shares')
+      .addColumn('id', text, (c) => c.primaryKey())
+      .addColumn('node_id', text, (c) => c.notNull().unique())
+      .addColumn('owner_id', text, (c) => c.notNull())
+      .addColumn('list_version', big, (c) => c.notNull())
+      .addColumn('key_version', big, (c) => c.notNull())
+      .addColumn('member_list', text, (c) => c.notNull())
+      .addColumn('created_at', big, (c) => c.notNull())
+      .addColumn('updated_at', big, (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('shares_owner').on('shares').column('owner_id').execute();
+    await db.schema
+      .createTable('share_members')
+      .addColumn('share_id', text, (c) => c.notNull())
+      .addColumn('account_id', text, (c) => c.notNull())
+      .addColumn('role', text, (c) => c.notNull())
+      .addColumn('added_at', big, (c) => c.notNull())
+      .addPrimaryKeyConstraint('share_members_pk', ['share_id', 'account_id'])
+      .execute();
+    await db.schema
+      .createIndex('share_members_account')
+      .on('share_members')
+      .column('account_id')
+      .execute();
+    await db.schema
+      .createTable('share_keys')
+      .addColumn('share_id', text, (c) => c.notNull())
+      .addColumn('account_id', text, (c) => c.notNull())
+      .addColumn('key_version', big, (c) => c.notNull())
+      .addColumn('sealed', text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('share_keys_pk', ['share_id', 'account_id', 'key_version'])
+      .execute();
+  },
+};
+
 export const migrations: MigrationProvider = {
   getMigrations: async () => ({
     '0001_initial': initial,
@@ -288,5 +327,6 @@ export const migrations: MigrationProvider = {
     '0004_replicas_by_host': replicasByHost,
     '0005_host_bandwidth': hostBandwidth,
     '0006_contacts': contacts,
+    '0007_shares': shares,
   }),
 };

@@ -160,6 +160,35 @@ export interface ContactBooksTable {
   updated_at: number;
 }
 
+/** A shared folder ([Note: Member lists]); the hub keeps the owner's signed list as is. */
+export interface SharesTable {
+  id: string;
+  node_id: string;
+  owner_id: string;
+  list_version: number;
+  key_version: number;
+  /** base64url of the signed member list. */
+  member_list: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ShareMembersTable {
+  share_id: string;
+  account_id: string;
+  role: 'read' | 'write';
+  added_at: number;
+}
+
+/** A folder key version sealed to one member (or to the owner) by the owner. */
+export interface ShareKeysTable {
+  share_id: string;
+  account_id: string;
+  key_version: number;
+  /** base64url sealed box. */
+  sealed: string;
+}
+
 export interface FolderPoliciesTable {
   node_id: string;
   account_id: string;
@@ -208,6 +237,9 @@ export interface Database {
   hosts: HostsTable;
   folder_policies: FolderPoliciesTable;
   contact_books: ContactBooksTable;
+  shares: SharesTable;
+  share_members: ShareMembersTable;
+  share_keys: ShareKeysTable;
   network_history: NetworkHistoryTable;
   hub_secrets: HubSecretsTable;
 }

@@ -3,6 +3,7 @@ import type { NodeInfo, RouteBody, RouteQuery, RouteResponse } from '@coffer/pro
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
 import type { Database, NodesTable } from '../db/schema.ts';
+import { readableNode } from './shares.ts';
 
 type Tx = Kysely<Database> | Transaction<Database>;
 
@@ -81,7 +82,7 @@ export async function getNode(
   id: string,
   include?: 'manifest',
 ): Promise<NodeInfo> {
-  const n = await ownNode(hub.db, c, id);
+  const n = await readableNode(hub.db, c, id);
   if (include !== 'manifest') return nodeInfo(n);
   return nodeInfo(n, (await manifestsOf(hub.db, [n])).get(n.id));
 }
@@ -92,7 +93,7 @@ export async function children(
   id: string,
   q: RouteQuery<'children'>,
 ): Promise<RouteResponse<'children'>> {
-  const parent = await ownNode(hub.db, c, id);
+  const parent = await readableNode(hub.db, c, id);
   if (parent.kind !== 'folder') throw new ValidationError('id', 'is a file, not a folder');
   const limit = Math.max(1, q.limit ?? 1000);
   let query = hub.db
@@ -291,7 +292,7 @@ export async function revisions(
   c: Caller,
   id: string,
 ): Promise<RouteResponse<'revisions'>> {
-  const node = await ownNode(hub.db, c, id);
+  const node = await readableNode(hub.db, c, id);
   if (node.kind !== 'file')
     throw new ValidationError('id', 'is a folder; folders have no revisions');
   const revs = await hub.db

@@ -25,6 +25,7 @@ import { capability, hostKeys, hostViews, inGoodStanding, isOnline, tagsOf } fro
 import { newRecordId } from './ids.ts';
 import { choosePlacement, hostAllowed } from './placement.ts';
 import { effectivePolicies, policyForFolders } from './policies.ts';
+import { shareAccess } from './shares.ts';
 import { isUniqueViolation, nodeInfo, ownNode } from './tree.ts';
 
 type Tx = Kysely<Database> | Transaction<Database>;
@@ -321,6 +322,24 @@ export async function accessibleChunks(
       .where('rc.chunk_id', 'in', rest)
       .execute();
     for (const r of viaFiles) ok.add(r.chunk_id);
+    const shared = part.filter((x) => !ok.has(x));
+    if (shared.length === 0) continue;
+    // Chunks of files in folders shared with the caller.
+    const holders = await db
+      .selectFrom('revision_chunks')
+      .select(['chunk_id', 'node_id'])
+      .where('chunk_id', 'in', shared)
+      .execute();
+    const readable = new Map<string, boolean>();
+    for (const h of holders) {
+      if (ok.has(h.chunk_id)) continue;
+      let can = readable.get(h.node_id);
+      if (can === undefined) {
+        can = (await shareAccess(db, c, h.node_id)) !== null;
+        readable.set(h.node_id, can);
+      }
+      if (can) ok.add(h.chunk_id);
+    }
   }
   return ok;
 }

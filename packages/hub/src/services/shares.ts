@@ -1,0 +1,343 @@
+import {
+  type AccountId,
+  fromBase64Url,
+  type NodeId,
+  verifyKeyBundle,
+  verifyMemberList,
+} from '@coffer/crypto';
+import { ConflictError, IntegrityError, NotFoundError, ValidationError } from '@coffer/errors';
+import type { RouteBody, RouteResponse, ShareInfo } from '@coffer/protocol';
+import type { Kysely, Transaction } from 'kysely';
+import type { Caller, Hub } from '../context.ts';
+import type { Database, NodesTable, SharesTable } from '../db/schema.ts';
+import { nodeInfo, ownNode } from './tree.ts';
+
+type Tx = Kysely<Database> | Transaction<Database>;
+
+// [Note: Shares on the hub]
+// A share makes one folder of its owner's readable to its members, and writable to those whose
+// role is write. The hub enforces that for every route through `shareAccess`; the members do
+// not rely on it: they check the owner's signed member list and the author of what they read
+// (docs/security.md §10). The hub checks the list's signature against the owner's key bundle
+// too, so an honest hub never stores a list the owner did not sign. Shares do not nest.
+
+/** How deep a tree may go before a walk up it gives up (a cycle would be a bug). */
+const MAX_DEPTH = 4096;
+
+/** The share `nodeId` is in (the folder itself or one above it), with the caller's role. */
+export async function shareAccess(
+  db: Tx,
+  c: Caller,
+  nodeId: string,
+): Promise<{ share: SharesTable; role: 'owner' | 'read' | 'write' } | null> {
+  let id: string | null = nodeId;
+  for (let depth = 0; id !== null && depth < MAX_DEPTH; depth++) {
+    const share = await db
+      .selectFrom('shares')
+      .selectAll()
+      .where('node_id', '=', id)
+      .executeTakeFirst();
+    if (share) {
+      if (share.owner_id === c.accountId) return { share, role: 'owner' };
+      const m = await db
+        .selectFrom('share_members')
+        .select('role')
+        .where('share_id', '=', share.id)
+        .where('account_id', '=', c.accountId)
+        .executeTakeFirst();
+      return m ? { share, role: m.role } : null;
+    }
+    const up: { parent_id: string | null } | undefined = await db
+      .selectFrom('nodes')
+      .select('parent_id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    id = up?.parent_id ?? null;
+  }
+  return null;
+}
+
+/** A node the caller owns or may read through a share; anything else is missing. */
+export async function readableNode(
+  db: Tx,
+  c: Caller,
+  id: string,
+  field = 'id',
+): Promise<NodesTable> {
+  const n = await db.selectFrom('nodes').selectAll().where('id', '=', id).executeTakeFirst();
+  if (n && (n.account_id === c.accountId || (await shareAccess(db, c, id)))) return n;
+  throw new NotFoundError(`${field}: no such file or folder`);
+}
+
+async function ownerSigningKey(db: Tx, accountId: string) {
+  const a = await db
+    .selectFrom('accounts')
+    .select('key_bundle')
+    .where('id', '=', accountId)
+    .executeTakeFirstOrThrow();
+  return verifyKeyBundle(fromBase64Url(a.key_bundle, 'keyBundle'), accountId as AccountId)
+    .signingPublic;
+}
+
+async function isAbove(db: Tx, above: string, id: string): Promise<boolean> {
+  let cur: string | null = id;
+  for (let depth = 0; cur !== null && depth < MAX_DEPTH; depth++) {
+    if (cur === above) return true;
+    const up: { parent_id: string | null } | undefined = await db
+      .selectFrom('nodes')
+      .select('parent_id')
+      .where('id', '=', cur)
+      .executeTakeFirst();
+    cur = up?.parent_id ?? null;
+  }
+  return false;
+}
+
+export async function putShare(hub: Hub, c: Caller, b: RouteBody<'putShare'>): Promise<ShareInfo> {
+  const folder = await ownNode(hub.db, c, b.nodeId, 'nodeId');
+  if (folder.kind !== 'folder') throw new ValidationError('nodeId', 'is a file; share its folder');
+  if (folder.parent_id === null)
+    throw new ValidationError('nodeId', 'is your root folder; share a folder inside it');
+  if (folder.trashed_at !== null) throw new ConflictError('nodeId: that folder is in the trash');
+
+  const existing = await hub.db
+    .selectFrom('shares')
+    .selectAll()
+    .where('id', '=', b.id)
+    .executeTakeFirst();
+  if (existing && existing.owner_id !== c.accountId)
+    throw new ConflictError('id: a share with this id already exists');
+  if (existing && existing.node_id !== b.nodeId)
+    throw new ValidationError('nodeId', 'a share keeps the folder it was made for');
+  if (!existing) {
+    const mine = await hub.db
+      .selectFrom('shares')
+      .select(['id', 'node_id'])
+      .where('owner_id', '=', c.accountId)
+      .execute();
+    for (const s of mine) {
+      if (s.node_id === b.nodeId)
+        throw new ConflictError(`nodeId: that folder is already shared (share ${s.id})`);
+      if (
+        (await isAbove(hub.db, s.node_id, b.nodeId)) ||
+        (await isAbove(hub.db, b.nodeId, s.node_id))
+      )
+        throw new ConflictError(
+          `nodeId: a folder above or below it is already shared (share ${s.id}); shares do not nest`,
+        );
+    }
+  }
+
+  let list: Awaited<ReturnType<typeof verifyMemberList>>['list'];
+  try {
+    ({ list } = await verifyMemberList(
+      fromBase64Url(b.memberList, 'memberList'),
+      { shareId: b.id, folderId: b.nodeId as NodeId, ownerId: c.accountId as AccountId },
+      await ownerSigningKey(hub.db, c.accountId),
+    ));
+  } catch (e) {
+    if (!(e instanceof IntegrityError || e instanceof ValidationError)) throw e;
+    throw new ValidationError(
+      'memberList',
+      `not a list signed by you for this share (${e.message})`,
+    );
+  }
+  if (existing && list.version <= existing.list_version)
+    throw new ConflictError(
+      `memberList: version ${list.version} is not above the stored version ${existing.list_version}`,
+    );
+  if (existing && list.keyVersion < existing.key_version)
+    throw new ValidationError('memberList', 'the key version cannot go down');
+
+  const memberIds = list.members.map((m) => m.accountId as string);
+  const found = new Set(
+    memberIds.length
+      ? (
+          await hub.db.selectFrom('accounts').select('id').where('id', 'in', memberIds).execute()
+        ).map((a) => a.id)
+      : [],
+  );
+  const unknown = memberIds.find((id) => !found.has(id));
+  if (unknown) throw new ValidationError('memberList', `no account ${unknown}`);
+  const allowed = new Set([c.accountId, ...memberIds]);
+  b.keys.forEach((k, i) => {
+    if (!allowed.has(k.accountId))
+      throw new ValidationError(`keys.${i}.accountId`, 'not a member of this share');
+    if (k.keyVersion > list.keyVersion)
+      throw new ValidationError(`keys.${i}.keyVersion`, `above the list's ${list.keyVersion}`);
+  });
+
+  const now = hub.now();
+  await hub.db.transaction().execute(async (tx) => {
+    const stored = await tx
+      .selectFrom('share_keys')
+      .select('account_id')
+      .where('share_id', '=', b.id)
+      .where('key_version', '=', list.keyVersion)
+      .execute();
+    const keyed = new Set([
+      ...stored.map((k) => k.account_id),
+      ...b.keys.filter((k) => k.keyVersion === list.keyVersion).map((k) => k.accountId),
+    ]);
+    const keyless = [...allowed].find((id) => !keyed.has(id));
+    if (keyless)
+      throw new ValidationError(
+        'keys',
+        `no folder key of version ${list.keyVersion} for ${keyless}`,
+      );
+    if (existing) {
+      await tx
+        .updateTable('shares')
+        .set({
+          list_version: list.version,
+          key_version: list.keyVersion,
+          member_list: b.memberList,
+          updated_at: now,
+        })
+        .where('id', '=', b.id)
+        .where('list_version', '=', existing.list_version)
+        .execute();
+    } else {
+      await tx
+        .insertInto('shares')
+        .values({
+          id: b.id,
+          node_id: b.nodeId,
+          owner_id: c.accountId,
+          list_version: list.version,
+          key_version: list.keyVersion,
+          member_list: b.memberList,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    }
+    const before = await tx
+      .selectFrom('share_members')
+      .select(['account_id', 'added_at'])
+      .where('share_id', '=', b.id)
+      .execute();
+    const addedAt = new Map(before.map((m) => [m.account_id, m.added_at]));
+    await tx.deleteFrom('share_members').where('share_id', '=', b.id).execute();
+    if (list.members.length) {
+      await tx
+        .insertInto('share_members')
+        .values(
+          list.members.map((m) => ({
+            share_id: b.id,
+            account_id: m.accountId,
+            role: m.role,
+            added_at: addedAt.get(m.accountId) ?? now,
+          })),
+        )
+        .execute();
+    }
+    // A removed member keeps nothing the hub can hand out.
+    await tx
+      .deleteFrom('share_keys')
+      .where('share_id', '=', b.id)
+      .where('account_id', 'not in', [...allowed])
+      .execute();
+    for (const k of b.keys) {
+      await tx
+        .deleteFrom('share_keys')
+        .where('share_id', '=', b.id)
+        .where('account_id', '=', k.accountId)
+        .where('key_version', '=', k.keyVersion)
+        .execute();
+      await tx
+        .insertInto('share_keys')
+        .values({
+          share_id: b.id,
+          account_id: k.accountId,
+          key_version: k.keyVersion,
+          sealed: k.sealed,
+        })
+        .execute();
+    }
+  });
+  const row = await hub.db
+    .selectFrom('shares')
+    .selectAll()
+    .where('id', '=', b.id)
+    .executeTakeFirstOrThrow();
+  return shareInfo(hub, row, c, 'owner');
+}
+
+async function shareInfo(
+  hub: Hub,
+  s: SharesTable,
+  c: Caller,
+  role: ShareInfo['role'],
+): Promise<ShareInfo> {
+  const [folder, owner, members, keys] = await Promise.all([
+    hub.db.selectFrom('nodes').selectAll().where('id', '=', s.node_id).executeTakeFirstOrThrow(),
+    hub.db
+      .selectFrom('accounts')
+      .select('email')
+      .where('id', '=', s.owner_id)
+      .executeTakeFirstOrThrow(),
+    hub.db
+      .selectFrom('share_members as m')
+      .innerJoin('accounts as a', 'a.id', 'm.account_id')
+      .select(['a.id', 'a.email'])
+      .where('m.share_id', '=', s.id)
+      .orderBy('a.email')
+      .execute(),
+    hub.db
+      .selectFrom('share_keys')
+      .select(['key_version', 'sealed'])
+      .where('share_id', '=', s.id)
+      .where('account_id', '=', c.accountId)
+      .orderBy('key_version')
+      .execute(),
+  ]);
+  return {
+    id: s.id,
+    nodeId: s.node_id,
+    ownerId: s.owner_id,
+    ownerEmail: owner.email,
+    role,
+    memberList: s.member_list,
+    keyVersion: Number(s.key_version),
+    keys: keys.map((k) => ({ keyVersion: Number(k.key_version), sealed: k.sealed })),
+    members: members.map((m) => ({ accountId: m.id, email: m.email })),
+    folder: nodeInfo(folder),
+  };
+}
+
+export async function shares(hub: Hub, c: Caller): Promise<RouteResponse<'shares'>> {
+  const outgoing = await hub.db
+    .selectFrom('shares')
+    .selectAll()
+    .where('owner_id', '=', c.accountId)
+    .orderBy('created_at')
+    .execute();
+  const incoming = await hub.db
+    .selectFrom('shares as s')
+    .innerJoin('share_members as m', 'm.share_id', 's.id')
+    .selectAll('s')
+    .select('m.role')
+    .where('m.account_id', '=', c.accountId)
+    .orderBy('s.created_at')
+    .execute();
+  return {
+    outgoing: await Promise.all(outgoing.map((s) => shareInfo(hub, s, c, 'owner'))),
+    incoming: await Promise.all(incoming.map(({ role, ...s }) => shareInfo(hub, s, c, role))),
+  };
+}
+
+export async function deleteShare(hub: Hub, c: Caller, id: string): Promise<void> {
+  const s = await hub.db
+    .selectFrom('shares')
+    .select('id')
+    .where('id', '=', id)
+    .where('owner_id', '=', c.accountId)
+    .executeTakeFirst();
+  if (!s) throw new NotFoundError('id: no such share of yours');
+  await hub.db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('share_keys').where('share_id', '=', id).execute();
+    await tx.deleteFrom('share_members').where('share_id', '=', id).execute();
+    await tx.deleteFrom('shares').where('id', '=', id).execute();
+  });
+}

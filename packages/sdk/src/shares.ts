@@ -1,0 +1,242 @@
+import {
+  type AccountId,
+  decryptMetadata,
+  fromBase64Url,
+  type MemberList,
+  type NodeId,
+  newNodeId,
+  openFolderKeyAsMember,
+  type ShareRole,
+  type SigningPublicKey,
+  sealFolderKeyForMember,
+  signMemberList,
+  toBase64Url,
+  verifyMemberList,
+} from '@coffer/crypto';
+import { IntegrityError, KeyChangedError, ValidationError } from '@coffer/errors';
+import type { ShareInfo } from '@coffer/protocol';
+import type { CofferClient } from './client.ts';
+import { fromHub, type OpenNode } from './keys.ts';
+
+// [Note: Folder shares]
+// The owner signs a member list ([Note: Member lists]) and seals the folder key to each member
+// whose keys the contacts check lets through (a key change blocks the share). A member accepts
+// a share only after checking the list with the owner's pinned key and against the newest list
+// it accepted (pinned in its contact book), that it names the member, and that the folder key
+// was sealed for this share, folder and version by the owner. Inside the share, manifests must
+// be signed by the owner or by a writer the list names; anything else is an IntegrityError.
+
+export interface ShareMember {
+  email: string;
+  accountId: string;
+  role: ShareRole;
+}
+
+/** A folder someone shared with us, opened and checked. */
+export interface IncomingShare {
+  id: string;
+  owner: { email: string; accountId: string };
+  role: ShareRole;
+  members: ShareMember[];
+  /**
+   * Writers whose keys could not be checked (changed and not verified again, or hidden by the
+   * hub): their files in the share do not verify until the user verifies them.
+   */
+  uncheckedWriters: string[];
+  /** The shared folder: list it with `client.listOpen`, read files with `downloadFile`. */
+  folder: OpenNode & { kind: 'folder' };
+}
+
+/** A folder we share. */
+export interface OutgoingShare {
+  id: string;
+  folderId: string;
+  members: ShareMember[];
+}
+
+export class Shares {
+  constructor(private readonly client: CofferClient) {}
+
+  /**
+   * Shares the folder at `path` with a contact, read-only or read-write, or changes their role.
+   * The contact's keys are checked first: a key change is a KeyChangedError.
+   */
+  async share(path: string, email: string, role: ShareRole): Promise<OutgoingShare> {
+    if (role !== 'read' && role !== 'write') throw new ValidationError('role', 'read or write');
+    const folder = await this.client.resolve(path);
+    if (folder.kind !== 'folder') throw new ValidationError('path', 'is a file; share a folder');
+    if (folder.info.parentId === null)
+      throw new ValidationError('path', 'is your root folder; share a folder inside it');
+    await this.client.contacts.add(email);
+    const them = await this.client.contacts.keysFor(email);
+    const me = this.me();
+    const current = (await this.client.hub.call('shares', {})).outgoing.find(
+      (s) => s.nodeId === folder.info.id,
+    );
+    const previous = current ? await this.ownList(current) : null;
+    const list: MemberList = previous
+      ? {
+          ...previous,
+          version: previous.version + 1,
+          members: [
+            ...previous.members.filter((m) => m.accountId !== them.accountId),
+            { accountId: them.accountId, role },
+          ],
+        }
+      : {
+          shareId: newNodeId(),
+          folderId: folder.info.id as NodeId,
+          ownerId: me.accountId,
+          version: 1,
+          keyVersion: 1,
+          members: [{ accountId: them.accountId, role }],
+        };
+    const place = { shareId: list.shareId, folderId: list.folderId, keyVersion: list.keyVersion };
+    const recipients = previous ? [them] : [them, { ...me, agreementPublic: me.agreementPublic }];
+    const keys = await Promise.all(
+      recipients.map(async (r) => ({
+        accountId: r.accountId,
+        keyVersion: list.keyVersion,
+        sealed: toBase64Url(await sealFolderKeyForMember(folder.key, place, me, r)),
+      })),
+    );
+    const info = await this.client.hub.call('putShare', {
+      body: {
+        id: list.shareId,
+        nodeId: list.folderId,
+        memberList: toBase64Url(signMemberList(list, me)),
+        keys,
+      },
+    });
+    return outgoing(info, list);
+  }
+
+  /** The folders we share, each with its members as our own signed list names them. */
+  async outgoing(): Promise<OutgoingShare[]> {
+    const { outgoing: list } = await this.client.hub.call('shares', {});
+    return Promise.all(list.map(async (s) => outgoing(s, await this.ownList(s))));
+  }
+
+  /** Folders shared with us ("Shared with me"), each checked as [Note: Folder shares] says. */
+  async incoming(): Promise<IncomingShare[]> {
+    const { incoming: list } = await this.client.hub.call('shares', {});
+    const out: IncomingShare[] = [];
+    for (const s of list) out.push(await this.open(s));
+    return out;
+  }
+
+  // ---- internals ----
+
+  private me() {
+    return { ...this.client.keys.identity, accountId: this.client.keys.accountId };
+  }
+
+  /** Our own list of a share we own, checked with our key. */
+  private async ownList(s: ShareInfo): Promise<MemberList> {
+    const me = this.me();
+    if (s.ownerId !== me.accountId) throw new IntegrityError(`share ${s.id}: not ours`);
+    const { list } = await fromHub(`member list of share ${s.id}`, () =>
+      verifyMemberList(
+        fromBase64Url(s.memberList, 'memberList'),
+        { shareId: s.id, folderId: s.nodeId as NodeId, ownerId: me.accountId },
+        me.signingPublic,
+      ),
+    );
+    return list;
+  }
+
+  private async open(s: ShareInfo): Promise<IncomingShare> {
+    const what = `share ${s.id} from ${s.ownerEmail}`;
+    await this.client.contacts.add(s.ownerEmail);
+    const owner = await this.client.contacts.keysFor(s.ownerEmail);
+    if (owner.accountId !== s.ownerId)
+      throw new IntegrityError(`${what}: the hub names another owner than ${s.ownerEmail}`);
+    const expect = { shareId: s.id, folderId: s.nodeId as NodeId, ownerId: owner.accountId };
+    const pinned = await this.client.contacts.sharePin(s.id);
+    const { list, pin } = await fromHub(`member list of ${what}`, () =>
+      verifyMemberList(
+        fromBase64Url(s.memberList, 'memberList'),
+        expect,
+        owner.signingPublic,
+        pinned,
+      ),
+    ).catch((e: unknown) => {
+      // Keep the reason (rollback, equivocation) in the message.
+      const cause = (e as { cause?: Error }).cause?.message;
+      throw cause ? new IntegrityError(`member list of ${what}: ${cause}`, { cause: e }) : e;
+    });
+    const mine = list.members.find((m) => m.accountId === this.client.keys.accountId);
+    if (!mine)
+      throw new IntegrityError(
+        `${what}: the owner's member list does not name you (re-added by the hub?)`,
+      );
+    await this.client.contacts.pinShare(s.id, pin);
+
+    const sealed = s.keys.find((k) => k.keyVersion === 1);
+    if (!sealed) throw new IntegrityError(`${what}: no folder key for you`);
+    if (s.folder.id !== s.nodeId)
+      throw new IntegrityError(`${what}: the hub served another folder`);
+    const me = this.me();
+    const key = await fromHub(`folder key of ${what}`, () =>
+      openFolderKeyAsMember(
+        fromBase64Url(sealed.sealed, 'sealed'),
+        { ...expect, keyVersion: 1 },
+        { accountId: owner.accountId, signingPublic: owner.signingPublic },
+        me,
+      ),
+    );
+    const meta = await fromHub(`name of ${what}`, () =>
+      decryptMetadata(key, fromBase64Url(s.folder.metadata, 'metadata'), {
+        nodeId: s.nodeId as NodeId,
+        kind: 'folder',
+      }),
+    );
+    const emails = new Map(s.members.map((m) => [m.accountId, m.email]));
+    const authors: SigningPublicKey[] = [owner.signingPublic];
+    const unchecked: string[] = [];
+    for (const m of list.members) {
+      if (m.role !== 'write') continue;
+      if (m.accountId === me.accountId) {
+        authors.push(me.signingPublic);
+        continue;
+      }
+      const email = emails.get(m.accountId);
+      // A writer the hub hides, or whose keys changed and are not verified again, is left
+      // out: their files fail to verify (IntegrityError) until then.
+      if (!email) {
+        unchecked.push(m.accountId);
+        continue;
+      }
+      await this.client.contacts.add(email);
+      try {
+        const w = await this.client.contacts.keysFor(email);
+        if (w.accountId === m.accountId) authors.push(w.signingPublic);
+        else unchecked.push(email);
+      } catch (e) {
+        if (!(e instanceof KeyChangedError)) throw e;
+        unchecked.push(email);
+      }
+    }
+    return {
+      id: s.id,
+      owner: { email: s.ownerEmail, accountId: owner.accountId },
+      role: mine.role,
+      members: list.members.map((m) => ({ ...m, email: emails.get(m.accountId) ?? '' })),
+      uncheckedWriters: unchecked,
+      folder: { info: s.folder, kind: 'folder', key, meta, authors },
+    };
+  }
+}
+
+function outgoing(info: ShareInfo, list: MemberList): OutgoingShare {
+  const emails = new Map(info.members.map((m) => [m.accountId, m.email]));
+  return {
+    id: info.id,
+    folderId: info.nodeId,
+    members: list.members.map((m) => ({
+      accountId: m.accountId as AccountId,
+      email: emails.get(m.accountId) ?? '',
+      role: m.role,
+    })),
+  };
+}

@@ -1,0 +1,278 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { ShareInfo } from '@coffer/protocol';
+import {
+  CofferClient,
+  DecryptionError,
+  downloadFile,
+  IntegrityError,
+  KeyChangedError,
+  NotFoundError,
+  ValidationError,
+} from '@coffer/sdk';
+import {
+  type Network,
+  onEachDatabase,
+  startNetwork,
+  startTamperProxy,
+  type TamperProxy,
+} from '../src/index.ts';
+
+// Folder shares through the SDK with three users, and a hub that lies about them (a tampering
+// proxy in front of the real hub).
+
+const password = 'correct horse battery staple';
+onEachDatabase('folder shares', (dialect) => {
+  let net: Network;
+  let proxy: TamperProxy;
+  let alice: CofferClient;
+  let bob: CofferClient;
+  let carol: CofferClient;
+  /** Bob's second device, talking through the lying proxy. */
+  let bobViaProxy: CofferClient;
+  /** Carol, through the proxy. */
+  let carolViaProxy: CofferClient;
+  /** The first member list of /team, which a hub could keep and serve again. */
+  let teamListV1: string;
+
+  const SHARES = '/api/shares';
+  const enc = (s: string) => new TextEncoder().encode(s);
+  const PLAN = enc('the plan, version 1\n'.repeat(1000));
+
+  async function signup(email: string) {
+    return (await CofferClient.signup({ hubUrl: net.hubUrl, email, password })).client;
+  }
+  const login = (email: string, hubUrl: string) => CofferClient.login({ hubUrl, email, password });
+
+  async function bytesOf(client: CofferClient, file: Parameters<typeof downloadFile>[1]) {
+    const { stream } = await downloadFile(client, file);
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  }
+
+  before(async () => {
+    net = await startNetwork({ hosts: 2, dialect });
+    proxy = await startTamperProxy(net.hubUrl);
+    alice = await signup('alice@example.com');
+    bob = await signup('bob@example.com');
+    carol = await signup('carol@example.com');
+    await alice.upload('/team/plan.txt', PLAN, { parents: true });
+    await alice.upload('/team/notes/monday.txt', enc('monday'), { parents: true });
+    await alice.upload('/other/secret.txt', enc('not shared'), { parents: true });
+    bobViaProxy = await login('bob@example.com', proxy.url);
+    carolViaProxy = await login('carol@example.com', proxy.url);
+  });
+
+  after(async () => {
+    await proxy?.close();
+    await net?.close();
+  });
+
+  describe('folder shares through the SDK', () => {
+    test('a read-only share: Bob sees it under Shared with me, lists it and reads the files', async () => {
+      const out = await alice.shares.share('/team', 'bob@example.com', 'read');
+      assert.deepEqual(
+        out.members.map((m) => [m.email, m.role]),
+        [['bob@example.com', 'read']],
+      );
+      const [team, ...more] = await bob.shares.incoming();
+      assert.equal(more.length, 0);
+      teamListV1 = (await bob.hub.call('shares', {})).incoming[0]?.memberList as string;
+      assert.ok(team);
+      assert.equal(team.folder.meta.name, 'team');
+      assert.equal(team.owner.email, 'alice@example.com');
+      assert.equal(team.role, 'read');
+      const names = (await bob.listOpen(team.folder)).map((n) => n.meta.name).sort();
+      assert.deepEqual(names, ['notes', 'plan.txt']);
+      const plan = await bob.child(team.folder, 'plan.txt');
+      assert.ok(plan);
+      assert.deepEqual(await bytesOf(bob, plan), PLAN);
+      const notes = await bob.child(team.folder, 'notes');
+      assert.ok(notes?.kind === 'folder');
+      const monday = await bob.child(notes, 'monday.txt');
+      assert.ok(monday);
+      assert.deepEqual(await bytesOf(bob, monday), enc('monday'));
+      assert.deepEqual(await alice.shares.outgoing(), [out]);
+    });
+
+    test('the hub keeps everyone else out, and refuses a read-only member’s writes', async () => {
+      const [team] = await bob.shares.incoming();
+      assert.ok(team);
+      // Carol is no member: the folder, its children and its chunks are missing for her.
+      await assert.rejects(
+        carol.hub.call('getNode', { params: { id: team.folder.info.id }, query: {} }),
+        NotFoundError,
+      );
+      await assert.rejects(
+        carol.hub.call('children', { params: { id: team.folder.info.id }, query: {} }),
+        NotFoundError,
+      );
+      const other = await alice.resolve('/other');
+      await assert.rejects(
+        bob.hub.call('children', { params: { id: other.info.id }, query: {} }),
+        NotFoundError,
+      );
+      // Bob may read but not write: creating a folder in the share is refused.
+      await assert.rejects(
+        bob.hub.call('createFolder', {
+          body: {
+            id: '0'.repeat(32),
+            parentId: team.folder.info.id,
+            nameHash: '0'.repeat(64),
+            wrappedKey: 'AAAA',
+            metadata: 'AAAA',
+          },
+        }),
+        NotFoundError,
+      );
+      await assert.rejects(
+        bob.hub.call('trashNode', { params: { id: team.folder.info.id }, body: { version: 1 } }),
+        NotFoundError,
+      );
+    });
+
+    test('a second member, read-write; the list everyone checks names both', async () => {
+      await alice.shares.share('/team', 'carol@example.com', 'write');
+      const [forCarol] = await carol.shares.incoming();
+      assert.equal(forCarol?.role, 'write');
+      const [forBob] = await bob.shares.incoming();
+      const roles = Object.fromEntries(forBob?.members.map((m) => [m.email, m.role]) ?? []);
+      assert.deepEqual(roles, { 'bob@example.com': 'read', 'carol@example.com': 'write' });
+    });
+
+    test('bad input: a file, the root, an unknown contact, a bad role', async () => {
+      await assert.rejects(
+        alice.shares.share('/team/plan.txt', 'bob@example.com', 'read'),
+        ValidationError,
+      );
+      await assert.rejects(alice.shares.share('/', 'bob@example.com', 'read'), ValidationError);
+      await assert.rejects(
+        alice.shares.share('/team', 'nobody@example.com', 'read'),
+        NotFoundError,
+      );
+      await assert.rejects(
+        alice.shares.share('/team', 'bob@example.com', 'admin' as 'read'),
+        ValidationError,
+      );
+      await assert.rejects(
+        alice.shares.share('/team/notes', 'bob@example.com', 'read'),
+        /do not nest/,
+      );
+    });
+
+    test('sharing with a contact whose keys changed is blocked until verified again', async () => {
+      await alice.contacts.add('carol@example.com');
+      await carol.rotateKeys();
+      await assert.rejects(
+        alice.shares.share('/other', 'carol@example.com', 'read'),
+        KeyChangedError,
+      );
+      await alice.contacts.verify('carol@example.com');
+    });
+  });
+
+  describe('a malicious hub is caught with a typed error', () => {
+    type Listing = { incoming: ShareInfo[]; outgoing: ShareInfo[] };
+    let otherId: string;
+    let teamId: string;
+
+    async function lie(
+      client: CofferClient,
+      rewrite: (json: Listing) => unknown,
+      expected: RegExp,
+    ) {
+      proxy.reset();
+      proxy.rewrite = (path, method, json) =>
+        path === SHARES && method === 'GET' ? rewrite(structuredClone(json) as Listing) : json;
+      await rejectsTyped(client.shares.incoming(), expected);
+    }
+
+    async function rejectsTyped(op: Promise<unknown>, expected: RegExp) {
+      await assert.rejects(op, (e: unknown) => {
+        assert.ok(e instanceof IntegrityError || e instanceof DecryptionError, String(e));
+        assert.match((e as Error).message, expected);
+        return true;
+      });
+      assert.ok(proxy.hooked > 0, 'the lie was told');
+      proxy.reset();
+    }
+
+    before(async () => {
+      // Carol (a writer of /team) made new keys; Bob has not verified them yet.
+      const [team] = (await bob.shares.incoming()).filter((s) => s.folder.meta.name === 'team');
+      assert.deepEqual(team?.uncheckedWriters, ['carol@example.com']);
+      await bob.contacts.verify('carol@example.com');
+      await alice.shares.share('/other', 'bob@example.com', 'read');
+      otherId = (await alice.resolve('/other')).info.id;
+      teamId = (await alice.resolve('/team')).info.id;
+    });
+
+    test('the proxy is transparent when nobody lies', async () => {
+      proxy.reset();
+      const names = (await bobViaProxy.shares.incoming()).map((s) => s.folder.meta.name).sort();
+      assert.deepEqual(names, ['other', 'team']);
+    });
+
+    test('it shows someone a share the owner did not list them in (a re-added member)', async () => {
+      const bobs = (await bob.hub.call('shares', {})).incoming;
+      const other = bobs.find((s) => s.nodeId === otherId);
+      assert.ok(other);
+      await lie(
+        carolViaProxy,
+        (j) => ({ ...j, incoming: [...j.incoming, other] }),
+        /does not name you/,
+      );
+    });
+
+    test('it replays an older member list', async () => {
+      await lie(
+        bobViaProxy,
+        (j) => ({
+          ...j,
+          incoming: j.incoming.map((s) =>
+            s.nodeId === teamId ? { ...s, memberList: teamListV1 } : s,
+          ),
+        }),
+        /rolled back/,
+      );
+    });
+
+    test('it serves a key that belongs to another folder', async () => {
+      await lie(
+        bobViaProxy,
+        (j) => {
+          const team = j.incoming.find((s) => s.nodeId === teamId);
+          const other = j.incoming.find((s) => s.nodeId === otherId);
+          assert.ok(team && other);
+          [team.keys, other.keys] = [other.keys, team.keys];
+          return j;
+        },
+        /folder key of share/,
+      );
+    });
+
+    test('it names another owner', async () => {
+      await lie(
+        bobViaProxy,
+        (j) => ({
+          ...j,
+          incoming: j.incoming.map((s) => ({ ...s, ownerEmail: 'carol@example.com' })),
+        }),
+        /another owner/,
+      );
+    });
+
+    test('it swaps a file between two shares', async () => {
+      const team = (await bobViaProxy.shares.incoming()).find((s) => s.folder.info.id === teamId);
+      assert.ok(team);
+      const { nodes } = await bob.hub.call('children', { params: { id: otherId }, query: {} });
+      const secret = nodes[0];
+      assert.ok(secret);
+      proxy.reset();
+      proxy.rewrite = (path, _m, json) =>
+        path === `/api/nodes/${teamId}/children`
+          ? { ...(json as object), nodes: [{ ...secret, parentId: teamId }] }
+          : json;
+      await rejectsTyped(bobViaProxy.listOpen(team.folder), /does not verify/);
+    });
+  });
+});
