@@ -43,6 +43,9 @@ Contacts
                       also accepts a key change
   contacts remove EMAIL
   keys                your own fingerprint; "keys rotate" makes new key pairs
+  share PATH EMAIL [--write]
+                      share a folder with a contact, read-only (or read-write)
+  shares              the folders you share, and those shared with you
 
 Files
   ls [PATH] [-l]      list a folder
@@ -119,6 +122,7 @@ const options = {
   require: { type: 'string', multiple: true },
   clear: { type: 'boolean' },
   'safety-number': { type: 'string' },
+  write: { type: 'boolean' },
 } as const;
 
 type Flags = ReturnType<
@@ -519,6 +523,58 @@ async function run(command: string, args: string[], flags: Flags, out: Out) {
     }
     case 'contacts':
       return contacts(flags, out, args);
+    case 'share': {
+      noMore(args, 2);
+      const path = need(args, 0, 'PATH');
+      const email = need(args, 1, 'EMAIL');
+      const client = await session(flags);
+      try {
+        const shared = await client.shares.share(path, email, flags.write ? 'write' : 'read');
+        out.say(`${path} is shared with ${email} (${flags.write ? 'read-write' : 'read-only'}).`);
+        out.result(shared);
+      } finally {
+        await saveSession(client.saved());
+      }
+      return;
+    }
+    case 'shares': {
+      noMore(args, 0);
+      const client = await session(flags);
+      try {
+        const outgoing = await client.shares.outgoing();
+        const incoming = await client.shares.incoming();
+        for (const s of outgoing) {
+          const folder = await client.openById(s.folderId as Parameters<typeof client.openById>[0]);
+          const where = folder ? await client.pathOf(folder) : s.folderId;
+          out.say(
+            `${where}  shared with ${s.members.map((m) => `${m.email} (${m.role})`).join(', ')}`,
+          );
+        }
+        for (const s of incoming) {
+          out.say(`${s.folder.meta.name}  from ${s.owner.email} (${s.role})`);
+          for (const w of s.uncheckedWriters)
+            out.warn(
+              `${s.folder.meta.name}: files by ${w} will not open until you verify their new keys`,
+            );
+        }
+        if (!outgoing.length && !incoming.length)
+          out.say('Nothing shared yet: coffer share PATH EMAIL');
+        out.result({
+          outgoing,
+          incoming: incoming.map((s) => ({
+            id: s.id,
+            name: s.folder.meta.name,
+            owner: s.owner,
+            role: s.role,
+            members: s.members,
+            uncheckedWriters: s.uncheckedWriters,
+          })),
+        });
+      } finally {
+        await saveSession(client.saved());
+      }
+      return;
+    }
     case 'keys': {
       const client = await session(flags);
       if (args[0] === 'rotate') {

@@ -11,11 +11,13 @@ import {
   ValidationError,
 } from '@coffer/sdk';
 import {
+  cli,
   type Network,
   onEachDatabase,
   startNetwork,
   startTamperProxy,
   type TamperProxy,
+  tempDir,
 } from '../src/index.ts';
 
 // Folder shares through the SDK with three users, and a hub that lies about them (a tampering
@@ -273,6 +275,48 @@ onEachDatabase('folder shares', (dialect) => {
           ? { ...(json as object), nodes: [{ ...secret, parentId: teamId }] }
           : json;
       await rejectsTyped(bobViaProxy.listOpen(team.folder), /does not verify/);
+    });
+  });
+
+  describe('shares through the CLI', () => {
+    let env: Record<string, string>;
+    before(async () => {
+      env = { ...net.env, COFFER_CONFIG_DIR: await tempDir(), COFFER_PASSWORD: password };
+      const r = await cli(['login', 'alice@example.com'], env);
+      assert.equal(r.code, 0, r.stderr);
+    });
+
+    test('coffer share and coffer shares', async () => {
+      const dave = await signup('dave@example.com');
+      await alice.upload('/drafts/one.txt', enc('one'), { parents: true });
+      const shared = await cli(['share', '/drafts', 'dave@example.com', '--write'], env);
+      assert.equal(shared.code, 0, shared.stderr);
+      assert.match(shared.stdout, /\/drafts is shared with dave@example.com \(read-write\)/);
+      const listed = await cli(['shares'], env);
+      assert.equal(listed.code, 0, listed.stderr);
+      assert.match(listed.stdout, /\/drafts {2}shared with dave@example.com \(write\)/);
+      assert.match(listed.stdout, /\/team {2}shared with .*bob@example.com \(read\)/);
+      const [drafts] = await dave.shares.incoming();
+      assert.equal(drafts?.folder.meta.name, 'drafts');
+      assert.equal(drafts?.role, 'write');
+      const daveEnv = { ...env, COFFER_CONFIG_DIR: await tempDir() };
+      assert.equal((await cli(['login', 'dave@example.com'], daveEnv)).code, 0);
+      const incoming = await cli(['shares', '--json'], daveEnv);
+      assert.equal(incoming.code, 0, incoming.stderr);
+      const got = incoming.json<{ incoming: { name: string; role: string }[] }>().incoming;
+      assert.deepEqual(
+        got.map((s) => [s.name, s.role]),
+        [['drafts', 'write']],
+      );
+
+      const missing = await cli(['share', '/drafts'], env);
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /EMAIL/);
+      const nobody = await cli(['share', '/drafts', 'nobody@example.com'], env);
+      assert.equal(nobody.code, 4);
+      const file = await cli(['share', '/drafts/one.txt', 'dave@example.com'], env);
+      assert.equal(file.code, 2);
+      assert.match(file.stderr, /path: is a file/);
     });
   });
 });
