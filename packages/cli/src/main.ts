@@ -74,7 +74,7 @@ Options
 
 Environment: COFFER_HUB, COFFER_PASSWORD, COFFER_CONFIG_DIR, COFFER_ADMIN_TOKEN
 
-Exit codes: 0 ok, 1 internal error, 2 bad input, 3 not logged in / wrong password,
+Exit codes: 0 ok, 1 internal error, 2 bad input, 3 not logged in / wrong password / not allowed,
   4 not found, 5 conflict, 6 integrity (tampering detected), 7 cannot reach hub or hosts,
   8 no space, 9 rate-limited, 130 interrupted
 

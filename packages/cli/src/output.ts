@@ -7,6 +7,7 @@ export const EXIT: Record<ErrorCode | 'ok' | 'usage' | 'internal' | 'interrupted
   usage: 2,
   validation: 2,
   auth: 3,
+  forbidden: 3,
   not_found: 4,
   conflict: 5,
   integrity: 6,

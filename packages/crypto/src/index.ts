@@ -69,15 +69,17 @@ export {
   signMemberList,
   verifyMemberList,
 } from './members.ts';
-export type { NodeKeyPlace, NodeMetadata } from './nodes.ts';
+export type { NodeKeyPlace, NodeMetadata, SignedNode } from './nodes.ts';
 export {
   decryptMetadata,
   encryptMetadata,
   MAX_THUMBNAIL_BYTES,
   nameHash,
   nameProblem,
+  signNode,
   unwrapNodeKey,
   unwrapRootKey,
+  verifyNode,
   wrapNodeKey,
   wrapRootKey,
 } from './nodes.ts';

@@ -8,6 +8,7 @@
 export type ErrorCode =
   | 'validation'
   | 'auth'
+  | 'forbidden'
   | 'not_found'
   | 'conflict'
   | 'quota'
@@ -45,6 +46,12 @@ export class ValidationError extends CofferError {
 /** Missing, expired or revoked credentials, or a wrong password. Log in again. */
 export class AuthError extends CofferError {
   readonly code = 'auth';
+  readonly retryable = false;
+}
+
+/** Logged in, but not allowed to do this (a read-only member writing to a share, say). */
+export class ForbiddenError extends CofferError {
+  readonly code = 'forbidden';
   readonly retryable = false;
 }
 

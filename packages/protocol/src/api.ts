@@ -50,6 +50,8 @@ const capabilityToken = z.string().max(8192);
 const receipt = z.string().max(8192);
 
 const keyBundle = b64(1024).min(1, 'expected a key bundle');
+/** The author's Ed25519 signature over the node ([Note: Node signatures]). */
+const nodeSignature = b64(86).min(86, 'expected a 64-byte signature');
 const contactBook = b64(1024 * 1024).min(1, 'expected a sealed contact book');
 
 export const wrappedIdentity = z
@@ -96,6 +98,9 @@ export const nodeInfo = z.object({
   updatedAt: timestamp,
   /** The current revision's sealed manifest, when asked for with `include=manifest`. */
   manifest: manifest.optional(),
+  /** Who wrote the node last, and their signature over it (null on nodes written unsigned). */
+  authorId: accountId.nullable().optional(),
+  signature: z.string().nullable().optional(),
 });
 export type NodeInfo = z.infer<typeof nodeInfo>;
 
@@ -212,6 +217,7 @@ export const fileCommit = z
     manifest,
     size: byteCount,
     chunkIds: z.array(chunkId).min(1).max(1_000_000),
+    signature: nodeSignature.optional(),
   })
   .strict();
 export type FileCommit = z.infer<typeof fileCommit>;
@@ -479,7 +485,14 @@ export const routes = {
     tag: 'tree',
     summary: 'Creates a folder. 409 if a live sibling has the same name hash.',
     body: z
-      .object({ id: nodeId, parentId: nodeId, nameHash: hex64, wrappedKey: wrapped, metadata })
+      .object({
+        id: nodeId,
+        parentId: nodeId,
+        nameHash: hex64,
+        wrappedKey: wrapped,
+        metadata,
+        signature: nodeSignature.optional(),
+      })
       .strict(),
     response: nodeInfo,
   }),
@@ -497,6 +510,7 @@ export const routes = {
         nameHash: hex64,
         wrappedKey: wrapped,
         metadata,
+        signature: nodeSignature.optional(),
       })
       .strict(),
     response: nodeInfo,

@@ -5,6 +5,7 @@ import {
   ConnectionError,
   DecryptionError,
   type ErrorCode,
+  ForbiddenError,
   IntegrityError,
   NotFoundError,
   QuotaError,
@@ -27,6 +28,7 @@ export type ErrorBody = z.infer<typeof errorBody>;
 export const STATUS: Record<ErrorCode, number> = {
   validation: 400,
   auth: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   quota: 507,
@@ -60,6 +62,8 @@ export function fromErrorBody(status: number, body: unknown, where: string): Cof
     }
     case 'auth':
       return new AuthError(message);
+    case 'forbidden':
+      return new ForbiddenError(message);
     case 'not_found':
       return new NotFoundError(message);
     case 'conflict':

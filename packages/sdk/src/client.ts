@@ -55,7 +55,14 @@ import type {
 } from '@coffer/protocol';
 import { Contacts } from './contacts.ts';
 import { HubClient } from './hub-client.ts';
-import { type AccountKeys, fromHub, type OpenNode, openChild, openNode } from './keys.ts';
+import {
+  type AccountKeys,
+  fromHub,
+  nodeSignature,
+  type OpenNode,
+  openChild,
+  openNode,
+} from './keys.ts';
 import type { RetryPolicy } from './retry.ts';
 import { Shares } from './shares.ts';
 import {
@@ -365,6 +372,8 @@ export class CofferClient {
    * stays readable to you.
    */
   async rotateKeys(): Promise<void> {
+    // What we signed so far keeps verifying: the old public key goes into the contact book.
+    await this.contacts.rememberOwnKey(this.keys.identity.signingPublic);
     const identity = generateIdentity();
     const version = this.keys.keyVersion + 1;
     const wrapped = await wrapIdentity(this.keys.masterKey, identity, this.keys.accountId);
@@ -410,6 +419,26 @@ export class CofferClient {
     };
   }
 
+  /**
+   * This client with `folder` as its root: paths given to resolve, list, mkdir, upload,
+   * download, move and trash are taken inside it. For a folder shared with you
+   * (`shares.incoming()`): what you write there is signed with your key, and the hub lets you
+   * write only if the owner made you a writer.
+   */
+  within(folder: OpenNode): CofferClient {
+    if (folder.kind !== 'folder') throw new ValidationError('folder', 'is a file, not a folder');
+    const view = Object.create(this) as CofferClient;
+    view.root = async () => folder;
+    return view;
+  }
+
+  /** A folder of ours that we share carries its writers, so what they wrote opens for us. */
+  private async withAuthors(node: OpenNode): Promise<OpenNode> {
+    if (node.kind !== 'folder' || node.authors) return node;
+    const authors = await this.shares.authorsOf(node.info.id);
+    return authors ? { ...node, authors } : node;
+  }
+
   /** The live child called `name` of `parent`, or null. */
   async child(parent: OpenNode, name: string): Promise<OpenNode | null> {
     if (parent.kind !== 'folder')
@@ -422,7 +451,7 @@ export class CofferClient {
     const found = nodes[0];
     if (!found) return null;
     if (found.parentId !== parent.info.id) throw served('a child of another folder');
-    const open = await openChild(found, parent);
+    const open = await this.withAuthors(await openChild(found, parent));
     if (open.meta.name.normalize('NFC') !== name.normalize('NFC')) {
       throw served('a node under another name');
     }
@@ -464,7 +493,7 @@ export class CofferClient {
       });
       for (const info of page.nodes) {
         if (info.parentId !== folder.info.id) throw served('a child of another folder');
-        out.push(await openChild(info, folder));
+        out.push(await this.withAuthors(await openChild(info, folder)));
       }
       after = page.next ?? undefined;
     } while (after);
@@ -541,16 +570,26 @@ export class CofferClient {
       keyVersion: 1,
     };
     const meta = { name: name.normalize('NFC'), mtime: Date.now() };
+    const fields = {
+      nameHash: await nameHash(parent.key, meta.name),
+      wrappedKey: toBase64Url(await wrapNodeKey(parent.key, key, place)),
+      metadata: toBase64Url(await encryptMetadata(key, meta, { nodeId: id, kind: 'folder' })),
+    };
     const info = await this.hub.call('createFolder', {
       body: {
         id,
         parentId: parent.info.id,
-        nameHash: await nameHash(parent.key, meta.name),
-        wrappedKey: toBase64Url(await wrapNodeKey(parent.key, key, place)),
-        metadata: toBase64Url(await encryptMetadata(key, meta, { nodeId: id, kind: 'folder' })),
+        ...fields,
+        signature: nodeSignature(this.keys, {
+          nodeId: id,
+          parentId: parent.info.id,
+          kind: 'folder',
+          ...fields,
+        }),
       },
     });
-    return { info, kind: 'folder', key, meta };
+    const made = { info, kind: 'folder' as const, key, meta };
+    return parent.authors ? { ...made, authors: parent.authors } : made;
   }
 
   /**
@@ -580,16 +619,25 @@ export class CofferClient {
       keyVersion: 1,
     };
     const meta = { ...node.meta, name: name.normalize('NFC') };
+    const fields = {
+      nameHash: await nameHash(parent.key, meta.name),
+      wrappedKey: toBase64Url(await wrapNodeKey(parent.key, node.key, place)),
+      metadata: toBase64Url(
+        await encryptMetadata(node.key, meta, { nodeId: place.nodeId, kind: node.kind }),
+      ),
+    };
     const info = await this.hub.call('updateNode', {
       params: { id: node.info.id },
       body: {
         version: node.info.version,
         parentId: parent.info.id,
-        nameHash: await nameHash(parent.key, meta.name),
-        wrappedKey: toBase64Url(await wrapNodeKey(parent.key, node.key, place)),
-        metadata: toBase64Url(
-          await encryptMetadata(node.key, meta, { nodeId: place.nodeId, kind: node.kind }),
-        ),
+        ...fields,
+        signature: nodeSignature(this.keys, {
+          nodeId: node.info.id,
+          parentId: parent.info.id,
+          kind: node.kind,
+          ...fields,
+        }),
       },
     });
     return toEntry({ ...node, info, meta });

@@ -46,9 +46,13 @@ const pinSchema = z.object({
   verifiedAt: z.number().optional(),
   /** Keys the hub served after the pin that differ from it: waiting for the user. */
   changed: keysSchema.extend({ seenAt: z.number() }).optional(),
+  /** Signing keys the contact had before (verified then), for what they signed with them. */
+  previous: z.array(b64).optional(),
 });
 const bookSchema = z.object({
   contacts: z.array(pinSchema),
+  /** Our own earlier signing keys (before `rotateKeys`), for what we signed with them. */
+  ownPrevious: z.array(b64).optional(),
   /** The newest member list accepted per share ([Note: Member lists]). */
   shares: z
     .record(z.string(), z.object({ version: z.number().int(), digest: z.string() }))
@@ -78,6 +82,8 @@ export interface ContactKeys {
   accountId: AccountId;
   signingPublic: SigningPublicKey;
   agreementPublic: AgreementPublicKey;
+  /** Signing keys they had before, verified then: what they signed with those still checks. */
+  previousSigning: SigningPublicKey[];
   verified: boolean;
 }
 
@@ -176,7 +182,12 @@ export class Contacts {
       }
       const { changed, ...rest } = pin;
       const keys = changed
-        ? { version: changed.version, signing: changed.signing, agreement: changed.agreement }
+        ? {
+            version: changed.version,
+            signing: changed.signing,
+            agreement: changed.agreement,
+            previous: [...(pin.previous ?? []), pin.signing],
+          }
         : {};
       return { ...rest, ...keys, verified: true, verifiedAt: Date.now() };
     });
@@ -214,8 +225,27 @@ export class Contacts {
       accountId: pin.accountId as AccountId,
       signingPublic: k.signingPublic,
       agreementPublic: k.agreementPublic,
+      previousSigning: (pin.previous ?? []).map(
+        (p) => fromBase64Url(p, 'previous', 32) as SigningPublicKey,
+      ),
       verified: pin.verified,
     };
+  }
+
+  /** Our signing keys from before `rotateKeys`, oldest first. */
+  async ownPreviousKeys(): Promise<SigningPublicKey[]> {
+    const { book } = await this.read();
+    return (book.ownPrevious ?? []).map(
+      (k) => fromBase64Url(k, 'ownPrevious', 32) as SigningPublicKey,
+    );
+  }
+
+  /** Remembers a signing key of ours that is being replaced. */
+  async rememberOwnKey(key: SigningPublicKey): Promise<void> {
+    await this.write((book) => ({
+      ...book,
+      ownPrevious: [...(book.ownPrevious ?? []), toBase64Url(key)],
+    }));
   }
 
   /** The newest member list of a share this account accepted, if any. */

@@ -10,6 +10,7 @@ export {
   ConflictError,
   ConnectionError,
   DecryptionError,
+  ForbiddenError,
   IntegrityError,
   KeyChangedError,
   NotFoundError,

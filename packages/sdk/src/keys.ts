@@ -11,7 +11,10 @@ import {
   type NodeMetadata,
   nameHash,
   type SigningPublicKey,
+  signNode,
+  toBase64Url,
   unwrapNodeKey,
+  verifyNode,
 } from '@coffer/crypto';
 import { DecryptionError, IntegrityError } from '@coffer/errors';
 import type { NodeInfo } from '@coffer/protocol';
@@ -53,7 +56,7 @@ export async function fromHub<T>(what: string, open: () => Promise<T>): Promise<
 export type OpenNode = {
   info: NodeInfo;
   meta: NodeMetadata;
-  authors?: readonly SigningPublicKey[];
+  authors?: readonly Author[];
 } & ({ kind: 'file'; key: FileKey } | { kind: 'folder'; key: FolderKey });
 
 export async function openNode(info: NodeInfo, parentKey: FolderKey): Promise<OpenNode> {
@@ -89,8 +92,76 @@ export async function openNode(info: NodeInfo, parentKey: FolderKey): Promise<Op
   return { info, meta, ...typed };
 }
 
-/** A child opened under `parent`, inheriting who may have written it. */
+/** A child opened under `parent`; inside a share its author is checked, and carried down. */
 export async function openChild(info: NodeInfo, parent: OpenNode & { kind: 'folder' }) {
+  if (parent.authors) checkAuthor(info, parent.authors);
   const open = await openNode(info, parent.key);
   return parent.authors ? { ...open, authors: parent.authors } : open;
+}
+
+/** The fields of a node write, as the hub receives them (base64url). */
+interface NodeWrite {
+  nodeId: string;
+  parentId: string;
+  kind: 'file' | 'folder';
+  wrappedKey: string;
+  metadata: string;
+  nameHash: string;
+}
+
+const signedFields = (n: NodeWrite, authorId: string) => ({
+  nodeId: n.nodeId as NodeId,
+  parentId: n.parentId as NodeId,
+  kind: n.kind,
+  authorId: authorId as AccountId,
+  wrappedKey: fromBase64Url(n.wrappedKey, 'wrappedKey'),
+  metadata: fromBase64Url(n.metadata, 'metadata'),
+  nameHash: n.nameHash,
+});
+
+/** Our signature over a node we write ([Note: Node signatures]), base64url. */
+export function nodeSignature(keys: AccountKeys, n: NodeWrite): string {
+  return toBase64Url(signNode(signedFields(n, keys.accountId), keys.identity.signingSecret));
+}
+
+/** One who may write in a shared folder, and the key their signatures verify with. */
+export interface Author {
+  accountId: string;
+  signingPublic: SigningPublicKey;
+  /** Their earlier signing keys, for what they signed before a key change. */
+  older?: readonly SigningPublicKey[];
+}
+
+/** Every signing key an author's signatures may verify with. */
+export const keysOfAuthor = (a: Author) => [a.signingPublic, ...(a.older ?? [])];
+
+/** Inside a share: the node must be signed by one of its writers (IntegrityError otherwise). */
+export function checkAuthor(info: NodeInfo, authors: readonly Author[]): void {
+  const author = authors.find((a) => a.accountId === info.authorId);
+  if (!author || !info.signature || info.nameHash === null) {
+    throw new IntegrityError(
+      `node ${info.id}: not written by the share's owner or one of its writers`,
+    );
+  }
+  const fields = signedFields(
+    {
+      nodeId: info.id,
+      parentId: info.parentId ?? '',
+      kind: info.kind,
+      wrappedKey: info.wrappedKey,
+      metadata: info.metadata,
+      nameHash: info.nameHash,
+    },
+    author.accountId,
+  );
+  const signature = fromBase64Url(info.signature, 'signature');
+  const keys = keysOfAuthor(author);
+  for (const [i, key] of keys.entries()) {
+    try {
+      verifyNode(fields, signature, key);
+      return;
+    } catch (e) {
+      if (i === keys.length - 1) throw e;
+    }
+  }
 }

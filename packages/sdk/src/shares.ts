@@ -7,7 +7,6 @@ import {
   newNodeId,
   openFolderKeyAsMember,
   type ShareRole,
-  type SigningPublicKey,
   sealFolderKeyForMember,
   signMemberList,
   toBase64Url,
@@ -16,7 +15,7 @@ import {
 import { IntegrityError, KeyChangedError, ValidationError } from '@coffer/errors';
 import type { ShareInfo } from '@coffer/protocol';
 import type { CofferClient } from './client.ts';
-import { fromHub, type OpenNode } from './keys.ts';
+import { type Author, fromHub, type OpenNode } from './keys.ts';
 
 // [Note: Folder shares]
 // The owner signs a member list ([Note: Member lists]) and seals the folder key to each member
@@ -55,7 +54,33 @@ export interface OutgoingShare {
 }
 
 export class Shares {
+  /** The writers of each folder we share, by folder id; loaded once, refreshed on change. */
+  private owned: Promise<Map<string, Author[]>> | null = null;
+
   constructor(private readonly client: CofferClient) {}
+
+  /**
+   * For a folder of ours that we share: who may write in it (us and the writers our list
+   * names), so what they wrote opens for us too. Undefined for a folder we do not share.
+   */
+  async authorsOf(folderId: string): Promise<readonly Author[] | undefined> {
+    this.owned ??= this.loadOwned().catch((e: unknown) => {
+      this.owned = null;
+      throw e;
+    });
+    return (await this.owned).get(folderId);
+  }
+
+  private async loadOwned(): Promise<Map<string, Author[]>> {
+    const out = new Map<string, Author[]>();
+    const { outgoing: list } = await this.client.hub.call('shares', {});
+    for (const s of list) {
+      const members = await this.ownList(s);
+      const { authors } = await this.writers(members, s, await this.myAuthor());
+      out.set(s.nodeId, authors);
+    }
+    return out;
+  }
 
   /**
    * Shares the folder at `path` with a contact, read-only or read-write, or changes their role.
@@ -100,6 +125,7 @@ export class Shares {
         sealed: toBase64Url(await sealFolderKeyForMember(folder.key, place, me, r)),
       })),
     );
+    this.owned = null;
     const info = await this.client.hub.call('putShare', {
       body: {
         id: list.shareId,
@@ -129,6 +155,53 @@ export class Shares {
 
   private me() {
     return { ...this.client.keys.identity, accountId: this.client.keys.accountId };
+  }
+
+  private async myAuthor(): Promise<Author> {
+    const me = this.me();
+    return {
+      accountId: me.accountId,
+      signingPublic: me.signingPublic,
+      older: await this.client.contacts.ownPreviousKeys(),
+    };
+  }
+
+  /**
+   * Who may write in a share: `owner`, then each writer the list names with the keys our
+   * contacts check gives. A writer the hub hides, or whose keys changed and are not verified
+   * again, is left out (`unchecked`): their nodes fail to verify until then.
+   */
+  private async writers(list: MemberList, s: ShareInfo, owner: Author) {
+    const emails = new Map(s.members.map((m) => [m.accountId, m.email]));
+    const authors: Author[] = [owner];
+    const unchecked: string[] = [];
+    for (const m of list.members) {
+      if (m.role !== 'write') continue;
+      if (m.accountId === this.client.keys.accountId) {
+        authors.push(await this.myAuthor());
+        continue;
+      }
+      const email = emails.get(m.accountId);
+      if (!email) {
+        unchecked.push(m.accountId);
+        continue;
+      }
+      await this.client.contacts.add(email);
+      try {
+        const w = await this.client.contacts.keysFor(email);
+        if (w.accountId !== m.accountId) unchecked.push(email);
+        else
+          authors.push({
+            accountId: w.accountId,
+            signingPublic: w.signingPublic,
+            older: w.previousSigning,
+          });
+      } catch (e) {
+        if (!(e instanceof KeyChangedError)) throw e;
+        unchecked.push(email);
+      }
+    }
+    return { authors, unchecked };
   }
 
   /** Our own list of a share we own, checked with our key. */
@@ -192,31 +265,11 @@ export class Shares {
       }),
     );
     const emails = new Map(s.members.map((m) => [m.accountId, m.email]));
-    const authors: SigningPublicKey[] = [owner.signingPublic];
-    const unchecked: string[] = [];
-    for (const m of list.members) {
-      if (m.role !== 'write') continue;
-      if (m.accountId === me.accountId) {
-        authors.push(me.signingPublic);
-        continue;
-      }
-      const email = emails.get(m.accountId);
-      // A writer the hub hides, or whose keys changed and are not verified again, is left
-      // out: their files fail to verify (IntegrityError) until then.
-      if (!email) {
-        unchecked.push(m.accountId);
-        continue;
-      }
-      await this.client.contacts.add(email);
-      try {
-        const w = await this.client.contacts.keysFor(email);
-        if (w.accountId === m.accountId) authors.push(w.signingPublic);
-        else unchecked.push(email);
-      } catch (e) {
-        if (!(e instanceof KeyChangedError)) throw e;
-        unchecked.push(email);
-      }
-    }
+    const { authors, unchecked } = await this.writers(list, s, {
+      accountId: owner.accountId,
+      signingPublic: owner.signingPublic,
+      older: owner.previousSigning,
+    });
     return {
       id: s.id,
       owner: { email: s.ownerEmail, accountId: owner.accountId },

@@ -38,7 +38,7 @@ import type { FileCommit, Replica } from '@coffer/protocol';
 import type { CofferClient, Entry } from './client.ts';
 import { splitPath, toEntry } from './client.ts';
 import { getChunk, putChunk } from './host-client.ts';
-import { fromHub, type OpenNode } from './keys.ts';
+import { type AccountKeys, fromHub, nodeSignature, type OpenNode } from './keys.ts';
 
 export interface Progress {
   /** Plaintext bytes encrypted and stored (upload) or decrypted (download) so far. */
@@ -411,13 +411,21 @@ export async function uploadFile(
     ...(o.mime ? { mime: o.mime } : {}),
     ...(o.thumbnail ? { thumb: toBase64Url(o.thumbnail) } : {}),
   };
-  const commit = await fileCommit(parentKey, parent.info.id as NodeId, fileId, fileKey, meta, {
-    revision,
-    manifest,
-    chunkIds,
-    size: content.chunks.reduce((s, c) => s + c.length, 0),
-    ...(existing ? { version: existing.info.version } : {}),
-  });
+  const commit = await fileCommit(
+    client.keys,
+    parentKey,
+    parent.info.id as NodeId,
+    fileId,
+    fileKey,
+    meta,
+    {
+      revision,
+      manifest,
+      chunkIds,
+      size: content.chunks.reduce((s, c) => s + c.length, 0),
+      ...(existing ? { version: existing.info.version } : {}),
+    },
+  );
   const [info] = (await commitWithRetry(client, uploadId, [commit], o.signal)).nodes;
   await saving;
   await o.resume?.store.remove(o.resume.key);
@@ -428,6 +436,7 @@ export async function uploadFile(
 }
 
 async function fileCommit(
+  keys: AccountKeys,
   parentKey: FolderKey,
   parentId: NodeId,
   fileId: NodeId,
@@ -436,12 +445,16 @@ async function fileCommit(
   r: { revision: number; manifest: Uint8Array; chunkIds: string[]; size: number; version?: number },
 ): Promise<FileCommit> {
   const place = { nodeId: fileId, parentId, kind: 'file' as const, keyVersion: 1 };
-  return {
+  const fields = {
     nodeId: fileId,
     parentId,
     nameHash: await nameHash(parentKey, meta.name),
     wrappedKey: toBase64Url(await wrapNodeKey(parentKey, fileKey, place)),
     metadata: toBase64Url(await encryptMetadata(fileKey, meta, { nodeId: fileId, kind: 'file' })),
+  };
+  return {
+    ...fields,
+    signature: nodeSignature(keys, { ...fields, kind: 'file' }),
     revision: r.revision,
     manifest: toBase64Url(r.manifest),
     size: r.size,
@@ -587,6 +600,7 @@ export async function uploadSmallFiles(
         metas.push(meta);
         commits.push(
           await fileCommit(
+            client.keys,
             client.folderKeyOf(p.parent),
             p.parent.info.id as NodeId,
             p.fileId,
@@ -701,7 +715,7 @@ export async function openFileManifest(
     if (!sealed) throw new NotFoundError(`revision: ${path(file)} has no revision ${rev}`);
   }
   // Our own files: signed by us. In a folder shared with us: by its owner or a writer.
-  const authors = file.authors ?? [client.keys.identity.signingPublic];
+  const authors = file.authors?.map((a) => a.signingPublic) ?? [client.keys.identity.signingPublic];
   const bytes = fromBase64Url(sealed, 'manifest');
   const key = file.key;
   const manifest = await fromHub(`manifest of ${path(file)}`, () =>

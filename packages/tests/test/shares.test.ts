@@ -1,10 +1,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import {
+  encryptMetadata,
+  type FolderKey,
+  type NodeId,
+  nameHash,
+  newFolderKey,
+  newNodeId,
+  signNode,
+  toBase64Url,
+  wrapNodeKey,
+} from '@coffer/crypto';
 import type { ShareInfo } from '@coffer/protocol';
 import {
   CofferClient,
   DecryptionError,
   downloadFile,
+  ForbiddenError,
   IntegrityError,
   KeyChangedError,
   NotFoundError,
@@ -124,11 +136,11 @@ onEachDatabase('folder shares', (dialect) => {
             metadata: 'AAAA',
           },
         }),
-        NotFoundError,
+        ForbiddenError,
       );
       await assert.rejects(
         bob.hub.call('trashNode', { params: { id: team.folder.info.id }, body: { version: 1 } }),
-        NotFoundError,
+        ForbiddenError,
       );
     });
 
@@ -139,6 +151,39 @@ onEachDatabase('folder shares', (dialect) => {
       const [forBob] = await bob.shares.incoming();
       const roles = Object.fromEntries(forBob?.members.map((m) => [m.email, m.role]) ?? []);
       assert.deepEqual(roles, { 'bob@example.com': 'read', 'carol@example.com': 'write' });
+    });
+
+    test('a writer adds a folder and a file and renames it, signed by her; the owner and the reader read them; the reader may not write', async () => {
+      const [team] = await carol.shares.incoming();
+      assert.ok(team);
+      const inside = carol.within(team.folder);
+      await inside.mkdir('/from-carol');
+      await inside.upload('/from-carol/hello.txt', enc('hello from carol'));
+      await inside.move('/from-carol/hello.txt', '/from-carol/hi.txt');
+      assert.deepEqual(
+        (await inside.list('/from-carol')).map((e) => e.name),
+        ['hi.txt'],
+      );
+      // The owner reads it in her own tree.
+      const mine = await alice.resolve('/team/from-carol/hi.txt');
+      assert.deepEqual(await bytesOf(alice, mine), enc('hello from carol'));
+      // The reader reads it in his share.
+      const [forBob] = await bob.shares.incoming();
+      assert.ok(forBob);
+      const asBob = bob.within(forBob.folder);
+      assert.deepEqual(
+        await bytesOf(bob, await asBob.resolve('/from-carol/hi.txt')),
+        enc('hello from carol'),
+      );
+      // The reader may not write: the hub refuses, saying why.
+      await assert.rejects(asBob.mkdir('/bob-was-here'), ForbiddenError);
+      await assert.rejects(asBob.upload('/bob.txt', enc('bob')), ForbiddenError);
+      await assert.rejects(asBob.move('/plan.txt', '/renamed.txt'), ForbiddenError);
+      // Nor may the writer change the shared folder itself.
+      await assert.rejects(
+        carol.hub.call('trashNode', { params: { id: team.folder.info.id }, body: { version: 1 } }),
+        ForbiddenError,
+      );
     });
 
     test('bad input: a file, the root, an unknown contact, a bad role', async () => {
@@ -263,6 +308,63 @@ onEachDatabase('folder shares', (dialect) => {
       );
     });
 
+    test('it lets a read-only member write: the other members refuse the node', async () => {
+      // Bob makes a well-formed folder in /team with the folder key he holds, and signs it; the
+      // hub (lying) stores it and serves it to Carol.
+      const [team] = (await bob.shares.incoming()).filter((s) => s.folder.info.id === teamId);
+      assert.ok(team);
+      const id = newNodeId();
+      const key = newFolderKey();
+      const parentId = teamId as NodeId;
+      const meta = { name: 'from-bob' };
+      const teamKey = team.folder.key as FolderKey;
+      const fields = {
+        nameHash: await nameHash(teamKey, meta.name),
+        wrappedKey: await wrapNodeKey(teamKey, key, {
+          nodeId: id,
+          parentId,
+          kind: 'folder',
+          keyVersion: 1,
+        }),
+        metadata: await encryptMetadata(key, meta, { nodeId: id, kind: 'folder' }),
+      };
+      const signature = signNode(
+        { nodeId: id, parentId, kind: 'folder', authorId: bob.keys.accountId, ...fields },
+        bob.keys.identity.signingSecret,
+      );
+      const [forCarol] = (await carolViaProxy.shares.incoming()).filter(
+        (s) => s.folder.info.id === teamId,
+      );
+      assert.ok(forCarol);
+      const now = Date.now();
+      proxy.reset();
+      proxy.rewrite = (path, _m, json) => {
+        if (path !== `/api/nodes/${teamId}/children`) return json;
+        const body = json as { nodes: unknown[] };
+        body.nodes.push({
+          id,
+          parentId,
+          kind: 'folder',
+          wrappedKey: toBase64Url(fields.wrappedKey),
+          metadata: toBase64Url(fields.metadata),
+          nameHash: fields.nameHash,
+          version: 1,
+          revision: null,
+          size: 0,
+          trashedAt: null,
+          createdAt: now,
+          updatedAt: now,
+          authorId: bob.keys.accountId,
+          signature: toBase64Url(signature),
+        });
+        return body;
+      };
+      await rejectsTyped(
+        carolViaProxy.listOpen(forCarol.folder),
+        /not written by the share's owner or one of its writers/,
+      );
+    });
+
     test('it swaps a file between two shares', async () => {
       const team = (await bobViaProxy.shares.incoming()).find((s) => s.folder.info.id === teamId);
       assert.ok(team);
@@ -274,7 +376,7 @@ onEachDatabase('folder shares', (dialect) => {
         path === `/api/nodes/${teamId}/children`
           ? { ...(json as object), nodes: [{ ...secret, parentId: teamId }] }
           : json;
-      await rejectsTyped(bobViaProxy.listOpen(team.folder), /does not verify/);
+      await rejectsTyped(bobViaProxy.listOpen(team.folder), /not signed by its author/);
     });
   });
 

@@ -319,6 +319,14 @@ const shares: Migration = {
   },
 };
 
+/** Node signatures: who wrote each node last, and their signature over it. */
+const nodeAuthors: Migration = {
+  async up(db: Db) {
+    await db.schema.alterTable('nodes').addColumn('author_id', text).execute();
+    await db.schema.alterTable('nodes').addColumn('signature', text).execute();
+  },
+};
+
 export const migrations: MigrationProvider = {
   getMigrations: async () => ({
     '0001_initial': initial,
@@ -328,5 +336,6 @@ export const migrations: MigrationProvider = {
     '0005_host_bandwidth': hostBandwidth,
     '0006_contacts': contacts,
     '0007_shares': shares,
+    '0008_node_authors': nodeAuthors,
   }),
 };

@@ -56,6 +56,9 @@ export interface NodesTable {
   trashed_at: number | null;
   created_at: number;
   updated_at: number;
+  /** Who wrote the node last ([Note: Node signatures]); null on unsigned nodes. */
+  author_id: string | null;
+  signature: string | null;
 }
 
 export interface RevisionsTable {

@@ -1,9 +1,9 @@
-import { ConflictError, NotFoundError, ValidationError } from '@coffer/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@coffer/errors';
 import type { NodeInfo, RouteBody, RouteQuery, RouteResponse } from '@coffer/protocol';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
 import type { Database, NodesTable } from '../db/schema.ts';
-import { readableNode } from './shares.ts';
+import { readableNode, shareAccess } from './shares.ts';
 
 type Tx = Kysely<Database> | Transaction<Database>;
 
@@ -31,6 +31,8 @@ export function nodeInfo(n: NodesTable, manifest?: string): NodeInfo {
     updatedAt: n.updated_at,
   };
   if (manifest !== undefined) info.manifest = manifest;
+  info.authorId = n.author_id;
+  info.signature = n.signature;
   return info;
 }
 
@@ -46,9 +48,37 @@ export async function ownNode(db: Tx, c: Caller, id: string, field = 'id'): Prom
   return n;
 }
 
-/** The parent a node may be created in or moved to: a live folder of the caller's. */
+/**
+ * A node the caller may change: their own, or one under a folder shared with them read-write
+ * (the shared folder itself stays its owner's). A read-only member gets ForbiddenError; anyone
+ * else finds nothing.
+ */
+export async function writableNode(
+  db: Tx,
+  c: Caller,
+  id: string,
+  field = 'id',
+  o: { shareRootToo?: boolean } = {},
+): Promise<NodesTable> {
+  const n = await db.selectFrom('nodes').selectAll().where('id', '=', id).executeTakeFirst();
+  if (n?.account_id === c.accountId) return n;
+  const access = n ? await shareAccess(db, c, id) : null;
+  if (!n || !access) throw new NotFoundError(`${field}: no such file or folder`);
+  if (access.role !== 'write')
+    throw new ForbiddenError(`${field}: this folder is shared with you read-only`);
+  if (access.share.node_id === id && !o.shareRootToo)
+    throw new ForbiddenError(`${field}: the shared folder itself is its owner's to change`);
+  return n;
+}
+
+/** The share a node is in, for a caller who is not the tree's owner: moves stay inside it. */
+async function shareIdFor(db: Tx, c: Caller, id: string) {
+  return (await shareAccess(db, c, id))?.share.id ?? null;
+}
+
+/** The parent a node may be created in or moved to: a live folder the caller may write to. */
 async function liveFolder(db: Tx, c: Caller, id: string, field: string): Promise<NodesTable> {
-  const n = await ownNode(db, c, id, field);
+  const n = await writableNode(db, c, id, field, { shareRootToo: true });
   if (n.kind !== 'folder') throw new ValidationError(field, 'is a file, not a folder');
   if (n.trashed_at !== null) throw new ConflictError(`${field}: that folder is in the trash`);
   return n;
@@ -119,7 +149,7 @@ export async function createFolder(
   c: Caller,
   b: RouteBody<'createFolder'>,
 ): Promise<NodeInfo> {
-  await liveFolder(hub.db, c, b.parentId, 'parentId');
+  const parent = await liveFolder(hub.db, c, b.parentId, 'parentId');
   const exists = await hub.db
     .selectFrom('nodes')
     .select('id')
@@ -129,7 +159,8 @@ export async function createFolder(
   const now = hub.now();
   const row: NodesTable = {
     id: b.id,
-    account_id: c.accountId,
+    // A member's folder in a share belongs to the tree it is in: the owner's.
+    account_id: parent.account_id,
     parent_id: b.parentId,
     kind: 'folder',
     wrapped_key: b.wrappedKey,
@@ -141,6 +172,8 @@ export async function createFolder(
     trashed_at: null,
     created_at: now,
     updated_at: now,
+    author_id: c.accountId,
+    signature: b.signature ?? null,
   };
   try {
     await hub.db.insertInto('nodes').values(row).execute();
@@ -193,12 +226,18 @@ export async function updateNode(
   id: string,
   b: RouteBody<'updateNode'>,
 ): Promise<NodeInfo> {
-  const node = await ownNode(hub.db, c, id);
+  const node = await writableNode(hub.db, c, id);
   notRoot(node);
   if (node.trashed_at !== null) throw new ConflictError('id: restore it from the trash first');
   const parentId = b.parentId ?? node.parent_id;
   if (b.parentId !== undefined && b.parentId !== node.parent_id) {
     await liveFolder(hub.db, c, b.parentId, 'parentId');
+    if (
+      node.account_id !== c.accountId &&
+      (await shareIdFor(hub.db, c, b.parentId)) !== (await shareIdFor(hub.db, c, id))
+    ) {
+      throw new ForbiddenError('parentId: a member moves things only within the share');
+    }
     // A folder cannot move into itself or anything under it.
     const ancestors = await sql<{ id: string }>`
       with recursive up(id, parent_id) as (
@@ -214,14 +253,21 @@ export async function updateNode(
     hub.db,
     node,
     b.version,
-    { parent_id: parentId, name_hash: b.nameHash, wrapped_key: b.wrappedKey, metadata: b.metadata },
+    {
+      parent_id: parentId,
+      name_hash: b.nameHash,
+      wrapped_key: b.wrappedKey,
+      metadata: b.metadata,
+      author_id: c.accountId,
+      signature: b.signature ?? null,
+    },
     hub.now(),
   );
   return nodeInfo(updated);
 }
 
 export async function trashNode(hub: Hub, c: Caller, id: string, version: number) {
-  const node = await ownNode(hub.db, c, id);
+  const node = await writableNode(hub.db, c, id);
   notRoot(node);
   if (node.trashed_at !== null) throw new ConflictError('id: already in the trash');
   const now = hub.now();

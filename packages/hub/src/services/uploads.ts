@@ -2,6 +2,7 @@ import { fromBase64Url, type SigningPublicKey } from '@coffer/crypto';
 import {
   ConflictError,
   ConnectionError,
+  ForbiddenError,
   NotFoundError,
   QuotaError,
   ValidationError,
@@ -26,7 +27,7 @@ import { newRecordId } from './ids.ts';
 import { choosePlacement, hostAllowed } from './placement.ts';
 import { effectivePolicies, policyForFolders } from './policies.ts';
 import { shareAccess } from './shares.ts';
-import { isUniqueViolation, nodeInfo, ownNode } from './tree.ts';
+import { isUniqueViolation, nodeInfo, writableNode } from './tree.ts';
 
 type Tx = Kysely<Database> | Transaction<Database>;
 
@@ -163,7 +164,7 @@ export async function placeChunks(
   }
   const folders = [...new Set(b.folders ?? [])];
   for (const [i, f] of folders.entries()) {
-    const n = await ownNode(hub.db, c, f, `folders.${i}`);
+    const n = await writableNode(hub.db, c, f, `folders.${i}`, { shareRootToo: true });
     if (n.kind !== 'folder') throw new ValidationError(`folders.${i}`, 'is a file, not a folder');
   }
   const policy = await policyForFolders(hub, hub.db, folders);
@@ -396,14 +397,16 @@ export async function commitUpload(
         const field = `files.${i}`;
         let parent = parents.get(f.parentId);
         if (!parent) {
-          parent = await ownNode(tx, c, f.parentId, `${field}.parentId`);
+          parent = await writableNode(tx, c, f.parentId, `${field}.parentId`, {
+            shareRootToo: true,
+          });
           parents.set(f.parentId, parent);
         }
         if (parent.kind !== 'folder') throw new ValidationError(`${field}.parentId`, 'is a file');
         if (parent.trashed_at !== null) {
           throw new ConflictError(`${field}.parentId: that folder is in the trash`);
         }
-        nodes.push(await commitFile(tx, c, f, field, now));
+        nodes.push(await commitFile(tx, c, f, field, now, parent.account_id));
       }
       // Committed chunks are held by their revisions now; the upload lets go of them, so a
       // later purge makes them garbage ([Note: Garbage collection]).
@@ -430,6 +433,8 @@ async function commitFile(
   f: FileCommit,
   field: string,
   now: number,
+  /** Whose tree the file is in: the caller's, or a share owner's. */
+  treeOwner: string,
 ): Promise<NodeInfo> {
   const existing = await tx
     .selectFrom('nodes')
@@ -439,7 +444,14 @@ async function commitFile(
   let row: NodesTable;
   if (existing) {
     if (existing.account_id !== c.accountId) {
-      throw new ConflictError(`${field}.nodeId: this id is taken`);
+      // A writer's new revision of a file in a share: the file must be in that same share.
+      const here = await shareAccess(tx, c, existing.id);
+      if (here?.role !== 'write' || existing.account_id !== treeOwner) {
+        throw new ConflictError(`${field}.nodeId: this id is taken`);
+      }
+      if ((await shareAccess(tx, c, f.parentId))?.share.id !== here.share.id) {
+        throw new ForbiddenError(`${field}.parentId: a member moves things only within the share`);
+      }
     }
     if (existing.kind !== 'file') throw new ValidationError(`${field}.nodeId`, 'is a folder');
     if (f.version === undefined) {
@@ -463,6 +475,8 @@ async function commitFile(
       revision: f.revision,
       size: f.size,
       updated_at: now,
+      author_id: c.accountId,
+      signature: f.signature ?? null,
     };
     const r = await tx
       .updateTable('nodes')
@@ -476,7 +490,7 @@ async function commitFile(
     if (f.revision !== 1) throw new ValidationError(`${field}.revision`, 'a new file starts at 1');
     row = {
       id: f.nodeId,
-      account_id: c.accountId,
+      account_id: treeOwner,
       parent_id: f.parentId,
       kind: 'file',
       wrapped_key: f.wrappedKey,
@@ -488,6 +502,8 @@ async function commitFile(
       trashed_at: null,
       created_at: now,
       updated_at: now,
+      author_id: c.accountId,
+      signature: f.signature ?? null,
     };
     await tx.insertInto('nodes').values(row).execute();
   }
