@@ -47,7 +47,7 @@ Contacts
                       share a folder with a contact, read-only (or read-write)
   shares              the folders you share, and those shared with you
 
-Files
+Files (PATH may be shared:NAME/... for a folder shared with you; see coffer shares)
   ls [PATH] [-l]      list a folder
   put LOCAL [REMOTE]  upload a file or a folder (resumes if interrupted)
   get REMOTE [LOCAL]  download a file or a folder [--revision N]
@@ -411,8 +411,7 @@ async function run(command: string, args: string[], flags: Flags, out: Out) {
     }
     case 'ls': {
       noMore(args, 1);
-      const client = await session(flags);
-      const path = args[0] ?? '/';
+      const { client, path } = await inTree(await session(flags), args[0] ?? '/', 'PATH');
       const node = await client.stat(path);
       const entries: Entry[] = node.kind === 'folder' ? await client.list(path) : [node];
       for (const e of entries.sort(byKindThenName)) out.say(describe(e, flags.long ?? false));
@@ -421,7 +420,10 @@ async function run(command: string, args: string[], flags: Flags, out: Out) {
     }
     case 'put': {
       noMore(args, 2);
-      return put(await session(flags), out, need(args, 0, 'LOCAL'), args[1]);
+      const local = need(args, 0, 'LOCAL');
+      if (args[1] === undefined) return put(await session(flags), out, local, undefined);
+      const { client, path } = await inTree(await session(flags), args[1], 'REMOTE');
+      return put(client, out, local, path);
     }
     case 'get': {
       noMore(args, 2);
@@ -429,33 +431,37 @@ async function run(command: string, args: string[], flags: Flags, out: Out) {
       if (revision !== undefined && (!Number.isInteger(revision) || revision < 1)) {
         throw new ValidationError('--revision', 'expected a revision number (see coffer versions)');
       }
-      return get(
+      const { client, path } = await inTree(
         await session(flags),
-        out,
         need(args, 0, 'REMOTE'),
-        args[1],
-        revision === undefined ? {} : { revision },
+        'REMOTE',
       );
+      return get(client, out, path, args[1], revision === undefined ? {} : { revision });
     }
     case 'mkdir': {
       noMore(args, 1);
-      const e = await (await session(flags)).mkdir(need(args, 0, 'PATH'), {
-        parents: flags.parents ?? false,
-      });
+      const { client, path } = await inTree(await session(flags), need(args, 0, 'PATH'), 'PATH');
+      const e = await client.mkdir(path, { parents: flags.parents ?? false });
       out.say(`Created ${args[0]}`);
       out.result(e);
       return;
     }
     case 'mv': {
       noMore(args, 2);
-      const e = await (await session(flags)).move(need(args, 0, 'FROM'), need(args, 1, 'TO'));
+      const me = await session(flags);
+      const from = await inTree(me, need(args, 0, 'FROM'), 'FROM');
+      const to = await inTree(me, need(args, 1, 'TO'), 'TO');
+      if ((await from.client.root()).info.id !== (await to.client.root()).info.id)
+        throw new ValidationError('TO', 'a move stays within your own files or within one share');
+      const e = await from.client.move(from.path, to.path);
       out.say(`Moved ${args[0]} to ${args[1]}`);
       out.result(e);
       return;
     }
     case 'rm': {
       noMore(args, 1);
-      const e = await (await session(flags)).trash(need(args, 0, 'PATH'));
+      const { client, path } = await inTree(await session(flags), need(args, 0, 'PATH'), 'PATH');
+      const e = await client.trash(path);
       out.say(`Moved ${args[0]} to the trash (coffer restore ${e.name} brings it back)`);
       out.result(e);
       return;
@@ -592,6 +598,32 @@ async function run(command: string, args: string[], flags: Flags, out: Out) {
     default:
       throw new NotFoundError(`command: unknown command "${command}"; see coffer --help`);
   }
+}
+
+const SHARED = 'shared:';
+
+/**
+ * A path in your own files, or `shared:NAME/...` inside the folder called NAME that is shared
+ * with you (as `coffer shares` lists it): the client to use for it and the path within.
+ */
+async function inTree(client: CofferClient, path: string, field: string) {
+  if (!path.startsWith(SHARED)) return { client, path };
+  const rest = path.slice(SHARED.length);
+  const slash = rest.indexOf('/');
+  const name = slash < 0 ? rest : rest.slice(0, slash);
+  const matches = (await client.shares.incoming()).filter((s) => s.folder.meta.name === name);
+  await saveSession(client.saved());
+  const [share] = matches;
+  if (!share)
+    throw new NotFoundError(
+      `${field}: no folder called "${name}" is shared with you (see coffer shares)`,
+    );
+  if (matches.length > 1)
+    throw new ValidationError(
+      field,
+      `${matches.length} folders called "${name}" are shared with you (from ${matches.map((m) => m.owner.email).join(', ')})`,
+    );
+  return { client: client.within(share.folder), path: slash < 0 ? '/' : rest.slice(slash) };
 }
 
 /** The 60 digits of a safety number as three lines of four groups, easy to read aloud. */

@@ -101,6 +101,8 @@ export const nodeInfo = z.object({
   /** Who wrote the node last, and their signature over it (null on nodes written unsigned). */
   authorId: accountId.nullable().optional(),
   signature: z.string().nullable().optional(),
+  /** On a folder its owner shares, as listed to the owner: the member list's version. */
+  shareVersion: z.number().int().optional(),
 });
 export type NodeInfo = z.infer<typeof nodeInfo>;
 

@@ -434,9 +434,10 @@ export class CofferClient {
 
   /** A folder of ours that we share carries its writers, so what they wrote opens for us. */
   private async withAuthors(node: OpenNode): Promise<OpenNode> {
-    if (node.kind !== 'folder' || node.authors) return node;
-    const authors = await this.shares.authorsOf(node.info.id);
-    return authors ? { ...node, authors } : node;
+    if (node.kind !== 'folder' || node.authors || node.info.shareVersion === undefined) {
+      return node;
+    }
+    return { ...node, authors: await this.shares.authorsOf(node.info.id, node.info.shareVersion) };
   }
 
   /** The live child called `name` of `parent`, or null. */

@@ -54,30 +54,35 @@ export interface OutgoingShare {
 }
 
 export class Shares {
-  /** The writers of each folder we share, by folder id; loaded once, refreshed on change. */
-  private owned: Promise<Map<string, Author[]>> | null = null;
+  /** The writers of each folder we share, by folder id, with the list version they are from. */
+  private owned: Promise<Map<string, { version: number; authors: Author[] }>> | null = null;
 
   constructor(private readonly client: CofferClient) {}
 
   /**
-   * For a folder of ours that we share: who may write in it (us and the writers our list
-   * names), so what they wrote opens for us too. Undefined for a folder we do not share.
+   * For a folder of ours that we share (the hub marks it with its list's `version`): who may
+   * write in it (us and the writers our list names), so what they wrote opens for us too.
    */
-  async authorsOf(folderId: string): Promise<readonly Author[] | undefined> {
-    this.owned ??= this.loadOwned().catch((e: unknown) => {
-      this.owned = null;
-      throw e;
-    });
-    return (await this.owned).get(folderId);
+  async authorsOf(folderId: string, version: number): Promise<readonly Author[]> {
+    const load = () =>
+      this.loadOwned().catch((e: unknown) => {
+        this.owned = null;
+        throw e;
+      });
+    this.owned ??= load();
+    if ((await this.owned).get(folderId)?.version !== version) this.owned = load();
+    const found = (await this.owned).get(folderId);
+    // Only our own signature is trusted for a share we cannot find (the hub lied about it).
+    return found?.authors ?? [await this.myAuthor()];
   }
 
-  private async loadOwned(): Promise<Map<string, Author[]>> {
-    const out = new Map<string, Author[]>();
+  private async loadOwned(): Promise<Map<string, { version: number; authors: Author[] }>> {
+    const out = new Map<string, { version: number; authors: Author[] }>();
     const { outgoing: list } = await this.client.hub.call('shares', {});
     for (const s of list) {
       const members = await this.ownList(s);
       const { authors } = await this.writers(members, s, await this.myAuthor());
-      out.set(s.nodeId, authors);
+      out.set(s.nodeId, { version: members.version, authors });
     }
     return out;
   }

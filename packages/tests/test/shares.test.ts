@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
   encryptMetadata,
@@ -410,6 +412,39 @@ onEachDatabase('folder shares', (dialect) => {
         got.map((s) => [s.name, s.role]),
         [['drafts', 'write']],
       );
+
+      // Dave works in the shared folder from the CLI, as shared:drafts/...
+      const ls = await cli(['ls', 'shared:drafts'], daveEnv);
+      assert.equal(ls.code, 0, ls.stderr);
+      assert.match(ls.stdout, /one\.txt/);
+      const local = join(await tempDir(), 'two.txt');
+      await writeFile(local, 'two from dave');
+      const put = await cli(['put', local, 'shared:drafts/two.txt'], daveEnv);
+      assert.equal(put.code, 0, put.stderr);
+      const mk = await cli(['mkdir', 'shared:drafts/sub'], daveEnv);
+      assert.equal(mk.code, 0, mk.stderr);
+      const mv = await cli(['mv', 'shared:drafts/two.txt', 'shared:drafts/sub/two.txt'], daveEnv);
+      assert.equal(mv.code, 0, mv.stderr);
+      const out = join(await tempDir(), 'one.txt');
+      const get = await cli(['get', 'shared:drafts/one.txt', out], daveEnv);
+      assert.equal(get.code, 0, get.stderr);
+      assert.equal(await readFile(out, 'utf8'), 'one');
+      assert.deepEqual(
+        await bytesOf(alice, await alice.resolve('/drafts/sub/two.txt')),
+        enc('two from dave'),
+      );
+      const across = await cli(['mv', 'shared:drafts/one.txt', '/mine.txt'], daveEnv);
+      assert.equal(across.code, 2);
+      assert.match(across.stderr, /TO: a move stays within/);
+      const nope = await cli(['ls', 'shared:nope'], daveEnv);
+      assert.equal(nope.code, 4);
+      assert.match(nope.stderr, /no folder called "nope" is shared with you/);
+      // Bob may only read /team: the hub refuses his upload, exit code 3.
+      const bobEnv = { ...env, COFFER_CONFIG_DIR: await tempDir() };
+      assert.equal((await cli(['login', 'bob@example.com'], bobEnv)).code, 0);
+      const refused = await cli(['put', local, 'shared:team/two.txt'], bobEnv);
+      assert.equal(refused.code, 3, refused.stderr);
+      assert.match(refused.stderr, /shared with you read-only/);
 
       const missing = await cli(['share', '/drafts'], env);
       assert.equal(missing.code, 2);

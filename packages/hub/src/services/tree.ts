@@ -84,6 +84,30 @@ async function liveFolder(db: Tx, c: Caller, id: string, field: string): Promise
   return n;
 }
 
+/**
+ * Marks the caller's own shared folders with their member list's version, so the owner's
+ * client knows whose signatures to accept inside them ([Note: Folder shares]).
+ */
+async function withShareVersions(db: Tx, c: Caller, infos: NodeInfo[]): Promise<NodeInfo[]> {
+  const folders = infos.filter((i) => i.kind === 'folder').map((i) => i.id);
+  if (folders.length === 0) return infos;
+  const shared = new Map<string, number>();
+  for (let i = 0; i < folders.length; i += 500) {
+    const rows = await db
+      .selectFrom('shares')
+      .select(['node_id', 'list_version'])
+      .where('owner_id', '=', c.accountId)
+      .where('node_id', 'in', folders.slice(i, i + 500))
+      .execute();
+    for (const r of rows) shared.set(r.node_id, Number(r.list_version));
+  }
+  if (shared.size === 0) return infos;
+  return infos.map((i) => {
+    const v = shared.get(i.id);
+    return v === undefined ? i : { ...i, shareVersion: v };
+  });
+}
+
 async function manifestsOf(db: Tx, nodes: NodesTable[]): Promise<Map<string, string>> {
   const files = nodes.filter((n) => n.kind === 'file' && n.revision !== null);
   const out = new Map<string, string>();
@@ -113,8 +137,10 @@ export async function getNode(
   include?: 'manifest',
 ): Promise<NodeInfo> {
   const n = await readableNode(hub.db, c, id);
-  if (include !== 'manifest') return nodeInfo(n);
-  return nodeInfo(n, (await manifestsOf(hub.db, [n])).get(n.id));
+  const [info] = await withShareVersions(hub.db, c, [
+    nodeInfo(n, include === 'manifest' ? (await manifestsOf(hub.db, [n])).get(n.id) : undefined),
+  ]);
+  return info as NodeInfo;
 }
 
 export async function children(
@@ -139,7 +165,11 @@ export async function children(
   const page = rows.slice(0, limit);
   const manifests = q.include === 'manifest' ? await manifestsOf(hub.db, page) : null;
   return {
-    nodes: page.map((n) => nodeInfo(n, manifests?.get(n.id))),
+    nodes: await withShareVersions(
+      hub.db,
+      c,
+      page.map((n) => nodeInfo(n, manifests?.get(n.id))),
+    ),
     next: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
   };
 }
