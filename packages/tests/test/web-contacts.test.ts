@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CofferClient } from '@coffer/sdk';
@@ -106,6 +107,69 @@ test('contacts: add by email, compare the safety number by digits or QR code, ve
   await item.getByRole('button', { name: 'Remove bob@example.com' }).click();
   await page.getByText('No contacts yet').waitFor();
   assert.deepEqual(foreignRequests(net, requests), [], 'the page talks only to the hub and hosts');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('shared folders: Shared with me lists a folder a contact shares, to browse and download; the form shares one of yours', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(net.hubUrl);
+  await page.getByLabel('Email').fill('carol@example.com');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('button', { name: /continue/ }).click({ timeout: 60_000 });
+  await page.getByText('This folder is empty').waitFor();
+
+  // Bob shares a folder with Carol, read-only.
+  await bob.upload('/photos/2026/notes.txt', new TextEncoder().encode('summer notes'), {
+    parents: true,
+  });
+  await bob.shares.share('/photos', 'carol@example.com', 'read');
+
+  const views = page.getByRole('navigation', { name: 'Views' });
+  await views.getByRole('button', { name: 'Shared' }).click();
+  const mine = page.getByRole('region', { name: 'Shared with me' });
+  await mine.getByText('from bob@example.com · can view').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'shared-desktop.png') });
+  await mine.getByRole('button', { name: 'photos' }).click();
+  await page.getByRole('button', { name: '2026' }).click();
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download notes.txt' }).click();
+  const file = await downloading;
+  assert.equal(file.suggestedFilename(), 'notes.txt');
+  const got = await readFile((await file.path()) as string, 'utf8');
+  assert.equal(got, 'summer notes');
+
+  // Carol shares a folder of hers with Bob, who can edit it; the root cannot be shared.
+  const carol = await CofferClient.login({
+    hubUrl: net.hubUrl,
+    email: 'carol@example.com',
+    password: PASSWORD,
+  });
+  await carol.mkdir('/plans');
+  await page.getByRole('button', { name: /Shared with me/ }).click();
+  const form = page.getByRole('region', { name: 'Folders you share' });
+  await form.getByLabel('Folder to share, e.g. /team').fill('/');
+  await form.getByLabel('Their email').fill('bob@example.com');
+  await form.getByRole('button', { name: 'Share' }).click();
+  await page
+    .getByRole('alert')
+    .getByText(/root folder/)
+    .waitFor();
+  await page.getByRole('button', { name: 'Dismiss' }).click();
+  await form.getByLabel('Folder to share, e.g. /team').fill('/plans');
+  await form.getByLabel('Their email').fill('bob@example.com');
+  await form.getByLabel('Permission').selectOption('write');
+  await form.getByRole('button', { name: 'Share' }).click();
+  await form.getByText('/plans is shared with bob@example.com (can edit).').waitFor();
+  await form.getByText('bob@example.com (can edit)', { exact: true }).waitFor();
+  const [plans] = (await bob.shares.incoming()).filter((x) => x.folder.meta.name === 'plans');
+  assert.equal(plans?.role, 'write');
+  assert.deepEqual(await unnamedControls(page), [], 'every control has an accessible name');
+  await page.screenshot({ path: join(SHOTS, 'shared-by-me-desktop.png') });
   assert.deepEqual(errors, []);
   await context.close();
 });

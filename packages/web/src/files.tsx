@@ -8,6 +8,7 @@ import { HostingView } from './hosting.tsx';
 import type { Strings } from './i18n.ts';
 import { MoveDialog } from './move-dialog.tsx';
 import { Preview } from './preview.tsx';
+import { SharedView } from './shared.tsx';
 import { onStreamError } from './stream.ts';
 import { Crumbs, Icon, joinPath, saveFile, saveZip, Thumb } from './ui.tsx';
 import { UploadsPanel, uploads } from './uploads.tsx';
@@ -75,7 +76,7 @@ export function Files({
   const [error, setError] = useState<string | null>(null);
   const [folderName, setFolderName] = useState<string | null>(null);
   const [view, setView] = useState<
-    'files' | 'trash' | 'contacts' | 'sessions' | 'hosting' | 'search'
+    'files' | 'shared' | 'trash' | 'contacts' | 'sessions' | 'hosting' | 'search'
   >('files');
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<(Entry & { path: string })[] | null>(null);
@@ -365,7 +366,7 @@ export function Files({
         </div>
       </header>
       <nav className="views" aria-label={t.views}>
-        {(['files', 'trash', 'contacts', 'sessions', 'hosting'] as const).map((v) => (
+        {(['files', 'shared', 'trash', 'contacts', 'sessions', 'hosting'] as const).map((v) => (
           <button
             key={v}
             type="button"
@@ -419,6 +420,7 @@ export function Files({
           </p>
         )}
         {view === 'trash' && <TrashView t={t} onError={showError} />}
+        {view === 'shared' && <SharedView t={t} onError={showError} />}
         {view === 'contacts' && <ContactsView t={t} onError={showError} />}
         {view === 'sessions' && <SessionsView t={t} onError={showError} />}
         {view === 'hosting' && <HostingView t={t} onError={showError} />}

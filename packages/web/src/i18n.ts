@@ -189,6 +189,20 @@ const en = {
     '{email}’s keys changed since you added them. They may have reset their keys, or someone (the hub?) may be in between. Sharing with them is blocked until you compare the new safety number and verify again.',
   contactCheckFailed: '{email}: the hub served keys that do not check out. Do not trust them.',
   showSafetyNumber: 'Safety number',
+  shared: 'Shared',
+  sharedWithMe: 'Shared with me',
+  sharedByMe: 'Folders you share',
+  nothingShared: 'No folder is shared with you yet.',
+  emptyShared: 'This shared folder is empty.',
+  sharedFrom: 'from',
+  canView: 'can view',
+  canEdit: 'can edit',
+  folderToShare: 'Folder to share, e.g. /team',
+  permission: 'Permission',
+  share: 'Share',
+  sharedDone: '{path} is shared with {email} ({role}).',
+  uncheckedWriter:
+    '{email} changed keys: their files here will not open until you verify them in Contacts.',
 };
 export type Strings = typeof en;
 
@@ -384,6 +398,20 @@ const fr: Strings = {
     'Les clés de {email} ont changé depuis que vous l’avez ajouté. Il a peut-être refait ses clés, ou quelqu’un (le hub ?) s’est interposé. Le partage avec lui est bloqué jusqu’à ce que vous compariez le nouveau numéro de sécurité et le vérifiiez à nouveau.',
   contactCheckFailed: '{email} : le hub a servi des clés invalides. Ne leur faites pas confiance.',
   showSafetyNumber: 'Numéro de sécurité',
+  shared: 'Partages',
+  sharedWithMe: 'Partagés avec moi',
+  sharedByMe: 'Dossiers que vous partagez',
+  nothingShared: 'Aucun dossier partagé avec vous pour l’instant.',
+  emptyShared: 'Ce dossier partagé est vide.',
+  sharedFrom: 'de',
+  canView: 'lecture',
+  canEdit: 'modification',
+  folderToShare: 'Dossier à partager, ex. /equipe',
+  permission: 'Droits',
+  share: 'Partager',
+  sharedDone: '{path} est partagé avec {email} ({role}).',
+  uncheckedWriter:
+    '{email} a changé de clés : ses fichiers ici ne s’ouvriront pas avant que vous le vérifiiez dans Contacts.',
 };
 
 const es: Strings = {
@@ -577,6 +605,20 @@ const es: Strings = {
     'Las claves de {email} cambiaron desde que lo añadiste. Puede que las haya renovado, o que alguien (¿el hub?) se haya interpuesto. Compartir con esta persona está bloqueado hasta que compares el nuevo número de seguridad y verifiques de nuevo.',
   contactCheckFailed: '{email}: el hub sirvió claves que no son válidas. No confíes en ellas.',
   showSafetyNumber: 'Número de seguridad',
+  shared: 'Compartido',
+  sharedWithMe: 'Compartido conmigo',
+  sharedByMe: 'Carpetas que compartes',
+  nothingShared: 'Aún no se ha compartido ninguna carpeta contigo.',
+  emptyShared: 'Esta carpeta compartida está vacía.',
+  sharedFrom: 'de',
+  canView: 'puede ver',
+  canEdit: 'puede editar',
+  folderToShare: 'Carpeta a compartir, p. ej. /equipo',
+  permission: 'Permiso',
+  share: 'Compartir',
+  sharedDone: '{path} se comparte con {email} ({role}).',
+  uncheckedWriter:
+    '{email} cambió sus claves: sus archivos aquí no se abrirán hasta que lo verifiques en Contactos.',
 };
 
 const ptBR: Strings = {
@@ -771,6 +813,20 @@ const ptBR: Strings = {
     'As chaves de {email} mudaram desde que você o adicionou. A pessoa pode ter refeito as chaves, ou alguém (o hub?) pode estar no meio. Compartilhar com ela está bloqueado até você comparar o novo número de segurança e verificar de novo.',
   contactCheckFailed: '{email}: o hub enviou chaves que não conferem. Não confie nelas.',
   showSafetyNumber: 'Número de segurança',
+  shared: 'Compartilhados',
+  sharedWithMe: 'Compartilhados comigo',
+  sharedByMe: 'Pastas que você compartilha',
+  nothingShared: 'Nenhuma pasta foi compartilhada com você ainda.',
+  emptyShared: 'Esta pasta compartilhada está vazia.',
+  sharedFrom: 'de',
+  canView: 'pode ver',
+  canEdit: 'pode editar',
+  folderToShare: 'Pasta a compartilhar, ex. /equipe',
+  permission: 'Permissão',
+  share: 'Compartilhar',
+  sharedDone: '{path} está compartilhada com {email} ({role}).',
+  uncheckedWriter:
+    '{email} mudou as chaves: os arquivos dessa pessoa aqui não abrirão até você verificá-la em Contatos.',
 };
 
 export const LANGUAGES = { en, fr, es, 'pt-BR': ptBR } as const;

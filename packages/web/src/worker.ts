@@ -32,6 +32,15 @@ function need(): CofferClient {
   return client;
 }
 
+/** The folders shared with us, by share id, as the last `shares()` opened them. */
+const sharedFolders = new Map<string, OpenNode>();
+
+function inShare(shareId: string): CofferClient {
+  const folder = sharedFolders.get(shareId);
+  if (!folder) throw new Error('shareId: open Shared with me again');
+  return need().within(folder);
+}
+
 /** Errors cross to the page as plain objects: a code for the UI, and the message. */
 async function call<T>(
   f: () => Promise<T>,
@@ -447,6 +456,44 @@ const api = {
     call(() => need().contacts.verify(email, safetyNumber === undefined ? {} : { safetyNumber })),
   removeContact: (email: string) => call(() => need().contacts.remove(email)),
   myFingerprint: () => call(() => need().contacts.myFingerprint()),
+  /** Folder shares both ways, each incoming one checked ([Note: Folder shares]). */
+  shares: () =>
+    call(async () => {
+      const c = need();
+      const incoming = await c.shares.incoming();
+      sharedFolders.clear();
+      for (const s of incoming) sharedFolders.set(s.id, s.folder);
+      const outgoing = await Promise.all(
+        (await c.shares.outgoing()).map(async (s) => {
+          const folder = await c.openById(s.folderId as Parameters<typeof c.openById>[0]);
+          return { ...s, path: folder ? await c.pathOf(folder) : null };
+        }),
+      );
+      return {
+        incoming: incoming.map((s) => ({
+          id: s.id,
+          name: s.folder.meta.name,
+          owner: s.owner.email,
+          role: s.role,
+          members: s.members,
+          uncheckedWriters: s.uncheckedWriters,
+        })),
+        outgoing,
+      };
+    }),
+  shareFolder: (path: string, email: string, role: 'read' | 'write') =>
+    call(() => need().shares.share(path, email, role)),
+  /** A folder inside a share opened by `shares()`. */
+  sharedList: (shareId: string, path: string) =>
+    call(async () => (await inShare(shareId).list(path)).sort(byKindThenName)),
+  sharedDownload: (shareId: string, path: string) =>
+    call(async () => {
+      const { stream, entry } = await inShare(shareId).download(path);
+      const blob = new Blob([await new Response(stream).arrayBuffer()], {
+        type: entry.mime ?? 'application/octet-stream',
+      });
+      return { blob, name: entry.name };
+    }),
 };
 
 export type WorkerApi = typeof api;

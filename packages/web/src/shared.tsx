@@ -1,0 +1,202 @@
+import type { Entry } from '@coffer/sdk';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { worker } from './api.ts';
+import type { Strings } from './i18n.ts';
+import { Crumbs, Icon, saveBlob } from './ui.tsx';
+
+type Listing = Awaited<ReturnType<typeof worker.shares>> & { ok: true };
+type Shares = Listing['value'];
+
+const joinPath = (dir: string, name: string) => `${dir === '/' ? '' : dir}/${name}`;
+
+/** Folders shared with you (browse, download) and the folders you share (and a form to share). */
+export function SharedView({ t, onError }: { t: Strings; onError: (m: string) => void }) {
+  const [shares, setShares] = useState<Shares | null>(null);
+  const [open, setOpen] = useState<{ id: string; name: string } | null>(null);
+  const [path, setPath] = useState('/');
+  const [entries, setEntries] = useState<Entry[] | null>(null);
+  const [form, setForm] = useState({ path: '', email: '', role: 'read' as 'read' | 'write' });
+  const [done, setDone] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    const r = await worker.shares();
+    if (r.ok) setShares(r.value);
+    else onError(r.message);
+  }, [onError]);
+  useEffect(() => void load(), [load]);
+
+  useEffect(() => {
+    if (!open) return;
+    setEntries(null);
+    void worker.sharedList(open.id, path).then((r) => {
+      if (r.ok) setEntries(r.value);
+      else onError(r.message);
+    });
+  }, [open, path, onError]);
+
+  const share = async (e: FormEvent) => {
+    e.preventDefault();
+    setDone(null);
+    const r = await worker.shareFolder(form.path, form.email, form.role);
+    if (!r.ok) return onError(r.message);
+    setDone(
+      t.sharedDone
+        .replace('{path}', form.path)
+        .replace('{email}', form.email)
+        .replace('{role}', form.role === 'write' ? t.canEdit : t.canView),
+    );
+    setForm({ ...form, email: '' });
+    await load();
+  };
+
+  const download = async (name: string) => {
+    if (!open) return;
+    const r = await worker.sharedDownload(open.id, joinPath(path, name));
+    if (r.ok) saveBlob(r.value.blob, r.value.name);
+    else onError(r.message);
+  };
+
+  if (shares === null) return <p className="muted">{t.working}</p>;
+
+  if (open) {
+    return (
+      <section className="shared-browse" aria-label={`${t.sharedWithMe}: ${open.name}`}>
+        <div className="crumbs-row">
+          <button type="button" onClick={() => setOpen(null)}>
+            ← {t.sharedWithMe}
+          </button>
+          <Crumbs path={path} rootLabel={open.name} label={t.breadcrumbs} onGo={setPath} />
+        </div>
+        {entries === null ? (
+          <p className="muted">{t.working}</p>
+        ) : entries.length === 0 ? (
+          <p className="muted">{t.emptyShared}</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t.name}</th>
+                <th scope="col">
+                  <span className="visually-hidden">{t.actions}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr key={e.id}>
+                  <td>
+                    {e.kind === 'folder' ? (
+                      <button
+                        type="button"
+                        className="link"
+                        onClick={() => setPath(joinPath(path, e.name))}
+                      >
+                        <Icon kind="folder" /> {e.name}
+                      </button>
+                    ) : (
+                      <span>
+                        <Icon kind="file" /> {e.name}
+                      </span>
+                    )}
+                  </td>
+                  <td>
+                    {e.kind === 'file' && (
+                      <button
+                        type="button"
+                        aria-label={`${t.download} ${e.name}`}
+                        onClick={() => void download(e.name)}
+                      >
+                        {t.download}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    );
+  }
+
+  return (
+    <div className="shared">
+      <section aria-label={t.sharedWithMe}>
+        <h2>{t.sharedWithMe}</h2>
+        {shares.incoming.length === 0 && <p className="muted">{t.nothingShared}</p>}
+        <ul className="share-list">
+          {shares.incoming.map((s) => (
+            <li key={s.id} className="share-card">
+              <button
+                type="button"
+                className="link share-name"
+                onClick={() => {
+                  setPath('/');
+                  setOpen({ id: s.id, name: s.name });
+                }}
+              >
+                <Icon kind="folder" /> {s.name}
+              </button>
+              <span className="muted">
+                {t.sharedFrom} {s.owner} · {s.role === 'write' ? t.canEdit : t.canView}
+              </span>
+              {s.uncheckedWriters.map((w) => (
+                <p key={w} role="alert" className="key-warning small">
+                  {t.uncheckedWriter.replace('{email}', w)}
+                </p>
+              ))}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section aria-label={t.sharedByMe}>
+        <h2>{t.sharedByMe}</h2>
+        <ul className="share-list">
+          {shares.outgoing.map((s) => (
+            <li key={s.id} className="share-card">
+              <strong>{s.path ?? s.folderId}</strong>
+              <span className="muted">
+                {s.members
+                  .map((m) => `${m.email} (${m.role === 'write' ? t.canEdit : t.canView})`)
+                  .join(', ')}
+              </span>
+            </li>
+          ))}
+        </ul>
+        <form className="share-form" onSubmit={share}>
+          <input
+            required
+            aria-label={t.folderToShare}
+            placeholder={t.folderToShare}
+            value={form.path}
+            onChange={(e) => setForm({ ...form, path: e.target.value })}
+          />
+          <input
+            type="email"
+            required
+            aria-label={t.contactEmail}
+            placeholder={t.contactEmail}
+            value={form.email}
+            onChange={(e) => setForm({ ...form, email: e.target.value })}
+          />
+          <select
+            aria-label={t.permission}
+            value={form.role}
+            onChange={(e) => setForm({ ...form, role: e.target.value as 'read' | 'write' })}
+          >
+            <option value="read">{t.canView}</option>
+            <option value="write">{t.canEdit}</option>
+          </select>
+          <button type="submit" className="primary">
+            {t.share}
+          </button>
+        </form>
+        {done && (
+          <p role="status" className="muted">
+            {done}
+          </p>
+        )}
+      </section>
+    </div>
+  );
+}
