@@ -168,6 +168,23 @@ test('shared folders: Shared with me lists a folder a contact shares, to browse 
   await form.getByText('bob@example.com (can edit)', { exact: true }).waitFor();
   const [plans] = (await bob.shares.incoming()).filter((x) => x.folder.meta.name === 'plans');
   assert.equal(plans?.role, 'write');
+
+  // Bob shares a folder Carol may write to: she uploads into it from the Shared view.
+  await bob.mkdir('/inbox');
+  await bob.shares.share('/inbox', 'carol@example.com', 'write');
+  await views.getByRole('button', { name: 'Files', exact: true }).click();
+  await views.getByRole('button', { name: 'Shared' }).click();
+  await mine.getByRole('button', { name: 'inbox' }).click();
+  await page.getByText('This shared folder is empty.').waitFor();
+  await page.getByLabel('Upload files').setInputFiles({
+    name: 'report.txt',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('report from carol'),
+  });
+  await page.getByRole('button', { name: 'Download report.txt' }).waitFor();
+  const report = await bob.resolve('/inbox/report.txt');
+  assert.equal(report.info.authorId, carol.keys.accountId);
+  await page.getByRole('button', { name: /Shared with me/ }).click();
   assert.deepEqual(await unnamedControls(page), [], 'every control has an accessible name');
   await page.screenshot({ path: join(SHOTS, 'shared-by-me-desktop.png') });
   assert.deepEqual(errors, []);

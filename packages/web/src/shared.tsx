@@ -12,7 +12,8 @@ const joinPath = (dir: string, name: string) => `${dir === '/' ? '' : dir}/${nam
 /** Folders shared with you (browse, download) and the folders you share (and a form to share). */
 export function SharedView({ t, onError }: { t: Strings; onError: (m: string) => void }) {
   const [shares, setShares] = useState<Shares | null>(null);
-  const [open, setOpen] = useState<{ id: string; name: string } | null>(null);
+  const [open, setOpen] = useState<{ id: string; name: string; role: string } | null>(null);
+  const [reload, setReload] = useState(0);
   const [path, setPath] = useState('/');
   const [entries, setEntries] = useState<Entry[] | null>(null);
   const [form, setForm] = useState({ path: '', email: '', role: 'read' as 'read' | 'write' });
@@ -32,7 +33,16 @@ export function SharedView({ t, onError }: { t: Strings; onError: (m: string) =>
       if (r.ok) setEntries(r.value);
       else onError(r.message);
     });
-  }, [open, path, onError]);
+  }, [open, path, onError, reload]);
+
+  const upload = async (files: FileList | null) => {
+    if (!open) return;
+    for (const file of Array.from(files ?? [])) {
+      const r = await worker.sharedUpload(open.id, joinPath(path, file.name), file);
+      if (!r.ok) onError(r.message);
+    }
+    setReload((n) => n + 1);
+  };
 
   const share = async (e: FormEvent) => {
     e.preventDefault();
@@ -66,6 +76,18 @@ export function SharedView({ t, onError }: { t: Strings; onError: (m: string) =>
             ← {t.sharedWithMe}
           </button>
           <Crumbs path={path} rootLabel={open.name} label={t.breadcrumbs} onGo={setPath} />
+          {open.role === 'write' && (
+            <label className="button">
+              {t.upload}
+              <input
+                type="file"
+                multiple
+                hidden
+                aria-label={t.upload}
+                onChange={(e) => void upload(e.target.files)}
+              />
+            </label>
+          )}
         </div>
         {entries === null ? (
           <p className="muted">{t.working}</p>
@@ -132,7 +154,7 @@ export function SharedView({ t, onError }: { t: Strings; onError: (m: string) =>
                 className="link share-name"
                 onClick={() => {
                   setPath('/');
-                  setOpen({ id: s.id, name: s.name });
+                  setOpen({ id: s.id, name: s.name, role: s.role });
                 }}
               >
                 <Icon kind="folder" /> {s.name}

@@ -486,6 +486,17 @@ const api = {
   /** A folder inside a share opened by `shares()`. */
   sharedList: (shareId: string, path: string) =>
     call(async () => (await inShare(shareId).list(path)).sort(byKindThenName)),
+  /** Uploads a file into a folder shared with us read-write (signed with our key). */
+  sharedUpload: (shareId: string, path: string, file: File) =>
+    call(async () => {
+      const thumbnail = await makeThumbnail(file);
+      return (await inShare(shareId).upload(path, file.stream(), {
+        ...(thumbnail ? { thumbnail } : {}),
+        size: file.size,
+        mtime: file.lastModified,
+        ...(file.type ? { mime: file.type } : {}),
+      })) as Entry;
+    }),
   sharedDownload: (shareId: string, path: string) =>
     call(async () => {
       const { stream, entry } = await inShare(shareId).download(path);
