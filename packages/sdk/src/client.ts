@@ -434,10 +434,10 @@ export class CofferClient {
 
   /** A folder of ours that we share carries its writers, so what they wrote opens for us. */
   private async withAuthors(node: OpenNode): Promise<OpenNode> {
-    if (node.kind !== 'folder' || node.authors || node.info.shareVersion === undefined) {
-      return node;
-    }
-    return { ...node, authors: await this.shares.authorsOf(node.info.id, node.info.shareVersion) };
+    if (node.kind !== 'folder' || node.authors) return node;
+    // From our own verified lists and book, not from the hub's mark alone.
+    const authors = await this.shares.authorsOf(node.info.id, node.info.shareVersion);
+    return authors ? { ...node, authors } : node;
   }
 
   /** The live child called `name` of `parent`, or null. */
@@ -604,7 +604,12 @@ export class CofferClient {
     const target = splitPath(to);
     let parentPath = target.slice(0, -1);
     let name = target.at(-1) ?? node.meta.name;
-    const existing = target.length ? await this.resolve(to).catch(() => null) : await this.root();
+    const existing = target.length
+      ? await this.resolve(to).catch((e: unknown) => {
+          if (e instanceof NotFoundError) return null;
+          throw e;
+        })
+      : await this.root();
     if (existing && existing.kind === 'folder') {
       parentPath = target;
       name = node.meta.name;

@@ -55,7 +55,15 @@ const bookSchema = z.object({
   ownPrevious: z.array(b64).optional(),
   /** The newest member list accepted per share ([Note: Member lists]). */
   shares: z
-    .record(z.string(), z.object({ version: z.number().int(), digest: z.string() }))
+    .record(
+      z.string(),
+      z.object({
+        version: z.number().int(),
+        digest: z.string(),
+        /** On our own shares: the folder, so we know it is shared whatever the hub says. */
+        folderId: z.string().optional(),
+      }),
+    )
     .optional(),
 });
 type Pin = z.infer<typeof pinSchema>;
@@ -253,11 +261,23 @@ export class Contacts {
     return (await this.read()).book.shares?.[shareId];
   }
 
-  /** Remembers a newer member list of a share. */
-  async pinShare(shareId: string, pin: PinnedMemberList): Promise<void> {
+  /** Every share pin, by share id. */
+  async sharePins(): Promise<Record<string, PinnedMemberList & { folderId?: string | undefined }>> {
+    return (await this.read()).book.shares ?? {};
+  }
+
+  /** Remembers a newer member list of a share (with its folder, for our own shares). */
+  async pinShare(shareId: string, pin: PinnedMemberList & { folderId?: string }): Promise<void> {
     const known = await this.sharePin(shareId);
-    if (known && known.version === pin.version && known.digest === pin.digest) return;
-    await this.write((book) => ({ ...book, shares: { ...book.shares, [shareId]: pin } }));
+    if (known && known.version >= pin.version) return;
+    // Never back: two devices racing keep the newer list.
+    await this.write((book) => {
+      const had = book.shares?.[shareId];
+      if (had && had.version >= pin.version) return book;
+      const folderId = pin.folderId ?? had?.folderId;
+      const next = folderId ? { ...pin, folderId } : { version: pin.version, digest: pin.digest };
+      return { ...book, shares: { ...book.shares, [shareId]: next } };
+    });
   }
 
   // ---- internals ----

@@ -16,7 +16,7 @@ import {
   unwrapNodeKey,
   verifyNode,
 } from '@coffer/crypto';
-import { DecryptionError, IntegrityError } from '@coffer/errors';
+import { DecryptionError, IntegrityError, ValidationError } from '@coffer/errors';
 import type { NodeInfo } from '@coffer/protocol';
 
 /** The keys of a logged-in account, in memory only. */
@@ -138,23 +138,25 @@ export const keysOfAuthor = (a: Author) => [a.signingPublic, ...(a.older ?? [])]
 /** Inside a share: the node must be signed by one of its writers (IntegrityError otherwise). */
 export function checkAuthor(info: NodeInfo, authors: readonly Author[]): void {
   const author = authors.find((a) => a.accountId === info.authorId);
-  if (!author || !info.signature || info.nameHash === null) {
+  if (!author || !info.signature || info.nameHash === null || info.parentId === null) {
     throw new IntegrityError(
       `node ${info.id}: not written by the share's owner or one of its writers`,
     );
   }
-  const fields = signedFields(
-    {
-      nodeId: info.id,
-      parentId: info.parentId ?? '',
-      kind: info.kind,
-      wrappedKey: info.wrappedKey,
-      metadata: info.metadata,
-      nameHash: info.nameHash,
-    },
-    author.accountId,
+  const fields = fromHubFields(() =>
+    signedFields(
+      {
+        nodeId: info.id,
+        parentId: info.parentId as string,
+        kind: info.kind,
+        wrappedKey: info.wrappedKey,
+        metadata: info.metadata,
+        nameHash: info.nameHash as string,
+      },
+      author.accountId,
+    ),
   );
-  const signature = fromBase64Url(info.signature, 'signature');
+  const signature = fromHubFields(() => fromBase64Url(info.signature as string, 'signature'));
   const keys = keysOfAuthor(author);
   for (const [i, key] of keys.entries()) {
     try {
@@ -163,5 +165,15 @@ export function checkAuthor(info: NodeInfo, authors: readonly Author[]): void {
     } catch (e) {
       if (i === keys.length - 1) throw e;
     }
+  }
+}
+
+/** Malformed fields from the hub are tampering, not bad input of ours. */
+function fromHubFields<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ValidationError) throw new IntegrityError(`node: ${e.message}`, { cause: e });
+    throw e;
   }
 }

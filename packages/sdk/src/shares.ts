@@ -6,7 +6,9 @@ import {
   type NodeId,
   newNodeId,
   openFolderKeyAsMember,
+  type PinnedMemberList,
   type ShareRole,
+  type SigningPublicKey,
   sealFolderKeyForMember,
   signMemberList,
   toBase64Url,
@@ -63,17 +65,19 @@ export class Shares {
    * For a folder of ours that we share (the hub marks it with its list's `version`): who may
    * write in it (us and the writers our list names), so what they wrote opens for us too.
    */
-  async authorsOf(folderId: string, version: number): Promise<readonly Author[]> {
+  async authorsOf(folderId: string, version?: number): Promise<readonly Author[] | undefined> {
     const load = () =>
       this.loadOwned().catch((e: unknown) => {
         this.owned = null;
         throw e;
       });
     this.owned ??= load();
-    if ((await this.owned).get(folderId)?.version !== version) this.owned = load();
+    const cached = (await this.owned).get(folderId);
+    if (version !== undefined && cached?.version !== version) this.owned = load();
     const found = (await this.owned).get(folderId);
-    // Only our own signature is trusted for a share we cannot find (the hub lied about it).
-    return found?.authors ?? [await this.myAuthor()];
+    if (found) return found.authors;
+    // The hub marks a share we cannot find: only our own signature is trusted there.
+    return version !== undefined ? [await this.myAuthor()] : undefined;
   }
 
   private async loadOwned(): Promise<Map<string, { version: number; authors: Author[] }>> {
@@ -83,6 +87,11 @@ export class Shares {
       const members = await this.ownList(s);
       const { authors } = await this.writers(members, s, await this.myAuthor());
       out.set(s.nodeId, { version: members.version, authors });
+    }
+    // A folder our own book says we share, which the hub no longer lists: only we are trusted.
+    for (const pin of Object.values(await this.client.contacts.sharePins())) {
+      if (pin.folderId && !out.has(pin.folderId))
+        out.set(pin.folderId, { version: pin.version, authors: [await this.myAuthor()] });
     }
     return out;
   }
@@ -131,14 +140,12 @@ export class Shares {
       })),
     );
     this.owned = null;
+    const signed = signMemberList(list, me);
     const info = await this.client.hub.call('putShare', {
-      body: {
-        id: list.shareId,
-        nodeId: list.folderId,
-        memberList: toBase64Url(signMemberList(list, me)),
-        keys,
-      },
+      body: { id: list.shareId, nodeId: list.folderId, memberList: toBase64Url(signed), keys },
     });
+    const { pin } = await verifyMemberList(signed, list, me.signingPublic);
+    await this.client.contacts.pinShare(list.shareId, { ...pin, folderId: list.folderId });
     return outgoing(info, list);
   }
 
@@ -213,13 +220,14 @@ export class Shares {
   private async ownList(s: ShareInfo): Promise<MemberList> {
     const me = this.me();
     if (s.ownerId !== me.accountId) throw new IntegrityError(`share ${s.id}: not ours`);
-    const { list } = await fromHub(`member list of share ${s.id}`, () =>
-      verifyMemberList(
-        fromBase64Url(s.memberList, 'memberList'),
-        { shareId: s.id, folderId: s.nodeId as NodeId, ownerId: me.accountId },
-        me.signingPublic,
-      ),
+    const { list, pin } = await checkList(
+      `member list of share ${s.id}`,
+      s,
+      { shareId: s.id, folderId: s.nodeId as NodeId, ownerId: me.accountId },
+      [me.signingPublic, ...(await this.client.contacts.ownPreviousKeys())],
+      await this.client.contacts.sharePin(s.id),
     );
+    await this.client.contacts.pinShare(s.id, pin);
     return list;
   }
 
@@ -231,18 +239,13 @@ export class Shares {
       throw new IntegrityError(`${what}: the hub names another owner than ${s.ownerEmail}`);
     const expect = { shareId: s.id, folderId: s.nodeId as NodeId, ownerId: owner.accountId };
     const pinned = await this.client.contacts.sharePin(s.id);
-    const { list, pin } = await fromHub(`member list of ${what}`, () =>
-      verifyMemberList(
-        fromBase64Url(s.memberList, 'memberList'),
-        expect,
-        owner.signingPublic,
-        pinned,
-      ),
-    ).catch((e: unknown) => {
-      // Keep the reason (rollback, equivocation) in the message.
-      const cause = (e as { cause?: Error }).cause?.message;
-      throw cause ? new IntegrityError(`member list of ${what}: ${cause}`, { cause: e }) : e;
-    });
+    const { list, pin } = await checkList(
+      `member list of ${what}`,
+      s,
+      expect,
+      [owner.signingPublic, ...owner.previousSigning],
+      pinned,
+    );
     const mine = list.members.find((m) => m.accountId === this.client.keys.accountId);
     if (!mine)
       throw new IntegrityError(
@@ -297,4 +300,30 @@ function outgoing(info: ShareInfo, list: MemberList): OutgoingShare {
       role: m.role,
     })),
   };
+}
+
+/**
+ * Checks a member list with the owner's keys, newest first (a list signed before the owner
+ * rotated keys still verifies with the key they had), against the pin; the error keeps why.
+ */
+async function checkList(
+  what: string,
+  s: ShareInfo,
+  expect: { shareId: string; folderId: NodeId; ownerId: AccountId },
+  ownerKeys: readonly SigningPublicKey[],
+  pinned: PinnedMemberList | undefined,
+) {
+  const signed = fromBase64Url(s.memberList, 'memberList');
+  let last: unknown;
+  for (const key of ownerKeys) {
+    try {
+      return await verifyMemberList(signed, expect, key, pinned);
+    } catch (e) {
+      if (!(e instanceof IntegrityError)) throw e;
+      last = e;
+      // Only a bad signature is worth another key; a rollback is a rollback with any key.
+      if (!/not signed by/.test(e.message)) break;
+    }
+  }
+  throw new IntegrityError(`${what}: ${(last as Error).message}`, { cause: last });
 }

@@ -38,7 +38,7 @@ import type { FileCommit, Replica } from '@coffer/protocol';
 import type { CofferClient, Entry } from './client.ts';
 import { splitPath, toEntry } from './client.ts';
 import { getChunk, putChunk } from './host-client.ts';
-import { type AccountKeys, fromHub, nodeSignature, type OpenNode } from './keys.ts';
+import { type AccountKeys, fromHub, keysOfAuthor, nodeSignature, type OpenNode } from './keys.ts';
 
 export interface Progress {
   /** Plaintext bytes encrypted and stored (upload) or decrypted (download) so far. */
@@ -715,7 +715,9 @@ export async function openFileManifest(
     if (!sealed) throw new NotFoundError(`revision: ${path(file)} has no revision ${rev}`);
   }
   // Our own files: signed by us. In a folder shared with us: by its owner or a writer.
-  const authors = file.authors?.map((a) => a.signingPublic) ?? [client.keys.identity.signingPublic];
+  const authors = file.authors
+    ? file.authors.flatMap(keysOfAuthor)
+    : [client.keys.identity.signingPublic, ...(await client.contacts.ownPreviousKeys())];
   const bytes = fromBase64Url(sealed, 'manifest');
   const key = file.key;
   const manifest = await fromHub(`manifest of ${path(file)}`, () =>

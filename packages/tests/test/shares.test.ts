@@ -181,6 +181,31 @@ onEachDatabase('folder shares', (dialect) => {
       await assert.rejects(asBob.mkdir('/bob-was-here'), ForbiddenError);
       await assert.rejects(asBob.upload('/bob.txt', enc('bob')), ForbiddenError);
       await assert.rejects(asBob.move('/plan.txt', '/renamed.txt'), ForbiddenError);
+      // Nothing crosses between two people's trees: Carol can neither carry a file of the
+      // share into her own files, nor move a folder of hers into the share.
+      const body = (parentId: string, version: number) => ({
+        version,
+        parentId,
+        nameHash: '0'.repeat(64),
+        wrappedKey: 'AAAA',
+        metadata: 'AAAA',
+      });
+      const planNode = await inside.resolve('/plan.txt');
+      await assert.rejects(
+        carol.hub.call('updateNode', {
+          params: { id: planNode.info.id },
+          body: body(carol.keys.rootId, planNode.info.version),
+        }),
+        ForbiddenError,
+      );
+      const own = await carol.mkdir('/carols-own');
+      await assert.rejects(
+        carol.hub.call('updateNode', {
+          params: { id: own.id },
+          body: body(team.folder.info.id, 1),
+        }),
+        ForbiddenError,
+      );
       // Nor may the writer change the shared folder itself.
       await assert.rejects(
         carol.hub.call('trashNode', { params: { id: team.folder.info.id }, body: { version: 1 } }),

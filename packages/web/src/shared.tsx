@@ -13,7 +13,6 @@ const joinPath = (dir: string, name: string) => `${dir === '/' ? '' : dir}/${nam
 export function SharedView({ t, onError }: { t: Strings; onError: (m: string) => void }) {
   const [shares, setShares] = useState<Shares | null>(null);
   const [open, setOpen] = useState<{ id: string; name: string; role: string } | null>(null);
-  const [reload, setReload] = useState(0);
   const [path, setPath] = useState('/');
   const [entries, setEntries] = useState<Entry[] | null>(null);
   const [form, setForm] = useState({ path: '', email: '', role: 'read' as 'read' | 'write' });
@@ -26,14 +25,14 @@ export function SharedView({ t, onError }: { t: Strings; onError: (m: string) =>
   }, [onError]);
   useEffect(() => void load(), [load]);
 
-  useEffect(() => {
+  const loadEntries = useCallback(async () => {
     if (!open) return;
     setEntries(null);
-    void worker.sharedList(open.id, path).then((r) => {
-      if (r.ok) setEntries(r.value);
-      else onError(r.message);
-    });
-  }, [open, path, onError, reload]);
+    const r = await worker.sharedList(open.id, path);
+    if (r.ok) setEntries(r.value);
+    else onError(r.message);
+  }, [open, path, onError]);
+  useEffect(() => void loadEntries(), [loadEntries]);
 
   const upload = async (files: FileList | null) => {
     if (!open) return;
@@ -41,7 +40,7 @@ export function SharedView({ t, onError }: { t: Strings; onError: (m: string) =>
       const r = await worker.sharedUpload(open.id, joinPath(path, file.name), file);
       if (!r.ok) onError(r.message);
     }
-    setReload((n) => n + 1);
+    await loadEntries();
   };
 
   const share = async (e: FormEvent) => {

@@ -186,7 +186,7 @@ export async function putShare(hub: Hub, c: Caller, b: RouteBody<'putShare'>): P
         `no folder key of version ${list.keyVersion} for ${keyless}`,
       );
     if (existing) {
-      await tx
+      const r = await tx
         .updateTable('shares')
         .set({
           list_version: list.version,
@@ -196,7 +196,9 @@ export async function putShare(hub: Hub, c: Caller, b: RouteBody<'putShare'>): P
         })
         .where('id', '=', b.id)
         .where('list_version', '=', existing.list_version)
-        .execute();
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0)
+        throw new ConflictError('memberList: the share changed meanwhile; read it and retry');
     } else {
       await tx
         .insertInto('shares')
@@ -340,4 +342,20 @@ export async function deleteShare(hub: Hub, c: Caller, id: string): Promise<void
     await tx.deleteFrom('share_members').where('share_id', '=', id).execute();
     await tx.deleteFrom('shares').where('id', '=', id).execute();
   });
+}
+
+/** Forgets the shares of folders that are purged (in the purge's transaction). */
+export async function forgetSharesOf(tx: Tx, nodeIds: readonly string[]): Promise<void> {
+  for (let i = 0; i < nodeIds.length; i += 500) {
+    const shares = await tx
+      .selectFrom('shares')
+      .select('id')
+      .where('node_id', 'in', nodeIds.slice(i, i + 500))
+      .execute();
+    for (const { id } of shares) {
+      await tx.deleteFrom('share_keys').where('share_id', '=', id).execute();
+      await tx.deleteFrom('share_members').where('share_id', '=', id).execute();
+      await tx.deleteFrom('shares').where('id', '=', id).execute();
+    }
+  }
 }

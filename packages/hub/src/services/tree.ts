@@ -3,7 +3,7 @@ import type { NodeInfo, RouteBody, RouteQuery, RouteResponse } from '@coffer/pro
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
 import type { Database, NodesTable } from '../db/schema.ts';
-import { readableNode, shareAccess } from './shares.ts';
+import { forgetSharesOf, readableNode, shareAccess } from './shares.ts';
 
 type Tx = Kysely<Database> | Transaction<Database>;
 
@@ -261,7 +261,12 @@ export async function updateNode(
   if (node.trashed_at !== null) throw new ConflictError('id: restore it from the trash first');
   const parentId = b.parentId ?? node.parent_id;
   if (b.parentId !== undefined && b.parentId !== node.parent_id) {
-    await liveFolder(hub.db, c, b.parentId, 'parentId');
+    const target = await liveFolder(hub.db, c, b.parentId, 'parentId');
+    // Nothing moves between two people's trees, and a member moves things only within the
+    // share (so nobody can carry a share's contents out of it, or into a folder of theirs).
+    if (target.account_id !== node.account_id) {
+      throw new ForbiddenError('parentId: things move only within one owner’s files');
+    }
     if (
       node.account_id !== c.accountId &&
       (await shareIdFor(hub.db, c, b.parentId)) !== (await shareIdFor(hub.db, c, id))
@@ -337,6 +342,14 @@ export async function purgeNode(hub: Hub, c: Caller, id: string, version: number
       throw new ConflictError(`version: the node changed (now at version ${node.version})`);
     }
     const ids = await subtree(tx, id);
+    const foreign = await tx
+      .selectFrom('nodes')
+      .select('id')
+      .where('id', 'in', ids.length ? ids : [id])
+      .where('account_id', '!=', c.accountId)
+      .executeTakeFirst();
+    if (foreign) throw new ForbiddenError('id: it holds items that are not yours');
+    await forgetSharesOf(tx, ids);
     for (let i = 0; i < ids.length; i += 500) {
       const part = ids.slice(i, i + 500);
       await tx.deleteFrom('revision_chunks').where('node_id', 'in', part).execute();

@@ -443,12 +443,14 @@ async function commitFile(
     .executeTakeFirst();
   let row: NodesTable;
   if (existing) {
+    // A new revision stays in the tree the file is in.
+    if (existing.account_id !== treeOwner) {
+      throw new ConflictError(`${field}.nodeId: this id is taken`);
+    }
     if (existing.account_id !== c.accountId) {
       // A writer's new revision of a file in a share: the file must be in that same share.
       const here = await shareAccess(tx, c, existing.id);
-      if (here?.role !== 'write' || existing.account_id !== treeOwner) {
-        throw new ConflictError(`${field}.nodeId: this id is taken`);
-      }
+      if (here?.role !== 'write') throw new ConflictError(`${field}.nodeId: this id is taken`);
       if ((await shareAccess(tx, c, f.parentId))?.share.id !== here.share.id) {
         throw new ForbiddenError(`${field}.parentId: a member moves things only within the share`);
       }
