@@ -231,6 +231,11 @@ onEachDatabase('folder shares', (dialect) => {
         alice.shares.share('/team/notes', 'bob@example.com', 'read'),
         /do not nest/,
       );
+      // Nor by moving one shared folder into another.
+      await alice.mkdir('/nest');
+      const nest = await alice.shares.share('/nest', 'carol@example.com', 'read');
+      await assert.rejects(alice.move('/nest', '/team/nest'), /cannot go into another share/);
+      await alice.hub.call('deleteShare', { params: { id: nest.id } });
     });
 
     test('sharing with a contact whose keys changed is blocked until verified again', async () => {

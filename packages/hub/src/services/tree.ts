@@ -273,6 +273,16 @@ export async function updateNode(
     ) {
       throw new ForbiddenError('parentId: a member moves things only within the share');
     }
+    // Shares do not nest: a shared folder (or one holding one) stays out of other shares.
+    if (node.kind === 'folder' && (await shareIdFor(hub.db, c, b.parentId)) !== null) {
+      const inside = await subtree(hub.db, id);
+      const nested = await hub.db
+        .selectFrom('shares')
+        .select('id')
+        .where('node_id', 'in', inside)
+        .executeTakeFirst();
+      if (nested) throw new ConflictError('parentId: a shared folder cannot go into another share');
+    }
     // A folder cannot move into itself or anything under it.
     const ancestors = await sql<{ id: string }>`
       with recursive up(id, parent_id) as (

@@ -362,6 +362,15 @@ export async function commitUpload(
   const nodes: NodeInfo[] = [];
   try {
     await hub.db.transaction().execute(async (tx) => {
+      // The parents first: nothing about a folder the caller may not write to is told.
+      const parents = new Map<string, NodesTable>();
+      for (const [i, f] of b.files.entries()) {
+        if (parents.has(f.parentId)) continue;
+        parents.set(
+          f.parentId,
+          await writableNode(tx, c, f.parentId, `files.${i}.parentId`, { shareRootToo: true }),
+        );
+      }
       const readable = await accessibleChunks(tx, c, chunkIds);
       const replicas = await replicasOf(tx, chunkIds);
       const known = new Set<string>();
@@ -392,16 +401,9 @@ export async function commitUpload(
           }
         }
       }
-      const parents = new Map<string, NodesTable>();
       for (const [i, f] of b.files.entries()) {
         const field = `files.${i}`;
-        let parent = parents.get(f.parentId);
-        if (!parent) {
-          parent = await writableNode(tx, c, f.parentId, `${field}.parentId`, {
-            shareRootToo: true,
-          });
-          parents.set(f.parentId, parent);
-        }
+        const parent = parents.get(f.parentId) as NodesTable;
         if (parent.kind !== 'folder') throw new ValidationError(`${field}.parentId`, 'is a file');
         if (parent.trashed_at !== null) {
           throw new ConflictError(`${field}.parentId: that folder is in the trash`);
