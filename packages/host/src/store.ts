@@ -212,6 +212,20 @@ interface Row {
   stored_at: number;
 }
 
+/** An open segment file, idle, with its next record going at `end`. */
+const openSegment = (id: number, path: string, fh: FileHandle, end: number): Segment => ({
+  id,
+  path,
+  fh,
+  end,
+  busy: false,
+  stream: false,
+  retiring: false,
+  broken: null,
+  pending: [],
+  syncing: false,
+});
+
 interface SegmentRow {
   committed_end: number;
   dead_bytes: number;
@@ -607,18 +621,7 @@ export class ChunkStore {
       this.q.seal.run(id);
       return;
     }
-    const seg: Segment = {
-      id,
-      path,
-      fh,
-      end: committedEnd,
-      busy: false,
-      stream: false,
-      retiring: false,
-      broken: null,
-      pending: [],
-      syncing: false,
-    };
+    const seg = openSegment(id, path, fh, committedEnd);
     if (committedEnd >= this.segmentBytes) {
       seg.retiring = true;
       await this.seal(seg);
@@ -980,18 +983,7 @@ export class ChunkStore {
       }
       await syncDir(this.segDir);
       this.segmentCount++;
-      return {
-        id,
-        path,
-        fh,
-        end: 0,
-        busy: false,
-        stream: false,
-        retiring: false,
-        broken: null,
-        pending: [],
-        syncing: false,
-      };
+      return openSegment(id, path, fh, 0);
     }
   }
 

@@ -14,6 +14,16 @@ export function screenshotDir(): string {
     : mkdtempSync(join(tmpdir(), 'coffer-shots-'));
 }
 
+/** Signs up in the web app at `hubUrl`, past the recovery key, into the empty root folder. */
+export async function signUpInPage(page: Page, hubUrl: string, email: string, password: string) {
+  await page.goto(hubUrl);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('button', { name: /continue/ }).click({ timeout: 60_000 });
+  await page.getByText('This folder is empty').waitFor();
+}
+
 /**
  * The network requests that went anywhere but the hub and its hosts. Only http(s) and ws(s)
  * leave the machine: blob: and data: are local, and chrome: and chrome-extension: are the

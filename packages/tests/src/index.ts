@@ -9,6 +9,7 @@ export {
   foreignRequests,
   launchChromium,
   screenshotDir,
+  signUpInPage,
   unnamedControls,
 } from './browser.ts';
 export { corruptStoredChunk, replicasOf, segmentFiles } from './hosts.ts';
@@ -22,4 +23,4 @@ export type {
   ProxiedRequest,
   TamperProxy,
 } from './tamper-proxy.ts';
-export { startTamperProxy } from './tamper-proxy.ts';
+export { rejectsAfterLie, startTamperProxy } from './tamper-proxy.ts';

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -146,4 +147,28 @@ export async function startTamperProxy(target: string): Promise<TamperProxy> {
       server.closeAllConnections();
     });
   return proxy;
+}
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+/**
+ * `op` fails with one of `types` and a message matching `what`, after the proxy told the
+ * lie (a hook saw an answer); the hooks are cleared afterwards.
+ */
+export async function rejectsAfterLie(
+  proxy: TamperProxy,
+  op: Promise<unknown>,
+  types: readonly ErrorClass[],
+  what: RegExp,
+): Promise<void> {
+  await assert.rejects(op, (e: unknown) => {
+    assert.ok(
+      types.some((t) => e instanceof t),
+      `${String(e)} is one of ${types.map((t) => t.name).join(', ')}`,
+    );
+    assert.match((e as Error).message, what);
+    return true;
+  });
+  assert.ok(proxy.hooked > 0, 'the lie was told');
+  proxy.reset();
 }

@@ -13,6 +13,7 @@ import {
   cli,
   type Network,
   onEachDatabase,
+  rejectsAfterLie,
   startNetwork,
   startTamperProxy,
   type TamperProxy,
@@ -178,19 +179,11 @@ onEachDatabase('contacts', (dialect) => {
         path === LOOKUP && lookedUp(req.body) === email ? f(json as Record<string, unknown>) : json;
     }
 
-    async function rejectsWith(
+    const rejectsWith = (
       op: Promise<unknown>,
       type: abstract new (...args: never[]) => Error,
       what: RegExp,
-    ) {
-      await assert.rejects(op, (e: unknown) => {
-        assert.ok(e instanceof type, `${String(e)} is a ${type.name}`);
-        assert.match((e as Error).message, what);
-        return true;
-      });
-      assert.ok(proxy.hooked > 0, 'the lie was told');
-      proxy.reset();
-    }
+    ) => rejectsAfterLie(proxy, op, [type], what);
 
     test('the proxy is transparent when nobody lies', async () => {
       proxy.reset();

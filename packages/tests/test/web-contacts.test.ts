@@ -9,6 +9,7 @@ import {
   launchChromium,
   type Network,
   screenshotDir,
+  signUpInPage,
   startNetwork,
   unnamedControls,
 } from '../src/index.ts';
@@ -44,12 +45,7 @@ test('contacts: add by email, compare the safety number by digits or QR code, ve
   const errors: string[] = [];
   page.on('request', (r) => requests.push(new URL(r.url())));
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(net.hubUrl);
-  await page.getByLabel('Email').fill('alice@example.com');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('button', { name: /continue/ }).click({ timeout: 60_000 });
-  await page.getByText('This folder is empty').waitFor();
+  await signUpInPage(page, net.hubUrl, 'alice@example.com', PASSWORD);
 
   const views = page.getByRole('navigation', { name: 'Views' });
   await views.getByRole('button', { name: 'Contacts' }).click();
@@ -116,12 +112,7 @@ test('shared folders: Shared with me lists a folder a contact shares, to browse 
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(net.hubUrl);
-  await page.getByLabel('Email').fill('carol@example.com');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('button', { name: /continue/ }).click({ timeout: 60_000 });
-  await page.getByText('This folder is empty').waitFor();
+  await signUpInPage(page, net.hubUrl, 'carol@example.com', PASSWORD);
 
   // Bob shares a folder with Carol, read-only.
   await bob.upload('/photos/2026/notes.txt', new TextEncoder().encode('summer notes'), {

@@ -10,6 +10,7 @@ import {
   launchChromium,
   type Network,
   screenshotDir,
+  signUpInPage,
   startNetwork,
   unnamedControls,
 } from '../src/index.ts';
@@ -133,12 +134,7 @@ test('Hosting: the empty state explains coffer host claim, then the claimed host
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
   const { requests, errors } = watch(page);
-  await page.goto(net.hubUrl);
-  await page.getByLabel('Email').fill(EMAIL);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.getByRole('button', { name: /continue/ }).click({ timeout: 60_000 });
-  await page.getByText('This folder is empty').waitFor();
+  await signUpInPage(page, net.hubUrl, EMAIL, PASSWORD);
 
   await page
     .getByRole('navigation', { name: 'Views' })

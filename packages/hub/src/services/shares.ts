@@ -10,7 +10,7 @@ import type { RouteBody, RouteResponse, ShareInfo } from '@coffer/protocol';
 import type { Kysely, Transaction } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
 import type { Database, NodesTable, SharesTable } from '../db/schema.ts';
-import { nodeInfo, ownNode } from './tree.ts';
+import { ancestry, nodeInfo, ownNode } from './tree.ts';
 
 type Tx = Kysely<Database> | Transaction<Database>;
 
@@ -21,40 +21,33 @@ type Tx = Kysely<Database> | Transaction<Database>;
 // (docs/security.md §10). The hub checks the list's signature against the owner's key bundle
 // too, so an honest hub never stores a list the owner did not sign. Shares do not nest.
 
-/** How deep a tree may go before a walk up it gives up (a cycle would be a bug). */
-const MAX_DEPTH = 4096;
-
 /** The share `nodeId` is in (the folder itself or one above it), with the caller's role. */
 export async function shareAccess(
   db: Tx,
   c: Caller,
   nodeId: string,
 ): Promise<{ share: SharesTable; role: 'owner' | 'read' | 'write' } | null> {
-  let id: string | null = nodeId;
-  for (let depth = 0; id !== null && depth < MAX_DEPTH; depth++) {
-    const share = await db
+  const chain = await ancestry(db, nodeId);
+  const found = new Map<string, SharesTable>();
+  for (let i = 0; i < chain.length; i += 500) {
+    const rows = await db
       .selectFrom('shares')
       .selectAll()
-      .where('node_id', '=', id)
-      .executeTakeFirst();
-    if (share) {
-      if (share.owner_id === c.accountId) return { share, role: 'owner' };
-      const m = await db
-        .selectFrom('share_members')
-        .select('role')
-        .where('share_id', '=', share.id)
-        .where('account_id', '=', c.accountId)
-        .executeTakeFirst();
-      return m ? { share, role: m.role } : null;
-    }
-    const up: { parent_id: string | null } | undefined = await db
-      .selectFrom('nodes')
-      .select('parent_id')
-      .where('id', '=', id)
-      .executeTakeFirst();
-    id = up?.parent_id ?? null;
+      .where('node_id', 'in', chain.slice(i, i + 500))
+      .execute();
+    for (const r of rows) found.set(r.node_id, r);
   }
-  return null;
+  // The nearest share above decides (shares do not nest, so there is at most one).
+  const share = chain.map((id) => found.get(id)).find((x) => x !== undefined);
+  if (!share) return null;
+  if (share.owner_id === c.accountId) return { share, role: 'owner' };
+  const m = await db
+    .selectFrom('share_members')
+    .select('role')
+    .where('share_id', '=', share.id)
+    .where('account_id', '=', c.accountId)
+    .executeTakeFirst();
+  return m ? { share, role: m.role } : null;
 }
 
 /** A node the caller owns or may read through a share; anything else is missing. */
@@ -77,20 +70,6 @@ async function ownerSigningKey(db: Tx, accountId: string) {
     .executeTakeFirstOrThrow();
   return verifyKeyBundle(fromBase64Url(a.key_bundle, 'keyBundle'), accountId as AccountId)
     .signingPublic;
-}
-
-async function isAbove(db: Tx, above: string, id: string): Promise<boolean> {
-  let cur: string | null = id;
-  for (let depth = 0; cur !== null && depth < MAX_DEPTH; depth++) {
-    if (cur === above) return true;
-    const up: { parent_id: string | null } | undefined = await db
-      .selectFrom('nodes')
-      .select('parent_id')
-      .where('id', '=', cur)
-      .executeTakeFirst();
-    cur = up?.parent_id ?? null;
-  }
-  return false;
 }
 
 export async function putShare(hub: Hub, c: Caller, b: RouteBody<'putShare'>): Promise<ShareInfo> {
@@ -119,8 +98,8 @@ export async function putShare(hub: Hub, c: Caller, b: RouteBody<'putShare'>): P
       if (s.node_id === b.nodeId)
         throw new ConflictError(`nodeId: that folder is already shared (share ${s.id})`);
       if (
-        (await isAbove(hub.db, s.node_id, b.nodeId)) ||
-        (await isAbove(hub.db, b.nodeId, s.node_id))
+        (await ancestry(hub.db, b.nodeId)).includes(s.node_id) ||
+        (await ancestry(hub.db, s.node_id)).includes(b.nodeId)
       )
         throw new ConflictError(
           `nodeId: a folder above or below it is already shared (share ${s.id}); shares do not nest`,

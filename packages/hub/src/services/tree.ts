@@ -284,13 +284,7 @@ export async function updateNode(
       if (nested) throw new ConflictError('parentId: a shared folder cannot go into another share');
     }
     // A folder cannot move into itself or anything under it.
-    const ancestors = await sql<{ id: string }>`
-      with recursive up(id, parent_id) as (
-        select id, parent_id from nodes where id = ${b.parentId}
-        union all
-        select n.id, n.parent_id from nodes n join up on n.id = up.parent_id
-      ) select id from up`.execute(hub.db);
-    if (ancestors.rows.some((r) => r.id === id)) {
+    if ((await ancestry(hub.db, b.parentId)).includes(id)) {
       throw new ValidationError('parentId', 'cannot move a folder into itself');
     }
   }
@@ -332,6 +326,23 @@ export async function restoreNode(hub: Hub, c: Caller, id: string, version: numb
 }
 
 /** Every node id under `id`, itself included. */
+/** `id`, its parent, its parent's parent… up to the root, in that order, in one query. */
+export async function ancestry(db: Tx, id: string): Promise<string[]> {
+  const r = await sql<{ id: string; parent_id: string | null }>`
+    with recursive up(id, parent_id) as (
+      select id, parent_id from nodes where id = ${id}
+      union
+      select n.id, n.parent_id from nodes n join up on n.id = up.parent_id
+    ) select id, parent_id from up`.execute(db);
+  const parent = new Map(r.rows.map((x) => [x.id, x.parent_id]));
+  const chain: string[] = [];
+  for (let at: string | null | undefined = id; at && parent.has(at) && !chain.includes(at); ) {
+    chain.push(at);
+    at = parent.get(at);
+  }
+  return chain;
+}
+
 export async function subtree(db: Tx, id: string): Promise<string[]> {
   const r = await sql<{ id: string }>`
     with recursive sub(id) as (
