@@ -332,11 +332,22 @@ test('the operator dashboard: a world map of the hosts, the figures of /api/admi
       .evaluate((p) => (p.getAttribute('d') ?? '').split('L').length - 1);
     assert.ok(segments >= 1, 'the line joins its points');
   }
+  // On a loaded machine a slow heartbeat can make a host count as lost for a moment: read the
+  // chart again (after a refresh) until the network has settled back to 0.
   const repair = page.getByRole('img', { name: /^Under-replicated chunks and repair\./ });
-  assert.match(
-    (await repair.getAttribute('aria-label')) ?? '',
-    new RegExp(`under-replicated chunks: 0 now, lowest 0, highest ${peak.toLocaleString('en')}`),
-  );
+  await until('the repair chart shows the history, back at 0', async () => {
+    const top = Math.max(peak, ...(await history()).points.map((p) => p.underReplicated));
+    const label = (await repair.getAttribute('aria-label')) ?? '';
+    if (
+      new RegExp(
+        `under-replicated chunks: 0 now, lowest 0, highest ${top.toLocaleString('en')}\\.`,
+      ).test(label)
+    )
+      return true;
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.waitForTimeout(400);
+    return false;
+  });
 
   // The charts step through samples with the keyboard, and show the last hour on request.
   await repair.focus();
