@@ -84,26 +84,52 @@ export function hubUrlFrom(flag: string | undefined, saved?: SavedSession): stri
 }
 
 /** --password-file, then $COFFER_PASSWORD, then a hidden prompt on the terminal. */
-export async function password(
+export function password(
   flags: { 'password-file'?: string | undefined },
   prompt: string,
   confirm = false,
 ): Promise<string> {
-  if (flags['password-file']) {
+  return secret(flags['password-file'], '--password-file', 'COFFER_PASSWORD', prompt, confirm);
+}
+
+/** A link's password: --link-password-file, then $COFFER_LINK_PASSWORD, then a prompt. */
+export function linkPassword(
+  flags: { 'link-password-file'?: string | undefined },
+  prompt: string,
+  confirm = false,
+): Promise<string> {
+  return secret(
+    flags['link-password-file'],
+    '--link-password-file',
+    'COFFER_LINK_PASSWORD',
+    prompt,
+    confirm,
+  );
+}
+
+async function secret(
+  file: string | undefined,
+  fileFlag: string,
+  env: string,
+  prompt: string,
+  confirm: boolean,
+): Promise<string> {
+  if (file) {
     try {
-      const text = (await readFile(flags['password-file'], 'utf8')).split(/\r?\n/)[0] ?? '';
-      if (!text) throw new ValidationError('--password-file', 'the file is empty');
+      const text = (await readFile(file, 'utf8')).split(/\r?\n/)[0] ?? '';
+      if (!text) throw new ValidationError(fileFlag, 'the file is empty');
       return text;
     } catch (e) {
       if (e instanceof ValidationError) throw e;
-      throw new ValidationError('--password-file', `cannot read ${flags['password-file']}`);
+      throw new ValidationError(fileFlag, `cannot read ${file}`);
     }
   }
-  if (process.env.COFFER_PASSWORD) return process.env.COFFER_PASSWORD;
+  const fromEnv = process.env[env];
+  if (fromEnv) return fromEnv;
   if (!process.stdin.isTTY) {
     throw new ValidationError(
       'password',
-      'not given; set COFFER_PASSWORD or pass --password-file when not on a terminal',
+      `not given; set ${env} or pass ${fileFlag} when not on a terminal`,
     );
   }
   const first = await hiddenPrompt(prompt);

@@ -10,6 +10,7 @@ import {
   type OpenNode,
   openFileManifest,
   type Progress,
+  type PublicLink,
   SMALL_FILE_LIMIT,
   type SmallFile,
 } from '@coffer/sdk';
@@ -293,6 +294,52 @@ export async function get(
     `Fetched ${count} file${count === 1 ? '' : 's'} (${formatBytes(bytes)}) to ${dest} in ${seconds.toFixed(1)} s, ${formatBytes(bytes / Math.max(seconds, 0.001))}/s`,
   );
   out.result({ local: dest, files: count, bytes, seconds });
+}
+
+/** `coffer get LINK [LOCAL]`: what a public link points to, as a visitor (no account). */
+export async function getLink(link: PublicLink, out: Out, localArg: string | undefined) {
+  const node = link.root;
+  const name = node.meta.name;
+  let dest = resolve(localArg ?? name);
+  const existing = await stat(dest).catch(() => null);
+  if (existing?.isDirectory()) dest = join(dest, name);
+  const started = Date.now();
+  const draw = progressBar(out, name);
+  const files: { node: OpenNode; dest: string }[] = [];
+  if (node.kind === 'file') files.push({ node, dest });
+  else {
+    const visit = async (folder: OpenNode, dir: string) => {
+      await mkdir(dir, { recursive: true });
+      for (const child of await link.listOpen(folder)) {
+        const path = join(dir, child.meta.name);
+        if (child.kind === 'folder') await visit(child, path);
+        else files.push({ node: child, dest: path });
+      }
+    };
+    await visit(node, dest);
+  }
+  const total = files.reduce((s, f) => s + (f.node.meta.size ?? 0), 0);
+  let done = 0;
+  for (const [i, f] of files.entries()) {
+    const { stream, manifest } = await link.download(f.node, {
+      onProgress: (p) =>
+        draw({
+          ...p,
+          bytesDone: done + p.bytesDone,
+          bytesTotal: total,
+          filesDone: i,
+          filesTotal: files.length,
+        }),
+    });
+    await writeStream(stream, f.dest, f.node.meta.mtime ?? null);
+    done += manifest.size;
+  }
+  out.clearStatus();
+  const seconds = (Date.now() - started) / 1000;
+  out.say(
+    `Fetched ${files.length} file${files.length === 1 ? '' : 's'} (${formatBytes(done)}) from the link to ${dest} in ${seconds.toFixed(1)} s`,
+  );
+  out.result({ local: dest, files: files.length, bytes: done, seconds });
 }
 
 export async function restoreOrConflict(client: CofferClient, item: string) {

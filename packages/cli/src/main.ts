@@ -2,9 +2,16 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { AuthError, CofferError, NotFoundError, ValidationError } from '@coffer/errors';
 import type { FolderPolicy } from '@coffer/protocol';
-import { byKindThenName, CofferClient, type Contact, type Entry } from '@coffer/sdk';
-import { forgetSession, hubUrlFrom, loadSession, password, saveSession } from './config.ts';
-import { describe, get, put, restoreOrConflict } from './files.ts';
+import { byKindThenName, CofferClient, type Contact, type Entry, PublicLink } from '@coffer/sdk';
+import {
+  forgetSession,
+  hubUrlFrom,
+  linkPassword,
+  loadSession,
+  password,
+  saveSession,
+} from './config.ts';
+import { describe, get, getLink, put, restoreOrConflict } from './files.ts';
 import { EXIT, exitCodeOf, formatBytes, makeOut, type Out } from './output.ts';
 
 const HELP = `coffer — end-to-end encrypted storage on a network of independent hosts
@@ -45,7 +52,16 @@ Contacts
   keys                your own fingerprint; "keys rotate" makes new key pairs
   share PATH EMAIL [--write]
                       share a folder with a contact, read-only (or read-write)
+  unshare PATH EMAIL  take a member off a shared folder; its keys are rotated, so nothing
+                      written from now on opens for them
   shares              the folders you share, and those shared with you
+
+Links (anyone with the link can open it; the key is in the part after #)
+  link PATH [--password] [--expires 7d] [--downloads N]
+                      a public link to a file or folder; --password asks for one (or
+                      --link-password-file F, $COFFER_LINK_PASSWORD); expiry in m, h, d or w
+  links               your links: state, downloads, expiry; "links revoke ID" ends one
+  get LINK [LOCAL]    download what a link points to (no account needed)
 
 Files (PATH may be shared:NAME/... for a folder shared with you; see coffer shares)
   ls [PATH] [-l]      list a folder
@@ -123,6 +139,10 @@ const options = {
   clear: { type: 'boolean' },
   'safety-number': { type: 'string' },
   write: { type: 'boolean' },
+  password: { type: 'boolean' },
+  'link-password-file': { type: 'string' },
+  expires: { type: 'string' },
+  downloads: { type: 'string' },
 } as const;
 
 type Flags = ReturnType<
@@ -427,6 +447,17 @@ async function run(command: string, args: string[], flags: Flags, out: Out) {
     }
     case 'get': {
       noMore(args, 2);
+      if (/^https?:\/\/\S+\/l\/[0-9a-f]{32}/.test(args[0] ?? '')) {
+        let link: PublicLink;
+        try {
+          link = await PublicLink.open(args[0] as string);
+        } catch (e) {
+          if (!(e instanceof ValidationError && e.field === 'password')) throw e;
+          const password = await linkPassword(flags, 'The link’s password: ');
+          link = await PublicLink.open(args[0] as string, { password });
+        }
+        return getLink(link, out, args[1]);
+      }
       const revision = flags.revision === undefined ? undefined : Number(flags.revision);
       if (revision !== undefined && (!Number.isInteger(revision) || revision < 1)) {
         throw new ValidationError('--revision', 'expected a revision number (see coffer versions)');
@@ -541,6 +572,83 @@ async function run(command: string, args: string[], flags: Flags, out: Out) {
       } finally {
         await saveSession(client.saved());
       }
+      return;
+    }
+    case 'unshare': {
+      noMore(args, 2);
+      const path = need(args, 0, 'PATH');
+      const email = need(args, 1, 'EMAIL');
+      const client = await session(flags);
+      try {
+        const left = await client.shares.remove(path, email);
+        out.say(
+          left
+            ? `${email} is off ${path}; its keys are rotated. Still shared with ${left.members.map((m) => m.email).join(', ')}.`
+            : `${email} is off ${path}; its keys are rotated. It is no longer shared.`,
+        );
+        out.result({ share: left });
+      } finally {
+        await saveSession(client.saved());
+      }
+      return;
+    }
+    case 'link': {
+      noMore(args, 1);
+      const path = need(args, 0, 'PATH');
+      const expiresAt =
+        flags.expires === undefined ? undefined : Date.now() + duration(flags.expires);
+      const maxDownloads = flags.downloads === undefined ? undefined : Number(flags.downloads);
+      if (maxDownloads !== undefined && !(Number.isInteger(maxDownloads) && maxDownloads >= 1))
+        throw new ValidationError('--downloads', 'expected a whole number of at least 1');
+      const client = await session(flags);
+      const pass =
+        flags.password || flags['link-password-file']
+          ? await linkPassword(flags, 'A password for the link: ', true)
+          : undefined;
+      const made = await client.links.create(path, {
+        ...(pass !== undefined ? { password: pass } : {}),
+        ...(expiresAt !== undefined ? { expiresAt } : {}),
+        ...(maxDownloads !== undefined ? { maxDownloads } : {}),
+      });
+      out.say(made.url);
+      out.say(
+        [
+          pass !== undefined ? 'password-protected' : 'no password',
+          made.expiresAt ? `expires ${new Date(made.expiresAt).toISOString()}` : 'no expiry',
+          made.maxDownloads ? `${made.maxDownloads} download(s)` : 'no download limit',
+        ].join(', '),
+      );
+      out.result(made);
+      return;
+    }
+    case 'links': {
+      const client = await session(flags);
+      if (args[0] === 'revoke') {
+        noMore(args, 2);
+        await client.links.revoke(need(args, 1, 'ID'));
+        out.say(`Link ${args[1]} revoked.`);
+        out.result({ revoked: args[1] });
+        return;
+      }
+      noMore(args, 0);
+      const list = await client.links.list();
+      const now = Date.now();
+      for (const l of list) {
+        const node = await client.openById(l.nodeId as Parameters<typeof client.openById>[0]);
+        const where = node ? await client.pathOf(node) : '(deleted)';
+        const state = l.revokedAt
+          ? 'revoked'
+          : l.expiresAt !== null && l.expiresAt <= now
+            ? 'expired'
+            : l.maxDownloads !== null && l.downloads >= l.maxDownloads
+              ? 'used up'
+              : 'active';
+        out.say(
+          `${l.id}  ${where}  ${state}  ${l.downloads}${l.maxDownloads ? `/${l.maxDownloads}` : ''} download(s)${l.password ? '  password' : ''}${l.expiresAt ? `  expires ${new Date(l.expiresAt).toISOString()}` : ''}`,
+        );
+      }
+      if (!list.length) out.say('No links yet: coffer link PATH');
+      out.result({ links: list });
       return;
     }
     case 'shares': {
@@ -779,4 +887,14 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${(e as Error)?.stack}\n`);
     return code;
   }
+}
+
+/** "30m", "12h", "7d", "2w" in milliseconds. */
+function duration(text: string): number {
+  const m = /^(\d+)\s*([mhdw])$/.exec(text.trim());
+  const unit = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+  const ms = m ? Number(m[1]) * unit[m[2] as keyof typeof unit] : 0;
+  if (!(ms > 0))
+    throw new ValidationError('--expires', 'expected a duration like 30m, 12h, 7d or 2w');
+  return ms;
 }

@@ -39,7 +39,7 @@ export {
   objectMatchesId,
   sliceFromPack,
 } from './content.ts';
-export { createSha256, newSecretToken, sha256Hex } from './hashing.ts';
+export { createSha256, newSecretToken, serverTag, sha256Hex } from './hashing.ts';
 export type { Identity, PinnedKeys, VerifiedKeyBundle, WrappedIdentity } from './identity.ts';
 export {
   createKeyBundle,
@@ -53,6 +53,8 @@ export {
 export type { Argon2Params, LinkPlace } from './links.ts';
 export {
   DEFAULT_LINK_ARGON2,
+  decodeLinkAuthors,
+  encodeLinkAuthors,
   encodeLinkSecret,
   linkNeedsPassword,
   newLinkSecret,
@@ -61,7 +63,7 @@ export {
   wrapForLink,
 } from './links.ts';
 export type { ManifestData, VerifiedManifest } from './manifest.ts';
-export { openManifest, sealManifest } from './manifest.ts';
+export { openManifest, resealManifest, sealManifest } from './manifest.ts';
 export type { MemberList, PinnedMemberList, ShareRole } from './members.ts';
 export {
   openFolderKeyAsMember,

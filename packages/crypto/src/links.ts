@@ -1,9 +1,18 @@
 import { IntegrityError, ValidationError } from '@coffer/errors';
 import { argon2idAsync } from '@noble/hashes/argon2.js';
 import { platform } from '#platform';
-import { ByteReader, ByteWriter, concatBytes, fromBase64Url, toBase64Url, utf8 } from './bytes.ts';
+import {
+  ByteReader,
+  ByteWriter,
+  concatBytes,
+  fromBase64Url,
+  toBase64Url,
+  toHex,
+  utf8,
+} from './bytes.ts';
 import { envelopePrefix, openEnvelope, sealEnvelope } from './envelope.ts';
 import {
+  type AccountId,
   asKey,
   type FileKey,
   type FolderKey,
@@ -12,6 +21,7 @@ import {
   type LinkSecret,
   type NodeId,
   type NodeKind,
+  type SigningPublicKey,
 } from './types.ts';
 
 // [Note: Link envelope]
@@ -65,6 +75,44 @@ export interface LinkPlace {
   linkId: LinkId;
   nodeId: NodeId;
   kind: NodeKind;
+  /**
+   * Who may have written what the link shows (encodeLinkAuthors), bound into the envelope so
+   * the hub, which stores the list next to it, cannot change it. Absent in the test vectors.
+   */
+  authors?: Uint8Array;
+}
+
+// [Note: Link authors]
+// A visitor knows nobody's keys, so the link says whose signatures to accept: the owner's
+// (with their earlier keys) and, in a shared folder, its writers', as accountId(16) ‖ Ed25519
+// public key(32) pairs after a count u8. The list rides in the envelope's context, so it is
+// as authentic as the secret in the URL.
+
+const MAX_LINK_AUTHORS = 64;
+
+export function encodeLinkAuthors(
+  authors: readonly { accountId: AccountId; signingPublic: SigningPublicKey }[],
+): Uint8Array {
+  if (authors.length > MAX_LINK_AUTHORS)
+    throw new ValidationError('authors', `at most ${MAX_LINK_AUTHORS} signing keys`);
+  const w = new ByteWriter().u8(authors.length);
+  for (const a of authors) w.raw(idBytes(a.accountId)).raw(a.signingPublic);
+  return w.finish();
+}
+
+export function decodeLinkAuthors(
+  bytes: Uint8Array,
+): { accountId: AccountId; signingPublic: SigningPublicKey }[] {
+  const r = new ByteReader(bytes, 'linkAuthors');
+  const n = r.u8();
+  const out = [];
+  for (let i = 0; i < n; i++)
+    out.push({
+      accountId: toHex(r.raw(16)) as AccountId,
+      signingPublic: r.raw(32).slice() as SigningPublicKey,
+    });
+  r.end();
+  return out;
 }
 
 const PLAIN_PREFIX = Uint8Array.of(0);
@@ -73,7 +121,12 @@ const PASSWORD_PREFIX_LENGTH = 1 + 4 + 4 + 1 + 16;
 const linkSpec = (place: LinkPlace, prefix: Uint8Array) => ({
   format: 'link' as const,
   purpose: prefix[0] === 1 ? 'link/password' : 'link',
-  context: [idBytes(place.linkId), idBytes(place.nodeId), place.kind],
+  context: [
+    idBytes(place.linkId),
+    idBytes(place.nodeId),
+    place.kind,
+    ...(place.authors ? [place.authors] : []),
+  ],
   prefix,
 });
 

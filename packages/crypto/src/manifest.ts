@@ -155,6 +155,22 @@ export async function openManifest(
   expected: { fileId: NodeId; revision: number },
   isTrustedAuthor: (author: SigningPublicKey) => boolean,
 ): Promise<VerifiedManifest> {
+  const { m, signed } = await decryptManifest(fileKey, envelope, expected);
+  if (!signed) throw new IntegrityError('manifest: bad signature');
+  if (m.fileId !== expected.fileId || m.revision !== expected.revision) {
+    throw new IntegrityError('manifest: signed for another file or revision');
+  }
+  if (!isTrustedAuthor(m.author))
+    throw new IntegrityError('manifest: signed by an author who may not write this file');
+  checkConsistent(m);
+  return m as VerifiedManifest;
+}
+
+async function decryptManifest(
+  fileKey: FileKey,
+  envelope: Uint8Array,
+  expected: { fileId: NodeId; revision: number },
+) {
   const plaintext = await openEnvelope(
     manifestSpec(expected.fileId, expected.revision),
     fileKey,
@@ -163,14 +179,37 @@ export async function openManifest(
   if (plaintext.length < 64) throw new IntegrityError('manifest: too short');
   const body = plaintext.subarray(0, plaintext.length - 64);
   const m = decodeBody(body);
-  if (!verifyWithLabel(SIGNATURE, body, plaintext.subarray(plaintext.length - 64), m.author)) {
-    throw new IntegrityError('manifest: bad signature');
+  const signed = verifyWithLabel(
+    SIGNATURE,
+    body,
+    plaintext.subarray(plaintext.length - 64),
+    m.author,
+  );
+  return { m, signed, plaintext };
+}
+
+/**
+ * Moves a revision's manifest to its file's new key (a folder key rotation). It is sealed again
+ * as it was, its author's signature kept, unless `resignIf` says its author may no longer write
+ * here (a removed writer): then, if that signature checks out, `owner` signs it instead,
+ * vouching for what the removed writer wrote while they could.
+ */
+export async function resealManifest(
+  from: FileKey,
+  to: FileKey,
+  envelope: Uint8Array,
+  expected: { fileId: NodeId; revision: number },
+  o: { resignIf: (author: SigningPublicKey) => boolean; owner: Identity },
+): Promise<Uint8Array> {
+  const { m, signed, plaintext } = await decryptManifest(from, envelope, expected);
+  if (
+    signed &&
+    o.resignIf(m.author) &&
+    m.fileId === expected.fileId &&
+    m.revision === expected.revision
+  ) {
+    const { author: _, ...data } = m;
+    return sealManifest(to, data, o.owner);
   }
-  if (m.fileId !== expected.fileId || m.revision !== expected.revision) {
-    throw new IntegrityError('manifest: signed for another file or revision');
-  }
-  if (!isTrustedAuthor(m.author))
-    throw new IntegrityError('manifest: signed by an author who may not write this file');
-  checkConsistent(m);
-  return m as VerifiedManifest;
+  return sealEnvelope(manifestSpec(expected.fileId, expected.revision), to, plaintext);
 }

@@ -27,6 +27,7 @@ import * as contacts from './services/contacts.ts';
 import * as history from './services/history.ts';
 import * as hosts from './services/hosts.ts';
 import { hashText } from './services/ids.ts';
+import * as links from './services/links.ts';
 import * as policies from './services/policies.ts';
 import * as shares from './services/shares.ts';
 import * as tree from './services/tree.ts';
@@ -76,6 +77,16 @@ const handlers: Handlers = {
   putShare: (hub, i) => shares.putShare(hub, i.caller, i.body),
   shares: (hub, i) => shares.shares(hub, i.caller),
   deleteShare: (hub, i) => shares.deleteShare(hub, i.caller, i.params.id),
+  shareTree: (hub, i) => shares.shareTree(hub, i.caller, i.params.id, i.query),
+  stageRekey: (hub, i) => shares.stageRekey(hub, i.caller, i.params.id, i.body),
+
+  createLink: (hub, i) => links.createLink(hub, i.caller, i.body),
+  links: (hub, i) => links.links(hub, i.caller),
+  revokeLink: (hub, i) => links.revokeLink(hub, i.caller, i.params.id),
+  linkOpen: (hub, i) => links.linkOpen(hub, i.params.id, i.address),
+  linkChildren: (hub, i) =>
+    links.linkChildren(hub, i.params.id, i.params.nodeId, i.query, i.address),
+  linkDownload: (hub, i) => links.linkDownload(hub, i.params.id, i.body, i.address),
 
   getNode: (hub, i) => tree.getNode(hub, i.caller, i.params.id, i.query.include),
   children: (hub, i) => tree.children(hub, i.caller, i.params.id, i.query),
@@ -236,6 +247,9 @@ function serveWebApp(app: Hono, hub: Hub, dir: string) {
     });
   };
   app.get('/', (c) => send(c, 'index.html', false));
+  // A public link's page: the same app, which reads the link from the URL (its secret is in
+  // the fragment, which browsers never send).
+  app.get('/l/:id{[0-9a-f]{32}}', (c) => send(c, 'index.html', false));
   // The service worker that streams decrypted files (packages/web/src/sw.ts); its scope is /.
   app.get('/sw.js', (c) => send(c, 'sw.js', false));
   app.get('/assets/:file', (c) => send(c, `assets/${c.req.param('file')}`, true));

@@ -103,6 +103,8 @@ export const nodeInfo = z.object({
   signature: z.string().nullable().optional(),
   /** On a folder its owner shares, as listed to the owner: the member list's version. */
   shareVersion: z.number().int().optional(),
+  /** The version of the node's key, bound into `wrappedKey` (bumped by each key rotation). */
+  keyVersion: z.number().int().min(1).optional(),
 });
 export type NodeInfo = z.infer<typeof nodeInfo>;
 
@@ -202,6 +204,23 @@ export const shareInfo = z.object({
 export type ShareInfo = z.infer<typeof shareInfo>;
 const versioned = z.object({ version }).strict();
 
+const linkId = recordId.meta({ description: 'A link id: 16 random bytes in hex.' });
+const linkParams = z.object({ id: linkId });
+/** A link as its owner sees it. */
+export const linkInfo = z.object({
+  id: linkId,
+  nodeId,
+  kind: nodeKind,
+  createdAt: timestamp,
+  expiresAt: timestamp.nullable(),
+  maxDownloads: z.number().int().nullable(),
+  downloads: z.number().int(),
+  revokedAt: timestamp.nullable(),
+  password: z.boolean(),
+});
+export type LinkInfo = z.infer<typeof linkInfo>;
+const located = z.object({ id: chunkId, size: byteCount, replicas: z.array(replica) });
+
 export const fileCommit = z
   .object({
     nodeId,
@@ -220,6 +239,8 @@ export const fileCommit = z
     size: byteCount,
     chunkIds: z.array(chunkId).min(1).max(1_000_000),
     signature: nodeSignature.optional(),
+    /** The key version of the parent folder the key was wrapped under (409 if stale). */
+    parentKeyVersion: z.number().int().min(1).optional(),
   })
   .strict();
 export type FileCommit = z.infer<typeof fileCommit>;
@@ -454,6 +475,136 @@ export const routes = {
     params: nodeParams,
   }),
 
+  shareTree: route({
+    method: 'get',
+    path: '/api/shares/{id}/tree',
+    auth: 'session',
+    tag: 'shares',
+    summary:
+      'For the owner rotating a share’s keys: every node under the shared folder (trashed ones too, the folder itself included), a page at a time in id order, with every revision’s manifest.',
+    params: nodeParams,
+    query: z.object({ after: nodeId.optional(), limit: queryInt(2000).optional() }),
+    response: z.object({
+      nodes: z.array(nodeInfo),
+      revisions: z.array(z.object({ nodeId, revision: z.number().int(), manifest })),
+      next: nodeId.nullable(),
+    }),
+  }),
+  stageRekey: route({
+    method: 'post',
+    path: '/api/shares/{id}/rekey',
+    auth: 'session',
+    tag: 'shares',
+    summary:
+      'Stages new keys for a share’s nodes and manifests, a batch at a time: nothing changes until a member list with `keyVersion` (one above the share’s) is put, which swaps them all in at once, or 409s if the folder changed meanwhile.',
+    params: nodeParams,
+    body: z
+      .object({
+        keyVersion: z.number().int().min(2),
+        nodes: z
+          .array(
+            z
+              .object({
+                id: nodeId,
+                /** The node version the new keys were made from. */
+                version,
+                wrappedKey: wrapped,
+                metadata,
+                nameHash: hex64,
+                signature: nodeSignature,
+              })
+              .strict(),
+          )
+          .max(5000),
+        revisions: z
+          .array(z.object({ nodeId, revision: z.number().int().min(1), manifest }).strict())
+          .max(20000),
+      })
+      .strict(),
+  }),
+
+  createLink: route({
+    method: 'post',
+    path: '/api/links',
+    auth: 'session',
+    tag: 'links',
+    summary:
+      'Makes a public link to a file or folder of yours: its key wrapped for the link (the secret that opens it stays in the URL fragment), with an optional expiry and download limit the hub enforces.',
+    body: z
+      .object({
+        id: linkId,
+        nodeId,
+        envelope: wrapped,
+        /** The signing keys a visitor accepts ([Note: Link authors]), base64url. */
+        authors: b64(4096).min(1, 'expected the link authors'),
+        expiresAt: timestamp.nullable().optional(),
+        maxDownloads: z.number().int().min(1).max(1_000_000).nullable().optional(),
+      })
+      .strict(),
+    response: linkInfo,
+  }),
+  links: route({
+    method: 'get',
+    path: '/api/links',
+    auth: 'session',
+    tag: 'links',
+    summary: 'Your links, newest first, revoked and expired ones included.',
+    response: z.object({ links: z.array(linkInfo) }),
+  }),
+  revokeLink: route({
+    method: 'delete',
+    path: '/api/links/{id}',
+    auth: 'session',
+    tag: 'links',
+    summary: 'Revokes a link: from now on it opens nothing.',
+    params: linkParams,
+  }),
+  linkOpen: route({
+    method: 'get',
+    path: '/api/l/{id}',
+    auth: 'none',
+    tag: 'links',
+    summary:
+      'For a visitor: the link’s envelope and the node it points to. 403 once it is revoked, expired or used up.',
+    params: linkParams,
+    response: z.object({
+      kind: nodeKind,
+      envelope: z.string(),
+      authors: z.string(),
+      expiresAt: timestamp.nullable(),
+      /** Downloads left before the limit; null without one. */
+      downloadsLeft: z.number().int().nullable(),
+      node: nodeInfo,
+    }),
+  }),
+  linkChildren: route({
+    method: 'get',
+    path: '/api/l/{id}/nodes/{nodeId}/children',
+    auth: 'none',
+    tag: 'links',
+    summary: 'For a visitor: the live children of a folder under a folder link, a page at a time.',
+    params: z.object({ id: linkId, nodeId }),
+    query: z.object({ after: nodeId.optional(), limit: queryInt(5000).optional() }),
+    response: z.object({ nodes: z.array(nodeInfo), next: nodeId.nullable() }),
+  }),
+  linkDownload: route({
+    method: 'post',
+    path: '/api/l/{id}/download',
+    auth: 'none',
+    tag: 'links',
+    summary:
+      'For a visitor: one download of a file under the link (counted against its limit), with the current manifest and where its chunks are.',
+    params: linkParams,
+    body: z
+      .object({
+        nodeId,
+        /** The ticket of a download under way: fresh chunk tokens, not counted again. */
+        ticket: z.string().max(200).optional(),
+      })
+      .strict(),
+    response: z.object({ node: nodeInfo, chunks: z.array(located), ticket: z.string() }),
+  }),
+
   getNode: route({
     method: 'get',
     path: '/api/nodes/{id}',
@@ -494,6 +645,8 @@ export const routes = {
         wrappedKey: wrapped,
         metadata,
         signature: nodeSignature.optional(),
+        /** The key version of the parent folder the key was wrapped under (409 if stale). */
+        parentKeyVersion: z.number().int().min(1).optional(),
       })
       .strict(),
     response: nodeInfo,
@@ -513,6 +666,8 @@ export const routes = {
         wrappedKey: wrapped,
         metadata,
         signature: nodeSignature.optional(),
+        /** The key version of the parent folder the key was wrapped under (409 if stale). */
+        parentKeyVersion: z.number().int().min(1).optional(),
       })
       .strict(),
     response: nodeInfo,
@@ -649,9 +804,7 @@ export const routes = {
     tag: 'transfers',
     summary: 'Where chunks of your files are, with a get token per replica.',
     body: z.object({ ids: z.array(chunkId).min(1).max(1024) }).strict(),
-    response: z.object({
-      chunks: z.array(z.object({ id: chunkId, size: byteCount, replicas: z.array(replica) })),
-    }),
+    response: z.object({ chunks: z.array(located) }),
   }),
 
   hostHello: route({

@@ -8,6 +8,7 @@ export type {
   Auth,
   FileCommit,
   FolderPolicy,
+  LinkInfo,
   NodeInfo,
   PlacementPolicy,
   Replica,

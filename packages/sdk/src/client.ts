@@ -63,6 +63,7 @@ import {
   openChild,
   openNode,
 } from './keys.ts';
+import { Links } from './links.ts';
 import type { RetryPolicy } from './retry.ts';
 import { Shares } from './shares.ts';
 import {
@@ -206,6 +207,8 @@ export class CofferClient {
   readonly contacts: Contacts;
   /** Folder shares, both ways ([Note: Folder shares]). */
   readonly shares: Shares;
+  /** Public links to your files and folders ([Note: Public links]). */
+  readonly links: Links;
 
   protected constructor(hub: HubClient, keys: AccountKeys, session: SavedSession) {
     this.hub = hub;
@@ -215,6 +218,7 @@ export class CofferClient {
       this.session.contactsVersion = v;
     });
     this.shares = new Shares(this);
+    this.links = new Links(this);
   }
 
   private static async open(
@@ -587,6 +591,7 @@ export class CofferClient {
           kind: 'folder',
           ...fields,
         }),
+        parentKeyVersion: parent.info.keyVersion ?? 1,
       },
     });
     const made = { info, kind: 'folder' as const, key, meta };
@@ -622,7 +627,7 @@ export class CofferClient {
       nodeId: node.info.id as NodeId,
       parentId: parent.info.id as NodeId,
       kind: node.kind,
-      keyVersion: 1,
+      keyVersion: node.info.keyVersion ?? 1,
     };
     const meta = { ...node.meta, name: name.normalize('NFC') };
     const fields = {
@@ -644,6 +649,7 @@ export class CofferClient {
           kind: node.kind,
           ...fields,
         }),
+        parentKeyVersion: parent.info.keyVersion ?? 1,
       },
     });
     return toEntry({ ...node, info, meta });

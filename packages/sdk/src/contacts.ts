@@ -168,6 +168,13 @@ export class Contacts {
     });
   }
 
+  /** The account pinned for `email`, its keys unchecked: enough to take them off a share. */
+  async accountOf(email: string): Promise<AccountId | undefined> {
+    const wanted = normalEmail(email);
+    const { book } = await this.read();
+    return book.contacts.find((c) => c.email === wanted)?.accountId as AccountId | undefined;
+  }
+
   /** Fetches the contact's keys again and checks them against the pin. */
   refresh(email: string): Promise<Contact> {
     return this.change(normalEmail(email), async (pin) => this.checked(this.need(pin, email)));
@@ -213,16 +220,17 @@ export class Contacts {
 
   /**
    * The contact's keys for sealing something to them: refreshed and checked against the pin.
-   * A key change the user has not verified yet is a KeyChangedError.
+   * A key change the user has not verified yet is a KeyChangedError; with `lastTrusted`, the
+   * keys pinned before the change are returned instead (to reseal what they already had).
    */
-  async keysFor(email: string): Promise<ContactKeys> {
+  async keysFor(email: string, o: { lastTrusted?: boolean } = {}): Promise<ContactKeys> {
     const c = await this.refresh(email);
     const { book } = await this.read();
     const pin = this.need(
       book.contacts.find((p) => p.email === c.email),
       email,
     );
-    if (pin.changed) {
+    if (pin.changed && !o.lastTrusted) {
       throw new KeyChangedError(
         pin.email,
         `${pin.email}'s keys changed: compare safety numbers and verify them again before sharing`,

@@ -25,6 +25,8 @@ export { Contacts } from './contacts.ts';
 export { formatBytes } from './format.ts';
 export { HubClient } from './hub-client.ts';
 export type { OpenNode } from './keys.ts';
+export type { CreatedLink, LinkOptions } from './links.ts';
+export { Links, linkUrl, PublicLink, parseLinkUrl } from './links.ts';
 export type { RetryPolicy } from './retry.ts';
 export { DEFAULT_RETRY } from './retry.ts';
 export type { IncomingShare, OutgoingShare, ShareMember } from './shares.ts';

@@ -65,7 +65,7 @@ export async function openNode(info: NodeInfo, parentKey: FolderKey): Promise<Op
     nodeId: info.id as NodeId,
     parentId: info.parentId as NodeId,
     kind: info.kind,
-    keyVersion: 1,
+    keyVersion: info.keyVersion ?? 1,
   };
   const wrapped = fromBase64Url(info.wrappedKey, 'wrappedKey');
   const typed = await fromHub(`key of node ${info.id}`, async () =>

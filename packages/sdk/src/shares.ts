@@ -1,23 +1,44 @@
 import {
   type AccountId,
   decryptMetadata,
+  encryptMetadata,
+  type FolderKey,
   fromBase64Url,
   type MemberList,
   type NodeId,
+  type NodeKey,
+  nameHash,
+  newFileKey,
+  newFolderKey,
   newNodeId,
   openFolderKeyAsMember,
   type PinnedMemberList,
+  resealManifest,
   type ShareRole,
   type SigningPublicKey,
   sealFolderKeyForMember,
   signMemberList,
   toBase64Url,
   verifyMemberList,
+  wrapNodeKey,
 } from '@coffer/crypto';
-import { IntegrityError, KeyChangedError, ValidationError } from '@coffer/errors';
-import type { ShareInfo } from '@coffer/protocol';
-import type { CofferClient } from './client.ts';
-import { type Author, fromHub, type OpenNode } from './keys.ts';
+import {
+  ConflictError,
+  IntegrityError,
+  KeyChangedError,
+  NotFoundError,
+  ValidationError,
+} from '@coffer/errors';
+import type { NodeInfo, RouteBody, ShareInfo } from '@coffer/protocol';
+import { type CofferClient, splitPath } from './client.ts';
+import {
+  type Author,
+  fromHub,
+  keysOfAuthor,
+  nodeSignature,
+  type OpenNode,
+  openNode,
+} from './keys.ts';
 
 // [Note: Folder shares]
 // The owner signs a member list ([Note: Member lists]) and seals the folder key to each member
@@ -130,13 +151,58 @@ export class Shares {
           keyVersion: 1,
           members: [{ accountId: them.accountId, role }],
         };
+    const recipients = previous ? [them] : [them, me];
+    return outgoing(await this.putList(list, folder.key as FolderKey, recipients), list);
+  }
+
+  /**
+   * Takes `email` off the folder shared at `path`, then rotates the folder's keys ([Note: Key
+   * rotation]) so nothing written from now on opens with a key they hold. Taking off the last
+   * member stops sharing (after the rotation). Returns the share, or null when it ended.
+   */
+  async remove(path: string, email: string): Promise<OutgoingShare | null> {
+    const folder = await this.client.resolve(path);
+    const current = (await this.client.hub.call('shares', {})).outgoing.find(
+      (s) => s.nodeId === folder.info.id,
+    );
+    if (!current) throw new NotFoundError(`path: ${path} is not shared`);
+    const list = await this.ownList(current);
+    const accountId =
+      (await this.client.contacts.accountOf(email)) ??
+      current.members.find((m) => m.email === email.trim().toLowerCase())?.accountId;
+    if (!accountId || !list.members.some((m) => m.accountId === accountId))
+      throw new NotFoundError(`email: ${email} is not a member of this share`);
+    const me = await this.myAuthor();
+    const before = (await this.writers(list, current, me)).authors;
+    const members = list.members.filter((m) => m.accountId !== accountId);
+    // Off the list first, so the hub stops serving them at once, even if the rotation fails.
+    const removed = { ...list, version: list.version + 1, members };
+    let info = await this.putList(removed, folder.key as FolderKey, []);
+    const after = new Set((await this.writers(removed, info, me)).authors.map((a) => a.accountId));
+    info = await this.rotate(
+      path,
+      removed,
+      before.filter((a) => !after.has(a.accountId)),
+    );
+    if (members.length > 0) return outgoing(info, { ...removed, version: removed.version + 1 });
+    await this.client.hub.call('deleteShare', { params: { id: info.id } });
+    this.owned = null;
+    return null;
+  }
+
+  /** Signs and puts a member list, sealing the folder key to `recipients`, and pins it. */
+  private async putList(
+    list: MemberList,
+    folderKey: FolderKey,
+    recipients: { accountId: AccountId; agreementPublic: ContactAgreement }[],
+  ): Promise<ShareInfo> {
+    const me = this.me();
     const place = { shareId: list.shareId, folderId: list.folderId, keyVersion: list.keyVersion };
-    const recipients = previous ? [them] : [them, { ...me, agreementPublic: me.agreementPublic }];
     const keys = await Promise.all(
       recipients.map(async (r) => ({
         accountId: r.accountId,
         keyVersion: list.keyVersion,
-        sealed: toBase64Url(await sealFolderKeyForMember(folder.key, place, me, r)),
+        sealed: toBase64Url(await sealFolderKeyForMember(folderKey, place, me, r)),
       })),
     );
     this.owned = null;
@@ -146,7 +212,161 @@ export class Shares {
     });
     const { pin } = await verifyMemberList(signed, list, me.signingPublic);
     await this.client.contacts.pinShare(list.shareId, { ...pin, folderId: list.folderId });
-    return outgoing(info, list);
+    return info;
+  }
+
+  // [Note: Key rotation]
+  // Removing a member gives every folder and file under the shared folder a new key: wrapped
+  // keys, metadata, name hashes and manifests are all made again under the new keys, staged on
+  // the hub a batch at a time, and swapped in by the next member list (its key version one
+  // up) in one transaction. The folder key is sealed to the remaining members for the new key
+  // version. Manifests keep their authors' signatures, except a removed writer's: the owner,
+  // having checked it, signs those instead. File contents are not re-encrypted: chunks the
+  // removed member could read before stay readable to them (docs/security.md §10).
+
+  /** Rotates the keys of the folder shared at `path` (after a removal); retried on a race. */
+  private async rotate(path: string, list: MemberList, removedWriters: readonly Author[]) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.rotateOnce(path, list, removedWriters);
+      } catch (e) {
+        if (!(e instanceof ConflictError) || attempt === 3) throw e;
+        list = await this.ownList(
+          (await this.client.hub.call('shares', {})).outgoing.find(
+            (s) => s.id === list.shareId,
+          ) as ShareInfo,
+        );
+      }
+    }
+  }
+
+  private async rotateOnce(
+    path: string,
+    list: MemberList,
+    removedWriters: readonly Author[],
+  ): Promise<ShareInfo> {
+    const client = this.client;
+    const folder = await client.resolve(path);
+    if (folder.info.id !== list.folderId) throw new ConflictError(`path: ${path} moved meanwhile`);
+    const parent = await client.resolve(splitPath(path).slice(0, -1).join('/'));
+    const keyVersion = list.keyVersion + 1;
+
+    const nodes = new Map<string, NodeInfo>();
+    const revisions = new Map<string, { revision: number; manifest: string }[]>();
+    let after: string | undefined;
+    do {
+      const page = await client.hub.call('shareTree', {
+        params: { id: list.shareId },
+        query: { limit: 2000, ...(after ? { after } : {}) },
+      });
+      for (const n of page.nodes) nodes.set(n.id, n);
+      for (const r of page.revisions) {
+        const of = revisions.get(r.nodeId) ?? [];
+        of.push(r);
+        revisions.set(r.nodeId, of);
+      }
+      after = page.next ?? undefined;
+    } while (after);
+    const below = new Map<string, NodeInfo[]>();
+    for (const n of nodes.values()) {
+      if (n.id === folder.info.id || n.parentId === null) continue;
+      const of = below.get(n.parentId) ?? [];
+      of.push(n);
+      below.set(n.parentId, of);
+    }
+    const root = nodes.get(folder.info.id);
+    if (!root) throw new IntegrityError(`share ${list.shareId}: the hub left the folder out`);
+
+    const resignIf = (author: SigningPublicKey) =>
+      removedWriters.some((w) => keysOfAuthor(w).some((k) => equalKeys(k, author)));
+    const batch: RouteBody<'stageRekey'> = { keyVersion, nodes: [], revisions: [] };
+    let bytes = 0;
+    const flush = async () => {
+      if (batch.nodes.length === 0 && batch.revisions.length === 0) return;
+      await client.hub.call('stageRekey', { params: { id: list.shareId }, body: batch });
+      batch.nodes = [];
+      batch.revisions = [];
+      bytes = 0;
+    };
+    let rootKey: FolderKey | undefined;
+    let staged = 0;
+    const queue: { info: NodeInfo; from: FolderKey; to: FolderKey }[] = [
+      { info: root, from: client.folderKeyOf(parent), to: client.folderKeyOf(parent) },
+    ];
+    for (let item = queue.pop(); item; item = queue.pop()) {
+      const { info, from, to } = item;
+      const open = await openNode(info, from);
+      const key: NodeKey = open.kind === 'folder' ? newFolderKey() : newFileKey();
+      if (info.id === root.id) rootKey = key as FolderKey;
+      const place = {
+        nodeId: info.id as NodeId,
+        parentId: info.parentId as NodeId,
+        kind: info.kind,
+        keyVersion: (info.keyVersion ?? 1) + 1,
+      };
+      const fields = {
+        wrappedKey: toBase64Url(await wrapNodeKey(to, key, place)),
+        metadata: toBase64Url(await encryptMetadata(key, open.meta, place)),
+        nameHash: await nameHash(to, open.meta.name),
+      };
+      const signature = nodeSignature(client.keys, {
+        nodeId: info.id,
+        parentId: place.parentId,
+        kind: info.kind,
+        ...fields,
+      });
+      batch.nodes.push({ id: info.id, version: info.version, ...fields, signature });
+      bytes += fields.metadata.length + 300;
+      staged++;
+      if (open.kind === 'file') {
+        for (const r of revisions.get(info.id) ?? []) {
+          const manifest = await fromHub(`manifest ${r.revision} of node ${info.id}`, () =>
+            resealManifest(
+              open.key,
+              key as typeof open.key,
+              fromBase64Url(r.manifest, 'manifest'),
+              { fileId: place.nodeId, revision: r.revision },
+              { resignIf, owner: client.keys.identity },
+            ),
+          );
+          const sealed = toBase64Url(manifest);
+          batch.revisions.push({ nodeId: info.id, revision: r.revision, manifest: sealed });
+          bytes += sealed.length + 100;
+        }
+      } else {
+        for (const child of below.get(info.id) ?? [])
+          queue.push({ info: child, from: open.key, to: key as FolderKey });
+      }
+      if (bytes > 6_000_000 || batch.nodes.length >= 4000 || batch.revisions.length >= 15_000)
+        await flush();
+    }
+    await flush();
+    if (staged !== nodes.size)
+      throw new IntegrityError(
+        `share ${list.shareId}: the hub served ${nodes.size - staged} node(s) outside the folder`,
+      );
+
+    const me = this.me();
+    const recipients = [me];
+    const emails = new Map(
+      (await client.hub.call('shares', {})).outgoing
+        .find((s) => s.id === list.shareId)
+        ?.members.map((m) => [m.accountId, m.email]) ?? [],
+    );
+    for (const m of list.members) {
+      const email = emails.get(m.accountId);
+      if (!email) throw new ConflictError(`share ${list.shareId}: member ${m.accountId} is gone`);
+      // The keys we trusted last: a member whose keys changed since keeps what they had.
+      const k = await client.contacts.keysFor(email, { lastTrusted: true });
+      if (k.accountId !== m.accountId)
+        throw new IntegrityError(`share ${list.shareId}: ${email} names another account`);
+      recipients.push({ ...me, accountId: k.accountId, agreementPublic: k.agreementPublic });
+    }
+    return this.putList(
+      { ...list, version: list.version + 1, keyVersion },
+      rootKey as FolderKey,
+      recipients,
+    );
   }
 
   /** The folders we share, each with its members as our own signed list names them. */
@@ -253,7 +473,7 @@ export class Shares {
       );
     await this.client.contacts.pinShare(s.id, pin);
 
-    const sealed = s.keys.find((k) => k.keyVersion === 1);
+    const sealed = s.keys.find((k) => k.keyVersion === list.keyVersion);
     if (!sealed) throw new IntegrityError(`${what}: no folder key for you`);
     if (s.folder.id !== s.nodeId)
       throw new IntegrityError(`${what}: the hub served another folder`);
@@ -261,7 +481,7 @@ export class Shares {
     const key = await fromHub(`folder key of ${what}`, () =>
       openFolderKeyAsMember(
         fromBase64Url(sealed.sealed, 'sealed'),
-        { ...expect, keyVersion: 1 },
+        { ...expect, keyVersion: list.keyVersion },
         { accountId: owner.accountId, signingPublic: owner.signingPublic },
         me,
       ),
@@ -288,6 +508,11 @@ export class Shares {
     };
   }
 }
+
+type ContactAgreement = Parameters<typeof sealFolderKeyForMember>[3]['agreementPublic'];
+
+const equalKeys = (a: Uint8Array, b: Uint8Array) =>
+  a.length === b.length && a.every((x, i) => x === b[i]);
 
 function outgoing(info: ShareInfo, list: MemberList): OutgoingShare {
   const emails = new Map(info.members.map((m) => [m.accountId, m.email]));

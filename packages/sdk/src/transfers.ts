@@ -34,7 +34,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '@coffer/errors';
-import type { FileCommit, Replica } from '@coffer/protocol';
+import type { FileCommit, NodeInfo, Replica } from '@coffer/protocol';
 import type { CofferClient, Entry } from './client.ts';
 import { splitPath, toEntry } from './client.ts';
 import { getChunk, putChunk } from './host-client.ts';
@@ -413,8 +413,7 @@ export async function uploadFile(
   };
   const commit = await fileCommit(
     client.keys,
-    parentKey,
-    parent.info.id as NodeId,
+    { key: parentKey, info: parent.info },
     fileId,
     fileKey,
     meta,
@@ -423,7 +422,9 @@ export async function uploadFile(
       manifest,
       chunkIds,
       size: content.chunks.reduce((s, c) => s + c.length, 0),
-      ...(existing ? { version: existing.info.version } : {}),
+      ...(existing
+        ? { version: existing.info.version, keyVersion: existing.info.keyVersion ?? 1 }
+        : {}),
     },
   );
   const [info] = (await commitWithRetry(client, uploadId, [commit], o.signal)).nodes;
@@ -437,19 +438,27 @@ export async function uploadFile(
 
 async function fileCommit(
   keys: AccountKeys,
-  parentKey: FolderKey,
-  parentId: NodeId,
+  parent: { key: FolderKey; info: NodeInfo },
   fileId: NodeId,
   fileKey: FileKey,
   meta: NodeMetadata,
-  r: { revision: number; manifest: Uint8Array; chunkIds: string[]; size: number; version?: number },
+  r: {
+    revision: number;
+    manifest: Uint8Array;
+    chunkIds: string[];
+    size: number;
+    /** For a new revision: the node version it replaces, and its key's version. */
+    version?: number;
+    keyVersion?: number | undefined;
+  },
 ): Promise<FileCommit> {
-  const place = { nodeId: fileId, parentId, kind: 'file' as const, keyVersion: 1 };
+  const parentId = parent.info.id as NodeId;
+  const place = { nodeId: fileId, parentId, kind: 'file' as const, keyVersion: r.keyVersion ?? 1 };
   const fields = {
     nodeId: fileId,
     parentId,
-    nameHash: await nameHash(parentKey, meta.name),
-    wrappedKey: toBase64Url(await wrapNodeKey(parentKey, fileKey, place)),
+    nameHash: await nameHash(parent.key, meta.name),
+    wrappedKey: toBase64Url(await wrapNodeKey(parent.key, fileKey, place)),
     metadata: toBase64Url(await encryptMetadata(fileKey, meta, { nodeId: fileId, kind: 'file' })),
   };
   return {
@@ -460,6 +469,7 @@ async function fileCommit(
     size: r.size,
     chunkIds: r.chunkIds,
     ...(r.version !== undefined ? { version: r.version } : {}),
+    parentKeyVersion: parent.info.keyVersion ?? 1,
   };
 }
 
@@ -555,6 +565,7 @@ export async function uploadSmallFiles(
     fileKey: FileKey;
     revision: number;
     version?: number;
+    keyVersion?: number | undefined;
     object: { id: ChunkId; bytes: Uint8Array };
     content: Omit<ManifestData, 'fileId' | 'revision' | 'createdAt'>;
   }
@@ -601,8 +612,7 @@ export async function uploadSmallFiles(
         commits.push(
           await fileCommit(
             client.keys,
-            client.folderKeyOf(p.parent),
-            p.parent.info.id as NodeId,
+            { key: client.folderKeyOf(p.parent), info: p.parent.info },
             p.fileId,
             p.fileKey,
             meta,
@@ -611,7 +621,7 @@ export async function uploadSmallFiles(
               manifest,
               chunkIds: [pack.id],
               size: ref.length,
-              ...(p.version !== undefined ? { version: p.version } : {}),
+              ...(p.version !== undefined ? { version: p.version, keyVersion: p.keyVersion } : {}),
             },
           ),
         );
@@ -653,6 +663,7 @@ export async function uploadSmallFiles(
     let fileKey = newFileKey();
     let revision = 1;
     let version: number | undefined;
+    let keyVersion: number | undefined;
     if (existingInfo) {
       const existing = await client.child(folder.node, name);
       if (existing?.kind === 'folder') throw new ConflictError(`files.${i}.path: is a folder`);
@@ -661,6 +672,7 @@ export async function uploadSmallFiles(
         fileKey = existing.key;
         revision = (existing.info.revision ?? 0) + 1;
         version = existing.info.version;
+        keyVersion = existing.info.keyVersion ?? 1;
       }
     }
     const { object, summary: content } = await encryptSmall(file.bytes, { fileId, revision });
@@ -671,7 +683,7 @@ export async function uploadSmallFiles(
       fileId,
       fileKey,
       revision,
-      ...(version !== undefined ? { version } : {}),
+      ...(version !== undefined ? { version, keyVersion } : {}),
       object,
       content,
     });
@@ -743,24 +755,38 @@ const path = (n: OpenNode) => n.meta.name;
 const PACK_CACHE = 8;
 
 /** Locates objects and fetches them (whole or a range) from replicas, caching packs. */
+/** Where chunks are (with get tokens), and where to report a bad copy. */
+export interface ChunkLocator {
+  locate(ids: string[], signal?: AbortSignal): Promise<{ id: string; replicas: Replica[] }[]>;
+  report(chunkId: string, hostId: string): void;
+}
+
+/** The account's own way to find chunks: the hub's locate route. */
+const accountLocator = (client: CofferClient): ChunkLocator => ({
+  locate: async (ids, signal) =>
+    (await client.hub.call('locateChunks', { body: { ids } }, signal)).chunks,
+  report: (chunkId, hostId) => {
+    client.hub.call('reportChunk', { body: { chunkId, hostId } }).catch(() => undefined);
+  },
+});
+
 export class ChunkSource {
   private readonly where = new Map<string, Replica[]>();
   private readonly packs = new Map<string, Promise<Uint8Array>>();
+  private readonly locator: ChunkLocator;
   bytesIn = 0;
 
   constructor(
-    private readonly client: CofferClient,
+    from: CofferClient | ChunkLocator,
     private readonly cachePacks = false,
-  ) {}
+  ) {
+    this.locator = 'locate' in from ? from : accountLocator(from);
+  }
 
   async locate(ids: Iterable<string>, signal?: AbortSignal) {
     const missing = [...new Set(ids)].filter((x) => !this.where.has(x));
     for (let i = 0; i < missing.length; i += 1024) {
-      const { chunks } = await this.client.hub.call(
-        'locateChunks',
-        { body: { ids: missing.slice(i, i + 1024) } },
-        signal,
-      );
+      const chunks = await this.locator.locate(missing.slice(i, i + 1024), signal);
       const asked = new Set(missing.slice(i, i + 1024));
       if (chunks.length !== asked.size || chunks.some((c) => !asked.has(c.id))) {
         throw new IntegrityError('locate: the hub answered for other chunks than those asked');
@@ -778,11 +804,7 @@ export class ChunkSource {
     if (!this.where.has(objectId)) await this.locate([objectId], signal);
     // A bad copy is reported so the hub checks it and has it replaced ([Note: Audits]); the
     // read goes on from another replica meanwhile.
-    const onBadReplica = (hostId: string) => {
-      this.client.hub
-        .call('reportChunk', { body: { chunkId: objectId, hostId } })
-        .catch(() => undefined);
-    };
+    const onBadReplica = (hostId: string) => this.locator.report(objectId, hostId);
     const opts = {
       verifyAs,
       onBadReplica,
@@ -842,6 +864,16 @@ export async function downloadFile(
   opened?: VerifiedManifest,
 ): Promise<{ entry: Entry; manifest: VerifiedManifest; stream: ReadableStream<Uint8Array> }> {
   const manifest = opened ?? (await openFileManifest(client, file, o.revision));
+  return decryptFile(file, manifest, source, o);
+}
+
+/** Streams a file's plaintext from its verified manifest, fetching chunks from `source`. */
+export async function decryptFile(
+  file: OpenNode,
+  manifest: VerifiedManifest,
+  source: ChunkSource,
+  o: DownloadOptions = {},
+): Promise<{ entry: Entry; manifest: VerifiedManifest; stream: ReadableStream<Uint8Array> }> {
   await source.locate(
     manifest.chunks.map((c) => c.pack?.id ?? c.id),
     o.signal,

@@ -171,6 +171,29 @@ const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
     memberList: b64,
     keys: [{ accountId: hex(32, '3'), keyVersion: 1, sealed: b64 }],
   },
+  stageRekey: {
+    keyVersion: 2,
+    nodes: [
+      {
+        id: hex(32, '2'),
+        version: 1,
+        wrappedKey: b64,
+        metadata: b64,
+        nameHash: hex(64, '0'),
+        signature: 'A'.repeat(86),
+      },
+    ],
+    revisions: [{ nodeId: hex(32, '2'), revision: 1, manifest: b64 }],
+  },
+  createLink: {
+    id: hex(32, '1'),
+    nodeId: hex(32, '2'),
+    envelope: b64,
+    authors: b64,
+    expiresAt: 2_000_000_000_000,
+    maxDownloads: 3,
+  },
+  linkDownload: { nodeId: hex(32, '2'), ticket: '1.abc' },
   loginFinish: { loginId: hex(32, 'd'), finish: b64, deviceName: 'laptop' },
   recoveryStart: { email: 'x@example.com' },
   recoveryFinish: {

@@ -5,12 +5,14 @@ import { after, before, describe, test } from 'node:test';
 import {
   encryptMetadata,
   type FolderKey,
+  fromBase64Url,
   type NodeId,
   nameHash,
   newFolderKey,
   newNodeId,
   signNode,
   toBase64Url,
+  unwrapNodeKey,
   wrapNodeKey,
 } from '@coffer/crypto';
 import type { ShareInfo } from '@coffer/protocol';
@@ -247,6 +249,11 @@ onEachDatabase('folder shares', (dialect) => {
         KeyChangedError,
       );
       await alice.contacts.verify('carol@example.com');
+      // Her folder key for /team was sealed to her old keys; sharing again seals it anew.
+      await assert.rejects(carol.shares.incoming(), IntegrityError);
+      await alice.shares.share('/team', 'carol@example.com', 'write');
+      const [team] = await carol.shares.incoming();
+      assert.equal(team?.folder.meta.name, 'team');
     });
   });
 
@@ -274,6 +281,8 @@ onEachDatabase('folder shares', (dialect) => {
       const [team] = (await bob.shares.incoming()).filter((s) => s.folder.meta.name === 'team');
       assert.deepEqual(team?.uncheckedWriters, ['carol@example.com']);
       await bob.contacts.verify('carol@example.com');
+      // Carol's second device logged in before she made new keys: it logs in again.
+      carolViaProxy = await login('carol@example.com', proxy.url);
       await alice.shares.share('/other', 'bob@example.com', 'read');
       otherId = (await alice.resolve('/other')).info.id;
       teamId = (await alice.resolve('/team')).info.id;
@@ -406,6 +415,134 @@ onEachDatabase('folder shares', (dialect) => {
     });
   });
 
+  describe('removing a member rotates the folder keys', () => {
+    const A1 = enc('a, version 1');
+    const A2 = enc('a, version 2, written while Bob was a member');
+
+    test('after Bob is removed he loses access, Carol keeps it, and nothing new opens with his keys', async () => {
+      await alice.upload('/project/a.txt', A1, { parents: true });
+      await alice.upload('/project/sub/b.txt', enc('b'), { parents: true });
+      await alice.shares.share('/project', 'bob@example.com', 'write');
+      await alice.shares.share('/project', 'carol@example.com', 'write');
+      const forBob = (await bob.shares.incoming()).find((s) => s.folder.meta.name === 'project');
+      assert.ok(forBob);
+      const asBob = bob.within(forBob.folder);
+      await asBob.upload('/sub/from-bob.txt', enc('written by bob'));
+      await asBob.upload('/a.txt', A2);
+      await asBob.mkdir('/sub/trashed-by-bob');
+      await asBob.trash('/sub/trashed-by-bob');
+      // What Bob holds when he is removed: the folder keys he has opened.
+      const bobsSub = await asBob.resolve('/sub');
+      const forCarolBefore = (await carol.shares.incoming()).find(
+        (s) => s.folder.meta.name === 'project',
+      );
+      assert.ok(forCarolBefore);
+      const carolsStaleSub = await carol.within(forCarolBefore.folder).resolve('/sub');
+
+      const after = await alice.shares.remove('/project', 'bob@example.com');
+      assert.deepEqual(
+        after?.members.map((m) => [m.email, m.role]),
+        [['carol@example.com', 'write']],
+      );
+
+      // The hub no longer shows Bob the share, nor anything in it.
+      assert.equal(
+        (await bob.shares.incoming()).some((s) => s.folder.meta.name === 'project'),
+        false,
+      );
+      await assert.rejects(
+        bob.hub.call('children', { params: { id: bobsSub.info.id }, query: {} }),
+        NotFoundError,
+      );
+
+      // Carol opens the share under the new key version and reads everything, Bob's files
+      // included (Alice vouched for them when she rotated), and every revision of a.txt.
+      const forCarol = (await carol.shares.incoming()).find(
+        (s) => s.folder.meta.name === 'project',
+      );
+      assert.ok(forCarol);
+      const asCarol = carol.within(forCarol.folder);
+      assert.deepEqual(
+        await bytesOf(carol, await asCarol.resolve('/sub/from-bob.txt')),
+        enc('written by bob'),
+      );
+      assert.deepEqual(await bytesOf(carol, await asCarol.resolve('/a.txt')), A2);
+      assert.deepEqual(
+        (await asCarol.versions('/a.txt')).map((v) => v.revision),
+        [2, 1],
+      );
+      const first = await downloadFile(carol, await asCarol.resolve('/a.txt'), { revision: 1 });
+      assert.deepEqual(new Uint8Array(await new Response(first.stream).arrayBuffer()), A1);
+      // Alice's own view is whole, the trash included.
+      assert.deepEqual(await bytesOf(alice, await alice.resolve('/project/sub/b.txt')), enc('b'));
+      assert.ok((await alice.listTrash()).some((e) => e.name === 'trashed-by-bob'));
+
+      // Carol's write from a listing made before the rotation is refused (409), not stored
+      // under the old key; made again from a fresh listing, it lands.
+      await assert.rejects(carol.createFolder(carolsStaleSub, 'stale'), /keys changed/);
+      await asCarol.upload('/sub/after.txt', enc('written after bob left'));
+      const { nodes } = await alice.hub.call('children', {
+        params: { id: bobsSub.info.id },
+        query: {},
+      });
+      const fresh = nodes.find((n) => n.authorId === carol.keys.accountId);
+      const subNow = nodes.length ? await alice.resolve('/project/sub') : null;
+      assert.ok(fresh && subNow);
+      // The key Bob held for /sub opens neither the new file nor /sub's new key.
+      await assert.rejects(
+        unwrapNodeKey(bobsSub.key as FolderKey, fromBase64Url(fresh.wrappedKey, 'wrappedKey'), {
+          nodeId: fresh.id as NodeId,
+          parentId: fresh.parentId as NodeId,
+          kind: 'file',
+          keyVersion: fresh.keyVersion ?? 1,
+        }),
+        DecryptionError,
+      );
+      assert.notDeepEqual(subNow.key, bobsSub.key);
+      assert.equal(subNow.info.keyVersion, 2);
+    });
+
+    test('a hub that shows Bob the share again is caught; removing a non-member is an error; removing the last member ends the share', async () => {
+      const projectId = (await alice.resolve('/project')).info.id;
+      const carols = (await carol.hub.call('shares', {})).incoming.find(
+        (s) => s.folder.id === projectId,
+      );
+      assert.ok(carols);
+      proxy.reset();
+      proxy.rewrite = (path, method, json) =>
+        path === SHARES && method === 'GET'
+          ? {
+              ...(json as object),
+              incoming: [...(json as { incoming: unknown[] }).incoming, carols],
+            }
+          : json;
+      await rejectsAfterLie(
+        proxy,
+        bobViaProxy.shares.incoming(),
+        [IntegrityError],
+        /does not name you/,
+      );
+      proxy.reset();
+
+      await assert.rejects(alice.shares.remove('/project', 'bob@example.com'), NotFoundError);
+      await assert.rejects(
+        alice.shares.remove('/other/secret.txt', 'bob@example.com'),
+        NotFoundError,
+      );
+      assert.equal(await alice.shares.remove('/project', 'carol@example.com'), null);
+      assert.equal(
+        (await carol.shares.incoming()).some((s) => s.folder.meta.name === 'project'),
+        false,
+      );
+      assert.equal((await alice.resolve('/project')).info.keyVersion, 3);
+      assert.deepEqual(await bytesOf(alice, await alice.resolve('/project/a.txt')), A2);
+      assert.deepEqual(
+        (await alice.list('/project/sub')).map((e) => e.name),
+        ['after.txt', 'b.txt', 'from-bob.txt'],
+      );
+    });
+  });
+
   describe('shares through the CLI', () => {
     let env: Record<string, string>;
     before(async () => {
@@ -478,6 +615,20 @@ onEachDatabase('folder shares', (dialect) => {
       const file = await cli(['share', '/drafts/one.txt', 'dave@example.com'], env);
       assert.equal(file.code, 2);
       assert.match(file.stderr, /path: is a file/);
+
+      // Alice takes Dave off: the folder's keys are rotated and Dave finds nothing.
+      const off = await cli(['unshare', '/drafts', 'dave@example.com'], env);
+      assert.equal(off.code, 0, off.stderr);
+      assert.match(off.stdout, /dave@example.com is off \/drafts; its keys are rotated/);
+      const gone = await cli(['ls', 'shared:drafts'], daveEnv);
+      assert.equal(gone.code, 4);
+      const again = await cli(['unshare', '/drafts', 'dave@example.com'], env);
+      assert.equal(again.code, 4);
+      assert.match(again.stderr, /not shared/);
+      assert.deepEqual(
+        await bytesOf(alice, await alice.resolve('/drafts/sub/two.txt')),
+        enc('two from dave'),
+      );
     });
   });
 });

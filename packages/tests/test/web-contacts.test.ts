@@ -181,3 +181,71 @@ test('shared folders: Shared with me lists a folder a contact shares, to browse 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('public links: a visitor with no account opens a folder link, types its password, browses, previews and downloads; a revoked link says so', async () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  await bob.upload('/trip/itinerary.txt', enc('day 1: Lisbon\nday 2: Porto'), { parents: true });
+  await bob.upload('/trip/tickets/train.txt', enc('seat 42'), { parents: true });
+  const folderLink = await bob.links.create('/trip', {
+    password: 'pastel de nata',
+    maxDownloads: 10,
+  });
+  const fileLink = await bob.links.create('/trip/tickets/train.txt');
+
+  // A fresh browser: no account, no session.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  const requests: URL[] = [];
+  const errors: string[] = [];
+  page.on('request', (r) => requests.push(new URL(r.url())));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(folderLink.url);
+  const form = page.getByRole('form', { name: 'This link is protected by a password' });
+  await form.getByLabel('Password').fill('not it');
+  await form.getByRole('button', { name: 'Open' }).click();
+  await page
+    .getByRole('alert')
+    .getByText(/wrong password/)
+    .waitFor();
+  await page.screenshot({ path: join(SHOTS, 'link-password.png') });
+  await form.getByLabel('Password').fill('pastel de nata');
+  await form.getByRole('button', { name: 'Open' }).click();
+  const folder = page.getByRole('region', { name: 'trip' });
+  await folder.getByText('10 download(s) left').waitFor();
+  await folder.getByRole('button', { name: 'Preview itinerary.txt' }).click();
+  await page
+    .getByRole('region', { name: 'Preview: itinerary.txt' })
+    .getByText(/day 2: Porto/)
+    .waitFor();
+  assert.deepEqual(await unnamedControls(page), [], 'every control has an accessible name');
+  await page.screenshot({ path: join(SHOTS, 'link-folder.png') });
+  await folder.getByRole('button', { name: 'tickets' }).click();
+  const downloading = page.waitForEvent('download');
+  await folder.getByRole('button', { name: 'Download train.txt' }).click();
+  const file = await downloading;
+  assert.equal(file.suggestedFilename(), 'train.txt');
+  assert.equal(await readFile((await file.path()) as string, 'utf8'), 'seat 42');
+  // The secret after # never reached the hub, nor anything else.
+  const secret = folderLink.url.split('#')[1] as string;
+  assert.ok(requests.every((u) => !u.href.includes(secret)));
+  assert.deepEqual(foreignRequests(net, requests), [], 'the page talks only to the hub and hosts');
+
+  // A file link; then Bob revokes it and the page says so.
+  await page.goto(fileLink.url);
+  await page
+    .getByRole('region', { name: 'train.txt' })
+    .getByRole('button', { name: 'Download' })
+    .waitFor();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: join(SHOTS, 'link-file-phone.png') });
+  await bob.links.revoke(fileLink.id);
+  await page.reload();
+  await page
+    .getByRole('alert')
+    .getByText(/cannot be opened: revoked by its owner/)
+    .waitFor();
+  const uses = (await bob.links.list()).find((l) => l.id === folderLink.id);
+  assert.equal(uses?.downloads, 2);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

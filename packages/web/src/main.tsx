@@ -5,6 +5,7 @@ import { Auth, Recovery } from './account.tsx';
 import { worker } from './api.ts';
 import { Files } from './files.tsx';
 import { initialLanguage, LANGUAGES, type Language } from './i18n.ts';
+import { LinkPage } from './link.tsx';
 import { uploads } from './uploads.tsx';
 
 const SESSION_KEY = 'coffer.session';
@@ -66,6 +67,15 @@ function App() {
       <option value="pt-BR">Português (Brasil)</option>
     </select>
   );
+  // A public link (/l/ID#SECRET) is for a visitor: no account, no session.
+  if (/^\/l\/[0-9a-f]{32}\/?$/.test(location.pathname)) {
+    return (
+      <>
+        <div className="lang">{language}</div>
+        <LinkPage t={t} />
+      </>
+    );
+  }
   return (
     <>
       {(operator || screen !== 'files') && <div className="lang">{language}</div>}

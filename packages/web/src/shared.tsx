@@ -2,7 +2,7 @@ import type { Entry } from '@coffer/sdk';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { worker } from './api.ts';
 import type { Strings } from './i18n.ts';
-import { Crumbs, Icon, saveBlob } from './ui.tsx';
+import { Crumbs, EntryName, Icon, saveBlob } from './ui.tsx';
 
 type Listing = Awaited<ReturnType<typeof worker.shares>> & { ok: true };
 type Shares = Listing['value'];
@@ -106,19 +106,7 @@ export function SharedView({ t, onError }: { t: Strings; onError: (m: string) =>
               {entries.map((e) => (
                 <tr key={e.id}>
                   <td>
-                    {e.kind === 'folder' ? (
-                      <button
-                        type="button"
-                        className="link"
-                        onClick={() => setPath(joinPath(path, e.name))}
-                      >
-                        <Icon kind="folder" /> {e.name}
-                      </button>
-                    ) : (
-                      <span>
-                        <Icon kind="file" /> {e.name}
-                      </span>
-                    )}
+                    <EntryName entry={e} onOpen={() => setPath(joinPath(path, e.name))} />
                   </td>
                   <td>
                     {e.kind === 'file' && (

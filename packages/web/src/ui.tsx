@@ -2,6 +2,25 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import { type Result, worker } from './api.ts';
 import { startDownload, streamUrl } from './stream.ts';
 
+/** An entry's name in a listing: a folder is a button that opens it, a file just its name. */
+export function EntryName({
+  entry,
+  onOpen,
+}: {
+  entry: { kind: 'file' | 'folder'; name: string };
+  onOpen: () => void;
+}) {
+  return entry.kind === 'folder' ? (
+    <button type="button" className="link" onClick={onOpen}>
+      <Icon kind="folder" /> {entry.name}
+    </button>
+  ) : (
+    <span>
+      <Icon kind="file" /> {entry.name}
+    </span>
+  );
+}
+
 /** Small inline icons: no emoji font is needed, and nothing is fetched. */
 export function Icon({ kind }: { kind: 'file' | 'folder' }) {
   return (

@@ -8,6 +8,7 @@ import {
   type Entry,
   type OpenNode,
   openFileManifest,
+  PublicLink,
   type SavedSession,
   toEntry,
 } from '@coffer/sdk';
@@ -30,6 +31,14 @@ const hubUrl = self.location.origin;
 function need(): CofferClient {
   if (!client) throw new Error('not logged in');
   return client;
+}
+
+/** The public link this page was opened with, for a visitor ([Note: Public links]). */
+let visit: PublicLink | null = null;
+
+function needLink(): PublicLink {
+  if (!visit) throw new Error('link: open it first');
+  return visit;
 }
 
 /** The folders shared with us, by share id, as the last `shares()` opened them. */
@@ -500,6 +509,38 @@ const api = {
   sharedDownload: (shareId: string, path: string) =>
     call(async () => {
       const { stream, entry } = await inShare(shareId).download(path);
+      const blob = new Blob([await new Response(stream).arrayBuffer()], {
+        type: entry.mime ?? 'application/octet-stream',
+      });
+      return { blob, name: entry.name };
+    }),
+  /** Opens a public link as a visitor (no account); what it points to. */
+  linkOpen: (url: string, password?: string) =>
+    call(async () => {
+      visit = await PublicLink.open(url, password === undefined ? {} : { password });
+      return {
+        root: toEntry(visit.root),
+        expiresAt: visit.expiresAt,
+        downloadsLeft: visit.downloadsLeft,
+      };
+    }),
+  linkList: (path: string) => call(async () => needLink().list(path)),
+  /** The start of a text file in the link, for its preview. */
+  linkReadText: (path: string, maxBytes: number) =>
+    call(async () => {
+      const link = needLink();
+      const node = await link.resolve(path);
+      const size = node.meta.size ?? 0;
+      const { stream } = await link.download(node, {
+        range: { start: 0, end: Math.min(size, maxBytes) },
+      });
+      return { text: await new Response(stream).text(), truncated: size > maxBytes };
+    }),
+  linkDownload: (path: string) =>
+    call(async () => {
+      const link = needLink();
+      const node = await link.resolve(path);
+      const { stream, entry } = await link.download(node);
       const blob = new Blob([await new Response(stream).arrayBuffer()], {
         type: entry.mime ?? 'application/octet-stream',
       });

@@ -327,6 +327,66 @@ const nodeAuthors: Migration = {
   },
 };
 
+/**
+ * Folder key rotation: each node's key version (bound into its wrapped key), and the new keys a
+ * share's owner stages before a member's removal swaps them in, all at once.
+ */
+const keyRotation: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .alterTable('nodes')
+      .addColumn('key_version', big, (c) => c.notNull().defaultTo(1))
+      .execute();
+    await db.schema
+      .createTable('rekey_nodes')
+      .addColumn('share_id', text, (c) => c.notNull())
+      .addColumn('key_version', big, (c) => c.notNull())
+      .addColumn('node_id', text, (c) => c.notNull())
+      .addColumn('node_version', big, (c) => c.notNull())
+      .addColumn('wrapped_key', text, (c) => c.notNull())
+      .addColumn('metadata', text, (c) => c.notNull())
+      .addColumn('name_hash', text)
+      .addColumn('signature', text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('rekey_nodes_pk', ['share_id', 'key_version', 'node_id'])
+      .execute();
+    await db.schema
+      .createTable('rekey_revisions')
+      .addColumn('share_id', text, (c) => c.notNull())
+      .addColumn('key_version', big, (c) => c.notNull())
+      .addColumn('node_id', text, (c) => c.notNull())
+      .addColumn('revision', big, (c) => c.notNull())
+      .addColumn('manifest', text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('rekey_revisions_pk', [
+        'share_id',
+        'key_version',
+        'node_id',
+        'revision',
+      ])
+      .execute();
+  },
+};
+
+/** Public links: a node's key wrapped for the link, with an expiry, a download limit, revoke. */
+const links: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .createTable('links')
+      .addColumn('id', text, (c) => c.primaryKey())
+      .addColumn('account_id', text, (c) => c.notNull())
+      .addColumn('node_id', text, (c) => c.notNull())
+      .addColumn('kind', text, (c) => c.notNull())
+      .addColumn('envelope', text, (c) => c.notNull())
+      .addColumn('authors', text, (c) => c.notNull())
+      .addColumn('created_at', big, (c) => c.notNull())
+      .addColumn('expires_at', big)
+      .addColumn('max_downloads', big)
+      .addColumn('downloads', big, (c) => c.notNull().defaultTo(0))
+      .addColumn('revoked_at', big)
+      .execute();
+    await db.schema.createIndex('links_account').on('links').column('account_id').execute();
+  },
+};
+
 export const migrations: MigrationProvider = {
   getMigrations: async () => ({
     '0001_initial': initial,
@@ -337,5 +397,7 @@ export const migrations: MigrationProvider = {
     '0006_contacts': contacts,
     '0007_shares': shares,
     '0008_node_authors': nodeAuthors,
+    '0009_key_rotation': keyRotation,
+    '0010_links': links,
   }),
 };

@@ -59,6 +59,8 @@ export interface NodesTable {
   /** Who wrote the node last ([Note: Node signatures]); null on unsigned nodes. */
   author_id: string | null;
   signature: string | null;
+  /** The version of the node's key, bound into its wrapped key; bumped by each rotation. */
+  key_version: number;
 }
 
 export interface RevisionsTable {
@@ -192,6 +194,45 @@ export interface ShareKeysTable {
   sealed: string;
 }
 
+/** A node's new key, wrapped and signed by a share's owner, waiting for the rotation. */
+export interface RekeyNodesTable {
+  share_id: string;
+  /** The share's key version this rotation moves to. */
+  key_version: number;
+  node_id: string;
+  /** The node version the new keys were made from: a node changed since is a conflict. */
+  node_version: number;
+  wrapped_key: string;
+  metadata: string;
+  name_hash: string | null;
+  signature: string;
+}
+
+/** A revision's manifest sealed under its file's new key, waiting for the rotation. */
+export interface RekeyRevisionsTable {
+  share_id: string;
+  key_version: number;
+  node_id: string;
+  revision: number;
+  manifest: string;
+}
+
+export interface LinksTable {
+  id: string;
+  account_id: string;
+  node_id: string;
+  kind: 'file' | 'folder';
+  /** base64url link envelope ([Note: Link envelope]). */
+  envelope: string;
+  /** base64url link authors ([Note: Link authors]). */
+  authors: string;
+  created_at: number;
+  expires_at: number | null;
+  max_downloads: number | null;
+  downloads: number;
+  revoked_at: number | null;
+}
+
 export interface FolderPoliciesTable {
   node_id: string;
   account_id: string;
@@ -243,6 +284,9 @@ export interface Database {
   shares: SharesTable;
   share_members: ShareMembersTable;
   share_keys: ShareKeysTable;
+  rekey_nodes: RekeyNodesTable;
+  rekey_revisions: RekeyRevisionsTable;
+  links: LinksTable;
   network_history: NetworkHistoryTable;
   hub_secrets: HubSecretsTable;
 }

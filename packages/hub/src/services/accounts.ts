@@ -156,6 +156,7 @@ export async function signup(hub: Hub, b: RouteBody<'signup'>): Promise<SessionG
         trashed_at: null,
         created_at: now,
         updated_at: now,
+        key_version: 1,
       })
       .execute();
   });

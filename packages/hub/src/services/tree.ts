@@ -33,6 +33,7 @@ export function nodeInfo(n: NodesTable, manifest?: string): NodeInfo {
   if (manifest !== undefined) info.manifest = manifest;
   info.authorId = n.author_id;
   info.signature = n.signature;
+  info.keyVersion = Number(n.key_version ?? 1);
   return info;
 }
 
@@ -74,6 +75,19 @@ export async function writableNode(
 /** The share a node is in, for a caller who is not the tree's owner: moves stay inside it. */
 async function shareIdFor(db: Tx, c: Caller, id: string) {
   return (await shareAccess(db, c, id))?.share.id ?? null;
+}
+
+/**
+ * A write that wrapped a key under `parent`'s key says which version of that key it used; a
+ * stale one (the folder's keys were rotated meanwhile, say after a share member was removed)
+ * gets 409, so nothing new lands under a key the removed member holds.
+ */
+export function checkParentKey(parent: NodesTable, sent: number | undefined, field: string) {
+  if (sent !== undefined && sent !== Number(parent.key_version)) {
+    throw new ConflictError(
+      `${field}: the folder's keys changed (now version ${parent.key_version}, you used ${sent}); reload and retry`,
+    );
+  }
 }
 
 /** The parent a node may be created in or moved to: a live folder the caller may write to. */
@@ -180,6 +194,7 @@ export async function createFolder(
   b: RouteBody<'createFolder'>,
 ): Promise<NodeInfo> {
   const parent = await liveFolder(hub.db, c, b.parentId, 'parentId');
+  checkParentKey(parent, b.parentKeyVersion, 'parentKeyVersion');
   const exists = await hub.db
     .selectFrom('nodes')
     .select('id')
@@ -204,6 +219,7 @@ export async function createFolder(
     updated_at: now,
     author_id: c.accountId,
     signature: b.signature ?? null,
+    key_version: 1,
   };
   try {
     await hub.db.insertInto('nodes').values(row).execute();
@@ -260,6 +276,14 @@ export async function updateNode(
   notRoot(node);
   if (node.trashed_at !== null) throw new ConflictError('id: restore it from the trash first');
   const parentId = b.parentId ?? node.parent_id;
+  if (node.parent_id !== null && b.parentKeyVersion !== undefined) {
+    const parent = await hub.db
+      .selectFrom('nodes')
+      .selectAll()
+      .where('id', '=', parentId)
+      .executeTakeFirstOrThrow();
+    checkParentKey(parent, b.parentKeyVersion, 'parentKeyVersion');
+  }
   if (b.parentId !== undefined && b.parentId !== node.parent_id) {
     const target = await liveFolder(hub.db, c, b.parentId, 'parentId');
     // Nothing moves between two people's trees, and a member moves things only within the

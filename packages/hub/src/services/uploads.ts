@@ -27,7 +27,7 @@ import { newRecordId } from './ids.ts';
 import { choosePlacement, hostAllowed } from './placement.ts';
 import { effectivePolicies, policyForFolders } from './policies.ts';
 import { shareAccess } from './shares.ts';
-import { isUniqueViolation, nodeInfo, writableNode } from './tree.ts';
+import { checkParentKey, isUniqueViolation, nodeInfo, writableNode } from './tree.ts';
 
 type Tx = Kysely<Database> | Transaction<Database>;
 
@@ -408,6 +408,7 @@ export async function commitUpload(
         if (parent.trashed_at !== null) {
           throw new ConflictError(`${field}.parentId: that folder is in the trash`);
         }
+        checkParentKey(parent, f.parentKeyVersion, `${field}.parentKeyVersion`);
         nodes.push(await commitFile(tx, c, f, field, now, parent.account_id));
       }
       // Committed chunks are held by their revisions now; the upload lets go of them, so a
@@ -508,6 +509,7 @@ async function commitFile(
       updated_at: now,
       author_id: c.accountId,
       signature: f.signature ?? null,
+      key_version: 1,
     };
     await tx.insertInto('nodes').values(row).execute();
   }
@@ -545,6 +547,14 @@ export async function locateChunks(
   const readable = await accessibleChunks(hub.db, c, ids);
   const denied = ids.find((x) => !readable.has(x));
   if (denied) throw new NotFoundError(`ids: no chunk ${denied} in your files`);
+  return { chunks: await locate(hub, ids) };
+}
+
+/** Where chunks (the caller may read) are, each replica with a get token. */
+export async function locate(
+  hub: Hub,
+  ids: string[],
+): Promise<RouteResponse<'locateChunks'>['chunks']> {
   const sizes = new Map<string, number>();
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await hub.db
@@ -558,28 +568,26 @@ export async function locateChunks(
   const hosts = await hostKeys(hub, [
     ...new Set([...replicas.values()].flatMap((l) => l.map((h) => h.hostId))),
   ]);
-  return {
-    chunks: ids.map((chunk) => {
-      const size = sizes.get(chunk);
-      if (size === undefined) throw new NotFoundError(`ids: chunk ${chunk} has no stored copy`);
-      const list = (replicas.get(chunk) ?? [])
-        .map((r) => hosts.get(r.hostId))
-        .filter((h) => h !== undefined)
-        // Online hosts first, in random order so reads spread over the replicas; an offline
-        // one is still worth a try if nothing else answers.
-        .map((h) => ({ h, key: Number(isOnline(hub, h)) + Math.random() }))
-        .sort((a, b) => b.key - a.key)
-        .map(({ h }) => h);
-      return {
-        id: chunk,
-        size,
-        replicas: list.map((h) => ({
-          hostId: h.id,
-          url: h.url,
-          country: h.country,
-          token: capability(hub, { host: h.id, op: 'get', chunk, max: size }),
-        })),
-      };
-    }),
-  };
+  return ids.map((chunk) => {
+    const size = sizes.get(chunk);
+    if (size === undefined) throw new NotFoundError(`ids: chunk ${chunk} has no stored copy`);
+    const list = (replicas.get(chunk) ?? [])
+      .map((r) => hosts.get(r.hostId))
+      .filter((h) => h !== undefined)
+      // Online hosts first, in random order so reads spread over the replicas; an offline
+      // one is still worth a try if nothing else answers.
+      .map((h) => ({ h, key: Number(isOnline(hub, h)) + Math.random() }))
+      .sort((a, b) => b.key - a.key)
+      .map(({ h }) => h);
+    return {
+      id: chunk,
+      size,
+      replicas: list.map((h) => ({
+        hostId: h.id,
+        url: h.url,
+        country: h.country,
+        token: capability(hub, { host: h.id, op: 'get', chunk, max: size }),
+      })),
+    };
+  });
 }

@@ -1,0 +1,255 @@
+import { fromBase64Url, linkNeedsPassword, serverTag } from '@coffer/crypto';
+import {
+  ConflictError,
+  ForbiddenError,
+  IntegrityError,
+  NotFoundError,
+  ValidationError,
+} from '@coffer/errors';
+import type { LinkInfo, RouteBody, RouteQuery, RouteResponse } from '@coffer/protocol';
+import type { Caller, Hub } from '../context.ts';
+import type { LinksTable, NodesTable } from '../db/schema.ts';
+import { rateLimit } from './accounts.ts';
+import { ancestry, nodeInfo, ownNode } from './tree.ts';
+import { locate } from './uploads.ts';
+
+// [Note: Links on the hub]
+// A link row holds what a visitor needs to open one node of its owner's: the node key wrapped
+// for the link ([Note: Link envelope]) and the authors to trust ([Note: Link authors]); the
+// secret that opens it never reaches the hub. The hub enforces revocation, the expiry and the
+// download limit on every visitor route, and serves only the link's node and what is under it
+// (not trashed). Each file download counts once; it comes with a ticket, so fetching fresh
+// chunk tokens for the same file (a long download) does not count again.
+
+/** Visitor requests per minute per address. */
+const VISITS_PER_MINUTE = 600;
+const TICKET_MS = 24 * 3_600_000;
+
+function linkInfo(r: LinksTable): LinkInfo {
+  return {
+    id: r.id,
+    nodeId: r.node_id,
+    kind: r.kind,
+    createdAt: Number(r.created_at),
+    expiresAt: r.expires_at === null ? null : Number(r.expires_at),
+    maxDownloads: r.max_downloads === null ? null : Number(r.max_downloads),
+    downloads: Number(r.downloads),
+    revokedAt: r.revoked_at === null ? null : Number(r.revoked_at),
+    password: linkNeedsPassword(fromBase64Url(r.envelope, 'envelope')),
+  };
+}
+
+export async function createLink(
+  hub: Hub,
+  c: Caller,
+  b: RouteBody<'createLink'>,
+): Promise<LinkInfo> {
+  const node = await ownNode(hub.db, c, b.nodeId, 'nodeId');
+  if (node.parent_id === null)
+    throw new ValidationError('nodeId', 'is your root folder; link a file or folder inside it');
+  if (node.trashed_at !== null) throw new ConflictError('nodeId: that item is in the trash');
+  const now = hub.now();
+  if (b.expiresAt != null && b.expiresAt <= now)
+    throw new ValidationError('expiresAt', 'must be in the future');
+  try {
+    linkNeedsPassword(fromBase64Url(b.envelope, 'envelope'));
+  } catch (e) {
+    if (!(e instanceof IntegrityError || e instanceof ValidationError)) throw e;
+    throw new ValidationError('envelope', 'expected a link envelope');
+  }
+  const taken = await hub.db
+    .selectFrom('links')
+    .select('id')
+    .where('id', '=', b.id)
+    .executeTakeFirst();
+  if (taken) throw new ConflictError('id: a link with this id already exists');
+  const row: LinksTable = {
+    id: b.id,
+    account_id: c.accountId,
+    node_id: node.id,
+    kind: node.kind,
+    envelope: b.envelope,
+    authors: b.authors,
+    created_at: now,
+    expires_at: b.expiresAt ?? null,
+    max_downloads: b.maxDownloads ?? null,
+    downloads: 0,
+    revoked_at: null,
+  };
+  await hub.db.insertInto('links').values(row).execute();
+  return linkInfo(row);
+}
+
+export async function links(hub: Hub, c: Caller): Promise<RouteResponse<'links'>> {
+  const rows = await hub.db
+    .selectFrom('links')
+    .selectAll()
+    .where('account_id', '=', c.accountId)
+    .orderBy('created_at', 'desc')
+    .execute();
+  return { links: rows.map(linkInfo) };
+}
+
+export async function revokeLink(hub: Hub, c: Caller, id: string): Promise<void> {
+  const r = await hub.db
+    .updateTable('links')
+    .set({ revoked_at: hub.now() })
+    .where('id', '=', id)
+    .where('account_id', '=', c.accountId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (r.numUpdatedRows > 0n) return;
+  const mine = await hub.db
+    .selectFrom('links')
+    .select('id')
+    .where('id', '=', id)
+    .where('account_id', '=', c.accountId)
+    .executeTakeFirst();
+  if (!mine) throw new NotFoundError('id: no such link of yours');
+}
+
+/** The link, if a visitor may still use it; why not otherwise. */
+async function liveLink(
+  hub: Hub,
+  id: string,
+  address: string,
+  o: { counting?: boolean } = {},
+): Promise<LinksTable> {
+  await rateLimit(hub, `link:${address}`, VISITS_PER_MINUTE, 60_000);
+  const link = await hub.db.selectFrom('links').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!link) throw new NotFoundError('link: no such link');
+  if (link.revoked_at !== null) throw new ForbiddenError('link: revoked by its owner');
+  if (link.expires_at !== null && Number(link.expires_at) <= hub.now())
+    throw new ForbiddenError(`link: expired on ${new Date(Number(link.expires_at)).toISOString()}`);
+  if (
+    o.counting !== false &&
+    link.max_downloads !== null &&
+    Number(link.downloads) >= Number(link.max_downloads)
+  )
+    throw new ForbiddenError('link: its download limit is reached');
+  return link;
+}
+
+/** A node at or under the link's node, with nothing on the way up trashed. */
+async function underLink(hub: Hub, link: LinksTable, nodeId: string): Promise<NodesTable> {
+  const chain = await ancestry(hub.db, nodeId);
+  const at = chain.indexOf(link.node_id);
+  const missing = new NotFoundError('nodeId: no such file or folder under this link');
+  if (at < 0) throw missing;
+  const rows = await hub.db
+    .selectFrom('nodes')
+    .selectAll()
+    .where('id', 'in', chain.slice(0, at + 1))
+    .execute();
+  if (rows.length !== at + 1 || rows.some((n) => n.trashed_at !== null)) throw missing;
+  const node = rows.find((n) => n.id === nodeId);
+  if (!node) throw missing;
+  return node;
+}
+
+export async function linkOpen(
+  hub: Hub,
+  id: string,
+  address: string,
+): Promise<RouteResponse<'linkOpen'>> {
+  const link = await liveLink(hub, id, address);
+  const node = await underLink(hub, link, link.node_id).catch(() => {
+    throw new NotFoundError('link: what it points to was deleted or trashed by its owner');
+  });
+  return {
+    kind: link.kind,
+    envelope: link.envelope,
+    authors: link.authors,
+    expiresAt: link.expires_at === null ? null : Number(link.expires_at),
+    downloadsLeft:
+      link.max_downloads === null ? null : Number(link.max_downloads) - Number(link.downloads),
+    node: nodeInfo(node),
+  };
+}
+
+export async function linkChildren(
+  hub: Hub,
+  id: string,
+  nodeId: string,
+  q: RouteQuery<'linkChildren'>,
+  address: string,
+): Promise<RouteResponse<'linkChildren'>> {
+  const link = await liveLink(hub, id, address);
+  const folder = await underLink(hub, link, nodeId);
+  if (folder.kind !== 'folder') throw new ValidationError('nodeId', 'is a file, not a folder');
+  const limit = q.limit ?? 1000;
+  let query = hub.db
+    .selectFrom('nodes')
+    .selectAll()
+    .where('parent_id', '=', nodeId)
+    .where('trashed_at', 'is', null);
+  if (q.after) query = query.where('id', '>', q.after);
+  const rows = await query
+    .orderBy('id')
+    .limit(limit + 1)
+    .execute();
+  const page = rows.slice(0, limit);
+  return {
+    nodes: page.map((n) => nodeInfo(n)),
+    next: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+  };
+}
+
+const ticketMac = (hub: Hub, linkId: string, nodeId: string, exp: number) =>
+  serverTag(hub.signingKey, 'link-download-ticket', `${linkId}:${nodeId}:${exp}`);
+
+function checkTicket(hub: Hub, ticket: string, linkId: string, nodeId: string): boolean {
+  const [exp, mac] = ticket.split('.');
+  const expires = Number(exp);
+  return (
+    Number.isSafeInteger(expires) &&
+    expires > hub.now() &&
+    mac === ticketMac(hub, linkId, nodeId, expires)
+  );
+}
+
+export async function linkDownload(
+  hub: Hub,
+  id: string,
+  b: RouteBody<'linkDownload'>,
+  address: string,
+): Promise<RouteResponse<'linkDownload'>> {
+  const again = b.ticket !== undefined && checkTicket(hub, b.ticket, id, b.nodeId);
+  if (b.ticket !== undefined && !again)
+    throw new ValidationError('ticket', 'expired or not for this file; download it again');
+  const link = await liveLink(hub, id, address, { counting: !again });
+  const node = await underLink(hub, link, b.nodeId);
+  if (node.kind !== 'file' || node.revision === null)
+    throw new ValidationError('nodeId', 'is a folder; download the files in it');
+  const revision = await hub.db
+    .selectFrom('revisions')
+    .select('manifest')
+    .where('node_id', '=', node.id)
+    .where('revision', '=', node.revision)
+    .executeTakeFirstOrThrow();
+  const objects = await hub.db
+    .selectFrom('revision_chunks')
+    .select('chunk_id')
+    .where('node_id', '=', node.id)
+    .where('revision', '=', node.revision)
+    .orderBy('position')
+    .execute();
+  if (!again) {
+    // Counted in one statement, so two visitors racing for the last download get one.
+    const r = await hub.db
+      .updateTable('links')
+      .set((eb) => ({ downloads: eb('downloads', '+', 1) }))
+      .where('id', '=', id)
+      .where((w) =>
+        w.or([w('max_downloads', 'is', null), w('downloads', '<', w.ref('max_downloads'))]),
+      )
+      .executeTakeFirst();
+    if (r.numUpdatedRows === 0n) throw new ForbiddenError('link: its download limit is reached');
+  }
+  const exp = hub.now() + TICKET_MS;
+  return {
+    node: nodeInfo(node, revision.manifest),
+    chunks: await locate(hub, [...new Set(objects.map((o) => o.chunk_id))]),
+    ticket: `${exp}.${ticketMac(hub, id, node.id, exp)}`,
+  };
+}
