@@ -5,6 +5,7 @@ import {
   decryptMetadata,
   encodeLinkAuthors,
   encodeLinkSecret,
+  equalBytes,
   type FolderKey,
   fromBase64Url,
   type LinkId,
@@ -24,7 +25,7 @@ import type { LinkInfo, Replica } from '@coffer/protocol';
 import { byKindThenName, type CofferClient, type Entry, splitPath, toEntry } from './client.ts';
 import { HubClient } from './hub-client.ts';
 import { type Author, fromHub, keysOfAuthor, type OpenNode, openChild } from './keys.ts';
-import { ChunkSource, type DownloadOptions, decryptFile } from './transfers.ts';
+import { ChunkSource, checkCurrent, type DownloadOptions, decryptFile } from './transfers.ts';
 
 // [Note: Public links]
 // A link is https://<hub>/l/<linkId>#<secret>: the hub stores the node key wrapped under the
@@ -265,16 +266,10 @@ export class PublicLink {
         file.key as Parameters<typeof openManifest>[0],
         fromBase64Url(sealed, 'manifest'),
         { fileId: file.info.id as NodeId, revision },
-        (a) => authors.some((k) => k.every((x, i) => x === a[i])),
+        (a) => authors.some((k) => equalBytes(k, a)),
       ),
     );
-    if (
-      (file.meta.size !== undefined && file.meta.size !== manifest.size) ||
-      (file.meta.contentHash !== undefined && file.meta.contentHash !== manifest.contentHash)
-    )
-      throw new IntegrityError(
-        `manifest of ${file.meta.name}: not the revision its metadata describes`,
-      );
+    checkCurrent(file, manifest);
     let located: { id: string; replicas: Replica[] }[] | null = first.chunks;
     const source = new ChunkSource({
       locate: async (ids, signal) => {

@@ -2,6 +2,7 @@ import {
   type AccountId,
   decryptMetadata,
   encryptMetadata,
+  equalBytes,
   type FolderKey,
   fromBase64Url,
   type MemberList,
@@ -278,7 +279,7 @@ export class Shares {
     if (!root) throw new IntegrityError(`share ${list.shareId}: the hub left the folder out`);
 
     const resignIf = (author: SigningPublicKey) =>
-      removedWriters.some((w) => keysOfAuthor(w).some((k) => equalKeys(k, author)));
+      removedWriters.some((w) => keysOfAuthor(w).some((k) => equalBytes(k, author)));
     const batch: RouteBody<'stageRekey'> = { keyVersion, nodes: [], revisions: [] };
     let bytes = 0;
     const flush = async () => {
@@ -510,9 +511,6 @@ export class Shares {
 }
 
 type ContactAgreement = Parameters<typeof sealFolderKeyForMember>[3]['agreementPublic'];
-
-const equalKeys = (a: Uint8Array, b: Uint8Array) =>
-  a.length === b.length && a.every((x, i) => x === b[i]);
 
 function outgoing(info: ShareInfo, list: MemberList): OutgoingShare {
   const emails = new Map(info.members.map((m) => [m.accountId, m.email]));

@@ -739,16 +739,20 @@ export async function openFileManifest(
   );
   // The current revision must be the one the (authenticated) metadata describes; otherwise
   // the hub is passing an older revision off as the latest.
+  if (revision === undefined) checkCurrent(file, manifest);
+  return manifest;
+}
+
+/** The current revision must be the one the file's signed metadata describes. */
+export function checkCurrent(file: OpenNode, manifest: VerifiedManifest): void {
   if (
-    revision === undefined &&
-    ((file.meta.size !== undefined && file.meta.size !== manifest.size) ||
-      (file.meta.contentHash !== undefined && file.meta.contentHash !== manifest.contentHash))
+    (file.meta.size !== undefined && file.meta.size !== manifest.size) ||
+    (file.meta.contentHash !== undefined && file.meta.contentHash !== manifest.contentHash)
   ) {
     throw new IntegrityError(
       `manifest of ${path(file)}: not the revision its metadata describes (rolled back by the hub?)`,
     );
   }
-  return manifest;
 }
 const path = (n: OpenNode) => n.meta.name;
 
