@@ -7,6 +7,7 @@ import {
   type CofferClient,
   downloadFile,
   type Entry,
+  FileRequest,
   type OpenNode,
   openFileManifest,
   type Progress,
@@ -353,4 +354,42 @@ export async function restoreOrConflict(client: CofferClient, item: string) {
     }
     throw e;
   }
+}
+
+/** `coffer drop LINK FILE...`: sends files to a file request, as a visitor (no account). */
+export async function dropFiles(url: string, out: Out, locals: string[]) {
+  const files: { abs: string; size: number; mtimeMs: number }[] = [];
+  for (const local of locals) {
+    const abs = resolve(local);
+    const s = await stat(abs).catch(() => {
+      throw new NotFoundError(`FILE: ${local} does not exist`);
+    });
+    if (!s.isFile()) throw new ValidationError('FILE', `${local} is not a file; send files`);
+    files.push({ abs, size: s.size, mtimeMs: s.mtimeMs });
+  }
+  const request = await FileRequest.open(url);
+  const started = Date.now();
+  const total = files.reduce((sum, f) => sum + f.size, 0);
+  const draw = progressBar(out, request.title || 'request');
+  let done = 0;
+  for (const [i, f] of files.entries()) {
+    await request.send(basename(f.abs), readReusing(f.abs), {
+      size: f.size,
+      mtime: f.mtimeMs,
+      onProgress: (p) =>
+        draw({
+          bytesDone: done + p.bytesDone,
+          bytesTotal: total,
+          filesDone: i,
+          filesTotal: files.length,
+        }),
+    });
+    done += f.size;
+  }
+  out.clearStatus();
+  const seconds = (Date.now() - started) / 1000;
+  out.say(
+    `Sent ${files.length} file${files.length === 1 ? '' : 's'} (${formatBytes(done)}) to ${request.from}${request.title ? ` (${request.title})` : ''} in ${seconds.toFixed(1)} s`,
+  );
+  out.result({ files: files.length, bytes: done, seconds });
 }

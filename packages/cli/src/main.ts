@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { AuthError, CofferError, NotFoundError, ValidationError } from '@coffer/errors';
+import { parseSize } from '@coffer/host';
 import type { FolderPolicy } from '@coffer/protocol';
 import { byKindThenName, CofferClient, type Contact, type Entry, PublicLink } from '@coffer/sdk';
 import {
@@ -11,7 +12,7 @@ import {
   password,
   saveSession,
 } from './config.ts';
-import { describe, get, getLink, put, restoreOrConflict } from './files.ts';
+import { describe, dropFiles, get, getLink, put, restoreOrConflict } from './files.ts';
 import { EXIT, exitCodeOf, formatBytes, makeOut, type Out } from './output.ts';
 
 const HELP = `coffer — end-to-end encrypted storage on a network of independent hosts
@@ -62,6 +63,15 @@ Links (anyone with the link can open it; the key is in the part after #)
                       --link-password-file F, $COFFER_LINK_PASSWORD); expiry in m, h, d or w
   links               your links: state, downloads, expiry; "links revoke ID" ends one
   get LINK [LOCAL]    download what a link points to (no account needed)
+
+File requests (anyone with the link can send files; no one can list or read through it)
+  request PATH [--title T] [--expires 7d] [--files N] [--size 1GiB]
+                      an upload-only link into a folder of yours
+  requests            your requests: state, files received, files waiting to come in
+  requests collect [ID]
+                      take the files visitors sent into the requests' folders
+  requests revoke ID  close one; "requests discard ID DROP" throws a received file away
+  drop LINK FILE...   send files to a file request (no account needed)
 
 Files (PATH may be shared:NAME/... for a folder shared with you; see coffer shares)
   ls [PATH] [-l]      list a folder
@@ -143,6 +153,9 @@ const options = {
   'link-password-file': { type: 'string' },
   expires: { type: 'string' },
   downloads: { type: 'string' },
+  title: { type: 'string' },
+  files: { type: 'string' },
+  size: { type: 'string' },
 } as const;
 
 type Flags = ReturnType<
@@ -650,6 +663,97 @@ async function run(command: string, args: string[], flags: Flags, out: Out) {
       if (!list.length) out.say('No links yet: coffer link PATH');
       out.result({ links: list });
       return;
+    }
+    case 'request': {
+      noMore(args, 1);
+      const path = need(args, 0, 'PATH');
+      const expiresAt =
+        flags.expires === undefined ? undefined : Date.now() + duration(flags.expires);
+      const maxFiles = flags.files === undefined ? undefined : Number(flags.files);
+      if (maxFiles !== undefined && !(Number.isInteger(maxFiles) && maxFiles >= 1))
+        throw new ValidationError('--files', 'expected a whole number of at least 1');
+      const maxBytes = flags.size === undefined ? undefined : parseSize(flags.size, '--size');
+      const client = await session(flags);
+      const made = await client.requests.create(path, {
+        ...(flags.title !== undefined ? { title: flags.title } : {}),
+        ...(expiresAt !== undefined ? { expiresAt } : {}),
+        ...(maxFiles !== undefined ? { maxFiles } : {}),
+        ...(maxBytes !== undefined ? { maxBytes } : {}),
+      });
+      out.say(made.url);
+      out.say(
+        [
+          `"${made.title}" from ${made.from}`,
+          made.expiresAt ? `closes ${new Date(made.expiresAt).toISOString()}` : 'no expiry',
+          made.maxFiles ? `${made.maxFiles} file(s)` : 'no file limit',
+          made.maxBytes ? `${formatBytes(made.maxBytes)} in all` : 'no size limit',
+        ].join(', '),
+      );
+      out.result(made);
+      return;
+    }
+    case 'requests': {
+      const client = await session(flags);
+      if (args[0] === 'revoke') {
+        noMore(args, 2);
+        await client.requests.revoke(need(args, 1, 'ID'));
+        out.say(`File request ${args[1]} closed; what it received can still be collected.`);
+        out.result({ revoked: args[1] });
+        return;
+      }
+      if (args[0] === 'discard') {
+        noMore(args, 3);
+        await client.requests.discard(need(args, 1, 'ID'), need(args, 2, 'DROP'));
+        out.say(`Received file ${args[2]} thrown away.`);
+        out.result({ discarded: args[2] });
+        return;
+      }
+      if (args[0] === 'collect') {
+        noMore(args, 2);
+        const got = await client.requests.collect(args[1] ? { requestId: args[1] } : {});
+        for (const e of got.received) out.say(`${e.path}  ${formatBytes(e.size ?? 0)}`);
+        for (const p of got.problems)
+          out.warn(
+            `request ${p.requestId}${p.dropId ? `, received file ${p.dropId}` : ''}: ${p.error.message}`,
+          );
+        out.say(
+          got.received.length
+            ? `Received ${got.received.length} file${got.received.length === 1 ? '' : 's'}.`
+            : 'Nothing new.',
+        );
+        out.result({
+          received: got.received,
+          problems: got.problems.map((p) => ({ ...p, error: p.error.message })),
+        });
+        return;
+      }
+      noMore(args, 0);
+      const list = await client.requests.list();
+      const now = Date.now();
+      for (const r of list) {
+        const node = await client.openById(r.folderId as Parameters<typeof client.openById>[0]);
+        const where = node ? await client.pathOf(node) : '(deleted)';
+        const state = r.revokedAt
+          ? 'closed'
+          : r.expiresAt !== null && r.expiresAt <= now
+            ? 'expired'
+            : r.maxFiles !== null && r.filesReceived >= r.maxFiles
+              ? 'full'
+              : 'open';
+        out.say(
+          `${r.id}  ${where}  ${state}  ${r.filesReceived}${r.maxFiles ? `/${r.maxFiles}` : ''} file(s)  ${r.pending} waiting  ${r.title}${r.expiresAt ? `  closes ${new Date(r.expiresAt).toISOString()}` : ''}`,
+        );
+      }
+      if (!list.length) out.say('No file requests yet: coffer request PATH');
+      else if (list.some((r) => r.pending > 0))
+        out.say('Take waiting files in: coffer requests collect');
+      out.result({ requests: list });
+      return;
+    }
+    case 'drop': {
+      const url = need(args, 0, 'LINK');
+      if (args.length < 2) throw new ValidationError('FILE', 'missing; name the files to send');
+      return dropFiles(url, out, args.slice(1));
     }
     case 'shares': {
       noMore(args, 0);

@@ -16,6 +16,8 @@ export const FORMATS = {
   link: 'L',
   contactBook: 'A',
   memberList: 'G',
+  fileRequest: 'R',
+  drop: 'D',
 } as const;
 
 export type FormatName = keyof typeof FORMATS;

@@ -85,6 +85,23 @@ export {
   wrapNodeKey,
   wrapRootKey,
 } from './nodes.ts';
+export type {
+  DropContent,
+  FileRequestKey,
+  FileRequestPlace,
+  FileRequestTitle,
+} from './requests.ts';
+export {
+  encodeFileRequestKey,
+  newFileRequestKey,
+  openDrop,
+  openFileRequestTitle,
+  parseFileRequestKey,
+  sealDrop,
+  sealFileRequestTitle,
+  unwrapFileRequestKey,
+  wrapFileRequestKey,
+} from './requests.ts';
 export type { SealContext } from './share.ts';
 export { openSealed, sealToRecipient } from './share.ts';
 export { newSigningKeyPair, signingPublicKey, signWithLabel, verifyWithLabel } from './sign.ts';

@@ -75,7 +75,7 @@ function encodeBody(m: ManifestData, author: SigningPublicKey): Uint8Array {
 }
 
 /** The sizes a manifest claims must add up: every chunk full but the last, summing to size. */
-function checkConsistent(m: ManifestData): void {
+export function checkConsistent(m: Pick<ContentSummary, 'chunks' | 'chunkSize' | 'size'>): void {
   const n = m.chunks.length;
   if (n < 1 || n > MAX_CHUNKS) throw new IntegrityError('manifest: bad chunk count');
   if (m.chunkSize < MIN_CHUNK_SIZE || m.chunkSize > MAX_CHUNK_SIZE)

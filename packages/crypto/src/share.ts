@@ -3,7 +3,7 @@ import { x25519 } from '@noble/curves/ed25519.js';
 import { platform } from '#platform';
 import { concatBytes, utf8 } from './bytes.ts';
 import { type ContextField, encodeContext } from './envelope.ts';
-import { checkHeader, HEADER_LENGTH, header } from './format.ts';
+import { checkHeader, type FormatName, HEADER_LENGTH, header } from './format.ts';
 import { signWithLabel, verifyWithLabel } from './sign.ts';
 import type {
   AccountId,
@@ -48,13 +48,67 @@ async function boxKey(
   recipient: Uint8Array,
   purpose: string,
 ) {
-  if (shared.every((b) => b === 0)) throw new IntegrityError('sealedBox: low-order public key');
+  if (shared.every((b) => b === 0)) throw new IntegrityError(`${purpose}: low-order public key`);
   return platform.hkdfSha256(
     shared,
     concatBytes(ephPublic, recipient),
     utf8.encode(`coffer/v1/seal/${purpose}`),
     32,
   );
+}
+
+/**
+ * The box alone (HPKE base mode, no sender): header ‖ eph.public ‖ AES-256-GCM. Anyone who knows
+ * the recipient's public key can make one, so only use it where that key is itself secret.
+ */
+export async function sealBox(
+  format: FormatName,
+  payload: Uint8Array,
+  recipientKey: AgreementPublicKey,
+  purpose: string,
+  context: Uint8Array,
+  ephemeralSecret: Uint8Array = platform.randomBytes(32),
+): Promise<Uint8Array> {
+  const ephPublic = x25519.getPublicKey(ephemeralSecret);
+  let shared: Uint8Array;
+  try {
+    shared = x25519.getSharedSecret(ephemeralSecret, recipientKey);
+  } catch {
+    throw new IntegrityError(`${format}: recipient key is not a valid X25519 public key`);
+  }
+  const key = await boxKey(shared, ephPublic, recipientKey, purpose);
+  const head = concatBytes(header(format), ephPublic);
+  const sealed = await platform.aesGcmEncrypt(key, ZERO_IV, concatBytes(head, context), payload);
+  return concatBytes(head, sealed);
+}
+
+/** Opens a box made by sealBox: IntegrityError if malformed, DecryptionError if it does not open. */
+export async function openBox(
+  format: FormatName,
+  box: Uint8Array,
+  recipient: { secret: AgreementSecretKey; public: AgreementPublicKey },
+  purpose: string,
+  context: Uint8Array,
+): Promise<Uint8Array> {
+  checkHeader(box, format);
+  if (box.length < HEADER_LENGTH + 32 + 16) throw new IntegrityError(`${format}: too short`);
+  const ephPublic = box.subarray(HEADER_LENGTH, HEADER_LENGTH + 32);
+  let shared: Uint8Array;
+  try {
+    shared = x25519.getSharedSecret(recipient.secret, ephPublic);
+  } catch {
+    throw new DecryptionError(`${format}: could not decrypt`);
+  }
+  const key = await boxKey(shared, ephPublic, recipient.public, purpose);
+  const head = box.subarray(0, HEADER_LENGTH + 32);
+  const plaintext = await platform.aesGcmDecrypt(
+    key,
+    ZERO_IV,
+    concatBytes(head, context),
+    box.subarray(HEADER_LENGTH + 32),
+  );
+  if (!plaintext) throw new DecryptionError(`${format}: could not decrypt`);
+  return plaintext;
 }
 
 export async function sealToRecipient(
@@ -64,18 +118,15 @@ export async function sealToRecipient(
   context: SealContext,
   ephemeralSecret: Uint8Array = platform.randomBytes(32),
 ): Promise<Uint8Array> {
-  const ephPublic = x25519.getPublicKey(ephemeralSecret);
-  let shared: Uint8Array;
-  try {
-    shared = x25519.getSharedSecret(ephemeralSecret, recipientKey);
-  } catch {
-    throw new IntegrityError('sealedBox: recipient key is not a valid X25519 public key');
-  }
-  const key = await boxKey(shared, ephPublic, recipientKey, context.purpose);
   const ctx = contextBytes(context);
-  const head = concatBytes(header('sealedBox'), ephPublic);
-  const sealed = await platform.aesGcmEncrypt(key, ZERO_IV, concatBytes(head, ctx), payload);
-  const box = concatBytes(head, sealed);
+  const box = await sealBox(
+    'sealedBox',
+    payload,
+    recipientKey,
+    context.purpose,
+    ctx,
+    ephemeralSecret,
+  );
   return concatBytes(box, signWithLabel(SIGNATURE, concatBytes(box, ctx), senderKey));
 }
 
@@ -104,21 +155,5 @@ export async function openSealed(
   ) {
     throw new IntegrityError('sealedBox: not signed by the expected sender for this context');
   }
-  const ephPublic = box.subarray(HEADER_LENGTH, HEADER_LENGTH + 32);
-  let shared: Uint8Array;
-  try {
-    shared = x25519.getSharedSecret(recipient.secret, ephPublic);
-  } catch {
-    throw new DecryptionError('sealedBox: could not decrypt');
-  }
-  const key = await boxKey(shared, ephPublic, recipient.public, context.purpose);
-  const head = box.subarray(0, HEADER_LENGTH + 32);
-  const plaintext = await platform.aesGcmDecrypt(
-    key,
-    ZERO_IV,
-    concatBytes(head, ctx),
-    box.subarray(HEADER_LENGTH + 32),
-  );
-  if (!plaintext) throw new DecryptionError('sealedBox: could not decrypt');
-  return plaintext;
+  return openBox('sealedBox', box, recipient, context.purpose, ctx);
 }

@@ -29,6 +29,7 @@ import * as hosts from './services/hosts.ts';
 import { hashText } from './services/ids.ts';
 import * as links from './services/links.ts';
 import * as policies from './services/policies.ts';
+import * as requests from './services/requests.ts';
 import * as shares from './services/shares.ts';
 import * as tree from './services/tree.ts';
 import * as uploads from './services/uploads.ts';
@@ -87,6 +88,21 @@ const handlers: Handlers = {
   linkChildren: (hub, i) =>
     links.linkChildren(hub, i.params.id, i.params.nodeId, i.query, i.address),
   linkDownload: (hub, i) => links.linkDownload(hub, i.params.id, i.body, i.address),
+
+  createRequest: (hub, i) => requests.createRequest(hub, i.caller, i.body),
+  requests: (hub, i) => requests.requests(hub, i.caller),
+  revokeRequest: (hub, i) => requests.revokeRequest(hub, i.caller, i.params.id),
+  requestDrops: (hub, i) => requests.requestDrops(hub, i.caller, i.params.id),
+  acceptDrops: (hub, i) => requests.acceptDrops(hub, i.caller, i.params.id, i.body),
+  discardDrop: (hub, i) => requests.discardDrop(hub, i.caller, i.params.id, i.params.dropId),
+  requestOpen: (hub, i) => requests.requestOpen(hub, i.params.id, i.address),
+  requestUpload: (hub, i) => requests.requestUpload(hub, i.params.id, i.address),
+  requestPlace: (hub, i) =>
+    requests.requestPlace(hub, i.params.id, i.params.uploadId, i.body, i.address),
+  requestReceipts: (hub, i) =>
+    requests.requestReceipts(hub, i.params.id, i.params.uploadId, i.body, i.address),
+  requestSend: (hub, i) =>
+    requests.requestSend(hub, i.params.id, i.params.uploadId, i.body, i.address),
 
   getNode: (hub, i) => tree.getNode(hub, i.caller, i.params.id, i.query.include),
   children: (hub, i) => tree.children(hub, i.caller, i.params.id, i.query),
@@ -250,6 +266,8 @@ function serveWebApp(app: Hono, hub: Hub, dir: string) {
   // A public link's page: the same app, which reads the link from the URL (its secret is in
   // the fragment, which browsers never send).
   app.get('/l/:id{[0-9a-f]{32}}', (c) => send(c, 'index.html', false));
+  // A file request's page, likewise (the request's public key is in the fragment).
+  app.get('/r/:id{[0-9a-f]{32}}', (c) => send(c, 'index.html', false));
   // The service worker that streams decrypted files (packages/web/src/sw.ts); its scope is /.
   app.get('/sw.js', (c) => send(c, 'sw.js', false));
   app.get('/assets/:file', (c) => send(c, `assets/${c.req.param('file')}`, true));

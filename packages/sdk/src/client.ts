@@ -64,6 +64,7 @@ import {
   openNode,
 } from './keys.ts';
 import { Links } from './links.ts';
+import { FileRequests } from './requests.ts';
 import type { RetryPolicy } from './retry.ts';
 import { Shares } from './shares.ts';
 import {
@@ -209,6 +210,8 @@ export class CofferClient {
   readonly shares: Shares;
   /** Public links to your files and folders ([Note: Public links]). */
   readonly links: Links;
+  /** Upload-only links into your folders ([Note: File requests in the SDK]). */
+  readonly requests: FileRequests;
 
   protected constructor(hub: HubClient, keys: AccountKeys, session: SavedSession) {
     this.hub = hub;
@@ -219,6 +222,7 @@ export class CofferClient {
     });
     this.shares = new Shares(this);
     this.links = new Links(this);
+    this.requests = new FileRequests(this);
   }
 
   private static async open(

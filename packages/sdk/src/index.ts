@@ -27,6 +27,8 @@ export { HubClient } from './hub-client.ts';
 export type { OpenNode } from './keys.ts';
 export type { CreatedLink, LinkOptions } from './links.ts';
 export { Links, linkUrl, PublicLink, parseLinkUrl } from './links.ts';
+export type { CollectResult, OwnRequest, RequestOptions, SendOptions } from './requests.ts';
+export { FileRequest, FileRequests, parseRequestUrl, requestUrl } from './requests.ts';
 export type { RetryPolicy } from './retry.ts';
 export { DEFAULT_RETRY } from './retry.ts';
 export type { IncomingShare, OutgoingShare, ShareMember } from './shares.ts';

@@ -4,6 +4,7 @@ import {
   type ChunkId,
   type ChunkRef,
   type ContentKey,
+  type ContentSummary,
   DEFAULT_CHUNK_SIZE,
   decryptContent,
   encryptContent,
@@ -34,7 +35,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '@coffer/errors';
-import type { FileCommit, NodeInfo, Replica } from '@coffer/protocol';
+import type { FileCommit, NodeInfo, Replica, RouteResponse } from '@coffer/protocol';
 import type { CofferClient, Entry } from './client.ts';
 import { splitPath, toEntry } from './client.ts';
 import { getChunk, putChunk } from './host-client.ts';
@@ -152,10 +153,7 @@ class Limiter {
 class ReceiptBatch {
   private pending: string[] = [];
   private last: Promise<unknown> = Promise.resolve();
-  constructor(
-    private readonly client: CofferClient,
-    private readonly uploadId: string,
-  ) {}
+  constructor(private readonly target: UploadTarget) {}
 
   async add(receipts: string[], signal?: AbortSignal) {
     this.pending.push(...receipts);
@@ -169,11 +167,7 @@ class ReceiptBatch {
       const previous = this.last;
       this.last = (async () => {
         await previous.catch(() => {});
-        await this.client.hub.call(
-          'addReceipts',
-          { params: { id: this.uploadId }, body: { receipts: batch } },
-          signal,
-        );
+        await this.target.receipts(batch, signal);
       })();
     }
     await this.last;
@@ -181,14 +175,40 @@ class ReceiptBatch {
 }
 
 /**
+ * Where an upload's chunks are placed and their receipts recorded: an account's upload, or a
+ * visitor's upload to a file request.
+ */
+export interface UploadTarget {
+  place(
+    chunks: { id: string; size: number }[],
+    exclude: string[],
+    signal?: AbortSignal,
+  ): Promise<RouteResponse<'placeChunks'>>;
+  receipts(receipts: string[], signal?: AbortSignal): Promise<RouteResponse<'addReceipts'>>;
+}
+
+/** An account's upload whose chunks go to files in `folders` (placed for their policies). */
+const accountUpload = (
+  client: CofferClient,
+  uploadId: string,
+  folders: readonly string[],
+): UploadTarget => ({
+  place: (chunks, exclude, signal) =>
+    client.hub.call(
+      'placeChunks',
+      { params: { id: uploadId }, body: { chunks, exclude, folders: [...folders] } },
+      signal,
+    ),
+  receipts: (receipts, signal) =>
+    client.hub.call('addReceipts', { params: { id: uploadId }, body: { receipts } }, signal),
+});
+
+/**
  * Stores one chunk on as many hosts as the policy needs, with failover: a host that fails is
  * excluded and the hub places the missing copies elsewhere. Returns bytes sent.
  */
 async function storeChunk(
-  client: CofferClient,
-  uploadId: string,
-  /** The folders whose files will hold the chunk: placement follows their policies. */
-  folders: readonly string[],
+  target: UploadTarget,
   id: string,
   bytes: Uint8Array,
   receipts: ReceiptBatch,
@@ -199,18 +219,7 @@ async function storeChunk(
   let lastError: unknown = null;
   for (let attempt = 0; attempt < PUT_ATTEMPTS; attempt++) {
     signal?.throwIfAborted();
-    const { placements } = await client.hub.call(
-      'placeChunks',
-      {
-        params: { id: uploadId },
-        body: {
-          chunks: [{ id, size: bytes.length }],
-          exclude: [...exclude],
-          folders: [...folders],
-        },
-      },
-      signal,
-    );
+    const { placements } = await target.place([{ id, size: bytes.length }], [...exclude], signal);
     const targets: Replica[] = placements[0]?.targets ?? [];
     if (targets.length === 0) return sent;
     let got: string[];
@@ -232,17 +241,61 @@ async function storeChunk(
       continue;
     }
     if (got.length > 0) {
-      const r = await client.hub.call(
-        'addReceipts',
-        { params: { id: uploadId }, body: { receipts: got } },
-        signal,
-      );
+      const r = await target.receipts(got, signal);
       if (r.chunks.every((c) => c.complete)) return sent;
     }
   }
   throw new ConnectionError(
     `chunk ${id}: could not store it on enough hosts (${(lastError as Error | null)?.message ?? 'hosts kept failing'})`,
   );
+}
+
+/**
+ * Encrypts `source` as revision 1 of a new file `fileId` and stores its chunks through
+ * `target`. What a visitor to a file request does; the caller hands the content over.
+ */
+export async function storeNewContent(
+  target: UploadTarget,
+  source: UploadSource,
+  fileId: NodeId,
+  o: TransferOptions & { size?: number; chunkSize?: number } = {},
+): Promise<{ chunkIds: string[]; content: ContentSummary }> {
+  const meter = new Meter(o.size ?? null, 1, o.onProgress);
+  const { chunks, summary } = encryptContent(source, {
+    fileId,
+    revision: 1,
+    chunkSize: o.chunkSize ?? DEFAULT_CHUNK_SIZE,
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+  const limiter = new Limiter(o.concurrency ?? 4);
+  const receipts = new ReceiptBatch(target);
+  const chunkIds: string[] = [];
+  const reader = chunks.getReader();
+  try {
+    for (;;) {
+      const { value: chunk, done } = await reader.read();
+      if (done) break;
+      chunkIds.push(chunk.id);
+      await limiter.run(async () => {
+        try {
+          const sent = await storeChunk(target, chunk.id, chunk.bytes, receipts, o.signal);
+          meter.add(chunk.plaintextLength, sent);
+        } finally {
+          chunk.release();
+        }
+      });
+    }
+    await limiter.drain();
+  } catch (e) {
+    await reader.cancel().catch(() => {});
+    await limiter.drain().catch(() => {});
+    throw e;
+  }
+  await receipts.flush(o.signal);
+  const content = await summary;
+  meter.add(0, 0, 1);
+  meter.flush();
+  return { chunkIds, content };
 }
 
 async function parentFolder(
@@ -345,7 +398,8 @@ export async function uploadFile(
     ...(o.signal ? { signal: o.signal } : {}),
   });
   const limiter = new Limiter(o.concurrency ?? 4);
-  const receipts = new ReceiptBatch(client, uploadId);
+  const target = accountUpload(client, uploadId, [resumed.parentId]);
+  const receipts = new ReceiptBatch(target);
   const chunkIds: string[] = [];
   const reader = chunks.getReader();
   try {
@@ -374,15 +428,7 @@ export async function uploadFile(
       await record(chunk.index, chunk.id);
       await limiter.run(async () => {
         try {
-          const sent = await storeChunk(
-            client,
-            uploadId,
-            [resumed.parentId],
-            chunk.id,
-            chunk.bytes,
-            receipts,
-            o.signal,
-          );
+          const sent = await storeChunk(target, chunk.id, chunk.bytes, receipts, o.signal);
           meter.add(chunk.plaintextLength, sent);
         } finally {
           chunk.release();
@@ -436,7 +482,7 @@ export async function uploadFile(
   return toEntry({ info, kind: 'file', key: fileKey, meta });
 }
 
-async function fileCommit(
+export async function fileCommit(
   keys: AccountKeys,
   parent: { key: FolderKey; info: NodeInfo },
   fileId: NodeId,
@@ -571,7 +617,7 @@ export async function uploadSmallFiles(
   }
   const { uploadId } = await client.hub.call('createUpload', { body: {} }, o.signal);
   const limiter = new Limiter(o.concurrency ?? 4);
-  const receipts = new ReceiptBatch(client, uploadId);
+  const receipts = new ReceiptBatch(accountUpload(client, uploadId, []));
   const entries: Entry[] = [];
   let pending: Prepared[] = [];
   let pendingBytes = 0;
@@ -581,9 +627,7 @@ export async function uploadSmallFiles(
     await limiter.run(async () => {
       const folders = [...new Set(batch.map((p) => p.parent.info.id))];
       const sent = await storeChunk(
-        client,
-        uploadId,
-        folders,
+        accountUpload(client, uploadId, folders),
         pack.id,
         pack.bytes,
         receipts,

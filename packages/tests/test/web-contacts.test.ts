@@ -249,3 +249,89 @@ test('public links: a visitor with no account opens a folder link, types its pas
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('file requests: the owner makes one in the web app; a visitor with no account sends files and sees nothing else; they arrive when the owner opens the app', async () => {
+  const owner = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const page = await owner.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signUpInPage(page, net.hubUrl, 'carol@example.com', PASSWORD);
+  const carol = await CofferClient.login({
+    hubUrl: net.hubUrl,
+    email: 'carol@example.com',
+    password: PASSWORD,
+  });
+  await carol.mkdir('/Inbox');
+
+  await page
+    .getByRole('navigation', { name: 'Views' })
+    .getByRole('button', { name: 'Shared' })
+    .click();
+  const panel = page.getByRole('region', { name: 'File requests' });
+  const form = panel.getByRole('form', { name: 'New file request' });
+  await form.getByLabel('Folder, e.g. /Inbox').fill('/Nope');
+  await form.getByRole('button', { name: 'New file request' }).click();
+  await page.getByRole('alert').getByText(/Nope/).waitFor();
+  await form.getByLabel('Folder, e.g. /Inbox').fill('/Inbox');
+  await form.getByLabel('What you ask for (shown to senders)').fill('Scans of your passport');
+  await form.getByRole('button', { name: 'New file request' }).click();
+  const url = await panel.getByRole('status').getByLabel('Link').inputValue();
+  assert.match(url, /\/r\/[0-9a-f]{32}#[A-Za-z0-9_-]{43}$/);
+  await panel.getByText('/Inbox · open · 0 received').waitFor();
+  assert.deepEqual(await unnamedControls(page), [], 'every control has an accessible name');
+  await page.screenshot({ path: join(SHOTS, 'requests-owner.png') });
+
+  // A fresh browser: no account, no session.
+  const visitor = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const vpage = await visitor.newPage();
+  const requests: URL[] = [];
+  vpage.on('request', (r) => requests.push(new URL(r.url())));
+  vpage.on('pageerror', (e) => errors.push(e.message));
+  await vpage.goto(url);
+  await vpage.getByRole('heading', { name: 'carol@example.com asks you for files' }).waitFor();
+  await vpage.getByText('Scans of your passport').waitFor();
+  await vpage.getByLabel('Choose files').setInputFiles([
+    { name: 'passport.txt', mimeType: 'text/plain', buffer: Buffer.from('P<UTOERIKSSON') },
+    { name: 'visa.txt', mimeType: 'text/plain', buffer: Buffer.from('valid until 2030') },
+  ]);
+  const sent = vpage.getByRole('region', { name: 'Your files' });
+  await sent.getByText('2 file(s) sent. Only carol@example.com can open them.').waitFor();
+  assert.deepEqual(await unnamedControls(vpage), [], 'every control has an accessible name');
+  await vpage.screenshot({ path: join(SHOTS, 'request-visitor.png') });
+  await vpage.setViewportSize({ width: 390, height: 844 });
+  await vpage.screenshot({ path: join(SHOTS, 'request-phone.png') });
+  // The key after # never reached the hub, and the page asked for nothing but sending.
+  const key = url.split('#')[1] as string;
+  assert.ok(requests.every((u) => !u.href.includes(key)));
+  assert.deepEqual(foreignRequests(net, requests), [], 'the page talks only to the hub and hosts');
+  const hubPaths = requests.filter(
+    (u) => u.origin === new URL(net.hubUrl).origin && u.pathname.startsWith('/api/'),
+  );
+  assert.ok(
+    hubPaths.every((u) => u.pathname.startsWith('/api/r/')),
+    hubPaths.map((u) => u.pathname).join(),
+  );
+
+  // The owner opens the app again: the files come in, decrypted and in the folder.
+  await page.reload();
+  await page
+    .getByRole('status')
+    .getByText('2 file(s) arrived through your file requests.')
+    .waitFor();
+  await page.getByRole('button', { name: 'Inbox' }).first().click();
+  await page.getByRole('button', { name: 'Preview passport.txt' }).waitFor();
+  const { stream } = await carol.download('/Inbox/visa.txt');
+  assert.equal(await new Response(stream).text(), 'valid until 2030');
+
+  // Closed: the visitor's page says so.
+  const [made] = await carol.requests.list();
+  await carol.requests.revoke(made?.id as string);
+  await vpage.reload();
+  await vpage
+    .getByRole('alert')
+    .getByText(/cannot be used: closed by its owner/)
+    .waitFor();
+  assert.deepEqual(errors, []);
+  await owner.close();
+  await visitor.close();
+});

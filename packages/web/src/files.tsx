@@ -293,6 +293,18 @@ export function Files({
     uploads.add(items.map(({ file, rel }) => ({ file, path: joinPath(path, rel) })));
   };
   useEffect(() => void uploads.restore(), []);
+  // Files visitors sent to our file requests come in when the app opens.
+  const [arrived, setArrived] = useState<string | null>(null);
+  useEffect(() => {
+    void worker.requestsCollect().then((r) => {
+      if (!r.ok) return setError(r.message);
+      for (const p of r.value.problems) setError(p);
+      if (r.value.received.length) {
+        setArrived(t.requestsArrived.replace('{n}', String(r.value.received.length)));
+        void latestRefresh.current();
+      }
+    });
+  }, [t]);
   const refreshTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const refreshAgain = useRef(false);
   useEffect(
@@ -413,6 +425,19 @@ export function Files({
               type="button"
               className="link"
               onClick={() => setError(null)}
+              aria-label={t.dismiss}
+            >
+              ×
+            </button>
+          </p>
+        )}
+        {arrived && (
+          <p role="status" className="notice">
+            {arrived}{' '}
+            <button
+              type="button"
+              className="link"
+              onClick={() => setArrived(null)}
               aria-label={t.dismiss}
             >
               ×

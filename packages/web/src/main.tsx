@@ -6,6 +6,7 @@ import { worker } from './api.ts';
 import { Files } from './files.tsx';
 import { initialLanguage, LANGUAGES, type Language } from './i18n.ts';
 import { LinkPage } from './link.tsx';
+import { RequestPage } from './request.tsx';
 import { uploads } from './uploads.tsx';
 
 const SESSION_KEY = 'coffer.session';
@@ -73,6 +74,15 @@ function App() {
       <>
         <div className="lang">{language}</div>
         <LinkPage t={t} />
+      </>
+    );
+  }
+  // A file request (/r/ID#KEY) likewise: a visitor sends files and sees nothing.
+  if (/^\/r\/[0-9a-f]{32}\/?$/.test(location.pathname)) {
+    return (
+      <>
+        <div className="lang">{language}</div>
+        <RequestPage t={t} />
       </>
     );
   }

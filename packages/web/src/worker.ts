@@ -6,6 +6,7 @@ import {
   CofferClient,
   downloadFile,
   type Entry,
+  FileRequest,
   type OpenNode,
   openFileManifest,
   PublicLink,
@@ -39,6 +40,14 @@ let visit: PublicLink | null = null;
 function needLink(): PublicLink {
   if (!visit) throw new Error('link: open it first');
   return visit;
+}
+
+/** The file request this page was opened with, for a visitor ([Note: File requests]). */
+let request: FileRequest | null = null;
+
+function needRequest(): FileRequest {
+  if (!request) throw new Error('request: open it first');
+  return request;
 }
 
 /** The folders shared with us, by share id, as the last `shares()` opened them. */
@@ -545,6 +554,52 @@ const api = {
         type: entry.mime ?? 'application/octet-stream',
       });
       return { blob, name: entry.name };
+    }),
+  /** Opens a file request as a visitor (no account): who asks, for what, what it still takes. */
+  requestOpen: (url: string) =>
+    call(async () => {
+      request = await FileRequest.open(url);
+      const { title, from, expiresAt, filesLeft, bytesLeft } = request;
+      return { title, from, expiresAt, filesLeft, bytesLeft };
+    }),
+  /** Encrypts one file to the request's owner and sends it. */
+  requestSend: (file: File) =>
+    call(() =>
+      needRequest().send(file.name, file.stream(), {
+        size: file.size,
+        mtime: file.lastModified,
+        ...(file.type ? { mime: file.type } : {}),
+      }),
+    ),
+  /** Our file requests, each with the folder it fills. */
+  requests: () =>
+    call(async () => {
+      const c = need();
+      return Promise.all(
+        (await c.requests.list()).map(async (r) => {
+          const folder = await c.openById(r.folderId as Parameters<typeof c.openById>[0]);
+          const { wrappedKey: _k, envelope: _e, ...rest } = r;
+          return { ...rest, path: folder ? await c.pathOf(folder) : null };
+        }),
+      );
+    }),
+  requestCreate: (path: string, title: string, days: number | null) =>
+    call(async () => {
+      const made = await need().requests.create(path, {
+        ...(title ? { title } : {}),
+        ...(days ? { expiresAt: Date.now() + days * 86_400_000 } : {}),
+      });
+      return { id: made.id, url: made.url };
+    }),
+  requestRevoke: (id: string) => call(() => need().requests.revoke(id)),
+  /** Takes in what visitors sent to our requests. */
+  requestsCollect: () =>
+    call(async () => {
+      const r = await need().requests.collect();
+      return {
+        received: r.received.map((e) => e.path),
+        problems: r.problems.map((p) => p.error.message),
+      };
     }),
 };
 

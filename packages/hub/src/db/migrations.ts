@@ -387,6 +387,58 @@ const links: Migration = {
   },
 };
 
+/**
+ * File requests: upload-only links. Visitors' uploads hang off a request; what they send waits
+ * as drops (sealed to the request's key) until the owner's client takes the files in.
+ */
+const fileRequests: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .createTable('file_requests')
+      .addColumn('id', text, (c) => c.primaryKey())
+      .addColumn('account_id', text, (c) => c.notNull())
+      .addColumn('folder_id', text, (c) => c.notNull())
+      .addColumn('envelope', text, (c) => c.notNull())
+      .addColumn('wrapped_key', text, (c) => c.notNull())
+      .addColumn('created_at', big, (c) => c.notNull())
+      .addColumn('expires_at', big)
+      .addColumn('max_files', big)
+      .addColumn('max_bytes', big)
+      .addColumn('files_received', big, (c) => c.notNull().defaultTo(0))
+      .addColumn('bytes_received', big, (c) => c.notNull().defaultTo(0))
+      .addColumn('revoked_at', big)
+      .execute();
+    await db.schema
+      .createIndex('file_requests_account')
+      .on('file_requests')
+      .column('account_id')
+      .execute();
+    await db.schema
+      .createTable('request_drops')
+      .addColumn('id', text, (c) => c.primaryKey())
+      .addColumn('request_id', text, (c) => c.notNull())
+      .addColumn('node_id', text, (c) => c.notNull().unique())
+      .addColumn('sealed', text, (c) => c.notNull())
+      .addColumn('size', big, (c) => c.notNull())
+      .addColumn('created_at', big, (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('request_drops_request')
+      .on('request_drops')
+      .column('request_id')
+      .execute();
+    await db.schema
+      .createTable('drop_chunks')
+      .addColumn('drop_id', text, (c) => c.notNull())
+      .addColumn('position', big, (c) => c.notNull())
+      .addColumn('chunk_id', text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('drop_chunks_pk', ['drop_id', 'position'])
+      .execute();
+    await db.schema.createIndex('drop_chunks_chunk').on('drop_chunks').column('chunk_id').execute();
+    await db.schema.alterTable('uploads').addColumn('request_id', text).execute();
+  },
+};
+
 export const migrations: MigrationProvider = {
   getMigrations: async () => ({
     '0001_initial': initial,
@@ -399,5 +451,6 @@ export const migrations: MigrationProvider = {
     '0008_node_authors': nodeAuthors,
     '0009_key_rotation': keyRotation,
     '0010_links': links,
+    '0011_file_requests': fileRequests,
   }),
 };

@@ -80,7 +80,10 @@ export interface RevisionChunksTable {
 
 export interface UploadsTable {
   id: string;
+  /** The account the upload's files go to (a file request's owner, for a visitor's). */
   account_id: string;
+  /** Set for a visitor's upload to a file request. */
+  request_id: string | null;
   created_at: number;
   expires_at: number;
 }
@@ -233,6 +236,41 @@ export interface LinksTable {
   revoked_at: number | null;
 }
 
+export interface FileRequestsTable {
+  id: string;
+  account_id: string;
+  folder_id: string;
+  /** base64url title envelope, keyed by the request's public key ([Note: File requests]). */
+  envelope: string;
+  /** base64url: the request's secret key wrapped under the owner's master key. */
+  wrapped_key: string;
+  created_at: number;
+  expires_at: number | null;
+  max_files: number | null;
+  max_bytes: number | null;
+  files_received: number;
+  bytes_received: number;
+  revoked_at: number | null;
+}
+
+/** A file a visitor sent, waiting for the owner's client to take it in. */
+export interface RequestDropsTable {
+  id: string;
+  request_id: string;
+  /** The node id the file will have (its chunks are bound to it). */
+  node_id: string;
+  /** base64url drop box ([Note: File requests]). */
+  sealed: string;
+  size: number;
+  created_at: number;
+}
+
+export interface DropChunksTable {
+  drop_id: string;
+  position: number;
+  chunk_id: string;
+}
+
 export interface FolderPoliciesTable {
   node_id: string;
   account_id: string;
@@ -287,6 +325,9 @@ export interface Database {
   rekey_nodes: RekeyNodesTable;
   rekey_revisions: RekeyRevisionsTable;
   links: LinksTable;
+  file_requests: FileRequestsTable;
+  request_drops: RequestDropsTable;
+  drop_chunks: DropChunksTable;
   network_history: NetworkHistoryTable;
   hub_secrets: HubSecretsTable;
 }

@@ -48,6 +48,7 @@ async function ownUpload(hub: Hub, c: Caller, id: string) {
     .selectAll()
     .where('id', '=', id)
     .where('account_id', '=', c.accountId)
+    .where('request_id', 'is', null)
     .executeTakeFirst();
   if (!u) throw new NotFoundError('id: no such upload');
   if (u.expires_at < hub.now()) throw new NotFoundError('id: this upload has expired');
@@ -57,7 +58,7 @@ async function ownUpload(hub: Hub, c: Caller, id: string) {
 type Holder = { hostId: string; country: string; labels: Record<string, string> };
 
 /** Which hosts (with their countries and tags) hold each chunk. */
-async function replicasOf(db: Tx, ids: readonly string[]) {
+export async function replicasOf(db: Tx, ids: readonly string[]) {
   const out = new Map<string, Holder[]>();
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await db
@@ -76,7 +77,7 @@ async function replicasOf(db: Tx, ids: readonly string[]) {
 }
 
 /** Copies the policy still needs: its replica count less the distinct countries that fit it. */
-function missingReplicas(policy: PlacementPolicy, have: readonly Holder[] = []): number {
+export function missingReplicas(policy: PlacementPolicy, have: readonly Holder[] = []): number {
   const countries = new Set(have.filter((h) => hostAllowed(policy, h)).map((h) => h.country));
   return Math.max(0, policy.replicas - countries.size);
 }
@@ -110,6 +111,7 @@ export async function createUpload(hub: Hub, c: Caller): Promise<RouteResponse<'
   const upload = {
     id: newRecordId(),
     account_id: c.accountId,
+    request_id: null,
     created_at: now,
     expires_at: now + hub.config.uploadTtlHours * 3_600_000,
   };
@@ -146,6 +148,25 @@ export async function placeChunks(
   b: RouteBody<'placeChunks'>,
 ): Promise<RouteResponse<'placeChunks'>> {
   await ownUpload(hub, c, id);
+  const folders = [...new Set(b.folders ?? [])];
+  for (const [i, f] of folders.entries()) {
+    const n = await writableNode(hub.db, c, f, `folders.${i}`, { shareRootToo: true });
+    if (n.kind !== 'folder') throw new ValidationError(`folders.${i}`, 'is a file, not a folder');
+  }
+  const policy = await policyForFolders(hub, hub.db, folders);
+  return placeInUpload(hub, id, b, folders.length ? policy : null);
+}
+
+/**
+ * Chooses hosts for chunks of an (already authorized) upload, for `policy` (the network's when
+ * null), and remembers the chunks as part of the upload.
+ */
+export async function placeInUpload(
+  hub: Hub,
+  id: string,
+  b: Pick<RouteBody<'placeChunks'>, 'chunks' | 'exclude'>,
+  folderPolicy: PlacementPolicy | null,
+): Promise<RouteResponse<'placeChunks'>> {
   const seen = new Set<string>();
   for (const [i, chunk] of b.chunks.entries()) {
     if (seen.has(chunk.id)) throw new ValidationError(`chunks.${i}.id`, 'listed twice');
@@ -162,13 +183,8 @@ export async function placeChunks(
       throw new ValidationError(`chunks.${i}.size`, `was ${size} when first placed`);
     }
   }
-  const folders = [...new Set(b.folders ?? [])];
-  for (const [i, f] of folders.entries()) {
-    const n = await writableNode(hub.db, c, f, `folders.${i}`, { shareRootToo: true });
-    if (n.kind !== 'folder') throw new ValidationError(`folders.${i}`, 'is a file, not a folder');
-  }
-  const policy = await policyForFolders(hub, hub.db, folders);
-  const policyText = folders.length ? JSON.stringify(policy) : null;
+  const policy = folderPolicy ?? hub.config.placement;
+  const policyText = folderPolicy ? JSON.stringify(folderPolicy) : null;
   for (let i = 0; i < fresh.length; i += 200) {
     await hub.db
       .insertInto('upload_chunks')
@@ -214,7 +230,7 @@ export async function placeChunks(
         );
       }
       throw new QuotaError(
-        `chunks.${i}: not enough hosts with free space in distinct countries that the ${folders.length ? "folder's" : "network's"} placement policy allows (it needs ${policy.replicas})`,
+        `chunks.${i}: not enough hosts with free space in distinct countries that the ${folderPolicy ? "folder's" : "network's"} placement policy allows (it needs ${policy.replicas})`,
       );
     }
     for (const h of chosen) reserved.set(h.id, (reserved.get(h.id) ?? 0) + chunk.size);
@@ -244,6 +260,15 @@ export async function addReceipts(
   b: RouteBody<'addReceipts'>,
 ): Promise<RouteResponse<'addReceipts'>> {
   await ownUpload(hub, c, id);
+  return receiptsForUpload(hub, id, b);
+}
+
+/** Checks host-signed receipts for chunks of an (already authorized) upload and records them. */
+export async function receiptsForUpload(
+  hub: Hub,
+  id: string,
+  b: RouteBody<'addReceipts'>,
+): Promise<RouteResponse<'addReceipts'>> {
   const claimed = b.receipts.map((r, i) => peekMessage(`receipts.${i}`, r, receiptSchema));
   const hosts = await hostKeys(hub, [...new Set(claimed.map((r) => r.host))]);
   const chunkIds = [...new Set(claimed.map((r) => r.chunk))];
@@ -358,59 +383,16 @@ export async function commitUpload(
     ids.add(f.nodeId);
   }
   const chunkIds = [...new Set(b.files.flatMap((f) => f.chunkIds))];
-  const now = hub.now();
-  const nodes: NodeInfo[] = [];
-  try {
-    await hub.db.transaction().execute(async (tx) => {
-      // The parents first: nothing about a folder the caller may not write to is told.
-      const parents = new Map<string, NodesTable>();
-      for (const [i, f] of b.files.entries()) {
-        if (parents.has(f.parentId)) continue;
-        parents.set(
-          f.parentId,
-          await writableNode(tx, c, f.parentId, `files.${i}.parentId`, { shareRootToo: true }),
-        );
-      }
-      const readable = await accessibleChunks(tx, c, chunkIds);
-      const replicas = await replicasOf(tx, chunkIds);
-      const known = new Set<string>();
-      for (let i = 0; i < chunkIds.length; i += 500) {
-        const rows = await tx
-          .selectFrom('chunks')
-          .select('id')
-          .where('id', 'in', chunkIds.slice(i, i + 500))
-          .execute();
-        for (const r of rows) known.add(r.id);
-      }
-      const policies = await effectivePolicies(hub, tx, [
-        ...new Set(b.files.map((f) => f.parentId)),
-      ]);
-      for (const [i, f] of b.files.entries()) {
-        const policy = policies.get(f.parentId) ?? hub.config.placement;
-        for (const [k, chunk] of f.chunkIds.entries()) {
-          const field = `files.${i}.chunkIds.${k}`;
-          if (!readable.has(chunk) || !known.has(chunk)) {
-            throw new ValidationError(field, 'has no receipts in this upload');
-          }
-          const missing = missingReplicas(policy, replicas.get(chunk));
-          if (missing > 0) {
-            throw new ValidationError(
-              field,
-              `needs receipts from ${missing} more host(s) in distinct countries that the placement policy of the folder allows (place chunks with the folder named in "folders")`,
-            );
-          }
-        }
-      }
-      for (const [i, f] of b.files.entries()) {
-        const field = `files.${i}`;
-        const parent = parents.get(f.parentId) as NodesTable;
-        if (parent.kind !== 'folder') throw new ValidationError(`${field}.parentId`, 'is a file');
-        if (parent.trashed_at !== null) {
-          throw new ConflictError(`${field}.parentId: that folder is in the trash`);
-        }
-        checkParentKey(parent, f.parentKeyVersion, `${field}.parentKeyVersion`);
-        nodes.push(await commitFile(tx, c, f, field, now, parent.account_id));
-      }
+  return withNameConflicts(() =>
+    hub.db.transaction().execute(async (tx) => {
+      const nodes = await commitFiles(
+        hub,
+        tx,
+        c,
+        b.files,
+        (i) => `files.${i}`,
+        (ids) => accessibleChunks(tx, c, ids),
+      );
       // Committed chunks are held by their revisions now; the upload lets go of them, so a
       // later purge makes them garbage ([Note: Garbage collection]).
       for (let i = 0; i < chunkIds.length; i += 500) {
@@ -420,14 +402,86 @@ export async function commitUpload(
           .where('chunk_id', 'in', chunkIds.slice(i, i + 500))
           .execute();
       }
-    });
+      return { nodes };
+    }),
+  );
+}
+
+/** Runs a commit, turning a clash on a name into a ConflictError that says so. */
+export async function withNameConflicts<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
   } catch (e) {
     if (isUniqueViolation(e)) {
       throw new ConflictError('name: a file or folder with this name already exists here');
     }
     throw e;
   }
-  return { nodes };
+}
+
+/**
+ * Creates files or new revisions inside `tx`, all or none. Every chunk must be among those
+ * `readable` says the caller may use, with receipts from the hosts its folder's policy needs.
+ */
+export async function commitFiles(
+  hub: Hub,
+  tx: Transaction<Database>,
+  c: Caller,
+  files: readonly FileCommit[],
+  fieldOf: (i: number) => string,
+  readable: (chunkIds: string[]) => Promise<Set<string>>,
+): Promise<NodeInfo[]> {
+  const chunkIds = [...new Set(files.flatMap((f) => f.chunkIds))];
+  const now = hub.now();
+  const nodes: NodeInfo[] = [];
+  // The parents first: nothing about a folder the caller may not write to is told.
+  const parents = new Map<string, NodesTable>();
+  for (const [i, f] of files.entries()) {
+    if (parents.has(f.parentId)) continue;
+    parents.set(
+      f.parentId,
+      await writableNode(tx, c, f.parentId, `${fieldOf(i)}.parentId`, { shareRootToo: true }),
+    );
+  }
+  const usable = await readable(chunkIds);
+  const replicas = await replicasOf(tx, chunkIds);
+  const known = new Set<string>();
+  for (let i = 0; i < chunkIds.length; i += 500) {
+    const rows = await tx
+      .selectFrom('chunks')
+      .select('id')
+      .where('id', 'in', chunkIds.slice(i, i + 500))
+      .execute();
+    for (const r of rows) known.add(r.id);
+  }
+  const policies = await effectivePolicies(hub, tx, [...new Set(files.map((f) => f.parentId))]);
+  for (const [i, f] of files.entries()) {
+    const policy = policies.get(f.parentId) ?? hub.config.placement;
+    for (const [k, chunk] of f.chunkIds.entries()) {
+      const field = `${fieldOf(i)}.chunkIds.${k}`;
+      if (!usable.has(chunk) || !known.has(chunk)) {
+        throw new ValidationError(field, 'has no receipts in this upload');
+      }
+      const missing = missingReplicas(policy, replicas.get(chunk));
+      if (missing > 0) {
+        throw new ValidationError(
+          field,
+          `needs receipts from ${missing} more host(s) in distinct countries that the placement policy of the folder allows (place chunks with the folder named in "folders")`,
+        );
+      }
+    }
+  }
+  for (const [i, f] of files.entries()) {
+    const field = fieldOf(i);
+    const parent = parents.get(f.parentId) as NodesTable;
+    if (parent.kind !== 'folder') throw new ValidationError(`${field}.parentId`, 'is a file');
+    if (parent.trashed_at !== null) {
+      throw new ConflictError(`${field}.parentId: that folder is in the trash`);
+    }
+    checkParentKey(parent, f.parentKeyVersion, `${field}.parentKeyVersion`);
+    nodes.push(await commitFile(tx, c, f, field, now, parent.account_id));
+  }
+  return nodes;
 }
 
 async function commitFile(
