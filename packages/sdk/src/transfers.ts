@@ -7,6 +7,8 @@ import {
   type ContentSummary,
   DEFAULT_CHUNK_SIZE,
   decryptContent,
+  type EncryptedChunk,
+  type EncryptOptions,
   encryptContent,
   encryptMetadata,
   encryptSmall,
@@ -251,20 +253,18 @@ async function storeChunk(
 }
 
 /**
- * Encrypts `source` as revision 1 of a new file `fileId` and stores its chunks through
- * `target`. What a visitor to a file request does; the caller hands the content over.
+ * Encrypts `source` and stores its chunks through `target`, several in flight. `before` sees
+ * each chunk first and may skip it (already stored) or stop the upload by throwing.
  */
-export async function storeNewContent(
+async function encryptAndStore(
   target: UploadTarget,
   source: UploadSource,
-  fileId: NodeId,
-  o: TransferOptions & { size?: number; chunkSize?: number } = {},
+  encrypt: EncryptOptions,
+  meter: Meter,
+  o: TransferOptions & { before?: (chunk: EncryptedChunk) => Promise<'send' | 'skip'> },
 ): Promise<{ chunkIds: string[]; content: ContentSummary }> {
-  const meter = new Meter(o.size ?? null, 1, o.onProgress);
   const { chunks, summary } = encryptContent(source, {
-    fileId,
-    revision: 1,
-    chunkSize: o.chunkSize ?? DEFAULT_CHUNK_SIZE,
+    ...encrypt,
     ...(o.signal ? { signal: o.signal } : {}),
   });
   const limiter = new Limiter(o.concurrency ?? 4);
@@ -276,6 +276,18 @@ export async function storeNewContent(
       const { value: chunk, done } = await reader.read();
       if (done) break;
       chunkIds.push(chunk.id);
+      let verdict: 'send' | 'skip' = 'send';
+      try {
+        verdict = (await o.before?.(chunk)) ?? 'send';
+      } catch (e) {
+        chunk.release();
+        throw e;
+      }
+      if (verdict === 'skip') {
+        meter.add(chunk.plaintextLength, 0);
+        chunk.release();
+        continue;
+      }
       await limiter.run(async () => {
         try {
           const sent = await storeChunk(target, chunk.id, chunk.bytes, receipts, o.signal);
@@ -292,10 +304,30 @@ export async function storeNewContent(
     throw e;
   }
   await receipts.flush(o.signal);
-  const content = await summary;
+  return { chunkIds, content: await summary };
+}
+
+/**
+ * Encrypts `source` as revision 1 of a new file `fileId` and stores its chunks through
+ * `target`. What a visitor to a file request does; the caller hands the content over.
+ */
+export async function storeNewContent(
+  target: UploadTarget,
+  source: UploadSource,
+  fileId: NodeId,
+  o: TransferOptions & { size?: number; chunkSize?: number } = {},
+): Promise<{ chunkIds: string[]; content: ContentSummary }> {
+  const meter = new Meter(o.size ?? null, 1, o.onProgress);
+  const stored = await encryptAndStore(
+    target,
+    source,
+    { fileId, revision: 1, chunkSize: o.chunkSize ?? DEFAULT_CHUNK_SIZE },
+    meter,
+    o,
+  );
   meter.add(0, 0, 1);
   meter.flush();
-  return { chunkIds, content };
+  return stored;
 }
 
 async function parentFolder(
@@ -390,59 +422,37 @@ export async function uploadFile(
   const fileId = state.nodeId as NodeId;
   const uploadId = state.uploadId;
   const meter = new Meter(o.size ?? null, 1, o.onProgress);
-  const { chunks, summary } = encryptContent(source, {
-    fileId,
-    revision,
-    chunkSize: state.chunkSize,
-    contentKey: asKey.content(fromBase64Url(state.contentKey, 'contentKey', 32)),
-    ...(o.signal ? { signal: o.signal } : {}),
-  });
-  const limiter = new Limiter(o.concurrency ?? 4);
-  const target = accountUpload(client, uploadId, [resumed.parentId]);
-  const receipts = new ReceiptBatch(target);
-  const chunkIds: string[] = [];
-  const reader = chunks.getReader();
-  try {
-    for (;;) {
-      const { value: chunk, done } = await reader.read();
-      if (done) break;
-      chunkIds.push(chunk.id);
-      // [Note: Resuming safely]
-      // A resumed upload re-encrypts with the same content key, so the same bytes give the
-      // same chunks and stored ones are skipped. If a chunk that was already sent now comes
-      // out different, the source changed: stop before sending it, so no host ever holds two
-      // ciphertexts under one key and IV, and start over with a fresh key.
-      const before = resumed.sent[chunk.index];
-      if (before !== undefined && before !== chunk.id) {
-        chunk.release();
-        await o.resume?.store.remove(o.resume.key);
-        throw new ConflictError(
-          'source: the file changed since the interrupted upload; upload it again to start over',
-        );
-      }
-      if (complete.has(chunk.id)) {
-        meter.add(chunk.plaintextLength, 0);
-        chunk.release();
-        continue;
-      }
-      await record(chunk.index, chunk.id);
-      await limiter.run(async () => {
-        try {
-          const sent = await storeChunk(target, chunk.id, chunk.bytes, receipts, o.signal);
-          meter.add(chunk.plaintextLength, sent);
-        } finally {
-          chunk.release();
+  const { chunkIds, content } = await encryptAndStore(
+    accountUpload(client, uploadId, [resumed.parentId]),
+    source,
+    {
+      fileId,
+      revision,
+      chunkSize: state.chunkSize,
+      contentKey: asKey.content(fromBase64Url(state.contentKey, 'contentKey', 32)),
+    },
+    meter,
+    {
+      ...o,
+      before: async (chunk) => {
+        // [Note: Resuming safely]
+        // A resumed upload re-encrypts with the same content key, so the same bytes give the
+        // same chunks and stored ones are skipped. If a chunk that was already sent now comes
+        // out different, the source changed: stop before sending it, so no host ever holds
+        // two ciphertexts under one key and IV, and start over with a fresh key.
+        const before = resumed.sent[chunk.index];
+        if (before !== undefined && before !== chunk.id) {
+          await o.resume?.store.remove(o.resume.key);
+          throw new ConflictError(
+            'source: the file changed since the interrupted upload; upload it again to start over',
+          );
         }
-      });
-    }
-    await limiter.drain();
-  } catch (e) {
-    await reader.cancel().catch(() => {});
-    await limiter.drain().catch(() => {});
-    throw e;
-  }
-  await receipts.flush(o.signal);
-  const content = await summary;
+        if (complete.has(chunk.id)) return 'skip';
+        await record(chunk.index, chunk.id);
+        return 'send';
+      },
+    },
+  );
   const now = Date.now();
   const manifest = await sealManifest(
     fileKey,

@@ -347,7 +347,22 @@ export async function requestPlace(
   const r = await liveRequest(hub, id, address);
   await visitorUpload(hub, id, uploadId);
   if (r.max_bytes !== null) {
-    const adding = b.chunks.reduce((s, x) => s + x.size, 0);
+    // A chunk placed again (a retry after a failed host) is counted once.
+    const placed = new Set(
+      (
+        await hub.db
+          .selectFrom('upload_chunks')
+          .select('chunk_id')
+          .where('upload_id', '=', uploadId)
+          .where(
+            'chunk_id',
+            'in',
+            b.chunks.map((x) => x.id),
+          )
+          .execute()
+      ).map((r) => r.chunk_id),
+    );
+    const adding = b.chunks.reduce((s, x) => s + (placed.has(x.id) ? 0 : x.size), 0);
     const used = Number(r.bytes_received) + (await bytesInFlight(hub, id));
     if (used + adding > Number(r.max_bytes))
       throw new QuotaError(
