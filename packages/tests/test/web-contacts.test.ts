@@ -255,13 +255,13 @@ test('file requests: the owner makes one in the web app; a visitor with no accou
   const page = await owner.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await signUpInPage(page, net.hubUrl, 'carol@example.com', PASSWORD);
-  const carol = await CofferClient.login({
+  await signUpInPage(page, net.hubUrl, 'dora@example.com', PASSWORD);
+  const dora = await CofferClient.login({
     hubUrl: net.hubUrl,
-    email: 'carol@example.com',
+    email: 'dora@example.com',
     password: PASSWORD,
   });
-  await carol.mkdir('/Inbox');
+  await dora.mkdir('/Inbox');
 
   await page
     .getByRole('navigation', { name: 'Views' })
@@ -288,14 +288,14 @@ test('file requests: the owner makes one in the web app; a visitor with no accou
   vpage.on('request', (r) => requests.push(new URL(r.url())));
   vpage.on('pageerror', (e) => errors.push(e.message));
   await vpage.goto(url);
-  await vpage.getByRole('heading', { name: 'carol@example.com asks you for files' }).waitFor();
+  await vpage.getByRole('heading', { name: 'dora@example.com asks you for files' }).waitFor();
   await vpage.getByText('Scans of your passport').waitFor();
   await vpage.getByLabel('Choose files').setInputFiles([
     { name: 'passport.txt', mimeType: 'text/plain', buffer: Buffer.from('P<UTOERIKSSON') },
     { name: 'visa.txt', mimeType: 'text/plain', buffer: Buffer.from('valid until 2030') },
   ]);
   const sent = vpage.getByRole('region', { name: 'Your files' });
-  await sent.getByText('2 file(s) sent. Only carol@example.com can open them.').waitFor();
+  await sent.getByText('2 file(s) sent. Only dora@example.com can open them.').waitFor();
   assert.deepEqual(await unnamedControls(vpage), [], 'every control has an accessible name');
   await vpage.screenshot({ path: join(SHOTS, 'request-visitor.png') });
   await vpage.setViewportSize({ width: 390, height: 844 });
@@ -320,12 +320,12 @@ test('file requests: the owner makes one in the web app; a visitor with no accou
     .waitFor();
   await page.getByRole('button', { name: 'Inbox' }).first().click();
   await page.getByRole('button', { name: 'Preview passport.txt' }).waitFor();
-  const { stream } = await carol.download('/Inbox/visa.txt');
+  const { stream } = await dora.download('/Inbox/visa.txt');
   assert.equal(await new Response(stream).text(), 'valid until 2030');
 
   // Closed: the visitor's page says so.
-  const [made] = await carol.requests.list();
-  await carol.requests.revoke(made?.id as string);
+  const [made] = await dora.requests.list();
+  await dora.requests.revoke(made?.id as string);
   await vpage.reload();
   await vpage
     .getByRole('alert')
