@@ -35,6 +35,7 @@ import type { CofferClient, Entry } from './client.ts';
 import { toEntry } from './client.ts';
 import { HubClient } from './hub-client.ts';
 import { fromHub, type OpenNode } from './keys.ts';
+import { parseFragmentUrl } from './links.ts';
 import {
   fileCommit,
   storeNewContent,
@@ -85,29 +86,14 @@ export const requestUrl = (hubUrl: string, id: string, key: AgreementPublicKey) 
   `${hubUrl.replace(/\/+$/, '')}/r/${id}#${encodeFileRequestKey(key)}`;
 
 /** The parts of a file request URL; a ValidationError names what is wrong with it. */
-export function parseRequestUrl(url: string): {
-  hubUrl: string;
-  id: LinkId;
-  key: AgreementPublicKey;
-} {
-  const expected = 'expected a file request link like https://hub/r/ID#KEY';
-  let u: URL;
-  try {
-    u = new URL(url.trim());
-  } catch {
-    throw new ValidationError('request', expected);
-  }
-  const m = /^(.*)\/r\/([0-9a-f]{32})\/?$/.exec(u.pathname);
-  if (!m) throw new ValidationError('request', expected);
-  if (!u.hash || u.hash === '#')
-    throw new ValidationError('request', 'the part after # is missing (copy the whole link)');
-  let key: AgreementPublicKey;
-  try {
-    key = parseFileRequestKey(u.hash);
-  } catch {
-    throw new ValidationError('request', 'the part after # is damaged (copy the whole link)');
-  }
-  return { hubUrl: `${u.origin}${m[1]}`, id: m[2] as LinkId, key };
+export function parseRequestUrl(url: string) {
+  const { hubUrl, id, secret } = parseFragmentUrl(url, {
+    segment: 'r',
+    field: 'request',
+    example: 'file request link like https://hub/r/ID#KEY',
+    fragment: parseFileRequestKey,
+  });
+  return { hubUrl, id, key: secret };
 }
 
 /** `name`, or `name (2).ext`, `name (3).ext`… whichever is not in `taken`. */

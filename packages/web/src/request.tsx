@@ -109,9 +109,9 @@ export function RequestPage({ t }: { t: Strings }) {
       )}
       {files.length > 0 && (
         <section aria-label={t.requestYourFiles}>
-          <ul className="send-list">
+          <ul className="share-list send-list">
             {files.map((f) => (
-              <li key={f.key} className={`send-${f.state}`}>
+              <li key={f.key} className={`share-card send-${f.state}`}>
                 <span>{f.name}</span>
                 <span className="muted">{formatBytes(f.size)}</span>
                 <span role={f.state === 'failed' ? 'alert' : undefined}>

@@ -18,6 +18,7 @@ import {
   missingReplicas,
   placeInUpload,
   receiptsForUpload,
+  refuseRepeats,
   replicasOf,
   withNameConflicts,
 } from './uploads.ts';
@@ -197,10 +198,12 @@ export async function acceptDrops(
   b: RouteBody<'acceptDrops'>,
 ): Promise<RouteResponse<'acceptDrops'>> {
   await ownRequest(hub, c, id);
-  const seen = new Set<string>();
+  refuseRepeats(
+    b.files,
+    (f) => f.dropId,
+    (i) => `files.${i}.dropId`,
+  );
   for (const [i, f] of b.files.entries()) {
-    if (seen.has(f.dropId)) throw new ValidationError(`files.${i}.dropId`, 'listed twice');
-    seen.add(f.dropId);
     if (f.file.version !== undefined || f.file.revision !== 1)
       throw new ValidationError(`files.${i}.file.revision`, 'a received file is new: revision 1');
   }
@@ -394,11 +397,11 @@ export async function requestSend(
 ): Promise<RouteResponse<'requestSend'>> {
   await liveRequest(hub, id, address);
   await visitorUpload(hub, id, uploadId);
-  const nodeIds = new Set<string>();
-  for (const [i, f] of b.files.entries()) {
-    if (nodeIds.has(f.nodeId)) throw new ValidationError(`files.${i}.nodeId`, 'listed twice');
-    nodeIds.add(f.nodeId);
-  }
+  refuseRepeats(
+    b.files,
+    (f) => f.nodeId,
+    (i) => `files.${i}.nodeId`,
+  );
   const chunkIds = [...new Set(b.files.flatMap((f) => f.chunkIds))];
   const now = hub.now();
   try {

@@ -82,6 +82,19 @@ export function missingReplicas(policy: PlacementPolicy, have: readonly Holder[]
   return Math.max(0, policy.replicas - countries.size);
 }
 
+/** A ValidationError on the first item whose key an earlier item of `items` has already. */
+export function refuseRepeats<T>(
+  items: readonly T[],
+  key: (item: T) => string,
+  field: (i: number) => string,
+): void {
+  const seen = new Set<string>();
+  for (const [i, item] of items.entries()) {
+    if (seen.has(key(item))) throw new ValidationError(field(i), 'listed twice');
+    seen.add(key(item));
+  }
+}
+
 /** The chunks of an upload among `ids`: their sizes and the policies they were placed for. */
 async function uploadChunks(hub: Hub, uploadId: string, ids: readonly string[]) {
   const out = new Map<string, { size: number; policy: PlacementPolicy }>();
@@ -167,11 +180,11 @@ export async function placeInUpload(
   b: Pick<RouteBody<'placeChunks'>, 'chunks' | 'exclude'>,
   folderPolicy: PlacementPolicy | null,
 ): Promise<RouteResponse<'placeChunks'>> {
-  const seen = new Set<string>();
-  for (const [i, chunk] of b.chunks.entries()) {
-    if (seen.has(chunk.id)) throw new ValidationError(`chunks.${i}.id`, 'listed twice');
-    seen.add(chunk.id);
-  }
+  refuseRepeats(
+    b.chunks,
+    (x) => x.id,
+    (i) => `chunks.${i}.id`,
+  );
   const ids = b.chunks.map((x) => x.id);
   const known = new Map(
     [...(await uploadChunks(hub, id, ids))].map(([chunk, { size }]) => [chunk, size]),
@@ -377,11 +390,11 @@ export async function commitUpload(
   b: RouteBody<'commitUpload'>,
 ): Promise<RouteResponse<'commitUpload'>> {
   await ownUpload(hub, c, id);
-  const ids = new Set<string>();
-  for (const [i, f] of b.files.entries()) {
-    if (ids.has(f.nodeId)) throw new ValidationError(`files.${i}.nodeId`, 'listed twice');
-    ids.add(f.nodeId);
-  }
+  refuseRepeats(
+    b.files,
+    (f) => f.nodeId,
+    (i) => `files.${i}.nodeId`,
+  );
   const chunkIds = [...new Set(b.files.flatMap((f) => f.chunkIds))];
   return withNameConflicts(() =>
     hub.db.transaction().execute(async (tx) => {
