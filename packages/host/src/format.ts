@@ -20,7 +20,7 @@ import { crc32 } from 'node:zlib';
 // seq wins, and a winning tombstone means "deleted". Data is checked against its id on
 // rebuild, and the CRC lets the scan skip over torn or overwritten bytes to the next header.
 // Compaction copies records byte for byte, seq included, so that a copy never outranks a
-// later tombstone; see [Note: Compaction] in store.ts for when a tombstone may go.
+// later tombstone; see [Note: Compaction] in store/compaction.ts for when a tombstone may go.
 
 export const RECORD_HEADER = 64;
 export const TYPE_CHUNK = 1;

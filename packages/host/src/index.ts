@@ -13,14 +13,19 @@ import { HubLink } from './hub-link.ts';
 import { loadOrCreateIdentity, loadPinnedHub, savePinnedHub } from './identity.ts';
 import { startReconciler } from './reconcile.ts';
 import { createHostServer, type HostServer } from './server.ts';
-import { ChunkStore, startCompactor } from './store.ts';
+import { ChunkStore, startCompactor } from './store/index.ts';
 import { Traffic } from './throttle.ts';
 import { loadTls, type TlsFiles } from './tls.ts';
 
 export { formatBandwidth, MIN_BANDWIDTH, parseBandwidth } from './bandwidth.ts';
 export { parseSize } from './size.ts';
-export type { CompactionReport, CompactOptions, CompactorOptions, RebuildReport } from './store.ts';
-export { compactStore, MAX_CHUNK_BYTES, rebuildIndex, startCompactor } from './store.ts';
+export type {
+  CompactionReport,
+  CompactOptions,
+  CompactorOptions,
+  RebuildReport,
+} from './store/index.ts';
+export { compactStore, MAX_CHUNK_BYTES, rebuildIndex, startCompactor } from './store/index.ts';
 export { MAX_TAGS, parseTags } from './tags.ts';
 export type { TlsFiles } from './tls.ts';
 export { loadTls } from './tls.ts';
@@ -129,7 +134,8 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
   const traffic = new Traffic(o.bandwidth ?? null);
   await mkdir(o.dataDir, { recursive: true, mode: 0o700 });
   const store = await ChunkStore.open({ dir: o.dataDir, capacity: o.capacity, log });
-  // Reclaims the space of deleted chunks in the background ([Note: Compaction] in store.ts).
+  // Reclaims the space of deleted chunks in the background ([Note: Compaction] in
+  // store/compaction.ts).
   const compactor = startCompactor(store);
   let link: HubLink | null = null;
   let http: HostServer | null = null;

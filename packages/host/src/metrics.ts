@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { ChunkStore } from './store.ts';
+import type { ChunkStore } from './store/index.ts';
 import type { Traffic } from './throttle.ts';
 
 /** The host's Prometheus metrics, served at /metrics. */

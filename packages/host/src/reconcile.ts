@@ -13,7 +13,7 @@ import {
   signMessage,
 } from '@coffer/protocol';
 import type { HostIdentity } from './identity.ts';
-import type { ChunkStore } from './store.ts';
+import type { ChunkStore } from './store/index.ts';
 
 // The host's side of [Note: Reconciliation] (packages/hub/src/services/hosts.ts): walk the
 // store and the hub's keep-set side by side, in chunk id order, a page at a time. Only a page

@@ -24,7 +24,7 @@ import {
 } from '@coffer/protocol';
 import type { HostIdentity } from './identity.ts';
 import { hostMetrics } from './metrics.ts';
-import { type ChunkStore, MAX_CHUNK_BYTES } from './store.ts';
+import { type ChunkStore, MAX_CHUNK_BYTES } from './store/index.ts';
 import { type Direction, Traffic } from './throttle.ts';
 
 // [Note: Host HTTP API]

@@ -13,7 +13,7 @@ import {
   rebuildIndex,
   type StoreOptions,
   startCompactor,
-} from '../src/store.ts';
+} from '../src/store/index.ts';
 import { bytes, chunk, hashHex, tempDir } from './helpers.ts';
 
 const MiB = 1024 * 1024;
