@@ -12,7 +12,7 @@ import { formatBandwidth, MIN_BANDWIDTH } from './bandwidth.ts';
 import { HubLink } from './hub-link.ts';
 import { loadOrCreateIdentity, loadPinnedHub, savePinnedHub } from './identity.ts';
 import { startReconciler } from './reconcile.ts';
-import { createHostServer, type HostServer } from './server.ts';
+import { createHostServer, type HostServer } from './server/index.ts';
 import { ChunkStore, startCompactor } from './store/index.ts';
 import { Traffic } from './throttle.ts';
 import { loadTls, type TlsFiles } from './tls.ts';

@@ -1,0 +1,3 @@
+// The host's HTTP API as the rest of the host sees it. Its other files are its own parts.
+export type { ServerOptions } from './context.ts';
+export { createHostServer, type HostServer } from './server.ts';
