@@ -19,13 +19,16 @@ import { loadTls, type TlsFiles } from './tls.ts';
 
 export { formatBandwidth, MIN_BANDWIDTH, parseBandwidth } from './bandwidth.ts';
 export { parseSize } from './size.ts';
-export type {
-  CompactionReport,
-  CompactOptions,
-  CompactorOptions,
-  RebuildReport,
+export {
+  type CompactionReport,
+  type CompactOptions,
+  type CompactorOptions,
+  compactStore,
+  MAX_CHUNK_BYTES,
+  type RebuildReport,
+  rebuildIndex,
+  startCompactor,
 } from './store/index.ts';
-export { compactStore, MAX_CHUNK_BYTES, rebuildIndex, startCompactor } from './store/index.ts';
 export { MAX_TAGS, parseTags } from './tags.ts';
 export type { TlsFiles } from './tls.ts';
 export { loadTls } from './tls.ts';
