@@ -11,7 +11,7 @@ import {
   toBase64Url,
   wrapNodeKey,
 } from '@coffer/crypto';
-import { AuthError, type CofferError, ConnectionError, IntegrityError } from '@coffer/errors';
+import { type CofferError, ConnectionError, IntegrityError } from '@coffer/errors';
 import type { AccountInfo, NodeInfo } from '@coffer/protocol';
 import { CofferClient, type RetryPolicy, type SavedSession } from '@coffer/sdk';
 import {
@@ -456,11 +456,11 @@ describe('a hub that tampers with the account keys is caught at login and resume
     });
   });
 
-  test('resume: another account served whole → AuthError (the session is not for it)', async () => {
+  test('resume: another account served whole → IntegrityError (the session is not for it)', async () => {
     await lie({
       ...asResume,
       hub: onAccount(() => structuredClone(bobAccount)),
-      expected: AuthError,
+      expected: IntegrityError,
       message: /another account/,
     });
   });
@@ -547,6 +547,31 @@ describe('a hub that tampers with the tree is caught on list, stat and download'
       });
     });
   }
+
+  test('a child listed twice: list → IntegrityError naming it, never two entries', async () => {
+    await lie({
+      op: listDocs,
+      check: docsNames,
+      hub: onChildren(id.docs, (nodes, search) => {
+        if (search.includes('nameHash')) return undefined;
+        const a = nodes.find((n) => n.id === id.a);
+        return a ? changed([...nodes, a]) : undefined;
+      }),
+      expected: IntegrityError,
+      message: /"a\.txt" twice/,
+    });
+  });
+
+  test('a name lookup answered with the child twice: stat → IntegrityError', async () => {
+    await lie({
+      op: statA,
+      check: isA,
+      hub: onChildren(id.docs, (nodes, search) =>
+        search.includes('nameHash') && nodes[0] ? changed([nodes[0], nodes[0]]) : undefined,
+      ),
+      expected: IntegrityError,
+    });
+  });
 
   test('b.txt kind changed from file to folder, with a folder-looking node: list → IntegrityError', async () => {
     await lie({
@@ -855,6 +880,37 @@ describe('a hub that tampers with the tree is caught on list, stat and download'
         });
       },
       expected: IntegrityError,
+    });
+  });
+
+  const versionsOfMulti = () =>
+    via.versions('/docs/multi.txt').then((v) => v.map((x) => [x.revision, x.current]));
+  const multiVersions = (v: (number | boolean)[][]) =>
+    assert.deepEqual(v, [
+      [2, true],
+      [1, false],
+    ]);
+
+  test('an older revision called current: versions → IntegrityError, as download', async () => {
+    await lie({
+      op: versionsOfMulti,
+      check: multiVersions,
+      hub: onManifestOf(id.multi, (n) => ({ ...n, revision: 1, manifest: manifest.multi1 })),
+      expected: IntegrityError,
+    });
+  });
+
+  test('a revision listed twice: versions → IntegrityError naming it', async () => {
+    await lie({
+      op: versionsOfMulti,
+      check: multiVersions,
+      hub: (path, _m, json) => {
+        if (path !== `/api/nodes/${id.multi}/revisions`) return json;
+        const body = json as { revisions: unknown[] };
+        return changed({ revisions: [...body.revisions, body.revisions[0]] });
+      },
+      expected: IntegrityError,
+      message: /revision 2 twice/,
     });
   });
 
