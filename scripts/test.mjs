@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: lint and format check, type check, import boundaries, then every test file
 // (packages/*/test/**/*.test.ts and scripts/*.test.ts) under Node's test runner.
+// `npm run test:fast` (--fast): the same checks, then only the unit tests: every package's
+// own tests, which start no hub or host, and the scripts' tests; packages/tests (the
+// integration tests, with real processes and browsers) is left out.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,9 +21,13 @@ function run(title, cmd, args) {
   }
 }
 
+const fast = process.argv.includes('--fast');
+const INTEGRATION = 'tests';
+
 function testFiles() {
   const files = [];
   for (const pkg of readdirSync(join(root, 'packages'))) {
+    if (fast && pkg === INTEGRATION) continue;
     const dir = join(root, 'packages', pkg, 'test');
     if (!existsSync(dir)) continue;
     for (const f of readdirSync(dir, { recursive: true })) {
@@ -36,7 +43,7 @@ run('biome (format and lint)', bin('biome'), ['check', '.']);
 run('tsc (types)', bin('tsc'), ['-p', '.']);
 run('import boundaries', process.execPath, ['scripts/check-boundaries.mjs']);
 const files = testFiles();
-run(`tests (${files.length} files)`, process.execPath, [
+run(`${fast ? 'unit tests' : 'tests'} (${files.length} files)`, process.execPath, [
   '--import',
   'tsx',
   '--test',

@@ -17,14 +17,24 @@ export type ErrorCode =
   | 'decryption'
   | 'connection';
 
+export interface CofferErrorOptions extends ErrorOptions {
+  /**
+   * Technical detail (a schema path, a field), for logs and machine-readable output, beside a
+   * message written for people.
+   */
+  detail?: string;
+}
+
 export abstract class CofferError extends Error {
   abstract readonly code: ErrorCode;
   /** Whether repeating the same call unchanged may succeed. */
   abstract readonly retryable: boolean;
+  readonly detail: string | undefined;
 
-  constructor(message: string, options?: ErrorOptions) {
+  constructor(message: string, options?: CofferErrorOptions) {
     super(message, options);
     this.name = new.target.name;
+    this.detail = options?.detail;
   }
 }
 
@@ -37,7 +47,7 @@ export class ValidationError extends CofferError {
   readonly retryable = false;
   readonly field: string;
 
-  constructor(field: string, message: string, options?: ErrorOptions) {
+  constructor(field: string, message: string, options?: CofferErrorOptions) {
     super(`${field}: ${message}`, options);
     this.field = field;
   }
@@ -79,7 +89,7 @@ export class RateLimitedError extends CofferError {
   readonly retryable = true;
   readonly retryAfterMs: number;
 
-  constructor(message: string, retryAfterMs: number, options?: ErrorOptions) {
+  constructor(message: string, retryAfterMs: number, options?: CofferErrorOptions) {
     super(message, options);
     this.retryAfterMs = retryAfterMs;
   }

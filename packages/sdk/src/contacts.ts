@@ -360,7 +360,10 @@ export class Contacts {
       );
     }
     if (r.book === null) {
-      if (r.version !== 0) throw new IntegrityError('contact book: a version without a book');
+      if (r.version !== 0)
+        throw new IntegrityError(
+          `contact book: the hub says it has version ${r.version} but served no book (tampered with)`,
+        );
       return { version: 0, book: { contacts: [] } };
     }
     const plain = await fromHub('contact book', () =>

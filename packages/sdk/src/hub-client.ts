@@ -15,6 +15,9 @@ export interface HubClientOptions {
   retry?: RetryPolicy;
 }
 
+/** What most of the SDK needs of the hub: typed calls (a fake in unit tests). */
+export type HubCalls = Pick<HubClient, 'call'>;
+
 /** Typed calls to the hub's route table; every response is checked against its schema. */
 export class HubClient {
   readonly hubUrl: string;
@@ -80,7 +83,8 @@ export class HubClient {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new IntegrityError(
-        `${name}: the hub's response does not match the protocol (${issue?.path.join('.')}: ${issue?.message})`,
+        `${name}: the hub's answer fails verification: it does not match the protocol (tampered with, or a hub of another version)`,
+        { detail: `${name} response: ${issue?.path.join('.')}: ${issue?.message}` },
       );
     }
     return parsed.data as RouteResponse<N>;

@@ -2,6 +2,9 @@
  * @coffer/sdk: the client library for Node and browsers. Sessions, the encrypted tree, and
  * streaming transfers to and from hosts, verifying everything the hub and hosts send.
  * Imports crypto, protocol and errors; never the hub or host packages.
+ *
+ * Third-party apps see the client (`CofferClient`, and `PublicLink` and `FileRequest` for
+ * visitors without an account), its types and the errors; everything else is internal.
  */
 
 export {
@@ -18,29 +21,26 @@ export {
   RateLimitedError,
   ValidationError,
 } from '@coffer/errors';
-export type { ClientOptions, Entry, SavedSession } from './client.ts';
-export { byKindThenName, CofferClient, splitPath, toEntry } from './client.ts';
+export type { ChunkCache } from './client.ts';
+export { CofferClient } from './client.ts';
+export { downloadFile, LegacyChunkSource as ChunkSource, openFileManifest } from './compat.ts';
 export type { Contact, ContactKeys } from './contacts.ts';
-export { Contacts } from './contacts.ts';
+export type { Entry } from './entries.ts';
+export { byKindThenName, toEntry } from './entries.ts';
+export type { SendOptions } from './file-request.ts';
+export { FileRequest } from './file-request.ts';
 export { formatBytes } from './format.ts';
-export { HubClient } from './hub-client.ts';
 export type { OpenNode } from './keys.ts';
 export type { CreatedLink, LinkOptions } from './links.ts';
-export { Links, linkUrl, PublicLink, parseLinkUrl } from './links.ts';
-export type { CollectResult, OwnRequest, RequestOptions, SendOptions } from './requests.ts';
-export { FileRequest, FileRequests, parseRequestUrl, requestUrl } from './requests.ts';
+export { PublicLink } from './public-link.ts';
+export type { CollectResult, OwnRequest, RequestOptions } from './requests.ts';
 export type { RetryPolicy } from './retry.ts';
-export { DEFAULT_RETRY } from './retry.ts';
-export type { IncomingShare, OutgoingShare, ShareMember } from './shares.ts';
-export { Shares } from './shares.ts';
-export type {
-  DownloadOptions,
-  Progress,
-  ResumeState,
-  ResumeStore,
-  SmallFile,
-  TransferOptions,
-  UploadOptions,
-  UploadSource,
-} from './transfers.ts';
-export { ChunkSource, downloadFile, openFileManifest, SMALL_FILE_LIMIT } from './transfers.ts';
+export type { ClientOptions, SavedSession } from './session.ts';
+export type { IncomingShare, OutgoingShare, ShareMember } from './shares/shares.ts';
+export type { UploadSource } from './transfers/chunk-store.ts';
+export type { Download, DownloadOptions, Version } from './transfers/download.ts';
+export type { Progress, TransferOptions } from './transfers/progress.ts';
+export type { SmallFile, SmallFilesOptions } from './transfers/small-files.ts';
+export { SMALL_FILE_LIMIT } from './transfers/small-files.ts';
+export type { ResumeState, ResumeStore, UploadOptions } from './transfers/upload.ts';
+export type { TrashedEntry } from './trash.ts';

@@ -177,3 +177,9 @@ function fromHubFields<T>(f: () => T): T {
     throw e;
   }
 }
+
+/** The key of a folder; a file where a folder is needed is the caller's mistake. */
+export function folderKeyOf(node: OpenNode): FolderKey {
+  if (node.kind !== 'folder') throw new ValidationError('path', 'is a file, not a folder');
+  return node.key;
+}

@@ -1,6 +1,4 @@
 import {
-  type AgreementPublicKey,
-  encodeFileRequestKey,
   type FileKey,
   type FileRequestKey,
   type FileRequestPlace,
@@ -8,41 +6,26 @@ import {
   type LinkId,
   type NodeId,
   type NodeMetadata,
-  nameProblem,
   newFileKey,
   newFileRequestKey,
   newLinkId,
-  newNodeId,
   openDrop,
   openFileRequestTitle,
-  parseFileRequestKey,
-  sealDrop,
   sealFileRequestTitle,
   sealManifest,
   toBase64Url,
   unwrapFileRequestKey,
   wrapFileRequestKey,
 } from '@coffer/crypto';
-import {
-  type CofferError,
-  ConflictError,
-  DecryptionError,
-  IntegrityError,
-  ValidationError,
-} from '@coffer/errors';
+import { type CofferError, ConflictError, IntegrityError, ValidationError } from '@coffer/errors';
 import type { DropInfo, FileCommit, RequestInfo } from '@coffer/protocol';
-import type { CofferClient, Entry } from './client.ts';
-import { toEntry } from './client.ts';
-import { HubClient } from './hub-client.ts';
-import { fromHub, type OpenNode } from './keys.ts';
-import { parseFragmentUrl } from './links.ts';
-import {
-  fileCommit,
-  storeNewContent,
-  type TransferOptions,
-  type UploadSource,
-  type UploadTarget,
-} from './transfers.ts';
+import { refuseRepeats } from './checks.ts';
+import { type Entry, toEntry } from './entries.ts';
+import type { HubClient } from './hub-client.ts';
+import { type AccountKeys, fromHub, type OpenNode } from './keys.ts';
+import { fileCommit } from './transfers/commit.ts';
+import type { TreeAccess } from './tree.ts';
+import { requestUrl } from './urls.ts';
 
 // [Note: File requests in the SDK]
 // The owner's side (`client.requests`) makes a request's key pair, keeps its secret key wrapped
@@ -82,20 +65,6 @@ export interface CollectResult {
   problems: { requestId: string; dropId?: string; error: CofferError }[];
 }
 
-export const requestUrl = (hubUrl: string, id: string, key: AgreementPublicKey) =>
-  `${hubUrl.replace(/\/+$/, '')}/r/${id}#${encodeFileRequestKey(key)}`;
-
-/** The parts of a file request URL; a ValidationError names what is wrong with it. */
-export function parseRequestUrl(url: string) {
-  const { hubUrl, id, secret } = parseFragmentUrl(url, {
-    segment: 'r',
-    field: 'request',
-    example: 'file request link like https://hub/r/ID#KEY',
-    fragment: parseFileRequestKey,
-  });
-  return { hubUrl, id, key: secret };
-}
-
 /** `name`, or `name (2).ext`, `name (3).ext`… whichever is not in `taken`. */
 function freeName(name: string, taken: Set<string>): string {
   if (!taken.has(name)) return name;
@@ -117,13 +86,20 @@ interface Intake {
   meta: NodeMetadata;
 }
 
+/** What file requests need: the hub, our keys, and the tree (folders by path and by id). */
+export interface RequestsDeps {
+  hub: HubClient;
+  keys: AccountKeys;
+  tree: Pick<TreeAccess, 'resolve' | 'openById' | 'pathOf' | 'listOpen'>;
+}
+
 /** Your file requests ([Note: File requests]). */
 export class FileRequests {
-  constructor(private readonly client: CofferClient) {}
+  constructor(private readonly deps: RequestsDeps) {}
 
   /** Makes an upload-only link into the folder at `path`. */
   async create(path: string, o: RequestOptions = {}): Promise<OwnRequest> {
-    const folder = await this.client.resolve(path);
+    const folder = await this.deps.tree.resolve(path);
     if (folder.kind !== 'folder') throw new ValidationError('path', 'is a file, not a folder');
     if (folder.authors)
       throw new ValidationError('path', 'is in a folder shared with you; ask its owner');
@@ -136,31 +112,31 @@ export class FileRequests {
     const id = newLinkId();
     const key = newFileRequestKey();
     const place = this.place(id, folder.info.id);
-    const title = { title: o.title ?? folder.meta.name, from: o.from ?? this.client.keys.email };
-    const info = await this.client.hub.call('createRequest', {
+    const title = { title: o.title ?? folder.meta.name, from: o.from ?? this.deps.keys.email };
+    const info = await this.deps.hub.call('createRequest', {
       body: {
         id,
         folderId: folder.info.id,
         envelope: toBase64Url(await sealFileRequestTitle(key.public, id, title)),
-        wrappedKey: toBase64Url(await wrapFileRequestKey(this.client.keys.masterKey, key, place)),
+        wrappedKey: toBase64Url(await wrapFileRequestKey(this.deps.keys.masterKey, key, place)),
         ...(o.expiresAt !== undefined ? { expiresAt: Math.floor(o.expiresAt) } : {}),
         ...(o.maxFiles !== undefined ? { maxFiles: o.maxFiles } : {}),
         ...(o.maxBytes !== undefined ? { maxBytes: o.maxBytes } : {}),
       },
     });
-    return { ...info, ...title, url: requestUrl(this.client.hub.hubUrl, id, key.public) };
+    return { ...info, ...title, url: requestUrl(this.deps.hub.hubUrl, id, key.public) };
   }
 
   /** Your requests, newest first, each with its URL and title (opened and checked). */
   async list(): Promise<OwnRequest[]> {
-    const { requests } = await this.client.hub.call('requests', {});
+    const requests = await this.listed();
     return Promise.all(
       requests.map(async (r) => {
         const key = await this.keyOf(r);
         const t = await fromHub(`title of file request ${r.id}`, () =>
           openFileRequestTitle(key.public, r.id as LinkId, fromBase64Url(r.envelope, 'envelope')),
         );
-        return { ...r, ...t, url: requestUrl(this.client.hub.hubUrl, r.id, key.public) };
+        return { ...r, ...t, url: requestUrl(this.deps.hub.hubUrl, r.id, key.public) };
       }),
     );
   }
@@ -168,7 +144,7 @@ export class FileRequests {
   /** Closes a request: it takes no more files. What it received can still be collected. */
   async revoke(id: string): Promise<void> {
     if (!/^[0-9a-f]{32}$/.test(id)) throw new ValidationError('id', 'expected a file request id');
-    await this.client.hub.call('revokeRequest', { params: { id } });
+    await this.deps.hub.call('revokeRequest', { params: { id } });
   }
 
   /**
@@ -178,7 +154,7 @@ export class FileRequests {
    */
   async collect(o: { requestId?: string } = {}): Promise<CollectResult> {
     const result: CollectResult = { received: [], problems: [] };
-    const { requests } = await this.client.hub.call('requests', {});
+    const requests = await this.listed();
     for (const r of requests) {
       if (r.pending === 0 || (o.requestId && r.id !== o.requestId)) continue;
       try {
@@ -198,12 +174,23 @@ export class FileRequests {
       ['drop', dropId],
     ] as const)
       if (!/^[0-9a-f]{32}$/.test(v)) throw new ValidationError(field, 'expected a 32-digit hex id');
-    await this.client.hub.call('discardDrop', { params: { id: requestId, dropId } });
+    await this.deps.hub.call('discardDrop', { params: { id: requestId, dropId } });
+  }
+
+  private async listed(): Promise<RequestInfo[]> {
+    const { requests } = await this.deps.hub.call('requests', {});
+    refuseRepeats(
+      requests,
+      (r) => r.id,
+      'file requests',
+      (r) => `file request ${r.id}`,
+    );
+    return requests;
   }
 
   private place(id: string, folderId: string): FileRequestPlace {
     return {
-      ownerId: this.client.keys.accountId,
+      ownerId: this.deps.keys.accountId,
       requestId: id as LinkId,
       folderId: folderId as NodeId,
     };
@@ -212,7 +199,7 @@ export class FileRequests {
   private keyOf(r: RequestInfo): Promise<FileRequestKey> {
     return fromHub(`key of file request ${r.id}`, () =>
       unwrapFileRequestKey(
-        this.client.keys.masterKey,
+        this.deps.keys.masterKey,
         fromBase64Url(r.wrappedKey, 'wrappedKey'),
         this.place(r.id, r.folderId),
       ),
@@ -221,16 +208,22 @@ export class FileRequests {
 
   private async collectOne(r: RequestInfo, result: CollectResult): Promise<void> {
     const key = await this.keyOf(r);
-    const folder = await this.client.openById(r.folderId as NodeId);
+    const folder = await this.deps.tree.openById(r.folderId as NodeId);
     if (folder?.kind !== 'folder')
       throw new ConflictError(
         `its folder is gone; ${r.pending} received file(s) wait until you restore it`,
       );
-    const folderPath = await this.client.pathOf(folder);
+    const folderPath = await this.deps.tree.pathOf(folder);
     for (;;) {
-      const { drops } = await this.client.hub.call('requestDrops', { params: { id: r.id } });
+      const { drops } = await this.deps.hub.call('requestDrops', { params: { id: r.id } });
+      refuseRepeats(
+        drops,
+        (d) => d.id,
+        `file request ${r.id}`,
+        (d) => `received file ${d.id}`,
+      );
       if (drops.length === 0) return;
-      const taken = new Set((await this.client.listOpen(folder)).map((n) => n.meta.name));
+      const taken = new Set((await this.deps.tree.listOpen(folder)).map((n) => n.meta.name));
       const ready: Intake[] = [];
       for (const drop of drops) {
         const taking = await this.intake(r, key, folder, drop, taken).catch((e) => {
@@ -242,7 +235,7 @@ export class FileRequests {
       }
       for (let i = 0; i < ready.length; i += ACCEPT_BATCH) {
         const batch = ready.slice(i, i + ACCEPT_BATCH);
-        const { nodes } = await this.client.hub.call('acceptDrops', {
+        const { nodes } = await this.deps.hub.call('acceptDrops', {
           params: { id: r.id },
           body: { files: batch.map((b) => ({ dropId: b.drop.id, file: b.commit })) },
         });
@@ -282,7 +275,7 @@ export class FileRequests {
     const manifest = await sealManifest(
       fileKey,
       { fileId: nodeId, revision: 1, createdAt: now, ...d.content },
-      this.client.keys.identity,
+      this.deps.keys.identity,
     );
     const meta: NodeMetadata = {
       name,
@@ -292,7 +285,7 @@ export class FileRequests {
       ...(d.mime ? { mime: d.mime } : {}),
     };
     const commit = await fileCommit(
-      this.client.keys,
+      this.deps.keys,
       { key: folder.key, info: folder.info },
       nodeId,
       fileKey,
@@ -305,105 +298,5 @@ export class FileRequests {
       },
     );
     return { drop, commit, fileKey, meta };
-  }
-}
-
-export interface SendOptions extends TransferOptions {
-  size?: number;
-  mtime?: number;
-  mime?: string;
-  chunkSize?: number;
-}
-
-/** A file request opened by a visitor, without an account. They can send; nothing else. */
-export class FileRequest {
-  private uploadId: string | null = null;
-
-  private constructor(
-    readonly hub: HubClient,
-    readonly id: LinkId,
-    private readonly key: AgreementPublicKey,
-    /** What the owner asks for, and who they are, as the owner wrote it. */
-    readonly title: string,
-    readonly from: string,
-    readonly expiresAt: number | null,
-    /** When opened; null without a limit. */
-    readonly filesLeft: number | null,
-    readonly bytesLeft: number | null,
-  ) {}
-
-  /**
-   * Opens a request link. A closed, expired or full request is a ForbiddenError saying which;
-   * a title the hub changed or swapped is an IntegrityError.
-   */
-  static async open(url: string): Promise<FileRequest> {
-    const { hubUrl, id, key } = parseRequestUrl(url);
-    const hub = new HubClient({ hubUrl });
-    const r = await hub.call('requestOpen', { params: { id } });
-    let t: Awaited<ReturnType<typeof openFileRequestTitle>>;
-    try {
-      t = await openFileRequestTitle(key, id, fromBase64Url(r.envelope, 'envelope'));
-    } catch (e) {
-      if (e instanceof DecryptionError || e instanceof IntegrityError)
-        throw new IntegrityError(
-          'file request: its title does not open: damaged, or changed by the hub (tampered with)',
-          { cause: e },
-        );
-      throw e;
-    }
-    return new FileRequest(hub, id, key, t.title, t.from, r.expiresAt, r.filesLeft, r.bytesLeft);
-  }
-
-  /** Encrypts and sends one file to the request's owner. */
-  async send(name: string, source: UploadSource, o: SendOptions = {}): Promise<void> {
-    const clean = name.normalize('NFC');
-    const nodeId = newNodeId();
-    const problem = nameProblem(clean);
-    if (problem) throw new ValidationError('name', problem);
-    const uploadId = await this.upload(o.signal);
-    const target: UploadTarget = {
-      place: (chunks, exclude, signal) =>
-        this.hub.call(
-          'requestPlace',
-          { params: { id: this.id, uploadId }, body: { chunks, exclude } },
-          signal,
-        ),
-      receipts: (receipts, signal) =>
-        this.hub.call(
-          'requestReceipts',
-          { params: { id: this.id, uploadId }, body: { receipts } },
-          signal,
-        ),
-    };
-    const { chunkIds, content } = await storeNewContent(target, source, nodeId, o);
-    const sealed = await sealDrop(
-      this.key,
-      { requestId: this.id, nodeId },
-      {
-        name: clean,
-        mtime: Math.max(0, Math.floor(o.mtime ?? Date.now())),
-        ...(o.mime ? { mime: o.mime } : {}),
-        content,
-      },
-    );
-    await this.hub.call(
-      'requestSend',
-      {
-        params: { id: this.id, uploadId },
-        body: { files: [{ nodeId, sealed: toBase64Url(sealed), chunkIds }] },
-      },
-      o.signal,
-    );
-  }
-
-  private async upload(signal?: AbortSignal): Promise<string> {
-    if (this.uploadId) return this.uploadId;
-    const { uploadId } = await this.hub.call(
-      'requestUpload',
-      { params: { id: this.id }, body: {} },
-      signal,
-    );
-    this.uploadId = uploadId;
-    return uploadId;
   }
 }

@@ -1,6 +1,6 @@
 import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type CofferClient, openFileManifest } from '@coffer/sdk';
+import type { CofferClient } from '@coffer/sdk';
 
 /** The segment files of a host's chunk store. */
 export async function segmentFiles(hostDir: string): Promise<string[]> {
@@ -31,7 +31,7 @@ export async function corruptStoredChunk(hostDir: string, stored: Uint8Array): P
 
 /** Every replica of every stored object of a file, with a get token for each, from the hub. */
 export async function replicasOf(client: CofferClient, path: string) {
-  const manifest = await openFileManifest(client, await client.resolve(path));
+  const manifest = await client.manifest(await client.resolve(path));
   const ids = [...new Set(manifest.chunks.map((c) => c.pack?.id ?? c.id))];
   const { chunks } = await client.hub.call('locateChunks', { body: { ids } });
   return chunks.flatMap((c) => c.replicas.map((r) => ({ id: c.id, size: c.size, ...r })));

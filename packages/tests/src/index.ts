@@ -24,3 +24,4 @@ export type {
   TamperProxy,
 } from './tamper-proxy.ts';
 export { rejectsAfterLie, startTamperProxy } from './tamper-proxy.ts';
+export { until } from './until.ts';

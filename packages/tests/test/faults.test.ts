@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CofferClient } from '@coffer/sdk';
 import { sameFile, writeRandomFile } from '../src/files.ts';
-import { cli, type Network, startNetwork } from '../src/index.ts';
+import { cli, type Network, startNetwork, until } from '../src/index.ts';
 import { COFFER } from '../src/network.ts';
 
 // Processes die mid-transfer: hosts, the hub, the client itself. Nothing stored may be lost,
@@ -27,14 +27,6 @@ async function admin(path: string) {
 
 async function storedBytes(): Promise<number> {
   return ((await admin('/api/admin/stats')) as { storedBytes: number }).storedBytes;
-}
-
-async function waitFor(check: () => Promise<boolean>, what: string, ms = 60_000) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function placementOk(path: string) {
@@ -132,7 +124,7 @@ test('the hub killed with -9 during an upload: after a restart the upload resume
     out += d;
   });
   const exit = new Promise<number>((r) => put.once('exit', (code) => r(code ?? -1)));
-  await waitFor(async () => (await storedBytes()) > before + 16 * MIB, 'part of the upload');
+  await until('part of the upload', async () => (await storedBytes()) > before + 16 * MIB);
   await net.hub.kill();
   await new Promise((r) => setTimeout(r, 1500));
   await net.hub.restart();
@@ -155,7 +147,7 @@ test('a client killed with -9 mid-put: running the same put again continues wher
     env: { ...process.env, ...env },
     stdio: 'ignore',
   });
-  await waitFor(async () => (await storedBytes()) > before + 40 * MIB, 'part of the upload');
+  await until('part of the upload', async () => (await storedBytes()) > before + 40 * MIB);
   put.kill('SIGKILL');
   await new Promise((r) => put.once('exit', r));
   const again = await cli(['put', file, '/resume.bin', '--json'], env);

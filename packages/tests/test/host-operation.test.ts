@@ -6,7 +6,15 @@ import { fileURLToPath } from 'node:url';
 import { sha256Hex } from '@coffer/crypto';
 import { HOST } from '@coffer/protocol';
 import { CofferClient } from '@coffer/sdk';
-import { cli, type Network, type Proc, replicasOf, startNetwork, tempDir } from '../src/index.ts';
+import {
+  cli,
+  type Network,
+  type Proc,
+  replicasOf,
+  startNetwork,
+  tempDir,
+  until,
+} from '../src/index.ts';
 
 // Running a host: the bandwidth limit (--bandwidth), tags (--tag) and HTTPS (--tls-cert,
 // --tls-key; the hub's "tls" config), on networks of real hub and host processes.
@@ -31,14 +39,6 @@ const data = (n: number, seed: number) => {
   }
   return out;
 };
-
-async function until(what: string, check: () => Promise<boolean>, ms = 30_000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** One sample of a host's Prometheus metrics (plain HTTP hosts only). */
 async function metric(host: Proc, name: string): Promise<number> {

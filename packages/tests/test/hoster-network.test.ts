@@ -13,6 +13,7 @@ import {
   replicasOf,
   segmentFiles,
   startNetwork,
+  until,
 } from '../src/index.ts';
 
 // The hoster network, on SQLite and on PostgreSQL: 7 hosts in 4 countries, Brazil excluded by
@@ -62,14 +63,6 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
           headers: { authorization: `Bearer ${r.token}` },
         })
       ).status;
-
-    async function until(what: string, check: () => Promise<boolean>, ms = 30_000) {
-      const end = Date.now() + ms;
-      while (!(await check())) {
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
 
     test('garbage collection: after a purge, the chunks disappear from the hosts; kept files stay', async () => {
       await client.upload(

@@ -19,6 +19,7 @@ import {
   startTamperProxy,
   type TamperProxy,
   tempDir,
+  until,
 } from '../src/index.ts';
 
 // Public links: made by an account through the SDK and the CLI, opened by visitors with no
@@ -118,9 +119,14 @@ onEachDatabase('public links', (dialect) => {
       await assert.rejects(read(link, '/cat.txt'), /download limit is reached/);
       await assert.rejects(PublicLink.open(limited.url), ForbiddenError);
 
-      const soon = await alice.links.create('/report.txt', { expiresAt: Date.now() + 1500 });
+      const soon = await alice.links.create('/report.txt', { expiresAt: Date.now() + 4000 });
       await PublicLink.open(soon.url);
-      await new Promise((r) => setTimeout(r, 1700));
+      await until('the link expires', () =>
+        PublicLink.open(soon.url).then(
+          () => false,
+          () => true,
+        ),
+      );
       await assert.rejects(PublicLink.open(soon.url), /link: expired on/);
 
       const revoked = await alice.links.create('/report.txt');
@@ -157,7 +163,7 @@ onEachDatabase('public links', (dialect) => {
       proxy.reset();
       proxy.rewrite = (path, _m, json) =>
         path === `/api/l/${made.id}`
-          ? { ...(json as object), authors: 'AQ' + 'A'.repeat(62) }
+          ? { ...(json as object), authors: `AQ${'A'.repeat(62)}` }
           : json;
       await rejectsAfterLie(
         proxy,

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { newSigningKeyPair, sha256Hex } from '@coffer/crypto';
 import { AuthError } from '@coffer/errors';
 import { HOST, HOST_CLAIM_LABEL, signMessage } from '@coffer/protocol';
-import { CofferClient, openFileManifest } from '@coffer/sdk';
+import { CofferClient } from '@coffer/sdk';
 import {
   cli,
   corruptStoredChunk,
@@ -13,6 +13,7 @@ import {
   type Network,
   postgresAvailable,
   startNetwork,
+  until,
 } from '../src/index.ts';
 
 // What operators, folder owners and hosters control about placement, on SQLite and PostgreSQL:
@@ -31,14 +32,6 @@ interface HostView {
   chunks: number;
   usedBytes: number;
   audits: { passed: number; failed: number };
-}
-
-async function until(what: string, check: () => Promise<boolean>, ms = 30_000) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 /** Operator calls, through the CLI and plain HTTP. */
@@ -237,7 +230,7 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
     test('a replica found bad on read is reported; the hub checks it itself and has it replaced', async () => {
       const data = bytes(5 * 1024 * 1024, 3);
       await client.upload('/rot-on-read.bin', data);
-      const manifest = await openFileManifest(client, await client.resolve('/rot-on-read.bin'));
+      const manifest = await client.manifest(await client.resolve('/rot-on-read.bin'));
       const chunkId = manifest.chunks[0]?.id as string;
       const { chunks } = await client.hub.call('locateChunks', { body: { ids: [chunkId] } });
       const [first] = chunks[0]?.replicas ?? [];
@@ -474,7 +467,7 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
         for (const c of await op.placement(client, '/amnesia.bin')) {
           if (c.hosts.length < 2) return false;
         }
-        const m = await openFileManifest(client, await client.resolve('/amnesia.bin'));
+        const m = await client.manifest(await client.resolve('/amnesia.bin'));
         const ids = m.chunks.map((c) => c.id);
         const { chunks } = await client.hub.call('locateChunks', { body: { ids } });
         for (const c of chunks) {

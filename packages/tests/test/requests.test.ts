@@ -21,6 +21,7 @@ import {
   startTamperProxy,
   type TamperProxy,
   tempDir,
+  until,
 } from '../src/index.ts';
 
 // File requests: an owner asks for files, visitors with no account send them (through the SDK
@@ -166,9 +167,14 @@ onEachDatabase('file requests', (dialect) => {
       await assert.rejects(v2.send('big.bin', BIG), QuotaError);
       await v2.send('small.txt', enc('fits'));
 
-      const soon = await alice.requests.create('/inbox', { expiresAt: Date.now() + 1500 });
+      const soon = await alice.requests.create('/inbox', { expiresAt: Date.now() + 4000 });
       await FileRequest.open(soon.url);
-      await new Promise((r) => setTimeout(r, 1700));
+      await until('the request expires', () =>
+        FileRequest.open(soon.url).then(
+          () => false,
+          () => true,
+        ),
+      );
       await assert.rejects(FileRequest.open(soon.url), /request: expired on/);
 
       const closed = await alice.requests.create('/inbox');

@@ -19,11 +19,11 @@ import type { ShareInfo } from '@coffer/protocol';
 import {
   CofferClient,
   DecryptionError,
-  downloadFile,
   ForbiddenError,
   IntegrityError,
   KeyChangedError,
   NotFoundError,
+  type OpenNode,
   ValidationError,
 } from '@coffer/sdk';
 import {
@@ -63,8 +63,8 @@ onEachDatabase('folder shares', (dialect) => {
   }
   const login = (email: string, hubUrl: string) => CofferClient.login({ hubUrl, email, password });
 
-  async function bytesOf(client: CofferClient, file: Parameters<typeof downloadFile>[1]) {
-    const { stream } = await downloadFile(client, file);
+  async function bytesOf(client: CofferClient, file: OpenNode) {
+    const { stream } = await client.download(file);
     return new Uint8Array(await new Response(stream).arrayBuffer());
   }
 
@@ -471,7 +471,7 @@ onEachDatabase('folder shares', (dialect) => {
         (await asCarol.versions('/a.txt')).map((v) => v.revision),
         [2, 1],
       );
-      const first = await downloadFile(carol, await asCarol.resolve('/a.txt'), { revision: 1 });
+      const first = await carol.download(await asCarol.resolve('/a.txt'), { revision: 1 });
       assert.deepEqual(new Uint8Array(await new Response(first.stream).arrayBuffer()), A1);
       // Alice's own view is whole, the trash included.
       assert.deepEqual(await bytesOf(alice, await alice.resolve('/project/sub/b.txt')), enc('b'));

@@ -13,6 +13,7 @@ import {
   signUpInPage,
   startNetwork,
   unnamedControls,
+  until,
 } from '../src/index.ts';
 
 // The hoster's Hosting view and the operator's network dashboard (world map, figures, charts
@@ -66,21 +67,6 @@ function watch(page: Page) {
     if (m.type() === 'error') errors.push(m.text());
   });
   return { requests, errors };
-}
-
-async function until<T>(what: string, f: () => Promise<T | undefined | false>, ms = 60_000) {
-  const end = Date.now() + ms;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await f();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
 }
 
 async function admin<T>(path: string): Promise<T> {
@@ -182,8 +168,17 @@ test('Hosting: the empty state explains coffer host claim, then the claimed host
     assert.match(text, new RegExp(`${NAMES[h.country]} \\(${h.country}\\)`));
     assert.ok(text.includes(h.url), 'the host URL');
     assert.ok(text.includes(h.state), `state ${h.state}`);
-    assert.ok(text.includes(`${formatBytes(h.usedBytes)} / ${formatBytes(h.capacity)}`), text);
-    assert.ok(text.includes(count(h.chunks, 'chunk')), `${h.chunks} chunks in ${text}`);
+    // Stored bytes and chunks move too (repair, audits on a loaded machine): either reading.
+    assert.ok(
+      [h, h2].some((x) =>
+        text.includes(`${formatBytes(x.usedBytes)} / ${formatBytes(x.capacity)}`),
+      ),
+      text,
+    );
+    assert.ok(
+      [h, h2].some((x) => text.includes(count(x.chunks, 'chunk'))),
+      `${h.chunks} or ${h2.chunks} chunks in ${text}`,
+    );
     const passed = Number(/(\d+) passed/.exec(text)?.[1]);
     assert.ok(passed >= h.audits.passed && passed <= h2.audits.passed, `audits passed ${passed}`);
     assert.match(text, new RegExp(`${h.audits.failed} failed`));
@@ -316,6 +311,17 @@ test('the operator dashboard: a world map of the hosts, the figures of /api/admi
     return true;
   });
   assert.match(await stat('countries'), /5 countries: BR, DE, FR, JP, US/);
+  // A host slow to check in on a loaded machine counts as lost for a moment, and the network
+  // settles back: wait for the figure to say so.
+  await until(
+    'no chunk under-replicated in the figures',
+    async () => {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      return /^0 under-replicated chunks/.test(await stat('underReplicated'));
+    },
+    60_000,
+    500,
+  );
   assert.match(await stat('underReplicated'), /^0 under-replicated chunks/);
 
   // Charts over time, with at least two points each; the repair chart's peak is the history's.

@@ -1,27 +1,19 @@
 import {
   type AccountId,
   decryptMetadata,
-  encryptMetadata,
-  equalBytes,
   type FolderKey,
   fromBase64Url,
   type MemberList,
   type NodeId,
-  type NodeKey,
-  nameHash,
-  newFileKey,
-  newFolderKey,
   newNodeId,
   openFolderKeyAsMember,
   type PinnedMemberList,
-  resealManifest,
   type ShareRole,
   type SigningPublicKey,
   sealFolderKeyForMember,
   signMemberList,
   toBase64Url,
   verifyMemberList,
-  wrapNodeKey,
 } from '@coffer/crypto';
 import {
   ConflictError,
@@ -30,16 +22,13 @@ import {
   NotFoundError,
   ValidationError,
 } from '@coffer/errors';
-import type { NodeInfo, RouteBody, ShareInfo } from '@coffer/protocol';
-import { type CofferClient, splitPath } from './client.ts';
-import {
-  type Author,
-  fromHub,
-  keysOfAuthor,
-  nodeSignature,
-  type OpenNode,
-  openNode,
-} from './keys.ts';
+import type { ShareInfo } from '@coffer/protocol';
+import { refuseRepeats } from '../checks.ts';
+import type { Contacts } from '../contacts.ts';
+import type { HubClient } from '../hub-client.ts';
+import { type AccountKeys, type Author, fromHub, type OpenNode } from '../keys.ts';
+import type { TreeAccess } from '../tree.ts';
+import { stageNewKeys } from './rotation.ts';
 
 // [Note: Folder shares]
 // The owner signs a member list ([Note: Member lists]) and seals the folder key to each member
@@ -66,7 +55,7 @@ export interface IncomingShare {
    * hub): their files in the share do not verify until the user verifies them.
    */
   uncheckedWriters: string[];
-  /** The shared folder: list it with `client.listOpen`, read files with `downloadFile`. */
+  /** The shared folder: open it with `client.within(folder)`. */
   folder: OpenNode & { kind: 'folder' };
 }
 
@@ -77,11 +66,22 @@ export interface OutgoingShare {
   members: ShareMember[];
 }
 
+/** What sharing needs: the hub, our keys, the tree by path, and the contacts it checks. */
+export interface SharesDeps {
+  hub: HubClient;
+  keys: AccountKeys;
+  tree: Pick<TreeAccess, 'resolve'>;
+  contacts: Pick<
+    Contacts,
+    'add' | 'keysFor' | 'accountOf' | 'sharePin' | 'sharePins' | 'pinShare' | 'ownPreviousKeys'
+  >;
+}
+
 export class Shares {
   /** The writers of each folder we share, by folder id, with the list version they are from. */
   private owned: Promise<Map<string, { version: number; authors: Author[] }>> | null = null;
 
-  constructor(private readonly client: CofferClient) {}
+  constructor(private readonly deps: SharesDeps) {}
 
   /**
    * For a folder of ours that we share (the hub marks it with its list's `version`): who may
@@ -104,14 +104,14 @@ export class Shares {
 
   private async loadOwned(): Promise<Map<string, { version: number; authors: Author[] }>> {
     const out = new Map<string, { version: number; authors: Author[] }>();
-    const { outgoing: list } = await this.client.hub.call('shares', {});
+    const { outgoing: list } = await this.listed();
     for (const s of list) {
       const members = await this.ownList(s);
       const { authors } = await this.writers(members, s, await this.myAuthor());
       out.set(s.nodeId, { version: members.version, authors });
     }
     // A folder our own book says we share, which the hub no longer lists: only we are trusted.
-    for (const pin of Object.values(await this.client.contacts.sharePins())) {
+    for (const pin of Object.values(await this.deps.contacts.sharePins())) {
       if (pin.folderId && !out.has(pin.folderId))
         out.set(pin.folderId, { version: pin.version, authors: [await this.myAuthor()] });
     }
@@ -124,16 +124,14 @@ export class Shares {
    */
   async share(path: string, email: string, role: ShareRole): Promise<OutgoingShare> {
     if (role !== 'read' && role !== 'write') throw new ValidationError('role', 'read or write');
-    const folder = await this.client.resolve(path);
+    const folder = await this.deps.tree.resolve(path);
     if (folder.kind !== 'folder') throw new ValidationError('path', 'is a file; share a folder');
     if (folder.info.parentId === null)
       throw new ValidationError('path', 'is your root folder; share a folder inside it');
-    await this.client.contacts.add(email);
-    const them = await this.client.contacts.keysFor(email);
+    await this.deps.contacts.add(email);
+    const them = await this.deps.contacts.keysFor(email);
     const me = this.me();
-    const current = (await this.client.hub.call('shares', {})).outgoing.find(
-      (s) => s.nodeId === folder.info.id,
-    );
+    const current = (await this.listed()).outgoing.find((s) => s.nodeId === folder.info.id);
     const previous = current ? await this.ownList(current) : null;
     const list: MemberList = previous
       ? {
@@ -162,14 +160,12 @@ export class Shares {
    * member stops sharing (after the rotation). Returns the share, or null when it ended.
    */
   async remove(path: string, email: string): Promise<OutgoingShare | null> {
-    const folder = await this.client.resolve(path);
-    const current = (await this.client.hub.call('shares', {})).outgoing.find(
-      (s) => s.nodeId === folder.info.id,
-    );
+    const folder = await this.deps.tree.resolve(path);
+    const current = (await this.listed()).outgoing.find((s) => s.nodeId === folder.info.id);
     if (!current) throw new NotFoundError(`path: ${path} is not shared`);
     const list = await this.ownList(current);
     const accountId =
-      (await this.client.contacts.accountOf(email)) ??
+      (await this.deps.contacts.accountOf(email)) ??
       current.members.find((m) => m.email === email.trim().toLowerCase())?.accountId;
     if (!accountId || !list.members.some((m) => m.accountId === accountId))
       throw new NotFoundError(`email: ${email} is not a member of this share`);
@@ -186,7 +182,7 @@ export class Shares {
       before.filter((a) => !after.has(a.accountId)),
     );
     if (members.length > 0) return outgoing(info, { ...removed, version: removed.version + 1 });
-    await this.client.hub.call('deleteShare', { params: { id: info.id } });
+    await this.deps.hub.call('deleteShare', { params: { id: info.id } });
     this.owned = null;
     return null;
   }
@@ -208,22 +204,13 @@ export class Shares {
     );
     this.owned = null;
     const signed = signMemberList(list, me);
-    const info = await this.client.hub.call('putShare', {
+    const info = await this.deps.hub.call('putShare', {
       body: { id: list.shareId, nodeId: list.folderId, memberList: toBase64Url(signed), keys },
     });
     const { pin } = await verifyMemberList(signed, list, me.signingPublic);
-    await this.client.contacts.pinShare(list.shareId, { ...pin, folderId: list.folderId });
+    await this.deps.contacts.pinShare(list.shareId, { ...pin, folderId: list.folderId });
     return info;
   }
-
-  // [Note: Key rotation]
-  // Removing a member gives every folder and file under the shared folder a new key: wrapped
-  // keys, metadata, name hashes and manifests are all made again under the new keys, staged on
-  // the hub a batch at a time, and swapped in by the next member list (its key version one
-  // up) in one transaction. The folder key is sealed to the remaining members for the new key
-  // version. Manifests keep their authors' signatures, except a removed writer's: the owner,
-  // having checked it, signs those instead. File contents are not re-encrypted: chunks the
-  // removed member could read before stay readable to them (docs/security.md §10).
 
   /** Rotates the keys of the folder shared at `path` (after a removal); retried on a race. */
   private async rotate(path: string, list: MemberList, removedWriters: readonly Author[]) {
@@ -233,124 +220,24 @@ export class Shares {
       } catch (e) {
         if (!(e instanceof ConflictError) || attempt === 3) throw e;
         list = await this.ownList(
-          (await this.client.hub.call('shares', {})).outgoing.find(
-            (s) => s.id === list.shareId,
-          ) as ShareInfo,
+          (await this.listed()).outgoing.find((s) => s.id === list.shareId) as ShareInfo,
         );
       }
     }
   }
 
+  /** Stages new keys, then seals the folder's new key to us and the remaining members. */
   private async rotateOnce(
     path: string,
     list: MemberList,
     removedWriters: readonly Author[],
   ): Promise<ShareInfo> {
-    const client = this.client;
-    const folder = await client.resolve(path);
-    if (folder.info.id !== list.folderId) throw new ConflictError(`path: ${path} moved meanwhile`);
-    const parent = await client.resolve(splitPath(path).slice(0, -1).join('/'));
-    const keyVersion = list.keyVersion + 1;
-
-    const nodes = new Map<string, NodeInfo>();
-    const revisions = new Map<string, { revision: number; manifest: string }[]>();
-    let after: string | undefined;
-    do {
-      const page = await client.hub.call('shareTree', {
-        params: { id: list.shareId },
-        query: { limit: 2000, ...(after ? { after } : {}) },
-      });
-      for (const n of page.nodes) nodes.set(n.id, n);
-      for (const r of page.revisions) {
-        const of = revisions.get(r.nodeId) ?? [];
-        of.push(r);
-        revisions.set(r.nodeId, of);
-      }
-      after = page.next ?? undefined;
-    } while (after);
-    const below = new Map<string, NodeInfo[]>();
-    for (const n of nodes.values()) {
-      if (n.id === folder.info.id || n.parentId === null) continue;
-      const of = below.get(n.parentId) ?? [];
-      of.push(n);
-      below.set(n.parentId, of);
-    }
-    const root = nodes.get(folder.info.id);
-    if (!root) throw new IntegrityError(`share ${list.shareId}: the hub left the folder out`);
-
-    const resignIf = (author: SigningPublicKey) =>
-      removedWriters.some((w) => keysOfAuthor(w).some((k) => equalBytes(k, author)));
-    const batch: RouteBody<'stageRekey'> = { keyVersion, nodes: [], revisions: [] };
-    let bytes = 0;
-    const flush = async () => {
-      if (batch.nodes.length === 0 && batch.revisions.length === 0) return;
-      await client.hub.call('stageRekey', { params: { id: list.shareId }, body: batch });
-      batch.nodes = [];
-      batch.revisions = [];
-      bytes = 0;
-    };
-    let rootKey: FolderKey | undefined;
-    let staged = 0;
-    const queue: { info: NodeInfo; from: FolderKey; to: FolderKey }[] = [
-      { info: root, from: client.folderKeyOf(parent), to: client.folderKeyOf(parent) },
-    ];
-    for (let item = queue.pop(); item; item = queue.pop()) {
-      const { info, from, to } = item;
-      const open = await openNode(info, from);
-      const key: NodeKey = open.kind === 'folder' ? newFolderKey() : newFileKey();
-      if (info.id === root.id) rootKey = key as FolderKey;
-      const place = {
-        nodeId: info.id as NodeId,
-        parentId: info.parentId as NodeId,
-        kind: info.kind,
-        keyVersion: (info.keyVersion ?? 1) + 1,
-      };
-      const fields = {
-        wrappedKey: toBase64Url(await wrapNodeKey(to, key, place)),
-        metadata: toBase64Url(await encryptMetadata(key, open.meta, place)),
-        nameHash: await nameHash(to, open.meta.name),
-      };
-      const signature = nodeSignature(client.keys, {
-        nodeId: info.id,
-        parentId: place.parentId,
-        kind: info.kind,
-        ...fields,
-      });
-      batch.nodes.push({ id: info.id, version: info.version, ...fields, signature });
-      bytes += fields.metadata.length + 300;
-      staged++;
-      if (open.kind === 'file') {
-        for (const r of revisions.get(info.id) ?? []) {
-          const manifest = await fromHub(`manifest ${r.revision} of node ${info.id}`, () =>
-            resealManifest(
-              open.key,
-              key as typeof open.key,
-              fromBase64Url(r.manifest, 'manifest'),
-              { fileId: place.nodeId, revision: r.revision },
-              { resignIf, owner: client.keys.identity },
-            ),
-          );
-          const sealed = toBase64Url(manifest);
-          batch.revisions.push({ nodeId: info.id, revision: r.revision, manifest: sealed });
-          bytes += sealed.length + 100;
-        }
-      } else {
-        for (const child of below.get(info.id) ?? [])
-          queue.push({ info: child, from: open.key, to: key as FolderKey });
-      }
-      if (bytes > 6_000_000 || batch.nodes.length >= 4000 || batch.revisions.length >= 15_000)
-        await flush();
-    }
-    await flush();
-    if (staged !== nodes.size)
-      throw new IntegrityError(
-        `share ${list.shareId}: the hub served ${nodes.size - staged} node(s) outside the folder`,
-      );
+    const { keyVersion, rootKey } = await stageNewKeys(this.deps, path, list, removedWriters);
 
     const me = this.me();
     const recipients = [me];
     const emails = new Map(
-      (await client.hub.call('shares', {})).outgoing
+      (await this.listed()).outgoing
         .find((s) => s.id === list.shareId)
         ?.members.map((m) => [m.accountId, m.email]) ?? [],
     );
@@ -358,7 +245,7 @@ export class Shares {
       const email = emails.get(m.accountId);
       if (!email) throw new ConflictError(`share ${list.shareId}: member ${m.accountId} is gone`);
       // The keys we trusted last: a member whose keys changed since keeps what they had.
-      const k = await client.contacts.keysFor(email, { lastTrusted: true });
+      const k = await this.deps.contacts.keysFor(email, { lastTrusted: true });
       if (k.accountId !== m.accountId)
         throw new IntegrityError(`share ${list.shareId}: ${email} names another account`);
       recipients.push({ ...me, accountId: k.accountId, agreementPublic: k.agreementPublic });
@@ -372,13 +259,13 @@ export class Shares {
 
   /** The folders we share, each with its members as our own signed list names them. */
   async outgoing(): Promise<OutgoingShare[]> {
-    const { outgoing: list } = await this.client.hub.call('shares', {});
+    const { outgoing: list } = await this.listed();
     return Promise.all(list.map(async (s) => outgoing(s, await this.ownList(s))));
   }
 
   /** Folders shared with us ("Shared with me"), each checked as [Note: Folder shares] says. */
   async incoming(): Promise<IncomingShare[]> {
-    const { incoming: list } = await this.client.hub.call('shares', {});
+    const { incoming: list } = await this.listed();
     const out: IncomingShare[] = [];
     for (const s of list) out.push(await this.open(s));
     return out;
@@ -386,8 +273,32 @@ export class Shares {
 
   // ---- internals ----
 
+  /** The hub's share listing; each share once, each folder of ours shared once. */
+  private async listed() {
+    const shares = await this.deps.hub.call('shares', {});
+    refuseRepeats(
+      shares.outgoing,
+      (s) => s.id,
+      'shares',
+      (s) => `share ${s.id}`,
+    );
+    refuseRepeats(
+      shares.outgoing,
+      (s) => s.nodeId,
+      'shares',
+      (s) => `folder ${s.nodeId}`,
+    );
+    refuseRepeats(
+      shares.incoming,
+      (s) => s.id,
+      'shares',
+      (s) => `share ${s.id}`,
+    );
+    return shares;
+  }
+
   private me() {
-    return { ...this.client.keys.identity, accountId: this.client.keys.accountId };
+    return { ...this.deps.keys.identity, accountId: this.deps.keys.accountId };
   }
 
   private async myAuthor(): Promise<Author> {
@@ -395,7 +306,7 @@ export class Shares {
     return {
       accountId: me.accountId,
       signingPublic: me.signingPublic,
-      older: await this.client.contacts.ownPreviousKeys(),
+      older: await this.deps.contacts.ownPreviousKeys(),
     };
   }
 
@@ -410,7 +321,7 @@ export class Shares {
     const unchecked: string[] = [];
     for (const m of list.members) {
       if (m.role !== 'write') continue;
-      if (m.accountId === this.client.keys.accountId) {
+      if (m.accountId === this.deps.keys.accountId) {
         authors.push(await this.myAuthor());
         continue;
       }
@@ -419,9 +330,9 @@ export class Shares {
         unchecked.push(m.accountId);
         continue;
       }
-      await this.client.contacts.add(email);
+      await this.deps.contacts.add(email);
       try {
-        const w = await this.client.contacts.keysFor(email);
+        const w = await this.deps.contacts.keysFor(email);
         if (w.accountId !== m.accountId) unchecked.push(email);
         else
           authors.push({
@@ -445,21 +356,21 @@ export class Shares {
       `member list of share ${s.id}`,
       s,
       { shareId: s.id, folderId: s.nodeId as NodeId, ownerId: me.accountId },
-      [me.signingPublic, ...(await this.client.contacts.ownPreviousKeys())],
-      await this.client.contacts.sharePin(s.id),
+      [me.signingPublic, ...(await this.deps.contacts.ownPreviousKeys())],
+      await this.deps.contacts.sharePin(s.id),
     );
-    await this.client.contacts.pinShare(s.id, pin);
+    await this.deps.contacts.pinShare(s.id, pin);
     return list;
   }
 
   private async open(s: ShareInfo): Promise<IncomingShare> {
     const what = `share ${s.id} from ${s.ownerEmail}`;
-    await this.client.contacts.add(s.ownerEmail);
-    const owner = await this.client.contacts.keysFor(s.ownerEmail);
+    await this.deps.contacts.add(s.ownerEmail);
+    const owner = await this.deps.contacts.keysFor(s.ownerEmail);
     if (owner.accountId !== s.ownerId)
       throw new IntegrityError(`${what}: the hub names another owner than ${s.ownerEmail}`);
     const expect = { shareId: s.id, folderId: s.nodeId as NodeId, ownerId: owner.accountId };
-    const pinned = await this.client.contacts.sharePin(s.id);
+    const pinned = await this.deps.contacts.sharePin(s.id);
     const { list, pin } = await checkList(
       `member list of ${what}`,
       s,
@@ -467,12 +378,12 @@ export class Shares {
       [owner.signingPublic, ...owner.previousSigning],
       pinned,
     );
-    const mine = list.members.find((m) => m.accountId === this.client.keys.accountId);
+    const mine = list.members.find((m) => m.accountId === this.deps.keys.accountId);
     if (!mine)
       throw new IntegrityError(
         `${what}: the owner's member list does not name you (re-added by the hub?)`,
       );
-    await this.client.contacts.pinShare(s.id, pin);
+    await this.deps.contacts.pinShare(s.id, pin);
 
     const sealed = s.keys.find((k) => k.keyVersion === list.keyVersion);
     if (!sealed) throw new IntegrityError(`${what}: no folder key for you`);
