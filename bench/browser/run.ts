@@ -7,7 +7,7 @@ import { link, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, launchChromium, startNetwork } from '@coffer/tests';
-import { writeRandomFile } from '../../packages/tests/src/files.ts';
+import { writeRandomFile } from '@coffer/tests/files';
 
 const MB = Number(process.env.BENCH_BROWSER_MB ?? 256);
 const FILES = Number(process.env.BENCH_BROWSER_FILES ?? 2000);

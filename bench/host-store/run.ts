@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createSha256 } from '@coffer/crypto';
-import { ChunkStore, type StoreOptions } from '../../packages/host/src/store/index.ts';
+import { ChunkStore, type StoreOptions } from '@coffer/host/store';
 
 const MiB = 1024 * 1024;
 const COUNTS = (process.env.BENCH_STORE_COUNTS ?? '10000,100000,1000000')

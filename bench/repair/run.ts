@@ -8,7 +8,7 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, startNetwork } from '@coffer/tests';
-import { writeRandomFile } from '../../packages/tests/src/files.ts';
+import { writeRandomFile } from '@coffer/tests/files';
 
 const MB = Number(process.env.BENCH_REPAIR_MB ?? 1536);
 const LOST_AFTER_MS = 2000;
