@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { AuthError, CofferError, NotFoundError, ValidationError } from '@coffer/errors';
-import { parseSize } from '@coffer/host';
-import type { FolderPolicy } from '@coffer/protocol';
+import { type FolderPolicy, parseSize } from '@coffer/protocol';
 import { byKindThenName, CofferClient, type Contact, type Entry, PublicLink } from '@coffer/sdk';
 import {
   forgetSession,

@@ -4,15 +4,9 @@ import { mkdir, open } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConnectionError, ValidationError } from '@coffer/errors';
-import {
-  loadTls,
-  parseBandwidth,
-  parseSize,
-  parseTags,
-  requestExit,
-  startHost,
-} from '@coffer/host';
+import { loadTls, parseBandwidth, parseTags, requestExit, startHost } from '@coffer/host';
 import { loadHubConfig, type RunningHub, startHub } from '@coffer/hub';
+import { parseSize } from '@coffer/protocol';
 import type { Out } from './output.ts';
 
 /** The built web app, next to the CLI in the repository (packages/web/dist), if it was built. */
