@@ -1,3 +1,5 @@
+// `coffer up`, `hub`, `host` and `host exit`: the only module that loads @coffer/hub and
+// @coffer/host (and with them better-sqlite3); commands/network.ts imports it only for these.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
