@@ -14,6 +14,7 @@ export interface CommandLine {
   words: string[];
   command: Command | undefined;
   help: boolean;
+  version: boolean;
   json: boolean;
 }
 
@@ -40,6 +41,7 @@ export function readCommandLine(commands: readonly Command[], argv: string[]): C
     words: positionals,
     command: findCommand(commands, positionals),
     help: values.help === true,
+    version: values.version === true,
     json: values.json === true,
   };
 }

@@ -37,6 +37,7 @@ export const commonFlags = {
   },
   json: { type: 'boolean', help: 'machine-readable output on stdout' },
   help: { type: 'boolean', short: 'h', help: 'this help' },
+  version: { type: 'boolean', help: 'the version of coffer' },
 } as const satisfies FlagTable;
 
 /** Flags every command takes besides its own. */

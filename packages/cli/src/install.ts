@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,4 +32,11 @@ export function webDir(): string | undefined {
   }
   const dir = join(dirname(webPackage), 'dist');
   return existsSync(join(dir, 'index.html')) ? dir : undefined;
+}
+
+/** The version in this package's package.json. */
+export function cliVersion(): string {
+  return (
+    JSON.parse(readFileSync(join(packageDir(), 'package.json'), 'utf8')) as { version: string }
+  ).version;
 }

@@ -2,6 +2,7 @@ import { CofferError, NotFoundError } from '@coffer/errors';
 import { findCommand, parseCommandLine, readCommandLine } from './command-line.ts';
 import { groups } from './commands/index.ts';
 import { commandHelp, mainHelp } from './help.ts';
+import { cliVersion } from './install.ts';
 import { EXIT, exitCodeOf, makeOut } from './output.ts';
 
 const commands = groups.flatMap((g) => g.commands);
@@ -10,6 +11,10 @@ const commands = groups.flatMap((g) => g.commands);
 export async function main(argv: string[]): Promise<number> {
   const line = readCommandLine(commands, argv);
   const [first] = line.words;
+  if (line.version && first === undefined) {
+    process.stdout.write(`coffer ${cliVersion()}\n`);
+    return EXIT.ok;
+  }
   if (line.help || first === undefined || first === 'help') {
     const topic = first === 'help' ? findCommand(commands, line.words.slice(1)) : line.command;
     process.stdout.write(topic ? commandHelp(groups, topic) : mainHelp(groups));

@@ -35,12 +35,13 @@ describe('finding the command', () => {
     assert.equal(findCommand(commands, ['nope']), undefined);
   });
 
-  test('--help and --json are seen without a command', () => {
-    assert.deepEqual(readCommandLine(commands, ['--json']), {
+  test('--help, --version and --json are seen without a command', () => {
+    assert.deepEqual(readCommandLine(commands, ['--version']), {
       words: [],
       command: undefined,
       help: false,
-      json: true,
+      version: true,
+      json: false,
     });
     assert.equal(readCommandLine(commands, ['-h']).help, true);
     assert.equal(readCommandLine(commands, ['ls', '--help']).help, true);
