@@ -83,7 +83,6 @@ export async function hubCommand(
   await hub.close();
 }
 
-/** `coffer host`: runs a storage host in the foreground. */
 /** `coffer host exit`: asks the hub to move this host's chunks elsewhere; --wait follows it. */
 export async function hostExitCommand(
   out: Out,
@@ -111,6 +110,7 @@ export async function hostExitCommand(
   out.result(p);
 }
 
+/** `coffer host`: runs a storage host in the foreground. */
 export async function hostCommand(
   out: Out,
   f: {
