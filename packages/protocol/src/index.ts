@@ -67,3 +67,4 @@ export {
   signReceipt,
   verifyCapability,
 } from './signed.ts';
+export { parseSize } from './size.ts';

@@ -6,7 +6,6 @@ import {
   ChunkSource,
   type CofferClient,
   downloadFile,
-  type Entry,
   FileRequest,
   type OpenNode,
   openFileManifest,
@@ -20,14 +19,6 @@ import { formatBytes, type Out, progressBar } from './output.ts';
 
 const SMALL_BATCH_BYTES = 32 * 1024 * 1024;
 const SMALL_BATCH_FILES = 2000;
-
-export function describe(e: Entry, long: boolean): string {
-  const name = e.kind === 'folder' ? `${e.name}/` : e.name;
-  if (!long) return name;
-  const when = new Date(e.mtime ?? e.updatedAt).toISOString().replace('T', ' ').slice(0, 16);
-  const size = e.kind === 'folder' ? '-' : formatBytes(e.size);
-  return `${size.padStart(10)}  ${when}  ${e.revision ? `v${e.revision}`.padEnd(4) : '    '}  ${name}`;
-}
 
 const joinRemote = (dir: string, name: string) => `${dir.replace(/\/+$/, '')}/${name}`;
 
@@ -341,19 +332,6 @@ export async function getLink(link: PublicLink, out: Out, localArg: string | und
     `Fetched ${files.length} file${files.length === 1 ? '' : 's'} (${formatBytes(done)}) from the link to ${dest} in ${seconds.toFixed(1)} s`,
   );
   out.result({ local: dest, files: files.length, bytes: done, seconds });
-}
-
-export async function restoreOrConflict(client: CofferClient, item: string) {
-  try {
-    return await client.restore(item);
-  } catch (e) {
-    if (e instanceof ConflictError) {
-      throw new ConflictError(
-        `${e.message} (rename or move the item in the way, then restore again)`,
-      );
-    }
-    throw e;
-  }
 }
 
 /** `coffer drop LINK FILE...`: sends files to a file request, as a visitor (no account). */

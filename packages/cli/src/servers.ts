@@ -1,30 +1,16 @@
+// `coffer up`, `hub`, `host` and `host exit`: the only module that loads @coffer/hub and
+// @coffer/host (and with them better-sqlite3); commands/network.ts imports it only for these.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConnectionError, ValidationError } from '@coffer/errors';
-import {
-  loadTls,
-  parseBandwidth,
-  parseSize,
-  parseTags,
-  requestExit,
-  startHost,
-} from '@coffer/host';
+import { loadTls, parseBandwidth, parseTags, requestExit, startHost } from '@coffer/host';
 import { loadHubConfig, type RunningHub, startHub } from '@coffer/hub';
+import { parseSize } from '@coffer/protocol';
+import { cofferProgram, webDir } from './install.ts';
 import type { Out } from './output.ts';
 
-/** The built web app, next to the CLI in the repository (packages/web/dist), if it was built. */
-function webDir(): string | undefined {
-  const dir = fileURLToPath(new URL('../../web/dist', pathToFileURL(BIN)));
-  return existsSync(join(dir, 'index.html')) ? dir : undefined;
-}
-
 const COUNTRIES = ['FR', 'DE', 'ES', 'BR', 'PT', 'NL', 'SE', 'CA', 'JP', 'IT'];
-// Hosts run as child processes of the same `coffer` program that runs `up` (the sources and
-// the bundle live in different directories, so this is not derived from import.meta.url).
-const BIN = process.argv[1] ?? fileURLToPath(new URL('../bin/coffer.mjs', import.meta.url));
 
 export function parsePort(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
@@ -97,7 +83,6 @@ export async function hubCommand(
   await hub.close();
 }
 
-/** `coffer host`: runs a storage host in the foreground. */
 /** `coffer host exit`: asks the hub to move this host's chunks elsewhere; --wait follows it. */
 export async function hostExitCommand(
   out: Out,
@@ -125,6 +110,7 @@ export async function hostExitCommand(
   out.result(p);
 }
 
+/** `coffer host`: runs a storage host in the foreground. */
 export async function hostCommand(
   out: Out,
   f: {
@@ -269,7 +255,7 @@ export async function upCommand(
       const child = spawn(
         process.execPath,
         [
-          BIN,
+          cofferProgram(),
           'host',
           '--hub',
           hub.url,

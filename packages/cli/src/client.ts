@@ -1,0 +1,38 @@
+import { AuthError, NotFoundError, ValidationError } from '@coffer/errors';
+import { CofferClient } from '@coffer/sdk';
+import { hubUrlFrom, loadSession, saveSession } from './config.ts';
+
+/** The logged-in account's client; --hub, if given, must be the session's hub. */
+export async function session(flags: { hub?: string | undefined }): Promise<CofferClient> {
+  const saved = await loadSession();
+  if (flags.hub && hubUrlFrom(flags.hub) !== saved.hubUrl) {
+    throw new AuthError(`logged in to ${saved.hubUrl}, not ${flags.hub}; log in there first`);
+  }
+  return CofferClient.resume(saved);
+}
+
+const SHARED = 'shared:';
+
+/**
+ * A path in your own files, or `shared:NAME/...` inside the folder called NAME that is shared
+ * with you (as `coffer shares` lists it): the client to use for it and the path within.
+ */
+export async function inTree(client: CofferClient, path: string, field: string) {
+  if (!path.startsWith(SHARED)) return { client, path };
+  const rest = path.slice(SHARED.length);
+  const slash = rest.indexOf('/');
+  const name = slash < 0 ? rest : rest.slice(0, slash);
+  const matches = (await client.shares.incoming()).filter((s) => s.folder.meta.name === name);
+  await saveSession(client.saved());
+  const [share] = matches;
+  if (!share)
+    throw new NotFoundError(
+      `${field}: no folder called "${name}" is shared with you (see coffer shares)`,
+    );
+  if (matches.length > 1)
+    throw new ValidationError(
+      field,
+      `${matches.length} folders called "${name}" are shared with you (from ${matches.map((m) => m.owner.email).join(', ')})`,
+    );
+  return { client: client.within(share.folder), path: slash < 0 ? '/' : rest.slice(slash) };
+}

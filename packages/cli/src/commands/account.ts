@@ -1,0 +1,142 @@
+import { AuthError } from '@coffer/errors';
+import { CofferClient } from '@coffer/sdk';
+import { session } from '../client.ts';
+import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
+import { forgetSession, hubUrlFrom, password, saveSession } from '../config.ts';
+
+const signup = command({
+  name: 'signup',
+  flags: { hub: commonFlags.hub, 'password-file': commonFlags['password-file'] },
+  async run(args, flags, out) {
+    noMore(args, 1);
+    const email = need(args, 0, 'EMAIL');
+    const pw = await password(flags, 'Choose a password: ', true);
+    const { client, recoveryKey } = await CofferClient.signup({
+      hubUrl: hubUrlFrom(flags.hub),
+      email,
+      password: pw,
+      deviceName: 'coffer cli',
+    });
+    await saveSession(client.saved());
+    out.say(`Account created for ${email}; you are logged in.`);
+    out.say('');
+    out.say(
+      'Your recovery key (shown once; store it offline, it is the only way back in if you forget the password):',
+    );
+    out.say(`  ${recoveryKey}`);
+    out.result({
+      accountId: client.keys.accountId,
+      email: client.keys.email,
+      hubUrl: client.hub.hubUrl,
+      recoveryKey,
+    });
+  },
+});
+
+const login = command({
+  name: 'login',
+  flags: { hub: commonFlags.hub, 'password-file': commonFlags['password-file'] },
+  async run(args, flags, out) {
+    noMore(args, 1);
+    const email = need(args, 0, 'EMAIL');
+    const pw = await password(flags, 'Password: ');
+    const client = await CofferClient.login({
+      hubUrl: hubUrlFrom(flags.hub),
+      email,
+      password: pw,
+      deviceName: 'coffer cli',
+    });
+    await saveSession(client.saved());
+    out.say(`Logged in as ${email}.`);
+    out.result(client.whoami());
+  },
+});
+
+const recover = command({
+  name: 'recover',
+  flags: {
+    'recovery-key': { type: 'string', value: 'KEY', help: 'the recovery key (else a prompt)' },
+    hub: commonFlags.hub,
+    'password-file': commonFlags['password-file'],
+  },
+  async run(args, flags, out) {
+    noMore(args, 1);
+    const email = need(args, 0, 'EMAIL');
+    const recoveryKey = flags['recovery-key'] ?? (await password({}, 'Recovery key: '));
+    const pw = await password(flags, 'New password: ', true);
+    const client = await CofferClient.recover({
+      hubUrl: hubUrlFrom(flags.hub),
+      email,
+      recoveryKey,
+      newPassword: pw,
+      deviceName: 'coffer cli',
+    });
+    await saveSession(client.saved());
+    out.say(`New password set for ${email}; every other session was ended.`);
+    out.result(client.whoami());
+  },
+});
+
+const logout = command({
+  name: 'logout',
+  flags: { hub: commonFlags.hub },
+  async run(args, flags, out) {
+    noMore(args, 0);
+    const client = await session(flags).catch((e) =>
+      e instanceof AuthError ? null : Promise.reject(e),
+    );
+    await client?.logout().catch(() => {});
+    await forgetSession();
+    out.say('Logged out.');
+    out.result({ ok: true });
+  },
+});
+
+const whoami = command({
+  name: 'whoami',
+  flags: { hub: commonFlags.hub },
+  async run(args, flags, out) {
+    noMore(args, 0);
+    const client = await session(flags);
+    const me = { ...client.whoami(), sessionExpiresAt: client.saved().expiresAt };
+    out.say(`${me.email} on ${me.hubUrl}`);
+    out.result(me);
+  },
+});
+
+const sessions = command({
+  name: 'sessions',
+  flags: {
+    revoke: { type: 'string', value: 'ID', help: 'end that session' },
+    hub: commonFlags.hub,
+  },
+  async run(args, flags, out) {
+    noMore(args, 0);
+    const client = await session(flags);
+    if (flags.revoke) {
+      await client.revokeSession(flags.revoke);
+      out.say(`Session ${flags.revoke} revoked.`);
+      out.result({ revoked: flags.revoke });
+      return;
+    }
+    const list = await client.sessions();
+    for (const s of list)
+      out.say(
+        `${s.id}  ${s.current ? '*' : ' '} ${s.deviceName}  last seen ${new Date(s.lastSeenAt).toISOString()}`,
+      );
+    out.result({ sessions: list });
+  },
+});
+
+export const accountCommands: CommandGroup = {
+  title: 'Account',
+  help: [
+    ['signup EMAIL', 'create an account (prints your recovery key once)'],
+    ['login EMAIL', 'log in; the session is kept in the config dir (0600)'],
+    ['logout', 'end this session'],
+    ['whoami', 'who is logged in, and where'],
+    ['sessions', 'list your sessions; --revoke ID ends one'],
+    ['recover EMAIL', 'set a new password with your recovery key (--recovery-key or prompt)'],
+  ],
+  commands: [signup, login, logout, whoami, sessions, recover],
+};

@@ -1,0 +1,176 @@
+import { readFile } from 'node:fs/promises';
+import { ValidationError } from '@coffer/errors';
+import { session } from '../client.ts';
+import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
+import { hubUrlFrom, loadSession } from '../config.ts';
+import { formatBytes } from '../output.ts';
+import { formatTags, parseTags } from '../values.ts';
+
+async function adminToken(tokenFile: string | undefined): Promise<string> {
+  if (tokenFile) {
+    try {
+      return (await readFile(tokenFile, 'utf8')).trim();
+    } catch {
+      throw new ValidationError('--token-file', `cannot read ${tokenFile}`);
+    }
+  }
+  if (process.env.COFFER_ADMIN_TOKEN) return process.env.COFFER_ADMIN_TOKEN.trim();
+  throw new ValidationError(
+    '--token-file',
+    'the operator token is needed: --token-file FILE or COFFER_ADMIN_TOKEN',
+  );
+}
+
+interface AdminHost {
+  id: string;
+  country: string;
+  countryConfirmed: boolean;
+  declaredCountry: string | null;
+  tags: Record<string, string>;
+  url: string;
+  state: string;
+  vetted: boolean;
+  audits: { passed: number; failed: number };
+  capacity: number;
+  usedBytes: number;
+  chunks: number;
+}
+
+const admin = command({
+  name: 'admin',
+  flags: {
+    'token-file': {
+      type: 'string',
+      value: 'FILE',
+      help: "the operator token (else $COFFER_ADMIN_TOKEN); coffer up's is DIR/operator-token",
+    },
+    country: { type: 'string', value: 'CC', help: "with hosts set: the host's country" },
+    tag: {
+      type: 'string',
+      multiple: true,
+      value: 'k=v',
+      help: "with hosts set: the host's tags, e.g. power=solar (repeat)",
+    },
+    hub: commonFlags.hub,
+  },
+  async run(args, flags, out) {
+    const what = need(args, 0, 'admin command (hosts, stats or placement)');
+    const token = await adminToken(flags['token-file']);
+    const saved = await loadSession().catch(() => undefined);
+    const hubUrl = hubUrlFrom(flags.hub, saved);
+    const call = async (path: string, method = 'GET', send?: object) => {
+      const res = await fetch(hubUrl + path, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(send ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(send ? { body: JSON.stringify(send) } : {}),
+      });
+      const body = await res.json().catch(() => null);
+      if (!res.ok) {
+        const { fromErrorBody } = await import('@coffer/protocol');
+        throw fromErrorBody(res.status, body, 'admin');
+      }
+      return body;
+    };
+    const hostIdArg = () => {
+      noMore(args, 3);
+      const id = need(args, 2, 'ID');
+      if (!/^[0-9a-f]{32}$/.test(id)) {
+        throw new ValidationError(
+          'ID',
+          'expected a host id: 32 hex characters (see coffer admin hosts)',
+        );
+      }
+      return id;
+    };
+    const update = (id: string, body: object) =>
+      call(`/api/admin/hosts/${id}`, 'PATCH', body) as Promise<{
+        state: string;
+        country: string;
+        tags: Record<string, string>;
+      }>;
+    if (what === 'hosts' && args[1] === 'approve') {
+      const id = hostIdArg();
+      const r = await call(`/api/admin/hosts/${id}/approve`, 'POST');
+      out.say(`Host ${id} is approved: it takes data now.`);
+      out.result(r);
+    } else if (what === 'hosts' && args[1] === 'set') {
+      const id = hostIdArg();
+      const tags = flags.tag ? parseTags(flags.tag, '--tag') : undefined;
+      if (!flags.country && !tags) {
+        throw new ValidationError('--country', 'give --country CC and/or --tag k=v to set');
+      }
+      const r = await update(id, {
+        ...(flags.country ? { country: flags.country.toUpperCase() } : {}),
+        ...(tags ? { tags } : {}),
+      });
+      out.say(
+        `Host ${id}: ${r.country}, tags ${formatTags(r.tags)} (confirmed; repair moves what no longer fits)`,
+      );
+      out.result(r);
+    } else if (what === 'hosts' && (args[1] === 'suspend' || args[1] === 'resume')) {
+      const id = hostIdArg();
+      const r = await update(id, { suspended: args[1] === 'suspend' });
+      out.say(
+        args[1] === 'suspend'
+          ? `Host ${id} is suspended: it gets no new data; what it holds still counts.`
+          : `Host ${id} is ${r.state}.`,
+      );
+      out.result(r);
+    } else if (what === 'hosts') {
+      noMore(args, 1);
+      const { hosts } = (await call('/api/admin/hosts')) as { hosts: AdminHost[] };
+      for (const h of hosts) {
+        const audits = `audits ${h.audits.passed}✓ ${h.audits.failed}✗${h.vetted ? '' : ' unvetted'}`;
+        const country = `${h.country}${h.countryConfirmed ? '✓' : ' '}`;
+        out.say(
+          `${h.id}  ${country}  ${h.state.padEnd(12)}  ${formatBytes(h.usedBytes).padStart(10)} / ${formatBytes(h.capacity).padEnd(10)}  ${audits.padEnd(25)}  ${formatTags(h.tags).padEnd(20)}  ${h.url}`,
+        );
+      }
+      out.result({ hosts });
+    } else if (what === 'stats') {
+      noMore(args, 1);
+      const s = (await call('/api/admin/stats')) as Record<string, number | Record<string, number>>;
+      const line = (k: string, v: number | null) =>
+        out.say(
+          `${k.padEnd(16)} ${k.endsWith('Bytes') || k === 'capacity' ? formatBytes(v ?? 0) : v}`,
+        );
+      for (const [k, v] of Object.entries(s)) {
+        if (typeof v === 'number') line(k, v);
+        else for (const [kk, vv] of Object.entries(v)) line(`${k}.${kk}`, vv);
+      }
+      out.result(s);
+    } else if (what === 'placement') {
+      noMore(args, 2);
+      const path = need(args, 1, 'PATH');
+      const client = await session(flags);
+      const node = await client.resolve(path);
+      if (node.kind !== 'file')
+        throw new ValidationError('PATH', 'is a folder; placement is per file');
+      const p = (await call(`/api/admin/placement/${node.info.id}`)) as {
+        chunks: { id: string; hosts: { id: string; country: string }[] }[];
+      };
+      for (const c of p.chunks)
+        out.say(`${c.id}  ${c.hosts.map((h) => `${h.country}:${h.id.slice(0, 8)}`).join(' ')}`);
+      out.result(p);
+    } else {
+      throw new ValidationError(
+        'admin command',
+        `unknown "${what}"; expected hosts, stats or placement`,
+      );
+    }
+  },
+});
+
+export const adminCommands: CommandGroup = {
+  title: 'Operators',
+  help: [
+    ['admin hosts | stats | placement PATH', '(--token-file FILE or COFFER_ADMIN_TOKEN)'],
+    ['admin hosts approve ID', 'let a pending host take data (manual approval)'],
+    ['admin hosts set ID [--country CC] [--tag k=v]...', 'confirm or correct country and tags'],
+    ['admin hosts suspend ID | resume ID', 'stop (or restart) new data to a host'],
+  ],
+  commands: [admin],
+};

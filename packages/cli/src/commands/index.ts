@@ -1,0 +1,19 @@
+import type { CommandGroup } from '../command.ts';
+import { accountCommands } from './account.ts';
+import { adminCommands } from './admin.ts';
+import { contactCommands } from './contacts.ts';
+import { fileCommands } from './files.ts';
+import { linkCommands } from './links.ts';
+import { networkCommands } from './network.ts';
+import { requestCommands } from './requests.ts';
+
+/** Every command group, in the order of `coffer --help`. */
+export const groups: readonly CommandGroup[] = [
+  networkCommands,
+  accountCommands,
+  contactCommands,
+  linkCommands,
+  requestCommands,
+  fileCommands,
+  adminCommands,
+];
