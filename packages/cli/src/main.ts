@@ -32,8 +32,11 @@ export async function main(argv: string[]): Promise<number> {
     const code = exitCodeOf(e);
     const message = e instanceof CofferError ? e.message : ((e as Error)?.message ?? String(e));
     if (out.json) {
+      // The technical part of an error (a schema path, the ids involved) is for machines.
+      const detail = e instanceof CofferError ? e.detail : undefined;
+      const code = e instanceof CofferError ? e.code : 'internal';
       process.stdout.write(
-        `${JSON.stringify({ error: { code: e instanceof CofferError ? e.code : 'internal', message } })}\n`,
+        `${JSON.stringify({ error: { code, message, ...(detail ? { detail } : {}) } })}\n`,
       );
     }
     process.stderr.write(`coffer: ${message}\n`);

@@ -3,12 +3,9 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import { sha256Hex } from '@coffer/crypto';
 import { ConflictError, NotFoundError, ValidationError } from '@coffer/errors';
 import {
-  ChunkSource,
   type CofferClient,
-  downloadFile,
   FileRequest,
   type OpenNode,
-  openFileManifest,
   type Progress,
   type PublicLink,
   SMALL_FILE_LIMIT,
@@ -232,7 +229,7 @@ export async function get(
   let bytes = 0;
   let count = 0;
   if (node.kind === 'file') {
-    const { stream, manifest } = await downloadFile(client, node, {
+    const { stream, manifest } = await client.download(node, {
       ...(o.revision !== undefined ? { revision: o.revision } : {}),
       onProgress: draw,
     });
@@ -252,19 +249,19 @@ export async function get(
     };
     await visit(node, dest);
     const opened = await Promise.all(
-      files.map(async (f) => ({ ...f, manifest: await openFileManifest(client, f.node) })),
+      files.map(async (f) => ({ ...f, manifest: await client.manifest(f.node) })),
     );
     // Files that share a pack are fetched together, so each pack is read once.
     const packOf = (m: (typeof opened)[number]) => m.manifest.chunks[0]?.pack?.id ?? '';
     opened.sort((a, b) => packOf(a).localeCompare(packOf(b)));
     const total = opened.reduce((s, f) => s + f.manifest.size, 0);
-    const source = new ChunkSource(client, true);
+    const chunks = client.chunkCache({ keepPacks: true });
     let done = 0;
     let doneFiles = 0;
     const queue = [...opened];
     const worker = async () => {
       for (let f = queue.shift(); f; f = queue.shift()) {
-        const { stream } = await downloadFile(client, f.node, {}, source, f.manifest);
+        const { stream } = await client.download(f.node, { chunks, manifest: f.manifest });
         await writeStream(stream, f.dest, f.node.meta.mtime ?? null);
         done += f.manifest.size;
         doneFiles++;
