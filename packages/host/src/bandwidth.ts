@@ -1,5 +1,5 @@
 import { ValidationError } from '@coffer/errors';
-import { parseSize } from './size.ts';
+import { parseSize } from '@coffer/protocol';
 
 /**
  * The slowest limit accepted: at 256 KiB/s a 4 MiB chunk (the SDK's default chunk and pack

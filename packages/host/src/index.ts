@@ -18,7 +18,6 @@ import { Traffic } from './throttle.ts';
 import { loadTls, type TlsFiles } from './tls.ts';
 
 export { formatBandwidth, MIN_BANDWIDTH, parseBandwidth } from './bandwidth.ts';
-export { parseSize } from './size.ts';
 export {
   type CompactionReport,
   type CompactOptions,

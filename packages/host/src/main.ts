@@ -7,14 +7,8 @@
 //   node --import tsx packages/host/src/main.ts compact --data ./coffer-data/host  (host stopped)
 import { parseArgs } from 'node:util';
 import { CofferError } from '@coffer/errors';
-import {
-  compactStore,
-  parseBandwidth,
-  parseSize,
-  parseTags,
-  rebuildIndex,
-  startHost,
-} from './index.ts';
+import { parseSize } from '@coffer/protocol';
+import { compactStore, parseBandwidth, parseTags, rebuildIndex, startHost } from './index.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
