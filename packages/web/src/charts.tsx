@@ -2,7 +2,7 @@
 // needs inline styles or eval under the page's Content-Security-Policy.
 import { useEffect, useId, useRef, useState } from 'react';
 import { fill } from './figures.ts';
-import type { Strings } from './i18n.ts';
+import { useT } from './i18n/use-t.ts';
 
 export type Tone = 'accent' | 'muted' | 'warn' | 'ok';
 
@@ -72,15 +72,14 @@ export function LineChart({
   series,
   format,
   scale = 'count',
-  t,
 }: {
   title: string;
   scale?: 'count' | 'bytes';
   at: number[];
   series: Series[];
   format: (n: number) => string;
-  t: Strings;
 }) {
+  const t = useT();
   const [boxRef, width] = useWidth<HTMLDivElement>();
   const [hover, setHover] = useState<number | null>(null);
   const titleId = useId();

@@ -2,7 +2,7 @@ import type { Contact } from '@coffer/sdk';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { encode } from 'uqr';
 import { worker } from './api.ts';
-import type { Strings } from './i18n.ts';
+import { useT } from './i18n/use-t.ts';
 
 /** A QR code as one SVG path (no inline styles, so the page's CSP holds). */
 function QrCode({ text, label }: { text: string; label: string }) {
@@ -36,7 +36,8 @@ function SafetyDigits({ value }: { value: string }) {
 
 const fill = (template: string, email: string) => template.replace('{email}', email);
 
-export function ContactsView({ t, onError }: { t: Strings; onError: (m: string) => void }) {
+export function ContactsView({ onError }: { onError: (m: string) => void }) {
+  const t = useT();
   const [contacts, setContacts] = useState<Contact[] | null>(null);
   /** Contacts whose keys the hub served wrong (rollback, equivocation, another account). */
   const [broken, setBroken] = useState<Record<string, string>>({});

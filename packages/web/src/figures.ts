@@ -1,5 +1,5 @@
 // Numbers, shares, times and country names in the page's language, for the dashboards.
-import type { Strings } from './i18n.ts';
+import type { Strings } from './i18n/en.ts';
 
 const numberFormats = new Map<string, Intl.NumberFormat>();
 

@@ -5,7 +5,7 @@ import { SessionsView, TrashView } from './account.tsx';
 import { type Result, worker } from './api.ts';
 import { ContactsView } from './contacts.tsx';
 import { HostingView } from './hosting.tsx';
-import type { Strings } from './i18n.ts';
+import { useT } from './i18n/use-t.ts';
 import { MoveDialog } from './move-dialog.tsx';
 import { Preview } from './preview.tsx';
 import { SharedView } from './shared.tsx';
@@ -62,15 +62,8 @@ function sortEntries<E extends Entry>(entries: E[], sort: Sort): E[] {
   });
 }
 
-export function Files({
-  t,
-  onLogout,
-  language,
-}: {
-  t: Strings;
-  onLogout: () => void;
-  language: React.ReactNode;
-}) {
+export function Files({ onLogout, language }: { onLogout: () => void; language: React.ReactNode }) {
+  const t = useT();
   const [path, setPath] = useState('/');
   const [entries, setEntries] = useState<ListedEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -444,11 +437,11 @@ export function Files({
             </button>
           </p>
         )}
-        {view === 'trash' && <TrashView t={t} onError={showError} />}
-        {view === 'shared' && <SharedView t={t} onError={showError} />}
-        {view === 'contacts' && <ContactsView t={t} onError={showError} />}
-        {view === 'sessions' && <SessionsView t={t} onError={showError} />}
-        {view === 'hosting' && <HostingView t={t} onError={showError} />}
+        {view === 'trash' && <TrashView onError={showError} />}
+        {view === 'shared' && <SharedView onError={showError} />}
+        {view === 'contacts' && <ContactsView onError={showError} />}
+        {view === 'sessions' && <SessionsView onError={showError} />}
+        {view === 'hosting' && <HostingView onError={showError} />}
         {view === 'search' &&
           (hits === null ? (
             <p className="muted">{t.working}</p>
@@ -530,7 +523,7 @@ export function Files({
               </form>
             )}
             {dragging && <p className="muted">{t.dropHere}</p>}
-            <UploadsPanel t={t} />
+            <UploadsPanel />
             {selected.size > 0 && (
               <div className="selection-bar" role="toolbar" aria-label={t.selection}>
                 <strong>{t.selectedCount.replace('{n}', String(selected.size))}</strong>
@@ -708,7 +701,6 @@ export function Files({
             )}
             {moving && (
               <MoveDialog
-                t={t}
                 from={path}
                 names={moving}
                 onClose={() => setMoving(null)}
@@ -719,7 +711,6 @@ export function Files({
         )}
         {previewing && (
           <Preview
-            t={t}
             path={joinPath(path, previewing.name)}
             entry={previewing}
             onClose={() => setPreviewing(null)}

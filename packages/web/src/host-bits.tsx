@@ -1,6 +1,6 @@
 // Pieces of the host views shared by the hoster's dashboard and the operator's.
 import { formatBytes } from '@coffer/sdk/format';
-import type { Strings } from './i18n.ts';
+import { useT } from './i18n/use-t.ts';
 
 export type HostState =
   | 'pending'
@@ -12,15 +12,8 @@ export type HostState =
   | 'exited';
 
 /** A host's state, and whether it passed vetting, as badges. */
-export function StateBadges({
-  state,
-  vetted,
-  t,
-}: {
-  state: HostState;
-  vetted: boolean;
-  t: Strings;
-}) {
+export function StateBadges({ state, vetted }: { state: HostState; vetted: boolean }) {
+  const t = useT();
   return (
     <span className="badges">
       <span className={`badge state-${state}`}>{t[state]}</span>
@@ -31,15 +24,8 @@ export function StateBadges({
   );
 }
 
-export function Traffic({
-  bytesIn,
-  bytesOut,
-  t,
-}: {
-  bytesIn: number;
-  bytesOut: number;
-  t: Strings;
-}) {
+export function Traffic({ bytesIn, bytesOut }: { bytesIn: number; bytesOut: number }) {
+  const t = useT();
   return (
     <span className="traffic">
       <span>

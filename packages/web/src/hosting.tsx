@@ -12,7 +12,7 @@ import {
   unit,
 } from './figures.ts';
 import { StateBadges, Traffic } from './host-bits.tsx';
-import type { Strings } from './i18n.ts';
+import { useT } from './i18n/use-t.ts';
 
 export type MyHost = Awaited<ReturnType<CofferClient['myHosts']>>[number];
 
@@ -22,7 +22,8 @@ const REFRESH_MS = 10_000;
  * The hoster's dashboard: the hosts this account claimed (`coffer host claim`), with their
  * state, storage, audits, vetting, uptime and traffic. Refreshed every few seconds.
  */
-export function HostingView({ t, onError }: { t: Strings; onError: (m: string) => void }) {
+export function HostingView({ onError }: { onError: (m: string) => void }) {
+  const t = useT();
   const [hosts, setHosts] = useState<MyHost[] | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const load = useCallback(async () => {
@@ -75,7 +76,7 @@ export function HostingView({ t, onError }: { t: Strings; onError: (m: string) =
       <ul className="host-cards">
         {hosts.map((h) => (
           <li key={h.id}>
-            <HostCard h={h} now={now} t={t} />
+            <HostCard h={h} now={now} />
           </li>
         ))}
       </ul>
@@ -83,7 +84,8 @@ export function HostingView({ t, onError }: { t: Strings; onError: (m: string) =
   );
 }
 
-function HostCard({ h, now, t }: { h: MyHost; now: number; t: Strings }) {
+function HostCard({ h, now }: { h: MyHost; now: number }) {
+  const t = useT();
   const id = useId();
   const share = h.capacity > 0 ? h.usedBytes / h.capacity : 0;
   return (
@@ -92,7 +94,7 @@ function HostCard({ h, now, t }: { h: MyHost; now: number; t: Strings }) {
         <h3 id={id}>
           {t.host} <code>{h.id.slice(0, 12)}</code>
         </h3>
-        <StateBadges state={h.state} vetted={h.vetted} t={t} />
+        <StateBadges state={h.state} vetted={h.vetted} />
       </div>
       <p className="muted host-where">
         {countryName(h.country, t.locale)} ({h.country}) · <span className="url">{h.url}</span>
@@ -143,7 +145,7 @@ function HostCard({ h, now, t }: { h: MyHost; now: number; t: Strings }) {
         <div>
           <dt>{t.traffic}</dt>
           <dd>
-            <Traffic bytesIn={h.bytesIn} bytesOut={h.bytesOut} t={t} />
+            <Traffic bytesIn={h.bytesIn} bytesOut={h.bytesOut} />
           </dd>
         </div>
         <div>

@@ -2,7 +2,7 @@ import type { Entry } from '@coffer/sdk';
 import { formatBytes } from '@coffer/sdk/format';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { worker } from './api.ts';
-import type { Strings } from './i18n.ts';
+import { useT } from './i18n/use-t.ts';
 import { Crumbs, EntryName, Icon, saveBlob } from './ui.tsx';
 
 // The page a public link opens, for a visitor with no account: the key is in the URL's
@@ -14,7 +14,8 @@ const TEXT_PREVIEW = 64 * 1024;
 const isText = (e: Entry) =>
   (e.mime ?? '').startsWith('text/') || /\.(txt|md|csv|json|log)$/i.test(e.name);
 
-export function LinkPage({ t }: { t: Strings }) {
+export function LinkPage() {
+  const t = useT();
   const [opened, setOpened] = useState<Opened['value'] | null>(null);
   const [needPassword, setNeedPassword] = useState(false);
   const [password, setPassword] = useState('');

@@ -10,7 +10,7 @@ import {
   unit,
 } from './figures.ts';
 import { type HostState, StateBadges, Traffic } from './host-bits.tsx';
-import type { Strings } from './i18n.ts';
+import { useT } from './i18n/use-t.ts';
 import { type CountryFigures, WorldMap } from './world-map.tsx';
 
 /** A host as GET /api/admin/hosts describes it. */
@@ -138,7 +138,8 @@ function Meter({ value, max, label }: { value: number; max: number; label: strin
  * operator token: figures, a world map of the hosts, charts over time and every host. No keys
  * are involved, so it runs on the page.
  */
-export function OperatorView({ t }: { t: Strings }) {
+export function OperatorView() {
+  const t = useT();
   const [token, setToken] = useState(() => sessionStorage.getItem('coffer.operator') ?? '');
   const [data, setData] = useState<{ stats: Stats; hosts: HostRow[]; at: number } | null>(null);
   const [points, setPoints] = useState<Point[]>([]);
@@ -292,7 +293,7 @@ export function OperatorView({ t }: { t: Strings }) {
           <section className="panel" aria-labelledby="op-map">
             <h2 id="op-map">{t.mapTitle}</h2>
             <div className="map-layout">
-              <WorldMap figures={countries} t={t} />
+              <WorldMap figures={countries} />
               <table aria-label={t.byCountry} className="country-table">
                 <thead>
                   <tr>
@@ -350,7 +351,6 @@ export function OperatorView({ t }: { t: Strings }) {
             {shown.length < 2 && <p className="muted">{t.historyWait}</p>}
             <div className="charts">
               <LineChart
-                t={t}
                 title={t.chartRepair}
                 at={at}
                 format={n}
@@ -366,7 +366,6 @@ export function OperatorView({ t }: { t: Strings }) {
                 ]}
               />
               <LineChart
-                t={t}
                 title={t.chartStored}
                 at={at}
                 format={formatBytes}
@@ -387,7 +386,6 @@ export function OperatorView({ t }: { t: Strings }) {
                 ]}
               />
               <LineChart
-                t={t}
                 title={t.chartHosts}
                 at={at}
                 format={n}
@@ -402,7 +400,6 @@ export function OperatorView({ t }: { t: Strings }) {
                 ]}
               />
               <LineChart
-                t={t}
                 title={t.chartUsage}
                 at={at}
                 format={n}
@@ -436,7 +433,7 @@ export function OperatorView({ t }: { t: Strings }) {
               </thead>
               <tbody>
                 {data.hosts.map((h) => (
-                  <HostTableRow key={h.id} h={h} now={data.at} t={t} />
+                  <HostTableRow key={h.id} h={h} now={data.at} />
                 ))}
               </tbody>
             </table>
@@ -450,7 +447,8 @@ export function OperatorView({ t }: { t: Strings }) {
   );
 }
 
-function HostTableRow({ h, now, t }: { h: HostRow; now: number; t: Strings }) {
+function HostTableRow({ h, now }: { h: HostRow; now: number }) {
+  const t = useT();
   const tags = Object.entries(h.tags);
   const name = countryName(h.country, t.locale);
   return (
@@ -491,7 +489,7 @@ function HostTableRow({ h, now, t }: { h: HostRow; now: number; t: Strings }) {
         )}
       </td>
       <td data-label={t.state}>
-        <StateBadges state={h.state} vetted={h.vetted} t={t} />
+        <StateBadges state={h.state} vetted={h.vetted} />
       </td>
       <td data-label={t.storage} className="nowrap">
         {formatBytes(h.usedBytes)} / {formatBytes(h.capacity)}
@@ -516,7 +514,7 @@ function HostTableRow({ h, now, t }: { h: HostRow; now: number; t: Strings }) {
         {formatShare(h.uptime, t.locale)}
       </td>
       <td data-label={t.traffic} className="nowrap">
-        <Traffic bytesIn={h.bytesIn} bytesOut={h.bytesOut} t={t} />
+        <Traffic bytesIn={h.bytesIn} bytesOut={h.bytesOut} />
       </td>
       <td data-label={t.lastSeen} className="nowrap">
         <time

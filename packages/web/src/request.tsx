@@ -1,7 +1,7 @@
 import { formatBytes } from '@coffer/sdk/format';
 import { type DragEvent, useEffect, useRef, useState } from 'react';
 import { worker } from './api.ts';
-import type { Strings } from './i18n.ts';
+import { useT } from './i18n/use-t.ts';
 
 // The page a file request opens, for a visitor with no account: they pick files, the worker
 // encrypts each to the request's key (from the URL's fragment, which never leaves the browser)
@@ -16,7 +16,8 @@ type Sending = {
   error?: string;
 };
 
-export function RequestPage({ t }: { t: Strings }) {
+export function RequestPage() {
+  const t = useT();
   const [opened, setOpened] = useState<Opened['value'] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [files, setFiles] = useState<Sending[]>([]);

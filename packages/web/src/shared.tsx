@@ -1,7 +1,7 @@
 import type { Entry } from '@coffer/sdk';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { worker } from './api.ts';
-import type { Strings } from './i18n.ts';
+import { useT } from './i18n/use-t.ts';
 import { Crumbs, EntryName, Icon, saveBlob } from './ui.tsx';
 
 type Listing = Awaited<ReturnType<typeof worker.shares>> & { ok: true };
@@ -10,7 +10,8 @@ type Shares = Listing['value'];
 const joinPath = (dir: string, name: string) => `${dir === '/' ? '' : dir}/${name}`;
 
 /** Folders shared with you (browse, download) and the folders you share (and a form to share). */
-export function SharedView({ t, onError }: { t: Strings; onError: (m: string) => void }) {
+export function SharedView({ onError }: { onError: (m: string) => void }) {
+  const t = useT();
   const [shares, setShares] = useState<Shares | null>(null);
   const [open, setOpen] = useState<{ id: string; name: string; role: string } | null>(null);
   const [path, setPath] = useState('/');
@@ -206,7 +207,7 @@ export function SharedView({ t, onError }: { t: Strings; onError: (m: string) =>
           </p>
         )}
       </section>
-      <FileRequestsPanel t={t} onError={onError} />
+      <FileRequestsPanel onError={onError} />
     </div>
   );
 }
@@ -214,7 +215,8 @@ export function SharedView({ t, onError }: { t: Strings; onError: (m: string) =>
 type RequestList = (Awaited<ReturnType<typeof worker.requests>> & { ok: true })['value'];
 
 /** Your file requests: make one for a folder (its link is shown), see what arrived, close one. */
-function FileRequestsPanel({ t, onError }: { t: Strings; onError: (m: string) => void }) {
+function FileRequestsPanel({ onError }: { onError: (m: string) => void }) {
+  const t = useT();
   const [list, setList] = useState<RequestList | null>(null);
   const [form, setForm] = useState({ path: '', title: '', days: '7' });
   const [made, setMade] = useState<string | null>(null);

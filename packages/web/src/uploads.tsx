@@ -5,7 +5,8 @@ import { formatBytes } from '@coffer/sdk/format';
 import * as Comlink from 'comlink';
 import { useRef, useSyncExternalStore } from 'react';
 import { type Result, worker } from './api.ts';
-import type { Strings } from './i18n.ts';
+import type { Strings } from './i18n/en.ts';
+import { useT } from './i18n/use-t.ts';
 
 export interface Job {
   id: string;
@@ -245,7 +246,8 @@ function duration(seconds: number, t: Strings): string {
   return t.hoursLeft.replace('{n}', (seconds / 3600).toFixed(1));
 }
 
-export function UploadsPanel({ t }: { t: Strings }) {
+export function UploadsPanel() {
+  const t = useT();
   const all = useJobs();
   const pick = useRef<HTMLInputElement>(null);
   const wanted = useRef<string | null>(null);

@@ -6,7 +6,8 @@ import { countries, viewBox } from 'virtual:world-map';
 import { formatBytes } from '@coffer/sdk/format';
 import { useState } from 'react';
 import { countryName, fill, hostCount } from './figures.ts';
-import type { Strings } from './i18n.ts';
+import type { Strings } from './i18n/en.ts';
+import { useT } from './i18n/use-t.ts';
 
 export interface CountryFigures {
   code: string;
@@ -34,7 +35,8 @@ export function countryLabel(c: CountryFigures, t: Strings): string {
   });
 }
 
-export function WorldMap({ figures, t }: { figures: CountryFigures[]; t: Strings }) {
+export function WorldMap({ figures }: { figures: CountryFigures[] }) {
+  const t = useT();
   const [tip, setTip] = useState<string | null>(null);
   const byCode = new Map(figures.map((f) => [f.code, f]));
   const max = Math.max(1, ...figures.map((f) => f.hosts));
