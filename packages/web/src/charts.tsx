@@ -1,7 +1,7 @@
 // Small line charts for the operator's dashboard, drawn as SVG: no chart library, nothing that
 // needs inline styles or eval under the page's Content-Security-Policy.
 import { useEffect, useId, useRef, useState } from 'react';
-import { fill } from './figures.ts';
+import { fill } from './i18n/format.ts';
 import { useT } from './i18n/use-t.ts';
 
 export type Tone = 'accent' | 'muted' | 'warn' | 'ok';
@@ -111,8 +111,7 @@ export function LineChart({
       });
     }),
     n > 0
-      ? fill(t.chartSamples, {
-          n,
+      ? t.chartSamples(n, {
           from: timeLabel(first, span, t.locale),
           to: timeLabel(last, span, t.locale),
         })

@@ -2,6 +2,7 @@ import type { Contact } from '@coffer/sdk';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { encode } from 'uqr';
 import { worker } from './api.ts';
+import { fill } from './i18n/format.ts';
 import { useT } from './i18n/use-t.ts';
 
 /** A QR code as one SVG path (no inline styles, so the page's CSP holds). */
@@ -33,8 +34,6 @@ function SafetyDigits({ value }: { value: string }) {
     </div>
   );
 }
-
-const fill = (template: string, email: string) => template.replace('{email}', email);
 
 export function ContactsView({ onError }: { onError: (m: string) => void }) {
   const t = useT();
@@ -93,12 +92,12 @@ export function ContactsView({ onError }: { onError: (m: string) => void }) {
     <div className="contacts">
       {changed.map((c) => (
         <p key={c.email} role="alert" className="key-warning">
-          {fill(t.keyChangedWarning, c.email)}
+          {fill(t.keyChangedWarning, { email: c.email })}
         </p>
       ))}
       {Object.entries(broken).map(([who, why]) => (
         <p key={who} role="alert" className="key-warning">
-          {fill(t.contactCheckFailed, who)} <span className="small">({why})</span>
+          {fill(t.contactCheckFailed, { email: who })} <span className="small">({why})</span>
         </p>
       ))}
       <form className="add-contact" onSubmit={add}>

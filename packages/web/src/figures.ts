@@ -58,18 +58,7 @@ export function countryName(code: string, locale: string): string {
   }
 }
 
-/** The word for `n` of something: forms[0] for the language's "one", forms[1] otherwise. */
-export function unit(n: number, forms: readonly string[], locale: string): string {
-  const one = new Intl.PluralRules(locale).select(n) === 'one';
-  return (one ? forms[0] : forms[1]) ?? '';
-}
-
 /** "1 host" / "3 hosts", in the page's language. */
 export function hostCount(n: number, t: Strings): string {
-  return `${formatCount(n, t.locale)} ${unit(n, t.pl_host, t.locale)}`;
-}
-
-/** Replaces {name} placeholders. */
-export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
+  return `${formatCount(n, t.locale)} ${t.pl_host(n)}`;
 }

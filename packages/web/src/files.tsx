@@ -293,7 +293,7 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
       if (!r.ok) return setError(r.message);
       for (const p of r.value.problems) setError(p);
       if (r.value.received.length) {
-        setArrived(t.requestsArrived.replace('{n}', String(r.value.received.length)));
+        setArrived(t.requestsArrived(r.value.received.length));
         void latestRefresh.current();
       }
     });
@@ -526,7 +526,7 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
             <UploadsPanel />
             {selected.size > 0 && (
               <div className="selection-bar" role="toolbar" aria-label={t.selection}>
-                <strong>{t.selectedCount.replace('{n}', String(selected.size))}</strong>
+                <strong>{t.selectedCount(selected.size)}</strong>
                 <button type="button" onClick={() => void download()}>
                   {t.download}
                 </button>

@@ -9,7 +9,6 @@ import {
   formatDate,
   formatDateTime,
   formatShare,
-  unit,
 } from './figures.ts';
 import { StateBadges, Traffic } from './host-bits.tsx';
 import { useT } from './i18n/use-t.ts';
@@ -124,7 +123,7 @@ function HostCard({ h, now }: { h: MyHost; now: number }) {
             {formatBytes(Math.max(0, h.capacity - h.usedBytes))} {t.free}
           </span>
           <span>
-            {formatCount(h.chunks, t.locale)} {unit(h.chunks, t.pl_chunk, t.locale)}
+            {formatCount(h.chunks, t.locale)} {t.pl_chunk(h.chunks)}
           </span>
         </div>
       </div>

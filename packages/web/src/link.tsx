@@ -2,6 +2,7 @@ import type { Entry } from '@coffer/sdk';
 import { formatBytes } from '@coffer/sdk/format';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { worker } from './api.ts';
+import { fill } from './i18n/format.ts';
 import { useT } from './i18n/use-t.ts';
 import { Crumbs, EntryName, Icon, saveBlob } from './ui.tsx';
 
@@ -70,11 +71,9 @@ export function LinkPage() {
     <p className="muted">
       {[
         opened.expiresAt
-          ? t.linkExpires.replace('{date}', new Date(opened.expiresAt).toLocaleString())
+          ? fill(t.linkExpires, { date: new Date(opened.expiresAt).toLocaleString() })
           : null,
-        opened.downloadsLeft !== null
-          ? t.linkDownloadsLeft.replace('{n}', String(opened.downloadsLeft))
-          : null,
+        opened.downloadsLeft !== null ? t.linkDownloadsLeft(opened.downloadsLeft) : null,
       ]
         .filter(Boolean)
         .join(' · ')}

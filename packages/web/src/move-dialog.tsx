@@ -40,7 +40,7 @@ export function MoveDialog({
     <div className="overlay">
       <div role="dialog" aria-modal="true" aria-label={t.moveTo} className="dialog">
         <div className="dialog-head">
-          <h2>{t.moveItems.replace('{n}', String(names.length))}</h2>
+          <h2>{t.moveItems(names.length)}</h2>
           <button type="button" onClick={onClose} ref={first}>
             {t.cancel}
           </button>

@@ -1,14 +1,7 @@
 import { formatBytes } from '@coffer/sdk/format';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { LineChart } from './charts.tsx';
-import {
-  countryName,
-  formatAgo,
-  formatCount,
-  formatDateTime,
-  formatShare,
-  unit,
-} from './figures.ts';
+import { countryName, formatAgo, formatCount, formatDateTime, formatShare } from './figures.ts';
 import { type HostState, StateBadges, Traffic } from './host-bits.tsx';
 import { useT } from './i18n/use-t.ts';
 import { type CountryFigures, WorldMap } from './world-map.tsx';
@@ -195,7 +188,6 @@ export function OperatorView() {
   const shown = useMemo(() => thin(points, CHART_POINTS), [points]);
   const latest = points[points.length - 1];
   const n = (x: number) => formatCount(x, t.locale);
-  const u = (x: number, forms: readonly string[]) => unit(x, forms, t.locale);
   const under = latest?.underReplicated ?? data?.stats.repair.underReplicated ?? 0;
   const at = shown.map((p) => p.at);
 
@@ -244,8 +236,7 @@ export function OperatorView() {
               <strong>{n(data.stats.hostsOnline)}</strong> / {n(data.stats.hosts)} {t.hostsOnline}
             </li>
             <li data-stat="countries">
-              <strong>{codes.length}</strong> {unit(codes.length, t.pl_country, t.locale)}:{' '}
-              {codes.join(', ')}
+              <strong>{codes.length}</strong> {t.pl_country(codes.length)}: {codes.join(', ')}
             </li>
             <li data-stat="capacity">
               <strong>{formatBytes(data.stats.storedBytes)}</strong> {t.stored} /{' '}
@@ -260,22 +251,22 @@ export function OperatorView() {
               </span>
             </li>
             <li data-stat="accounts">
-              <strong>{n(data.stats.accounts)}</strong> {u(data.stats.accounts, t.pl_account)}
+              <strong>{n(data.stats.accounts)}</strong> {t.pl_account(data.stats.accounts)}
             </li>
             <li data-stat="files">
-              <strong>{n(data.stats.files)}</strong> {u(data.stats.files, t.pl_file)}
+              <strong>{n(data.stats.files)}</strong> {t.pl_file(data.stats.files)}
               <span className="sub">
-                {n(data.stats.folders)} {u(data.stats.folders, t.pl_folder)}
+                {n(data.stats.folders)} {t.pl_folder(data.stats.folders)}
               </span>
             </li>
             <li data-stat="chunks">
-              <strong>{n(data.stats.chunks)}</strong> {u(data.stats.chunks, t.pl_chunk)}
+              <strong>{n(data.stats.chunks)}</strong> {t.pl_chunk(data.stats.chunks)}
             </li>
             <li
               data-stat="underReplicated"
               className={latest && latest.underReplicated > 0 ? 'warn' : 'ok'}
             >
-              <strong>{n(under)}</strong> {u(under, t.pl_underReplicated)}
+              <strong>{n(under)}</strong> {t.pl_underReplicated(under)}
               {latest && (
                 <span className="sub">
                   {t.sampled} {formatAgo(latest.at, data.at, t.locale)}
@@ -499,7 +490,7 @@ function HostTableRow({ h, now }: { h: HostRow; now: number }) {
           label={`${t.capacityUsed} ${h.id.slice(0, 12)}`}
         />
         <span className="muted small">
-          {formatCount(h.chunks, t.locale)} {unit(h.chunks, t.pl_chunk, t.locale)}
+          {formatCount(h.chunks, t.locale)} {t.pl_chunk(h.chunks)}
         </span>
       </td>
       <td data-label={t.auditsTitle} className="nowrap">

@@ -1,6 +1,7 @@
 import type { Entry } from '@coffer/sdk';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { worker } from './api.ts';
+import { fill } from './i18n/format.ts';
 import { useT } from './i18n/use-t.ts';
 import { Crumbs, EntryName, Icon, saveBlob } from './ui.tsx';
 
@@ -50,10 +51,11 @@ export function SharedView({ onError }: { onError: (m: string) => void }) {
     const r = await worker.shareFolder(form.path, form.email, form.role);
     if (!r.ok) return onError(r.message);
     setDone(
-      t.sharedDone
-        .replace('{path}', form.path)
-        .replace('{email}', form.email)
-        .replace('{role}', form.role === 'write' ? t.canEdit : t.canView),
+      fill(t.sharedDone, {
+        path: form.path,
+        email: form.email,
+        role: form.role === 'write' ? t.canEdit : t.canView,
+      }),
     );
     setForm({ ...form, email: '' });
     await load();
@@ -152,7 +154,7 @@ export function SharedView({ onError }: { onError: (m: string) => void }) {
               </span>
               {s.uncheckedWriters.map((w) => (
                 <p key={w} role="alert" className="key-warning small">
-                  {t.uncheckedWriter.replace('{email}', w)}
+                  {fill(t.uncheckedWriter, { email: w })}
                 </p>
               ))}
             </li>
@@ -258,9 +260,8 @@ function FileRequestsPanel({ onError }: { onError: (m: string) => void }) {
           <li key={r.id} className="share-card">
             <strong>{r.title}</strong>
             <span className="muted">
-              {r.path ?? '—'} · {state(r)} ·{' '}
-              {t.requestReceived.replace('{n}', String(r.filesReceived))}
-              {r.pending ? ` · ${t.requestWaiting.replace('{n}', String(r.pending))}` : ''}
+              {r.path ?? '—'} · {state(r)} · {t.requestReceived(r.filesReceived)}
+              {r.pending ? ` · ${fill(t.requestWaiting, { n: r.pending })}` : ''}
             </span>
             <input readOnly aria-label={`${t.requestLink}: ${r.title}`} value={r.url} />
             {!r.revokedAt && (
@@ -295,9 +296,9 @@ function FileRequestsPanel({ onError }: { onError: (m: string) => void }) {
           value={form.days}
           onChange={(e) => setForm({ ...form, days: e.target.value })}
         >
-          <option value="1">{t.requestDays.replace('{n}', '1')}</option>
-          <option value="7">{t.requestDays.replace('{n}', '7')}</option>
-          <option value="30">{t.requestDays.replace('{n}', '30')}</option>
+          <option value="1">{t.requestDays(1)}</option>
+          <option value="7">{t.requestDays(7)}</option>
+          <option value="30">{t.requestDays(30)}</option>
           <option value="0">{t.requestNever}</option>
         </select>
         <button type="submit" className="primary">

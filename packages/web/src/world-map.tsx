@@ -5,8 +5,9 @@
 import { countries, viewBox } from 'virtual:world-map';
 import { formatBytes } from '@coffer/sdk/format';
 import { useState } from 'react';
-import { countryName, fill, hostCount } from './figures.ts';
+import { countryName, hostCount } from './figures.ts';
 import type { Strings } from './i18n/en.ts';
+import { fill } from './i18n/format.ts';
 import { useT } from './i18n/use-t.ts';
 
 export interface CountryFigures {
