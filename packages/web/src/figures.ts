@@ -1,6 +1,4 @@
 // Numbers, shares, times and country names in the page's language, for the dashboards.
-import type { Strings } from './i18n/en.ts';
-
 const numberFormats = new Map<string, Intl.NumberFormat>();
 
 export function formatCount(n: number, locale: string): string {
@@ -56,9 +54,4 @@ export function countryName(code: string, locale: string): string {
   } catch {
     return code;
   }
-}
-
-/** "1 host" / "3 hosts", in the page's language. */
-export function hostCount(n: number, t: Strings): string {
-  return `${formatCount(n, t.locale)} ${t.pl_host(n)}`;
 }

@@ -1,5 +1,6 @@
 // Pieces of the host views shared by the hoster's dashboard and the operator's.
 import { formatBytes } from '@coffer/sdk/format';
+import { formatAgo, formatDateTime } from './figures.ts';
 import { useT } from './i18n/use-t.ts';
 
 export type HostState =
@@ -39,5 +40,30 @@ export function Traffic({ bytesIn, bytesOut }: { bytesIn: number; bytesOut: numb
         {formatBytes(bytesOut)}
       </span>
     </span>
+  );
+}
+
+/** How full a host (or the network) is; it turns to the warning colour above 90 %. */
+export function Meter({ value, max, label }: { value: number; max: number; label: string }) {
+  return (
+    <meter
+      className="usage-meter"
+      aria-label={label}
+      min={0}
+      max={Math.max(max, 1)}
+      value={value}
+      high={Math.max(max, 1) * 0.9}
+      optimum={0}
+    />
+  );
+}
+
+/** "5 minutes ago", with the date and time on hover. */
+export function Ago({ at, now }: { at: number; now: number }) {
+  const t = useT();
+  return (
+    <time dateTime={new Date(at).toISOString()} title={formatDateTime(at, t.locale)}>
+      {formatAgo(at, now, t.locale)}
+    </time>
   );
 }

@@ -2,15 +2,8 @@ import type { CofferClient } from '@coffer/sdk';
 import { formatBytes } from '@coffer/sdk/format';
 import { useCallback, useEffect, useId, useState } from 'react';
 import { worker } from './api.ts';
-import {
-  countryName,
-  formatAgo,
-  formatCount,
-  formatDate,
-  formatDateTime,
-  formatShare,
-} from './figures.ts';
-import { StateBadges, Traffic } from './host-bits.tsx';
+import { countryName, formatCount, formatDate, formatShare } from './figures.ts';
+import { Ago, Meter, StateBadges, Traffic } from './host-bits.tsx';
 import { useT } from './i18n/use-t.ts';
 
 export type MyHost = Awaited<ReturnType<CofferClient['myHosts']>>[number];
@@ -109,15 +102,7 @@ function HostCard({ h, now }: { h: MyHost; now: number }) {
               : formatShare(share, t.locale)}
           </span>
         </div>
-        <meter
-          className="usage-meter"
-          aria-label={t.capacityUsed}
-          min={0}
-          max={Math.max(h.capacity, 1)}
-          value={h.usedBytes}
-          high={Math.max(h.capacity, 1) * 0.9}
-          optimum={0}
-        />
+        <Meter value={h.usedBytes} max={h.capacity} label={t.capacityUsed} />
         <div className="usage-line muted">
           <span>
             {formatBytes(Math.max(0, h.capacity - h.usedBytes))} {t.free}
@@ -150,12 +135,7 @@ function HostCard({ h, now }: { h: MyHost; now: number }) {
         <div>
           <dt>{t.lastSeen}</dt>
           <dd>
-            <time
-              dateTime={new Date(h.lastSeenAt).toISOString()}
-              title={formatDateTime(h.lastSeenAt, t.locale)}
-            >
-              {formatAgo(h.lastSeenAt, now, t.locale)}
-            </time>
+            <Ago at={h.lastSeenAt} now={now} />
           </dd>
         </div>
         <div>

@@ -13,7 +13,7 @@ import { uploads } from './uploads.tsx';
 const SESSION_KEY = 'coffer.session';
 // The operator's dashboard (and its world map) loads only when it is opened.
 const OperatorView = lazy(() =>
-  import('./operator.tsx').then((m) => ({ default: m.OperatorView })),
+  import('./operator/operator.tsx').then((m) => ({ default: m.OperatorView })),
 );
 
 function LanguageMenu({

@@ -4,8 +4,10 @@ import { en } from '../src/i18n/en.ts';
 import { es } from '../src/i18n/es.ts';
 import { fr } from '../src/i18n/fr.ts';
 import { ptBR } from '../src/i18n/pt-BR.ts';
+import { operatorStrings } from '../src/operator/strings.ts';
 
-const all = { en, fr, es, 'pt-BR': ptBR };
+/** The shared strings and each area's own. */
+const sets = { shared: { en, fr, es, 'pt-BR': ptBR }, operator: operatorStrings };
 
 test('a count picks the form its language uses: French and Brazilian Portuguese say 0 as 1', () => {
   assert.deepEqual(
@@ -42,9 +44,17 @@ function placeholders(message: string | ((n: number) => string)): string[] {
 }
 
 test('every language fills in the same values as English', () => {
-  for (const [lang, strings] of Object.entries(all)) {
-    for (const key of Object.keys(en) as (keyof typeof en)[]) {
-      assert.deepEqual(placeholders(strings[key]), placeholders(en[key]), `${lang} ${key}`);
+  for (const [name, set] of Object.entries(sets)) {
+    const reference: Record<string, string | ((n: number) => string)> = set.en;
+    for (const [lang, strings] of Object.entries(set)) {
+      const messages: Record<string, string | ((n: number) => string)> = strings;
+      for (const key of Object.keys(reference)) {
+        assert.deepEqual(
+          placeholders(messages[key] ?? ''),
+          placeholders(reference[key] ?? ''),
+          `${name}: ${lang} ${key}`,
+        );
+      }
     }
   }
 });

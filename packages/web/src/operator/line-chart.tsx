@@ -1,8 +1,9 @@
 // Small line charts for the operator's dashboard, drawn as SVG: no chart library, nothing that
 // needs inline styles or eval under the page's Content-Security-Policy.
 import { useEffect, useId, useRef, useState } from 'react';
-import { fill } from './i18n/format.ts';
-import { useT } from './i18n/use-t.ts';
+import { fill } from '../i18n/format.ts';
+import { useT } from '../i18n/use-t.ts';
+import { operatorStrings } from './strings.ts';
 
 export type Tone = 'accent' | 'muted' | 'warn' | 'ok';
 
@@ -79,7 +80,7 @@ export function LineChart({
   series: Series[];
   format: (n: number) => string;
 }) {
-  const t = useT();
+  const t = useT(operatorStrings);
   const [boxRef, width] = useWidth<HTMLDivElement>();
   const [hover, setHover] = useState<number | null>(null);
   const titleId = useId();
