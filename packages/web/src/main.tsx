@@ -3,7 +3,7 @@ import { lazy, StrictMode, Suspense, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Auth, Recovery } from './account.tsx';
 import { worker } from './api.ts';
-import { Files } from './files.tsx';
+import { Files } from './files/files.tsx';
 import { initialLanguage, LANGUAGES, type Language, saveLanguage } from './i18n/language.ts';
 import { LanguageContext, useT } from './i18n/use-t.ts';
 import { LinkPage } from './link.tsx';

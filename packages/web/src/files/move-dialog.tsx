@@ -1,8 +1,8 @@
 import type { Entry } from '@coffer/sdk';
 import { useEffect, useRef, useState } from 'react';
-import { type Result, worker } from './api.ts';
-import { useT } from './i18n/use-t.ts';
-import { Crumbs, Icon, joinPath } from './ui.tsx';
+import { type Result, worker } from '../api.ts';
+import { useT } from '../i18n/use-t.ts';
+import { Crumbs, Icon, joinPath } from '../ui.tsx';
 
 /** Picks a destination folder for `names` (items of `from`), browsing the tree from the root. */
 export function MoveDialog({

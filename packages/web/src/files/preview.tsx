@@ -1,10 +1,10 @@
 import type { Entry } from '@coffer/sdk';
 import { formatBytes } from '@coffer/sdk/format';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
-import { type Result, worker } from './api.ts';
-import { useT } from './i18n/use-t.ts';
-import { streamUrl } from './stream.ts';
-import { saveFile } from './ui.tsx';
+import { type Result, worker } from '../api.ts';
+import { useT } from '../i18n/use-t.ts';
+import { streamUrl } from '../stream.ts';
+import { saveFile } from '../ui.tsx';
 
 const Markdown = lazy(() => import('react-markdown'));
 const TEXT_LIMIT = 512 * 1024;
