@@ -13,9 +13,17 @@ import { type Picked, useUploadDrop } from './upload-drop.ts';
 import { useArrivals } from './use-arrivals.ts';
 import { useListing } from './use-listing.ts';
 
-/** The views in the bar, in order; a search adds its results as one more. */
-const VIEWS = ['files', 'shared', 'trash', 'contacts', 'sessions', 'hosting'] as const;
-type View = (typeof VIEWS)[number] | 'search';
+/** The views in the bar besides the folder's, in order; each is named by its key in the strings. */
+const VIEWS = {
+  shared: SharedView,
+  trash: TrashView,
+  contacts: ContactsView,
+  sessions: SessionsView,
+  hosting: HostingView,
+} satisfies Record<string, (props: { onError: (m: string) => void }) => React.ReactNode>;
+const BAR = ['files', ...(Object.keys(VIEWS) as (keyof typeof VIEWS)[])] as const;
+/** A search adds its results as one more view. */
+type View = (typeof BAR)[number] | 'search';
 
 /** A message the user can dismiss. */
 function Banner({
@@ -59,6 +67,7 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
     uploads.add(items.map(({ file, rel }) => ({ file, path: joinPath(path, rel) })));
   };
   const { dragging, zone } = useUploadDrop(view === 'files', upload);
+  const OtherView = view === 'files' || view === 'search' ? null : VIEWS[view];
 
   return (
     <div className="app">
@@ -72,7 +81,7 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
         </div>
       </header>
       <nav className="views" aria-label={t.views}>
-        {VIEWS.map((v) => (
+        {BAR.map((v) => (
           <button
             key={v}
             type="button"
@@ -107,11 +116,7 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
           <Banner role="alert" className="error" text={error} onDismiss={() => setError(null)} />
         )}
         {arrived && <Banner role="status" className="notice" text={arrived} onDismiss={dismiss} />}
-        {view === 'trash' && <TrashView onError={showError} />}
-        {view === 'shared' && <SharedView onError={showError} />}
-        {view === 'contacts' && <ContactsView onError={showError} />}
-        {view === 'sessions' && <SessionsView onError={showError} />}
-        {view === 'hosting' && <HostingView onError={showError} />}
+        {OtherView && <OtherView onError={showError} />}
         {view === 'search' && (
           <SearchResults
             hits={search.hits}
