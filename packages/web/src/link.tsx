@@ -4,13 +4,12 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { worker } from './api.ts';
 import { fill } from './i18n/format.ts';
 import { useT } from './i18n/use-t.ts';
-import { Crumbs, EntryName, Icon, saveBlob } from './ui.tsx';
+import { Crumbs, EntryName, Icon, joinPath, saveBlob } from './ui.tsx';
 
 // The page a public link opens, for a visitor with no account: the key is in the URL's
 // fragment, which never leaves the browser; the worker opens the link and decrypts.
 
 type Opened = Awaited<ReturnType<typeof worker.linkOpen>> & { ok: true };
-const joinPath = (dir: string, name: string) => `${dir === '/' ? '' : dir}/${name}`;
 const TEXT_PREVIEW = 64 * 1024;
 const isText = (e: Entry) =>
   (e.mime ?? '').startsWith('text/') || /\.(txt|md|csv|json|log)$/i.test(e.name);
