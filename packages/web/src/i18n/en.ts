@@ -1,6 +1,6 @@
-// The strings the app shares, in English: the reference every other language is checked
-// against (a key missing there is a type error). A part of the app with strings of its own keeps
-// them beside it, one module per language (the operator's dashboard: operator/i18n/).
+// The strings the app shares, in English: the reference the other languages are typed against
+// (a key one of them lacks is a type error). A part of the app with strings of its own keeps them
+// beside it, one module per language (the operator's dashboard: operator/i18n/).
 import { plurals } from './format.ts';
 
 const plural = plurals('en');
