@@ -1,16 +1,15 @@
 import type { Entry, SavedSession } from '@coffer/sdk';
 import { useMemo, useState } from 'react';
 import { type Result, worker } from './api.ts';
-import type { Strings } from './i18n.ts';
+import { useT } from './i18n/use-t.ts';
 import { Icon, useWorkerList } from './ui.tsx';
 
 export function Auth({
-  t,
   onSession,
 }: {
-  t: Strings;
   onSession: (s: SavedSession, recoveryKey?: string) => void;
 }) {
+  const t = useT();
   const [mode, setMode] = useState<'login' | 'signup'>('signup');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -77,15 +76,8 @@ export function Auth({
   );
 }
 
-export function Recovery({
-  t,
-  recoveryKey,
-  onDone,
-}: {
-  t: Strings;
-  recoveryKey: string;
-  onDone: () => void;
-}) {
+export function Recovery({ recoveryKey, onDone }: { recoveryKey: string; onDone: () => void }) {
+  const t = useT();
   const href = useMemo(
     () =>
       URL.createObjectURL(
@@ -113,7 +105,8 @@ export function Recovery({
 type TrashItem = Entry & { from: string | null };
 const fetchTrash = (): Promise<Result<TrashItem[]>> => worker.trashList();
 
-export function TrashView({ t, onError }: { t: Strings; onError: (m: string) => void }) {
+export function TrashView({ onError }: { onError: (m: string) => void }) {
+  const t = useT();
   const { items, load } = useWorkerList(fetchTrash, onError);
   if (items === null) return <p className="muted">{t.working}</p>;
   if (items.length === 0) return <p className="muted">{t.trashEmpty}</p>;
@@ -167,7 +160,8 @@ interface SessionRow {
 
 const fetchSessions = (): Promise<Result<SessionRow[]>> => worker.sessions();
 
-export function SessionsView({ t, onError }: { t: Strings; onError: (m: string) => void }) {
+export function SessionsView({ onError }: { onError: (m: string) => void }) {
+  const t = useT();
   const { items: rows, load } = useWorkerList(fetchSessions, onError);
   if (rows === null) return <p className="muted">{t.working}</p>;
   return (

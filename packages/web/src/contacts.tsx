@@ -2,7 +2,8 @@ import type { Contact } from '@coffer/sdk';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { encode } from 'uqr';
 import { worker } from './api.ts';
-import type { Strings } from './i18n.ts';
+import { fill } from './i18n/format.ts';
+import { useT } from './i18n/use-t.ts';
 
 /** A QR code as one SVG path (no inline styles, so the page's CSP holds). */
 function QrCode({ text, label }: { text: string; label: string }) {
@@ -34,9 +35,8 @@ function SafetyDigits({ value }: { value: string }) {
   );
 }
 
-const fill = (template: string, email: string) => template.replace('{email}', email);
-
-export function ContactsView({ t, onError }: { t: Strings; onError: (m: string) => void }) {
+export function ContactsView({ onError }: { onError: (m: string) => void }) {
+  const t = useT();
   const [contacts, setContacts] = useState<Contact[] | null>(null);
   /** Contacts whose keys the hub served wrong (rollback, equivocation, another account). */
   const [broken, setBroken] = useState<Record<string, string>>({});
@@ -92,12 +92,12 @@ export function ContactsView({ t, onError }: { t: Strings; onError: (m: string) 
     <div className="contacts">
       {changed.map((c) => (
         <p key={c.email} role="alert" className="key-warning">
-          {fill(t.keyChangedWarning, c.email)}
+          {fill(t.keyChangedWarning, { email: c.email })}
         </p>
       ))}
       {Object.entries(broken).map(([who, why]) => (
         <p key={who} role="alert" className="key-warning">
-          {fill(t.contactCheckFailed, who)} <span className="small">({why})</span>
+          {fill(t.contactCheckFailed, { email: who })} <span className="small">({why})</span>
         </p>
       ))}
       <form className="add-contact" onSubmit={add}>

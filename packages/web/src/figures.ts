@@ -1,6 +1,4 @@
 // Numbers, shares, times and country names in the page's language, for the dashboards.
-import type { Strings } from './i18n.ts';
-
 const numberFormats = new Map<string, Intl.NumberFormat>();
 
 export function formatCount(n: number, locale: string): string {
@@ -56,20 +54,4 @@ export function countryName(code: string, locale: string): string {
   } catch {
     return code;
   }
-}
-
-/** The word for `n` of something: forms[0] for the language's "one", forms[1] otherwise. */
-export function unit(n: number, forms: readonly string[], locale: string): string {
-  const one = new Intl.PluralRules(locale).select(n) === 'one';
-  return (one ? forms[0] : forms[1]) ?? '';
-}
-
-/** "1 host" / "3 hosts", in the page's language. */
-export function hostCount(n: number, t: Strings): string {
-  return `${formatCount(n, t.locale)} ${unit(n, t.pl_host, t.locale)}`;
-}
-
-/** Replaces {name} placeholders. */
-export function fill(template: string, values: Record<string, string | number>): string {
-  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
 }

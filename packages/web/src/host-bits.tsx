@@ -1,6 +1,7 @@
 // Pieces of the host views shared by the hoster's dashboard and the operator's.
 import { formatBytes } from '@coffer/sdk/format';
-import type { Strings } from './i18n.ts';
+import { formatAgo, formatDateTime } from './figures.ts';
+import { useT } from './i18n/use-t.ts';
 
 export type HostState =
   | 'pending'
@@ -12,15 +13,8 @@ export type HostState =
   | 'exited';
 
 /** A host's state, and whether it passed vetting, as badges. */
-export function StateBadges({
-  state,
-  vetted,
-  t,
-}: {
-  state: HostState;
-  vetted: boolean;
-  t: Strings;
-}) {
+export function StateBadges({ state, vetted }: { state: HostState; vetted: boolean }) {
+  const t = useT();
   return (
     <span className="badges">
       <span className={`badge state-${state}`}>{t[state]}</span>
@@ -31,15 +25,8 @@ export function StateBadges({
   );
 }
 
-export function Traffic({
-  bytesIn,
-  bytesOut,
-  t,
-}: {
-  bytesIn: number;
-  bytesOut: number;
-  t: Strings;
-}) {
+export function Traffic({ bytesIn, bytesOut }: { bytesIn: number; bytesOut: number }) {
+  const t = useT();
   return (
     <span className="traffic">
       <span>
@@ -53,5 +40,30 @@ export function Traffic({
         {formatBytes(bytesOut)}
       </span>
     </span>
+  );
+}
+
+/** How full a host (or the network) is; it turns to the warning colour above 90 %. */
+export function Meter({ value, max, label }: { value: number; max: number; label: string }) {
+  return (
+    <meter
+      className="usage-meter"
+      aria-label={label}
+      min={0}
+      max={Math.max(max, 1)}
+      value={value}
+      high={Math.max(max, 1) * 0.9}
+      optimum={0}
+    />
+  );
+}
+
+/** "5 minutes ago", with the date and time on hover. */
+export function Ago({ at, now }: { at: number; now: number }) {
+  const t = useT();
+  return (
+    <time dateTime={new Date(at).toISOString()} title={formatDateTime(at, t.locale)}>
+      {formatAgo(at, now, t.locale)}
+    </time>
   );
 }

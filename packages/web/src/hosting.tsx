@@ -2,17 +2,9 @@ import type { CofferClient } from '@coffer/sdk';
 import { formatBytes } from '@coffer/sdk/format';
 import { useCallback, useEffect, useId, useState } from 'react';
 import { worker } from './api.ts';
-import {
-  countryName,
-  formatAgo,
-  formatCount,
-  formatDate,
-  formatDateTime,
-  formatShare,
-  unit,
-} from './figures.ts';
-import { StateBadges, Traffic } from './host-bits.tsx';
-import type { Strings } from './i18n.ts';
+import { countryName, formatCount, formatDate, formatShare } from './figures.ts';
+import { Ago, Meter, StateBadges, Traffic } from './host-bits.tsx';
+import { useT } from './i18n/use-t.ts';
 
 export type MyHost = Awaited<ReturnType<CofferClient['myHosts']>>[number];
 
@@ -22,7 +14,8 @@ const REFRESH_MS = 10_000;
  * The hoster's dashboard: the hosts this account claimed (`coffer host claim`), with their
  * state, storage, audits, vetting, uptime and traffic. Refreshed every few seconds.
  */
-export function HostingView({ t, onError }: { t: Strings; onError: (m: string) => void }) {
+export function HostingView({ onError }: { onError: (m: string) => void }) {
+  const t = useT();
   const [hosts, setHosts] = useState<MyHost[] | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const load = useCallback(async () => {
@@ -75,7 +68,7 @@ export function HostingView({ t, onError }: { t: Strings; onError: (m: string) =
       <ul className="host-cards">
         {hosts.map((h) => (
           <li key={h.id}>
-            <HostCard h={h} now={now} t={t} />
+            <HostCard h={h} now={now} />
           </li>
         ))}
       </ul>
@@ -83,7 +76,8 @@ export function HostingView({ t, onError }: { t: Strings; onError: (m: string) =
   );
 }
 
-function HostCard({ h, now, t }: { h: MyHost; now: number; t: Strings }) {
+function HostCard({ h, now }: { h: MyHost; now: number }) {
+  const t = useT();
   const id = useId();
   const share = h.capacity > 0 ? h.usedBytes / h.capacity : 0;
   return (
@@ -92,7 +86,7 @@ function HostCard({ h, now, t }: { h: MyHost; now: number; t: Strings }) {
         <h3 id={id}>
           {t.host} <code>{h.id.slice(0, 12)}</code>
         </h3>
-        <StateBadges state={h.state} vetted={h.vetted} t={t} />
+        <StateBadges state={h.state} vetted={h.vetted} />
       </div>
       <p className="muted host-where">
         {countryName(h.country, t.locale)} ({h.country}) · <span className="url">{h.url}</span>
@@ -108,21 +102,13 @@ function HostCard({ h, now, t }: { h: MyHost; now: number; t: Strings }) {
               : formatShare(share, t.locale)}
           </span>
         </div>
-        <meter
-          className="usage-meter"
-          aria-label={t.capacityUsed}
-          min={0}
-          max={Math.max(h.capacity, 1)}
-          value={h.usedBytes}
-          high={Math.max(h.capacity, 1) * 0.9}
-          optimum={0}
-        />
+        <Meter value={h.usedBytes} max={h.capacity} label={t.capacityUsed} />
         <div className="usage-line muted">
           <span>
             {formatBytes(Math.max(0, h.capacity - h.usedBytes))} {t.free}
           </span>
           <span>
-            {formatCount(h.chunks, t.locale)} {unit(h.chunks, t.pl_chunk, t.locale)}
+            {formatCount(h.chunks, t.locale)} {t.pl_chunk(h.chunks)}
           </span>
         </div>
       </div>
@@ -143,18 +129,13 @@ function HostCard({ h, now, t }: { h: MyHost; now: number; t: Strings }) {
         <div>
           <dt>{t.traffic}</dt>
           <dd>
-            <Traffic bytesIn={h.bytesIn} bytesOut={h.bytesOut} t={t} />
+            <Traffic bytesIn={h.bytesIn} bytesOut={h.bytesOut} />
           </dd>
         </div>
         <div>
           <dt>{t.lastSeen}</dt>
           <dd>
-            <time
-              dateTime={new Date(h.lastSeenAt).toISOString()}
-              title={formatDateTime(h.lastSeenAt, t.locale)}
-            >
-              {formatAgo(h.lastSeenAt, now, t.locale)}
-            </time>
+            <Ago at={h.lastSeenAt} now={now} />
           </dd>
         </div>
         <div>

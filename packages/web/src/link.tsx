@@ -2,19 +2,20 @@ import type { Entry } from '@coffer/sdk';
 import { formatBytes } from '@coffer/sdk/format';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { worker } from './api.ts';
-import type { Strings } from './i18n.ts';
-import { Crumbs, EntryName, Icon, saveBlob } from './ui.tsx';
+import { fill } from './i18n/format.ts';
+import { useT } from './i18n/use-t.ts';
+import { Crumbs, EntryName, Icon, joinPath, saveBlob } from './ui.tsx';
 
 // The page a public link opens, for a visitor with no account: the key is in the URL's
 // fragment, which never leaves the browser; the worker opens the link and decrypts.
 
 type Opened = Awaited<ReturnType<typeof worker.linkOpen>> & { ok: true };
-const joinPath = (dir: string, name: string) => `${dir === '/' ? '' : dir}/${name}`;
 const TEXT_PREVIEW = 64 * 1024;
 const isText = (e: Entry) =>
   (e.mime ?? '').startsWith('text/') || /\.(txt|md|csv|json|log)$/i.test(e.name);
 
-export function LinkPage({ t }: { t: Strings }) {
+export function LinkPage() {
+  const t = useT();
   const [opened, setOpened] = useState<Opened['value'] | null>(null);
   const [needPassword, setNeedPassword] = useState(false);
   const [password, setPassword] = useState('');
@@ -69,11 +70,9 @@ export function LinkPage({ t }: { t: Strings }) {
     <p className="muted">
       {[
         opened.expiresAt
-          ? t.linkExpires.replace('{date}', new Date(opened.expiresAt).toLocaleString())
+          ? fill(t.linkExpires, { date: new Date(opened.expiresAt).toLocaleString() })
           : null,
-        opened.downloadsLeft !== null
-          ? t.linkDownloadsLeft.replace('{n}', String(opened.downloadsLeft))
-          : null,
+        opened.downloadsLeft !== null ? t.linkDownloadsLeft(opened.downloadsLeft) : null,
       ]
         .filter(Boolean)
         .join(' · ')}

@@ -3,8 +3,9 @@ import { lazy, StrictMode, Suspense, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { Auth, Recovery } from './account.tsx';
 import { worker } from './api.ts';
-import { Files } from './files.tsx';
-import { initialLanguage, LANGUAGES, type Language } from './i18n.ts';
+import { Files } from './files/files.tsx';
+import { initialLanguage, LANGUAGES, type Language, saveLanguage } from './i18n/language.ts';
+import { LanguageContext, useT } from './i18n/use-t.ts';
 import { LinkPage } from './link.tsx';
 import { RequestPage } from './request.tsx';
 import { uploads } from './uploads.tsx';
@@ -12,12 +13,35 @@ import { uploads } from './uploads.tsx';
 const SESSION_KEY = 'coffer.session';
 // The operator's dashboard (and its world map) loads only when it is opened.
 const OperatorView = lazy(() =>
-  import('./operator.tsx').then((m) => ({ default: m.OperatorView })),
+  import('./operator/operator.tsx').then((m) => ({ default: m.OperatorView })),
 );
 
-function App() {
-  const [lang, setLang] = useState<Language>(initialLanguage);
-  const t = LANGUAGES[lang];
+function LanguageMenu({
+  value,
+  onChange,
+}: {
+  value: Language;
+  onChange: (lang: Language) => void;
+}) {
+  const t = useT();
+  return (
+    <select
+      aria-label={t.language}
+      value={value}
+      onChange={(e) => onChange(e.target.value as Language)}
+    >
+      {Object.entries(LANGUAGES).map(([lang, name]) => (
+        <option key={lang} value={lang}>
+          {name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** What the page shows: a visitor's link or file request, the operator's view, or the app. */
+function Screens({ language }: { language: React.ReactNode }) {
+  const t = useT();
   const [screen, setScreen] = useState<'loading' | 'auth' | 'recovery' | 'files'>('loading');
   const [recoveryKey, setRecoveryKey] = useState('');
   const [operator, setOperator] = useState(() => location.hash === '#operator');
@@ -26,11 +50,6 @@ function App() {
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
-
-  useEffect(() => {
-    document.documentElement.lang = lang;
-    localStorage.setItem('coffer.lang', lang);
-  }, [lang]);
 
   useEffect(() => {
     // The session survives a reload of this tab (sessionStorage), not the closing of it.
@@ -56,24 +75,12 @@ function App() {
     setScreen('auth');
   };
 
-  const language = (
-    <select
-      aria-label={t.language}
-      value={lang}
-      onChange={(e) => setLang(e.target.value as Language)}
-    >
-      <option value="en">English</option>
-      <option value="fr">Français</option>
-      <option value="es">Español</option>
-      <option value="pt-BR">Português (Brasil)</option>
-    </select>
-  );
   // A public link (/l/ID#SECRET) is for a visitor: no account, no session.
   if (/^\/l\/[0-9a-f]{32}\/?$/.test(location.pathname)) {
     return (
       <>
         <div className="lang">{language}</div>
-        <LinkPage t={t} />
+        <LinkPage />
       </>
     );
   }
@@ -82,7 +89,7 @@ function App() {
     return (
       <>
         <div className="lang">{language}</div>
-        <RequestPage t={t} />
+        <RequestPage />
       </>
     );
   }
@@ -91,18 +98,31 @@ function App() {
       {(operator || screen !== 'files') && <div className="lang">{language}</div>}
       {operator && (
         <Suspense fallback={<p className="muted">{t.working}</p>}>
-          <OperatorView t={t} />
+          <OperatorView />
         </Suspense>
       )}
       {!operator && screen === 'loading' && <p className="muted">{t.working}</p>}
-      {!operator && screen === 'auth' && <Auth t={t} onSession={onSession} />}
+      {!operator && screen === 'auth' && <Auth onSession={onSession} />}
       {!operator && screen === 'recovery' && (
-        <Recovery t={t} recoveryKey={recoveryKey} onDone={() => setScreen('files')} />
+        <Recovery recoveryKey={recoveryKey} onDone={() => setScreen('files')} />
       )}
       {!operator && screen === 'files' && (
-        <Files t={t} language={language} onLogout={() => void logout()} />
+        <Files language={language} onLogout={() => void logout()} />
       )}
     </>
+  );
+}
+
+function App() {
+  const [lang, setLang] = useState<Language>(initialLanguage);
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    saveLanguage(lang);
+  }, [lang]);
+  return (
+    <LanguageContext value={lang}>
+      <Screens language={<LanguageMenu value={lang} onChange={setLang} />} />
+    </LanguageContext>
   );
 }
 

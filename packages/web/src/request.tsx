@@ -1,7 +1,8 @@
 import { formatBytes } from '@coffer/sdk/format';
 import { type DragEvent, useEffect, useRef, useState } from 'react';
 import { worker } from './api.ts';
-import type { Strings } from './i18n.ts';
+import { fill } from './i18n/format.ts';
+import { useT } from './i18n/use-t.ts';
 
 // The page a file request opens, for a visitor with no account: they pick files, the worker
 // encrypts each to the request's key (from the URL's fragment, which never leaves the browser)
@@ -16,7 +17,8 @@ type Sending = {
   error?: string;
 };
 
-export function RequestPage({ t }: { t: Strings }) {
+export function RequestPage() {
+  const t = useT();
   const [opened, setOpened] = useState<Opened['value'] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [files, setFiles] = useState<Sending[]>([]);
@@ -57,7 +59,7 @@ export function RequestPage({ t }: { t: Strings }) {
   return (
     <main className="link-page request-page">
       <header>
-        <h1>{opened ? t.requestHeading.replace('{from}', opened.from) : t.requestPageTitle}</h1>
+        <h1>{opened ? fill(t.requestHeading, { from: opened.from }) : t.requestPageTitle}</h1>
         {opened?.title && <p className="request-title">{opened.title}</p>}
         <p className="muted">{t.requestNote}</p>
       </header>
@@ -93,13 +95,11 @@ export function RequestPage({ t }: { t: Strings }) {
           <p className="muted small">
             {[
               opened.expiresAt
-                ? t.requestCloses.replace('{date}', new Date(opened.expiresAt).toLocaleString())
+                ? fill(t.requestCloses, { date: new Date(opened.expiresAt).toLocaleString() })
                 : null,
-              opened.filesLeft !== null
-                ? t.requestFilesLeft.replace('{n}', String(opened.filesLeft))
-                : null,
+              opened.filesLeft !== null ? t.requestFilesLeft(opened.filesLeft) : null,
               opened.bytesLeft !== null
-                ? t.requestBytesLeft.replace('{size}', formatBytes(opened.bytesLeft))
+                ? fill(t.requestBytesLeft, { size: formatBytes(opened.bytesLeft) })
                 : null,
             ]
               .filter(Boolean)
@@ -124,7 +124,7 @@ export function RequestPage({ t }: { t: Strings }) {
           </ul>
           {sent > 0 && (
             <p role="status" className="muted">
-              {t.requestSentNote.replace('{n}', String(sent)).replace('{from}', opened?.from ?? '')}
+              {t.requestSentNote(sent, { from: opened?.from ?? '' })}
             </p>
           )}
         </section>

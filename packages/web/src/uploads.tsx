@@ -5,7 +5,9 @@ import { formatBytes } from '@coffer/sdk/format';
 import * as Comlink from 'comlink';
 import { useRef, useSyncExternalStore } from 'react';
 import { type Result, worker } from './api.ts';
-import type { Strings } from './i18n.ts';
+import type { Strings } from './i18n/en.ts';
+import { fill } from './i18n/format.ts';
+import { useT } from './i18n/use-t.ts';
 
 export interface Job {
   id: string;
@@ -240,12 +242,14 @@ function overall(all: Job[]) {
 }
 
 function duration(seconds: number, t: Strings): string {
-  if (seconds < 60) return t.secondsLeft.replace('{n}', String(Math.max(1, Math.round(seconds))));
-  if (seconds < 3600) return t.minutesLeft.replace('{n}', String(Math.round(seconds / 60)));
-  return t.hoursLeft.replace('{n}', (seconds / 3600).toFixed(1));
+  if (seconds < 60) return t.secondsLeft(Math.max(1, Math.round(seconds)));
+  if (seconds < 3600) return t.minutesLeft(Math.round(seconds / 60));
+  const hours = (seconds / 3600).toFixed(1);
+  return t.hoursLeft(Number(hours), { n: hours });
 }
 
-export function UploadsPanel({ t }: { t: Strings }) {
+export function UploadsPanel() {
+  const t = useT();
   const all = useJobs();
   const pick = useRef<HTMLInputElement>(null);
   const wanted = useRef<string | null>(null);
@@ -255,7 +259,7 @@ export function UploadsPanel({ t }: { t: Strings }) {
   return (
     <section className="uploads" aria-label={t.uploads}>
       <div className="uploads-head">
-        <strong>{t.uploadsCount.replace('{n}', String(all.length))}</strong>
+        <strong>{fill(t.uploadsCount, { n: all.length })}</strong>
         <span className="muted">
           {formatBytes(o.done)} / {formatBytes(o.total)}
           {active && o.rate > 0 && ` · ${formatBytes(o.rate)}/s`}

@@ -1,23 +1,22 @@
 import type { Entry } from '@coffer/sdk';
 import { useEffect, useRef, useState } from 'react';
-import { type Result, worker } from './api.ts';
-import type { Strings } from './i18n.ts';
-import { Crumbs, Icon, joinPath } from './ui.tsx';
+import { type Result, worker } from '../api.ts';
+import { useT } from '../i18n/use-t.ts';
+import { Crumbs, Icon, joinPath } from '../ui.tsx';
 
 /** Picks a destination folder for `names` (items of `from`), browsing the tree from the root. */
 export function MoveDialog({
-  t,
   from,
   names,
   onClose,
   onMove,
 }: {
-  t: Strings;
   from: string;
   names: string[];
   onClose: () => void;
   onMove: (dir: string) => void;
 }) {
+  const t = useT();
   const [dir, setDir] = useState('/');
   const [folders, setFolders] = useState<Entry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -41,7 +40,7 @@ export function MoveDialog({
     <div className="overlay">
       <div role="dialog" aria-modal="true" aria-label={t.moveTo} className="dialog">
         <div className="dialog-head">
-          <h2>{t.moveItems.replace('{n}', String(names.length))}</h2>
+          <h2>{t.moveItems(names.length)}</h2>
           <button type="button" onClick={onClose} ref={first}>
             {t.cancel}
           </button>

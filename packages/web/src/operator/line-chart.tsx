@@ -1,8 +1,9 @@
 // Small line charts for the operator's dashboard, drawn as SVG: no chart library, nothing that
 // needs inline styles or eval under the page's Content-Security-Policy.
 import { useEffect, useId, useRef, useState } from 'react';
-import { fill } from './figures.ts';
-import type { Strings } from './i18n.ts';
+import { fill } from '../i18n/format.ts';
+import { useT } from '../i18n/use-t.ts';
+import { operatorStrings } from './strings.ts';
 
 export type Tone = 'accent' | 'muted' | 'warn' | 'ok';
 
@@ -72,15 +73,14 @@ export function LineChart({
   series,
   format,
   scale = 'count',
-  t,
 }: {
   title: string;
   scale?: 'count' | 'bytes';
   at: number[];
   series: Series[];
   format: (n: number) => string;
-  t: Strings;
 }) {
+  const t = useT(operatorStrings);
   const [boxRef, width] = useWidth<HTMLDivElement>();
   const [hover, setHover] = useState<number | null>(null);
   const titleId = useId();
@@ -112,8 +112,7 @@ export function LineChart({
       });
     }),
     n > 0
-      ? fill(t.chartSamples, {
-          n,
+      ? t.chartSamples(n, {
           from: timeLabel(first, span, t.locale),
           to: timeLabel(last, span, t.locale),
         })

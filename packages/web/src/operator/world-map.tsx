@@ -5,8 +5,10 @@
 import { countries, viewBox } from 'virtual:world-map';
 import { formatBytes } from '@coffer/sdk/format';
 import { useState } from 'react';
-import { countryName, fill, hostCount } from './figures.ts';
-import type { Strings } from './i18n.ts';
+import { countryName, formatCount } from '../figures.ts';
+import { fill } from '../i18n/format.ts';
+import { useT } from '../i18n/use-t.ts';
+import { type OperatorT, operatorStrings } from './strings.ts';
 
 export interface CountryFigures {
   code: string;
@@ -25,8 +27,13 @@ export function level(count: number, max: number): number {
   return 1 + Math.round((3 * Math.log(count)) / Math.log(max));
 }
 
+/** "1 host" / "3 hosts", in the page's language. */
+function hostCount(n: number, t: OperatorT): string {
+  return `${formatCount(n, t.locale)} ${t.pl_host(n)}`;
+}
+
 /** What a country's tooltip and accessible name say. */
-export function countryLabel(c: CountryFigures, t: Strings): string {
+export function countryLabel(c: CountryFigures, t: OperatorT): string {
   return fill(t.countryHosts, {
     country: countryName(c.code, t.locale),
     hosts: hostCount(c.hosts, t),
@@ -34,7 +41,8 @@ export function countryLabel(c: CountryFigures, t: Strings): string {
   });
 }
 
-export function WorldMap({ figures, t }: { figures: CountryFigures[]; t: Strings }) {
+export function WorldMap({ figures }: { figures: CountryFigures[] }) {
+  const t = useT(operatorStrings);
   const [tip, setTip] = useState<string | null>(null);
   const byCode = new Map(figures.map((f) => [f.code, f]));
   const max = Math.max(1, ...figures.map((f) => f.hosts));

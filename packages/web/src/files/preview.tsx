@@ -1,10 +1,10 @@
 import type { Entry } from '@coffer/sdk';
 import { formatBytes } from '@coffer/sdk/format';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
-import { type Result, worker } from './api.ts';
-import type { Strings } from './i18n.ts';
-import { streamUrl } from './stream.ts';
-import { saveFile } from './ui.tsx';
+import { type Result, worker } from '../api.ts';
+import { useT } from '../i18n/use-t.ts';
+import { streamUrl } from '../stream.ts';
+import { saveFile } from '../ui.tsx';
 
 const Markdown = lazy(() => import('react-markdown'));
 const TEXT_LIMIT = 512 * 1024;
@@ -34,18 +34,17 @@ interface Version {
 
 /** A file opened in place, decrypted in the worker, with its versions. */
 export function Preview({
-  t,
   path,
   entry,
   onClose,
   onError,
 }: {
-  t: Strings;
   path: string;
   entry: Entry;
   onClose: () => void;
   onError: (m: string) => void;
 }) {
+  const t = useT();
   const [content, setContent] = useState<Content | null>(null);
   const [versions, setVersions] = useState<Version[] | null>(null);
   // Focus moves into the dialog when it opens, so keyboard users land on it.

@@ -1,0 +1,251 @@
+import type { Entry } from '@coffer/sdk';
+import { useState } from 'react';
+import { worker } from '../api.ts';
+import { useT } from '../i18n/use-t.ts';
+import { Crumbs, joinPath, saveFile, saveZip } from '../ui.tsx';
+import { UploadsPanel } from '../uploads.tsx';
+import type { ListedEntry } from '../worker.ts';
+import { FolderToolbar, NameForm } from './folder-toolbar.tsx';
+import { FileGrid, FileTable } from './items.tsx';
+import { MoveDialog } from './move-dialog.tsx';
+import { useMoveDrag } from './move-drag.ts';
+import { Preview } from './preview.tsx';
+import { SelectionBar } from './selection-bar.tsx';
+import { useSorted } from './sort.ts';
+import type { Picked } from './upload-drop.ts';
+import { useSelection } from './use-selection.ts';
+
+const LAYOUT_KEY = 'coffer.layout';
+
+/** The list or the grid, as chosen last in this browser. */
+function useLayout() {
+  const [layout, setLayout] = useState<'list' | 'grid'>(() =>
+    localStorage.getItem(LAYOUT_KEY) === 'grid' ? 'grid' : 'list',
+  );
+  const toggle = () => {
+    const next = layout === 'list' ? 'grid' : 'list';
+    localStorage.setItem(LAYOUT_KEY, next);
+    setLayout(next);
+  };
+  return [layout, toggle] as const;
+}
+
+/**
+ * The open folder: breadcrumbs, toolbar, uploads, the selection and what can be done to it, the
+ * items as a list or a grid, and the dialogs to move and preview them. It stays mounted while
+ * another view shows (then only an open preview renders), so the selection, the order and any
+ * half-typed name are as the user left them.
+ */
+export function FolderView({
+  active,
+  path,
+  onPath,
+  entries,
+  refresh,
+  dragging,
+  onUpload,
+  onError,
+}: {
+  active: boolean;
+  path: string;
+  onPath: (path: string) => void;
+  entries: ListedEntry[] | null;
+  refresh: () => Promise<void>;
+  /** Files from outside are held over the page. */
+  dragging: boolean;
+  onUpload: (files: Picked[]) => void;
+  onError: (m: string | null) => void;
+}) {
+  const t = useT();
+  const { sorted, ...sorting } = useSorted(entries);
+  const list = sorted ?? [];
+  const [layout, toggleLayout] = useLayout();
+  const selection = useSelection(list, path, layout);
+  const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
+  const [folderName, setFolderName] = useState<string | null>(null);
+  const [moving, setMoving] = useState<string[] | null>(null);
+  const [previewing, setPreviewing] = useState<Entry | null>(null);
+
+  /** Moves items of this folder into another folder. */
+  const moveInto = async (names: string[], dir: string) => {
+    onError(null);
+    for (const name of names) {
+      if (dir === path || joinPath(path, name) === dir) continue;
+      const r = await worker.move(joinPath(path, name), joinPath(dir, name));
+      if (!r.ok) onError(r.message);
+    }
+    selection.clear();
+    await refresh();
+  };
+  const drag = useMoveDrag(path, selection.chosen, (names, dir) => void moveInto(names, dir));
+
+  const rename = async (e: Entry) => {
+    onError(null);
+    if (!renaming?.name || renaming.name === e.name) return setRenaming(null);
+    if (renaming.name.includes('/')) return onError(t.badName);
+    const r = await worker.move(joinPath(path, e.name), joinPath(path, renaming.name));
+    if (!r.ok) onError(r.message);
+    setRenaming(null);
+    selection.clear();
+    await refresh();
+  };
+
+  /** One file downloads as itself; a folder or several items as one zip. */
+  const download = async (items = selection.chosen()) => {
+    onError(null);
+    const [first] = items;
+    if (!first) return;
+    if (items.length === 1 && first.kind === 'file') {
+      return saveFile(joinPath(path, first.name), first.name, onError);
+    }
+    const name = items.length === 1 ? first.name : (path.split('/').pop() ?? '') || t.appName;
+    const paths = items.map((x) => joinPath(path, x.name));
+    if (!(await saveZip(paths, `${name}.zip`))) onError(t.noZip);
+  };
+
+  const trash = async (items = selection.chosen()) => {
+    onError(null);
+    for (const e of items) {
+      const r = await worker.trash(joinPath(path, e.name));
+      if (!r.ok) onError(r.message);
+    }
+    selection.clear();
+    await refresh();
+  };
+
+  const mkdir = async () => {
+    onError(null);
+    if (!folderName) return;
+    if (folderName.includes('/')) return onError(t.badName);
+    const r = await worker.mkdir(joinPath(path, folderName));
+    if (!r.ok) onError(r.message);
+    setFolderName(null);
+    await refresh();
+  };
+
+  const open = (e: Entry) =>
+    e.kind === 'folder' ? onPath(joinPath(path, e.name)) : setPreviewing(e);
+  const startRename = (e: Entry) => setRenaming({ id: e.id, name: e.name });
+  /** The keys that act on an item; the selection handles the ones that move and select. */
+  const onItemKey = (ev: React.KeyboardEvent, i: number, e: Entry) => {
+    if (selection.onItemKey(ev, i, e)) return;
+    const command: Record<string, () => void> = {
+      Enter: () => open(e),
+      Delete: () => void trash(selection.chosen(e)),
+      F2: () => startRename(e),
+      Backspace: () => onPath(path.slice(0, path.lastIndexOf('/')) || '/'),
+    };
+    const run = command[ev.key];
+    if (!run) return;
+    run();
+    ev.preventDefault();
+  };
+  const controls = {
+    list,
+    selection,
+    onKeyDown: onItemKey,
+    dragProps: drag.dragProps,
+    className: (e: Entry) =>
+      [selection.isSelected(e) && 'selected', drag.dropTarget === e.id && 'drop-target']
+        .filter(Boolean)
+        .join(' ') || undefined,
+    open,
+  };
+  const renamed = renaming && list.find((x) => x.id === renaming.id);
+  const renameForm = renaming && renamed && (
+    <NameForm
+      label={t.newName}
+      submit={t.save}
+      name={renaming.name}
+      onChange={(name) => setRenaming({ id: renamed.id, name })}
+      onSubmit={() => void rename(renamed)}
+      onCancel={() => setRenaming(null)}
+    />
+  );
+
+  return (
+    <>
+      {active && (
+        <>
+          <Crumbs
+            path={path}
+            rootLabel={t.files}
+            label={t.breadcrumbs}
+            onGo={onPath}
+            extra={(dir) => ({
+              ...drag.dropProps(dir, `crumb:${dir}`),
+              ...(drag.dropTarget === `crumb:${dir}` ? { className: 'link drop-target' } : {}),
+            })}
+          />
+          <FolderToolbar
+            layout={layout}
+            onToggleLayout={toggleLayout}
+            onUpload={onUpload}
+            onNewFolder={() => setFolderName('')}
+          />
+          {folderName !== null && (
+            <NameForm
+              label={t.folderName}
+              placeholder={t.folderName}
+              submit={t.create}
+              name={folderName}
+              onChange={setFolderName}
+              onSubmit={() => void mkdir()}
+            />
+          )}
+          {dragging && <p className="muted">{t.dropHere}</p>}
+          <UploadsPanel />
+          {selection.selected.size > 0 && (
+            <SelectionBar
+              count={selection.selected.size}
+              onDownload={() => void download()}
+              onRename={() => {
+                const [only] = selection.chosen();
+                if (only) startRename(only);
+              }}
+              onMove={() => setMoving(selection.chosen().map((x) => x.name))}
+              onTrash={() => void trash()}
+              onClear={selection.clear}
+            >
+              {layout === 'grid' && renameForm}
+            </SelectionBar>
+          )}
+          {entries === null ? (
+            <p className="muted">{t.working}</p>
+          ) : entries.length === 0 ? (
+            <p className="muted">{t.empty}</p>
+          ) : layout === 'grid' ? (
+            <FileGrid {...controls} />
+          ) : (
+            <FileTable
+              {...controls}
+              sorting={sorting}
+              renaming={renaming && { id: renaming.id, form: renameForm }}
+              actions={{
+                download: (e) => void download([e]),
+                rename: startRename,
+                trash: (e) => void trash([e]),
+              }}
+            />
+          )}
+          {moving && (
+            <MoveDialog
+              from={path}
+              names={moving}
+              onClose={() => setMoving(null)}
+              onMove={(dir) => void moveInto(moving, dir).then(() => setMoving(null))}
+            />
+          )}
+        </>
+      )}
+      {previewing && (
+        <Preview
+          path={joinPath(path, previewing.name)}
+          entry={previewing}
+          onClose={() => setPreviewing(null)}
+          onError={onError}
+        />
+      )}
+    </>
+  );
+}

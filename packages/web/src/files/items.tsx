@@ -1,0 +1,180 @@
+// The open folder's items, as a grid of cards or a table, with the same keyboard, selection and
+// drag and drop (FolderView gives both the same controls).
+import type { Entry } from '@coffer/sdk';
+import { formatBytes } from '@coffer/sdk/format';
+import { useT } from '../i18n/use-t.ts';
+import { Thumb } from '../ui.tsx';
+import type { ListedEntry } from '../worker.ts';
+import type { SortKey, useSorted } from './sort.ts';
+import type { useSelection } from './use-selection.ts';
+
+export interface ItemControls {
+  list: ListedEntry[];
+  selection: ReturnType<typeof useSelection>;
+  onKeyDown: (ev: React.KeyboardEvent, i: number, e: Entry) => void;
+  /** An item's drag and drop. */
+  dragProps: (e: Entry) => React.HTMLAttributes<HTMLElement>;
+  /** 'selected', 'drop-target', both or none. */
+  className: (e: Entry) => string | undefined;
+  open: (e: Entry) => void;
+}
+
+export function FileGrid({ list, selection, onKeyDown, dragProps, className, open }: ItemControls) {
+  const t = useT();
+  return (
+    <div
+      className="grid"
+      role="listbox"
+      aria-multiselectable="true"
+      aria-label={t.files}
+      ref={selection.gridRef}
+    >
+      {list.map((e, i) => (
+        <div
+          key={e.id}
+          role="option"
+          aria-selected={selection.isSelected(e)}
+          tabIndex={selection.tabIndex(i)}
+          ref={selection.refAt(i)}
+          className={`card ${className(e) ?? ''}`}
+          onKeyDown={(ev) => onKeyDown(ev, i, e)}
+          onClick={(ev) => {
+            if (selection.onItemClick(ev, i, e)) open(e);
+          }}
+          {...dragProps(e)}
+        >
+          <input
+            type="checkbox"
+            className="card-check"
+            aria-label={`${t.select} ${e.name}`}
+            checked={selection.isSelected(e)}
+            onClick={(ev) => ev.stopPropagation()}
+            onChange={() => selection.toggle(i, e)}
+          />
+          <Thumb data={e.thumbnail} kind={e.kind} large />
+          <span className="card-name">{e.name}</span>
+          <span className="muted">{e.kind === 'folder' ? '' : formatBytes(e.size)}</span>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+export function FileTable({
+  list,
+  selection,
+  onKeyDown,
+  dragProps,
+  className,
+  open,
+  sorting,
+  renaming,
+  actions,
+}: ItemControls & {
+  sorting: Omit<ReturnType<typeof useSorted>, 'sorted'>;
+  /** The item being renamed, and its form. */
+  renaming: { id: string; form: React.ReactNode } | null;
+  actions: { download: (e: Entry) => void; rename: (e: Entry) => void; trash: (e: Entry) => void };
+}) {
+  const t = useT();
+  const { sort, sortBy, ariaSort } = sorting;
+  const all = selection.selected.size > 0 && selection.selected.size === list.length;
+  return (
+    <table className="files-table" aria-label={t.files}>
+      <thead>
+        <tr>
+          <th scope="col" className="check">
+            <input
+              type="checkbox"
+              aria-label={t.selectAll}
+              checked={all}
+              onChange={() =>
+                selection.selected.size === list.length ? selection.clear() : selection.selectAll()
+              }
+            />
+          </th>
+          {(['name', 'size', 'modified'] as const satisfies SortKey[]).map((key) => (
+            <th scope="col" key={key} aria-sort={ariaSort(key)}>
+              <button type="button" className="sort" onClick={() => sortBy(key)}>
+                {t[key]}
+                {sort.key === key ? (sort.dir === 1 ? ' ↑' : ' ↓') : ''}
+              </button>
+            </th>
+          ))}
+          <th scope="col">
+            <span className="visually-hidden">{t.actions}</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {list.map((e, i) => (
+          <tr
+            key={e.id}
+            tabIndex={selection.tabIndex(i)}
+            aria-label={e.name}
+            ref={selection.refAt(i)}
+            className={className(e)}
+            onKeyDown={(ev) => onKeyDown(ev, i, e)}
+            onClick={(ev) => {
+              selection.onItemClick(ev, i, e);
+            }}
+            {...dragProps(e)}
+          >
+            <td className="check">
+              <input
+                type="checkbox"
+                aria-label={`${t.select} ${e.name}`}
+                checked={selection.isSelected(e)}
+                onChange={() => selection.toggle(i, e)}
+              />
+            </td>
+            <td>
+              {renaming?.id === e.id ? (
+                renaming.form
+              ) : (
+                <button
+                  type="button"
+                  className="link"
+                  onClick={(ev) => {
+                    if (!(ev.ctrlKey || ev.metaKey || ev.shiftKey)) open(e);
+                  }}
+                  aria-label={e.kind === 'folder' ? e.name : `${t.preview} ${e.name}`}
+                >
+                  <Thumb data={e.thumbnail} kind={e.kind} />
+                  {e.name}
+                </button>
+              )}
+            </td>
+            <td className="nowrap">{e.kind === 'folder' ? '—' : formatBytes(e.size)}</td>
+            <td className="nowrap">{new Date(e.mtime ?? e.updatedAt).toLocaleString()}</td>
+            <td>
+              <div className="actions">
+                <button
+                  type="button"
+                  onClick={() => actions.download(e)}
+                  aria-label={`${t.download} ${e.name}`}
+                >
+                  {t.download}
+                </button>
+                <button
+                  type="button"
+                  onClick={() => actions.rename(e)}
+                  aria-label={`${t.rename} ${e.name}`}
+                >
+                  {t.rename}
+                </button>
+                <button
+                  type="button"
+                  onClick={() => actions.trash(e)}
+                  aria-label={`${t.moveToTrash} ${e.name}`}
+                >
+                  {t.moveToTrash}
+                </button>
+              </div>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

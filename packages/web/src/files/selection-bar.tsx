@@ -1,0 +1,46 @@
+import { useT } from '../i18n/use-t.ts';
+
+/** What can be done to the selected items; `children` is the rename form when the grid shows. */
+export function SelectionBar({
+  count,
+  onDownload,
+  onRename,
+  onMove,
+  onTrash,
+  onClear,
+  children,
+}: {
+  count: number;
+  onDownload: () => void;
+  /** Offered for one item only. */
+  onRename: () => void;
+  onMove: () => void;
+  onTrash: () => void;
+  onClear: () => void;
+  children: React.ReactNode;
+}) {
+  const t = useT();
+  return (
+    <div className="selection-bar" role="toolbar" aria-label={t.selection}>
+      <strong>{t.selectedCount(count)}</strong>
+      <button type="button" onClick={onDownload}>
+        {t.download}
+      </button>
+      {count === 1 && (
+        <button type="button" onClick={onRename}>
+          {t.rename}
+        </button>
+      )}
+      <button type="button" onClick={onMove}>
+        {t.moveTo}
+      </button>
+      <button type="button" onClick={onTrash}>
+        {t.moveToTrash}
+      </button>
+      <button type="button" onClick={onClear}>
+        {t.clearSelection}
+      </button>
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,51 @@
+// Signing up, logging in and out, and the account's sessions and hosts.
+import { CofferClient, type SavedSession } from '@coffer/sdk';
+import { call, current, need, setClient } from './session.ts';
+import { forgetJobs, pendingJobs } from './upload-jobs.ts';
+import { stopAllUploads } from './uploads.ts';
+
+const hubUrl = self.location.origin;
+
+export const accountApi = {
+  signup: (email: string, password: string) =>
+    call(async () => {
+      const r = await CofferClient.signup({ hubUrl, email, password, deviceName: 'web browser' });
+      setClient(r.client);
+      return { recoveryKey: r.recoveryKey, session: r.client.saved() };
+    }),
+  login: (email: string, password: string) =>
+    call(async () => {
+      const client = await CofferClient.login({
+        hubUrl,
+        email,
+        password,
+        deviceName: 'web browser',
+      });
+      setClient(client);
+      return client.saved();
+    }),
+  resume: (saved: SavedSession) =>
+    call(async () => {
+      const client = await CofferClient.resume(saved);
+      setClient(client);
+      return client.whoami();
+    }),
+  /**
+   * Ends the session and forgets what this browser kept for the account: unfinished uploads,
+   * their copies of the files and their keys. A reload keeps them; a logout does not.
+   */
+  logout: () =>
+    call(async () => {
+      stopAllUploads();
+      const client = current();
+      if (client) {
+        await forgetJobs((await pendingJobs(client.whoami().accountId)).map((j) => j.id));
+      }
+      await client?.logout().catch(() => {});
+      setClient(null);
+    }),
+  sessions: () => call(() => need().sessions()),
+  revokeSession: (id: string) => call(() => need().revokeSession(id)),
+  /** The hosts this account claimed, for the Hosting view. */
+  myHosts: () => call(() => need().myHosts()),
+};

@@ -1,0 +1,56 @@
+// The account's own tree: listing, search, previews, downloads, folders, moves and the trash.
+import { byKindThenName, type Entry, toEntry } from '@coffer/sdk';
+import { readStart, toBlob } from './read.ts';
+import { call, need } from './session.ts';
+
+export type ListedEntry = Entry & { thumbnail: string | null };
+
+export const filesApi = {
+  /** A folder's children, each with its thumbnail (base64url WebP) when it has one. */
+  list: (path: string) =>
+    call(async () => {
+      const c = need();
+      const nodes = await c.listOpen(await c.resolve(path));
+      return nodes
+        .map((n): ListedEntry => ({ ...toEntry(n), thumbnail: n.meta.thumb ?? null }))
+        .sort(byKindThenName);
+    }),
+  mkdir: (path: string) => call(async () => (await need().mkdir(path)) as Entry),
+  trash: (path: string) => call(async () => (await need().trash(path)) as Entry),
+  move: (from: string, to: string) => call(async () => (await need().move(from, to)) as Entry),
+  trashList: () => call(() => need().listTrash()),
+  restore: (id: string) => call(async () => (await need().restore(id)) as Entry),
+  /** Every file and folder whose name contains `query` (case-insensitive), with its path. */
+  search: (query: string) =>
+    call(async () => {
+      const c = need();
+      const q = query.toLocaleLowerCase();
+      const hits: (Entry & { path: string })[] = [];
+      const walk = async (path: string) => {
+        for (const e of await c.list(path)) {
+          const full = `${path === '/' ? '' : path}/${e.name}`;
+          if (e.name.toLocaleLowerCase().includes(q)) hits.push({ ...e, path: full });
+          if (e.kind === 'folder' && hits.length < 500) await walk(full);
+        }
+      };
+      await walk('/');
+      return hits;
+    }),
+  /** The start of a file as text, for a preview (a range: the rest is never decrypted). */
+  readText: (path: string, maxBytes: number) =>
+    call(async () => {
+      const c = need();
+      const node = await c.resolve(path);
+      return readStart(node.meta.size ?? 0, maxBytes, (range) => c.download(path, { range }));
+    }),
+  /** The whole file as a Blob (streaming to disk comes with the service worker). */
+  download: (path: string, revision?: number) =>
+    call(async () => {
+      const { stream, entry } = await need().download(
+        path,
+        revision === undefined ? {} : { revision },
+      );
+      return { blob: await toBlob(stream, entry.mime), name: entry.name, mime: entry.mime };
+    }),
+  versions: (path: string) => call(() => need().versions(path)),
+};

@@ -1,0 +1,28 @@
+// The account this worker is logged in to, and how its answers cross to the page.
+import type { CofferClient } from '@coffer/sdk';
+
+let client: CofferClient | null = null;
+
+/** The logged-in client; throws when nobody is logged in. */
+export function need(): CofferClient {
+  if (!client) throw new Error('not logged in');
+  return client;
+}
+
+export const current = (): CofferClient | null => client;
+
+export function setClient(c: CofferClient | null) {
+  client = c;
+}
+
+/** Errors cross to the page as plain objects: a code for the UI, and the message. */
+export async function call<T>(
+  f: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; code: string; message: string }> {
+  try {
+    return { ok: true, value: await f() };
+  } catch (e) {
+    const err = e as { code?: string; message?: string };
+    return { ok: false, code: err.code ?? 'internal', message: err.message ?? String(e) };
+  }
+}
