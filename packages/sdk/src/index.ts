@@ -23,7 +23,6 @@ export {
 } from '@coffer/errors';
 export type { ChunkCache } from './client.ts';
 export { CofferClient } from './client.ts';
-export { downloadFile, LegacyChunkSource as ChunkSource, openFileManifest } from './compat.ts';
 export type { Contact, ContactKeys } from './contacts.ts';
 export type { Entry } from './entries.ts';
 export { byKindThenName, toEntry } from './entries.ts';

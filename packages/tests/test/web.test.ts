@@ -638,7 +638,7 @@ test('phone viewport, in French, by touch: sign up, upload, preview an image and
   await page.getByRole('list', { name: 'Résultats' }).getByText('/courses.txt').tap();
   await page.getByLabel('Sélectionner courses.txt').tap();
   await page.getByLabel('Sélectionner plage.png').tap();
-  await bar.getByText('2 sélectionné(s)').waitFor();
+  await bar.getByText('2 sélectionnés').waitFor();
   await page.screenshot({ path: join(SHOTS, 'files-phone-fr.png') });
   await bar.getByRole('button', { name: 'Mettre à la corbeille' }).tap();
   await page.getByRole('button', { name: 'Aperçu courses.txt' }).waitFor({ state: 'detached' });

@@ -1,6 +1,6 @@
 import type { CofferClient } from '@coffer/sdk';
 import { formatBytes } from '@coffer/sdk/format';
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { worker } from './api.ts';
 import { countryName, formatCount, formatDate, formatShare } from './figures.ts';
 import { Ago, Meter, StateBadges, Traffic } from './host-bits.tsx';
@@ -18,8 +18,12 @@ export function HostingView({ onError }: { onError: (m: string) => void }) {
   const t = useT();
   const [hosts, setHosts] = useState<MyHost[] | null>(null);
   const [now, setNow] = useState(() => Date.now());
+  const latest = useRef(0);
   const load = useCallback(async () => {
+    const seq = ++latest.current;
     const r = await worker.myHosts();
+    // A slow answer to an earlier load is older than one already asked for: skip it.
+    if (seq !== latest.current) return;
     if (r.ok) {
       setHosts(r.value);
       setNow(Date.now());

@@ -155,7 +155,7 @@ export const en = {
   linkPasswordLabel: 'Password',
   linkOpen: 'Open',
   linkExpires: 'Expires {date}',
-  linkDownloadsLeft: plural({ other: '{n} download(s) left' }),
+  linkDownloadsLeft: plural({ one: '{n} download left', other: '{n} downloads left' }),
   linkUnavailable: 'This link cannot be opened',
   requestPageTitle: 'Send files through Coffer',
   requestHeading: '{from} asks you for files',
@@ -173,8 +173,14 @@ export const en = {
   request_waiting: 'Waiting',
   request_sending: 'Encrypting and sending…',
   request_sent: 'Sent',
-  requestSentNote: plural({ other: '{n} file(s) sent. Only {from} can open them.' }),
-  requestsArrived: plural({ other: '{n} file(s) arrived through your file requests.' }),
+  requestSentNote: plural({
+    one: '{n} file sent. Only {from} can open it.',
+    other: '{n} files sent. Only {from} can open them.',
+  }),
+  requestsArrived: plural({
+    one: '{n} file arrived through your file requests.',
+    other: '{n} files arrived through your file requests.',
+  }),
   fileRequests: 'File requests',
   fileRequestsNote:
     'An upload-only link into one of your folders: anyone with it can send you files, encrypted for you; no one can see what is in the folder.',

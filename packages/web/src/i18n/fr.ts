@@ -80,7 +80,7 @@ export const fr: Strings = {
   minutesLeft: plural({ one: '{n} min restante', other: '{n} min restantes' }),
   hoursLeft: plural({ one: '{n} h restante', other: '{n} h restantes' }),
   selection: 'Sélection',
-  selectedCount: plural({ other: '{n} sélectionné(s)' }),
+  selectedCount: plural({ one: '{n} sélectionné', other: '{n} sélectionnés' }),
   select: 'Sélectionner',
   selectAll: 'Tout sélectionner',
   clearSelection: 'Désélectionner',

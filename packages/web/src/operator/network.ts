@@ -127,8 +127,11 @@ export function useNetwork() {
   const [error, setError] = useState<string | null>(null);
   const active = useRef<{ token: string; range: Range } | null>(null);
   const pointsRef = useRef<Point[]>([]);
+  /** The last load started: an answer to an earlier one is older, and never shown over it. */
+  const latest = useRef(0);
 
   const load = useCallback(async (tok: string, r: Range, full: boolean) => {
+    const seq = ++latest.current;
     const get = async (p: string) => {
       const res = await fetch(p, { headers: { authorization: `Bearer ${tok}` } });
       const body = await res.json();
@@ -145,6 +148,8 @@ export function useNetwork() {
         get('/api/admin/hosts'),
         get(`/api/admin/history?since=${Math.max(0, Math.floor(since))}`),
       ]);
+      // The timer and a Refresh click can overlap; the slower answer may be the older one.
+      if (seq !== latest.current) return;
       sessionStorage.setItem(TOKEN_KEY, tok);
       active.current = { token: tok, range: r };
       pointsRef.current = [...kept, ...(history.points as Point[])];
@@ -152,7 +157,7 @@ export function useNetwork() {
       setData({ stats, hosts: hosts.hosts, at: Date.now() });
       setError(null);
     } catch (e) {
-      setError((e as Error).message);
+      if (seq === latest.current) setError((e as Error).message);
     }
   }, []);
 

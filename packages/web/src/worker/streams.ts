@@ -1,13 +1,6 @@
 // Answers for the service worker's /_stream/ URLs (stream-protocol.ts): a file, a revision or a
 // zip of several items, decrypted here and handed over as a transferred stream.
-import {
-  ChunkSource,
-  type CofferClient,
-  downloadFile,
-  type Entry,
-  type OpenNode,
-  openFileManifest,
-} from '@coffer/sdk';
+import type { ChunkCache, CofferClient, Entry, OpenNode } from '@coffer/sdk';
 import { makeZip, predictLength } from 'client-zip';
 import {
   parseRange,
@@ -20,8 +13,8 @@ import { need } from './session.ts';
 /** A file opened for streaming, kept so each Range request of a video does not resolve it again. */
 interface OpenStream {
   node: OpenNode;
-  manifest: Awaited<ReturnType<typeof openFileManifest>>;
-  source: ChunkSource;
+  manifest: Awaited<ReturnType<CofferClient['manifest']>>;
+  chunks: ChunkCache;
 }
 const opened = new Map<string, Promise<OpenStream>>();
 const OPENED_LIMIT = 16;
@@ -32,8 +25,8 @@ function openForStream(id: string, spec: Extract<StreamSpec, { kind: 'file' }>) 
     o = (async () => {
       const c = need();
       const node = await c.resolve(spec.path);
-      const manifest = await openFileManifest(c, node, spec.revision);
-      return { node, manifest, source: new ChunkSource(c) };
+      const manifest = await c.manifest(node, spec.revision);
+      return { node, manifest, chunks: c.chunkCache() };
     })();
     o.catch(() => opened.delete(id));
     opened.set(id, o);
@@ -97,22 +90,18 @@ async function answerStream(
       disposition: 'attachment',
     };
   }
-  const { node, manifest, source } = await openForStream(id, spec);
+  const { node, manifest, chunks } = await openForStream(id, spec);
   const size = manifest.size;
   const range = parseRange(rangeHeader, size);
   if (range === 'unsatisfiable') {
     return { ok: false, status: 416, message: 'range not satisfiable', size };
   }
-  const { stream } = await downloadFile(
-    c,
-    node,
-    {
-      ...(range ? { range } : {}),
-      ...(spec.revision === undefined ? {} : { revision: spec.revision }),
-    },
-    source,
+  const { stream } = await c.download(node, {
+    ...(range ? { range } : {}),
+    ...(spec.revision === undefined ? {} : { revision: spec.revision }),
+    chunks,
     manifest,
-  );
+  });
   return {
     ok: true,
     stream,
