@@ -96,10 +96,11 @@ function startProc(
     const child = spawn(process.execPath, [COFFER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let log = '';
+    // Generous: on a loaded machine a process can take a while to load its code.
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`coffer ${args[0]} did not start in 60 s:\n${out}\n${log}`));
-    }, 60_000);
+      reject(new Error(`coffer ${args[0]} did not start in 120 s:\n${out}\n${log}`));
+    }, 120_000);
     child.stdout?.on('data', (d) => {
       out += d;
       const m = out.match(ready);
@@ -233,11 +234,19 @@ export async function startNetwork(o: NetworkOptions = {}): Promise<Network> {
     };
     return p;
   };
-  const hosts: Proc[] = await Promise.all(
+  // A host that fails to start must not leave the hub and the other hosts running: the test
+  // process would never exit.
+  const started = await Promise.allSettled(
     Array.from({ length: o.hosts ?? 3 }, (_, i) =>
       startHost(countries[i % countries.length] as string),
     ),
   );
+  const hosts = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = started.find((r) => r.status === 'rejected');
+  if (failed) {
+    await Promise.all([...hosts.map((h) => h.kill()), hub.kill()]);
+    throw failed.reason;
+  }
   const operatorToken = (await readFile(join(dir, 'hub', 'operator-token'), 'utf8')).trim();
   return {
     dir,
