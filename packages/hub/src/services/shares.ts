@@ -7,12 +7,9 @@ import {
 } from '@coffer/crypto';
 import { ConflictError, IntegrityError, NotFoundError, ValidationError } from '@coffer/errors';
 import type { RouteBody, RouteQuery, RouteResponse, ShareInfo } from '@coffer/protocol';
-import type { Kysely, Transaction } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
-import type { Database, NodesTable, SharesTable } from '../db/schema.ts';
+import type { DbOrTx, NodesTable, SharesTable } from '../db/schema.ts';
 import { ancestry, isUniqueViolation, nodeInfo, ownNode, subtree } from './tree.ts';
-
-type Tx = Kysely<Database> | Transaction<Database>;
 
 // [Note: Shares on the hub]
 // A share makes one folder of its owner's readable to its members, and writable to those whose
@@ -23,7 +20,7 @@ type Tx = Kysely<Database> | Transaction<Database>;
 
 /** The share `nodeId` is in (the folder itself or one above it), with the caller's role. */
 export async function shareAccess(
-  db: Tx,
+  db: DbOrTx,
   c: Caller,
   nodeId: string,
 ): Promise<{ share: SharesTable; role: 'owner' | 'read' | 'write' } | null> {
@@ -52,7 +49,7 @@ export async function shareAccess(
 
 /** A node the caller owns or may read through a share; anything else is missing. */
 export async function readableNode(
-  db: Tx,
+  db: DbOrTx,
   c: Caller,
   id: string,
   field = 'id',
@@ -62,7 +59,7 @@ export async function readableNode(
   throw new NotFoundError(`${field}: no such file or folder`);
 }
 
-async function ownerSigningKey(db: Tx, accountId: string) {
+async function ownerSigningKey(db: DbOrTx, accountId: string) {
   const a = await db
     .selectFrom('accounts')
     .select('key_bundle')
@@ -258,7 +255,7 @@ export async function putShare(hub: Hub, c: Caller, b: RouteBody<'putShare'>): P
 // all in, in one transaction, or 409s if they do not cover exactly the nodes and revisions
 // there are now, each at the version it was made from. Nothing is ever half rotated.
 
-async function ownShare(db: Tx, c: Caller, id: string): Promise<SharesTable> {
+async function ownShare(db: DbOrTx, c: Caller, id: string): Promise<SharesTable> {
   const s = await db
     .selectFrom('shares')
     .selectAll()
@@ -371,7 +368,7 @@ export async function stageRekey(
 }
 
 /** Swaps in a staged rotation (inside putShare's transaction), all or nothing. */
-async function applyRekey(tx: Tx, s: SharesTable, keyVersion: number, now: number) {
+async function applyRekey(tx: DbOrTx, s: SharesTable, keyVersion: number, now: number) {
   const ids = await subtree(tx, s.node_id);
   const staged = new Map(
     (
@@ -512,7 +509,7 @@ export async function deleteShare(hub: Hub, c: Caller, id: string): Promise<void
 }
 
 /** Forgets the shares of folders that are purged (in the purge's transaction). */
-export async function forgetSharesOf(tx: Tx, nodeIds: readonly string[]): Promise<void> {
+export async function forgetSharesOf(tx: DbOrTx, nodeIds: readonly string[]): Promise<void> {
   for (let i = 0; i < nodeIds.length; i += 500) {
     const shares = await tx
       .selectFrom('shares')
@@ -523,7 +520,7 @@ export async function forgetSharesOf(tx: Tx, nodeIds: readonly string[]): Promis
   }
 }
 
-async function forgetShare(tx: Tx, id: string) {
+async function forgetShare(tx: DbOrTx, id: string) {
   for (const table of ['share_keys', 'share_members', 'rekey_nodes', 'rekey_revisions'] as const)
     await tx.deleteFrom(table).where('share_id', '=', id).execute();
   await tx.deleteFrom('shares').where('id', '=', id).execute();

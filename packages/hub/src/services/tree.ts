@@ -1,11 +1,9 @@
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@coffer/errors';
 import type { NodeInfo, RouteBody, RouteQuery, RouteResponse } from '@coffer/protocol';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
-import type { Database, NodesTable } from '../db/schema.ts';
+import type { DbOrTx, NodesTable } from '../db/schema.ts';
 import { forgetSharesOf, readableNode, shareAccess } from './shares.ts';
-
-type Tx = Kysely<Database> | Transaction<Database>;
 
 /** SQLite and PostgreSQL report a violated unique index differently. */
 export function isUniqueViolation(e: unknown): boolean {
@@ -38,7 +36,12 @@ export function nodeInfo(n: NodesTable, manifest?: string): NodeInfo {
 }
 
 /** A node of the caller's; anyone else's is reported as missing, not as forbidden. */
-export async function ownNode(db: Tx, c: Caller, id: string, field = 'id'): Promise<NodesTable> {
+export async function ownNode(
+  db: DbOrTx,
+  c: Caller,
+  id: string,
+  field = 'id',
+): Promise<NodesTable> {
   const n = await db
     .selectFrom('nodes')
     .selectAll()
@@ -55,7 +58,7 @@ export async function ownNode(db: Tx, c: Caller, id: string, field = 'id'): Prom
  * else finds nothing.
  */
 export async function writableNode(
-  db: Tx,
+  db: DbOrTx,
   c: Caller,
   id: string,
   field = 'id',
@@ -73,7 +76,7 @@ export async function writableNode(
 }
 
 /** The share a node is in, for a caller who is not the tree's owner: moves stay inside it. */
-async function shareIdFor(db: Tx, c: Caller, id: string) {
+async function shareIdFor(db: DbOrTx, c: Caller, id: string) {
   return (await shareAccess(db, c, id))?.share.id ?? null;
 }
 
@@ -91,7 +94,7 @@ export function checkParentKey(parent: NodesTable, sent: number | undefined, fie
 }
 
 /** The parent a node may be created in or moved to: a live folder the caller may write to. */
-async function liveFolder(db: Tx, c: Caller, id: string, field: string): Promise<NodesTable> {
+async function liveFolder(db: DbOrTx, c: Caller, id: string, field: string): Promise<NodesTable> {
   const n = await writableNode(db, c, id, field, { shareRootToo: true });
   if (n.kind !== 'folder') throw new ValidationError(field, 'is a file, not a folder');
   if (n.trashed_at !== null) throw new ConflictError(`${field}: that folder is in the trash`);
@@ -102,7 +105,7 @@ async function liveFolder(db: Tx, c: Caller, id: string, field: string): Promise
  * Marks the caller's own shared folders with their member list's version, so the owner's
  * client knows whose signatures to accept inside them ([Note: Folder shares]).
  */
-async function withShareVersions(db: Tx, c: Caller, infos: NodeInfo[]): Promise<NodeInfo[]> {
+async function withShareVersions(db: DbOrTx, c: Caller, infos: NodeInfo[]): Promise<NodeInfo[]> {
   const folders = infos.filter((i) => i.kind === 'folder').map((i) => i.id);
   if (folders.length === 0) return infos;
   const shared = new Map<string, number>();
@@ -122,7 +125,7 @@ async function withShareVersions(db: Tx, c: Caller, infos: NodeInfo[]): Promise<
   });
 }
 
-async function manifestsOf(db: Tx, nodes: NodesTable[]): Promise<Map<string, string>> {
+async function manifestsOf(db: DbOrTx, nodes: NodesTable[]): Promise<Map<string, string>> {
   const files = nodes.filter((n) => n.kind === 'file' && n.revision !== null);
   const out = new Map<string, string>();
   for (let i = 0; i < files.length; i += 500) {
@@ -232,7 +235,7 @@ export async function createFolder(
 
 /** Applies `set` only if the node is still at `version`; otherwise 409, never a lost update. */
 async function writeVersioned(
-  db: Tx,
+  db: DbOrTx,
   node: NodesTable,
   version: number,
   set: Partial<NodesTable>,
@@ -351,7 +354,7 @@ export async function restoreNode(hub: Hub, c: Caller, id: string, version: numb
 
 /** Every node id under `id`, itself included. */
 /** `id`, its parent, its parent's parent… up to the root, in that order, in one query. */
-export async function ancestry(db: Tx, id: string): Promise<string[]> {
+export async function ancestry(db: DbOrTx, id: string): Promise<string[]> {
   const r = await sql<{ id: string; parent_id: string | null }>`
     with recursive up(id, parent_id) as (
       select id, parent_id from nodes where id = ${id}
@@ -367,7 +370,7 @@ export async function ancestry(db: Tx, id: string): Promise<string[]> {
   return chain;
 }
 
-export async function subtree(db: Tx, id: string): Promise<string[]> {
+export async function subtree(db: DbOrTx, id: string): Promise<string[]> {
   const r = await sql<{ id: string }>`
     with recursive sub(id) as (
       select id from nodes where id = ${id}

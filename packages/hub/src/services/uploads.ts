@@ -19,17 +19,15 @@ import {
   type RouteResponse,
   receiptSchema,
 } from '@coffer/protocol';
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
-import type { Database, NodesTable } from '../db/schema.ts';
+import type { Database, DbOrTx, NodesTable } from '../db/schema.ts';
 import { capability, hostKeys, hostViews, inGoodStanding, isOnline, tagsOf } from './hosts.ts';
 import { newRecordId } from './ids.ts';
 import { choosePlacement, hostAllowed } from './placement.ts';
 import { effectivePolicies, policyForFolders } from './policies.ts';
 import { shareAccess } from './shares.ts';
 import { checkParentKey, isUniqueViolation, nodeInfo, writableNode } from './tree.ts';
-
-type Tx = Kysely<Database> | Transaction<Database>;
 
 // [Note: Upload]
 // 1. POST /uploads opens an upload; everything below hangs off it and survives restarts.
@@ -58,7 +56,7 @@ async function ownUpload(hub: Hub, c: Caller, id: string) {
 type Holder = { hostId: string; country: string; labels: Record<string, string> };
 
 /** Which hosts (with their countries and tags) hold each chunk. */
-export async function replicasOf(db: Tx, ids: readonly string[]) {
+export async function replicasOf(db: DbOrTx, ids: readonly string[]) {
   const out = new Map<string, Holder[]>();
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await db
@@ -336,7 +334,7 @@ export async function receiptsForUpload(
 
 /** Chunk ids among `ids` that the caller may read: in one of its uploads or its files. */
 export async function accessibleChunks(
-  db: Tx,
+  db: DbOrTx,
   c: Caller,
   ids: readonly string[],
 ): Promise<Set<string>> {
