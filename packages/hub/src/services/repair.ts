@@ -8,7 +8,7 @@ import {
   receiptSchema,
 } from '@coffer/protocol';
 import { sql } from 'kysely';
-import type { Hub } from '../context.ts';
+import type { Hub, RepairRound, RepairStatus } from '../context.ts';
 import type { HostRow } from '../db/schema.ts';
 import { deleteOnHost } from './gc.ts';
 import {
@@ -39,20 +39,6 @@ import { chunkPolicies, chunksUnderPolicies } from './policies.ts';
 const PARALLEL_COPIES = 4;
 /** Chunks under folder policies checked per round. */
 const POLICY_SCAN = 20_000;
-
-export interface RepairRound {
-  /** Live chunks below their target when the round started (at most `repair.batch`). */
-  underReplicated: number;
-  /** Copies made. */
-  copied: number;
-  /** Chunks left below target this round (no source online, no eligible host, copy failed). */
-  failed: number;
-}
-
-export interface RepairStatus extends RepairRound {
-  lastRoundAt: number | null;
-  copiedTotal: number;
-}
 
 /**
  * Live chunks whose replicas on counting hosts span fewer countries than the network's policy
