@@ -8,9 +8,9 @@ import {
 } from '@coffer/protocol';
 import type { Caller, Hub } from '../context.ts';
 import type { DbOrTx } from '../db/schema.ts';
+import { ownNode } from './access.ts';
 import { hostViews, inGoodStanding } from './hosts.ts';
 import { hostAllowed, tighten } from './placement.ts';
-import { ownNode } from './tree.ts';
 
 // [Note: Folder policies]
 // A folder's owner may tighten the network's placement policy for everything under the folder

@@ -8,11 +8,12 @@ import {
 import type { RequestInfo, RouteBody, RouteResponse } from '@coffer/protocol';
 import { sql, type Transaction } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
+import { isUniqueViolation } from '../db/errors.ts';
 import type { Database, FileRequestsTable } from '../db/schema.ts';
+import { ownNode } from './access.ts';
 import { rateLimit } from './accounts.ts';
 import { newRecordId } from './ids.ts';
 import { policyForFolders } from './policies.ts';
-import { isUniqueViolation, ownNode } from './tree.ts';
 import {
   commitFiles,
   missingReplicas,

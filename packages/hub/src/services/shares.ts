@@ -5,11 +5,13 @@ import {
   verifyKeyBundle,
   verifyMemberList,
 } from '@coffer/crypto';
-import { ConflictError, IntegrityError, NotFoundError, ValidationError } from '@coffer/errors';
+import { ConflictError, IntegrityError, ValidationError } from '@coffer/errors';
 import type { RouteBody, RouteQuery, RouteResponse, ShareInfo } from '@coffer/protocol';
 import type { Caller, Hub } from '../context.ts';
-import type { DbOrTx, NodesTable, SharesTable } from '../db/schema.ts';
-import { ancestry, isUniqueViolation, nodeInfo, ownNode, subtree } from './tree.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import type { DbOrTx, SharesTable } from '../db/schema.ts';
+import { ownNode, ownShare } from './access.ts';
+import { ancestry, nodeInfo, subtree } from './nodes.ts';
 
 // [Note: Shares on the hub]
 // A share makes one folder of its owner's readable to its members, and writable to those whose
@@ -17,47 +19,6 @@ import { ancestry, isUniqueViolation, nodeInfo, ownNode, subtree } from './tree.
 // not rely on it: they check the owner's signed member list and the author of what they read
 // (docs/security.md §10). The hub checks the list's signature against the owner's key bundle
 // too, so an honest hub never stores a list the owner did not sign. Shares do not nest.
-
-/** The share `nodeId` is in (the folder itself or one above it), with the caller's role. */
-export async function shareAccess(
-  db: DbOrTx,
-  c: Caller,
-  nodeId: string,
-): Promise<{ share: SharesTable; role: 'owner' | 'read' | 'write' } | null> {
-  const chain = await ancestry(db, nodeId);
-  const found = new Map<string, SharesTable>();
-  for (let i = 0; i < chain.length; i += 500) {
-    const rows = await db
-      .selectFrom('shares')
-      .selectAll()
-      .where('node_id', 'in', chain.slice(i, i + 500))
-      .execute();
-    for (const r of rows) found.set(r.node_id, r);
-  }
-  // The nearest share above decides (shares do not nest, so there is at most one).
-  const share = chain.map((id) => found.get(id)).find((x) => x !== undefined);
-  if (!share) return null;
-  if (share.owner_id === c.accountId) return { share, role: 'owner' };
-  const m = await db
-    .selectFrom('share_members')
-    .select('role')
-    .where('share_id', '=', share.id)
-    .where('account_id', '=', c.accountId)
-    .executeTakeFirst();
-  return m ? { share, role: m.role } : null;
-}
-
-/** A node the caller owns or may read through a share; anything else is missing. */
-export async function readableNode(
-  db: DbOrTx,
-  c: Caller,
-  id: string,
-  field = 'id',
-): Promise<NodesTable> {
-  const n = await db.selectFrom('nodes').selectAll().where('id', '=', id).executeTakeFirst();
-  if (n && (n.account_id === c.accountId || (await shareAccess(db, c, id)))) return n;
-  throw new NotFoundError(`${field}: no such file or folder`);
-}
 
 async function ownerSigningKey(db: DbOrTx, accountId: string) {
   const a = await db
@@ -254,17 +215,6 @@ export async function putShare(hub: Hub, c: Caller, b: RouteBody<'putShare'>): P
 // a batch at a time with stageRekey; the member list with the next key version then swaps them
 // all in, in one transaction, or 409s if they do not cover exactly the nodes and revisions
 // there are now, each at the version it was made from. Nothing is ever half rotated.
-
-async function ownShare(db: DbOrTx, c: Caller, id: string): Promise<SharesTable> {
-  const s = await db
-    .selectFrom('shares')
-    .selectAll()
-    .where('id', '=', id)
-    .where('owner_id', '=', c.accountId)
-    .executeTakeFirst();
-  if (!s) throw new NotFoundError('id: no such share of yours');
-  return s;
-}
 
 export async function shareTree(
   hub: Hub,

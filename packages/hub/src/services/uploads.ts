@@ -21,13 +21,14 @@ import {
 } from '@coffer/protocol';
 import type { Transaction } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
+import { isUniqueViolation } from '../db/errors.ts';
 import type { Database, DbOrTx, NodesTable } from '../db/schema.ts';
+import { accessibleChunks, shareAccess, writableNode } from './access.ts';
 import { capability, hostKeys, hostViews, inGoodStanding, isOnline, tagsOf } from './hosts.ts';
 import { newRecordId } from './ids.ts';
+import { checkParentKey, nodeInfo } from './nodes.ts';
 import { choosePlacement, hostAllowed } from './placement.ts';
 import { effectivePolicies, policyForFolders } from './policies.ts';
-import { shareAccess } from './shares.ts';
-import { checkParentKey, isUniqueViolation, nodeInfo, writableNode } from './tree.ts';
 
 // [Note: Upload]
 // 1. POST /uploads opens an upload; everything below hangs off it and survives restarts.
@@ -330,55 +331,6 @@ export async function receiptsForUpload(
       return { id: x, complete: missing === 0, missing };
     }),
   };
-}
-
-/** Chunk ids among `ids` that the caller may read: in one of its uploads or its files. */
-export async function accessibleChunks(
-  db: DbOrTx,
-  c: Caller,
-  ids: readonly string[],
-): Promise<Set<string>> {
-  const ok = new Set<string>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const part = ids.slice(i, i + 500);
-    const viaUploads = await db
-      .selectFrom('upload_chunks as uc')
-      .innerJoin('uploads as u', 'u.id', 'uc.upload_id')
-      .select('uc.chunk_id')
-      .where('u.account_id', '=', c.accountId)
-      .where('uc.chunk_id', 'in', part)
-      .execute();
-    for (const r of viaUploads) ok.add(r.chunk_id);
-    const rest = part.filter((x) => !ok.has(x));
-    if (rest.length === 0) continue;
-    const viaFiles = await db
-      .selectFrom('revision_chunks as rc')
-      .innerJoin('nodes as n', 'n.id', 'rc.node_id')
-      .select('rc.chunk_id')
-      .where('n.account_id', '=', c.accountId)
-      .where('rc.chunk_id', 'in', rest)
-      .execute();
-    for (const r of viaFiles) ok.add(r.chunk_id);
-    const shared = part.filter((x) => !ok.has(x));
-    if (shared.length === 0) continue;
-    // Chunks of files in folders shared with the caller.
-    const holders = await db
-      .selectFrom('revision_chunks')
-      .select(['chunk_id', 'node_id'])
-      .where('chunk_id', 'in', shared)
-      .execute();
-    const readable = new Map<string, boolean>();
-    for (const h of holders) {
-      if (ok.has(h.chunk_id)) continue;
-      let can = readable.get(h.node_id);
-      if (can === undefined) {
-        can = (await shareAccess(db, c, h.node_id)) !== null;
-        readable.set(h.node_id, can);
-      }
-      if (can) ok.add(h.chunk_id);
-    }
-  }
-  return ok;
 }
 
 export async function commitUpload(
