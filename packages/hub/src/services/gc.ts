@@ -1,7 +1,8 @@
 import { HOST } from '@coffer/protocol';
 import { sql } from 'kysely';
 import type { Hub } from '../context.ts';
-import { capability, isOnline } from './hosts.ts';
+import { capability } from './capability.ts';
+import { isOnline } from './host-state.ts';
 
 // [Note: Garbage collection]
 // A chunk is garbage once no revision references it, no open upload holds a receipt for it

@@ -12,7 +12,7 @@ import type { LinksTable, NodesTable } from '../db/schema.ts';
 import { ownNode } from './access.ts';
 import { rateLimit } from './accounts.ts';
 import { ancestry, nodeInfo } from './nodes.ts';
-import { locate } from './uploads.ts';
+import { locate } from './replicas.ts';
 
 // [Note: Links on the hub]
 // A link row holds what a visitor needs to open one node of its owner's: the node key wrapped

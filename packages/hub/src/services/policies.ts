@@ -9,7 +9,7 @@ import {
 import type { Caller, Hub } from '../context.ts';
 import type { DbOrTx } from '../db/schema.ts';
 import { ownNode } from './access.ts';
-import { hostViews, inGoodStanding } from './hosts.ts';
+import { hostViews, inGoodStanding } from './host-state.ts';
 import { hostAllowed, tighten } from './placement.ts';
 
 // [Note: Folder policies]

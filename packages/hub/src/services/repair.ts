@@ -10,18 +10,19 @@ import {
 import { sql } from 'kysely';
 import type { Hub, RepairRound, RepairStatus } from '../context.ts';
 import type { HostRow } from '../db/schema.ts';
+import { capability } from './capability.ts';
 import { deleteOnHost } from './gc.ts';
 import {
-  capability,
   type HostView,
   hostViews,
   inGoodStanding,
   isOnline,
   transferTimeoutMs,
-} from './hosts.ts';
+} from './host-state.ts';
 import { periodic } from './periodic.ts';
 import { choosePlacement, hostAllowed } from './placement.ts';
 import { chunkPolicies, chunksUnderPolicies } from './policies.ts';
+import { forget } from './replicas.ts';
 
 // [Note: Repair]
 // A replica counts toward a chunk's target only on a host in good standing (not disqualified
@@ -266,25 +267,6 @@ async function copy(hub: Hub, chunk: string, size: number, source: HostRow, targ
     return true;
   }
   return false;
-}
-
-export async function forget(hub: Hub, chunk: string, hostId: string, size: number) {
-  await hub.db.transaction().execute(async (tx) => {
-    const gone = await tx
-      .deleteFrom('chunk_replicas')
-      .where('chunk_id', '=', chunk)
-      .where('host_id', '=', hostId)
-      .executeTakeFirst();
-    if (gone.numDeletedRows > 0n) {
-      await tx
-        .updateTable('hosts')
-        .set((eb) => ({
-          stored_bytes: sql<number>`case when ${eb.ref('stored_bytes')} > ${size} then ${eb.ref('stored_bytes')} - ${size} else 0 end`,
-        }))
-        .where('id', '=', hostId)
-        .execute();
-    }
-  });
 }
 
 /** Runs repair rounds every `repair.intervalMs`; `status()` is what the operator sees. */

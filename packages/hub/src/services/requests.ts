@@ -14,13 +14,12 @@ import { ownNode } from './access.ts';
 import { rateLimit } from './accounts.ts';
 import { newRecordId } from './ids.ts';
 import { policyForFolders } from './policies.ts';
+import { missingReplicas, replicasOf } from './replicas.ts';
 import {
   commitFiles,
-  missingReplicas,
   placeInUpload,
   receiptsForUpload,
   refuseRepeats,
-  replicasOf,
   withNameConflicts,
 } from './uploads.ts';
 

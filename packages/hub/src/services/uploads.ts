@@ -22,13 +22,15 @@ import {
 import type { Transaction } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
 import { isUniqueViolation } from '../db/errors.ts';
-import type { Database, DbOrTx, NodesTable } from '../db/schema.ts';
+import type { Database, NodesTable } from '../db/schema.ts';
 import { accessibleChunks, shareAccess, writableNode } from './access.ts';
-import { capability, hostKeys, hostViews, inGoodStanding, isOnline, tagsOf } from './hosts.ts';
+import { capability } from './capability.ts';
+import { hostKeys, hostViews, inGoodStanding } from './host-state.ts';
 import { newRecordId } from './ids.ts';
 import { checkParentKey, nodeInfo } from './nodes.ts';
-import { choosePlacement, hostAllowed } from './placement.ts';
+import { choosePlacement } from './placement.ts';
 import { effectivePolicies, policyForFolders } from './policies.ts';
+import { locate, missingReplicas, replicasOf } from './replicas.ts';
 
 // [Note: Upload]
 // 1. POST /uploads opens an upload; everything below hangs off it and survives restarts.
@@ -52,33 +54,6 @@ async function ownUpload(hub: Hub, c: Caller, id: string) {
   if (!u) throw new NotFoundError('id: no such upload');
   if (u.expires_at < hub.now()) throw new NotFoundError('id: this upload has expired');
   return u;
-}
-
-type Holder = { hostId: string; country: string; labels: Record<string, string> };
-
-/** Which hosts (with their countries and tags) hold each chunk. */
-export async function replicasOf(db: DbOrTx, ids: readonly string[]) {
-  const out = new Map<string, Holder[]>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await db
-      .selectFrom('chunk_replicas as r')
-      .innerJoin('hosts as h', 'h.id', 'r.host_id')
-      .select(['r.chunk_id', 'r.host_id', 'h.country', 'h.tags'])
-      .where('r.chunk_id', 'in', ids.slice(i, i + 500))
-      .execute();
-    for (const r of rows) {
-      const list = out.get(r.chunk_id) ?? [];
-      list.push({ hostId: r.host_id, country: r.country, labels: tagsOf(r) });
-      out.set(r.chunk_id, list);
-    }
-  }
-  return out;
-}
-
-/** Copies the policy still needs: its replica count less the distinct countries that fit it. */
-export function missingReplicas(policy: PlacementPolicy, have: readonly Holder[] = []): number {
-  const countries = new Set(have.filter((h) => hostAllowed(policy, h)).map((h) => h.country));
-  return Math.max(0, policy.replicas - countries.size);
 }
 
 /** A ValidationError on the first item whose key an earlier item of `items` has already. */
@@ -565,46 +540,4 @@ export async function locateChunks(
   const denied = ids.find((x) => !readable.has(x));
   if (denied) throw new NotFoundError(`ids: no chunk ${denied} in your files`);
   return { chunks: await locate(hub, ids) };
-}
-
-/** Where chunks (the caller may read) are, each replica with a get token. */
-export async function locate(
-  hub: Hub,
-  ids: string[],
-): Promise<RouteResponse<'locateChunks'>['chunks']> {
-  const sizes = new Map<string, number>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await hub.db
-      .selectFrom('chunks')
-      .select(['id', 'size'])
-      .where('id', 'in', ids.slice(i, i + 500))
-      .execute();
-    for (const r of rows) sizes.set(r.id, r.size);
-  }
-  const replicas = await replicasOf(hub.db, ids);
-  const hosts = await hostKeys(hub, [
-    ...new Set([...replicas.values()].flatMap((l) => l.map((h) => h.hostId))),
-  ]);
-  return ids.map((chunk) => {
-    const size = sizes.get(chunk);
-    if (size === undefined) throw new NotFoundError(`ids: chunk ${chunk} has no stored copy`);
-    const list = (replicas.get(chunk) ?? [])
-      .map((r) => hosts.get(r.hostId))
-      .filter((h) => h !== undefined)
-      // Online hosts first, in random order so reads spread over the replicas; an offline
-      // one is still worth a try if nothing else answers.
-      .map((h) => ({ h, key: Number(isOnline(hub, h)) + Math.random() }))
-      .sort((a, b) => b.key - a.key)
-      .map(({ h }) => h);
-    return {
-      id: chunk,
-      size,
-      replicas: list.map((h) => ({
-        hostId: h.id,
-        url: h.url,
-        country: h.country,
-        token: capability(hub, { host: h.id, op: 'get', chunk, max: size }),
-      })),
-    };
-  });
 }
