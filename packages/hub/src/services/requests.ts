@@ -12,16 +12,13 @@ import { isUniqueViolation } from '../db/errors.ts';
 import type { Database, FileRequestsTable } from '../db/schema.ts';
 import { ownNode } from './access.ts';
 import { rateLimit } from './accounts.ts';
+import { commitFiles, withNameConflicts } from './commits.ts';
 import { newRecordId } from './ids.ts';
+import { refuseRepeats } from './input.ts';
 import { policyForFolders } from './policies.ts';
 import { missingReplicas, replicasOf } from './replicas.ts';
-import {
-  commitFiles,
-  placeInUpload,
-  receiptsForUpload,
-  refuseRepeats,
-  withNameConflicts,
-} from './uploads.ts';
+import { placeInUpload } from './upload-placement.ts';
+import { receiptsForUpload } from './upload-receipts.ts';
 
 // [Note: File requests on the hub]
 // A request row holds what its owner's client needs (the sealed title, the request's secret
