@@ -29,6 +29,8 @@ import * as hosts from './services/hosts.ts';
 import { hashText } from './services/ids.ts';
 import * as links from './services/links.ts';
 import * as policies from './services/policies.ts';
+import * as rekey from './services/rekey.ts';
+import * as visitors from './services/request-visitors.ts';
 import * as requests from './services/requests.ts';
 import * as shares from './services/shares.ts';
 import * as tree from './services/tree.ts';
@@ -78,8 +80,8 @@ const handlers: Handlers = {
   putShare: (hub, i) => shares.putShare(hub, i.caller, i.body),
   shares: (hub, i) => shares.shares(hub, i.caller),
   deleteShare: (hub, i) => shares.deleteShare(hub, i.caller, i.params.id),
-  shareTree: (hub, i) => shares.shareTree(hub, i.caller, i.params.id, i.query),
-  stageRekey: (hub, i) => shares.stageRekey(hub, i.caller, i.params.id, i.body),
+  shareTree: (hub, i) => rekey.shareTree(hub, i.caller, i.params.id, i.query),
+  stageRekey: (hub, i) => rekey.stageRekey(hub, i.caller, i.params.id, i.body),
 
   createLink: (hub, i) => links.createLink(hub, i.caller, i.body),
   links: (hub, i) => links.links(hub, i.caller),
@@ -95,14 +97,14 @@ const handlers: Handlers = {
   requestDrops: (hub, i) => requests.requestDrops(hub, i.caller, i.params.id),
   acceptDrops: (hub, i) => requests.acceptDrops(hub, i.caller, i.params.id, i.body),
   discardDrop: (hub, i) => requests.discardDrop(hub, i.caller, i.params.id, i.params.dropId),
-  requestOpen: (hub, i) => requests.requestOpen(hub, i.params.id, i.address),
-  requestUpload: (hub, i) => requests.requestUpload(hub, i.params.id, i.address),
+  requestOpen: (hub, i) => visitors.requestOpen(hub, i.params.id, i.address),
+  requestUpload: (hub, i) => visitors.requestUpload(hub, i.params.id, i.address),
   requestPlace: (hub, i) =>
-    requests.requestPlace(hub, i.params.id, i.params.uploadId, i.body, i.address),
+    visitors.requestPlace(hub, i.params.id, i.params.uploadId, i.body, i.address),
   requestReceipts: (hub, i) =>
-    requests.requestReceipts(hub, i.params.id, i.params.uploadId, i.body, i.address),
+    visitors.requestReceipts(hub, i.params.id, i.params.uploadId, i.body, i.address),
   requestSend: (hub, i) =>
-    requests.requestSend(hub, i.params.id, i.params.uploadId, i.body, i.address),
+    visitors.requestSend(hub, i.params.id, i.params.uploadId, i.body, i.address),
 
   getNode: (hub, i) => tree.getNode(hub, i.caller, i.params.id, i.query.include),
   children: (hub, i) => tree.children(hub, i.caller, i.params.id, i.query),
