@@ -22,7 +22,7 @@ import {
 import { periodic } from './periodic.ts';
 import { choosePlacement, hostAllowed } from './placement.ts';
 import { chunkPolicies, chunksUnderPolicies } from './policies.ts';
-import { forget } from './replicas.ts';
+import { forget, recordReplicas } from './replicas.ts';
 
 // [Note: Repair]
 // A replica counts toward a chunk's target only on a host in good standing (not disqualified
@@ -250,20 +250,11 @@ async function copy(hub: Hub, chunk: string, size: number, source: HostRow, targ
       continue;
     }
     if (r.host !== target.id || r.chunk !== chunk || r.size !== size) continue;
-    await hub.db.transaction().execute(async (tx) => {
-      const added = await tx
-        .insertInto('chunk_replicas')
-        .values({ chunk_id: chunk, host_id: target.id, receipt: text, stored_at: r.at })
-        .onConflict((oc) => oc.columns(['chunk_id', 'host_id']).doNothing())
-        .executeTakeFirst();
-      if ((added.numInsertedOrUpdatedRows ?? 0n) > 0n) {
-        await tx
-          .updateTable('hosts')
-          .set((eb) => ({ stored_bytes: eb('stored_bytes', '+', size) }))
-          .where('id', '=', target.id)
-          .execute();
-      }
-    });
+    await hub.db
+      .transaction()
+      .execute((tx) =>
+        recordReplicas(tx, [{ chunk, host: target.id, size, receipt: text, at: r.at }]),
+      );
     return true;
   }
   return false;

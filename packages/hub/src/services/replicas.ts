@@ -8,7 +8,17 @@ import { hostKeys, isOnline, tagsOf } from './host-state.ts';
 import { hostAllowed } from './placement.ts';
 
 // Replica records: which hosts hold which chunks, how many more copies a policy needs, where
-// to read a chunk, and forgetting a copy (with the host's stored bytes).
+// to read a chunk, and recording and forgetting copies with the hosts' stored bytes.
+
+// [Note: Stored bytes]
+// A host's stored_bytes is the sum of the sizes of the chunks its replica records name:
+// placement reads it as the room the host has left, the operator as what the network holds.
+// It changes only in the transaction that adds or removes those records (recordReplicas,
+// forget), and only by an increment the database applies to the row as it is then
+// (stored_bytes = stored_bytes + n). Writing back a value read earlier loses the bytes of every
+// transaction that committed in between: receipts for chunks stored on the same host arrive
+// side by side. Rows are locked in one order, replica records by chunk and host before hosts
+// by id, so two transactions on the same hosts wait for each other instead of deadlocking.
 
 type Holder = { hostId: string; country: string; labels: Record<string, string> };
 
@@ -77,6 +87,44 @@ export async function locate(
       })),
     };
   });
+}
+
+/** A copy a host signed a receipt for. */
+export interface NewReplica {
+  chunk: string;
+  host: string;
+  size: number;
+  receipt: string;
+  /** When the host had it fsynced. */
+  at: number;
+}
+
+/**
+ * Records replicas (inside the caller's transaction) and adds the bytes of those not recorded
+ * before to their hosts' stored bytes ([Note: Stored bytes]).
+ */
+export async function recordReplicas(tx: DbOrTx, replicas: readonly NewReplica[]) {
+  const added = new Map<string, number>();
+  const ordered = [...replicas].sort(
+    (a, b) => a.chunk.localeCompare(b.chunk) || a.host.localeCompare(b.host),
+  );
+  for (const r of ordered) {
+    const inserted = await tx
+      .insertInto('chunk_replicas')
+      .values({ chunk_id: r.chunk, host_id: r.host, receipt: r.receipt, stored_at: r.at })
+      .onConflict((oc) => oc.columns(['chunk_id', 'host_id']).doNothing())
+      .executeTakeFirst();
+    if ((inserted.numInsertedOrUpdatedRows ?? 0n) > 0n) {
+      added.set(r.host, (added.get(r.host) ?? 0) + r.size);
+    }
+  }
+  for (const [host, bytes] of [...added].sort(([a], [b]) => a.localeCompare(b))) {
+    await tx
+      .updateTable('hosts')
+      .set((eb) => ({ stored_bytes: eb('stored_bytes', '+', bytes) }))
+      .where('id', '=', host)
+      .execute();
+  }
 }
 
 /** Forgets one replica of a chunk, and its bytes in the host's stored bytes. */

@@ -10,7 +10,7 @@ import {
 } from '@coffer/protocol';
 import type { Hub } from '../context.ts';
 import { hostKeys } from './host-state.ts';
-import { missingReplicas, replicasOf } from './replicas.ts';
+import { missingReplicas, recordReplicas, replicasOf } from './replicas.ts';
 import { uploadChunks } from './upload-placement.ts';
 
 // Step 3 of [Note: Upload]: the hosts' signed receipts become replica records.
@@ -38,30 +38,26 @@ export async function receiptsForUpload(
     return { receipt: r, text };
   });
   const now = hub.now();
+  const sizes = new Map(verified.map(({ receipt: r }) => [r.chunk, r.size]));
   await hub.db.transaction().execute(async (tx) => {
-    for (const { receipt: r, text } of verified) {
+    // In chunk id order, like the replica records after them ([Note: Stored bytes]).
+    for (const [chunk, size] of [...sizes].sort(([a], [b]) => a.localeCompare(b))) {
       await tx
         .insertInto('chunks')
-        .values({ id: r.chunk, size: r.size, created_at: now })
+        .values({ id: chunk, size, created_at: now })
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
-      const added = await tx
-        .insertInto('chunk_replicas')
-        .values({ chunk_id: r.chunk, host_id: r.host, receipt: text, stored_at: r.at })
-        .onConflict((oc) => oc.columns(['chunk_id', 'host_id']).doNothing())
-        .executeTakeFirst();
-      if ((added.numInsertedOrUpdatedRows ?? 0n) > 0n) {
-        const h = hosts.get(r.host);
-        if (h) {
-          h.stored_bytes += r.size;
-          await tx
-            .updateTable('hosts')
-            .set({ stored_bytes: h.stored_bytes })
-            .where('id', '=', r.host)
-            .execute();
-        }
-      }
     }
+    await recordReplicas(
+      tx,
+      verified.map(({ receipt: r, text }) => ({
+        chunk: r.chunk,
+        host: r.host,
+        size: r.size,
+        receipt: text,
+        at: r.at,
+      })),
+    );
   });
   const replicas = await replicasOf(hub.db, chunkIds);
   return {
