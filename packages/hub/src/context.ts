@@ -2,7 +2,6 @@ import type { SigningSecretKey } from '@coffer/crypto';
 import type { Kysely } from 'kysely';
 import type { HubConfig } from './config.ts';
 import type { Database } from './db/index.ts';
-import type { RepairStatus } from './services/repair.ts';
 
 /** What every service needs; built once in startHub. */
 export interface Hub {
@@ -26,4 +25,20 @@ export interface Hub {
 export interface Caller {
   accountId: string;
   sessionId: string;
+}
+
+/** What one repair round did ([Note: Repair] in services/repair.ts). */
+export interface RepairRound {
+  /** Live chunks below their target when the round started (at most `repair.batch`). */
+  underReplicated: number;
+  /** Copies made. */
+  copied: number;
+  /** Chunks left below target this round (no source online, no eligible host, copy failed). */
+  failed: number;
+}
+
+/** The repairer's last round and its totals since the hub started. */
+export interface RepairStatus extends RepairRound {
+  lastRoundAt: number | null;
+  copiedTotal: number;
 }

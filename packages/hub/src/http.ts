@@ -4,11 +4,7 @@ import { dirname, extname, join } from 'node:path';
 import { AuthError, CofferError, NotFoundError, ValidationError } from '@coffer/errors';
 import {
   buildOpenApi,
-  type RouteBody,
   type RouteName,
-  type RouteParams,
-  type RouteQuery,
-  type RouteResponse,
   type RouteSpec,
   routes,
   STATUS,
@@ -18,125 +14,14 @@ import {
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import type { Caller, Hub } from './context.ts';
+import type { Hub } from './context.ts';
 import { hubMetrics } from './metrics.ts';
+import { handlers } from './routes/index.ts';
+import { HUB_VERSION } from './routes/meta.ts';
 import * as accounts from './services/accounts.ts';
-import * as admin from './services/admin.ts';
-import * as audits from './services/audits.ts';
-import * as contacts from './services/contacts.ts';
-import * as history from './services/history.ts';
-import * as hosts from './services/hosts.ts';
 import { hashText } from './services/ids.ts';
-import * as links from './services/links.ts';
-import * as policies from './services/policies.ts';
-import * as requests from './services/requests.ts';
-import * as shares from './services/shares.ts';
-import * as tree from './services/tree.ts';
-import * as uploads from './services/uploads.ts';
 
-export const HUB_VERSION = '0.1.0';
 const MAX_BODY = 16 * 1024 * 1024;
-
-/** The parsed, typed input of route N. */
-interface Input<N extends RouteName> {
-  params: RouteParams<N>;
-  query: RouteQuery<N>;
-  body: RouteBody<N>;
-  caller: Caller;
-  address: string;
-}
-type Handlers = {
-  // biome-ignore lint/suspicious/noConfusingVoidType: routes without a response body return nothing
-  [N in RouteName]: (hub: Hub, input: Input<N>) => Promise<RouteResponse<N> | undefined | void>;
-};
-
-/** The implementation of every route in the protocol's route table. */
-const handlers: Handlers = {
-  health: async () => ({ ok: true }),
-  info: async (hub) => ({
-    name: 'coffer-hub',
-    version: HUB_VERSION,
-    hubPublicKey: hub.publicKey,
-    policy: hub.config.placement,
-    maxChunkSize: 64 * 1024 * 1024 + 20,
-  }),
-  registerStart: (hub, i) => accounts.registerStart(hub, i.body, i.address),
-  signup: (hub, i) => accounts.signup(hub, i.body),
-  loginStart: (hub, i) => accounts.loginStart(hub, i.body, i.address),
-  loginFinish: (hub, i) => accounts.loginFinish(hub, i.body),
-  recoveryStart: (hub, i) => accounts.recoveryStart(hub, i.body, i.address),
-  recoveryFinish: (hub, i) => accounts.recoveryFinish(hub, i.body, i.address),
-  account: (hub, i) => accounts.account(hub, i.caller),
-  logout: (hub, i) => accounts.logout(hub, i.caller),
-  sessions: (hub, i) => accounts.sessions(hub, i.caller),
-  revokeSession: (hub, i) => accounts.revokeSession(hub, i.caller, i.params.id),
-  updateKeys: (hub, i) => contacts.updateKeys(hub, i.caller, i.body),
-  lookupContact: (hub, i) => contacts.lookupContact(hub, i.caller, i.body),
-  contactBook: (hub, i) => contacts.contactBook(hub, i.caller),
-  saveContactBook: (hub, i) => contacts.saveContactBook(hub, i.caller, i.body),
-
-  putShare: (hub, i) => shares.putShare(hub, i.caller, i.body),
-  shares: (hub, i) => shares.shares(hub, i.caller),
-  deleteShare: (hub, i) => shares.deleteShare(hub, i.caller, i.params.id),
-  shareTree: (hub, i) => shares.shareTree(hub, i.caller, i.params.id, i.query),
-  stageRekey: (hub, i) => shares.stageRekey(hub, i.caller, i.params.id, i.body),
-
-  createLink: (hub, i) => links.createLink(hub, i.caller, i.body),
-  links: (hub, i) => links.links(hub, i.caller),
-  revokeLink: (hub, i) => links.revokeLink(hub, i.caller, i.params.id),
-  linkOpen: (hub, i) => links.linkOpen(hub, i.params.id, i.address),
-  linkChildren: (hub, i) =>
-    links.linkChildren(hub, i.params.id, i.params.nodeId, i.query, i.address),
-  linkDownload: (hub, i) => links.linkDownload(hub, i.params.id, i.body, i.address),
-
-  createRequest: (hub, i) => requests.createRequest(hub, i.caller, i.body),
-  requests: (hub, i) => requests.requests(hub, i.caller),
-  revokeRequest: (hub, i) => requests.revokeRequest(hub, i.caller, i.params.id),
-  requestDrops: (hub, i) => requests.requestDrops(hub, i.caller, i.params.id),
-  acceptDrops: (hub, i) => requests.acceptDrops(hub, i.caller, i.params.id, i.body),
-  discardDrop: (hub, i) => requests.discardDrop(hub, i.caller, i.params.id, i.params.dropId),
-  requestOpen: (hub, i) => requests.requestOpen(hub, i.params.id, i.address),
-  requestUpload: (hub, i) => requests.requestUpload(hub, i.params.id, i.address),
-  requestPlace: (hub, i) =>
-    requests.requestPlace(hub, i.params.id, i.params.uploadId, i.body, i.address),
-  requestReceipts: (hub, i) =>
-    requests.requestReceipts(hub, i.params.id, i.params.uploadId, i.body, i.address),
-  requestSend: (hub, i) =>
-    requests.requestSend(hub, i.params.id, i.params.uploadId, i.body, i.address),
-
-  getNode: (hub, i) => tree.getNode(hub, i.caller, i.params.id, i.query.include),
-  children: (hub, i) => tree.children(hub, i.caller, i.params.id, i.query),
-  createFolder: (hub, i) => tree.createFolder(hub, i.caller, i.body),
-  updateNode: (hub, i) => tree.updateNode(hub, i.caller, i.params.id, i.body),
-  trashNode: (hub, i) => tree.trashNode(hub, i.caller, i.params.id, i.body.version),
-  restoreNode: (hub, i) => tree.restoreNode(hub, i.caller, i.params.id, i.body.version),
-  purgeNode: (hub, i) => tree.purgeNode(hub, i.caller, i.params.id, i.query.version),
-  trash: (hub, i) => tree.listTrash(hub, i.caller),
-  revisions: (hub, i) => tree.revisions(hub, i.caller, i.params.id),
-
-  createUpload: (hub, i) => uploads.createUpload(hub, i.caller),
-  getUpload: (hub, i) => uploads.getUpload(hub, i.caller, i.params.id),
-  placeChunks: (hub, i) => uploads.placeChunks(hub, i.caller, i.params.id, i.body),
-  addReceipts: (hub, i) => uploads.addReceipts(hub, i.caller, i.params.id, i.body),
-  commitUpload: (hub, i) => uploads.commitUpload(hub, i.caller, i.params.id, i.body),
-  locateChunks: (hub, i) => uploads.locateChunks(hub, i.caller, i.body),
-  reportChunk: (hub, i) => audits.reportChunk(hub, i.caller, i.body),
-  getFolderPolicy: (hub, i) => policies.getPolicy(hub, i.caller, i.params.id),
-  setFolderPolicy: (hub, i) => policies.setPolicy(hub, i.caller, i.params.id, i.body),
-
-  hostHello: (hub, i) => hosts.hello(hub, i.body.hello),
-  hostExit: (hub, i) => hosts.exit(hub, i.body.exit),
-  hostReconcile: (hub, i) => hosts.reconcile(hub, i.body.request),
-  hostClaim: (hub, i) => hosts.claim(hub, i.caller, i.body.claim),
-  myHosts: (hub, i) => hosts.myHosts(hub, i.caller),
-
-  adminHosts: (hub) => hosts.adminHosts(hub),
-  adminApproveHost: (hub, i) => hosts.approve(hub, i.params.id),
-  adminUpdateHost: (hub, i) => hosts.updateHost(hub, i.params.id, i.body),
-  adminStats: (hub) => admin.stats(hub),
-  adminHistory: (hub, i) => history.history(hub, i.query.since),
-  adminPlacement: (hub, i) => admin.placement(hub, i.params.id),
-};
 
 const unmapped = (a: string) => (a.startsWith('::ffff:') ? a.slice(7) : a);
 
@@ -322,7 +207,7 @@ export function createApp(hub: Hub, log: (line: string) => void): Hono {
 
   for (const [name, spec] of Object.entries(routes) as [RouteName, RouteSpec][]) {
     const path = spec.path.replace(/\{(\w+)\}/g, ':$1');
-    // The one place routes are dispatched generically; each handler above is fully typed.
+    // The one place routes are dispatched generically; each handler in routes/ is fully typed.
     const handler = handlers[name] as (hub: Hub, input: unknown) => Promise<unknown>;
     app.on(spec.method.toUpperCase(), path, async (c) => {
       const call = {} as Record<string, unknown>;

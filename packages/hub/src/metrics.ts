@@ -1,7 +1,7 @@
 import { Gauge, Registry } from 'prom-client';
 import type { Hub } from './context.ts';
 import { stats } from './services/admin.ts';
-import { displayState } from './services/hosts.ts';
+import { displayState } from './services/host-state.ts';
 
 /**
  * The hub's Prometheus metrics, served at /metrics to the operator token. Every gauge reads

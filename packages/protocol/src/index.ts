@@ -3,34 +3,36 @@
  * errors, capability tokens, receipts and host messages. Imports only crypto and errors.
  */
 
+export type { ErrorBody } from './errors.ts';
+export { errorBody, fromErrorBody, malformedRequestAnswer, STATUS, toErrorBody } from './errors.ts';
+export { HOST, hostRoutes } from './host-api.ts';
+export { buildOpenApi } from './openapi.ts';
+export type { AccountInfo, SessionGrant } from './routes/accounts.ts';
 export type {
-  AccountInfo,
-  Auth,
-  DropInfo,
-  FileCommit,
-  FolderPolicy,
-  LinkInfo,
-  NodeInfo,
-  PlacementPolicy,
-  Replica,
-  RequestInfo,
-  RevisionInfo,
   RouteBody,
   RouteInput,
   RouteName,
   RouteParams,
   RouteQuery,
   RouteResponse,
-  RouteSpec,
   Routes,
-  SessionGrant,
-  ShareInfo,
-} from './api.ts';
-export { folderPolicy, placementPolicy, routes } from './api.ts';
-export type { ErrorBody } from './errors.ts';
-export { errorBody, fromErrorBody, malformedRequestAnswer, STATUS, toErrorBody } from './errors.ts';
-export { HOST, hostRoutes } from './host-api.ts';
-export { buildOpenApi } from './openapi.ts';
+  RouteTag,
+  TaggedRouteName,
+} from './routes/index.ts';
+export { routes } from './routes/index.ts';
+export type { LinkInfo } from './routes/links.ts';
+export type { DropInfo, RequestInfo } from './routes/requests.ts';
+export type { Auth, RouteSpec } from './routes/route.ts';
+export type {
+  FileCommit,
+  FolderPolicy,
+  NodeInfo,
+  PlacementPolicy,
+  Replica,
+} from './routes/shapes.ts';
+export { folderPolicy, placementPolicy } from './routes/shapes.ts';
+export type { ShareInfo } from './routes/shares.ts';
+export type { RevisionInfo } from './routes/tree.ts';
 export * as schemas from './schemas.ts';
 export type {
   Capability,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { RouteSpec } from './api.ts';
 import { errorBody } from './errors.ts';
+import type { RouteSpec } from './routes/route.ts';
 
 const AUTH_SCHEME: Record<RouteSpec['auth'], string | null> = {
   none: null,

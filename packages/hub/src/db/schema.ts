@@ -1,4 +1,4 @@
-import type { Generated, Selectable } from 'kysely';
+import type { Generated, Kysely, Selectable, Transaction } from 'kysely';
 
 // Binary values are stored as base64url text and times as milliseconds (bigint), so one schema
 // reads the same on SQLite and PostgreSQL.
@@ -331,3 +331,6 @@ export interface Database {
   network_history: NetworkHistoryTable;
   hub_secrets: HubSecretsTable;
 }
+
+/** Where a query runs: on the database itself, or inside a transaction. */
+export type DbOrTx = Kysely<Database> | Transaction<Database>;

@@ -6,7 +6,7 @@ import {
 } from '@coffer/crypto/server';
 import { AuthError, ConflictError, NotFoundError, RateLimitedError } from '@coffer/errors';
 import type { AccountInfo, RouteBody, RouteResponse, SessionGrant } from '@coffer/protocol';
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
 import type { AccountsTable } from '../db/schema.ts';
 import { hashText, newRecordId, newSecretToken } from './ids.ts';
@@ -68,36 +68,40 @@ async function newSession(
 
 /**
  * A fixed-window counter per key, kept in the database so several hub processes share it.
- * Throws RateLimitedError once `max` attempts fall in one window.
+ * Throws RateLimitedError once `max` attempts fall in one window. One statement counts the
+ * attempt and reads the count: reading first and writing count + 1 after let attempts made
+ * at the same moment read the same count, and all but one of them went uncounted.
  */
 export async function rateLimit(hub: Hub, key: string, max: number, windowMs: number) {
   const now = hub.now();
-  await hub.db.transaction().execute(async (tx) => {
-    const row = await tx
-      .selectFrom('rate_limits')
-      .selectAll()
-      .where('key', '=', key)
-      .executeTakeFirst();
-    if (!row || now - row.window_start >= windowMs) {
-      await tx
-        .insertInto('rate_limits')
-        .values({ key, window_start: now, count: 1 })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ window_start: now, count: 1 }))
-        .execute();
-      return;
-    }
-    if (row.count >= max) {
-      throw new RateLimitedError(
-        'too many attempts; wait before trying again',
-        row.window_start + windowMs - now,
-      );
-    }
-    await tx
-      .updateTable('rate_limits')
-      .set({ count: row.count + 1 })
-      .where('key', '=', key)
-      .execute();
-  });
+  const windowOver = sql<boolean>`rate_limits.window_start <= ${now - windowMs}`;
+  const row = await hub.db
+    .insertInto('rate_limits')
+    .values({ key, window_start: now, count: 1 })
+    .onConflict((oc) =>
+      oc.column('key').doUpdateSet((eb) => ({
+        window_start: eb
+          .case()
+          .when(windowOver)
+          .then(now)
+          .else(eb.ref('rate_limits.window_start'))
+          .end(),
+        count: eb
+          .case()
+          .when(windowOver)
+          .then(1)
+          .else(eb('rate_limits.count', '+', 1))
+          .end(),
+      })),
+    )
+    .returning(['window_start', 'count'])
+    .executeTakeFirstOrThrow();
+  if (row.count > max) {
+    throw new RateLimitedError(
+      'too many attempts; wait before trying again',
+      row.window_start + windowMs - now,
+    );
+  }
 }
 
 async function limitLogin(hub: Hub, email: string, address: string) {

@@ -2,7 +2,7 @@ import { NotFoundError } from '@coffer/errors';
 import type { RouteResponse } from '@coffer/protocol';
 import { sql } from 'kysely';
 import type { Hub } from '../context.ts';
-import { isOnline } from './hosts.ts';
+import { isOnline } from './host-state.ts';
 
 export async function stats(hub: Hub): Promise<RouteResponse<'adminStats'>> {
   const count = async (table: 'accounts' | 'revisions' | 'chunks') =>

@@ -4,12 +4,13 @@ import { HOST, type RouteBody, type RouteResponse } from '@coffer/protocol';
 import { sql } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
 import type { HostRow } from '../db/schema.ts';
+import { accessibleChunks } from './access.ts';
 import { rateLimit } from './accounts.ts';
+import { capability } from './capability.ts';
 import { deleteOnHost } from './gc.ts';
-import { capability, isOnline, transferTimeoutMs } from './hosts.ts';
+import { isOnline, transferTimeoutMs } from './host-state.ts';
 import { periodic } from './periodic.ts';
-import { forget } from './repair.ts';
-import { accessibleChunks } from './uploads.ts';
+import { forget } from './replicas.ts';
 
 /** Bad-replica reports an account may send per hour: each costs the hub a chunk download. */
 const REPORTS_PER_HOUR = 60;

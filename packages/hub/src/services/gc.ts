@@ -1,7 +1,9 @@
 import { HOST } from '@coffer/protocol';
 import { sql } from 'kysely';
 import type { Hub } from '../context.ts';
-import { capability, isOnline } from './hosts.ts';
+import { capability } from './capability.ts';
+import { isOnline } from './host-state.ts';
+import { forget } from './replicas.ts';
 
 // [Note: Garbage collection]
 // A chunk is garbage once no revision references it, no open upload holds a receipt for it
@@ -73,33 +75,18 @@ export async function collectGarbage(hub: Hub): Promise<GcRound> {
     .execute();
 
   const queue = [...replicas];
-  const freed = new Map<string, number>();
   const worker = async () => {
     for (let r = queue.shift(); r; r = queue.shift()) {
       if (!isOnline(hub, r) || !(await deleteOnHost(hub, r.host_id, r.url, r.chunk_id))) {
         round.pendingReplicas++;
         continue;
       }
-      await hub.db
-        .deleteFrom('chunk_replicas')
-        .where('chunk_id', '=', r.chunk_id)
-        .where('host_id', '=', r.host_id)
-        .execute();
-      freed.set(r.host_id, (freed.get(r.host_id) ?? 0) + (sizes.get(r.chunk_id) ?? 0));
+      await forget(hub, r.chunk_id, r.host_id, sizes.get(r.chunk_id) ?? 0);
       round.deletedReplicas++;
     }
   };
   await Promise.all(Array.from({ length: PARALLEL_DELETES }, worker));
 
-  for (const [hostId, bytes] of freed) {
-    await hub.db
-      .updateTable('hosts')
-      .set((eb) => ({
-        stored_bytes: sql<number>`case when ${eb.ref('stored_bytes')} > ${bytes} then ${eb.ref('stored_bytes')} - ${bytes} else 0 end`,
-      }))
-      .where('id', '=', hostId)
-      .execute();
-  }
   const gone = await hub.db
     .deleteFrom('chunks')
     .where('id', 'in', [...sizes.keys()])

@@ -1,7 +1,6 @@
 import { fromBase64Url, type SigningPublicKey } from '@coffer/crypto';
 import { AuthError, ConflictError, NotFoundError, ValidationError } from '@coffer/errors';
 import {
-  type Capability,
   HOST_CLAIM_LABEL,
   HOST_EXIT_LABEL,
   HOST_HELLO_LABEL,
@@ -19,15 +18,14 @@ import {
   RECONCILE_PAGE,
   type RouteBody,
   type RouteResponse,
-  signCapability,
   signMessage,
 } from '@coffer/protocol';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Caller, Hub } from '../context.ts';
-import type { HostRow, HostState } from '../db/schema.ts';
-import { newRecordId } from './ids.ts';
-import { forget } from './repair.ts';
+import type { HostRow } from '../db/schema.ts';
+import { displayState, isOnline, isVetted, tagsOf } from './host-state.ts';
+import { forget } from './replicas.ts';
 
 /** A signed hello may be at most this old or this far in the future (clock skew). */
 const HELLO_WINDOW_MS = 5 * 60_000;
@@ -223,66 +221,6 @@ export async function approve(hub: Hub, id: string): Promise<RouteResponse<'admi
   return { id, state: 'active' };
 }
 
-export const isOnline = (hub: Hub, h: Pick<HostRow, 'last_seen_at'>) =>
-  hub.now() - h.last_seen_at <= hub.config.offlineAfterMs;
-
-type StateFields = Pick<HostRow, 'last_seen_at' | 'state'>;
-
-/** The state people see: an active host is online or offline. */
-export const displayState = (
-  hub: Hub,
-  h: StateFields,
-): Exclude<HostState, 'active'> | 'online' | 'offline' =>
-  h.state === 'active' ? (isOnline(hub, h) ? 'online' : 'offline') : h.state;
-
-/** May receive new data: online and in good standing. */
-export const placeable = (hub: Hub, h: StateFields) => isOnline(hub, h) && h.state === 'active';
-
-/** Its replicas count toward targets (a suspended host keeps what it holds). */
-export const inGoodStanding = (h: Pick<HostRow, 'state'>) =>
-  h.state === 'active' || h.state === 'suspended';
-
-export const isVetted = (hub: Hub, h: Pick<HostRow, 'audits_passed'>) =>
-  Number(h.audits_passed) >= hub.config.vetting.audits;
-
-export const tagsOf = (h: Pick<HostRow, 'tags'>): Record<string, string> => {
-  try {
-    return JSON.parse(h.tags) as Record<string, string>;
-  } catch {
-    return {};
-  }
-};
-
-/** A host as placement and repair see it. */
-export interface HostView extends HostRow {
-  online: boolean;
-  labels: Record<string, string>;
-  vetted: boolean;
-}
-
-export async function hostViews(hub: Hub): Promise<HostView[]> {
-  const rows = await hub.db.selectFrom('hosts').selectAll().execute();
-  return rows.map((h) => ({
-    ...h,
-    online: placeable(hub, h),
-    labels: tagsOf(h),
-    vetted: isVetted(hub, h),
-  }));
-}
-
-/**
- * How long a transfer of `size` bytes from or to these hosts may take: `floorMs`, or twice
- * what the slowest host's bandwidth limit needs, whichever is longer.
- */
-export function transferTimeoutMs(
-  floorMs: number,
-  size: number,
-  ...hosts: Pick<HostRow, 'bandwidth'>[]
-): number {
-  const slowest = Math.min(...hosts.map((h) => h.bandwidth ?? Number.POSITIVE_INFINITY));
-  return Math.max(floorMs, Number.isFinite(slowest) ? (2000 * size) / slowest : 0);
-}
-
 /**
  * Share of the time since registration the host was seen online: the gaps between its hellos
  * that were short enough to count, plus the time since its last hello while it is online.
@@ -401,25 +339,4 @@ export async function myHosts(hub: Hub, c: Caller): Promise<RouteResponse<'myHos
     .orderBy('registered_at')
     .execute();
   return { hosts: rows.map((h) => usage(hub, h)) };
-}
-
-export async function hostKeys(hub: Hub, ids: string[]): Promise<Map<string, HostRow>> {
-  const out = new Map<string, HostRow>();
-  if (ids.length === 0) return out;
-  const rows = await hub.db.selectFrom('hosts').selectAll().where('id', 'in', ids).execute();
-  for (const r of rows) out.set(r.id, r);
-  return out;
-}
-
-/** A capability token for one operation on one chunk at one host, signed by the hub. */
-export function capability(hub: Hub, c: Omit<Capability, 'v' | 'exp' | 'serial'>): string {
-  return signCapability(
-    {
-      v: 1,
-      ...c,
-      exp: hub.now() + hub.config.tokenTtlSeconds * 1000,
-      serial: newRecordId(),
-    },
-    hub.signingKey,
-  );
 }

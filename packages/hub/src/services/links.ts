@@ -9,9 +9,10 @@ import {
 import type { LinkInfo, RouteBody, RouteQuery, RouteResponse } from '@coffer/protocol';
 import type { Caller, Hub } from '../context.ts';
 import type { LinksTable, NodesTable } from '../db/schema.ts';
+import { ownNode } from './access.ts';
 import { rateLimit } from './accounts.ts';
-import { ancestry, nodeInfo, ownNode } from './tree.ts';
-import { locate } from './uploads.ts';
+import { ancestry, nodeInfo } from './nodes.ts';
+import { locate } from './replicas.ts';
 
 // [Note: Links on the hub]
 // A link row holds what a visitor needs to open one node of its owner's: the node key wrapped

@@ -6,14 +6,11 @@ import {
   type RouteBody,
   type RouteResponse,
 } from '@coffer/protocol';
-import type { Kysely, Transaction } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
-import type { Database } from '../db/schema.ts';
-import { hostViews, inGoodStanding } from './hosts.ts';
+import type { DbOrTx } from '../db/schema.ts';
+import { ownNode } from './access.ts';
+import { hostViews, inGoodStanding } from './host-state.ts';
 import { hostAllowed, tighten } from './placement.ts';
-import { ownNode } from './tree.ts';
-
-type Tx = Kysely<Database> | Transaction<Database>;
 
 // [Note: Folder policies]
 // A folder's owner may tighten the network's placement policy for everything under the folder
@@ -27,7 +24,7 @@ type Tx = Kysely<Database> | Transaction<Database>;
 const parsePolicy = (text: string): FolderPolicy => folderPolicy.parse(JSON.parse(text));
 
 /** Whether any folder has a policy: when none does, everything follows the network's. */
-async function anyPolicy(db: Tx): Promise<boolean> {
+async function anyPolicy(db: DbOrTx): Promise<boolean> {
   return (await db.selectFrom('folder_policies').select('node_id').limit(1).execute()).length > 0;
 }
 
@@ -37,7 +34,7 @@ async function anyPolicy(db: Tx): Promise<boolean> {
  */
 export async function effectivePolicies(
   hub: Hub,
-  db: Tx,
+  db: DbOrTx,
   folders: readonly string[],
 ): Promise<Map<string, PlacementPolicy>> {
   const out = new Map<string, PlacementPolicy>();
@@ -91,7 +88,7 @@ export async function effectivePolicies(
 /** One policy that satisfies every folder in `folders` (the network's when there are none). */
 export async function policyForFolders(
   hub: Hub,
-  db: Tx,
+  db: DbOrTx,
   folders: readonly string[],
 ): Promise<PlacementPolicy> {
   const each = await effectivePolicies(hub, db, folders);

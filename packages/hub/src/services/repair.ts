@@ -8,20 +8,21 @@ import {
   receiptSchema,
 } from '@coffer/protocol';
 import { sql } from 'kysely';
-import type { Hub } from '../context.ts';
+import type { Hub, RepairRound, RepairStatus } from '../context.ts';
 import type { HostRow } from '../db/schema.ts';
+import { capability } from './capability.ts';
 import { deleteOnHost } from './gc.ts';
 import {
-  capability,
   type HostView,
   hostViews,
   inGoodStanding,
   isOnline,
   transferTimeoutMs,
-} from './hosts.ts';
+} from './host-state.ts';
 import { periodic } from './periodic.ts';
 import { choosePlacement, hostAllowed } from './placement.ts';
 import { chunkPolicies, chunksUnderPolicies } from './policies.ts';
+import { forget, recordReplicas } from './replicas.ts';
 
 // [Note: Repair]
 // A replica counts toward a chunk's target only on a host in good standing (not disqualified
@@ -39,20 +40,6 @@ import { chunkPolicies, chunksUnderPolicies } from './policies.ts';
 const PARALLEL_COPIES = 4;
 /** Chunks under folder policies checked per round. */
 const POLICY_SCAN = 20_000;
-
-export interface RepairRound {
-  /** Live chunks below their target when the round started (at most `repair.batch`). */
-  underReplicated: number;
-  /** Copies made. */
-  copied: number;
-  /** Chunks left below target this round (no source online, no eligible host, copy failed). */
-  failed: number;
-}
-
-export interface RepairStatus extends RepairRound {
-  lastRoundAt: number | null;
-  copiedTotal: number;
-}
 
 /**
  * Live chunks whose replicas on counting hosts span fewer countries than the network's policy
@@ -263,42 +250,14 @@ async function copy(hub: Hub, chunk: string, size: number, source: HostRow, targ
       continue;
     }
     if (r.host !== target.id || r.chunk !== chunk || r.size !== size) continue;
-    await hub.db.transaction().execute(async (tx) => {
-      const added = await tx
-        .insertInto('chunk_replicas')
-        .values({ chunk_id: chunk, host_id: target.id, receipt: text, stored_at: r.at })
-        .onConflict((oc) => oc.columns(['chunk_id', 'host_id']).doNothing())
-        .executeTakeFirst();
-      if ((added.numInsertedOrUpdatedRows ?? 0n) > 0n) {
-        await tx
-          .updateTable('hosts')
-          .set((eb) => ({ stored_bytes: eb('stored_bytes', '+', size) }))
-          .where('id', '=', target.id)
-          .execute();
-      }
-    });
+    await hub.db
+      .transaction()
+      .execute((tx) =>
+        recordReplicas(tx, [{ chunk, host: target.id, size, receipt: text, at: r.at }]),
+      );
     return true;
   }
   return false;
-}
-
-export async function forget(hub: Hub, chunk: string, hostId: string, size: number) {
-  await hub.db.transaction().execute(async (tx) => {
-    const gone = await tx
-      .deleteFrom('chunk_replicas')
-      .where('chunk_id', '=', chunk)
-      .where('host_id', '=', hostId)
-      .executeTakeFirst();
-    if (gone.numDeletedRows > 0n) {
-      await tx
-        .updateTable('hosts')
-        .set((eb) => ({
-          stored_bytes: sql<number>`case when ${eb.ref('stored_bytes')} > ${size} then ${eb.ref('stored_bytes')} - ${size} else 0 end`,
-        }))
-        .where('id', '=', hostId)
-        .execute();
-    }
-  });
 }
 
 /** Runs repair rounds every `repair.intervalMs`; `status()` is what the operator sees. */

@@ -5,14 +5,13 @@ import {
   verifyKeyBundle,
   verifyMemberList,
 } from '@coffer/crypto';
-import { ConflictError, IntegrityError, NotFoundError, ValidationError } from '@coffer/errors';
-import type { RouteBody, RouteQuery, RouteResponse, ShareInfo } from '@coffer/protocol';
-import type { Kysely, Transaction } from 'kysely';
+import { ConflictError, IntegrityError, ValidationError } from '@coffer/errors';
+import type { RouteBody, RouteResponse, ShareInfo } from '@coffer/protocol';
 import type { Caller, Hub } from '../context.ts';
-import type { Database, NodesTable, SharesTable } from '../db/schema.ts';
-import { ancestry, isUniqueViolation, nodeInfo, ownNode, subtree } from './tree.ts';
-
-type Tx = Kysely<Database> | Transaction<Database>;
+import type { DbOrTx, SharesTable } from '../db/schema.ts';
+import { ownNode, ownShare } from './access.ts';
+import { ancestry, nodeInfo } from './nodes.ts';
+import { applyRekey } from './rekey.ts';
 
 // [Note: Shares on the hub]
 // A share makes one folder of its owner's readable to its members, and writable to those whose
@@ -21,48 +20,7 @@ type Tx = Kysely<Database> | Transaction<Database>;
 // (docs/security.md §10). The hub checks the list's signature against the owner's key bundle
 // too, so an honest hub never stores a list the owner did not sign. Shares do not nest.
 
-/** The share `nodeId` is in (the folder itself or one above it), with the caller's role. */
-export async function shareAccess(
-  db: Tx,
-  c: Caller,
-  nodeId: string,
-): Promise<{ share: SharesTable; role: 'owner' | 'read' | 'write' } | null> {
-  const chain = await ancestry(db, nodeId);
-  const found = new Map<string, SharesTable>();
-  for (let i = 0; i < chain.length; i += 500) {
-    const rows = await db
-      .selectFrom('shares')
-      .selectAll()
-      .where('node_id', 'in', chain.slice(i, i + 500))
-      .execute();
-    for (const r of rows) found.set(r.node_id, r);
-  }
-  // The nearest share above decides (shares do not nest, so there is at most one).
-  const share = chain.map((id) => found.get(id)).find((x) => x !== undefined);
-  if (!share) return null;
-  if (share.owner_id === c.accountId) return { share, role: 'owner' };
-  const m = await db
-    .selectFrom('share_members')
-    .select('role')
-    .where('share_id', '=', share.id)
-    .where('account_id', '=', c.accountId)
-    .executeTakeFirst();
-  return m ? { share, role: m.role } : null;
-}
-
-/** A node the caller owns or may read through a share; anything else is missing. */
-export async function readableNode(
-  db: Tx,
-  c: Caller,
-  id: string,
-  field = 'id',
-): Promise<NodesTable> {
-  const n = await db.selectFrom('nodes').selectAll().where('id', '=', id).executeTakeFirst();
-  if (n && (n.account_id === c.accountId || (await shareAccess(db, c, id)))) return n;
-  throw new NotFoundError(`${field}: no such file or folder`);
-}
-
-async function ownerSigningKey(db: Tx, accountId: string) {
+async function ownerSigningKey(db: DbOrTx, accountId: string) {
   const a = await db
     .selectFrom('accounts')
     .select('key_bundle')
@@ -251,198 +209,6 @@ export async function putShare(hub: Hub, c: Caller, b: RouteBody<'putShare'>): P
   return shareInfo(hub, row, c, 'owner');
 }
 
-// [Note: Key rotation on the hub]
-// When a member is removed, the owner gives every node under the shared folder a new key
-// (docs/security.md §10). The new wrapped keys, metadata, name hashes and manifests are staged
-// a batch at a time with stageRekey; the member list with the next key version then swaps them
-// all in, in one transaction, or 409s if they do not cover exactly the nodes and revisions
-// there are now, each at the version it was made from. Nothing is ever half rotated.
-
-async function ownShare(db: Tx, c: Caller, id: string): Promise<SharesTable> {
-  const s = await db
-    .selectFrom('shares')
-    .selectAll()
-    .where('id', '=', id)
-    .where('owner_id', '=', c.accountId)
-    .executeTakeFirst();
-  if (!s) throw new NotFoundError('id: no such share of yours');
-  return s;
-}
-
-export async function shareTree(
-  hub: Hub,
-  c: Caller,
-  id: string,
-  q: RouteQuery<'shareTree'>,
-): Promise<RouteResponse<'shareTree'>> {
-  const s = await ownShare(hub.db, c, id);
-  const limit = q.limit ?? 1000;
-  const ids = (await subtree(hub.db, s.node_id))
-    .filter((x) => q.after === undefined || x > q.after)
-    .sort()
-    .slice(0, limit + 1);
-  const page = ids.slice(0, limit);
-  const nodes = page.length
-    ? await hub.db.selectFrom('nodes').selectAll().where('id', 'in', page).orderBy('id').execute()
-    : [];
-  const revisions = page.length
-    ? await hub.db
-        .selectFrom('revisions')
-        .select(['node_id', 'revision', 'manifest'])
-        .where('node_id', 'in', page)
-        .orderBy('node_id')
-        .orderBy('revision')
-        .execute()
-    : [];
-  return {
-    nodes: nodes.map((n) => nodeInfo(n)),
-    revisions: revisions.map((r) => ({
-      nodeId: r.node_id,
-      revision: Number(r.revision),
-      manifest: r.manifest,
-    })),
-    next: ids.length > limit ? (page.at(-1) ?? null) : null,
-  };
-}
-
-export async function stageRekey(
-  hub: Hub,
-  c: Caller,
-  id: string,
-  b: RouteBody<'stageRekey'>,
-): Promise<void> {
-  const s = await ownShare(hub.db, c, id);
-  if (b.keyVersion !== Number(s.key_version) + 1) {
-    throw new ConflictError(
-      `keyVersion: the share is at key version ${s.key_version}; stage ${Number(s.key_version) + 1}`,
-    );
-  }
-  const at = { share_id: id, key_version: b.keyVersion };
-  await hub.db.transaction().execute(async (tx) => {
-    // An older, abandoned rotation's leftovers go first; a batch staged again replaces itself.
-    for (const table of ['rekey_nodes', 'rekey_revisions'] as const)
-      await tx
-        .deleteFrom(table)
-        .where('share_id', '=', id)
-        .where('key_version', '<', b.keyVersion)
-        .execute();
-    const again = (table: 'rekey_nodes' | 'rekey_revisions', nodeIds: string[]) =>
-      tx
-        .deleteFrom(table)
-        .where('share_id', '=', id)
-        .where('key_version', '=', b.keyVersion)
-        .where('node_id', 'in', nodeIds)
-        .execute();
-    for (let i = 0; i < b.nodes.length; i += 500) {
-      const part = b.nodes.slice(i, i + 500);
-      await again(
-        'rekey_nodes',
-        part.map((n) => n.id),
-      );
-      await tx
-        .insertInto('rekey_nodes')
-        .values(
-          part.map((n) => ({
-            ...at,
-            node_id: n.id,
-            node_version: n.version,
-            wrapped_key: n.wrappedKey,
-            metadata: n.metadata,
-            name_hash: n.nameHash,
-            signature: n.signature,
-          })),
-        )
-        .execute();
-    }
-    const revised = [...new Set(b.revisions.map((r) => r.nodeId))];
-    for (let i = 0; i < revised.length; i += 500)
-      await again('rekey_revisions', revised.slice(i, i + 500));
-    for (let i = 0; i < b.revisions.length; i += 500) {
-      await tx
-        .insertInto('rekey_revisions')
-        .values(
-          b.revisions
-            .slice(i, i + 500)
-            .map((r) => ({ ...at, node_id: r.nodeId, revision: r.revision, manifest: r.manifest })),
-        )
-        .execute();
-    }
-  });
-}
-
-/** Swaps in a staged rotation (inside putShare's transaction), all or nothing. */
-async function applyRekey(tx: Tx, s: SharesTable, keyVersion: number, now: number) {
-  const ids = await subtree(tx, s.node_id);
-  const staged = new Map(
-    (
-      await tx
-        .selectFrom('rekey_nodes')
-        .selectAll()
-        .where('share_id', '=', s.id)
-        .where('key_version', '=', keyVersion)
-        .execute()
-    ).map((r) => [r.node_id, r]),
-  );
-  const changed = () =>
-    new ConflictError(
-      'keys: the shared folder changed while its keys were being rotated; rotate them again',
-    );
-  if (staged.size !== ids.length) throw changed();
-  const stagedRevisions = await tx
-    .selectFrom('rekey_revisions')
-    .select(['node_id', 'revision', 'manifest'])
-    .where('share_id', '=', s.id)
-    .where('key_version', '=', keyVersion)
-    .execute();
-  const manifests = new Map(stagedRevisions.map((r) => [`${r.node_id}/${r.revision}`, r.manifest]));
-  for (let i = 0; i < ids.length; i += 500) {
-    const part = ids.slice(i, i + 500);
-    const nodes = await tx.selectFrom('nodes').selectAll().where('id', 'in', part).execute();
-    const revisions = await tx
-      .selectFrom('revisions')
-      .select(['node_id', 'revision'])
-      .where('node_id', 'in', part)
-      .execute();
-    for (const r of revisions) {
-      const manifest = manifests.get(`${r.node_id}/${r.revision}`);
-      if (manifest === undefined) throw changed();
-      manifests.delete(`${r.node_id}/${r.revision}`);
-      await tx
-        .updateTable('revisions')
-        .set({ manifest })
-        .where('node_id', '=', r.node_id)
-        .where('revision', '=', r.revision)
-        .execute();
-    }
-    for (const n of nodes) {
-      const next = staged.get(n.id);
-      if (!next || Number(next.node_version) !== n.version) throw changed();
-      try {
-        await tx
-          .updateTable('nodes')
-          .set({
-            wrapped_key: next.wrapped_key,
-            metadata: next.metadata,
-            name_hash: n.name_hash === null ? null : next.name_hash,
-            signature: next.signature,
-            author_id: s.owner_id,
-            key_version: Number(n.key_version) + 1,
-            version: n.version + 1,
-            updated_at: now,
-          })
-          .where('id', '=', n.id)
-          .execute();
-      } catch (e) {
-        if (isUniqueViolation(e)) throw changed();
-        throw e;
-      }
-    }
-  }
-  if (manifests.size > 0) throw changed();
-  await tx.deleteFrom('rekey_nodes').where('share_id', '=', s.id).execute();
-  await tx.deleteFrom('rekey_revisions').where('share_id', '=', s.id).execute();
-}
-
 async function shareInfo(
   hub: Hub,
   s: SharesTable,
@@ -512,7 +278,7 @@ export async function deleteShare(hub: Hub, c: Caller, id: string): Promise<void
 }
 
 /** Forgets the shares of folders that are purged (in the purge's transaction). */
-export async function forgetSharesOf(tx: Tx, nodeIds: readonly string[]): Promise<void> {
+export async function forgetSharesOf(tx: DbOrTx, nodeIds: readonly string[]): Promise<void> {
   for (let i = 0; i < nodeIds.length; i += 500) {
     const shares = await tx
       .selectFrom('shares')
@@ -523,7 +289,7 @@ export async function forgetSharesOf(tx: Tx, nodeIds: readonly string[]): Promis
   }
 }
 
-async function forgetShare(tx: Tx, id: string) {
+async function forgetShare(tx: DbOrTx, id: string) {
   for (const table of ['share_keys', 'share_members', 'rekey_nodes', 'rekey_revisions'] as const)
     await tx.deleteFrom(table).where('share_id', '=', id).execute();
   await tx.deleteFrom('shares').where('id', '=', id).execute();

@@ -1,97 +1,21 @@
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@coffer/errors';
+import { ConflictError, ForbiddenError, ValidationError } from '@coffer/errors';
 import type { NodeInfo, RouteBody, RouteQuery, RouteResponse } from '@coffer/protocol';
-import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
-import type { Database, NodesTable } from '../db/schema.ts';
-import { forgetSharesOf, readableNode, shareAccess } from './shares.ts';
-
-type Tx = Kysely<Database> | Transaction<Database>;
-
-/** SQLite and PostgreSQL report a violated unique index differently. */
-export function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; message?: string };
-  return err?.code === '23505' || /UNIQUE constraint failed/.test(err?.message ?? '');
-}
+import { isUniqueViolation } from '../db/errors.ts';
+import type { DbOrTx, NodesTable } from '../db/schema.ts';
+import { ownNode, readableNode, shareAccess, writableNode } from './access.ts';
+import { ancestry, checkParentKey, nodeInfo, subtree } from './nodes.ts';
+import { forgetSharesOf } from './shares.ts';
 
 const NAME_TAKEN = 'name: a file or folder with this name already exists here';
 
-export function nodeInfo(n: NodesTable, manifest?: string): NodeInfo {
-  const info: NodeInfo = {
-    id: n.id,
-    parentId: n.parent_id,
-    kind: n.kind,
-    wrappedKey: n.wrapped_key,
-    metadata: n.metadata,
-    nameHash: n.name_hash,
-    version: n.version,
-    revision: n.revision,
-    size: n.size,
-    trashedAt: n.trashed_at,
-    createdAt: n.created_at,
-    updatedAt: n.updated_at,
-  };
-  if (manifest !== undefined) info.manifest = manifest;
-  info.authorId = n.author_id;
-  info.signature = n.signature;
-  info.keyVersion = Number(n.key_version ?? 1);
-  return info;
-}
-
-/** A node of the caller's; anyone else's is reported as missing, not as forbidden. */
-export async function ownNode(db: Tx, c: Caller, id: string, field = 'id'): Promise<NodesTable> {
-  const n = await db
-    .selectFrom('nodes')
-    .selectAll()
-    .where('id', '=', id)
-    .where('account_id', '=', c.accountId)
-    .executeTakeFirst();
-  if (!n) throw new NotFoundError(`${field}: no such file or folder`);
-  return n;
-}
-
-/**
- * A node the caller may change: their own, or one under a folder shared with them read-write
- * (the shared folder itself stays its owner's). A read-only member gets ForbiddenError; anyone
- * else finds nothing.
- */
-export async function writableNode(
-  db: Tx,
-  c: Caller,
-  id: string,
-  field = 'id',
-  o: { shareRootToo?: boolean } = {},
-): Promise<NodesTable> {
-  const n = await db.selectFrom('nodes').selectAll().where('id', '=', id).executeTakeFirst();
-  if (n?.account_id === c.accountId) return n;
-  const access = n ? await shareAccess(db, c, id) : null;
-  if (!n || !access) throw new NotFoundError(`${field}: no such file or folder`);
-  if (access.role !== 'write')
-    throw new ForbiddenError(`${field}: this folder is shared with you read-only`);
-  if (access.share.node_id === id && !o.shareRootToo)
-    throw new ForbiddenError(`${field}: the shared folder itself is its owner's to change`);
-  return n;
-}
-
 /** The share a node is in, for a caller who is not the tree's owner: moves stay inside it. */
-async function shareIdFor(db: Tx, c: Caller, id: string) {
+async function shareIdFor(db: DbOrTx, c: Caller, id: string) {
   return (await shareAccess(db, c, id))?.share.id ?? null;
 }
 
-/**
- * A write that wrapped a key under `parent`'s key says which version of that key it used; a
- * stale one (the folder's keys were rotated meanwhile, say after a share member was removed)
- * gets 409, so nothing new lands under a key the removed member holds.
- */
-export function checkParentKey(parent: NodesTable, sent: number | undefined, field: string) {
-  if (sent !== undefined && sent !== Number(parent.key_version)) {
-    throw new ConflictError(
-      `${field}: the folder's keys changed (now version ${parent.key_version}, you used ${sent}); reload and retry`,
-    );
-  }
-}
-
 /** The parent a node may be created in or moved to: a live folder the caller may write to. */
-async function liveFolder(db: Tx, c: Caller, id: string, field: string): Promise<NodesTable> {
+async function liveFolder(db: DbOrTx, c: Caller, id: string, field: string): Promise<NodesTable> {
   const n = await writableNode(db, c, id, field, { shareRootToo: true });
   if (n.kind !== 'folder') throw new ValidationError(field, 'is a file, not a folder');
   if (n.trashed_at !== null) throw new ConflictError(`${field}: that folder is in the trash`);
@@ -102,7 +26,7 @@ async function liveFolder(db: Tx, c: Caller, id: string, field: string): Promise
  * Marks the caller's own shared folders with their member list's version, so the owner's
  * client knows whose signatures to accept inside them ([Note: Folder shares]).
  */
-async function withShareVersions(db: Tx, c: Caller, infos: NodeInfo[]): Promise<NodeInfo[]> {
+async function withShareVersions(db: DbOrTx, c: Caller, infos: NodeInfo[]): Promise<NodeInfo[]> {
   const folders = infos.filter((i) => i.kind === 'folder').map((i) => i.id);
   if (folders.length === 0) return infos;
   const shared = new Map<string, number>();
@@ -122,7 +46,7 @@ async function withShareVersions(db: Tx, c: Caller, infos: NodeInfo[]): Promise<
   });
 }
 
-async function manifestsOf(db: Tx, nodes: NodesTable[]): Promise<Map<string, string>> {
+async function manifestsOf(db: DbOrTx, nodes: NodesTable[]): Promise<Map<string, string>> {
   const files = nodes.filter((n) => n.kind === 'file' && n.revision !== null);
   const out = new Map<string, string>();
   for (let i = 0; i < files.length; i += 500) {
@@ -232,7 +156,7 @@ export async function createFolder(
 
 /** Applies `set` only if the node is still at `version`; otherwise 409, never a lost update. */
 async function writeVersioned(
-  db: Tx,
+  db: DbOrTx,
   node: NodesTable,
   version: number,
   set: Partial<NodesTable>,
@@ -347,34 +271,6 @@ export async function restoreNode(hub: Hub, c: Caller, id: string, version: numb
     }
   }
   return nodeInfo(await writeVersioned(hub.db, node, version, { trashed_at: null }, hub.now()));
-}
-
-/** Every node id under `id`, itself included. */
-/** `id`, its parent, its parent's parent… up to the root, in that order, in one query. */
-export async function ancestry(db: Tx, id: string): Promise<string[]> {
-  const r = await sql<{ id: string; parent_id: string | null }>`
-    with recursive up(id, parent_id) as (
-      select id, parent_id from nodes where id = ${id}
-      union
-      select n.id, n.parent_id from nodes n join up on n.id = up.parent_id
-    ) select id, parent_id from up`.execute(db);
-  const parent = new Map(r.rows.map((x) => [x.id, x.parent_id]));
-  const chain: string[] = [];
-  for (let at: string | null | undefined = id; at && parent.has(at) && !chain.includes(at); ) {
-    chain.push(at);
-    at = parent.get(at);
-  }
-  return chain;
-}
-
-export async function subtree(db: Tx, id: string): Promise<string[]> {
-  const r = await sql<{ id: string }>`
-    with recursive sub(id) as (
-      select id from nodes where id = ${id}
-      union all
-      select n.id from nodes n join sub on n.parent_id = sub.id
-    ) select id from sub`.execute(db);
-  return r.rows.map((x) => x.id);
 }
 
 export async function purgeNode(hub: Hub, c: Caller, id: string, version: number) {

@@ -1,0 +1,29 @@
+import { accountHandlers } from './accounts.ts';
+import { adminHandlers } from './admin.ts';
+import { contactHandlers } from './contacts.ts';
+import type { Handlers } from './handler.ts';
+import { hostHandlers } from './hosts.ts';
+import { linkHandlers } from './links.ts';
+import { metaHandlers } from './meta.ts';
+import { requestHandlers } from './requests.ts';
+import { shareHandlers } from './shares.ts';
+import { treeHandlers } from './tree.ts';
+import { uploadHandlers } from './uploads.ts';
+
+/**
+ * The implementation of every route in the protocol's route table, one file per area as in
+ * protocol/src/routes/. The type says every route has one; a new area adds its file and one
+ * line here.
+ */
+export const handlers: Handlers = {
+  ...metaHandlers,
+  ...accountHandlers,
+  ...contactHandlers,
+  ...shareHandlers,
+  ...linkHandlers,
+  ...requestHandlers,
+  ...treeHandlers,
+  ...uploadHandlers,
+  ...hostHandlers,
+  ...adminHandlers,
+};

@@ -1,0 +1,150 @@
+import { ForbiddenError, NotFoundError } from '@coffer/errors';
+import type { Caller } from '../context.ts';
+import type { DbOrTx, NodesTable, SharesTable } from '../db/schema.ts';
+import { ancestry } from './nodes.ts';
+
+// Who may read or write what: the caller's own nodes, those in folders shared with them
+// ([Note: Shares on the hub] in shares.ts), the shares they own, and the chunks of what they
+// may read.
+
+/** A node of the caller's; anyone else's is reported as missing, not as forbidden. */
+export async function ownNode(
+  db: DbOrTx,
+  c: Caller,
+  id: string,
+  field = 'id',
+): Promise<NodesTable> {
+  const n = await db
+    .selectFrom('nodes')
+    .selectAll()
+    .where('id', '=', id)
+    .where('account_id', '=', c.accountId)
+    .executeTakeFirst();
+  if (!n) throw new NotFoundError(`${field}: no such file or folder`);
+  return n;
+}
+
+/**
+ * A node the caller may change: their own, or one under a folder shared with them read-write
+ * (the shared folder itself stays its owner's). A read-only member gets ForbiddenError; anyone
+ * else finds nothing.
+ */
+export async function writableNode(
+  db: DbOrTx,
+  c: Caller,
+  id: string,
+  field = 'id',
+  o: { shareRootToo?: boolean } = {},
+): Promise<NodesTable> {
+  const n = await db.selectFrom('nodes').selectAll().where('id', '=', id).executeTakeFirst();
+  if (n?.account_id === c.accountId) return n;
+  const access = n ? await shareAccess(db, c, id) : null;
+  if (!n || !access) throw new NotFoundError(`${field}: no such file or folder`);
+  if (access.role !== 'write')
+    throw new ForbiddenError(`${field}: this folder is shared with you read-only`);
+  if (access.share.node_id === id && !o.shareRootToo)
+    throw new ForbiddenError(`${field}: the shared folder itself is its owner's to change`);
+  return n;
+}
+
+/** The share `nodeId` is in (the folder itself or one above it), with the caller's role. */
+export async function shareAccess(
+  db: DbOrTx,
+  c: Caller,
+  nodeId: string,
+): Promise<{ share: SharesTable; role: 'owner' | 'read' | 'write' } | null> {
+  const chain = await ancestry(db, nodeId);
+  const found = new Map<string, SharesTable>();
+  for (let i = 0; i < chain.length; i += 500) {
+    const rows = await db
+      .selectFrom('shares')
+      .selectAll()
+      .where('node_id', 'in', chain.slice(i, i + 500))
+      .execute();
+    for (const r of rows) found.set(r.node_id, r);
+  }
+  // The nearest share above decides (shares do not nest, so there is at most one).
+  const share = chain.map((id) => found.get(id)).find((x) => x !== undefined);
+  if (!share) return null;
+  if (share.owner_id === c.accountId) return { share, role: 'owner' };
+  const m = await db
+    .selectFrom('share_members')
+    .select('role')
+    .where('share_id', '=', share.id)
+    .where('account_id', '=', c.accountId)
+    .executeTakeFirst();
+  return m ? { share, role: m.role } : null;
+}
+
+/** A node the caller owns or may read through a share; anything else is missing. */
+export async function readableNode(
+  db: DbOrTx,
+  c: Caller,
+  id: string,
+  field = 'id',
+): Promise<NodesTable> {
+  const n = await db.selectFrom('nodes').selectAll().where('id', '=', id).executeTakeFirst();
+  if (n && (n.account_id === c.accountId || (await shareAccess(db, c, id)))) return n;
+  throw new NotFoundError(`${field}: no such file or folder`);
+}
+
+/** A share the caller owns; anyone else's is reported as missing. */
+export async function ownShare(db: DbOrTx, c: Caller, id: string): Promise<SharesTable> {
+  const s = await db
+    .selectFrom('shares')
+    .selectAll()
+    .where('id', '=', id)
+    .where('owner_id', '=', c.accountId)
+    .executeTakeFirst();
+  if (!s) throw new NotFoundError('id: no such share of yours');
+  return s;
+}
+
+/** Chunk ids among `ids` that the caller may read: in one of its uploads or its files. */
+export async function accessibleChunks(
+  db: DbOrTx,
+  c: Caller,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  const ok = new Set<string>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
+    const viaUploads = await db
+      .selectFrom('upload_chunks as uc')
+      .innerJoin('uploads as u', 'u.id', 'uc.upload_id')
+      .select('uc.chunk_id')
+      .where('u.account_id', '=', c.accountId)
+      .where('uc.chunk_id', 'in', part)
+      .execute();
+    for (const r of viaUploads) ok.add(r.chunk_id);
+    const rest = part.filter((x) => !ok.has(x));
+    if (rest.length === 0) continue;
+    const viaFiles = await db
+      .selectFrom('revision_chunks as rc')
+      .innerJoin('nodes as n', 'n.id', 'rc.node_id')
+      .select('rc.chunk_id')
+      .where('n.account_id', '=', c.accountId)
+      .where('rc.chunk_id', 'in', rest)
+      .execute();
+    for (const r of viaFiles) ok.add(r.chunk_id);
+    const shared = part.filter((x) => !ok.has(x));
+    if (shared.length === 0) continue;
+    // Chunks of files in folders shared with the caller.
+    const holders = await db
+      .selectFrom('revision_chunks')
+      .select(['chunk_id', 'node_id'])
+      .where('chunk_id', 'in', shared)
+      .execute();
+    const readable = new Map<string, boolean>();
+    for (const h of holders) {
+      if (ok.has(h.chunk_id)) continue;
+      let can = readable.get(h.node_id);
+      if (can === undefined) {
+        can = (await shareAccess(db, c, h.node_id)) !== null;
+        readable.set(h.node_id, can);
+      }
+      if (can) ok.add(h.chunk_id);
+    }
+  }
+  return ok;
+}

@@ -1,0 +1,125 @@
+import { ConnectionError, QuotaError, ValidationError } from '@coffer/errors';
+import type { PlacementPolicy, Replica, RouteBody, RouteResponse } from '@coffer/protocol';
+import type { Hub } from '../context.ts';
+import { capability } from './capability.ts';
+import { hostViews, inGoodStanding } from './host-state.ts';
+import { refuseRepeats } from './input.ts';
+import { choosePlacement } from './placement.ts';
+import { replicasOf } from './replicas.ts';
+
+// Placement for an upload: which hosts take its chunks ([Note: Placement]), with a put token
+// for each, and the chunks it holds.
+
+/** The chunks of an upload among `ids`: their sizes and the policies they were placed for. */
+export async function uploadChunks(hub: Hub, uploadId: string, ids: readonly string[]) {
+  const out = new Map<string, { size: number; policy: PlacementPolicy }>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const rows = await hub.db
+      .selectFrom('upload_chunks')
+      .select(['chunk_id', 'size', 'policy'])
+      .where('upload_id', '=', uploadId)
+      .where('chunk_id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of rows) {
+      const policy = r.policy ? (JSON.parse(r.policy) as PlacementPolicy) : hub.config.placement;
+      out.set(r.chunk_id, { size: r.size, policy });
+    }
+  }
+  return out;
+}
+
+/**
+ * Chooses hosts for chunks of an (already authorized) upload, for `policy` (the network's when
+ * null), and remembers the chunks as part of the upload.
+ */
+export async function placeInUpload(
+  hub: Hub,
+  id: string,
+  b: Pick<RouteBody<'placeChunks'>, 'chunks' | 'exclude'>,
+  folderPolicy: PlacementPolicy | null,
+): Promise<RouteResponse<'placeChunks'>> {
+  refuseRepeats(
+    b.chunks,
+    (x) => x.id,
+    (i) => `chunks.${i}.id`,
+  );
+  const ids = b.chunks.map((x) => x.id);
+  const known = new Map(
+    [...(await uploadChunks(hub, id, ids))].map(([chunk, { size }]) => [chunk, size]),
+  );
+  const fresh = b.chunks.filter((x) => !known.has(x.id));
+  for (const [i, chunk] of b.chunks.entries()) {
+    const size = known.get(chunk.id);
+    if (size !== undefined && size !== chunk.size) {
+      throw new ValidationError(`chunks.${i}.size`, `was ${size} when first placed`);
+    }
+  }
+  const policy = folderPolicy ?? hub.config.placement;
+  const policyText = folderPolicy ? JSON.stringify(folderPolicy) : null;
+  for (let i = 0; i < fresh.length; i += 200) {
+    await hub.db
+      .insertInto('upload_chunks')
+      .values(
+        fresh
+          .slice(i, i + 200)
+          .map((x) => ({ upload_id: id, chunk_id: x.id, size: x.size, policy: policyText })),
+      )
+      .onConflict((oc) => oc.columns(['upload_id', 'chunk_id']).doNothing())
+      .execute();
+  }
+  const placedBefore = ids.filter((x) => known.has(x));
+  for (let i = 0; i < placedBefore.length; i += 500) {
+    await hub.db
+      .updateTable('upload_chunks')
+      .set({ policy: policyText })
+      .where('upload_id', '=', id)
+      .where('chunk_id', 'in', placedBefore.slice(i, i + 500))
+      .execute();
+  }
+  const hosts = await hostViews(hub);
+  const replicas = await replicasOf(hub.db, ids);
+  const exclude = new Set(b.exclude ?? []);
+  const reserved = new Map<string, number>();
+  const placements = b.chunks.map((chunk, i) => {
+    const have = replicas.get(chunk.id) ?? [];
+    const chosen = choosePlacement(
+      hosts,
+      policy,
+      chunk.size,
+      have,
+      exclude,
+      reserved,
+      hub.config.vetting.share,
+    );
+    if (!chosen) {
+      // Offline hosts would do: they are restarting, or the hub is and has not heard from
+      // them yet. That passes; a network with no room does not.
+      const everyone = hosts.map((h) => ({ ...h, online: inGoodStanding(h) }));
+      if (choosePlacement(everyone, policy, chunk.size, have, exclude, reserved)) {
+        throw new ConnectionError(
+          `chunks.${i}: too few hosts online in distinct countries right now; retry shortly`,
+        );
+      }
+      throw new QuotaError(
+        `chunks.${i}: not enough hosts with free space in distinct countries that the ${folderPolicy ? "folder's" : "network's"} placement policy allows (it needs ${policy.replicas})`,
+      );
+    }
+    for (const h of chosen) reserved.set(h.id, (reserved.get(h.id) ?? 0) + chunk.size);
+    const targets: Replica[] = chosen.map((h, k) => ({
+      hostId: h.id,
+      url: h.url,
+      country: h.country,
+      token: capability(hub, {
+        host: h.id,
+        op: 'put',
+        chunk: chunk.id,
+        max: chunk.size,
+        ...(k + 1 < chosen.length
+          ? { fwd: chosen.slice(k + 1).map((n) => ({ host: n.id, url: n.url })) }
+          : {}),
+      }),
+    }));
+    return { id: chunk.id, targets };
+  });
+  return { placements };
+}

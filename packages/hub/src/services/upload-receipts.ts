@@ -1,0 +1,70 @@
+import { fromBase64Url, type SigningPublicKey } from '@coffer/crypto';
+import { ValidationError } from '@coffer/errors';
+import {
+  openMessage,
+  peekMessage,
+  RECEIPT_LABEL,
+  type RouteBody,
+  type RouteResponse,
+  receiptSchema,
+} from '@coffer/protocol';
+import type { Hub } from '../context.ts';
+import { hostKeys } from './host-state.ts';
+import { missingReplicas, recordReplicas, replicasOf } from './replicas.ts';
+import { uploadChunks } from './upload-placement.ts';
+
+// Step 3 of [Note: Upload]: the hosts' signed receipts become replica records.
+
+/** Checks host-signed receipts for chunks of an (already authorized) upload and records them. */
+export async function receiptsForUpload(
+  hub: Hub,
+  id: string,
+  b: RouteBody<'addReceipts'>,
+): Promise<RouteResponse<'addReceipts'>> {
+  const claimed = b.receipts.map((r, i) => peekMessage(`receipts.${i}`, r, receiptSchema));
+  const hosts = await hostKeys(hub, [...new Set(claimed.map((r) => r.host))]);
+  const chunkIds = [...new Set(claimed.map((r) => r.chunk))];
+  const placed = await uploadChunks(hub, id, chunkIds);
+  const verified = b.receipts.map((text, i) => {
+    const field = `receipts.${i}`;
+    const host = hosts.get(claimed[i]?.host ?? '');
+    if (!host) throw new ValidationError(`${field}.host`, 'is not a registered host');
+    const key = fromBase64Url(host.public_key, 'publicKey', 32) as SigningPublicKey;
+    const r = openMessage(RECEIPT_LABEL, field, text, receiptSchema, key);
+    const size = placed.get(r.chunk)?.size;
+    if (size === undefined)
+      throw new ValidationError(`${field}.chunk`, 'is not part of this upload');
+    if (size !== r.size) throw new ValidationError(`${field}.size`, `expected ${size}`);
+    return { receipt: r, text };
+  });
+  const now = hub.now();
+  const sizes = new Map(verified.map(({ receipt: r }) => [r.chunk, r.size]));
+  await hub.db.transaction().execute(async (tx) => {
+    // In chunk id order, like the replica records after them ([Note: Stored bytes]).
+    for (const [chunk, size] of [...sizes].sort(([a], [b]) => a.localeCompare(b))) {
+      await tx
+        .insertInto('chunks')
+        .values({ id: chunk, size, created_at: now })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+    }
+    await recordReplicas(
+      tx,
+      verified.map(({ receipt: r, text }) => ({
+        chunk: r.chunk,
+        host: r.host,
+        size: r.size,
+        receipt: text,
+        at: r.at,
+      })),
+    );
+  });
+  const replicas = await replicasOf(hub.db, chunkIds);
+  return {
+    chunks: chunkIds.map((x) => {
+      const policy = placed.get(x)?.policy ?? hub.config.placement;
+      const missing = missingReplicas(policy, replicas.get(x));
+      return { id: x, complete: missing === 0, missing };
+    }),
+  };
+}

@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ForbiddenError, NotFoundError } from '@coffer/errors';
+import type { Kysely } from 'kysely';
+import type { Caller } from '../src/context.ts';
+import { type Database, type Db, openDatabase } from '../src/db/index.ts';
+import {
+  accessibleChunks,
+  ownNode,
+  ownShare,
+  readableNode,
+  shareAccess,
+  writableNode,
+} from '../src/services/access.ts';
+
+// Who may read or write what, on a real (in-memory) database: alice's tree has a shared folder,
+// read by bob and written by carol, and a private one; dave is nobody to her.
+
+const id = (n: number) => n.toString(16).padStart(32, '0');
+const chunk = (n: number) => n.toString(16).padStart(64, '0');
+const caller = (n: number): Caller => ({ accountId: id(n), sessionId: id(50 + n) });
+const [alice, bob, carol, dave] = [caller(1), caller(2), caller(3), caller(4)];
+const root = id(10);
+const shared = id(11);
+const sharedSub = id(12);
+const sharedFile = id(13);
+const privateFolder = id(14);
+const privateFile = id(15);
+const share = id(20);
+
+async function seed(db: Kysely<Database>) {
+  for (const [i, c] of [alice, bob, carol, dave].entries()) {
+    await db
+      .insertInto('accounts')
+      .values({
+        id: c.accountId,
+        email: `${i}@example.com`,
+        opaque_record: '',
+        wrapped_master_key: '',
+        recovery_wrapped_master_key: '',
+        recovery_proof_hash: '',
+        wrapped_signing: '',
+        wrapped_agreement: '',
+        key_bundle: '',
+        root_id: id(100 + i),
+        created_at: 0,
+      })
+      .execute();
+  }
+  const node = (nodeId: string, parent: string | null, kind: 'file' | 'folder') => ({
+    id: nodeId,
+    account_id: alice.accountId,
+    parent_id: parent,
+    kind,
+    wrapped_key: 'k',
+    metadata: 'm',
+    name_hash: parent ? nodeId : null,
+    version: 1,
+    revision: kind === 'file' ? 1 : null,
+    size: 0,
+    trashed_at: null,
+    created_at: 0,
+    updated_at: 0,
+    author_id: alice.accountId,
+    signature: null,
+    key_version: 1,
+  });
+  await db
+    .insertInto('nodes')
+    .values([
+      node(root, null, 'folder'),
+      node(shared, root, 'folder'),
+      node(sharedSub, shared, 'folder'),
+      node(sharedFile, sharedSub, 'file'),
+      node(privateFolder, root, 'folder'),
+      node(privateFile, privateFolder, 'file'),
+    ])
+    .execute();
+  await db
+    .insertInto('shares')
+    .values({
+      id: share,
+      node_id: shared,
+      owner_id: alice.accountId,
+      list_version: 1,
+      key_version: 1,
+      member_list: '',
+      created_at: 0,
+      updated_at: 0,
+    })
+    .execute();
+  await db
+    .insertInto('share_members')
+    .values([
+      { share_id: share, account_id: bob.accountId, role: 'read', added_at: 0 },
+      { share_id: share, account_id: carol.accountId, role: 'write', added_at: 0 },
+    ])
+    .execute();
+  await db
+    .insertInto('revision_chunks')
+    .values([
+      { node_id: sharedFile, revision: 1, position: 0, chunk_id: chunk(1) },
+      { node_id: privateFile, revision: 1, position: 0, chunk_id: chunk(2) },
+    ])
+    .execute();
+  await db
+    .insertInto('uploads')
+    .values({
+      id: id(30),
+      account_id: dave.accountId,
+      request_id: null,
+      created_at: 0,
+      expires_at: 1,
+    })
+    .execute();
+  await db
+    .insertInto('upload_chunks')
+    .values({ upload_id: id(30), chunk_id: chunk(3), size: 1, policy: null })
+    .execute();
+}
+
+describe('access rules', () => {
+  let database: Db;
+  let db: Kysely<Database>;
+  before(async () => {
+    database = await openDatabase({ kind: 'sqlite', path: ':memory:' });
+    db = database.kysely;
+    await seed(db);
+  });
+  after(() => database.close());
+
+  const missing = (e: unknown) => e instanceof NotFoundError;
+  const forbidden = (e: unknown) => e instanceof ForbiddenError;
+
+  test('ownNode: only the owner finds a node; to anyone else it is missing, not forbidden', async () => {
+    assert.equal((await ownNode(db, alice, sharedFile)).id, sharedFile);
+    await assert.rejects(ownNode(db, bob, sharedFile), missing);
+    await assert.rejects(ownNode(db, dave, privateFile, 'nodeId'), /nodeId: no such file/);
+  });
+
+  test('shareAccess: the nearest share above a node, with the caller’s role in it', async () => {
+    assert.equal((await shareAccess(db, alice, sharedFile))?.role, 'owner');
+    assert.equal((await shareAccess(db, bob, sharedFile))?.role, 'read');
+    assert.equal((await shareAccess(db, carol, shared))?.role, 'write');
+    assert.equal((await shareAccess(db, carol, sharedFile))?.share.id, share);
+    assert.equal(await shareAccess(db, dave, sharedFile), null);
+    assert.equal(await shareAccess(db, alice, privateFile), null);
+  });
+
+  test('readableNode: the owner and the share’s members read; nobody else finds anything', async () => {
+    for (const c of [alice, bob, carol]) {
+      assert.equal((await readableNode(db, c, sharedFile)).id, sharedFile);
+    }
+    await assert.rejects(readableNode(db, dave, sharedFile), missing);
+    await assert.rejects(readableNode(db, bob, privateFile), missing);
+    await assert.rejects(readableNode(db, bob, id(99)), missing);
+  });
+
+  test('writableNode: the owner and write members; a reader is forbidden, others find nothing', async () => {
+    assert.equal((await writableNode(db, alice, privateFile)).id, privateFile);
+    assert.equal((await writableNode(db, carol, sharedFile)).id, sharedFile);
+    await assert.rejects(writableNode(db, bob, sharedFile), forbidden);
+    await assert.rejects(writableNode(db, dave, sharedFile), missing);
+    await assert.rejects(writableNode(db, carol, privateFile), missing);
+  });
+
+  test('writableNode: the shared folder itself stays its owner’s, unless writing into it', async () => {
+    await assert.rejects(writableNode(db, carol, shared), forbidden);
+    assert.equal((await writableNode(db, carol, shared, 'id', { shareRootToo: true })).id, shared);
+    await assert.rejects(writableNode(db, bob, shared, 'id', { shareRootToo: true }), forbidden);
+  });
+
+  test('ownShare: only the owner finds the share', async () => {
+    assert.equal((await ownShare(db, alice, share)).node_id, shared);
+    await assert.rejects(ownShare(db, bob, share), missing);
+  });
+
+  test('accessibleChunks: chunks of one’s uploads, one’s files and files shared with one', async () => {
+    const all = [chunk(1), chunk(2), chunk(3), chunk(4)];
+    assert.deepEqual([...(await accessibleChunks(db, alice, all))].sort(), [chunk(1), chunk(2)]);
+    assert.deepEqual([...(await accessibleChunks(db, bob, all))], [chunk(1)]);
+    assert.deepEqual([...(await accessibleChunks(db, dave, all))], [chunk(3)]);
+  });
+});

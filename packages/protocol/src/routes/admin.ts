@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { byteCount, chunkId, country, hostId, hostTags, queryInt, timestamp } from '../schemas.ts';
+import { type RouteSpec, route } from './route.ts';
+import { hostState, hostUsage, nodeParams } from './shapes.ts';
+
+// The operator's routes (tag `admin`).
+
+export const adminRoutes = {
+  adminHosts: route({
+    method: 'get',
+    path: '/api/admin/hosts',
+    auth: 'operator',
+    tag: 'admin',
+    summary: 'Every registered host, with its state and usage.',
+    response: z.object({
+      hosts: z.array(
+        z.object({
+          ...hostUsage,
+          /** The country the host declares, when the operator set another one. */
+          declaredCountry: country.nullable(),
+          countryConfirmed: z.boolean(),
+          tags: hostTags,
+          tagsConfirmed: z.boolean(),
+          online: z.boolean(),
+        }),
+      ),
+    }),
+  }),
+  adminUpdateHost: route({
+    method: 'patch',
+    path: '/api/admin/hosts/{id}',
+    auth: 'operator',
+    tag: 'admin',
+    summary:
+      "Confirms or sets a host's country and tags (the host can no longer change them), or suspends it (no new data) and lifts the suspension.",
+    params: z.object({ id: hostId }),
+    body: z
+      .object({
+        country: country.optional(),
+        tags: hostTags.optional(),
+        suspended: z.boolean().optional(),
+      })
+      .strict(),
+    response: z.object({
+      id: hostId,
+      state: hostState,
+      country,
+      tags: hostTags,
+    }),
+  }),
+  adminApproveHost: route({
+    method: 'post',
+    path: '/api/admin/hosts/{id}/approve',
+    auth: 'operator',
+    tag: 'admin',
+    summary: 'Lets a pending host take data (with `hostApproval: manual` in the hub config).',
+    params: z.object({ id: hostId }),
+    response: z.object({ id: hostId, state: z.literal('active') }),
+  }),
+  adminStats: route({
+    method: 'get',
+    path: '/api/admin/stats',
+    auth: 'operator',
+    tag: 'admin',
+    summary: 'Counts across the network.',
+    response: z.object({
+      accounts: z.number().int(),
+      files: z.number().int(),
+      folders: z.number().int(),
+      revisions: z.number().int(),
+      chunks: z.number().int(),
+      storedBytes: byteCount,
+      hosts: z.number().int(),
+      hostsOnline: z.number().int(),
+      capacity: byteCount,
+      repair: z.object({
+        /** Chunks below target found by the last round (at most one round's batch). */
+        underReplicated: z.number().int(),
+        copiedLastRound: z.number().int(),
+        failedLastRound: z.number().int(),
+        copiedTotal: z.number().int(),
+        lastRoundAt: timestamp.nullable(),
+      }),
+    }),
+  }),
+  adminHistory: route({
+    method: 'get',
+    path: '/api/admin/history',
+    auth: 'operator',
+    tag: 'admin',
+    summary:
+      'Samples of the network over time (one every `history.intervalMs`), oldest first: hosts, capacity, usage, counts and repair.',
+    query: z.object({ since: queryInt(Number.MAX_SAFE_INTEGER).optional() }).strict(),
+    response: z.object({
+      points: z.array(
+        z.object({
+          at: timestamp,
+          hosts: z.number().int(),
+          hostsOnline: z.number().int(),
+          capacity: byteCount,
+          storedBytes: byteCount,
+          accounts: z.number().int(),
+          files: z.number().int(),
+          chunks: z.number().int(),
+          /** Live chunks below their target. */
+          underReplicated: z.number().int(),
+          /** Of those, chunks repair can work on now (a copy is online). */
+          repairQueue: z.number().int(),
+          /** Repair copies made since the previous sample. */
+          copied: z.number().int(),
+        }),
+      ),
+    }),
+  }),
+  adminPlacement: route({
+    method: 'get',
+    path: '/api/admin/placement/{id}',
+    auth: 'operator',
+    tag: 'admin',
+    summary: "Where every chunk of a file's current revision is stored.",
+    params: nodeParams,
+    response: z.object({
+      chunks: z.array(z.object({ id: chunkId, hosts: z.array(z.object({ id: hostId, country })) })),
+    }),
+  }),
+} as const satisfies Record<string, RouteSpec>;

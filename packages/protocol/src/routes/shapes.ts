@@ -1,0 +1,168 @@
+import { z } from 'zod';
+import {
+  accountId,
+  b64,
+  byteCount,
+  chunkId,
+  country,
+  hex64,
+  hostId,
+  hostTags,
+  httpUrl,
+  nodeId,
+  timestamp,
+  version,
+} from '../schemas.ts';
+
+// The shapes more than one area of the route table uses. A shape one area alone uses stays in
+// that area's file.
+
+export const wrapped = b64(1024).min(1, 'expected a wrapped key');
+// Room for a name, a few fields and an 8 KiB thumbnail, sealed and base64url-encoded.
+export const metadata = b64(24 * 1024).min(1, 'expected encrypted metadata');
+export const manifest = b64(64 * 1024 * 1024).min(1, 'expected a sealed manifest');
+const capabilityToken = z.string().max(8192);
+const receipt = z.string().max(8192);
+
+export const keyBundle = b64(1024).min(1, 'expected a key bundle');
+/** The author's Ed25519 signature over the node ([Note: Node signatures]). */
+export const nodeSignature = b64(86).min(86, 'expected a 64-byte signature');
+
+export const wrappedIdentity = z
+  .object({ signing: wrapped, agreement: wrapped })
+  .strict()
+  .meta({ description: 'The account private keys, each wrapped under the master key.' });
+
+export const nodeKind = z.enum(['file', 'folder']);
+
+export const nodeInfo = z.object({
+  id: nodeId,
+  parentId: nodeId.nullable(),
+  kind: nodeKind,
+  wrappedKey: wrapped,
+  metadata,
+  nameHash: hex64.nullable(),
+  version: z.number().int(),
+  /** The current revision of a file; null for folders. */
+  revision: z.number().int().nullable(),
+  /** Bytes stored for the current revision (ciphertext, one replica). */
+  size: byteCount,
+  trashedAt: timestamp.nullable(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  /** The current revision's sealed manifest, when asked for with `include=manifest`. */
+  manifest: manifest.optional(),
+  /** Who wrote the node last, and their signature over it (null on nodes written unsigned). */
+  authorId: accountId.nullable().optional(),
+  signature: z.string().nullable().optional(),
+  /** On a folder its owner shares, as listed to the owner: the member list's version. */
+  shareVersion: z.number().int().optional(),
+  /** The version of the node's key, bound into `wrappedKey` (bumped by each key rotation). */
+  keyVersion: z.number().int().min(1).optional(),
+});
+export type NodeInfo = z.infer<typeof nodeInfo>;
+
+export const replica = z.object({ hostId, url: httpUrl, country, token: capabilityToken });
+export type Replica = z.infer<typeof replica>;
+
+const replicaCount = z.number().int().min(2).max(8);
+const countries = z.array(country).max(250);
+
+export const placementPolicy = z
+  .object({
+    /** Copies, each in a different country. */
+    replicas: replicaCount,
+    allowCountries: countries.optional(),
+    excludeCountries: countries.optional(),
+    /** Only hosts with every one of these tags (as the operator confirmed them) take data. */
+    requiredTags: hostTags.optional(),
+  })
+  .strict();
+export type PlacementPolicy = z.infer<typeof placementPolicy>;
+
+/**
+ * A folder owner's policy for what is stored under the folder. It can only tighten the
+ * network's: more replicas, fewer countries, more required tags. Subfolders inherit it.
+ */
+export const folderPolicy = placementPolicy.partial();
+export type FolderPolicy = z.infer<typeof folderPolicy>;
+
+/** A host as the operator sees it. */
+export const hostState = z.enum([
+  'pending',
+  'online',
+  'offline',
+  'suspended',
+  'disqualified',
+  'exiting',
+  'exited',
+]);
+
+/** A host's state, storage, audits, uptime and traffic: what operators and hosters see. */
+export const hostUsage = {
+  id: hostId,
+  url: httpUrl,
+  country,
+  state: hostState,
+  capacity: byteCount,
+  usedBytes: byteCount,
+  chunks: byteCount,
+  audits: z.object({ passed: z.number().int(), failed: z.number().int() }),
+  /** Passed `vetting.audits` audits: takes a full share of new data. */
+  vetted: z.boolean(),
+  /** Share of the time since registration the host was seen online, 0-1. */
+  uptime: z.number().min(0).max(1),
+  bytesIn: byteCount,
+  bytesOut: byteCount,
+  /** The host's bandwidth limit in bytes per second, each way; null: none. */
+  bandwidth: byteCount.nullable(),
+  lastSeenAt: timestamp,
+  registeredAt: timestamp,
+};
+
+export const nodeParams = z.object({ id: nodeId });
+
+export const chunksToPlace = z
+  .array(z.object({ id: chunkId, size: byteCount.min(1) }).strict())
+  .min(1)
+  .max(1024);
+/** Hosts that failed this client; placement avoids them. */
+export const excludeHosts = z.array(hostId).max(64).optional();
+export const placements = z.object({
+  placements: z.array(
+    z.object({
+      id: chunkId,
+      /** Empty when the chunk already has every replica it needs. */
+      targets: z.array(replica),
+    }),
+  ),
+});
+export const receiptsBody = z.object({ receipts: z.array(receipt).min(1).max(4096) }).strict();
+export const receiptsAnswer = z.object({
+  chunks: z.array(z.object({ id: chunkId, complete: z.boolean(), missing: z.number().int() })),
+});
+export const located = z.object({ id: chunkId, size: byteCount, replicas: z.array(replica) });
+
+export const fileCommit = z
+  .object({
+    nodeId,
+    parentId: nodeId,
+    nameHash: hex64,
+    wrappedKey: wrapped,
+    metadata,
+    /** For a new file: absent. For a new revision: the node version it replaces. */
+    version: version.optional(),
+    revision: z
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 31),
+    manifest,
+    size: byteCount,
+    chunkIds: z.array(chunkId).min(1).max(1_000_000),
+    signature: nodeSignature.optional(),
+    /** The key version of the parent folder the key was wrapped under (409 if stale). */
+    parentKeyVersion: z.number().int().min(1).optional(),
+  })
+  .strict();
+export type FileCommit = z.infer<typeof fileCommit>;

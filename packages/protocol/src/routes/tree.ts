@@ -1,0 +1,170 @@
+import { z } from 'zod';
+import { byteCount, chunkId, hex64, nodeId, queryInt, timestamp, version } from '../schemas.ts';
+import { type RouteSpec, route } from './route.ts';
+import {
+  folderPolicy,
+  manifest,
+  metadata,
+  nodeInfo,
+  nodeParams,
+  nodeSignature,
+  placementPolicy,
+  wrapped,
+} from './shapes.ts';
+
+// The encrypted tree: nodes, revisions, the trash and folder policies (tag `tree`).
+
+export const revisionInfo = z.object({
+  revision: z.number().int(),
+  size: byteCount,
+  createdAt: timestamp,
+  manifest,
+  chunkIds: z.array(chunkId),
+});
+export type RevisionInfo = z.infer<typeof revisionInfo>;
+
+const policyAnswer = z.object({
+  /** The policy set on this folder itself; null when it only inherits. */
+  own: folderPolicy.nullable(),
+  /** What applies here: the network's policy tightened by this folder and its ancestors. */
+  effective: placementPolicy,
+});
+
+const versioned = z.object({ version }).strict();
+
+export const treeRoutes = {
+  getNode: route({
+    method: 'get',
+    path: '/api/nodes/{id}',
+    auth: 'session',
+    tag: 'tree',
+    summary: 'One node.',
+    params: nodeParams,
+    query: z.object({ include: z.enum(['manifest']).optional() }),
+    response: nodeInfo,
+  }),
+  children: route({
+    method: 'get',
+    path: '/api/nodes/{id}/children',
+    auth: 'session',
+    tag: 'tree',
+    summary: 'The live (not trashed) children of a folder, a page at a time.',
+    params: nodeParams,
+    query: z.object({
+      /** Only the live child with this name hash (see [Note: Name hash] in crypto). */
+      nameHash: hex64.optional(),
+      after: nodeId.optional(),
+      limit: queryInt(5000).optional(),
+      include: z.enum(['manifest']).optional(),
+    }),
+    response: z.object({ nodes: z.array(nodeInfo), next: nodeId.nullable() }),
+  }),
+  createFolder: route({
+    method: 'post',
+    path: '/api/nodes',
+    auth: 'session',
+    tag: 'tree',
+    summary: 'Creates a folder. 409 if a live sibling has the same name hash.',
+    body: z
+      .object({
+        id: nodeId,
+        parentId: nodeId,
+        nameHash: hex64,
+        wrappedKey: wrapped,
+        metadata,
+        signature: nodeSignature.optional(),
+        /** The key version of the parent folder the key was wrapped under (409 if stale). */
+        parentKeyVersion: z.number().int().min(1).optional(),
+      })
+      .strict(),
+    response: nodeInfo,
+  }),
+  updateNode: route({
+    method: 'patch',
+    path: '/api/nodes/{id}',
+    auth: 'session',
+    tag: 'tree',
+    summary: 'Renames and/or moves a node. 409 if `version` is stale or the name is taken.',
+    params: nodeParams,
+    body: z
+      .object({
+        version,
+        parentId: nodeId.optional(),
+        nameHash: hex64,
+        wrappedKey: wrapped,
+        metadata,
+        signature: nodeSignature.optional(),
+        /** The key version of the parent folder the key was wrapped under (409 if stale). */
+        parentKeyVersion: z.number().int().min(1).optional(),
+      })
+      .strict(),
+    response: nodeInfo,
+  }),
+  trashNode: route({
+    method: 'post',
+    path: '/api/nodes/{id}/trash',
+    auth: 'session',
+    tag: 'tree',
+    summary: 'Moves a node (and everything under it) to the trash.',
+    params: nodeParams,
+    body: versioned,
+    response: nodeInfo,
+  }),
+  restoreNode: route({
+    method: 'post',
+    path: '/api/nodes/{id}/restore',
+    auth: 'session',
+    tag: 'tree',
+    summary: 'Brings a node back from the trash. 409 if its name is now taken.',
+    params: nodeParams,
+    body: versioned,
+    response: nodeInfo,
+  }),
+  purgeNode: route({
+    method: 'delete',
+    path: '/api/nodes/{id}',
+    auth: 'session',
+    tag: 'tree',
+    summary: 'Deletes a trashed node for good, with its revisions and everything under it.',
+    params: nodeParams,
+    query: z.object({ version: queryInt(2 ** 31) }),
+  }),
+  trash: route({
+    method: 'get',
+    path: '/api/trash',
+    auth: 'session',
+    tag: 'tree',
+    summary: 'Nodes trashed directly (not those trashed with a folder).',
+    response: z.object({ nodes: z.array(nodeInfo) }),
+  }),
+  revisions: route({
+    method: 'get',
+    path: '/api/nodes/{id}/revisions',
+    auth: 'session',
+    tag: 'tree',
+    summary: 'Every revision of a file, newest first.',
+    params: nodeParams,
+    response: z.object({ revisions: z.array(revisionInfo) }),
+  }),
+
+  getFolderPolicy: route({
+    method: 'get',
+    path: '/api/nodes/{id}/policy',
+    auth: 'session',
+    tag: 'tree',
+    summary: "A folder's placement policy: its own and the one in effect.",
+    params: nodeParams,
+    response: policyAnswer,
+  }),
+  setFolderPolicy: route({
+    method: 'patch',
+    path: '/api/nodes/{id}/policy',
+    auth: 'session',
+    tag: 'tree',
+    summary:
+      'Sets (or, with null, removes) the placement policy of a folder you own. Stored chunks move to match it through repair.',
+    params: nodeParams,
+    body: z.object({ policy: folderPolicy.nullable() }).strict(),
+    response: policyAnswer,
+  }),
+} as const satisfies Record<string, RouteSpec>;
