@@ -1,7 +1,11 @@
 // The simulation itself; run.ts reads the parameters and prints the report. See run.ts for the
 // model and its simplifications.
-import type { HostRow, HostState } from '../../packages/hub/src/db/schema.ts';
-import { type Candidate, choosePlacement } from '../../packages/hub/src/services/placement.ts';
+import {
+  type Candidate,
+  choosePlacement,
+  type HostRow,
+  type HostState,
+} from '@coffer/hub/placement';
 import type { Params } from './config.ts';
 import { EventHeap, NumHeap, type SimEvent } from './heap.ts';
 import { exponential, logUniform, type Rng } from './rng.ts';
