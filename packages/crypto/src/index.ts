@@ -19,26 +19,16 @@ export {
 } from './account.ts';
 export { equalBytes, fromBase64Url, fromHex, toBase64Url, toHex } from './bytes.ts';
 export { openContactBook, sealContactBook } from './contacts.ts';
-export type {
-  ChunkRef,
-  ContentSummary,
-  DecryptOptions,
-  EncryptedChunk,
-  EncryptOptions,
-  FetchChunk,
-  Pack,
-} from './content.ts';
+export type { ChunkRef, ContentSummary, EncryptedChunk, EncryptOptions } from './content.ts';
 export {
-  buildPack,
   CHUNK_OVERHEAD,
   DEFAULT_CHUNK_SIZE,
-  decryptContent,
   encryptContent,
   encryptSmall,
   hashContent,
-  objectMatchesId,
-  sliceFromPack,
 } from './content.ts';
+export type { DecryptOptions, FetchChunk } from './decrypt.ts';
+export { decryptContent } from './decrypt.ts';
 export { createSha256, newSecretToken, serverTag, sha256Hex } from './hashing.ts';
 export type { Identity, PinnedKeys, VerifiedKeyBundle, WrappedIdentity } from './identity.ts';
 export {
@@ -85,6 +75,8 @@ export {
   wrapNodeKey,
   wrapRootKey,
 } from './nodes.ts';
+export type { Pack } from './packs.ts';
+export { buildPack, objectMatchesId, sliceFromPack } from './packs.ts';
 export type {
   DropContent,
   FileRequestKey,
