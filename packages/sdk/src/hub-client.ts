@@ -1,4 +1,4 @@
-import { IntegrityError } from '@coffer/errors';
+import { IntegrityError, NotFoundError } from '@coffer/errors';
 import {
   fromErrorBody,
   type RouteInput,
@@ -77,7 +77,8 @@ export class HubClient {
         json = undefined;
       }
     }
-    if (res.status < 200 || res.status > 299) throw fromErrorBody(res.status, json, name);
+    if (res.status < 200 || res.status > 299)
+      throw explained(spec, fromErrorBody(res.status, json, name));
     if (!spec.response) return undefined as RouteResponse<N>;
     const parsed = spec.response.safeParse(json);
     if (!parsed.success) {
@@ -89,4 +90,17 @@ export class HubClient {
     }
     return parsed.data as RouteResponse<N>;
   }
+}
+
+/**
+ * The ids the SDK sends to tree routes come from the hub's own listings, so a 404 there means
+ * the node went away since (another device deleted it) or the hub's answers disagree: say so,
+ * rather than "id: no such file or folder", which reads like a typo of the user's.
+ */
+function explained(spec: RouteSpec, e: Error): Error {
+  if (!(e instanceof NotFoundError) || spec.tag !== 'tree') return e;
+  return new NotFoundError(
+    'a file or folder the hub listed a moment ago is gone, or no longer shared with you: changed meanwhile (from another device?), or the hub’s answers do not agree',
+    { cause: e, detail: e.message },
+  );
 }

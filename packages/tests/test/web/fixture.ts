@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises';
+import { after, before } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, type Network, screenshotDir, startNetwork } from '../../src/index.ts';
+
+// The web app, served by a real hub, in headless Chromium at a desktop and a phone viewport:
+// the setup and tools of test/web/*.test.ts. Each file that imports this starts its own hub,
+// hosts and browser.
+
+// `COFFER_SCREENSHOTS=1 npm test` refreshes the committed screenshots; otherwise they go to a
+// temporary directory, so a test run leaves the tree clean.
+export const SHOTS = screenshotDir();
+export const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
+export let browser: Browser;
+export let net: Network;
+
+before(async () => {
+  net = await startNetwork({ hosts: 3 });
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await net?.close();
+});
+
+/** Every request the page makes, so a test can check none leaves the hub and its hosts. */
+export function watchRequests(page: Page): URL[] {
+  const seen: URL[] = [];
+  page.on('request', (r) => seen.push(new URL(r.url())));
+  return seen;
+}
+
+/** Waits until the progress bar with this accessible name is past `bytes`. */
+export function progressPast(page: Page, label: string, bytes: number) {
+  return page.waitForFunction(
+    ([name, min]) => {
+      const bar = document.querySelector(`progress[aria-label="${name}"]`) as HTMLProgressElement;
+      return bar !== null && bar.value > min;
+    },
+    [label, bytes] as const,
+    { timeout: 60_000 },
+  );
+}
+
+/** Downloads a file of the open folder through its row's button, and reads it as text. */
+export async function downloadText(page: Page, name: string): Promise<string> {
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: `Download ${name}` }).click();
+  return readFile(await (await download).path(), 'utf8');
+}
+
+export const crumb = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Breadcrumbs' }).getByRole('button', { name });
+
+/** A new browser context, signed up and past the recovery key, collecting page errors. */
+export async function freshAccount(email: string) {
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await signup(page, email);
+  await page.getByRole('button', { name: /continue/ }).click();
+  await page.getByText('This folder is empty').waitFor();
+  return { context, page, errors };
+}
+
+export async function signup(page: Page, email: string) {
+  await page.goto(net.hubUrl);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('a long web password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { name: 'Your recovery key' }).waitFor({ timeout: 60_000 });
+}
