@@ -92,6 +92,19 @@ export function password(
   return secret(flags['password-file'], '--password-file', 'COFFER_PASSWORD', prompt, confirm);
 }
 
+/** The recovery key: --recovery-key, then $COFFER_RECOVERY_KEY, then a prompt (never $COFFER_PASSWORD). */
+export function recoveryKey(flags: { 'recovery-key'?: string | undefined }): Promise<string> {
+  if (flags['recovery-key']) return Promise.resolve(flags['recovery-key']);
+  return secret(
+    undefined,
+    '--recovery-key',
+    'COFFER_RECOVERY_KEY',
+    'Recovery key: ',
+    false,
+    'recovery key',
+  );
+}
+
 /** A link's password: --link-password-file, then $COFFER_LINK_PASSWORD, then a prompt. */
 export function linkPassword(
   flags: { 'link-password-file'?: string | undefined },
@@ -113,6 +126,7 @@ async function secret(
   env: string,
   prompt: string,
   confirm: boolean,
+  field = 'password',
 ): Promise<string> {
   if (file) {
     try {
@@ -128,7 +142,7 @@ async function secret(
   if (fromEnv) return fromEnv;
   if (!process.stdin.isTTY) {
     throw new ValidationError(
-      'password',
+      field,
       `not given; set ${env} or pass ${fileFlag} when not on a terminal`,
     );
   }

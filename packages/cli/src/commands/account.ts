@@ -2,7 +2,7 @@ import { AuthError } from '@coffer/errors';
 import { CofferClient } from '@coffer/sdk';
 import { session } from '../client.ts';
 import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
-import { forgetSession, hubUrlFrom, password, saveSession } from '../config.ts';
+import { forgetSession, hubUrlFrom, password, recoveryKey, saveSession } from '../config.ts';
 
 const signup = command({
   name: 'signup',
@@ -55,19 +55,23 @@ const login = command({
 const recover = command({
   name: 'recover',
   flags: {
-    'recovery-key': { type: 'string', value: 'KEY', help: 'the recovery key (else a prompt)' },
+    'recovery-key': {
+      type: 'string',
+      value: 'KEY',
+      help: 'the recovery key (else $COFFER_RECOVERY_KEY, else a prompt)',
+    },
     hub: commonFlags.hub,
     'password-file': commonFlags['password-file'],
   },
   async run(args, flags, out) {
     noMore(args, 1);
     const email = need(args, 0, 'EMAIL');
-    const recoveryKey = flags['recovery-key'] ?? (await password({}, 'Recovery key: '));
+    const key = await recoveryKey(flags);
     const pw = await password(flags, 'New password: ', true);
     const client = await CofferClient.recover({
       hubUrl: hubUrlFrom(flags.hub),
       email,
-      recoveryKey,
+      recoveryKey: key,
       newPassword: pw,
       deviceName: 'coffer cli',
     });

@@ -62,4 +62,16 @@ describe('the CLI says what went wrong, with the documented exit code', {
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /--hub/);
   });
+
+  test('recover without a recovery key, off a terminal: exit 2 naming it, never the password taken for it', async () => {
+    const r = await cli(['recover', email], {
+      ...env,
+      COFFER_CONFIG_DIR: join(net.dir, 'recover-config'),
+    });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /recovery key: not given; set COFFER_RECOVERY_KEY or pass --recovery-key/,
+    );
+  });
 });
