@@ -11,6 +11,28 @@ export async function session(flags: { hub?: string | undefined }): Promise<Coff
   return CofferClient.resume(saved);
 }
 
+/**
+ * Runs `f` with the logged-in client and saves the session afterwards, also when `f` fails: the
+ * contact book version seen is kept with it, so a rollback is caught next time ([Note: Contacts]).
+ */
+export async function withSession<T>(
+  flags: { hub?: string | undefined },
+  f: (client: CofferClient) => Promise<T>,
+): Promise<T> {
+  const client = await session(flags);
+  try {
+    return await f(client);
+  } finally {
+    await saveSession(client.saved());
+  }
+}
+
+/** The path of the account's node `id` (a link's, a request's or a share's), or `missing`. */
+export async function pathById(client: CofferClient, id: string, missing: string): Promise<string> {
+  const node = await client.openById(id as Parameters<CofferClient['openById']>[0]);
+  return node ? client.pathOf(node) : missing;
+}
+
 const SHARED = 'shared:';
 
 /**

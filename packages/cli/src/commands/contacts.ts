@@ -1,8 +1,7 @@
 import { NotFoundError } from '@coffer/errors';
 import type { Contact } from '@coffer/sdk';
-import { session } from '../client.ts';
+import { pathById, session, withSession } from '../client.ts';
 import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
-import { saveSession } from '../config.ts';
 import type { Out } from '../output.ts';
 
 /** The 60 digits of a safety number as three lines of four groups, easy to read aloud. */
@@ -40,10 +39,9 @@ const contacts = command({
     hub: commonFlags.hub,
   },
   async run(args, flags, out) {
-    const client = await session(flags);
     const sub = args[0];
     const email = () => need(args, 1, 'EMAIL');
-    try {
+    await withSession(flags, async (client) => {
       switch (sub) {
         case undefined: {
           const list = await client.contacts.list();
@@ -84,9 +82,7 @@ const contacts = command({
         default:
           throw new NotFoundError(`command: unknown "contacts ${sub}"; see coffer --help`);
       }
-    } finally {
-      await saveSession(client.saved());
-    }
+    });
   },
 });
 
@@ -116,14 +112,11 @@ const share = command({
     noMore(args, 2);
     const path = need(args, 0, 'PATH');
     const email = need(args, 1, 'EMAIL');
-    const client = await session(flags);
-    try {
+    await withSession(flags, async (client) => {
       const shared = await client.shares.share(path, email, flags.write ? 'write' : 'read');
       out.say(`${path} is shared with ${email} (${flags.write ? 'read-write' : 'read-only'}).`);
       out.result(shared);
-    } finally {
-      await saveSession(client.saved());
-    }
+    });
   },
 });
 
@@ -134,8 +127,7 @@ const unshare = command({
     noMore(args, 2);
     const path = need(args, 0, 'PATH');
     const email = need(args, 1, 'EMAIL');
-    const client = await session(flags);
-    try {
+    await withSession(flags, async (client) => {
       const left = await client.shares.remove(path, email);
       out.say(
         left
@@ -143,9 +135,7 @@ const unshare = command({
           : `${email} is off ${path}; its keys are rotated. It is no longer shared.`,
       );
       out.result({ share: left });
-    } finally {
-      await saveSession(client.saved());
-    }
+    });
   },
 });
 
@@ -154,13 +144,11 @@ const shares = command({
   flags: { hub: commonFlags.hub },
   async run(args, flags, out) {
     noMore(args, 0);
-    const client = await session(flags);
-    try {
+    await withSession(flags, async (client) => {
       const outgoing = await client.shares.outgoing();
       const incoming = await client.shares.incoming();
       for (const s of outgoing) {
-        const folder = await client.openById(s.folderId as Parameters<typeof client.openById>[0]);
-        const where = folder ? await client.pathOf(folder) : s.folderId;
+        const where = await pathById(client, s.folderId, s.folderId);
         out.say(
           `${where}  shared with ${s.members.map((m) => `${m.email} (${m.role})`).join(', ')}`,
         );
@@ -185,9 +173,7 @@ const shares = command({
           uncheckedWriters: s.uncheckedWriters,
         })),
       });
-    } finally {
-      await saveSession(client.saved());
-    }
+    });
   },
 });
 

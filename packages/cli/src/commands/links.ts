@@ -1,4 +1,4 @@
-import { session } from '../client.ts';
+import { pathById, session } from '../client.ts';
 import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
 import { linkPassword } from '../config.ts';
 import { atLeastOne, duration } from '../values.ts';
@@ -61,8 +61,7 @@ const links = command({
     const list = await client.links.list();
     const now = Date.now();
     for (const l of list) {
-      const node = await client.openById(l.nodeId as Parameters<typeof client.openById>[0]);
-      const where = node ? await client.pathOf(node) : '(deleted)';
+      const where = await pathById(client, l.nodeId, '(deleted)');
       const state = l.revokedAt
         ? 'revoked'
         : l.expiresAt !== null && l.expiresAt <= now

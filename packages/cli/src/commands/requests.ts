@@ -1,6 +1,6 @@
 import { ValidationError } from '@coffer/errors';
 import { parseSize } from '@coffer/protocol';
-import { session } from '../client.ts';
+import { pathById, session } from '../client.ts';
 import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
 import { formatBytes } from '../output.ts';
 import { dropFiles } from '../transfers.ts';
@@ -84,8 +84,7 @@ const requests = command({
     const list = await client.requests.list();
     const now = Date.now();
     for (const r of list) {
-      const node = await client.openById(r.folderId as Parameters<typeof client.openById>[0]);
-      const where = node ? await client.pathOf(node) : '(deleted)';
+      const where = await pathById(client, r.folderId, '(deleted)');
       const state = r.revokedAt
         ? 'closed'
         : r.expiresAt !== null && r.expiresAt <= now
