@@ -26,6 +26,7 @@ import { startCollector } from './services/gc.ts';
 import { startHistory } from './services/history.ts';
 import { hashText, newSecretToken } from './services/ids.ts';
 import { startRepairer } from './services/repair.ts';
+import { startStoredBytesFolder } from './services/stored-bytes.ts';
 
 export type { HubConfig, HubConfigInput } from './config.ts';
 export { hubConfigSchema, loadHubConfig, parseHubConfig } from './config.ts';
@@ -135,6 +136,7 @@ export async function startHub(
   const repairer = startRepairer(hub, log);
   const auditor = startAuditor(hub, log);
   const sampler = startHistory(hub, log);
+  const folder = startStoredBytesFolder(hub, log);
   const app = createApp(hub, log);
   // A request Hono cannot even be handed (a backslash in the path, a body cut short) still
   // gets the JSON error body.
@@ -162,6 +164,7 @@ export async function startHub(
     operatorTokenFile: tokenFile,
     async close() {
       await Promise.all([collector.stop(), repairer.stop(), auditor.stop(), sampler.stop()]);
+      await folder.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -5,6 +5,7 @@ import { signReceipt } from '@coffer/protocol';
 import { sql } from 'kysely';
 import type { Hub } from '../src/context.ts';
 import type { Db } from '../src/db/index.ts';
+import { foldStoredBytes } from '../src/services/stored-bytes.ts';
 import { receiptsForUpload } from '../src/services/upload-receipts.ts';
 import { testDatabases, testHub } from './databases.ts';
 
@@ -64,6 +65,7 @@ for (const database of await testDatabases()) {
 
     /** Each host's stored bytes, and the sizes of the chunks its replica records name. */
     async function accounts() {
+      await foldStoredBytes(db.kysely);
       const rows = await db.kysely
         .selectFrom('hosts as h')
         .leftJoin('chunk_replicas as r', 'r.host_id', 'h.id')
@@ -94,15 +96,17 @@ for (const database of await testDatabases()) {
         )
         .execute();
       const at = hub.now();
-      const results = await Promise.allSettled(
-        chunks.map((c) =>
+      // Folds of the ledger run meanwhile, as the hub's periodic fold would.
+      const results = await Promise.allSettled([
+        ...chunks.map((c) =>
           receiptsForUpload(hub, UPLOAD, {
             receipts: c.on.map((h) =>
               signReceipt({ v: 1, host: h.id, chunk: c.id, size: c.size, at }, h.key),
             ),
           }),
         ),
-      );
+        ...chunks.slice(0, 6).map(() => foldStoredBytes(db.kysely)),
+      ]);
       assert.deepEqual(
         results.filter((r) => r.status === 'rejected'),
         [],

@@ -439,6 +439,19 @@ const fileRequests: Migration = {
   },
 };
 
+// Upload transactions add their hosts' bytes as rows here instead of updating the hosts' rows,
+// so that they never wait on each other or on heartbeats ([Note: Stored bytes]).
+const storedBytesLedger: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .createTable('host_stored_changes')
+      .addColumn('id', text, (c) => c.primaryKey())
+      .addColumn('host_id', text, (c) => c.notNull())
+      .addColumn('bytes', big, (c) => c.notNull())
+      .execute();
+  },
+};
+
 export const migrations: MigrationProvider = {
   getMigrations: async () => ({
     '0001_initial': initial,
@@ -452,5 +465,6 @@ export const migrations: MigrationProvider = {
     '0009_key_rotation': keyRotation,
     '0010_links': links,
     '0011_file_requests': fileRequests,
+    '0012_stored_bytes_ledger': storedBytesLedger,
   }),
 };

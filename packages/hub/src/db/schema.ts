@@ -109,6 +109,13 @@ export interface ChunkReplicasTable {
   stored_at: number;
 }
 
+/** Bytes added to (or, negative, removed from) a host's stored bytes, not yet folded in. */
+export interface HostStoredChangesTable {
+  id: string;
+  host_id: string;
+  bytes: number;
+}
+
 export interface HostsTable {
   id: string;
   public_key: string;
@@ -317,6 +324,7 @@ export interface Database {
   chunks: ChunksTable;
   chunk_replicas: ChunkReplicasTable;
   hosts: HostsTable;
+  host_stored_changes: HostStoredChangesTable;
   folder_policies: FolderPoliciesTable;
   contact_books: ContactBooksTable;
   shares: SharesTable;

@@ -9,6 +9,7 @@ import type { AccountInfo, RouteBody, RouteResponse, SessionGrant } from '@coffe
 import { type Selectable, sql } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
 import type { AccountsTable } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { hashText, newRecordId, newSecretToken } from './ids.ts';
 
 const LOGIN_STATE_TTL_MS = 60_000;
@@ -127,7 +128,7 @@ export async function signup(hub: Hub, b: RouteBody<'signup'>): Promise<SessionG
     .where((w) => w.or([w('email', '=', b.email), w('id', '=', b.accountId)]))
     .executeTakeFirst();
   if (taken) throw new ConflictError('email: an account with this email already exists');
-  await hub.db.transaction().execute(async (tx) => {
+  await inTransaction(hub.db, async (tx) => {
     await tx
       .insertInto('accounts')
       .values({
@@ -250,7 +251,7 @@ export async function recoveryFinish(
   if (!a || (await hashText(b.recoveryProof)) !== a.recovery_proof_hash) {
     throw new AuthError('recoveryProof: wrong recovery key for this account');
   }
-  await hub.db.transaction().execute(async (tx) => {
+  await inTransaction(hub.db, async (tx) => {
     await tx
       .updateTable('accounts')
       .set({ opaque_record: b.record, wrapped_master_key: b.wrappedMasterKey })

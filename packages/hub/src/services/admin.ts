@@ -3,8 +3,10 @@ import type { RouteResponse } from '@coffer/protocol';
 import { sql } from 'kysely';
 import type { Hub } from '../context.ts';
 import { isOnline } from './host-state.ts';
+import { foldStoredBytes } from './stored-bytes.ts';
 
 export async function stats(hub: Hub): Promise<RouteResponse<'adminStats'>> {
+  await foldStoredBytes(hub.db);
   const count = async (table: 'accounts' | 'revisions' | 'chunks') =>
     Number(
       (

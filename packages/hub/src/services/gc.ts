@@ -1,6 +1,7 @@
 import { HOST } from '@coffer/protocol';
 import { sql } from 'kysely';
 import type { Hub } from '../context.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { capability } from './capability.ts';
 import { isOnline } from './host-state.ts';
 import { forget } from './replicas.ts';
@@ -50,7 +51,7 @@ export async function collectGarbage(hub: Hub): Promise<GcRound> {
     .execute();
   if (expired.length) {
     const ids = expired.map((u) => u.id);
-    await hub.db.transaction().execute(async (tx) => {
+    await inTransaction(hub.db, async (tx) => {
       await tx.deleteFrom('upload_chunks').where('upload_id', 'in', ids).execute();
       await tx.deleteFrom('uploads').where('id', 'in', ids).execute();
     });

@@ -26,6 +26,7 @@ import type { Caller, Hub } from '../context.ts';
 import type { HostRow } from '../db/schema.ts';
 import { displayState, isOnline, isVetted, tagsOf } from './host-state.ts';
 import { forget } from './replicas.ts';
+import { foldStoredBytes } from './stored-bytes.ts';
 
 /** A signed hello may be at most this old or this far in the future (clock skew). */
 const HELLO_WINDOW_MS = 5 * 60_000;
@@ -64,19 +65,25 @@ export async function hello(hub: Hub, text: string): Promise<RouteResponse<'host
     bandwidth: h.bandwidth ?? null,
   };
   if (existing) {
-    // The host's counters restart at 0 with its process; the hub keeps the running sum.
-    const grew = (reported: number, before: number) =>
-      reported >= before ? reported - before : reported;
-    const gap = now - existing.last_seen_at;
+    // The counters are summed by the database from the row as it is then, never written back
+    // from `existing`: two hellos of one host at once (a retry, a replay within the window)
+    // would otherwise count the same gap and bytes twice, or lose them. The host's own
+    // counters restart at 0 with its process; the hub keeps the running sum.
+    const grew = (
+      total: 'bytes_in' | 'bytes_out',
+      last: 'reported_in' | 'reported_out',
+      now: number,
+    ) =>
+      sql<number>`${sql.ref(total)} + case when ${now} >= ${sql.ref(last)} then ${now} - ${sql.ref(last)} else ${now} end`;
     await hub.db
       .updateTable('hosts')
       .set({
         ...state,
         ...(existing.country_confirmed ? {} : { country: h.country }),
         ...(existing.tags_confirmed ? {} : { tags: declaredTags }),
-        online_ms: existing.online_ms + (gap > 0 && gap <= hub.config.offlineAfterMs ? gap : 0),
-        bytes_in: existing.bytes_in + grew(state.reported_in, existing.reported_in),
-        bytes_out: existing.bytes_out + grew(state.reported_out, existing.reported_out),
+        online_ms: sql<number>`online_ms + case when ${now} - last_seen_at > 0 and ${now} - last_seen_at <= ${hub.config.offlineAfterMs} then ${now} - last_seen_at else 0 end`,
+        bytes_in: grew('bytes_in', 'reported_in', state.reported_in),
+        bytes_out: grew('bytes_out', 'reported_out', state.reported_out),
       })
       .where('id', '=', h.host)
       .execute();
@@ -249,6 +256,7 @@ const usage = (hub: Hub, h: HostRow) => ({
 });
 
 export async function adminHosts(hub: Hub): Promise<RouteResponse<'adminHosts'>> {
+  await foldStoredBytes(hub.db);
   const rows = await hub.db.selectFrom('hosts').selectAll().orderBy('country').execute();
   return {
     hosts: rows.map((h) => ({
@@ -332,6 +340,7 @@ export async function claim(
 }
 
 export async function myHosts(hub: Hub, c: Caller): Promise<RouteResponse<'myHosts'>> {
+  await foldStoredBytes(hub.db);
   const rows = await hub.db
     .selectFrom('hosts')
     .selectAll()

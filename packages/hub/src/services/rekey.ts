@@ -3,6 +3,7 @@ import type { RouteBody, RouteQuery, RouteResponse } from '@coffer/protocol';
 import type { Caller, Hub } from '../context.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { DbOrTx, SharesTable } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { ownShare } from './access.ts';
 import { nodeInfo, subtree } from './nodes.ts';
 
@@ -62,7 +63,7 @@ export async function stageRekey(
     );
   }
   const at = { share_id: id, key_version: b.keyVersion };
-  await hub.db.transaction().execute(async (tx) => {
+  await inTransaction(hub.db, async (tx) => {
     // An older, abandoned rotation's leftovers go first; a batch staged again replaces itself.
     for (const table of ['rekey_nodes', 'rekey_revisions'] as const)
       await tx
@@ -141,7 +142,12 @@ export async function applyRekey(tx: DbOrTx, s: SharesTable, keyVersion: number,
   const manifests = new Map(stagedRevisions.map((r) => [`${r.node_id}/${r.revision}`, r.manifest]));
   for (let i = 0; i < ids.length; i += 500) {
     const part = ids.slice(i, i + 500);
-    const nodes = await tx.selectFrom('nodes').selectAll().where('id', 'in', part).execute();
+    const nodes = await tx
+      .selectFrom('nodes')
+      .selectAll()
+      .where('id', 'in', part)
+      .orderBy('id')
+      .execute();
     const revisions = await tx
       .selectFrom('revisions')
       .select(['node_id', 'revision'])
@@ -162,7 +168,7 @@ export async function applyRekey(tx: DbOrTx, s: SharesTable, keyVersion: number,
       const next = staged.get(n.id);
       if (!next || Number(next.node_version) !== n.version) throw changed();
       try {
-        await tx
+        const r = await tx
           .updateTable('nodes')
           .set({
             wrapped_key: next.wrapped_key,
@@ -175,7 +181,11 @@ export async function applyRekey(tx: DbOrTx, s: SharesTable, keyVersion: number,
             updated_at: now,
           })
           .where('id', '=', n.id)
-          .execute();
+          // As read above: a write that committed since (a rename, a new revision) makes this
+          // rotation stale rather than being overwritten by it.
+          .where('version', '=', n.version)
+          .executeTakeFirst();
+        if (r.numUpdatedRows === 0n) throw changed();
       } catch (e) {
         if (isUniqueViolation(e)) throw changed();
         throw e;

@@ -10,6 +10,7 @@ import {
 import { sql } from 'kysely';
 import type { Hub, RepairRound, RepairStatus } from '../context.ts';
 import type { HostRow } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { capability } from './capability.ts';
 import { deleteOnHost } from './gc.ts';
 import {
@@ -250,11 +251,9 @@ async function copy(hub: Hub, chunk: string, size: number, source: HostRow, targ
       continue;
     }
     if (r.host !== target.id || r.chunk !== chunk || r.size !== size) continue;
-    await hub.db
-      .transaction()
-      .execute((tx) =>
-        recordReplicas(tx, [{ chunk, host: target.id, size, receipt: text, at: r.at }]),
-      );
+    await inTransaction(hub.db, (tx) =>
+      recordReplicas(tx, [{ chunk, host: target.id, size, receipt: text, at: r.at }]),
+    );
     return true;
   }
   return false;

@@ -1,24 +1,15 @@
 import { NotFoundError } from '@coffer/errors';
 import type { PlacementPolicy, RouteResponse } from '@coffer/protocol';
-import { sql } from 'kysely';
 import type { Hub } from '../context.ts';
 import type { DbOrTx } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { capability } from './capability.ts';
 import { hostKeys, isOnline, tagsOf } from './host-state.ts';
 import { hostAllowed } from './placement.ts';
+import { addStoredBytes } from './stored-bytes.ts';
 
 // Replica records: which hosts hold which chunks, how many more copies a policy needs, where
 // to read a chunk, and recording and forgetting copies with the hosts' stored bytes.
-
-// [Note: Stored bytes]
-// A host's stored_bytes is the sum of the sizes of the chunks its replica records name:
-// placement reads it as the room the host has left, the operator as what the network holds.
-// It changes only in the transaction that adds or removes those records (recordReplicas,
-// forget), and only by an increment the database applies to the row as it is then
-// (stored_bytes = stored_bytes + n). Writing back a value read earlier loses the bytes of every
-// transaction that committed in between: receipts for chunks stored on the same host arrive
-// side by side. Rows are locked in one order, replica records by chunk and host before hosts
-// by id, so two transactions on the same hosts wait for each other instead of deadlocking.
 
 type Holder = { hostId: string; country: string; labels: Record<string, string> };
 
@@ -104,45 +95,36 @@ export interface NewReplica {
  * before to their hosts' stored bytes ([Note: Stored bytes]).
  */
 export async function recordReplicas(tx: DbOrTx, replicas: readonly NewReplica[]) {
+  const size = new Map(replicas.map((r) => [`${r.chunk}/${r.host}`, r.size]));
+  // In chunk and host order, so that transactions recording the same replicas lock them in
+  // the same order.
+  const rows = [...replicas]
+    .sort((a, b) => a.chunk.localeCompare(b.chunk) || a.host.localeCompare(b.host))
+    .map((r) => ({ chunk_id: r.chunk, host_id: r.host, receipt: r.receipt, stored_at: r.at }));
   const added = new Map<string, number>();
-  const ordered = [...replicas].sort(
-    (a, b) => a.chunk.localeCompare(b.chunk) || a.host.localeCompare(b.host),
-  );
-  for (const r of ordered) {
+  for (let i = 0; i < rows.length; i += 500) {
     const inserted = await tx
       .insertInto('chunk_replicas')
-      .values({ chunk_id: r.chunk, host_id: r.host, receipt: r.receipt, stored_at: r.at })
+      .values(rows.slice(i, i + 500))
       .onConflict((oc) => oc.columns(['chunk_id', 'host_id']).doNothing())
-      .executeTakeFirst();
-    if ((inserted.numInsertedOrUpdatedRows ?? 0n) > 0n) {
-      added.set(r.host, (added.get(r.host) ?? 0) + r.size);
+      .returning(['chunk_id', 'host_id'])
+      .execute();
+    for (const r of inserted) {
+      const bytes = size.get(`${r.chunk_id}/${r.host_id}`) ?? 0;
+      added.set(r.host_id, (added.get(r.host_id) ?? 0) + bytes);
     }
   }
-  for (const [host, bytes] of [...added].sort(([a], [b]) => a.localeCompare(b))) {
-    await tx
-      .updateTable('hosts')
-      .set((eb) => ({ stored_bytes: eb('stored_bytes', '+', bytes) }))
-      .where('id', '=', host)
-      .execute();
-  }
+  await addStoredBytes(tx, added);
 }
 
 /** Forgets one replica of a chunk, and its bytes in the host's stored bytes. */
 export async function forget(hub: Hub, chunk: string, hostId: string, size: number) {
-  await hub.db.transaction().execute(async (tx) => {
+  await inTransaction(hub.db, async (tx) => {
     const gone = await tx
       .deleteFrom('chunk_replicas')
       .where('chunk_id', '=', chunk)
       .where('host_id', '=', hostId)
       .executeTakeFirst();
-    if (gone.numDeletedRows > 0n) {
-      await tx
-        .updateTable('hosts')
-        .set((eb) => ({
-          stored_bytes: sql<number>`case when ${eb.ref('stored_bytes')} > ${size} then ${eb.ref('stored_bytes')} - ${size} else 0 end`,
-        }))
-        .where('id', '=', hostId)
-        .execute();
-    }
+    if (gone.numDeletedRows > 0n) await addStoredBytes(tx, new Map([[hostId, -size]]));
   });
 }

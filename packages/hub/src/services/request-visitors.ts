@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import type { Hub } from '../context.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { FileRequestsTable } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { rateLimit } from './accounts.ts';
 import { newRecordId } from './ids.ts';
 import { refuseRepeats } from './input.ts';
@@ -170,7 +171,7 @@ export async function requestSend(
   const chunkIds = [...new Set(b.files.flatMap((f) => f.chunkIds))];
   const now = hub.now();
   try {
-    await hub.db.transaction().execute(async (tx) => {
+    await inTransaction(hub.db, async (tx) => {
       const r = await tx
         .selectFrom('file_requests')
         .selectAll()

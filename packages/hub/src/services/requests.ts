@@ -3,6 +3,7 @@ import type { RequestInfo, RouteBody, RouteResponse } from '@coffer/protocol';
 import type { Transaction } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
 import type { Database, FileRequestsTable } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { ownNode } from './access.ts';
 import { commitFiles, withNameConflicts } from './commits.ts';
 import { refuseRepeats } from './input.ts';
@@ -190,7 +191,7 @@ export async function acceptDrops(
       throw new ValidationError(`files.${i}.file.revision`, 'a received file is new: revision 1');
   }
   return withNameConflicts(() =>
-    hub.db.transaction().execute(async (tx) => {
+    inTransaction(hub.db, async (tx) => {
       const held = new Set<string>();
       for (const [i, f] of b.files.entries()) {
         const drop = await tx
@@ -226,7 +227,7 @@ export async function acceptDrops(
 
 export async function discardDrop(hub: Hub, c: Caller, id: string, dropId: string): Promise<void> {
   await ownRequest(hub, c, id);
-  await hub.db.transaction().execute(async (tx) => {
+  await inTransaction(hub.db, async (tx) => {
     const drop = await tx
       .selectFrom('request_drops')
       .select('id')

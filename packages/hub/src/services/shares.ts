@@ -9,6 +9,7 @@ import { ConflictError, IntegrityError, ValidationError } from '@coffer/errors';
 import type { RouteBody, RouteResponse, ShareInfo } from '@coffer/protocol';
 import type { Caller, Hub } from '../context.ts';
 import type { DbOrTx, SharesTable } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { ownNode, ownShare } from './access.ts';
 import { ancestry, nodeInfo } from './nodes.ts';
 import { applyRekey } from './rekey.ts';
@@ -105,7 +106,7 @@ export async function putShare(hub: Hub, c: Caller, b: RouteBody<'putShare'>): P
   });
 
   const now = hub.now();
-  await hub.db.transaction().execute(async (tx) => {
+  await inTransaction(hub.db, async (tx) => {
     if (existing && list.keyVersion > existing.key_version) {
       await applyRekey(tx, existing, list.keyVersion, now);
     }
@@ -274,7 +275,7 @@ export async function shares(hub: Hub, c: Caller): Promise<RouteResponse<'shares
 
 export async function deleteShare(hub: Hub, c: Caller, id: string): Promise<void> {
   await ownShare(hub.db, c, id);
-  await hub.db.transaction().execute((tx) => forgetShare(tx, id));
+  await inTransaction(hub.db, (tx) => forgetShare(tx, id));
 }
 
 /** Forgets the shares of folders that are purged (in the purge's transaction). */

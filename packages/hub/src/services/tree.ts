@@ -3,6 +3,7 @@ import type { NodeInfo, RouteBody, RouteQuery, RouteResponse } from '@coffer/pro
 import type { Caller, Hub } from '../context.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { DbOrTx, NodesTable } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { ownNode, readableNode, shareAccess, writableNode } from './access.ts';
 import { ancestry, checkParentKey, nodeInfo, subtree } from './nodes.ts';
 import { forgetSharesOf } from './shares.ts';
@@ -274,7 +275,7 @@ export async function restoreNode(hub: Hub, c: Caller, id: string, version: numb
 }
 
 export async function purgeNode(hub: Hub, c: Caller, id: string, version: number) {
-  await hub.db.transaction().execute(async (tx) => {
+  await inTransaction(hub.db, async (tx) => {
     const node = await ownNode(tx, c, id);
     if (node.trashed_at === null) {
       throw new ConflictError('id: only items in the trash can be purged; trash it first');

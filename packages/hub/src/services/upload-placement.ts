@@ -47,7 +47,8 @@ export async function placeInUpload(
   const known = new Map(
     [...(await uploadChunks(hub, id, ids))].map(([chunk, { size }]) => [chunk, size]),
   );
-  const fresh = b.chunks.filter((x) => !known.has(x.id));
+  // Sorted, so that two placements for one upload lock its rows in the same order.
+  const fresh = b.chunks.filter((x) => !known.has(x.id)).sort((a, c) => a.id.localeCompare(c.id));
   for (const [i, chunk] of b.chunks.entries()) {
     const size = known.get(chunk.id);
     if (size !== undefined && size !== chunk.size) {
@@ -67,7 +68,7 @@ export async function placeInUpload(
       .onConflict((oc) => oc.columns(['upload_id', 'chunk_id']).doNothing())
       .execute();
   }
-  const placedBefore = ids.filter((x) => known.has(x));
+  const placedBefore = ids.filter((x) => known.has(x)).sort();
   for (let i = 0; i < placedBefore.length; i += 500) {
     await hub.db
       .updateTable('upload_chunks')

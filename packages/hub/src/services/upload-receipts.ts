@@ -9,6 +9,7 @@ import {
   receiptSchema,
 } from '@coffer/protocol';
 import type { Hub } from '../context.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { hostKeys } from './host-state.ts';
 import { missingReplicas, recordReplicas, replicasOf } from './replicas.ts';
 import { uploadChunks } from './upload-placement.ts';
@@ -39,12 +40,15 @@ export async function receiptsForUpload(
   });
   const now = hub.now();
   const sizes = new Map(verified.map(({ receipt: r }) => [r.chunk, r.size]));
-  await hub.db.transaction().execute(async (tx) => {
-    // In chunk id order, like the replica records after them ([Note: Stored bytes]).
-    for (const [chunk, size] of [...sizes].sort(([a], [b]) => a.localeCompare(b))) {
+  await inTransaction(hub.db, async (tx) => {
+    // In chunk id order, like the replica records after them.
+    const chunks = [...sizes]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([id, size]) => ({ id, size, created_at: now }));
+    for (let i = 0; i < chunks.length; i += 500) {
       await tx
         .insertInto('chunks')
-        .values({ id: chunk, size, created_at: now })
+        .values(chunks.slice(i, i + 500))
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
     }

@@ -1,6 +1,7 @@
 import { NotFoundError, ValidationError } from '@coffer/errors';
 import type { RouteBody, RouteResponse } from '@coffer/protocol';
 import type { Caller, Hub } from '../context.ts';
+import { inTransaction } from '../db/transaction.ts';
 import { accessibleChunks, writableNode } from './access.ts';
 import { commitFiles, withNameConflicts } from './commits.ts';
 import { newRecordId } from './ids.ts';
@@ -115,7 +116,7 @@ export async function commitUpload(
   );
   const chunkIds = [...new Set(b.files.flatMap((f) => f.chunkIds))];
   return withNameConflicts(() =>
-    hub.db.transaction().execute(async (tx) => {
+    inTransaction(hub.db, async (tx) => {
       const nodes = await commitFiles(
         hub,
         tx,
