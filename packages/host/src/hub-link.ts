@@ -2,6 +2,7 @@ import { fromBase64Url, type SigningPublicKey, toBase64Url } from '@coffer/crypt
 import { AuthError, CofferError, ConnectionError, IntegrityError } from '@coffer/errors';
 import { fromErrorBody, HOST_HELLO_LABEL, routes, signMessage } from '@coffer/protocol';
 import type { HostIdentity } from './identity.ts';
+import type { SweepSettings } from './sweep.ts';
 
 // [Note: Hello and heartbeat]
 // Registration and heartbeats are the same signed message, POST /api/hosts/hello. The first
@@ -75,6 +76,8 @@ export class HubLink {
   private interval = 30_000;
   /** How often the hub wants the store reconciled ([Note: Reconciliation]); null until told. */
   reconcileMs: number | null = null;
+  /** The hub's orphan sweep settings ([Note: Orphan sweep]); null until told. */
+  sweep: SweepSettings | null = null;
   private failures = 0;
   private lastLogged = 0;
 
@@ -153,6 +156,7 @@ export class HubLink {
       this.o.log(`host: pinned hub key ${r.hubPublicKey}`);
     }
     if (r.reconcileMs !== undefined) this.reconcileMs = r.reconcileMs;
+    if (r.sweep) this.sweep = r.sweep;
     return r.heartbeatMs;
   }
 

@@ -14,6 +14,7 @@ import { loadOrCreateIdentity, loadPinnedHub, savePinnedHub } from './identity.t
 import { startReconciler } from './reconcile.ts';
 import { createHostServer, type HostServer } from './server/index.ts';
 import { ChunkStore, startCompactor } from './store/index.ts';
+import { startSweeper } from './sweep.ts';
 import { Traffic } from './throttle.ts';
 import { loadTls, type TlsFiles } from './tls.ts';
 
@@ -59,6 +60,8 @@ export interface HostOptions {
   tlsFields?: { cert: string; key: string };
   /** Default: what the hub asks for in its hello response. */
   heartbeatMs?: number;
+  /** How often to report new chunks to the hub ([Note: Orphan sweep]); default: the hub's. */
+  sweepMs?: number;
   log?: (line: string) => void;
 }
 
@@ -102,6 +105,9 @@ function checkOptions(o: HostOptions) {
   }
   if (o.heartbeatMs !== undefined && !(Number.isFinite(o.heartbeatMs) && o.heartbeatMs > 0)) {
     throw new ValidationError('heartbeatMs', 'expected a positive number of milliseconds');
+  }
+  if (o.sweepMs !== undefined && !(Number.isFinite(o.sweepMs) && o.sweepMs > 0)) {
+    throw new ValidationError('sweepMs', 'expected a positive number of milliseconds');
   }
   const publicUrl = o.publicUrl === undefined ? undefined : httpUrl('publicUrl', o.publicUrl);
   if (
@@ -218,6 +224,16 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
       intervalMs: () => hubLink.reconcileMs,
       log,
     });
+    const sweeper = startSweeper({
+      store,
+      dataDir: o.dataDir,
+      hubUrl,
+      identity,
+      hubKey: () => current,
+      settings: () => hubLink.sweep,
+      ...(o.sweepMs !== undefined ? { intervalMs: o.sweepMs } : {}),
+      log,
+    });
 
     let closing: Promise<void> | null = null;
     return {
@@ -228,6 +244,7 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
         closing ??= (async () => {
           hubLink.stop();
           await reconciler.stop();
+          await sweeper.stop();
           await stopServer(listening);
           await compactor.stop();
           await store.close();

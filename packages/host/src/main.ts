@@ -21,6 +21,7 @@ const { values, positionals } = parseArgs({
     bind: { type: 'string' },
     'public-url': { type: 'string' },
     'heartbeat-ms': { type: 'string' },
+    'sweep-ms': { type: 'string' },
     bandwidth: { type: 'string' },
     tag: { type: 'string', multiple: true },
     'tls-cert': { type: 'string' },
@@ -64,6 +65,7 @@ try {
       ...(values.bind ? { bind: values.bind } : {}),
       ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
       ...(values['heartbeat-ms'] ? { heartbeatMs: Number(values['heartbeat-ms']) } : {}),
+      ...(values['sweep-ms'] ? { sweepMs: Number(values['sweep-ms']) } : {}),
       ...(values.bandwidth ? { bandwidth: parseBandwidth(values.bandwidth) } : {}),
       tags: parseTags(values.tag),
       ...(values['tls-cert'] && values['tls-key']

@@ -36,10 +36,8 @@ export const hubConfigSchema = z
       .positive()
       .default(24 * 30),
     tokenTtlSeconds: z.number().int().min(10).default(3600),
-    uploadTtlHours: z
-      .number()
-      .positive()
-      .default(24 * 7),
+    /** An upload not committed within this many hours expires, and its chunks are collected. */
+    uploadTtlHours: z.number().positive().default(24),
     heartbeatMs: z.number().int().min(100).default(10_000),
     offlineAfterMs: z.number().int().min(100).default(60_000),
     login: z
@@ -115,6 +113,23 @@ export const hubConfigSchema = z
       })
       .strict()
       .default({ intervalMs: 86_400_000, graceMs: 6 * 3_600_000 }),
+    /** Hosts report the chunks they stored lately; the hub names the orphans ([Note: Orphan sweep]). */
+    orphans: z
+      .object({
+        intervalMs: z
+          .number()
+          .int()
+          .min(100)
+          .default(20 * 60_000),
+        /** Chunks stored more recently than this are not reported yet. */
+        graceMs: z
+          .number()
+          .int()
+          .min(0)
+          .default(10 * 60_000),
+      })
+      .strict()
+      .default({ intervalMs: 20 * 60_000, graceMs: 10 * 60_000 }),
     /**
      * Addresses of reverse proxies in front of the hub. A request from one of them is
      * counted against the client address it names in X-Forwarded-For (login and sign-up

@@ -41,8 +41,10 @@ export type {
   HostExit,
   HostHello,
   HostReconcile,
+  HostSweep,
   KeepPage,
   Receipt,
+  SweepVerdict,
 } from './signed.ts';
 export {
   CAPABILITY_LABEL,
@@ -51,11 +53,13 @@ export {
   HOST_EXIT_LABEL,
   HOST_HELLO_LABEL,
   HOST_RECONCILE_LABEL,
+  HOST_SWEEP_LABEL,
   hostClaimSchema,
   hostExitSchema,
   hostHelloSchema,
   hostIdFromKey,
   hostReconcileSchema,
+  hostSweepSchema,
   KEEP_PAGE_LABEL,
   keepPageSchema,
   MAX_SIGNED_PAGE,
@@ -64,9 +68,12 @@ export {
   RECEIPT_LABEL,
   RECONCILE_PAGE,
   receiptSchema,
+  SWEEP_PAGE,
+  SWEEP_VERDICT_LABEL,
   signCapability,
   signMessage,
   signReceipt,
+  sweepVerdictSchema,
   verifyCapability,
 } from './signed.ts';
 export { parseSize } from './size.ts';

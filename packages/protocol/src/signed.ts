@@ -242,3 +242,40 @@ export const keepPageSchema = z
   .strict();
 export type KeepPage = z.infer<typeof keepPageSchema>;
 export const KEEP_PAGE_LABEL = 'hub-keep-page';
+
+/** Chunk ids in one orphan sweep report ([Note: Orphan sweep] in the hub's services/orphans.ts). */
+export const SWEEP_PAGE = 1000;
+
+/**
+ * The orphan sweep: the host names chunks it stored recently (past the grace period) and asks
+ * which the hub does not want; `nonce` binds the answer to this request.
+ */
+export const hostSweepSchema = z
+  .object({
+    v: z.literal(1),
+    host: hostId,
+    at: timestamp,
+    nonce: z.string().regex(/^[0-9a-f]{32}$/, 'expected 32 hex characters'),
+    chunks: z.array(chunkId).max(SWEEP_PAGE),
+  })
+  .strict();
+export type HostSweep = z.infer<typeof hostSweepSchema>;
+export const HOST_SWEEP_LABEL = 'host-sweep';
+
+/**
+ * The hub's verdict on a sweep report, signed with the hub key: `drop` the host may delete (no
+ * record of it on this host, no upload in progress holds it), `wait` it asks about again later
+ * (an upload in progress holds it: its receipts may still come). Ids not named are kept.
+ */
+export const sweepVerdictSchema = z
+  .object({
+    v: z.literal(1),
+    host: hostId,
+    at: timestamp,
+    nonce: z.string().regex(/^[0-9a-f]{32}$/),
+    drop: z.array(chunkId).max(SWEEP_PAGE),
+    wait: z.array(chunkId).max(SWEEP_PAGE),
+  })
+  .strict();
+export type SweepVerdict = z.infer<typeof sweepVerdictSchema>;
+export const SWEEP_VERDICT_LABEL = 'hub-sweep-verdict';

@@ -23,8 +23,6 @@ export interface SendOptions extends TransferOptions {
 
 /** A file request opened by a visitor, without an account. They can send; nothing else. */
 export class FileRequest {
-  private uploadId: string | null = null;
-
   private constructor(
     readonly hub: HubClient,
     readonly id: LinkId,
@@ -102,14 +100,13 @@ export class FileRequest {
     );
   }
 
+  /** A new upload for each file: sending it ends the upload ([Note: A commit ends its upload]). */
   private async upload(signal?: AbortSignal): Promise<string> {
-    if (this.uploadId) return this.uploadId;
     const { uploadId } = await this.hub.call(
       'requestUpload',
       { params: { id: this.id }, body: {} },
       signal,
     );
-    this.uploadId = uploadId;
     return uploadId;
   }
 }

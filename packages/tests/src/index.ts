@@ -4,6 +4,8 @@
  * the SDK and plain HTTP.
  */
 
+export type { HostFigures } from './accounting.ts';
+export { accountingDrift } from './accounting.ts';
 export {
   CHROMIUM,
   foreignRequests,
@@ -15,6 +17,7 @@ export {
 export { corruptStoredChunk, replicasOf, segmentFiles } from './hosts.ts';
 export type { RawRequest, RawResponse } from './http.ts';
 export { parseRawAnswer, rawHttp, rawRequest } from './http.ts';
+export { hubSql } from './hub-db.ts';
 export type { LoadOptions, LoadResult } from './load/run.ts';
 export { loadTable, runLoad } from './load/run.ts';
 export type { Cli, Dialect, Network, NetworkOptions, Proc } from './network.ts';

@@ -1,10 +1,36 @@
 import { readFile } from 'node:fs/promises';
 import { ValidationError } from '@coffer/errors';
+import type { RouteResponse } from '@coffer/protocol';
 import { session } from '../client.ts';
 import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
 import { hubUrlFrom, loadSession } from '../config.ts';
 import { formatBytes } from '../output.ts';
 import { formatTags, parseTags } from '../values.ts';
+
+/** A host's bytes three ways, as GET /api/admin/stats lists them ([Note: Accounting]). */
+type HostAccounting = RouteResponse<'adminStats'>['accounting'][number];
+
+/** Bytes, exact (drift can be a few bytes), with a sign for differences. */
+const exact = (n: number, sign = false) => `${sign && n > 0 ? '+' : ''}${n}`;
+
+function accountingTable(out: { say(line: string): void }, hosts: HostAccounting[]) {
+  if (!hosts.length) return;
+  out.say('');
+  out.say('host bytes: hub counter, replica records, host report');
+  for (const h of hosts) {
+    const drift = [
+      h.storedBytes !== h.replicaBytes
+        ? `hub counter ${exact(h.storedBytes - h.replicaBytes, true)}`
+        : '',
+      h.reportedBytes !== h.replicaBytes
+        ? `host ${exact(h.reportedBytes - h.replicaBytes, true)}`
+        : '',
+    ].filter(Boolean);
+    out.say(
+      `${h.country} ${h.id.slice(0, 8)}  ${exact(h.storedBytes)} ${exact(h.replicaBytes)} ${exact(h.reportedBytes)}  ${drift.length ? `DRIFT: ${drift.join(', ')}` : 'agree'}`,
+    );
+  }
+}
 
 async function adminToken(tokenFile: string | undefined): Promise<string> {
   if (tokenFile) {
@@ -132,15 +158,19 @@ const admin = command({
       out.result({ hosts });
     } else if (what === 'stats') {
       noMore(args, 1);
-      const s = (await call('/api/admin/stats')) as Record<string, number | Record<string, number>>;
+      const s = (await call('/api/admin/stats')) as Record<string, unknown> & {
+        accounting: HostAccounting[];
+      };
       const line = (k: string, v: number | null) =>
         out.say(
           `${k.padEnd(16)} ${k.endsWith('Bytes') || k === 'capacity' ? formatBytes(v ?? 0) : v}`,
         );
       for (const [k, v] of Object.entries(s)) {
         if (typeof v === 'number') line(k, v);
-        else for (const [kk, vv] of Object.entries(v)) line(`${k}.${kk}`, vv);
+        else if (k !== 'accounting' && v && typeof v === 'object')
+          for (const [kk, vv] of Object.entries(v)) line(`${k}.${kk}`, vv as number);
       }
+      accountingTable(out, s.accounting);
       out.result(s);
     } else if (what === 'placement') {
       noMore(args, 2);

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 // The index: SQLite, one row per live chunk and per segment, and a `stats` row kept up to date
 // in the same transactions. See README.md for the tables.
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 /** Seqs are reserved in blocks of this many; see StoreState.nextSeq. */
 export const SEQ_BLOCK = 65536;
 
@@ -91,6 +91,17 @@ function migrateToV2(db: Db): void {
   `);
 }
 
+/**
+ * Version 3: the chunks by time stored, the journal the orphan sweep reads from its cursor
+ * ([Note: Orphan sweep] in the hub's services/orphans.ts). Built once, on the first start.
+ */
+function migrateToV3(db: Db): void {
+  db.exec(`
+    CREATE INDEX IF NOT EXISTS chunks_stored ON chunks (stored_at);
+    PRAGMA user_version = 3;
+  `);
+}
+
 export function openDb(path: string): Db {
   const db = new Database(path);
   // One process owns the index (store.lock): exclusive locking keeps the WAL index in memory
@@ -105,9 +116,15 @@ export function openDb(path: string): Db {
     db.transaction(() => {
       createSchema(db);
       migrateToV2(db);
+      migrateToV3(db);
     })();
   } else if (version === 1) {
-    db.transaction(() => migrateToV2(db))();
+    db.transaction(() => {
+      migrateToV2(db);
+      migrateToV3(db);
+    })();
+  } else if (version === 2) {
+    db.transaction(() => migrateToV3(db))();
   } else if (version !== SCHEMA_VERSION) {
     db.close();
     throw new ValidationError(

@@ -232,6 +232,29 @@ export class ChunkStore {
     return rows.map((r) => ({ id: r.id.toString('hex'), storedAt: r.stored_at }));
   }
 
+  /**
+   * Up to `limit` chunks stored after `after` (by time stored, then id) and before `before`, in
+   * that order: the journal the orphan sweep reads.
+   */
+  listStored(
+    after: { at: number; id: string } | null,
+    before: number,
+    limit: number,
+  ): { id: string; storedAt: number }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT id, stored_at FROM chunks WHERE (stored_at, id) > (?, ?) AND stored_at < ?
+          ORDER BY stored_at, id LIMIT ?`,
+      )
+      .all(
+        after?.at ?? -1,
+        after ? Buffer.from(after.id, 'hex') : Buffer.alloc(0),
+        before,
+        limit,
+      ) as { id: Buffer; stored_at: number }[];
+    return rows.map((r) => ({ id: r.id.toString('hex'), storedAt: r.stored_at }));
+  }
+
   /** Streams bytes [start, end] (inclusive) of a located chunk straight from its segment. */
   createReadStream(loc: ChunkLocation, start = 0, end = loc.length - 1): ReadStream {
     if (!(start >= 0 && start <= end && end < loc.length)) {

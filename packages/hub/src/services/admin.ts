@@ -2,6 +2,7 @@ import { NotFoundError } from '@coffer/errors';
 import type { RouteResponse } from '@coffer/protocol';
 import { sql } from 'kysely';
 import type { Hub } from '../context.ts';
+import { hostAccounting } from './accounting.ts';
 import { isOnline } from './host-state.ts';
 import { foldStoredBytes } from './stored-bytes.ts';
 
@@ -23,6 +24,7 @@ export async function stats(hub: Hub): Promise<RouteResponse<'adminStats'>> {
     .execute();
   const hosts = await hub.db.selectFrom('hosts').selectAll().execute();
   const repair = hub.repairStatus();
+  const accounting = await hostAccounting(hub);
   return {
     accounts: await count('accounts'),
     files: Number(kinds.find((k) => k.kind === 'file')?.n ?? 0),
@@ -40,6 +42,8 @@ export async function stats(hub: Hub): Promise<RouteResponse<'adminStats'>> {
       copiedTotal: repair.copiedTotal,
       lastRoundAt: repair.lastRoundAt,
     },
+    accounting,
+    drifting: accounting.filter((h) => !h.agrees).length,
   };
 }
 

@@ -111,6 +111,7 @@ export async function hello(hub: Hub, text: string): Promise<RouteResponse<'host
     hubPublicKey: hub.publicKey,
     heartbeatMs: hub.config.heartbeatMs,
     reconcileMs: hub.config.reconcile.intervalMs,
+    sweep: hub.config.orphans,
   };
 }
 
@@ -141,7 +142,7 @@ export async function exit(hub: Hub, text: string): Promise<RouteResponse<'hostE
  * A message signed by a registered host: checked against the key it registered with, and
  * fresh (within the hello window).
  */
-async function openHostMessage<T extends { host: string; at: number }>(
+export async function openHostMessage<T extends { host: string; at: number }>(
   hub: Hub,
   label: string,
   field: string,

@@ -16,7 +16,7 @@ import { newRecordId } from './ids.ts';
 import { refuseRepeats } from './input.ts';
 import { policyForFolders } from './policies.ts';
 import { missingReplicas, replicasOf } from './replicas.ts';
-import { placeInUpload } from './upload-placement.ts';
+import { endUpload, placeInUpload } from './upload-placement.ts';
 import { receiptsForUpload } from './upload-receipts.ts';
 
 // A visitor's side of [Note: File requests on the hub]: open a request, upload to it, send files.
@@ -262,14 +262,8 @@ export async function requestSend(
             .values(refs.slice(k, k + 500))
             .execute();
       }
-      // The drops hold the chunks now ([Note: Garbage collection]).
-      for (let i = 0; i < chunkIds.length; i += 500) {
-        await tx
-          .deleteFrom('upload_chunks')
-          .where('upload_id', '=', uploadId)
-          .where('chunk_id', 'in', chunkIds.slice(i, i + 500))
-          .execute();
-      }
+      // The drops hold the chunks now ([Note: A commit ends its upload]).
+      await endUpload(tx, uploadId);
     });
   } catch (e) {
     if (isUniqueViolation(e))

@@ -1,6 +1,7 @@
 import { ConnectionError, QuotaError, ValidationError } from '@coffer/errors';
 import type { PlacementPolicy, Replica, RouteBody, RouteResponse } from '@coffer/protocol';
 import type { Hub } from '../context.ts';
+import type { DbOrTx } from '../db/schema.ts';
 import { capability } from './capability.ts';
 import { hostViews, inGoodStanding } from './host-state.ts';
 import { refuseRepeats } from './input.ts';
@@ -26,6 +27,12 @@ export async function uploadChunks(hub: Hub, uploadId: string, ids: readonly str
     }
   }
   return out;
+}
+
+/** Deletes an upload and its hold on its chunks, inside the caller's transaction. */
+export async function endUpload(tx: DbOrTx, uploadId: string) {
+  await tx.deleteFrom('upload_chunks').where('upload_id', '=', uploadId).execute();
+  await tx.deleteFrom('uploads').where('id', '=', uploadId).execute();
 }
 
 /**

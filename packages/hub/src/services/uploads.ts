@@ -8,7 +8,7 @@ import { newRecordId } from './ids.ts';
 import { refuseRepeats } from './input.ts';
 import { policyForFolders } from './policies.ts';
 import { locate, missingReplicas, replicasOf } from './replicas.ts';
-import { placeInUpload, uploadChunks } from './upload-placement.ts';
+import { endUpload, placeInUpload, uploadChunks } from './upload-placement.ts';
 import { receiptsForUpload } from './upload-receipts.ts';
 
 // [Note: Upload]
@@ -21,6 +21,15 @@ import { receiptsForUpload } from './upload-receipts.ts';
 // 4. POST /uploads/:id/commit creates the files or revisions, all or none, and only if every
 //    chunk they reference has receipts from hosts in enough distinct countries.
 // A client that dies re-opens the same upload and asks GET /uploads/:id what is complete.
+//
+// [Note: A commit ends its upload]
+// The commit deletes the upload: its row and its hold on every chunk it placed. Committed
+// chunks are held by their revisions now; any others it placed become garbage at once
+// ([Note: Garbage collection]) instead of a day later, and the uploads table holds only uploads
+// in progress. Nothing needs the row afterwards: a commit retried after its answer was lost
+// gets 404 for the upload, and the SDK then checks whether the files did land
+// (commitWithRetry), as it does for a 409. A client committing in several calls opens one
+// upload per call (the SDK's small-file packs do).
 
 async function ownUpload(hub: Hub, c: Caller, id: string) {
   const u = await hub.db
@@ -114,7 +123,6 @@ export async function commitUpload(
     (f) => f.nodeId,
     (i) => `files.${i}.nodeId`,
   );
-  const chunkIds = [...new Set(b.files.flatMap((f) => f.chunkIds))];
   return withNameConflicts(() =>
     inTransaction(hub.db, async (tx) => {
       const nodes = await commitFiles(
@@ -125,15 +133,7 @@ export async function commitUpload(
         (i) => `files.${i}`,
         (ids) => accessibleChunks(tx, c, ids),
       );
-      // Committed chunks are held by their revisions now; the upload lets go of them, so a
-      // later purge makes them garbage ([Note: Garbage collection]).
-      for (let i = 0; i < chunkIds.length; i += 500) {
-        await tx
-          .deleteFrom('upload_chunks')
-          .where('upload_id', '=', id)
-          .where('chunk_id', 'in', chunkIds.slice(i, i + 500))
-          .execute();
-      }
+      await endUpload(tx, id);
       return { nodes };
     }),
   );

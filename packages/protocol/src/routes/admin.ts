@@ -81,6 +81,24 @@ export const adminRoutes = {
         copiedTotal: z.number().int(),
         lastRoundAt: timestamp.nullable(),
       }),
+      /**
+       * Each host's bytes three ways ([Note: Accounting] in the hub's services/accounting.ts):
+       * the hub's running figure, the sum of its replica records, and what the host reported
+       * holding in its last hello. `agrees` is false when they differ.
+       */
+      accounting: z.array(
+        z.object({
+          id: hostId,
+          country,
+          storedBytes: byteCount,
+          replicaBytes: byteCount,
+          reportedBytes: byteCount,
+          reportedAt: timestamp,
+          agrees: z.boolean(),
+        }),
+      ),
+      /** Hosts whose figures differ. */
+      drifting: z.number().int(),
     }),
   }),
   adminHistory: route({

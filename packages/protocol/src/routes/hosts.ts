@@ -20,6 +20,10 @@ export const hostRegistryRoutes = {
       heartbeatMs: z.number().int(),
       /** How often the host should reconcile its store against the hub (hostReconcile). */
       reconcileMs: z.number().int().optional(),
+      /** How often the host reports recently stored chunks (hostSweep), and how old they must be. */
+      sweep: z
+        .object({ intervalMs: z.number().int().positive(), graceMs: z.number().int().min(0) })
+        .optional(),
     }),
   }),
 
@@ -48,6 +52,17 @@ export const hostRegistryRoutes = {
     body: z.object({ request: z.string().max(600_000) }).strict(),
     /** A keep page (keepPageSchema) signed with the hub key. */
     response: z.object({ page: z.string() }),
+  }),
+  hostSweep: route({
+    method: 'post',
+    path: '/api/hosts/sweep',
+    auth: 'none',
+    tag: 'hosts',
+    summary:
+      'The orphan sweep, signed with the host key: the host names chunks it stored since its last report (once past the grace period). The answer, signed with the hub key and bound to the request by its nonce, says which to delete (the hub records no copy on this host and no upload in progress holds them) and which to ask about again later (an upload in progress holds them).',
+    body: z.object({ report: z.string().max(200_000) }).strict(),
+    /** A sweep verdict (sweepVerdictSchema) signed with the hub key. */
+    response: z.object({ verdict: z.string() }),
   }),
   hostClaim: route({
     method: 'post',

@@ -10,7 +10,7 @@ import {
   toBase64Url,
   wrapNodeKey,
 } from '@coffer/crypto';
-import { ConflictError, ValidationError } from '@coffer/errors';
+import { ConflictError, NotFoundError, ValidationError } from '@coffer/errors';
 import type { FileCommit, NodeInfo } from '@coffer/protocol';
 import type { HubClient } from '../hub-client.ts';
 import { type AccountKeys, nodeSignature, type OpenNode } from '../keys.ts';
@@ -96,8 +96,9 @@ export async function fileCommit(
 }
 
 /**
- * Commits, retrying through a hub restart. If a retried commit meets a conflict because the
- * first attempt did land, that counts as success.
+ * Commits, retrying through a hub restart. If a retried commit meets a conflict, or finds its
+ * upload gone (a commit ends its upload), because the first attempt did land, that counts as
+ * success.
  */
 export async function commitWithRetry(
   hub: HubClient,
@@ -108,7 +109,7 @@ export async function commitWithRetry(
   try {
     return await hub.call('commitUpload', { params: { id: uploadId }, body: { files } }, signal);
   } catch (e) {
-    if (!(e instanceof ConflictError)) throw e;
+    if (!(e instanceof ConflictError || e instanceof NotFoundError)) throw e;
     const nodes = [];
     for (const f of files) {
       const info = await hub

@@ -46,7 +46,8 @@ export type SmallFilesOptions = TransferOptions & {
 /** Files up to this size are packed together; bigger ones go through uploadFile. */
 export const SMALL_FILE_LIMIT = 1024 * 1024;
 const PACK_TARGET = 4 * 1024 * 1024;
-const COMMIT_BATCH = 500;
+/** Files in one pack, all committed in one call: a commit ends its upload. */
+const PACK_FILES = 500;
 
 /** A small file, encrypted on its own and waiting for its pack. */
 interface Prepared {
@@ -98,9 +99,7 @@ export async function uploadSmallFiles(
     return f;
   };
 
-  const { uploadId } = await hub.call('createUpload', { body: {} }, o.signal);
   const limiter = new Limiter(o.concurrency ?? 4);
-  const receipts = new ReceiptBatch(accountUpload(hub, uploadId, []));
   const entries: Entry[] = [];
   let pending: Prepared[] = [];
   let pendingBytes = 0;
@@ -108,6 +107,9 @@ export async function uploadSmallFiles(
   const flushPack = async (batch: Prepared[]) => {
     const pack = await buildPack(batch.map((p) => p.object));
     await limiter.run(async () => {
+      // One upload per pack ([Note: A commit ends its upload] in the hub's services/uploads.ts).
+      const { uploadId } = await hub.call('createUpload', { body: {} }, o.signal);
+      const receipts = new ReceiptBatch(accountUpload(hub, uploadId, []));
       const folders = [...new Set(batch.map((p) => p.parent.info.id))];
       const sent = await storeChunk(
         accountUpload(hub, uploadId, folders),
@@ -146,16 +148,13 @@ export async function uploadSmallFiles(
           ),
         );
       }
-      for (let i = 0; i < commits.length; i += COMMIT_BATCH) {
-        const part = commits.slice(i, i + COMMIT_BATCH);
-        const { nodes } = await commitWithRetry(hub, uploadId, part, o.signal);
-        nodes.forEach((info, k) => {
-          const p = batch[i + k] as Prepared;
-          entries.push(
-            toEntry({ info, kind: 'file', key: p.fileKey, meta: metas[i + k] as NodeMetadata }),
-          );
-        });
-      }
+      const { nodes } = await commitWithRetry(hub, uploadId, commits, o.signal);
+      nodes.forEach((info, k) => {
+        const p = batch[k] as Prepared;
+        entries.push(
+          toEntry({ info, kind: 'file', key: p.fileKey, meta: metas[k] as NodeMetadata }),
+        );
+      });
       meter.add(
         batch.reduce((s, p) => s + p.file.bytes.length, 0),
         sent,
@@ -208,7 +207,7 @@ export async function uploadSmallFiles(
       content,
     });
     pendingBytes += object.bytes.length;
-    if (pendingBytes >= PACK_TARGET || pending.length >= 1000) {
+    if (pendingBytes >= PACK_TARGET || pending.length >= PACK_FILES) {
       await flushPack(pending);
       pending = [];
       pendingBytes = 0;

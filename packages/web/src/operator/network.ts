@@ -44,6 +44,16 @@ export interface Stats {
     copiedTotal: number;
     lastRoundAt: number | null;
   };
+  /** Each host's bytes three ways ([Note: Accounting] in the hub's services/accounting.ts). */
+  accounting: {
+    id: string;
+    country: string;
+    storedBytes: number;
+    replicaBytes: number;
+    reportedBytes: number;
+    agrees: boolean;
+  }[];
+  drifting: number;
 }
 
 /** One sample of GET /api/admin/history. */

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { useT } from '../i18n/use-t.ts';
+import { AccountingWarning } from './accounting-warning.tsx';
 import { HostsByCountry } from './country-table.tsx';
 import { HostTable } from './host-table.tsx';
 import { byCountry, useNetwork } from './network.ts';
@@ -54,6 +55,7 @@ export function OperatorView() {
               {t.refresh}
             </button>
           </p>
+          <AccountingWarning stats={data.stats} />
           <NetworkFigures
             stats={data.stats}
             at={data.at}

@@ -65,5 +65,11 @@ export const en = {
   confirmed: 'confirmed by the operator',
   notConfirmed: 'declared by the host, not confirmed',
   declared: 'declared',
+  drift_title: 'Byte accounting drifts',
+  drift_help:
+    'The hub’s counter, its replica records and the host’s own report should agree. A short difference while uploads settle or orphans wait for the sweep is normal; one that lasts is a bug.',
+  drift_counter: 'hub counter',
+  drift_records: 'replica records',
+  drift_report: 'host report',
 };
 export type OperatorStrings = typeof en;

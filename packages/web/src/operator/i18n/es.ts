@@ -68,4 +68,10 @@ export const es: OperatorStrings = {
   confirmed: 'confirmado por el operador',
   notConfirmed: 'declarado por el servidor, sin confirmar',
   declared: 'declarado',
+  drift_title: 'La contabilidad de bytes diverge',
+  drift_help:
+    'El contador del hub, sus registros de copias y el informe del propio servidor deberían coincidir. Una diferencia breve mientras terminan las subidas o se barren los huérfanos es normal; una que dura es un error.',
+  drift_counter: 'contador del hub',
+  drift_records: 'copias registradas',
+  drift_report: 'informe del servidor',
 };

@@ -65,4 +65,10 @@ export const fr: OperatorStrings = {
   confirmed: "confirmé par l'opérateur",
   notConfirmed: "déclaré par l'hébergeur, non confirmé",
   declared: 'déclaré',
+  drift_title: 'Le décompte des octets diverge',
+  drift_help:
+    'Le compteur du hub, ses enregistrements de copies et le rapport de l’hébergeur devraient concorder. Un écart bref, le temps que les envois se terminent ou que les orphelins soient balayés, est normal ; un écart durable est un bogue.',
+  drift_counter: 'compteur du hub',
+  drift_records: 'copies enregistrées',
+  drift_report: 'rapport de l’hébergeur',
 };

@@ -68,4 +68,10 @@ export const ptBR: OperatorStrings = {
   confirmed: 'confirmado pelo operador',
   notConfirmed: 'declarado pelo servidor, não confirmado',
   declared: 'declarado',
+  drift_title: 'A contabilidade de bytes diverge',
+  drift_help:
+    'O contador do hub, seus registros de cópias e o relatório do próprio servidor devem coincidir. Uma diferença breve enquanto os envios terminam ou os órfãos aguardam a varredura é normal; uma que persiste é um bug.',
+  drift_counter: 'contador do hub',
+  drift_records: 'cópias registradas',
+  drift_report: 'relatório do servidor',
 };

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { IntegrityError } from '@coffer/errors';
+import { acceptVerdict } from '../src/sweep.ts';
+import { chunk, tempDir } from './helpers.ts';
+import { openStore } from './store-helpers.ts';
+
+const id = (n: number) => n.toString(16).padStart(64, '0');
+const report = { host: 'a'.repeat(32), nonce: 'b'.repeat(32), chunks: [id(1), id(2), id(3)] };
+const verdict = (o: { drop?: string[]; wait?: string[]; host?: string; nonce?: string }) => ({
+  v: 1 as const,
+  host: o.host ?? report.host,
+  nonce: o.nonce ?? report.nonce,
+  at: Date.now(),
+  drop: o.drop ?? [],
+  wait: o.wait ?? [],
+});
+
+test('a verdict for this report: drop and wait as named', () => {
+  assert.deepEqual(acceptVerdict(verdict({ drop: [id(1)], wait: [id(2)] }), report), {
+    drop: [id(1)],
+    wait: [id(2)],
+  });
+});
+
+test('a verdict for another host or report, or naming chunks not reported, is refused', () => {
+  assert.throws(() => acceptVerdict(verdict({ host: 'c'.repeat(32) }), report), IntegrityError);
+  assert.throws(() => acceptVerdict(verdict({ nonce: 'c'.repeat(32) }), report), IntegrityError);
+  assert.throws(() => acceptVerdict(verdict({ drop: [id(9)] }), report), IntegrityError);
+  assert.throws(() => acceptVerdict(verdict({ wait: [id(9)] }), report), IntegrityError);
+});
+
+test('the journal lists chunks by time stored from a cursor, up to a time', async (t) => {
+  const dir = await tempDir(t);
+  const store = await openStore(dir);
+  t.after(() => store.close());
+  const chunks = Array.from({ length: 5 }, (_, i) => chunk(100, i + 1));
+  for (const c of chunks) await store.put(c.id, c.data);
+  const all = store.listStored(null, Date.now() + 1, 100);
+  assert.deepEqual(new Set(all.map((c) => c.id)), new Set(chunks.map((c) => c.id)));
+  for (let i = 1; i < all.length; i++) {
+    const [a, b] = [all[i - 1], all[i]] as [(typeof all)[0], (typeof all)[0]];
+    assert.ok(a.storedAt < b.storedAt || (a.storedAt === b.storedAt && a.id < b.id));
+  }
+  const first = all[1] as (typeof all)[0];
+  const rest = store.listStored({ at: first.storedAt, id: first.id }, Date.now() + 1, 100);
+  assert.deepEqual(rest, all.slice(2));
+  assert.deepEqual(store.listStored(null, (all[0] as (typeof all)[0]).storedAt, 100), []);
+});
