@@ -1,6 +1,7 @@
 import { AuthError, NotFoundError, ValidationError } from '@coffer/errors';
 import { CofferClient } from '@coffer/sdk';
 import { hubUrlFrom, loadSession, saveSession } from './config.ts';
+import { retryLogging } from './log.ts';
 
 /** The logged-in account's client; --hub, if given, must be the session's hub. */
 export async function session(flags: { hub?: string | undefined }): Promise<CofferClient> {
@@ -8,7 +9,7 @@ export async function session(flags: { hub?: string | undefined }): Promise<Coff
   if (flags.hub && hubUrlFrom(flags.hub) !== saved.hubUrl) {
     throw new AuthError(`logged in to ${saved.hubUrl}, not ${flags.hub}; log in there first`);
   }
-  return CofferClient.resume(saved);
+  return CofferClient.resume(saved, retryLogging());
 }
 
 /**

@@ -13,7 +13,7 @@ Usage: coffer <command> [options]   (coffer <command> --help: that command's opt
 `;
 
 const ENVIRONMENT =
-  'Environment: COFFER_HUB, COFFER_PASSWORD, COFFER_CONFIG_DIR, COFFER_ADMIN_TOKEN,\n  COFFER_RECOVERY_KEY';
+  'Environment: COFFER_HUB, COFFER_PASSWORD, COFFER_CONFIG_DIR, COFFER_ADMIN_TOKEN,\n  COFFER_RECOVERY_KEY, COFFER_LOG=debug (log each retried call on stderr)';
 
 const EXIT_CODES = `Exit codes: 0 ok, 1 internal error, 2 bad input, 3 not logged in / wrong password / not allowed,
   4 not found, 5 conflict, 6 integrity (tampering detected), 7 cannot reach hub or hosts,

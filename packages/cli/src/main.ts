@@ -3,6 +3,7 @@ import { findCommand, parseCommandLine, readCommandLine } from './command-line.t
 import { groups } from './commands/index.ts';
 import { commandHelp, mainHelp } from './help.ts';
 import { cliVersion } from './install.ts';
+import { debugLogging } from './log.ts';
 import { EXIT, exitCodeOf, makeOut } from './output.ts';
 
 const commands = groups.flatMap((g) => g.commands);
@@ -40,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
       );
     }
     process.stderr.write(`coffer: ${message}\n`);
-    if (!(e instanceof CofferError) && process.env.COFFER_DEBUG)
+    if (!(e instanceof CofferError) && debugLogging())
       process.stderr.write(`${(e as Error)?.stack}\n`);
     return code;
   }

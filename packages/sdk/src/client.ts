@@ -7,9 +7,15 @@ import type { HubClient } from './hub-client.ts';
 import type { AccountKeys, OpenNode } from './keys.ts';
 import { Links } from './links.ts';
 import { FileRequests } from './requests.ts';
-import type { RetryPolicy } from './retry.ts';
+import type { RetryCounts } from './retry-count.ts';
 import * as sessions from './session.ts';
-import { type ClientOptions, type OpenedSession, type SavedSession, Session } from './session.ts';
+import {
+  type ClientOptions,
+  type OpenedSession,
+  type ResumeOptions,
+  type SavedSession,
+  Session,
+} from './session.ts';
 import { Shares } from './shares/shares.ts';
 import type { UploadSource } from './transfers/chunk-store.ts';
 import {
@@ -138,8 +144,17 @@ export class CofferClient {
   }
 
   /** Picks up a saved session; AuthError if it expired or was revoked. */
-  static async resume(saved: SavedSession, o: { retry?: RetryPolicy } = {}): Promise<CofferClient> {
+  static async resume(saved: SavedSession, o: ResumeOptions = {}): Promise<CofferClient> {
     return CofferClient.wire(await sessions.resume(saved, o));
+  }
+
+  /**
+   * The calls this client retried so far (a 5xx, a lost connection, a short 429; a chunk sent
+   * again to another host), in all and by route. Retries are ridden out silently; this keeps
+   * them visible.
+   */
+  retries(): RetryCounts {
+    return this.hub.retries.counts();
   }
 
   // ---- session -----------------------------------------------------------------------------

@@ -8,11 +8,14 @@ import {
   routes,
 } from '@coffer/protocol';
 import { DEFAULT_RETRY, type RetryPolicy, sendOrThrow, withRetry } from './retry.ts';
+import { RetryCounter, type RetryEvent } from './retry-count.ts';
 
 export interface HubClientOptions {
   hubUrl: string;
   token?: string | undefined;
   retry?: RetryPolicy;
+  /** Told of each retried call (to log it); `retries` counts them either way. */
+  onRetry?: ((e: RetryEvent) => void) | undefined;
 }
 
 /** What most of the SDK needs of the hub: typed calls (a fake in unit tests). */
@@ -22,12 +25,15 @@ export type HubCalls = Pick<HubClient, 'call'>;
 export class HubClient {
   readonly hubUrl: string;
   token: string | undefined;
+  /** The calls retried so far, by route (and chunk puts sent again, see storeChunk). */
+  readonly retries: RetryCounter;
   private readonly retry: RetryPolicy;
 
   constructor(o: HubClientOptions) {
     this.hubUrl = o.hubUrl.replace(/\/+$/, '');
     this.token = o.token;
     this.retry = o.retry ?? DEFAULT_RETRY;
+    this.retries = new RetryCounter(o.onRetry);
   }
 
   call<N extends RouteName>(
@@ -35,7 +41,12 @@ export class HubClient {
     input: RouteInput<N>,
     signal?: AbortSignal,
   ): Promise<RouteResponse<N>> {
-    return withRetry(() => this.once(name, input, signal), this.retry, signal);
+    return withRetry(
+      () => this.once(name, input, signal),
+      this.retry,
+      signal,
+      (attempt, error, waitMs) => this.retries.note({ kind: name, attempt, error, waitMs }),
+    );
   }
 
   private async once<N extends RouteName>(

@@ -40,10 +40,11 @@ export async function withRetry<T>(
   attempt: () => Promise<T>,
   policy: RetryPolicy,
   signal?: AbortSignal,
+  onRetry?: (attempt: number, error: Error, waitMs: number) => void,
 ): Promise<T> {
   const start = Date.now();
   let delay = policy.firstDelayMs;
-  for (;;) {
+  for (let n = 1; ; n++) {
     try {
       return await attempt();
     } catch (e) {
@@ -52,8 +53,10 @@ export async function withRetry<T>(
         e instanceof ConnectionError ||
         (e instanceof RateLimitedError && e.retryAfterMs <= MAX_RATE_LIMIT_WAIT_MS);
       if (!retryable || signal?.aborted || Date.now() - start > policy.maxElapsedMs) throw e;
-      const wait = e instanceof RateLimitedError ? Math.max(delay, e.retryAfterMs) : delay;
-      await sleep(wait * (0.75 + Math.random() * 0.5), signal);
+      const base = e instanceof RateLimitedError ? Math.max(delay, e.retryAfterMs) : delay;
+      const wait = Math.round(base * (0.75 + Math.random() * 0.5));
+      onRetry?.(n, e, wait);
+      await sleep(wait, signal);
       delay = Math.min(policy.maxDelayMs, delay * 2);
     }
   }

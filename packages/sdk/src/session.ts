@@ -39,6 +39,7 @@ import { refuseRepeats } from './checks.ts';
 import { HubClient } from './hub-client.ts';
 import { type AccountKeys, fromHub } from './keys.ts';
 import type { RetryPolicy } from './retry.ts';
+import type { RetryEvent } from './retry-count.ts';
 
 /** What a client keeps to resume a session without the password (store it like a secret). */
 export interface SavedSession {
@@ -58,7 +59,12 @@ export interface ClientOptions {
   hubUrl: string;
   deviceName?: string;
   retry?: RetryPolicy;
+  /** Told of each retried call, e.g. to log it; `CofferClient.retries()` counts them. */
+  onRetry?: (e: RetryEvent) => void;
 }
+
+/** What resuming a saved session may be given. */
+export type ResumeOptions = Pick<ClientOptions, 'retry' | 'onRetry'>;
 
 /** A session just opened: the hub to talk to, the account's keys, and what to save. */
 export interface OpenedSession {
@@ -67,11 +73,12 @@ export interface OpenedSession {
   saved: SavedSession;
 }
 
-const hubFor = (o: { hubUrl: string; token?: string; retry?: RetryPolicy | undefined }) =>
+const hubFor = (o: ResumeOptions & { hubUrl: string; token?: string }) =>
   new HubClient({
     hubUrl: o.hubUrl,
     ...(o.token ? { token: o.token } : {}),
     ...(o.retry ? { retry: o.retry } : {}),
+    onRetry: o.onRetry,
   });
 
 const normalEmail = (email: string) => email.trim().toLowerCase();
@@ -255,11 +262,8 @@ export async function recover(
  * Picks up a saved session; AuthError if it expired or was revoked. A hub that answers for
  * another account than the session's is lying: an IntegrityError.
  */
-export async function resume(
-  saved: SavedSession,
-  o: { retry?: RetryPolicy } = {},
-): Promise<OpenedSession> {
-  const hub = hubFor({ hubUrl: saved.hubUrl, token: saved.token, retry: o.retry });
+export async function resume(saved: SavedSession, o: ResumeOptions = {}): Promise<OpenedSession> {
+  const hub = hubFor({ ...o, hubUrl: saved.hubUrl, token: saved.token });
   const account = await hub.call('account', {});
   if (account.id !== saved.accountId)
     throw new IntegrityError(

@@ -4,8 +4,10 @@ import { byKindThenName, type Entry, PublicLink } from '@coffer/sdk';
 import { inTree, session } from '../client.ts';
 import { type CommandGroup, command, commonFlags, type Flags, need, noMore } from '../command.ts';
 import { linkPassword } from '../config.ts';
+import { get as getFiles } from '../get.ts';
 import { formatBytes } from '../output.ts';
-import { get as getFiles, getLink, put as putFiles } from '../transfers.ts';
+import { put as putFiles } from '../put.ts';
+import { getLink } from '../transfers.ts';
 import { formatTags, parseTags } from '../values.ts';
 
 const hub = commonFlags.hub;
@@ -241,8 +243,14 @@ export const fileCommands: CommandGroup = {
   title: 'Files (PATH may be shared:NAME/... for a folder shared with you; see coffer shares)',
   help: [
     ['ls [PATH] [-l]', 'list a folder'],
-    ['put LOCAL [REMOTE]', 'upload a file or a folder (resumes if interrupted)'],
-    ['get REMOTE [LOCAL]', 'download a file or a folder [--revision N]'],
+    [
+      'put LOCAL [REMOTE]',
+      "upload a file, or a folder's contents into REMOTE (default: /NAME);\na file goes into REMOTE if it is a folder or ends in /, else to REMOTE.\nRun again, it skips files already there (same size and time, or\ncontent) and resumes an interrupted one; never nests the folder",
+    ],
+    [
+      'get REMOTE [LOCAL]',
+      "download a file, or a folder's contents into LOCAL (default: ./NAME),\nby the same rules; skips local files already the same [--revision N]",
+    ],
     ['mkdir PATH [-p]', 'create a folder (-p: and its parents)'],
     ['mv FROM TO', 'move or rename'],
     ['rm PATH', 'move to the trash'],

@@ -25,6 +25,8 @@ export interface UploadTarget {
     signal?: AbortSignal,
   ): Promise<RouteResponse<'placeChunks'>>;
   receipts(receipts: string[], signal?: AbortSignal): Promise<RouteResponse<'addReceipts'>>;
+  /** Told when a chunk put failed and is tried again on other hosts (to count it). */
+  retried?(attempt: number, error: Error): void;
 }
 
 /** An account's upload whose chunks go to files in `folders` (placed for their policies). */
@@ -41,21 +43,26 @@ export const accountUpload = (
     ),
   receipts: (receipts, signal) =>
     hub.call('addReceipts', { params: { id: uploadId }, body: { receipts } }, signal),
+  retried: (attempt, error) => hub.retries.note({ kind: 'putChunk', attempt, error, waitMs: 0 }),
 });
 
 /**
  * Receipts of fully stored chunks, handed to the hub in batches (one call per 8 receipts
- * instead of one per chunk). `flush` before committing. A client that dies loses at most the
- * unflushed batch: those chunks are sent again when the upload resumes.
+ * instead of one per chunk), or sooner once the oldest waiting receipt is a second old.
+ * `flush` before committing. A client that dies loses at most the unflushed batch: those
+ * chunks are sent again when the upload resumes. The second bounds that loss on a slow link,
+ * where 8 receipts can be minutes apart.
  */
 export class ReceiptBatch {
   private pending: string[] = [];
+  private since = 0;
   private last: Promise<unknown> = Promise.resolve();
   constructor(private readonly target: UploadTarget) {}
 
   async add(receipts: string[], signal?: AbortSignal) {
+    if (this.pending.length === 0) this.since = Date.now();
     this.pending.push(...receipts);
-    if (this.pending.length >= 8) await this.flush(signal);
+    if (this.pending.length >= 8 || Date.now() - this.since >= 1000) await this.flush(signal);
   }
 
   async flush(signal?: AbortSignal) {
@@ -109,6 +116,7 @@ export async function storeChunk(
       if (signal?.aborted || e instanceof ValidationError) throw e;
       lastError = e;
       exclude.add(targets[0]?.hostId ?? '');
+      if (attempt + 1 < PUT_ATTEMPTS) target.retried?.(attempt + 1, e as Error);
       continue;
     }
     if (got.length > 0) {

@@ -57,6 +57,8 @@ export interface UploadOptions extends TransferOptions {
   /** Create missing parent folders. */
   parents?: boolean;
   resume?: { store: ResumeStore; key: string };
+  /** Called when the upload continues an interrupted one from `resume` (it was still open). */
+  onResume?: (r: { chunksStored: number }) => void;
   chunkSize?: number;
   /** A small preview image (WebP, at most MAX_THUMBNAIL_BYTES), stored in the encrypted metadata. */
   thumbnail?: Uint8Array;
@@ -108,6 +110,7 @@ export async function uploadFile(
     try {
       const u = await hub.call('getUpload', { params: { id: state.uploadId } }, o.signal);
       complete = new Set(u.complete);
+      o.onResume?.({ chunksStored: complete.size });
     } catch (e) {
       if (!(e instanceof NotFoundError)) throw e;
       state = null;

@@ -1,0 +1,183 @@
+import { mkdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { VerifiedManifest } from '@coffer/crypto';
+import { ValidationError } from '@coffer/errors';
+import { type CofferClient, type OpenNode, SMALL_FILE_LIMIT } from '@coffer/sdk';
+import { hashLocal, localStyle, touch, writeDownload } from './local-files.ts';
+import { type Out, progressBar } from './output.ts';
+import { walkRemote } from './remote-tree.ts';
+import {
+  copyTarget,
+  type Kind,
+  type Planned,
+  plan,
+  type Stamp,
+  summary,
+  type Tally,
+  type Target,
+  tallyOf,
+} from './sync-plan.ts';
+
+const local = localStyle((name) => resolve(name));
+
+/** What is at a local path, as sync-plan.ts compares it (null: nothing). */
+async function localStamp(path: string): Promise<(Stamp & { kind: Kind }) | null> {
+  const s = await stat(path).catch(() => null);
+  if (!s) return null;
+  return { kind: s.isDirectory() ? 'folder' : 'file', size: s.size, mtime: Math.floor(s.mtimeMs) };
+}
+
+interface Wanted {
+  node: OpenNode;
+  manifest: VerifiedManifest;
+  dest: string;
+  size: number;
+  mtime: number;
+}
+
+/**
+ * `coffer get REMOTE [LOCAL]`: copies a file or a folder's contents by the rules of
+ * [Note: Copies that can be run again]; local files already the same are skipped, and a
+ * download cut off midway is continued from its partial file.
+ */
+export async function get(
+  client: CofferClient,
+  out: Out,
+  remote: string,
+  localArg: string | undefined,
+  o: { revision?: number },
+) {
+  const node = await client.resolve(remote);
+  const name = node.info.parentId === null ? 'coffer' : node.meta.name;
+  if (node.kind === 'folder' && o.revision !== undefined)
+    throw new ValidationError('--revision', 'applies to files only');
+  const first = await localStamp(localArg ?? local.top(name));
+  const target = copyTarget(
+    { name, kind: node.kind },
+    { path: localArg, kind: first?.kind ?? null, field: 'LOCAL' },
+    local,
+  );
+  const started = Date.now();
+  const { root, files, dirs } = await remoteSide(client, node, target, o.revision);
+  const there = new Map<string, Stamp & { kind: Kind }>();
+  for (const rel of [...dirs, ...files.map((f) => f.rel)]) {
+    const s = await localStamp(join(root, rel));
+    if (s) there.set(rel, s);
+  }
+  const sorted = plan(files, dirs, there, (rel) => `LOCAL: ${join(root, rel)}`);
+  for (const f of sorted.verify) {
+    const same =
+      (await hashLocal(join(root, f.rel), f.item.manifest.chunkSize)) ===
+      f.item.manifest.contentHash;
+    if (!same) sorted.copy.push(f);
+    else {
+      // Same content, another time: take the remote's, so the next run compares quickly.
+      await touch(join(root, f.rel), f.item.mtime);
+      sorted.skip.push(f);
+    }
+  }
+  const tally = tallyOf(files, sorted.skip);
+  await mkdir(root, { recursive: true });
+  for (const d of dirs) await mkdir(join(root, d), { recursive: true });
+  await fetchAll(
+    client,
+    out,
+    name,
+    sorted.copy.map((f) => f.item),
+    o.revision,
+    tally,
+  );
+  out.clearStatus();
+  const seconds = (Date.now() - started) / 1000;
+  const where = target.kind === 'file' ? resolve(target.path) : root;
+  out.say(summary('Fetched', `to ${where}`, tally, seconds));
+  out.result({
+    local: where,
+    files: tally.files,
+    bytes: tally.bytes,
+    downloaded: tally.copied,
+    bytesDownloaded: tally.bytesCopied,
+    skipped: tally.skipped,
+    bytesSkipped: tally.bytesSkipped,
+    resumed: tally.resumed,
+    seconds,
+    retries: client.retries(),
+  });
+}
+
+/** What comes down, relative to the local folder `root`: the folder's tree, or the one file. */
+async function remoteSide(
+  client: CofferClient,
+  node: OpenNode,
+  target: Target,
+  revision: number | undefined,
+): Promise<{ root: string; files: Planned<Wanted>[]; dirs: string[] }> {
+  if (target.kind === 'file') {
+    const dest = resolve(target.path);
+    const manifest = await client.manifest(node, revision);
+    // A past revision has no mtime of its own: it dates from when it was stored.
+    const mtime =
+      revision === undefined ? (node.meta.mtime ?? manifest.createdAt) : manifest.createdAt;
+    const item = { node, manifest, dest, size: manifest.size, mtime };
+    return { root: dirname(dest), files: [{ rel: basename(dest), item }], dirs: [] };
+  }
+  const root = resolve(target.dir);
+  const tree = [...(await walkRemote(client, node))];
+  const dirs = tree.filter(([, n]) => n.kind === 'folder').map(([rel]) => rel);
+  const files = await Promise.all(
+    tree
+      .filter(([, n]) => n.kind === 'file')
+      .map(async ([rel, n]) => {
+        const manifest = await client.manifest(n);
+        const mtime = n.meta.mtime ?? manifest.createdAt;
+        const dest = join(root, rel);
+        return { rel, item: { node: n, manifest, dest, size: manifest.size, mtime } };
+      }),
+  );
+  return { root, files, dirs };
+}
+
+/** Downloads `files`, four at a time; files that share a pack are fetched together. */
+async function fetchAll(
+  client: CofferClient,
+  out: Out,
+  label: string,
+  files: Wanted[],
+  revision: number | undefined,
+  tally: Tally,
+) {
+  const packOf = (w: Wanted) => w.manifest.chunks[0]?.pack?.id ?? '';
+  const queue = [...files].sort((a, b) => packOf(a).localeCompare(packOf(b)));
+  const total = files.reduce((s, f) => s + f.size, 0);
+  const draw = progressBar(out, label);
+  const chunks = client.chunkCache({ keepPacks: true });
+  const worker = async () => {
+    for (let f = queue.shift(); f; f = queue.shift()) {
+      const w = f;
+      const { resumed } = await writeDownload(
+        w.dest,
+        w.mtime,
+        async (start) =>
+          (
+            await client.download(w.node, {
+              chunks,
+              manifest: w.manifest,
+              ...(revision !== undefined ? { revision } : {}),
+              ...(start > 0 ? { range: { start, end: w.size } } : {}),
+            })
+          ).stream,
+        w.size > SMALL_FILE_LIMIT ? w.manifest : undefined,
+      );
+      tally.copied++;
+      tally.bytesCopied += w.size;
+      if (resumed) tally.resumed++;
+      draw({
+        bytesDone: tally.bytesCopied,
+        bytesTotal: total,
+        filesDone: tally.copied,
+        filesTotal: files.length,
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+}

@@ -1,0 +1,132 @@
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import { hashContent } from '@coffer/crypto';
+import { ConnectionError } from '@coffer/errors';
+import type { PathStyle } from './sync-plan.ts';
+
+/** A local file of a copy: where it is, its path relative to the copy's root, size and mtime. */
+export interface LocalFile {
+  abs: string;
+  rel: string;
+  size: number;
+  mtime: number;
+}
+
+/** Local paths for the copy rules of sync-plan.ts. */
+export const localStyle = (resolveTop: (name: string) => string): PathStyle => ({
+  join,
+  namesFolder: (dest) => dest.endsWith('/') || dest.endsWith(sep),
+  top: resolveTop,
+});
+
+/** Every file and folder under `root`, by relative path ("a/b.txt", names in NFC). */
+export async function walkLocal(root: string): Promise<{ files: LocalFile[]; dirs: string[] }> {
+  const files: LocalFile[] = [];
+  const dirs: string[] = [];
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  for (const d of entries) {
+    const abs = join(d.parentPath, d.name);
+    const rel = relative(root, abs).split(sep).join('/').normalize('NFC');
+    if (d.isDirectory()) dirs.push(rel);
+    else if (d.isFile()) {
+      const s = await stat(abs);
+      files.push({ abs, rel, size: s.size, mtime: Math.floor(s.mtimeMs) });
+    }
+  }
+  dirs.sort((a, b) => a.length - b.length);
+  return { files, dirs };
+}
+
+/**
+ * A file's bytes through one reused 1 MiB buffer: encryptContent copies each piece into its
+ * chunk before asking for the next, and fresh buffers per read would pile up as garbage.
+ */
+export async function* readReusing(path: string): AsyncGenerator<Uint8Array> {
+  const fh = await open(path, 'r');
+  const buf = new Uint8Array(1024 * 1024);
+  try {
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return;
+      yield buf.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/** A local file's content hash, as a manifest with that chunk size states it. */
+export const hashLocal = (abs: string, chunkSize: number) =>
+  hashContent(readReusing(abs), chunkSize);
+
+/** Sets a local file's modification time (ms), as a copy from the remote side keeps it. */
+export async function touch(abs: string, mtime: number) {
+  const t = new Date(mtime);
+  const fh = await open(abs, 'r+');
+  try {
+    await fh.utimes(t, t);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** What a download needs to be continued later: the content it must end up as. */
+export interface Resumable {
+  size: number;
+  contentHash: string;
+  chunkSize: number;
+}
+
+/**
+ * Writes a download to `dest` through a temporary file renamed into place at the end, so a
+ * failure never leaves a half-written `dest`. With `resumable`, the temporary file is named
+ * after the content (`.NAME.HASH.coffer-partial`) and kept when the network fails or the
+ * process dies: the next run fetches only the rest (`open(start)`) and checks the whole file
+ * against the content hash. Returns whether it continued an earlier partial file.
+ */
+export async function writeDownload(
+  dest: string,
+  mtime: number | null,
+  open_: (start: number) => Promise<ReadableStream<Uint8Array>>,
+  resumable?: Resumable,
+): Promise<{ resumed: boolean }> {
+  const tag = resumable ? `.${resumable.contentHash.slice(0, 16)}` : '';
+  const tmp = join(dirname(dest), `.${basename(dest)}${tag}.coffer-partial`);
+  let start = 0;
+  if (resumable) {
+    const had = await stat(tmp).catch(() => null);
+    if (had?.isFile() && had.size < resumable.size) start = had.size;
+  }
+  const fh = await open(tmp, start > 0 ? 'a' : 'w', 0o644);
+  try {
+    const stream = await open_(start);
+    for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+      let off = 0;
+      while (off < chunk.length) off += (await fh.write(chunk, off)).bytesWritten;
+    }
+    // No fsync: the rename already keeps a crash from leaving a half-written file, and a
+    // download lost to a power cut is fetched again; fsyncing each of many small files
+    // would cost more than fetching them.
+    if (mtime !== null) {
+      const t = new Date(mtime);
+      await fh.utimes(t, t).catch(() => {});
+    }
+  } catch (e) {
+    await fh.close().catch(() => {});
+    if (!(resumable && e instanceof ConnectionError)) await rm(tmp, { force: true });
+    throw e;
+  }
+  await fh.close();
+  if (start > 0 && resumable) {
+    // The part fetched now was verified chunk by chunk; the part already on disk was not.
+    const hash = await hashLocal(tmp, resumable.chunkSize);
+    if (hash !== resumable.contentHash) {
+      // Damaged on disk since: fetch it whole (no partial file is left, so this runs once).
+      await rm(tmp, { force: true });
+      await writeDownload(dest, mtime, open_, resumable);
+      return { resumed: false };
+    }
+  }
+  await rename(tmp, dest);
+  return { resumed: start > 0 };
+}
