@@ -61,7 +61,11 @@ export const hashLocal = (abs: string, chunkSize: number) =>
 
 /** Sets a local file's modification time (ms), as a copy from the remote side keeps it. */
 export async function touch(abs: string, mtime: number) {
-  const t = new Date(mtime);
+  // Times pass to the kernel as seconds in a double, and whole milliseconds such as
+  // 1796338625.129 s are not exact there: they may land a nanosecond short, in the millisecond
+  // before, and a later comparison of whole milliseconds would see a change. Half a millisecond
+  // in, the rounding cannot leave the millisecond.
+  const t = (Math.floor(mtime) + 0.5) / 1000;
   const fh = await open(abs, 'r+');
   try {
     await fh.utimes(t, t);
