@@ -27,7 +27,7 @@ function accountingTable(out: { say(line: string): void }, hosts: HostAccounting
         : '',
     ].filter(Boolean);
     out.say(
-      `${h.country} ${h.id.slice(0, 8)}  ${exact(h.storedBytes)} ${exact(h.replicaBytes)} ${exact(h.reportedBytes)}  ${drift.length ? `DRIFT: ${drift.join(', ')}` : 'agree'}`,
+      `${h.country} ${h.id.slice(0, 8)}  ${exact(h.storedBytes)} ${exact(h.replicaBytes)} ${exact(h.reportedBytes)}  ${drift.length ? `DRIFT: ${drift.join(', ')}${h.lasting ? '' : ' (just seen: may be chunks in flight)'}` : 'agree'}`,
     );
   }
 }

@@ -17,9 +17,17 @@ import type { Hub } from '../context.ts';
 // are on their way (stored, receipts not yet at the hub) and while orphans wait for the sweep
 // ([Note: Orphan sweep] in orphans.ts), and lags by one heartbeat; once uploads settle and the
 // sweep has run, it is equal too. A difference that lasts is drift: the operator's dashboard
-// and `coffer admin stats` show it.
+// and `coffer admin stats` show it. So that the dashboard does not cry wolf during every
+// upload, a difference counts as lasting only once it has been seen for longer than an orphan
+// can take to be swept, plus two heartbeats; the hub remembers since when it has seen one.
 
 export type HostAccounting = RouteResponse<'adminStats'>['accounting'][number];
+
+/** Per hub, since when each host's figures have differed. */
+const differing = new WeakMap<Hub, Map<string, number>>();
+
+const settleMs = (hub: Hub) =>
+  hub.config.orphans.intervalMs + hub.config.orphans.graceMs + 2 * hub.config.heartbeatMs;
 
 /** The three figures of every host. */
 export async function hostAccounting(hub: Hub): Promise<HostAccounting[]> {
@@ -36,10 +44,17 @@ export async function hostAccounting(hub: Hub): Promise<HostAccounting[]> {
     .groupBy('r.host_id')
     .execute();
   const replicaBytes = new Map(sums.map((s) => [s.host_id, Number(s.bytes ?? 0)]));
+  const since = differing.get(hub) ?? new Map<string, number>();
+  differing.set(hub, since);
+  const now = hub.now();
   return hosts.map((h) => {
     const stored = Number(h.stored_bytes);
     const replicas = replicaBytes.get(h.id) ?? 0;
     const reported = Number(h.used_bytes);
+    const agrees = stored === replicas && reported === replicas;
+    if (agrees) since.delete(h.id);
+    else if (!since.has(h.id)) since.set(h.id, now);
+    const differsSince = since.get(h.id) ?? null;
     return {
       id: h.id,
       country: h.country,
@@ -47,7 +62,9 @@ export async function hostAccounting(hub: Hub): Promise<HostAccounting[]> {
       replicaBytes: replicas,
       reportedBytes: reported,
       reportedAt: h.last_seen_at,
-      agrees: stored === replicas && reported === replicas,
+      agrees,
+      differsSince,
+      lasting: differsSince !== null && now - differsSince > settleMs(hub),
     };
   });
 }

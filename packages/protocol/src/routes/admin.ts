@@ -95,6 +95,13 @@ export const adminRoutes = {
           reportedBytes: byteCount,
           reportedAt: timestamp,
           agrees: z.boolean(),
+          /** Since when the figures have differed, as far as this hub has seen; null: they agree. */
+          differsSince: timestamp.nullable(),
+          /**
+           * They have differed for longer than chunks in flight and orphans awaiting the sweep
+           * explain: a drift to look into, which the operator's dashboard warns about.
+           */
+          lasting: z.boolean(),
         }),
       ),
       /** Hosts whose figures differ. */

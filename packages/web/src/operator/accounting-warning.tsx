@@ -3,10 +3,13 @@ import { useT } from '../i18n/use-t.ts';
 import type { Stats } from './network.ts';
 import { operatorStrings } from './strings.ts';
 
-/** Hosts whose bytes differ three ways ([Note: Accounting]); nothing when all agree. */
+/**
+ * Hosts whose bytes have differed for longer than uploads in flight explain ([Note:
+ * Accounting]); nothing otherwise.
+ */
 export function AccountingWarning({ stats }: { stats: Stats }) {
   const t = useT(operatorStrings);
-  const drifting = stats.accounting.filter((h) => !h.agrees);
+  const drifting = stats.accounting.filter((h) => h.lasting);
   if (!drifting.length) return null;
   return (
     <section role="alert" className="key-warning accounting-drift" aria-label={t.drift_title}>

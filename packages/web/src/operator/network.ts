@@ -52,6 +52,7 @@ export interface Stats {
     replicaBytes: number;
     reportedBytes: number;
     agrees: boolean;
+    lasting: boolean;
   }[];
   drifting: number;
 }
