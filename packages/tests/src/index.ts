@@ -15,6 +15,7 @@ export {
 export { corruptStoredChunk, replicasOf, segmentFiles } from './hosts.ts';
 export type { RawRequest, RawResponse } from './http.ts';
 export { parseRawAnswer, rawHttp, rawRequest } from './http.ts';
+export { hubMetricsText, hubServerErrors } from './metrics.ts';
 export type { Cli, Dialect, Network, NetworkOptions, Proc } from './network.ts';
 export { cli, onEachDatabase, postgresAvailable, startNetwork, tempDir } from './network.ts';
 export type {
