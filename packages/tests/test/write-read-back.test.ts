@@ -19,7 +19,7 @@ import fc from 'fast-check';
 //   end-to-end encryption) and the SDK reports as such.
 
 const password = 'correct horse battery staple';
-const RUNS = Number(process.env.WRITE_READ_RUNS ?? 40);
+const RUNS = Number(process.env.WRITE_READ_RUNS ?? 50);
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Path = (string | number)[];
