@@ -144,13 +144,10 @@ describe('every write the hub takes reads back through the SDK', () => {
   /** The next write to `target` gets `pick` applied to its body. */
   let pending: { target: RouteName; pick: (body: Json) => Json; sent?: RawResponse } | null = null;
 
-  before(async () => {
-    net = await startNetwork({ hosts: 3 });
-    const signup = async (email: string) =>
-      (await CofferClient.signup({ hubUrl: net.hubUrl, email, password })).client;
-    [alice, bob] = await Promise.all([signup('alice@example.com'), signup('bob@example.com')]);
-    const call = alice.hub.call.bind(alice.hub);
-    alice.hub.call = (async (
+  /** Sends the pending write of `hub` broken, and hands the hub's answer back to the SDK. */
+  function intercept(hub: CofferClient['hub'], token: () => string | undefined) {
+    const call = hub.call.bind(hub);
+    hub.call = (async (
       name: RouteName,
       input: { params?: Record<string, string>; body?: Json },
     ) => {
@@ -159,10 +156,11 @@ describe('every write the hub takes reads back through the SDK', () => {
       pending = null;
       const spec: RouteSpec = routes[name];
       const path = spec.path.replace(/\{(\w+)\}/g, (_, k: string) => input.params?.[k] ?? '');
+      const bearer = token();
       const res = await rawRequest(`${net.hubUrl}${path}`, {
         method: spec.method.toUpperCase(),
         headers: {
-          authorization: `Bearer ${alice.saved().token}`,
+          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
           'content-type': 'application/json',
         },
         body: JSON.stringify(p.pick(input.body as Json)),
@@ -171,7 +169,15 @@ describe('every write the hub takes reads back through the SDK', () => {
       p.sent = res;
       if (res.status >= 300) throw new Refused(res);
       return spec.response ? spec.response.parse(res.json) : undefined;
-    }) as typeof alice.hub.call;
+    }) as typeof hub.call;
+  }
+
+  before(async () => {
+    net = await startNetwork({ hosts: 3 });
+    const signup = async (email: string) =>
+      (await CofferClient.signup({ hubUrl: net.hubUrl, email, password })).client;
+    [alice, bob] = await Promise.all([signup('alice@example.com'), signup('bob@example.com')]);
+    intercept(alice.hub, () => alice.saved().token);
     await alice.mkdir('/rb');
     await alice.upload('/rb/linked.txt', new TextEncoder().encode('a file to link'));
   });
@@ -348,6 +354,43 @@ describe('every write the hub takes reads back through the SDK', () => {
         await alice.mkdir(`/share-${run}`);
       },
     );
+  });
+
+  describe('files sent to a file request', () => {
+    let visitor: FileRequest;
+    before(async () => {
+      await alice.mkdir('/inbox');
+      const request = await alice.requests.create('/inbox', { title: 'drop here' });
+      visitor = await FileRequest.open(request.url);
+      // The visitor's own hub client, with no session.
+      intercept((visitor as unknown as { hub: CofferClient['hub'] }).hub, () => undefined);
+    });
+    const send = (run: number) =>
+      visitor.send(`drop-${run}.txt`, new TextEncoder().encode(`dropped ${run}`));
+    const received = async () => {
+      await alice.requests.collect();
+      for (const e of await alice.list('/inbox')) {
+        const bytes = await new Response((await alice.download(`/inbox/${e.name}`)).stream).text();
+        assert.match(bytes, /^dropped/);
+      }
+    };
+
+    test('a visitor sends: requestSend', async () => {
+      await property('requestSend', send, received);
+    });
+
+    test('the owner takes them in: acceptDrops', async () => {
+      await property(
+        'acceptDrops',
+        () => alice.requests.collect(),
+        async () => {
+          for (const e of await alice.list('/inbox')) {
+            await new Response((await alice.download(`/inbox/${e.name}`)).stream).text();
+          }
+        },
+        (run) => send(run),
+      );
+    });
   });
 
   test('the contact book: saveContactBook', async () => {
