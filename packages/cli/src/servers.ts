@@ -157,7 +157,8 @@ export async function hostCommand(
   await host.close();
 }
 
-async function waitForHosts(
+/** Waits until every host is online and the hub's /api/ready says uploads can be placed. */
+async function waitUntilReady(
   hubUrl: string,
   tokenFile: string,
   count: number,
@@ -166,6 +167,7 @@ async function waitForHosts(
   const { readFile } = await import('node:fs/promises');
   const token = (await readFile(tokenFile, 'utf8')).trim();
   const deadline = Date.now() + 60_000;
+  let last = '';
   while (Date.now() < deadline) {
     const dead = children.find((c) => c.exitCode !== null);
     if (dead)
@@ -189,10 +191,15 @@ async function waitForHosts(
     }
     const body = (await res.json()) as { hosts?: { online: boolean; country: string }[] };
     const online = (body.hosts ?? []).filter((h) => h.online);
-    if (online.length >= count) return online;
+    // Every host online, and the hub says an upload can be placed (what load balancers ask).
+    if (online.length >= count) {
+      const ready = await fetch(`${hubUrl}/api/ready`);
+      last = ((await ready.json()) as { reason?: string }).reason ?? '';
+      if (ready.status === 200) return online;
+    } else last = `${online.length} of ${count} hosts online`;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new ConnectionError('hosts did not register with the hub within 60 s');
+  throw new ConnectionError(`the network was not ready within 60 s: ${last}`);
 }
 
 /** `coffer up`: a hub and N hosts in distinct countries, on this machine, in one command. */
@@ -272,7 +279,7 @@ export async function upCommand(
       child.once('exit', () => void log.close());
       children.push(child);
     }
-    const hosts = await waitForHosts(hub.url, hub.operatorTokenFile, count, children);
+    const hosts = await waitUntilReady(hub.url, hub.operatorTokenFile, count, children);
     out.say('Coffer is running on this machine.');
     out.say(`  Hub:       ${hub.url}`);
     out.say(`  Web:       ${hub.url}/`);

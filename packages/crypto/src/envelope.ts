@@ -24,6 +24,12 @@ import { checkHeader, type FormatName, HEADER_LENGTH, header } from './format.ts
 const SALT = 32;
 const COMMITMENT = 32;
 const TAG = 16;
+
+/** The size of an envelope around `plaintext` bytes after a `prefix`-byte cleartext prefix. */
+export const envelopeBytes = (plaintext: number, prefix = 0) =>
+  HEADER_LENGTH + prefix + SALT + COMMITMENT + plaintext + TAG;
+/** A 32-byte key (node, master, identity or file request key) wrapped under another. */
+export const WRAPPED_KEY_BYTES = envelopeBytes(32);
 const ZERO_IV = new Uint8Array(12);
 
 export type ContextField = string | number | Uint8Array;

@@ -29,6 +29,7 @@ export {
 } from './content.ts';
 export type { DecryptOptions, FetchChunk } from './decrypt.ts';
 export { decryptContent } from './decrypt.ts';
+export { WRAPPED_KEY_BYTES } from './envelope.ts';
 export { createSha256, newSecretToken, serverTag, sha256Hex } from './hashing.ts';
 export type { Identity, PinnedKeys, VerifiedKeyBundle, WrappedIdentity } from './identity.ts';
 export {
@@ -46,6 +47,7 @@ export {
   decodeLinkAuthors,
   encodeLinkAuthors,
   encodeLinkSecret,
+  LINK_ENVELOPE_BYTES,
   linkNeedsPassword,
   newLinkSecret,
   openLink,
@@ -95,7 +97,7 @@ export {
   wrapFileRequestKey,
 } from './requests.ts';
 export type { SealContext } from './share.ts';
-export { openSealed, sealToRecipient } from './share.ts';
+export { openSealed, SEALED_KEY_BYTES, sealToRecipient } from './share.ts';
 export { newSigningKeyPair, signingPublicKey, signWithLabel, verifyWithLabel } from './sign.ts';
 export type {
   AccountId,

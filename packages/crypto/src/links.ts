@@ -10,7 +10,7 @@ import {
   toHex,
   utf8,
 } from './bytes.ts';
-import { envelopePrefix, openEnvelope, sealEnvelope } from './envelope.ts';
+import { envelopeBytes, envelopePrefix, openEnvelope, sealEnvelope } from './envelope.ts';
 import {
   type AccountId,
   asKey,
@@ -117,6 +117,11 @@ export function decodeLinkAuthors(
 
 const PLAIN_PREFIX = Uint8Array.of(0);
 const PASSWORD_PREFIX_LENGTH = 1 + 4 + 4 + 1 + 16;
+/** A link envelope's two sizes: without a password, and with one. */
+export const LINK_ENVELOPE_BYTES = [
+  envelopeBytes(32, PLAIN_PREFIX.length),
+  envelopeBytes(32, PASSWORD_PREFIX_LENGTH),
+] as const;
 
 const linkSpec = (place: LinkPlace, prefix: Uint8Array) => ({
   format: 'link' as const,

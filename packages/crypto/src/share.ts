@@ -31,6 +31,8 @@ import { idBytes } from './types.ts';
 
 const ZERO_IV = new Uint8Array(12);
 const SIGNATURE = 'sealed-box';
+/** A 32-byte key sealed to a recipient and signed: header, ephemeral key, AES-GCM, signature. */
+export const SEALED_KEY_BYTES = HEADER_LENGTH + 32 + 32 + 16 + 64;
 
 export interface SealContext {
   purpose: string;

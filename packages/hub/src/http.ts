@@ -1,13 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
-import { AuthError, CofferError, NotFoundError, ValidationError } from '@coffer/errors';
+import { AuthError, NotFoundError, ValidationError } from '@coffer/errors';
 import {
   buildOpenApi,
   type RouteName,
   type RouteSpec,
   routes,
-  STATUS,
   schemas,
   toErrorBody,
 } from '@coffer/protocol';
@@ -15,6 +14,9 @@ import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import type { Hub } from './context.ts';
+import { errorResponse, type HttpLogs } from './http-errors.ts';
+import { httpMetrics, type RouteVars } from './http-metrics.ts';
+import { bearer, clientAddress, jsonBody } from './http-request.ts';
 import { hubMetrics } from './metrics.ts';
 import { handlers } from './routes/index.ts';
 import { HUB_VERSION } from './routes/meta.ts';
@@ -22,51 +24,6 @@ import * as accounts from './services/accounts.ts';
 import { hashText } from './services/ids.ts';
 
 const MAX_BODY = 16 * 1024 * 1024;
-
-const unmapped = (a: string) => (a.startsWith('::ffff:') ? a.slice(7) : a);
-
-/**
- * The address rate limits count against: the connection's peer, or, when that peer is a
- * trusted proxy, the nearest address in X-Forwarded-For that is not one of ours.
- */
-function clientAddress(hub: Hub, c: Context): string {
-  const peer = unmapped(
-    (c.env as { incoming?: { socket?: { remoteAddress?: string } } })?.incoming?.socket
-      ?.remoteAddress ?? 'unknown',
-  );
-  const trusted = new Set(hub.config.trustedProxies.map(unmapped));
-  if (!trusted.has(peer)) return peer;
-  const chain = (c.req.header('x-forwarded-for') ?? '')
-    .split(',')
-    .map((a) => unmapped(a.trim()))
-    .filter(Boolean);
-  for (let i = chain.length - 1; i >= 0; i--) {
-    const a = chain[i] as string;
-    if (!trusted.has(a)) return a;
-  }
-  return chain[0] ?? peer;
-}
-
-function bearer(c: Context): string {
-  const h = c.req.header('authorization') ?? '';
-  const m = /^Bearer ([A-Za-z0-9_-]{16,256})$/i.exec(h);
-  if (!m?.[1]) throw new AuthError('authorization: expected "Bearer <token>"');
-  return m[1];
-}
-
-function errorResponse(c: Context, e: unknown, log: (line: string) => void) {
-  if (e instanceof CofferError) {
-    if (e.code === 'rate_limited' && 'retryAfterMs' in e) {
-      c.header('retry-after', String(Math.ceil(Number(e.retryAfterMs) / 1000)));
-    }
-    return c.json(toErrorBody(e), STATUS[e.code] as 400);
-  }
-  log(`internal error on ${c.req.method} ${c.req.path}: ${(e as Error)?.stack ?? String(e)}`);
-  return c.json(
-    { error: { code: 'internal', message: 'internal error; it has been logged' } },
-    500,
-  );
-}
 
 // Until the web app lands, / says what this server is and how to use it. No script at all.
 const homePage = (origin: string) => `<!doctype html>
@@ -126,7 +83,7 @@ const CONTENT_TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-function serveWebApp(app: Hono, hub: Hub, dir: string) {
+function serveWebApp(app: Hono<RouteVars>, hub: Hub, dir: string) {
   const send = async (c: Context, file: string, immutable: boolean) => {
     const path = join(dir, file);
     // Only files inside dir: asset names are [A-Za-z0-9_.-] and never contain "..".
@@ -158,8 +115,11 @@ function serveWebApp(app: Hono, hub: Hub, dir: string) {
   app.get('/assets/:file', (c) => send(c, `assets/${c.req.param('file')}`, true));
 }
 
-export function createApp(hub: Hub, log: (line: string) => void): Hono {
-  const app = new Hono();
+export function createApp(hub: Hub, logs: HttpLogs): Hono<RouteVars> {
+  const app = new Hono<RouteVars>();
+  const metrics = hubMetrics(hub);
+  const counts = httpMetrics(metrics);
+  app.use('*', counts.count);
   app.use('/api/*', cors({ origin: '*', allowHeaders: ['authorization', 'content-type'] }));
   app.use(
     '/api/*',
@@ -169,7 +129,7 @@ export function createApp(hub: Hub, log: (line: string) => void): Hono {
         c.json(toErrorBody(new ValidationError('body', `larger than ${MAX_BODY} bytes`)), 413),
     }),
   );
-  app.onError((e, c) => errorResponse(c, e, log));
+  app.onError((e, c) => errorResponse(c, e, logs));
 
   const openapi = buildOpenApi(routes, { version: HUB_VERSION });
   app.get('/api/openapi.json', (c) => c.json(openapi));
@@ -197,7 +157,6 @@ export function createApp(hub: Hub, log: (line: string) => void): Hono {
     );
   }
 
-  const metrics = hubMetrics(hub);
   app.get('/metrics', async (c) => {
     if ((await hashText(bearer(c))) !== hub.operatorTokenHash) {
       throw new AuthError('authorization: /metrics needs the operator token');
@@ -209,30 +168,30 @@ export function createApp(hub: Hub, log: (line: string) => void): Hono {
     const path = spec.path.replace(/\{(\w+)\}/g, ':$1');
     // The one place routes are dispatched generically; each handler in routes/ is fully typed.
     const handler = handlers[name] as (hub: Hub, input: unknown) => Promise<unknown>;
-    app.on(spec.method.toUpperCase(), path, async (c) => {
-      const call = {} as Record<string, unknown>;
-      call.address = clientAddress(hub, c);
-      if (spec.auth === 'session') call.caller = await accounts.authenticate(hub, bearer(c));
-      if (spec.auth === 'operator') {
-        if ((await hashText(bearer(c))) !== hub.operatorTokenHash) {
-          throw new AuthError('authorization: not the operator token');
+    app.on(
+      spec.method.toUpperCase(),
+      path,
+      counts.named(name, spec.otherStatus?.status),
+      async (c) => {
+        const call = {} as Record<string, unknown>;
+        call.address = clientAddress(hub, c);
+        if (spec.auth === 'session') call.caller = await accounts.authenticate(hub, bearer(c));
+        if (spec.auth === 'operator') {
+          if ((await hashText(bearer(c))) !== hub.operatorTokenHash) {
+            throw new AuthError('authorization: not the operator token');
+          }
         }
-      }
-      if (spec.params) call.params = schemas.parseOrThrow(spec.params, c.req.param(), 'params');
-      if (spec.query) call.query = schemas.parseOrThrow(spec.query, c.req.query(), 'query');
-      if (spec.body) {
-        let json: unknown;
-        try {
-          json = await c.req.json();
-        } catch {
-          throw new ValidationError('body', 'expected a JSON object');
-        }
-        call.body = schemas.parseOrThrow(spec.body, json, 'body');
-      }
-      const result = await handler(hub, call);
-      if (!spec.response) return c.body(null, 204);
-      return c.json(result as object);
-    });
+        if (spec.params) call.params = schemas.parseOrThrow(spec.params, c.req.param(), 'params');
+        if (spec.query) call.query = schemas.parseOrThrow(spec.query, c.req.query(), 'query');
+        if (spec.body) call.body = schemas.parseOrThrow(spec.body, await jsonBody(c), 'body');
+        const result = await handler(hub, call);
+        if (!spec.response) return c.body(null, 204);
+        return c.json(
+          result as object,
+          (spec.otherStatus?.when(result) ? spec.otherStatus.status : 200) as 200,
+        );
+      },
+    );
   }
   app.notFound((c) =>
     c.json(toErrorBody(new NotFoundError(`no route ${c.req.method} ${c.req.path}`)), 404),

@@ -6,21 +6,21 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
-import type { Duplex } from 'node:stream';
 import { createSecureContext } from 'node:tls';
 import type { SigningSecretKey } from '@coffer/crypto';
 import { fromBase64Url, newSigningKeyPair, signingPublicKey, toBase64Url } from '@coffer/crypto';
 import { createOpaqueServerSetup } from '@coffer/crypto/server';
 import { ValidationError } from '@coffer/errors';
-import { malformedRequestAnswer, toErrorBody } from '@coffer/protocol';
+import { clientErrorLog, malformedRequestAnswer, toErrorBody } from '@coffer/protocol';
 import { getRequestListener } from '@hono/node-server';
 import type { Kysely } from 'kysely';
 import { databaseOf, type HubConfig } from './config.ts';
 import type { Hub } from './context.ts';
 import { type Database, openDatabase } from './db/index.ts';
 import { createApp } from './http.ts';
+import type { HttpLogs } from './http-errors.ts';
 import { startAuditor } from './services/audits.ts';
 import { startCollector } from './services/gc.ts';
 import { startHistory } from './services/history.ts';
@@ -137,7 +137,8 @@ export async function startHub(
   const auditor = startAuditor(hub, log);
   const sampler = startHistory(hub, log);
   const folder = startStoredBytesFolder(hub, log);
-  const app = createApp(hub, log);
+  const logs: HttpLogs = { internal: log, client: clientErrorLog(log), refused: new WeakSet() };
+  const app = createApp(hub, logs);
   // A request Hono cannot even be handed (a backslash in the path, a body cut short) still
   // gets the JSON error body.
   const listener = getRequestListener(app.fetch, {
@@ -152,9 +153,14 @@ export async function startHub(
     server.once('error', reject);
     server.listen(config.port, config.bind, () => resolve());
   });
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) socket.destroy();
-    else socket.end(malformedRequestAnswer(err.code));
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    logs.refused.add(socket);
+    logs.client(socket.remoteAddress ?? 'unknown', `malformed HTTP request (${err.code})`);
+    socket.end(malformedRequestAnswer(err.code));
   });
   const port = (server.address() as AddressInfo).port;
   const url = config.publicUrl ?? `${tls ? 'https' : 'http'}://${config.bind}:${port}`;

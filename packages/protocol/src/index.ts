@@ -3,6 +3,8 @@
  * errors, capability tokens, receipts and host messages. Imports only crypto and errors.
  */
 
+export type { ClientErrorLog, ClientErrorLogOptions } from './client-errors.ts';
+export { clientErrorLog, forLog, isBrokenBody } from './client-errors.ts';
 export type { ErrorBody } from './errors.ts';
 export { errorBody, fromErrorBody, malformedRequestAnswer, STATUS, toErrorBody } from './errors.ts';
 export { HOST, hostRoutes } from './host-api.ts';

@@ -47,6 +47,14 @@ export function buildOpenApi(
               content: { 'application/json': { schema: jsonSchema(r.response, 'output') } },
             }
           : { description: 'Done' },
+        ...(r.otherStatus && r.response
+          ? {
+              [String(r.otherStatus.status)]: {
+                description: r.otherStatus.description,
+                content: { 'application/json': { schema: jsonSchema(r.response, 'output') } },
+              },
+            }
+          : {}),
         '4XX': {
           description: 'The request was refused; `error.field` names the input at fault.',
           content: { 'application/json': { schema: jsonSchema(errorBody, 'output') } },

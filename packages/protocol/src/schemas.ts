@@ -19,11 +19,39 @@ export const chunkId = z
 export const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex characters');
 export const recordId = z.string().regex(/^[0-9a-f]{32}$/, 'expected 32 lowercase hex characters');
 
+const B64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * Whether `s` is unpadded base64url exactly as clients decode it: no length that leaves a
+ * lone character, and no stray bits in the last character (which a strict decoder refuses,
+ * so the hub must never store them; [Note: Stored fields] in routes/shapes.ts).
+ */
+export function isBase64Url(s: string): boolean {
+  if (!/^[A-Za-z0-9_-]*$/.test(s)) return false;
+  const rest = s.length % 4;
+  if (rest === 0) return true;
+  if (rest === 1) return false;
+  const last = B64_ALPHABET.indexOf(s.charAt(s.length - 1));
+  return (last & (rest === 2 ? 0x0f : 0x03)) === 0;
+}
+
 export const b64 = (maxChars: number) =>
   z
     .string()
     .max(maxChars, `expected at most ${maxChars} base64url characters`)
-    .regex(/^[A-Za-z0-9_-]*$/, 'expected unpadded base64url');
+    .refine(isBase64Url, 'expected unpadded base64url');
+
+/** Base64url of exactly one of `sizes` bytes: keys, signatures and envelopes of fixed size. */
+export const b64Bytes = (...sizes: number[]) => {
+  // Canonical base64url of n bytes has exactly this many characters.
+  const chars = sizes.map((n) => Math.ceil((n * 4) / 3));
+  const what = `expected ${sizes.join(' or ')} bytes of base64url`;
+  return z
+    .string()
+    .max(Math.max(...chars), what)
+    .refine(isBase64Url, 'expected unpadded base64url')
+    .refine((s) => chars.includes(s.length), what);
+};
 
 export const country = z
   .string()

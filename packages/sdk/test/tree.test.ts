@@ -7,6 +7,7 @@ import {
   newMasterKey,
   newNodeId,
   toBase64Url,
+  WRAPPED_KEY_BYTES,
 } from '@coffer/crypto';
 import { ConflictError, IntegrityError, NotFoundError, ValidationError } from '@coffer/errors';
 import type { NodeInfo } from '@coffer/protocol';
@@ -29,7 +30,7 @@ function fresh() {
   };
   const hub = new FakeHub({
     id: keys.rootId,
-    wrappedKey: toBase64Url(new Uint8Array(40)),
+    wrappedKey: toBase64Url(new Uint8Array(WRAPPED_KEY_BYTES)),
     metadata: toBase64Url(new Uint8Array(40)),
   });
   const tree = new Tree({ hub, keys, authorsOf: async () => undefined });

@@ -20,6 +20,7 @@ export { parseRawAnswer, rawHttp, rawRequest } from './http.ts';
 export { hubSql } from './hub-db.ts';
 export type { LoadOptions, LoadResult } from './load/run.ts';
 export { loadTable, runLoad } from './load/run.ts';
+export { hubMetricsText, hubServerErrors } from './metrics.ts';
 export type { Cli, Dialect, Network, NetworkOptions, Proc } from './network.ts';
 export { cli, onEachDatabase, postgresAvailable, startNetwork, tempDir } from './network.ts';
 export type {

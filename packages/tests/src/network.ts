@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { until } from './until.ts';
 
 export const COFFER = fileURLToPath(new URL('../../cli/bin/coffer.mjs', import.meta.url));
 export const PG_URL = process.env.COFFER_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -79,6 +80,8 @@ export function cli(
 export interface Proc {
   url: string;
   dir: string;
+  /** Its stderr, where hubs and hosts log. */
+  logFile: string;
   child: ChildProcess;
   /** kill -9. */
   kill(): Promise<void>;
@@ -134,6 +137,12 @@ export interface NetworkOptions {
   dialect?: Dialect;
   /** Extra hub config fields (placement policy, timeouts, …). */
   hubConfig?: Record<string, unknown>;
+  /**
+   * Wait until the hub's /api/ready says uploads can be placed. Default: when the hosts
+   * started meet the default policy (auto-approved, in at least two countries, and no
+   * placement policy given).
+   */
+  waitReady?: boolean;
 }
 
 export interface Network {
@@ -177,6 +186,7 @@ export async function startNetwork(o: NetworkOptions = {}): Promise<Network> {
   const hub: Proc = {
     url: '',
     dir: join(dir, 'hub'),
+    logFile: join(dir, 'hub.log'),
     child: undefined as unknown as ChildProcess,
     kill: () => killHard(hub.child),
     async restart() {
@@ -220,6 +230,7 @@ export async function startNetwork(o: NetworkOptions = {}): Promise<Network> {
     const p: Proc = {
       url: started.match[1] as string,
       dir: hostDir,
+      logFile: join(dir, `host-${i}.log`),
       child: started.child,
       kill: () => killHard(p.child),
       async restart() {
@@ -246,6 +257,24 @@ export async function startNetwork(o: NetworkOptions = {}): Promise<Network> {
   if (failed) {
     await Promise.all([...hosts.map((h) => h.kill()), hub.kill()]);
     throw failed.reason;
+  }
+  const hostCountries = new Set(countries.slice(0, o.hosts ?? 3));
+  const waitReady =
+    o.waitReady ??
+    ((o.hubConfig?.hostApproval ?? 'auto') === 'auto' &&
+      o.hubConfig?.placement === undefined &&
+      hostCountries.size >= 2);
+  if (waitReady) {
+    try {
+      await until('the hub to be ready', async () => {
+        const res = await fetch(`${hub.url}/api/ready`);
+        if (res.status !== 200) throw new Error(await res.text());
+        return true;
+      });
+    } catch (e) {
+      await Promise.all([...hosts.map((h) => h.kill()), hub.kill()]);
+      throw e;
+    }
   }
   const operatorToken = (await readFile(join(dir, 'hub', 'operator-token'), 'utf8')).trim();
   return {

@@ -297,7 +297,7 @@ onEachDatabase('contacts', (dialect) => {
 
     test('the hub refuses a key bundle that is not newer, or not signed for the account', async () => {
       const mine = await bob.hub.call('lookupContact', { body: { email: 'alice@example.com' } });
-      const wrapped = { signing: 'AAAA', agreement: 'AAAA' };
+      const wrapped = { signing: 'A'.repeat(155), agreement: 'A'.repeat(155) };
       await assert.rejects(
         bob.hub.call('updateKeys', {
           body: { wrappedIdentity: wrapped, keyBundle: mine.keyBundle },

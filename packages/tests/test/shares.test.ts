@@ -133,7 +133,7 @@ onEachDatabase('folder shares', (dialect) => {
             id: '0'.repeat(32),
             parentId: team.folder.info.id,
             nameHash: '0'.repeat(64),
-            wrappedKey: 'AAAA',
+            wrappedKey: 'A'.repeat(155),
             metadata: 'AAAA',
           },
         }),
@@ -186,7 +186,7 @@ onEachDatabase('folder shares', (dialect) => {
         version,
         parentId,
         nameHash: '0'.repeat(64),
-        wrappedKey: 'AAAA',
+        wrappedKey: 'A'.repeat(155),
         metadata: 'AAAA',
       });
       const planNode = await inside.resolve('/plan.txt');

@@ -319,7 +319,7 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
                 nodeId: 'ab'.repeat(16),
                 parentId: root.info.id,
                 nameHash: 'cd'.repeat(32),
-                wrappedKey: 'AAAA',
+                wrappedKey: 'A'.repeat(155),
                 metadata: 'AAAA',
                 revision: 1,
                 manifest: 'AAAA',

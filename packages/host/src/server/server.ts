@@ -2,7 +2,13 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import { CofferError, NotFoundError, ValidationError } from '@coffer/errors';
-import { HOST, toErrorBody } from '@coffer/protocol';
+import {
+  clientErrorLog,
+  forLog,
+  HOST,
+  isBrokenBody,
+  malformedRequestAnswer,
+} from '@coffer/protocol';
 import { hostMetrics } from '../metrics.ts';
 import { Traffic } from '../throttle.ts';
 import { authorize } from './auth.ts';
@@ -45,6 +51,9 @@ const CORS: Record<string, string> = {
 export function createHostServer(options: ServerOptions): HostServer {
   const o: Ctx = { ...options, traffic: options.traffic ?? new Traffic(null) };
   const metrics = hostMetrics(o.store, o.traffic);
+  // Malformed requests: a 4xx and a short, rate-limited line ([Note: Client-error log]).
+  const clientLog = clientErrorLog(o.log);
+  const refused = new WeakSet<Socket>();
   const settings = {
     // Uploads of 64 MiB over slow links may take long; idle sockets are cut instead.
     requestTimeout: 0,
@@ -72,9 +81,20 @@ export function createHostServer(options: ServerOptions): HostServer {
     }
     for (const [k, v] of Object.entries(CORS)) res.setHeader(k, v);
     handle(o, req, res, expectContinue).catch((e) => {
+      // A client that cancels an upload is no error (the SDK does that to slow hosts).
       if (e instanceof ClientGone) return;
       if (e instanceof HttpError) return sendError(res, e.error, e.status, e.headers);
       if (e instanceof CofferError) return sendError(res, e);
+      if (isBrokenBody(e) || req.errored) {
+        if (!refused.has(req.socket)) {
+          clientLog(
+            req.socket.remoteAddress ?? 'unknown',
+            `host: ${req.method} ${forLog(req.url ?? '')}: body cut short or malformed`,
+          );
+        }
+        const error = new ValidationError('body', 'the request body was cut short or malformed');
+        return sendError(res, error);
+      }
       o.log(
         `host: internal error on ${req.method} ${truncate(req.url)}: ${(e as Error)?.stack ?? String(e)}`,
       );
@@ -89,23 +109,9 @@ export function createHostServer(options: ServerOptions): HostServer {
       socket.destroy();
       return;
     }
-    const status =
-      err.code === 'HPE_HEADER_OVERFLOW'
-        ? 431
-        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? 408
-          : 400;
-    const body = JSON.stringify(
-      toErrorBody(new ValidationError('request', 'malformed HTTP request')),
-    );
-    socket.end(
-      `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n` +
-        'content-type: application/json; charset=utf-8\r\n' +
-        `content-length: ${Buffer.byteLength(body)}\r\n` +
-        'access-control-allow-origin: *\r\n' +
-        'connection: close\r\n\r\n' +
-        body,
-    );
+    refused.add(socket);
+    clientLog(socket.remoteAddress ?? 'unknown', `host: malformed HTTP request (${err.code})`);
+    socket.end(malformedRequestAnswer(err.code));
   });
   return server;
 }

@@ -1,3 +1,4 @@
+import { readiness } from '../services/readiness.ts';
 import type { AreaHandlers } from './handler.ts';
 
 /** The hub's version, in /api/info and the OpenAPI document. */
@@ -5,6 +6,7 @@ export const HUB_VERSION = '0.1.0';
 
 export const metaHandlers: AreaHandlers<'meta'> = {
   health: async () => ({ ok: true }),
+  ready: (hub) => readiness(hub),
   info: async (hub) => ({
     name: 'coffer-hub',
     version: HUB_VERSION,

@@ -6,6 +6,11 @@ import { keyBundle, metadata, wrapped, wrappedIdentity } from './shapes.ts';
 // Sign-up, login, recovery and sessions (tag `accounts`).
 
 const opaqueMessage = b64(4096);
+/** Shown in `coffer sessions` and the web app: no control characters to rewrite a terminal. */
+const deviceName = z
+  .string()
+  .max(100, 'expected at most 100 characters')
+  .regex(/^[^\p{Cc}]*$/u, 'expected no control characters');
 
 export const accountInfo = z.object({
   id: accountId,
@@ -56,7 +61,7 @@ export const accountRoutes = {
         rootId: nodeId,
         rootWrappedKey: wrapped,
         rootMetadata: metadata,
-        deviceName: z.string().max(100).optional(),
+        deviceName: deviceName.optional(),
       })
       .strict(),
     response: sessionGrant,
@@ -80,7 +85,7 @@ export const accountRoutes = {
       .object({
         loginId: recordId,
         finish: opaqueMessage,
-        deviceName: z.string().max(100).optional(),
+        deviceName: deviceName.optional(),
       })
       .strict(),
     response: sessionGrant,
@@ -106,7 +111,7 @@ export const accountRoutes = {
         recoveryProof: b64(64).min(43),
         record: opaqueMessage,
         wrappedMasterKey: wrapped,
-        deviceName: z.string().max(100).optional(),
+        deviceName: deviceName.optional(),
       })
       .strict(),
     response: sessionGrant,
@@ -136,7 +141,7 @@ export const accountRoutes = {
       sessions: z.array(
         z.object({
           id: recordId,
-          deviceName: z.string(),
+          deviceName,
           createdAt: timestamp,
           lastSeenAt: timestamp,
           expiresAt: timestamp,

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { b64, nodeId, queryInt, recordId, timestamp } from '../schemas.ts';
 import { type RouteSpec, route } from './route.ts';
-import { located, nodeInfo, nodeKind, wrapped } from './shapes.ts';
+import { linkEnvelope, located, nodeInfo, nodeKind } from './shapes.ts';
 
 // Public links and what a visitor may do with one (tag `links`).
 
 const linkId = recordId.meta({ description: 'A link id: 16 random bytes in hex.' });
 const linkParams = z.object({ id: linkId });
+/** The signing keys a visitor accepts ([Note: Link authors]), base64url. */
+const linkAuthors = b64(4096).min(1, 'expected the link authors');
 /** A link as its owner sees it. */
 export const linkInfo = z.object({
   id: linkId,
@@ -33,9 +35,8 @@ export const linkRoutes = {
       .object({
         id: linkId,
         nodeId,
-        envelope: wrapped,
-        /** The signing keys a visitor accepts ([Note: Link authors]), base64url. */
-        authors: b64(4096).min(1, 'expected the link authors'),
+        envelope: linkEnvelope,
+        authors: linkAuthors,
         expiresAt: timestamp.nullable().optional(),
         maxDownloads: z.number().int().min(1).max(1_000_000).nullable().optional(),
       })
@@ -68,8 +69,8 @@ export const linkRoutes = {
     params: linkParams,
     response: z.object({
       kind: nodeKind,
-      envelope: z.string(),
-      authors: z.string(),
+      envelope: linkEnvelope,
+      authors: linkAuthors,
       expiresAt: timestamp.nullable(),
       /** Downloads left before the limit; null without one. */
       downloadsLeft: z.number().int().nullable(),

@@ -3,7 +3,13 @@ import { b64, byteCount } from '../schemas.ts';
 import { type RouteSpec, route } from './route.ts';
 import { placementPolicy } from './shapes.ts';
 
-// Readiness and what the hub is (tag `meta`).
+// Liveness, readiness and what the hub is (tag `meta`).
+
+const readiness = z.object({
+  ready: z.boolean(),
+  /** When not ready: what is missing, in words. */
+  reason: z.string().optional(),
+});
 
 export const metaRoutes = {
   health: route({
@@ -11,8 +17,22 @@ export const metaRoutes = {
     path: '/api/health',
     auth: 'none',
     tag: 'meta',
-    summary: 'Readiness: 200 once the hub can serve requests.',
+    summary: 'Liveness: 200 whenever the hub process serves requests, hosts or not.',
     response: z.object({ ok: z.literal(true) }),
+  }),
+  ready: route({
+    method: 'get',
+    path: '/api/ready',
+    auth: 'none',
+    tag: 'meta',
+    summary:
+      "Readiness: 200 `{ready: true}` once an upload can be placed under the network's placement policy (enough online, approved hosts with room, in enough distinct countries); 503 `{ready: false, reason}` naming what is missing. For load balancers and start-up scripts.",
+    response: readiness,
+    otherStatus: {
+      status: 503,
+      description: 'Not ready: `reason` says what is missing.',
+      when: (answer) => (answer as { ready?: boolean }).ready === false,
+    },
   }),
   info: route({
     method: 'get',

@@ -17,14 +17,16 @@ import {
 const requestId = recordId.meta({ description: 'A file request id: 16 random bytes in hex.' });
 const requestParams = z.object({ id: requestId });
 const visitorUploadParams = z.object({ id: requestId, uploadId: recordId });
+const requestTitle = b64(4096).min(1, 'expected a sealed title');
+const dropSealed = b64(8 * 1024 * 1024).min(1, 'expected a sealed drop');
 /** A file request as its owner sees it. */
 export const requestInfo = z.object({
   id: requestId,
   folderId: nodeId,
   /** The title, sealed under the request's public key ([Note: File requests]). */
-  envelope: z.string(),
+  envelope: requestTitle,
   /** The request's secret key, wrapped under the owner's master key. */
-  wrappedKey: z.string(),
+  wrappedKey: wrapped,
   createdAt: timestamp,
   expiresAt: timestamp.nullable(),
   maxFiles: z.number().int().nullable(),
@@ -41,7 +43,7 @@ export const dropInfo = z.object({
   id: recordId,
   nodeId,
   /** Sealed to the request's public key ([Note: File requests]). */
-  sealed: z.string(),
+  sealed: dropSealed,
   size: byteCount,
   createdAt: timestamp,
   chunkIds: z.array(chunkId),
@@ -60,7 +62,7 @@ export const requestRoutes = {
       .object({
         id: requestId,
         folderId: nodeId,
-        envelope: b64(4096).min(1, 'expected a sealed title'),
+        envelope: requestTitle,
         wrappedKey: wrapped,
         expiresAt: timestamp.nullable().optional(),
         maxFiles: z.number().int().min(1).max(1_000_000).nullable().optional(),
@@ -130,7 +132,7 @@ export const requestRoutes = {
       'For a visitor: the request’s sealed title and what it still takes. 403 once it is closed, expired or full.',
     params: requestParams,
     response: z.object({
-      envelope: z.string(),
+      envelope: requestTitle,
       expiresAt: timestamp.nullable(),
       filesLeft: z.number().int().nullable(),
       bytesLeft: z.number().int().nullable(),
@@ -182,7 +184,7 @@ export const requestRoutes = {
             z
               .object({
                 nodeId,
-                sealed: b64(8 * 1024 * 1024).min(1, 'expected a sealed drop'),
+                sealed: dropSealed,
                 chunkIds: z.array(chunkId).min(1).max(100_000),
               })
               .strict(),

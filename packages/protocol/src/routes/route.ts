@@ -13,6 +13,8 @@ export interface RouteSpec {
   body?: z.ZodType;
   /** Absent: 204 No Content. */
   response?: z.ZodType;
+  /** The same response shape under another status when `when` holds (readiness: 503). */
+  otherStatus?: { status: number; description: string; when: (answer: unknown) => boolean };
 }
 
 export const route = <const R extends RouteSpec>(r: R) => r;

@@ -1,7 +1,9 @@
+import { LINK_ENVELOPE_BYTES, SEALED_KEY_BYTES, WRAPPED_KEY_BYTES } from '@coffer/crypto';
 import { z } from 'zod';
 import {
   accountId,
   b64,
+  b64Bytes,
   byteCount,
   chunkId,
   country,
@@ -17,7 +19,20 @@ import {
 // The shapes more than one area of the route table uses. A shape one area alone uses stays in
 // that area's file.
 
-export const wrapped = b64(1024).min(1, 'expected a wrapped key');
+// [Note: Stored fields]
+// Whatever the hub stores from a client and later hands back is checked on the way in with
+// the schema its clients read it with: the request and the response use one of the shapes
+// below, so a write the hub accepts can always be read back (`write-read-back.test.ts`).
+// Binary fields are canonical base64url (isBase64Url), of their exact size where the format
+// has one. What the hub cannot check is the content of a ciphertext: that is end-to-end, and
+// a client that opens something that does not decrypt reports tampering.
+
+/** A 32-byte key wrapped under another (node, root, master, identity, file request keys). */
+export const wrapped = b64Bytes(WRAPPED_KEY_BYTES);
+/** A folder key sealed to a share member and signed by the owner. */
+export const sealedKey = b64Bytes(SEALED_KEY_BYTES);
+/** A node key wrapped for a public link, with or without a password. */
+export const linkEnvelope = b64Bytes(...LINK_ENVELOPE_BYTES);
 // Room for a name, a few fields and an 8 KiB thumbnail, sealed and base64url-encoded.
 export const metadata = b64(24 * 1024).min(1, 'expected encrypted metadata');
 export const manifest = b64(64 * 1024 * 1024).min(1, 'expected a sealed manifest');
@@ -26,7 +41,7 @@ const receipt = z.string().max(8192);
 
 export const keyBundle = b64(1024).min(1, 'expected a key bundle');
 /** The author's Ed25519 signature over the node ([Note: Node signatures]). */
-export const nodeSignature = b64(86).min(86, 'expected a 64-byte signature');
+export const nodeSignature = b64Bytes(64);
 
 export const wrappedIdentity = z
   .object({ signing: wrapped, agreement: wrapped })
@@ -54,7 +69,7 @@ export const nodeInfo = z.object({
   manifest: manifest.optional(),
   /** Who wrote the node last, and their signature over it (null on nodes written unsigned). */
   authorId: accountId.nullable().optional(),
-  signature: z.string().nullable().optional(),
+  signature: nodeSignature.nullable().optional(),
   /** On a folder its owner shares, as listed to the owner: the member list's version. */
   shareVersion: z.number().int().optional(),
   /** The version of the node's key, bound into `wrappedKey` (bumped by each key rotation). */

@@ -1,11 +1,20 @@
 import { z } from 'zod';
 import { accountId, b64, hex64, nodeId, queryInt, version } from '../schemas.ts';
 import { type RouteSpec, route } from './route.ts';
-import { manifest, metadata, nodeInfo, nodeParams, nodeSignature, wrapped } from './shapes.ts';
+import {
+  manifest,
+  metadata,
+  nodeInfo,
+  nodeParams,
+  nodeSignature,
+  sealedKey,
+  wrapped,
+} from './shapes.ts';
 
 // Shared folders and the rotation of their keys (tag `shares`).
 
 const MAX_SHARE_MEMBERS = 10_000;
+const memberList = b64(17 * MAX_SHARE_MEMBERS + 200).min(1, 'expected a signed member list');
 export const shareInfo = z.object({
   id: nodeId,
   nodeId,
@@ -14,10 +23,10 @@ export const shareInfo = z.object({
   /** The caller's part in the share. */
   role: z.enum(['owner', 'read', 'write']),
   /** The member list signed by the owner (base64url; [Note: Member lists]). */
-  memberList: z.string(),
+  memberList,
   keyVersion: z.number().int(),
   /** The folder key versions sealed to the caller. */
-  keys: z.array(z.object({ keyVersion: z.number().int(), sealed: z.string() })),
+  keys: z.array(z.object({ keyVersion: z.number().int(), sealed: sealedKey })),
   /** The members' emails, for display; the signed list is what counts. */
   members: z.array(z.object({ accountId, email: z.string() })),
   folder: nodeInfo,
@@ -36,10 +45,12 @@ export const shareRoutes = {
       .object({
         id: nodeId,
         nodeId,
-        memberList: b64(17 * MAX_SHARE_MEMBERS + 200).min(1, 'expected a signed member list'),
+        memberList,
         keys: z
           .array(
-            z.object({ accountId, keyVersion: z.number().int().min(1), sealed: wrapped }).strict(),
+            z
+              .object({ accountId, keyVersion: z.number().int().min(1), sealed: sealedKey })
+              .strict(),
           )
           .max(MAX_SHARE_MEMBERS + 1),
       })

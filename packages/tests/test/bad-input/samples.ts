@@ -25,11 +25,15 @@ export const MALFORMED_HTTP: [string, string][] = [
 ];
 
 export const b64 = 'AAAAAAAA';
+/** Base64url of the exact sizes: a wrapped key (116 bytes), a sealed key (148), a link envelope (117). */
+export const wrapped = 'A'.repeat(155);
+export const sealed = 'A'.repeat(198);
+export const linkEnvelope = 'A'.repeat(156);
 export const fileCommitSample = {
   nodeId: hex(32, '1'),
   parentId: hex(32, '2'),
   nameHash: hex(64, '3'),
-  wrappedKey: b64,
+  wrappedKey: wrapped,
   metadata: b64,
   version: 1,
   revision: 2,
@@ -45,25 +49,25 @@ export const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
     email: 'x@example.com',
     accountId: hex(32, 'b'),
     record: b64,
-    wrappedMasterKey: b64,
-    recoveryWrappedMasterKey: b64,
+    wrappedMasterKey: wrapped,
+    recoveryWrappedMasterKey: wrapped,
     recoveryProof: 'A'.repeat(43),
-    wrappedIdentity: { signing: b64, agreement: b64 },
+    wrappedIdentity: { signing: wrapped, agreement: wrapped },
     keyBundle: b64,
     rootId: hex(32, 'c'),
-    rootWrappedKey: b64,
+    rootWrappedKey: wrapped,
     rootMetadata: b64,
     deviceName: 'laptop',
   },
   loginStart: { email: 'x@example.com', request: b64 },
-  updateKeys: { wrappedIdentity: { signing: b64, agreement: b64 }, keyBundle: b64 },
+  updateKeys: { wrappedIdentity: { signing: wrapped, agreement: wrapped }, keyBundle: b64 },
   lookupContact: { email: 'x@example.com' },
   saveContactBook: { version: 1, book: b64 },
   putShare: {
     id: hex(32, '1'),
     nodeId: hex(32, '2'),
     memberList: b64,
-    keys: [{ accountId: hex(32, '3'), keyVersion: 1, sealed: b64 }],
+    keys: [{ accountId: hex(32, '3'), keyVersion: 1, sealed }],
   },
   stageRekey: {
     keyVersion: 2,
@@ -71,7 +75,7 @@ export const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
       {
         id: hex(32, '2'),
         version: 1,
-        wrappedKey: b64,
+        wrappedKey: wrapped,
         metadata: b64,
         nameHash: hex(64, '0'),
         signature: 'A'.repeat(86),
@@ -82,7 +86,7 @@ export const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
   createLink: {
     id: hex(32, '1'),
     nodeId: hex(32, '2'),
-    envelope: b64,
+    envelope: linkEnvelope,
     authors: b64,
     expiresAt: 2_000_000_000_000,
     maxDownloads: 3,
@@ -92,7 +96,7 @@ export const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
     id: hex(32, '1'),
     folderId: hex(32, '2'),
     envelope: b64,
-    wrappedKey: b64,
+    wrappedKey: wrapped,
     expiresAt: 2_000_000_000_000,
     maxFiles: 3,
     maxBytes: 1_000_000,
@@ -108,21 +112,21 @@ export const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
     email: 'x@example.com',
     recoveryProof: 'A'.repeat(43),
     record: b64,
-    wrappedMasterKey: b64,
+    wrappedMasterKey: wrapped,
     deviceName: 'laptop',
   },
   createFolder: {
     id: hex(32, 'e'),
     parentId: hex(32, 'f'),
     nameHash: hex(64, '0'),
-    wrappedKey: b64,
+    wrappedKey: wrapped,
     metadata: b64,
   },
   updateNode: {
     version: 1,
     parentId: hex(32, 'f'),
     nameHash: hex(64, '0'),
-    wrappedKey: b64,
+    wrappedKey: wrapped,
     metadata: b64,
   },
   trashNode: { version: 1 },
