@@ -37,3 +37,14 @@ export async function accountingDrift(
   }));
   return { agree: hosts.every((h) => h.agree), hosts };
 }
+
+/**
+ * Hub settings under which what an interrupted upload leaves behind is gone within a test:
+ * uploads expire `uploadTtlSeconds` after they open, garbage is collected every 300 ms, hosts
+ * sweep for orphans every half second.
+ */
+export const quickCleanup = (uploadTtlSeconds: number) => ({
+  uploadTtlHours: uploadTtlSeconds / 3600,
+  gc: { intervalMs: 300 },
+  orphans: { intervalMs: 500, graceMs: 200 },
+});

@@ -77,3 +77,24 @@ export async function findNeedles(
   }
   return found;
 }
+
+/** `n` deterministic bytes (xorshift) that do not repeat in short periods, different per seed. */
+export function noiseBytes(n: number, seed: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+/** Everything under `dir` by relative path, sorted (folders end in /). */
+export async function treeOf(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1) + (e.isDirectory() ? '/' : ''))
+    .sort();
+}

@@ -5,7 +5,7 @@
  */
 
 export type { HostFigures } from './accounting.ts';
-export { accountingDrift } from './accounting.ts';
+export { accountingDrift, quickCleanup } from './accounting.ts';
 export {
   CHROMIUM,
   foreignRequests,

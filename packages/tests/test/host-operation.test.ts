@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { sha256Hex } from '@coffer/crypto';
 import { HOST } from '@coffer/protocol';
 import { CofferClient } from '@coffer/sdk';
+import { noiseBytes } from '../src/files.ts';
 import {
   cli,
   type Network,
@@ -26,19 +27,6 @@ const KEY = join(TLS, 'key.pem');
 const OTHER_KEY = join(TLS, 'other-key.pem');
 
 const MB = 1_000_000;
-
-/** Deterministic bytes that do not repeat in short periods. */
-const data = (n: number, seed: number) => {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-};
 
 /** One sample of a host's Prometheus metrics (plain HTTP hosts only). */
 async function metric(host: Proc, name: string): Promise<number> {
@@ -75,7 +63,7 @@ describe('a host with --bandwidth 1MB/s and tags', () => {
   let client: CofferClient;
   let slow: Proc; // FR, limited to 1 MB/s
   let fast: Proc; // DE, no limit
-  const file = data(3 * MB, 7);
+  const file = noiseBytes(3 * MB, 7);
 
   before(async () => {
     net = await startNetwork({
@@ -310,7 +298,7 @@ describe('HTTPS: a hub and hosts with certificates, the CLI trusting the CA', ()
     const signup = await cli(['signup', 'tls@example.com', '--json'], env);
     assert.equal(signup.code, 0, signup.stderr);
     const src = join(dir, 'in.bin');
-    const content = data(1_500_000, 11);
+    const content = noiseBytes(1_500_000, 11);
     await writeFile(src, content);
     const put = await cli(['put', src, '/in.bin', '--json'], env);
     assert.equal(put.code, 0, put.stderr);

@@ -9,6 +9,7 @@ import {
   hubSql,
   type Network,
   onEachDatabase,
+  quickCleanup,
   replicasOf,
   startNetwork,
   until,
@@ -63,11 +64,7 @@ onEachDatabase('leftovers', (dialect) => {
     net = await startNetwork({
       dialect,
       hosts: 3,
-      hubConfig: {
-        uploadTtlHours: 15 / 3600,
-        gc: { intervalMs: 300 },
-        orphans: { intervalMs: 500, graceMs: 200 },
-      },
+      hubConfig: quickCleanup(15),
     });
     ({ client: alice } = await CofferClient.signup({
       hubUrl: net.hubUrl,

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { sameFile, writeRandomFile } from '../src/files.ts';
+import { sameFile, treeOf, writeRandomFile } from '../src/files.ts';
 import { cli, type Network, startNetwork, until } from '../src/index.ts';
 import { COFFER } from '../src/network.ts';
 
@@ -42,14 +42,6 @@ async function run<T>(args: string[], env: Record<string, string>): Promise<T> {
   const r = await cli([...args, '--json'], env);
   assert.equal(r.code, 0, `${args.join(' ')}: ${r.stderr}`);
   return r.json<T>();
-}
-
-/** Files under `dir` by relative path (folders end in /). */
-async function tree(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1) + (e.isDirectory() ? '/' : ''))
-    .sort();
 }
 
 describe('reruns of put and get', () => {
@@ -130,7 +122,7 @@ describe('reruns of put and get', () => {
     assert.equal(typeof first.retries.total, 'number');
     const again = await run<GetResult>(['get', '/photos', out], env);
     assert.deepEqual([again.downloaded, again.skipped, again.resumed], [0, SMALL + 2, 0]);
-    assert.ok(!(await tree(out)).some((p) => p.startsWith('photos')), 'nested');
+    assert.ok(!(await treeOf(out)).some((p) => p.startsWith('photos')), 'nested');
     assert.ok(await sameFile(join(src, 'big.bin'), join(out, 'big.bin')));
     const [a, b] = await Promise.all([stat(join(src, 'big.bin')), stat(join(out, 'big.bin'))]);
     assert.equal(Math.floor(b.mtimeMs), Math.floor(a.mtimeMs));
