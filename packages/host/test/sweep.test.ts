@@ -47,3 +47,23 @@ test('the journal lists chunks by time stored from a cursor, up to a time', asyn
   assert.deepEqual(rest, all.slice(2));
   assert.deepEqual(store.listStored(null, (all[0] as (typeof all)[0]).storedAt, 100), []);
 });
+
+test('a chunk put again moves to the end of the journal, past a verdict on its earlier copy', async (t) => {
+  const dir = await tempDir(t);
+  const store = await openStore(dir);
+  t.after(() => store.close());
+  const a = chunk(1000, 1);
+  const b = chunk(1000, 2);
+  await store.put(a.id, a.data);
+  const first = store.locate(a.id)?.storedAt ?? 0;
+  await store.put(b.id, b.data);
+  const bAt = store.locate(b.id)?.storedAt ?? 0;
+  // The clock moves on (within a millisecond), so the order below does not hang on ids.
+  while (Date.now() <= bAt) await new Promise((r) => setImmediate(r));
+  // A rerun's upload, or a repair, stores it again: the host still holds it, and signs at once.
+  const again = await store.put(a.id, a.data);
+  assert.equal(again.stored, false);
+  assert.ok((store.locate(a.id)?.storedAt ?? 0) > Math.max(first, bAt));
+  const journal = store.listStored(null, Date.now() + 1, 10).map((c) => c.id);
+  assert.deepEqual(journal, [b.id, a.id]);
+});

@@ -141,6 +141,7 @@ export interface Queries {
   insert: Database.Statement<[Buffer, number, number, number, number]>;
   exists: Database.Statement<[Buffer], number>;
   remove: Database.Statement<[Buffer]>;
+  touch: Database.Statement<[number, Buffer]>;
   segEnd: Database.Statement<[number, number, number]>;
   newSegment: Database.Statement<[number]>;
   dropSegment: Database.Statement<[number]>;
@@ -173,6 +174,7 @@ export function prepareQueries(db: Db): Queries {
     ),
     exists: db.prepare<[Buffer], number>('SELECT 1 FROM chunks WHERE id = ?').pluck(),
     remove: db.prepare<[Buffer]>('DELETE FROM chunks WHERE id = ?'),
+    touch: db.prepare<[number, Buffer]>('UPDATE chunks SET stored_at = ? WHERE id = ?'),
     segEnd: db.prepare<[number, number, number]>(
       'UPDATE segments SET committed_end = max(committed_end, ?), dead_bytes = dead_bytes + ? WHERE id = ?',
     ),

@@ -31,8 +31,13 @@ import { openHostMessage } from './hosts.ts';
 // chunk: until it commits (which ends it, [Note: A commit ends its upload]) or expires. So
 // "no record and no live hold" is final for uploads. A repair copy is recorded by the hub right
 // after the target stores it; the grace period covers that gap, and a hub that crashed in it
-// leaves a true orphan. What remains is a chunk dropped and, in the same instant, placed on
-// this host again by a repair; an audit finds the missing copy and repair makes it anew.
+// leaves a true orphan. A verdict can be overtaken: the chunk is dropped, and before the host
+// acts on it a new upload (a rerun of the one that died) or a repair places it on this host
+// again, and the host, which still holds it, signs a receipt at once. A put of a chunk the host
+// already holds therefore moves it to the end of the journal, and the host deletes only chunks
+// stored before the round's report; the moved one is reported again later, and dropped then
+// if its receipt never reached the hub either. What remains is a put in the instant between
+// that check and the deletion; an audit finds the missing copy and repair makes it anew.
 //
 // Cost: the host reads its journal from the cursor (an index range), the hub looks each id up
 // by primary key (chunk_replicas) and by index (upload_chunks): work in proportion to the
