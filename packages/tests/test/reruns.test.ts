@@ -130,6 +130,7 @@ describe('reruns of put and get', () => {
 });
 
 describe('a transfer killed with -9, run again', () => {
+  const BIG = 44 * MIB;
   let net: Network;
   let env: Record<string, string>;
   let src: string;
@@ -137,12 +138,15 @@ describe('a transfer killed with -9, run again', () => {
   before(async () => {
     // Slow hosts, so the transfer is still running when the client is killed.
     net = await startNetwork({ hosts: 0 });
-    for (const country of ['FR', 'DE']) await net.addHost(country, ['--bandwidth', '3MiB']);
+    for (const country of ['FR', 'DE']) await net.addHost(country, ['--bandwidth', '6MiB']);
     env = await signedUp(net, 'killed@example.com');
     src = join(net.dir, 'src');
     await mkdir(join(src, 'notes'), { recursive: true });
     for (let i = 0; i < 5; i++) await writeFile(join(src, 'notes', `n${i}.txt`), `note ${i}`);
-    await writeRandomFile(join(src, 'big.bin'), 20 * MIB, 21);
+    // More 4 MiB chunks than a download keeps in flight (6). With fewer, every chunk arrives
+    // at about the same time and the partial file goes from empty to whole in a blink; with
+    // more, it grows over seconds, long enough to be seen midway and killed.
+    await writeRandomFile(join(src, 'big.bin'), BIG, 21);
   });
   after(() => net?.close());
 
@@ -156,10 +160,22 @@ describe('a transfer killed with -9, run again', () => {
   const killedMidway = async (args: string[], midway: () => Promise<boolean>) => {
     const child = spawn(process.execPath, [COFFER, ...args], {
       env: { ...process.env, ...env },
-      stdio: 'ignore',
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
-    const exited = new Promise((r) => child.once('exit', r));
-    await until('the transfer is partly done', midway);
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    let code: number | null = null;
+    const exited = new Promise((r) =>
+      child.once('exit', (c) => {
+        code = c;
+        r(c);
+      }),
+    );
+    await until('the transfer is partly done', async () => code !== null || midway());
+    // A transfer that ended before it was caught midway proves nothing about resuming.
+    assert.equal(code, null, `coffer ${args[0]} ended (${code}) before midway: ${stderr}`);
     child.kill('SIGKILL');
     await exited;
   };
@@ -168,7 +184,7 @@ describe('a transfer killed with -9, run again', () => {
     await killedMidway(['put', src, '/backup'], async () => (await storedBytes()) > 4 * MIB);
     const again = await run<PutResult>(['put', src, '/backup'], env);
     assert.equal(again.resumed, 1, JSON.stringify(again));
-    assert.ok(again.bytesSent < 20 * MIB, `sent ${again.bytesSent} bytes again`);
+    assert.ok(again.bytesSent < BIG, `sent ${again.bytesSent} bytes again`);
     const third = await run<PutResult>(['put', src, '/backup'], env);
     assert.deepEqual([third.uploaded, third.skipped], [0, 6]);
     const got = join(net.dir, 'big.out');

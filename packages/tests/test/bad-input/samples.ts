@@ -144,6 +144,7 @@ export const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
   hostExit: { exit: 'eyJ2IjoxfQ.c2ln' },
   hostClaim: { claim: 'eyJ2IjoxfQ.c2ln' },
   hostReconcile: { request: 'eyJ2IjoxfQ.c2ln' },
+  hostSweep: { report: 'eyJ2IjoxfQ.c2ln' },
   reportChunk: { chunkId: hex(64, '9'), hostId: hex(32, 'a') },
   setFolderPolicy: {
     policy: {
