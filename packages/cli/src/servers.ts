@@ -123,6 +123,7 @@ export async function hostCommand(
     'public-url'?: string | undefined;
     bandwidth?: string | undefined;
     tag?: string[] | undefined;
+    personal?: boolean | undefined;
     'tls-cert'?: string | undefined;
     'tls-key'?: string | undefined;
   },
@@ -148,10 +149,18 @@ export async function hostCommand(
     ...(f['public-url'] ? { publicUrl: f['public-url'] } : {}),
     ...(bandwidth !== undefined ? { bandwidth } : {}),
     tags,
+    ...(f.personal ? { personal: true } : {}),
     ...(tls ? { tls } : {}),
     log: (line) => process.stderr.write(`${line}\n`),
   });
-  out.say(`Host ${host.hostId} (${f.country.toUpperCase()}) serving at ${host.url}`);
+  out.say(
+    `${f.personal ? 'Personal server' : 'Host'} ${host.hostId} (${f.country.toUpperCase()}) serving at ${host.url}`,
+  );
+  if (f.personal) {
+    out.say(
+      `It takes only your data: link it to your account with coffer host claim --data ${f.data}`,
+    );
+  }
   out.result({ hostId: host.hostId, url: host.url });
   await untilSignal();
   await host.close();

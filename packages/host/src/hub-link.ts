@@ -24,6 +24,8 @@ export interface HostState {
   bytesOut: number;
   /** The `--bandwidth` limit, bytes per second; null: none. */
   bandwidth: number | null;
+  /** `--personal`: its owner's data only. */
+  personal: boolean;
 }
 
 export interface HubLinkOptions {
@@ -109,6 +111,7 @@ export class HubLink {
         bytesIn: s.bytesIn,
         bytesOut: s.bytesOut,
         ...(s.bandwidth ? { bandwidth: s.bandwidth } : {}),
+        ...(s.personal ? { personal: true } : {}),
       },
       identity.secretKey,
     );

@@ -54,6 +54,11 @@ export interface HostOptions {
   bandwidth?: number;
   /** The hoster's tags, sent in every hello: at most 16, keys and values [a-z0-9_.-]{1,32}. */
   tags?: Record<string, string>;
+  /**
+   * A personal server: it takes only its owner's data (claim it with `coffer host claim`),
+   * never data from the public pool. See [Note: Personal servers] in the hub.
+   */
+  personal?: boolean;
   /** Serve HTTPS with this certificate and key (PEM file paths). */
   tls?: TlsFiles;
   /** The flags or keys that named the TLS files, for errors; default --tls-cert, --tls-key. */
@@ -188,6 +193,11 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
     log(
       `host: bandwidth for chunk data: ${o.bandwidth ? `at most ${formatBandwidth(o.bandwidth)} in each direction` : 'no limit'}`,
     );
+    if (o.personal) {
+      log(
+        "host: a personal server: it takes only its owner's data; claim it with coffer host claim",
+      );
+    }
 
     const hubLink = new HubLink({
       hubUrl,
@@ -209,6 +219,7 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
           bytesIn: traffic.in.bytes,
           bytesOut: traffic.out.bytes,
           bandwidth: o.bandwidth ?? null,
+          personal: o.personal ?? false,
         };
       },
       ...(o.heartbeatMs !== undefined ? { heartbeatMs: o.heartbeatMs } : {}),

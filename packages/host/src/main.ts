@@ -24,6 +24,7 @@ const { values, positionals } = parseArgs({
     'sweep-ms': { type: 'string' },
     bandwidth: { type: 'string' },
     tag: { type: 'string', multiple: true },
+    personal: { type: 'boolean' },
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
   },
@@ -68,6 +69,7 @@ try {
       ...(values['sweep-ms'] ? { sweepMs: Number(values['sweep-ms']) } : {}),
       ...(values.bandwidth ? { bandwidth: parseBandwidth(values.bandwidth) } : {}),
       tags: parseTags(values.tag),
+      ...(values.personal ? { personal: true } : {}),
       ...(values['tls-cert'] && values['tls-key']
         ? { tls: { cert: values['tls-cert'], key: values['tls-key'] } }
         : {}),

@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { PlacementPolicy } from '@coffer/protocol';
 import {
+  belowPolicy,
   type Candidate,
   choosePlacement,
   hostAllowed,
+  missingCopies,
+  type Placement,
   tighten,
 } from '../src/services/placement.ts';
-import { missingReplicas } from '../src/services/replicas.ts';
 
 const GB = 1024 ** 3;
 
@@ -206,11 +208,11 @@ describe('placement policies', () => {
     assert.deepEqual(p.allowCountries, []);
   });
 
-  test('missingReplicas counts the distinct allowed countries still needed', () => {
+  test('missingCopies counts the distinct allowed countries still needed', () => {
     const policy: PlacementPolicy = { replicas: 3, excludeCountries: ['BR'] };
-    assert.equal(missingReplicas(policy), 3);
+    assert.equal(missingCopies(policy), 3);
     assert.equal(
-      missingReplicas(policy, [
+      missingCopies(policy, [
         { hostId: 'a', country: 'FR', labels: {} },
         { hostId: 'b', country: 'FR', labels: {} },
         { hostId: 'c', country: 'BR', labels: {} },
@@ -218,12 +220,116 @@ describe('placement policies', () => {
       2,
     );
     assert.equal(
-      missingReplicas({ replicas: 2 }, [
+      missingCopies({ replicas: 2 }, [
         { hostId: 'a', country: 'FR', labels: {} },
         { hostId: 'b', country: 'DE', labels: {} },
         { hostId: 'c', country: 'ES', labels: {} },
       ]),
       0,
     );
+  });
+});
+
+describe('personal servers', () => {
+  const alice = 'a'.repeat(32);
+  const bob = 'b'.repeat(32);
+  const mine = (id: string, o: Partial<Candidate> = {}) =>
+    host(id, 'FR', { isPersonal: true, owner_account_id: alice, ...o });
+  const hosts = [
+    host('fr', 'FR'),
+    host('de', 'DE'),
+    host('es', 'ES'),
+    mine('nas'),
+    mine('pi', { country: 'DE' }),
+    host('bobs', 'FR', { isPersonal: true, owner_account_id: bob }),
+    host('unclaimed', 'FR', { isPersonal: true, owner_account_id: null }),
+  ];
+  const ids = (chosen: readonly Candidate[] | null) => chosen?.map((h) => h.id).sort();
+  const personal: Placement = { replicas: 2, on: 'personal', owner: alice };
+  const both: Placement = { replicas: 2, on: 'both', owner: alice };
+
+  test('the network never places on a personal server, claimed or not', () => {
+    for (let i = 0; i < 30; i++) {
+      const chosen = ids(choosePlacement(hosts, two, 1000, [], none)) ?? [];
+      assert.equal(chosen.length, 2);
+      assert.ok(chosen.every((id) => ['fr', 'de', 'es'].includes(id)), chosen.join());
+    }
+    const onlyPersonal = hosts.filter((h) => h.isPersonal);
+    assert.equal(choosePlacement(onlyPersonal, two, 1000, [], none), null);
+  });
+
+  test("on personal: a copy on each of the owner's servers, and none elsewhere", () => {
+    assert.deepEqual(ids(choosePlacement(hosts, personal, 1000, [], none)), ['nas', 'pi']);
+    const offline = hosts.map((h) => (h.id === 'pi' ? { ...h, online: false } : h));
+    assert.deepEqual(ids(choosePlacement(offline, personal, 1000, [], none)), ['nas']);
+    const allOff = hosts.map((h) => (h.isPersonal ? { ...h, online: false } : h));
+    assert.equal(choosePlacement(allOff, personal, 1000, [], none), null);
+    // One holds it already: nothing more is needed now that the other is away.
+    const held = [{ hostId: 'nas', country: 'FR', isPersonal: true, owner_account_id: alice }];
+    assert.deepEqual(ids(choosePlacement(offline, personal, 1000, held, none)), []);
+    // Another account's policy never reaches alice's servers.
+    assert.deepEqual(
+      ids(choosePlacement(hosts, { ...personal, owner: bob }, 1000, [], none)),
+      ['bobs'],
+    );
+    assert.equal(choosePlacement(hosts, { replicas: 2, on: 'personal' }, 1000, [], none), null);
+  });
+
+  test('on both: the personal servers and the network countries, counted apart', () => {
+    const chosen = ids(choosePlacement(hosts, both, 1000, [], none)) ?? [];
+    assert.equal(chosen.length, 4, chosen.join());
+    assert.ok(chosen.includes('nas') && chosen.includes('pi'));
+    // The personal copy in FR does not take FR from the network's countries.
+    const held = [{ hostId: 'nas', country: 'FR', isPersonal: true, owner_account_id: alice }];
+    assert.equal(missingCopies(both, held), 2);
+    assert.equal(missingCopies(personal, held), 0);
+    assert.equal(missingCopies(personal, []), 1);
+    assert.equal(
+      missingCopies(two, [
+        { hostId: 'nas', country: 'FR', isPersonal: true, owner_account_id: alice },
+        { hostId: 'de', country: 'DE' },
+      ]),
+      1,
+    );
+  });
+
+  test('hostAllowed: personal servers fit only their owner under a personal policy', () => {
+    const nas = { country: 'FR', isPersonal: true, owner_account_id: alice };
+    assert.equal(hostAllowed(personal, nas), true);
+    assert.equal(hostAllowed(both, nas), true);
+    assert.equal(hostAllowed(two, nas), false);
+    assert.equal(hostAllowed({ ...personal, owner: bob }, nas), false);
+    assert.equal(hostAllowed(personal, { ...nas, owner_account_id: null }), false);
+    assert.equal(hostAllowed(personal, { country: 'FR' }), false);
+    assert.equal(hostAllowed(both, { country: 'FR' }), true);
+    // Country and tag rules are for the network's hosts; the owner chose their servers.
+    assert.equal(hostAllowed({ ...personal, allowCountries: ['DE'] }, nas), true);
+  });
+
+  test('tighten: where a folder keeps data adds up, and the owner rides along', () => {
+    assert.deepEqual(tighten(two, { on: 'personal', owner: alice }), personal);
+    assert.equal(tighten(personal, { on: 'personal' }).on, 'personal');
+    assert.equal(tighten(personal, { on: 'network' }).on, 'both');
+    assert.equal(tighten(personal, { replicas: 3 }).on, 'personal');
+    assert.equal(tighten(two, { replicas: 3 }).on, undefined);
+  });
+
+  test('belowPolicy: repair works on short, misplaced and missing personal copies only', () => {
+    const nas = { hostId: 'nas', country: 'FR', isPersonal: true, owner_account_id: alice };
+    const pi = { hostId: 'pi', country: 'DE', isPersonal: true, owner_account_id: alice };
+    const fr = { hostId: 'fr', country: 'FR' };
+    const de = { hostId: 'de', country: 'DE' };
+    assert.equal(belowPolicy(personal, [nas, pi], [nas, pi], hosts), false);
+    // The pi is online without a copy: repair gives it one.
+    assert.equal(belowPolicy(personal, [nas], [nas], hosts), true);
+    const piAway = hosts.map((h) => (h.id === 'pi' ? { ...h, online: false } : h));
+    assert.equal(belowPolicy(personal, [nas], [nas], piAway), false);
+    // A public copy of a personal folder's chunk is moved off.
+    assert.equal(belowPolicy(personal, [nas, pi], [nas, pi, fr], hosts), true);
+    // The policy changed back to the network: the personal copy no longer fits.
+    assert.equal(belowPolicy(two, [fr, de], [fr, de, nas], hosts), true);
+    assert.equal(belowPolicy(two, [fr, de], [fr, de], hosts), false);
+    assert.equal(belowPolicy(both, [nas, pi, fr], [nas, pi, fr], hosts), true);
+    assert.equal(belowPolicy(both, [nas, pi, fr, de], [nas, pi, fr, de], hosts), false);
   });
 });

@@ -26,13 +26,20 @@ export type { LinkInfo } from './routes/links.ts';
 export type { DropInfo, RequestInfo } from './routes/requests.ts';
 export type { Auth, RouteSpec } from './routes/route.ts';
 export type {
+  EffectivePolicy,
   FileCommit,
   FolderPolicy,
   NodeInfo,
   PlacementPolicy,
   Replica,
+  StorageSite,
 } from './routes/shapes.ts';
-export { folderPolicy, placementPolicy } from './routes/shapes.ts';
+export {
+  effectivePolicy,
+  folderPolicy,
+  placementPolicy,
+  storageSite,
+} from './routes/shapes.ts';
 export type { ShareInfo } from './routes/shares.ts';
 export type { RevisionInfo } from './routes/tree.ts';
 export * as schemas from './schemas.ts';

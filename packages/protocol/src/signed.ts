@@ -185,6 +185,8 @@ export const hostHelloSchema = z
     bytesOut: byteCount.optional(),
     /** The host's `--bandwidth` limit in bytes per second, each way; absent: none. */
     bandwidth: byteCount.optional(),
+    /** `--personal`: a personal server, for its owner's data only ([Note: Personal servers]). */
+    personal: z.boolean().optional(),
   })
   .strict();
 export type HostHello = z.infer<typeof hostHelloSchema>;

@@ -2,6 +2,13 @@ import type { FolderPolicy, RouteResponse } from '@coffer/protocol';
 import type { HubClient } from './hub-client.ts';
 import type { TreeAccess } from './tree.ts';
 
+/**
+ * A folder whose files are kept only on the owner's personal servers, and they have just one:
+ * a single copy, lost with that server's disk and unreadable while it is off.
+ */
+export const singleCopy = (p: RouteResponse<'getFolderPolicy'>): boolean =>
+  p.effective.on === 'personal' && p.personalServers <= 1;
+
 /** Where a folder's files may be stored (docs/architecture.md, "Placement policies"), and the hosts we run. */
 export class Hosting {
   constructor(private readonly deps: { hub: HubClient; tree: Pick<TreeAccess, 'resolve'> }) {}

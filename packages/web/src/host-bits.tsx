@@ -12,11 +12,20 @@ export type HostState =
   | 'exiting'
   | 'exited';
 
-/** A host's state, and whether it passed vetting, as badges. */
-export function StateBadges({ state, vetted }: { state: HostState; vetted: boolean }) {
+/** A host's state, whether it passed vetting, and whether it is a personal server, as badges. */
+export function StateBadges({
+  state,
+  vetted,
+  personal = false,
+}: {
+  state: HostState;
+  vetted: boolean;
+  personal?: boolean;
+}) {
   const t = useT();
   return (
     <span className="badges">
+      {personal && <span className="badge personal">{t.personalBadge}</span>}
       <span className={`badge state-${state}`}>{t[state]}</span>
       <span className={`badge ${vetted ? 'vetted' : 'unvetted'}`}>
         {vetted ? t.vetted : t.notVetted}

@@ -90,7 +90,7 @@ function HostCard({ h, now }: { h: MyHost; now: number }) {
         <h3 id={id}>
           {t.host} <code>{h.id.slice(0, 12)}</code>
         </h3>
-        <StateBadges state={h.state} vetted={h.vetted} />
+        <StateBadges state={h.state} vetted={h.vetted} personal={h.personal} />
       </div>
       <p className="muted host-where">
         {countryName(h.country, t.locale)} ({h.country}) · <span className="url">{h.url}</span>
@@ -147,6 +147,7 @@ function HostCard({ h, now }: { h: MyHost; now: number }) {
           <dd>{formatDate(h.registeredAt, t.locale)}</dd>
         </div>
       </dl>
+      {h.personal && <p className="muted small">{t.personalNote}</p>}
       {!h.vetted && <p className="muted small">{t.vettingNote}</p>}
     </article>
   );

@@ -1,6 +1,6 @@
 import { ConflictError, ValidationError } from '@coffer/errors';
-import type { FolderPolicy } from '@coffer/protocol';
-import { byKindThenName, type Entry, PublicLink } from '@coffer/sdk';
+import { type FolderPolicy, storageSite } from '@coffer/protocol';
+import { byKindThenName, type Entry, PublicLink, singleCopy } from '@coffer/sdk';
 import { inTree, session } from '../client.ts';
 import { type CommandGroup, command, commonFlags, type Flags, need, noMore } from '../command.ts';
 import { linkPassword } from '../config.ts';
@@ -188,6 +188,11 @@ const policyFlags = {
     value: 'k=v',
     help: 'only on hosts with this tag, e.g. power=solar (repeat)',
   },
+  on: {
+    type: 'string',
+    value: 'WHERE',
+    help: 'network (the default), personal (only on your personal servers) or both',
+  },
   clear: { type: 'boolean', help: "remove the folder's own policy" },
   hub,
 } as const;
@@ -208,12 +213,26 @@ function policyFromFlags(flags: Flags<typeof policyFlags>): FolderPolicy {
   if (flags.allow) policy.allowCountries = countryList(flags.allow);
   if (flags.exclude) policy.excludeCountries = countryList(flags.exclude);
   if (flags.require) policy.requiredTags = parseTags(flags.require, '--require');
+  if (flags.on !== undefined) {
+    const on = storageSite.safeParse(flags.on);
+    if (!on.success) {
+      throw new ValidationError('--on', 'expected network, personal or both');
+    }
+    policy.on = on.data;
+  }
   return policy;
 }
 
+const SITES = {
+  network: "on the network's hosts",
+  personal: 'only on your personal servers, a copy on each',
+  both: "on your personal servers and on the network's hosts",
+} as const;
+
 function describePolicy(p: FolderPolicy): string {
   const parts: string[] = [];
-  if (p.replicas) parts.push(`${p.replicas} replicas in distinct countries`);
+  if (p.on) parts.push(SITES[p.on]);
+  if (p.replicas && p.on !== 'personal') parts.push(`${p.replicas} replicas in distinct countries`);
   if (p.allowCountries) parts.push(`only in ${p.allowCountries.join(', ') || 'no country'}`);
   if (p.excludeCountries?.length) parts.push(`never in ${p.excludeCountries.join(', ')}`);
   if (p.requiredTags && Object.keys(p.requiredTags).length) {
@@ -229,13 +248,18 @@ const policy = command({
     noMore(args, 1);
     const path = need(args, 0, 'PATH');
     const client = await session(flags);
-    const setting = flags.clear || flags.replicas || flags.allow || flags.exclude || flags.require;
+    const setting =
+      flags.clear || flags.replicas || flags.allow || flags.exclude || flags.require || flags.on;
     const p = setting
       ? await client.setFolderPolicy(path, flags.clear ? null : policyFromFlags(flags))
       : await client.folderPolicy(path);
     out.say(`${path}: ${p.own ? describePolicy(p.own) : 'no policy of its own'}`);
     out.say(`in effect: ${describePolicy(p.effective)}`);
-    out.result(p);
+    const risk = singleCopy(p)
+      ? `${path} is kept on one personal server alone: a single copy. If its disk fails, or it is lost or stolen, these files are gone, and while it is off they cannot be read. Add a second personal server, or keep them on the network too: coffer policy ${path} --on both`
+      : null;
+    if (risk) out.warn(`warning: ${risk}`);
+    out.result({ ...p, ...(risk ? { warning: risk } : {}) });
   },
 });
 
@@ -259,7 +283,7 @@ export const fileCommands: CommandGroup = {
     ['versions PATH', 'list the revisions of a file'],
     [
       'policy PATH',
-      "where a folder's files may be stored; set it with --replicas N,\n--allow FR,DE, --exclude BR, --require k=v (repeat); --clear removes it",
+      "where a folder's files may be stored; set it with --replicas N,\n--allow FR,DE, --exclude BR, --require k=v (repeat), --on personal\n(only on your personal servers) or both; --clear removes it",
     ],
   ],
   commands: [ls, put, get, mkdir, mv, rm, trash, restore, versions, policy],

@@ -80,6 +80,10 @@ const host = command({
       value: 'k=v',
       help: 'a tag placement policies can require, e.g. power=solar (repeat)',
     },
+    personal: {
+      type: 'boolean',
+      help: 'a personal server: it keeps only your data (claim it with coffer host claim)',
+    },
     ...tls,
   },
   async run(args, flags, out) {
@@ -127,7 +131,7 @@ const hosts = command({
     if (list.length === 0) out.say('No hosts yet: run coffer host claim --data DIR on one.');
     for (const h of list)
       out.say(
-        `${h.id}  ${h.country}  ${h.state.padEnd(12)}  ${formatBytes(h.usedBytes).padStart(10)} / ${formatBytes(h.capacity).padEnd(10)}  audits ${h.audits.passed}✓ ${h.audits.failed}✗  up ${(h.uptime * 100).toFixed(1)}%  in ${formatBytes(h.bytesIn)} out ${formatBytes(h.bytesOut)}`,
+        `${h.id}  ${h.country}  ${(h.personal ? 'personal' : 'public').padEnd(8)}  ${h.state.padEnd(12)}  ${formatBytes(h.usedBytes).padStart(10)} / ${formatBytes(h.capacity).padEnd(10)}  audits ${h.audits.passed}✓ ${h.audits.failed}✗  up ${(h.uptime * 100).toFixed(1)}%  in ${formatBytes(h.bytesIn)} out ${formatBytes(h.bytesOut)}`,
       );
     out.result({ hosts: list });
   },
@@ -142,8 +146,8 @@ export const networkCommands: CommandGroup = {
     ],
     ['hub [--data DIR] [--port N] [--config FILE] [--public-url URL]'],
     [
-      'host --hub URL --country CC --capacity SIZE --data DIR [--port N] [--bind ADDR]\n     [--public-url URL] [--bandwidth LIMIT] [--tag k=v]...',
-      'serve chunks; --bandwidth caps chunk traffic in each direction\n(10MB/s, 8MiB/s, 100Mbit/s); --tag (repeat) e.g. power=solar',
+      'host --hub URL --country CC --capacity SIZE --data DIR [--port N] [--bind ADDR]\n     [--public-url URL] [--bandwidth LIMIT] [--tag k=v]... [--personal]',
+      'serve chunks; --bandwidth caps chunk traffic in each direction\n(10MB/s, 8MiB/s, 100Mbit/s); --tag (repeat) e.g. power=solar;\n--personal: keeps only your data once claimed (see coffer policy)',
     ],
     [
       'up | hub | host ... --tls-cert FILE --tls-key FILE',

@@ -452,6 +452,16 @@ const storedBytesLedger: Migration = {
   },
 };
 
+// A personal server ([Note: Personal servers]) takes only its owner's data.
+const personalServers: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .alterTable('hosts')
+      .addColumn('personal', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+  },
+};
+
 export const migrations: MigrationProvider = {
   getMigrations: async () => ({
     '0001_initial': initial,
@@ -466,5 +476,6 @@ export const migrations: MigrationProvider = {
     '0010_links': links,
     '0011_file_requests': fileRequests,
     '0012_stored_bytes_ledger': storedBytesLedger,
+    '0013_personal_servers': personalServers,
   }),
 };

@@ -156,6 +156,8 @@ export interface HostsTable {
   reported_out: Generated<number>;
   /** The host's bandwidth limit in bytes per second, each way; null: none. */
   bandwidth: number | null;
+  /** 1: a personal server (`coffer host --personal`), which takes only its owner's data. */
+  personal: Generated<number>;
 }
 
 /**

@@ -6,8 +6,9 @@ import { isUniqueViolation } from '../db/errors.ts';
 import type { Database, NodesTable } from '../db/schema.ts';
 import { shareAccess, writableNode } from './access.ts';
 import { checkParentKey, nodeInfo } from './nodes.ts';
+import { missingCopies } from './placement.ts';
 import { effectivePolicies } from './policies.ts';
-import { missingReplicas, replicasOf } from './replicas.ts';
+import { replicasOf } from './replicas.ts';
 
 // Step 4 of [Note: Upload]: stored chunks become files and revisions, all or none. An account's
 // upload and a file request's accepted drops both end here.
@@ -67,7 +68,7 @@ export async function commitFiles(
       if (!usable.has(chunk) || !known.has(chunk)) {
         throw new ValidationError(field, 'has no receipts in this upload');
       }
-      const missing = missingReplicas(policy, replicas.get(chunk));
+      const missing = missingCopies(policy, replicas.get(chunk));
       if (missing > 0) {
         throw new ValidationError(
           field,

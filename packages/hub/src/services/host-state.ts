@@ -39,6 +39,7 @@ export interface HostView extends HostRow {
   online: boolean;
   labels: Record<string, string>;
   vetted: boolean;
+  isPersonal: boolean;
 }
 
 export async function hostViews(hub: Hub): Promise<HostView[]> {
@@ -48,6 +49,7 @@ export async function hostViews(hub: Hub): Promise<HostView[]> {
     online: placeable(hub, h),
     labels: tagsOf(h),
     vetted: isVetted(hub, h),
+    isPersonal: Boolean(h.personal),
   }));
 }
 

@@ -63,6 +63,7 @@ export async function hello(hub: Hub, text: string): Promise<RouteResponse<'host
     reported_in: h.bytesIn ?? 0,
     reported_out: h.bytesOut ?? 0,
     bandwidth: h.bandwidth ?? null,
+    personal: h.personal ? 1 : 0,
   };
   if (existing) {
     // The counters are summed by the database from the row as it is then, never written back
@@ -252,6 +253,7 @@ const usage = (hub: Hub, h: HostRow) => ({
   bytesIn: Number(h.bytes_in),
   bytesOut: Number(h.bytes_out),
   bandwidth: h.bandwidth,
+  personal: Boolean(h.personal),
   lastSeenAt: h.last_seen_at,
   registeredAt: h.registered_at,
 });

@@ -2,7 +2,6 @@ import { ConflictError, ValidationError } from '@coffer/errors';
 import {
   type FolderPolicy,
   folderPolicy,
-  type PlacementPolicy,
   type RouteBody,
   type RouteResponse,
 } from '@coffer/protocol';
@@ -10,7 +9,7 @@ import type { Caller, Hub } from '../context.ts';
 import type { DbOrTx } from '../db/schema.ts';
 import { ownNode } from './access.ts';
 import { hostViews, inGoodStanding } from './host-state.ts';
-import { hostAllowed, tighten } from './placement.ts';
+import { hostAllowed, onNetwork, onPersonal, type Placement, tighten } from './placement.ts';
 
 // [Note: Folder policies]
 // A folder's owner may tighten the network's placement policy for everything under the folder
@@ -36,8 +35,8 @@ export async function effectivePolicies(
   hub: Hub,
   db: DbOrTx,
   folders: readonly string[],
-): Promise<Map<string, PlacementPolicy>> {
-  const out = new Map<string, PlacementPolicy>();
+): Promise<Map<string, Placement>> {
+  const out = new Map<string, Placement>();
   if (!(await anyPolicy(db))) {
     for (const f of folders) out.set(f, hub.config.placement);
     return out;
@@ -60,18 +59,19 @@ export async function effectivePolicies(
     }
     frontier = [...new Set(next)];
   }
-  const own = new Map<string, FolderPolicy>();
+  const own = new Map<string, FolderPolicy & { owner: string }>();
   const ids = [...parent.keys()];
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await db
       .selectFrom('folder_policies')
-      .select(['node_id', 'policy'])
+      .select(['node_id', 'policy', 'account_id'])
       .where('node_id', 'in', ids.slice(i, i + 500))
       .execute();
-    for (const r of rows) own.set(r.node_id, parsePolicy(r.policy));
+    // The folder's owner set the policy: "personal" means their personal servers.
+    for (const r of rows) own.set(r.node_id, { ...parsePolicy(r.policy), owner: r.account_id });
   }
-  const memo = new Map<string, PlacementPolicy>();
-  const resolve = (id: string): PlacementPolicy => {
+  const memo = new Map<string, Placement>();
+  const resolve = (id: string): Placement => {
     const known = memo.get(id);
     if (known) return known;
     const up = parent.get(id);
@@ -90,7 +90,7 @@ export async function policyForFolders(
   hub: Hub,
   db: DbOrTx,
   folders: readonly string[],
-): Promise<PlacementPolicy> {
+): Promise<Placement> {
   const each = await effectivePolicies(hub, db, folders);
   return [...each.values()].reduce((a, b) => tighten(a, b), hub.config.placement);
 }
@@ -102,8 +102,8 @@ export async function policyForFolders(
 export async function chunkPolicies(
   hub: Hub,
   chunks: readonly string[],
-): Promise<Map<string, PlacementPolicy>> {
-  const out = new Map<string, PlacementPolicy>();
+): Promise<Map<string, Placement>> {
+  const out = new Map<string, Placement>();
   if (!(await anyPolicy(hub.db))) {
     for (const c of chunks) out.set(c, hub.config.placement);
     return out;
@@ -190,14 +190,31 @@ export async function chunksUnderPolicies(hub: Hub, limit: number): Promise<stri
   return [...out];
 }
 
-async function policyAnswer(hub: Hub, id: string): Promise<RouteResponse<'getFolderPolicy'>> {
+async function policyAnswer(
+  hub: Hub,
+  c: Caller,
+  id: string,
+): Promise<RouteResponse<'getFolderPolicy'>> {
   const row = await hub.db
     .selectFrom('folder_policies')
     .select('policy')
     .where('node_id', '=', id)
     .executeTakeFirst();
-  const effective = (await effectivePolicies(hub, hub.db, [id])).get(id) ?? hub.config.placement;
-  return { own: row ? parsePolicy(row.policy) : null, effective };
+  const inEffect: Placement =
+    (await effectivePolicies(hub, hub.db, [id])).get(id) ?? hub.config.placement;
+  const { owner: _owner, ...effective } = inEffect;
+  return {
+    own: row ? parsePolicy(row.policy) : null,
+    effective,
+    personalServers: (await personalServers(hub, c.accountId)).length,
+  };
+}
+
+/** The caller's personal servers in good standing ([Note: Personal servers]). */
+async function personalServers(hub: Hub, accountId: string) {
+  return (await hostViews(hub)).filter(
+    (h) => h.isPersonal && h.owner_account_id === accountId && inGoodStanding(h),
+  );
 }
 
 async function ownFolder(hub: Hub, c: Caller, id: string) {
@@ -212,7 +229,7 @@ export async function getPolicy(
   id: string,
 ): Promise<RouteResponse<'getFolderPolicy'>> {
   await ownFolder(hub, c, id);
-  return policyAnswer(hub, id);
+  return policyAnswer(hub, c, id);
 }
 
 /**
@@ -229,7 +246,7 @@ export async function setPolicy(
   if (folder.trashed_at !== null) throw new ConflictError('id: that folder is in the trash');
   if (b.policy === null) {
     await hub.db.deleteFrom('folder_policies').where('node_id', '=', id).execute();
-    return policyAnswer(hub, id);
+    return policyAnswer(hub, c, id);
   }
   const policy = b.policy;
   const inherited = folder.parent_id
@@ -245,13 +262,19 @@ export async function setPolicy(
       );
     }
   }
-  const effective = tighten(inherited, policy);
+  const effective = tighten(inherited, { ...policy, owner: c.accountId });
+  if (onPersonal(effective) && (await personalServers(hub, c.accountId)).length === 0) {
+    throw new ValidationError(
+      'policy.on',
+      'you have no personal server: start one with coffer host --personal, then coffer host claim',
+    );
+  }
   const countries = new Set(
     (await hostViews(hub))
-      .filter((h) => inGoodStanding(h) && hostAllowed(effective, h))
+      .filter((h) => !h.isPersonal && inGoodStanding(h) && hostAllowed(effective, h))
       .map((h) => h.country),
   );
-  if (countries.size < effective.replicas) {
+  if (onNetwork(effective) && countries.size < effective.replicas) {
     const field = policy.allowCountries
       ? 'policy.allowCountries'
       : policy.requiredTags
@@ -272,5 +295,5 @@ export async function setPolicy(
     .values({ node_id: id, account_id: c.accountId, policy: text, updated_at: now })
     .onConflict((oc) => oc.column('node_id').doUpdateSet({ policy: text, updated_at: now }))
     .execute();
-  return policyAnswer(hub, id);
+  return policyAnswer(hub, c, id);
 }

@@ -1,12 +1,5 @@
 import { fromBase64Url, type SigningPublicKey } from '@coffer/crypto';
-import {
-  HOST,
-  hostRoutes,
-  openMessage,
-  type PlacementPolicy,
-  RECEIPT_LABEL,
-  receiptSchema,
-} from '@coffer/protocol';
+import { HOST, hostRoutes, openMessage, RECEIPT_LABEL, receiptSchema } from '@coffer/protocol';
 import { sql } from 'kysely';
 import type { Hub, RepairRound, RepairStatus } from '../context.ts';
 import type { HostRow } from '../db/schema.ts';
@@ -21,7 +14,13 @@ import {
   transferTimeoutMs,
 } from './host-state.ts';
 import { periodic } from './periodic.ts';
-import { choosePlacement, hostAllowed } from './placement.ts';
+import {
+  belowPolicy,
+  choosePlacement,
+  type Holding,
+  hostAllowed,
+  type Placement,
+} from './placement.ts';
 import { chunkPolicies, chunksUnderPolicies } from './policies.ts';
 import { forget, recordReplicas } from './replicas.ts';
 
@@ -50,15 +49,21 @@ const POLICY_SCAN = 20_000;
 function belowTarget(hub: Hub, hosts: readonly HostView[], repairable: boolean) {
   const network = hub.config.placement;
   const lostBefore = hub.now() - hub.config.repair.lostAfterMs;
-  const good = hosts
+  const publicHosts = hosts.filter((h) => !h.isPersonal);
+  const good = publicHosts
     .filter((h) => inGoodStanding(h) && h.last_seen_at >= lostBefore && hostAllowed(network, h))
     .map((h) => h.id);
-  const outside = hosts.filter((h) => !hostAllowed(network, h)).map((h) => h.id);
+  const outside = publicHosts.filter((h) => !hostAllowed(network, h)).map((h) => h.id);
+  // A chunk on a personal server follows its folder's policy: the folder scan checks it.
+  const personal = hosts.filter((h) => h.isPersonal).map((h) => h.id);
   const goodCountries = good.length
     ? sql<number>`count(distinct case when r.host_id in (${sql.join(good)}) then h.country end)`
     : sql<number>`0`;
   const misplaced = outside.length
     ? sql<number>`count(case when r.host_id in (${sql.join(outside)}) then 1 end)`
+    : sql<number>`0`;
+  const onPersonalServers = personal.length
+    ? sql<number>`count(case when r.host_id in (${sql.join(personal)}) then 1 end)`
     : sql<number>`0`;
   const online = sql<number>`count(case when h.last_seen_at >= ${hub.now() - hub.config.offlineAfterMs} then 1 end)`;
   return hub.db
@@ -71,6 +76,7 @@ function belowTarget(hub: Hub, hosts: readonly HostView[], repairable: boolean) 
     .having((eb) =>
       eb.and([
         eb.or([eb(goodCountries, '<', network.replicas), eb(misplaced, '>', 0)]),
+        eb(onPersonalServers, '=', 0),
         ...(repairable ? [eb(online, '>', 0)] : []),
       ]),
     );
@@ -97,7 +103,7 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
   const hosts = await hostViews(hub);
   const byId = new Map(hosts.map((h) => [h.id, h]));
   /** The replica counts toward the target under `policy`. */
-  const counts = (h: HostView, policy: PlacementPolicy) =>
+  const counts = (h: HostView, policy: Placement) =>
     inGoodStanding(h) && h.last_seen_at >= lostBefore && hostAllowed(policy, h);
   // Only chunks with a holder online: one whose every copy is gone (or whose holders are all
   // away) would otherwise take a batch slot every round and starve the rest (bench/sim found
@@ -109,7 +115,12 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
   const sizes = new Map(found.map((r) => [r.chunk_id, r.size]));
   // Folder policies ([Note: Folder policies]) are checked here, chunk by chunk.
   if (sizes.size < hub.config.repair.batch) {
-    const under = await chunksUnderPolicies(hub, POLICY_SCAN);
+    const under = [
+      ...new Set([
+        ...(await chunksUnderPolicies(hub, POLICY_SCAN)),
+        ...(await chunksOnPersonalServers(hub, hosts, POLICY_SCAN)),
+      ]),
+    ];
     const policies = await chunkPolicies(hub, under);
     const replicas = await holdersOf(hub, under);
     for (const chunk of under) {
@@ -118,9 +129,11 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
       const holders = (replicas.get(chunk)?.holders ?? [])
         .map((id) => byId.get(id))
         .filter((h) => h !== undefined);
-      const countries = new Set(holders.filter((h) => counts(h, policy)).map((h) => h.country));
-      const wrong = holders.some((h) => !hostAllowed(policy, h));
-      if ((countries.size < policy.replicas || wrong) && holders.some((h) => isOnline(hub, h))) {
+      const counting = holders.filter((h) => counts(h, policy)).map(holding);
+      if (
+        belowPolicy(policy, counting, holders.map(holding), hosts) &&
+        holders.some((h) => isOnline(hub, h))
+      ) {
         sizes.set(chunk, replicas.get(chunk)?.size ?? 0);
       }
     }
@@ -140,9 +153,7 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
       .where('chunk_id', '=', chunk)
       .execute();
     const holders = replicas.map((r) => byId.get(r.host_id)).filter((h) => h !== undefined);
-    const have = holders
-      .filter((h) => counts(h, policy))
-      .map((h) => ({ hostId: h.id, country: h.country, labels: h.labels }));
+    const have = holders.filter((h) => counts(h, policy)).map(holding);
     const targets = choosePlacement(
       hosts,
       policy,
@@ -200,6 +211,32 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
 }
 
 /** The hosts recorded for each chunk, and its size. */
+const holding = (h: HostView): Holding => ({
+  hostId: h.id,
+  country: h.country,
+  labels: h.labels,
+  isPersonal: h.isPersonal,
+  owner_account_id: h.owner_account_id,
+});
+
+/**
+ * Up to `limit` chunks with a copy on a personal server, in random order: their folders' policy
+ * may have changed (or been cleared), which the network's scan does not look at.
+ */
+async function chunksOnPersonalServers(hub: Hub, hosts: readonly HostView[], limit: number) {
+  const personal = hosts.filter((h) => h.isPersonal).map((h) => h.id);
+  if (personal.length === 0) return [];
+  const rows = await hub.db
+    .selectFrom('chunk_replicas')
+    .select('chunk_id')
+    .where('host_id', 'in', personal)
+    .groupBy('chunk_id')
+    .orderBy(sql`random()`)
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.chunk_id);
+}
+
 async function holdersOf(hub: Hub, chunks: readonly string[]) {
   const out = new Map<string, { size: number; holders: string[] }>();
   for (let i = 0; i < chunks.length; i += 500) {

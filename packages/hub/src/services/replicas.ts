@@ -1,41 +1,46 @@
 import { NotFoundError } from '@coffer/errors';
-import type { PlacementPolicy, RouteResponse } from '@coffer/protocol';
+import type { RouteResponse } from '@coffer/protocol';
 import type { Hub } from '../context.ts';
 import type { DbOrTx } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { capability } from './capability.ts';
 import { hostKeys, isOnline, tagsOf } from './host-state.ts';
-import { hostAllowed } from './placement.ts';
+import type { Holding } from './placement.ts';
 import { addStoredBytes } from './stored-bytes.ts';
 
 // Replica records: which hosts hold which chunks, how many more copies a policy needs, where
 // to read a chunk, and recording and forgetting copies with the hosts' stored bytes.
 
-type Holder = { hostId: string; country: string; labels: Record<string, string> };
-
-/** Which hosts (with their countries and tags) hold each chunk. */
+/** Which hosts (with their countries, tags and owners) hold each chunk. */
 export async function replicasOf(db: DbOrTx, ids: readonly string[]) {
-  const out = new Map<string, Holder[]>();
+  const out = new Map<string, Holding[]>();
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await db
       .selectFrom('chunk_replicas as r')
       .innerJoin('hosts as h', 'h.id', 'r.host_id')
-      .select(['r.chunk_id', 'r.host_id', 'h.country', 'h.tags'])
+      .select([
+        'r.chunk_id',
+        'r.host_id',
+        'h.country',
+        'h.tags',
+        'h.personal',
+        'h.owner_account_id',
+      ])
       .where('r.chunk_id', 'in', ids.slice(i, i + 500))
       .execute();
     for (const r of rows) {
       const list = out.get(r.chunk_id) ?? [];
-      list.push({ hostId: r.host_id, country: r.country, labels: tagsOf(r) });
+      list.push({
+        hostId: r.host_id,
+        country: r.country,
+        labels: tagsOf(r),
+        isPersonal: Boolean(r.personal),
+        owner_account_id: r.owner_account_id,
+      });
       out.set(r.chunk_id, list);
     }
   }
   return out;
-}
-
-/** Copies the policy still needs: its replica count less the distinct countries that fit it. */
-export function missingReplicas(policy: PlacementPolicy, have: readonly Holder[] = []): number {
-  const countries = new Set(have.filter((h) => hostAllowed(policy, h)).map((h) => h.country));
-  return Math.max(0, policy.replicas - countries.size);
 }
 
 /** Where chunks (the caller may read) are, each replica with a get token. */

@@ -14,8 +14,9 @@ import { inTransaction } from '../db/transaction.ts';
 import { rateLimit } from './accounts.ts';
 import { newRecordId } from './ids.ts';
 import { refuseRepeats } from './input.ts';
+import { missingCopies } from './placement.ts';
 import { policyForFolders } from './policies.ts';
-import { missingReplicas, replicasOf } from './replicas.ts';
+import { replicasOf } from './replicas.ts';
 import { endUpload, placeInUpload } from './upload-placement.ts';
 import { receiptsForUpload } from './upload-receipts.ts';
 
@@ -196,7 +197,7 @@ export async function requestSend(
           const s = sizes.get(chunk);
           if (s === undefined)
             throw new ValidationError(`files.${i}.chunkIds.${k}`, 'was not placed in this upload');
-          if (missingReplicas(policy, replicas.get(chunk)) > 0)
+          if (missingCopies(policy, replicas.get(chunk)) > 0)
             throw new ValidationError(
               `files.${i}.chunkIds.${k}`,
               'is not stored on enough hosts yet (send its receipts first)',

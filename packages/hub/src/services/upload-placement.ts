@@ -1,11 +1,11 @@
 import { ConnectionError, QuotaError, ValidationError } from '@coffer/errors';
-import type { PlacementPolicy, Replica, RouteBody, RouteResponse } from '@coffer/protocol';
+import type { Replica, RouteBody, RouteResponse } from '@coffer/protocol';
 import type { Hub } from '../context.ts';
 import type { DbOrTx } from '../db/schema.ts';
 import { capability } from './capability.ts';
 import { hostViews, inGoodStanding } from './host-state.ts';
 import { refuseRepeats } from './input.ts';
-import { choosePlacement } from './placement.ts';
+import { choosePlacement, onPersonal, type Placement } from './placement.ts';
 import { replicasOf } from './replicas.ts';
 
 // Placement for an upload: which hosts take its chunks ([Note: Placement]), with a put token
@@ -13,7 +13,7 @@ import { replicasOf } from './replicas.ts';
 
 /** The chunks of an upload among `ids`: their sizes and the policies they were placed for. */
 export async function uploadChunks(hub: Hub, uploadId: string, ids: readonly string[]) {
-  const out = new Map<string, { size: number; policy: PlacementPolicy }>();
+  const out = new Map<string, { size: number; policy: Placement }>();
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await hub.db
       .selectFrom('upload_chunks')
@@ -22,7 +22,7 @@ export async function uploadChunks(hub: Hub, uploadId: string, ids: readonly str
       .where('chunk_id', 'in', ids.slice(i, i + 500))
       .execute();
     for (const r of rows) {
-      const policy = r.policy ? (JSON.parse(r.policy) as PlacementPolicy) : hub.config.placement;
+      const policy = r.policy ? (JSON.parse(r.policy) as Placement) : hub.config.placement;
       out.set(r.chunk_id, { size: r.size, policy });
     }
   }
@@ -43,7 +43,7 @@ export async function placeInUpload(
   hub: Hub,
   id: string,
   b: Pick<RouteBody<'placeChunks'>, 'chunks' | 'exclude'>,
-  folderPolicy: PlacementPolicy | null,
+  folderPolicy: Placement | null,
 ): Promise<RouteResponse<'placeChunks'>> {
   refuseRepeats(
     b.chunks,
@@ -105,7 +105,32 @@ export async function placeInUpload(
       const everyone = hosts.map((h) => ({ ...h, online: inGoodStanding(h) }));
       if (choosePlacement(everyone, policy, chunk.size, have, exclude, reserved)) {
         throw new ConnectionError(
-          `chunks.${i}: too few hosts online in distinct countries right now; retry shortly`,
+          onPersonal(policy) &&
+            !choosePlacement(
+              hosts,
+              { ...policy, on: 'personal' },
+              chunk.size,
+              have,
+              exclude,
+              reserved,
+            )
+            ? `chunks.${i}: the folder is kept on your personal servers and none is online right now; retry when one is`
+            : `chunks.${i}: too few hosts online in distinct countries right now; retry shortly`,
+        );
+      }
+      if (
+        onPersonal(policy) &&
+        !choosePlacement(
+          everyone,
+          { ...policy, on: 'personal' },
+          chunk.size,
+          have,
+          exclude,
+          reserved,
+        )
+      ) {
+        throw new QuotaError(
+          `chunks.${i}: the folder is kept on your personal servers and none has room for it`,
         );
       }
       throw new QuotaError(

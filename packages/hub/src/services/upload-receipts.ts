@@ -11,7 +11,8 @@ import {
 import type { Hub } from '../context.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { hostKeys } from './host-state.ts';
-import { missingReplicas, recordReplicas, replicasOf } from './replicas.ts';
+import { missingCopies } from './placement.ts';
+import { recordReplicas, replicasOf } from './replicas.ts';
 import { uploadChunks } from './upload-placement.ts';
 
 // Step 3 of [Note: Upload]: the hosts' signed receipts become replica records.
@@ -67,7 +68,7 @@ export async function receiptsForUpload(
   return {
     chunks: chunkIds.map((x) => {
       const policy = placed.get(x)?.policy ?? hub.config.placement;
-      const missing = missingReplicas(policy, replicas.get(x));
+      const missing = missingCopies(policy, replicas.get(x));
       return { id: x, complete: missing === 0, missing };
     }),
   };

@@ -6,8 +6,9 @@ import { accessibleChunks, writableNode } from './access.ts';
 import { commitFiles, withNameConflicts } from './commits.ts';
 import { newRecordId } from './ids.ts';
 import { refuseRepeats } from './input.ts';
+import { missingCopies } from './placement.ts';
 import { policyForFolders } from './policies.ts';
-import { locate, missingReplicas, replicasOf } from './replicas.ts';
+import { locate, replicasOf } from './replicas.ts';
 import { endUpload, placeInUpload, uploadChunks } from './upload-placement.ts';
 import { receiptsForUpload } from './upload-receipts.ts';
 
@@ -81,7 +82,7 @@ export async function getUpload(
   return {
     uploadId: u.id,
     expiresAt: u.expires_at,
-    complete: ids.filter((x) => missingReplicas(policyOf(x), replicas.get(x)) === 0),
+    complete: ids.filter((x) => missingCopies(policyOf(x), replicas.get(x)) === 0),
   };
 }
 

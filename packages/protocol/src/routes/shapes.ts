@@ -96,11 +96,26 @@ export const placementPolicy = z
 export type PlacementPolicy = z.infer<typeof placementPolicy>;
 
 /**
- * A folder owner's policy for what is stored under the folder. It can only tighten the
- * network's: more replicas, fewer countries, more required tags. Subfolders inherit it.
+ * Where a folder's files are kept: on the network's hosts (`replicas` of them, in distinct
+ * countries), on the owner's personal servers only (one copy on each), or both.
  */
-export const folderPolicy = placementPolicy.partial();
+export const storageSite = z.enum(['network', 'personal', 'both']);
+export type StorageSite = z.infer<typeof storageSite>;
+
+/**
+ * A folder owner's policy for what is stored under the folder. It can only tighten the
+ * network's: more replicas, fewer countries, more required tags. Subfolders inherit it. `on`
+ * moves the folder's files to the owner's personal servers ([Note: Personal servers]).
+ */
+export const folderPolicy = placementPolicy
+  .partial()
+  .extend({ on: storageSite.optional() })
+  .strict();
 export type FolderPolicy = z.infer<typeof folderPolicy>;
+
+/** The policy in effect in a folder: the network's, tightened by the folder's and its ancestors'. */
+export const effectivePolicy = placementPolicy.extend({ on: storageSite.optional() }).strict();
+export type EffectivePolicy = z.infer<typeof effectivePolicy>;
 
 /** A host as the operator sees it. */
 export const hostState = z.enum([
@@ -131,6 +146,8 @@ export const hostUsage = {
   bytesOut: byteCount,
   /** The host's bandwidth limit in bytes per second, each way; null: none. */
   bandwidth: byteCount.nullable(),
+  /** A personal server: takes only its owner's data, never the public pool's. */
+  personal: z.boolean(),
   lastSeenAt: timestamp,
   registeredAt: timestamp,
 };

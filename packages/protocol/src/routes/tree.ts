@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { byteCount, chunkId, hex64, nodeId, queryInt, timestamp, version } from '../schemas.ts';
 import { type RouteSpec, route } from './route.ts';
 import {
+  effectivePolicy,
   folderPolicy,
   manifest,
   metadata,
   nodeInfo,
   nodeParams,
   nodeSignature,
-  placementPolicy,
   wrapped,
 } from './shapes.ts';
 
@@ -27,7 +27,9 @@ const policyAnswer = z.object({
   /** The policy set on this folder itself; null when it only inherits. */
   own: folderPolicy.nullable(),
   /** What applies here: the network's policy tightened by this folder and its ancestors. */
-  effective: placementPolicy,
+  effective: effectivePolicy,
+  /** Your personal servers in good standing: each holds a copy of what is kept on them. */
+  personalServers: z.number().int().min(0),
 });
 
 const versioned = z.object({ version }).strict();

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { SessionsView, TrashView } from '../account.tsx';
 import { ContactsView } from '../contacts.tsx';
 import { HostingView } from '../hosting.tsx';
+import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
 import { SharedView } from '../shared.tsx';
 import { onStreamError } from '../stream.ts';
@@ -12,6 +13,7 @@ import { SearchResults, useSearch } from './search.tsx';
 import { type Picked, useUploadDrop } from './upload-drop.ts';
 import { useArrivals } from './use-arrivals.ts';
 import { useListing } from './use-listing.ts';
+import { useSingleCopy } from './use-single-copy.ts';
 
 /** The views in the bar besides the folder's, in order; each is named by its key in the strings. */
 const VIEWS = {
@@ -59,6 +61,7 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
   const { entries, refresh, refreshLatest } = useListing(path, showError);
   const { arrived, dismiss } = useArrivals(showError, refreshLatest);
   const search = useSearch(showError);
+  const singleCopy = useSingleCopy(path, view === 'files');
   useEffect(() => void uploads.restore(), []);
 
   /** Uploads files, each at its path relative to this folder (folders are created as needed). */
@@ -116,6 +119,11 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
           <Banner role="alert" className="error" text={error} onDismiss={() => setError(null)} />
         )}
         {arrived && <Banner role="status" className="notice" text={arrived} onDismiss={dismiss} />}
+        {singleCopy && view === 'files' && (
+          <p role="status" className="warning">
+            {fill(t.singleCopyWarning, { path })}
+          </p>
+        )}
         {OtherView && <OtherView onError={showError} />}
         {view === 'search' && (
           <SearchResults

@@ -120,6 +120,11 @@ export const en = {
   noHostsDir:
     'DIR is the host’s data folder (its --data). Log in there first with coffer login; the claim is signed with the host’s own key.',
   registered: 'Registered',
+  personalBadge: 'personal',
+  personalNote:
+    "A personal server: it keeps only your data, never the network's, and only for folders you keep on it (coffer policy PATH --on personal).",
+  singleCopyWarning:
+    '{path} is kept on one personal server alone: a single copy. If its disk fails, or it is lost or stolen, these files are gone, and while it is off they cannot be opened. Add a second personal server, or keep the folder on the network too: coffer policy {path} --on both',
   vettingNote: 'A new host takes a small share of new data until it has passed its first audits.',
   contacts: 'Contacts',
   addContact: 'Add contact',

@@ -119,6 +119,11 @@ export const es: Strings = {
   noHostsDir:
     'DIR es la carpeta de datos del servidor (su --data). Inicie sesión antes allí con coffer login; la solicitud se firma con la clave propia del servidor.',
   registered: 'Registrado',
+  personalBadge: 'personal',
+  personalNote:
+    'Un servidor personal: solo guarda sus datos, nunca los de la red, y solo de las carpetas que guarde en él (coffer policy RUTA --on personal).',
+  singleCopyWarning:
+    '{path} se guarda en un solo servidor personal: una sola copia. Si su disco falla, o se pierde o lo roban, estos archivos se pierden, y mientras está apagado no se pueden abrir. Añada un segundo servidor personal, o guarde también la carpeta en la red: coffer policy {path} --on both',
   vettingNote:
     'Un servidor nuevo recibe una parte pequeña de los datos nuevos hasta superar sus primeras auditorías.',
   contacts: 'Contactos',

@@ -120,6 +120,11 @@ export const fr: Strings = {
   noHostsDir:
     "DIR est le dossier de données de l'hébergeur (son --data). Connectez-vous d'abord sur cette machine avec coffer login ; la demande est signée avec la clé propre de l'hébergeur.",
   registered: 'Inscrit le',
+  personalBadge: 'personnel',
+  personalNote:
+    'Un serveur personnel : il ne garde que vos données, jamais celles du réseau, et seulement pour les dossiers que vous y placez (coffer policy CHEMIN --on personal).',
+  singleCopyWarning:
+    '{path} n’est gardé que sur un seul serveur personnel : une seule copie. Si son disque lâche, ou s’il est perdu ou volé, ces fichiers sont perdus, et tant qu’il est éteint ils ne peuvent pas être ouverts. Ajoutez un second serveur personnel, ou gardez aussi le dossier sur le réseau : coffer policy {path} --on both',
   vettingNote:
     "Un nouvel hébergeur reçoit une petite part des nouvelles données tant qu'il n'a pas réussi ses premiers audits.",
   contacts: 'Contacts',

@@ -120,6 +120,11 @@ export const ptBR: Strings = {
   noHostsDir:
     'DIR é a pasta de dados do servidor (o --data dele). Entre antes nessa máquina com coffer login; a solicitação é assinada com a chave do próprio servidor.',
   registered: 'Registrado em',
+  personalBadge: 'pessoal',
+  personalNote:
+    'Um servidor pessoal: guarda só os seus dados, nunca os da rede, e só das pastas que você mantém nele (coffer policy CAMINHO --on personal).',
+  singleCopyWarning:
+    '{path} fica em um único servidor pessoal: uma só cópia. Se o disco dele falhar, ou se ele for perdido ou roubado, esses arquivos se perdem, e enquanto ele estiver desligado não podem ser abertos. Adicione um segundo servidor pessoal, ou mantenha a pasta também na rede: coffer policy {path} --on both',
   vettingNote:
     'Um servidor novo recebe uma parte pequena dos dados novos até passar nas primeiras auditorias.',
   contacts: 'Contatos',

@@ -79,7 +79,7 @@ function HostTableRow({ h, now }: { h: HostRow; now: number }) {
         )}
       </td>
       <td data-label={t.state}>
-        <StateBadges state={h.state} vetted={h.vetted} />
+        <StateBadges state={h.state} vetted={h.vetted} personal={h.personal} />
       </td>
       <td data-label={t.storage} className="nowrap">
         {formatBytes(h.usedBytes)} / {formatBytes(h.capacity)}

@@ -20,6 +20,8 @@ export interface HostRow {
   state: HostState;
   audits: { passed: number; failed: number };
   vetted: boolean;
+  /** A personal server, which takes only its owner's data. */
+  personal: boolean;
   uptime: number;
   bytesIn: number;
   bytesOut: number;

@@ -1,5 +1,5 @@
 // Signing up, logging in and out, and the account's sessions and hosts.
-import { CofferClient, type SavedSession } from '@coffer/sdk';
+import { CofferClient, type SavedSession, singleCopy } from '@coffer/sdk';
 import { call, current, need, setClient } from './session.ts';
 import { forgetJobs, pendingJobs } from './upload-jobs.ts';
 import { stopAllUploads } from './uploads.ts';
@@ -48,4 +48,6 @@ export const accountApi = {
   revokeSession: (id: string) => call(() => need().revokeSession(id)),
   /** The hosts this account claimed, for the Hosting view. */
   myHosts: () => call(() => need().myHosts()),
+  /** Whether a folder of ours is kept on one personal server alone (a single copy). */
+  singleCopy: (path: string) => call(async () => singleCopy(await need().folderPolicy(path))),
 };
