@@ -16,6 +16,8 @@ export const FORMATS = {
   link: 'L',
   contactBook: 'A',
   memberList: 'G',
+  groupRoster: 'Y',
+  groupName: 'N',
   fileRequest: 'R',
   drop: 'D',
 } as const;

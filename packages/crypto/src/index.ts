@@ -30,6 +30,18 @@ export {
 export type { DecryptOptions, FetchChunk } from './decrypt.ts';
 export { decryptContent } from './decrypt.ts';
 export { WRAPPED_KEY_BYTES } from './envelope.ts';
+export type { GroupRoster } from './groups.ts';
+export {
+  groupNameKeyVersion,
+  MAX_GROUP_MEMBERS,
+  newGroupKey,
+  openGroupKey,
+  openGroupName,
+  sealGroupKey,
+  sealGroupName,
+  signGroupRoster,
+  verifyGroupRoster,
+} from './groups.ts';
 export { createSha256, newSecretToken, serverTag, sha256Hex } from './hashing.ts';
 export type { Identity, PinnedKeys, VerifiedKeyBundle, WrappedIdentity } from './identity.ts';
 export {
@@ -108,6 +120,7 @@ export type {
   ExportKey,
   FileKey,
   FolderKey,
+  GroupKey,
   LinkId,
   LinkSecret,
   MasterKey,

@@ -11,6 +11,7 @@ export type Brand<T, K extends string> = T & { readonly [brand]: K };
 export type MasterKey = Brand<Uint8Array, 'MasterKey'>;
 export type FolderKey = Brand<Uint8Array, 'FolderKey'>;
 export type FileKey = Brand<Uint8Array, 'FileKey'>;
+export type GroupKey = Brand<Uint8Array, 'GroupKey'>;
 export type NodeKey = FolderKey | FileKey;
 export type ContentKey = Brand<Uint8Array, 'ContentKey'>;
 export type LinkSecret = Brand<Uint8Array, 'LinkSecret'>;
@@ -69,6 +70,7 @@ export const asKey = {
   file: (b: Uint8Array) => keyOf<FileKey>(b, 'fileKey'),
   content: (b: Uint8Array) => keyOf<ContentKey>(b, 'contentKey'),
   linkSecret: (b: Uint8Array) => keyOf<LinkSecret>(b, 'linkSecret'),
+  group: (b: Uint8Array) => keyOf<GroupKey>(b, 'groupKey'),
   signingPublic: (b: Uint8Array) => keyOf<SigningPublicKey>(b, 'signingPublicKey'),
   agreementPublic: (b: Uint8Array) => keyOf<AgreementPublicKey>(b, 'agreementPublicKey'),
 };

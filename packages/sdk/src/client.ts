@@ -2,6 +2,7 @@ import type { SigningPublicKey, VerifiedManifest } from '@coffer/crypto';
 import type { FolderPolicy, RouteResponse } from '@coffer/protocol';
 import { Contacts } from './contacts.ts';
 import { byKindThenName, type Entry, toEntry } from './entries.ts';
+import { Groups } from './groups/groups.ts';
 import { Hosting } from './hosting.ts';
 import type { HubClient } from './hub-client.ts';
 import type { AccountKeys, OpenNode } from './keys.ts';
@@ -59,8 +60,8 @@ export type ChunkCache = ChunkSource;
  *
  * [Note: The client facade]
  * CofferClient only wires and delegates: sessions live in session.ts, the tree by path in
- * tree.ts, the trash in trash.ts, transfers in transfers/, sharing in shares/, links.ts and
- * requests.ts, contacts in contacts.ts. Each of those takes the narrow dependencies it needs
+ * tree.ts, the trash in trash.ts, transfers in transfers/, sharing in shares/, groups in
+ * groups/, links.ts and requests.ts, contacts in contacts.ts. Each of those takes the narrow dependencies it needs
  * (the hub client, the account's keys, the parts of the tree it uses), never the client, so
  * a new capability is a new module plus a line here.
  */
@@ -76,6 +77,8 @@ export class CofferClient {
   readonly links: Links;
   /** Upload-only links into your folders ([Note: File requests in the SDK]). */
   readonly requests: FileRequests;
+  /** Private groups: rosters, invitations and group keys ([Note: Groups in the client]). */
+  readonly groups: Groups;
 
   private readonly session: Session;
   private readonly tree: Tree;
@@ -98,6 +101,7 @@ export class CofferClient {
     const { hub, keys, tree, contacts } = parts;
     this.bin = new Trash({ hub, tree });
     this.hosting = new Hosting({ hub, tree });
+    this.groups = new Groups({ hub, keys, contacts });
     const ownPreviousKeys = () => contacts.ownPreviousKeys();
     this.reading = { hub, keys, ownPreviousKeys };
     this.uploading = { hub, keys, tree };

@@ -65,6 +65,10 @@ const bookSchema = z.object({
       }),
     )
     .optional(),
+  /** The newest roster accepted per group ([Note: Groups]). */
+  groups: z
+    .record(z.string(), z.object({ version: z.number().int(), digest: z.string() }))
+    .optional(),
 });
 type Pin = z.infer<typeof pinSchema>;
 type Book = z.infer<typeof bookSchema>;
@@ -285,6 +289,23 @@ export class Contacts {
       const folderId = pin.folderId ?? had?.folderId;
       const next = folderId ? { ...pin, folderId } : { version: pin.version, digest: pin.digest };
       return { ...book, shares: { ...book.shares, [shareId]: next } };
+    });
+  }
+
+  /** The newest roster of a group this account accepted, if any. */
+  async groupPin(groupId: string): Promise<PinnedMemberList | undefined> {
+    return (await this.read()).book.groups?.[groupId];
+  }
+
+  /** Remembers a newer roster of a group; never goes back (two devices keep the newer). */
+  async pinGroup(groupId: string, pin: PinnedMemberList): Promise<void> {
+    const known = await this.groupPin(groupId);
+    if (known && known.version >= pin.version) return;
+    await this.write((book) => {
+      const had = book.groups?.[groupId];
+      if (had && had.version >= pin.version) return book;
+      const next = { version: pin.version, digest: pin.digest };
+      return { ...book, groups: { ...book.groups, [groupId]: next } };
     });
   }
 

@@ -29,6 +29,7 @@ export { byKindThenName, toEntry } from './entries.ts';
 export type { SendOptions } from './file-request.ts';
 export { FileRequest } from './file-request.ts';
 export { formatBytes } from './format.ts';
+export type { Group, GroupMember, GroupMemberState } from './groups/groups.ts';
 export { singleCopy } from './hosting.ts';
 export type { OpenNode } from './keys.ts';
 export type { CreatedLink, LinkOptions } from './links.ts';

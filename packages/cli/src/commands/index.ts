@@ -3,6 +3,7 @@ import { accountCommands } from './account.ts';
 import { adminCommands } from './admin.ts';
 import { contactCommands } from './contacts.ts';
 import { fileCommands } from './files.ts';
+import { groupCommands } from './groups.ts';
 import { linkCommands } from './links.ts';
 import { networkCommands } from './network.ts';
 import { requestCommands } from './requests.ts';
@@ -12,6 +13,7 @@ export const groups: readonly CommandGroup[] = [
   networkCommands,
   accountCommands,
   contactCommands,
+  groupCommands,
   linkCommands,
   requestCommands,
   fileCommands,

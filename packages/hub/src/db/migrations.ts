@@ -462,6 +462,47 @@ const personalServers: Migration = {
   },
 };
 
+// Private groups ([Note: Groups on the hub]): the owner's signed roster and sealed name, who
+// was invited and what they answered, and the group key sealed to each member per version.
+const groups: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .createTable('groups')
+      .addColumn('id', text, (c) => c.primaryKey())
+      .addColumn('owner_id', text, (c) => c.notNull())
+      .addColumn('roster', text, (c) => c.notNull())
+      .addColumn('roster_version', 'integer', (c) => c.notNull())
+      .addColumn('key_version', 'integer', (c) => c.notNull())
+      .addColumn('name', text, (c) => c.notNull())
+      .addColumn('created_at', big, (c) => c.notNull())
+      .addColumn('updated_at', big, (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('groups_owner').on('groups').column('owner_id').execute();
+    await db.schema
+      .createTable('group_members')
+      .addColumn('group_id', text, (c) => c.notNull())
+      .addColumn('account_id', text, (c) => c.notNull())
+      .addColumn('state', text, (c) => c.notNull())
+      .addColumn('invited_at', big, (c) => c.notNull())
+      .addColumn('answered_at', big)
+      .addPrimaryKeyConstraint('group_members_pk', ['group_id', 'account_id'])
+      .execute();
+    await db.schema
+      .createIndex('group_members_account')
+      .on('group_members')
+      .column('account_id')
+      .execute();
+    await db.schema
+      .createTable('group_keys')
+      .addColumn('group_id', text, (c) => c.notNull())
+      .addColumn('key_version', 'integer', (c) => c.notNull())
+      .addColumn('account_id', text, (c) => c.notNull())
+      .addColumn('sealed', text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('group_keys_pk', ['group_id', 'key_version', 'account_id'])
+      .execute();
+  },
+};
+
 export const migrations: MigrationProvider = {
   getMigrations: async () => ({
     '0001_initial': initial,
@@ -477,5 +518,6 @@ export const migrations: MigrationProvider = {
     '0011_file_requests': fileRequests,
     '0012_stored_bytes_ledger': storedBytesLedger,
     '0013_personal_servers': personalServers,
+    '0014_groups': groups,
   }),
 };

@@ -177,6 +177,38 @@ export interface ContactBooksTable {
   updated_at: number;
 }
 
+/** A private group ([Note: Groups on the hub]); the hub keeps the owner's roster as is. */
+export interface GroupsTable {
+  id: string;
+  owner_id: string;
+  /** base64url, signed by the owner */
+  roster: string;
+  roster_version: number;
+  key_version: number;
+  /** base64url: the name sealed under the group key */
+  name: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export type GroupMemberState = 'invited' | 'member' | 'declined' | 'left';
+
+export interface GroupMembersTable {
+  group_id: string;
+  account_id: string;
+  state: GroupMemberState;
+  invited_at: number;
+  answered_at: number | null;
+}
+
+export interface GroupKeysTable {
+  group_id: string;
+  key_version: number;
+  account_id: string;
+  /** base64url: the group key sealed to this account by the owner */
+  sealed: string;
+}
+
 /** A shared folder ([Note: Member lists]); the hub keeps the owner's signed list as is. */
 export interface SharesTable {
   id: string;
@@ -328,6 +360,9 @@ export interface Database {
   hosts: HostsTable;
   host_stored_changes: HostStoredChangesTable;
   folder_policies: FolderPoliciesTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  group_keys: GroupKeysTable;
   contact_books: ContactBooksTable;
   shares: SharesTable;
   share_members: ShareMembersTable;

@@ -1,6 +1,7 @@
 import { accountHandlers } from './accounts.ts';
 import { adminHandlers } from './admin.ts';
 import { contactHandlers } from './contacts.ts';
+import { groupHandlers } from './groups.ts';
 import type { Handlers } from './handler.ts';
 import { hostHandlers } from './hosts.ts';
 import { linkHandlers } from './links.ts';
@@ -20,6 +21,7 @@ export const handlers: Handlers = {
   ...accountHandlers,
   ...contactHandlers,
   ...shareHandlers,
+  ...groupHandlers,
   ...linkHandlers,
   ...requestHandlers,
   ...treeHandlers,

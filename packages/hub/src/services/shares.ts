@@ -1,16 +1,11 @@
-import {
-  type AccountId,
-  fromBase64Url,
-  type NodeId,
-  verifyKeyBundle,
-  verifyMemberList,
-} from '@coffer/crypto';
+import { type AccountId, fromBase64Url, type NodeId, verifyMemberList } from '@coffer/crypto';
 import { ConflictError, IntegrityError, ValidationError } from '@coffer/errors';
 import type { RouteBody, RouteResponse, ShareInfo } from '@coffer/protocol';
 import type { Caller, Hub } from '../context.ts';
 import type { DbOrTx, SharesTable } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { ownNode, ownShare } from './access.ts';
+import { checkSealedKeys, signingKeyOf } from './account-keys.ts';
 import { ancestry, nodeInfo } from './nodes.ts';
 import { applyRekey } from './rekey.ts';
 
@@ -20,16 +15,6 @@ import { applyRekey } from './rekey.ts';
 // not rely on it: they check the owner's signed member list and the author of what they read
 // (docs/security.md §10). The hub checks the list's signature against the owner's key bundle
 // too, so an honest hub never stores a list the owner did not sign. Shares do not nest.
-
-async function ownerSigningKey(db: DbOrTx, accountId: string) {
-  const a = await db
-    .selectFrom('accounts')
-    .select('key_bundle')
-    .where('id', '=', accountId)
-    .executeTakeFirstOrThrow();
-  return verifyKeyBundle(fromBase64Url(a.key_bundle, 'keyBundle'), accountId as AccountId)
-    .signingPublic;
-}
 
 export async function putShare(hub: Hub, c: Caller, b: RouteBody<'putShare'>): Promise<ShareInfo> {
   const folder = await ownNode(hub.db, c, b.nodeId, 'nodeId');
@@ -71,7 +56,7 @@ export async function putShare(hub: Hub, c: Caller, b: RouteBody<'putShare'>): P
     ({ list } = await verifyMemberList(
       fromBase64Url(b.memberList, 'memberList'),
       { shareId: b.id, folderId: b.nodeId as NodeId, ownerId: c.accountId as AccountId },
-      await ownerSigningKey(hub.db, c.accountId),
+      await signingKeyOf(hub.db, c.accountId),
     ));
   } catch (e) {
     if (!(e instanceof IntegrityError || e instanceof ValidationError)) throw e;
@@ -87,22 +72,11 @@ export async function putShare(hub: Hub, c: Caller, b: RouteBody<'putShare'>): P
   if (existing && list.keyVersion < existing.key_version)
     throw new ValidationError('memberList', 'the key version cannot go down');
 
-  const memberIds = list.members.map((m) => m.accountId as string);
-  const found = new Set(
-    memberIds.length
-      ? (
-          await hub.db.selectFrom('accounts').select('id').where('id', 'in', memberIds).execute()
-        ).map((a) => a.id)
-      : [],
-  );
-  const unknown = memberIds.find((id) => !found.has(id));
-  if (unknown) throw new ValidationError('memberList', `no account ${unknown}`);
-  const allowed = new Set([c.accountId, ...memberIds]);
-  b.keys.forEach((k, i) => {
-    if (!allowed.has(k.accountId))
-      throw new ValidationError(`keys.${i}.accountId`, 'not a member of this share');
-    if (k.keyVersion > list.keyVersion)
-      throw new ValidationError(`keys.${i}.keyVersion`, `above the list's ${list.keyVersion}`);
+  const allowed = await checkSealedKeys(hub.db, 'memberList', {
+    ownerId: c.accountId,
+    memberIds: list.members.map((m) => m.accountId as string),
+    keyVersion: list.keyVersion,
+    keys: b.keys,
   });
 
   const now = hub.now();

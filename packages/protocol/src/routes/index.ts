@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { accountRoutes } from './accounts.ts';
 import { adminRoutes } from './admin.ts';
 import { contactRoutes } from './contacts.ts';
+import { groupRoutes } from './groups.ts';
 import { hostRegistryRoutes } from './hosts.ts';
 import { linkRoutes } from './links.ts';
 import { metaRoutes } from './meta.ts';
@@ -22,6 +23,7 @@ export const routes = {
   ...accountRoutes,
   ...contactRoutes,
   ...shareRoutes,
+  ...groupRoutes,
   ...linkRoutes,
   ...requestRoutes,
   ...treeRoutes,

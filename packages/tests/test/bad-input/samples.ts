@@ -69,6 +69,13 @@ export const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
     memberList: b64,
     keys: [{ accountId: hex(32, '3'), keyVersion: 1, sealed }],
   },
+  putGroup: {
+    id: hex(32, '1'),
+    roster: b64,
+    name: b64,
+    keys: [{ accountId: hex(32, '3'), keyVersion: 1, sealed }],
+  },
+  answerGroupInvite: { accept: true },
   stageRekey: {
     keyVersion: 2,
     nodes: [

@@ -1,0 +1,10 @@
+import * as groups from '../services/groups.ts';
+import type { AreaHandlers } from './handler.ts';
+
+export const groupHandlers: AreaHandlers<'groups'> = {
+  putGroup: (hub, i) => groups.putGroup(hub, i.caller, i.body),
+  groups: (hub, i) => groups.groups(hub, i.caller),
+  answerGroupInvite: (hub, i) => groups.answerInvite(hub, i.caller, i.params.id, i.body),
+  leaveGroup: (hub, i) => groups.leave(hub, i.caller, i.params.id),
+  deleteGroup: (hub, i) => groups.deleteGroup(hub, i.caller, i.params.id),
+};
