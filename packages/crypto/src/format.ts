@@ -18,6 +18,7 @@ export const FORMATS = {
   memberList: 'G',
   groupRoster: 'Y',
   groupName: 'N',
+  shelfEntry: 'E',
   fileRequest: 'R',
   drop: 'D',
 } as const;

@@ -110,6 +110,14 @@ export {
 } from './requests.ts';
 export type { SealContext } from './share.ts';
 export { openSealed, SEALED_KEY_BYTES, sealToRecipient } from './share.ts';
+export type { ShelfPlace } from './shelves.ts';
+export {
+  MAX_SHELF_ENTRY_BODY,
+  openShelfEntry,
+  sealShelfEntry,
+  shelfEntryPlace,
+  shelfEntrySigned,
+} from './shelves.ts';
 export { newSigningKeyPair, signingPublicKey, signWithLabel, verifyWithLabel } from './sign.ts';
 export type {
   AccountId,

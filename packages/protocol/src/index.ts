@@ -10,7 +10,7 @@ export { errorBody, fromErrorBody, malformedRequestAnswer, STATUS, toErrorBody }
 export { HOST, hostRoutes } from './host-api.ts';
 export { buildOpenApi } from './openapi.ts';
 export type { AccountInfo, SessionGrant } from './routes/accounts.ts';
-export type { GroupInfo } from './routes/groups.ts';
+export type { GroupInfo, ShelfEntryInfo } from './routes/groups.ts';
 export type {
   RouteBody,
   RouteInput,

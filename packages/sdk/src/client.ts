@@ -3,6 +3,7 @@ import type { FolderPolicy, RouteResponse } from '@coffer/protocol';
 import { Contacts } from './contacts.ts';
 import { byKindThenName, type Entry, toEntry } from './entries.ts';
 import { Groups } from './groups/groups.ts';
+import { Shelves } from './groups/shelves.ts';
 import { Hosting } from './hosting.ts';
 import type { HubClient } from './hub-client.ts';
 import type { AccountKeys, OpenNode } from './keys.ts';
@@ -79,6 +80,8 @@ export class CofferClient {
   readonly requests: FileRequests;
   /** Private groups: rosters, invitations and group keys ([Note: Groups in the client]). */
   readonly groups: Groups;
+  /** Members' shelves in groups and the catalog of them ([Note: Shelves in the client]). */
+  readonly shelves: Shelves;
 
   private readonly session: Session;
   private readonly tree: Tree;
@@ -102,6 +105,7 @@ export class CofferClient {
     this.bin = new Trash({ hub, tree });
     this.hosting = new Hosting({ hub, tree });
     this.groups = new Groups({ hub, keys, contacts });
+    this.shelves = new Shelves({ hub, keys, tree, contacts, groups: this.groups });
     const ownPreviousKeys = () => contacts.ownPreviousKeys();
     this.reading = { hub, keys, ownPreviousKeys };
     this.uploading = { hub, keys, tree };

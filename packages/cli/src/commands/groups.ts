@@ -1,7 +1,8 @@
-import type { CofferClient, Group } from '@coffer/sdk';
+import { ValidationError } from '@coffer/errors';
+import { type CatalogSort, type CofferClient, type Group, KINDS, type Kind } from '@coffer/sdk';
 import { withSession } from '../client.ts';
 import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
-import type { Out } from '../output.ts';
+import { formatBytes, type Out } from '../output.ts';
 
 // Private groups ([Note: Groups in the client] in the SDK): create, invite, answer, leave and
 // remove, each checked against the owner's signed roster.
@@ -157,6 +158,77 @@ const remove = command({
   },
 });
 
+const publish = command({
+  name: 'publish',
+  flags: {
+    tag: { type: 'string', multiple: true, value: 'TAG', help: 'a tag to find it by (repeat)' },
+    note: { type: 'string', value: 'TEXT', help: 'a short note for the group' },
+    hub,
+  },
+  async run(args, flags, out) {
+    noMore(args, 2);
+    const path = need(args, 0, 'PATH');
+    const group = need(args, 1, 'GROUP');
+    await withSession(flags, async (client) => {
+      const e = await client.shelves.publish(path, group, {
+        tags: flags.tag ?? [],
+        ...(flags.note !== undefined ? { note: flags.note } : {}),
+      });
+      out.say(`${e.name} is on your shelf in ${e.groupName} (entry ${e.entryId}).`);
+      out.result(e);
+    });
+  },
+});
+
+const withdraw = command({
+  name: 'withdraw',
+  flags: { hub },
+  async run(args, flags, out) {
+    noMore(args, 2);
+    const group = need(args, 0, 'GROUP');
+    const entry = need(args, 1, 'ITEM');
+    await withSession(flags, async (client) => {
+      await client.shelves.withdraw(group, entry);
+      out.say(`Entry ${entry} is off your shelf.`);
+      out.result({ withdrawn: entry });
+    });
+  },
+});
+
+const catalog = command({
+  name: 'catalog',
+  flags: {
+    search: { type: 'string', value: 'WORDS', help: 'names and tags starting with these words' },
+    kind: { type: 'string', value: 'KIND', help: `only one kind: ${KINDS.join(', ')}` },
+    member: { type: 'string', value: 'EMAIL', help: "only this member's shelf" },
+    sort: { type: 'string', value: 'BY', help: 'date (newest first, the default), name or size' },
+    hub,
+  },
+  async run(args, flags, out) {
+    noMore(args, 1);
+    if (flags.kind !== undefined && !(KINDS as readonly string[]).includes(flags.kind))
+      throw new ValidationError('--kind', `expected one of ${KINDS.join(', ')}`);
+    if (flags.sort !== undefined && !['date', 'name', 'size'].includes(flags.sort))
+      throw new ValidationError('--sort', 'expected date, name or size');
+    await withSession(flags, async (client) => {
+      const found = (await client.shelves.catalog(args[0])).find({
+        ...(flags.search !== undefined ? { search: flags.search } : {}),
+        ...(flags.kind !== undefined ? { kind: flags.kind as Kind } : {}),
+        ...(flags.member !== undefined ? { member: flags.member } : {}),
+        ...(flags.sort !== undefined ? { sort: flags.sort as CatalogSort } : {}),
+      });
+      if (found.length === 0) out.say('Nothing found.');
+      for (const e of found) {
+        const tags = e.tags.length ? `  #${e.tags.join(' #')}` : '';
+        out.say(
+          `${formatBytes(e.size).padStart(10)}  ${e.kind.padEnd(8)}  ${e.name}  (${e.author.email}, ${e.groupName})${tags}  ${e.entryId}`,
+        );
+      }
+      out.result({ entries: found });
+    });
+  },
+});
+
 export const groupCommands: CommandGroup = {
   title: 'Private groups (GROUP is a group name or id)',
   help: [
@@ -169,6 +241,28 @@ export const groupCommands: CommandGroup = {
     ['group remove GROUP EMAIL', 'take someone out (the owner; the key is rotated)'],
     ['group leave GROUP', 'leave a group you are in'],
     ['group delete GROUP', 'end a group you own, for everyone'],
+    [
+      'publish PATH GROUP [--tag TAG]... [--note TEXT]',
+      'put a file of yours on your shelf in a group',
+    ],
+    ['withdraw GROUP ITEM', 'take an entry off your shelf'],
+    [
+      'catalog [GROUP] [--search WORDS] [--kind KIND] [--member EMAIL] [--sort BY]',
+      'every shelf of your groups (or one), searched on this machine',
+    ],
   ],
-  commands: [groupsList, create, invite, accept, decline, members, remove, leave, end],
+  commands: [
+    groupsList,
+    create,
+    invite,
+    accept,
+    decline,
+    members,
+    remove,
+    leave,
+    end,
+    publish,
+    withdraw,
+    catalog,
+  ],
 };

@@ -503,6 +503,24 @@ const groups: Migration = {
   },
 };
 
+// Members' shelves in groups ([Note: Shelf entries] in crypto): sealed, signed entries.
+const shelves: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .createTable('shelf_entries')
+      .addColumn('group_id', text, (c) => c.notNull())
+      .addColumn('entry_id', text, (c) => c.notNull())
+      .addColumn('author_id', text, (c) => c.notNull())
+      .addColumn('version', 'integer', (c) => c.notNull())
+      .addColumn('key_version', 'integer', (c) => c.notNull())
+      .addColumn('entry', text, (c) => c.notNull())
+      .addColumn('published_at', big, (c) => c.notNull())
+      .addColumn('updated_at', big, (c) => c.notNull())
+      .addPrimaryKeyConstraint('shelf_entries_pk', ['group_id', 'entry_id'])
+      .execute();
+  },
+};
+
 export const migrations: MigrationProvider = {
   getMigrations: async () => ({
     '0001_initial': initial,
@@ -519,5 +537,6 @@ export const migrations: MigrationProvider = {
     '0012_stored_bytes_ledger': storedBytesLedger,
     '0013_personal_servers': personalServers,
     '0014_groups': groups,
+    '0015_shelves': shelves,
   }),
 };

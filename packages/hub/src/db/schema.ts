@@ -209,6 +209,19 @@ export interface GroupKeysTable {
   sealed: string;
 }
 
+/** An entry on a member's shelf in a group, sealed and signed ([Note: Shelf entries]). */
+export interface ShelfEntriesTable {
+  group_id: string;
+  entry_id: string;
+  author_id: string;
+  version: number;
+  key_version: number;
+  /** base64url */
+  entry: string;
+  published_at: number;
+  updated_at: number;
+}
+
 /** A shared folder ([Note: Member lists]); the hub keeps the owner's signed list as is. */
 export interface SharesTable {
   id: string;
@@ -363,6 +376,7 @@ export interface Database {
   groups: GroupsTable;
   group_members: GroupMembersTable;
   group_keys: GroupKeysTable;
+  shelf_entries: ShelfEntriesTable;
   contact_books: ContactBooksTable;
   shares: SharesTable;
   share_members: ShareMembersTable;

@@ -1,4 +1,5 @@
 import * as groups from '../services/groups.ts';
+import * as shelves from '../services/shelves.ts';
 import type { AreaHandlers } from './handler.ts';
 
 export const groupHandlers: AreaHandlers<'groups'> = {
@@ -6,5 +7,8 @@ export const groupHandlers: AreaHandlers<'groups'> = {
   groups: (hub, i) => groups.groups(hub, i.caller),
   answerGroupInvite: (hub, i) => groups.answerInvite(hub, i.caller, i.params.id, i.body),
   leaveGroup: (hub, i) => groups.leave(hub, i.caller, i.params.id),
+  putShelfEntry: (hub, i) => shelves.putEntry(hub, i.caller, i.params.id, i.body),
+  withdrawShelfEntry: (hub, i) => shelves.withdraw(hub, i.caller, i.params.id, i.params.entryId),
+  groupCatalog: (hub, i) => shelves.catalog(hub, i.caller, i.params.id, i.query),
   deleteGroup: (hub, i) => groups.deleteGroup(hub, i.caller, i.params.id),
 };

@@ -221,13 +221,15 @@ export async function deleteGroup(hub: Hub, c: Caller, id: string): Promise<void
   const g = await groupRow(hub.db, id);
   if (!g || g.owner_id !== c.accountId) throw new NotFoundError('id: you own no such group');
   await inTransaction(hub.db, async (tx) => {
+    await tx.deleteFrom('shelf_entries').where('group_id', '=', id).execute();
     await tx.deleteFrom('group_keys').where('group_id', '=', id).execute();
     await tx.deleteFrom('group_members').where('group_id', '=', id).execute();
     await tx.deleteFrom('groups').where('id', '=', id).execute();
   });
 }
 
-async function memberState(db: DbOrTx, groupId: string, accountId: string) {
+/** The caller's answer to a group's invitation, or null when they were never invited. */
+export async function memberState(db: DbOrTx, groupId: string, accountId: string) {
   const m = await db
     .selectFrom('group_members')
     .select('state')

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountId, b64, nodeId, timestamp } from '../schemas.ts';
+import { accountId, b64, nodeId, queryInt, timestamp } from '../schemas.ts';
 import { type RouteSpec, route } from './route.ts';
 import { nodeParams, sealedKey } from './shapes.ts';
 
@@ -34,6 +34,22 @@ export const groupInfo = z.object({
   createdAt: timestamp,
 });
 export type GroupInfo = z.infer<typeof groupInfo>;
+
+/** A shelf entry ([Note: Shelf entries]): a sealed body of at most 16 KiB and a signature. */
+const sealedEntry = b64(22_400).min(1, 'expected a sealed entry');
+const groupEntryParams = z.object({ id: nodeId, entryId: nodeId });
+
+export const shelfEntryInfo = z.object({
+  entryId: nodeId,
+  authorId: accountId,
+  authorEmail: z.string(),
+  version: z.number().int(),
+  keyVersion: z.number().int(),
+  entry: sealedEntry,
+  publishedAt: timestamp,
+  updatedAt: timestamp,
+});
+export type ShelfEntryInfo = z.infer<typeof shelfEntryInfo>;
 
 export const groupRoutes = {
   putGroup: route({
@@ -83,6 +99,36 @@ export const groupRoutes = {
     tag: 'groups',
     summary: 'Leaves a group you are in. The owner’s next roster leaves you out.',
     params: nodeParams,
+  }),
+  putShelfEntry: route({
+    method: 'post',
+    path: '/api/groups/{id}/shelf',
+    auth: 'session',
+    tag: 'groups',
+    summary:
+      'Publishes an entry on your shelf in a group, or a newer version of one of yours: sealed under the group key and signed by you. Only its author changes an entry (403 otherwise).',
+    params: nodeParams,
+    body: z.object({ entryId: nodeId, entry: sealedEntry }).strict(),
+    response: shelfEntryInfo,
+  }),
+  withdrawShelfEntry: route({
+    method: 'delete',
+    path: '/api/groups/{id}/shelf/{entryId}',
+    auth: 'session',
+    tag: 'groups',
+    summary: 'Takes one of your entries off your shelf (403 for anyone else’s).',
+    params: groupEntryParams,
+  }),
+  groupCatalog: route({
+    method: 'get',
+    path: '/api/groups/{id}/shelf',
+    auth: 'session',
+    tag: 'groups',
+    summary:
+      'Every shelf of a group you are in, a page at a time in entry id order: the entries of the owner and of the members who have not left.',
+    params: nodeParams,
+    query: z.object({ after: nodeId.optional(), limit: queryInt(2000).optional() }),
+    response: z.object({ entries: z.array(shelfEntryInfo), next: nodeId.nullable() }),
   }),
   deleteGroup: route({
     method: 'delete',

@@ -76,6 +76,7 @@ export const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
     keys: [{ accountId: hex(32, '3'), keyVersion: 1, sealed }],
   },
   answerGroupInvite: { accept: true },
+  putShelfEntry: { entryId: hex(32, '4'), entry: b64 },
   stageRekey: {
     keyVersion: 2,
     nodes: [

@@ -1,0 +1,101 @@
+// The catalog of a user's groups, as pure functions: what kind a file is, and searching,
+// filtering and sorting the entries of every shelf, on the client (the hub sees no names).
+
+export const KINDS = ['video', 'audio', 'image', 'document', 'other'] as const;
+export type Kind = (typeof KINDS)[number];
+
+const BY_EXTENSION: Record<string, Kind> = {};
+for (const [kind, exts] of Object.entries({
+  video: 'mp4 m4v mkv webm mov avi wmv mpg mpeg ts m2ts flv 3gp ogv',
+  audio: 'mp3 m4a aac flac wav ogg oga opus wma aiff alac mka',
+  image: 'jpg jpeg png gif webp heic heif avif bmp tif tiff svg raw cr2 nef arw dng',
+  document: 'pdf txt md rtf doc docx odt xls xlsx ods ppt pptx odp csv epub mobi html htm json xml',
+}) as [Kind, string][]) {
+  for (const e of exts.split(' ')) BY_EXTENSION[e] = kind;
+}
+
+/** A file's kind, from its MIME type when it has one, else its extension. */
+export function kindOf(name: string, mime?: string | null): Kind {
+  const top = mime?.split('/')[0];
+  if (top === 'video' || top === 'audio' || top === 'image') return top;
+  if (mime === 'application/pdf' || top === 'text') return 'document';
+  const dot = name.lastIndexOf('.');
+  return (dot > 0 && BY_EXTENSION[name.slice(dot + 1).toLowerCase()]) || 'other';
+}
+
+/** One entry of the catalog, opened and checked. */
+export interface CatalogEntry {
+  groupId: string;
+  groupName: string;
+  entryId: string;
+  author: { accountId: string; email: string };
+  name: string;
+  size: number;
+  kind: Kind;
+  tags: string[];
+  note: string;
+  publishedAt: number;
+  updatedAt: number;
+  /** The file on the author's side, for a copy. */
+  file: { nodeId: string; revision: number };
+}
+
+export type CatalogSort = 'date' | 'name' | 'size';
+
+export interface CatalogQuery {
+  /** Words that must each be in the name or a tag (case and accents ignored). */
+  search?: string;
+  kind?: Kind;
+  groupId?: string;
+  /** The author's email or account id. */
+  member?: string;
+  sort?: CatalogSort;
+}
+
+/** Lower case, no accents, words split on anything not a letter or digit. */
+const fold = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+
+const collator = new Intl.Collator(undefined, { numeric: true });
+
+const words = (s: string) =>
+  fold(s)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+
+/**
+ * A searchable catalog: each entry's folded name and tags are computed once, so a query over
+ * tens of thousands of entries is a scan of short strings.
+ */
+export class Catalog {
+  private readonly index: { entry: CatalogEntry; text: string }[];
+
+  constructor(readonly entries: readonly CatalogEntry[]) {
+    this.index = entries.map((entry) => ({
+      entry,
+      text: ` ${[...words(entry.name), ...entry.tags.flatMap(words)].join(' ')}`,
+    }));
+  }
+
+  find(q: CatalogQuery = {}): CatalogEntry[] {
+    const wanted = q.search ? words(q.search) : [];
+    const member = q.member?.trim().toLowerCase();
+    const hits = this.index
+      .filter(
+        ({ entry: e, text }) =>
+          (!q.kind || e.kind === q.kind) &&
+          (!q.groupId || e.groupId === q.groupId) &&
+          (!member || e.author.email === member || e.author.accountId === member) &&
+          // A word of the query matches the start of a word of the entry: "samou" finds
+          // "Le Samouraï".
+          wanted.every((w) => text.includes(` ${w}`)),
+      )
+      .map((x) => x.entry);
+    const sort = q.sort ?? 'date';
+    const by: Record<CatalogSort, (a: CatalogEntry, b: CatalogEntry) => number> = {
+      date: (a, b) => b.publishedAt - a.publishedAt || collator.compare(a.name, b.name),
+      name: (a, b) => collator.compare(a.name, b.name),
+      size: (a, b) => b.size - a.size || collator.compare(a.name, b.name),
+    };
+    return hits.sort(by[sort]);
+  }
+}

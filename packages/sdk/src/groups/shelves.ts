@@ -1,0 +1,197 @@
+import {
+  type AccountId,
+  fromBase64Url,
+  newNodeId,
+  openShelfEntry,
+  type SigningPublicKey,
+  sealShelfEntry,
+  toBase64Url,
+} from '@coffer/crypto';
+import { IntegrityError, NotFoundError, ValidationError } from '@coffer/errors';
+import type { ShelfEntryInfo } from '@coffer/protocol';
+import { z } from 'zod';
+import { refuseRepeats } from '../checks.ts';
+import type { Contacts } from '../contacts.ts';
+import type { HubClient } from '../hub-client.ts';
+import { type AccountKeys, fromHub } from '../keys.ts';
+import type { TreeAccess } from '../tree.ts';
+import { Catalog, type CatalogEntry, KINDS, kindOf } from './catalog.ts';
+import type { Group, Groups } from './groups.ts';
+
+// [Note: Shelves in the client]
+// A member publishes a file of their own into a group as an entry on their shelf: its name,
+// size, kind, tags, note and a reference to the file, sealed under the group's newest key and
+// signed ([Note: Shelf entries] in crypto). The file stays where it is. Reading the catalog,
+// the client opens every entry with the group key of its version and checks it against the
+// key it pinned for the member it is listed under, so a hub that forges an entry, or moves one
+// to another member's shelf or another group, is caught with an IntegrityError.
+
+const MAX_TAGS = 20;
+const tag = z.string().trim().min(1).max(40);
+const entryBody = z
+  .object({
+    name: z.string().min(1).max(1024),
+    size: z.number().int().min(0),
+    kind: z.enum(KINDS),
+    tags: z.array(tag).max(MAX_TAGS),
+    note: z.string().max(1000),
+    file: z.object({
+      nodeId: z.string().regex(/^[0-9a-f]{32}$/),
+      revision: z.number().int().min(1),
+    }),
+  })
+  .strict();
+type EntryBody = z.infer<typeof entryBody>;
+
+export interface PublishOptions {
+  tags?: readonly string[];
+  note?: string;
+}
+
+export interface ShelvesDeps {
+  hub: HubClient;
+  keys: AccountKeys;
+  tree: Pick<TreeAccess, 'resolve'>;
+  contacts: Pick<Contacts, 'add' | 'keysFor' | 'ownPreviousKeys'>;
+  groups: Pick<Groups, 'list' | 'get' | 'key'>;
+}
+
+export class Shelves {
+  constructor(private readonly deps: ShelvesDeps) {}
+
+  /** Publishes the file at `path` on our shelf in `group`; the file stays where it is. */
+  async publish(path: string, group: string, o: PublishOptions = {}): Promise<CatalogEntry> {
+    const g = await this.deps.groups.get(group);
+    if (g.role === 'invited')
+      throw new ValidationError('group', `accept the invitation to ${g.name} first`);
+    const node = await this.deps.tree.resolve(path);
+    if (node.kind !== 'file' || node.info.revision === null)
+      throw new ValidationError('path', 'is a folder; publish files one by one');
+    const tags = [...new Set((o.tags ?? []).map((t) => t.trim()).filter(Boolean))];
+    const body: EntryBody = {
+      name: node.meta.name,
+      size: node.meta.size ?? 0,
+      kind: kindOf(node.meta.name, node.meta.mime),
+      tags,
+      note: o.note ?? '',
+      file: { nodeId: node.info.id, revision: node.info.revision },
+    };
+    const checked = entryBody.safeParse(body);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      const field =
+        issue?.path[0] === 'note' ? 'note' : issue?.path[0] === 'tags' ? 'tags' : 'path';
+      throw new ValidationError(field, issue?.message ?? 'not a valid entry');
+    }
+    const { keyVersion, key } = await this.deps.groups.key(g.id);
+    const me = this.deps.keys;
+    const place = {
+      groupId: g.id,
+      entryId: newNodeId() as string,
+      authorId: me.accountId,
+      keyVersion,
+      version: 1,
+    };
+    const sealed = await sealShelfEntry(body, place, key, me.identity.signingSecret);
+    const info = await this.deps.hub.call('putShelfEntry', {
+      params: { id: g.id },
+      body: { entryId: place.entryId, entry: toBase64Url(sealed) },
+    });
+    return this.open(g, info);
+  }
+
+  /** Takes one of our entries off our shelf in `group`. */
+  async withdraw(group: string, entryId: string): Promise<void> {
+    const g = await this.deps.groups.get(group);
+    await this.deps.hub.call('withdrawShelfEntry', { params: { id: g.id, entryId } });
+  }
+
+  /** Every shelf of `group`, or of every group we are in, opened and checked. */
+  async catalog(group?: string): Promise<Catalog> {
+    const groups = group
+      ? [await this.deps.groups.get(group)]
+      : (await this.deps.groups.list()).filter((g) => g.role !== 'invited');
+    const out: CatalogEntry[] = [];
+    for (const g of groups) {
+      let after: string | undefined;
+      do {
+        const page = await this.deps.hub.call('groupCatalog', {
+          params: { id: g.id },
+          query: after ? { after } : {},
+        });
+        refuseRepeats(
+          page.entries,
+          (e) => e.entryId,
+          'entries',
+          (e) => `entry ${e.entryId}`,
+        );
+        for (const e of page.entries) out.push(await this.open(g, e));
+        after = page.next ?? undefined;
+      } while (after);
+    }
+    return new Catalog(out);
+  }
+
+  /** An entry checked against the author it is listed under and the group's key. */
+  private async open(g: Group, e: ShelfEntryInfo): Promise<CatalogEntry> {
+    const what = `entry ${e.entryId} of ${e.authorEmail} in ${g.name}`;
+    const author = await this.authorKeys(g, e);
+    const { key } = await this.deps.groups.key(g.id, e.keyVersion).catch(() => {
+      throw new IntegrityError(`${what}: sealed under a key version the group never had`);
+    });
+    const place = {
+      groupId: g.id,
+      entryId: e.entryId,
+      authorId: e.authorId as AccountId,
+      keyVersion: e.keyVersion,
+      version: e.version,
+    };
+    const sealed = fromBase64Url(e.entry, 'entry');
+    const body = await fromHub(what, async () => {
+      let last: unknown;
+      for (const k of author) {
+        try {
+          return await openShelfEntry(sealed, place, key, k);
+        } catch (err) {
+          last = err;
+          if (!(err instanceof IntegrityError && /not signed by/.test(err.message))) break;
+        }
+      }
+      throw last;
+    });
+    const parsed = entryBody.safeParse(body);
+    if (!parsed.success) throw new IntegrityError(`${what}: not an entry this client can read`);
+    return {
+      groupId: g.id,
+      groupName: g.name,
+      entryId: e.entryId,
+      author: { accountId: e.authorId, email: e.authorEmail },
+      ...parsed.data,
+      publishedAt: e.publishedAt,
+      updatedAt: e.updatedAt,
+    };
+  }
+
+  /** The signing keys of the member an entry is listed under, as we pinned them. */
+  private async authorKeys(g: Group, e: ShelfEntryInfo): Promise<SigningPublicKey[]> {
+    const me = this.deps.keys;
+    if (e.authorId === me.accountId)
+      return [me.identity.signingPublic, ...(await this.deps.contacts.ownPreviousKeys())];
+    const known =
+      g.owner.accountId === e.authorId
+        ? g.owner.email
+        : g.members.find((m) => m.accountId === e.authorId)?.email;
+    if (!known)
+      throw new IntegrityError(`entry ${e.entryId}: listed under someone the roster does not name`);
+    if (known !== e.authorEmail)
+      throw new IntegrityError(
+        `entry ${e.entryId}: listed under ${e.authorEmail}, who is ${known}`,
+      );
+    // A member we never dealt with is pinned on first sight, as contacts are.
+    await this.deps.contacts.add(known);
+    const k = await this.deps.contacts.keysFor(known, { lastTrusted: true });
+    if (k.accountId !== e.authorId)
+      throw new NotFoundError(`entry ${e.entryId}: ${known} is another account now`);
+    return [k.signingPublic, ...k.previousSigning];
+  }
+}
