@@ -76,6 +76,7 @@ export function testHub(db: Kysely<Database>): Hub {
     decoySecret: '',
     now: () => Date.now(),
     kickGc: () => {},
+    kickCopies: () => {},
     repairStatus: () => repair,
   };
 }

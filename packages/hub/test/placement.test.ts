@@ -252,7 +252,10 @@ describe('personal servers', () => {
     for (let i = 0; i < 30; i++) {
       const chosen = ids(choosePlacement(hosts, two, 1000, [], none)) ?? [];
       assert.equal(chosen.length, 2);
-      assert.ok(chosen.every((id) => ['fr', 'de', 'es'].includes(id)), chosen.join());
+      assert.ok(
+        chosen.every((id) => ['fr', 'de', 'es'].includes(id)),
+        chosen.join(),
+      );
     }
     const onlyPersonal = hosts.filter((h) => h.isPersonal);
     assert.equal(choosePlacement(onlyPersonal, two, 1000, [], none), null);
@@ -268,10 +271,9 @@ describe('personal servers', () => {
     const held = [{ hostId: 'nas', country: 'FR', isPersonal: true, owner_account_id: alice }];
     assert.deepEqual(ids(choosePlacement(offline, personal, 1000, held, none)), []);
     // Another account's policy never reaches alice's servers.
-    assert.deepEqual(
-      ids(choosePlacement(hosts, { ...personal, owner: bob }, 1000, [], none)),
-      ['bobs'],
-    );
+    assert.deepEqual(ids(choosePlacement(hosts, { ...personal, owner: bob }, 1000, [], none)), [
+      'bobs',
+    ]);
     assert.equal(choosePlacement(hosts, { replicas: 2, on: 'personal' }, 1000, [], none), null);
   });
 
