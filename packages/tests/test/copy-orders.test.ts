@@ -363,6 +363,35 @@ onEachDatabase('direct copies', (dialect) => {
     await refused(await deliver(home, (await order({ dest: third })).text), 403, /another dest/);
   });
 
+  test('hosts refuse malformed copy orders and pulls with a 4xx naming the field', async () => {
+    const c = chunks[0] as Chunk;
+    const post = (path: string, body: string, method = 'POST') =>
+      fetch(`${fr.url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(method === 'POST' ? { body } : {}),
+      });
+    const cases: [string, string, number, string, string?][] = [
+      ['/copy-orders', 'not json', 400, 'body'],
+      ['/copy-orders', '{}', 400, 'body.order'],
+      ['/copy-orders', '{"order":"x","extra":1}', 400, 'body'],
+      ['/copy-orders', JSON.stringify({ order: 'A'.repeat(200_000) }), 413, 'body'],
+      ['/copy-orders', '{"order":"eyJ2IjoxfQ.c2ln"}', 400, 'order.id'],
+      [`/pull/${c.id}`, '[]', 400, 'body'],
+      [`/pull/${c.id}`, '{"order":"x"}', 400, 'body.request'],
+      [`/pull/${c.id}`, '{"order":1,"request":"x"}', 400, 'body.order'],
+      ['/pull/xyz', '{}', 400, 'chunkId'],
+      ['/pull/close', '{"order":"eyJ2IjoxfQ.c2ln","request":"x"}', 400, 'order.id'],
+      ['/copy-orders', '', 405, 'method', 'GET'],
+    ];
+    for (const [path, body, status, field, method] of cases) {
+      const res = await post(path, body, method);
+      const text = await res.text();
+      assert.equal(res.status, status, `${method ?? 'POST'} ${path} ${body.slice(0, 40)}: ${text}`);
+      assert.equal(JSON.parse(text).error.field, field, `${path} ${body.slice(0, 40)}: ${text}`);
+    }
+  });
+
   /** A host's metric, summed over the label values that match. */
   const hostMetric = async (p: Proc, name: string, labels = '') => {
     const text = await (await fetch(`${p.url}/metrics`)).text();

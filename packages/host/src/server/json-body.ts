@@ -13,12 +13,16 @@ export async function readJsonBody<T>(
   schema: z.ZodType<T>,
 ): Promise<T> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  const tooLarge = () =>
-    new HttpError(413, new ValidationError('body', `larger than ${maxBytes} bytes`));
+  const tooLarge = () => {
+    // Read on and drop the rest, so the sender sees the answer rather than a reset connection.
+    req.resume();
+    return new HttpError(413, new ValidationError('body', `larger than ${maxBytes} bytes`));
+  };
   if (declared > maxBytes) throw tooLarge();
   const parts: Buffer[] = [];
   let size = 0;
-  for await (const piece of req as AsyncIterable<Buffer>) {
+  // Not destroyed when the loop stops early: a too-large body is drained, not cut off.
+  for await (const piece of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
     size += piece.length;
     if (size > maxBytes) throw tooLarge();
     parts.push(piece);

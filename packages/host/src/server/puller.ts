@@ -11,6 +11,7 @@ import {
   signReceipt,
 } from '@coffer/protocol';
 import type { HostIdentity } from '../identity.ts';
+import { sleep } from '../sleep.ts';
 import type { ChunkStore } from '../store/index.ts';
 import type { Traffic } from '../throttle.ts';
 
@@ -41,17 +42,6 @@ export type OrderState = 'started' | 'running' | 'finished';
 
 /** The source refused: trying again under this order will not help. */
 class Refused extends Error {}
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 export class Puller {
   /** Orders taken, until they expire: a delivery of one again is a no-op. */

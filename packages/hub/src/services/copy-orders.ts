@@ -16,7 +16,7 @@ import { inTransaction } from '../db/transaction.ts';
 import { openHostMessage } from './hosts.ts';
 import { newRecordId } from './ids.ts';
 import { refuseRepeats } from './input.ts';
-import { recordReplicas } from './replicas.ts';
+import { recordReplicas, replicaOf } from './replicas.ts';
 
 // Copy jobs ([Note: Direct copies] in protocol/src/copy-orders.ts): creating one, reading its
 // progress, and the destination's reports. The copier (copier.ts) issues and delivers the
@@ -204,13 +204,7 @@ export async function copyReport(hub: Hub, text: string): Promise<RouteResponse<
     const fresh = receipts.filter(({ receipt: r }) => wanted.get(r.chunk)?.size === r.size);
     await recordReplicas(
       tx,
-      fresh.map(({ receipt: r, text }) => ({
-        chunk: r.chunk,
-        host: host.id,
-        size: r.size,
-        receipt: text,
-        at: r.at,
-      })),
+      fresh.map(({ receipt, text }) => replicaOf(receipt, text)),
     );
     recorded = await markDone(tx, host.id, [...new Set(fresh.map((r) => r.receipt.chunk))], now);
     const failed = message.failed.length
