@@ -206,7 +206,8 @@ export class Puller {
       body: JSON.stringify({ order: text, request: this.request(order, null) }),
       signal: AbortSignal.any([this.stopper.signal, AbortSignal.timeout(REPORT_TIMEOUT_MS)]),
     });
-    if (!res.ok && res.status !== 409) {
+    // 409: closed already (a delivery again after a restart); 401: expired, closed by that.
+    if (!res.ok && res.status !== 409 && res.status !== 401) {
       throw fromErrorBody(res.status, await res.json().catch(() => undefined), 'source');
     }
   }
