@@ -2,6 +2,7 @@ import { fromBase64Url, type SigningPublicKey, toBase64Url } from '@coffer/crypt
 import { AuthError, CofferError, ConnectionError, IntegrityError } from '@coffer/errors';
 import { fromErrorBody, HOST_HELLO_LABEL, routes, signMessage } from '@coffer/protocol';
 import type { HostIdentity } from './identity.ts';
+import { sleep } from './sleep.ts';
 import type { SweepSettings } from './sweep.ts';
 
 // [Note: Hello and heartbeat]
@@ -44,17 +45,6 @@ export interface HubLinkOptions {
 const HELLO_TIMEOUT_MS = 10_000;
 const FIRST_RETRY_MS = 100;
 const MAX_REGISTER_RETRY_MS = 2_000;
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /** The message, with the cause fetch hides behind "fetch failed" (a refused connection, a
  * certificate not trusted: see NODE_EXTRA_CA_CERTS in docs/deployment.md). */

@@ -12,7 +12,7 @@ import { formatBandwidth, MIN_BANDWIDTH } from './bandwidth.ts';
 import { HubLink } from './hub-link.ts';
 import { loadOrCreateIdentity, loadPinnedHub, savePinnedHub } from './identity.ts';
 import { startReconciler } from './reconcile.ts';
-import { createHostServer, type HostServer } from './server/index.ts';
+import { createHostServer, type HostServer, Puller } from './server/index.ts';
 import { ChunkStore, startCompactor } from './store/index.ts';
 import { startSweeper } from './sweep.ts';
 import { Traffic } from './throttle.ts';
@@ -152,6 +152,7 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
   const compactor = startCompactor(store);
   let link: HubLink | null = null;
   let http: HostServer | null = null;
+  let pulls: Puller | null = null;
   try {
     const identity = await loadOrCreateIdentity(o.dataDir, log);
     const pinned = await loadPinnedHub(o.dataDir);
@@ -159,12 +160,15 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
       log(`host: the hub key was pinned for ${pinned.hubUrl}; now talking to ${hubUrl}`);
     }
     let current = pinned?.hubPublicKey ?? null;
+    const puller = new Puller({ store, identity, hubUrl, traffic, log });
+    pulls = puller;
     http = createHostServer({
       store,
       identity,
       hubKey: () => current,
       log,
       traffic,
+      puller,
       ...(tls ? { tls } : {}),
     });
     const listening = http;
@@ -256,6 +260,7 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
           hubLink.stop();
           await reconciler.stop();
           await sweeper.stop();
+          await puller.stop();
           await stopServer(listening);
           await compactor.stop();
           await store.close();
@@ -266,6 +271,7 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
     };
   } catch (e) {
     link?.stop();
+    await pulls?.stop();
     if (http) await stopServer(http);
     await compactor.stop();
     await store.close();

@@ -1,7 +1,8 @@
 // [Note: Bandwidth limit]
 // `--bandwidth LIMIT` caps the chunk bytes a host receives (PUT bodies: uploads, forwards
-// along the put chain, repair copies arriving) and, separately, the chunk bytes it sends
-// (GET answers: downloads and audits; forwards down the chain; repair copies it sends), each
+// along the put chain, repair copies arriving; chunks it pulls for a copy order) and,
+// separately, the chunk bytes it sends (GET answers: downloads and audits; forwards down the
+// chain; repair copies it sends; chunks a copy's destination pulls from it), each
 // at LIMIT, as rclone's --bwlimit does. All transfers in one direction share one token
 // bucket. A transfer takes tokens for each piece before passing it on, so a throttled
 // transfer simply reads its source more slowly: the socket (or the segment file) is paused

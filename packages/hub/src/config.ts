@@ -136,6 +136,33 @@ export const hubConfigSchema = z
      * limits); from anywhere else the header is ignored, so clients cannot pick an address.
      */
     trustedProxies: z.array(z.ipv4().or(z.ipv6())).max(64).default([]),
+    /** Direct host-to-host copies ([Note: Direct copies] in protocol/src/copy-orders.ts). */
+    copies: z
+      .object({
+        /** How often jobs are looked at (a new order, a nudge); reports and new jobs kick it. */
+        intervalMs: z.number().int().min(50).default(2_000),
+        /** A copy order expires this long after it is signed. */
+        orderTtlMs: z
+          .number()
+          .int()
+          .min(1_000)
+          .max(3_600_000)
+          .default(5 * 60_000),
+        /** A running order the destination has not reported on for this long is delivered again. */
+        nudgeMs: z.number().int().min(100).default(15_000),
+        /** A job that copies nothing for this long fails. */
+        giveUpMs: z.number().int().min(1_000).default(86_400_000),
+        /** A finished job's progress stays readable this long, then the job is deleted. */
+        keepFinishedMs: z.number().int().min(0).default(86_400_000),
+      })
+      .strict()
+      .default({
+        intervalMs: 2_000,
+        orderTtlMs: 5 * 60_000,
+        nudgeMs: 15_000,
+        giveUpMs: 86_400_000,
+        keepFinishedMs: 86_400_000,
+      }),
     /** Samples of the network for the operator's charts. */
     history: z
       .object({

@@ -18,6 +18,8 @@ export interface Hub {
   now(): number;
   /** Asks the garbage collector for a round soon (after a purge). */
   kickGc(): void;
+  /** Asks the copier for a round soon (a new copy job, an order finished). */
+  kickCopies(): void;
   /** The repairer's last round and totals, for the operator. */
   repairStatus(): RepairStatus;
 }

@@ -115,9 +115,13 @@ function serveWebApp(app: Hono<RouteVars>, hub: Hub, dir: string) {
   app.get('/assets/:file', (c) => send(c, `assets/${c.req.param('file')}`, true));
 }
 
-export function createApp(hub: Hub, logs: HttpLogs): Hono<RouteVars> {
+export function createApp(
+  hub: Hub,
+  logs: HttpLogs,
+  networkBytes?: () => { received: number; sent: number },
+): Hono<RouteVars> {
   const app = new Hono<RouteVars>();
-  const metrics = hubMetrics(hub);
+  const metrics = hubMetrics(hub, networkBytes);
   const counts = httpMetrics(metrics);
   app.use('*', counts.count);
   app.use('/api/*', cors({ origin: '*', allowHeaders: ['authorization', 'content-type'] }));

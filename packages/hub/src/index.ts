@@ -21,7 +21,9 @@ import type { Hub } from './context.ts';
 import { type Database, openDatabase } from './db/index.ts';
 import { createApp } from './http.ts';
 import type { HttpLogs } from './http-errors.ts';
+import { countNetworkBytes, type NetworkBytes } from './network-bytes.ts';
 import { startAuditor } from './services/audits.ts';
+import { startCopier } from './services/copier.ts';
 import { startCollector } from './services/gc.ts';
 import { startHistory } from './services/history.ts';
 import { hashText, newSecretToken } from './services/ids.ts';
@@ -130,15 +132,18 @@ export async function startHub(
     operatorTokenHash: await hashText(operatorToken(tokenFile)),
     now: () => Date.now(),
     kickGc: () => collector.kick(),
+    kickCopies: () => copier.kick(),
     repairStatus: () => repairer.status(),
   };
   const collector = startCollector(hub, log);
+  const copier = startCopier(hub, log);
   const repairer = startRepairer(hub, log);
   const auditor = startAuditor(hub, log);
   const sampler = startHistory(hub, log);
   const folder = startStoredBytesFolder(hub, log);
   const logs: HttpLogs = { internal: log, client: clientErrorLog(log), refused: new WeakSet() };
-  const app = createApp(hub, logs);
+  let network: NetworkBytes | null = null;
+  const app = createApp(hub, logs, () => network?.totals() ?? { received: 0, sent: 0 });
   // A request Hono cannot even be handed (a backslash in the path, a body cut short) still
   // gets the JSON error body.
   const listener = getRequestListener(app.fetch, {
@@ -149,6 +154,7 @@ export async function startHub(
       }),
   });
   const server = tls ? createHttpsServer(tls, listener) : createServer(listener);
+  network = countNetworkBytes(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.bind, () => resolve());
@@ -169,7 +175,14 @@ export async function startHub(
     port,
     operatorTokenFile: tokenFile,
     async close() {
-      await Promise.all([collector.stop(), repairer.stop(), auditor.stop(), sampler.stop()]);
+      await Promise.all([
+        collector.stop(),
+        copier.stop(),
+        repairer.stop(),
+        auditor.stop(),
+        sampler.stop(),
+      ]);
+      network?.stop();
       await folder.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,4 +1,4 @@
-import { Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { Hub } from './context.ts';
 import { stats } from './services/admin.ts';
 import { displayState } from './services/host-state.ts';
@@ -7,8 +7,22 @@ import { displayState } from './services/host-state.ts';
  * The hub's Prometheus metrics, served at /metrics to the operator token. Every gauge reads
  * one snapshot of the admin stats, taken once per scrape.
  */
-export function hubMetrics(hub: Hub) {
+export function hubMetrics(hub: Hub, networkBytes?: () => { received: number; sent: number }) {
   const registry = new Registry();
+  if (networkBytes) {
+    new Counter({
+      name: 'coffer_hub_network_bytes_total',
+      help: 'Bytes the hub moved over HTTP connections, both ways: the hosts and clients it answers and the hosts it calls ([Note: Hub network bytes]).',
+      labelNames: ['direction'],
+      registers: [registry],
+      collect() {
+        const t = networkBytes();
+        this.reset();
+        this.inc({ direction: 'received' }, t.received);
+        this.inc({ direction: 'sent' }, t.sent);
+      },
+    });
+  }
   let snapshot: { at: number; value: Promise<Awaited<ReturnType<typeof stats>>> } | null = null;
   const read = () => {
     if (!snapshot || Date.now() - snapshot.at > 1000) {

@@ -1,4 +1,4 @@
-import { newSigningKeyPair, toBase64Url } from '@coffer/crypto';
+import { newSigningKeyPair, type SigningSecretKey, toBase64Url } from '@coffer/crypto';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { parseHubConfig } from '../src/config.ts';
@@ -76,6 +76,39 @@ export function testHub(db: Kysely<Database>): Hub {
     decoySecret: '',
     now: () => Date.now(),
     kickGc: () => {},
+    kickCopies: () => {},
     repairStatus: () => repair,
   };
+}
+
+/**
+ * Registers one test host per country, ids 100, 101, … in hex, each with a fresh key, and
+ * returns their ids and secret keys (to sign receipts and host messages with).
+ */
+export async function addTestHosts(hub: Hub, countries: readonly string[]) {
+  const hosts: { id: string; key: SigningSecretKey }[] = [];
+  for (const [i, country] of countries.entries()) {
+    const keys = newSigningKeyPair();
+    const id = (100 + i).toString(16).padStart(32, '0');
+    hosts.push({ id, key: keys.secretKey });
+    await hub.db
+      .insertInto('hosts')
+      .values({
+        id,
+        public_key: toBase64Url(keys.publicKey),
+        url: `http://127.0.0.1:${9000 + i}`,
+        country,
+        capacity: 1e12,
+        used_bytes: 0,
+        chunks: 0,
+        stored_bytes: 0,
+        last_seen_at: hub.now(),
+        registered_at: hub.now(),
+        declared_country: country,
+        owner_account_id: null,
+        bandwidth: null,
+      })
+      .execute();
+  }
+  return hosts;
 }

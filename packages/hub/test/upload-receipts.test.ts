@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { newSigningKeyPair, type SigningSecretKey, toBase64Url } from '@coffer/crypto';
+import type { SigningSecretKey } from '@coffer/crypto';
 import { signReceipt } from '@coffer/protocol';
 import { sql } from 'kysely';
 import type { Hub } from '../src/context.ts';
 import type { Db } from '../src/db/index.ts';
 import { foldStoredBytes } from '../src/services/stored-bytes.ts';
 import { receiptsForUpload } from '../src/services/upload-receipts.ts';
-import { testDatabases, testHub } from './databases.ts';
+import { addTestHosts, testDatabases, testHub } from './databases.ts';
 
 // A host's stored_bytes must follow its replica records exactly: placement reads it as the
 // space the host has left, and operators read it as what the network holds.
@@ -24,29 +24,7 @@ for (const database of await testDatabases()) {
     before(async () => {
       db = await database.open();
       hub = testHub(db.kysely);
-      for (const [i, country] of ['FR', 'DE', 'ES', 'PT'].entries()) {
-        const keys = newSigningKeyPair();
-        const id = hex(100 + i, 32);
-        hosts.push({ id, key: keys.secretKey });
-        await db.kysely
-          .insertInto('hosts')
-          .values({
-            id,
-            public_key: toBase64Url(keys.publicKey),
-            url: `http://127.0.0.1:${9000 + i}`,
-            country,
-            capacity: 1e12,
-            used_bytes: 0,
-            chunks: 0,
-            stored_bytes: 0,
-            last_seen_at: hub.now(),
-            registered_at: hub.now(),
-            declared_country: country,
-            owner_account_id: null,
-            bandwidth: null,
-          })
-          .execute();
-      }
+      hosts.push(...(await addTestHosts(hub, ['FR', 'DE', 'ES', 'PT'])));
       await db.kysely
         .insertInto('uploads')
         .values({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hostId } from './schemas.ts';
+import { hostId, recordId } from './schemas.ts';
 
 /** Header names and paths of the host API (hosts speak raw bytes, not JSON, for chunks). */
 export const HOST = {
@@ -9,6 +9,12 @@ export const HOST = {
   healthPath: '/health',
   /** Prometheus metrics: chunks, bytes, requests. Public: nothing in it is secret. */
   metricsPath: '/metrics',
+  /** The hub delivers a copy order to its destination ([Note: Direct copies]). */
+  copyOrdersPath: '/copy-orders',
+  /** A destination pulls one chunk of an order from its source. */
+  pullPath: (id: string) => `/pull/${id}`,
+  /** A destination closes an order at its source. */
+  pullClosePath: '/pull/close',
 } as const;
 
 export const hostRoutes = {
@@ -19,4 +25,11 @@ export const hostRoutes = {
     failed: z.array(z.object({ host: hostId, message: z.string() })),
   }),
   health: z.object({ ok: z.literal(true), hostId, chunks: z.number().int() }),
+  /** A copy order delivered: whether the destination started it, is on it, or is done with it. */
+  copyOrderResponse: z.object({
+    order: recordId,
+    state: z.enum(['started', 'running', 'finished']),
+  }),
+  /** The body of a pull (chunk bytes come back) or a close (204). */
+  pullRequest: z.object({ order: z.string(), request: z.string() }).strict(),
 };

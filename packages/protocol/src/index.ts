@@ -5,11 +5,26 @@
 
 export type { ClientErrorLog, ClientErrorLogOptions } from './client-errors.ts';
 export { clientErrorLog, forLog, isBrokenBody } from './client-errors.ts';
+export type { CopyOrder, CopyPull, CopyReport } from './copy-orders.ts';
+export {
+  COPY_ORDER_CHUNKS,
+  COPY_ORDER_LABEL,
+  COPY_PULL_LABEL,
+  COPY_REPORT_LABEL,
+  copyOrderSchema,
+  copyPullSchema,
+  copyReportSchema,
+  MAX_COPY_ORDER,
+  MAX_COPY_REPORT,
+  PULL_WINDOW_MS,
+  verifyCopyOrder,
+} from './copy-orders.ts';
 export type { ErrorBody } from './errors.ts';
 export { errorBody, fromErrorBody, malformedRequestAnswer, STATUS, toErrorBody } from './errors.ts';
 export { HOST, hostRoutes } from './host-api.ts';
 export { buildOpenApi } from './openapi.ts';
 export type { AccountInfo, SessionGrant } from './routes/accounts.ts';
+export type { CopyProgress } from './routes/admin.ts';
 export type { GroupInfo, ShelfEntryInfo } from './routes/groups.ts';
 export type {
   RouteBody,

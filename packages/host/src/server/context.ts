@@ -2,6 +2,8 @@ import type { SigningPublicKey } from '@coffer/crypto';
 import type { HostIdentity } from '../identity.ts';
 import type { ChunkStore } from '../store/index.ts';
 import type { Traffic } from '../throttle.ts';
+import type { PullGuard } from './pull-guard.ts';
+import type { Puller } from './puller.ts';
 
 // What the route handlers get: the server's options, defaults filled in.
 
@@ -17,7 +19,9 @@ export interface ServerOptions {
   traffic?: Traffic;
   /** Serve HTTPS with this certificate (PEM) instead of plain HTTP. */
   tls?: { cert: Buffer | string; key: Buffer | string };
+  /** Carries out copy orders as their destination; absent: POST /copy-orders is a 404. */
+  puller?: Puller;
 }
 
 /** ServerOptions once defaults are filled in. */
-export type Ctx = ServerOptions & { traffic: Traffic };
+export type Ctx = ServerOptions & { traffic: Traffic; pulls: PullGuard };

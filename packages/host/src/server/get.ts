@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { AuthError, ConnectionError, NotFoundError, ValidationError } from '@coffer/errors';
+import type { ChunkLocation } from '../store/index.ts';
 import { authorize } from './auth.ts';
 import type { Ctx } from './context.ts';
 import { HttpError } from './responses.ts';
@@ -71,22 +72,39 @@ export async function getChunk(
     res.end();
     return;
   }
+  await sendChunkBytes(o, res, loc, start, end, status, headers);
+}
+
+/**
+ * Streams bytes [start, end] of a stored chunk as the answer, paced by the bandwidth limit
+ * for sent data. A segment that cannot be opened is a 503 (another replica may do); a failure
+ * midway cuts the answer short, which the receiver sees as a length mismatch.
+ */
+export async function sendChunkBytes(
+  o: Ctx,
+  res: ServerResponse,
+  loc: ChunkLocation,
+  start: number,
+  end: number,
+  status: number,
+  headers: Record<string, string>,
+): Promise<void> {
   const stream = o.store.createReadStream(loc, start, end);
   try {
     await once(stream, 'ready');
   } catch (e) {
-    o.log(`STORE ERROR: cannot read chunk ${id} from segment ${loc.segment}: ${String(e)}`);
+    o.log(`STORE ERROR: cannot read chunk ${loc.id} from segment ${loc.segment}: ${String(e)}`);
     throw new ConnectionError('chunk: unreadable on this host; try another replica');
   }
   res.writeHead(status, headers);
   try {
     await pipeline(stream, (source: AsyncIterable<Buffer>) => o.traffic.out.pass(source), res);
   } catch (e) {
-    // The client went away, or the segment failed mid-read: either way the response is cut
-    // short, which the client sees as a length mismatch.
+    // The receiver went away, or the segment failed mid-read: either way the response is cut
+    // short, which the receiver sees as a length mismatch.
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'ERR_STREAM_PREMATURE_CLOSE' && code !== 'ECONNRESET' && code !== 'EPIPE') {
-      o.log(`host: reading chunk ${id} failed: ${String(e)}`);
+      o.log(`host: reading chunk ${loc.id} failed: ${String(e)}`);
     }
     res.destroy();
   }

@@ -14,7 +14,10 @@ import { Traffic } from '../throttle.ts';
 import { authorize } from './auth.ts';
 import type { Ctx, ServerOptions } from './context.ts';
 import { copyChunk } from './copy.ts';
+import { acceptCopyOrder } from './copy-orders.ts';
 import { getChunk } from './get.ts';
+import { closePull, pullChunk } from './pull.ts';
+import { PullGuard } from './pull-guard.ts';
 import { putChunk } from './put.ts';
 import {
   ClientGone,
@@ -37,8 +40,10 @@ export type HostServer = http.Server | https.Server;
 
 const CHUNK_ID = /^[0-9a-f]{64}$/;
 const CHUNK_PATH = /^\/chunks\/([^/]*)$/;
+const PULL_PATH = /^\/pull\/([^/]*)$/;
 const CHUNK_METHODS = 'GET, HEAD, PUT, POST, DELETE, OPTIONS';
 const HEALTH_METHODS = 'GET, HEAD, OPTIONS';
+const POST_METHODS = 'POST, OPTIONS';
 
 const CORS: Record<string, string> = {
   'access-control-allow-origin': '*',
@@ -49,7 +54,11 @@ const CORS: Record<string, string> = {
 };
 
 export function createHostServer(options: ServerOptions): HostServer {
-  const o: Ctx = { ...options, traffic: options.traffic ?? new Traffic(null) };
+  const o: Ctx = {
+    ...options,
+    traffic: options.traffic ?? new Traffic(null),
+    pulls: new PullGuard(),
+  };
   const metrics = hostMetrics(o.store, o.traffic);
   // Malformed requests: a 4xx and a short, rate-limited line ([Note: Client-error log]).
   const clientLog = clientErrorLog(o.log);
@@ -135,6 +144,20 @@ async function handle(
     if (method !== 'GET' && method !== 'HEAD') throw notAllowed(HEALTH_METHODS);
     sendJson(res, 200, { ok: true, hostId: o.identity.hostId, chunks: o.store.stats().chunks });
     return;
+  }
+
+  // Host to host: copy orders from the hub, pulls from a copy's destination.
+  const pull = PULL_PATH.exec(url.pathname);
+  if (url.pathname === HOST.copyOrdersPath || pull) {
+    if (method === 'OPTIONS') return noContent(res);
+    if (method !== 'POST') throw notAllowed(POST_METHODS);
+    if (!pull) return acceptCopyOrder(o, req, res);
+    if (url.pathname === HOST.pullClosePath) return closePull(o, req, res);
+    const id = pull[1] ?? '';
+    if (!CHUNK_ID.test(id)) {
+      throw new ValidationError('chunkId', 'expected 64 lowercase hex characters');
+    }
+    return pullChunk(o, req, res, id);
   }
 
   const m = CHUNK_PATH.exec(url.pathname);

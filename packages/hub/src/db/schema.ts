@@ -348,6 +348,51 @@ export interface NetworkHistoryTable {
   copied: number;
 }
 
+export type CopyJobState = 'running' | 'done' | 'failed';
+
+/** A direct copy between two hosts ([Note: Direct copies]), with its current order. */
+export interface CopyJobsTable {
+  id: string;
+  source_id: string;
+  destination_id: string;
+  state: CopyJobState;
+  chunks_total: number;
+  bytes_total: number;
+  chunks_done: Generated<number>;
+  bytes_done: Generated<number>;
+  /** Orders issued so far. */
+  orders: Generated<number>;
+  /** The current (or last) order: its id, the signed text, and when it ends. */
+  order_id: string | null;
+  order_text: string | null;
+  /** Its expiry, or when the destination said it was done with it. */
+  order_ends_at: number | null;
+  /** chunks_done when the current order was issued: an attempt that adds none stalled. */
+  done_at_order: Generated<number>;
+  /** Attempts in a row that copied nothing; the next one waits longer. */
+  stalls: Generated<number>;
+  /** No new order before this time (backing off after stalls). */
+  next_try_at: Generated<number>;
+  /** The last delivery of the order or report about it. */
+  touched_at: number;
+  /** The last time a chunk was done (or the job created). */
+  progress_at: number;
+  last_error: string | null;
+  created_at: number;
+  finished_at: number | null;
+}
+
+export type CopyJobRow = Selectable<CopyJobsTable>;
+
+export interface CopyJobChunksTable {
+  job_id: string;
+  chunk_id: string;
+  size: number;
+  /** Chunks are ordered in this order. */
+  position: number;
+  done: Generated<number>;
+}
+
 export interface HubSecretsTable {
   name: string;
   value: string;
@@ -388,6 +433,8 @@ export interface Database {
   request_drops: RequestDropsTable;
   drop_chunks: DropChunksTable;
   network_history: NetworkHistoryTable;
+  copy_jobs: CopyJobsTable;
+  copy_job_chunks: CopyJobChunksTable;
   hub_secrets: HubSecretsTable;
 }
 

@@ -1,4 +1,5 @@
 import * as admin from '../services/admin.ts';
+import * as copies from '../services/copy-orders.ts';
 import * as history from '../services/history.ts';
 import * as hosts from '../services/hosts.ts';
 import type { AreaHandlers } from './handler.ts';
@@ -10,4 +11,6 @@ export const adminHandlers: AreaHandlers<'admin'> = {
   adminStats: (hub) => admin.stats(hub),
   adminHistory: (hub, i) => history.history(hub, i.query.since),
   adminPlacement: (hub, i) => admin.placement(hub, i.params.id),
+  adminCreateCopy: (hub, i) => copies.createCopyJob(hub, i.body),
+  adminCopy: (hub, i) => copies.copyProgress(hub, i.params.id),
 };

@@ -24,7 +24,8 @@ import { openHostMessage } from './hosts.ts';
 // The hub answers, signed and bound to the report by its nonce, for each id:
 //   - keep (not named): it records a copy on this host;
 //   - wait: no copy recorded here, but an upload in progress (not committed, not expired)
-//     holds the chunk, so its receipts may still come; the host asks again next time;
+//     holds the chunk, or a copy job running to this host names it ([Note: Direct copies]),
+//     so its receipts may still come; the host asks again next time;
 //   - drop: neither; the host deletes it.
 // Every chunk put on a host was placed in an upload first (placeInUpload records the hold
 // before it hands out put tokens), and an upload accepts receipts only while it holds the
@@ -91,6 +92,16 @@ export async function sweep(hub: Hub, text: string): Promise<RouteResponse<'host
         .select('uc.chunk_id')
         .where('uc.chunk_id', 'in', rest)
         .where('u.expires_at', '>=', hub.now())
+        .execute())
+        held.add(r.chunk_id);
+      // A copy job running to this host holds its chunks too: the report may still come.
+      for (const r of await hub.db
+        .selectFrom('copy_job_chunks as c')
+        .innerJoin('copy_jobs as j', 'j.id', 'c.job_id')
+        .select('c.chunk_id')
+        .where('c.chunk_id', 'in', rest)
+        .where('j.destination_id', '=', host.id)
+        .where('j.state', '=', 'running')
         .execute())
         held.add(r.chunk_id);
     }

@@ -22,7 +22,7 @@ import {
   type Placement,
 } from './placement.ts';
 import { chunkPolicies, chunksUnderPolicies } from './policies.ts';
-import { forget, recordReplicas } from './replicas.ts';
+import { forget, recordReplicas, replicaOf } from './replicas.ts';
 
 // [Note: Repair]
 // A replica counts toward a chunk's target only on a host in good standing (not disqualified
@@ -288,9 +288,7 @@ async function copy(hub: Hub, chunk: string, size: number, source: HostRow, targ
       continue;
     }
     if (r.host !== target.id || r.chunk !== chunk || r.size !== size) continue;
-    await inTransaction(hub.db, (tx) =>
-      recordReplicas(tx, [{ chunk, host: target.id, size, receipt: text, at: r.at }]),
-    );
+    await inTransaction(hub.db, (tx) => recordReplicas(tx, [replicaOf(r, text)]));
     return true;
   }
   return false;

@@ -1,5 +1,5 @@
 import { NotFoundError } from '@coffer/errors';
-import type { RouteResponse } from '@coffer/protocol';
+import type { Receipt, RouteResponse } from '@coffer/protocol';
 import type { Hub } from '../context.ts';
 import type { DbOrTx } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
@@ -94,6 +94,15 @@ export interface NewReplica {
   /** When the host had it fsynced. */
   at: number;
 }
+
+/** The replica a verified receipt stands for. */
+export const replicaOf = (r: Receipt, receipt: string): NewReplica => ({
+  chunk: r.chunk,
+  host: r.host,
+  size: r.size,
+  receipt,
+  at: r.at,
+});
 
 /**
  * Records replicas (inside the caller's transaction) and adds the bytes of those not recorded

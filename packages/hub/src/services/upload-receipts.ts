@@ -12,7 +12,7 @@ import type { Hub } from '../context.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { hostKeys } from './host-state.ts';
 import { missingCopies } from './placement.ts';
-import { recordReplicas, replicasOf } from './replicas.ts';
+import { recordReplicas, replicaOf, replicasOf } from './replicas.ts';
 import { uploadChunks } from './upload-placement.ts';
 
 // Step 3 of [Note: Upload]: the hosts' signed receipts become replica records.
@@ -55,13 +55,7 @@ export async function receiptsForUpload(
     }
     await recordReplicas(
       tx,
-      verified.map(({ receipt: r, text }) => ({
-        chunk: r.chunk,
-        host: r.host,
-        size: r.size,
-        receipt: text,
-        at: r.at,
-      })),
+      verified.map(({ receipt, text }) => replicaOf(receipt, text)),
     );
   });
   const replicas = await replicasOf(hub.db, chunkIds);

@@ -1,9 +1,38 @@
 import { z } from 'zod';
-import { byteCount, chunkId, country, hostId, hostTags, queryInt, timestamp } from '../schemas.ts';
+import {
+  byteCount,
+  chunkId,
+  country,
+  hostId,
+  hostTags,
+  queryInt,
+  recordId,
+  timestamp,
+} from '../schemas.ts';
 import { type RouteSpec, route } from './route.ts';
 import { hostState, hostUsage, nodeParams } from './shapes.ts';
 
 // The operator's routes (tag `admin`).
+
+/** Chunks in one copy job. */
+export const MAX_COPY_JOB_CHUNKS = 20_000;
+
+/** A copy job's progress ([Note: Direct copies]): what a progress bar polls. */
+export const copyProgress = z.object({
+  id: recordId,
+  state: z.enum(['running', 'done', 'failed']),
+  source: hostId,
+  destination: hostId,
+  chunks: z.object({ done: z.number().int(), total: z.number().int() }),
+  bytes: z.object({ done: byteCount, total: byteCount }),
+  /** Orders issued so far: more than one when the copy resumed or was long. */
+  orders: z.number().int(),
+  createdAt: timestamp,
+  finishedAt: timestamp.nullable(),
+  /** Why the last attempt fell short, or why the job failed. */
+  lastError: z.string().nullable(),
+});
+export type CopyProgress = z.infer<typeof copyProgress>;
 
 export const adminRoutes = {
   adminHosts: route({
@@ -136,6 +165,34 @@ export const adminRoutes = {
         }),
       ),
     }),
+  }),
+  adminCreateCopy: route({
+    method: 'post',
+    path: '/api/admin/copies',
+    auth: 'operator',
+    tag: 'admin',
+    summary:
+      'Starts a direct copy of chunks from one host to another, host to host: the hub orders the destination to pull them from the source and records the copies from its receipts. For operators and tests; groups order copies through their own routes.',
+    body: z
+      .object({
+        source: hostId,
+        destination: hostId,
+        chunks: z
+          .array(z.object({ id: chunkId, size: byteCount }).strict())
+          .min(1)
+          .max(MAX_COPY_JOB_CHUNKS),
+      })
+      .strict(),
+    response: copyProgress,
+  }),
+  adminCopy: route({
+    method: 'get',
+    path: '/api/admin/copies/{id}',
+    auth: 'operator',
+    tag: 'admin',
+    summary: "A copy job's progress: chunks and bytes done of the total, and its state.",
+    params: z.object({ id: recordId }),
+    response: copyProgress,
   }),
   adminPlacement: route({
     method: 'get',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_COPY_REPORT } from '../copy-orders.ts';
 import { b64, hostId } from '../schemas.ts';
 import { type RouteSpec, route } from './route.ts';
 import { hostUsage } from './shapes.ts';
@@ -63,6 +64,19 @@ export const hostRegistryRoutes = {
     body: z.object({ report: z.string().max(200_000) }).strict(),
     /** A sweep verdict (sweepVerdictSchema) signed with the hub key. */
     response: z.object({ verdict: z.string() }),
+  }),
+  hostCopied: route({
+    method: 'post',
+    path: '/api/hosts/copied',
+    auth: 'none',
+    tag: 'hosts',
+    summary:
+      "A copy order's destination reports, signed with its host key, the receipts of the chunks it pulled straight from the source, those it could not copy, and whether it is done with the order ([Note: Direct copies]). The hub checks each receipt against the host's key and records the replicas.",
+    body: z.object({ report: z.string().max(MAX_COPY_REPORT) }).strict(),
+    response: z.object({
+      /** Receipts recorded (chunks of the copy job now done). */
+      recorded: z.number().int(),
+    }),
   }),
   hostClaim: route({
     method: 'post',

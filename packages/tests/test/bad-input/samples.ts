@@ -153,6 +153,7 @@ export const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
   hostClaim: { claim: 'eyJ2IjoxfQ.c2ln' },
   hostReconcile: { request: 'eyJ2IjoxfQ.c2ln' },
   hostSweep: { report: 'eyJ2IjoxfQ.c2ln' },
+  hostCopied: { report: 'eyJ2IjoxfQ.c2ln' },
   reportChunk: { chunkId: hex(64, '9'), hostId: hex(32, 'a') },
   setFolderPolicy: {
     policy: {
@@ -163,6 +164,11 @@ export const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
     },
   },
   adminUpdateHost: { country: 'FR', tags: { tier: 'home' }, suspended: false },
+  adminCreateCopy: {
+    source: hex(32, 'b'),
+    destination: hex(32, 'c'),
+    chunks: [{ id: hex(64, 'd'), size: 100 }],
+  },
 };
 
 /** A value of another JSON type than `v`. */
