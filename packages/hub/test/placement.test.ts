@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { PlacementPolicy } from '@coffer/protocol';
 import {
+  allowedByAny,
   belowPolicy,
   type Candidate,
   choosePlacement,
@@ -321,17 +322,36 @@ describe('personal servers', () => {
     const pi = { hostId: 'pi', country: 'DE', isPersonal: true, owner_account_id: alice };
     const fr = { hostId: 'fr', country: 'FR' };
     const de = { hostId: 'de', country: 'DE' };
-    assert.equal(belowPolicy(personal, [nas, pi], [nas, pi], hosts), false);
+    assert.equal(belowPolicy([personal], [nas, pi], [nas, pi], hosts), false);
     // The pi is online without a copy: repair gives it one.
-    assert.equal(belowPolicy(personal, [nas], [nas], hosts), true);
+    assert.equal(belowPolicy([personal], [nas], [nas], hosts), true);
     const piAway = hosts.map((h) => (h.id === 'pi' ? { ...h, online: false } : h));
-    assert.equal(belowPolicy(personal, [nas], [nas], piAway), false);
+    assert.equal(belowPolicy([personal], [nas], [nas], piAway), false);
     // A public copy of a personal folder's chunk is moved off.
-    assert.equal(belowPolicy(personal, [nas, pi], [nas, pi, fr], hosts), true);
+    assert.equal(belowPolicy([personal], [nas, pi], [nas, pi, fr], hosts), true);
     // The policy changed back to the network: the personal copy no longer fits.
-    assert.equal(belowPolicy(two, [fr, de], [fr, de, nas], hosts), true);
-    assert.equal(belowPolicy(two, [fr, de], [fr, de], hosts), false);
-    assert.equal(belowPolicy(both, [nas, pi, fr], [nas, pi, fr], hosts), true);
-    assert.equal(belowPolicy(both, [nas, pi, fr, de], [nas, pi, fr, de], hosts), false);
+    assert.equal(belowPolicy([two], [fr, de], [fr, de, nas], hosts), true);
+    assert.equal(belowPolicy([two], [fr, de], [fr, de], hosts), false);
+    assert.equal(belowPolicy([both], [nas, pi, fr], [nas, pi, fr], hosts), true);
+    assert.equal(belowPolicy([both], [nas, pi, fr, de], [nas, pi, fr, de], hosts), false);
+  });
+
+  test("a chunk two accounts hold (a copy from a group): neither's policy removes the other's copies", () => {
+    const bobsServer = { hostId: 'bobs', country: 'FR', isPersonal: true, owner_account_id: bob };
+    const nas = { hostId: 'nas', country: 'FR', isPersonal: true, owner_account_id: alice };
+    const pi = { hostId: 'pi', country: 'DE', isPersonal: true, owner_account_id: alice };
+    const bobsPolicy: Placement = { replicas: 2, on: 'personal', owner: bob };
+    const held = [nas, pi, bobsServer];
+    assert.equal(belowPolicy([personal, bobsPolicy], held, held, hosts), false);
+    assert.equal(allowedByAny([personal, bobsPolicy], bobsServer), true);
+    // Alone, Alice's policy would call Bob's copy misplaced.
+    assert.equal(belowPolicy([personal], held, held, hosts), true);
+    // Bob keeps his copy on the network: his requirement is short until two countries hold it,
+    // and Alice's copies stay allowed all along.
+    assert.equal(belowPolicy([personal, two], [nas, pi], [nas, pi], hosts), true);
+    const fr = { hostId: 'fr', country: 'FR' };
+    const de = { hostId: 'de', country: 'DE' };
+    const all = [nas, pi, fr, de];
+    assert.equal(belowPolicy([personal, two], all, all, hosts), false);
   });
 });

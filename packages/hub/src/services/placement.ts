@@ -129,24 +129,31 @@ export function missingCopies(policy: Placement, have: readonly Holding[] = []):
   return network + (onPersonal(policy) && !hasPersonalCopy(policy, have) ? 1 : 0);
 }
 
+/** The copy may stay where it is under at least one of the chunk's requirements. */
+export const allowedByAny = (policies: readonly Placement[], h: Site) =>
+  policies.some((p) => hostAllowed(p, h));
+
 /**
- * Whether repair has work on a chunk: copies short of the policy (network countries, or a
- * personal server of the owner online now without a copy), or a copy where the policy does not
- * allow one. `holders` are the hosts whose copies count; `all` every holder; `hosts` every host.
+ * Whether repair has work on a chunk under its requirements (one policy per account whose
+ * files hold it): copies short of any of them (network countries, or a personal server of its
+ * owner online now without a copy), or a copy that none of them allows. `holders` are the
+ * hosts whose copies count; `all` every holder; `hosts` every host.
  */
 export function belowPolicy(
-  policy: Placement,
+  policies: readonly Placement[],
   holders: readonly Holding[],
   all: readonly Holding[],
   hosts: readonly Candidate[],
 ): boolean {
-  if (all.some((h) => !hostAllowed(policy, h))) return true;
-  if (onNetwork(policy) && networkCountries(policy, holders).size < policy.replicas) return true;
-  if (!onPersonal(policy)) return false;
+  if (all.some((h) => !allowedByAny(policies, h))) return true;
   const holding = new Set(all.map((h) => h.hostId));
-  return hosts.some(
-    (h) => h.isPersonal && h.online && hostAllowed(policy, h) && !holding.has(h.id),
-  );
+  return policies.some((policy) => {
+    if (onNetwork(policy) && networkCountries(policy, holders).size < policy.replicas) return true;
+    if (!onPersonal(policy)) return false;
+    return hosts.some(
+      (h) => h.isPersonal && h.online && hostAllowed(policy, h) && !holding.has(h.id),
+    );
+  });
 }
 
 /**

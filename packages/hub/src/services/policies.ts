@@ -96,40 +96,59 @@ export async function policyForFolders(
 }
 
 /**
- * The policy each chunk must satisfy: the strictest among the folders of every file (any
- * revision) that holds it. Chunks of no file follow the network's.
+ * What each chunk must satisfy: one policy per account whose files (any revision) hold it, the
+ * strictest among that account's folders. Chunks of no file follow the network's.
+ *
+ * A chunk is held by one account's files until a member copies a file from a group (the copy
+ * keeps the ciphertext, so its chunk ids); then each account's policy is a requirement of its
+ * own, and one account's policy never makes another account's copies "misplaced" (see
+ * `belowPolicy` and `allowedByAny` in placement.ts).
  */
 export async function chunkPolicies(
   hub: Hub,
   chunks: readonly string[],
-): Promise<Map<string, Placement>> {
-  const out = new Map<string, Placement>();
+): Promise<Map<string, Placement[]>> {
+  const out = new Map<string, Placement[]>();
   if (!(await anyPolicy(hub.db))) {
-    for (const c of chunks) out.set(c, hub.config.placement);
+    for (const c of chunks) out.set(c, [hub.config.placement]);
     return out;
   }
-  const folders = new Map<string, Set<string>>();
+  /** Folders holding each chunk's files, by the account that owns them. */
+  const folders = new Map<string, Map<string, Set<string>>>();
   for (let i = 0; i < chunks.length; i += 500) {
     const rows = await hub.db
       .selectFrom('revision_chunks as rc')
       .innerJoin('nodes as n', 'n.id', 'rc.node_id')
-      .select(['rc.chunk_id', 'n.parent_id'])
+      .select(['rc.chunk_id', 'n.parent_id', 'n.account_id'])
       .distinct()
       .where('rc.chunk_id', 'in', chunks.slice(i, i + 500))
       .execute();
     for (const r of rows) {
       if (!r.parent_id) continue;
-      const set = folders.get(r.chunk_id) ?? new Set();
+      const byAccount = folders.get(r.chunk_id) ?? new Map<string, Set<string>>();
+      const set = byAccount.get(r.account_id) ?? new Set<string>();
       set.add(r.parent_id);
-      folders.set(r.chunk_id, set);
+      byAccount.set(r.account_id, set);
+      folders.set(r.chunk_id, byAccount);
     }
   }
-  const all = [...new Set([...folders.values()].flatMap((s) => [...s]))];
+  const all = [
+    ...new Set([...folders.values()].flatMap((m) => [...m.values()].flatMap((s) => [...s]))),
+  ];
   const each = await effectivePolicies(hub, hub.db, all);
   for (const c of chunks) {
-    let p = hub.config.placement;
-    for (const f of folders.get(c) ?? []) p = tighten(p, each.get(f) ?? p);
-    out.set(c, p);
+    const byAccount = [...(folders.get(c)?.values() ?? [])];
+    out.set(
+      c,
+      byAccount.length
+        ? byAccount.map((set) =>
+            [...set].reduce<Placement>(
+              (p, f) => tighten(p, each.get(f) ?? p),
+              hub.config.placement,
+            ),
+          )
+        : [hub.config.placement],
+    );
   }
   return out;
 }

@@ -15,11 +15,11 @@ import {
 } from './host-state.ts';
 import { periodic } from './periodic.ts';
 import {
+  allowedByAny,
   belowPolicy,
   choosePlacement,
   type Holding,
   hostAllowed,
-  type Placement,
 } from './placement.ts';
 import { chunkPolicies, chunksUnderPolicies } from './policies.ts';
 import { forget, recordReplicas, replicaOf } from './replicas.ts';
@@ -102,9 +102,8 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
   const lostBefore = hub.now() - hub.config.repair.lostAfterMs;
   const hosts = await hostViews(hub);
   const byId = new Map(hosts.map((h) => [h.id, h]));
-  /** The replica counts toward the target under `policy`. */
-  const counts = (h: HostView, policy: Placement) =>
-    inGoodStanding(h) && h.last_seen_at >= lostBefore && hostAllowed(policy, h);
+  /** The replica counts toward targets: its host is in good standing and not lost. */
+  const counts = (h: HostView) => inGoodStanding(h) && h.last_seen_at >= lostBefore;
   // Only chunks with a holder online: one whose every copy is gone (or whose holders are all
   // away) would otherwise take a batch slot every round and starve the rest (bench/sim found
   // this). Random order shares the batch fairly among chunks that cannot be placed.
@@ -125,13 +124,13 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
     const replicas = await holdersOf(hub, under);
     for (const chunk of under) {
       if (sizes.size >= hub.config.repair.batch) break;
-      const policy = policies.get(chunk) ?? network;
+      const required = policies.get(chunk) ?? [network];
       const holders = (replicas.get(chunk)?.holders ?? [])
         .map((id) => byId.get(id))
         .filter((h) => h !== undefined);
-      const counting = holders.filter((h) => counts(h, policy)).map(holding);
+      const counting = holders.filter(counts).map(holding);
       if (
-        belowPolicy(policy, counting, holders.map(holding), hosts) &&
+        belowPolicy(required, counting, holders.map(holding), hosts) &&
         holders.some((h) => isOnline(hub, h))
       ) {
         sizes.set(chunk, replicas.get(chunk)?.size ?? 0);
@@ -146,23 +145,32 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
   // Copies run side by side: each is one source read, one transfer and one fsync elsewhere.
   const repairOne = async (chunk: string) => {
     const size = sizes.get(chunk) ?? 0;
-    const policy = policies.get(chunk) ?? network;
+    const required = policies.get(chunk) ?? [network];
     const replicas = await hub.db
       .selectFrom('chunk_replicas')
       .select('host_id')
       .where('chunk_id', '=', chunk)
       .execute();
     const holders = replicas.map((r) => byId.get(r.host_id)).filter((h) => h !== undefined);
-    const have = holders.filter((h) => counts(h, policy)).map(holding);
-    const targets = choosePlacement(
-      hosts,
-      policy,
-      size,
-      have,
-      new Set(holders.map((h) => h.id)),
-      reserved,
-      hub.config.vetting.share,
-    );
+    const have = holders.filter(counts).map(holding);
+    // Each account's requirement in turn, counting what the ones before it chose.
+    let targets: HostView[] | null = [];
+    for (const policy of required) {
+      const more = choosePlacement(
+        hosts,
+        policy,
+        size,
+        [...have, ...targets.map(holding)],
+        new Set([...holders, ...targets].map((h) => h.id)),
+        reserved,
+        hub.config.vetting.share,
+      );
+      if (!more) {
+        targets = null;
+        break;
+      }
+      targets.push(...more);
+    }
     const sources = holders.filter((h) => isOnline(hub, h));
     if (!targets || (targets.length > 0 && !sources.length)) {
       round.failed++;
@@ -185,11 +193,14 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
       round.failed++;
       return;
     }
-    // Back at target: forget replicas on lost or disqualified hosts, move those the policy
-    // does not allow (excluded country, missing tag).
+    // Back at target: forget replicas on lost or disqualified hosts, move those no requirement
+    // allows (excluded country, missing tag, a personal server no policy keeps it on).
     for (const h of holders) {
       if (h.last_seen_at < lostBefore || !inGoodStanding(h)) await forget(hub, chunk, h.id, size);
-      else if (!hostAllowed(policy, h) && (await deleteOnHost(hub, h.id, h.url, chunk))) {
+      else if (
+        !allowedByAny(required, holding(h)) &&
+        (await deleteOnHost(hub, h.id, h.url, chunk))
+      ) {
         await forget(hub, chunk, h.id, size);
       }
     }
