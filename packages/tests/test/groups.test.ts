@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { cli, hubSql, type Network, onEachDatabase, startNetwork } from '../src/index.ts';
+import { CofferClient } from '@coffer/sdk';
+import {
+  cli,
+  hubSql,
+  type Network,
+  onEachDatabase,
+  startNetwork,
+  startTamperProxy,
+} from '../src/index.ts';
 
 // Private groups through the CLI, on SQLite and PostgreSQL ([Note: Groups] in crypto, [Note:
 // Groups on the hub], [Note: Groups in the client]): the owner invites, people accept or
@@ -167,10 +175,48 @@ onEachDatabase('private groups', (dialect) => {
     assert.match(owner.stderr, /you own this group/);
   });
 
+  test("a hub that names a member with another account's email cannot get the new key sealed to it", async () => {
+    await run('alice', ['group', 'invite', 'Film club', 'carol@example.com']);
+    await run('carol', ['group', 'accept', 'Film club']);
+    const proxy = await startTamperProxy(net.hubUrl);
+    try {
+      const alice = await CofferClient.login({
+        hubUrl: proxy.url,
+        email: 'alice@example.com',
+        password: 'pw',
+      });
+      // Carol stays; the hub says she is Bob (who left, and is one of Alice's contacts).
+      proxy.rewrite = (path, method, json) => {
+        if (path === '/api/groups' && method === 'GET') {
+          for (const g of (json as { groups: { members: { email: string }[] }[] }).groups)
+            for (const m of g.members)
+              if (m.email === 'carol@example.com') m.email = 'bob@example.com';
+        }
+        return json;
+      };
+      const after = await alice.groups.remove('Film club', 'dave@example.com');
+      assert.deepEqual(
+        after.members.map((m) => m.email),
+        ['carol@example.com'],
+      );
+      const sealedTo = await hubSql(
+        net,
+        `select a.email as email from group_keys k join accounts a on a.id = k.account_id where k.group_id = '${groupId}' and k.key_version = ${after.keyVersion}`,
+      );
+      assert.deepEqual(sealedTo.map((r) => r.email).sort(), [
+        'alice@example.com',
+        'carol@example.com',
+      ]);
+    } finally {
+      await proxy.close();
+    }
+    assert.equal((await groupsOf('carol'))[0]?.name, 'Film club');
+  });
+
   test('the owner ends the group for everyone', async () => {
     await run('alice', ['group', 'delete', 'Film club']);
-    for (const who of ['alice', 'dave']) assert.deepEqual(await groupsOf(who), []);
-    const gone = await cli(['group', 'members', 'Film club'], as('dave'));
+    for (const who of ['alice', 'carol']) assert.deepEqual(await groupsOf(who), []);
+    const gone = await cli(['group', 'members', 'Film club'], as('carol'));
     assert.equal(gone.code, 4, gone.stderr);
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { newGroupKey, newNodeId, sealShelfEntry, toBase64Url } from '@coffer/crypto';
 import { ForbiddenError } from '@coffer/errors';
 import { CofferClient } from '@coffer/sdk';
 import { cli, hubSql, type Network, onEachDatabase, startNetwork } from '../src/index.ts';
@@ -174,6 +175,29 @@ onEachDatabase('shelves and the catalog', (dialect) => {
       await setAuthor('bob@example.com');
     }
     assert.equal((await find('carol')).length, 3);
+  });
+
+  test("a member's broken entry is left out with a warning; it does not break the catalog", async () => {
+    const keyVersion = (await bobClient.groups.get('Film club')).keyVersion;
+    const entryId = newNodeId() as string;
+    const broken = await sealShelfEntry(
+      { name: 'junk' },
+      { groupId, entryId, authorId: bobClient.keys.accountId, keyVersion, version: 1 },
+      newGroupKey(),
+      bobClient.keys.identity.signingSecret,
+    );
+    await bobClient.hub.call('putShelfEntry', {
+      params: { id: groupId },
+      body: { entryId, entry: toBase64Url(broken) },
+    });
+    const r = await cli(['catalog', '--json'], as('carol'));
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      new RegExp(`bob@example\\.com published entry ${entryId} in Film club broken`),
+    );
+    assert.equal(r.json<{ entries: Found[] }>().entries.length, 3);
+    await bobClient.shelves.withdraw('Film club', entryId);
   });
 
   test('after a removal, new entries are sealed under a key the removed member never got', async () => {

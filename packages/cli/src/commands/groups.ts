@@ -211,7 +211,9 @@ const catalog = command({
     if (flags.sort !== undefined && !['date', 'name', 'size'].includes(flags.sort))
       throw new ValidationError('--sort', 'expected date, name or size');
     await withSession(flags, async (client) => {
-      const found = (await client.shelves.catalog(args[0])).find({
+      const all = await client.shelves.catalog(args[0]);
+      for (const p of all.problems) out.warn(`warning: ${p}`);
+      const found = all.find({
         ...(flags.search !== undefined ? { search: flags.search } : {}),
         ...(flags.kind !== undefined ? { kind: flags.kind as Kind } : {}),
         ...(flags.member !== undefined ? { member: flags.member } : {}),

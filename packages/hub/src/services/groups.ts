@@ -2,9 +2,11 @@ import { type AccountId, fromBase64Url, verifyGroupRoster } from '@coffer/crypto
 import { ConflictError, IntegrityError, NotFoundError, ValidationError } from '@coffer/errors';
 import type { GroupInfo, RouteBody, RouteResponse } from '@coffer/protocol';
 import type { Caller, Hub } from '../context.ts';
+import { isUniqueViolation } from '../db/errors.ts';
 import type { DbOrTx, GroupMemberState, GroupsTable } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { checkSealedKeys, signingKeyOf } from './account-keys.ts';
+import { refuseRepeats } from './input.ts';
 
 // [Note: Groups on the hub]
 // A group is its owner's signed roster ([Note: Groups] in crypto), the group's name sealed
@@ -13,9 +15,9 @@ import { checkSealedKeys, signingKeyOf } from './account-keys.ts';
 // did not sign; members check it themselves. The hub adds what a roster cannot say: whether
 // each person invited has accepted, declined or left. Only the owner and accepted members read
 // the group; an invitee sees the invitation (roster, sealed name and its key) to decide. A
-// roster that drops someone deletes their membership row, so they lose access at once; one that
-// names someone who declined or left invites them again (the owner's client drops them from
-// any roster it changes, so naming them again is a deliberate invitation).
+// roster that drops someone deletes their membership row, so they lose access at once. A roster
+// that still names someone who declined or left keeps their answer (a leave racing the owner's
+// change is never undone); inviting them again takes a roster without them first.
 
 const GROUP_KEY_VERSIONS_KEPT = 1_000;
 
@@ -24,6 +26,11 @@ async function groupRow(db: DbOrTx, id: string) {
 }
 
 export async function putGroup(hub: Hub, c: Caller, b: RouteBody<'putGroup'>): Promise<GroupInfo> {
+  refuseRepeats(
+    b.keys,
+    (k) => `${k.accountId}/${k.keyVersion}`,
+    (i) => `keys.${i}`,
+  );
   const existing = await groupRow(hub.db, b.id);
   if (existing && existing.owner_id !== c.accountId)
     throw new ConflictError('id: a group with this id already exists');
@@ -90,30 +97,23 @@ export async function putGroup(hub: Hub, c: Caller, b: RouteBody<'putGroup'>): P
       if (Number(r.numUpdatedRows) !== 1)
         throw new ConflictError('roster: the group changed meanwhile; try again');
     } else {
-      await tx
-        .insertInto('groups')
-        .values({ id: b.id, owner_id: c.accountId, created_at: now, ...row })
-        .execute();
+      try {
+        await tx
+          .insertInto('groups')
+          .values({ id: b.id, owner_id: c.accountId, created_at: now, ...row })
+          .execute();
+      } catch (e) {
+        if (isUniqueViolation(e))
+          throw new ConflictError('id: a group with this id already exists');
+        throw e;
+      }
     }
     const current = await tx
       .selectFrom('group_members')
-      .select(['account_id', 'state'])
+      .select('account_id')
       .where('group_id', '=', b.id)
       .execute();
     const had = new Set(current.map((m) => m.account_id));
-    const back = current
-      .filter(
-        (m) => (m.state === 'declined' || m.state === 'left') && memberIds.includes(m.account_id),
-      )
-      .map((m) => m.account_id);
-    if (back.length) {
-      await tx
-        .updateTable('group_members')
-        .set({ state: 'invited', invited_at: now, answered_at: null })
-        .where('group_id', '=', b.id)
-        .where('account_id', 'in', back)
-        .execute();
-    }
     const dropped = [...had].filter((id) => !memberIds.includes(id));
     if (dropped.length) {
       await tx
@@ -266,6 +266,7 @@ async function infos(hub: Hub, c: Caller, ids: readonly string[]): Promise<Group
     .where('account_id', '=', c.accountId)
     .orderBy('key_version')
     .execute();
+  if (rows.length === 0) return [];
   const owners = await hub.db
     .selectFrom('accounts')
     .select(['id', 'email'])

@@ -20,6 +20,7 @@ import {
   choosePlacement,
   type Holding,
   hostAllowed,
+  type Placement,
 } from './placement.ts';
 import { chunkPolicies, chunksUnderPolicies } from './policies.ts';
 import { forget, recordReplicas, replicaOf } from './replicas.ts';
@@ -107,9 +108,13 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
   // Only chunks with a holder online: one whose every copy is gone (or whose holders are all
   // away) would otherwise take a batch slot every round and starve the rest (bench/sim found
   // this). Random order shares the batch fairly among chunks that cannot be placed.
+  // The chunks on personal servers are only in the per-chunk pass below: a quarter of the batch
+  // stays for it, so a long outage on the network does not starve them.
+  const batch = hub.config.repair.batch;
+  const reserve = hosts.some((h) => h.isPersonal) ? Math.ceil(batch / 4) : 0;
   const found = await belowTarget(hub, hosts, true)
     .orderBy(sql`random()`)
-    .limit(hub.config.repair.batch)
+    .limit(Math.max(1, batch - reserve))
     .execute();
   const sizes = new Map(found.map((r) => [r.chunk_id, r.size]));
   // Folder policies ([Note: Folder policies]) are checked here, chunk by chunk.
@@ -153,26 +158,26 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
       .execute();
     const holders = replicas.map((r) => byId.get(r.host_id)).filter((h) => h !== undefined);
     const have = holders.filter(counts).map(holding);
-    // Each account's requirement in turn, counting what the ones before it chose.
-    let targets: HostView[] | null = [];
-    for (const policy of required) {
+    // Each account's requirement in turn, counting what the ones before it chose; the network
+    // part and the personal part of each apart, so that a personal server away for a while
+    // does not hold up copies on the network (or another account's), and the other way round.
+    const targets: HostView[] = [];
+    let placedAll = true;
+    for (const part of required.flatMap(parts)) {
       const more = choosePlacement(
         hosts,
-        policy,
+        part,
         size,
         [...have, ...targets.map(holding)],
         new Set([...holders, ...targets].map((h) => h.id)),
         reserved,
         hub.config.vetting.share,
       );
-      if (!more) {
-        targets = null;
-        break;
-      }
-      targets.push(...more);
+      if (more) targets.push(...more);
+      else placedAll = false;
     }
     const sources = holders.filter((h) => isOnline(hub, h));
-    if (!targets || (targets.length > 0 && !sources.length)) {
+    if (targets.length > 0 && !sources.length) {
       round.failed++;
       return;
     }
@@ -189,7 +194,8 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
       }
       if (!done) complete = false;
     }
-    if (!complete) {
+    if (!complete || !placedAll) {
+      // What was copied stays; nothing is deleted until every requirement is met.
       round.failed++;
       return;
     }
@@ -222,6 +228,15 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
 }
 
 /** The hosts recorded for each chunk, and its size. */
+/** A requirement as what repair places separately: "both" is a network and a personal part. */
+const parts = (p: Placement): Placement[] =>
+  p.on === 'both'
+    ? [
+        { ...p, on: 'network' },
+        { ...p, on: 'personal' },
+      ]
+    : [p];
+
 const holding = (h: HostView): Holding => ({
   hostId: h.id,
   country: h.country,
@@ -241,6 +256,11 @@ async function chunksOnPersonalServers(hub: Hub, hosts: readonly HostView[], lim
     .selectFrom('chunk_replicas')
     .select('chunk_id')
     .where('host_id', 'in', personal)
+    // Only committed chunks: an upload in progress, or a copy its member has not adopted yet,
+    // has no folder to say where it belongs, and the network's policy would move it away.
+    .where(
+      sql<boolean>`exists (select 1 from revision_chunks rc where rc.chunk_id = chunk_replicas.chunk_id)`,
+    )
     .groupBy('chunk_id')
     .orderBy(sql`random()`)
     .limit(limit)

@@ -69,7 +69,14 @@ const words = (s: string) =>
 export class Catalog {
   private readonly index: { entry: CatalogEntry; text: string }[];
 
-  constructor(readonly entries: readonly CatalogEntry[]) {
+  /**
+   * @param problems entries left out: signed by their author but broken (they do not open or
+   * read), each said in words.
+   */
+  constructor(
+    readonly entries: readonly CatalogEntry[],
+    readonly problems: readonly string[] = [],
+  ) {
     this.index = entries.map((entry) => ({
       entry,
       text: ` ${[...words(entry.name), ...entry.tags.flatMap(words)].join(' ')}`,

@@ -103,6 +103,11 @@ export class Groups {
     return { groupId: g.id, keyVersion: v, key };
   }
 
+  /** Every key version of a group we hold, by version: to open what the group holds. */
+  async keyring(group: string): Promise<ReadonlyMap<number, GroupKey>> {
+    return (await this.find(group)).keys;
+  }
+
   /** Creates a group named `name`, inviting `emails` (contacts; added as contacts if new). */
   async create(name: string, emails: readonly string[] = []): Promise<Group> {
     const me = this.me();
@@ -135,14 +140,28 @@ export class Groups {
     const invitees = (await this.people(emails)).filter((p) => !active.has(p.accountId));
     if (invitees.length === 0)
       throw new ValidationError('emails', 'everyone named is in the group already');
+    let base = g;
     const { roster, keys, rotated } = this.drop(g, (m) => DROPPED.includes(m.state));
-    const next = { ...roster, members: [...roster.members, ...invitees.map((p) => p.accountId)] };
+    if (rotated) {
+      // Those who declined or left go first, in a roster of their own (a new key), so that
+      // someone invited again comes back as a fresh invitation the hub cannot confuse with
+      // the old answer.
+      await this.put(roster, g.name, keys, await this.rotatedFor(g, roster));
+      base = await this.owned(g.id);
+    }
+    const next = {
+      ...base.roster,
+      version: base.roster.version + 1,
+      members: [...base.roster.members, ...invitees.map((p) => p.accountId)],
+    };
     // Newcomers get every key version, so what the group held before opens for them too.
-    const versions = [...keys.keys()];
-    return this.put(next, g.name, keys, [
-      ...invitees.map((who) => ({ who, versions })),
-      ...(rotated ? await this.rotatedFor(g, roster) : []),
-    ]);
+    const versions = [...base.keys.keys()];
+    return this.put(
+      next,
+      base.name,
+      base.keys,
+      invitees.map((who) => ({ who, versions })),
+    );
   }
 
   /** Takes `email` out of a group we own, and rotates its key. */
@@ -218,9 +237,27 @@ export class Groups {
     const out: Sealing[] = [{ who: this.me(), versions }];
     for (const m of g.members) {
       if (!roster.members.includes(m.accountId as AccountId)) continue;
-      out.push({ who: await this.deps.contacts.keysFor(m.email, { lastTrusted: true }), versions });
+      const who = await this.deps.contacts.keysFor(m.email, { lastTrusted: true });
+      if (who.accountId !== m.accountId)
+        throw new IntegrityError(`${m.email} is another account than the roster's ${m.accountId}`);
+      out.push({ who, versions });
     }
     return out;
+  }
+
+  /** Our contact for roster member `id`, pinned on first sight from the email the hub gives. */
+  private async contactFor(what: string, id: string, email: string | undefined) {
+    const known = (await this.deps.contacts.list()).find((c) => c.accountId === id);
+    if (known) return known;
+    if (id === this.deps.keys.accountId)
+      return { email: this.deps.keys.email, verified: true, keyChanged: false };
+    if (!email) throw new IntegrityError(`${what}: the hub names no one for roster member ${id}`);
+    const c = await this.deps.contacts.add(email);
+    if (c.accountId !== id)
+      throw new IntegrityError(
+        `${what}: the hub names roster member ${id} as ${email}, another account`,
+      );
+    return c;
   }
 
   /** The roster without those `out` picks: a new version and, if anyone goes, a new key. */
@@ -327,23 +364,30 @@ export class Groups {
     if (!mine && !roster.members.includes(me.accountId))
       throw new IntegrityError(`${what}: the owner's roster does not name you (added by the hub?)`);
     await this.deps.contacts.pinGroup(g.id, pin);
-    const ownerSigning = {
-      accountId: g.ownerId as AccountId,
-      signingPublic: ownerKeys[0] as SigningPublicKey,
-    };
     const keys = new Map<number, GroupKey>();
     for (const k of g.keys) {
       if (k.keyVersion > roster.keyVersion) continue;
+      const sealed = fromBase64Url(k.sealed, 'sealed');
+      const place = { groupId: g.id, keyVersion: k.keyVersion };
+      // A key sealed before the owner rotated their own keys opens with the key they had.
       keys.set(
         k.keyVersion,
-        await fromHub(`key ${k.keyVersion} of ${what}`, () =>
-          openGroupKey(
-            fromBase64Url(k.sealed, 'sealed'),
-            { groupId: g.id, keyVersion: k.keyVersion },
-            ownerSigning,
-            me,
-          ),
-        ),
+        await fromHub(`key ${k.keyVersion} of ${what}`, async () => {
+          let last: unknown;
+          for (const signingPublic of ownerKeys) {
+            try {
+              return await openGroupKey(
+                sealed,
+                place,
+                { accountId: expect.ownerId, signingPublic },
+                me,
+              );
+            } catch (e) {
+              last = e;
+            }
+          }
+          throw last;
+        }),
       );
     }
     const newest = keys.get(roster.keyVersion);
@@ -354,19 +398,22 @@ export class Groups {
         keyVersion: roster.keyVersion,
       }),
     );
-    const contacts = new Map((await this.deps.contacts.list()).map((c) => [c.accountId, c]));
     const states = new Map(g.members.map((m) => [m.accountId, m]));
-    const members: GroupMember[] = roster.members.map((id) => {
+    const members: GroupMember[] = [];
+    for (const id of roster.members) {
       const m = states.get(id);
-      const c = contacts.get(id);
-      return {
+      // Who each roster entry is comes from our contacts by account id, never from the hub's
+      // label alone: a hub naming one member with another's email would otherwise have keys
+      // sealed to the wrong person.
+      const c = await this.contactFor(what, id, m?.email);
+      members.push({
         accountId: id,
-        email: m?.email ?? c?.email ?? '',
+        email: c.email,
         // A roster entry the hub lost track of is an invitation nobody answered.
         state: m?.state ?? 'invited',
-        verified: id === me.accountId || Boolean(c?.verified && !c.keyChanged),
-      };
-    });
+        verified: id === me.accountId || (c.verified && !c.keyChanged),
+      });
+    }
     return {
       id: g.id,
       name,

@@ -1,19 +1,22 @@
 import {
   type AccountId,
   fromBase64Url,
+  type GroupKey,
   newNodeId,
   openShelfEntry,
   type SigningPublicKey,
   sealShelfEntry,
+  shelfEntryPlace,
+  shelfEntrySigned,
   toBase64Url,
 } from '@coffer/crypto';
-import { IntegrityError, NotFoundError, ValidationError } from '@coffer/errors';
+import { DecryptionError, IntegrityError, NotFoundError, ValidationError } from '@coffer/errors';
 import type { ShelfEntryInfo } from '@coffer/protocol';
 import { z } from 'zod';
 import { refuseRepeats } from '../checks.ts';
 import type { Contacts } from '../contacts.ts';
 import type { HubClient } from '../hub-client.ts';
-import { type AccountKeys, fromHub } from '../keys.ts';
+import type { AccountKeys } from '../keys.ts';
 import type { TreeAccess } from '../tree.ts';
 import { Catalog, type CatalogEntry, KINDS, kindOf } from './catalog.ts';
 import type { Group, Groups } from './groups.ts';
@@ -53,7 +56,7 @@ export interface ShelvesDeps {
   keys: AccountKeys;
   tree: Pick<TreeAccess, 'resolve'>;
   contacts: Pick<Contacts, 'add' | 'keysFor' | 'ownPreviousKeys'>;
-  groups: Pick<Groups, 'list' | 'get' | 'key'>;
+  groups: Pick<Groups, 'list' | 'get' | 'key' | 'keyring'>;
 }
 
 export class Shelves {
@@ -97,7 +100,9 @@ export class Shelves {
       params: { id: g.id },
       body: { entryId: place.entryId, entry: toBase64Url(sealed) },
     });
-    return this.open(g, info);
+    const opened = await this.open(g, info, await this.deps.groups.keyring(g.id));
+    if (!opened) throw new IntegrityError(`entry ${info.entryId}: does not open after publishing`);
+    return opened;
   }
 
   /** Takes one of our entries off our shelf in `group`. */
@@ -112,7 +117,9 @@ export class Shelves {
       ? [await this.deps.groups.get(group)]
       : (await this.deps.groups.list()).filter((g) => g.role !== 'invited');
     const out: CatalogEntry[] = [];
+    const problems: string[] = [];
     for (const g of groups) {
+      const keys = await this.deps.groups.keyring(g.id);
       let after: string | undefined;
       do {
         const page = await this.deps.hub.call('groupCatalog', {
@@ -125,20 +132,36 @@ export class Shelves {
           'entries',
           (e) => `entry ${e.entryId}`,
         );
-        for (const e of page.entries) out.push(await this.open(g, e));
+        for (const e of page.entries) {
+          const opened = await this.open(g, e, keys);
+          if (opened) out.push(opened);
+          else
+            problems.push(
+              `${e.authorEmail} published entry ${e.entryId} in ${g.name} broken: it is signed by them but does not open; it is left out`,
+            );
+        }
         after = page.next ?? undefined;
       } while (after);
     }
-    return new Catalog(out);
+    return new Catalog(out, problems);
   }
 
-  /** An entry checked against the author it is listed under and the group's key. */
-  private async open(g: Group, e: ShelfEntryInfo): Promise<CatalogEntry> {
+  /**
+   * An entry checked against the author it is listed under and the group's key. What the hub
+   * could have done (an entry not signed by that member, or served as another entry, group or
+   * version than it was signed as) is an IntegrityError; an entry its author signed but that
+   * does not open or read is their doing, and comes back as null, so one member cannot break
+   * everyone's catalog.
+   */
+  private async open(
+    g: Group,
+    e: ShelfEntryInfo,
+    keys: ReadonlyMap<number, GroupKey>,
+  ): Promise<CatalogEntry | null> {
     const what = `entry ${e.entryId} of ${e.authorEmail} in ${g.name}`;
     const author = await this.authorKeys(g, e);
-    const { key } = await this.deps.groups.key(g.id, e.keyVersion).catch(() => {
-      throw new IntegrityError(`${what}: sealed under a key version the group never had`);
-    });
+    const key = keys.get(e.keyVersion);
+    if (!key) throw new IntegrityError(`${what}: sealed under a key version the group never had`);
     const place = {
       groupId: g.id,
       entryId: e.entryId,
@@ -147,20 +170,23 @@ export class Shelves {
       version: e.version,
     };
     const sealed = fromBase64Url(e.entry, 'entry');
-    const body = await fromHub(what, async () => {
-      let last: unknown;
-      for (const k of author) {
-        try {
-          return await openShelfEntry(sealed, place, key, k);
-        } catch (err) {
-          last = err;
-          if (!(err instanceof IntegrityError && /not signed by/.test(err.message))) break;
-        }
-      }
-      throw last;
-    });
+    const signedBy = author.find((k) => shelfEntrySigned(sealed, k));
+    if (!signedBy)
+      throw new IntegrityError(`${what}: does not verify (tampered with or misplaced by the hub)`);
+    const served = shelfEntryPlace(sealed);
+    for (const k of ['groupId', 'entryId', 'authorId', 'keyVersion', 'version'] as const) {
+      if (served[k] !== place[k])
+        throw new IntegrityError(`${what}: served as another ${k} than it was published with`);
+    }
+    let body: unknown;
+    try {
+      body = await openShelfEntry(sealed, place, key, signedBy);
+    } catch (err) {
+      if (err instanceof DecryptionError || err instanceof IntegrityError) return null;
+      throw err;
+    }
     const parsed = entryBody.safeParse(body);
-    if (!parsed.success) throw new IntegrityError(`${what}: not an entry this client can read`);
+    if (!parsed.success) return null;
     return {
       groupId: g.id,
       groupName: g.name,
