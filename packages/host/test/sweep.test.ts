@@ -67,3 +67,25 @@ test('a chunk put again moves to the end of the journal, past a verdict on its e
   const journal = store.listStored(null, Date.now() + 1, 10).map((c) => c.id);
   assert.deepEqual(journal, [b.id, a.id]);
 });
+
+test('a chunk received slowly is journaled when it is stored, after smaller ones stored meanwhile', async (t) => {
+  const dir = await tempDir(t);
+  const store = await openStore(dir);
+  t.after(() => store.close());
+  const big = chunk(1_000_000, 3); // above the small-record size: written as it arrives
+  const small = chunk(1000, 4);
+  // The big chunk's first bytes arrive, then a small chunk is stored and reported...
+  const h = store.beginPut(big.id, big.data.length);
+  await h.write(big.data.subarray(0, 1000));
+  await store.put(small.id, small.data);
+  const smallAt = store.locate(small.id)?.storedAt ?? 0;
+  while (Date.now() <= smallAt) await new Promise((r) => setImmediate(r));
+  const cursor = { at: smallAt, id: small.id };
+  // ...then the rest of the big one: it must come after the cursor, or no sweep would see it.
+  await h.write(big.data.subarray(1000));
+  await h.finish();
+  assert.deepEqual(
+    store.listStored(cursor, Date.now() + 1, 10).map((c) => c.id),
+    [big.id],
+  );
+});

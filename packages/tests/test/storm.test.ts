@@ -25,8 +25,7 @@ import { COFFER } from '../src/network.ts';
 //
 // Short settings so that what killed runs leave behind is reclaimed within the test: uploads
 // expire 30 s after they were opened (a live one takes a few seconds; one that outlives this
-// fails its run, which is then run again), hosts sweep every half second and reconcile every
-// 5 s (keeping anything stored in the last 30 s).
+// fails its run, which is then run again), hosts sweep every half second.
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
@@ -67,11 +66,7 @@ onEachDatabase('kill -9 storm', (dialect) => {
     net = await startNetwork({
       dialect,
       hosts: 0,
-      // Reconciliation too, as every host runs it daily: once in CI a killed run left one
-      // chunk on a host that the sweep did not report within the check's two minutes (cause
-      // not found yet; see the closing note of 2026-12-04). Its grace matches the upload
-      // lifetime, so no chunk whose receipt may still arrive is touched.
-      hubConfig: { ...quickCleanup(30), reconcile: { intervalMs: 5_000, graceMs: 30_000 } },
+      hubConfig: quickCleanup(30),
     });
     // Slow hosts, so that a run outlives a host or the hub going away and there is work left
     // for every round.

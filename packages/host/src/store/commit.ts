@@ -98,6 +98,11 @@ export class GroupCommit {
 
   /** Runs inside one transaction; in-memory counters change only if it commits. */
   private applyBatch(items: Pending[]): boolean[] {
+    // The journal the orphan sweep reads is ordered by the time a chunk became visible here,
+    // not by when its first bytes arrived: a large chunk received slowly would otherwise be
+    // stamped before smaller ones committed meanwhile, fall behind the sweep's cursor, and
+    // never be reported if the hub never learns of it.
+    const visibleAt = Date.now();
     let used = this.state.used;
     let count = this.state.count;
     let dead = this.state.dead;
@@ -115,7 +120,9 @@ export class GroupCommit {
       const own = seg(p.segment);
       own.end = Math.max(own.end, p.offset + recordBytes);
       if (p.kind === 'put') {
-        if (this.state.q.insert.run(p.idBytes, p.segment, p.offset, p.length, p.at).changes === 0) {
+        if (
+          this.state.q.insert.run(p.idBytes, p.segment, p.offset, p.length, visibleAt).changes === 0
+        ) {
           own.dead += recordBytes; // a concurrent upload of the same chunk got there first
           dead += recordBytes;
           this.state.q.graveAdd.run(p.idBytes, p.segment);
