@@ -23,6 +23,7 @@ export { loadTable, runLoad } from './load/run.ts';
 export { hubMetricsText, hubServerErrors } from './metrics.ts';
 export type { Cli, Dialect, Network, NetworkOptions, Proc } from './network.ts';
 export { cli, onEachDatabase, postgresAvailable, startNetwork, tempDir } from './network.ts';
+export { signedUpPeople } from './people.ts';
 export type {
   BytesRewrite,
   JsonRewrite,

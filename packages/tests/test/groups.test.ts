@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CofferClient } from '@coffer/sdk';
 import {
@@ -7,6 +6,7 @@ import {
   hubSql,
   type Network,
   onEachDatabase,
+  signedUpPeople,
   startNetwork,
   startTamperProxy,
 } from '../src/index.ts';
@@ -27,29 +27,18 @@ interface GroupJson {
 
 onEachDatabase('private groups', (dialect) => {
   let net: Network;
-  const env: Record<string, Record<string, string>> = {};
+  let people: Awaited<ReturnType<typeof signedUpPeople>>;
   let groupId = '';
   let firstRoster = '';
 
   before(async () => {
     net = await startNetwork({ dialect, hosts: 2 });
-    for (const who of ['alice', 'bob', 'carol', 'dave']) {
-      env[who] = {
-        ...net.env,
-        COFFER_PASSWORD: 'pw',
-        COFFER_CONFIG_DIR: join(net.dir, `${who}-config`),
-      };
-      assert.equal((await cli(['signup', `${who}@example.com`], env[who])).code, 0);
-    }
+    people = await signedUpPeople(net, ['alice', 'bob', 'carol', 'dave']);
   });
   after(() => net?.close());
 
-  const as = (who: string) => env[who] as Record<string, string>;
-  const run = async <T>(who: string, args: string[]) => {
-    const r = await cli([...args, '--json'], as(who));
-    assert.equal(r.code, 0, `${who}: ${args.join(' ')}: ${r.stderr}`);
-    return { ...r, value: r.json<T>() };
-  };
+  const as = (who: string) => people.env(who);
+  const run = <T>(who: string, args: string[]) => people.run<T>(who, args);
   const groupsOf = async (who: string) =>
     (await run<{ groups: GroupJson[] }>(who, ['groups'])).value.groups;
   const states = (g: GroupJson | undefined) =>

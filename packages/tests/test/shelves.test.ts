@@ -5,7 +5,14 @@ import { after, before, test } from 'node:test';
 import { newGroupKey, newNodeId, sealShelfEntry, toBase64Url } from '@coffer/crypto';
 import { ForbiddenError } from '@coffer/errors';
 import { CofferClient } from '@coffer/sdk';
-import { cli, hubSql, type Network, onEachDatabase, startNetwork } from '../src/index.ts';
+import {
+  cli,
+  hubSql,
+  type Network,
+  onEachDatabase,
+  signedUpPeople,
+  startNetwork,
+} from '../src/index.ts';
 
 // Shelves and the catalog, on SQLite and PostgreSQL ([Note: Shelf entries], [Note: Shelves on
 // the hub], [Note: Shelves in the client]): members publish their files into a group, everyone
@@ -23,30 +30,19 @@ interface Found {
 
 onEachDatabase('shelves and the catalog', (dialect) => {
   let net: Network;
-  const env: Record<string, Record<string, string>> = {};
+  let people: Awaited<ReturnType<typeof signedUpPeople>>;
   let bobClient: CofferClient;
   let groupId = '';
   let samourai = '';
 
-  const as = (who: string) => env[who] as Record<string, string>;
-  const run = async <T>(who: string, args: string[]) => {
-    const r = await cli([...args, '--json'], as(who));
-    assert.equal(r.code, 0, `${who}: ${args.join(' ')}: ${r.stderr}`);
-    return r.json<T>();
-  };
+  const as = (who: string) => people.env(who);
+  const run = async <T>(who: string, args: string[]) => (await people.run<T>(who, args)).value;
   const find = async (who: string, args: string[] = []) =>
     (await run<{ entries: Found[] }>(who, ['catalog', ...args])).entries;
 
   before(async () => {
     net = await startNetwork({ dialect, hosts: 2 });
-    for (const who of ['alice', 'bob', 'carol']) {
-      env[who] = {
-        ...net.env,
-        COFFER_PASSWORD: 'pw',
-        COFFER_CONFIG_DIR: join(net.dir, `${who}-config`),
-      };
-      assert.equal((await cli(['signup', `${who}@example.com`], as(who))).code, 0);
-    }
+    people = await signedUpPeople(net, ['alice', 'bob', 'carol']);
     groupId = (
       await run<{ id: string }>('alice', [
         'group',

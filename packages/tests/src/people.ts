@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { cli, type Network } from './network.ts';
+
+/**
+ * Several people using the CLI on one network, each with a config folder of their own and
+ * signed up as NAME@example.com with password `pw`: `env(who)` for `cli`, and `run(who, args)`
+ * for a command that must succeed, with its `--json` answer.
+ */
+export async function signedUpPeople(net: Network, names: readonly string[]) {
+  const envs = new Map<string, Record<string, string>>();
+  for (const who of names) {
+    const env = {
+      ...net.env,
+      COFFER_PASSWORD: 'pw',
+      COFFER_CONFIG_DIR: join(net.dir, `${who}-config`),
+    };
+    envs.set(who, env);
+    const r = await cli(['signup', `${who}@example.com`], env);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const env = (who: string) => {
+    const e = envs.get(who);
+    assert.ok(e, `no one called ${who}`);
+    return e;
+  };
+  const run = async <T>(who: string, args: string[]) => {
+    const r = await cli([...args, '--json'], env(who));
+    assert.equal(r.code, 0, `${who}: ${args.join(' ')}: ${r.stderr}`);
+    return { ...r, value: r.json<T>() };
+  };
+  return { env, run };
+}
