@@ -67,7 +67,7 @@ export {
   wrapForLink,
 } from './links.ts';
 export type { ManifestData, VerifiedManifest } from './manifest.ts';
-export { openManifest, resealManifest, sealManifest } from './manifest.ts';
+export { chunkContextOf, openManifest, resealManifest, sealManifest } from './manifest.ts';
 export type { MemberList, PinnedMemberList, ShareRole } from './members.ts';
 export {
   openFolderKeyAsMember,

@@ -2,6 +2,7 @@ import type { SigningPublicKey, VerifiedManifest } from '@coffer/crypto';
 import type { FolderPolicy, RouteResponse } from '@coffer/protocol';
 import { Contacts } from './contacts.ts';
 import { byKindThenName, type Entry, toEntry } from './entries.ts';
+import { Copies } from './groups/copies.ts';
 import { Groups } from './groups/groups.ts';
 import { Shelves } from './groups/shelves.ts';
 import { Hosting } from './hosting.ts';
@@ -82,6 +83,8 @@ export class CofferClient {
   readonly groups: Groups;
   /** Members' shelves in groups and the catalog of them ([Note: Shelves in the client]). */
   readonly shelves: Shelves;
+  /** Copies of other members' files into ours, host to host ([Note: Copies in the client]). */
+  readonly copies: Copies;
 
   private readonly session: Session;
   private readonly tree: Tree;
@@ -106,6 +109,7 @@ export class CofferClient {
     this.hosting = new Hosting({ hub, tree });
     this.groups = new Groups({ hub, keys, contacts });
     this.shelves = new Shelves({ hub, keys, tree, contacts, groups: this.groups });
+    this.copies = new Copies({ hub, keys, tree, hosting: this.hosting });
     const ownPreviousKeys = () => contacts.ownPreviousKeys();
     this.reading = { hub, keys, ownPreviousKeys };
     this.uploading = { hub, keys, tree };

@@ -3,6 +3,7 @@ import { accountCommands } from './account.ts';
 import { adminCommands } from './admin.ts';
 import { contactCommands } from './contacts.ts';
 import { fileCommands } from './files.ts';
+import { groupCopyCommands } from './group-copies.ts';
 import { groupCommands } from './groups.ts';
 import { linkCommands } from './links.ts';
 import { networkCommands } from './network.ts';
@@ -14,6 +15,7 @@ export const groups: readonly CommandGroup[] = [
   accountCommands,
   contactCommands,
   groupCommands,
+  groupCopyCommands,
   linkCommands,
   requestCommands,
   fileCommands,

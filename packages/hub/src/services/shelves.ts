@@ -21,7 +21,7 @@ import { memberState } from './groups.ts';
 // withdraws it: anyone else gets 403.
 
 /** The group, if the caller is its owner or an accepted member; 404 otherwise. */
-async function readableGroup(db: DbOrTx, groupId: string, accountId: string) {
+export async function readableGroup(db: DbOrTx, groupId: string, accountId: string) {
   const g = await db.selectFrom('groups').selectAll().where('id', '=', groupId).executeTakeFirst();
   if (g && g.owner_id === accountId) return g;
   if (!g || (await memberState(db, groupId, accountId)) !== 'member')
@@ -66,12 +66,15 @@ export async function putEntry(
     throw new ConflictError(
       `entry: version ${place.version} is not above the stored version ${existing.version}`,
     );
+  if (b.file) await checkOwnFile(hub.db, c, b.file);
   const now = hub.now();
   const row = {
     version: place.version,
     key_version: place.keyVersion,
     entry: b.entry,
     updated_at: now,
+    file_node_id: b.file?.nodeId ?? null,
+    file_revision: b.file?.revision ?? null,
   };
   if (existing) {
     const r = await hub.db
@@ -100,6 +103,20 @@ export async function putEntry(
   if (!stored || stored.authorId !== c.accountId || stored.version !== place.version)
     throw new ConflictError('entry: published by someone else meanwhile');
   return stored;
+}
+
+/** The file an entry offers must be a revision the author keeps of a file of their own. */
+async function checkOwnFile(db: DbOrTx, c: Caller, file: { nodeId: string; revision: number }) {
+  const r = await db
+    .selectFrom('revisions as r')
+    .innerJoin('nodes as n', 'n.id', 'r.node_id')
+    .select(['n.kind', 'n.trashed_at'])
+    .where('n.id', '=', file.nodeId)
+    .where('n.account_id', '=', c.accountId)
+    .where('r.revision', '=', file.revision)
+    .executeTakeFirst();
+  if (!r) throw new NotFoundError('file: you have no such file revision');
+  if (r.trashed_at !== null) throw new ValidationError('file', 'is in the trash');
 }
 
 export async function withdraw(

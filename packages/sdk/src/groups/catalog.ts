@@ -1,3 +1,5 @@
+import { NotFoundError, ValidationError } from '@coffer/errors';
+
 // The catalog of a user's groups, as pure functions: what kind a file is, and searching,
 // filtering and sorting the entries of every shelf, on the client (the hub sees no names).
 
@@ -36,8 +38,17 @@ export interface CatalogEntry {
   note: string;
   publishedAt: number;
   updatedAt: number;
-  /** The file on the author's side, for a copy. */
-  file: { nodeId: string; revision: number };
+  /**
+   * The file on the author's side, for a copy: its node and revision, and (for entries
+   * published since copies exist) its file key and content hash, signed by the author with the
+   * rest of the entry ([Note: Copies in the client]).
+   */
+  file: {
+    nodeId: string;
+    revision: number;
+    key?: string | undefined;
+    contentHash?: string | undefined;
+  };
 }
 
 export type CatalogSort = 'date' | 'name' | 'size';
@@ -104,5 +115,34 @@ export class Catalog {
       size: (a, b) => b.size - a.size || collator.compare(a.name, b.name),
     };
     return hits.sort(by[sort]);
+  }
+
+  /**
+   * The one entry `ref` names: `ITEM` or `GROUP:ITEM`, where GROUP is a group's name or id and
+   * ITEM an entry id, a unique start of one, or a file name. None, or several, is an error that
+   * says which (field `item`).
+   */
+  item(ref: string): CatalogEntry {
+    const colon = ref.lastIndexOf(':');
+    const group = colon > 0 ? ref.slice(0, colon) : null;
+    const item = (colon > 0 ? ref.slice(colon + 1) : ref).trim();
+    if (!item) throw new ValidationError('item', 'expected ITEM or GROUP:ITEM');
+    const inGroup = this.entries.filter(
+      (e) => group === null || e.groupId === group || e.groupName === group,
+    );
+    if (group !== null && inGroup.length === 0)
+      throw new NotFoundError(`item: no entries in a group called ${group}`);
+    const lower = item.toLowerCase();
+    const byId = inGroup.filter((e) => e.entryId.startsWith(lower));
+    const hits = byId.length ? byId : inGroup.filter((e) => e.name === item);
+    if (hits.length === 1) return hits[0] as CatalogEntry;
+    if (hits.length === 0) throw new NotFoundError(`item: nothing in the catalog is ${ref}`);
+    throw new ValidationError(
+      'item',
+      `${ref} could be any of ${hits
+        .slice(0, 5)
+        .map((e) => `${e.groupName}:${e.entryId.slice(0, 8)} (${e.name})`)
+        .join(', ')}${hits.length > 5 ? '…' : ''}; say which`,
+    );
   }
 }

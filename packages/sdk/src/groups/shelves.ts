@@ -24,7 +24,8 @@ import type { Group, Groups } from './groups.ts';
 // [Note: Shelves in the client]
 // A member publishes a file of their own into a group as an entry on their shelf: its name,
 // size, kind, tags, note and a reference to the file, sealed under the group's newest key and
-// signed ([Note: Shelf entries] in crypto). The file stays where it is. Reading the catalog,
+// signed ([Note: Shelf entries] in crypto). The file stays where it is; the entry carries its
+// file key, so that members can verify its manifest when they copy it. Reading the catalog,
 // the client opens every entry with the group key of its version and checks it against the
 // key it pinned for the member it is listed under, so a hub that forges an entry, or moves one
 // to another member's shelf or another group, is caught with an IntegrityError.
@@ -38,10 +39,21 @@ const entryBody = z
     kind: z.enum(KINDS),
     tags: z.array(tag).max(MAX_TAGS),
     note: z.string().max(1000),
-    file: z.object({
-      nodeId: z.string().regex(/^[0-9a-f]{32}$/),
-      revision: z.number().int().min(1),
-    }),
+    file: z
+      .object({
+        nodeId: z.string().regex(/^[0-9a-f]{32}$/),
+        revision: z.number().int().min(1),
+        // Absent in entries published before copies existed: those cannot be copied.
+        key: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{43}$/)
+          .optional(),
+        contentHash: z
+          .string()
+          .regex(/^[0-9a-f]{64}$/)
+          .optional(),
+      })
+      .strict(),
   })
   .strict();
 type EntryBody = z.infer<typeof entryBody>;
@@ -77,7 +89,12 @@ export class Shelves {
       kind: kindOf(node.meta.name, node.meta.mime),
       tags,
       note: o.note ?? '',
-      file: { nodeId: node.info.id, revision: node.info.revision },
+      file: {
+        nodeId: node.info.id,
+        revision: node.info.revision,
+        key: toBase64Url(node.key),
+        ...(node.meta.contentHash ? { contentHash: node.meta.contentHash } : {}),
+      },
     };
     const checked = entryBody.safeParse(body);
     if (!checked.success) {
@@ -98,7 +115,11 @@ export class Shelves {
     const sealed = await sealShelfEntry(body, place, key, me.identity.signingSecret);
     const info = await this.deps.hub.call('putShelfEntry', {
       params: { id: g.id },
-      body: { entryId: place.entryId, entry: toBase64Url(sealed) },
+      body: {
+        entryId: place.entryId,
+        entry: toBase64Url(sealed),
+        file: { nodeId: body.file.nodeId, revision: body.file.revision },
+      },
     });
     const opened = await this.open(g, info, await this.deps.groups.keyring(g.id));
     if (!opened) throw new IntegrityError(`entry ${info.entryId}: does not open after publishing`);

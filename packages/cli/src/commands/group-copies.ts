@@ -1,0 +1,100 @@
+import { withSession } from '../client.ts';
+import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
+import { get } from '../get.ts';
+import { formatBytes, progressBar } from '../output.ts';
+
+// "Copy to my server" ([Note: Copies in the client] in the SDK): another member's file goes
+// host to host into our tree, then, if asked, down to this machine from our own copy.
+
+const hub = commonFlags.hub;
+
+const copy = command({
+  name: 'copy',
+  flags: {
+    to: {
+      type: 'string',
+      value: 'FOLDER',
+      help: 'the folder of yours to copy into (default /Groups/<group>)',
+    },
+    hub,
+  },
+  async run(args, flags, out) {
+    noMore(args, 2);
+    const ref = need(args, 0, 'ITEM');
+    const local = args[1];
+    await withSession(flags, async (client) => {
+      const entry = (await client.shelves.catalog()).item(ref);
+      const draw = progressBar(out, entry.name);
+      const ac = new AbortController();
+      // Ctrl-C stops waiting; the hosts go on, and running the command again picks it up.
+      const stop = () => ac.abort(new Error('interrupted'));
+      process.once('SIGINT', stop);
+      try {
+        const r = await client.copies.copy(entry, {
+          ...(flags.to !== undefined ? { to: flags.to } : {}),
+          signal: ac.signal,
+          onProgress: (p) =>
+            draw({
+              bytesDone: p.done,
+              bytesTotal: p.total,
+              filesDone: p.state === 'ready' ? 1 : 0,
+              filesTotal: 1,
+            }),
+        });
+        out.status('');
+        out.say(
+          r.copied
+            ? `${entry.name} is yours at ${r.path}: ${formatBytes(r.copied)} copied server to server.`
+            : `${entry.name} is yours at ${r.path}: your hosts held it already.`,
+        );
+        let downloaded: unknown;
+        if (local !== undefined)
+          await get(client, { ...out, result: (v) => (downloaded = v) }, r.path, local, {});
+        out.result({
+          entryId: entry.entryId,
+          groupId: entry.groupId,
+          ...r,
+          ...(local !== undefined ? { downloaded } : {}),
+        });
+      } finally {
+        process.off('SIGINT', stop);
+      }
+    });
+  },
+});
+
+const copies = command({
+  name: 'copies',
+  flags: { cancel: { type: 'string', value: 'ID', help: 'stop one copy in progress' }, hub },
+  async run(args, flags, out) {
+    noMore(args, 0);
+    await withSession(flags, async (client) => {
+      if (flags.cancel !== undefined) {
+        await client.copies.cancel(flags.cancel);
+        out.say(`Copy ${flags.cancel} is stopped.`);
+        out.result({ cancelled: flags.cancel });
+        return;
+      }
+      const list = await client.copies.list();
+      if (list.length === 0) out.say('No copies in progress.');
+      for (const c of list) {
+        out.say(
+          `${c.copyId}  ${c.state.padEnd(8)} ${formatBytes(c.bytes.done)}/${formatBytes(c.bytes.total)}${c.lastError ? `  ${c.lastError}` : ''}`,
+        );
+      }
+      out.result({ copies: list });
+    });
+  },
+});
+
+export const groupCopyCommands: CommandGroup = {
+  title: 'Copies from groups (ITEM is an entry id, its start, or a name; GROUP:ITEM to be exact)',
+  help: [
+    [
+      'copy ITEM [LOCAL] [--to FOLDER]',
+      "copy another member's file to your server, host to host; then to LOCAL if given",
+    ],
+    ['copies [--cancel ID]', 'your copies in progress'],
+  ],
+  commands: [copy, copies],
+};
