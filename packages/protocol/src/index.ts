@@ -25,7 +25,7 @@ export { HOST, hostRoutes } from './host-api.ts';
 export { buildOpenApi } from './openapi.ts';
 export type { AccountInfo, SessionGrant } from './routes/accounts.ts';
 export type { CopyProgress } from './routes/admin.ts';
-export type { GroupInfo, ShelfEntryInfo } from './routes/groups.ts';
+export type { GroupInfo, GroupServer, ShelfEntryInfo } from './routes/groups.ts';
 export type {
   RouteBody,
   RouteInput,

@@ -31,7 +31,7 @@ export { FileRequest } from './file-request.ts';
 export { formatBytes } from './format.ts';
 export type { CatalogEntry, CatalogQuery, CatalogSort, Kind } from './groups/catalog.ts';
 export { Catalog, KINDS, kindOf } from './groups/catalog.ts';
-export type { Group, GroupMember, GroupMemberState } from './groups/groups.ts';
+export type { Group, GroupMember, GroupMemberState, MemberServer } from './groups/groups.ts';
 export type { PublishOptions } from './groups/shelves.ts';
 export { singleCopy } from './hosting.ts';
 export type { OpenNode } from './keys.ts';

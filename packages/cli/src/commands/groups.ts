@@ -1,5 +1,12 @@
 import { ValidationError } from '@coffer/errors';
-import { type CatalogSort, type CofferClient, type Group, KINDS, type Kind } from '@coffer/sdk';
+import {
+  type CatalogSort,
+  type CofferClient,
+  type Group,
+  KINDS,
+  type Kind,
+  type MemberServer,
+} from '@coffer/sdk';
 import { withSession } from '../client.ts';
 import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
 import { formatBytes, type Out } from '../output.ts';
@@ -33,11 +40,17 @@ function warnUnverified(out: Out, g: Group) {
   }
 }
 
-function describeMembers(out: Out, g: Group) {
-  out.say(`${g.name}, owned by ${g.owner.email}:`);
+/** Each person's personal servers: country and whether online (never where they are). */
+function describeMembers(out: Out, g: Group, servers: readonly MemberServer[]) {
+  const of = (accountId: string) => {
+    const theirs = servers.filter((s) => s.accountId === accountId);
+    if (theirs.length === 0) return '';
+    return `  servers: ${theirs.map((s) => `${s.country} ${s.online ? 'online' : 'offline'}`).join(', ')}`;
+  };
+  out.say(`${g.name}, owned by ${g.owner.email}:${of(g.owner.accountId)}`);
   for (const m of g.members) {
     out.say(
-      `  ${m.email.padEnd(32)} ${STATES[m.state]}${m.verified ? '' : '  (keys not verified)'}`,
+      `  ${m.email.padEnd(32)} ${STATES[m.state]}${m.verified ? '' : '  (keys not verified)'}${of(m.accountId)}`,
     );
   }
   if (g.members.length === 0) out.say('  nobody invited yet: coffer group invite GROUP EMAIL');
@@ -133,8 +146,9 @@ const leave = onGroup('group leave', async (client, group, out) => {
 
 const members = onGroup('group members', async (client, group, out) => {
   const g = await client.groups.get(group);
-  describeMembers(out, g);
-  out.result(g);
+  const servers = await client.groups.servers(g.id);
+  describeMembers(out, g, servers);
+  out.result({ ...g, servers });
 });
 
 const end = onGroup('group delete', async (client, group, out) => {
@@ -239,7 +253,7 @@ export const groupCommands: CommandGroup = {
     ['group invite GROUP EMAIL...', 'invite contacts (unverified keys are flagged)'],
     ['group accept GROUP', 'join a group you were invited to'],
     ['group decline GROUP', 'turn an invitation down'],
-    ['group members GROUP', 'who is in, invited, declined or gone'],
+    ['group members GROUP', 'who is in, invited, declined or gone, and their servers'],
     ['group remove GROUP EMAIL', 'take someone out (the owner; the key is rotated)'],
     ['group leave GROUP', 'leave a group you are in'],
     ['group delete GROUP', 'end a group you own, for everyone'],

@@ -1,3 +1,4 @@
+import { groupServers } from '../services/group-servers.ts';
 import * as groups from '../services/groups.ts';
 import * as shelves from '../services/shelves.ts';
 import type { AreaHandlers } from './handler.ts';
@@ -10,5 +11,6 @@ export const groupHandlers: AreaHandlers<'groups'> = {
   putShelfEntry: (hub, i) => shelves.putEntry(hub, i.caller, i.params.id, i.body),
   withdrawShelfEntry: (hub, i) => shelves.withdraw(hub, i.caller, i.params.id, i.params.entryId),
   groupCatalog: (hub, i) => shelves.catalog(hub, i.caller, i.params.id, i.query),
+  groupServers: (hub, i) => groupServers(hub, i.caller, i.params.id),
   deleteGroup: (hub, i) => groups.deleteGroup(hub, i.caller, i.params.id),
 };

@@ -21,7 +21,7 @@ import { memberState } from './groups.ts';
 // withdraws it: anyone else gets 403.
 
 /** The group, if the caller is its owner or an accepted member; 404 otherwise. */
-async function readableGroup(db: DbOrTx, groupId: string, accountId: string) {
+export async function readableGroup(db: DbOrTx, groupId: string, accountId: string) {
   const g = await db.selectFrom('groups').selectAll().where('id', '=', groupId).executeTakeFirst();
   if (g && g.owner_id === accountId) return g;
   if (!g || (await memberState(db, groupId, accountId)) !== 'member')
