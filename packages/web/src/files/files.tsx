@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { SessionsView, TrashView } from '../account.tsx';
 import { ContactsView } from '../contacts.tsx';
+import { CatalogView } from '../groups/catalog-view.tsx';
+import { GroupsView } from '../groups/groups-view.tsx';
 import { HostingView } from '../hosting.tsx';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
@@ -18,6 +20,8 @@ import { useSingleCopy } from './use-single-copy.ts';
 /** The views in the bar besides the folder's, in order; each is named by its key in the strings. */
 const VIEWS = {
   shared: SharedView,
+  groups: GroupsView,
+  catalog: CatalogView,
   trash: TrashView,
   contacts: ContactsView,
   sessions: SessionsView,
