@@ -280,6 +280,17 @@ test('phone and dark theme: the groups and the catalog fit a phone, and read in 
   await page.getByText(`${ENTRIES} entries`).waitFor();
   assert.equal(await overflow(), 0, 'the catalog fits a phone');
   await page.screenshot({ path: join(SHOTS, 'catalog-phone.png') });
+  // In French: the page's own strings, the countries' names and the plurals.
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('fr');
+  await page.getByText(`${ENTRIES} éléments`).waitFor();
+  await page.getByRole('button', { name: 'Groupes', exact: true }).click();
+  await page.getByRole('button', { name: CLUB }).click();
+  await member('alice@example.com').getByText('Pays-Bas · en ligne').waitFor();
+  await member('carol@example.com').getByText('clés non vérifiées').waitFor();
+  assert.equal(await overflow(), 0, 'the group fits a phone in French');
+  await page.screenshot({ path: join(SHOTS, 'groups-phone-fr.png'), fullPage: true });
+  await page.getByRole('combobox', { name: 'Langue' }).selectOption('en');
+  await go('Catalog');
 
   await page.setViewportSize({ width: 1280, height: 860 });
   await page.emulateMedia({ colorScheme: 'dark' });
@@ -293,7 +304,7 @@ test('phone and dark theme: the groups and the catalog fit a phone, and read in 
 test('an owner creates a group, invites, removes after a confirmation, and deletes it; a member leaves', async () => {
   await go('Groups');
   await page.getByLabel('Group name').fill('Book club');
-  await page.getByLabel(/Invite by email/).fill('carol@example.com');
+  await page.getByLabel('Emails to invite (optional)').fill('carol@example.com');
   await page.getByLabel('Group name').press('Enter');
   await page.getByRole('heading', { name: 'Book club' }).waitFor();
   await member('carol@example.com').getByText('invited').waitFor();

@@ -58,6 +58,9 @@ function Banner({
 export function Files({ onLogout, language }: { onLogout: () => void; language: React.ReactNode }) {
   const t = useT();
   const [view, setView] = useState<View>('files');
+  // Each click in the bar opens its view afresh, as "Files" goes to the root: from a group's
+  // page, "Groups" goes back to the list of groups.
+  const [visit, setVisit] = useState(0);
   const [path, setPath] = useState('/');
   const [error, setError] = useState<string | null>(null);
   const showError = useCallback((m: string) => setError(m), []);
@@ -95,6 +98,7 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
             aria-current={view === v ? 'page' : undefined}
             onClick={() => {
               setView(v);
+              setVisit((n) => n + 1);
               if (v === 'files') void refresh();
             }}
           >
@@ -128,7 +132,7 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
             {fill(t.singleCopyWarning, { path })}
           </p>
         )}
-        {OtherView && <OtherView onError={showError} />}
+        {OtherView && <OtherView key={visit} onError={showError} />}
         {view === 'search' && (
           <SearchResults
             hits={search.hits}

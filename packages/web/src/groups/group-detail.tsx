@@ -95,7 +95,8 @@ export function GroupDetail({
         <div>
           <h2 id={headId}>{g.name}</h2>
           <p className="muted">
-            {t.ownedBy}: {owner ? t.you : g.owner.email} · {t.memberCount(g.memberCount)}
+            {fill(t.ownerIs, { owner: owner ? t.you : g.owner.email })} ·{' '}
+            {t.memberCount(g.memberCount)}
           </p>
         </div>
         <button

@@ -119,11 +119,9 @@ export function GroupsView() {
                 </button>
                 <span className="muted group-meta">
                   <span>
-                    {t.ownedBy}: {g.role === 'owner' ? t.you : g.owner.email}
+                    {fill(t.ownerIs, { owner: g.role === 'owner' ? t.you : g.owner.email })}
                   </span>
-                  <span>
-                    {t.yourRole}: {t[`role_${g.role}`]}
-                  </span>
+                  <span>{fill(t.roleIs, { role: t[`role_${g.role}`] })}</span>
                   <span>{t.memberCount(g.memberCount)}</span>
                 </span>
               </li>
