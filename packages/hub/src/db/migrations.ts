@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 import { copyJobs } from './migration-copy-jobs.ts';
+import { feed } from './migration-feed.ts';
 import { groups, shelves } from './migration-groups.ts';
 
 // Written with Kysely's schema builder only, so the same migrations run on SQLite and
@@ -482,5 +483,6 @@ export const migrations: MigrationProvider = {
     '0014_groups': groups,
     '0015_shelves': shelves,
     '0016_copy_jobs': copyJobs,
+    '0018_feed': feed,
   }),
 };

@@ -1,6 +1,7 @@
 import { accountHandlers } from './accounts.ts';
 import { adminHandlers } from './admin.ts';
 import { contactHandlers } from './contacts.ts';
+import { feedHandlers } from './feed.ts';
 import { groupHandlers } from './groups.ts';
 import type { Handlers } from './handler.ts';
 import { hostHandlers } from './hosts.ts';
@@ -22,6 +23,7 @@ export const handlers: Handlers = {
   ...contactHandlers,
   ...shareHandlers,
   ...groupHandlers,
+  ...feedHandlers,
   ...linkHandlers,
   ...requestHandlers,
   ...treeHandlers,

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { accountRoutes } from './accounts.ts';
 import { adminRoutes } from './admin.ts';
 import { contactRoutes } from './contacts.ts';
+import { feedRoutes } from './feed.ts';
 import { groupRoutes } from './groups.ts';
 import { hostRegistryRoutes } from './hosts.ts';
 import { linkRoutes } from './links.ts';
@@ -24,6 +25,7 @@ export const routes = {
   ...contactRoutes,
   ...shareRoutes,
   ...groupRoutes,
+  ...feedRoutes,
   ...linkRoutes,
   ...requestRoutes,
   ...treeRoutes,

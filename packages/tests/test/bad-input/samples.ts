@@ -77,6 +77,8 @@ export const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
   },
   answerGroupInvite: { accept: true },
   putShelfEntry: { entryId: hex(32, '4'), entry: b64 },
+  rateEntry: { entryId: hex(32, '4'), rating: b64 },
+  saveFeedState: { version: 1, state: b64 },
   stageRekey: {
     keyVersion: 2,
     nodes: [
