@@ -84,3 +84,18 @@ test('filters by group and member, and sorts by date, name or size', () => {
     ['a9.mkv'],
   );
 });
+
+test('sorts by rating: best first, then the most rated, then the newest; unrated last', () => {
+  const rated = (average: number | null, count: number) => ({ average, count, mine: null });
+  const c = new Catalog([
+    entry('unrated.mkv', { publishedAt: 9, rating: rated(null, 0) }),
+    entry('four-once.mkv', { publishedAt: 1, rating: rated(4, 1) }),
+    entry('four-twice.mkv', { publishedAt: 2, rating: rated(4, 2) }),
+    entry('five.mkv', { publishedAt: 3, rating: rated(5, 1) }),
+    entry('no-ratings-read.mkv', { publishedAt: 4 }),
+  ]);
+  assert.deepEqual(
+    c.find({ sort: 'rating' }).map((e) => e.name),
+    ['five.mkv', 'four-twice.mkv', 'four-once.mkv', 'unrated.mkv', 'no-ratings-read.mkv'],
+  );
+});

@@ -23,6 +23,15 @@ export function kindOf(name: string, mime?: string | null): Kind {
   return (dot > 0 && BY_EXTENSION[name.slice(dot + 1).toLowerCase()]) || 'other';
 }
 
+/** What the members of a group think of an entry: its ratings, checked ([Note: Ratings]). */
+export interface EntryRating {
+  /** The mean of the stars given (1 to 5), or null while nobody has rated it. */
+  average: number | null;
+  count: number;
+  /** Our own rating, if we gave one. */
+  mine: number | null;
+}
+
 /** One entry of the catalog, opened and checked. */
 export interface CatalogEntry {
   groupId: string;
@@ -38,9 +47,12 @@ export interface CatalogEntry {
   updatedAt: number;
   /** The file on the author's side, for a copy. */
   file: { nodeId: string; revision: number };
+  /** Its ratings, when the catalog was read with them. */
+  rating?: EntryRating;
 }
 
-export type CatalogSort = 'date' | 'name' | 'size';
+export const CATALOG_SORTS = ['date', 'name', 'size', 'rating'] as const;
+export type CatalogSort = (typeof CATALOG_SORTS)[number];
 
 export interface CatalogQuery {
   /** Words that must each be in the name or a tag (case and accents ignored). */
@@ -102,6 +114,11 @@ export class Catalog {
       date: (a, b) => b.publishedAt - a.publishedAt || collator.compare(a.name, b.name),
       name: (a, b) => collator.compare(a.name, b.name),
       size: (a, b) => b.size - a.size || collator.compare(a.name, b.name),
+      // Best first; among equals the most rated, then the newest; unrated last.
+      rating: (a, b) =>
+        (b.rating?.average ?? 0) - (a.rating?.average ?? 0) ||
+        (b.rating?.count ?? 0) - (a.rating?.count ?? 0) ||
+        by.date(a, b),
     };
     return hits.sort(by[sort]);
   }
