@@ -21,8 +21,15 @@ export { hubSql } from './hub-db.ts';
 export type { LoadOptions, LoadResult } from './load/run.ts';
 export { loadTable, runLoad } from './load/run.ts';
 export { hubMetricsText, hubServerErrors } from './metrics.ts';
-export type { Cli, Dialect, Network, NetworkOptions, Proc } from './network.ts';
-export { cli, onEachDatabase, postgresAvailable, startNetwork, tempDir } from './network.ts';
+export type { Cli, Dialect, Network, NetworkOptions, Proc, RunningCli } from './network.ts';
+export {
+  cli,
+  onEachDatabase,
+  postgresAvailable,
+  startCli,
+  startNetwork,
+  tempDir,
+} from './network.ts';
 export { signedUpPeople } from './people.ts';
 export type {
   BytesRewrite,
@@ -32,3 +39,5 @@ export type {
 } from './tamper-proxy.ts';
 export { rejectsAfterLie, startTamperProxy } from './tamper-proxy.ts';
 export { until } from './until.ts';
+export type { XmlElement } from './xml.ts';
+export { readXml } from './xml.ts';

@@ -29,5 +29,12 @@ export async function signedUpPeople(net: Network, names: readonly string[]) {
     assert.equal(r.code, 0, `${who}: ${args.join(' ')}: ${r.stderr}`);
     return { ...r, value: r.json<T>() };
   };
-  return { env, run };
+  /** `owner` creates group `name` inviting `members`, who accept; its id. */
+  const group = async (owner: string, name: string, members: readonly string[]) => {
+    const invites = members.flatMap((m) => ['--invite', `${m}@example.com`]);
+    const made = await run<{ id: string }>(owner, ['group', 'create', name, ...invites]);
+    for (const m of members) await run(m, ['group', 'accept', name]);
+    return made.value.id;
+  };
+  return { env, run, group };
 }

@@ -2,6 +2,7 @@ import type { CommandGroup } from '../command.ts';
 import { accountCommands } from './account.ts';
 import { adminCommands } from './admin.ts';
 import { contactCommands } from './contacts.ts';
+import { feedCommands } from './feed.ts';
 import { fileCommands } from './files.ts';
 import { groupCommands } from './groups.ts';
 import { linkCommands } from './links.ts';
@@ -14,6 +15,7 @@ export const groups: readonly CommandGroup[] = [
   accountCommands,
   contactCommands,
   groupCommands,
+  feedCommands,
   linkCommands,
   requestCommands,
   fileCommands,
