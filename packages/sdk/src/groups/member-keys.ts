@@ -6,7 +6,7 @@ import type { Group } from './groups.ts';
 
 export interface MemberKeysDeps {
   keys: AccountKeys;
-  contacts: Pick<Contacts, 'add' | 'keysFor' | 'ownPreviousKeys'>;
+  contacts: Pick<Contacts, 'add' | 'accountOf' | 'keysFor' | 'ownPreviousKeys'>;
 }
 
 /** Signing keys found so far, by account id: one look-up per member in a listing. */
@@ -54,8 +54,9 @@ async function lookUp(
   const me = deps.keys;
   if (who.accountId === me.accountId)
     return [me.identity.signingPublic, ...(await deps.contacts.ownPreviousKeys())];
-  // A member we never dealt with is pinned on first sight, as contacts are.
-  await deps.contacts.add(who.email);
+  // A member we never dealt with is pinned on first sight, as contacts are; `keysFor` checks
+  // a pinned one against what the hub serves now (each look-up counts against a rate limit).
+  if ((await deps.contacts.accountOf(who.email)) === undefined) await deps.contacts.add(who.email);
   const k = await deps.contacts.keysFor(who.email, { lastTrusted: true });
   if (k.accountId !== who.accountId)
     throw new NotFoundError(`${what}: ${who.email} is another account now`);

@@ -56,7 +56,7 @@ export interface ShelvesDeps {
   hub: HubClient;
   keys: AccountKeys;
   tree: Pick<TreeAccess, 'resolve'>;
-  contacts: Pick<Contacts, 'add' | 'keysFor' | 'ownPreviousKeys'>;
+  contacts: Pick<Contacts, 'add' | 'accountOf' | 'keysFor' | 'ownPreviousKeys'>;
   groups: Pick<Groups, 'list' | 'get' | 'key' | 'keyring'>;
   /** Each entry's ratings, when given ([Note: Ratings in the client]). */
   ratings?: Pick<Ratings, 'ofGroup'>;
