@@ -154,6 +154,11 @@ export class ByteReader {
     return this.raw(n);
   }
 
+  /** Whether every byte has been read. */
+  get atEnd(): boolean {
+    return this.offset === this.buf.length;
+  }
+
   end(): void {
     if (this.offset !== this.buf.length) throw new IntegrityError(`${this.what}: trailing bytes`);
   }

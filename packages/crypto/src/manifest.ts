@@ -2,6 +2,7 @@ import { IntegrityError, ValidationError } from '@coffer/errors';
 import { ByteReader, ByteWriter, toHex } from './bytes.ts';
 import {
   CHUNK_OVERHEAD,
+  type ChunkContext,
   type ChunkRef,
   type ContentSummary,
   checkChunkSize,
@@ -26,6 +27,12 @@ import {
 //   fileId(16) ‖ revision u32 ‖ createdAt u64 ‖ author ed25519 public(32) ‖ contentKey(32)
 //   ‖ chunkSize u32 ‖ size u64 ‖ contentHash(32) ‖ count u32 ‖ count × ref
 //   ref = flags u8 (bit 0: packed) ‖ chunk id(32) ‖ length u32 ‖ [pack id(32) ‖ offset u64]
+//   [‖ 1 u8 ‖ origin fileId(16) ‖ origin revision u32]
+//
+// The optional origin is for content adopted from someone else's file ([Note: Copies from
+// groups]): the chunks keep their ciphertext, so their AAD still names the file and revision
+// they were encrypted for, and the new file's manifest says which. The author of the new
+// manifest signs the origin with the rest.
 //
 // The author signs "coffer/v1/manifest\0" ‖ body with Ed25519; body ‖ signature is then sealed
 // in a committing envelope under the file key (purpose "manifest", context fileId, revision).
@@ -39,7 +46,13 @@ export interface ManifestData extends ContentSummary {
   fileId: NodeId;
   revision: number;
   createdAt: number;
+  /** The file and revision the chunks were encrypted for, when not this one. */
+  origin?: ChunkContext;
 }
+
+/** The file and revision a manifest's chunks were encrypted for (their AAD names them). */
+export const chunkContextOf = (m: ManifestData): ChunkContext =>
+  m.origin ?? { fileId: m.fileId, revision: m.revision };
 
 declare const verified: unique symbol;
 /** A manifest whose signature checked out against an author the caller trusts. */
@@ -71,6 +84,7 @@ function encodeBody(m: ManifestData, author: SigningPublicKey): Uint8Array {
       .u32(c.length);
     if (c.pack) w.raw(idBytes(c.pack.id)).u64(c.pack.offset);
   }
+  if (m.origin) w.u8(1).raw(idBytes(m.origin.fileId)).u32(m.origin.revision);
   return w.finish();
 }
 
@@ -139,8 +153,24 @@ function decodeBody(body: Uint8Array): ManifestData & { author: SigningPublicKey
     if (flags === 1) ref.pack = { id: toHex(r.raw(32)) as ChunkId, offset: r.u64() };
     chunks.push(ref);
   }
+  let origin: ChunkContext | undefined;
+  if (!r.atEnd) {
+    if (r.u8() !== 1) throw new IntegrityError('manifest: unknown trailer');
+    origin = { fileId: toHex(r.raw(16)) as NodeId, revision: r.u32() };
+  }
   r.end();
-  return { fileId, revision, createdAt, author, contentKey, chunkSize, size, contentHash, chunks };
+  return {
+    fileId,
+    revision,
+    createdAt,
+    author,
+    contentKey,
+    chunkSize,
+    size,
+    contentHash,
+    chunks,
+    ...(origin ? { origin } : {}),
+  };
 }
 
 /**

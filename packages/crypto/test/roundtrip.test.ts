@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import type { ChunkRef } from '../src/content.ts';
 import {
   buildPack,
+  chunkContextOf,
   decryptContent,
   decryptMetadata,
   encryptContent,
@@ -158,6 +160,38 @@ test('a large file streams through the worker pool and back unchanged', async ()
     ),
   );
   assert.ok(Buffer.from(out).equals(Buffer.from(big)));
+});
+
+test('an adopted file\u2019s manifest names the origin its chunks were encrypted for, and they decrypt', async () => {
+  const author = generateIdentity();
+  const adopter = generateIdentity();
+  const data = crypto.getRandomValues(new Uint8Array(3000));
+  const originId = newNodeId();
+  const { store, summary } = await encryptToStore(data, originId, 4, 1024);
+  const copyId = newNodeId();
+  const copyKey = newFileKey();
+  const origin = { fileId: originId, revision: 4 };
+  const sealed = await sealManifest(
+    copyKey,
+    { ...summary, fileId: copyId, revision: 1, createdAt: 5, origin },
+    adopter,
+  );
+  const m = await openManifest(copyKey, sealed, { fileId: copyId, revision: 1 }, () => true);
+  assert.deepEqual(m.origin, origin);
+  assert.deepEqual(chunkContextOf(m), origin);
+  const fetch = async (ref: ChunkRef) => (store.get(ref.id) as Uint8Array).slice();
+  assert.deepEqual(await collect(decryptContent({ ...m, ...chunkContextOf(m) }, fetch)), data);
+  // Without the origin, the chunks' AAD does not match the new file.
+  await assert.rejects(collect(decryptContent({ ...m, fileId: copyId, revision: 1 }, fetch)));
+  // A manifest without one reads as before.
+  const plain = await sealManifest(
+    copyKey,
+    { ...summary, fileId: originId, revision: 4, createdAt: 5 },
+    author,
+  );
+  const p = await openManifest(copyKey, plain, { fileId: originId, revision: 4 }, () => true);
+  assert.equal(p.origin, undefined);
+  assert.deepEqual(chunkContextOf(p), origin);
 });
 
 test('small files packed together decrypt from a range read of the pack', async () => {

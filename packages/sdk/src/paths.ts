@@ -17,3 +17,14 @@ export function splitPath(path: string): string[] {
 
 /** The folder part of a path's names ("a/b" of a/b/c), as a path. */
 export const parentPathOf = (names: readonly string[]) => names.slice(0, -1).join('/');
+
+/** `name`, or `name (2).ext`, `name (3).ext`… whichever is not in `taken`. */
+export function freeName(name: string, taken: Set<string>): string {
+  if (!taken.has(name)) return name;
+  const dot = name.lastIndexOf('.');
+  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
+  for (let n = 2; ; n++) {
+    const candidate = `${stem} (${n})${ext}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}

@@ -23,6 +23,7 @@ import { refuseRepeats } from './checks.ts';
 import { type Entry, toEntry } from './entries.ts';
 import type { HubClient } from './hub-client.ts';
 import { type AccountKeys, fromHub, type OpenNode } from './keys.ts';
+import { freeName } from './paths.ts';
 import { fileCommit } from './transfers/commit.ts';
 import type { TreeAccess } from './tree.ts';
 import { requestUrl } from './urls.ts';
@@ -63,17 +64,6 @@ export interface CollectResult {
    * Such files stay waiting; `discard` throws one away.
    */
   problems: { requestId: string; dropId?: string; error: CofferError }[];
-}
-
-/** `name`, or `name (2).ext`, `name (3).ext`… whichever is not in `taken`. */
-function freeName(name: string, taken: Set<string>): string {
-  if (!taken.has(name)) return name;
-  const dot = name.lastIndexOf('.');
-  const [stem, ext] = dot > 0 ? [name.slice(0, dot), name.slice(dot)] : [name, ''];
-  for (let n = 2; ; n++) {
-    const candidate = `${stem} (${n})${ext}`;
-    if (!taken.has(candidate)) return candidate;
-  }
 }
 
 const ACCEPT_BATCH = 100;

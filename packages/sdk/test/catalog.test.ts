@@ -84,3 +84,47 @@ test('filters by group and member, and sorts by date, name or size', () => {
     ['a9.mkv'],
   );
 });
+
+test('an item is named by entry id, a unique start of one, or a file name, in a group or any', () => {
+  const a = entry('Film.mkv', {
+    entryId: 'aa11'.padEnd(32, '0'),
+    groupId: 'g1',
+    groupName: 'Films',
+  });
+  const b = entry('Film.mkv', {
+    entryId: 'ab22'.padEnd(32, '0'),
+    groupId: 'g2',
+    groupName: 'Music',
+  });
+  const c = entry('Song.mp3', {
+    entryId: 'cc33'.padEnd(32, '0'),
+    groupId: 'g2',
+    groupName: 'Music',
+  });
+  const cat = new Catalog([a, b, c]);
+  assert.equal(cat.item(a.entryId), a);
+  assert.equal(cat.item('cc'), c);
+  assert.equal(cat.item('Song.mp3'), c);
+  assert.equal(cat.item('Music:Film.mkv'), b);
+  assert.equal(cat.item('g1:a'), a);
+  assert.throws(() => cat.item('a'), { name: 'ValidationError', message: /ambiguous/ });
+  assert.throws(() => cat.item('Film.mkv'), { name: 'ValidationError', message: /item/ });
+  assert.throws(() => cat.item('zz'), { name: 'NotFoundError', message: /^item: no entry/ });
+  assert.throws(() => cat.item('Nope:cc'), { name: 'NotFoundError', message: /^item: no entry/ });
+  assert.throws(() => cat.item('Music:'), { name: 'ValidationError' });
+});
+
+test('sorts by rating: best first, then the most rated, then the newest; unrated last', () => {
+  const rated = (average: number | null, count: number) => ({ average, count, mine: null });
+  const c = new Catalog([
+    entry('unrated.mkv', { publishedAt: 9, rating: rated(null, 0) }),
+    entry('four-once.mkv', { publishedAt: 1, rating: rated(4, 1) }),
+    entry('four-twice.mkv', { publishedAt: 2, rating: rated(4, 2) }),
+    entry('five.mkv', { publishedAt: 3, rating: rated(5, 1) }),
+    entry('no-ratings-read.mkv', { publishedAt: 4 }),
+  ]);
+  assert.deepEqual(
+    c.find({ sort: 'rating' }).map((e) => e.name),
+    ['five.mkv', 'four-twice.mkv', 'four-once.mkv', 'unrated.mkv', 'no-ratings-read.mkv'],
+  );
+});

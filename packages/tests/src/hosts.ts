@@ -29,6 +29,13 @@ export async function corruptStoredChunk(hostDir: string, stored: Uint8Array): P
   return flipped;
 }
 
+/** Whether a host's chunk store holds these exact bytes (a chunk object) on disk. */
+export async function holdsOnDisk(hostDir: string, bytes: Uint8Array): Promise<boolean> {
+  for (const file of await segmentFiles(hostDir))
+    if ((await readFile(file)).indexOf(Buffer.from(bytes)) >= 0) return true;
+  return false;
+}
+
 /** Every replica of every stored object of a file, with a get token for each, from the hub. */
 export async function replicasOf(client: CofferClient, path: string) {
   const manifest = await client.manifest(await client.resolve(path));

@@ -14,15 +14,23 @@ export {
   signUpInPage,
   unnamedControls,
 } from './browser.ts';
-export { corruptStoredChunk, replicasOf, segmentFiles } from './hosts.ts';
+export { corruptStoredChunk, holdsOnDisk, replicasOf, segmentFiles } from './hosts.ts';
 export type { RawRequest, RawResponse } from './http.ts';
 export { parseRawAnswer, rawHttp, rawRequest } from './http.ts';
 export { hubSql } from './hub-db.ts';
 export type { LoadOptions, LoadResult } from './load/run.ts';
 export { loadTable, runLoad } from './load/run.ts';
-export { hubMetricsText, hubServerErrors } from './metrics.ts';
-export type { Cli, Dialect, Network, NetworkOptions, Proc } from './network.ts';
-export { cli, onEachDatabase, postgresAvailable, startNetwork, tempDir } from './network.ts';
+export { hubMetricsText, hubNetworkBytes, hubServerErrors } from './metrics.ts';
+export { clientNetworkBytes, countingClientEnv } from './net-bytes.ts';
+export type { Cli, Dialect, Network, NetworkOptions, Proc, RunningCli } from './network.ts';
+export {
+  cli,
+  onEachDatabase,
+  postgresAvailable,
+  startCli,
+  startNetwork,
+  tempDir,
+} from './network.ts';
 export { signedUpPeople } from './people.ts';
 export type {
   BytesRewrite,
@@ -32,3 +40,5 @@ export type {
 } from './tamper-proxy.ts';
 export { rejectsAfterLie, startTamperProxy } from './tamper-proxy.ts';
 export { until } from './until.ts';
+export type { XmlElement } from './xml.ts';
+export { readXml } from './xml.ts';

@@ -24,3 +24,13 @@ export async function hubServerErrors(
   }
   return total;
 }
+
+/** Every byte the hub has sent and received on its HTTP connections since it started. */
+export async function hubNetworkBytes(net: Pick<Network, 'hubUrl' | 'operatorToken'>) {
+  let total = 0;
+  for (const line of (await hubMetricsText(net)).split('\n')) {
+    const m = /^coffer_hub_network_bytes_total\{direction="\w+"\} (\S+)$/.exec(line);
+    if (m) total += Number(m[1]);
+  }
+  return total;
+}

@@ -29,5 +29,12 @@ export async function signedUpPeople(net: Network, names: readonly string[]) {
     assert.equal(r.code, 0, `${who}: ${args.join(' ')}: ${r.stderr}`);
     return { ...r, value: r.json<T>() };
   };
-  return { env, run };
+  /** `owner` creates group `name`, inviting `members`, who accept; returns the group's id. */
+  const formGroup = async (owner: string, name: string, members: readonly string[]) => {
+    const invites = members.flatMap((m) => ['--invite', `${m}@example.com`]);
+    const { value } = await run<{ id: string }>(owner, ['group', 'create', name, ...invites]);
+    for (const m of members) await run(m, ['group', 'accept', name]);
+    return value.id;
+  };
+  return { env, run, formGroup };
 }

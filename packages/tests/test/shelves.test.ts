@@ -43,19 +43,7 @@ onEachDatabase('shelves and the catalog', (dialect) => {
   before(async () => {
     net = await startNetwork({ dialect, hosts: 2 });
     people = await signedUpPeople(net, ['alice', 'bob', 'carol']);
-    groupId = (
-      await run<{ id: string }>('alice', [
-        'group',
-        'create',
-        'Film club',
-        '--invite',
-        'bob@example.com',
-        '--invite',
-        'carol@example.com',
-      ])
-    ).id;
-    await run('bob', ['group', 'accept', 'Film club']);
-    await run('carol', ['group', 'accept', 'Film club']);
+    groupId = await people.formGroup('alice', 'Film club', ['bob', 'carol']);
     for (const [name, text] of [
       ['Le Samouraï (1967).mkv', 'a film'],
       ['notes.md', '# notes'],

@@ -1,5 +1,6 @@
 import { ValidationError } from '@coffer/errors';
 import {
+  CATALOG_SORTS,
   type CatalogSort,
   type CofferClient,
   type Group,
@@ -215,15 +216,19 @@ const catalog = command({
     search: { type: 'string', value: 'WORDS', help: 'names and tags starting with these words' },
     kind: { type: 'string', value: 'KIND', help: `only one kind: ${KINDS.join(', ')}` },
     member: { type: 'string', value: 'EMAIL', help: "only this member's shelf" },
-    sort: { type: 'string', value: 'BY', help: 'date (newest first, the default), name or size' },
+    sort: {
+      type: 'string',
+      value: 'BY',
+      help: 'date (newest first, the default), name, size or rating (best first)',
+    },
     hub,
   },
   async run(args, flags, out) {
     noMore(args, 1);
     if (flags.kind !== undefined && !(KINDS as readonly string[]).includes(flags.kind))
       throw new ValidationError('--kind', `expected one of ${KINDS.join(', ')}`);
-    if (flags.sort !== undefined && !['date', 'name', 'size'].includes(flags.sort))
-      throw new ValidationError('--sort', 'expected date, name or size');
+    if (flags.sort !== undefined && !(CATALOG_SORTS as readonly string[]).includes(flags.sort))
+      throw new ValidationError('--sort', `expected one of ${CATALOG_SORTS.join(', ')}`);
     await withSession(flags, async (client) => {
       const all = await client.shelves.catalog(args[0]);
       for (const p of all.problems) out.warn(`warning: ${p}`);
@@ -236,8 +241,11 @@ const catalog = command({
       if (found.length === 0) out.say('Nothing found.');
       for (const e of found) {
         const tags = e.tags.length ? `  #${e.tags.join(' #')}` : '';
+        const stars = e.rating?.count
+          ? `  ★ ${e.rating.average?.toFixed(1)} (${e.rating.count})`
+          : '';
         out.say(
-          `${formatBytes(e.size).padStart(10)}  ${e.kind.padEnd(8)}  ${e.name}  (${e.author.email}, ${e.groupName})${tags}  ${e.entryId}`,
+          `${formatBytes(e.size).padStart(10)}  ${e.kind.padEnd(8)}  ${e.name}  (${e.author.email}, ${e.groupName})${tags}${stars}  ${e.entryId}`,
         );
       }
       out.result({ entries: found });
@@ -264,7 +272,7 @@ export const groupCommands: CommandGroup = {
     ['withdraw GROUP ITEM', 'take an entry off your shelf'],
     [
       'catalog [GROUP] [--search WORDS] [--kind KIND] [--member EMAIL] [--sort BY]',
-      'every shelf of your groups (or one), searched on this machine',
+      'every shelf of your groups (or one), searched on this machine, with ratings',
     ],
   ],
   commands: [

@@ -2,7 +2,9 @@ import type { CommandGroup } from '../command.ts';
 import { accountCommands } from './account.ts';
 import { adminCommands } from './admin.ts';
 import { contactCommands } from './contacts.ts';
+import { feedCommands } from './feed.ts';
 import { fileCommands } from './files.ts';
+import { groupCopyCommands } from './group-copies.ts';
 import { groupCommands } from './groups.ts';
 import { linkCommands } from './links.ts';
 import { networkCommands } from './network.ts';
@@ -14,6 +16,8 @@ export const groups: readonly CommandGroup[] = [
   accountCommands,
   contactCommands,
   groupCommands,
+  groupCopyCommands,
+  feedCommands,
   linkCommands,
   requestCommands,
   fileCommands,

@@ -220,6 +220,55 @@ export interface ShelfEntriesTable {
   entry: string;
   published_at: number;
   updated_at: number;
+  /** The file the entry offers for copying, as its author named it; null: not copyable. */
+  file_node_id: string | null;
+  file_revision: number | null;
+}
+
+/** A member's copy of a shelf entry's file, until they adopt it ([Note: Copies from groups]). */
+export interface GroupCopiesTable {
+  id: string;
+  account_id: string;
+  group_id: string;
+  entry_id: string;
+  /** The member's folder the file goes into; its policy says where the copies go. */
+  folder_id: string;
+  node_id: string;
+  revision: number;
+  /** The author's sealed manifest of that revision (base64url), for the member to verify. */
+  manifest: string;
+  /** The placement the copies are made for, as JSON. */
+  policy: string;
+  /** The copy jobs doing it, as a JSON array of ids. */
+  jobs: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface GroupCopyChunksTable {
+  copy_id: string;
+  chunk_id: string;
+  size: number;
+}
+
+/** A member's rating of an entry, sealed and signed ([Note: Ratings]); one per entry and rater. */
+export interface EntryRatingsTable {
+  group_id: string;
+  entry_id: string;
+  rater_id: string;
+  key_version: number;
+  /** base64url */
+  rating: string;
+  rated_at: number;
+}
+
+/** An account's feed state, sealed under its master key ([Note: Feed state]). */
+export interface FeedStatesTable {
+  account_id: string;
+  version: number;
+  /** base64url */
+  state: string;
+  updated_at: number;
 }
 
 /** A shared folder ([Note: Member lists]); the hub keeps the owner's signed list as is. */
@@ -423,6 +472,8 @@ export interface Database {
   group_keys: GroupKeysTable;
   shelf_entries: ShelfEntriesTable;
   contact_books: ContactBooksTable;
+  entry_ratings: EntryRatingsTable;
+  feed_states: FeedStatesTable;
   shares: SharesTable;
   share_members: ShareMembersTable;
   share_keys: ShareKeysTable;
@@ -435,6 +486,8 @@ export interface Database {
   network_history: NetworkHistoryTable;
   copy_jobs: CopyJobsTable;
   copy_job_chunks: CopyJobChunksTable;
+  group_copies: GroupCopiesTable;
+  group_copy_chunks: GroupCopyChunksTable;
   hub_secrets: HubSecretsTable;
 }
 

@@ -1,6 +1,8 @@
 import { accountHandlers } from './accounts.ts';
 import { adminHandlers } from './admin.ts';
 import { contactHandlers } from './contacts.ts';
+import { feedHandlers } from './feed.ts';
+import { groupCopyHandlers } from './group-copies.ts';
 import { groupHandlers } from './groups.ts';
 import type { Handlers } from './handler.ts';
 import { hostHandlers } from './hosts.ts';
@@ -22,6 +24,8 @@ export const handlers: Handlers = {
   ...contactHandlers,
   ...shareHandlers,
   ...groupHandlers,
+  ...groupCopyHandlers,
+  ...feedHandlers,
   ...linkHandlers,
   ...requestHandlers,
   ...treeHandlers,

@@ -3,13 +3,14 @@ import { sql } from 'kysely';
 import type { Hub } from '../context.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { capability } from './capability.ts';
+import { expireCopies } from './group-copies.ts';
 import { isOnline } from './host-state.ts';
 import { forget } from './replicas.ts';
 
 // [Note: Garbage collection]
-// A chunk is garbage once no revision references it, no open upload holds a receipt for it
-// and no file sent to a file request waits with it: purged files, and uploads that expired
-// before they were committed. Each round deletes up to `gc.batch` garbage chunks from every host that holds them, with a delete token signed by
+// A chunk is garbage once no revision references it, no open upload holds a receipt for it,
+// no file sent to a file request waits with it and no copy from a group in progress holds it:
+// purged files, and uploads (and copies) that expired before they were committed. Each round deletes up to `gc.batch` garbage chunks from every host that holds them, with a delete token signed by
 // the hub, and only then forgets the replica; a host that is offline or fails keeps its row and
 // is asked again next round. A chunk row goes when its last replica does. Deleting on the host
 // first means a crash between the two steps only repeats a delete, which the host answers 404.
@@ -29,7 +30,12 @@ const PARALLEL_DELETES = 8;
 
 /** No row of `table` names the chunk `outer` (a column reference of the outer query). */
 const noRowIn = (
-  table: 'revision_chunks' | 'upload_chunks' | 'drop_chunks' | 'chunk_replicas',
+  table:
+    | 'revision_chunks'
+    | 'upload_chunks'
+    | 'drop_chunks'
+    | 'group_copy_chunks'
+    | 'chunk_replicas',
   outer: string,
 ) =>
   sql<boolean>`not exists (select 1 from ${sql.table(table)} where chunk_id = ${sql.ref(outer)})`;
@@ -57,6 +63,7 @@ export async function collectGarbage(hub: Hub): Promise<GcRound> {
     });
     round.expiredUploads = ids.length;
   }
+  round.expiredUploads += await expireCopies(hub);
 
   const garbage = await hub.db
     .selectFrom('chunks as c')
@@ -64,6 +71,7 @@ export async function collectGarbage(hub: Hub): Promise<GcRound> {
     .where(noRowIn('revision_chunks', 'c.id'))
     .where(noRowIn('upload_chunks', 'c.id'))
     .where(noRowIn('drop_chunks', 'c.id'))
+    .where(noRowIn('group_copy_chunks', 'c.id'))
     .limit(hub.config.gc.batch)
     .execute();
   if (!garbage.length) return round;

@@ -250,7 +250,7 @@ export async function linkDownload(
   const exp = hub.now() + TICKET_MS;
   return {
     node: nodeInfo(node, revision.manifest),
-    chunks: await locate(hub, [...new Set(objects.map((o) => o.chunk_id))]),
+    chunks: await locate(hub, [...new Set(objects.map((o) => o.chunk_id))], null),
     ticket: `${exp}.${ticketMac(hub, id, node.id, exp)}`,
   };
 }

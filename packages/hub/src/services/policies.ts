@@ -136,19 +136,35 @@ export async function chunkPolicies(
     ...new Set([...folders.values()].flatMap((m) => [...m.values()].flatMap((s) => [...s]))),
   ];
   const each = await effectivePolicies(hub, hub.db, all);
+  const copying = await copyPolicies(hub.db, chunks);
   for (const c of chunks) {
-    const byAccount = [...(folders.get(c)?.values() ?? [])];
-    out.set(
-      c,
-      byAccount.length
-        ? byAccount.map((set) =>
-            [...set].reduce<Placement>(
-              (p, f) => tighten(p, each.get(f) ?? p),
-              hub.config.placement,
-            ),
-          )
-        : [hub.config.placement],
+    const byAccount = [...(folders.get(c)?.values() ?? [])].map((set) =>
+      [...set].reduce<Placement>((p, f) => tighten(p, each.get(f) ?? p), hub.config.placement),
     );
+    const all = [...byAccount, ...(copying.get(c) ?? [])];
+    out.set(c, all.length ? all : [hub.config.placement]);
+  }
+  return out;
+}
+
+/**
+ * The policy each chunk held by a copy from a group in progress is copied for: a requirement
+ * of its own until the member adopts the file ([Note: Copies from groups]).
+ */
+async function copyPolicies(db: DbOrTx, chunks: readonly string[]) {
+  const out = new Map<string, Placement[]>();
+  for (let i = 0; i < chunks.length; i += 500) {
+    const rows = await db
+      .selectFrom('group_copy_chunks as cc')
+      .innerJoin('group_copies as gc', 'gc.id', 'cc.copy_id')
+      .select(['cc.chunk_id', 'gc.policy'])
+      .where('cc.chunk_id', 'in', chunks.slice(i, i + 500))
+      .execute();
+    for (const r of rows) {
+      const list = out.get(r.chunk_id) ?? [];
+      list.push(JSON.parse(r.policy) as Placement);
+      out.set(r.chunk_id, list);
+    }
   }
   return out;
 }

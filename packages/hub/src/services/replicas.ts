@@ -47,6 +47,8 @@ export async function replicasOf(db: DbOrTx, ids: readonly string[]) {
 export async function locate(
   hub: Hub,
   ids: string[],
+  /** Who reads: their own personal servers are theirs to know; a link visitor has none. */
+  viewer: string | null,
 ): Promise<RouteResponse<'locateChunks'>['chunks']> {
   const sizes = new Map<string, number>();
   for (let i = 0; i < ids.length; i += 500) {
@@ -64,9 +66,15 @@ export async function locate(
   return ids.map((chunk) => {
     const size = sizes.get(chunk);
     if (size === undefined) throw new NotFoundError(`ids: chunk ${chunk} has no stored copy`);
-    const list = (replicas.get(chunk) ?? [])
+    const all = (replicas.get(chunk) ?? [])
       .map((r) => hosts.get(r.hostId))
-      .filter((h) => h !== undefined)
+      .filter((h) => h !== undefined);
+    // Another account's personal server is named only when nothing else holds the chunk (a
+    // share or link kept on its owner's server alone): a copy from a group is read from the
+    // member's own copies, never from the author's server ([Note: Copies from groups]).
+    const othersPersonal = (h: (typeof all)[number]) =>
+      Boolean(h.personal) && h.owner_account_id !== viewer;
+    const list = (all.some((h) => !othersPersonal(h)) ? all.filter((h) => !othersPersonal(h)) : all)
       // Online hosts first, in random order so reads spread over the replicas; an offline
       // one is still worth a try if nothing else answers.
       .map((h) => ({ h, key: Number(isOnline(hub, h)) + Math.random() }))
@@ -131,14 +139,24 @@ export async function recordReplicas(tx: DbOrTx, replicas: readonly NewReplica[]
   await addStoredBytes(tx, added);
 }
 
-/** Forgets one replica of a chunk, and its bytes in the host's stored bytes. */
-export async function forget(hub: Hub, chunk: string, hostId: string, size: number) {
-  await inTransaction(hub.db, async (tx) => {
+/**
+ * Forgets one replica of a chunk, and its bytes in the host's stored bytes; false when there
+ * was none (something else forgot it first).
+ */
+export async function forget(
+  hub: Hub,
+  chunk: string,
+  hostId: string,
+  size: number,
+): Promise<boolean> {
+  return inTransaction(hub.db, async (tx) => {
     const gone = await tx
       .deleteFrom('chunk_replicas')
       .where('chunk_id', '=', chunk)
       .where('host_id', '=', hostId)
       .executeTakeFirst();
-    if (gone.numDeletedRows > 0n) await addStoredBytes(tx, new Map([[hostId, -size]]));
+    if (gone.numDeletedRows === 0n) return false;
+    await addStoredBytes(tx, new Map([[hostId, -size]]));
+    return true;
   });
 }

@@ -3,9 +3,9 @@ import type { Replica, RouteBody, RouteResponse } from '@coffer/protocol';
 import type { Hub } from '../context.ts';
 import type { DbOrTx } from '../db/schema.ts';
 import { capability } from './capability.ts';
-import { hostViews, inGoodStanding } from './host-state.ts';
+import { type HostView, hostViews, inGoodStanding } from './host-state.ts';
 import { refuseRepeats } from './input.ts';
-import { choosePlacement, onPersonal, type Placement } from './placement.ts';
+import { choosePlacement, type Holding, onPersonal, type Placement } from './placement.ts';
 import { replicasOf } from './replicas.ts';
 
 // Placement for an upload: which hosts take its chunks ([Note: Placement]), with a put token
@@ -99,44 +99,11 @@ export async function placeInUpload(
       reserved,
       hub.config.vetting.share,
     );
-    if (!chosen) {
-      // Offline hosts would do: they are restarting, or the hub is and has not heard from
-      // them yet. That passes; a network with no room does not.
-      const everyone = hosts.map((h) => ({ ...h, online: inGoodStanding(h) }));
-      if (choosePlacement(everyone, policy, chunk.size, have, exclude, reserved)) {
-        throw new ConnectionError(
-          onPersonal(policy) &&
-            !choosePlacement(
-              hosts,
-              { ...policy, on: 'personal' },
-              chunk.size,
-              have,
-              exclude,
-              reserved,
-            )
-            ? `chunks.${i}: the folder is kept on your personal servers and none is online right now; retry when one is`
-            : `chunks.${i}: too few hosts online in distinct countries right now; retry shortly`,
-        );
-      }
-      if (
-        onPersonal(policy) &&
-        !choosePlacement(
-          everyone,
-          { ...policy, on: 'personal' },
-          chunk.size,
-          have,
-          exclude,
-          reserved,
-        )
-      ) {
-        throw new QuotaError(
-          `chunks.${i}: the folder is kept on your personal servers and none has room for it`,
-        );
-      }
-      throw new QuotaError(
-        `chunks.${i}: not enough hosts with free space in distinct countries that the ${folderPolicy ? "folder's" : "network's"} placement policy allows (it needs ${policy.replicas})`,
-      );
-    }
+    if (!chosen)
+      throw noPlacement(hosts, policy, chunk.size, have, exclude, reserved, {
+        field: `chunks.${i}`,
+        whose: folderPolicy ? "folder's" : "network's",
+      });
     for (const h of chosen) reserved.set(h.id, (reserved.get(h.id) ?? 0) + chunk.size);
     const targets: Replica[] = chosen.map((h, k) => ({
       hostId: h.id,
@@ -155,4 +122,36 @@ export async function placeInUpload(
     return { id: chunk.id, targets };
   });
   return { placements };
+}
+
+/**
+ * Why `policy` cannot be met for a chunk of `size` now: a ConnectionError when it could be with
+ * hosts that are offline for the moment (restarting, or the hub is and has not heard from them
+ * yet), so a retry shortly may pass; a QuotaError when the network has no room for it.
+ */
+export function noPlacement(
+  hosts: readonly HostView[],
+  policy: Placement,
+  size: number,
+  have: readonly Holding[],
+  exclude: ReadonlySet<string>,
+  reserved: ReadonlyMap<string, number>,
+  o: { field: string; whose: string },
+): Error {
+  const personalOnly = { ...policy, on: 'personal' as const };
+  const everyone = hosts.map((h) => ({ ...h, online: inGoodStanding(h) }));
+  if (choosePlacement(everyone, policy, size, have, exclude, reserved)) {
+    return new ConnectionError(
+      onPersonal(policy) && !choosePlacement(hosts, personalOnly, size, have, exclude, reserved)
+        ? `${o.field}: the folder is kept on your personal servers and none is online right now; retry when one is`
+        : `${o.field}: too few hosts online in distinct countries right now; retry shortly`,
+    );
+  }
+  if (onPersonal(policy) && !choosePlacement(everyone, personalOnly, size, have, exclude, reserved))
+    return new QuotaError(
+      `${o.field}: the folder is kept on your personal servers and none has room for it`,
+    );
+  return new QuotaError(
+    `${o.field}: not enough hosts with free space in distinct countries that the ${o.whose} placement policy allows (it needs ${policy.replicas})`,
+  );
 }

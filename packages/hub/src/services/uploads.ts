@@ -149,5 +149,5 @@ export async function locateChunks(
   const readable = await accessibleChunks(hub.db, c, ids);
   const denied = ids.find((x) => !readable.has(x));
   if (denied) throw new NotFoundError(`ids: no chunk ${denied} in your files`);
-  return { chunks: await locate(hub, ids) };
+  return { chunks: await locate(hub, ids, c.accountId) };
 }

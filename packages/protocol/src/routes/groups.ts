@@ -115,7 +115,17 @@ export const groupRoutes = {
     summary:
       'Publishes an entry on your shelf in a group, or a newer version of one of yours: sealed under the group key and signed by you. Only its author changes an entry (403 otherwise).',
     params: nodeParams,
-    body: z.object({ entryId: nodeId, entry: sealedEntry }).strict(),
+    body: z
+      .object({
+        entryId: nodeId,
+        entry: sealedEntry,
+        /** The file of yours the entry offers for copying (a revision you keep). */
+        file: z
+          .object({ nodeId, revision: z.number().int().min(1) })
+          .strict()
+          .optional(),
+      })
+      .strict(),
     response: shelfEntryInfo,
   }),
   withdrawShelfEntry: route({

@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import { accountRoutes } from './accounts.ts';
 import { adminRoutes } from './admin.ts';
 import { contactRoutes } from './contacts.ts';
+import { feedRoutes } from './feed.ts';
+import { groupCopyRoutes } from './group-copies.ts';
 import { groupRoutes } from './groups.ts';
 import { hostRegistryRoutes } from './hosts.ts';
 import { linkRoutes } from './links.ts';
@@ -24,6 +26,8 @@ export const routes = {
   ...contactRoutes,
   ...shareRoutes,
   ...groupRoutes,
+  ...groupCopyRoutes,
+  ...feedRoutes,
   ...linkRoutes,
   ...requestRoutes,
   ...treeRoutes,

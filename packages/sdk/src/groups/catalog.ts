@@ -1,3 +1,5 @@
+import { NotFoundError, ValidationError } from '@coffer/errors';
+
 // The catalog of a user's groups, as pure functions: what kind a file is, and searching,
 // filtering and sorting the entries of every shelf, on the client (the hub sees no names).
 
@@ -23,6 +25,15 @@ export function kindOf(name: string, mime?: string | null): Kind {
   return (dot > 0 && BY_EXTENSION[name.slice(dot + 1).toLowerCase()]) || 'other';
 }
 
+/** What the members of a group think of an entry: its ratings, checked ([Note: Ratings]). */
+export interface EntryRating {
+  /** The mean of the stars given (1 to 5), or null while nobody has rated it. */
+  average: number | null;
+  count: number;
+  /** Our own rating, if we gave one. */
+  mine: number | null;
+}
+
 /** One entry of the catalog, opened and checked. */
 export interface CatalogEntry {
   groupId: string;
@@ -36,11 +47,23 @@ export interface CatalogEntry {
   note: string;
   publishedAt: number;
   updatedAt: number;
-  /** The file on the author's side, for a copy. */
-  file: { nodeId: string; revision: number };
+  /**
+   * The file on the author's side, for a copy: its node and revision, and (for entries
+   * published since copies exist) its file key and content hash, signed by the author with the
+   * rest of the entry ([Note: Copies in the client]).
+   */
+  file: {
+    nodeId: string;
+    revision: number;
+    key?: string | undefined;
+    contentHash?: string | undefined;
+  };
+  /** Its ratings, when the catalog was read with them. */
+  rating?: EntryRating;
 }
 
-export type CatalogSort = 'date' | 'name' | 'size';
+export const CATALOG_SORTS = ['date', 'name', 'size', 'rating'] as const;
+export type CatalogSort = (typeof CATALOG_SORTS)[number];
 
 export interface CatalogQuery {
   /** Words that must each be in the name or a tag (case and accents ignored). */
@@ -102,7 +125,55 @@ export class Catalog {
       date: (a, b) => b.publishedAt - a.publishedAt || collator.compare(a.name, b.name),
       name: (a, b) => collator.compare(a.name, b.name),
       size: (a, b) => b.size - a.size || collator.compare(a.name, b.name),
+      // Best first; among equals the most rated, then the newest; unrated last.
+      rating: (a, b) =>
+        (b.rating?.average ?? 0) - (a.rating?.average ?? 0) ||
+        (b.rating?.count ?? 0) - (a.rating?.count ?? 0) ||
+        by.date(a, b),
     };
     return hits.sort(by[sort]);
   }
+
+  /** The one entry `ref` names, as `findItem` takes it. */
+  item(ref: string): CatalogEntry {
+    return findItem(this.entries, ref);
+  }
+}
+
+/**
+ * The entry `item` names: its id or the first characters of it, or else its file name; with
+ * GROUP: before it (a group's name or id), only in that group. None is a NotFoundError; more
+ * than one, a ValidationError that lists them (field `item`).
+ */
+export function findItem<E extends CatalogEntry>(entries: readonly E[], item: string): E {
+  const colon = item.lastIndexOf(':');
+  const group = colon > 0 ? item.slice(0, colon) : undefined;
+  const rest = (colon > 0 ? item.slice(colon + 1) : item).trim();
+  if (!rest)
+    throw new ValidationError(
+      'item',
+      `expected an entry id or its first characters, a name, or GROUP:ID (got ${JSON.stringify(item)})`,
+    );
+  const inGroup = entries.filter(
+    (e) => group === undefined || e.groupId === group || e.groupName === group,
+  );
+  const prefix = rest.toLowerCase();
+  const byId = /^[0-9a-f]{1,32}$/.test(prefix)
+    ? inGroup.filter((e) => e.entryId.startsWith(prefix))
+    : [];
+  const hits = byId.length ? byId : inGroup.filter((e) => e.name === rest);
+  const [first] = hits;
+  if (!first) throw new NotFoundError(`item: no entry ${item} in your groups (see coffer catalog)`);
+  if (hits.length > 1) {
+    const named = hits
+      .slice(0, 5)
+      .map((e) => `${e.groupName}:${e.entryId} (${e.name})`)
+      .join(', ');
+    const how = byId.length ? `starts ${hits.length} entries' ids` : `names ${hits.length} entries`;
+    throw new ValidationError(
+      'item',
+      `${item} is ambiguous: it ${how}: ${named}${hits.length > 5 ? ', …' : ''}; give more characters, or GROUP:ID`,
+    );
+  }
+  return first;
 }

@@ -1,6 +1,7 @@
 import {
   type ChunkId,
   type ChunkRef,
+  chunkContextOf,
   decryptContent,
   equalBytes,
   fromBase64Url,
@@ -251,16 +252,12 @@ export async function decryptFile(
     o.signal,
   );
   const meter = new Meter(o.range ? o.range.end - o.range.start : manifest.size, 1, o.onProgress);
-  const plain = decryptContent(
-    { ...manifest, fileId: file.info.id as NodeId, revision: manifest.revision },
-    source.fetchChunk,
-    {
-      ...(o.range ? { range: o.range } : {}),
-      ...(o.signal ? { signal: o.signal } : {}),
-      // Fetching, not decrypting, is the slow part: keep more chunks in flight than cores.
-      concurrency: o.concurrency ?? 6,
-    },
-  );
+  const plain = decryptContent({ ...manifest, ...chunkContextOf(manifest) }, source.fetchChunk, {
+    ...(o.range ? { range: o.range } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+    // Fetching, not decrypting, is the slow part: keep more chunks in flight than cores.
+    concurrency: o.concurrency ?? 6,
+  });
   const counted = plain.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, ctl) {

@@ -76,7 +76,11 @@ export const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
     keys: [{ accountId: hex(32, '3'), keyVersion: 1, sealed }],
   },
   answerGroupInvite: { accept: true },
-  putShelfEntry: { entryId: hex(32, '4'), entry: b64 },
+  putShelfEntry: { entryId: hex(32, '4'), entry: b64, file: { nodeId: hex(32, '5'), revision: 1 } },
+  copyShelfEntry: { folderId: hex(32, '5') },
+  adoptGroupCopy: { file: fileCommitSample },
+  rateEntry: { entryId: hex(32, '4'), rating: b64 },
+  saveFeedState: { version: 1, state: b64 },
   stageRekey: {
     keyVersion: 2,
     nodes: [
@@ -164,6 +168,7 @@ export const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
     },
   },
   adminUpdateHost: { country: 'FR', tags: { tier: 'home' }, suspended: false },
+  adminAudit: { hostId: hex(32, 'e'), chunkId: hex(64, 'f') },
   adminCreateCopy: {
     source: hex(32, 'b'),
     destination: hex(32, 'c'),

@@ -16,7 +16,7 @@ import { groupStrings } from './strings.ts';
 
 /** How many entries show at first, and how many more each "Show more" adds. */
 const PAGE = 60;
-const SORTS: readonly CatalogSort[] = ['date', 'name', 'size'];
+const SORTS: readonly CatalogSort[] = ['date', 'name', 'size', 'rating'];
 
 interface Loaded {
   entries: CatalogEntry[];

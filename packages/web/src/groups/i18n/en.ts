@@ -71,6 +71,7 @@ export const en = {
   sort_date: 'Newest first',
   sort_name: 'Name',
   sort_size: 'Largest first',
+  sort_rating: 'Best rated first',
   entryCount: plural({ one: '{n} entry', other: '{n} entries' }),
   entryCountOf: plural({ one: '{n} of {total} entry', other: '{n} of {total} entries' }),
   showMore: 'Show more',

@@ -71,6 +71,7 @@ export const es: GroupStrings = {
   sort_date: 'Más recientes primero',
   sort_name: 'Nombre',
   sort_size: 'Más grandes primero',
+  sort_rating: 'Mejor valorados primero',
   entryCount: plural({ one: '{n} elemento', other: '{n} elementos' }),
   entryCountOf: plural({ one: '{n} de {total} elemento', other: '{n} de {total} elementos' }),
   showMore: 'Mostrar más',

@@ -71,6 +71,7 @@ export const fr: GroupStrings = {
   sort_date: 'Plus récents d’abord',
   sort_name: 'Nom',
   sort_size: 'Plus gros d’abord',
+  sort_rating: 'Mieux notés d’abord',
   entryCount: plural({ one: '{n} élément', other: '{n} éléments' }),
   entryCountOf: plural({ one: '{n} élément sur {total}', other: '{n} éléments sur {total}' }),
   showMore: 'Afficher plus',

@@ -71,6 +71,7 @@ export const ptBR: GroupStrings = {
   sort_date: 'Mais recentes primeiro',
   sort_name: 'Nome',
   sort_size: 'Maiores primeiro',
+  sort_rating: 'Mais bem avaliados primeiro',
   entryCount: plural({ one: '{n} item', other: '{n} itens' }),
   entryCountOf: plural({ one: '{n} de {total} item', other: '{n} de {total} itens' }),
   showMore: 'Mostrar mais',
