@@ -1,5 +1,5 @@
-import { groupServers } from '../services/group-servers.ts';
 import { dropCopiesOfFormerMembers } from '../services/group-copies.ts';
+import { groupServers } from '../services/group-servers.ts';
 import * as groups from '../services/groups.ts';
 import * as shelves from '../services/shelves.ts';
 import type { AreaHandlers } from './handler.ts';
