@@ -3,7 +3,10 @@ import type { FolderPolicy, RouteResponse } from '@coffer/protocol';
 import { Contacts } from './contacts.ts';
 import { byKindThenName, type Entry, toEntry } from './entries.ts';
 import { Copies } from './groups/copies.ts';
+import { Feed } from './groups/feed.ts';
+import { FeedStateStore } from './groups/feed-state.ts';
 import { Groups } from './groups/groups.ts';
+import { Ratings } from './groups/ratings.ts';
 import { Shelves } from './groups/shelves.ts';
 import { Hosting } from './hosting.ts';
 import type { HubClient } from './hub-client.ts';
@@ -85,6 +88,8 @@ export class CofferClient {
   readonly shelves: Shelves;
   /** Copies of other members' files into ours, host to host ([Note: Copies in the client]). */
   readonly copies: Copies;
+  /** What is new in your groups, ratings, keep and discard ([Note: The feed]). */
+  readonly feed: Feed;
 
   private readonly session: Session;
   private readonly tree: Tree;
@@ -108,8 +113,11 @@ export class CofferClient {
     this.bin = new Trash({ hub, tree });
     this.hosting = new Hosting({ hub, tree });
     this.groups = new Groups({ hub, keys, contacts });
-    this.shelves = new Shelves({ hub, keys, tree, contacts, groups: this.groups });
     this.copies = new Copies({ hub, keys, tree, hosting: this.hosting });
+    const ratings = new Ratings({ hub, keys, contacts, groups: this.groups });
+    this.shelves = new Shelves({ hub, keys, tree, contacts, groups: this.groups, ratings });
+    const state = new FeedStateStore(hub, keys);
+    this.feed = new Feed({ keys, shelves: this.shelves, copies: this.copies, ratings, state });
     const ownPreviousKeys = () => contacts.ownPreviousKeys();
     this.reading = { hub, keys, ownPreviousKeys };
     this.uploading = { hub, keys, tree };

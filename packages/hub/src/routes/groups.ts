@@ -1,4 +1,5 @@
 import { dropCopiesOfFormerMembers } from '../services/group-copies.ts';
+import { groupServers } from '../services/group-servers.ts';
 import * as groups from '../services/groups.ts';
 import * as shelves from '../services/shelves.ts';
 import type { AreaHandlers } from './handler.ts';
@@ -18,6 +19,7 @@ export const groupHandlers: AreaHandlers<'groups'> = {
   putShelfEntry: (hub, i) => shelves.putEntry(hub, i.caller, i.params.id, i.body),
   withdrawShelfEntry: (hub, i) => shelves.withdraw(hub, i.caller, i.params.id, i.params.entryId),
   groupCatalog: (hub, i) => shelves.catalog(hub, i.caller, i.params.id, i.query),
+  groupServers: (hub, i) => groupServers(hub, i.caller, i.params.id),
   deleteGroup: async (hub, i) => {
     await groups.deleteGroup(hub, i.caller, i.params.id);
     await dropCopiesOfFormerMembers(hub, i.params.id);
