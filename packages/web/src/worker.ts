@@ -4,6 +4,7 @@
 import * as Comlink from 'comlink';
 import { accountApi } from './worker/account.ts';
 import { contactsApi } from './worker/contacts.ts';
+import { feedApi } from './worker/feed.ts';
 import { filesApi } from './worker/files.ts';
 import { groupsApi } from './worker/groups.ts';
 import { linkApi } from './worker/link.ts';
@@ -12,6 +13,7 @@ import { sharesApi } from './worker/shares.ts';
 import { streamsApi } from './worker/streams.ts';
 import { uploadsApi } from './worker/uploads.ts';
 
+export type { ShownEntry } from './worker/feed.ts';
 export type { ListedEntry } from './worker/files.ts';
 export type { KeyState, ListedGroup } from './worker/groups.ts';
 
@@ -23,6 +25,7 @@ const api = {
   ...contactsApi,
   ...sharesApi,
   ...groupsApi,
+  ...feedApi,
   ...linkApi,
   ...requestsApi,
 };

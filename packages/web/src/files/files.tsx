@@ -2,7 +2,9 @@ import { useCallback, useEffect, useState } from 'react';
 import { SessionsView, TrashView } from '../account.tsx';
 import { ContactsView } from '../contacts.tsx';
 import { CatalogView } from '../groups/catalog-view.tsx';
+import { FeedView } from '../groups/feed-view.tsx';
 import { GroupsView } from '../groups/groups-view.tsx';
+import { refreshUnread, UnreadBadge } from '../groups/unread.tsx';
 import { HostingView } from '../hosting.tsx';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
@@ -22,12 +24,15 @@ const VIEWS = {
   shared: SharedView,
   groups: GroupsView,
   catalog: CatalogView,
+  feed: FeedView,
   trash: TrashView,
   contacts: ContactsView,
   sessions: SessionsView,
   hosting: HostingView,
 } satisfies Record<string, (props: { onError: (m: string) => void }) => React.ReactNode>;
 const BAR = ['files', ...(Object.keys(VIEWS) as (keyof typeof VIEWS)[])] as const;
+/** The unread count on "Feed" describes its button. */
+const FEED_BADGE = 'feed-unread';
 /** A search adds its results as one more view. */
 type View = (typeof BAR)[number] | 'search';
 
@@ -96,13 +101,16 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
             key={v}
             type="button"
             aria-current={view === v ? 'page' : undefined}
+            aria-describedby={v === 'feed' ? FEED_BADGE : undefined}
             onClick={() => {
               setView(v);
               setVisit((n) => n + 1);
               if (v === 'files') void refresh();
+              void refreshUnread();
             }}
           >
             {t[v]}
+            {v === 'feed' && <UnreadBadge id={FEED_BADGE} />}
           </button>
         ))}
         <search className="search">

@@ -31,28 +31,32 @@ export function KindIcon({ kind }: { kind: Kind }) {
 }
 
 /**
- * An entry: its kind, name, size, author, group, date, tags and note. Its actions sit at the
- * end of the card: withdrawing one of our own; copying, rating and keeping others' entries
- * (issue 15) belong there too.
+ * An entry: its kind, name, size, author, group, date, tags and note, marked new when the feed
+ * says so. What can be done with it (`children`: withdraw one of ours; copy, keep, discard and
+ * rate others') sits at the end of the card.
  */
 export function EntryCard({
   entry: e,
   mine,
-  onWithdraw,
+  isNew = false,
+  children,
 }: {
-  entry: CatalogEntry;
+  entry: Omit<CatalogEntry, 'file'>;
   /** We published it. */
   mine: boolean;
-  onWithdraw: (e: CatalogEntry) => void;
+  /** Published since we last looked at the feed. */
+  isNew?: boolean;
+  children?: React.ReactNode;
 }) {
   const t = useT(groupStrings);
   const nameId = useId();
   return (
-    <article className="entry" aria-labelledby={nameId}>
+    <article className={isNew ? 'entry unread' : 'entry'} aria-labelledby={nameId}>
       <KindIcon kind={e.kind} />
       <div className="entry-body">
-        <h3 className="entry-name" id={nameId}>
-          {e.name}
+        <h3 className="entry-name">
+          {isNew && <span className="new-mark">{t.isNew}</span>}
+          <span id={nameId}>{e.name}</span>
         </h3>
         <p className="entry-who muted">
           {fill(t.byIn, { author: mine ? t.you : e.author.email, group: e.groupName })}
@@ -73,17 +77,7 @@ export function EntryCard({
         )}
         {e.note && <p className="entry-note">{e.note}</p>}
       </div>
-      {mine && (
-        <div className="entry-actions">
-          <button
-            type="button"
-            aria-label={fill(t.withdrawEntry, { name: e.name })}
-            onClick={() => onWithdraw(e)}
-          >
-            {t.withdraw}
-          </button>
-        </div>
-      )}
+      {children && <div className="entry-actions">{children}</div>}
     </article>
   );
 }

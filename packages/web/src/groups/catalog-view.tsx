@@ -11,7 +11,9 @@ import { worker } from '../api.ts';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
 import { EntryCard } from './catalog-entry.tsx';
+import { CopyEntry, RateEntry } from './entry-actions.tsx';
 import { Outcome, Pending } from './outcome.tsx';
+import { RatingSummary } from './stars.tsx';
 import { groupStrings } from './strings.ts';
 
 /** How many entries show at first, and how many more each "Show more" adds. */
@@ -177,11 +179,23 @@ export function CatalogView() {
           <ul className="entry-list" aria-label={t.catalog}>
             {hits.slice(0, limit).map((e) => (
               <li key={`${e.groupId}/${e.entryId}`}>
-                <EntryCard
-                  entry={e}
-                  mine={e.author.accountId === loaded.me}
-                  onWithdraw={(x) => void withdraw(x)}
-                />
+                {e.author.accountId === loaded.me ? (
+                  <EntryCard entry={e} mine>
+                    {e.rating && <RatingSummary rating={e.rating} />}
+                    <button
+                      type="button"
+                      aria-label={fill(t.withdrawEntry, { name: e.name })}
+                      onClick={() => void withdraw(e)}
+                    >
+                      {t.withdraw}
+                    </button>
+                  </EntryCard>
+                ) : (
+                  <EntryCard entry={e} mine={false}>
+                    <CopyEntry entry={e} />
+                    <RateEntry entry={e} />
+                  </EntryCard>
+                )}
               </li>
             ))}
           </ul>

@@ -147,6 +147,7 @@ export const en = {
   shared: 'Shared',
   groups: 'Groups',
   catalog: 'Catalog',
+  feed: 'Feed',
   sharedWithMe: 'Shared with me',
   sharedByMe: 'Folders you share',
   nothingShared: 'No folder is shared with you yet.',

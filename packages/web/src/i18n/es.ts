@@ -147,6 +147,7 @@ export const es: Strings = {
   shared: 'Compartido',
   groups: 'Grupos',
   catalog: 'Catálogo',
+  feed: 'Novedades',
   sharedWithMe: 'Compartido conmigo',
   sharedByMe: 'Carpetas que compartes',
   nothingShared: 'Aún no se ha compartido ninguna carpeta contigo.',

@@ -148,6 +148,7 @@ export const fr: Strings = {
   shared: 'Partages',
   groups: 'Groupes',
   catalog: 'Catalogue',
+  feed: 'Fil',
   sharedWithMe: 'Partagés avec moi',
   sharedByMe: 'Dossiers que vous partagez',
   nothingShared: 'Aucun dossier partagé avec vous pour l’instant.',

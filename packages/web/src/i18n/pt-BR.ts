@@ -148,6 +148,7 @@ export const ptBR: Strings = {
   shared: 'Compartilhados',
   groups: 'Grupos',
   catalog: 'Catálogo',
+  feed: 'Novidades',
   sharedWithMe: 'Compartilhados comigo',
   sharedByMe: 'Pastas que você compartilha',
   nothingShared: 'Nenhuma pasta foi compartilhada com você ainda.',

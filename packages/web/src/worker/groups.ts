@@ -1,6 +1,7 @@
 // Private groups and their catalog ([Note: Groups in the client], [Note: Shelves in the client]):
 // every roster and entry is opened and checked here; the page gets names and states only.
 import type { Contact, Group } from '@coffer/sdk';
+import { inTurn } from './queue.ts';
 import { call, need } from './session.ts';
 
 /** Whether we compared someone's safety number, and whether their keys changed since. */
@@ -23,7 +24,7 @@ export const groupsApi = {
   me: () => call(async () => need().whoami()),
   /** The groups we own or are in, and invitations, each roster checked. */
   groups: () =>
-    call(async () => {
+    inTurn(async () => {
       const c = need();
       const groups = await c.groups.list();
       const contacts = new Map((await c.contacts.list()).map((x) => [x.accountId, x]));
@@ -40,27 +41,27 @@ export const groupsApi = {
         }),
       );
     }),
-  groupCreate: (name: string, emails: string[]) => call(() => need().groups.create(name, emails)),
-  groupInvite: (id: string, emails: string[]) => call(() => need().groups.invite(id, emails)),
-  groupAccept: (id: string) => call(() => need().groups.accept(id)),
-  groupDecline: (id: string) => call(() => need().groups.decline(id)),
-  groupRemove: (id: string, email: string) => call(() => need().groups.remove(id, email)),
-  groupLeave: (id: string) => call(() => need().groups.leave(id)),
-  groupDelete: (id: string) => call(() => need().groups.delete(id)),
+  groupCreate: (name: string, emails: string[]) => inTurn(() => need().groups.create(name, emails)),
+  groupInvite: (id: string, emails: string[]) => inTurn(() => need().groups.invite(id, emails)),
+  groupAccept: (id: string) => inTurn(() => need().groups.accept(id)),
+  groupDecline: (id: string) => inTurn(() => need().groups.decline(id)),
+  groupRemove: (id: string, email: string) => inTurn(() => need().groups.remove(id, email)),
+  groupLeave: (id: string) => inTurn(() => need().groups.leave(id)),
+  groupDelete: (id: string) => inTurn(() => need().groups.delete(id)),
   /** The personal servers of the people in a group: country and online state only. */
-  groupServers: (id: string) => call(() => need().groups.servers(id)),
+  groupServers: (id: string) => inTurn(() => need().groups.servers(id)),
   /**
    * Every entry of every group we are in, opened and checked; `problems` says which were left
    * out (signed by their author but broken).
    */
   catalog: () =>
-    call(async () => {
+    inTurn(async () => {
       const c = await need().shelves.catalog();
       return { entries: [...c.entries], problems: [...c.problems] };
     }),
   /** Publishes files of ours on our shelf in a group; each path's entry, or why it failed. */
   publish: (paths: string[], groupId: string, tags: string[], note: string) =>
-    call(async () => {
+    inTurn(async () => {
       const c = need();
       const out: { path: string; error: string | null }[] = [];
       for (const path of paths) {
@@ -74,5 +75,5 @@ export const groupsApi = {
       return out;
     }),
   withdraw: (groupId: string, entryId: string) =>
-    call(() => need().shelves.withdraw(groupId, entryId)),
+    inTurn(() => need().shelves.withdraw(groupId, entryId)),
 };

@@ -105,5 +105,33 @@ export const en = {
     other: '{n} files published to {group}.',
   }),
   done: 'Done',
+  // The Feed page, copies and ratings.
+  feedHint:
+    'What the people in your groups publish, newest first. Keep what you want on your server, discard what you do not, and rate it for the others.',
+  feedNoGroups:
+    'Your feed shows what the people in your groups publish. You are in no group yet: create one, or accept an invitation, in Groups.',
+  feedEmpty:
+    'Nothing in your feed yet. When someone in your groups publishes a file, it shows here, marked new, until you mark it seen.',
+  unreadCount: plural({ one: '{n} new', other: '{n} new' }),
+  allSeen: 'Nothing new since you last looked.',
+  markAllSeen: 'Mark all seen',
+  isNew: 'New',
+  keep: 'Keep',
+  keepEntry: 'Keep {name} (copy it to my server)',
+  kept: 'Kept',
+  keptAt: 'Kept, copied to {path}.',
+  discard: 'Discard',
+  discardEntry: 'Discard {name}',
+  discarded: '{name} is discarded: it no longer shows in your feed.',
+  copyToServer: 'Copy to my server',
+  copyEntry: 'Copy {name} to my server',
+  copyingEntry: 'Copying {name}',
+  copyOf: '{done} of {total}',
+  copiedTo: 'Copied to {path}.',
+  yourRating: 'Your rating of {name}',
+  stars: plural({ one: '{n} star', other: '{n} stars' }),
+  ratingSummary: plural({ one: '{average} from {n} rating', other: '{average} from {n} ratings' }),
+  notRated: 'Not rated yet',
+  youRated: plural({ one: 'you gave {n} star', other: 'you gave {n} stars' }),
 };
 export type GroupStrings = typeof en;

@@ -105,4 +105,35 @@ export const es: GroupStrings = {
     other: '{n} archivos publicados en {group}.',
   }),
   done: 'Listo',
+  // La página Novedades, las copias y las valoraciones.
+  feedHint:
+    'Lo que publican las personas de tus grupos, de lo más reciente a lo más antiguo. Guarda en tu servidor lo que quieras, descarta lo demás y valóralo para los demás.',
+  feedNoGroups:
+    'Tus novedades muestran lo que publican las personas de tus grupos. Aún no estás en ningún grupo: crea uno, o acepta una invitación, en Grupos.',
+  feedEmpty:
+    'Aún no hay nada en tus novedades. Cuando alguien de tus grupos publique un archivo, aparecerá aquí, marcado como nuevo, hasta que lo marques como visto.',
+  unreadCount: plural({ one: '{n} nuevo', other: '{n} nuevos' }),
+  allSeen: 'Nada nuevo desde la última vez que miraste.',
+  markAllSeen: 'Marcar todo como visto',
+  isNew: 'Nuevo',
+  keep: 'Guardar',
+  keepEntry: 'Guardar {name} (copiarlo a mi servidor)',
+  kept: 'Guardado',
+  keptAt: 'Guardado, copiado en {path}.',
+  discard: 'Descartar',
+  discardEntry: 'Descartar {name}',
+  discarded: '{name} está descartado: ya no aparece en tus novedades.',
+  copyToServer: 'Copiar a mi servidor',
+  copyEntry: 'Copiar {name} a mi servidor',
+  copyingEntry: 'Copiando {name}',
+  copyOf: '{done} de {total}',
+  copiedTo: 'Copiado en {path}.',
+  yourRating: 'Tu valoración de {name}',
+  stars: plural({ one: '{n} estrella', other: '{n} estrellas' }),
+  ratingSummary: plural({
+    one: '{average} de {n} valoración',
+    other: '{average} de {n} valoraciones',
+  }),
+  notRated: 'Sin valoraciones aún',
+  youRated: plural({ one: 'le diste {n} estrella', other: 'le diste {n} estrellas' }),
 };

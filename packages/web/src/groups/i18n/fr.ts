@@ -107,4 +107,32 @@ export const fr: GroupStrings = {
     other: '{n} fichiers publiés dans {group}.',
   }),
   done: 'Terminé',
+  // La page Fil, les copies et les notes.
+  feedHint:
+    'Ce que publient les membres de vos groupes, du plus récent au plus ancien. Gardez sur votre serveur ce qui vous plaît, écartez le reste, et notez-le pour les autres.',
+  feedNoGroups:
+    'Votre fil montre ce que publient les membres de vos groupes. Vous n’êtes encore dans aucun groupe : créez-en un, ou acceptez une invitation, dans Groupes.',
+  feedEmpty:
+    'Rien dans votre fil pour l’instant. Quand un membre de vos groupes publie un fichier, il apparaît ici, marqué nouveau, jusqu’à ce que vous le marquiez comme vu.',
+  unreadCount: plural({ one: '{n} nouveau', other: '{n} nouveaux' }),
+  allSeen: 'Rien de nouveau depuis votre dernière visite.',
+  markAllSeen: 'Tout marquer comme vu',
+  isNew: 'Nouveau',
+  keep: 'Garder',
+  keepEntry: 'Garder {name} (le copier sur mon serveur)',
+  kept: 'Gardé',
+  keptAt: 'Gardé, copié dans {path}.',
+  discard: 'Écarter',
+  discardEntry: 'Écarter {name}',
+  discarded: '{name} est écarté : il n’apparaît plus dans votre fil.',
+  copyToServer: 'Copier sur mon serveur',
+  copyEntry: 'Copier {name} sur mon serveur',
+  copyingEntry: 'Copie de {name}',
+  copyOf: '{done} sur {total}',
+  copiedTo: 'Copié dans {path}.',
+  yourRating: 'Votre note pour {name}',
+  stars: plural({ one: '{n} étoile', other: '{n} étoiles' }),
+  ratingSummary: plural({ one: '{average} sur {n} note', other: '{average} sur {n} notes' }),
+  notRated: 'Pas encore noté',
+  youRated: plural({ one: 'vous avez donné {n} étoile', other: 'vous avez donné {n} étoiles' }),
 };

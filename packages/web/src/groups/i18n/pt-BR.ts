@@ -105,4 +105,35 @@ export const ptBR: GroupStrings = {
     other: '{n} arquivos publicados em {group}.',
   }),
   done: 'Concluído',
+  // A página Novidades, as cópias e as avaliações.
+  feedHint:
+    'O que as pessoas dos seus grupos publicam, do mais recente ao mais antigo. Guarde no seu servidor o que quiser, descarte o resto e avalie para os outros.',
+  feedNoGroups:
+    'Suas novidades mostram o que as pessoas dos seus grupos publicam. Você ainda não está em nenhum grupo: crie um, ou aceite um convite, em Grupos.',
+  feedEmpty:
+    'Ainda não há nada nas suas novidades. Quando alguém dos seus grupos publicar um arquivo, ele aparece aqui, marcado como novo, até você marcá-lo como visto.',
+  unreadCount: plural({ one: '{n} novo', other: '{n} novos' }),
+  allSeen: 'Nada de novo desde a última vez que você olhou.',
+  markAllSeen: 'Marcar tudo como visto',
+  isNew: 'Novo',
+  keep: 'Guardar',
+  keepEntry: 'Guardar {name} (copiar para o meu servidor)',
+  kept: 'Guardado',
+  keptAt: 'Guardado, copiado para {path}.',
+  discard: 'Descartar',
+  discardEntry: 'Descartar {name}',
+  discarded: '{name} foi descartado: não aparece mais nas suas novidades.',
+  copyToServer: 'Copiar para o meu servidor',
+  copyEntry: 'Copiar {name} para o meu servidor',
+  copyingEntry: 'Copiando {name}',
+  copyOf: '{done} de {total}',
+  copiedTo: 'Copiado para {path}.',
+  yourRating: 'Sua avaliação de {name}',
+  stars: plural({ one: '{n} estrela', other: '{n} estrelas' }),
+  ratingSummary: plural({
+    one: '{average} de {n} avaliação',
+    other: '{average} de {n} avaliações',
+  }),
+  notRated: 'Ainda sem avaliações',
+  youRated: plural({ one: 'você deu {n} estrela', other: 'você deu {n} estrelas' }),
 };
