@@ -113,6 +113,10 @@ test('the feed: the bar shows how many are new; newest first, marked new, with a
   for (const name of NAMES) await entry(name).getByText('New', { exact: true }).waitFor();
   assert.deepEqual(await unnamedControls(page), [], 'every control has an accessible name');
   await page.screenshot({ path: join(SHOTS, 'feed-desktop.png') });
+  // The dark theme while every entry is still new.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: join(SHOTS, 'feed-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
 });
 
 test('Bob rates with the keyboard and Alice sees 4.0 from 1 rating', async () => {
@@ -201,17 +205,16 @@ test('the catalog copies an entry to my server with a progress bar that reaches 
   for (const name of ['Poster.png', FILM]) await page.getByText(name, { exact: true }).waitFor();
 });
 
-test('phone and dark theme: the feed fits a phone and reads in the dark', async () => {
+test('phone: the feed and the catalog fit a phone', async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   await go('Feed');
   await entry(FILM).waitFor();
   assert.equal(await overflow(), 0, 'the feed fits a phone');
   await page.screenshot({ path: join(SHOTS, 'feed-phone.png'), fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 860 });
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await go('Feed');
+  // The catalog too, with its copy and rating controls under each entry.
+  await go('Catalog');
   await entry(FILM).waitFor();
-  await page.screenshot({ path: join(SHOTS, 'feed-dark.png') });
-  await page.emulateMedia({ colorScheme: 'light' });
+  assert.equal(await overflow(), 0, 'the catalog fits a phone');
+  await page.setViewportSize({ width: 1280, height: 860 });
   assert.deepEqual(errors, []);
 });
