@@ -177,7 +177,7 @@ test('catalog: every entry of my groups; search narrows as I type, by name and t
   ])
     await samourai.getByText(text, { exact: true }).waitFor();
   await entry('Interview.mp3').getByText(`by carol@example.com, in ${CLUB}`).waitFor();
-  // Others' entries offer nothing that is not built yet: no dead buttons.
+  // Others' entries are copied and rated, never withdrawn.
   assert.equal(await page.getByRole('button', { name: /^Withdraw / }).count(), 0);
   assert.deepEqual(await unnamedControls(page), [], 'every control has an accessible name');
   await page.screenshot({ path: join(SHOTS, 'catalog-desktop.png') });
