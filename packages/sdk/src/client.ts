@@ -4,6 +4,7 @@ import { Contacts } from './contacts.ts';
 import { byKindThenName, type Entry, toEntry } from './entries.ts';
 import { Copies } from './groups/copies.ts';
 import { Groups } from './groups/groups.ts';
+import { Mirrors } from './groups/mirrors.ts';
 import { Shelves } from './groups/shelves.ts';
 import { Hosting } from './hosting.ts';
 import type { HubClient } from './hub-client.ts';
@@ -85,6 +86,8 @@ export class CofferClient {
   readonly shelves: Shelves;
   /** Copies of other members' files into ours, host to host ([Note: Copies in the client]). */
   readonly copies: Copies;
+  /** Subscriptions that mirror groups' new entries to our servers ([Note: Auto-mirror in the client]). */
+  readonly mirrors: Mirrors;
 
   private readonly session: Session;
   private readonly tree: Tree;
@@ -110,6 +113,7 @@ export class CofferClient {
     this.groups = new Groups({ hub, keys, contacts });
     this.shelves = new Shelves({ hub, keys, tree, contacts, groups: this.groups });
     this.copies = new Copies({ hub, keys, tree, hosting: this.hosting });
+    this.mirrors = new Mirrors({ hub, groups: this.groups });
     const ownPreviousKeys = () => contacts.ownPreviousKeys();
     this.reading = { hub, keys, ownPreviousKeys };
     this.uploading = { hub, keys, tree };

@@ -33,6 +33,7 @@ export type { CatalogEntry, CatalogQuery, CatalogSort, Kind } from './groups/cat
 export { Catalog, KINDS, kindOf } from './groups/catalog.ts';
 export type { CopyOptions, CopyProgress, CopyResult } from './groups/copies.ts';
 export type { Group, GroupMember, GroupMemberState } from './groups/groups.ts';
+export type { SubscribeOptions, Subscription } from './groups/mirrors.ts';
 export type { PublishOptions } from './groups/shelves.ts';
 export { singleCopy } from './hosting.ts';
 export type { OpenNode } from './keys.ts';

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely
 import { copyJobs } from './migration-copy-jobs.ts';
 import { groupCopies } from './migration-group-copies.ts';
 import { groups, shelves } from './migration-groups.ts';
+import { mirrors } from './migration-mirrors.ts';
 
 // Written with Kysely's schema builder only, so the same migrations run on SQLite and
 // PostgreSQL. Never edit a migration that has shipped; add the next one.
@@ -484,5 +485,6 @@ export const migrations: MigrationProvider = {
     '0015_shelves': shelves,
     '0016_copy_jobs': copyJobs,
     '0017_group_copies': groupCopies,
+    '0019_mirrors': mirrors,
   }),
 };

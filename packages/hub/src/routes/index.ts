@@ -7,6 +7,7 @@ import type { Handlers } from './handler.ts';
 import { hostHandlers } from './hosts.ts';
 import { linkHandlers } from './links.ts';
 import { metaHandlers } from './meta.ts';
+import { mirrorHandlers } from './mirrors.ts';
 import { requestHandlers } from './requests.ts';
 import { shareHandlers } from './shares.ts';
 import { treeHandlers } from './tree.ts';
@@ -24,6 +25,7 @@ export const handlers: Handlers = {
   ...shareHandlers,
   ...groupHandlers,
   ...groupCopyHandlers,
+  ...mirrorHandlers,
   ...linkHandlers,
   ...requestHandlers,
   ...treeHandlers,
