@@ -222,4 +222,23 @@ onEachDatabase('auto-mirror', (dialect) => {
     const kept = await onBobServer('one.bin');
     assert.equal(kept.held, kept.of, 'his own copy stays');
   });
+
+  test('removal: Alice removes Bob, and his subscription and mirrors end', async () => {
+    await run('bob', ['subscribe', GROUP, '--budget', '10MiB']);
+    await publish('six.bin', 36);
+    await mirrored('six.bin');
+    await run('alice', ['group', 'remove', GROUP, 'bob@example.com']);
+    const left = await hubSql(
+      net,
+      `select (select count(*) from subscriptions) as subs, (select count(*) from mirrors) as mirrors`,
+    );
+    assert.deepEqual(
+      left.map((r) => [Number(r.subs), Number(r.mirrors)]),
+      [[0, 0]],
+    );
+    await until(
+      `six.bin gone from bob's server`,
+      async () => (await onBobServer('six.bin')).held === 0,
+    );
+  });
 });
