@@ -9,17 +9,9 @@ import { loadHubConfig, type RunningHub, startHub } from '@coffer/hub';
 import { parseSize } from '@coffer/protocol';
 import { cofferProgram, webDir } from './install.ts';
 import type { Out } from './output.ts';
+import { parsePort, untilSignal } from './values.ts';
 
 const COUNTRIES = ['FR', 'DE', 'ES', 'BR', 'PT', 'NL', 'SE', 'CA', 'JP', 'IT'];
-
-export function parsePort(text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new ValidationError('--port', `expected a port number 0-65535, got ${text}`);
-  }
-  return n;
-}
 
 /**
  * --tls-cert and --tls-key: both or neither. Checked here (readable, PEM, a matching pair) so
@@ -43,13 +35,6 @@ function tlsFlags(f: {
   loadTls(files, { cert: '--tls-cert', key: '--tls-key' });
   return files;
 }
-
-/** Resolves when SIGINT or SIGTERM arrives. */
-const untilSignal = () =>
-  new Promise<string>((done) => {
-    process.once('SIGINT', () => done('SIGINT'));
-    process.once('SIGTERM', () => done('SIGTERM'));
-  });
 
 /** `coffer hub`: runs a hub in the foreground. */
 export async function hubCommand(

@@ -33,3 +33,20 @@ export const formatTags = (tags: Record<string, string>) =>
   Object.entries(tags)
     .map(([k, v]) => `${k}=${v}`)
     .join(',') || '-';
+
+/** A --port value: a whole number from 0 (any free port) to 65535; `fallback` when absent. */
+export function parsePort(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new ValidationError('--port', `expected a port number 0-65535, got ${text}`);
+  }
+  return n;
+}
+
+/** Resolves when SIGINT or SIGTERM arrives: how a command that serves stops. */
+export const untilSignal = () =>
+  new Promise<string>((done) => {
+    process.once('SIGINT', () => done('SIGINT'));
+    process.once('SIGTERM', () => done('SIGTERM'));
+  });

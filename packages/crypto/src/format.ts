@@ -19,6 +19,8 @@ export const FORMATS = {
   groupRoster: 'Y',
   groupName: 'N',
   shelfEntry: 'E',
+  rating: 'V',
+  feedState: 'H',
   fileRequest: 'R',
   drop: 'D',
 } as const;

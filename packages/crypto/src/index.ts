@@ -30,6 +30,7 @@ export {
 export type { DecryptOptions, FetchChunk } from './decrypt.ts';
 export { decryptContent } from './decrypt.ts';
 export { WRAPPED_KEY_BYTES } from './envelope.ts';
+export { openFeedState, sealFeedState } from './feed-state.ts';
 export type { GroupRoster } from './groups.ts';
 export {
   groupNameKeyVersion,
@@ -91,6 +92,15 @@ export {
 } from './nodes.ts';
 export type { Pack } from './packs.ts';
 export { buildPack, objectMatchesId, sliceFromPack } from './packs.ts';
+export type { RatingPlace } from './ratings.ts';
+export {
+  MAX_STARS,
+  MIN_STARS,
+  openRating,
+  ratingPlace,
+  ratingSigned,
+  sealRating,
+} from './ratings.ts';
 export type {
   DropContent,
   FileRequestKey,

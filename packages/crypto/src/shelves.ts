@@ -1,8 +1,12 @@
-import { IntegrityError, ValidationError } from '@coffer/errors';
-import { ByteReader, ByteWriter, concatBytes, toHex, utf8 } from './bytes.ts';
-import { envelopePrefix, openEnvelope, sealEnvelope } from './envelope.ts';
-import { HEADER_LENGTH } from './format.ts';
-import { signWithLabel, verifyWithLabel } from './sign.ts';
+import { ValidationError } from '@coffer/errors';
+import { ByteWriter, toHex, utf8 } from './bytes.ts';
+import {
+  openSignedJson,
+  placeOf,
+  type SignedFormat,
+  sealSigned,
+  signedWith,
+} from './signed-envelope.ts';
 import {
   type AccountId,
   type GroupKey,
@@ -31,23 +35,30 @@ export interface ShelfPlace {
   version: number;
 }
 
-const LABEL = 'shelf-entry';
-const PREFIX = 16 * 3 + 4 + 4;
 /** A name, tags, a note and a reference to the file, with room to spare; no thumbnail. */
 export const MAX_SHELF_ENTRY_BODY = 16 * 1024;
 
-const prefixOf = (p: ShelfPlace) =>
-  new ByteWriter()
-    .raw(idBytes(p.groupId as NodeId))
-    .raw(idBytes(p.entryId as NodeId))
-    .raw(idBytes(p.authorId))
-    .u32(p.keyVersion)
-    .u32(p.version)
-    .finish();
-
-const spec = (p: ShelfPlace) => {
-  const prefix = prefixOf(p);
-  return { format: 'shelfEntry' as const, purpose: 'shelf-entry', context: [prefix], prefix };
+const FORMAT: SignedFormat<ShelfPlace> = {
+  format: 'shelfEntry',
+  label: 'shelf-entry',
+  prefixLength: 16 * 3 + 4 + 4,
+  writePlace: (p) =>
+    new ByteWriter()
+      .raw(idBytes(p.groupId as NodeId))
+      .raw(idBytes(p.entryId as NodeId))
+      .raw(idBytes(p.authorId))
+      .u32(p.keyVersion)
+      .u32(p.version)
+      .finish(),
+  readPlace: (r) => ({
+    groupId: toHex(r.raw(16)),
+    entryId: toHex(r.raw(16)),
+    authorId: toHex(r.raw(16)) as AccountId,
+    keyVersion: r.u32(),
+    version: r.u32(),
+  }),
+  fields: ['groupId', 'entryId', 'authorId', 'keyVersion', 'version'],
+  as: 'published with',
 };
 
 /** Seals `body` (JSON-serializable) as an entry of the author's shelf, and signs it. */
@@ -60,57 +71,24 @@ export async function sealShelfEntry(
   const bytes = utf8.encode(JSON.stringify(body));
   if (bytes.length > MAX_SHELF_ENTRY_BODY)
     throw new ValidationError('entry', `at most ${MAX_SHELF_ENTRY_BODY} bytes once encoded`);
-  const envelope = await sealEnvelope(spec(place), key, bytes);
-  return concatBytes(envelope, signWithLabel(LABEL, envelope, authorKey));
+  return sealSigned(FORMAT, place, key, bytes, authorKey);
 }
 
 /** The place an entry says it is from: read only, authenticated by `openShelfEntry`. */
-export function shelfEntryPlace(sealed: Uint8Array): ShelfPlace {
-  const prefix = envelopePrefix(
-    sealed.subarray(0, Math.max(0, sealed.length - 64)),
-    'shelfEntry',
-    PREFIX,
-  );
-  const r = new ByteReader(prefix, 'shelfEntry');
-  return {
-    groupId: toHex(r.raw(16)),
-    entryId: toHex(r.raw(16)),
-    authorId: toHex(r.raw(16)) as AccountId,
-    keyVersion: r.u32(),
-    version: r.u32(),
-  };
-}
+export const shelfEntryPlace = (sealed: Uint8Array): ShelfPlace => placeOf(FORMAT, sealed);
 
 /** Whether the entry is signed with `authorKey`: what the hub checks before it stores one. */
-export function shelfEntrySigned(sealed: Uint8Array, authorKey: SigningPublicKey): boolean {
-  if (sealed.length < HEADER_LENGTH + PREFIX + 64) return false;
-  const envelope = sealed.subarray(0, sealed.length - 64);
-  return verifyWithLabel(LABEL, envelope, sealed.subarray(sealed.length - 64), authorKey);
-}
+export const shelfEntrySigned = (sealed: Uint8Array, authorKey: SigningPublicKey): boolean =>
+  signedWith(FORMAT, sealed, authorKey);
 
 /**
  * Opens an entry served as `expect` (group, entry, author and versions as the hub lists them):
  * the author's signature (with the key the reader pinned for them), the place it names, then
  * the body under the group key of its version. Anything else is an IntegrityError.
  */
-export async function openShelfEntry(
+export const openShelfEntry = (
   sealed: Uint8Array,
   expect: ShelfPlace,
   key: GroupKey,
   authorKey: SigningPublicKey,
-): Promise<unknown> {
-  if (!shelfEntrySigned(sealed, authorKey))
-    throw new IntegrityError('shelfEntry: not signed by the member it is listed under');
-  const envelope = sealed.subarray(0, sealed.length - 64);
-  const place = shelfEntryPlace(sealed);
-  for (const k of ['groupId', 'entryId', 'authorId', 'keyVersion', 'version'] as const) {
-    if (place[k] !== expect[k])
-      throw new IntegrityError(`shelfEntry: served as another ${k} than it was published with`);
-  }
-  const bytes = await openEnvelope(spec(place), key, envelope);
-  try {
-    return JSON.parse(utf8.decode(bytes));
-  } catch {
-    throw new IntegrityError('shelfEntry: the body is not JSON');
-  }
-}
+): Promise<unknown> => openSignedJson(FORMAT, sealed, expect, key, authorKey);

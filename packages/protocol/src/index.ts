@@ -25,8 +25,10 @@ export { HOST, hostRoutes } from './host-api.ts';
 export { buildOpenApi } from './openapi.ts';
 export type { AccountInfo, SessionGrant } from './routes/accounts.ts';
 export type { CopyProgress } from './routes/admin.ts';
+export type { RatingInfo } from './routes/feed.ts';
+export { MAX_FEED_STATE_CHARS } from './routes/feed.ts';
 export type { GroupCopyInfo } from './routes/group-copies.ts';
-export type { GroupInfo, ShelfEntryInfo } from './routes/groups.ts';
+export type { GroupInfo, GroupServer, ShelfEntryInfo } from './routes/groups.ts';
 export type {
   RouteBody,
   RouteInput,

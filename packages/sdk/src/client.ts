@@ -3,8 +3,11 @@ import type { FolderPolicy, RouteResponse } from '@coffer/protocol';
 import { Contacts } from './contacts.ts';
 import { byKindThenName, type Entry, toEntry } from './entries.ts';
 import { Copies } from './groups/copies.ts';
+import { Feed } from './groups/feed.ts';
+import { FeedStateStore } from './groups/feed-state.ts';
 import { Groups } from './groups/groups.ts';
 import { Mirrors } from './groups/mirrors.ts';
+import { Ratings } from './groups/ratings.ts';
 import { Shelves } from './groups/shelves.ts';
 import { Hosting } from './hosting.ts';
 import type { HubClient } from './hub-client.ts';
@@ -86,6 +89,8 @@ export class CofferClient {
   readonly shelves: Shelves;
   /** Copies of other members' files into ours, host to host ([Note: Copies in the client]). */
   readonly copies: Copies;
+  /** What is new in your groups, ratings, keep and discard ([Note: The feed]). */
+  readonly feed: Feed;
   /** Subscriptions that mirror groups' new entries to our servers ([Note: Auto-mirror in the client]). */
   readonly mirrors: Mirrors;
 
@@ -111,9 +116,19 @@ export class CofferClient {
     this.bin = new Trash({ hub, tree });
     this.hosting = new Hosting({ hub, tree });
     this.groups = new Groups({ hub, keys, contacts });
-    this.shelves = new Shelves({ hub, keys, tree, contacts, groups: this.groups });
     this.copies = new Copies({ hub, keys, tree, hosting: this.hosting });
+    const ratings = new Ratings({ hub, keys, contacts, groups: this.groups });
+    this.shelves = new Shelves({ hub, keys, tree, contacts, groups: this.groups, ratings });
+    const state = new FeedStateStore(hub, keys);
     this.mirrors = new Mirrors({ hub, groups: this.groups });
+    this.feed = new Feed({
+      keys,
+      shelves: this.shelves,
+      copies: this.copies,
+      mirrors: this.mirrors,
+      ratings,
+      state,
+    });
     const ownPreviousKeys = () => contacts.ownPreviousKeys();
     this.reading = { hub, keys, ownPreviousKeys };
     this.uploading = { hub, keys, tree };

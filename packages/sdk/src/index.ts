@@ -29,11 +29,21 @@ export { byKindThenName, toEntry } from './entries.ts';
 export type { SendOptions } from './file-request.ts';
 export { FileRequest } from './file-request.ts';
 export { formatBytes } from './format.ts';
-export type { CatalogEntry, CatalogQuery, CatalogSort, Kind } from './groups/catalog.ts';
-export { Catalog, KINDS, kindOf } from './groups/catalog.ts';
+export { atomFeed } from './groups/atom.ts';
+export type {
+  CatalogEntry,
+  CatalogQuery,
+  CatalogSort,
+  EntryRating,
+  Kind,
+} from './groups/catalog.ts';
+export { CATALOG_SORTS, Catalog, findItem, KINDS, kindOf } from './groups/catalog.ts';
 export type { CopyOptions, CopyProgress, CopyResult } from './groups/copies.ts';
-export type { Group, GroupMember, GroupMemberState } from './groups/groups.ts';
+export type { Feed, FeedView } from './groups/feed.ts';
+export type { FeedEntry } from './groups/feed-rules.ts';
+export type { Group, GroupMember, GroupMemberState, MemberServer } from './groups/groups.ts';
 export type { SubscribeOptions, Subscription } from './groups/mirrors.ts';
+export { parseStars } from './groups/ratings.ts';
 export type { PublishOptions } from './groups/shelves.ts';
 export { singleCopy } from './hosting.ts';
 export type { OpenNode } from './keys.ts';

@@ -107,12 +107,24 @@ test('an item is named by entry id, a unique start of one, or a file name, in a 
   assert.equal(cat.item('Song.mp3'), c);
   assert.equal(cat.item('Music:Film.mkv'), b);
   assert.equal(cat.item('g1:a'), a);
-  assert.throws(() => cat.item('a'), { name: 'ValidationError', message: /could be any of/ });
+  assert.throws(() => cat.item('a'), { name: 'ValidationError', message: /ambiguous/ });
   assert.throws(() => cat.item('Film.mkv'), { name: 'ValidationError', message: /item/ });
-  assert.throws(() => cat.item('zz'), { name: 'NotFoundError', message: /^item: nothing/ });
-  assert.throws(() => cat.item('Nope:cc'), {
-    name: 'NotFoundError',
-    message: /no entries in a group/,
-  });
+  assert.throws(() => cat.item('zz'), { name: 'NotFoundError', message: /^item: no entry/ });
+  assert.throws(() => cat.item('Nope:cc'), { name: 'NotFoundError', message: /^item: no entry/ });
   assert.throws(() => cat.item('Music:'), { name: 'ValidationError' });
+});
+
+test('sorts by rating: best first, then the most rated, then the newest; unrated last', () => {
+  const rated = (average: number | null, count: number) => ({ average, count, mine: null });
+  const c = new Catalog([
+    entry('unrated.mkv', { publishedAt: 9, rating: rated(null, 0) }),
+    entry('four-once.mkv', { publishedAt: 1, rating: rated(4, 1) }),
+    entry('four-twice.mkv', { publishedAt: 2, rating: rated(4, 2) }),
+    entry('five.mkv', { publishedAt: 3, rating: rated(5, 1) }),
+    entry('no-ratings-read.mkv', { publishedAt: 4 }),
+  ]);
+  assert.deepEqual(
+    c.find({ sort: 'rating' }).map((e) => e.name),
+    ['five.mkv', 'four-twice.mkv', 'four-once.mkv', 'unrated.mkv', 'no-ratings-read.mkv'],
+  );
 });

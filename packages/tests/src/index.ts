@@ -22,8 +22,15 @@ export type { LoadOptions, LoadResult } from './load/run.ts';
 export { loadTable, runLoad } from './load/run.ts';
 export { hubMetricsText, hubNetworkBytes, hubServerErrors } from './metrics.ts';
 export { clientNetworkBytes, countingClientEnv } from './net-bytes.ts';
-export type { Cli, Dialect, Network, NetworkOptions, Proc } from './network.ts';
-export { cli, onEachDatabase, postgresAvailable, startNetwork, tempDir } from './network.ts';
+export type { Cli, Dialect, Network, NetworkOptions, Proc, RunningCli } from './network.ts';
+export {
+  cli,
+  onEachDatabase,
+  postgresAvailable,
+  startCli,
+  startNetwork,
+  tempDir,
+} from './network.ts';
 export { signedUpPeople } from './people.ts';
 export type {
   BytesRewrite,
@@ -33,3 +40,5 @@ export type {
 } from './tamper-proxy.ts';
 export { rejectsAfterLie, startTamperProxy } from './tamper-proxy.ts';
 export { until } from './until.ts';
+export type { XmlElement } from './xml.ts';
+export { readXml } from './xml.ts';

@@ -39,27 +39,35 @@ export interface Cli {
   json<T = Record<string, unknown>>(): T;
 }
 
-/** Runs the `coffer` CLI as a user would, and collects its output. */
-export function cli(
+/** `coffer` started as a user would and still running: its output so far, and its end. */
+export interface RunningCli {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** When it exits: its code and all its output. */
+  done: Promise<Cli>;
+}
+
+/** Starts the `coffer` CLI as a user would (for a command that keeps running, say). */
+export function startCli(
   args: string[],
   env: Record<string, string> = {},
   input?: string,
-): Promise<Cli> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [COFFER, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
+): RunningCli {
+  const child = spawn(process.execPath, [COFFER, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const done = new Promise<Cli>((resolve, reject) => {
     child.on('error', reject);
-    child.stdin.end(input ?? '');
     child.on('close', (code) =>
       resolve({
         code: code ?? -1,
@@ -75,6 +83,17 @@ export function cli(
       }),
     );
   });
+  child.stdin.end(input ?? '');
+  return { child, stdout: () => stdout, stderr: () => stderr, done };
+}
+
+/** Runs the `coffer` CLI as a user would, and collects its output. */
+export function cli(
+  args: string[],
+  env: Record<string, string> = {},
+  input?: string,
+): Promise<Cli> {
+  return startCli(args, env, input).done;
 }
 
 export interface Proc {

@@ -220,6 +220,13 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
       return new Set(rest.map((o) => o.country)).size >= 2;
     }
 
+    /** `coffer admin ARGS --json` with the operator token. */
+    const adminCli = (args: string[]) =>
+      cli(['admin', ...args, '--hub', net.hubUrl, '--json'], {
+        ...net.env,
+        COFFER_ADMIN_TOKEN: net.operatorToken,
+      });
+
     /** The segment files of the host serving at `url`. */
     async function segmentsOf(url: string) {
       const proc = net.hosts.find((h) => h.url === url);
@@ -239,13 +246,49 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
           })
         ).arrayBuffer(),
       );
+      // Counted before the corruption: a round may fail the copy the moment it is corrupted.
+      const failedBefore =
+        (await adminHosts()).find((h) => h.id === replica.hostId)?.audits.failed ?? 0;
       // Find the chunk's bytes in the host's segment files and flip one in the middle.
       const proc = net.hosts.find((h) => h.url === replica.url);
       assert.ok(proc);
       assert.ok(await corruptStoredChunk(proc.dir, stored), 'the chunk was found on disk');
-      const failedBefore =
-        (await adminHosts()).find((h) => h.id === replica.hostId)?.audits.failed ?? 0;
 
+      // The operator audits that copy now rather than waiting for a round to pick it at random.
+      // A round may have got there first: then the hub holds no record of the copy, or repair
+      // has already put a fresh one in its place, which passes (the round's failure is counted
+      // below either way). No verdict (the host busy, or late with a heartbeat on a loaded
+      // machine) is asked again.
+      const verdict = await until('an audit of the rotten copy that reaches its host', async () => {
+        const res = await fetch(`${net.hubUrl}/api/admin/audits`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${net.operatorToken}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({ hostId: replica.hostId, chunkId: replica.id }),
+        });
+        const body = (await res.json()) as {
+          audits?: { chunkId: string; outcome: string }[];
+          disqualified?: boolean;
+          error?: { message: string };
+        };
+        if (res.status === 409) return false;
+        if (res.status === 200 && body.audits?.[0]?.outcome === 'unreachable') return false;
+        return { status: res.status, body };
+      });
+      if (verdict.status === 200) {
+        assert.equal(verdict.body.audits?.length, 1, JSON.stringify(verdict.body));
+        assert.equal(verdict.body.audits?.[0]?.chunkId, replica.id);
+        assert.match(verdict.body.audits?.[0]?.outcome ?? '', /^(failed|passed)$/);
+        assert.equal(verdict.body.disqualified, false);
+      } else {
+        assert.equal(verdict.status, 404, JSON.stringify(verdict.body));
+        assert.match(
+          verdict.body.error?.message ?? '',
+          /chunkId: the hub records no copy of it on that host/,
+        );
+      }
       await until('the rotten replica fails an audit', async () => {
         const h = (await adminHosts()).find((x) => x.id === replica.hostId);
         return (h?.audits.failed ?? 0) > failedBefore;
@@ -263,6 +306,31 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
         return true;
       });
       assert.deepEqual(await bytesOf('/rot.bin'), data);
+
+      // Without a chunk, the operator's audit takes a round's picks; a healthy host passes.
+      const healthy = (await replicasOf(client, '/rot.bin')).find(
+        (r) => r.hostId !== replica.hostId,
+      );
+      assert.ok(healthy);
+      // (A host late with a heartbeat on a loaded machine is offline for a moment: 409, again.)
+      const round = await until('a round of audits on a healthy host', async () => {
+        const r = await adminCli(['audit', healthy.hostId]);
+        return r.code === 5 ? false : r;
+      });
+      assert.equal(round.code, 0, round.stderr);
+      const picked = round.json<{ audits: { chunkId: string; outcome: string }[] }>().audits;
+      assert.ok(picked.length >= 1 && picked.length <= 4, JSON.stringify(picked));
+      for (const a of picked) assert.notEqual(a.outcome, 'failed', JSON.stringify(a));
+      // What it cannot audit is refused, naming what was wrong.
+      const unknownHost = await adminCli(['audit', 'e'.repeat(32)]);
+      assert.equal(unknownHost.code, 4);
+      assert.match(unknownHost.stderr, /hostId: no such host/);
+      const notHeld = await adminCli(['audit', healthy.hostId, 'e'.repeat(64)]);
+      assert.equal(notHeld.code, 4);
+      assert.match(notHeld.stderr, /chunkId: the hub records no copy of it on that host/);
+      const badChunk = await adminCli(['audit', healthy.hostId, 'not-a-chunk']);
+      assert.equal(badChunk.code, 2);
+      assert.match(badChunk.stderr, /CHUNK/);
     });
 
     test('graceful exit: `coffer host exit --wait` returns once the host holds nothing, and no chunk is below its target', async () => {
@@ -365,6 +433,9 @@ for (const dialect of ['sqlite', 'postgres'] as Dialect[]) {
       await until('the liar is disqualified', async () => {
         return (await adminHosts()).find((h) => h.id === liar.id)?.state === 'disqualified';
       });
+      const refused = await adminCli(['audit', liar.id]);
+      assert.equal(refused.code, 5);
+      assert.match(refused.stderr, /hostId: the host is disqualified/);
       await until('its chunks are back at 2 replicas in 2 countries elsewhere', async () => {
         for (const p of ['/lies.bin', '/kept.bin', '/rot.bin']) {
           for (const c of await placementOf(p)) {

@@ -177,6 +177,14 @@ onEachDatabase('auto-mirror', (dialect) => {
       await bob.mirrors.onMyServer(),
       new Set([entries.get('one.bin'), entries.get('two.bin')]),
     );
+    // The feed says so.
+    const feed = await run<{ entries: { entryId: string; onMyServer: boolean }[] }>('bob', [
+      'feed',
+      '--peek',
+    ]);
+    const shown = new Map(feed.entries.map((e) => [e.entryId, e.onMyServer]));
+    assert.equal(shown.get(entries.get('one.bin') as string), true);
+    assert.equal(shown.get(entries.get('two.bin') as string), true);
   });
 
   test('Bob keeps the oldest; when the budget is full the oldest he did not keep goes', async () => {

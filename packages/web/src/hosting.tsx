@@ -1,10 +1,11 @@
 import type { CofferClient } from '@coffer/sdk';
 import { formatBytes } from '@coffer/sdk/format';
-import { useCallback, useEffect, useId, useRef, useState } from 'react';
+import { useCallback, useId, useRef, useState } from 'react';
 import { worker } from './api.ts';
 import { countryName, formatCount, formatDate, formatShare } from './figures.ts';
 import { Ago, Meter, StateBadges, Traffic } from './host-bits.tsx';
 import { useT } from './i18n/use-t.ts';
+import { useEvery } from './ui.tsx';
 
 export type MyHost = Awaited<ReturnType<CofferClient['myHosts']>>[number];
 
@@ -29,13 +30,7 @@ export function HostingView({ onError }: { onError: (m: string) => void }) {
       setNow(Date.now());
     } else onError(r.message);
   }, [onError]);
-  useEffect(() => {
-    void load();
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void load();
-    }, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [load]);
+  useEvery(load, REFRESH_MS);
 
   if (hosts === null) return <p className="muted">{t.working}</p>;
   if (hosts.length === 0) {

@@ -113,6 +113,17 @@ export function useWorkerList<T>(fetch: () => Promise<Result<T[]>>, onError: (m:
   return { items, load };
 }
 
+/** Runs `load` now, then every `ms` while the page is visible (a hidden tab asks nothing). */
+export function useEvery(load: () => Promise<void>, ms: number) {
+  useEffect(() => {
+    void load();
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void load();
+    }, ms);
+    return () => clearInterval(timer);
+  }, [load, ms]);
+}
+
 /** Breadcrumbs of `path`: the root, then one button per folder; `extra` adds props per crumb. */
 export function Crumbs({
   path,

@@ -5,6 +5,7 @@ import * as Comlink from 'comlink';
 import { accountApi } from './worker/account.ts';
 import { contactsApi } from './worker/contacts.ts';
 import { filesApi } from './worker/files.ts';
+import { groupsApi } from './worker/groups.ts';
 import { linkApi } from './worker/link.ts';
 import { requestsApi } from './worker/requests.ts';
 import { sharesApi } from './worker/shares.ts';
@@ -12,6 +13,7 @@ import { streamsApi } from './worker/streams.ts';
 import { uploadsApi } from './worker/uploads.ts';
 
 export type { ListedEntry } from './worker/files.ts';
+export type { KeyState, ListedGroup } from './worker/groups.ts';
 
 const api = {
   ...streamsApi,
@@ -20,6 +22,7 @@ const api = {
   ...uploadsApi,
   ...contactsApi,
   ...sharesApi,
+  ...groupsApi,
   ...linkApi,
   ...requestsApi,
 };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { groupStrings } from '../src/groups/strings.ts';
 import { en } from '../src/i18n/en.ts';
 import { es } from '../src/i18n/es.ts';
 import { fr } from '../src/i18n/fr.ts';
@@ -7,7 +8,11 @@ import { ptBR } from '../src/i18n/pt-BR.ts';
 import { operatorStrings } from '../src/operator/strings.ts';
 
 /** The shared strings and each area's own. */
-const sets = { shared: { en, fr, es, 'pt-BR': ptBR }, operator: operatorStrings };
+const sets = {
+  shared: { en, fr, es, 'pt-BR': ptBR },
+  operator: operatorStrings,
+  groups: groupStrings,
+};
 
 test('a count picks the form its language uses: French and Brazilian Portuguese say 0 as 1', () => {
   assert.deepEqual(

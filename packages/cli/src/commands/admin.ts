@@ -80,7 +80,7 @@ const admin = command({
     hub: commonFlags.hub,
   },
   async run(args, flags, out) {
-    const what = need(args, 0, 'admin command (hosts, stats or placement)');
+    const what = need(args, 0, 'admin command (hosts, audit, stats or placement)');
     const token = await adminToken(flags['token-file']);
     const saved = await loadSession().catch(() => undefined);
     const hubUrl = hubUrlFrom(flags.hub, saved);
@@ -100,9 +100,8 @@ const admin = command({
       }
       return body;
     };
-    const hostIdArg = () => {
-      noMore(args, 3);
-      const id = need(args, 2, 'ID');
+    const hostIdAt = (at: number) => {
+      const id = need(args, at, 'ID');
       if (!/^[0-9a-f]{32}$/.test(id)) {
         throw new ValidationError(
           'ID',
@@ -110,6 +109,10 @@ const admin = command({
         );
       }
       return id;
+    };
+    const hostIdArg = () => {
+      noMore(args, 3);
+      return hostIdAt(2);
     };
     const update = (id: string, body: object) =>
       call(`/api/admin/hosts/${id}`, 'PATCH', body) as Promise<{
@@ -156,6 +159,24 @@ const admin = command({
         );
       }
       out.result({ hosts });
+    } else if (what === 'audit') {
+      noMore(args, 3);
+      const id = hostIdAt(1);
+      const chunk = args[2];
+      if (chunk !== undefined && !/^[0-9a-f]{64}$/.test(chunk)) {
+        throw new ValidationError(
+          'CHUNK',
+          'expected a chunk id: 64 hex characters (see coffer admin placement)',
+        );
+      }
+      const r = (await call('/api/admin/audits', 'POST', {
+        hostId: id,
+        ...(chunk ? { chunkId: chunk } : {}),
+      })) as RouteResponse<'adminAudit'>;
+      for (const a of r.audits) out.say(`${a.chunkId}  ${a.outcome}`);
+      if (!r.audits.length) out.say(`Host ${id} holds no chunks to audit.`);
+      if (r.disqualified) out.say(`Host ${id} is disqualified: repair moves what it held.`);
+      out.result(r);
     } else if (what === 'stats') {
       noMore(args, 1);
       const s = (await call('/api/admin/stats')) as Record<string, unknown> & {
@@ -188,7 +209,7 @@ const admin = command({
     } else {
       throw new ValidationError(
         'admin command',
-        `unknown "${what}"; expected hosts, stats or placement`,
+        `unknown "${what}"; expected hosts, audit, stats or placement`,
       );
     }
   },
@@ -201,6 +222,7 @@ export const adminCommands: CommandGroup = {
     ['admin hosts approve ID', 'let a pending host take data (manual approval)'],
     ['admin hosts set ID [--country CC] [--tag k=v]...', 'confirm or correct country and tags'],
     ['admin hosts suspend ID | resume ID', 'stop (or restart) new data to a host'],
+    ['admin audit ID [CHUNK]', "audit a host now: that chunk, or a round's worth at random"],
   ],
   commands: [admin],
 };

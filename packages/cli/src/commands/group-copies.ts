@@ -1,21 +1,60 @@
+import type { CopyOptions, CopyResult } from '@coffer/sdk';
 import { withSession } from '../client.ts';
 import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
 import { get } from '../get.ts';
-import { formatBytes, progressBar } from '../output.ts';
+import { formatBytes, type Out, progressBar } from '../output.ts';
 
 // "Copy to my server" ([Note: Copies in the client] in the SDK): another member's file goes
 // host to host into our tree, then, if asked, down to this machine from our own copy.
 
 const hub = commonFlags.hub;
 
+/**
+ * Copy options for a command that copies one entry: a progress bar, and Ctrl-C stops waiting
+ * (the hosts go on; running the command again picks the copy up). Call `done` after.
+ */
+export function copyingWith(out: Out, name: string, to: string | undefined) {
+  const draw = progressBar(out, name);
+  const ac = new AbortController();
+  const stop = () => ac.abort(new Error('interrupted'));
+  process.once('SIGINT', stop);
+  const options: CopyOptions = {
+    ...(to !== undefined ? { to } : {}),
+    signal: ac.signal,
+    onProgress: (p) =>
+      draw({
+        bytesDone: p.done,
+        bytesTotal: p.total,
+        filesDone: p.state === 'ready' ? 1 : 0,
+        filesTotal: 1,
+      }),
+  };
+  return {
+    options,
+    done() {
+      process.off('SIGINT', stop);
+      out.status('');
+    },
+  };
+}
+
+/** What a finished copy says to a person. */
+export const copiedLine = (name: string, r: CopyResult) =>
+  r.copied
+    ? `${name} is yours at ${r.path}: ${formatBytes(r.copied)} copied server to server.`
+    : `${name} is yours at ${r.path}: your hosts held it already.`;
+
+/** --to FOLDER, for the commands that copy an entry. */
+export const toFlag = {
+  type: 'string',
+  value: 'FOLDER',
+  help: 'the folder of yours to copy into (default /Groups/<group>)',
+} as const;
+
 const copy = command({
   name: 'copy',
   flags: {
-    to: {
-      type: 'string',
-      value: 'FOLDER',
-      help: 'the folder of yours to copy into (default /Groups/<group>)',
-    },
+    to: toFlag,
     hub,
   },
   async run(args, flags, out) {
@@ -24,29 +63,11 @@ const copy = command({
     const local = args[1];
     await withSession(flags, async (client) => {
       const entry = (await client.shelves.catalog()).item(ref);
-      const draw = progressBar(out, entry.name);
-      const ac = new AbortController();
-      // Ctrl-C stops waiting; the hosts go on, and running the command again picks it up.
-      const stop = () => ac.abort(new Error('interrupted'));
-      process.once('SIGINT', stop);
+      const copying = copyingWith(out, entry.name, flags.to);
       try {
-        const r = await client.copies.copy(entry, {
-          ...(flags.to !== undefined ? { to: flags.to } : {}),
-          signal: ac.signal,
-          onProgress: (p) =>
-            draw({
-              bytesDone: p.done,
-              bytesTotal: p.total,
-              filesDone: p.state === 'ready' ? 1 : 0,
-              filesTotal: 1,
-            }),
-        });
-        out.status('');
-        out.say(
-          r.copied
-            ? `${entry.name} is yours at ${r.path}: ${formatBytes(r.copied)} copied server to server.`
-            : `${entry.name} is yours at ${r.path}: your hosts held it already.`,
-        );
+        const r = await client.copies.copy(entry, copying.options);
+        copying.done();
+        out.say(copiedLine(entry.name, r));
         let downloaded: unknown;
         if (local !== undefined)
           await get(client, { ...out, result: (v) => (downloaded = v) }, r.path, local, {});
@@ -57,7 +78,7 @@ const copy = command({
           ...(local !== undefined ? { downloaded } : {}),
         });
       } finally {
-        process.off('SIGINT', stop);
+        copying.done();
       }
     });
   },

@@ -1,5 +1,13 @@
 import { ValidationError } from '@coffer/errors';
-import { type CatalogSort, type CofferClient, type Group, KINDS, type Kind } from '@coffer/sdk';
+import {
+  CATALOG_SORTS,
+  type CatalogSort,
+  type CofferClient,
+  type Group,
+  KINDS,
+  type Kind,
+  type MemberServer,
+} from '@coffer/sdk';
 import { withSession } from '../client.ts';
 import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
 import { formatBytes, type Out } from '../output.ts';
@@ -33,11 +41,17 @@ function warnUnverified(out: Out, g: Group) {
   }
 }
 
-function describeMembers(out: Out, g: Group) {
-  out.say(`${g.name}, owned by ${g.owner.email}:`);
+/** Each person's personal servers: country and whether online (never where they are). */
+function describeMembers(out: Out, g: Group, servers: readonly MemberServer[]) {
+  const of = (accountId: string) => {
+    const theirs = servers.filter((s) => s.accountId === accountId);
+    if (theirs.length === 0) return '';
+    return `  servers: ${theirs.map((s) => `${s.country} ${s.online ? 'online' : 'offline'}`).join(', ')}`;
+  };
+  out.say(`${g.name}, owned by ${g.owner.email}:${of(g.owner.accountId)}`);
   for (const m of g.members) {
     out.say(
-      `  ${m.email.padEnd(32)} ${STATES[m.state]}${m.verified ? '' : '  (keys not verified)'}`,
+      `  ${m.email.padEnd(32)} ${STATES[m.state]}${m.verified ? '' : '  (keys not verified)'}${of(m.accountId)}`,
     );
   }
   if (g.members.length === 0) out.say('  nobody invited yet: coffer group invite GROUP EMAIL');
@@ -133,8 +147,9 @@ const leave = onGroup('group leave', async (client, group, out) => {
 
 const members = onGroup('group members', async (client, group, out) => {
   const g = await client.groups.get(group);
-  describeMembers(out, g);
-  out.result(g);
+  const servers = await client.groups.servers(g.id);
+  describeMembers(out, g, servers);
+  out.result({ ...g, servers });
 });
 
 const end = onGroup('group delete', async (client, group, out) => {
@@ -201,15 +216,19 @@ const catalog = command({
     search: { type: 'string', value: 'WORDS', help: 'names and tags starting with these words' },
     kind: { type: 'string', value: 'KIND', help: `only one kind: ${KINDS.join(', ')}` },
     member: { type: 'string', value: 'EMAIL', help: "only this member's shelf" },
-    sort: { type: 'string', value: 'BY', help: 'date (newest first, the default), name or size' },
+    sort: {
+      type: 'string',
+      value: 'BY',
+      help: 'date (newest first, the default), name, size or rating (best first)',
+    },
     hub,
   },
   async run(args, flags, out) {
     noMore(args, 1);
     if (flags.kind !== undefined && !(KINDS as readonly string[]).includes(flags.kind))
       throw new ValidationError('--kind', `expected one of ${KINDS.join(', ')}`);
-    if (flags.sort !== undefined && !['date', 'name', 'size'].includes(flags.sort))
-      throw new ValidationError('--sort', 'expected date, name or size');
+    if (flags.sort !== undefined && !(CATALOG_SORTS as readonly string[]).includes(flags.sort))
+      throw new ValidationError('--sort', `expected one of ${CATALOG_SORTS.join(', ')}`);
     await withSession(flags, async (client) => {
       const all = await client.shelves.catalog(args[0]);
       for (const p of all.problems) out.warn(`warning: ${p}`);
@@ -222,8 +241,11 @@ const catalog = command({
       if (found.length === 0) out.say('Nothing found.');
       for (const e of found) {
         const tags = e.tags.length ? `  #${e.tags.join(' #')}` : '';
+        const stars = e.rating?.count
+          ? `  ★ ${e.rating.average?.toFixed(1)} (${e.rating.count})`
+          : '';
         out.say(
-          `${formatBytes(e.size).padStart(10)}  ${e.kind.padEnd(8)}  ${e.name}  (${e.author.email}, ${e.groupName})${tags}  ${e.entryId}`,
+          `${formatBytes(e.size).padStart(10)}  ${e.kind.padEnd(8)}  ${e.name}  (${e.author.email}, ${e.groupName})${tags}${stars}  ${e.entryId}`,
         );
       }
       out.result({ entries: found });
@@ -239,7 +261,7 @@ export const groupCommands: CommandGroup = {
     ['group invite GROUP EMAIL...', 'invite contacts (unverified keys are flagged)'],
     ['group accept GROUP', 'join a group you were invited to'],
     ['group decline GROUP', 'turn an invitation down'],
-    ['group members GROUP', 'who is in, invited, declined or gone'],
+    ['group members GROUP', 'who is in, invited, declined or gone, and their servers'],
     ['group remove GROUP EMAIL', 'take someone out (the owner; the key is rotated)'],
     ['group leave GROUP', 'leave a group you are in'],
     ['group delete GROUP', 'end a group you own, for everyone'],
@@ -250,7 +272,7 @@ export const groupCommands: CommandGroup = {
     ['withdraw GROUP ITEM', 'take an entry off your shelf'],
     [
       'catalog [GROUP] [--search WORDS] [--kind KIND] [--member EMAIL] [--sort BY]',
-      'every shelf of your groups (or one), searched on this machine',
+      'every shelf of your groups (or one), searched on this machine, with ratings',
     ],
   ],
   commands: [

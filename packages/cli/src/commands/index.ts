@@ -2,6 +2,7 @@ import type { CommandGroup } from '../command.ts';
 import { accountCommands } from './account.ts';
 import { adminCommands } from './admin.ts';
 import { contactCommands } from './contacts.ts';
+import { feedCommands } from './feed.ts';
 import { fileCommands } from './files.ts';
 import { groupCopyCommands } from './group-copies.ts';
 import { groupCommands } from './groups.ts';
@@ -17,6 +18,7 @@ export const groups: readonly CommandGroup[] = [
   contactCommands,
   groupCommands,
   groupCopyCommands,
+  feedCommands,
   mirrorCommands,
   linkCommands,
   requestCommands,

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
 import { copyJobs } from './migration-copy-jobs.ts';
+import { feed } from './migration-feed.ts';
 import { groupCopies } from './migration-group-copies.ts';
 import { groups, shelves } from './migration-groups.ts';
 import { mirrors } from './migration-mirrors.ts';
@@ -485,6 +486,7 @@ export const migrations: MigrationProvider = {
     '0015_shelves': shelves,
     '0016_copy_jobs': copyJobs,
     '0017_group_copies': groupCopies,
+    '0018_feed': feed,
     '0019_mirrors': mirrors,
   }),
 };

@@ -251,6 +251,26 @@ export interface GroupCopyChunksTable {
   size: number;
 }
 
+/** A member's rating of an entry, sealed and signed ([Note: Ratings]); one per entry and rater. */
+export interface EntryRatingsTable {
+  group_id: string;
+  entry_id: string;
+  rater_id: string;
+  key_version: number;
+  /** base64url */
+  rating: string;
+  rated_at: number;
+}
+
+/** An account's feed state, sealed under its master key ([Note: Feed state]). */
+export interface FeedStatesTable {
+  account_id: string;
+  version: number;
+  /** base64url */
+  state: string;
+  updated_at: number;
+}
+
 /** A member's subscription to a group's new entries ([Note: Auto-mirror]). */
 export interface SubscriptionsTable {
   account_id: string;
@@ -487,6 +507,8 @@ export interface Database {
   group_keys: GroupKeysTable;
   shelf_entries: ShelfEntriesTable;
   contact_books: ContactBooksTable;
+  entry_ratings: EntryRatingsTable;
+  feed_states: FeedStatesTable;
   shares: SharesTable;
   share_members: ShareMembersTable;
   share_keys: ShareKeysTable;

@@ -1,5 +1,6 @@
 import type { Hub } from '../context.ts';
 import { dropCopiesOfFormerMembers } from '../services/group-copies.ts';
+import { groupServers } from '../services/group-servers.ts';
 import * as groups from '../services/groups.ts';
 import { dropMirrorsOfFormerMembers } from '../services/mirrors.ts';
 import * as shelves from '../services/shelves.ts';
@@ -30,6 +31,7 @@ export const groupHandlers: AreaHandlers<'groups'> = {
   },
   withdrawShelfEntry: (hub, i) => shelves.withdraw(hub, i.caller, i.params.id, i.params.entryId),
   groupCatalog: (hub, i) => shelves.catalog(hub, i.caller, i.params.id, i.query),
+  groupServers: (hub, i) => groupServers(hub, i.caller, i.params.id),
   deleteGroup: async (hub, i) => {
     await groups.deleteGroup(hub, i.caller, i.params.id);
     await dropFormerMembers(hub, i.params.id);

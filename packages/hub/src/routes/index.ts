@@ -1,6 +1,7 @@
 import { accountHandlers } from './accounts.ts';
 import { adminHandlers } from './admin.ts';
 import { contactHandlers } from './contacts.ts';
+import { feedHandlers } from './feed.ts';
 import { groupCopyHandlers } from './group-copies.ts';
 import { groupHandlers } from './groups.ts';
 import type { Handlers } from './handler.ts';
@@ -25,6 +26,7 @@ export const handlers: Handlers = {
   ...shareHandlers,
   ...groupHandlers,
   ...groupCopyHandlers,
+  ...feedHandlers,
   ...mirrorHandlers,
   ...linkHandlers,
   ...requestHandlers,

@@ -1,5 +1,5 @@
 import { sha256Hex } from '@coffer/crypto';
-import { NotFoundError } from '@coffer/errors';
+import { ConflictError, NotFoundError } from '@coffer/errors';
 import { HOST, type RouteBody, type RouteResponse } from '@coffer/protocol';
 import { sql } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
@@ -8,7 +8,7 @@ import { accessibleChunks } from './access.ts';
 import { rateLimit } from './accounts.ts';
 import { capability } from './capability.ts';
 import { deleteOnHost } from './gc.ts';
-import { isOnline, transferTimeoutMs } from './host-state.ts';
+import { displayState, inGoodStanding, isOnline, transferTimeoutMs } from './host-state.ts';
 import { periodic } from './periodic.ts';
 import { forget } from './replicas.ts';
 
@@ -24,6 +24,9 @@ const REPORTS_PER_HOUR = 60;
 // replica, so repair restores it from a healthy one (bit rot). `audit.disqualifyAfter` failures in a row disqualify the host:
 // none of its replicas count any more, it gets no new data, and repair moves everything.
 // A host that cannot be reached is not audited (liveness is the heartbeat's business).
+// A failure counts once per copy, whoever found it first. The operator can audit a host now
+// (`POST /api/admin/audits`, `coffer admin audit`): one chunk it holds, or a round's picks,
+// counted like any audit.
 
 export interface AuditRound {
   passed: number;
@@ -31,7 +34,15 @@ export interface AuditRound {
   disqualified: string[];
 }
 
-type Outcome = 'pass' | 'fail' | 'unreachable';
+type Outcome = RouteResponse<'adminAudit'>['audits'][number]['outcome'];
+
+interface Picked {
+  chunk_id: string;
+  size: number;
+}
+
+/** Hosts the rounds audit: online and in good standing. */
+const auditable = (hub: Hub, h: HostRow) => inGoodStanding(h) && isOnline(hub, h);
 
 export async function auditRound(hub: Hub): Promise<AuditRound> {
   const round: AuditRound = { passed: 0, failed: 0, disqualified: [] };
@@ -41,30 +52,70 @@ export async function auditRound(hub: Hub): Promise<AuditRound> {
       .selectAll()
       .where('state', 'in', ['active', 'suspended'])
       .execute()
-  ).filter((h) => isOnline(hub, h));
+  ).filter((h) => auditable(hub, h));
   await Promise.all(
     hosts.map(async (host) => {
-      const picks = await hub.db
-        .selectFrom('chunk_replicas as r')
-        .innerJoin('chunks as c', 'c.id', 'r.chunk_id')
-        .select(['r.chunk_id', 'c.size'])
-        .where('r.host_id', '=', host.id)
-        .orderBy(sql`random()`)
-        .limit(hub.config.audit.perHost)
-        .execute();
-      for (const { chunk_id: chunk, size } of picks) {
-        const outcome = await challenge(hub, host, chunk, size);
-        if (outcome === 'unreachable') continue;
-        if (outcome === 'pass') round.passed++;
-        else round.failed++;
-        if (await record(hub, host, chunk, size, outcome)) {
-          round.disqualified.push(host.id);
-          break;
-        }
+      const r = await auditHost(hub, host, await picksOn(hub, host.id));
+      for (const { outcome } of r.outcomes) {
+        if (outcome === 'passed') round.passed++;
+        else if (outcome === 'failed') round.failed++;
       }
+      if (r.disqualified) round.disqualified.push(host.id);
     }),
   );
   return round;
+}
+
+/** `audit.perHost` chunks the hub records on the host, at random; or `chunk`, if it does. */
+function picksOn(hub: Hub, hostId: string, chunk?: string): Promise<Picked[]> {
+  return hub.db
+    .selectFrom('chunk_replicas as r')
+    .innerJoin('chunks as c', 'c.id', 'r.chunk_id')
+    .select(['r.chunk_id', 'c.size'])
+    .where('r.host_id', '=', hostId)
+    .$if(chunk !== undefined, (q) => q.where('r.chunk_id', '=', chunk as string))
+    .orderBy(sql`random()`)
+    .limit(hub.config.audit.perHost)
+    .execute();
+}
+
+/** Audits the picks on one host in turn and records each outcome; stops at disqualification. */
+async function auditHost(hub: Hub, host: HostRow, picks: Picked[]) {
+  const outcomes: { chunkId: string; outcome: Outcome }[] = [];
+  for (const { chunk_id: chunk, size } of picks) {
+    const outcome = await challenge(hub, host, chunk, size);
+    outcomes.push({ chunkId: chunk, outcome });
+    if (outcome === 'unreachable') continue;
+    if (await record(hub, host, chunk, size, outcome)) return { outcomes, disqualified: true };
+  }
+  return { outcomes, disqualified: false };
+}
+
+/**
+ * The operator audits a host now: the chunk named, or a round's picks. The outcomes count
+ * like a round's; only hosts a round would audit are audited.
+ */
+export async function adminAudit(
+  hub: Hub,
+  b: RouteBody<'adminAudit'>,
+): Promise<RouteResponse<'adminAudit'>> {
+  const host = await hub.db
+    .selectFrom('hosts')
+    .selectAll()
+    .where('id', '=', b.hostId)
+    .executeTakeFirst();
+  if (!host) throw new NotFoundError('hostId: no such host');
+  const picks = await picksOn(hub, host.id, b.chunkId);
+  if (b.chunkId && !picks.length) {
+    throw new NotFoundError('chunkId: the hub records no copy of it on that host');
+  }
+  if (!auditable(hub, host)) {
+    throw new ConflictError(
+      `hostId: the host is ${displayState(hub, host)}; only online hosts in good standing are audited`,
+    );
+  }
+  const r = await auditHost(hub, host, picks);
+  return { hostId: host.id, audits: r.outcomes, disqualified: r.disqualified };
 }
 
 async function challenge(hub: Hub, host: HostRow, chunk: string, size: number): Promise<Outcome> {
@@ -83,18 +134,18 @@ async function challenge(hub: Hub, host: HostRow, chunk: string, size: number): 
       await res.arrayBuffer();
       // A host that answers but cannot produce the chunk has failed; one that is overloaded
       // or restarting has not.
-      return res.status === 503 || res.status === 429 ? 'unreachable' : 'fail';
+      return res.status === 503 || res.status === 429 ? 'unreachable' : 'failed';
     }
     const bytes = new Uint8Array(await res.arrayBuffer());
-    return bytes.length === size && (await sha256Hex(bytes)) === chunk ? 'pass' : 'fail';
+    return bytes.length === size && (await sha256Hex(bytes)) === chunk ? 'passed' : 'failed';
   } catch {
-    return 'fail';
+    return 'failed';
   }
 }
 
 /** Records an outcome; true when it disqualified the host. */
 async function record(hub: Hub, host: HostRow, chunk: string, size: number, outcome: Outcome) {
-  if (outcome === 'pass') {
+  if (outcome === 'passed') {
     await hub.db
       .updateTable('hosts')
       .set((eb) => ({ audits_passed: eb('audits_passed', '+', 1), failed_streak: 0 }))
@@ -106,7 +157,9 @@ async function record(hub: Hub, host: HostRow, chunk: string, size: number, outc
   // bytes instead of finding the chunk "already stored". A liar may ignore this; its audits
   // will keep failing.
   await deleteOnHost(hub, host.id, host.url, chunk);
-  await forget(hub, chunk, host.id, size);
+  // A failure counts once per copy: when an operator's audit and a round fail the same copy
+  // at once, only the one that drops the replica counts it.
+  if (!(await forget(hub, chunk, host.id, size))) return false;
   const row = await hub.db
     .updateTable('hosts')
     .set((eb) => ({
@@ -153,8 +206,8 @@ export async function reportChunk(
   const { chunk_size: size, ...host } = row;
   const outcome = await challenge(hub, host, b.chunkId, size);
   if (outcome === 'unreachable') return { outcome: 'unreachable' };
-  if (outcome === 'pass') return { outcome: 'good' };
-  await record(hub, host, b.chunkId, size, 'fail');
+  if (outcome === 'passed') return { outcome: 'good' };
+  await record(hub, host, b.chunkId, size, 'failed');
   return { outcome: 'bad' };
 }
 

@@ -222,6 +222,7 @@ export async function deleteGroup(hub: Hub, c: Caller, id: string): Promise<void
   if (!g || g.owner_id !== c.accountId) throw new NotFoundError('id: you own no such group');
   await inTransaction(hub.db, async (tx) => {
     await tx.deleteFrom('shelf_entries').where('group_id', '=', id).execute();
+    await tx.deleteFrom('entry_ratings').where('group_id', '=', id).execute();
     await tx.deleteFrom('group_keys').where('group_id', '=', id).execute();
     await tx.deleteFrom('group_members').where('group_id', '=', id).execute();
     await tx.deleteFrom('groups').where('id', '=', id).execute();

@@ -1,15 +1,10 @@
-import { fromBase64Url, shelfEntryPlace, shelfEntrySigned } from '@coffer/crypto';
-import {
-  ConflictError,
-  ForbiddenError,
-  IntegrityError,
-  NotFoundError,
-  ValidationError,
-} from '@coffer/errors';
+import { shelfEntryPlace, shelfEntrySigned } from '@coffer/crypto';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '@coffer/errors';
 import type { RouteBody, RouteQuery, RouteResponse, ShelfEntryInfo } from '@coffer/protocol';
 import type { Caller, Hub } from '../context.ts';
 import type { DbOrTx } from '../db/schema.ts';
-import { signingKeyOf } from './account-keys.ts';
+import { inTransaction } from '../db/transaction.ts';
+import { callersSigned } from './group-input.ts';
 import { memberState } from './groups.ts';
 
 // [Note: Shelves on the hub]
@@ -36,24 +31,20 @@ export async function putEntry(
   b: RouteBody<'putShelfEntry'>,
 ): Promise<ShelfEntryInfo> {
   const group = await readableGroup(hub.db, groupId, c.accountId);
-  const sealed = fromBase64Url(b.entry, 'entry');
-  let place: ReturnType<typeof shelfEntryPlace>;
-  try {
-    place = shelfEntryPlace(sealed);
-  } catch (e) {
-    if (!(e instanceof IntegrityError)) throw e;
-    throw new ValidationError('entry', `not a shelf entry (${e.message})`);
-  }
-  if (place.groupId !== groupId) throw new ValidationError('entry', 'sealed for another group');
-  if (place.entryId !== b.entryId) throw new ValidationError('entry', 'sealed as another entry');
-  if (place.authorId !== c.accountId)
-    throw new ForbiddenError('entry: only its author publishes on a shelf');
-  if (place.keyVersion !== group.key_version)
-    throw new ConflictError(
-      `entry: sealed under key ${place.keyVersion}; the group's key is now ${group.key_version}: publish again`,
-    );
-  if (!shelfEntrySigned(sealed, await signingKeyOf(hub.db, c.accountId)))
-    throw new ValidationError('entry', 'not signed with your key');
+  const place = await callersSigned(
+    hub.db,
+    c.accountId,
+    group,
+    { field: 'entry', text: b.entry, entryId: b.entryId },
+    {
+      what: 'shelf entry',
+      place: shelfEntryPlace,
+      author: (p) => p.authorId,
+      signed: shelfEntrySigned,
+      ownOnly: 'only its author publishes on a shelf',
+      again: 'publish again',
+    },
+  );
   const existing = await hub.db
     .selectFrom('shelf_entries')
     .selectAll()
@@ -135,11 +126,19 @@ export async function withdraw(
   if (!e) throw new NotFoundError('entryId: no such entry in this group');
   if (e.author_id !== c.accountId)
     throw new ForbiddenError("entryId: another member's entry; only its author withdraws it");
-  await hub.db
-    .deleteFrom('shelf_entries')
-    .where('group_id', '=', groupId)
-    .where('entry_id', '=', entryId)
-    .execute();
+  await inTransaction(hub.db, async (tx) => {
+    await tx
+      .deleteFrom('shelf_entries')
+      .where('group_id', '=', groupId)
+      .where('entry_id', '=', entryId)
+      .execute();
+    // Its ratings go with it ([Note: Ratings on the hub]).
+    await tx
+      .deleteFrom('entry_ratings')
+      .where('group_id', '=', groupId)
+      .where('entry_id', '=', entryId)
+      .execute();
+  });
 }
 
 export async function catalog(

@@ -86,6 +86,21 @@ export const adminRoutes = {
     params: z.object({ id: hostId }),
     response: z.object({ id: hostId, state: z.literal('active') }),
   }),
+  adminAudit: route({
+    method: 'post',
+    path: '/api/admin/audits',
+    auth: 'operator',
+    tag: 'admin',
+    summary:
+      'Audits a host now ([Note: Audits]) rather than when the rounds happen upon it: the chunk named, or `audit.perHost` chunks it holds, as a round picks them. The outcomes count as any audit does (a failed one drops that copy, so repair restores it). Only online hosts in good standing are audited (409 otherwise).',
+    body: z.object({ hostId, chunkId: chunkId.optional() }).strict(),
+    response: z.object({
+      hostId,
+      audits: z.array(z.object({ chunkId, outcome: z.enum(['passed', 'failed', 'unreachable']) })),
+      /** The failures disqualified the host. */
+      disqualified: z.boolean(),
+    }),
+  }),
   adminStats: route({
     method: 'get',
     path: '/api/admin/stats',

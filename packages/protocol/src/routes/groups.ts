@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { accountId, b64, nodeId, queryInt, timestamp } from '../schemas.ts';
+import { accountId, b64, country, nodeId, queryInt, timestamp } from '../schemas.ts';
 import { type RouteSpec, route } from './route.ts';
 import { nodeParams, sealedKey } from './shapes.ts';
 
@@ -50,6 +50,13 @@ export const shelfEntryInfo = z.object({
   updatedAt: timestamp,
 });
 export type ShelfEntryInfo = z.infer<typeof shelfEntryInfo>;
+
+/**
+ * A personal server of someone in a group, as the group's members see it: whose it is, its
+ * country and whether it is online. Never its address, id or key ([Note: Group servers]).
+ */
+export const groupServer = z.object({ accountId, country, online: z.boolean() });
+export type GroupServer = z.infer<typeof groupServer>;
 
 export const groupRoutes = {
   putGroup: route({
@@ -139,6 +146,16 @@ export const groupRoutes = {
     params: nodeParams,
     query: z.object({ after: nodeId.optional(), limit: queryInt(2000).optional() }),
     response: z.object({ entries: z.array(shelfEntryInfo), next: nodeId.nullable() }),
+  }),
+  groupServers: route({
+    method: 'get',
+    path: '/api/groups/{id}/servers',
+    auth: 'session',
+    tag: 'groups',
+    summary:
+      'The personal servers of the owner and the members of a group you are in: for each, only whose it is, its country and whether it is online; never its address, id or key.',
+    params: nodeParams,
+    response: z.object({ servers: z.array(groupServer) }),
   }),
   deleteGroup: route({
     method: 'delete',

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { accountRoutes } from './accounts.ts';
 import { adminRoutes } from './admin.ts';
 import { contactRoutes } from './contacts.ts';
+import { feedRoutes } from './feed.ts';
 import { groupCopyRoutes } from './group-copies.ts';
 import { groupRoutes } from './groups.ts';
 import { hostRegistryRoutes } from './hosts.ts';
@@ -27,6 +28,7 @@ export const routes = {
   ...shareRoutes,
   ...groupRoutes,
   ...groupCopyRoutes,
+  ...feedRoutes,
   ...mirrorRoutes,
   ...linkRoutes,
   ...requestRoutes,

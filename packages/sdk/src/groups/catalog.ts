@@ -25,6 +25,15 @@ export function kindOf(name: string, mime?: string | null): Kind {
   return (dot > 0 && BY_EXTENSION[name.slice(dot + 1).toLowerCase()]) || 'other';
 }
 
+/** What the members of a group think of an entry: its ratings, checked ([Note: Ratings]). */
+export interface EntryRating {
+  /** The mean of the stars given (1 to 5), or null while nobody has rated it. */
+  average: number | null;
+  count: number;
+  /** Our own rating, if we gave one. */
+  mine: number | null;
+}
+
 /** One entry of the catalog, opened and checked. */
 export interface CatalogEntry {
   groupId: string;
@@ -49,9 +58,12 @@ export interface CatalogEntry {
     key?: string | undefined;
     contentHash?: string | undefined;
   };
+  /** Its ratings, when the catalog was read with them. */
+  rating?: EntryRating;
 }
 
-export type CatalogSort = 'date' | 'name' | 'size';
+export const CATALOG_SORTS = ['date', 'name', 'size', 'rating'] as const;
+export type CatalogSort = (typeof CATALOG_SORTS)[number];
 
 export interface CatalogQuery {
   /** Words that must each be in the name or a tag (case and accents ignored). */
@@ -113,36 +125,55 @@ export class Catalog {
       date: (a, b) => b.publishedAt - a.publishedAt || collator.compare(a.name, b.name),
       name: (a, b) => collator.compare(a.name, b.name),
       size: (a, b) => b.size - a.size || collator.compare(a.name, b.name),
+      // Best first; among equals the most rated, then the newest; unrated last.
+      rating: (a, b) =>
+        (b.rating?.average ?? 0) - (a.rating?.average ?? 0) ||
+        (b.rating?.count ?? 0) - (a.rating?.count ?? 0) ||
+        by.date(a, b),
     };
     return hits.sort(by[sort]);
   }
 
-  /**
-   * The one entry `ref` names: `ITEM` or `GROUP:ITEM`, where GROUP is a group's name or id and
-   * ITEM an entry id, a unique start of one, or a file name. None, or several, is an error that
-   * says which (field `item`).
-   */
+  /** The one entry `ref` names, as `findItem` takes it. */
   item(ref: string): CatalogEntry {
-    const colon = ref.lastIndexOf(':');
-    const group = colon > 0 ? ref.slice(0, colon) : null;
-    const item = (colon > 0 ? ref.slice(colon + 1) : ref).trim();
-    if (!item) throw new ValidationError('item', 'expected ITEM or GROUP:ITEM');
-    const inGroup = this.entries.filter(
-      (e) => group === null || e.groupId === group || e.groupName === group,
-    );
-    if (group !== null && inGroup.length === 0)
-      throw new NotFoundError(`item: no entries in a group called ${group}`);
-    const lower = item.toLowerCase();
-    const byId = inGroup.filter((e) => e.entryId.startsWith(lower));
-    const hits = byId.length ? byId : inGroup.filter((e) => e.name === item);
-    if (hits.length === 1) return hits[0] as CatalogEntry;
-    if (hits.length === 0) throw new NotFoundError(`item: nothing in the catalog is ${ref}`);
+    return findItem(this.entries, ref);
+  }
+}
+
+/**
+ * The entry `item` names: its id or the first characters of it, or else its file name; with
+ * GROUP: before it (a group's name or id), only in that group. None is a NotFoundError; more
+ * than one, a ValidationError that lists them (field `item`).
+ */
+export function findItem<E extends CatalogEntry>(entries: readonly E[], item: string): E {
+  const colon = item.lastIndexOf(':');
+  const group = colon > 0 ? item.slice(0, colon) : undefined;
+  const rest = (colon > 0 ? item.slice(colon + 1) : item).trim();
+  if (!rest)
     throw new ValidationError(
       'item',
-      `${ref} could be any of ${hits
-        .slice(0, 5)
-        .map((e) => `${e.groupName}:${e.entryId.slice(0, 8)} (${e.name})`)
-        .join(', ')}${hits.length > 5 ? '…' : ''}; say which`,
+      `expected an entry id or its first characters, a name, or GROUP:ID (got ${JSON.stringify(item)})`,
+    );
+  const inGroup = entries.filter(
+    (e) => group === undefined || e.groupId === group || e.groupName === group,
+  );
+  const prefix = rest.toLowerCase();
+  const byId = /^[0-9a-f]{1,32}$/.test(prefix)
+    ? inGroup.filter((e) => e.entryId.startsWith(prefix))
+    : [];
+  const hits = byId.length ? byId : inGroup.filter((e) => e.name === rest);
+  const [first] = hits;
+  if (!first) throw new NotFoundError(`item: no entry ${item} in your groups (see coffer catalog)`);
+  if (hits.length > 1) {
+    const named = hits
+      .slice(0, 5)
+      .map((e) => `${e.groupName}:${e.entryId} (${e.name})`)
+      .join(', ');
+    const how = byId.length ? `starts ${hits.length} entries' ids` : `names ${hits.length} entries`;
+    throw new ValidationError(
+      'item',
+      `${item} is ambiguous: it ${how}: ${named}${hits.length > 5 ? ', …' : ''}; give more characters, or GROUP:ID`,
     );
   }
+  return first;
 }

@@ -42,6 +42,17 @@ export interface GroupMember {
   verified: boolean;
 }
 
+/**
+ * A personal server of someone in a group, as the hub describes it: whose, where, and whether
+ * it is online; nothing that would reach it ([Note: Group servers] on the hub).
+ */
+export interface MemberServer {
+  accountId: string;
+  email: string;
+  country: string;
+  online: boolean;
+}
+
 /** A group, opened and checked. */
 export interface Group {
   id: string;
@@ -106,6 +117,24 @@ export class Groups {
   /** Every key version of a group we hold, by version: to open what the group holds. */
   async keyring(group: string): Promise<ReadonlyMap<number, GroupKey>> {
     return (await this.find(group)).keys;
+  }
+
+  /**
+   * The personal servers of the owner and the members of a group we are in. What the hub says
+   * about them cannot be checked, so it is for display only; a server it puts under someone
+   * the roster does not name is left out.
+   */
+  async servers(group: string): Promise<MemberServer[]> {
+    const g = await this.find(group);
+    const { servers } = await this.deps.hub.call('groupServers', { params: { id: g.id } });
+    const who = new Map([
+      [g.owner.accountId, g.owner.email],
+      ...g.members.map((m): [string, string] => [m.accountId, m.email]),
+    ]);
+    return servers.flatMap((s) => {
+      const email = who.get(s.accountId);
+      return email ? [{ ...s, email }] : [];
+    });
   }
 
   /** Creates a group named `name`, inviting `emails` (contacts; added as contacts if new). */

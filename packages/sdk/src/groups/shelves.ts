@@ -4,13 +4,12 @@ import {
   type GroupKey,
   newNodeId,
   openShelfEntry,
-  type SigningPublicKey,
   sealShelfEntry,
   shelfEntryPlace,
   shelfEntrySigned,
   toBase64Url,
 } from '@coffer/crypto';
-import { DecryptionError, IntegrityError, NotFoundError, ValidationError } from '@coffer/errors';
+import { DecryptionError, IntegrityError, ValidationError } from '@coffer/errors';
 import type { ShelfEntryInfo } from '@coffer/protocol';
 import { z } from 'zod';
 import { refuseRepeats } from '../checks.ts';
@@ -20,6 +19,8 @@ import type { AccountKeys } from '../keys.ts';
 import type { TreeAccess } from '../tree.ts';
 import { Catalog, type CatalogEntry, KINDS, kindOf } from './catalog.ts';
 import type { Group, Groups } from './groups.ts';
+import { type MemberKeysCache, memberSigningKeys } from './member-keys.ts';
+import type { Ratings } from './ratings.ts';
 
 // [Note: Shelves in the client]
 // A member publishes a file of their own into a group as an entry on their shelf: its name,
@@ -67,8 +68,10 @@ export interface ShelvesDeps {
   hub: HubClient;
   keys: AccountKeys;
   tree: Pick<TreeAccess, 'resolve'>;
-  contacts: Pick<Contacts, 'add' | 'keysFor' | 'ownPreviousKeys'>;
+  contacts: Pick<Contacts, 'add' | 'accountOf' | 'keysFor' | 'ownPreviousKeys'>;
   groups: Pick<Groups, 'list' | 'get' | 'key' | 'keyring'>;
+  /** Each entry's ratings, when given ([Note: Ratings in the client]). */
+  ratings?: Pick<Ratings, 'ofGroup'>;
 }
 
 export class Shelves {
@@ -141,6 +144,8 @@ export class Shelves {
     const problems: string[] = [];
     for (const g of groups) {
       const keys = await this.deps.groups.keyring(g.id);
+      const seen: MemberKeysCache = new Map();
+      const found: CatalogEntry[] = [];
       let after: string | undefined;
       do {
         const page = await this.deps.hub.call('groupCatalog', {
@@ -154,8 +159,8 @@ export class Shelves {
           (e) => `entry ${e.entryId}`,
         );
         for (const e of page.entries) {
-          const opened = await this.open(g, e, keys);
-          if (opened) out.push(opened);
+          const opened = await this.open(g, e, keys, seen);
+          if (opened) found.push(opened);
           else
             problems.push(
               `${e.authorEmail} published entry ${e.entryId} in ${g.name} broken: it is signed by them but does not open; it is left out`,
@@ -163,6 +168,12 @@ export class Shelves {
         }
         after = page.next ?? undefined;
       } while (after);
+      if (this.deps.ratings) {
+        const rated = await this.deps.ratings.ofGroup(g, seen);
+        problems.push(...rated.problems);
+        for (const e of found) e.rating = rated.of(e.entryId);
+      }
+      out.push(...found);
     }
     return new Catalog(out, problems);
   }
@@ -178,9 +189,11 @@ export class Shelves {
     g: Group,
     e: ShelfEntryInfo,
     keys: ReadonlyMap<number, GroupKey>,
+    seen?: MemberKeysCache,
   ): Promise<CatalogEntry | null> {
     const what = `entry ${e.entryId} of ${e.authorEmail} in ${g.name}`;
-    const author = await this.authorKeys(g, e);
+    const by = { accountId: e.authorId, email: e.authorEmail };
+    const author = await memberSigningKeys(this.deps, g, by, `entry ${e.entryId}`, seen);
     const key = keys.get(e.keyVersion);
     if (!key) throw new IntegrityError(`${what}: sealed under a key version the group never had`);
     const place = {
@@ -217,28 +230,5 @@ export class Shelves {
       publishedAt: e.publishedAt,
       updatedAt: e.updatedAt,
     };
-  }
-
-  /** The signing keys of the member an entry is listed under, as we pinned them. */
-  private async authorKeys(g: Group, e: ShelfEntryInfo): Promise<SigningPublicKey[]> {
-    const me = this.deps.keys;
-    if (e.authorId === me.accountId)
-      return [me.identity.signingPublic, ...(await this.deps.contacts.ownPreviousKeys())];
-    const known =
-      g.owner.accountId === e.authorId
-        ? g.owner.email
-        : g.members.find((m) => m.accountId === e.authorId)?.email;
-    if (!known)
-      throw new IntegrityError(`entry ${e.entryId}: listed under someone the roster does not name`);
-    if (known !== e.authorEmail)
-      throw new IntegrityError(
-        `entry ${e.entryId}: listed under ${e.authorEmail}, who is ${known}`,
-      );
-    // A member we never dealt with is pinned on first sight, as contacts are.
-    await this.deps.contacts.add(known);
-    const k = await this.deps.contacts.keysFor(known, { lastTrusted: true });
-    if (k.accountId !== e.authorId)
-      throw new NotFoundError(`entry ${e.entryId}: ${known} is another account now`);
-    return [k.signingPublic, ...k.previousSigning];
   }
 }

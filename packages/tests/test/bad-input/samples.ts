@@ -79,6 +79,8 @@ export const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
   putShelfEntry: { entryId: hex(32, '4'), entry: b64, file: { nodeId: hex(32, '5'), revision: 1 } },
   copyShelfEntry: { folderId: hex(32, '5') },
   adoptGroupCopy: { file: fileCommitSample },
+  rateEntry: { entryId: hex(32, '4'), rating: b64 },
+  saveFeedState: { version: 1, state: b64 },
   subscribe: { budget: 10_485_760, memberId: hex(32, '6') },
   stageRekey: {
     keyVersion: 2,

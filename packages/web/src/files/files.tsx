@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { SessionsView, TrashView } from '../account.tsx';
 import { ContactsView } from '../contacts.tsx';
+import { CatalogView } from '../groups/catalog-view.tsx';
+import { GroupsView } from '../groups/groups-view.tsx';
 import { HostingView } from '../hosting.tsx';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
@@ -18,6 +20,8 @@ import { useSingleCopy } from './use-single-copy.ts';
 /** The views in the bar besides the folder's, in order; each is named by its key in the strings. */
 const VIEWS = {
   shared: SharedView,
+  groups: GroupsView,
+  catalog: CatalogView,
   trash: TrashView,
   contacts: ContactsView,
   sessions: SessionsView,
@@ -54,6 +58,9 @@ function Banner({
 export function Files({ onLogout, language }: { onLogout: () => void; language: React.ReactNode }) {
   const t = useT();
   const [view, setView] = useState<View>('files');
+  // Each click in the bar opens its view afresh, as "Files" goes to the root: from a group's
+  // page, "Groups" goes back to the list of groups.
+  const [visit, setVisit] = useState(0);
   const [path, setPath] = useState('/');
   const [error, setError] = useState<string | null>(null);
   const showError = useCallback((m: string) => setError(m), []);
@@ -91,6 +98,7 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
             aria-current={view === v ? 'page' : undefined}
             onClick={() => {
               setView(v);
+              setVisit((n) => n + 1);
               if (v === 'files') void refresh();
             }}
           >
@@ -124,7 +132,7 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
             {fill(t.singleCopyWarning, { path })}
           </p>
         )}
-        {OtherView && <OtherView onError={showError} />}
+        {OtherView && <OtherView key={visit} onError={showError} />}
         {view === 'search' && (
           <SearchResults
             hits={search.hits}

@@ -1,6 +1,7 @@
 import type { Entry } from '@coffer/sdk';
 import { useState } from 'react';
 import { worker } from '../api.ts';
+import { PublishDialog } from '../groups/publish-dialog.tsx';
 import { useT } from '../i18n/use-t.ts';
 import { Crumbs, joinPath, saveFile, saveZip } from '../ui.tsx';
 import { UploadsPanel } from '../uploads.tsx';
@@ -65,6 +66,7 @@ export function FolderView({
   const [folderName, setFolderName] = useState<string | null>(null);
   const [moving, setMoving] = useState<string[] | null>(null);
   const [previewing, setPreviewing] = useState<Entry | null>(null);
+  const [publishing, setPublishing] = useState<string[] | null>(null);
 
   /** Moves items of this folder into another folder. */
   const moveInto = async (names: string[], dir: string) => {
@@ -206,6 +208,11 @@ export function FolderView({
               onMove={() => setMoving(selection.chosen().map((x) => x.name))}
               onTrash={() => void trash()}
               onClear={selection.clear}
+              onPublish={
+                selection.chosen().every((x) => x.kind === 'file')
+                  ? () => setPublishing(selection.chosen().map((x) => joinPath(path, x.name)))
+                  : undefined
+              }
             >
               {layout === 'grid' && renameForm}
             </SelectionBar>
@@ -228,6 +235,7 @@ export function FolderView({
               }}
             />
           )}
+          {publishing && <PublishDialog paths={publishing} onClose={() => setPublishing(null)} />}
           {moving && (
             <MoveDialog
               from={path}

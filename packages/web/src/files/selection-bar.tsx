@@ -8,6 +8,7 @@ export function SelectionBar({
   onMove,
   onTrash,
   onClear,
+  onPublish,
   children,
 }: {
   count: number;
@@ -17,6 +18,8 @@ export function SelectionBar({
   onMove: () => void;
   onTrash: () => void;
   onClear: () => void;
+  /** Offered when only files are selected. */
+  onPublish?: (() => void) | undefined;
   children: React.ReactNode;
 }) {
   const t = useT();
@@ -34,6 +37,11 @@ export function SelectionBar({
       <button type="button" onClick={onMove}>
         {t.moveTo}
       </button>
+      {onPublish && (
+        <button type="button" onClick={onPublish}>
+          {t.publishToGroup}
+        </button>
+      )}
       <button type="button" onClick={onTrash}>
         {t.moveToTrash}
       </button>
