@@ -16,11 +16,12 @@
 //    host also fdatasyncs every chunk before it reports it). GROUPS_COPY_REPEAT (3) times:
 //    cp, then a copy into a fresh server of Bob's; the fastest of each is the figure, printed
 //    with the CPU seconds its processes used (source host, destination host, hub; cp and
-//    sync), which say more than wall time when the machine is busy. GROUPS_COPY_MIB=0 skips
-//    the copy.
+//    sync), which vary less than wall time when the machine is busy. It says whether the hub
+//    and hosts ran the CLI bundle or the sources (`node scripts/build-cli.mjs` rebuilds the
+//    bundle). GROUPS_COPY_MIB=0 skips the copy.
 //
 // Only the copy moves bytes meanwhile: repair and audits are an hour apart, the copier looks
-// at jobs every 50 ms. About two minutes. Record the figures in docs/benchmarks.md.
+// at jobs every 50 ms. About 80 s here. Record the figures in docs/benchmarks.md.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
