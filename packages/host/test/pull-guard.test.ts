@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AuthError, ConflictError } from '@coffer/errors';
-import { PULL_WINDOW_MS } from '@coffer/protocol';
+import { type CopyOrder, PULL_WINDOW_MS } from '@coffer/protocol';
 import { PullGuard } from '../src/server/pull-guard.ts';
 
 // The source's replay rule ([Note: Direct copies]): a closed order is refused until it
@@ -46,4 +46,34 @@ test('what it remembers is forgotten once it could no longer pass anyway', () =>
   g.admit({ at: now, nonce: nonce(1) });
   assert.equal(g.size, 1);
   g.checkOpen({ id: 'a' }); // expired: the order's own expiry refuses it now
+});
+
+test('an order is verified once per text and hub key, and again once it has expired', () => {
+  let now = 1_000;
+  const g = new PullGuard(() => now);
+  const key = {};
+  const order = { id: 'a', exp: now + 10_000 } as CopyOrder;
+  let checks = 0;
+  const verify = () => {
+    checks++;
+    if (now > order.exp) throw new AuthError('order: expired');
+    return order;
+  };
+  assert.equal(g.order('text-a', key, verify), order);
+  assert.equal(g.order('text-a', key, verify), order);
+  assert.equal(checks, 1);
+  g.order('text-b', key, verify); // another text
+  g.order('text-a', {}, verify); // another hub key
+  assert.equal(checks, 3);
+  now += 10_001;
+  assert.throws(() => g.order('text-a', key, verify), /expired/);
+  assert.equal(checks, 4);
+  // A forged text is checked, and refused, every time it is presented.
+  const forged = () => {
+    checks++;
+    throw new AuthError('order: signature does not verify');
+  };
+  assert.throws(() => g.order('forged', key, forged));
+  assert.throws(() => g.order('forged', key, forged));
+  assert.equal(checks, 6);
 });

@@ -65,6 +65,37 @@ test('put, get, range and delete round trips, small and streamed', async (t) => 
   assert.deepEqual(await store.read(small.id), small.data);
 });
 
+test('a write of several pieces at once stores them in order, small and streamed', async (t) => {
+  const dir = await tempDir(t);
+  const store = await openStore(dir);
+  t.after(() => store.close());
+  for (const [size, seed] of [
+    [3 * MiB + 17, 3],
+    [100_000, 4],
+  ] as const) {
+    const c = chunk(size, seed);
+    const h = store.beginPut(c.id, c.data.length);
+    // Batches of uneven pieces, an empty one among them, as the copy puller hands them over.
+    for (let at = 0; at < c.data.length; ) {
+      const pieces = [0, 65_536, 1, 0, 300_001].map((n) => {
+        const piece = c.data.subarray(at, at + n);
+        at += piece.length;
+        return piece;
+      });
+      await h.write(pieces);
+    }
+    assert.equal((await h.finish()).stored, true);
+    assert.deepEqual(await store.read(c.id), c.data);
+  }
+  const c = chunk(1000, 5);
+  const h = store.beginPut(c.id, c.data.length);
+  await assert.rejects(h.write([c.data, c.data.subarray(0, 1)]), {
+    name: 'ValidationError',
+    field: 'body',
+  });
+  await h.abort();
+});
+
 test('rejects bad ids and sizes', async (t) => {
   const store = await openStore(await tempDir(t));
   t.after(() => store.close());

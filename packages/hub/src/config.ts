@@ -163,6 +163,14 @@ export const hubConfigSchema = z
         giveUpMs: 86_400_000,
         keepFinishedMs: 86_400_000,
       }),
+    /** Auto-mirror ([Note: Auto-mirror] in services/mirrors.ts); a new shelf entry kicks it. */
+    mirrors: z
+      .object({
+        /** How often subscriptions are looked at for new entries, evictions and resumes. */
+        intervalMs: z.number().int().min(50).default(5_000),
+      })
+      .strict()
+      .default({ intervalMs: 5_000 }),
     /** Samples of the network for the operator's charts. */
     history: z
       .object({

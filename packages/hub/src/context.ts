@@ -20,6 +20,8 @@ export interface Hub {
   kickGc(): void;
   /** Asks the copier for a round soon (a new copy job, an order finished). */
   kickCopies(): void;
+  /** Asks the mirror loop for a round soon (a shelf entry was put). */
+  kickMirrors(): void;
   /** The repairer's last round and totals, for the operator. */
   repairStatus(): RepairStatus;
 }

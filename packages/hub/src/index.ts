@@ -27,6 +27,7 @@ import { startCopier } from './services/copier.ts';
 import { startCollector } from './services/gc.ts';
 import { startHistory } from './services/history.ts';
 import { hashText, newSecretToken } from './services/ids.ts';
+import { startMirrors } from './services/mirror-loop.ts';
 import { startRepairer } from './services/repair.ts';
 import { startStoredBytesFolder } from './services/stored-bytes.ts';
 
@@ -133,10 +134,12 @@ export async function startHub(
     now: () => Date.now(),
     kickGc: () => collector.kick(),
     kickCopies: () => copier.kick(),
+    kickMirrors: () => mirrorLoop.kick(),
     repairStatus: () => repairer.status(),
   };
   const collector = startCollector(hub, log);
   const copier = startCopier(hub, log);
+  const mirrorLoop = startMirrors(hub, log);
   const repairer = startRepairer(hub, log);
   const auditor = startAuditor(hub, log);
   const sampler = startHistory(hub, log);
@@ -178,6 +181,7 @@ export async function startHub(
       await Promise.all([
         collector.stop(),
         copier.stop(),
+        mirrorLoop.stop(),
         repairer.stop(),
         auditor.stop(),
         sampler.stop(),

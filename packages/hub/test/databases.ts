@@ -77,6 +77,7 @@ export function testHub(db: Kysely<Database>): Hub {
     now: () => Date.now(),
     kickGc: () => {},
     kickCopies: () => {},
+    kickMirrors: () => {},
     repairStatus: () => repair,
   };
 }

@@ -21,6 +21,8 @@ import { openMessage } from './signed.ts';
 //   3. The source serves a chunk only if the order carries the hub's signature, has not
 //      expired, names this host as source and names the chunk, and the request is signed by
 //      the destination key the order names, is fresh (PULL_WINDOW_MS) and its nonce unseen.
+//      Each pull presents the whole order again; the source checks an order's signature the
+//      first time and remembers the verified order by its exact text until it expires.
 //   4. The destination reports its receipts to the hub, signed with its host key (label
 //      "copy-report", POST /api/hosts/copied); the hub checks each receipt against the
 //      destination's key and records the replicas. When it is done with the order it closes

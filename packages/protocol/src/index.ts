@@ -42,6 +42,7 @@ export type {
 } from './routes/index.ts';
 export { routes } from './routes/index.ts';
 export type { LinkInfo } from './routes/links.ts';
+export type { MirrorInfo, SubscriptionInfo } from './routes/mirrors.ts';
 export type { DropInfo, RequestInfo } from './routes/requests.ts';
 export type { Auth, RouteSpec } from './routes/route.ts';
 export type {

@@ -6,6 +6,7 @@ import { Copies } from './groups/copies.ts';
 import { Feed } from './groups/feed.ts';
 import { FeedStateStore } from './groups/feed-state.ts';
 import { Groups } from './groups/groups.ts';
+import { Mirrors } from './groups/mirrors.ts';
 import { Ratings } from './groups/ratings.ts';
 import { Shelves } from './groups/shelves.ts';
 import { Hosting } from './hosting.ts';
@@ -90,6 +91,8 @@ export class CofferClient {
   readonly copies: Copies;
   /** What is new in your groups, ratings, keep and discard ([Note: The feed]). */
   readonly feed: Feed;
+  /** Subscriptions that mirror groups' new entries to our servers ([Note: Auto-mirror in the client]). */
+  readonly mirrors: Mirrors;
 
   private readonly session: Session;
   private readonly tree: Tree;
@@ -117,7 +120,15 @@ export class CofferClient {
     const ratings = new Ratings({ hub, keys, contacts, groups: this.groups });
     this.shelves = new Shelves({ hub, keys, tree, contacts, groups: this.groups, ratings });
     const state = new FeedStateStore(hub, keys);
-    this.feed = new Feed({ keys, shelves: this.shelves, copies: this.copies, ratings, state });
+    this.mirrors = new Mirrors({ hub, groups: this.groups });
+    this.feed = new Feed({
+      keys,
+      shelves: this.shelves,
+      copies: this.copies,
+      mirrors: this.mirrors,
+      ratings,
+      state,
+    });
     const ownPreviousKeys = () => contacts.ownPreviousKeys();
     this.reading = { hub, keys, ownPreviousKeys };
     this.uploading = { hub, keys, tree };

@@ -42,6 +42,7 @@ export type { CopyOptions, CopyProgress, CopyResult } from './groups/copies.ts';
 export type { Feed, FeedView } from './groups/feed.ts';
 export type { FeedEntry } from './groups/feed-rules.ts';
 export type { Group, GroupMember, GroupMemberState, MemberServer } from './groups/groups.ts';
+export type { SubscribeOptions, Subscription } from './groups/mirrors.ts';
 export { parseStars } from './groups/ratings.ts';
 export type { PublishOptions } from './groups/shelves.ts';
 export { singleCopy } from './hosting.ts';

@@ -344,6 +344,41 @@ onEachDatabase('copies from groups', (dialect) => {
     });
   });
 
+  test('an interrupted copy resumes where it stopped when asked again', async () => {
+    await writeFile(join(net.dir, 'resume.bin'), noiseBytes(3 * MIB, 29));
+    await run('alice', ['put', join(net.dir, 'resume.bin'), '/Shelf/resume.bin']);
+    await aliceClient.shelves.publish('/Shelf/resume.bin', 'Film club');
+    const bob = await CofferClient.login({
+      hubUrl: net.hubUrl,
+      email: 'bob@example.com',
+      password: 'pw',
+    });
+    // Alice's server is off: the copy waits, and Bob stops waiting for it.
+    await aliceServer.kill();
+    let pending: GroupCopyInfo | undefined;
+    try {
+      const entry = (await bob.shelves.catalog('Film club')).item('resume.bin');
+      const ac = new AbortController();
+      await assert.rejects(
+        bob.copies.copy(entry, {
+          signal: ac.signal,
+          onProgress: () => ac.abort(new Error('later')),
+        }),
+        /later/,
+      );
+      [pending] = await bob.copies.list();
+      assert.equal(pending?.state, 'copying');
+    } finally {
+      await aliceServer.restart();
+    }
+    const done = await run<{ path: string; copied: number }>('bob', ['copy', 'resume.bin']);
+    assert.equal(done.path, '/Groups/Film club/resume.bin');
+    assert.deepEqual(await bob.copies.list(), [], 'the copy asked again was the same one');
+    const out = join(net.dir, 'bob-resume.bin');
+    await run('bob', ['get', done.path, out]);
+    assert.deepEqual(await readFile(out), await readFile(join(net.dir, 'resume.bin')));
+  });
+
   test('removal: Alice removes Carol, and Carol’s unfinished copy stops', async () => {
     const carol = await CofferClient.login({
       hubUrl: net.hubUrl,

@@ -18,8 +18,11 @@ const rated = (e: CatalogEntry) =>
   e.rating?.count ? `  ★ ${e.rating.average?.toFixed(1)} (${e.rating.count})` : '';
 
 /** One line per entry; the first 8 characters of its id are enough to name it, mostly. */
-function describe(out: Out, e: CatalogEntry & Partial<Pick<FeedEntry, 'unread' | 'kept'>>) {
-  const flags = `${e.unread ? 'NEW ' : '    '}${e.kept ? 'KEPT ' : ''}`;
+function describe(
+  out: Out,
+  e: CatalogEntry & Partial<Pick<FeedEntry, 'unread' | 'kept' | 'onMyServer'>>,
+) {
+  const flags = `${e.unread ? 'NEW ' : '    '}${e.kept ? 'KEPT ' : ''}${e.onMyServer ? 'ON YOUR SERVER ' : ''}`;
   out.say(
     `${flags}${formatBytes(e.size).padStart(10)}  ${e.kind.padEnd(8)}  ${e.name}${rated(e)}  (${e.author.email}, ${e.groupName})  ${e.entryId.slice(0, 8)}`,
   );

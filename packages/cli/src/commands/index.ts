@@ -7,6 +7,7 @@ import { fileCommands } from './files.ts';
 import { groupCopyCommands } from './group-copies.ts';
 import { groupCommands } from './groups.ts';
 import { linkCommands } from './links.ts';
+import { mirrorCommands } from './mirrors.ts';
 import { networkCommands } from './network.ts';
 import { requestCommands } from './requests.ts';
 
@@ -18,6 +19,7 @@ export const groups: readonly CommandGroup[] = [
   groupCommands,
   groupCopyCommands,
   feedCommands,
+  mirrorCommands,
   linkCommands,
   requestCommands,
   fileCommands,

@@ -65,10 +65,9 @@ async function authorizePull(
   const body = await readJsonBody(req, MAX_PULL_BODY, hostRoutes.pullRequest);
   const hubKey = o.hubKey();
   if (!hubKey) throw new ConnectionError('host: not registered with its hub yet; retry shortly');
-  const order = verifyCopyOrder('order', body.order, hubKey, {
-    host: o.identity.hostId,
-    as: 'source',
-  });
+  const order = o.pulls.order(body.order, hubKey, () =>
+    verifyCopyOrder('order', body.order, hubKey, { host: o.identity.hostId, as: 'source' }),
+  );
   const destKey = fromBase64Url(order.destKey, 'order.destKey', 32) as SigningPublicKey;
   let pull: ReturnType<typeof copyPullSchema.parse>;
   try {

@@ -24,6 +24,8 @@ import type { Traffic } from '../throttle.ts';
 
 /** Chunks pulled side by side within one order. */
 const PARALLEL = 3;
+/** Received bytes are handed to the store this many at a time. */
+const WRITE_BATCH = 1024 * 1024;
 const TRIES = 3;
 const FIRST_RETRY_MS = 500;
 /** A transfer that brings no byte for this long is given up (and retried). */
@@ -148,11 +150,7 @@ export class Puller {
 
   private async pullOnce(order: CopyOrder, text: string, c: { id: string; size: number }) {
     const idle = new AbortController();
-    let timer = setTimeout(() => idle.abort(), IDLE_MS);
-    const touch = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => idle.abort(), IDLE_MS);
-    };
+    const timer = setTimeout(() => idle.abort(), IDLE_MS);
     const signal = AbortSignal.any([this.stopper.signal, idle.signal]);
     try {
       const res = await fetch(order.sourceUrl + HOST.pullPath(c.id), {
@@ -168,12 +166,29 @@ export class Puller {
       if (!res.body) throw new ConnectionError('source: answered with no bytes');
       const put = this.o.store.beginPut(c.id, c.size);
       try {
+        // The pieces (64 KiB from the socket) go to the store WRITE_BATCH bytes at a time, in
+        // one pwritev each, with one write in flight while the next batch arrives. A write per
+        // piece (16,384 per GiB) cost the destination about 40% more CPU (bench:groups).
+        let batch: Uint8Array[] = [];
+        let batched = 0;
+        let writing: Promise<void> = Promise.resolve();
+        const flush = async () => {
+          await writing;
+          writing = put.write(batch);
+          writing.catch(() => undefined); // awaited before the next write, or below
+          batch = [];
+          batched = 0;
+        };
         for await (const piece of res.body) {
-          touch();
+          timer.refresh();
           // The stream is not read on while the bandwidth limit holds this piece back.
           await this.o.traffic.in.take(piece.length);
-          await put.write(piece);
+          batch.push(piece);
+          batched += piece.length;
+          if (batched >= WRITE_BATCH) await flush();
         }
+        if (batched > 0) await flush();
+        await writing;
         const stored = await put.finish();
         return this.receipt(c.id, stored.size);
       } catch (e) {

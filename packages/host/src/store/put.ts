@@ -46,13 +46,16 @@ export class PutImpl implements PutHandle {
     this.small = length <= SMALL_RECORD;
   }
 
-  write(bytes: Uint8Array): Promise<void> {
+  write(bytes: Uint8Array | readonly Uint8Array[]): Promise<void> {
     if (this.state !== 'open') return Promise.reject(new ConflictError('put: already finished'));
-    if (this.received + bytes.length > this.length) {
+    const pieces = bytes instanceof Uint8Array ? [bytes] : bytes;
+    let n = 0;
+    for (const piece of pieces) n += piece.length;
+    if (this.received + n > this.length) {
       return Promise.reject(new ValidationError('body', `more than ${this.length} bytes`));
     }
     if (this.writeError) return Promise.reject(this.writeError);
-    const p = this.doWrite(bytes).catch((e) => {
+    const p = this.doWrite(pieces, n).catch((e) => {
       throw storageError(e);
     });
     this.inflight = p.catch((e) => {
@@ -61,14 +64,17 @@ export class PutImpl implements PutHandle {
     return p;
   }
 
-  private async doWrite(bytes: Uint8Array): Promise<void> {
+  /** Hashes the pieces and writes them with one system call (pwritev when there are several). */
+  private async doWrite(pieces: readonly Uint8Array[], n: number): Promise<void> {
     const before = this.received;
-    this.received += bytes.length;
-    this.hash.update(bytes);
-    if (this.existed || bytes.length === 0) return;
-    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.received += n;
+    for (const piece of pieces) this.hash.update(piece);
+    if (this.existed || n === 0) return;
+    const bufs = pieces
+      .filter((piece) => piece.length > 0)
+      .map((piece) => Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength));
     if (this.small) {
-      this.parts.push(Buffer.from(buf)); // the caller may reuse its buffer
+      for (const buf of bufs) this.parts.push(Buffer.from(buf)); // the caller may reuse its buffer
       return;
     }
     if (!this.seg) {
@@ -87,10 +93,10 @@ export class PutImpl implements PutHandle {
         at: this.at,
         id: Buffer.from(this.id, 'hex'),
       });
-      await writeAll(this.seg.fh, [header, buf], this.start);
+      await writeAll(this.seg.fh, [header, ...bufs], this.start);
       return;
     }
-    await writeAll(this.seg.fh, [buf], this.start + RECORD_HEADER + before);
+    await writeAll(this.seg.fh, bufs, this.start + RECORD_HEADER + before);
   }
 
   finish(): Promise<PutResult> {

@@ -43,8 +43,11 @@ export interface PutHandle {
   readonly length: number;
   /** True when the chunk was already stored at `beginPut`: bytes are only hashed. */
   readonly existed: boolean;
-  /** Appends bytes; await each call before the next. Throws past `length`. */
-  write(bytes: Uint8Array): Promise<void>;
+  /**
+   * Appends bytes, or several pieces in one write; await each call before the next. Throws
+   * past `length`. Pieces are written as they are: a caller may not reuse them until it resolves.
+   */
+  write(bytes: Uint8Array | readonly Uint8Array[]): Promise<void>;
   /**
    * Checks the length and the hash, then makes the chunk durable and indexed. Resolves only
    * once it would survive a power cut.

@@ -3,6 +3,7 @@ import { copyJobs } from './migration-copy-jobs.ts';
 import { feed } from './migration-feed.ts';
 import { groupCopies } from './migration-group-copies.ts';
 import { groups, shelves } from './migration-groups.ts';
+import { mirrors } from './migration-mirrors.ts';
 
 // Written with Kysely's schema builder only, so the same migrations run on SQLite and
 // PostgreSQL. Never edit a migration that has shipped; add the next one.
@@ -486,5 +487,6 @@ export const migrations: MigrationProvider = {
     '0016_copy_jobs': copyJobs,
     '0017_group_copies': groupCopies,
     '0018_feed': feed,
+    '0019_mirrors': mirrors,
   }),
 };

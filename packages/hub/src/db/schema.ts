@@ -271,6 +271,41 @@ export interface FeedStatesTable {
   updated_at: number;
 }
 
+/** A member's subscription to a group's new entries ([Note: Auto-mirror]). */
+export interface SubscriptionsTable {
+  account_id: string;
+  group_id: string;
+  /** Only this member's shelf; null for every member's. */
+  member_id: string | null;
+  budget_bytes: number;
+  created_at: number;
+}
+
+export type MirrorState = 'copying' | 'ready' | 'evicted' | 'too-big';
+
+/** An entry mirrored to a subscriber's personal servers ([Note: Auto-mirror]). */
+export interface MirrorsTable {
+  id: string;
+  account_id: string;
+  group_id: string;
+  entry_id: string;
+  node_id: string;
+  revision: number;
+  bytes: number;
+  state: MirrorState;
+  /** 1 once the subscriber holds a file of their own over its chunks: never evicted. */
+  kept: number;
+  /** The copy jobs doing it, as a JSON array of ids. */
+  jobs: string;
+  created_at: number;
+}
+
+export interface MirrorChunksTable {
+  mirror_id: string;
+  chunk_id: string;
+  size: number;
+}
+
 /** A shared folder ([Note: Member lists]); the hub keeps the owner's signed list as is. */
 export interface SharesTable {
   id: string;
@@ -488,6 +523,9 @@ export interface Database {
   copy_job_chunks: CopyJobChunksTable;
   group_copies: GroupCopiesTable;
   group_copy_chunks: GroupCopyChunksTable;
+  subscriptions: SubscriptionsTable;
+  mirrors: MirrorsTable;
+  mirror_chunks: MirrorChunksTable;
   hub_secrets: HubSecretsTable;
 }
 

@@ -8,6 +8,7 @@ import type { Handlers } from './handler.ts';
 import { hostHandlers } from './hosts.ts';
 import { linkHandlers } from './links.ts';
 import { metaHandlers } from './meta.ts';
+import { mirrorHandlers } from './mirrors.ts';
 import { requestHandlers } from './requests.ts';
 import { shareHandlers } from './shares.ts';
 import { treeHandlers } from './tree.ts';
@@ -26,6 +27,7 @@ export const handlers: Handlers = {
   ...groupHandlers,
   ...groupCopyHandlers,
   ...feedHandlers,
+  ...mirrorHandlers,
   ...linkHandlers,
   ...requestHandlers,
   ...treeHandlers,

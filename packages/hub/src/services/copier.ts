@@ -12,6 +12,7 @@ import { inTransaction } from '../db/transaction.ts';
 import { finishJob } from './copy-orders.ts';
 import { hostKeys, isOnline } from './host-state.ts';
 import { newRecordId } from './ids.ts';
+import { startRounds } from './rounds.ts';
 
 // The copier: for each running copy job, a signed order for the chunks that remain, delivered
 // to the destination ([Note: Direct copies] in protocol/src/copy-orders.ts). An order ends when
@@ -215,42 +216,9 @@ async function deliver(hub: Hub, job: string, order: string, dest: HostRow) {
 
 /** Runs copier rounds every `copies.intervalMs`, and soon after `kick`. */
 export function startCopier(hub: Hub, log: (line: string) => void) {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | null = null;
-  let again = false;
-  let stopped = false;
-  const run = () => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
-    }
-    running = copyRound(hub)
-      .catch((e) => log(`copies: ${(e as Error).message}`))
-      .finally(() => {
-        running = null;
-        if (again) {
-          again = false;
-          schedule(0);
-        } else schedule(hub.config.copies.intervalMs);
-      });
-  };
-  const schedule = (ms: number) => {
-    if (stopped) return;
-    clearTimeout(timer);
-    timer = setTimeout(run, ms);
-    timer.unref();
-  };
-  schedule(hub.config.copies.intervalMs);
-  return {
-    kick: () => {
-      if (running) again = true;
-      else schedule(20);
-    },
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return startRounds(
+    () => copyRound(hub),
+    () => hub.config.copies.intervalMs,
+    (e) => log(`copies: ${e.message}`),
+  );
 }

@@ -9,7 +9,8 @@ import { forget } from './replicas.ts';
 
 // [Note: Garbage collection]
 // A chunk is garbage once no revision references it, no open upload holds a receipt for it,
-// no file sent to a file request waits with it and no copy from a group in progress holds it:
+// no file sent to a file request waits with it, no copy from a group in progress and no mirror
+// for a subscriber ([Note: Auto-mirror]) holds it:
 // purged files, and uploads (and copies) that expired before they were committed. Each round deletes up to `gc.batch` garbage chunks from every host that holds them, with a delete token signed by
 // the hub, and only then forgets the replica; a host that is offline or fails keeps its row and
 // is asked again next round. A chunk row goes when its last replica does. Deleting on the host
@@ -35,6 +36,7 @@ const noRowIn = (
     | 'upload_chunks'
     | 'drop_chunks'
     | 'group_copy_chunks'
+    | 'mirror_chunks'
     | 'chunk_replicas',
   outer: string,
 ) =>
@@ -72,6 +74,7 @@ export async function collectGarbage(hub: Hub): Promise<GcRound> {
     .where(noRowIn('upload_chunks', 'c.id'))
     .where(noRowIn('drop_chunks', 'c.id'))
     .where(noRowIn('group_copy_chunks', 'c.id'))
+    .where(noRowIn('mirror_chunks', 'c.id'))
     .limit(hub.config.gc.batch)
     .execute();
   if (!garbage.length) return round;

@@ -4,14 +4,12 @@ import type { Caller, Hub } from '../context.ts';
 import type { DbOrTx, GroupCopiesTable } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { commitFiles, withNameConflicts } from './commits.ts';
-import { createCopyJob, finishJob } from './copy-orders.ts';
-import { type HostView, hostViews, inGoodStanding, isOnline } from './host-state.ts';
+import { failRunningJobs, planCopyJobs, revisionChunks } from './copy-plans.ts';
 import { newRecordId } from './ids.ts';
-import { choosePlacement, type Holding, missingCopies, type Placement } from './placement.ts';
+import { missingCopies, type Placement } from './placement.ts';
 import { policyForFolders } from './policies.ts';
 import { replicasOf } from './replicas.ts';
 import { readableGroup } from './shelves.ts';
-import { noPlacement } from './upload-placement.ts';
 
 // [Note: Copies from groups]
 // A member copies the file another member's shelf entry offers into a folder of their own.
@@ -111,15 +109,7 @@ export async function copyEntry(
   }
   if (existing) await dropCopies(hub, [existing.id], 'the author published a newer version');
 
-  const refs = await hub.db
-    .selectFrom('revision_chunks as rc')
-    .innerJoin('chunks as ch', 'ch.id', 'rc.chunk_id')
-    .select(['rc.chunk_id', 'ch.size'])
-    .where('rc.node_id', '=', file.nodeId)
-    .where('rc.revision', '=', file.revision)
-    .orderBy('rc.position')
-    .execute();
-  const chunks = [...new Map(refs.map((r) => [r.chunk_id, Number(r.size)]))];
+  const chunks = [...(await revisionChunks(hub.db, file.nodeId, file.revision))];
   if (chunks.length === 0)
     throw new NotFoundError('entryId: the file has no stored chunks left to copy');
   const policy = await policyForFolders(hub, hub.db, [b.folderId]);
@@ -159,70 +149,16 @@ export async function copyEntry(
   return copyInfo(hub, row);
 }
 
-/**
- * Orders copy jobs for every chunk of the copy that falls short of its policy: destinations as
- * an upload's placement would choose them, each fed from a host holding the chunk (the one
- * holding most of them, online first), one job per source and destination.
- */
+/** Orders copy jobs for every chunk of the copy that falls short of its policy. */
 async function planJobs(hub: Hub, copy: GroupCopiesTable) {
   const policy = JSON.parse(copy.policy) as Placement;
-  const chunks = await copyChunks(hub.db, copy.id);
-  const hosts = await hostViews(hub);
-  const byId = new Map(hosts.map((h) => [h.id, h]));
-  const replicas = await replicasOf(hub.db, [...chunks.keys()]);
-  const holds = new Map<string, number>();
-  for (const list of replicas.values())
-    for (const r of list) holds.set(r.hostId, (holds.get(r.hostId) ?? 0) + 1);
-  const reserved = new Map<string, number>();
-  const plan = new Map<string, { source: string; destination: string; chunks: Chunk[] }>();
-  let position = 0;
-  for (const [id, size] of chunks) {
-    const have = replicas.get(id) ?? [];
-    if (missingCopies(policy, have) === 0) continue;
-    const field = `chunks.${position++}`;
-    const targets = choosePlacement(hosts, policy, size, have, new Set(), reserved);
-    if (!targets)
-      throw noPlacement(hosts, policy, size, have, new Set(), reserved, {
-        field,
-        whose: "folder's",
-      });
-    const source = bestSource(hub, have, byId, holds);
-    if (!source)
-      throw new NotFoundError(`${field}: no host in good standing holds this chunk any more`);
-    for (const t of targets) {
-      reserved.set(t.id, (reserved.get(t.id) ?? 0) + size);
-      const key = `${source.id} ${t.id}`;
-      const job = plan.get(key) ?? { source: source.id, destination: t.id, chunks: [] };
-      job.chunks.push({ id, size });
-      plan.set(key, job);
-    }
-  }
-  const jobs: string[] = [];
-  for (const j of plan.values()) jobs.push((await createCopyJob(hub, j)).id);
+  const jobs = await planCopyJobs(hub, policy, await copyChunks(hub.db, copy.id), "folder's");
   copy.jobs = JSON.stringify([...(JSON.parse(copy.jobs) as string[]), ...jobs]);
   await hub.db
     .updateTable('group_copies')
     .set({ jobs: copy.jobs })
     .where('id', '=', copy.id)
     .execute();
-}
-
-interface Chunk {
-  id: string;
-  size: number;
-}
-
-function bestSource(
-  hub: Hub,
-  have: readonly Holding[],
-  byId: ReadonlyMap<string, HostView>,
-  holds: ReadonlyMap<string, number>,
-) {
-  return have
-    .map((r) => byId.get(r.hostId))
-    .filter((h): h is HostView => h !== undefined && inGoodStanding(h) && h.state !== 'exited')
-    .map((h) => ({ h, score: Number(isOnline(hub, h)) * 1e9 + (holds.get(h.id) ?? 0) }))
-    .sort((a, b) => b.score - a.score)[0]?.h;
 }
 
 async function copyChunks(db: DbOrTx, copyId: string) {
@@ -345,15 +281,7 @@ async function dropCopies(hub: Hub, ids: readonly string[], why: string) {
   const jobs = rows.flatMap((r) => JSON.parse(r.jobs) as string[]).sort();
   const now = hub.now();
   await inTransaction(hub.db, async (tx) => {
-    const running = jobs.length
-      ? await tx
-          .selectFrom('copy_jobs')
-          .select('id')
-          .where('id', 'in', jobs)
-          .where('state', '=', 'running')
-          .execute()
-      : [];
-    for (const j of running) await finishJob(tx, j.id, 'failed', now, `copy ${why}`);
+    await failRunningJobs(tx, jobs, now, `copy ${why}`);
     await tx.deleteFrom('group_copy_chunks').where('copy_id', 'in', ids).execute();
     await tx.deleteFrom('group_copies').where('id', 'in', ids).execute();
   });

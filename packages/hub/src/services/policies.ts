@@ -110,7 +110,8 @@ export async function chunkPolicies(
 ): Promise<Map<string, Placement[]>> {
   const out = new Map<string, Placement[]>();
   if (!(await anyPolicy(hub.db))) {
-    for (const c of chunks) out.set(c, [hub.config.placement]);
+    const copying = await copyPolicies(hub, chunks);
+    for (const c of chunks) out.set(c, [hub.config.placement, ...(copying.get(c) ?? [])]);
     return out;
   }
   /** Folders holding each chunk's files, by the account that owns them. */
@@ -136,7 +137,7 @@ export async function chunkPolicies(
     ...new Set([...folders.values()].flatMap((m) => [...m.values()].flatMap((s) => [...s]))),
   ];
   const each = await effectivePolicies(hub, hub.db, all);
-  const copying = await copyPolicies(hub.db, chunks);
+  const copying = await copyPolicies(hub, chunks);
   for (const c of chunks) {
     const byAccount = [...(folders.get(c)?.values() ?? [])].map((set) =>
       [...set].reduce<Placement>((p, f) => tighten(p, each.get(f) ?? p), hub.config.placement),
@@ -148,23 +149,36 @@ export async function chunkPolicies(
 }
 
 /**
- * The policy each chunk held by a copy from a group in progress is copied for: a requirement
- * of its own until the member adopts the file ([Note: Copies from groups]).
+ * The policy each chunk held by a copy from a group in progress is copied for, and each
+ * subscriber's whose mirror holds it: requirements of their own, until the member adopts the
+ * file ([Note: Copies from groups]) or the mirror is evicted ([Note: Auto-mirror]).
  */
-async function copyPolicies(db: DbOrTx, chunks: readonly string[]) {
+async function copyPolicies(hub: Hub, chunks: readonly string[]) {
   const out = new Map<string, Placement[]>();
+  const add = (chunk: string, p: Placement) => {
+    const list = out.get(chunk) ?? [];
+    list.push(p);
+    out.set(chunk, list);
+  };
   for (let i = 0; i < chunks.length; i += 500) {
-    const rows = await db
+    const part = chunks.slice(i, i + 500);
+    const rows = await hub.db
       .selectFrom('group_copy_chunks as cc')
       .innerJoin('group_copies as gc', 'gc.id', 'cc.copy_id')
       .select(['cc.chunk_id', 'gc.policy'])
-      .where('cc.chunk_id', 'in', chunks.slice(i, i + 500))
+      .where('cc.chunk_id', 'in', part)
       .execute();
-    for (const r of rows) {
-      const list = out.get(r.chunk_id) ?? [];
-      list.push(JSON.parse(r.policy) as Placement);
-      out.set(r.chunk_id, list);
-    }
+    for (const r of rows) add(r.chunk_id, JSON.parse(r.policy) as Placement);
+    const mirrored = await hub.db
+      .selectFrom('mirror_chunks as mc')
+      .innerJoin('mirrors as m', 'm.id', 'mc.mirror_id')
+      .select(['mc.chunk_id', 'm.account_id'])
+      .distinct()
+      .where('mc.chunk_id', 'in', part)
+      .execute();
+    // As mirrorPolicy in mirror-evictions.ts, which imports this module.
+    for (const r of mirrored)
+      add(r.chunk_id, { ...hub.config.placement, on: 'personal', owner: r.account_id });
   }
   return out;
 }

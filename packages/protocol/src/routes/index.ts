@@ -8,6 +8,7 @@ import { groupRoutes } from './groups.ts';
 import { hostRegistryRoutes } from './hosts.ts';
 import { linkRoutes } from './links.ts';
 import { metaRoutes } from './meta.ts';
+import { mirrorRoutes } from './mirrors.ts';
 import { requestRoutes } from './requests.ts';
 import type { RouteSpec } from './route.ts';
 import { shareRoutes } from './shares.ts';
@@ -28,6 +29,7 @@ export const routes = {
   ...groupRoutes,
   ...groupCopyRoutes,
   ...feedRoutes,
+  ...mirrorRoutes,
   ...linkRoutes,
   ...requestRoutes,
   ...treeRoutes,

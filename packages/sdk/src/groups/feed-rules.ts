@@ -25,6 +25,8 @@ export function feedOf(
   entries: readonly CatalogEntry[],
   marks: FeedMarks,
   me: string,
+  /** The ids of entries mirrored to our servers (auto-mirror). */
+  onMyServer: ReadonlySet<string> = new Set(),
 ): FeedEntry[] {
   return entries
     .filter((e) => e.author.accountId !== me)
@@ -35,7 +37,7 @@ export function feedOf(
         ...e,
         unread: e.publishedAt > g.seen,
         kept: g.kept.includes(e.entryId),
-        onMyServer: false,
+        onMyServer: onMyServer.has(e.entryId),
       };
     })
     .sort((a, b) => b.publishedAt - a.publishedAt || collator.compare(a.name, b.name));

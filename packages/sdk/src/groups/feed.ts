@@ -5,6 +5,7 @@ import { type CatalogEntry, findItem } from './catalog.ts';
 import type { Copies, CopyOptions, CopyResult } from './copies.ts';
 import { type FeedEntry, feedOf, marked, pruned, seenUpTo } from './feed-rules.ts';
 import type { FeedStateStore } from './feed-state.ts';
+import type { Mirrors } from './mirrors.ts';
 import type { Ratings } from './ratings.ts';
 import type { Shelves } from './shelves.ts';
 
@@ -31,6 +32,7 @@ export interface FeedDeps {
   keys: Pick<AccountKeys, 'accountId' | 'email'>;
   shelves: Pick<Shelves, 'catalog'>;
   copies: Pick<Copies, 'copy'>;
+  mirrors: Pick<Mirrors, 'onMyServer'>;
   ratings: Pick<Ratings, 'rate'>;
   state: Pick<FeedStateStore, 'read' | 'change'>;
 }
@@ -43,11 +45,12 @@ export class Feed {
 
   /** The feed of every group we are in. */
   async read(): Promise<FeedView> {
-    const [catalog, { marks }] = await Promise.all([
+    const [catalog, { marks }, mirrored] = await Promise.all([
       this.deps.shelves.catalog(),
       this.deps.state.read(),
+      this.deps.mirrors.onMyServer(),
     ]);
-    const entries = feedOf(catalog.entries, marks, this.deps.keys.accountId);
+    const entries = feedOf(catalog.entries, marks, this.deps.keys.accountId, mirrored);
     const view = {
       entries,
       unread: entries.filter((e) => e.unread).length,
