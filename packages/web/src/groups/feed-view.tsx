@@ -82,6 +82,7 @@ export function FeedView() {
           {loaded.entries.map((e) => (
             <li key={`${e.groupId}/${e.entryId}`}>
               <EntryCard entry={e} mine={false} isNew={e.unread}>
+                {e.onMyServer && !e.kept && <span className="kept-mark">{t.onYourServer}</span>}
                 <KeepOrDiscard entry={e} kept={e.kept} onDiscard={() => void discard(e)} />
                 <RateEntry entry={e} />
               </EntryCard>

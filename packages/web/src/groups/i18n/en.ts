@@ -118,6 +118,7 @@ export const en = {
   isNew: 'New',
   keep: 'Keep',
   keepEntry: 'Keep {name} (copy it to my server)',
+  onYourServer: 'On your server (mirrored)',
   kept: 'Kept',
   keptAt: 'Kept, copied to {path}.',
   discard: 'Discard',

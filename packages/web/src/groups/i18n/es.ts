@@ -118,6 +118,7 @@ export const es: GroupStrings = {
   isNew: 'Nuevo',
   keep: 'Guardar',
   keepEntry: 'Guardar {name} (copiarlo a mi servidor)',
+  onYourServer: 'En tu servidor (réplica)',
   kept: 'Guardado',
   keptAt: 'Guardado, copiado en {path}.',
   discard: 'Descartar',

@@ -120,6 +120,7 @@ export const fr: GroupStrings = {
   isNew: 'Nouveau',
   keep: 'Garder',
   keepEntry: 'Garder {name} (le copier sur mon serveur)',
+  onYourServer: 'Sur votre serveur (miroir)',
   kept: 'Gardé',
   keptAt: 'Gardé, copié dans {path}.',
   discard: 'Écarter',

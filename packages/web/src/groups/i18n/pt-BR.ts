@@ -118,6 +118,7 @@ export const ptBR: GroupStrings = {
   isNew: 'Novo',
   keep: 'Guardar',
   keepEntry: 'Guardar {name} (copiar para o meu servidor)',
+  onYourServer: 'No seu servidor (espelhado)',
   kept: 'Guardado',
   keptAt: 'Guardado, copiado para {path}.',
   discard: 'Descartar',
