@@ -35,8 +35,8 @@ export interface ShelfPlace {
   version: number;
 }
 
-/** A name, tags, a note and a reference to the file, with room to spare; no thumbnail. */
-export const MAX_SHELF_ENTRY_BODY = 16 * 1024;
+/** A name, tags, a note, a reference to the file and its thumbnail (8 KiB), with room to spare. */
+export const MAX_SHELF_ENTRY_BODY = 28 * 1024;
 
 const FORMAT: SignedFormat<ShelfPlace> = {
   format: 'shelfEntry',

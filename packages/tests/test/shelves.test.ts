@@ -184,6 +184,18 @@ onEachDatabase('shelves and the catalog', (dialect) => {
     await bobClient.shelves.withdraw('Film club', entryId);
   });
 
+  test('an entry carries the file’s thumbnail when it has one', async () => {
+    const thumb = crypto.getRandomValues(new Uint8Array(6000));
+    await bobClient.upload('/poster.png', new TextEncoder().encode('a poster'), {
+      thumbnail: thumb,
+    });
+    const e = await bobClient.shelves.publish('/poster.png', 'Film club');
+    const seen = (await run<{ entries: (Found & { thumb?: string })[] }>('carol', ['catalog']))
+      .entries;
+    assert.equal(seen.find((x) => x.entryId === e.entryId)?.thumb, toBase64Url(thumb));
+    await bobClient.shelves.withdraw('Film club', e.entryId);
+  });
+
   test('after a removal, new entries are sealed under a key the removed member never got', async () => {
     await run('alice', ['group', 'remove', 'Film club', 'carol@example.com']);
     await writeFile(join(net.dir, 'after.mkv'), 'later');

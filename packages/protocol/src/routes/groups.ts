@@ -35,8 +35,8 @@ export const groupInfo = z.object({
 });
 export type GroupInfo = z.infer<typeof groupInfo>;
 
-/** A shelf entry ([Note: Shelf entries]): a sealed body of at most 16 KiB and a signature. */
-const sealedEntry = b64(22_400).min(1, 'expected a sealed entry');
+/** A shelf entry ([Note: Shelf entries]): a sealed body of at most 28 KiB and a signature. */
+const sealedEntry = b64(38_800).min(1, 'expected a sealed entry');
 const groupEntryParams = z.object({ id: nodeId, entryId: nodeId });
 
 export const shelfEntryInfo = z.object({

@@ -58,6 +58,8 @@ export interface CatalogEntry {
     key?: string | undefined;
     contentHash?: string | undefined;
   };
+  /** The file's thumbnail (base64url WebP), when the author's file has one. */
+  thumb?: string | undefined;
   /** Its ratings, when the catalog was read with them. */
   rating?: EntryRating;
 }

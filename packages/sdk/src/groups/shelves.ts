@@ -2,6 +2,8 @@ import {
   type AccountId,
   fromBase64Url,
   type GroupKey,
+  MAX_SHELF_ENTRY_BODY,
+  MAX_THUMBNAIL_BYTES,
   newNodeId,
   openShelfEntry,
   sealShelfEntry,
@@ -32,6 +34,7 @@ import type { Ratings } from './ratings.ts';
 // to another member's shelf or another group, is caught with an IntegrityError.
 
 const MAX_TAGS = 20;
+const utf8Length = (s: string) => new TextEncoder().encode(s).length;
 const tag = z.string().trim().min(1).max(40);
 const entryBody = z
   .object({
@@ -55,6 +58,12 @@ const entryBody = z
           .optional(),
       })
       .strict(),
+    /** The file's thumbnail (base64url WebP, as in its metadata), when it has one. */
+    thumb: z
+      .string()
+      .max(Math.ceil((MAX_THUMBNAIL_BYTES * 4) / 3))
+      .regex(/^[A-Za-z0-9_-]*$/)
+      .optional(),
   })
   .strict();
 type EntryBody = z.infer<typeof entryBody>;
@@ -99,6 +108,12 @@ export class Shelves {
         ...(node.meta.contentHash ? { contentHash: node.meta.contentHash } : {}),
       },
     };
+    // The thumbnail rides along when the entry has room for it.
+    if (
+      node.meta.thumb &&
+      utf8Length(JSON.stringify(body)) + node.meta.thumb.length + 12 <= MAX_SHELF_ENTRY_BODY
+    )
+      body.thumb = node.meta.thumb;
     const checked = entryBody.safeParse(body);
     if (!checked.success) {
       const issue = checked.error.issues[0];
