@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { CofferClient } from '@coffer/sdk';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { noiseBytes } from '../src/files.ts';
 import {
@@ -217,4 +218,23 @@ test('phone: the feed and the catalog fit a phone', async () => {
   assert.equal(await overflow(), 0, 'the catalog fits a phone');
   await page.setViewportSize({ width: 1280, height: 860 });
   assert.deepEqual(errors, []);
+});
+
+test('an entry whose file has a thumbnail shows it in the catalog', async () => {
+  // A 1×1 WebP, as the web app makes for images it uploads.
+  const webp = Buffer.from('UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==', 'base64');
+  const alice = await CofferClient.login({
+    hubUrl: net.hubUrl,
+    email: 'alice@example.com',
+    password: 'pw',
+  });
+  await alice.upload('/Club/Still.png', noiseBytes(5_000, 9), { thumbnail: webp });
+  await alice.shelves.publish('/Club/Still.png', CLUB);
+  await go('Feed');
+  await go('Catalog');
+  const still = entry('Still.png');
+  await still.waitFor({ timeout: 60_000 });
+  const src = await still.locator('img.entry-thumb').getAttribute('src');
+  assert.equal(src, `data:image/webp;base64,${webp.toString('base64')}`);
+  assert.equal(await entry(FILM).locator('img.entry-thumb').count(), 0, 'no thumbnail: the icon');
 });

@@ -38,7 +38,7 @@ export function Icon({ kind }: { kind: 'file' | 'folder' }) {
  * A data: URL for a thumbnail from decrypted (untrusted) metadata: only WebP is shown, so no
  * other format (SVG above all) can reach an <img> this way.
  */
-function thumbnailUrl(data: string): string | null {
+export function thumbnailUrl(data: string): string | null {
   const b64 = data.replace(/-/g, '+').replace(/_/g, '/');
   try {
     const head = atob(b64.slice(0, 16));

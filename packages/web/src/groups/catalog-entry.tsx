@@ -1,10 +1,11 @@
 // One entry of the catalog: what it is, whose, where and when, and what can be done with it.
 import type { CatalogEntry, Kind } from '@coffer/sdk/catalog';
 import { formatBytes } from '@coffer/sdk/format';
-import { useId } from 'react';
+import { useId, useMemo } from 'react';
 import { formatDate } from '../figures.ts';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
+import { thumbnailUrl } from '../ui.tsx';
 import { groupStrings } from './strings.ts';
 
 const KIND_PATHS: Record<Kind, string> = {
@@ -15,6 +16,13 @@ const KIND_PATHS: Record<Kind, string> = {
     'M6 3h8l4 4v13a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1zm7 1.5V8h3.5M8 12h8M8 15h8M8 18h5',
   other: 'M6 3h8l4 4v13a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1zm7 1.5V8h3.5',
 };
+
+/** The thumbnail the author's file carries (WebP only), or the icon of its kind. */
+function EntryPicture({ thumb, kind }: { thumb: string | undefined; kind: Kind }) {
+  const url = useMemo(() => (thumb ? thumbnailUrl(thumb) : null), [thumb]);
+  if (!url) return <KindIcon kind={kind} />;
+  return <img className="thumb entry-thumb" src={url} alt="" />;
+}
 
 /** The icon of an entry's kind (video, audio, image, document, other). */
 export function KindIcon({ kind }: { kind: Kind }) {
@@ -52,7 +60,7 @@ export function EntryCard({
   const nameId = useId();
   return (
     <article className={isNew ? 'entry unread' : 'entry'} aria-labelledby={nameId}>
-      <KindIcon kind={e.kind} />
+      <EntryPicture thumb={e.thumb} kind={e.kind} />
       <div className="entry-body">
         <h3 className="entry-name">
           {isNew && <span className="new-mark">{t.isNew}</span>}
