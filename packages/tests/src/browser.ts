@@ -55,6 +55,7 @@ const INTERACTIVE = new Set([
   'dialog',
   'table',
   'meter',
+  'switch',
 ]);
 
 /** Every control in Chromium's accessibility tree that has no accessible name. */

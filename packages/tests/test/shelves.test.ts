@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import { newGroupKey, newNodeId, sealShelfEntry, toBase64Url } from '@coffer/crypto';
 import { ForbiddenError } from '@coffer/errors';
 import { CofferClient } from '@coffer/sdk';
+import { noiseBytes } from '../src/files.ts';
 import {
   cli,
   hubSql,
@@ -185,7 +186,7 @@ onEachDatabase('shelves and the catalog', (dialect) => {
   });
 
   test('an entry carries the file’s thumbnail when it has one', async () => {
-    const thumb = crypto.getRandomValues(new Uint8Array(6000));
+    const thumb = noiseBytes(6000, 41);
     await bobClient.upload('/poster.png', new TextEncoder().encode('a poster'), {
       thumbnail: thumb,
     });

@@ -6,6 +6,7 @@ import { useT } from '../i18n/use-t.ts';
 import { useEvery } from '../ui.tsx';
 import type { ListedGroup } from '../worker.ts';
 import { Confirm } from './dialog.tsx';
+import { MirrorSection } from './mirror-section.tsx';
 import { Outcome } from './outcome.tsx';
 import { emailsIn, KeyBadge, ServerBadges } from './people.tsx';
 import { groupStrings } from './strings.ts';
@@ -29,7 +30,7 @@ function useServers(groupId: string) {
 /**
  * One group: its members (state, unverified keys, personal servers), and what we may do: the
  * owner invites, removes and deletes; a member leaves. Each of those that cannot be undone asks
- * first.
+ * first. Below, mirroring the group's new files to our personal server.
  */
 export function GroupDetail({
   group: g,
@@ -159,6 +160,7 @@ export function GroupDetail({
           </button>
         </form>
       )}
+      <MirrorSection group={g} me={me} />
       {asking && (
         <Confirm
           {...(asking.kind === 'remove'

@@ -76,4 +76,18 @@ export const groupsApi = {
     }),
   withdraw: (groupId: string, entryId: string) =>
     inTurn(() => need().shelves.withdraw(groupId, entryId)),
+  /** Our auto-mirror subscription to a group, or null ([Note: Auto-mirror in the client]). */
+  mirrorSubscription: (groupId: string) =>
+    inTurn(
+      async () => (await need().mirrors.subscriptions()).find((s) => s.groupId === groupId) ?? null,
+    ),
+  /**
+   * Mirrors a group's new entries (or one member's) to our personal server, or changes the
+   * budget and member; the SDK reads the budget ("200 GiB") and names a bad one by `budget`.
+   */
+  mirrorSubscribe: (groupId: string, budget: string, member: string | null) =>
+    inTurn(() =>
+      need().mirrors.subscribe(groupId, { budget, ...(member !== null ? { member } : {}) }),
+    ),
+  mirrorUnsubscribe: (groupId: string) => inTurn(() => need().mirrors.unsubscribe(groupId)),
 };

@@ -134,5 +134,22 @@ export const en = {
   ratingSummary: plural({ one: '{average} from {n} rating', other: '{average} from {n} ratings' }),
   notRated: 'Not rated yet',
   youRated: plural({ one: 'you gave {n} star', other: 'you gave {n} stars' }),
+  // Auto-mirror, on a group's page.
+  mirrorTitle: 'Mirror new files to my server',
+  mirrorIntro:
+    'Files published in this group from now on are copied to your personal server as they appear. When the budget is full, the oldest mirrors you did not keep make room for new ones.',
+  mirrorBudget: 'Budget',
+  mirrorBudgetBad: 'Write a size such as 200 GiB, 500 MB or 2 TB.',
+  mirrorMember: 'Whose files',
+  mirrorSave: 'Save',
+  mirrorUsed: '{used} of {budget} used',
+  mirrorCount: plural({ one: '{n} item mirrored', other: '{n} items mirrored' }),
+  mirrorOnDone: 'New files in {name} are mirrored to your server.',
+  mirrorSaved: 'Mirroring of {name} is updated.',
+  mirrorOffTitle: 'Stop mirroring {name}?',
+  mirrorOffText:
+    'Mirrored items you did not keep are removed from your server. Files you copied into your own folders stay.',
+  mirrorOff: 'Stop mirroring',
+  mirrorOffDone: 'New files in {name} are no longer mirrored.',
 };
 export type GroupStrings = typeof en;

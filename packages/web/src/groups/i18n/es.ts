@@ -137,4 +137,21 @@ export const es: GroupStrings = {
   }),
   notRated: 'Sin valoraciones aún',
   youRated: plural({ one: 'le diste {n} estrella', other: 'le diste {n} estrellas' }),
+  // Espejo automático, en la página de un grupo.
+  mirrorTitle: 'Copiar los archivos nuevos a mi servidor',
+  mirrorIntro:
+    'Los archivos que se publiquen en este grupo a partir de ahora se copian a tu servidor personal en cuanto aparecen. Cuando el presupuesto se llena, las copias más antiguas que no guardaste dejan sitio a las nuevas.',
+  mirrorBudget: 'Presupuesto',
+  mirrorBudgetBad: 'Escribe un tamaño como 200 GiB, 500 MB o 2 TB.',
+  mirrorMember: 'Archivos de',
+  mirrorSave: 'Guardar',
+  mirrorUsed: '{used} usados de {budget}',
+  mirrorCount: plural({ one: '{n} elemento copiado', other: '{n} elementos copiados' }),
+  mirrorOnDone: 'Los archivos nuevos de {name} se copian a tu servidor.',
+  mirrorSaved: 'La copia de {name} está actualizada.',
+  mirrorOffTitle: '¿Dejar de copiar {name}?',
+  mirrorOffText:
+    'Los elementos copiados que no guardaste se eliminan de tu servidor. Los archivos que copiaste a tus propias carpetas se quedan.',
+  mirrorOff: 'Dejar de copiar',
+  mirrorOffDone: 'Los archivos nuevos de {name} ya no se copian.',
 };

@@ -136,4 +136,21 @@ export const fr: GroupStrings = {
   ratingSummary: plural({ one: '{average} sur {n} note', other: '{average} sur {n} notes' }),
   notRated: 'Pas encore noté',
   youRated: plural({ one: 'vous avez donné {n} étoile', other: 'vous avez donné {n} étoiles' }),
+  // Miroir automatique, sur la page d’un groupe.
+  mirrorTitle: 'Copier les nouveaux fichiers sur mon serveur',
+  mirrorIntro:
+    'Les fichiers publiés dans ce groupe à partir de maintenant sont copiés sur votre serveur personnel dès leur parution. Quand le budget est plein, les plus anciennes copies que vous n’avez pas gardées laissent la place aux nouvelles.',
+  mirrorBudget: 'Budget',
+  mirrorBudgetBad: 'Indiquez une taille comme 200 GiB, 500 MB ou 2 TB.',
+  mirrorMember: 'Fichiers de',
+  mirrorSave: 'Enregistrer',
+  mirrorUsed: '{used} utilisés sur {budget}',
+  mirrorCount: plural({ one: '{n} élément copié', other: '{n} éléments copiés' }),
+  mirrorOnDone: 'Les nouveaux fichiers de {name} sont copiés sur votre serveur.',
+  mirrorSaved: 'La copie de {name} est mise à jour.',
+  mirrorOffTitle: 'Arrêter de copier {name} ?',
+  mirrorOffText:
+    'Les éléments copiés que vous n’avez pas gardés sont supprimés de votre serveur. Les fichiers copiés dans vos propres dossiers restent.',
+  mirrorOff: 'Arrêter la copie',
+  mirrorOffDone: 'Les nouveaux fichiers de {name} ne sont plus copiés.',
 };

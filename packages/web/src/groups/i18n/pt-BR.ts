@@ -137,4 +137,21 @@ export const ptBR: GroupStrings = {
   }),
   notRated: 'Ainda sem avaliações',
   youRated: plural({ one: 'você deu {n} estrela', other: 'você deu {n} estrelas' }),
+  // Espelho automático, na página de um grupo.
+  mirrorTitle: 'Copiar os arquivos novos para o meu servidor',
+  mirrorIntro:
+    'Os arquivos publicados neste grupo a partir de agora são copiados para o seu servidor pessoal assim que aparecem. Quando o orçamento enche, as cópias mais antigas que você não guardou dão lugar às novas.',
+  mirrorBudget: 'Orçamento',
+  mirrorBudgetBad: 'Escreva um tamanho como 200 GiB, 500 MB ou 2 TB.',
+  mirrorMember: 'Arquivos de',
+  mirrorSave: 'Salvar',
+  mirrorUsed: '{used} usados de {budget}',
+  mirrorCount: plural({ one: '{n} item copiado', other: '{n} itens copiados' }),
+  mirrorOnDone: 'Os arquivos novos de {name} são copiados para o seu servidor.',
+  mirrorSaved: 'A cópia de {name} foi atualizada.',
+  mirrorOffTitle: 'Parar de copiar {name}?',
+  mirrorOffText:
+    'Os itens copiados que você não guardou são removidos do seu servidor. Os arquivos que você copiou para as suas próprias pastas ficam.',
+  mirrorOff: 'Parar de copiar',
+  mirrorOffDone: 'Os arquivos novos de {name} não são mais copiados.',
 };
