@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { DecryptionError, IntegrityError, ValidationError } from '@coffer/errors';
 import {
   generateIdentity,
+  MAX_SHELF_ENTRY_BODY,
   newAccountId,
   newGroupKey,
   newNodeId,
@@ -70,7 +71,7 @@ test('an entry does not open under another group key (a removed member keeps onl
 
 test('an oversized entry is refused when sealed', async () => {
   await assert.rejects(
-    sealShelfEntry({ note: 'x'.repeat(20_000) }, place, key, alice.signingSecret),
+    sealShelfEntry({ note: 'x'.repeat(MAX_SHELF_ENTRY_BODY) }, place, key, alice.signingSecret),
     ValidationError,
   );
 });
