@@ -20,18 +20,22 @@
 //    and hosts ran the CLI bundle or the sources (`node scripts/build-cli.mjs` rebuilds the
 //    bundle). GROUPS_COPY_MIB=0 skips the copy.
 //
+// 3. The floor (floor.ts): the steps a copy cannot skip, timed alone, and the best rate they
+//    allow on this machine's cores.
+//
 // Only the copy moves bytes meanwhile: repair and audits are an hour apart, the copier looks
 // at jobs every 50 ms. About 80 s here. Record the figures in docs/benchmarks.md.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { CopyProgress } from '@coffer/protocol';
 import { Catalog, type CatalogEntry, CofferClient, KINDS } from '@coffer/sdk';
 import { cli, type Proc, replicasOf, startNetwork } from '@coffer/tests';
 import { writeRandomFile } from '@coffer/tests/files';
 import { cofferBuild } from '../network/tools.ts';
+import { copyFloor } from './floor.ts';
 
 const count = Number(process.env.GROUPS_ENTRIES ?? 10_000);
 const copyMiB = Number(process.env.GROUPS_COPY_MIB ?? 1024);
@@ -256,6 +260,18 @@ async function directCopy(mib: number): Promise<void> {
       `direct copy, Alice's server → Bob's (+ sync): ${copyRate.toFixed(1)} MB/s, ${bestCopy.cpu}`,
     );
     console.log(`ratio copy ÷ cp: ${(copyRate / cpRate).toFixed(2)}× (goal ≥ 0.5×)`);
+    const floor = await copyFloor(net.dir, copyBytes);
+    console.log(`# the floor: the steps a direct copy cannot skip, each alone in one process`);
+    for (const f of floor) {
+      console.log(`${f.step}: ${f.s.toFixed(2)} s, ${f.cpu.toFixed(2)} CPU s`);
+    }
+    const floorCpu = floor.reduce((sum, f) => sum + f.cpu, 0);
+    const cores = availableParallelism();
+    const floorRate = copyBytes / 1e6 / (floorCpu / cores);
+    console.log(
+      `together ${floorCpu.toFixed(2)} CPU s; spread perfectly over ${cores} cores: at most ` +
+        `${floorRate.toFixed(0)} MB/s, ${(floorRate / cpRate).toFixed(2)}× of cp`,
+    );
     console.log(
       'page cache: sources warm (just written), not dropped; sync before each clock, ' +
         'each clock stops after a sync',
