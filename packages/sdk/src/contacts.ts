@@ -124,6 +124,8 @@ function checkBundle(email: string, bundle: string, accountId: AccountId, pinned
 }
 
 export class Contacts {
+  /** The change to the book in progress through this client: the next one waits for it. */
+  private writing: Promise<unknown> = Promise.resolve();
   /** The highest book version this client has seen: an older one is a rollback. */
   private seen: number;
 
@@ -406,8 +408,18 @@ export class Contacts {
     return { version: r.version, book: parsed.data };
   }
 
-  /** Read, change, save; another device saving in between means read and change again. */
-  private async write(f: (book: Book) => Book | Promise<Book>): Promise<void> {
+  /**
+   * Read, change, save; another device saving in between means read and change again. Changes
+   * made through this client take turns: side by side (a catalog that pins several new members
+   * at once) they would all read one version, and all but one save would conflict.
+   */
+  private write(f: (book: Book) => Book | Promise<Book>): Promise<void> {
+    const turn = this.writing.then(() => this.readChangeSave(f));
+    this.writing = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async readChangeSave(f: (book: Book) => Book | Promise<Book>): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       const { version, book } = await this.read();
       const next = await f(book);

@@ -117,6 +117,19 @@ onEachDatabase('contacts', (dialect) => {
       );
     });
 
+    test('one client adding several contacts at once keeps them all', async () => {
+      // A catalog pins every new member it meets, side by side; more at once than a save
+      // retries after a conflict. Each change waits its turn within the client.
+      const emails = Array.from({ length: 6 }, (_, i) => `crowd${i}@example.com`);
+      for (const email of emails) await signup(email);
+      const dave = await signup('dave@example.com');
+      await Promise.all(emails.map((email) => dave.contacts.add(email)));
+      assert.deepEqual(
+        (await dave.contacts.list()).map((c) => c.email),
+        emails,
+      );
+    });
+
     test('bad input is refused with the field named', async () => {
       await assert.rejects(alice.contacts.add('not an email'), (e: unknown) => {
         assert.ok(e instanceof ValidationError);
