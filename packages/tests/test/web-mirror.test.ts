@@ -96,7 +96,7 @@ const checked = async () => (await toggle().getAttribute('aria-checked')) === 't
 const overflow = () =>
   page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
-test('without a personal server the switch stays off, and the hub says how to set one up', async () => {
+test('without a personal server the switch stays off, and the page says how to set one up', async () => {
   await views().getByRole('button', { name: 'Groups', exact: true }).click();
   await page.getByRole('button', { name: CLUB }).click();
   await page.getByRole('heading', { name: CLUB }).waitFor();
@@ -105,7 +105,7 @@ test('without a personal server the switch stays off, and the hub says how to se
   await toggle().click();
   await page
     .getByRole('alert')
-    .getByText(/subscribe needs a personal server of yours: coffer host --personal/)
+    .getByText(/you have none yet\. Start one with “coffer host --personal”/)
     .waitFor();
   assert.equal(await checked(), false);
   assert.deepEqual((await bob<Subscriptions>(['subscriptions'])).subscriptions, []);

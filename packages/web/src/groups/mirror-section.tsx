@@ -85,6 +85,8 @@ export function MirrorSection({ group: g, me }: { group: ListedGroup; me: string
       setDone(fill(on ? t.mirrorSaved : t.mirrorOnDone, { name: g.name }));
     } else if (r.code === 'validation' && r.message.startsWith('budget:')) {
       setBudgetError(t.mirrorBudgetBad);
+    } else if (r.code === 'forbidden') {
+      setError(t.mirrorNeedsServer); // the hub's message names CLI steps, in English
     } else setError(r.message);
   };
   const unsubscribe = async () => {

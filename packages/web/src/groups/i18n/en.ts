@@ -140,6 +140,8 @@ export const en = {
     'Files published in this group from now on are copied to your personal server as they appear. When the budget is full, the oldest mirrors you did not keep make room for new ones.',
   mirrorBudget: 'Budget',
   mirrorBudgetBad: 'Write a size such as 200 GiB, 500 MB or 2 TB.',
+  mirrorNeedsServer:
+    'Auto-mirror copies files to a personal server of yours, and you have none yet. Start one with “coffer host --personal”, then claim it with “coffer host claim”.',
   mirrorMember: 'Whose files',
   mirrorSave: 'Save',
   mirrorUsed: '{used} of {budget} used',

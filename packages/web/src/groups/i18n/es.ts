@@ -143,6 +143,8 @@ export const es: GroupStrings = {
     'Los archivos que se publiquen en este grupo a partir de ahora se copian a tu servidor personal en cuanto aparecen. Cuando el presupuesto se llena, las copias más antiguas que no guardaste dejan sitio a las nuevas.',
   mirrorBudget: 'Presupuesto',
   mirrorBudgetBad: 'Escribe un tamaño como 200 GiB, 500 MB o 2 TB.',
+  mirrorNeedsServer:
+    'La copia automática copia los archivos a un servidor personal tuyo, y aún no tienes ninguno. Inicia uno con «coffer host --personal» y reclámalo con «coffer host claim».',
   mirrorMember: 'Archivos de',
   mirrorSave: 'Guardar',
   mirrorUsed: '{used} usados de {budget}',

@@ -142,6 +142,8 @@ export const fr: GroupStrings = {
     'Les fichiers publiés dans ce groupe à partir de maintenant sont copiés sur votre serveur personnel dès leur parution. Quand le budget est plein, les plus anciennes copies que vous n’avez pas gardées laissent la place aux nouvelles.',
   mirrorBudget: 'Budget',
   mirrorBudgetBad: 'Indiquez une taille comme 200 GiB, 500 MB ou 2 TB.',
+  mirrorNeedsServer:
+    'La copie automatique copie les fichiers sur un de vos serveurs personnels, et vous n’en avez pas encore. Lancez-en un avec « coffer host --personal », puis réclamez-le avec « coffer host claim ».',
   mirrorMember: 'Fichiers de',
   mirrorSave: 'Enregistrer',
   mirrorUsed: '{used} utilisés sur {budget}',

@@ -143,6 +143,8 @@ export const ptBR: GroupStrings = {
     'Os arquivos publicados neste grupo a partir de agora são copiados para o seu servidor pessoal assim que aparecem. Quando o orçamento enche, as cópias mais antigas que você não guardou dão lugar às novas.',
   mirrorBudget: 'Orçamento',
   mirrorBudgetBad: 'Escreva um tamanho como 200 GiB, 500 MB ou 2 TB.',
+  mirrorNeedsServer:
+    'O espelhamento automático copia os arquivos para um servidor pessoal seu, e você ainda não tem nenhum. Inicie um com “coffer host --personal” e reivindique-o com “coffer host claim”.',
   mirrorMember: 'Arquivos de',
   mirrorSave: 'Salvar',
   mirrorUsed: '{used} usados de {budget}',
