@@ -41,7 +41,8 @@ export const ALLOWED = {
   hub: ['protocol', 'crypto', 'errors'],
   host: ['protocol', 'crypto', 'errors'],
   sdk: ['protocol', 'crypto', 'errors'],
-  cli: ['sdk', 'hub', 'host', 'protocol', 'crypto', 'errors'],
+  sync: ['sdk', 'crypto', 'errors'],
+  cli: ['sync', 'sdk', 'hub', 'host', 'protocol', 'crypto', 'errors'],
   tests: ['sdk', 'protocol', 'crypto', 'errors'],
   web: ['sdk'],
 };
