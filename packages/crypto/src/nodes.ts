@@ -118,6 +118,8 @@ const metadataSchema = z
     size: z.number().int().nonnegative().optional(),
     mtime: z.number().int().nonnegative().optional(),
     mime: z.string().max(255).optional(),
+    /** The executable bit (files), kept by sync; absent when not set. */
+    exec: z.literal(true).optional(),
     contentHash: z
       .string()
       .regex(/^[0-9a-f]{64}$/)

@@ -277,10 +277,10 @@ export class CofferClient {
 
   /**
    * Moves and/or renames. `to` is the new full path; if it names an existing folder, the node
-   * moves into it under its own name (like `mv`).
+   * moves into it under its own name (like `mv`). `exec` sets a file's executable bit.
    */
-  move(from: string, to: string): Promise<Entry> {
-    return this.tree.move(from, to);
+  move(from: string, to: string, o?: { exec?: boolean }): Promise<Entry> {
+    return this.tree.move(from, to, o);
   }
 
   trash(path: string): Promise<Entry> {

@@ -233,7 +233,8 @@ export class Tree {
    * Moves and/or renames. `to` is the new full path; if it names an existing folder, the node
    * moves into it under its own name (like `mv`).
    */
-  async move(from: string, to: string): Promise<Entry> {
+  /** Moves or renames a node; `exec` sets a file's executable bit in its metadata too. */
+  async move(from: string, to: string, o: { exec?: boolean } = {}): Promise<Entry> {
     const node = await this.resolve(from);
     if (node.info.parentId === null)
       throw new ValidationError('from', 'cannot move the root folder');
@@ -246,10 +247,11 @@ export class Tree {
           throw e;
         })
       : await this.root();
-    if (existing && existing.kind === 'folder') {
+    const itself = existing?.info.id === node.info.id; // a rename to its own name, say
+    if (existing && !itself && existing.kind === 'folder') {
       parentPath = target;
       name = node.meta.name;
-    } else if (existing) {
+    } else if (existing && !itself) {
       throw new ConflictError(`to: ${to} already exists`);
     }
     const parent = await this.resolve(parentPath.join('/'));
@@ -261,6 +263,10 @@ export class Tree {
       keyVersion: node.info.keyVersion ?? 1,
     };
     const meta = { ...node.meta, name: name.normalize('NFC') };
+    if (o.exec !== undefined && node.kind === 'file') {
+      if (o.exec) meta.exec = true;
+      else delete meta.exec;
+    }
     const fields = {
       nameHash: await nameHash(parent.key, meta.name),
       wrappedKey: toBase64Url(await wrapNodeKey(parent.key, node.key, place)),

@@ -1,4 +1,10 @@
-// Names as file systems compare them, and the names sync gives conflict copies.
+// Names as file systems compare them, the names sync gives conflict copies, and the names it
+// keeps for itself.
+
+/** Sync's own folder in the root (the base, the local trash): never synced. */
+export const STATE_DIR = '.coffer';
+/** Downloads in progress are named so: never synced, and left over only by a crash. */
+export const PART_PREFIX = '.coffer-part-';
 
 /**
  * The key two names are equal under: Unicode NFC always (macOS hands out decomposed names,

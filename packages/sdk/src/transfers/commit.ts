@@ -44,7 +44,12 @@ export function checkThumbnail(thumbnail: Uint8Array | undefined) {
 export function fileMetadata(
   name: string,
   content: Pick<ContentSummary, 'size' | 'contentHash'>,
-  o: { mtime?: number | undefined; mime?: string | undefined; thumbnail?: Uint8Array | undefined },
+  o: {
+    mtime?: number | undefined;
+    mime?: string | undefined;
+    thumbnail?: Uint8Array | undefined;
+    exec?: boolean | undefined;
+  },
   now: number,
 ): NodeMetadata {
   return {
@@ -53,6 +58,7 @@ export function fileMetadata(
     mtime: Math.max(0, Math.floor(o.mtime ?? now)),
     contentHash: content.contentHash,
     ...(o.mime ? { mime: o.mime } : {}),
+    ...(o.exec ? { exec: true as const } : {}),
     ...(o.thumbnail ? { thumb: toBase64Url(o.thumbnail) } : {}),
   };
 }

@@ -54,6 +54,8 @@ export interface UploadOptions extends TransferOptions {
   size?: number;
   mtime?: number;
   mime?: string;
+  /** The executable bit, kept in the encrypted metadata (sync keeps it both ways). */
+  exec?: boolean;
   /** Create missing parent folders. */
   parents?: boolean;
   resume?: { store: ResumeStore; key: string };

@@ -1,0 +1,157 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ValidationError } from '@coffer/errors';
+import Sqlite from 'better-sqlite3';
+import { STATE_DIR } from './names.ts';
+import type { BaseNode, Content } from './trees.ts';
+
+// The synced base of one sync root, in SQLite at `<root>/.coffer/state.db`: one row per node
+// both sides agree on, and the root's settings. Each action the executor completes changes
+// it in one transaction, so a client killed at any moment restarts from a base that is true
+// for everything done before. Kept inside the root so that it moves with the folder, and in
+// `.coffer/`, which sync never syncs.
+
+export interface RootSettings {
+  /** The remote folder's path when sync was set up, and its node id (what is synced). */
+  remotePath: string;
+  remoteId: string;
+  /** The account it syncs with, so that another account's login cannot take the root over. */
+  accountId: string;
+  device: string;
+}
+
+type Row = {
+  remote: string;
+  local: string;
+  parent: string;
+  name: string;
+  kind: 'file' | 'folder';
+  revision: number;
+  size: number;
+  mtime: number;
+  exec: number;
+  hash: string | null;
+};
+
+const toNode = (r: Row): BaseNode => ({ ...r, exec: r.exec === 1 });
+
+export class BaseStore {
+  private readonly db: Sqlite.Database;
+  private readonly q;
+
+  constructor(root: string) {
+    const dir = join(root, STATE_DIR);
+    mkdirSync(dir, { recursive: true });
+    this.db = new Sqlite(join(dir, 'state.db'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(`
+      create table if not exists base (
+        remote text primary key,
+        local text not null unique,
+        parent text not null,
+        name text not null,
+        kind text not null check (kind in ('file', 'folder')),
+        revision integer not null,
+        size integer not null,
+        mtime integer not null,
+        exec integer not null,
+        hash text
+      );
+      create index if not exists base_parent on base (parent);
+      create table if not exists settings (key text primary key, value text not null);
+    `);
+    this.q = {
+      all: this.db.prepare<[], Row>('select * from base'),
+      get: this.db.prepare<[string], Row>('select * from base where remote = ?'),
+      byLocal: this.db.prepare<[string], Row>('select * from base where local = ?'),
+      dropLocal: this.db.prepare<[string]>('delete from base where local = ?'),
+      put: this.db.prepare(
+        `insert into base (remote, local, parent, name, kind, revision, size, mtime, exec, hash)
+         values (@remote, @local, @parent, @name, @kind, @revision, @size, @mtime, @exec, @hash)
+         on conflict (remote) do update set local = excluded.local, parent = excluded.parent,
+           name = excluded.name, kind = excluded.kind, revision = excluded.revision,
+           size = excluded.size, mtime = excluded.mtime, exec = excluded.exec, hash = excluded.hash`,
+      ),
+      remove: this.db.prepare<[string]>('delete from base where remote = ?'),
+      count: this.db.prepare<[], { files: number; all: number }>(
+        `select count(*) filter (where kind = 'file') as files, count(*) as "all" from base`,
+      ),
+      setting: this.db.prepare<[string], { value: string }>(
+        'select value from settings where key = ?',
+      ),
+      setSetting: this.db.prepare<[string, string]>(
+        'insert into settings (key, value) values (?, ?) on conflict (key) do update set value = excluded.value',
+      ),
+    };
+  }
+
+  all(): BaseNode[] {
+    return this.q.all.all().map(toNode);
+  }
+
+  get(remote: string): BaseNode | undefined {
+    const r = this.q.get.get(remote);
+    return r && toNode(r);
+  }
+
+  byLocal(local: string): BaseNode | undefined {
+    const r = this.q.byLocal.get(local);
+    return r && toNode(r);
+  }
+
+  counts(): { files: number; all: number } {
+    return this.q.count.get() ?? { files: 0, all: 0 };
+  }
+
+  /** Writes a row; another row holding the same local id lets go of it first. */
+  put(node: BaseNode): void {
+    this.db.transaction(() => {
+      const holder = this.q.byLocal.get(node.local);
+      if (holder && holder.remote !== node.remote) this.q.dropLocal.run(node.local);
+      this.q.put.run({ ...node, exec: node.exec ? 1 : 0 });
+    })();
+  }
+
+  /** A row's content facts (and optionally its local id), as both sides now agree. */
+  settle(remote: string, content: Content & { revision?: number; local?: string }): void {
+    const row = this.get(remote);
+    if (!row) return;
+    this.put({ ...row, ...content, revision: content.revision ?? row.revision });
+  }
+
+  remove(remotes: readonly string[]): void {
+    this.db.transaction(() => {
+      for (const r of remotes) this.q.remove.run(r);
+    })();
+  }
+
+  settings(): RootSettings | null {
+    const value = this.q.setting.get('root')?.value;
+    return value ? (JSON.parse(value) as RootSettings) : null;
+  }
+
+  /** Records what this root syncs with; a root set up for another folder or account is refused. */
+  claim(s: RootSettings): void {
+    const had = this.settings();
+    if (had && (had.remoteId !== s.remoteId || had.accountId !== s.accountId)) {
+      throw new ValidationError(
+        'local',
+        `is synced with ${had.remotePath} of another ${had.accountId !== s.accountId ? 'account' : 'folder'} already; pick an empty folder or that remote folder`,
+      );
+    }
+    this.q.setSetting.run('root', JSON.stringify({ ...had, ...s }));
+  }
+
+  setting(key: string): string | undefined {
+    return this.q.setting.get(key)?.value;
+  }
+
+  setSetting(key: string, value: string): void {
+    this.q.setSetting.run(key, value);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,175 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { NotFoundError, ValidationError } from '@coffer/errors';
+import type { CofferClient, OpenNode } from '@coffer/sdk';
+import { BaseStore } from './base-store.ts';
+import { brake } from './brakes.ts';
+import { Executor, type PassCounts } from './executor.ts';
+import { exists, sweepLocalTrash } from './local-fs.ts';
+import { scanLocal } from './local-scan.ts';
+import { STATE_DIR } from './names.ts';
+import type { Action, PlanOptions } from './plan-types.ts';
+import { plan } from './planner.ts';
+import { listRemote } from './remote-tree.ts';
+
+// One sync pass: scan the local folder, list the remote one, plan from the three trees, stop
+// at a brake unless deletions were confirmed, then carry the plan out. The caller runs passes
+// again when either side changes (and once in a while, for what a watcher missed).
+
+export interface SyncRootOptions {
+  client: CofferClient;
+  /** The local folder (absolute). */
+  local: string;
+  /** The remote folder's path in the account; created when missing. */
+  remote: string;
+  device: string;
+  /** Go past the brakes: the deletions are what the user wants. */
+  confirmDeletes?: boolean;
+  /** The remote folder may not be written (a read-only share). */
+  readOnly?: boolean;
+  scope?: PlanOptions['scope'];
+  log?: (line: string) => void;
+  now?: () => Date;
+}
+
+export interface PassResult {
+  state: 'synced' | 'stopped';
+  /** Why a pass stopped at a brake. */
+  stopped?: string;
+  actions: number;
+  counts: PassCounts;
+  conflicts: string[];
+  reports: string[];
+  errors: string[];
+  skipped: string[];
+  at: number;
+}
+
+const RESULT = 'last-pass';
+
+export async function syncOnce(o: SyncRootOptions): Promise<PassResult> {
+  const log = o.log ?? (() => undefined);
+  const now = (o.now ?? (() => new Date()))();
+  if (!(await exists(o.local))) {
+    throw new ValidationError(
+      'local',
+      `${o.local} does not exist (an unmounted disk?); nothing was done`,
+    );
+  }
+  const store = new BaseStore(o.local);
+  try {
+    const root = await remoteRoot(o.client, o.remote);
+    store.claim({
+      remotePath: o.remote,
+      remoteId: root.info.id,
+      accountId: o.client.whoami().accountId,
+      device: o.device,
+    });
+    await sweepLocalTrash(o.local, now);
+    const caseInsensitive = await isCaseInsensitive(o.local);
+    const byLocal = new Map(store.all().map((b) => [b.local, b]));
+    const warnings: string[] = [];
+    const scope = o.scope;
+    const local = await scanLocal(o.local, {
+      known: (id) => byLocal.get(id),
+      ...(scope ? { ignored: (p, kind) => scope(p, kind) === 'ignored' } : {}),
+      warn: (w) => warnings.push(w),
+    });
+    const remote = await listRemote(o.client.within(root), root);
+    const base = [...byLocal.values()];
+    const p = plan(base, local, remote, {
+      device: o.device,
+      now,
+      caseInsensitive,
+      readOnly: o.readOnly ?? false,
+      ...(scope ? { scope } : {}),
+    });
+    const reports = [
+      ...warnings,
+      ...p.actions.flatMap((a) => (a.op === 'report' ? [a.message] : [])),
+    ];
+    const counts = store.counts();
+    const stop = o.confirmDeletes
+      ? null
+      : brake(p, { baseFiles: counts.files, localNodes: local.nodes.size });
+    const result: PassResult = {
+      state: stop ? 'stopped' : 'synced',
+      actions: p.actions.length,
+      counts: {
+        uploaded: 0,
+        downloaded: 0,
+        moved: 0,
+        deleted: 0,
+        conflicts: 0,
+        bytesUp: 0,
+        bytesDown: 0,
+      },
+      conflicts: conflictsOf(p.actions),
+      reports,
+      errors: [],
+      skipped: [],
+      at: now.getTime(),
+      ...(stop ? { stopped: stop.message } : {}),
+    };
+    if (!stop) {
+      const ex = new Executor({
+        client: o.client.within(root),
+        store,
+        root: o.local,
+        local,
+        remote,
+        now,
+        log,
+      });
+      await ex.run(p.actions);
+      result.counts = ex.counts;
+      result.errors = ex.errors;
+      result.skipped = ex.skipped;
+    }
+    store.setSetting(RESULT, JSON.stringify(result));
+    return result;
+  } finally {
+    store.close();
+  }
+}
+
+/** The last pass of a sync root, as `coffer sync status` shows it. */
+export function lastPass(local: string): PassResult | null {
+  const store = new BaseStore(local);
+  try {
+    const value = store.setting(RESULT);
+    return value ? (JSON.parse(value) as PassResult) : null;
+  } finally {
+    store.close();
+  }
+}
+
+function conflictsOf(actions: readonly Action[]): string[] {
+  return actions.flatMap((a) => (a.op === 'conflict-rename' ? [a.name] : []));
+}
+
+async function remoteRoot(client: CofferClient, path: string): Promise<OpenNode> {
+  try {
+    const node = await client.resolve(path);
+    if (node.kind !== 'folder')
+      throw new ValidationError('remote', `${path} is a file, not a folder`);
+    return node;
+  } catch (e) {
+    if (!(e instanceof NotFoundError)) throw e;
+    await client.mkdir(path, { parents: true });
+    return client.resolve(path);
+  }
+}
+
+/** Whether the disk under `root` finds a name in another case (a probe in `.coffer/`). */
+async function isCaseInsensitive(root: string): Promise<boolean> {
+  const dir = join(root, STATE_DIR);
+  await mkdir(dir, { recursive: true });
+  const probe = join(dir, 'CaseProbe');
+  await writeFile(probe, '');
+  try {
+    return await exists(join(dir, 'caseprobe'));
+  } finally {
+    await rm(probe, { force: true });
+  }
+}

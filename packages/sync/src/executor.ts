@@ -1,0 +1,419 @@
+import { lstat, mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ConflictError, NotFoundError } from '@coffer/errors';
+import type { CofferClient } from '@coffer/sdk';
+import type { BaseStore } from './base-store.ts';
+import {
+  exists,
+  placeNew,
+  renameSafely,
+  sameStamp,
+  setExec,
+  stampOf,
+  toLocalTrash,
+  writePart,
+} from './local-fs.ts';
+import type { LocalScan } from './local-scan.ts';
+import type { Action, Place, Ref } from './plan-types.ts';
+import type { RemoteListing } from './remote-tree.ts';
+import type { BaseNode, LocalNode } from './trees.ts';
+
+// Carries out a plan, action by action, writing the base after each, so that a pass cut
+// short anywhere leaves a base that is true for what was done. An action whose premise no
+// longer holds (the local file changed since the scan, a name got taken meanwhile) is
+// skipped, never forced: the next pass sees the new state and plans again. Nothing is ever
+// overwritten that the plan did not compare: uploads and downloads of new files refuse an
+// existing name, and a download over a local file first checks that the file is the one
+// scanned.
+
+export interface PassCounts {
+  uploaded: number;
+  downloaded: number;
+  moved: number;
+  deleted: number;
+  conflicts: number;
+  bytesUp: number;
+  bytesDown: number;
+}
+
+export interface ExecutorDeps {
+  client: CofferClient;
+  store: BaseStore;
+  root: string;
+  local: LocalScan;
+  remote: RemoteListing;
+  now: Date;
+  log: (line: string) => void;
+}
+
+/** Where a node is: its parent's id and its name, on one side. */
+type Index = Map<string, { parent: string; name: string }>;
+
+export class Executor {
+  readonly counts: PassCounts = {
+    uploaded: 0,
+    downloaded: 0,
+    moved: 0,
+    deleted: 0,
+    conflicts: 0,
+    bytesUp: 0,
+    bytesDown: 0,
+  };
+  readonly errors: string[] = [];
+  readonly skipped: string[] = [];
+  private readonly localIndex: Index = new Map();
+  private readonly remoteIndex: Index = new Map();
+
+  constructor(private readonly d: ExecutorDeps) {
+    for (const n of d.local.nodes.values()) this.localIndex.set(n.id, n);
+    for (const n of d.remote.nodes.values()) this.remoteIndex.set(n.id, n);
+  }
+
+  async run(actions: readonly Action[]): Promise<void> {
+    for (const a of actions) {
+      try {
+        await this.one(a);
+      } catch (e) {
+        this.errors.push(`${a.op}: ${(e as Error).message}`);
+        this.d.log(`sync: ${a.op} failed: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  // ── paths and references ──────────────────────────────────────────────────────────────
+
+  private pathIn(index: Index, root: string, id: string): string {
+    const names: string[] = [];
+    for (let at = id; at !== root; ) {
+      const n = index.get(at);
+      if (!n) throw new NotFoundError(`node ${at}: no longer where the plan saw it`);
+      names.unshift(n.name);
+      at = n.parent;
+    }
+    return names.join('/');
+  }
+
+  private localRel(id: string): string {
+    return this.pathIn(this.localIndex, this.d.local.root, id);
+  }
+
+  private localAbs(id: string): string {
+    return join(this.d.root, this.localRel(id));
+  }
+
+  private remotePath(id: string): string {
+    return `/${this.pathIn(this.remoteIndex, this.d.remote.root, id)}`;
+  }
+
+  private remoteParent(ref: Ref): string {
+    if ('root' in ref) return this.d.remote.root;
+    if ('remote' in ref) return ref.remote;
+    const row = this.d.store.byLocal(ref.local);
+    if (!row) throw new NotFoundError(`folder ${ref.local}: not created remotely`);
+    return row.remote;
+  }
+
+  private localParent(ref: Ref): string {
+    if ('root' in ref) return this.d.local.root;
+    if ('local' in ref) return ref.local;
+    const row = this.d.store.get(ref.remote);
+    if (!row) throw new NotFoundError(`folder ${ref.remote}: not created locally`);
+    return row.local;
+  }
+
+  private join(parentPath: string, name: string) {
+    return parentPath === '/' ? `/${name}` : `${parentPath}/${name}`;
+  }
+
+  // ── actions ───────────────────────────────────────────────────────────────────────────
+
+  private async one(a: Action): Promise<void> {
+    const { store } = this.d;
+    switch (a.op) {
+      case 'adopt': {
+        const r = this.d.remote.nodes.get(a.remote);
+        const had = store.get(a.remote);
+        if (had)
+          store.put({
+            ...had,
+            ...a.content,
+            local: a.local,
+            revision: r?.revision ?? had.revision,
+          });
+        else if (r) store.put({ ...r, remote: r.id, local: a.local, ...a.content });
+        return;
+      }
+      case 'forget':
+        store.remove([a.remote]);
+        return;
+      case 'report':
+        this.d.log(`sync: ${a.message}`);
+        return;
+      case 'conflict-rename':
+        return this.conflictRename(a.local, a.name);
+      case 'mkdir-remote':
+        return this.mkdirRemote(a.local, a);
+      case 'mkdir-local':
+        return this.mkdirLocal(a.remote, a);
+      case 'upload':
+        return this.upload(a.local, a.remote, a.place);
+      case 'download':
+        return this.download(a.remote, a.local, a.place);
+      case 'move-remote':
+        return this.moveRemote(a.remote, a);
+      case 'move-local':
+        return this.moveLocal(a.local, a);
+      case 'exec-remote': {
+        const path = this.remotePath(a.remote);
+        await this.d.client.move(path, path, { exec: a.exec });
+        const row = store.get(a.remote);
+        if (row) store.put({ ...row, exec: a.exec });
+        return;
+      }
+      case 'exec-local': {
+        await setExec(this.localAbs(a.local), a.exec);
+        const row = store.byLocal(a.local);
+        if (row) store.put({ ...row, exec: a.exec });
+        return;
+      }
+      case 'trash-remote':
+        await this.d.client.trash(this.remotePath(a.remote));
+        store.remove(a.covers);
+        this.counts.deleted += a.covers.length;
+        return;
+      case 'trash-local':
+      case 'drop-local':
+        await toLocalTrash(this.d.root, this.localRel(a.local), this.d.now);
+        store.remove(a.covers);
+        if (a.op === 'trash-local') this.counts.deleted += a.covers.length;
+        return;
+    }
+  }
+
+  private async conflictRename(local: string, name: string): Promise<void> {
+    const from = this.localAbs(local);
+    const at = this.localIndex.get(local);
+    if (!at) return;
+    const to = join(dirname(from), name);
+    if (await exists(to)) throw new ConflictError(`${name}: exists already`);
+    await rename(from, to);
+    this.localIndex.set(local, { parent: at.parent, name });
+    // The row lets go of this node: the conflict copy is a file of its own from now on.
+    const row = this.d.store.byLocal(local);
+    if (row) this.d.store.put({ ...row, local: `released:${row.remote}` });
+    this.counts.conflicts++;
+  }
+
+  private async mkdirRemote(local: string, place: Place): Promise<void> {
+    const parent = this.remoteParent(place.parent);
+    const path = this.join(this.remotePath(parent), place.name);
+    let id: string;
+    try {
+      id = (await this.d.client.mkdir(path)).id;
+    } catch (e) {
+      if (!(e instanceof ConflictError)) throw e;
+      const there = await this.d.client.stat(path); // made meanwhile elsewhere: the same folder
+      if (there.kind !== 'folder') throw e;
+      id = there.id;
+    }
+    this.remoteIndex.set(id, { parent, name: place.name });
+    this.d.store.put(folderRow(id, local, parent, place.name));
+  }
+
+  private async mkdirLocal(remote: string, place: Place): Promise<void> {
+    const parent = this.localParent(place.parent);
+    const path = join(this.localAbs(parent), place.name);
+    await mkdir(path).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EEXIST') throw e;
+    });
+    const stamp = await stampOf(path);
+    if (!stamp || !(await lstat(path)).isDirectory()) {
+      throw new ConflictError(`${place.name}: a file is in the way`);
+    }
+    this.localIndex.set(stamp.id, { parent, name: place.name });
+    const r = this.d.remote.nodes.get(remote);
+    this.d.store.put(
+      folderRow(
+        remote,
+        stamp.id,
+        r?.parent ?? this.remoteParent(place.parent),
+        r?.name ?? place.name,
+      ),
+    );
+  }
+
+  private async upload(local: string, remote: string | null, place: Place | null): Promise<void> {
+    const node = this.d.local.nodes.get(local) as LocalNode;
+    const abs = this.localAbs(local);
+    if (!sameStamp(await stampOf(abs), node)) {
+      this.skipped.push(`${this.localRel(local)} changed since it was scanned`);
+      return;
+    }
+    let path: string;
+    let parent: string;
+    let name: string;
+    if (remote) {
+      path = this.remotePath(remote);
+      const at = this.remoteIndex.get(remote);
+      parent = at?.parent ?? this.d.remote.root;
+      name = at?.name ?? node.name;
+    } else {
+      const p = place as Place;
+      parent = this.remoteParent(p.parent);
+      name = p.name;
+      path = this.join(this.remotePath(parent), name);
+      if (await this.remoteExists(path)) {
+        this.skipped.push(`${path} appeared remotely meanwhile`);
+        return;
+      }
+    }
+    const entry = await this.d.client.upload(path, stillSame(abs, node), {
+      size: node.size,
+      mtime: node.mtime,
+      exec: node.exec,
+    });
+    this.remoteIndex.set(entry.id, { parent, name });
+    this.d.store.put({
+      remote: entry.id,
+      local,
+      parent,
+      name,
+      kind: 'file',
+      revision: entry.revision ?? 1,
+      size: node.size,
+      mtime: node.mtime,
+      exec: node.exec,
+      hash: node.hash,
+    });
+    this.counts.uploaded++;
+    this.counts.bytesUp += node.size;
+  }
+
+  private async remoteExists(path: string): Promise<boolean> {
+    try {
+      await this.d.client.stat(path);
+      return true;
+    } catch (e) {
+      if (e instanceof NotFoundError) return false;
+      throw e;
+    }
+  }
+
+  private async download(remote: string, local: string | null, place: Place | null) {
+    const r = this.d.remote.nodes.get(remote);
+    const open = this.d.remote.open.get(remote);
+    if (!r || !open) throw new NotFoundError(`${remote}: not in the remote listing`);
+    let dir: string;
+    let parentLocal: string;
+    let name: string;
+    if (local) {
+      const at = this.localIndex.get(local);
+      if (!at) throw new NotFoundError(`${local}: not in the local scan`);
+      parentLocal = at.parent;
+      name = at.name;
+      dir = this.localAbs(parentLocal);
+    } else {
+      const p = place as Place;
+      parentLocal = this.localParent(p.parent);
+      name = p.name;
+      dir = this.localAbs(parentLocal);
+    }
+    const target = join(dir, name);
+    const dl = await this.d.client.download(open);
+    const part = await writePart(dir, dl.stream as AsyncIterable<Uint8Array>, {
+      mtime: r.mtime,
+      exec: r.exec,
+    });
+    if (local) {
+      const scanned = this.d.local.nodes.get(local) as LocalNode;
+      if (!sameStamp(await stampOf(target), scanned)) {
+        await rm(part, { force: true });
+        this.skipped.push(`${this.localRel(local)} changed since it was scanned; not overwritten`);
+        return;
+      }
+      await rename(part, target);
+    } else if (!(await placeNew(part, target))) {
+      this.skipped.push(`${name} appeared locally meanwhile; not overwritten`);
+      return;
+    }
+    const stamp = await stampOf(target);
+    if (!stamp) throw new NotFoundError(`${name}: gone right after it was written`);
+    this.localIndex.set(stamp.id, { parent: parentLocal, name });
+    const row: BaseNode = {
+      remote,
+      local: stamp.id,
+      parent: r.parent,
+      name: r.name,
+      kind: 'file',
+      revision: r.revision,
+      size: stamp.size,
+      mtime: stamp.mtime,
+      exec: r.exec,
+      hash: r.hash,
+    };
+    this.d.store.put(row);
+    this.counts.downloaded++;
+    this.counts.bytesDown += stamp.size;
+  }
+
+  private async moveRemote(remote: string, place: Place): Promise<void> {
+    const parent = this.remoteParent(place.parent);
+    const to = this.join(this.remotePath(parent), place.name);
+    const from = this.remotePath(remote);
+    if (from !== to && from.toLowerCase() !== to.toLowerCase() && (await this.remoteExists(to))) {
+      this.skipped.push(`${to} is taken remotely; ${from} stays`);
+      return;
+    }
+    await this.d.client.move(from, to);
+    this.remoteIndex.set(remote, { parent, name: place.name });
+    const row = this.d.store.get(remote);
+    if (row) this.d.store.put({ ...row, parent, name: place.name });
+    this.counts.moved++;
+  }
+
+  private async moveLocal(local: string, place: Place): Promise<void> {
+    const parent = this.localParent(place.parent);
+    const from = this.localAbs(local);
+    const to = join(this.localAbs(parent), place.name);
+    const there = await stampOf(to);
+    if (there && there.id !== local) {
+      this.skipped.push(`${place.name} is taken locally; not overwritten`);
+      return;
+    }
+    await renameSafely(from, to);
+    this.localIndex.set(local, { parent, name: place.name });
+    const row = this.d.store.byLocal(local);
+    if (row) {
+      const remoteParent = this.remoteParent(place.parent);
+      this.d.store.put({ ...row, parent: remoteParent, name: place.name });
+    }
+    this.counts.moved++;
+  }
+}
+
+function folderRow(remote: string, local: string, parent: string, name: string): BaseNode {
+  return {
+    remote,
+    local,
+    parent,
+    name,
+    kind: 'folder',
+    revision: 0,
+    size: 0,
+    mtime: 0,
+    exec: false,
+    hash: null,
+  };
+}
+
+/**
+ * The file's bytes, checked at the end to be the file that was scanned: a file that changed
+ * while it uploaded fails the upload before it is committed, never committed half-read.
+ */
+async function* stillSame(path: string, scanned: LocalNode): AsyncGenerator<Uint8Array> {
+  const { createReadStream } = await import('node:fs');
+  for await (const piece of createReadStream(path)) yield piece as Uint8Array;
+  if (!sameStamp(await stampOf(path), scanned)) {
+    throw new ConflictError(`${path}: changed while it uploaded; it goes again on the next pass`);
+  }
+}

@@ -1,0 +1,100 @@
+import { createReadStream } from 'node:fs';
+import { lstat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { hashContent } from '@coffer/crypto';
+import { PART_PREFIX, STATE_DIR } from './names.ts';
+import type { BaseNode, LocalNode, Tree } from './trees.ts';
+
+// The local tree: a walk of the root, each node keyed by `dev:ino`. A file is hashed (as a
+// manifest hashes it) only when no base row knows it at this size and mtime, so a pass over
+// an unchanged tree reads no file. Symbolic links are skipped with a warning, never
+// followed out of the root; so are sockets, devices and the like.
+
+export interface ScanOptions {
+  /** Base rows by local id: their hash stands while size and mtime are unchanged. */
+  known: (local: string) => BaseNode | undefined;
+  /** Paths (relative, `/` between names) that are not synced. */
+  ignored?: (path: string, kind: 'file' | 'folder') => boolean;
+  warn?: (message: string) => void;
+}
+
+export interface LocalScan extends Tree<LocalNode> {
+  /** Relative path of each node, by id (for the executor). */
+  paths: Map<string, string>;
+}
+
+/** Identifies a file system node for sync: its device and inode. */
+export const localId = (s: { dev: bigint; ino: bigint }) => `${s.dev}:${s.ino}`;
+
+export async function scanLocal(root: string, o: ScanOptions): Promise<LocalScan> {
+  const top = await lstat(root, { bigint: true });
+  const rootId = localId(top);
+  const nodes = new Map<string, LocalNode>();
+  const paths = new Map<string, string>([[rootId, '']]);
+  const walk = async (dir: string, parent: string, rel: string): Promise<void> => {
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (e) {
+      o.warn?.(`cannot read ${rel || '.'}: ${(e as Error).message}`);
+      return;
+    }
+    names.sort();
+    for (const name of names) {
+      if ((!rel && name === STATE_DIR) || name.startsWith(PART_PREFIX)) continue;
+      const path = join(dir, name);
+      const relPath = rel ? `${rel}/${name}` : name;
+      let s: Awaited<ReturnType<typeof lstat>> & { dev: bigint; ino: bigint; mtimeMs: bigint };
+      try {
+        s = (await lstat(path, { bigint: true })) as typeof s;
+      } catch {
+        continue; // gone since the listing
+      }
+      if (s.isSymbolicLink()) {
+        o.warn?.(`${relPath} is a symbolic link: skipped, not followed`);
+        continue;
+      }
+      const kind = s.isDirectory() ? 'folder' : s.isFile() ? 'file' : null;
+      if (!kind) {
+        o.warn?.(`${relPath} is not a file or a folder: skipped`);
+        continue;
+      }
+      if (o.ignored?.(relPath, kind)) continue;
+      const id = localId(s);
+      const size = kind === 'file' ? Number(s.size) : 0;
+      const mtime = kind === 'file' ? Number(s.mtimeMs) : 0;
+      const exec = kind === 'file' && (Number(s.mode) & 0o111) !== 0;
+      let hash: string | null = null;
+      if (kind === 'file') {
+        const known = o.known(id);
+        hash =
+          known && known.size === size && known.mtime === mtime
+            ? known.hash
+            : await hashStable(path, size, mtime);
+      }
+      nodes.set(id, { id, parent, name, kind, size, mtime, exec, hash });
+      paths.set(id, relPath);
+      if (kind === 'folder') await walk(path, id, relPath);
+    }
+  };
+  await walk(root, rootId, '');
+  return { root: rootId, nodes, paths };
+}
+
+/**
+ * The file's content hash, or null when it changed while it was read (it is hashed again on
+ * the next pass, once it is still).
+ */
+export async function hashStable(
+  path: string,
+  size: number,
+  mtime: number,
+): Promise<string | null> {
+  try {
+    const hash = await hashContent(createReadStream(path));
+    const after = await lstat(path, { bigint: true });
+    return Number(after.size) === size && Number(after.mtimeMs) === mtime ? hash : null;
+  } catch {
+    return null;
+  }
+}
