@@ -320,7 +320,7 @@ export class Executor {
     }
     const target = join(dir, name);
     const dl = await this.d.client.download(open);
-    const part = await writePart(dir, dl.stream as AsyncIterable<Uint8Array>, {
+    const part = await writePart(dir, name, dl.stream as AsyncIterable<Uint8Array>, {
       mtime: r.mtime,
       exec: r.exec,
     });

@@ -1,5 +1,15 @@
 export { brake } from './brakes.ts';
-export { conflictName, freeName, nameKey } from './names.ts';
+export {
+  DEFAULTS,
+  IGNORE_FILE,
+  type IgnoreMatch,
+  type IgnoreRule,
+  IgnoreRules,
+  type ParseOptions,
+  parseIgnore,
+  partName,
+} from './ignore.ts';
+export { conflictName, freeName, nameKey, PART_PREFIX, STATE_DIR } from './names.ts';
 export type {
   Action,
   ConflictReason,

@@ -15,6 +15,7 @@ import {
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { newAccountId } from '@coffer/crypto';
+import { partName } from './ignore.ts';
 import { localId } from './local-scan.ts';
 import { PART_PREFIX, STATE_DIR } from './names.ts';
 
@@ -49,10 +50,11 @@ export const sameStamp = (a: Stamp | null, b: { id: string; size: number; mtime:
  */
 export async function writePart(
   dir: string,
+  name: string,
   source: AsyncIterable<Uint8Array>,
   o: { mtime: number; exec: boolean },
 ): Promise<string> {
-  const part = join(dir, `${PART_PREFIX}${newAccountId().slice(0, 12)}`);
+  const part = join(dir, partName(name, newAccountId().slice(0, 12)));
   try {
     await pipeline(source, createWriteStream(part, { flags: 'wx', mode: o.exec ? 0o755 : 0o644 }));
     const fh = await open(part, 'r+');

@@ -3,7 +3,10 @@
 
 /** Sync's own folder in the root (the base, the local trash): never synced. */
 export const STATE_DIR = '.coffer';
-/** Downloads in progress are named so: never synced, and left over only by a crash. */
+/**
+ * A download is written to a file named with this prefix in its destination's folder, then
+ * renamed into place: never synced, and left over only by a crash (`partName` in ignore.ts).
+ */
 export const PART_PREFIX = '.coffer-part-';
 
 /**
