@@ -1,4 +1,6 @@
 export { brake } from './brakes.ts';
+export { lastPass, type PassResult, type SyncRootOptions, syncOnce } from './engine.ts';
+export type { PassCounts } from './executor.ts';
 export {
   DEFAULTS,
   IGNORE_FILE,

@@ -36,8 +36,8 @@ import {
 //   are agreed on; anything else is a conflict as above. Never an overwrite.
 // A read-only remote (a share we may only read) syncs down only: a local edit there is kept
 // as a conflict copy that stays local and is reported, a local move is undone, and nothing
-// local is ever lost. Ignored paths are neither present nor deleted: the base rows under
-// them are left alone, so changing the rules never deletes anything. An unselected remote
+// local is ever lost. Ignored paths are neither present nor deleted: nothing happens to them
+// on either side and the base forgets them, so changing the rules never deletes anything. An unselected remote
 // folder (selective sync) loses its local copy only, once that copy has nothing unsynced.
 //
 // The planner is a pure function: it reads the three trees and returns actions, in an order
@@ -168,9 +168,15 @@ class Planner {
 
   private readonly unselected = new Set<string>();
 
+  /**
+   * An ignored base row: nothing happens to it on either side, and the base lets go of it,
+   * so that when the rules change back its nodes meet as new ones (agreed on when equal,
+   * kept both when not), never as a deletion of what one side removed while it was ignored.
+   */
   private skipSubtree(b: BaseNode): void {
     this.skipped.add(b.remote);
-    // Its nodes on both sides are not new either: they are out of sight.
+    this.out.tail.push({ op: 'forget', remote: b.remote });
+    // Its nodes on both sides are not new in this pass either: they are out of sight.
     this.localOf.set(b.remote, b.local);
     this.remoteOfLocal.set(b.local, b.remote);
     for (const c of this.baseKids.get(b.remote) ?? []) this.skipSubtree(c);

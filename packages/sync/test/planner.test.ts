@@ -277,7 +277,13 @@ const table: Array<[string, Scenario, string[]]> = [
     tree()
       .with({ scope: (p) => (p === 'docs' || p.startsWith('docs/') ? 'ignored' : 'sync') })
       .removeLocal('docs'),
-    [],
+    [
+      'forget #docs',
+      'forget #docs/b.txt',
+      'forget #docs/c.txt',
+      'forget #docs/deep',
+      'forget #docs/deep/d.txt',
+    ],
   ],
   [
     'a new remote file under an ignored path does not come down',

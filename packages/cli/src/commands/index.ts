@@ -10,6 +10,7 @@ import { linkCommands } from './links.ts';
 import { mirrorCommands } from './mirrors.ts';
 import { networkCommands } from './network.ts';
 import { requestCommands } from './requests.ts';
+import { syncCommands } from './sync.ts';
 
 /** Every command group, in the order of `coffer --help`. */
 export const groups: readonly CommandGroup[] = [
@@ -23,5 +24,6 @@ export const groups: readonly CommandGroup[] = [
   linkCommands,
   requestCommands,
   fileCommands,
+  syncCommands,
   adminCommands,
 ];

@@ -1,0 +1,210 @@
+import { readFileSync, watch } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join, relative, resolve, sep } from 'node:path';
+import { ConflictError, ValidationError } from '@coffer/errors';
+import type { CofferClient } from '@coffer/sdk';
+import {
+  IGNORE_FILE,
+  lastPass,
+  type PassResult,
+  parseIgnore,
+  STATE_DIR,
+  syncOnce,
+} from '@coffer/sync';
+import { withSession } from '../client.ts';
+import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
+import { formatBytes, type Out } from '../output.ts';
+
+// `coffer sync LOCAL REMOTE`: keeps a local folder and a Coffer folder the same
+// ([Note: Three trees] in the sync package). In the foreground it runs a pass, then another
+// as soon as a local file changes, and a full pass every RESCAN_MS for what a watcher missed.
+
+const RESCAN_MS = 30_000;
+/** Local events closer together than this make one pass. */
+const SETTLE_MS = 150;
+
+const hub = commonFlags.hub;
+
+const sync = command({
+  name: 'sync',
+  flags: {
+    device: {
+      type: 'string',
+      value: 'NAME',
+      help: 'this device, in conflict names (default: the host name)',
+    },
+    once: { type: 'boolean', help: 'one pass, then exit (for scripts and cron)' },
+    'confirm-deletes': {
+      type: 'boolean',
+      help: 'go ahead with a pass that deletes more than half of the files, or from an empty folder',
+    },
+    hub,
+  },
+  async run(args, flags, out) {
+    noMore(args, 2);
+    const local = resolve(need(args, 0, 'LOCAL'));
+    const remote = need(args, 1, 'REMOTE');
+    if (!remote.startsWith('/'))
+      throw new ValidationError('REMOTE', 'expected a path such as /Sync');
+    const device = flags.device ?? hostname();
+    if (!/^[\p{L}\p{N} ._()'-]{1,40}$/u.test(device)) {
+      throw new ValidationError(
+        '--device',
+        "expected 1 to 40 letters, digits, spaces and . _ ( ) ' -",
+      );
+    }
+    await withSession(flags, async (client) => {
+      const confirm = flags['confirm-deletes'] === true;
+      if (!flags.once) return foreground(client, local, remote, device, confirm, out);
+      const r = await runPass(client, local, remote, device, confirm, out);
+      out.result(r);
+      if (r.state === 'stopped') throw new ConflictError(`sync: ${r.stopped}`);
+    });
+  },
+});
+
+/**
+ * What `.cofferignore` leaves out, as the planner's scope. A rule file that does not parse
+ * stops the pass (the error names the file and line): syncing with fewer rules could upload
+ * what was meant to stay here.
+ */
+async function ignoreScope(local: string) {
+  const text = await readFile(join(local, IGNORE_FILE), 'utf8').catch(() => '');
+  const rules = parseIgnore(text, {
+    file: IGNORE_FILE,
+    readFile: (rel: string) => {
+      try {
+        return readFileSync(join(local, rel), 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  return (path: string, kind: 'file' | 'folder'): 'ignored' | 'sync' =>
+    rules.ignored(path, kind) ? 'ignored' : 'sync';
+}
+
+async function runPass(
+  client: CofferClient,
+  local: string,
+  remote: string,
+  device: string,
+  confirmDeletes: boolean,
+  out: Out,
+): Promise<PassResult> {
+  const r = await syncOnce({
+    client,
+    local,
+    remote,
+    device,
+    confirmDeletes,
+    scope: await ignoreScope(local),
+    log: (line) => out.warn(line),
+  });
+  out.say(summary(r));
+  for (const c of r.conflicts) out.warn(`conflict: both sides changed; your copy is kept as ${c}`);
+  for (const e of r.errors) out.warn(`error: ${e}`);
+  return r;
+}
+
+function summary(r: PassResult): string {
+  if (r.state === 'stopped') return `Stopped: ${r.stopped}`;
+  const c = r.counts;
+  const parts = [
+    c.uploaded && `${c.uploaded} up (${formatBytes(c.bytesUp)})`,
+    c.downloaded && `${c.downloaded} down (${formatBytes(c.bytesDown)})`,
+    c.moved && `${c.moved} moved`,
+    c.deleted && `${c.deleted} to the trash`,
+    c.conflicts && `${c.conflicts} conflict${c.conflicts === 1 ? '' : 's'}`,
+    r.errors.length && `${r.errors.length} error${r.errors.length === 1 ? '' : 's'}`,
+  ].filter(Boolean);
+  const at = new Date(r.at).toLocaleTimeString();
+  return `${at} ${parts.length ? parts.join(', ') : 'in sync'}`;
+}
+
+async function foreground(
+  client: CofferClient,
+  local: string,
+  remote: string,
+  device: string,
+  confirmDeletes: boolean,
+  out: Out,
+): Promise<void> {
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let dirty = true;
+  let wake: (() => void) | null = null;
+  const watcher = watch(local, { recursive: true }, (_event, name) => {
+    const rel = typeof name === 'string' ? name : '';
+    if (rel === STATE_DIR || rel.startsWith(`${STATE_DIR}${sep}`)) return;
+    dirty = true;
+    wake?.();
+  });
+  out.say(`Syncing ${local} with ${remote} as “${device}”. Ctrl-C stops.`);
+  try {
+    while (!stop.signal.aborted) {
+      dirty = false;
+      try {
+        await runPass(client, local, remote, device, confirmDeletes, out);
+      } catch (e) {
+        out.warn(`sync: ${(e as Error).message}`);
+      }
+      if (dirty) continue;
+      await new Promise<void>((done) => {
+        const timer = setTimeout(done, RESCAN_MS);
+        const settle = () => {
+          clearTimeout(timer);
+          setTimeout(done, SETTLE_MS);
+        };
+        wake = settle;
+        stop.signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          done();
+        });
+      });
+      wake = null;
+    }
+  } finally {
+    watcher.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+const status = command({
+  name: 'sync status',
+  flags: {},
+  async run(args, _flags, out) {
+    noMore(args, 1);
+    const local = resolve(args[0] ?? '.');
+    const r = lastPass(local);
+    if (!r) {
+      out.say(
+        `${local} is not a sync root: coffer sync ${relative(process.cwd(), local) || '.'} /REMOTE`,
+      );
+      out.result({ local, synced: false });
+      return;
+    }
+    out.say(`${local}: last pass ${new Date(r.at).toLocaleString()}: ${summary(r)}`);
+    for (const c of r.conflicts) out.say(`  conflict: ${c}`);
+    for (const e of r.errors) out.say(`  error: ${e}`);
+    for (const s of r.skipped) out.say(`  waiting: ${s}`);
+    for (const m of r.reports) out.say(`  note: ${m}`);
+    out.result({ local, ...r });
+  },
+});
+
+export const syncCommands: CommandGroup = {
+  title: 'Sync (a local folder kept the same as a Coffer folder, on every device)',
+  help: [
+    [
+      'sync LOCAL REMOTE [--device NAME] [--once] [--confirm-deletes]',
+      'keep LOCAL and REMOTE the same; in the foreground until Ctrl-C, or one pass with --once',
+    ],
+    ['sync status [LOCAL]', 'the last pass: what moved, conflicts, errors, what waits'],
+  ],
+  commands: [sync, status],
+};

@@ -1,0 +1,246 @@
+import assert from 'node:assert/strict';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { treeOf, writeRandomFile } from '../src/files.ts';
+import { cli, type Network, startNetwork, tempDir } from '../src/index.ts';
+
+// The sync client through the CLI as a user runs it: one account, two devices (each its own
+// config folder and local folder), passes with `coffer sync LOCAL /Sync --once`, against a
+// real hub and hosts.
+
+let net: Network;
+let envA: Record<string, string>;
+let envB: Record<string, string>;
+let dirA: string;
+let dirB: string;
+
+interface Pass {
+  state: 'synced' | 'stopped';
+  stopped?: string;
+  counts: {
+    uploaded: number;
+    downloaded: number;
+    moved: number;
+    deleted: number;
+    conflicts: number;
+    bytesUp: number;
+    bytesDown: number;
+  };
+  conflicts: string[];
+  errors: string[];
+}
+
+async function pass(device: 'A' | 'B', extra: string[] = []): Promise<Pass> {
+  const [dir, env] = device === 'A' ? [dirA, envA] : [dirB, envB];
+  const r = await cli(
+    ['sync', dir, '/Sync', '--once', '--device', device, '--json', ...extra],
+    env,
+  );
+  if (r.code !== 0 && !r.stdout.trim()) assert.fail(`sync on ${device}: ${r.stderr}`);
+  const p = r.json<Pass>();
+  assert.deepEqual(p.errors, [], `sync on ${device}: ${r.stderr}`);
+  return p;
+}
+
+/** Both folders hold the same tree with the same bytes (sync's own folder aside). */
+async function assertSame(): Promise<string[]> {
+  const a = (await treeOf(dirA)).filter((p) => !p.startsWith('.coffer'));
+  const b = (await treeOf(dirB)).filter((p) => !p.startsWith('.coffer'));
+  assert.deepEqual(a, b);
+  for (const p of a) {
+    if (p.endsWith('/')) continue;
+    assert.ok(
+      (await readFile(join(dirA, p))).equals(await readFile(join(dirB, p))),
+      `${p} differs`,
+    );
+  }
+  return a;
+}
+
+before(async () => {
+  net = await startNetwork({ hosts: 2 });
+  envA = { ...net.env, COFFER_PASSWORD: 'pw', COFFER_CONFIG_DIR: join(net.dir, 'a-config') };
+  envB = { ...net.env, COFFER_PASSWORD: 'pw', COFFER_CONFIG_DIR: join(net.dir, 'b-config') };
+  assert.equal((await cli(['signup', 'ana@example.com'], envA)).code, 0);
+  assert.equal((await cli(['login', 'ana@example.com'], envB)).code, 0);
+  dirA = await tempDir('coffer-sync-a-');
+  dirB = await tempDir('coffer-sync-b-');
+});
+
+after(async () => {
+  await net?.close();
+  await rm(dirA, { recursive: true, force: true });
+  await rm(dirB, { recursive: true, force: true });
+});
+
+test('a first pass uploads a tree; the other device gets it byte for byte', async () => {
+  await writeFile(join(dirA, 'a.txt'), 'alpha\n');
+  await mkdir(join(dirA, 'docs', 'deep'), { recursive: true });
+  await writeFile(join(dirA, 'docs', 'b.txt'), 'bravo\n');
+  await writeFile(join(dirA, 'docs', 'deep', 'c.txt'), 'charlie\n');
+  await writeRandomFile(join(dirA, 'big.bin'), 5 * 1024 * 1024, 3);
+  const up = await pass('A');
+  assert.equal(up.counts.uploaded, 4);
+  const down = await pass('B');
+  assert.equal(down.counts.downloaded, 4);
+  assert.deepEqual(await assertSame(), [
+    'a.txt',
+    'big.bin',
+    'docs/',
+    'docs/b.txt',
+    'docs/deep/',
+    'docs/deep/c.txt',
+  ]);
+  const again = await pass('A');
+  assert.deepEqual(again.counts, {
+    uploaded: 0,
+    downloaded: 0,
+    moved: 0,
+    deleted: 0,
+    conflicts: 0,
+    bytesUp: 0,
+    bytesDown: 0,
+  });
+});
+
+test('edits, renames, moves and deletes go across, and a rename sends no content', async () => {
+  await writeFile(join(dirB, 'a.txt'), 'alpha, edited on B\n');
+  await rename(join(dirB, 'big.bin'), join(dirB, 'docs', 'renamed.bin'));
+  await rename(join(dirB, 'docs', 'deep'), join(dirB, 'deeper'));
+  await rm(join(dirB, 'docs', 'b.txt'));
+  await mkdir(join(dirB, 'new'));
+  await writeFile(join(dirB, 'new', 'n.txt'), 'new on B\n');
+  const b = await pass('B');
+  assert.equal(b.counts.uploaded, 2, 'the edit and the new file');
+  assert.equal(
+    b.counts.bytesUp,
+    'alpha, edited on B\n'.length + 'new on B\n'.length,
+    'no byte of the renamed file',
+  );
+  assert.equal(b.counts.moved, 2);
+  assert.equal(b.counts.deleted, 1);
+  const a = await pass('A');
+  assert.equal(a.counts.downloaded, 2, JSON.stringify(a));
+  assert.equal(a.counts.moved, 2, 'moved here too, not downloaded again');
+  assert.deepEqual(await assertSame(), [
+    'a.txt',
+    'deeper/',
+    'deeper/c.txt',
+    'docs/',
+    'docs/renamed.bin',
+    'new/',
+    'new/n.txt',
+  ]);
+  // The deleted file waits in the local trash, not lost.
+  const trash = await treeOf(join(dirA, '.coffer', 'trash'));
+  assert.ok(
+    trash.some((p) => p.endsWith('docs/b.txt')),
+    trash.join(', '),
+  );
+});
+
+test('a case-only rename ends with exactly one file on both devices', async () => {
+  await writeFile(join(dirA, 'Readme.TXT'), 'case\n');
+  await pass('A');
+  await pass('B');
+  await rename(join(dirA, 'Readme.TXT'), join(dirA, 'readme.txt'));
+  const a = await pass('A');
+  assert.equal(a.counts.moved, 1);
+  assert.equal(a.counts.uploaded, 0);
+  await pass('B');
+  const names = await readdir(dirB);
+  assert.ok(names.includes('readme.txt'));
+  assert.ok(!names.includes('Readme.TXT'));
+  await assertSame();
+});
+
+test('both devices edit one file: both versions are kept, the local one under a conflict name', async () => {
+  await writeFile(join(dirA, 'a.txt'), 'version A\n');
+  await writeFile(join(dirB, 'a.txt'), 'version B\n');
+  await pass('A');
+  const b = await pass('B');
+  assert.equal(b.conflicts.length, 1);
+  assert.match(b.conflicts[0] as string, /^a \(conflict B \d{4}-\d{2}-\d{2} \d{6}\)\.txt$/);
+  await pass('A');
+  await assertSame();
+  assert.equal(await readFile(join(dirA, 'a.txt'), 'utf8'), 'version A\n');
+  assert.equal(await readFile(join(dirA, b.conflicts[0] as string), 'utf8'), 'version B\n');
+  const status = await cli(['sync', 'status', dirB, '--json'], envB);
+  assert.equal(status.code, 0, status.stderr);
+  assert.deepEqual(status.json<{ conflicts: string[] }>().conflicts, b.conflicts);
+});
+
+test('the same new path on two devices is a conflict, not an overwrite', async () => {
+  await writeFile(join(dirA, 'same.txt'), 'made on A\n');
+  await writeFile(join(dirB, 'same.txt'), 'made on B\n');
+  await pass('A');
+  const b = await pass('B');
+  assert.equal(b.conflicts.length, 1);
+  await pass('A');
+  await assertSame();
+  assert.equal(await readFile(join(dirB, 'same.txt'), 'utf8'), 'made on A\n');
+  assert.equal(await readFile(join(dirB, b.conflicts[0] as string), 'utf8'), 'made on B\n');
+});
+
+test('an edit against a delete keeps the edit', async () => {
+  await writeFile(join(dirA, 'keep.txt'), 'v1\n');
+  await pass('A');
+  await pass('B');
+  await rm(join(dirA, 'keep.txt'));
+  await writeFile(join(dirB, 'keep.txt'), 'v2, edited on B\n');
+  await pass('A'); // the delete reaches the hub first
+  await pass('B'); // the edit comes back as a file of its own
+  await pass('A');
+  await assertSame();
+  assert.equal(await readFile(join(dirA, 'keep.txt'), 'utf8'), 'v2, edited on B\n');
+});
+
+test('.cofferignore: ignored files stay local, and ignoring a synced file deletes nothing', async () => {
+  await writeFile(join(dirA, '.cofferignore'), '// build output\n*.log\n');
+  await writeFile(join(dirA, 'run.log'), 'noise\n');
+  await pass('A');
+  await pass('B');
+  assert.ok(!(await readdir(dirB)).includes('run.log'));
+  // Ignoring a file that is synced already: it stays on both sides.
+  await writeFile(join(dirB, '.cofferignore'), 'readme.txt\n');
+  await rm(join(dirB, 'readme.txt'));
+  await pass('B');
+  await pass('A');
+  assert.ok((await readdir(dirA)).includes('readme.txt'), 'not deleted elsewhere');
+  await rm(join(dirB, '.cofferignore'));
+  await pass('B'); // no longer ignored: it comes back
+  assert.ok((await readdir(dirB)).includes('readme.txt'));
+});
+
+test('the brakes: a pass that would delete more than half of the files stops and asks', async () => {
+  const before = (await treeOf(dirA)).filter(
+    (p) => !p.startsWith('.coffer') && !p.endsWith('/') && p !== '.cofferignore' && p !== 'run.log',
+  );
+  for (const p of before.slice(1)) await rm(join(dirA, p));
+  const r = await cli(['sync', dirA, '/Sync', '--once', '--device', 'A', '--json'], envA);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /would delete \d+ of \d+ files.*--confirm-deletes/);
+  // Nothing was deleted remotely: the other device still has everything.
+  await pass('B');
+  for (const p of before) assert.ok((await stat(join(dirB, p))).isFile(), `${p} still on B`);
+  const go = await pass('A', ['--confirm-deletes']);
+  assert.equal(go.state, 'synced');
+  assert.ok(go.counts.deleted >= before.length - 1);
+});
+
+test('an empty or missing local folder stops the pass before anything is deleted', async () => {
+  const empty = await tempDir('coffer-sync-empty-');
+  await rm(empty, { recursive: true });
+  const missing = await cli(['sync', empty, '/Sync', '--once', '--json'], envB);
+  assert.notEqual(missing.code, 0);
+  assert.match(missing.stderr, /does not exist/);
+  // B's folder emptied (say, an unmounted disk that left an empty mount point).
+  for (const name of await readdir(dirB))
+    if (name !== '.coffer') await rm(join(dirB, name), { recursive: true });
+  const r = await cli(['sync', dirB, '/Sync', '--once', '--device', 'B', '--json'], envB);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /empty or missing/);
+  await pass('A');
+  assert.ok((await readdir(dirA)).length > 1, 'A keeps its files');
+});
