@@ -2,6 +2,7 @@ import { AuthError, NotFoundError, ValidationError } from '@coffer/errors';
 import { CofferClient } from '@coffer/sdk';
 import { hubUrlFrom, loadSession, saveSession } from './config.ts';
 import { retryLogging } from './log.ts';
+import { pinsOf } from './pins.ts';
 
 /** The logged-in account's client; --hub, if given, must be the session's hub. */
 export async function session(flags: { hub?: string | undefined }): Promise<CofferClient> {
@@ -9,7 +10,8 @@ export async function session(flags: { hub?: string | undefined }): Promise<Coff
   if (flags.hub && hubUrlFrom(flags.hub) !== saved.hubUrl) {
     throw new AuthError(`logged in to ${saved.hubUrl}, not ${flags.hub}; log in there first`);
   }
-  return CofferClient.resume(saved, retryLogging());
+  // What this account saw before, so the hub cannot serve an older state ([Note: Pins on disk]).
+  return CofferClient.resume(saved, { ...retryLogging(), pins: pinsOf(saved) });
 }
 
 /**

@@ -14,7 +14,7 @@ export function configDir(): string {
 }
 
 /** Writes a secret file atomically with mode 0600 in a 0700 directory. */
-async function writeSecret(file: string, text: string) {
+export async function writeSecret(file: string, text: string) {
   const dir = join(file, '..');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;

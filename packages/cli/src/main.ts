@@ -5,6 +5,7 @@ import { commandHelp, mainHelp } from './help.ts';
 import { cliVersion } from './install.ts';
 import { debugLogging } from './log.ts';
 import { EXIT, exitCodeOf, makeOut } from './output.ts';
+import { savePins } from './pins.ts';
 
 const commands = groups.flatMap((g) => g.commands);
 
@@ -27,8 +28,11 @@ export async function main(argv: string[]): Promise<number> {
       throw new NotFoundError(`command: unknown command "${first}"; see coffer --help`);
     const { args, flags } = parseCommandLine(line.command, argv);
     await line.command.run(args, flags, out);
+    await savePins();
     return EXIT.ok;
   } catch (e) {
+    // What was verified before the failure stays pinned.
+    await savePins().catch(() => undefined);
     out.clearStatus();
     const code = exitCodeOf(e);
     const message = e instanceof CofferError ? e.message : ((e as Error)?.message ?? String(e));

@@ -13,6 +13,7 @@ import { Hosting } from './hosting.ts';
 import type { HubClient } from './hub-client.ts';
 import type { AccountKeys, OpenNode } from './keys.ts';
 import { Links } from './links.ts';
+import { Freshness } from './pins.ts';
 import { FileRequests } from './requests.ts';
 import type { RetryCounts } from './retry-count.ts';
 import * as sessions from './session.ts';
@@ -55,6 +56,7 @@ interface Parts {
   links: Links;
   requests: FileRequests;
   tree: Tree;
+  pins: Freshness;
 }
 
 /** A set of chunk fetches that share located replicas and, optionally, a cache of packs. */
@@ -112,7 +114,7 @@ export class CofferClient {
       session: this.session,
       tree: this.tree,
     } = parts);
-    const { hub, keys, tree, contacts } = parts;
+    const { hub, keys, tree, contacts, pins } = parts;
     this.bin = new Trash({ hub, tree });
     this.hosting = new Hosting({ hub, tree });
     this.groups = new Groups({ hub, keys, contacts });
@@ -130,11 +132,12 @@ export class CofferClient {
       state,
     });
     const ownPreviousKeys = () => contacts.ownPreviousKeys();
-    this.reading = { hub, keys, ownPreviousKeys };
+    this.reading = { hub, keys, ownPreviousKeys, pins };
     this.uploading = { hub, keys, tree };
   }
 
-  private static wire({ hub, keys, saved }: OpenedSession): CofferClient {
+  private static wire({ hub, keys, saved }: OpenedSession, o: ResumeOptions): CofferClient {
+    const pins = new Freshness(o.pins);
     const session = new Session(hub, keys, saved);
     const contacts = new Contacts(hub, keys, saved.contactsVersion ?? 0, (v) =>
       session.seeContacts(v),
@@ -146,11 +149,12 @@ export class CofferClient {
       hub,
       keys,
       authorsOf: (folderId, version) => (shares as Shares).authorsOf(folderId, version),
+      pins,
     });
     shares = new Shares({ hub, keys, tree, contacts });
     const links = new Links({ hub, keys, tree, ownPreviousKeys });
     const requests = new FileRequests({ hub, keys, tree });
-    return new CofferClient({ hub, keys, session, contacts, shares, links, requests, tree });
+    return new CofferClient({ hub, keys, session, contacts, shares, links, requests, tree, pins });
   }
 
   /** Creates an account. Show `recoveryKey` to the user once: it is the only way back in. */
@@ -158,25 +162,25 @@ export class CofferClient {
     o: ClientOptions & { email: string; password: string },
   ): Promise<{ client: CofferClient; recoveryKey: string }> {
     const opened = await sessions.signup(o);
-    return { client: CofferClient.wire(opened), recoveryKey: opened.recoveryKey };
+    return { client: CofferClient.wire(opened, o), recoveryKey: opened.recoveryKey };
   }
 
   static async login(
     o: ClientOptions & { email: string; password: string },
   ): Promise<CofferClient> {
-    return CofferClient.wire(await sessions.login(o));
+    return CofferClient.wire(await sessions.login(o), o);
   }
 
   /** Sets a new password with the recovery key; every other session of the account ends. */
   static async recover(
     o: ClientOptions & { email: string; recoveryKey: string; newPassword: string },
   ): Promise<CofferClient> {
-    return CofferClient.wire(await sessions.recover(o));
+    return CofferClient.wire(await sessions.recover(o), o);
   }
 
   /** Picks up a saved session; AuthError if it expired or was revoked. */
   static async resume(saved: SavedSession, o: ResumeOptions = {}): Promise<CofferClient> {
-    return CofferClient.wire(await sessions.resume(saved, o));
+    return CofferClient.wire(await sessions.resume(saved, o), o);
   }
 
   /**

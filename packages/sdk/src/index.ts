@@ -48,6 +48,8 @@ export type { PublishOptions } from './groups/shelves.ts';
 export { singleCopy } from './hosting.ts';
 export type { OpenNode } from './keys.ts';
 export type { CreatedLink, LinkOptions } from './links.ts';
+export type { FreshnessPins, Pin } from './pins.ts';
+export { memoryPins } from './pins.ts';
 export { PublicLink } from './public-link.ts';
 export type { CollectResult, OwnRequest, RequestOptions } from './requests.ts';
 export type { RetryPolicy } from './retry.ts';

@@ -38,6 +38,7 @@ import type { AccountInfo, RouteResponse, SessionGrant } from '@coffer/protocol'
 import { refuseRepeats } from './checks.ts';
 import { HubClient } from './hub-client.ts';
 import { type AccountKeys, fromHub } from './keys.ts';
+import type { FreshnessPins } from './pins.ts';
 import type { RetryPolicy } from './retry.ts';
 import type { RetryEvent } from './retry-count.ts';
 
@@ -61,10 +62,15 @@ export interface ClientOptions {
   retry?: RetryPolicy;
   /** Told of each retried call, e.g. to log it; `CofferClient.retries()` counts them. */
   onRetry?: (e: RetryEvent) => void;
+  /**
+   * Where to keep the newest state seen of each node, so the hub cannot serve an older one
+   * ([Note: Freshness pins]); in memory for this client when absent. One store per account.
+   */
+  pins?: FreshnessPins;
 }
 
 /** What resuming a saved session may be given. */
-export type ResumeOptions = Pick<ClientOptions, 'retry' | 'onRetry'>;
+export type ResumeOptions = Pick<ClientOptions, 'retry' | 'onRetry' | 'pins'>;
 
 /** A session just opened: the hub to talk to, the account's keys, and what to save. */
 export interface OpenedSession {

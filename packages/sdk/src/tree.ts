@@ -21,6 +21,7 @@ import {
   openNode,
 } from './keys.ts';
 import { splitPath } from './paths.ts';
+import type { Freshness } from './pins.ts';
 
 /**
  * Who may write in a folder of ours that we share (the hub marks it with its list's
@@ -35,6 +36,8 @@ export interface TreeDeps {
   hub: HubCalls;
   keys: AccountKeys;
   authorsOf: AuthorsOf;
+  /** Refuses nodes older than seen before ([Note: Freshness pins]). */
+  pins: Freshness;
 }
 
 /** What the features that work on paths need of the tree. */
@@ -78,6 +81,13 @@ export class Tree {
     return authors ? { ...node, authors } : node;
   }
 
+  /** A child the hub served, opened under `parent`, never older than seen before. */
+  private async opened(info: NodeInfo, parent: OpenNode & { kind: 'folder' }) {
+    const open = await this.withAuthors(await openChild(info, parent));
+    await this.deps.pins.opened(info);
+    return open;
+  }
+
   /** The live child called `name` of `parent`, or null. */
   async child(parent: OpenNode, name: string): Promise<OpenNode | null> {
     if (parent.kind !== 'folder')
@@ -91,7 +101,7 @@ export class Tree {
     if (!found) return null;
     if (nodes.length > 1) throw served(`"${name}" more than once in one folder (tampered with)`);
     if (found.parentId !== parent.info.id) throw served('a child of another folder');
-    const open = await this.withAuthors(await openChild(found, parent));
+    const open = await this.opened(found, parent);
     if (open.meta.name.normalize('NFC') !== name.normalize('NFC')) {
       throw served('a node under another name');
     }
@@ -128,7 +138,7 @@ export class Tree {
       });
       for (const info of page.nodes) {
         if (info.parentId !== folder.info.id) throw served('a child of another folder');
-        out.push(await this.withAuthors(await openChild(info, folder)));
+        out.push(await this.opened(info, folder));
       }
       after = page.next ?? undefined;
     } while (after);
@@ -325,6 +335,7 @@ export class Tree {
     for (const info of chain.reverse()) {
       if (node.kind !== 'folder') throw served('a child of a file');
       node = await openNode(info, node.key);
+      await this.deps.pins.opened(info);
     }
     return node;
   }

@@ -12,6 +12,7 @@ import {
 import { ConflictError, IntegrityError, NotFoundError, ValidationError } from '@coffer/errors';
 import type { NodeInfo } from '@coffer/protocol';
 import type { AccountKeys } from '../src/keys.ts';
+import { Freshness } from '../src/pins.ts';
 import { Tree } from '../src/tree.ts';
 import { FakeHub } from './fake-hub.ts';
 
@@ -33,7 +34,7 @@ function fresh() {
     wrappedKey: toBase64Url(new Uint8Array(WRAPPED_KEY_BYTES)),
     metadata: toBase64Url(new Uint8Array(40)),
   });
-  const tree = new Tree({ hub, keys, authorsOf: async () => undefined });
+  const tree = new Tree({ hub, keys, authorsOf: async () => undefined, pins: new Freshness() });
   return { hub, keys, tree };
 }
 

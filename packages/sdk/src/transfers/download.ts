@@ -17,6 +17,7 @@ import { type Entry, toEntry } from '../entries.ts';
 import { getChunk } from '../host-client.ts';
 import type { HubClient } from '../hub-client.ts';
 import { type AccountKeys, fromHub, keysOfAuthor, type OpenNode } from '../keys.ts';
+import type { Freshness } from '../pins.ts';
 import { Meter, type TransferOptions } from './progress.ts';
 
 export interface DownloadOptions extends TransferOptions {
@@ -30,6 +31,7 @@ export interface ReadDeps {
   hub: HubClient;
   keys: AccountKeys;
   ownPreviousKeys(): Promise<SigningPublicKey[]>;
+  pins: Freshness;
 }
 
 const nameOf = (n: OpenNode) => n.meta.name;
@@ -55,7 +57,10 @@ export async function openFileManifest(
   const manifest = await openSealed(deps, file, sealed, rev);
   // The current revision must be the one the (authenticated) metadata describes; otherwise
   // the hub is passing an older revision off as the latest.
-  if (revision === undefined) checkCurrent(file, manifest);
+  if (revision === undefined) {
+    checkCurrent(file, manifest);
+    await deps.pins.verified(file.info.id, rev);
+  }
   return manifest;
 }
 

@@ -2,19 +2,24 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { IntegrityError } from '@coffer/errors';
 import type { NodeInfo } from '@coffer/protocol';
+import { CofferClient } from '@coffer/sdk';
 import {
+  aliceSaved,
   bob,
   bobAccount,
   CONTENT,
   changed,
   chunk,
   download,
+  FAST,
   flip,
+  hubProxy,
   id,
   lie,
   manifest,
   multiAtRev1,
   onNode,
+  readAll,
   sameBytes,
   survives,
   via,
@@ -190,17 +195,38 @@ describe('a hub that tampers with manifests and revisions is caught on download 
     });
   });
 
-  test('a full rollback of a file to an answer the hub kept from before: the old bytes, consistently', async () => {
-    // Node, metadata and manifest all from revision 1, as the hub once served them. Without
-    // state on the client this is indistinguishable from the past; what matters is that
-    // what comes back is exactly what was once written, never a mix.
+  // Read when a test runs: the ids are known only after the fixture's `before`.
+  const fullRollback = () =>
+    onManifestOf(id.multi, () => ({ ...multiAtRev1, manifest: manifest.multi1 }));
+
+  test('a full rollback of a file to an answer the hub kept from before, once revision 2 was read: IntegrityError (rolled back)', async () => {
+    // Node, metadata and manifest all from revision 1, as the hub once served them: each
+    // verifies, but this client has verified revision 2 ([Note: Freshness pins]).
+    await lie({
+      op: () => download('/docs/multi.txt'),
+      check: sameBytes(CONTENT.multi2),
+      hub: fullRollback(),
+      expected: IntegrityError,
+      message: /revision 1, older than revision 2 seen before \(rolled back\)/,
+    });
+  });
+
+  test('the same rollback to a client with no history: the old bytes, consistently', async () => {
+    // Indistinguishable from the past without state; what matters is that what comes back
+    // is exactly what was once written, never a mix.
+    const fresh = () =>
+      CofferClient.resume({ ...aliceSaved, hubUrl: hubProxy.url }, { retry: FAST });
     await survives({
       op: async () => {
-        const e = await via.stat('/docs/multi.txt');
-        return { size: e.size, bytes: await download('/docs/multi.txt') };
+        const client = await fresh();
+        const e = await client.stat('/docs/multi.txt');
+        return {
+          size: e.size,
+          bytes: await readAll((await client.download('/docs/multi.txt')).stream),
+        };
       },
       check: (v) => assert.equal(v.size, v.bytes.length),
-      hub: onManifestOf(id.multi, () => ({ ...multiAtRev1, manifest: manifest.multi1 })),
+      hub: fullRollback(),
     });
   });
 });
