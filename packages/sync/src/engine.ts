@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NotFoundError, ValidationError } from '@coffer/errors';
 import type { CofferClient, OpenNode } from '@coffer/sdk';
@@ -6,7 +6,7 @@ import { BaseStore } from './base-store.ts';
 import { brake } from './brakes.ts';
 import { Executor, type PassCounts } from './executor.ts';
 import { exists, sweepLocalTrash } from './local-fs.ts';
-import { scanLocal } from './local-scan.ts';
+import { idScheme, scanLocal } from './local-scan.ts';
 import { STATE_DIR } from './names.ts';
 import type { Action, PlanOptions } from './plan-types.ts';
 import { plan } from './planner.ts';
@@ -67,10 +67,12 @@ export async function syncOnce(o: SyncRootOptions): Promise<PassResult> {
     });
     await sweepLocalTrash(o.local, now);
     const caseInsensitive = await isCaseInsensitive(o.local);
+    const idOf = idScheme(await birthIds(store, o.local));
     const byLocal = new Map(store.all().map((b) => [b.local, b]));
     const warnings: string[] = [];
     const scope = o.scope;
     const local = await scanLocal(o.local, {
+      idOf,
       known: (id) => byLocal.get(id),
       ...(scope ? { ignored: (p, kind) => scope(p, kind) === 'ignored' } : {}),
       warn: (w) => warnings.push(w),
@@ -119,6 +121,7 @@ export async function syncOnce(o: SyncRootOptions): Promise<PassResult> {
         local,
         remote,
         now,
+        idOf,
         log,
       });
       await ex.run(p.actions);
@@ -169,6 +172,32 @@ async function isCaseInsensitive(root: string): Promise<boolean> {
   await writeFile(probe, '');
   try {
     return await exists(join(dir, 'caseprobe'));
+  } finally {
+    await rm(probe, { force: true });
+  }
+}
+
+/**
+ * Whether local ids carry the birth time: only where the disk keeps a real one (it stays when
+ * the file changes; without one the system reports the change time instead). Decided once
+ * per root, so that ids never change meaning.
+ */
+async function birthIds(store: BaseStore, root: string): Promise<boolean> {
+  const known = store.setting('birth-ids');
+  if (known !== undefined) return known === 'yes';
+  const probe = join(root, STATE_DIR, 'BirthProbe');
+  await writeFile(probe, '');
+  try {
+    const before = await lstat(probe, { bigint: true });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await chmod(probe, 0o600);
+    const after = await lstat(probe, { bigint: true });
+    const real =
+      before.birthtimeNs !== 0n &&
+      after.birthtimeNs === before.birthtimeNs &&
+      after.ctimeNs !== before.ctimeNs;
+    store.setSetting('birth-ids', real ? 'yes' : 'no');
+    return real;
   } finally {
     await rm(probe, { force: true });
   }

@@ -13,7 +13,7 @@ import {
   toLocalTrash,
   writePart,
 } from './local-fs.ts';
-import type { LocalScan } from './local-scan.ts';
+import type { IdOf, LocalScan } from './local-scan.ts';
 import type { Action, Place, Ref } from './plan-types.ts';
 import type { RemoteListing } from './remote-tree.ts';
 import type { BaseNode, LocalNode } from './trees.ts';
@@ -43,6 +43,7 @@ export interface ExecutorDeps {
   local: LocalScan;
   remote: RemoteListing;
   now: Date;
+  idOf: IdOf;
   log: (line: string) => void;
 }
 
@@ -226,7 +227,7 @@ export class Executor {
     await mkdir(path).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'EEXIST') throw e;
     });
-    const stamp = await stampOf(path);
+    const stamp = await stampOf(path, this.d.idOf);
     if (!stamp || !(await lstat(path)).isDirectory()) {
       throw new ConflictError(`${place.name}: a file is in the way`);
     }
@@ -245,7 +246,7 @@ export class Executor {
   private async upload(local: string, remote: string | null, place: Place | null): Promise<void> {
     const node = this.d.local.nodes.get(local) as LocalNode;
     const abs = this.localAbs(local);
-    if (!sameStamp(await stampOf(abs), node)) {
+    if (!sameStamp(await stampOf(abs, this.d.idOf), node)) {
       this.skipped.push(`${this.localRel(local)} changed since it was scanned`);
       return;
     }
@@ -267,7 +268,7 @@ export class Executor {
         return;
       }
     }
-    const entry = await this.d.client.upload(path, stillSame(abs, node), {
+    const entry = await this.d.client.upload(path, stillSame(abs, node, this.d.idOf), {
       size: node.size,
       mtime: node.mtime,
       exec: node.exec,
@@ -326,7 +327,7 @@ export class Executor {
     });
     if (local) {
       const scanned = this.d.local.nodes.get(local) as LocalNode;
-      if (!sameStamp(await stampOf(target), scanned)) {
+      if (!sameStamp(await stampOf(target, this.d.idOf), scanned)) {
         await rm(part, { force: true });
         this.skipped.push(`${this.localRel(local)} changed since it was scanned; not overwritten`);
         return;
@@ -336,7 +337,7 @@ export class Executor {
       this.skipped.push(`${name} appeared locally meanwhile; not overwritten`);
       return;
     }
-    const stamp = await stampOf(target);
+    const stamp = await stampOf(target, this.d.idOf);
     if (!stamp) throw new NotFoundError(`${name}: gone right after it was written`);
     this.localIndex.set(stamp.id, { parent: parentLocal, name });
     const row: BaseNode = {
@@ -375,7 +376,7 @@ export class Executor {
     const parent = this.localParent(place.parent);
     const from = this.localAbs(local);
     const to = join(this.localAbs(parent), place.name);
-    const there = await stampOf(to);
+    const there = await stampOf(to, this.d.idOf);
     if (there && there.id !== local) {
       this.skipped.push(`${place.name} is taken locally; not overwritten`);
       return;
@@ -410,10 +411,14 @@ function folderRow(remote: string, local: string, parent: string, name: string):
  * The file's bytes, checked at the end to be the file that was scanned: a file that changed
  * while it uploaded fails the upload before it is committed, never committed half-read.
  */
-async function* stillSame(path: string, scanned: LocalNode): AsyncGenerator<Uint8Array> {
+async function* stillSame(
+  path: string,
+  scanned: LocalNode,
+  idOf: IdOf,
+): AsyncGenerator<Uint8Array> {
   const { createReadStream } = await import('node:fs');
   for await (const piece of createReadStream(path)) yield piece as Uint8Array;
-  if (!sameStamp(await stampOf(path), scanned)) {
+  if (!sameStamp(await stampOf(path, idOf), scanned)) {
     throw new ConflictError(`${path}: changed while it uploaded; it goes again on the next pass`);
   }
 }

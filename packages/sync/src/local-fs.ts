@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { newAccountId } from '@coffer/crypto';
 import { partName } from './ignore.ts';
-import { localId } from './local-scan.ts';
+import type { IdOf } from './local-scan.ts';
 import { PART_PREFIX, STATE_DIR } from './names.ts';
 
 // What sync does to local files, each step safe to interrupt: a download goes to a temporary
@@ -32,10 +32,10 @@ export interface Stamp {
   mtime: number;
 }
 
-export async function stampOf(path: string): Promise<Stamp | null> {
+export async function stampOf(path: string, idOf: IdOf): Promise<Stamp | null> {
   try {
     const s = await lstat(path, { bigint: true });
-    return { id: localId(s), size: Number(s.size), mtime: Number(s.mtimeMs) };
+    return { id: idOf(s), size: Number(s.size), mtime: Number(s.mtimeMs) };
   } catch {
     return null;
   }

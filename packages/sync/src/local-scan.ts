@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { type BigIntStats, createReadStream } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashContent } from '@coffer/crypto';
@@ -11,6 +11,7 @@ import type { BaseNode, LocalNode, Tree } from './trees.ts';
 // followed out of the root; so are sockets, devices and the like.
 
 export interface ScanOptions {
+  idOf: IdOf;
   /** Base rows by local id: their hash stands while size and mtime are unchanged. */
   known: (local: string) => BaseNode | undefined;
   /** Paths (relative, `/` between names) that are not synced. */
@@ -23,12 +24,20 @@ export interface LocalScan extends Tree<LocalNode> {
   paths: Map<string, string>;
 }
 
-/** Identifies a file system node for sync: its device and inode. */
-export const localId = (s: { dev: bigint; ino: bigint }) => `${s.dev}:${s.ino}`;
+type Ids = { dev: bigint; ino: bigint; birthtimeNs: bigint };
+/** How a file system node is identified for sync. */
+export type IdOf = (s: Ids) => string;
+
+/**
+ * Device and inode, and the birth time where the disk keeps one: an inode freed by a delete
+ * is soon given to a new file, which would otherwise pass for the deleted one, moved.
+ */
+export const idScheme = (withBirth: boolean): IdOf =>
+  withBirth ? (s) => `${s.dev}:${s.ino}:${s.birthtimeNs}` : (s) => `${s.dev}:${s.ino}`;
 
 export async function scanLocal(root: string, o: ScanOptions): Promise<LocalScan> {
   const top = await lstat(root, { bigint: true });
-  const rootId = localId(top);
+  const rootId = o.idOf(top);
   const nodes = new Map<string, LocalNode>();
   const paths = new Map<string, string>([[rootId, '']]);
   const walk = async (dir: string, parent: string, rel: string): Promise<void> => {
@@ -44,9 +53,9 @@ export async function scanLocal(root: string, o: ScanOptions): Promise<LocalScan
       if ((!rel && name === STATE_DIR) || name.startsWith(PART_PREFIX)) continue;
       const path = join(dir, name);
       const relPath = rel ? `${rel}/${name}` : name;
-      let s: Awaited<ReturnType<typeof lstat>> & { dev: bigint; ino: bigint; mtimeMs: bigint };
+      let s: BigIntStats;
       try {
-        s = (await lstat(path, { bigint: true })) as typeof s;
+        s = await lstat(path, { bigint: true });
       } catch {
         continue; // gone since the listing
       }
@@ -60,7 +69,7 @@ export async function scanLocal(root: string, o: ScanOptions): Promise<LocalScan
         continue;
       }
       if (o.ignored?.(relPath, kind)) continue;
-      const id = localId(s);
+      const id = o.idOf(s);
       const size = kind === 'file' ? Number(s.size) : 0;
       const mtime = kind === 'file' ? Number(s.mtimeMs) : 0;
       const exec = kind === 'file' && (Number(s.mode) & 0o111) !== 0;

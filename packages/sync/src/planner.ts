@@ -189,7 +189,7 @@ class Planner {
   /** Finds the local node of a base row: by its id, else a new inode at its place. */
   private bind(b: BaseNode): void {
     const l = this.local.nodes.get(b.local);
-    if (l && l.kind === b.kind && !this.remoteOfLocal.has(l.id)) {
+    if (l && l.kind === b.kind && !this.remoteOfLocal.has(l.id) && this.plausiblySame(b, l)) {
       this.localOf.set(b.remote, l.id);
       this.remoteOfLocal.set(l.id, b.remote);
       return;
@@ -208,6 +208,20 @@ class Planner {
     this.localOf.set(b.remote, same.id);
     this.remoteOfLocal.set(same.id, b.remote);
     this.out.rebind.push({ op: 'adopt', remote: b.remote, local: same.id, content: contentOf(b) });
+  }
+
+  /**
+   * A node found under a row's id is that row's node if it stayed in place or kept its
+   * content. A file both moved and changed is far more likely a new file that was given the
+   * inode of a deleted one (where the disk keeps no birth time to tell them apart): it is
+   * treated as a delete and an add, which syncs the same bytes, only not in O(1).
+   */
+  private plausiblySame(b: BaseNode, l: LocalNode): boolean {
+    if (b.kind === 'folder') return true;
+    const inPlace = l.parent === this.localParentOf(b) && l.name.normalize() === b.name.normalize();
+    const sameContent =
+      (l.size === b.size && l.mtime === b.mtime) || (l.hash !== null && l.hash === b.hash);
+    return inPlace || sameContent;
   }
 
   // ── what changed on each side ─────────────────────────────────────────────────────────

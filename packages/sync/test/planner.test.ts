@@ -90,6 +90,11 @@ const table: Array<[string, Scenario, string[]]> = [
     tree().addLocal('new', null).moveLocal('a.txt', 'new/a.txt'),
     ['mkdir-remote @new at /new', 'move-remote #a.txt to @new/a.txt'],
   ],
+  [
+    'a file both moved and changed under a row’s id is a new file on a reused inode: delete and add',
+    tree().moveLocal('a.txt', 'docs/n.txt').editLocal('docs/n.txt', 'h-n'),
+    ['upload @a.txt at @docs/n.txt', 'trash-remote #a.txt [#a.txt]'],
+  ],
   ['the executable bit goes up', tree().execLocal('a.txt', true), ['exec-remote #a.txt true']],
   ['the executable bit comes down', tree().execRemote('a.txt', true), ['exec-local @a.txt true']],
 
