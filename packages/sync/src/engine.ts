@@ -1,6 +1,6 @@
-import { chmod, lstat, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NotFoundError, ValidationError } from '@coffer/errors';
+import { ConflictError, NotFoundError, ValidationError } from '@coffer/errors';
 import type { CofferClient, OpenNode } from '@coffer/sdk';
 import { BaseStore } from './base-store.ts';
 import { brake } from './brakes.ts';
@@ -56,6 +56,7 @@ export async function syncOnce(o: SyncRootOptions): Promise<PassResult> {
       `${o.local} does not exist (an unmounted disk?); nothing was done`,
     );
   }
+  const unlock = await lockRoot(o.local);
   const store = new BaseStore(o.local);
   try {
     const root = await remoteRoot(o.client, o.remote);
@@ -77,6 +78,8 @@ export async function syncOnce(o: SyncRootOptions): Promise<PassResult> {
       ...(scope ? { ignored: (p, kind) => scope(p, kind) === 'ignored' } : {}),
       warn: (w) => warnings.push(w),
     });
+    // Only one pass runs on a root at a time (the lock), so these are a killed pass's.
+    for (const part of local.leftovers) await rm(part, { force: true });
     const remote = await listRemote(o.client.within(root), root);
     const base = [...byLocal.values()];
     const p = plan(base, local, remote, {
@@ -133,6 +136,40 @@ export async function syncOnce(o: SyncRootOptions): Promise<PassResult> {
     return result;
   } finally {
     store.close();
+    await unlock();
+  }
+}
+
+/**
+ * Takes `.coffer/lock` for this process (its pid inside): a second `coffer sync` on the same
+ * folder is refused while the first runs. A lock whose process is gone (killed) is taken over.
+ */
+async function lockRoot(root: string): Promise<() => Promise<void>> {
+  const dir = join(root, STATE_DIR);
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await writeFile(file, String(process.pid), { flag: 'wx' });
+      return () => rm(file, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const pid = Number(await readFile(file, 'utf8').catch(() => ''));
+      if (pid && pid !== process.pid && alive(pid)) {
+        throw new ConflictError(`local: another coffer sync (pid ${pid}) is syncing ${root}`);
+      }
+      await rm(file, { force: true });
+    }
+  }
+  throw new ConflictError(`local: could not lock ${root} for sync; try again`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

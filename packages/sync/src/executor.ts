@@ -7,6 +7,7 @@ import {
   exists,
   placeNew,
   renameSafely,
+  type Stamp,
   sameStamp,
   setExec,
   stampOf,
@@ -246,7 +247,8 @@ export class Executor {
   private async upload(local: string, remote: string | null, place: Place | null): Promise<void> {
     const node = this.d.local.nodes.get(local) as LocalNode;
     const abs = this.localAbs(local);
-    if (!sameStamp(await stampOf(abs, this.d.idOf), node)) {
+    const start = await stampOf(abs, this.d.idOf);
+    if (!start || !sameStamp(start, node)) {
       this.skipped.push(`${this.localRel(local)} changed since it was scanned`);
       return;
     }
@@ -268,7 +270,7 @@ export class Executor {
         return;
       }
     }
-    const entry = await this.d.client.upload(path, stillSame(abs, node, this.d.idOf), {
+    const entry = await this.d.client.upload(path, stillSame(abs, start, this.d.idOf), {
       size: node.size,
       mtime: node.mtime,
       exec: node.exec,
@@ -411,14 +413,11 @@ function folderRow(remote: string, local: string, parent: string, name: string):
  * The file's bytes, checked at the end to be the file that was scanned: a file that changed
  * while it uploaded fails the upload before it is committed, never committed half-read.
  */
-async function* stillSame(
-  path: string,
-  scanned: LocalNode,
-  idOf: IdOf,
-): AsyncGenerator<Uint8Array> {
+async function* stillSame(path: string, start: Stamp, idOf: IdOf): AsyncGenerator<Uint8Array> {
   const { createReadStream } = await import('node:fs');
   for await (const piece of createReadStream(path)) yield piece as Uint8Array;
-  if (!sameStamp(await stampOf(path, idOf), scanned)) {
+  const end = await stampOf(path, idOf);
+  if (!end || !sameStamp(end, start) || end.ctimeNs !== start.ctimeNs) {
     throw new ConflictError(`${path}: changed while it uploaded; it goes again on the next pass`);
   }
 }

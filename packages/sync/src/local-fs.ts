@@ -30,12 +30,14 @@ export interface Stamp {
   id: string;
   size: number;
   mtime: number;
+  /** The change time in nanoseconds: moves with every write, even within a millisecond. */
+  ctimeNs: bigint;
 }
 
 export async function stampOf(path: string, idOf: IdOf): Promise<Stamp | null> {
   try {
     const s = await lstat(path, { bigint: true });
-    return { id: idOf(s), size: Number(s.size), mtime: Number(s.mtimeMs) };
+    return { id: idOf(s), size: Number(s.size), mtime: Number(s.mtimeMs), ctimeNs: s.ctimeNs };
   } catch {
     return null;
   }

@@ -22,6 +22,8 @@ export interface ScanOptions {
 export interface LocalScan extends Tree<LocalNode> {
   /** Relative path of each node, by id (for the executor). */
   paths: Map<string, string>;
+  /** Downloads a killed pass left behind (`.coffer-part-…`), by absolute path. */
+  leftovers: string[];
 }
 
 type Ids = { dev: bigint; ino: bigint; birthtimeNs: bigint };
@@ -40,6 +42,7 @@ export async function scanLocal(root: string, o: ScanOptions): Promise<LocalScan
   const rootId = o.idOf(top);
   const nodes = new Map<string, LocalNode>();
   const paths = new Map<string, string>([[rootId, '']]);
+  const leftovers: string[] = [];
   const walk = async (dir: string, parent: string, rel: string): Promise<void> => {
     let names: string[];
     try {
@@ -50,7 +53,11 @@ export async function scanLocal(root: string, o: ScanOptions): Promise<LocalScan
     }
     names.sort();
     for (const name of names) {
-      if ((!rel && name === STATE_DIR) || name.startsWith(PART_PREFIX)) continue;
+      if (!rel && name === STATE_DIR) continue;
+      if (name.startsWith(PART_PREFIX)) {
+        leftovers.push(join(dir, name));
+        continue;
+      }
       const path = join(dir, name);
       const relPath = rel ? `${rel}/${name}` : name;
       let s: BigIntStats;
@@ -87,7 +94,7 @@ export async function scanLocal(root: string, o: ScanOptions): Promise<LocalScan
     }
   };
   await walk(root, rootId, '');
-  return { root: rootId, nodes, paths };
+  return { root: rootId, nodes, paths, leftovers };
 }
 
 /**
@@ -100,9 +107,15 @@ export async function hashStable(
   mtime: number,
 ): Promise<string | null> {
   try {
+    const before = await lstat(path, { bigint: true });
     const hash = await hashContent(createReadStream(path));
     const after = await lstat(path, { bigint: true });
-    return Number(after.size) === size && Number(after.mtimeMs) === mtime ? hash : null;
+    const still =
+      Number(after.size) === size &&
+      Number(after.mtimeMs) === mtime &&
+      after.ctimeNs === before.ctimeNs &&
+      Number(before.size) === size;
+    return still ? hash : null;
   } catch {
     return null;
   }
