@@ -28,6 +28,8 @@ export interface SyncRootOptions {
   /** The remote folder may not be written (a read-only share). */
   readOnly?: boolean;
   scope?: PlanOptions['scope'];
+  /** The caller holds the root's lock (`lockRoot`) across passes already. */
+  locked?: boolean;
   log?: (line: string) => void;
   now?: () => Date;
 }
@@ -56,7 +58,7 @@ export async function syncOnce(o: SyncRootOptions): Promise<PassResult> {
       `${o.local} does not exist (an unmounted disk?); nothing was done`,
     );
   }
-  const unlock = await lockRoot(o.local);
+  const unlock = o.locked ? async () => undefined : await lockRoot(o.local);
   const store = new BaseStore(o.local);
   try {
     const root = await remoteRoot(o.client, o.remote);
@@ -144,7 +146,7 @@ export async function syncOnce(o: SyncRootOptions): Promise<PassResult> {
  * Takes `.coffer/lock` for this process (its pid inside): a second `coffer sync` on the same
  * folder is refused while the first runs. A lock whose process is gone (killed) is taken over.
  */
-async function lockRoot(root: string): Promise<() => Promise<void>> {
+export async function lockRoot(root: string): Promise<() => Promise<void>> {
   const dir = join(root, STATE_DIR);
   await mkdir(dir, { recursive: true });
   const file = join(dir, 'lock');

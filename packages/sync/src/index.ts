@@ -1,5 +1,5 @@
 export { brake } from './brakes.ts';
-export { lastPass, type PassResult, type SyncRootOptions, syncOnce } from './engine.ts';
+export { lastPass, lockRoot, type PassResult, type SyncRootOptions, syncOnce } from './engine.ts';
 export type { PassCounts } from './executor.ts';
 export {
   DEFAULTS,

@@ -31,7 +31,7 @@ export {
   startNetwork,
   tempDir,
 } from './network.ts';
-export { signedUpPeople } from './people.ts';
+export { signedUpPeople, twoDevices } from './people.ts';
 export type {
   BytesRewrite,
   JsonRewrite,

@@ -38,3 +38,22 @@ export async function signedUpPeople(net: Network, names: readonly string[]) {
   };
   return { env, run, formGroup };
 }
+
+/**
+ * One account on two devices, as a user has them: `NAME@example.com` signed up from device
+ * A's config folder and logged in from device B's (password `pw`); the `cli` env of each.
+ */
+export async function twoDevices(net: Network, name: string) {
+  const env = (device: string) => ({
+    ...net.env,
+    COFFER_PASSWORD: 'pw',
+    COFFER_CONFIG_DIR: join(net.dir, `${name}-${device}-config`),
+  });
+  const a = env('a');
+  const b = env('b');
+  const up = await cli(['signup', `${name}@example.com`], a);
+  assert.equal(up.code, 0, up.stderr);
+  const login = await cli(['login', `${name}@example.com`], b);
+  assert.equal(login.code, 0, login.stderr);
+  return { a, b };
+}

@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { sha256Hex } from '@coffer/crypto';
 import Sqlite from 'better-sqlite3';
 import { noiseBytes, treeOf, writeRandomFile } from '../src/files.ts';
-import { cli, type Network, startCli, startNetwork, tempDir } from '../src/index.ts';
+import { cli, type Network, startCli, startNetwork, tempDir, twoDevices } from '../src/index.ts';
 import { until } from '../src/until.ts';
 
 // Kill -9 the sync client in the middle of a pass, again and again: it converges with no
@@ -22,10 +22,7 @@ const FILES = 40;
 
 before(async () => {
   net = await startNetwork({ hosts: 2 });
-  envA = { ...net.env, COFFER_PASSWORD: 'pw', COFFER_CONFIG_DIR: join(net.dir, 'a-config') };
-  envB = { ...net.env, COFFER_PASSWORD: 'pw', COFFER_CONFIG_DIR: join(net.dir, 'b-config') };
-  assert.equal((await cli(['signup', 'kim@example.com'], envA)).code, 0);
-  assert.equal((await cli(['login', 'kim@example.com'], envB)).code, 0);
+  ({ a: envA, b: envB } = await twoDevices(net, 'kim'));
   dirA = await tempDir('coffer-crash-a-');
   dirB = await tempDir('coffer-crash-b-');
 });

@@ -3,7 +3,8 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { treeOf, writeRandomFile } from '../src/files.ts';
-import { cli, type Network, startNetwork, tempDir } from '../src/index.ts';
+import { cli, type Network, startCli, startNetwork, tempDir, twoDevices } from '../src/index.ts';
+import { until } from '../src/until.ts';
 
 // The sync client through the CLI as a user runs it: one account, two devices (each its own
 // config folder and local folder), passes with `coffer sync LOCAL /Sync --once`, against a
@@ -60,10 +61,7 @@ async function assertSame(): Promise<string[]> {
 
 before(async () => {
   net = await startNetwork({ hosts: 2 });
-  envA = { ...net.env, COFFER_PASSWORD: 'pw', COFFER_CONFIG_DIR: join(net.dir, 'a-config') };
-  envB = { ...net.env, COFFER_PASSWORD: 'pw', COFFER_CONFIG_DIR: join(net.dir, 'b-config') };
-  assert.equal((await cli(['signup', 'ana@example.com'], envA)).code, 0);
-  assert.equal((await cli(['login', 'ana@example.com'], envB)).code, 0);
+  ({ a: envA, b: envB } = await twoDevices(net, 'ana'));
   dirA = await tempDir('coffer-sync-a-');
   dirB = await tempDir('coffer-sync-b-');
 });
@@ -243,4 +241,27 @@ test('an empty or missing local folder stops the pass before anything is deleted
   assert.match(r.stderr, /empty or missing/);
   await pass('A');
   assert.ok((await readdir(dirA)).length > 1, 'A keeps its files');
+});
+
+test('in the foreground, a local change goes up at once, and Ctrl-C stops cleanly', async () => {
+  const dir = await tempDir('coffer-sync-fg-');
+  const run = startCli(['sync', dir, '/Foreground', '--device', 'A'], envA);
+  try {
+    await until('the first pass', () => /in sync|up/.test(run.stdout()), 60_000);
+    // A second client on the same folder is refused while the first runs.
+    const second = await cli(['sync', dir, '/Foreground', '--once'], envA);
+    assert.notEqual(second.code, 0);
+    assert.match(second.stderr, /another coffer sync \(pid \d+\) is syncing/);
+    await writeFile(join(dir, 'live.txt'), 'seen at once\n');
+    await until(
+      'live.txt on the hub',
+      async () => (await cli(['ls', '/Foreground', '--json'], envB)).stdout.includes('live.txt'),
+      60_000,
+    );
+  } finally {
+    run.child.kill('SIGTERM');
+  }
+  const end = await run.done;
+  assert.equal(end.code, 0, end.stderr);
+  await rm(dir, { recursive: true, force: true });
 });

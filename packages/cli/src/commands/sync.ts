@@ -1,4 +1,4 @@
-import { readFileSync, watch } from 'node:fs';
+import { existsSync, readFileSync, watch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
@@ -7,6 +7,7 @@ import type { CofferClient } from '@coffer/sdk';
 import {
   IGNORE_FILE,
   lastPass,
+  lockRoot,
   type PassResult,
   parseIgnore,
   STATE_DIR,
@@ -92,6 +93,7 @@ async function runPass(
   device: string,
   confirmDeletes: boolean,
   out: Out,
+  locked = false,
 ): Promise<PassResult> {
   const r = await syncOnce({
     client,
@@ -99,6 +101,7 @@ async function runPass(
     remote,
     device,
     confirmDeletes,
+    locked,
     scope: await ignoreScope(local),
     log: (line) => out.warn(line),
   });
@@ -131,6 +134,13 @@ async function foreground(
   confirmDeletes: boolean,
   out: Out,
 ): Promise<void> {
+  if (!existsSync(local)) {
+    throw new ValidationError(
+      'LOCAL',
+      `${local} does not exist (an unmounted disk?); nothing was done`,
+    );
+  }
+  const unlock = await lockRoot(local);
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
@@ -148,7 +158,7 @@ async function foreground(
     while (!stop.signal.aborted) {
       dirty = false;
       try {
-        await runPass(client, local, remote, device, confirmDeletes, out);
+        await runPass(client, local, remote, device, confirmDeletes, out, true);
       } catch (e) {
         out.warn(`sync: ${(e as Error).message}`);
       }
@@ -168,6 +178,7 @@ async function foreground(
       wake = null;
     }
   } finally {
+    await unlock();
     watcher.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
