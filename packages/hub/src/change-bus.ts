@@ -13,7 +13,7 @@ export class ChangeBus {
   }
 
   /** Resolves on the reader's next change, after `ms`, or when `signal` aborts. */
-  wait(reader: string, ms: number, signal?: AbortSignal): Promise<void> {
+  wait(reader: string, ms: number, signal?: AbortSignal | undefined): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

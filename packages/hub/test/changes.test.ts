@@ -131,6 +131,18 @@ for (const database of await testDatabases()) {
       );
     });
 
+    test('a long poll sees a change written by another hub process on the same database', async () => {
+      // Another hub: its own bus, so only the poll's look at the database can find the change.
+      const other = testHub(db.kysely);
+      const { cursor } = await latestCursor(hub, bob);
+      const waiting = changesAfter(hub, bob, { cursor, wait: 30 });
+      await write(other, node(id(42), shared, 'folder'));
+      assert.deepEqual(
+        (await waiting).changes.map((c) => c.nodeId),
+        [id(42)],
+      );
+    });
+
     test('a cursor ahead is a 400 on cursor; one before the pruned ones has expired', async () => {
       const { cursor } = await latestCursor(hub, bob);
       await assert.rejects(

@@ -3,5 +3,5 @@ import type { AreaHandlers } from './handler.ts';
 
 export const changeHandlers: AreaHandlers<'changes'> = {
   latestChange: (hub, i) => changes.latestCursor(hub, i.caller),
-  changes: (hub, i) => changes.changesAfter(hub, i.caller, i.query),
+  changes: (hub, i) => changes.changesAfter(hub, i.caller, i.query, i.signal),
 };

@@ -83,7 +83,7 @@ export async function changesAfter(
   hub: Hub,
   c: Caller,
   q: RouteQuery<'changes'>,
-  signal?: AbortSignal,
+  signal?: AbortSignal | undefined,
 ): Promise<RouteResponse<'changes'>> {
   const after = Number(q.cursor);
   const limit = q.limit ?? 500;
