@@ -143,6 +143,19 @@ for (const database of await testDatabases()) {
       );
     });
 
+    test('a reader keeps at most so many rows; older cursors expire', async () => {
+      const { cursor } = await latestCursor(hub, alice);
+      for (const n of [50, 51, 52]) await write(hub, node(id(n), privateFolder, 'file'));
+      assert.ok((await pruneChanges(hub, 2)) > 0);
+      await assert.rejects(changesAfter(hub, alice, { cursor }), ExpiredError);
+      const kept = await changesAfter(hub, alice, { cursor: String(Number(cursor) + 1) });
+      assert.deepEqual(
+        kept.changes.map((c) => c.nodeId),
+        [id(51), id(52)],
+      );
+      assert.equal(await pruneChanges(hub, 2), 0);
+    });
+
     test('a cursor ahead is a 400 on cursor; one before the pruned ones has expired', async () => {
       const { cursor } = await latestCursor(hub, bob);
       await assert.rejects(

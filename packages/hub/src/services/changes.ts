@@ -28,23 +28,28 @@ import { periodic } from './periodic.ts';
 // per reader and taken last in the write's transaction, so writers to different trees never
 // wait for each other.
 //
-// Hooks, not triggers: the nodes table's writers are few (tree.ts, commits.ts, rekey's swap,
-// the purge), each already in a transaction, and who reads a change needs the share above the
-// node, which SQLite triggers cannot find (no recursive queries in a trigger). Every writer
-// calls recordChanges from change-log.ts; the write-read-back suite and changes.test.ts cover
-// each path.
+// Hooks, not triggers: the nodes table's writers are few (tree.ts, commits.ts, rekey's swap in
+// putShare, the purge), each already in a transaction, and who reads a change needs the share
+// above the node, which SQLite triggers cannot find (no recursive queries in a trigger). Every
+// writer calls recordChanges from change-log.ts (a new writer must too); changes.test.ts covers
+// each path. Readers are locked in id order within one call; a transaction that records twice
+// (a commit of several files) can still meet another crosswise, and inTransaction retries the
+// deadlock.
 //
 // Waiting: a long poll waits on an in-process event the write fires after its commit, and looks
 // at the database at least every second anyway, so writes by another hub process on the same
 // PostgreSQL are seen within about a second. A wait is at most MAX_WAIT_SECONDS.
 //
-// Bounded: rows older than KEEP_DAYS are pruned every hour; the counter row remembers the
-// highest number pruned, and a cursor before it is answered 410 "cursor: expired; list the tree
-// again", so the client falls back to a full listing. A cursor past the counter (from the
-// future, or from another network) is a 400 naming `cursor`.
+// Bounded: every hour, rows older than KEEP_DAYS go, and so do a reader's oldest beyond
+// MAX_ROWS_PER_READER (numbers are gapless, so the counter minus the highest pruned is the
+// reader's row count). The counter row remembers the highest number pruned, and a cursor before
+// it is answered 410 "cursor: expired; list the tree again", so the client falls back to a full
+// listing. A cursor past the counter (from the future, or from another network) is a 400 naming
+// `cursor`. The cost of waiting is one small query a second per waiting poll.
 
 export const MAX_WAIT_SECONDS = 30;
 export const KEEP_DAYS = 30;
+export const MAX_ROWS_PER_READER = 100_000;
 const RECHECK_MS = 1000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
@@ -123,29 +128,42 @@ function page(db: DbOrTx, reader: string, after: number, n: number) {
     .execute();
 }
 
-/** Drops changes older than KEEP_DAYS, remembering per reader the highest number dropped. */
-export async function pruneChanges(hub: Hub): Promise<number> {
+/**
+ * Drops changes older than KEEP_DAYS and each reader's oldest beyond `maxRows`, remembering per
+ * reader the highest number dropped.
+ */
+export async function pruneChanges(hub: Hub, maxRows = MAX_ROWS_PER_READER): Promise<number> {
   const cutoff = hub.now() - KEEP_DAYS * 24 * 60 * 60 * 1000;
+  const upTo = new Map<string, number>();
   const old = await hub.db
     .selectFrom('changes')
     .select(['account_id', (eb) => eb.fn.max('seq').as('through')])
     .where('at', '<', cutoff)
     .groupBy('account_id')
     .execute();
+  for (const r of old) upTo.set(r.account_id, Number(r.through));
+  const long = await hub.db
+    .selectFrom('change_counters')
+    .select(['account_id', 'seq'])
+    .where((eb) => eb(eb('seq', '-', eb.ref('pruned_through')), '>', maxRows))
+    .execute();
+  for (const r of long) {
+    const through = Number(r.seq) - maxRows;
+    upTo.set(r.account_id, Math.max(upTo.get(r.account_id) ?? 0, through));
+  }
   let dropped = 0;
-  for (const { account_id, through } of old) {
-    const upTo = Number(through);
+  for (const [reader, through] of upTo) {
     dropped += await inTransaction(hub.db, async (tx) => {
       await tx
         .updateTable('change_counters')
-        .set({ pruned_through: upTo })
-        .where('account_id', '=', account_id)
-        .where('pruned_through', '<', upTo)
+        .set({ pruned_through: through })
+        .where('account_id', '=', reader)
+        .where('pruned_through', '<', through)
         .execute();
       const r = await tx
         .deleteFrom('changes')
-        .where('account_id', '=', account_id)
-        .where('seq', '<=', upTo)
+        .where('account_id', '=', reader)
+        .where('seq', '<=', through)
         .executeTakeFirst();
       return Number(r.numDeletedRows);
     });
