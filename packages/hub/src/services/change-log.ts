@@ -107,13 +107,16 @@ export async function recordChanges(
     tx,
     changes.map((c) => ({ id: c.node.id, parentId: c.node.parent_id })),
   );
-  const before = await sharesAbove(
-    tx,
-    changes.map((c) => ({
-      id: c.node.id,
-      parentId: c.previousParentId === undefined ? c.node.parent_id : c.previousParentId,
-    })),
+  // Only a move can change the share a node is under.
+  const moved = [...changes.entries()].filter(
+    ([, c]) => c.previousParentId !== undefined && c.previousParentId !== c.node.parent_id,
   );
+  const movedFrom = await sharesAbove(
+    tx,
+    moved.map(([, c]) => ({ id: c.node.id, parentId: c.previousParentId ?? null })),
+  );
+  const before = [...now];
+  for (const [k, [i]] of moved.entries()) before[i] = movedFrom[k] ?? null;
   const members = await membersOf(tx, [...new Set([...now, ...before].filter((x) => x !== null))]);
   const rows: Row[] = [];
   for (const [i, c] of changes.entries()) {
