@@ -10,6 +10,7 @@ export const EXIT: Record<ErrorCode | 'ok' | 'usage' | 'internal' | 'interrupted
   forbidden: 3,
   not_found: 4,
   conflict: 5,
+  expired: 5,
   integrity: 6,
   decryption: 6,
   connection: 7,

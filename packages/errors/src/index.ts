@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'expired'
   | 'quota'
   | 'rate_limited'
   | 'integrity'
@@ -74,6 +75,15 @@ export class NotFoundError extends CofferError {
 /** A stale write: someone changed the object first. Re-read, merge, and try again. */
 export class ConflictError extends CofferError {
   readonly code = 'conflict';
+  readonly retryable = false;
+}
+
+/**
+ * What the caller holds on to (a change feed's cursor) is too old for the server to continue
+ * from. Start over: list again and take a new one.
+ */
+export class ExpiredError extends CofferError {
+  readonly code = 'expired';
   readonly retryable = false;
 }
 

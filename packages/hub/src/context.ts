@@ -1,5 +1,6 @@
 import type { SigningSecretKey } from '@coffer/crypto';
 import type { Kysely } from 'kysely';
+import type { ChangeBus } from './change-bus.ts';
 import type { HubConfig } from './config.ts';
 import type { Database } from './db/index.ts';
 
@@ -24,6 +25,8 @@ export interface Hub {
   kickMirrors(): void;
   /** The repairer's last round and totals, for the operator. */
   repairStatus(): RepairStatus;
+  /** Wakes long polls of the change feed after a commit ([Note: Change feed]). */
+  changes: ChangeBus;
 }
 
 export interface Caller {

@@ -179,6 +179,7 @@ export function createApp(
       async (c) => {
         const call = {} as Record<string, unknown>;
         call.address = clientAddress(hub, c);
+        call.signal = c.req.raw.signal;
         if (spec.auth === 'session') call.caller = await accounts.authenticate(hub, bearer(c));
         if (spec.auth === 'operator') {
           if ((await hashText(bearer(c))) !== hub.operatorTokenHash) {

@@ -16,6 +16,7 @@ import { ValidationError } from '@coffer/errors';
 import { clientErrorLog, malformedRequestAnswer, toErrorBody } from '@coffer/protocol';
 import { getRequestListener } from '@hono/node-server';
 import type { Kysely } from 'kysely';
+import { ChangeBus } from './change-bus.ts';
 import { databaseOf, type HubConfig } from './config.ts';
 import type { Hub } from './context.ts';
 import { type Database, openDatabase } from './db/index.ts';
@@ -23,6 +24,7 @@ import { createApp } from './http.ts';
 import type { HttpLogs } from './http-errors.ts';
 import { countNetworkBytes, type NetworkBytes } from './network-bytes.ts';
 import { startAuditor } from './services/audits.ts';
+import { startChangePruner } from './services/changes.ts';
 import { startCopier } from './services/copier.ts';
 import { startCollector } from './services/gc.ts';
 import { startHistory } from './services/history.ts';
@@ -136,6 +138,7 @@ export async function startHub(
     kickCopies: () => copier.kick(),
     kickMirrors: () => mirrorLoop.kick(),
     repairStatus: () => repairer.status(),
+    changes: new ChangeBus(),
   };
   const collector = startCollector(hub, log);
   const copier = startCopier(hub, log);
@@ -143,6 +146,7 @@ export async function startHub(
   const repairer = startRepairer(hub, log);
   const auditor = startAuditor(hub, log);
   const sampler = startHistory(hub, log);
+  const pruner = startChangePruner(hub, log);
   const folder = startStoredBytesFolder(hub, log);
   const logs: HttpLogs = { internal: log, client: clientErrorLog(log), refused: new WeakSet() };
   let network: NetworkBytes | null = null;
@@ -185,6 +189,7 @@ export async function startHub(
         repairer.stop(),
         auditor.stop(),
         sampler.stop(),
+        pruner.stop(),
       ]);
       network?.stop();
       await folder.stop();

@@ -12,6 +12,7 @@ import {
   shareAccess,
   writableNode,
 } from '../src/services/access.ts';
+import { addTestAccounts, addTestShare, testNode } from './databases.ts';
 
 // Who may read or write what, on a real (in-memory) database: alice's tree has a shared folder,
 // read by bob and written by carol, and a private one; dave is nobody to her.
@@ -29,42 +30,13 @@ const privateFile = id(15);
 const share = id(20);
 
 async function seed(db: Kysely<Database>) {
-  for (const [i, c] of [alice, bob, carol, dave].entries()) {
-    await db
-      .insertInto('accounts')
-      .values({
-        id: c.accountId,
-        email: `${i}@example.com`,
-        opaque_record: '',
-        wrapped_master_key: '',
-        recovery_wrapped_master_key: '',
-        recovery_proof_hash: '',
-        wrapped_signing: '',
-        wrapped_agreement: '',
-        key_bundle: '',
-        root_id: id(100 + i),
-        created_at: 0,
-      })
-      .execute();
-  }
-  const node = (nodeId: string, parent: string | null, kind: 'file' | 'folder') => ({
-    id: nodeId,
-    account_id: alice.accountId,
-    parent_id: parent,
-    kind,
-    wrapped_key: 'k',
-    metadata: 'm',
-    name_hash: parent ? nodeId : null,
-    version: 1,
-    revision: kind === 'file' ? 1 : null,
-    size: 0,
-    trashed_at: null,
-    created_at: 0,
-    updated_at: 0,
-    author_id: alice.accountId,
-    signature: null,
-    key_version: 1,
-  });
+  await addTestAccounts(
+    db,
+    [alice, bob, carol, dave].map((c) => c.accountId),
+    root,
+  );
+  const node = (nodeId: string, parent: string | null, kind: 'file' | 'folder') =>
+    testNode(alice.accountId, nodeId, parent, kind);
   await db
     .insertInto('nodes')
     .values([
@@ -76,26 +48,10 @@ async function seed(db: Kysely<Database>) {
       node(privateFile, privateFolder, 'file'),
     ])
     .execute();
-  await db
-    .insertInto('shares')
-    .values({
-      id: share,
-      node_id: shared,
-      owner_id: alice.accountId,
-      list_version: 1,
-      key_version: 1,
-      member_list: '',
-      created_at: 0,
-      updated_at: 0,
-    })
-    .execute();
-  await db
-    .insertInto('share_members')
-    .values([
-      { share_id: share, account_id: bob.accountId, role: 'read', added_at: 0 },
-      { share_id: share, account_id: carol.accountId, role: 'write', added_at: 0 },
-    ])
-    .execute();
+  await addTestShare(db, { id: share, nodeId: shared, ownerId: alice.accountId }, [
+    { accountId: bob.accountId, role: 'read' },
+    { accountId: carol.accountId, role: 'write' },
+  ]);
   await db
     .insertInto('revision_chunks')
     .values([

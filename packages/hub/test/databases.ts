@@ -1,9 +1,11 @@
 import { newSigningKeyPair, type SigningSecretKey, toBase64Url } from '@coffer/crypto';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
+import { ChangeBus } from '../src/change-bus.ts';
 import { parseHubConfig } from '../src/config.ts';
 import type { Hub, RepairStatus } from '../src/context.ts';
 import { type Database, type Db, openDatabase } from '../src/db/index.ts';
+import type { NodesTable } from '../src/db/schema.ts';
 
 // The databases the hub's unit tests run on: SQLite in memory, and PostgreSQL when it answers
 // at COFFER_TEST_PG (in a schema made for the test and dropped after). No process is started.
@@ -79,6 +81,87 @@ export function testHub(db: Kysely<Database>): Hub {
     kickCopies: () => {},
     kickMirrors: () => {},
     repairStatus: () => repair,
+    changes: new ChangeBus(),
+  };
+}
+
+/** Accounts with these ids (no keys: enough for rows that point at them). */
+export async function addTestAccounts(
+  db: Kysely<Database>,
+  ids: readonly string[],
+  rootId: string,
+) {
+  for (const [i, id] of ids.entries()) {
+    await db
+      .insertInto('accounts')
+      .values({
+        id,
+        email: `${i}@example.com`,
+        opaque_record: '',
+        wrapped_master_key: '',
+        recovery_wrapped_master_key: '',
+        recovery_proof_hash: '',
+        wrapped_signing: '',
+        wrapped_agreement: '',
+        key_bundle: '',
+        root_id: rootId,
+        created_at: 0,
+      })
+      .execute();
+  }
+}
+
+/** A share of `nodeId` by `ownerId` (an unsigned member list) with these members. */
+export async function addTestShare(
+  db: Kysely<Database>,
+  s: { id: string; nodeId: string; ownerId: string },
+  members: readonly { accountId: string; role: 'read' | 'write' }[],
+) {
+  await db
+    .insertInto('shares')
+    .values({
+      id: s.id,
+      node_id: s.nodeId,
+      owner_id: s.ownerId,
+      list_version: 1,
+      key_version: 1,
+      member_list: '',
+      created_at: 0,
+      updated_at: 0,
+    })
+    .execute();
+  await db
+    .insertInto('share_members')
+    .values(
+      members.map((m) => ({ share_id: s.id, account_id: m.accountId, role: m.role, added_at: 0 })),
+    )
+    .execute();
+}
+
+/** A node row of `owner`'s at version 1 (a file at revision 1), signed by nobody. */
+export function testNode(
+  owner: string,
+  id: string,
+  parent: string | null,
+  kind: 'file' | 'folder',
+): NodesTable {
+  return {
+    id,
+    account_id: owner,
+    parent_id: parent,
+    kind,
+    wrapped_key: 'k',
+    metadata: 'm',
+    name_hash: parent ? id : null,
+    version: 1,
+    revision: kind === 'file' ? 1 : null,
+    size: 0,
+    trashed_at: null,
+    created_at: 0,
+    updated_at: 0,
+    author_id: owner,
+    signature: null,
+    key_version: 1,
   };
 }
 

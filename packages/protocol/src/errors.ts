@@ -5,6 +5,7 @@ import {
   ConnectionError,
   DecryptionError,
   type ErrorCode,
+  ExpiredError,
   ForbiddenError,
   IntegrityError,
   NotFoundError,
@@ -31,6 +32,7 @@ export const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  expired: 410,
   quota: 507,
   rate_limited: 429,
   integrity: 400,
@@ -68,6 +70,8 @@ export function fromErrorBody(status: number, body: unknown, where: string): Cof
       return new NotFoundError(message);
     case 'conflict':
       return new ConflictError(message);
+    case 'expired':
+      return new ExpiredError(message);
     case 'quota':
       return new QuotaError(message);
     case 'rate_limited':

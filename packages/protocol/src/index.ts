@@ -25,6 +25,7 @@ export { HOST, hostRoutes } from './host-api.ts';
 export { buildOpenApi } from './openapi.ts';
 export type { AccountInfo, SessionGrant } from './routes/accounts.ts';
 export type { CopyProgress } from './routes/admin.ts';
+export type { ChangeInfo } from './routes/changes.ts';
 export type { RatingInfo } from './routes/feed.ts';
 export { MAX_FEED_STATE_CHARS } from './routes/feed.ts';
 export type { GroupCopyInfo } from './routes/group-copies.ts';

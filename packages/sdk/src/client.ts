@@ -1,5 +1,6 @@
 import type { SigningPublicKey, VerifiedManifest } from '@coffer/crypto';
 import type { FolderPolicy, RouteResponse } from '@coffer/protocol';
+import { Changes } from './changes.ts';
 import { Contacts } from './contacts.ts';
 import { byKindThenName, type Entry, toEntry } from './entries.ts';
 import { Copies } from './groups/copies.ts';
@@ -95,6 +96,8 @@ export class CofferClient {
   readonly feed: Feed;
   /** Subscriptions that mirror groups' new entries to our servers ([Note: Auto-mirror in the client]). */
   readonly mirrors: Mirrors;
+  /** Changes to our tree and folders shared with us, pushed by long poll ([Note: Changes in the client]). */
+  readonly changes: Changes;
 
   private readonly session: Session;
   private readonly tree: Tree;
@@ -123,6 +126,7 @@ export class CofferClient {
     this.shelves = new Shelves({ hub, keys, tree, contacts, groups: this.groups, ratings });
     const state = new FeedStateStore(hub, keys);
     this.mirrors = new Mirrors({ hub, groups: this.groups });
+    this.changes = new Changes({ hub });
     this.feed = new Feed({
       keys,
       shelves: this.shelves,

@@ -21,6 +21,7 @@ export {
   RateLimitedError,
   ValidationError,
 } from '@coffer/errors';
+export type { ChangeInfo, ChangePage, Changes, NextOptions } from './changes.ts';
 export type { ChunkCache } from './client.ts';
 export { CofferClient } from './client.ts';
 export type { Contact, ContactKeys } from './contacts.ts';

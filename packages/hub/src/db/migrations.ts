@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import { changes } from './migration-changes.ts';
 import { copyJobs } from './migration-copy-jobs.ts';
 import { feed } from './migration-feed.ts';
 import { groupCopies } from './migration-group-copies.ts';
@@ -488,5 +489,6 @@ export const migrations: MigrationProvider = {
     '0017_group_copies': groupCopies,
     '0018_feed': feed,
     '0019_mirrors': mirrors,
+    '0020_changes': changes,
   }),
 };

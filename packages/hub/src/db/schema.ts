@@ -487,7 +487,36 @@ export interface MigrationRow {
   at: Generated<number>;
 }
 
+/** A reader's change counter ([Note: Change feed]). */
+export interface ChangeCountersTable {
+  account_id: string;
+  seq: number;
+  /** The highest number pruned from this reader's log: an older cursor has expired. */
+  pruned_through: number;
+}
+
+/** One change as one reader sees it ([Note: Change feed]). */
+export interface ChangesTable {
+  /** The reader: the tree's owner, or a member of the share the node is (or was) in. */
+  account_id: string;
+  seq: number;
+  node_id: string;
+  parent_id: string | null;
+  kind: 'file' | 'folder';
+  version: number;
+  revision: number | null;
+  key_version: number;
+  trashed: number;
+  /** 1: gone from this reader's view (purged, moved out of the share, share left). */
+  deleted: number;
+  /** The share the reader sees it through; null in the reader's own tree. */
+  share_id: string | null;
+  at: number;
+}
+
 export interface Database {
+  change_counters: ChangeCountersTable;
+  changes: ChangesTable;
   accounts: AccountsTable;
   sessions: SessionsTable;
   login_states: LoginStatesTable;

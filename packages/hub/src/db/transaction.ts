@@ -17,17 +17,37 @@ export function isRetryable(e: unknown): boolean {
   return RETRYABLE.has((e as { code?: string })?.code ?? '');
 }
 
+const committed = new WeakMap<object, (() => void)[]>();
+
+/**
+ * Runs `fn` once `db`'s transaction (one of inTransaction's) has committed, or at once outside
+ * one: telling other requests about a write before it is visible would only make them look early.
+ */
+export function afterCommit(db: object, fn: () => void): void {
+  const pending = committed.get(db);
+  if (pending) pending.push(fn);
+  else fn();
+}
+
 /** Runs `run` in a transaction, again if the database aborted it for a deadlock or conflict. */
 export async function inTransaction<T>(
   db: Kysely<Database>,
   run: (tx: Transaction<Database>) => Promise<T>,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
+    const pending: (() => void)[] = [];
+    let result: T;
     try {
-      return await db.transaction().execute(run);
+      result = await db.transaction().execute((tx) => {
+        committed.set(tx, pending);
+        return run(tx);
+      });
     } catch (e) {
       if (!isRetryable(e) || attempt >= ATTEMPTS) throw e;
       await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
+      continue;
     }
+    for (const fn of pending) fn();
+    return result;
   }
 }

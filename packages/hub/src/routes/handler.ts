@@ -16,6 +16,8 @@ export interface Input<N extends RouteName> {
   body: RouteBody<N>;
   caller: Caller;
   address: string;
+  /** Aborted when the client goes away (a long poll stops waiting). */
+  signal?: AbortSignal | undefined;
 }
 
 /** The implementation of each route named in N. */

@@ -1,5 +1,6 @@
 import { accountHandlers } from './accounts.ts';
 import { adminHandlers } from './admin.ts';
+import { changeHandlers } from './changes.ts';
 import { contactHandlers } from './contacts.ts';
 import { feedHandlers } from './feed.ts';
 import { groupCopyHandlers } from './group-copies.ts';
@@ -31,6 +32,7 @@ export const handlers: Handlers = {
   ...linkHandlers,
   ...requestHandlers,
   ...treeHandlers,
+  ...changeHandlers,
   ...uploadHandlers,
   ...hostHandlers,
   ...adminHandlers,

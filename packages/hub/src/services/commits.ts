@@ -5,6 +5,7 @@ import type { Caller, Hub } from '../context.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { Database, NodesTable } from '../db/schema.ts';
 import { shareAccess, writableNode } from './access.ts';
+import { type NodeChange, recordChanges } from './change-log.ts';
 import { checkParentKey, nodeInfo } from './nodes.ts';
 import { missingCopies } from './placement.ts';
 import { effectivePolicies } from './policies.ts';
@@ -40,6 +41,7 @@ export async function commitFiles(
   const chunkIds = [...new Set(files.flatMap((f) => f.chunkIds))];
   const now = hub.now();
   const nodes: NodeInfo[] = [];
+  const written: NodeChange[] = [];
   // The parents first: nothing about a folder the caller may not write to is told.
   const parents = new Map<string, NodesTable>();
   for (const [i, f] of files.entries()) {
@@ -85,8 +87,11 @@ export async function commitFiles(
       throw new ConflictError(`${field}.parentId: that folder is in the trash`);
     }
     checkParentKey(parent, f.parentKeyVersion, `${field}.parentKeyVersion`);
-    nodes.push(await commitFile(tx, c, f, field, now, parent.account_id));
+    const { row, previousParentId } = await commitFile(tx, c, f, field, now, parent.account_id);
+    written.push({ node: row, previousParentId });
+    nodes.push(nodeInfo(row));
   }
+  await recordChanges(hub, tx, written);
   return nodes;
 }
 
@@ -98,7 +103,7 @@ async function commitFile(
   now: number,
   /** Whose tree the file is in: the caller's, or a share owner's. */
   treeOwner: string,
-): Promise<NodeInfo> {
+): Promise<{ row: NodesTable; previousParentId: string | null }> {
   const existing = await tx
     .selectFrom('nodes')
     .selectAll()
@@ -195,5 +200,5 @@ async function commitFile(
       .values(refs.slice(i, i + 500))
       .execute();
   }
-  return nodeInfo(row);
+  return { row, previousParentId: existing?.parent_id ?? f.parentId };
 }

@@ -2,7 +2,7 @@ import { ConflictError } from '@coffer/errors';
 import type { RouteBody, RouteQuery, RouteResponse } from '@coffer/protocol';
 import type { Caller, Hub } from '../context.ts';
 import { isUniqueViolation } from '../db/errors.ts';
-import type { DbOrTx, SharesTable } from '../db/schema.ts';
+import type { DbOrTx, NodesTable, SharesTable } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { ownShare } from './access.ts';
 import { nodeInfo, subtree } from './nodes.ts';
@@ -115,8 +115,17 @@ export async function stageRekey(
   });
 }
 
-/** Swaps in a staged rotation (inside putShare's transaction), all or nothing. */
-export async function applyRekey(tx: DbOrTx, s: SharesTable, keyVersion: number, now: number) {
+/**
+ * Swaps in a staged rotation (inside putShare's transaction), all or nothing; returns the nodes
+ * as they are now, for the change feed.
+ */
+export async function applyRekey(
+  tx: DbOrTx,
+  s: SharesTable,
+  keyVersion: number,
+  now: number,
+): Promise<NodesTable[]> {
+  const rekeyed: NodesTable[] = [];
   const ids = await subtree(tx, s.node_id);
   const staged = new Map(
     (
@@ -167,19 +176,21 @@ export async function applyRekey(tx: DbOrTx, s: SharesTable, keyVersion: number,
     for (const n of nodes) {
       const next = staged.get(n.id);
       if (!next || Number(next.node_version) !== n.version) throw changed();
+      const set = {
+        wrapped_key: next.wrapped_key,
+        metadata: next.metadata,
+        name_hash: n.name_hash === null ? null : next.name_hash,
+        signature: next.signature,
+        author_id: s.owner_id,
+        key_version: Number(n.key_version) + 1,
+        version: n.version + 1,
+        updated_at: now,
+      };
+      rekeyed.push({ ...n, ...set });
       try {
         const r = await tx
           .updateTable('nodes')
-          .set({
-            wrapped_key: next.wrapped_key,
-            metadata: next.metadata,
-            name_hash: n.name_hash === null ? null : next.name_hash,
-            signature: next.signature,
-            author_id: s.owner_id,
-            key_version: Number(n.key_version) + 1,
-            version: n.version + 1,
-            updated_at: now,
-          })
+          .set(set)
           .where('id', '=', n.id)
           // As read above: a write that committed since (a rename, a new revision) makes this
           // rotation stale rather than being overwritten by it.
@@ -195,4 +206,5 @@ export async function applyRekey(tx: DbOrTx, s: SharesTable, keyVersion: number,
   if (manifests.size > 0) throw changed();
   await tx.deleteFrom('rekey_nodes').where('share_id', '=', s.id).execute();
   await tx.deleteFrom('rekey_revisions').where('share_id', '=', s.id).execute();
+  return rekeyed;
 }

@@ -2,10 +2,11 @@ import { type AccountId, fromBase64Url, type NodeId, verifyMemberList } from '@c
 import { ConflictError, IntegrityError, ValidationError } from '@coffer/errors';
 import type { RouteBody, RouteResponse, ShareInfo } from '@coffer/protocol';
 import type { Caller, Hub } from '../context.ts';
-import type { DbOrTx, SharesTable } from '../db/schema.ts';
+import type { DbOrTx, NodesTable, SharesTable } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { ownNode, ownShare } from './access.ts';
 import { checkSealedKeys, signingKeyOf } from './account-keys.ts';
+import { recordChanges, recordShareRoots } from './change-log.ts';
 import { ancestry, nodeInfo } from './nodes.ts';
 import { applyRekey } from './rekey.ts';
 
@@ -81,9 +82,10 @@ export async function putShare(hub: Hub, c: Caller, b: RouteBody<'putShare'>): P
 
   const now = hub.now();
   await inTransaction(hub.db, async (tx) => {
-    if (existing && list.keyVersion > existing.key_version) {
-      await applyRekey(tx, existing, list.keyVersion, now);
-    }
+    const rekeyed =
+      existing && list.keyVersion > existing.key_version
+        ? await applyRekey(tx, existing, list.keyVersion, now)
+        : [];
     const stored = await tx
       .selectFrom('share_keys')
       .select('account_id')
@@ -149,6 +151,20 @@ export async function putShare(hub: Hub, c: Caller, b: RouteBody<'putShare'>): P
         )
         .execute();
     }
+    // Told after the members change: a removed member hears the folder went, not its new keys.
+    await recordChanges(
+      hub,
+      tx,
+      rekeyed.map((node) => ({ node })),
+    );
+    await tellMembers(
+      hub,
+      tx,
+      b.id,
+      folder,
+      before.map((m) => m.account_id),
+      list.members.map((m) => m.accountId as string),
+    );
     // A removed member keeps nothing the hub can hand out, and after a rotation nobody needs
     // the older folder keys: nothing is under them any more.
     await tx
@@ -248,8 +264,49 @@ export async function shares(hub: Hub, c: Caller): Promise<RouteResponse<'shares
 }
 
 export async function deleteShare(hub: Hub, c: Caller, id: string): Promise<void> {
-  await ownShare(hub.db, c, id);
-  await inTransaction(hub.db, (tx) => forgetShare(tx, id));
+  const share = await ownShare(hub.db, c, id);
+  await inTransaction(hub.db, async (tx) => {
+    const folder = await tx
+      .selectFrom('nodes')
+      .selectAll()
+      .where('id', '=', share.node_id)
+      .executeTakeFirstOrThrow();
+    const members = await tx
+      .selectFrom('share_members')
+      .select('account_id')
+      .where('share_id', '=', id)
+      .execute();
+    await tellMembers(
+      hub,
+      tx,
+      id,
+      folder,
+      members.map((m) => m.account_id),
+      [],
+    );
+    await forgetShare(tx, id);
+  });
+}
+
+/** Tells members added that the shared folder appeared, and those removed that it went. */
+async function tellMembers(
+  hub: Hub,
+  tx: DbOrTx,
+  shareId: string,
+  folder: NodesTable,
+  before: readonly string[],
+  after: readonly string[],
+) {
+  const had = new Set(before);
+  const has = new Set(after);
+  await recordShareRoots(hub, tx, [
+    ...after
+      .filter((m) => !had.has(m))
+      .map((accountId) => ({ node: folder, shareId, accountId, deleted: false })),
+    ...before
+      .filter((m) => !has.has(m))
+      .map((accountId) => ({ node: folder, shareId, accountId, deleted: true })),
+  ]);
 }
 
 /** Forgets the shares of folders that are purged (in the purge's transaction). */

@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../db/errors.ts';
 import type { DbOrTx, NodesTable } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { ownNode, readableNode, shareAccess, writableNode } from './access.ts';
+import { recordChanges } from './change-log.ts';
 import { ancestry, checkParentKey, nodeInfo, subtree } from './nodes.ts';
 import { forgetSharesOf } from './shares.ts';
 
@@ -147,7 +148,10 @@ export async function createFolder(
     key_version: 1,
   };
   try {
-    await hub.db.insertInto('nodes').values(row).execute();
+    await inTransaction(hub.db, async (tx) => {
+      await tx.insertInto('nodes').values(row).execute();
+      await recordChanges(hub, tx, [{ node: row }]);
+    });
   } catch (e) {
     if (isUniqueViolation(e)) throw new ConflictError(NAME_TAKEN);
     throw e;
@@ -155,9 +159,12 @@ export async function createFolder(
   return nodeInfo(row);
 }
 
-/** Applies `set` only if the node is still at `version`; otherwise 409, never a lost update. */
+/**
+ * Applies `set` only if the node is still at `version`; otherwise 409, never a lost update.
+ * The change feed hears of it in the same transaction.
+ */
 async function writeVersioned(
-  db: DbOrTx,
+  hub: Hub,
   node: NodesTable,
   version: number,
   set: Partial<NodesTable>,
@@ -169,22 +176,25 @@ async function writeVersioned(
     );
   }
   const next = { ...set, version: version + 1, updated_at: now };
-  let r: { numUpdatedRows: bigint };
+  const updated = { ...node, ...next };
   try {
-    r = await db
-      .updateTable('nodes')
-      .set(next)
-      .where('id', '=', node.id)
-      .where('version', '=', version)
-      .executeTakeFirst();
+    await inTransaction(hub.db, async (tx) => {
+      const r = await tx
+        .updateTable('nodes')
+        .set(next)
+        .where('id', '=', node.id)
+        .where('version', '=', version)
+        .executeTakeFirst();
+      if (r.numUpdatedRows === 0n) {
+        throw new ConflictError('version: the node changed meanwhile; reload and retry');
+      }
+      await recordChanges(hub, tx, [{ node: updated, previousParentId: node.parent_id }]);
+    });
   } catch (e) {
     if (isUniqueViolation(e)) throw new ConflictError(NAME_TAKEN);
     throw e;
   }
-  if (r.numUpdatedRows === 0n) {
-    throw new ConflictError('version: the node changed meanwhile; reload and retry');
-  }
-  return { ...node, ...next };
+  return updated;
 }
 
 function notRoot(n: NodesTable) {
@@ -238,7 +248,7 @@ export async function updateNode(
     }
   }
   const updated = await writeVersioned(
-    hub.db,
+    hub,
     node,
     b.version,
     {
@@ -259,7 +269,7 @@ export async function trashNode(hub: Hub, c: Caller, id: string, version: number
   notRoot(node);
   if (node.trashed_at !== null) throw new ConflictError('id: already in the trash');
   const now = hub.now();
-  return nodeInfo(await writeVersioned(hub.db, node, version, { trashed_at: now }, now));
+  return nodeInfo(await writeVersioned(hub, node, version, { trashed_at: now }, now));
 }
 
 export async function restoreNode(hub: Hub, c: Caller, id: string, version: number) {
@@ -271,7 +281,7 @@ export async function restoreNode(hub: Hub, c: Caller, id: string, version: numb
       throw new ConflictError('parentId: its folder is in the trash; restore that first');
     }
   }
-  return nodeInfo(await writeVersioned(hub.db, node, version, { trashed_at: null }, hub.now()));
+  return nodeInfo(await writeVersioned(hub, node, version, { trashed_at: null }, hub.now()));
 }
 
 export async function purgeNode(hub: Hub, c: Caller, id: string, version: number) {
@@ -291,6 +301,25 @@ export async function purgeNode(hub: Hub, c: Caller, id: string, version: number
       .where('account_id', '!=', c.accountId)
       .executeTakeFirst();
     if (foreign) throw new ForbiddenError('id: it holds items that are not yours');
+    const gone: NodesTable[] = [];
+    const order = new Map(ids.map((x, i) => [x, i]));
+    for (let i = 0; i < ids.length; i += 500) {
+      gone.push(
+        ...(await tx
+          .selectFrom('nodes')
+          .selectAll()
+          .where('id', 'in', ids.slice(i, i + 500))
+          .execute()),
+      );
+    }
+    // Told before the rows and the shares under them go: who saw them is found through those.
+    await recordChanges(
+      hub,
+      tx,
+      gone
+        .map((node) => ({ node, deleted: true }))
+        .sort((a, b) => (order.get(a.node.id) ?? 0) - (order.get(b.node.id) ?? 0)),
+    );
     await forgetSharesOf(tx, ids);
     for (let i = 0; i < ids.length; i += 500) {
       const part = ids.slice(i, i + 500);

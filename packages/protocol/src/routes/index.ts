@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { accountRoutes } from './accounts.ts';
 import { adminRoutes } from './admin.ts';
+import { changeRoutes } from './changes.ts';
 import { contactRoutes } from './contacts.ts';
 import { feedRoutes } from './feed.ts';
 import { groupCopyRoutes } from './group-copies.ts';
@@ -33,6 +34,7 @@ export const routes = {
   ...linkRoutes,
   ...requestRoutes,
   ...treeRoutes,
+  ...changeRoutes,
   ...uploadRoutes,
   ...hostRegistryRoutes,
   ...adminRoutes,

@@ -169,6 +169,15 @@ describe('hub routes refuse malformed requests with a clear 4xx', () => {
       ['purgeNode', '?version=abc', 'query.version'],
       ['purgeNode', '?version=-3', 'query.version'],
       ['purgeNode', `?version=${2 ** 40}`, 'query.version'],
+      ['changes', '', 'query.cursor'],
+      ['changes', '?cursor=x', 'query.cursor'],
+      ['changes', '?cursor=1e3', 'query.cursor'],
+      ['changes', `?cursor=${'9'.repeat(20)}`, 'query.cursor'],
+      ['changes', '?cursor=0&wait=31', 'query.wait'],
+      ['changes', '?cursor=0&wait=-1', 'query.wait'],
+      ['changes', '?cursor=0&limit=0', 'query.limit'],
+      ['changes', '?cursor=0&limit=1001', 'query.limit'],
+      ['changes', '?cursor=99999', 'cursor'],
     ];
     const root = client.keys.rootId;
     for (const [name, query, field] of cases) {
