@@ -265,3 +265,48 @@ test('in the foreground, a local change goes up at once, and Ctrl-C stops cleanl
   assert.equal(end.code, 0, end.stderr);
   await rm(dir, { recursive: true, force: true });
 });
+
+test('in the foreground, a remote change comes down through the change feed, not a timer', async () => {
+  const here = await tempDir('coffer-sync-fg-a-');
+  const there = await tempDir('coffer-sync-fg-b-');
+  // Full passes ten minutes apart: only the feed can bring the change within the deadline.
+  const slow = { COFFER_SYNC_RESCAN_MS: '600000' };
+  const a = startCli(['sync', here, '/Live', '--device', 'A'], { ...envA, ...slow });
+  const b = startCli(['sync', there, '/Live', '--device', 'B'], { ...envB, ...slow });
+  try {
+    await until(
+      'both first passes',
+      () => /in sync/.test(a.stdout()) && /in sync/.test(b.stdout()),
+      60_000,
+    );
+    await writeFile(join(here, 'news.txt'), 'from A\n');
+    await until(
+      'news.txt on B',
+      () =>
+        readFile(join(there, 'news.txt'), 'utf8').then(
+          (t) => t === 'from A\n',
+          () => false,
+        ),
+      60_000,
+    );
+    await writeFile(join(there, 'news.txt'), 'edited on B\n');
+    await until(
+      'the edit back on A',
+      () =>
+        readFile(join(here, 'news.txt'), 'utf8').then(
+          (t) => t === 'edited on B\n',
+          () => false,
+        ),
+      60_000,
+    );
+  } finally {
+    a.child.kill('SIGTERM');
+    b.child.kill('SIGTERM');
+  }
+  assert.equal((await a.done).code, 0);
+  const bd = await b.done;
+  console.log('DEBUGB', bd.stdout, bd.stderr);
+  assert.equal(bd.code, 0);
+  await rm(here, { recursive: true, force: true });
+  await rm(there, { recursive: true, force: true });
+});

@@ -19,9 +19,10 @@ import { formatBytes, type Out } from '../output.ts';
 
 // `coffer sync LOCAL REMOTE`: keeps a local folder and a Coffer folder the same
 // ([Note: Three trees] in the sync package). In the foreground it runs a pass, then another
-// as soon as a local file changes, and a full pass every RESCAN_MS for what a watcher missed.
+// as soon as a local file changes (a recursive watcher) or the hub's change feed says the
+// account changed (a long poll), and a full pass every RESCAN_MS for anything either missed.
 
-const RESCAN_MS = 30_000;
+const RESCAN_MS = Number(process.env.COFFER_SYNC_RESCAN_MS) || 30_000;
 /** Local events closer together than this make one pass. */
 const SETTLE_MS = 150;
 
@@ -153,6 +154,15 @@ async function foreground(
     dirty = true;
     wake?.();
   });
+  const remoteChanges = followRemote(
+    client,
+    stop.signal,
+    () => {
+      dirty = true;
+      wake?.();
+    },
+    out,
+  );
   out.say(`Syncing ${local} with ${remote} as “${device}”. Ctrl-C stops.`);
   try {
     while (!stop.signal.aborted) {
@@ -178,10 +188,41 @@ async function foreground(
       wake = null;
     }
   } finally {
+    stop.abort();
+    await remoteChanges;
     await unlock();
     watcher.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * Follows the hub's change feed (long polls) and calls `changed` whenever something changed
+ * in the account's tree or shares, until `signal` aborts. A lost connection or an expired
+ * cursor starts again from the latest cursor (the next pass lists the whole tree anyway).
+ */
+async function followRemote(
+  client: CofferClient,
+  signal: AbortSignal,
+  changed: () => void,
+  out: Out,
+): Promise<void> {
+  let backoff = 1_000;
+  while (!signal.aborted) {
+    try {
+      const cursor = await client.changes.latest(signal);
+      for await (const _page of client.changes.watch(cursor, signal)) {
+        backoff = 1_000;
+        changed();
+      }
+    } catch (e) {
+      if (signal.aborted) return;
+      out.warn(`sync: following remote changes: ${(e as Error).message}; trying again`);
+      changed(); // whatever happened meanwhile is seen by a full pass
+      await new Promise((resolve) => setTimeout(resolve, backoff));
+      backoff = Math.min(backoff * 2, 60_000);
+    }
   }
 }
 
