@@ -59,5 +59,9 @@ export async function inTree(client: CofferClient, path: string, field: string) 
       field,
       `${matches.length} folders called "${name}" are shared with you (from ${matches.map((m) => m.owner.email).join(', ')})`,
     );
-  return { client: client.within(share.folder), path: slash < 0 ? '/' : rest.slice(slash) };
+  return {
+    client: client.within(share.folder),
+    path: slash < 0 ? '/' : rest.slice(slash),
+    share,
+  };
 }

@@ -1,16 +1,19 @@
+import { existsSync } from 'node:fs';
 import { chmod, lstat, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConflictError, NotFoundError, ValidationError } from '@coffer/errors';
 import type { CofferClient, OpenNode } from '@coffer/sdk';
 import { BaseStore } from './base-store.ts';
 import { brake } from './brakes.ts';
-import { Executor, type PassCounts } from './executor.ts';
+import { Executor, noCounts, type PassCounts } from './executor.ts';
 import { exists, sweepLocalTrash } from './local-fs.ts';
 import { idScheme, scanLocal } from './local-scan.ts';
 import { STATE_DIR } from './names.ts';
 import type { Action, PlanOptions } from './plan-types.ts';
 import { plan } from './planner.ts';
 import { listRemote } from './remote-tree.ts';
+import { PAUSED_SETTING } from './root-settings.ts';
+import { bandwidth } from './throttle.ts';
 
 // One sync pass: scan the local folder, list the remote one, plan from the three trees, stop
 // at a brake unless deletions were confirmed, then carry the plan out. The caller runs passes
@@ -30,12 +33,15 @@ export interface SyncRootOptions {
   scope?: PlanOptions['scope'];
   /** The caller holds the root's lock (`lockRoot`) across passes already. */
   locked?: boolean;
+  /** `--bwlimit`: bytes a second, each way. */
+  bwlimit?: number;
   log?: (line: string) => void;
   now?: () => Date;
 }
 
 export interface PassResult {
-  state: 'synced' | 'stopped';
+  /** `paused`: `coffer sync pause` holds passes back; nothing was looked at. */
+  state: 'synced' | 'stopped' | 'paused';
   /** Why a pass stopped at a brake. */
   stopped?: string;
   actions: number;
@@ -68,6 +74,9 @@ export async function syncOnce(o: SyncRootOptions): Promise<PassResult> {
       accountId: o.client.whoami().accountId,
       device: o.device,
     });
+    if (store.setting(PAUSED_SETTING) === 'yes') {
+      return { ...emptyResult(now), state: 'paused' };
+    }
     await sweepLocalTrash(o.local, now);
     const caseInsensitive = await isCaseInsensitive(o.local);
     const idOf = idScheme(await birthIds(store, o.local));
@@ -100,22 +109,11 @@ export async function syncOnce(o: SyncRootOptions): Promise<PassResult> {
       ? null
       : brake(p, { baseFiles: counts.files, localNodes: local.nodes.size });
     const result: PassResult = {
+      ...emptyResult(now),
       state: stop ? 'stopped' : 'synced',
       actions: p.actions.length,
-      counts: {
-        uploaded: 0,
-        downloaded: 0,
-        moved: 0,
-        deleted: 0,
-        conflicts: 0,
-        bytesUp: 0,
-        bytesDown: 0,
-      },
       conflicts: conflictsOf(p.actions),
       reports,
-      errors: [],
-      skipped: [],
-      at: now.getTime(),
       ...(stop ? { stopped: stop.message } : {}),
     };
     if (!stop) {
@@ -127,6 +125,7 @@ export async function syncOnce(o: SyncRootOptions): Promise<PassResult> {
         remote,
         now,
         idOf,
+        limit: bandwidth(o.bwlimit),
         log,
       });
       await ex.run(p.actions);
@@ -177,6 +176,7 @@ function alive(pid: number): boolean {
 
 /** The last pass of a sync root, as `coffer sync status` shows it. */
 export function lastPass(local: string): PassResult | null {
+  if (!existsSync(join(local, STATE_DIR, 'state.db'))) return null;
   const store = new BaseStore(local);
   try {
     const value = store.setting(RESULT);
@@ -184,6 +184,19 @@ export function lastPass(local: string): PassResult | null {
   } finally {
     store.close();
   }
+}
+
+function emptyResult(now: Date): PassResult {
+  return {
+    state: 'synced',
+    actions: 0,
+    counts: noCounts(),
+    conflicts: [],
+    reports: [],
+    errors: [],
+    skipped: [],
+    at: now.getTime(),
+  };
 }
 
 function conflictsOf(actions: readonly Action[]): string[] {

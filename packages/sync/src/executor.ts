@@ -17,6 +17,7 @@ import {
 import type { IdOf, LocalScan } from './local-scan.ts';
 import type { Action, Place, Ref } from './plan-types.ts';
 import type { RemoteListing } from './remote-tree.ts';
+import type { Throttle } from './throttle.ts';
 import type { BaseNode, LocalNode } from './trees.ts';
 
 // Carries out a plan, action by action, writing the base after each, so that a pass cut
@@ -37,6 +38,16 @@ export interface PassCounts {
   bytesDown: number;
 }
 
+export const noCounts = (): PassCounts => ({
+  uploaded: 0,
+  downloaded: 0,
+  moved: 0,
+  deleted: 0,
+  conflicts: 0,
+  bytesUp: 0,
+  bytesDown: 0,
+});
+
 export interface ExecutorDeps {
   client: CofferClient;
   store: BaseStore;
@@ -45,6 +56,8 @@ export interface ExecutorDeps {
   remote: RemoteListing;
   now: Date;
   idOf: IdOf;
+  /** `--bwlimit`: the cap of each direction, if any. */
+  limit?: { up: Throttle; down: Throttle } | null;
   log: (line: string) => void;
 }
 
@@ -52,15 +65,7 @@ export interface ExecutorDeps {
 type Index = Map<string, { parent: string; name: string }>;
 
 export class Executor {
-  readonly counts: PassCounts = {
-    uploaded: 0,
-    downloaded: 0,
-    moved: 0,
-    deleted: 0,
-    conflicts: 0,
-    bytesUp: 0,
-    bytesDown: 0,
-  };
+  readonly counts: PassCounts = noCounts();
   readonly errors: string[] = [];
   readonly skipped: string[] = [];
   private readonly localIndex: Index = new Map();
@@ -270,11 +275,16 @@ export class Executor {
         return;
       }
     }
-    const entry = await this.d.client.upload(path, stillSame(abs, start, this.d.idOf), {
-      size: node.size,
-      mtime: node.mtime,
-      exec: node.exec,
-    });
+    const bytes = stillSame(abs, start, this.d.idOf);
+    const entry = await this.d.client.upload(
+      path,
+      this.d.limit ? this.d.limit.up.pass(bytes) : bytes,
+      {
+        size: node.size,
+        mtime: node.mtime,
+        exec: node.exec,
+      },
+    );
     this.remoteIndex.set(entry.id, { parent, name });
     this.d.store.put({
       remote: entry.id,
@@ -323,10 +333,16 @@ export class Executor {
     }
     const target = join(dir, name);
     const dl = await this.d.client.download(open);
-    const part = await writePart(dir, name, dl.stream as AsyncIterable<Uint8Array>, {
-      mtime: r.mtime,
-      exec: r.exec,
-    });
+    const stream = dl.stream as AsyncIterable<Uint8Array>;
+    const part = await writePart(
+      dir,
+      name,
+      this.d.limit ? this.d.limit.down.pass(stream) : stream,
+      {
+        mtime: r.mtime,
+        exec: r.exec,
+      },
+    );
     if (local) {
       const scanned = this.d.local.nodes.get(local) as LocalNode;
       if (!sameStamp(await stampOf(target, this.d.idOf), scanned)) {

@@ -23,4 +23,12 @@ export type {
 } from './plan-types.ts';
 export { ROOT } from './plan-types.ts';
 export { plan } from './planner.ts';
+export {
+  folderPath,
+  isPaused,
+  scopeWith,
+  select,
+  setPaused,
+  unselectedFolders,
+} from './root-settings.ts';
 export type { BaseNode, Content, Kind, LocalNode, RemoteNode, Tree } from './trees.ts';

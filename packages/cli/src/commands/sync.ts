@@ -3,17 +3,24 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, relative, resolve, sep } from 'node:path';
 import { ConflictError, ValidationError } from '@coffer/errors';
+import { parseSize } from '@coffer/protocol';
 import type { CofferClient } from '@coffer/sdk';
 import {
+  folderPath,
   IGNORE_FILE,
+  isPaused,
   lastPass,
   lockRoot,
   type PassResult,
   parseIgnore,
   STATE_DIR,
+  scopeWith,
+  select,
+  setPaused,
   syncOnce,
+  unselectedFolders,
 } from '@coffer/sync';
-import { withSession } from '../client.ts';
+import { inTree, withSession } from '../client.ts';
 import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
 import { formatBytes, type Out } from '../output.ts';
 
@@ -41,14 +48,20 @@ const sync = command({
       type: 'boolean',
       help: 'go ahead with a pass that deletes more than half of the files, or from an empty folder',
     },
+    bwlimit: {
+      type: 'string',
+      value: 'RATE',
+      help: 'cap uploads and downloads each at RATE bytes a second, e.g. 2MiB',
+    },
     hub,
   },
   async run(args, flags, out) {
     noMore(args, 2);
     const local = resolve(need(args, 0, 'LOCAL'));
     const remote = need(args, 1, 'REMOTE');
-    if (!remote.startsWith('/'))
-      throw new ValidationError('REMOTE', 'expected a path such as /Sync');
+    if (!remote.startsWith('/') && !remote.startsWith('shared:')) {
+      throw new ValidationError('REMOTE', 'expected a path such as /Sync, or shared:NAME/...');
+    }
     const device = flags.device ?? hostname();
     if (!/^[\p{L}\p{N} ._()'-]{1,40}$/u.test(device)) {
       throw new ValidationError(
@@ -56,22 +69,48 @@ const sync = command({
         "expected 1 to 40 letters, digits, spaces and . _ ( ) ' -",
       );
     }
-    await withSession(flags, async (client) => {
-      const confirm = flags['confirm-deletes'] === true;
-      if (!flags.once) return foreground(client, local, remote, device, confirm, out);
-      const r = await runPass(client, local, remote, device, confirm, out);
+    const bwlimit = flags.bwlimit === undefined ? undefined : parseSize(flags.bwlimit, '--bwlimit');
+    if (bwlimit !== undefined && bwlimit < 1024) {
+      throw new ValidationError('--bwlimit', 'expected at least 1KiB a second');
+    }
+    await withSession(flags, async (account) => {
+      // A folder shared with us syncs through a client scoped to it; read-only, down only.
+      const { client, path, share } = await inTree(account, remote, 'REMOTE');
+      const root: Root = {
+        client,
+        local,
+        remote: path,
+        device,
+        readOnly: share?.role === 'read',
+        confirmDeletes: flags['confirm-deletes'] === true,
+        ...(bwlimit ? { bwlimit } : {}),
+      };
+      if (root.readOnly) out.warn(`${remote} is shared with you read-only: it syncs down only`);
+      if (!flags.once) return foreground(root, out);
+      const r = await runPass(root, out);
       out.result(r);
       if (r.state === 'stopped') throw new ConflictError(`sync: ${r.stopped}`);
     });
   },
 });
 
+/** What every pass of one `coffer sync` needs. */
+interface Root {
+  client: CofferClient;
+  local: string;
+  remote: string;
+  device: string;
+  readOnly: boolean;
+  confirmDeletes: boolean;
+  bwlimit?: number;
+}
+
 /**
  * What `.cofferignore` leaves out, as the planner's scope. A rule file that does not parse
  * stops the pass (the error names the file and line): syncing with fewer rules could upload
  * what was meant to stay here.
  */
-async function ignoreScope(local: string) {
+async function ignoreRules(local: string) {
   const text = await readFile(join(local, IGNORE_FILE), 'utf8').catch(() => '');
   const rules = parseIgnore(text, {
     file: IGNORE_FILE,
@@ -83,27 +122,15 @@ async function ignoreScope(local: string) {
       }
     },
   });
-  return (path: string, kind: 'file' | 'folder'): 'ignored' | 'sync' =>
-    rules.ignored(path, kind) ? 'ignored' : 'sync';
+  return (path: string, kind: 'file' | 'folder') => rules.ignored(path, kind);
 }
 
-async function runPass(
-  client: CofferClient,
-  local: string,
-  remote: string,
-  device: string,
-  confirmDeletes: boolean,
-  out: Out,
-  locked = false,
-): Promise<PassResult> {
+async function runPass(root: Root, out: Out, locked = false): Promise<PassResult> {
+  const rules = await ignoreRules(root.local);
   const r = await syncOnce({
-    client,
-    local,
-    remote,
-    device,
-    confirmDeletes,
+    ...root,
     locked,
-    scope: await ignoreScope(local),
+    scope: scopeWith(rules, unselectedFolders(root.local)),
     log: (line) => out.warn(line),
   });
   out.say(summary(r));
@@ -114,6 +141,7 @@ async function runPass(
 
 function summary(r: PassResult): string {
   if (r.state === 'stopped') return `Stopped: ${r.stopped}`;
+  if (r.state === 'paused') return 'Paused: coffer sync resume to go on';
   const c = r.counts;
   const parts = [
     c.uploaded && `${c.uploaded} up (${formatBytes(c.bytesUp)})`,
@@ -127,14 +155,8 @@ function summary(r: PassResult): string {
   return `${at} ${parts.length ? parts.join(', ') : 'in sync'}`;
 }
 
-async function foreground(
-  client: CofferClient,
-  local: string,
-  remote: string,
-  device: string,
-  confirmDeletes: boolean,
-  out: Out,
-): Promise<void> {
+async function foreground(root: Root, out: Out): Promise<void> {
+  const { client, local, remote, device } = root;
   if (!existsSync(local)) {
     throw new ValidationError(
       'LOCAL',
@@ -168,7 +190,7 @@ async function foreground(
     while (!stop.signal.aborted) {
       dirty = false;
       try {
-        await runPass(client, local, remote, device, confirmDeletes, out, true);
+        await runPass(root, out, true);
       } catch (e) {
         out.warn(`sync: ${(e as Error).message}`);
       }
@@ -240,14 +262,70 @@ const status = command({
       out.result({ local, synced: false });
       return;
     }
+    if (isPaused(local)) out.say(`${local} is paused: coffer sync resume ${local}`);
     out.say(`${local}: last pass ${new Date(r.at).toLocaleString()}: ${summary(r)}`);
     for (const c of r.conflicts) out.say(`  conflict: ${c}`);
     for (const e of r.errors) out.say(`  error: ${e}`);
     for (const s of r.skipped) out.say(`  waiting: ${s}`);
     for (const m of r.reports) out.say(`  note: ${m}`);
-    out.result({ local, ...r });
+    out.result({ local, paused: isPaused(local), ...r });
   },
 });
+
+const selectCommand = command({
+  name: 'sync select',
+  flags: {
+    skip: {
+      type: 'string',
+      value: 'FOLDER',
+      multiple: true,
+      help: 'leave a remote folder off this device',
+    },
+    keep: { type: 'string', value: 'FOLDER', multiple: true, help: 'bring a left-out folder back' },
+  },
+  async run(args, flags, out) {
+    noMore(args, 1);
+    const local = resolve(args[0] ?? '.');
+    if (!lastPass(local))
+      throw new ValidationError('LOCAL', `${local} is not a sync root yet: run coffer sync first`);
+    const skip = (flags.skip ?? []).map((p) => folderPath(p, '--skip'));
+    const keep = (flags.keep ?? []).map((p) => folderPath(p, '--keep'));
+    const left =
+      skip.length || keep.length ? select(local, { skip, keep }) : unselectedFolders(local);
+    if (skip.length) {
+      out.say(
+        `Left off this device: ${skip.join(', ')} (the local copy goes on the next pass once it has nothing unsynced; the remote stays).`,
+      );
+    }
+    if (keep.length) out.say(`Coming back on the next pass: ${keep.join(', ')}.`);
+    out.say(
+      left.length
+        ? `Not on this device: ${left.join(', ')}`
+        : 'Every folder comes down to this device.',
+    );
+    out.result({ local, unselected: left });
+  },
+});
+
+/** `sync pause` and `sync resume`: one command each, the same shape. */
+function pauseSwitch(paused: boolean) {
+  return command({
+    name: paused ? 'sync pause' : 'sync resume',
+    flags: {},
+    async run(args, _flags, out) {
+      noMore(args, 1);
+      const local = resolve(args[0] ?? '.');
+      if (!lastPass(local)) throw new ValidationError('LOCAL', `${local} is not a sync root`);
+      setPaused(local, paused);
+      out.say(
+        paused
+          ? `Paused: ${local} is not synced until coffer sync resume.`
+          : `Resumed: ${local} syncs again (a running coffer sync picks it up within its next pass).`,
+      );
+      out.result({ local, paused });
+    },
+  });
+}
 
 export const syncCommands: CommandGroup = {
   title: 'Sync (a local folder kept the same as a Coffer folder, on every device)',
@@ -257,6 +335,11 @@ export const syncCommands: CommandGroup = {
       'keep LOCAL and REMOTE the same; in the foreground until Ctrl-C, or one pass with --once',
     ],
     ['sync status [LOCAL]', 'the last pass: what moved, conflicts, errors, what waits'],
+    [
+      'sync select [LOCAL] [--skip FOLDER] [--keep FOLDER]',
+      'selective sync: leave remote folders off this device (the remote copy stays), or bring them back',
+    ],
+    ['sync pause [LOCAL], sync resume [LOCAL]', 'hold passes back, and let them go on'],
   ],
-  commands: [sync, status],
+  commands: [sync, status, selectCommand, pauseSwitch(true), pauseSwitch(false)],
 };
