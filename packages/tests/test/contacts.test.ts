@@ -122,10 +122,10 @@ onEachDatabase('contacts', (dialect) => {
       // retries after a conflict. Each change waits its turn within the client.
       const emails = Array.from({ length: 6 }, (_, i) => `crowd${i}@example.com`);
       for (const email of emails) await signup(email);
-      const dave = await signup('dave@example.com');
-      await Promise.all(emails.map((email) => dave.contacts.add(email)));
+      const erin = await signup('erin@example.com');
+      await Promise.all(emails.map((email) => erin.contacts.add(email)));
       assert.deepEqual(
-        (await dave.contacts.list()).map((c) => c.email),
+        (await erin.contacts.list()).map((c) => c.email),
         emails,
       );
     });
