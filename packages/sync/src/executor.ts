@@ -1,7 +1,7 @@
 import { lstat, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ConflictError, NotFoundError } from '@coffer/errors';
-import type { CofferClient } from '@coffer/sdk';
+import type { CofferClient, Entry } from '@coffer/sdk';
 import type { BaseStore } from './base-store.ts';
 import {
   exists,
@@ -17,6 +17,7 @@ import {
 import type { IdOf, LocalScan } from './local-scan.ts';
 import type { Action, Place, Ref } from './plan-types.ts';
 import type { RemoteListing } from './remote-tree.ts';
+import { SmallUploads } from './small-uploads.ts';
 import type { Throttle } from './throttle.ts';
 import type { BaseNode, LocalNode } from './trees.ts';
 
@@ -77,14 +78,42 @@ export class Executor {
   }
 
   async run(actions: readonly Action[]): Promise<void> {
+    const batch = new SmallUploads(this);
     for (const a of actions) {
-      try {
-        await this.one(a);
-      } catch (e) {
-        this.errors.push(`${a.op}: ${(e as Error).message}`);
-        this.d.log(`sync: ${a.op} failed: ${(e as Error).message}`);
+      if (a.op === 'upload' && !this.d.limit && batch.takes(a, this.d.local.nodes.get(a.local))) {
+        if (batch.full()) await this.guard('upload', () => batch.flush());
+        continue;
       }
+      await this.guard('upload', () => batch.flush());
+      await this.guard(a.op, () => this.one(a));
     }
+    await this.guard('upload', () => batch.flush());
+  }
+
+  private async guard(op: string, f: () => Promise<void>): Promise<void> {
+    try {
+      await f();
+    } catch (e) {
+      this.errors.push(`${op}: ${(e as Error).message}`);
+      this.d.log(`sync: ${op} failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** The absolute path of a local node (for the small-file batches). */
+  absolute(local: string): string {
+    return this.localAbs(local);
+  }
+
+  get client(): CofferClient {
+    return this.d.client;
+  }
+
+  get idOf(): IdOf {
+    return this.d.idOf;
+  }
+
+  skip(why: string): void {
+    this.skipped.push(why);
   }
 
   // ── paths and references ──────────────────────────────────────────────────────────────
@@ -249,48 +278,47 @@ export class Executor {
     );
   }
 
-  private async upload(local: string, remote: string | null, place: Place | null): Promise<void> {
+  /** Where an upload goes: the remote path, parent and name, or null when it cannot go now. */
+  async uploadTarget(
+    local: string,
+    remote: string | null,
+    place: Place | null,
+    checkFree: boolean,
+  ): Promise<{ node: LocalNode; start: Stamp; path: string; parent: string; name: string } | null> {
     const node = this.d.local.nodes.get(local) as LocalNode;
-    const abs = this.localAbs(local);
-    const start = await stampOf(abs, this.d.idOf);
+    const start = await stampOf(this.localAbs(local), this.d.idOf);
     if (!start || !sameStamp(start, node)) {
       this.skipped.push(`${this.localRel(local)} changed since it was scanned`);
-      return;
+      return null;
     }
-    let path: string;
-    let parent: string;
-    let name: string;
     if (remote) {
-      path = this.remotePath(remote);
       const at = this.remoteIndex.get(remote);
-      parent = at?.parent ?? this.d.remote.root;
-      name = at?.name ?? node.name;
-    } else {
-      const p = place as Place;
-      parent = this.remoteParent(p.parent);
-      name = p.name;
-      path = this.join(this.remotePath(parent), name);
-      if (await this.remoteExists(path)) {
-        this.skipped.push(`${path} appeared remotely meanwhile`);
-        return;
-      }
+      return {
+        node,
+        start,
+        path: this.remotePath(remote),
+        parent: at?.parent ?? this.d.remote.root,
+        name: at?.name ?? node.name,
+      };
     }
-    const bytes = stillSame(abs, start, this.d.idOf);
-    const entry = await this.d.client.upload(
-      path,
-      this.d.limit ? this.d.limit.up.pass(bytes) : bytes,
-      {
-        size: node.size,
-        mtime: node.mtime,
-        exec: node.exec,
-      },
-    );
-    this.remoteIndex.set(entry.id, { parent, name });
+    const p = place as Place;
+    const parent = this.remoteParent(p.parent);
+    const path = this.join(this.remotePath(parent), p.name);
+    if (checkFree && (await this.remoteExists(path))) {
+      this.skipped.push(`${path} appeared remotely meanwhile`);
+      return null;
+    }
+    return { node, start, path, parent, name: p.name };
+  }
+
+  /** An upload landed as `entry`: the base and the index learn it. */
+  uploaded(local: string, node: LocalNode, at: { parent: string; name: string }, entry: Entry) {
+    this.remoteIndex.set(entry.id, at);
     this.d.store.put({
       remote: entry.id,
       local,
-      parent,
-      name,
+      parent: at.parent,
+      name: at.name,
       kind: 'file',
       revision: entry.revision ?? 1,
       size: node.size,
@@ -300,6 +328,18 @@ export class Executor {
     });
     this.counts.uploaded++;
     this.counts.bytesUp += node.size;
+  }
+
+  private async upload(local: string, remote: string | null, place: Place | null): Promise<void> {
+    const t = await this.uploadTarget(local, remote, place, true);
+    if (!t) return;
+    const bytes = stillSame(this.localAbs(local), t.start, this.d.idOf);
+    const entry = await this.d.client.upload(
+      t.path,
+      this.d.limit ? this.d.limit.up.pass(bytes) : bytes,
+      { size: t.node.size, mtime: t.node.mtime, exec: t.node.exec },
+    );
+    this.uploaded(local, t.node, t, entry);
   }
 
   private async remoteExists(path: string): Promise<boolean> {

@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ValidationError } from '@coffer/errors';
 import { BaseStore } from './base-store.ts';
+import { STATE_DIR } from './names.ts';
 import type { Kind } from './trees.ts';
 
 // What the user decides per sync root, kept in its base: the remote folders that do not come
@@ -20,6 +23,7 @@ export function folderPath(path: string, field: string): string {
 }
 
 export function unselectedFolders(local: string): string[] {
+  if (!isRoot(local)) return [];
   return withStore(local, (s) => JSON.parse(s.setting(UNSELECTED) ?? '[]') as string[]);
 }
 
@@ -36,6 +40,7 @@ export function select(local: string, change: { skip: string[]; keep: string[] }
 }
 
 export function isPaused(local: string): boolean {
+  if (!isRoot(local)) return false;
   return withStore(local, (s) => s.setting(PAUSED_SETTING) === 'yes');
 }
 
@@ -55,7 +60,12 @@ export function scopeWith(
   };
 }
 
+/** Whether `local` has sync state (never created here: only a pass makes a folder a root). */
+const isRoot = (local: string) => existsSync(join(local, STATE_DIR, 'state.db'));
+
 function withStore<T>(local: string, f: (s: BaseStore) => T): T {
+  if (!isRoot(local))
+    throw new ValidationError('LOCAL', `${local} is not a sync root: run coffer sync first`);
   const store = new BaseStore(local);
   try {
     return f(store);

@@ -35,6 +35,8 @@ export interface SmallFile {
   mime?: string;
   /** As in UploadOptions. */
   thumbnail?: Uint8Array;
+  /** As in UploadOptions. */
+  exec?: boolean;
 }
 
 export type SmallFilesOptions = TransferOptions & {
