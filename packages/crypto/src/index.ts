@@ -26,6 +26,7 @@ export {
   encryptContent,
   encryptSmall,
   hashContent,
+  MIN_CHUNK_SIZE,
 } from './content.ts';
 export type { DecryptOptions, FetchChunk } from './decrypt.ts';
 export { decryptContent } from './decrypt.ts';

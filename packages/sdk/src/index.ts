@@ -61,6 +61,6 @@ export type { UploadSource } from './transfers/chunk-store.ts';
 export type { Download, DownloadOptions, Version } from './transfers/download.ts';
 export type { Progress, TransferOptions } from './transfers/progress.ts';
 export type { SmallFile, SmallFilesOptions } from './transfers/small-files.ts';
-export { SMALL_FILE_LIMIT } from './transfers/small-files.ts';
+export { chunkSizeFor, SMALL_FILE_LIMIT } from './transfers/small-files.ts';
 export type { ResumeState, ResumeStore, UploadOptions } from './transfers/upload.ts';
 export type { TrashedEntry } from './trash.ts';

@@ -1,7 +1,7 @@
 import { lstat, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ConflictError, NotFoundError } from '@coffer/errors';
-import type { CofferClient, Entry } from '@coffer/sdk';
+import { type CofferClient, chunkSizeFor, type Entry } from '@coffer/sdk';
 import type { BaseStore } from './base-store.ts';
 import {
   exists,
@@ -337,7 +337,12 @@ export class Executor {
     const entry = await this.d.client.upload(
       t.path,
       this.d.limit ? this.d.limit.up.pass(bytes) : bytes,
-      { size: t.node.size, mtime: t.node.mtime, exec: t.node.exec },
+      {
+        size: t.node.size,
+        mtime: t.node.mtime,
+        exec: t.node.exec,
+        chunkSize: chunkSizeFor(t.node.size),
+      },
     );
     this.uploaded(local, t.node, t, entry);
   }

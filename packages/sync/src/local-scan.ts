@@ -2,6 +2,7 @@ import { type BigIntStats, createReadStream } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashContent } from '@coffer/crypto';
+import { chunkSizeFor } from '@coffer/sdk';
 import { PART_PREFIX, STATE_DIR } from './names.ts';
 import type { BaseNode, LocalNode, Tree } from './trees.ts';
 
@@ -108,7 +109,7 @@ export async function hashStable(
 ): Promise<string | null> {
   try {
     const before = await lstat(path, { bigint: true });
-    const hash = await hashContent(createReadStream(path));
+    const hash = await hashContent(createReadStream(path), chunkSizeFor(size));
     const after = await lstat(path, { bigint: true });
     const still =
       Number(after.size) === size &&

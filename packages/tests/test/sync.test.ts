@@ -153,6 +153,21 @@ test('a case-only rename ends with exactly one file on both devices', async () =
   await assertSame();
 });
 
+test('the same files already on both sides are agreed on, whatever put them there', async () => {
+  // One small and one large file: `coffer put` packs the small one, and sync must hash a
+  // local copy the way that upload did, or the two would stand as a conflict.
+  const dir = await tempDir('coffer-sync-same-');
+  await writeFile(join(dir, 'small.txt'), 'the same small bytes\n');
+  await writeRandomFile(join(dir, 'large.bin'), 2 * 1024 * 1024, 5);
+  assert.equal((await cli(['put', dir, '/Already'], envA)).code, 0);
+  const r = await cli(['sync', dir, '/Already', '--once', '--device', 'A', '--json'], envA);
+  assert.equal(r.code, 0, r.stderr);
+  const p = r.json<Pass>();
+  assert.deepEqual(p.conflicts, []);
+  assert.deepEqual([p.counts.uploaded, p.counts.downloaded], [0, 0]);
+  await rm(dir, { recursive: true, force: true });
+});
+
 test('both devices edit one file: both versions are kept, the local one under a conflict name', async () => {
   await writeFile(join(dirA, 'a.txt'), 'version A\n');
   await writeFile(join(dirB, 'a.txt'), 'version B\n');

@@ -2,9 +2,11 @@ import {
   buildPack,
   type ChunkId,
   type ChunkRef,
+  DEFAULT_CHUNK_SIZE,
   encryptSmall,
   type FileKey,
   type ManifestData,
+  MIN_CHUNK_SIZE,
   type NodeId,
   type NodeMetadata,
   nameHash,
@@ -47,6 +49,15 @@ export type SmallFilesOptions = TransferOptions & {
 
 /** Files up to this size are packed together; bigger ones go through uploadFile. */
 export const SMALL_FILE_LIMIT = 1024 * 1024;
+
+/**
+ * The chunk size a file of `size` bytes is best uploaded with, and so the one its content
+ * hash is computed with ([Note: Content hash]): a small file is one chunk of its own size
+ * (packed with others), a bigger one chunks of the default size. Sync hashes local files with
+ * it, so that the same bytes give the same hash on both sides.
+ */
+export const chunkSizeFor = (size: number): number =>
+  size <= SMALL_FILE_LIMIT ? Math.max(MIN_CHUNK_SIZE, size) : DEFAULT_CHUNK_SIZE;
 const PACK_TARGET = 4 * 1024 * 1024;
 /** Files in one pack, all committed in one call: a commit ends its upload. */
 const PACK_FILES = 500;
