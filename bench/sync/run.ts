@@ -24,19 +24,21 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningCli, startCli, startNetwork, twoDevices } from '@coffer/tests';
+import { startCli, startNetwork, twoDevices } from '@coffer/tests';
 import { noiseBytes, writeRandomFile } from '@coffer/tests/files';
-import { cofferBuild } from '../network/tools.ts';
+import { coffer, cofferBuild } from '../network/tools.ts';
 import { commit, load } from '../run-info.ts';
 import { Syncthing, syncthingVersion } from './syncthing.ts';
 import {
   after,
   type Cleanup,
+  cpuSeconds,
   percentile,
   type Sampler,
   sameTree,
   sample,
   sleep,
+  startNode,
   timeUntil,
 } from './tools.ts';
 
@@ -69,19 +71,19 @@ try {
   const { a: envA, b: envB } = await twoDevices(net, 'bench');
   /** `coffer sync` started as a user would; killed at the end if still running. */
   const cofferSync = (dir: string, remote: string, device: 'A' | 'B', extra: string[] = []) => {
+    const args = ['sync', dir, remote, '--device', device, ...extra];
     const env = device === 'A' ? envA : envB;
-    const run = startCli(['sync', dir, remote, '--device', device, ...extra], {
-      ...env,
-      ...(extra.includes('--once') && PROFILE
-        ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${PROFILE}` }
-        : {}),
-    });
+    // --cpu-prof is not allowed in NODE_OPTIONS: the profiled passes start node with it.
+    const run =
+      extra.includes('--once') && PROFILE
+        ? startNode(['--cpu-prof', `--cpu-prof-dir=${PROFILE}`], coffer(args, env))
+        : startCli(args, env);
     cleanup.add(async () => {
       if (run.child.exitCode === null) run.child.kill('SIGKILL');
     });
     return run;
   };
-  const stop = async (run: RunningCli) => {
+  const stop = async (run: ReturnType<typeof cofferSync>) => {
     run.child.kill('SIGTERM');
     const end = await run.done;
     if (end.code !== 0) throw new Error(`coffer sync ended with ${end.code}: ${end.stderr}`);
@@ -189,19 +191,23 @@ try {
     const cb = join(work, `${label}-coffer-b`);
     await mkdir(cb);
     const remote = `/${label}`;
+    const servers = [net.hub, ...net.hosts].map((p) => p.child.pid ?? 0);
+    const serverCpu = () => servers.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
     const timed = async (dir: string, device: 'A' | 'B') => {
       const t0 = performance.now();
+      const cpu0 = serverCpu();
       const run = cofferSync(dir, remote, device, ['--once']);
       const s: Sampler = sample(run.child.pid ?? 0);
       const end = await run.done;
       const m = s.stop();
       if (end.code !== 0) throw new Error(`coffer sync ${device}: ${end.stderr}`);
-      return { s: (performance.now() - t0) / 1000, m, out: end.stdout.trim() };
+      const text = `${m.text()}; hub and hosts ${(serverCpu() - cpu0).toFixed(1)} CPU s`;
+      return { s: (performance.now() - t0) / 1000, m, text, out: end.stdout.trim() };
     };
     const up = await timed(src, 'A');
-    console.log(`coffer A --once: ${up.s.toFixed(2)} s, ${up.m.text()}: ${up.out}`);
+    console.log(`coffer A --once: ${up.s.toFixed(2)} s, ${up.text}: ${up.out}`);
     const down = await timed(cb, 'B');
-    console.log(`coffer B --once: ${down.s.toFixed(2)} s, ${down.m.text()}: ${down.out}`);
+    console.log(`coffer B --once: ${down.s.toFixed(2)} s, ${down.text}: ${down.out}`);
     await sameTree(src, cb);
     await rm(cb, { recursive: true, force: true });
     const mb = bytes / 1e6;

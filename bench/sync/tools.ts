@@ -1,9 +1,11 @@
 // Helpers of `npm run bench:sync`: clean-up that runs on failure and on Ctrl-C, memory and CPU of
 // a process from /proc, waiting with a clock, and comparing two trees byte for byte.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { sameFile } from '@coffer/tests/files';
+import type { Command } from '../network/measure.ts';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -87,7 +89,8 @@ function statusKB(pid: number, field: string): number {
   }
 }
 
-function cpuSeconds(pid: number): number {
+/** CPU seconds (user + system) `pid` has used so far; 0 once it is gone. */
+export function cpuSeconds(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
     return (Number(fields[11]) + Number(fields[12])) / 100;
@@ -183,4 +186,34 @@ export async function sameTree(a: string, b: string): Promise<void> {
       fa.length > 100 ? (await readFile(x)).equals(await readFile(y)) : await sameFile(x, y);
     if (!same) throw new Error(`${p} differs`);
   }
+}
+
+/** A command of bench/network/tools.ts's `coffer()`, started with extra flags for node. */
+export function startNode(
+  nodeFlags: string[],
+  c: Command,
+): {
+  child: ChildProcess;
+  stdout(): string;
+  done: Promise<{ code: number; stdout: string; stderr: string }>;
+} {
+  if (c.file !== process.execPath) throw new Error(`${c.file} is not node: no ${nodeFlags}`);
+  const child = spawn(c.file, [...nodeFlags, ...c.args], {
+    env: { ...process.env, ...c.env },
+    cwd: c.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  const done = new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+  return { child, stdout: () => stdout, done };
 }
