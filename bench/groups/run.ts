@@ -28,29 +28,19 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { CopyProgress } from '@coffer/protocol';
 import { Catalog, type CatalogEntry, CofferClient, KINDS } from '@coffer/sdk';
 import { cli, type Proc, replicasOf, startNetwork } from '@coffer/tests';
 import { writeRandomFile } from '@coffer/tests/files';
 import { cofferBuild } from '../network/tools.ts';
+import { commit, load } from '../run-info.ts';
 import { copyFloor } from './floor.ts';
 
 const count = Number(process.env.GROUPS_ENTRIES ?? 10_000);
 const copyMiB = Number(process.env.GROUPS_COPY_MIB ?? 1024);
 const repeat = Math.max(1, Number(process.env.GROUPS_COPY_REPEAT ?? 3));
-const commit = (() => {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-})();
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
 /**
  * CPU seconds (user + system) a process has used, from /proc (Linux; 0 elsewhere); `children`
  * counts the children it has waited for instead (cp and sync, for this process).

@@ -2,8 +2,6 @@
 // (LOAD_CLIENTS clients, default 50, for LOAD_SECONDS, default 300, on each database), with
 // ops/s and p50/p99 per operation side by side and PostgreSQL's ops/s as a ratio of SQLite's,
 // measured in the same run. Record the figures in docs/benchmarks.md.
-import { execFileSync } from 'node:child_process';
-import { loadavg } from 'node:os';
 import {
   accountingDrift,
   type Dialect,
@@ -13,22 +11,12 @@ import {
   runLoad,
   startNetwork,
 } from '@coffer/tests';
+import { commit, load } from '../run-info.ts';
 
 const clients = Number(process.env.LOAD_CLIENTS ?? 50);
 const seconds = Number(process.env.LOAD_SECONDS ?? 300);
 const dialects = (process.env.LOAD_DATABASES ?? 'sqlite,postgres').split(',') as Dialect[];
 
-const commit = (() => {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-})();
-const load = () =>
-  loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ');
 console.log(`commit ${commit}, load average before: ${load()}`);
 
 const runs: Record<string, LoadResult> = {};
