@@ -1,6 +1,7 @@
 import type { Entry, SavedSession } from '@coffer/sdk';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { type Result, worker } from './api.ts';
+import { onChanges } from './change-feed.ts';
 import { useT } from './i18n/use-t.ts';
 import { Icon, useWorkerList } from './ui.tsx';
 
@@ -108,6 +109,14 @@ const fetchTrash = (): Promise<Result<TrashItem[]>> => worker.trashList();
 export function TrashView({ onError }: { onError: (m: string) => void }) {
   const t = useT();
   const { items, load } = useWorkerList(fetchTrash, onError);
+  // Anything in our own tree may have gone to the trash or come back from it.
+  useEffect(
+    () =>
+      onChanges((news) => {
+        if (news === 'all' || news.some((c) => c.shareId === null)) void load();
+      }),
+    [load],
+  );
   if (items === null) return <p className="muted">{t.working}</p>;
   if (items.length === 0) return <p className="muted">{t.trashEmpty}</p>;
   return (
