@@ -16,6 +16,7 @@ import {
 import { withSession } from '../client.ts';
 import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
 import { formatBytes, type Out } from '../output.ts';
+import { reportPass } from '../sync-report.ts';
 
 // `coffer sync LOCAL REMOTE`: keeps a local folder and a Coffer folder the same
 // ([Note: Three trees] in the sync package). In the foreground it runs a pass, then another
@@ -109,6 +110,7 @@ async function runPass(
   out.say(summary(r));
   for (const c of r.conflicts) out.warn(`conflict: both sides changed; your copy is kept as ${c}`);
   for (const e of r.errors) out.warn(`error: ${e}`);
+  await reportPass(client, { local, remote, device }, r);
   return r;
 }
 
