@@ -21,6 +21,7 @@ export const FORMATS = {
   shelfEntry: 'E',
   rating: 'V',
   feedState: 'H',
+  syncState: 'T',
   fileRequest: 'R',
   drop: 'D',
 } as const;

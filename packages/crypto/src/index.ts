@@ -130,6 +130,7 @@ export {
   shelfEntrySigned,
 } from './shelves.ts';
 export { newSigningKeyPair, signingPublicKey, signWithLabel, verifyWithLabel } from './sign.ts';
+export { openSyncState, sealSyncState } from './sync-state.ts';
 export type {
   AccountId,
   AgreementPublicKey,

@@ -62,6 +62,8 @@ export {
   storageSite,
 } from './routes/shapes.ts';
 export type { ShareInfo } from './routes/shares.ts';
+export type { SyncStateInfo } from './routes/sync-state.ts';
+export { MAX_SYNC_STATE_CHARS } from './routes/sync-state.ts';
 export type { RevisionInfo } from './routes/tree.ts';
 export * as schemas from './schemas.ts';
 export type {

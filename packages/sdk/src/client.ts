@@ -26,6 +26,7 @@ import {
   Session,
 } from './session.ts';
 import { Shares } from './shares/shares.ts';
+import { SyncState } from './sync-state.ts';
 import type { UploadSource } from './transfers/chunk-store.ts';
 import {
   accountLocator,
@@ -98,6 +99,8 @@ export class CofferClient {
   readonly mirrors: Mirrors;
   /** Changes to our tree and folders shared with us, pushed by long poll ([Note: Changes in the client]). */
   readonly changes: Changes;
+  /** Each session's sync roots, sealed under the master key ([Note: Sync state in the client]). */
+  readonly syncState: SyncState;
 
   private readonly session: Session;
   private readonly tree: Tree;
@@ -127,6 +130,11 @@ export class CofferClient {
     const state = new FeedStateStore(hub, keys);
     this.mirrors = new Mirrors({ hub, groups: this.groups });
     this.changes = new Changes({ hub });
+    this.syncState = new SyncState({
+      hub,
+      keys,
+      sessionId: () => this.session.saved().sessionId,
+    });
     this.feed = new Feed({
       keys,
       shelves: this.shelves,

@@ -57,6 +57,7 @@ export type { RetryPolicy } from './retry.ts';
 export type { RetryCounts, RetryEvent } from './retry-count.ts';
 export type { ClientOptions, ResumeOptions, SavedSession } from './session.ts';
 export type { IncomingShare, OutgoingShare, ShareMember } from './shares/shares.ts';
+export type { SessionSyncState, SyncRootReport, SyncState } from './sync-state.ts';
 export type { UploadSource } from './transfers/chunk-store.ts';
 export type { Download, DownloadOptions, Version } from './transfers/download.ts';
 export type { Progress, TransferOptions } from './transfers/progress.ts';

@@ -1,6 +1,7 @@
 import type { Entry, SavedSession } from '@coffer/sdk';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { type Result, worker } from './api.ts';
+import { onChanges } from './change-feed.ts';
 import { useT } from './i18n/use-t.ts';
 import { Icon, useWorkerList } from './ui.tsx';
 
@@ -108,6 +109,14 @@ const fetchTrash = (): Promise<Result<TrashItem[]>> => worker.trashList();
 export function TrashView({ onError }: { onError: (m: string) => void }) {
   const t = useT();
   const { items, load } = useWorkerList(fetchTrash, onError);
+  // Anything in our own tree may have gone to the trash or come back from it.
+  useEffect(
+    () =>
+      onChanges((news) => {
+        if (news === 'all' || news.some((c) => c.shareId === null)) void load();
+      }),
+    [load],
+  );
   if (items === null) return <p className="muted">{t.working}</p>;
   if (items.length === 0) return <p className="muted">{t.trashEmpty}</p>;
   return (
@@ -142,62 +151,6 @@ export function TrashView({ onError }: { onError: (m: string) => void }) {
                 >
                   {t.restore}
                 </button>
-              </div>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
-
-interface SessionRow {
-  id: string;
-  deviceName: string;
-  lastSeenAt: number;
-  current: boolean;
-}
-
-const fetchSessions = (): Promise<Result<SessionRow[]>> => worker.sessions();
-
-export function SessionsView({ onError }: { onError: (m: string) => void }) {
-  const t = useT();
-  const { items: rows, load } = useWorkerList(fetchSessions, onError);
-  if (rows === null) return <p className="muted">{t.working}</p>;
-  return (
-    <table>
-      <thead>
-        <tr>
-          <th scope="col">{t.sessions}</th>
-          <th scope="col">{t.lastSeen}</th>
-          <th scope="col">
-            <span className="visually-hidden">{t.actions}</span>
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((x) => (
-          <tr key={x.id}>
-            <td>
-              {x.deviceName}
-              {x.current && <span className="muted"> ({t.thisDevice})</span>}
-            </td>
-            <td className="nowrap">{new Date(x.lastSeenAt).toLocaleString()}</td>
-            <td>
-              <div className="actions">
-                {!x.current && (
-                  <button
-                    type="button"
-                    aria-label={`${t.revoke} ${x.deviceName} ${x.id.slice(0, 6)}`}
-                    onClick={async () => {
-                      const r = await worker.revokeSession(x.id);
-                      if (!r.ok) onError(r.message);
-                      await load();
-                    }}
-                  >
-                    {t.revoke}
-                  </button>
-                )}
               </div>
             </td>
           </tr>

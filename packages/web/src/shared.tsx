@@ -1,6 +1,7 @@
 import type { Entry } from '@coffer/sdk';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { worker } from './api.ts';
+import { onChanges } from './change-feed.ts';
 import { FileRequestsPanel } from './file-requests.tsx';
 import { fill } from './i18n/format.ts';
 import { useT } from './i18n/use-t.ts';
@@ -26,14 +27,28 @@ export function SharedView({ onError }: { onError: (m: string) => void }) {
   }, [onError]);
   useEffect(() => void load(), [load]);
 
-  const loadEntries = useCallback(async () => {
-    if (!open) return;
-    setEntries(null);
-    const r = await worker.sharedList(open.id, path);
-    if (r.ok) setEntries(r.value);
-    else onError(r.message);
-  }, [open, path, onError]);
+  const loadEntries = useCallback(
+    async (quietly = false) => {
+      if (!open) return;
+      if (!quietly) setEntries(null);
+      const r = await worker.sharedList(open.id, path);
+      if (r.ok) setEntries(r.value);
+      else onError(r.message);
+    },
+    [open, path, onError],
+  );
   useEffect(() => void loadEntries(), [loadEntries]);
+  // A change in a folder shared with us, or to a share itself ([Note: Listings follow the
+  // change feed]).
+  useEffect(
+    () =>
+      onChanges((news) => {
+        if (news !== 'all' && news.every((c) => c.shareId === null)) return;
+        void load();
+        void loadEntries(true);
+      }),
+    [load, loadEntries],
+  );
 
   const upload = async (files: FileList | null) => {
     if (!open) return;

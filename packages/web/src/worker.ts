@@ -3,6 +3,7 @@
 // of the app has its part of the API in worker/.
 import * as Comlink from 'comlink';
 import { accountApi } from './worker/account.ts';
+import { changesApi } from './worker/changes.ts';
 import { contactsApi } from './worker/contacts.ts';
 import { feedApi } from './worker/feed.ts';
 import { filesApi } from './worker/files.ts';
@@ -21,6 +22,7 @@ const api = {
   ...streamsApi,
   ...accountApi,
   ...filesApi,
+  ...changesApi,
   ...uploadsApi,
   ...contactsApi,
   ...sharesApi,

@@ -23,6 +23,7 @@ import {
 import { inTree, withSession } from '../client.ts';
 import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
 import { formatBytes, type Out } from '../output.ts';
+import { reportPass } from '../sync-report.ts';
 
 // `coffer sync LOCAL REMOTE`: keeps a local folder and a Coffer folder the same
 // ([Note: Three trees] in the sync package). In the foreground it runs a pass, then another
@@ -80,6 +81,7 @@ const sync = command({
         client,
         local,
         remote: path,
+        shown: remote,
         device,
         readOnly: share?.role === 'read',
         confirmDeletes: flags['confirm-deletes'] === true,
@@ -98,7 +100,10 @@ const sync = command({
 interface Root {
   client: CofferClient;
   local: string;
+  /** The remote folder within `client` (a share's client for `shared:NAME`). */
   remote: string;
+  /** REMOTE as the user gave it. */
+  shown: string;
   device: string;
   readOnly: boolean;
   confirmDeletes: boolean;
@@ -136,6 +141,7 @@ async function runPass(root: Root, out: Out, locked = false): Promise<PassResult
   out.say(summary(r));
   for (const c of r.conflicts) out.warn(`conflict: both sides changed; your copy is kept as ${c}`);
   for (const e of r.errors) out.warn(`error: ${e}`);
+  await reportPass(root.client, { local: root.local, remote: root.shown, device: root.device }, r);
   return r;
 }
 

@@ -5,6 +5,7 @@ import { feed } from './migration-feed.ts';
 import { groupCopies } from './migration-group-copies.ts';
 import { groups, shelves } from './migration-groups.ts';
 import { mirrors } from './migration-mirrors.ts';
+import { syncState } from './migration-sync-state.ts';
 
 // Written with Kysely's schema builder only, so the same migrations run on SQLite and
 // PostgreSQL. Never edit a migration that has shipped; add the next one.
@@ -490,5 +491,6 @@ export const migrations: MigrationProvider = {
     '0018_feed': feed,
     '0019_mirrors': mirrors,
     '0020_changes': changes,
+    '0021_sync_state': syncState,
   }),
 };

@@ -29,6 +29,16 @@ export interface SessionsTable {
   expires_at: number;
 }
 
+/** A session's sync state, sealed under the master key ([Note: Sync state on the hub]). */
+export interface SessionSyncStatesTable {
+  session_id: string;
+  account_id: string;
+  version: number;
+  /** base64url */
+  state: string;
+  updated_at: number;
+}
+
 export interface LoginStatesTable {
   id: string;
   email: string;
@@ -519,6 +529,7 @@ export interface Database {
   changes: ChangesTable;
   accounts: AccountsTable;
   sessions: SessionsTable;
+  session_sync_states: SessionSyncStatesTable;
   login_states: LoginStatesTable;
   rate_limits: RateLimitsTable;
   nodes: NodesTable;

@@ -12,6 +12,7 @@ import { metaHandlers } from './meta.ts';
 import { mirrorHandlers } from './mirrors.ts';
 import { requestHandlers } from './requests.ts';
 import { shareHandlers } from './shares.ts';
+import { syncStateHandlers } from './sync-state.ts';
 import { treeHandlers } from './tree.ts';
 import { uploadHandlers } from './uploads.ts';
 
@@ -33,6 +34,7 @@ export const handlers: Handlers = {
   ...requestHandlers,
   ...treeHandlers,
   ...changeHandlers,
+  ...syncStateHandlers,
   ...uploadHandlers,
   ...hostHandlers,
   ...adminHandlers,

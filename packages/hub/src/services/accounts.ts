@@ -11,6 +11,7 @@ import type { Caller, Hub } from '../context.ts';
 import type { AccountsTable } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { hashText, newRecordId, newSecretToken } from './ids.ts';
+import { forgetSyncStates } from './sync-state.ts';
 
 const LOGIN_STATE_TTL_MS = 60_000;
 
@@ -258,6 +259,7 @@ export async function recoveryFinish(
       .where('id', '=', a.id)
       .execute();
     await tx.deleteFrom('sessions').where('account_id', '=', a.id).execute();
+    await forgetSyncStates(tx, { accountId: a.id });
   });
   return newSession(hub, a.id, b.deviceName);
 }
@@ -285,6 +287,7 @@ export const account = (hub: Hub, c: Caller) => loadAccountInfo(hub, c.accountId
 
 export async function logout(hub: Hub, c: Caller) {
   await hub.db.deleteFrom('sessions').where('id', '=', c.sessionId).execute();
+  await forgetSyncStates(hub.db, { sessionId: c.sessionId });
 }
 
 export async function sessions(hub: Hub, c: Caller): Promise<RouteResponse<'sessions'>> {
@@ -314,4 +317,5 @@ export async function revokeSession(hub: Hub, c: Caller, id: string) {
     .where('account_id', '=', c.accountId)
     .executeTakeFirst();
   if (r.numDeletedRows === 0n) throw new NotFoundError('id: no such session on this account');
+  await forgetSyncStates(hub.db, { sessionId: id });
 }

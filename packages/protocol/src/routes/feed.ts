@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { accountId, b64, nodeId, queryInt, timestamp } from '../schemas.ts';
 import { type RouteSpec, route } from './route.ts';
-import { nodeParams } from './shapes.ts';
+import { nodeParams, savedVersion } from './shapes.ts';
 
 // The feed: members' ratings of entries in their groups, and each account's private feed
 // state (tag `feed`; [Note: Ratings] and [Note: Feed state] in crypto). The feed itself is
@@ -68,11 +68,7 @@ export const feedRoutes = {
       'Saves your sealed feed state as `version`, which must be one above the stored version (409 otherwise: another device saved first; read, merge and retry).',
     body: z
       .object({
-        version: z
-          .number()
-          .int()
-          .min(1)
-          .max(2 ** 31),
+        version: savedVersion,
         state: sealedFeedState,
       })
       .strict(),

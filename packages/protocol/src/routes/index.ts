@@ -13,6 +13,7 @@ import { mirrorRoutes } from './mirrors.ts';
 import { requestRoutes } from './requests.ts';
 import type { RouteSpec } from './route.ts';
 import { shareRoutes } from './shares.ts';
+import { syncStateRoutes } from './sync-state.ts';
 import { treeRoutes } from './tree.ts';
 import { uploadRoutes } from './uploads.ts';
 
@@ -35,6 +36,7 @@ export const routes = {
   ...requestRoutes,
   ...treeRoutes,
   ...changeRoutes,
+  ...syncStateRoutes,
   ...uploadRoutes,
   ...hostRegistryRoutes,
   ...adminRoutes,

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 export type Auth = 'none' | 'session' | 'operator';
 
 export interface RouteSpec {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   auth: Auth;
   summary: string;

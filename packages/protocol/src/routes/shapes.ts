@@ -42,6 +42,12 @@ const receipt = z.string().max(8192);
 export const keyBundle = b64(1024).min(1, 'expected a key bundle');
 /** The author's Ed25519 signature over the node ([Note: Node signatures]). */
 export const nodeSignature = b64Bytes(64);
+/** The version a save names for a sealed blob (feed state, sync state). */
+export const savedVersion = z
+  .number()
+  .int()
+  .min(1)
+  .max(2 ** 31);
 
 export const wrappedIdentity = z
   .object({ signing: wrapped, agreement: wrapped })

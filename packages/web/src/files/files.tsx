@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { SessionsView, TrashView } from '../account.tsx';
+import { TrashView } from '../account.tsx';
 import { ContactsView } from '../contacts.tsx';
 import { CatalogView } from '../groups/catalog-view.tsx';
 import { FeedView } from '../groups/feed-view.tsx';
@@ -8,6 +8,7 @@ import { refreshUnread, UnreadBadge } from '../groups/unread.tsx';
 import { HostingView } from '../hosting.tsx';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
+import { SessionsView } from '../sessions.tsx';
 import { SharedView } from '../shared.tsx';
 import { onStreamError } from '../stream.ts';
 import { joinPath } from '../ui.tsx';

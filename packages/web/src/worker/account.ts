@@ -46,6 +46,8 @@ export const accountApi = {
     }),
   sessions: () => call(() => need().sessions()),
   revokeSession: (id: string) => call(() => need().revokeSession(id)),
+  /** Each session's sync roots, opened here: the page sees paths, never the sealed blobs. */
+  syncStates: () => call(() => need().syncState.list()),
   /** The hosts this account claimed, for the Hosting view. */
   myHosts: () => call(() => need().myHosts()),
   /** Whether a folder of ours is kept on one personal server alone (a single copy). */

@@ -5,16 +5,20 @@ import { call, need } from './session.ts';
 
 export type ListedEntry = Entry & { thumbnail: string | null };
 
+async function listFolder(path: string) {
+  const c = need();
+  const folder = await c.resolve(path);
+  const entries = (await c.listOpen(folder))
+    .map((n): ListedEntry => ({ ...toEntry(n), thumbnail: n.meta.thumb ?? null }))
+    .sort(byKindThenName);
+  return { id: folder.info.id, entries };
+}
+
 export const filesApi = {
   /** A folder's children, each with its thumbnail (base64url WebP) when it has one. */
-  list: (path: string) =>
-    call(async () => {
-      const c = need();
-      const nodes = await c.listOpen(await c.resolve(path));
-      return nodes
-        .map((n): ListedEntry => ({ ...toEntry(n), thumbnail: n.meta.thumb ?? null }))
-        .sort(byKindThenName);
-    }),
+  list: (path: string) => call(async () => (await listFolder(path)).entries),
+  /** The same, with the folder's id: the change feed names folders by id. */
+  listFolder: (path: string) => call(() => listFolder(path)),
   mkdir: (path: string) => call(async () => (await need().mkdir(path)) as Entry),
   trash: (path: string) => call(async () => (await need().trash(path)) as Entry),
   move: (from: string, to: string) => call(async () => (await need().move(from, to)) as Entry),
