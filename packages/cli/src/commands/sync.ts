@@ -345,7 +345,8 @@ export const syncCommands: CommandGroup = {
       'sync select [LOCAL] [--skip FOLDER] [--keep FOLDER]',
       'selective sync: leave remote folders off this device (the remote copy stays), or bring them back',
     ],
-    ['sync pause [LOCAL], sync resume [LOCAL]', 'hold passes back, and let them go on'],
+    ['sync pause [LOCAL]', 'hold passes back (a running coffer sync skips them)'],
+    ['sync resume [LOCAL]', 'let passes go on'],
   ],
   commands: [sync, status, selectCommand, pauseSwitch(true), pauseSwitch(false)],
 };
