@@ -81,6 +81,7 @@ export const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
   adoptGroupCopy: { file: fileCommitSample },
   rateEntry: { entryId: hex(32, '4'), rating: b64 },
   saveFeedState: { version: 1, state: b64 },
+  saveSyncState: { version: 1, state: b64 },
   subscribe: { budget: 10_485_760, memberId: hex(32, '6') },
   stageRekey: {
     keyVersion: 2,
