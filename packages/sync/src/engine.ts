@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chmod, lstat, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ConflictError, NotFoundError, ValidationError } from '@coffer/errors';
 import type { CofferClient, OpenNode } from '@coffer/sdk';
 import { BaseStore } from './base-store.ts';
@@ -78,7 +78,7 @@ export async function syncOnce(o: SyncRootOptions): Promise<PassResult> {
       return { ...emptyResult(now), state: 'paused' };
     }
     await sweepLocalTrash(o.local, now);
-    const caseInsensitive = await isCaseInsensitive(o.local);
+    const insensitive = await caseInsensitive(store, o.local);
     const idOf = idScheme(await birthIds(store, o.local));
     const byLocal = new Map(store.all().map((b) => [b.local, b]));
     const warnings: string[] = [];
@@ -96,7 +96,7 @@ export async function syncOnce(o: SyncRootOptions): Promise<PassResult> {
     const p = plan(base, local, remote, {
       device: o.device,
       now,
-      caseInsensitive,
+      caseInsensitive: insensitive,
       readOnly: o.readOnly ?? false,
       ...(scope ? { scope } : {}),
     });
@@ -216,41 +216,50 @@ async function remoteRoot(client: CofferClient, path: string): Promise<OpenNode>
   }
 }
 
-/** Whether the disk under `root` finds a name in another case (a probe in `.coffer/`). */
-async function isCaseInsensitive(root: string): Promise<boolean> {
-  const dir = join(root, STATE_DIR);
-  await mkdir(dir, { recursive: true });
-  const probe = join(dir, 'CaseProbe');
-  await writeFile(probe, '');
+/**
+ * What a probe file in `.coffer/` says about the disk under `root`, asked once per root and
+ * kept in its settings: the disk does not change under a folder, and ids must never change
+ * meaning between passes.
+ */
+async function probeOnce(
+  store: BaseStore,
+  root: string,
+  key: string,
+  probe: (file: string) => Promise<boolean>,
+): Promise<boolean> {
+  const known = store.setting(key);
+  if (known !== undefined) return known === 'yes';
+  const file = join(root, STATE_DIR, `${key}-probe`);
+  await writeFile(file, '');
   try {
-    return await exists(join(dir, 'caseprobe'));
+    const answer = await probe(file);
+    store.setSetting(key, answer ? 'yes' : 'no');
+    return answer;
   } finally {
-    await rm(probe, { force: true });
+    await rm(file, { force: true });
   }
 }
 
+/** Whether the disk finds a name in another case (macOS and Windows by default). */
+const caseInsensitive = (store: BaseStore, root: string) =>
+  probeOnce(store, root, 'case-insensitive', (file) => exists(upper(file)));
+
 /**
  * Whether local ids carry the birth time: only where the disk keeps a real one (it stays when
- * the file changes; without one the system reports the change time instead). Decided once
- * per root, so that ids never change meaning.
+ * the file changes; without one the system reports the change time instead).
  */
-async function birthIds(store: BaseStore, root: string): Promise<boolean> {
-  const known = store.setting('birth-ids');
-  if (known !== undefined) return known === 'yes';
-  const probe = join(root, STATE_DIR, 'BirthProbe');
-  await writeFile(probe, '');
-  try {
-    const before = await lstat(probe, { bigint: true });
+const birthIds = (store: BaseStore, root: string) =>
+  probeOnce(store, root, 'birth-ids', async (file) => {
+    const before = await lstat(file, { bigint: true });
     await new Promise((resolve) => setTimeout(resolve, 20));
-    await chmod(probe, 0o600);
-    const after = await lstat(probe, { bigint: true });
-    const real =
+    await chmod(file, 0o600);
+    const after = await lstat(file, { bigint: true });
+    return (
       before.birthtimeNs !== 0n &&
       after.birthtimeNs === before.birthtimeNs &&
-      after.ctimeNs !== before.ctimeNs;
-    store.setSetting('birth-ids', real ? 'yes' : 'no');
-    return real;
-  } finally {
-    await rm(probe, { force: true });
-  }
-}
+      after.ctimeNs !== before.ctimeNs
+    );
+  });
+
+/** The probe file's path with its name in upper case. */
+const upper = (file: string) => join(dirname(file), basename(file).toUpperCase());
