@@ -24,6 +24,7 @@ const external = [
   'swagger-ui-dist',
   'tsx',
   '@serenity-kit/opaque',
+  '@parcel/watcher',
 ];
 
 await build({

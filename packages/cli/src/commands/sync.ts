@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, watch } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { ConflictError, ValidationError } from '@coffer/errors';
 import { parseSize } from '@coffer/protocol';
 import type { CofferClient } from '@coffer/sdk';
@@ -13,7 +13,6 @@ import {
   lockRoot,
   type PassResult,
   parseIgnore,
-  STATE_DIR,
   scopeWith,
   select,
   setPaused,
@@ -24,6 +23,7 @@ import { inTree, withSession } from '../client.ts';
 import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
 import { formatBytes, type Out } from '../output.ts';
 import { reportPass } from '../sync-report.ts';
+import { watchFolder } from '../sync-watch.ts';
 
 // `coffer sync LOCAL REMOTE`: keeps a local folder and a Coffer folder the same
 // ([Note: Three trees] in the sync package). In the foreground it runs a pass, then another
@@ -170,27 +170,23 @@ async function foreground(root: Root, out: Out): Promise<void> {
     );
   }
   const unlock = await lockRoot(local);
+  let dirty = true;
+  let wake: (() => void) | null = null;
+  const changed = () => {
+    dirty = true;
+    wake?.();
+  };
+  const stopWatching = await watchFolder(local, changed, (line) => out.warn(line)).catch(
+    async (e) => {
+      await unlock();
+      throw e;
+    },
+  );
   const stop = new AbortController();
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  let dirty = true;
-  let wake: (() => void) | null = null;
-  const watcher = watch(local, { recursive: true }, (_event, name) => {
-    const rel = typeof name === 'string' ? name : '';
-    if (rel === STATE_DIR || rel.startsWith(`${STATE_DIR}${sep}`)) return;
-    dirty = true;
-    wake?.();
-  });
-  const remoteChanges = followRemote(
-    client,
-    stop.signal,
-    () => {
-      dirty = true;
-      wake?.();
-    },
-    out,
-  );
+  const remoteChanges = followRemote(client, stop.signal, changed, out);
   out.say(`Syncing ${local} with ${remote} as “${device}”. Ctrl-C stops.`);
   try {
     while (!stop.signal.aborted) {
@@ -219,7 +215,7 @@ async function foreground(root: Root, out: Out): Promise<void> {
     stop.abort();
     await remoteChanges;
     await unlock();
-    watcher.close();
+    await stopWatching();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
