@@ -18,7 +18,6 @@ import {
   nodeSignature,
   type OpenNode,
   openChild,
-  openNode,
 } from './keys.ts';
 import { splitPath } from './paths.ts';
 import type { Freshness } from './pins.ts';
@@ -314,13 +313,18 @@ export class Tree {
     return toEntry({ ...node, info });
   }
 
-  /** Opens any node of the account by id, walking up to the root to unwrap its key. */
+  /**
+   * Opens a node by id, walking up to this tree's root to unwrap its key: any node of the
+   * account, or (in a tree made by `within`) any node under that folder. Null when the hub
+   * does not know it.
+   */
   async openById(id: NodeId): Promise<OpenNode | null> {
-    const { hub, keys } = this.deps;
+    const { hub } = this.deps;
+    const top = await this.root();
     const chain: NodeInfo[] = [];
     const seen = new Set<string>();
     let cur: string | null = id;
-    while (cur && cur !== keys.rootId) {
+    while (cur && cur !== top.info.id) {
       if (seen.has(cur)) throw served('a cycle in the tree');
       seen.add(cur);
       const info: NodeInfo | null = await hub
@@ -330,12 +334,14 @@ export class Tree {
       chain.push(info);
       cur = info.parentId;
     }
-    if (cur !== keys.rootId) throw served('a node outside the account tree');
-    let node = await this.root();
+    if (cur !== top.info.id) {
+      if (this.top) throw new NotFoundError(`node ${id}: not under this folder`);
+      throw served('a node outside the account tree');
+    }
+    let node = top;
     for (const info of chain.reverse()) {
       if (node.kind !== 'folder') throw served('a child of a file');
-      node = await openNode(info, node.key);
-      await this.deps.pins.opened(info);
+      node = await this.opened(info, node);
     }
     return node;
   }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidationError } from '@coffer/errors';
 import Sqlite from 'better-sqlite3';
+import { MirrorStore, NODE_COLUMNS } from './mirror-store.ts';
 import { STATE_DIR } from './names.ts';
 import type { BaseNode, Content } from './trees.ts';
 
@@ -38,6 +39,8 @@ const toNode = (r: Row): BaseNode => ({ ...r, exec: r.exec === 1 });
 export class BaseStore {
   private readonly db: Sqlite.Database;
   private readonly q;
+  /** The remote tree as the last pass saw it (remote-tree.ts). */
+  readonly mirror: MirrorStore;
 
   constructor(root: string) {
     const dir = join(root, STATE_DIR);
@@ -49,14 +52,7 @@ export class BaseStore {
       create table if not exists base (
         remote text primary key,
         local text not null unique,
-        parent text not null,
-        name text not null,
-        kind text not null check (kind in ('file', 'folder')),
-        revision integer not null,
-        size integer not null,
-        mtime integer not null,
-        exec integer not null,
-        hash text
+        ${NODE_COLUMNS}
       );
       create index if not exists base_parent on base (parent);
       create table if not exists settings (key text primary key, value text not null);
@@ -84,6 +80,10 @@ export class BaseStore {
         'insert into settings (key, value) values (?, ?) on conflict (key) do update set value = excluded.value',
       ),
     };
+    this.mirror = new MirrorStore(this.db, {
+      get: (key) => this.setting(key),
+      set: (key, value) => this.setSetting(key, value),
+    });
   }
 
   all(): BaseNode[] {

@@ -11,7 +11,7 @@ import { idScheme, scanLocal } from './local-scan.ts';
 import { STATE_DIR } from './names.ts';
 import type { Action, PlanOptions } from './plan-types.ts';
 import { plan } from './planner.ts';
-import { listRemote } from './remote-tree.ts';
+import { remoteTree } from './remote-tree.ts';
 import { PAUSED_SETTING } from './root-settings.ts';
 import { bandwidth } from './throttle.ts';
 
@@ -91,7 +91,9 @@ export async function syncOnce(o: SyncRootOptions): Promise<PassResult> {
     });
     // Only one pass runs on a root at a time (the lock), so these are a killed pass's.
     for (const part of local.leftovers) await rm(part, { force: true });
-    const remote = await listRemote(o.client.within(root), root);
+    const remote = await remoteTree(o.client.within(root), root, store.mirror, {
+      now: now.getTime(),
+    });
     const base = [...byLocal.values()];
     const p = plan(base, local, remote, {
       device: o.device,

@@ -16,10 +16,10 @@ import {
 } from './local-fs.ts';
 import type { IdOf, LocalScan } from './local-scan.ts';
 import type { Action, Place, Ref } from './plan-types.ts';
-import type { RemoteListing } from './remote-tree.ts';
+import { RemoteOpener } from './remote-opener.ts';
 import { SmallUploads } from './small-uploads.ts';
 import type { Throttle } from './throttle.ts';
-import type { BaseNode, LocalNode } from './trees.ts';
+import type { BaseNode, LocalNode, RemoteNode, Tree } from './trees.ts';
 
 // Carries out a plan, action by action, writing the base after each, so that a pass cut
 // short anywhere leaves a base that is true for what was done. An action whose premise no
@@ -54,7 +54,7 @@ export interface ExecutorDeps {
   store: BaseStore;
   root: string;
   local: LocalScan;
-  remote: RemoteListing;
+  remote: Tree<RemoteNode>;
   now: Date;
   idOf: IdOf;
   /** `--bwlimit`: the cap of each direction, if any. */
@@ -77,7 +77,10 @@ export class Executor {
     for (const n of d.remote.nodes.values()) this.remoteIndex.set(n.id, n);
   }
 
+  private opener: RemoteOpener | null = null;
+
   async run(actions: readonly Action[]): Promise<void> {
+    this.opener = new RemoteOpener(this.d.client, this.d.remote, actions);
     const batch = new SmallUploads(this);
     for (const a of actions) {
       if (a.op === 'upload' && !this.d.limit && batch.takes(a, this.d.local.nodes.get(a.local))) {
@@ -359,8 +362,8 @@ export class Executor {
 
   private async download(remote: string, local: string | null, place: Place | null) {
     const r = this.d.remote.nodes.get(remote);
-    const open = this.d.remote.open.get(remote);
-    if (!r || !open) throw new NotFoundError(`${remote}: not in the remote listing`);
+    if (!r) throw new NotFoundError(`${remote}: not in the remote listing`);
+    const open = await (this.opener as RemoteOpener).open(r);
     let dir: string;
     let parentLocal: string;
     let name: string;
