@@ -12,13 +12,7 @@ import type { NodeInfo } from '@coffer/protocol';
 import { refuseDuplicateChildren, servedWrong } from './checks.ts';
 import { type Entry, toEntry } from './entries.ts';
 import type { HubCalls } from './hub-client.ts';
-import {
-  type AccountKeys,
-  type Author,
-  nodeSignature,
-  type OpenNode,
-  openChild,
-} from './keys.ts';
+import { type AccountKeys, type Author, nodeSignature, type OpenNode, openChild } from './keys.ts';
 import { splitPath } from './paths.ts';
 import type { Freshness } from './pins.ts';
 

@@ -1,7 +1,7 @@
 import { lstat, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ConflictError, NotFoundError } from '@coffer/errors';
-import { type CofferClient, chunkSizeFor, type Entry } from '@coffer/sdk';
+import { type CofferClient, chunkSizeFor, type Entry, type Progress } from '@coffer/sdk';
 import type { BaseStore } from './base-store.ts';
 import {
   exists,
@@ -37,6 +37,8 @@ export interface PassCounts {
   conflicts: number;
   bytesUp: number;
   bytesDown: number;
+  /** Bytes the SDK sent to hosts for the uploads (its `bytesOnWire`): 0 for a pass of moves. */
+  bytesSent: number;
 }
 
 export const noCounts = (): PassCounts => ({
@@ -47,6 +49,7 @@ export const noCounts = (): PassCounts => ({
   conflicts: 0,
   bytesUp: 0,
   bytesDown: 0,
+  bytesSent: 0,
 });
 
 export interface ExecutorDeps {
@@ -117,6 +120,15 @@ export class Executor {
 
   skip(why: string): void {
     this.skipped.push(why);
+  }
+
+  /** An upload's progress callback that adds what it put on the wire to `bytesSent`. */
+  onWire(): (p: Progress) => void {
+    let counted = 0;
+    return (p) => {
+      this.counts.bytesSent += p.bytesOnWire - counted;
+      counted = p.bytesOnWire;
+    };
   }
 
   // ── paths and references ──────────────────────────────────────────────────────────────
@@ -345,6 +357,7 @@ export class Executor {
         mtime: t.node.mtime,
         exec: t.node.exec,
         chunkSize: chunkSizeFor(t.node.size),
+        onProgress: this.onWire(),
       },
     );
     this.uploaded(local, t.node, t, entry);

@@ -1,5 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { type CofferClient, type Entry, SMALL_FILE_LIMIT, type SmallFile } from '@coffer/sdk';
+import {
+  type CofferClient,
+  type Entry,
+  type Progress,
+  SMALL_FILE_LIMIT,
+  type SmallFile,
+} from '@coffer/sdk';
 import { type Stamp, sameStamp, stampOf } from './local-fs.ts';
 import type { IdOf } from './local-scan.ts';
 import type { Action, Place } from './plan-types.ts';
@@ -22,6 +28,7 @@ export interface UploadHost {
   readonly idOf: IdOf;
   absolute(local: string): string;
   skip(why: string): void;
+  onWire(): (p: Progress) => void;
   uploadTarget(
     local: string,
     remote: string | null,
@@ -74,7 +81,7 @@ export class SmallUploads {
       landed.push({ local: a.local, node, parent: t.parent, name: t.name });
     }
     if (files.length === 0) return;
-    const entries = await this.ex.client.uploadMany(files);
+    const entries = await this.ex.client.uploadMany(files, { onProgress: this.ex.onWire() });
     // Packs commit side by side: match each entry to its file by place, not by order.
     const byPlace = new Map(entries.map((e) => [`${e.parentId}/${e.name}`, e]));
     for (const l of landed) {

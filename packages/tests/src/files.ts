@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { createReadStream } from 'node:fs';
 import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -97,4 +98,19 @@ export async function treeOf(dir: string): Promise<string[]> {
   return entries
     .map((e) => join(e.parentPath, e.name).slice(dir.length + 1) + (e.isDirectory() ? '/' : ''))
     .sort();
+}
+
+/**
+ * Asserts that two synced folders hold the same tree with the same bytes, sync's own
+ * `.coffer` folder aside; returns the tree.
+ */
+export async function assertSameTrees(a: string, b: string): Promise<string[]> {
+  const synced = async (dir: string) => (await treeOf(dir)).filter((p) => !p.startsWith('.coffer'));
+  const left = await synced(a);
+  assert.deepEqual(left, await synced(b));
+  for (const p of left) {
+    if (p.endsWith('/')) continue;
+    assert.ok((await readFile(join(a, p))).equals(await readFile(join(b, p))), `${p} differs`);
+  }
+  return left;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { treeOf, writeRandomFile } from '../src/files.ts';
+import { assertSameTrees, treeOf, writeRandomFile } from '../src/files.ts';
 import { cli, type Network, startCli, startNetwork, tempDir, twoDevices } from '../src/index.ts';
 import { until } from '../src/until.ts';
 
@@ -27,6 +27,7 @@ interface Pass {
     conflicts: number;
     bytesUp: number;
     bytesDown: number;
+    bytesSent: number;
   };
   conflicts: string[];
   errors: string[];
@@ -44,20 +45,7 @@ async function pass(device: 'A' | 'B', extra: string[] = []): Promise<Pass> {
   return p;
 }
 
-/** Both folders hold the same tree with the same bytes (sync's own folder aside). */
-async function assertSame(): Promise<string[]> {
-  const a = (await treeOf(dirA)).filter((p) => !p.startsWith('.coffer'));
-  const b = (await treeOf(dirB)).filter((p) => !p.startsWith('.coffer'));
-  assert.deepEqual(a, b);
-  for (const p of a) {
-    if (p.endsWith('/')) continue;
-    assert.ok(
-      (await readFile(join(dirA, p))).equals(await readFile(join(dirB, p))),
-      `${p} differs`,
-    );
-  }
-  return a;
-}
+const assertSame = () => assertSameTrees(dirA, dirB);
 
 before(async () => {
   net = await startNetwork({ hosts: 2 });
@@ -99,6 +87,7 @@ test('a first pass uploads a tree; the other device gets it byte for byte', asyn
     conflicts: 0,
     bytesUp: 0,
     bytesDown: 0,
+    bytesSent: 0,
   });
 });
 
