@@ -21,7 +21,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '@coffer/errors';
-import { schemas } from '@coffer/protocol';
+import { type RouteResponse, schemas } from '@coffer/protocol';
 import { z } from 'zod';
 import type { HubClient } from './hub-client.ts';
 import { type AccountKeys, fromHub } from './keys.ts';
@@ -123,6 +123,13 @@ function checkBundle(email: string, bundle: string, accountId: AccountId, pinned
   }
 }
 
+/**
+ * The hub's answers to the lookups of one operation, by email: opening every share of one
+ * owner checks their keys once, not once per share (the hub allows each account only so many
+ * lookups an hour). A new operation asks afresh, so a key change is seen on the next one.
+ */
+export type LookupScope = Map<string, Promise<RouteResponse<'lookupContact'>>>;
+
 export class Contacts {
   /** The change to the book in progress through this client: the next one waits for it. */
   private writing: Promise<unknown> = Promise.resolve();
@@ -154,12 +161,12 @@ export class Contacts {
   }
 
   /** Looks the email up on the hub and pins its keys (or returns the contact, refreshed). */
-  async add(email: string): Promise<Contact> {
+  async add(email: string, o: { within?: LookupScope } = {}): Promise<Contact> {
     const wanted = normalEmail(email);
     if (wanted === this.keys.email) throw new ValidationError('email', 'that is your own account');
     return this.change(wanted, async (pin) => {
-      if (pin) return this.checked(pin);
-      const found = await this.hub.call('lookupContact', { body: { email: wanted } });
+      if (pin) return this.checked(pin, o.within);
+      const found = await this.served(wanted, o.within);
       const accountId = parseAccountId(found.accountId);
       const bundle = checkBundle(wanted, found.keyBundle, accountId);
       return {
@@ -183,7 +190,7 @@ export class Contacts {
 
   /** Fetches the contact's keys again and checks them against the pin. */
   refresh(email: string): Promise<Contact> {
-    return this.change(normalEmail(email), async (pin) => this.checked(this.need(pin, email)));
+    return this.recheck(email);
   }
 
   /**
@@ -228,9 +235,13 @@ export class Contacts {
    * The contact's keys for sealing something to them: refreshed and checked against the pin.
    * A key change the user has not verified yet is a KeyChangedError; with `lastTrusted`, the
    * keys pinned before the change are returned instead (to reseal what they already had).
+   * `within` reuses the hub's answer to an earlier lookup of the same operation.
    */
-  async keysFor(email: string, o: { lastTrusted?: boolean } = {}): Promise<ContactKeys> {
-    const c = await this.refresh(email);
+  async keysFor(
+    email: string,
+    o: { lastTrusted?: boolean; within?: LookupScope } = {},
+  ): Promise<ContactKeys> {
+    const c = await this.recheck(email, o.within);
     const { book } = await this.read();
     const pin = this.need(
       book.contacts.find((p) => p.email === c.email),
@@ -318,9 +329,24 @@ export class Contacts {
     return pin;
   }
 
-  /** The pin after checking what the hub serves now against it. */
-  private async checked(pin: Pin): Promise<Pin> {
-    const found = await this.hub.call('lookupContact', { body: { email: pin.email } });
+  private recheck(email: string, within?: LookupScope): Promise<Contact> {
+    return this.change(normalEmail(email), async (pin) =>
+      this.checked(this.need(pin, email), within),
+    );
+  }
+
+  /** What the hub serves for `email`: asked once per `within`, or every time without one. */
+  private served(email: string, within?: LookupScope): Promise<RouteResponse<'lookupContact'>> {
+    const had = within?.get(email);
+    if (had) return had;
+    const answer = this.hub.call('lookupContact', { body: { email } });
+    within?.set(email, answer);
+    return answer;
+  }
+
+  /** The pin after checking what the hub serves (once per `within`) against it. */
+  private async checked(pin: Pin, within?: LookupScope): Promise<Pin> {
+    const found = await this.served(pin.email, within);
     if (found.accountId !== pin.accountId) {
       throw new IntegrityError(
         `key bundle of ${pin.email}: the hub now names another account for this email`,
@@ -365,6 +391,7 @@ export class Contacts {
     await this.write(async (book) => {
       const pin = book.contacts.find((c) => c.email === email);
       result = await f(pin);
+      if (result === pin) return book;
       return {
         ...book,
         contacts: [...book.contacts.filter((c) => c.email !== email), result].sort((a, b) =>
@@ -423,6 +450,7 @@ export class Contacts {
     for (let attempt = 0; ; attempt++) {
       const { version, book } = await this.read();
       const next = await f(book);
+      if (next === book) return;
       const sealed = await sealContactBook(
         this.keys.masterKey,
         this.keys.accountId,

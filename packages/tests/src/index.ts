@@ -20,7 +20,7 @@ export { parseRawAnswer, rawHttp, rawRequest } from './http.ts';
 export { hubSql } from './hub-db.ts';
 export type { LoadOptions, LoadResult } from './load/run.ts';
 export { loadTable, runLoad } from './load/run.ts';
-export { hubMetricsText, hubNetworkBytes, hubServerErrors } from './metrics.ts';
+export { hubMetricsText, hubNetworkBytes, hubRouteCount, hubServerErrors } from './metrics.ts';
 export { clientNetworkBytes, countingClientEnv } from './net-bytes.ts';
 export type { Cli, Dialect, Network, NetworkOptions, Proc, RunningCli } from './network.ts';
 export {

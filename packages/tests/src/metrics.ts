@@ -9,6 +9,17 @@ export async function hubMetricsText(net: Pick<Network, 'hubUrl' | 'operatorToke
   return res.text();
 }
 
+/** How many 2xx answers the hub has given on one route (`children`, `lookupContact`…). */
+export async function hubRouteCount(
+  net: Pick<Network, 'hubUrl' | 'operatorToken'>,
+  route: string,
+): Promise<number> {
+  const m = (await hubMetricsText(net)).match(
+    new RegExp(`coffer_hub_http_responses_total\\{route="${route}",class="2xx"\\} (\\d+)`),
+  );
+  return Number(m?.[1] ?? 0);
+}
+
 /**
  * How many 5xx answers the hub has given since it started, summed over every route and status
  * (`coffer_hub_http_errors_total`). A load test asserts it stays 0: the SDK retries a 5xx,

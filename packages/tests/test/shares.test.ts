@@ -25,6 +25,7 @@ import {
   ValidationError,
 } from '@coffer/sdk';
 import {
+  hubRouteCount,
   type Network,
   onEachDatabase,
   rejectsAfterLie,
@@ -250,6 +251,34 @@ onEachDatabase('folder shares', (dialect) => {
       await alice.shares.share('/team', 'carol@example.com', 'write');
       const [team] = await carol.shares.incoming();
       assert.equal(team?.folder.meta.name, 'team');
+    });
+
+    test('Shared with me checks each person’s keys once, however many folders they share', async () => {
+      // The hub allows an account 300 lookups an hour: one per share per visit would run out.
+      const owner = await signup('dora@example.com');
+      const reader = await signup('erin@example.com');
+      for (const name of ['a', 'b', 'c', 'd']) {
+        await owner.mkdir(`/${name}`);
+        await owner.shares.share(`/${name}`, 'erin@example.com', 'write');
+      }
+      const count = async () =>
+        [
+          await hubRouteCount(net, 'lookupContact'),
+          await hubRouteCount(net, 'saveContactBook'),
+        ] as const;
+      const [lookups0, saves0] = await count();
+      assert.equal((await reader.shares.incoming()).length, 4);
+      const [lookups1, saves1] = await count();
+      assert.equal(lookups1 - lookups0, 1, 'one lookup for dora, who owns all four');
+      assert.equal(
+        saves1 - saves0,
+        5,
+        'dora and each share’s member list are pinned on first sight',
+      );
+      assert.equal((await reader.shares.incoming()).length, 4);
+      const [lookups2, saves2] = await count();
+      assert.equal(lookups2 - lookups1, 1, 'asked again on the next visit');
+      assert.equal(saves2 - saves1, 0, 'nothing changed, nothing saved');
     });
   });
 

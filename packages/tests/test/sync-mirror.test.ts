@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { assertSameTrees } from '../src/files.ts';
 import { cli, type Network, startNetwork, tempDir, twoDevices } from '../src/index.ts';
-import { hubMetricsText } from '../src/metrics.ts';
+import { hubRouteCount } from '../src/metrics.ts';
 
 // The remote mirror ([Note: Remote mirror] in the sync package): after the first pass, a
 // pass learns what changed remotely from the hub's change feed and lists only the folders it
@@ -40,12 +40,7 @@ async function pass(dir: string, env: Record<string, string>, device: string) {
 }
 
 /** Folder listings (`children` calls) the hub has answered so far. */
-async function listings(): Promise<number> {
-  const m = (await hubMetricsText(net)).match(
-    /coffer_hub_http_responses_total\{route="children",class="2xx"\} (\d+)/,
-  );
-  return Number(m?.[1] ?? 0);
-}
+const listings = () => hubRouteCount(net, 'children');
 
 async function listingsOf(f: () => Promise<unknown>): Promise<number> {
   const before = await listings();

@@ -24,7 +24,7 @@ import {
 } from '@coffer/errors';
 import type { ShareInfo } from '@coffer/protocol';
 import { refuseRepeats } from '../checks.ts';
-import type { Contacts } from '../contacts.ts';
+import type { Contacts, LookupScope } from '../contacts.ts';
 import type { HubClient } from '../hub-client.ts';
 import { type AccountKeys, type Author, fromHub, type OpenNode } from '../keys.ts';
 import type { TreeAccess } from '../tree.ts';
@@ -267,7 +267,8 @@ export class Shares {
   async incoming(): Promise<IncomingShare[]> {
     const { incoming: list } = await this.listed();
     const out: IncomingShare[] = [];
-    for (const s of list) out.push(await this.open(s));
+    const within: LookupScope = new Map();
+    for (const s of list) out.push(await this.open(s, within));
     return out;
   }
 
@@ -315,7 +316,12 @@ export class Shares {
    * contacts check gives. A writer the hub hides, or whose keys changed and are not verified
    * again, is left out (`unchecked`): their nodes fail to verify until then.
    */
-  private async writers(list: MemberList, s: ShareInfo, owner: Author) {
+  private async writers(
+    list: MemberList,
+    s: ShareInfo,
+    owner: Author,
+    within: LookupScope = new Map(),
+  ) {
     const emails = new Map(s.members.map((m) => [m.accountId, m.email]));
     const authors: Author[] = [owner];
     const unchecked: string[] = [];
@@ -330,9 +336,9 @@ export class Shares {
         unchecked.push(m.accountId);
         continue;
       }
-      await this.deps.contacts.add(email);
+      await this.deps.contacts.add(email, { within });
       try {
-        const w = await this.deps.contacts.keysFor(email);
+        const w = await this.deps.contacts.keysFor(email, { within });
         if (w.accountId !== m.accountId) unchecked.push(email);
         else
           authors.push({
@@ -363,10 +369,10 @@ export class Shares {
     return list;
   }
 
-  private async open(s: ShareInfo): Promise<IncomingShare> {
+  private async open(s: ShareInfo, within: LookupScope): Promise<IncomingShare> {
     const what = `share ${s.id} from ${s.ownerEmail}`;
-    await this.deps.contacts.add(s.ownerEmail);
-    const owner = await this.deps.contacts.keysFor(s.ownerEmail);
+    await this.deps.contacts.add(s.ownerEmail, { within });
+    const owner = await this.deps.contacts.keysFor(s.ownerEmail, { within });
     if (owner.accountId !== s.ownerId)
       throw new IntegrityError(`${what}: the hub names another owner than ${s.ownerEmail}`);
     const expect = { shareId: s.id, folderId: s.nodeId as NodeId, ownerId: owner.accountId };
@@ -405,11 +411,16 @@ export class Shares {
       }),
     );
     const emails = new Map(s.members.map((m) => [m.accountId, m.email]));
-    const { authors, unchecked } = await this.writers(list, s, {
-      accountId: owner.accountId,
-      signingPublic: owner.signingPublic,
-      older: owner.previousSigning,
-    });
+    const { authors, unchecked } = await this.writers(
+      list,
+      s,
+      {
+        accountId: owner.accountId,
+        signingPublic: owner.signingPublic,
+        older: owner.previousSigning,
+      },
+      within,
+    );
     return {
       id: s.id,
       owner: { email: s.ownerEmail, accountId: owner.accountId },
