@@ -120,6 +120,11 @@ export class BaseStore {
     this.put({ ...row, ...content, revision: content.revision ?? row.revision });
   }
 
+  /** Runs `f` in one transaction: the base and the mirror change together. */
+  together<T>(f: () => T): T {
+    return this.db.transaction(f)();
+  }
+
   remove(remotes: readonly string[]): void {
     this.db.transaction(() => {
       for (const r of remotes) this.q.remove.run(r);

@@ -11,6 +11,7 @@ import {
   sameStamp,
   setExec,
   stampOf,
+  stillSame,
   toLocalTrash,
   writePart,
 } from './local-fs.ts';
@@ -19,7 +20,14 @@ import type { Action, Place, Ref } from './plan-types.ts';
 import { RemoteOpener } from './remote-opener.ts';
 import { SmallUploads } from './small-uploads.ts';
 import type { Throttle } from './throttle.ts';
-import type { BaseNode, LocalNode, RemoteNode, Tree } from './trees.ts';
+import {
+  type BaseNode,
+  folderRow,
+  type LocalNode,
+  type RemoteNode,
+  remoteOf,
+  type Tree,
+} from './trees.ts';
 
 // Carries out a plan, action by action, writing the base after each, so that a pass cut
 // short anywhere leaves a base that is true for what was done. An action whose premise no
@@ -176,6 +184,12 @@ export class Executor {
     return parentPath === '/' ? `/${name}` : `${parentPath}/${name}`;
   }
 
+  /** The mirror learns what a write of ours changed on a node it holds. */
+  private wroteRemote(id: string, version: number, change: Partial<RemoteNode>): void {
+    const had = this.d.store.mirror.get(id);
+    if (had) this.d.store.mirror.wrote({ ...had, ...change }, version);
+  }
+
   // ── actions ───────────────────────────────────────────────────────────────────────────
 
   private async one(a: Action): Promise<void> {
@@ -216,9 +230,12 @@ export class Executor {
         return this.moveLocal(a.local, a);
       case 'exec-remote': {
         const path = this.remotePath(a.remote);
-        await this.d.client.move(path, path, { exec: a.exec });
+        const { version } = await this.d.client.move(path, path, { exec: a.exec });
         const row = store.get(a.remote);
-        if (row) store.put({ ...row, exec: a.exec });
+        store.together(() => {
+          if (row) store.put({ ...row, exec: a.exec });
+          this.wroteRemote(a.remote, version, { exec: a.exec });
+        });
         return;
       }
       case 'exec-local': {
@@ -227,11 +244,15 @@ export class Executor {
         if (row) store.put({ ...row, exec: a.exec });
         return;
       }
-      case 'trash-remote':
-        await this.d.client.trash(this.remotePath(a.remote));
-        store.remove(a.covers);
+      case 'trash-remote': {
+        const { version } = await this.d.client.trash(this.remotePath(a.remote));
+        store.together(() => {
+          store.remove(a.covers);
+          store.mirror.trashed(a.remote, version);
+        });
         this.counts.deleted += a.covers.length;
         return;
+      }
       case 'trash-local':
       case 'drop-local':
         await toLocalTrash(this.d.root, this.localRel(a.local), this.d.now);
@@ -258,17 +279,22 @@ export class Executor {
   private async mkdirRemote(local: string, place: Place): Promise<void> {
     const parent = this.remoteParent(place.parent);
     const path = this.join(this.remotePath(parent), place.name);
-    let id: string;
+    let made: { id: string; version: number | null };
     try {
-      id = (await this.d.client.mkdir(path)).id;
+      made = await this.d.client.mkdir(path);
     } catch (e) {
       if (!(e instanceof ConflictError)) throw e;
       const there = await this.d.client.stat(path); // made meanwhile elsewhere: the same folder
       if (there.kind !== 'folder') throw e;
-      id = there.id;
+      made = { id: there.id, version: null };
     }
+    const { id, version } = made;
     this.remoteIndex.set(id, { parent, name: place.name });
-    this.d.store.put(folderRow(id, local, parent, place.name));
+    const row = folderRow(id, local, parent, place.name);
+    this.d.store.together(() => {
+      this.d.store.put(row);
+      if (version !== null) this.d.store.mirror.wrote(remoteOf(row), version);
+    });
   }
 
   private async mkdirLocal(remote: string, place: Place): Promise<void> {
@@ -329,7 +355,7 @@ export class Executor {
   /** An upload landed as `entry`: the base and the index learn it. */
   uploaded(local: string, node: LocalNode, at: { parent: string; name: string }, entry: Entry) {
     this.remoteIndex.set(entry.id, at);
-    this.d.store.put({
+    const row: BaseNode = {
       remote: entry.id,
       local,
       parent: at.parent,
@@ -340,6 +366,10 @@ export class Executor {
       mtime: node.mtime,
       exec: node.exec,
       hash: node.hash,
+    };
+    this.d.store.together(() => {
+      this.d.store.put(row);
+      this.d.store.mirror.wrote(remoteOf(row), entry.version);
     });
     this.counts.uploaded++;
     this.counts.bytesUp += node.size;
@@ -444,10 +474,13 @@ export class Executor {
       this.skipped.push(`${to} is taken remotely; ${from} stays`);
       return;
     }
-    await this.d.client.move(from, to);
+    const { version } = await this.d.client.move(from, to);
     this.remoteIndex.set(remote, { parent, name: place.name });
     const row = this.d.store.get(remote);
-    if (row) this.d.store.put({ ...row, parent, name: place.name });
+    this.d.store.together(() => {
+      if (row) this.d.store.put({ ...row, parent, name: place.name });
+      this.wroteRemote(remote, version, { parent, name: place.name });
+    });
     this.counts.moved++;
   }
 
@@ -468,33 +501,5 @@ export class Executor {
       this.d.store.put({ ...row, parent: remoteParent, name: place.name });
     }
     this.counts.moved++;
-  }
-}
-
-function folderRow(remote: string, local: string, parent: string, name: string): BaseNode {
-  return {
-    remote,
-    local,
-    parent,
-    name,
-    kind: 'folder',
-    revision: 0,
-    size: 0,
-    mtime: 0,
-    exec: false,
-    hash: null,
-  };
-}
-
-/**
- * The file's bytes, checked at the end to be the file that was scanned: a file that changed
- * while it uploaded fails the upload before it is committed, never committed half-read.
- */
-async function* stillSame(path: string, start: Stamp, idOf: IdOf): AsyncGenerator<Uint8Array> {
-  const { createReadStream } = await import('node:fs');
-  for await (const piece of createReadStream(path)) yield piece as Uint8Array;
-  const end = await stampOf(path, idOf);
-  if (!end || !sameStamp(end, start) || end.ctimeNs !== start.ctimeNs) {
-    throw new ConflictError(`${path}: changed while it uploaded; it goes again on the next pass`);
   }
 }

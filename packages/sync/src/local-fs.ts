@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import {
   chmod,
   link,
@@ -15,6 +15,7 @@ import {
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { newAccountId } from '@coffer/crypto';
+import { ConflictError } from '@coffer/errors';
 import { partName } from './ignore.ts';
 import type { IdOf } from './local-scan.ts';
 import { PART_PREFIX, STATE_DIR } from './names.ts';
@@ -130,4 +131,20 @@ export async function sweepLocalTrash(root: string, now: Date): Promise<void> {
 export async function setExec(path: string, exec: boolean): Promise<void> {
   const mode = (await stat(path)).mode & 0o777;
   await chmod(path, exec ? mode | ((mode & 0o444) >> 2) : mode & ~0o111);
+}
+
+/**
+ * The file's bytes, checked at the end to be the file that was scanned: a file that changed
+ * while it uploaded fails the upload before it is committed, never committed half-read.
+ */
+export async function* stillSame(
+  path: string,
+  start: Stamp,
+  idOf: IdOf,
+): AsyncGenerator<Uint8Array> {
+  for await (const piece of createReadStream(path)) yield piece as Uint8Array;
+  const end = await stampOf(path, idOf);
+  if (!end || !sameStamp(end, start) || end.ctimeNs !== start.ctimeNs) {
+    throw new ConflictError(`${path}: changed while it uploaded; it goes again on the next pass`);
+  }
 }

@@ -2,7 +2,9 @@ import type Sqlite from 'better-sqlite3';
 import type { RemoteNode } from './trees.ts';
 
 // The remote tree as the last pass saw it, kept beside the base in `.coffer/state.db`
-// ([Note: Remote mirror] in remote-tree.ts), with the change-feed cursor it is true at.
+// ([Note: Remote mirror] in remote-tree.ts), with the change-feed cursor it is true at, and
+// the writes this client made since: their rows are written as they land, and their echo in
+// the feed (the node at the version the write gave it) is skipped.
 
 type Row = Omit<RemoteNode, 'exec'> & { exec: number };
 
@@ -37,6 +39,8 @@ export class MirrorStore {
         id text primary key,
         ${NODE_COLUMNS}
       );
+      create index if not exists remote_parent on remote (parent);
+      create table if not exists own_writes (id text primary key, version integer not null);
     `);
     this.q = {
       all: db.prepare<[], Row>('select * from remote'),
@@ -49,6 +53,18 @@ export class MirrorStore {
            mtime = excluded.mtime, exec = excluded.exec, hash = excluded.hash`,
       ),
       remove: db.prepare<[string]>('delete from remote where id = ?'),
+      get: db.prepare<[string], Row>('select * from remote where id = ?'),
+      removeTree: db.prepare<[string]>(
+        `with recursive sub (id) as (
+           select ? union all select remote.id from remote join sub on remote.parent = sub.id)
+         delete from remote where id in (select id from sub)`,
+      ),
+      ownWrites: db.prepare<[], { id: string; version: number }>('select * from own_writes'),
+      wrote: db.prepare<[string, number]>(
+        `insert into own_writes (id, version) values (?, ?)
+         on conflict (id) do update set version = excluded.version`,
+      ),
+      forgetWrites: db.prepare('delete from own_writes'),
     };
   }
 
@@ -63,18 +79,49 @@ export class MirrorStore {
     return out;
   }
 
+  get(id: string): RemoteNode | undefined {
+    const r = this.q.get.get(id);
+    return r && toNode(r);
+  }
+
+  /** The version each node this client wrote since the last pass was left at. */
+  ownWrites(): Map<string, number> {
+    return new Map(this.q.ownWrites.all().map((r) => [r.id, r.version]));
+  }
+
+  /** This client's write left `node` so, at `version`: its echo in the feed says nothing new. */
+  wrote(node: RemoteNode, version: number): void {
+    this.db.transaction(() => {
+      this.q.put.run(toRow(node));
+      this.q.wrote.run(node.id, version);
+    })();
+  }
+
+  /** This client trashed `id` (leaving it at `version`): it goes, with all under it. */
+  trashed(id: string, version: number): void {
+    this.db.transaction(() => {
+      this.q.removeTree.run(id);
+      this.q.wrote.run(id, version);
+    })();
+  }
+
   /** The whole tree, listed afresh. */
   replace(nodes: Iterable<RemoteNode>, state: MirrorState): void {
     this.db.transaction(() => {
       this.q.clear.run();
+      this.q.forgetWrites.run();
       for (const n of nodes) this.q.put.run(toRow(n));
       this.settings.set(STATE, JSON.stringify(state));
     })();
   }
 
-  /** Rows changed and removed since the last state, in one transaction with the new state. */
+  /**
+   * Rows changed and removed since the last state, in one transaction with the new state; the
+   * feed has been read past this client's writes, so they are forgotten.
+   */
   update(put: Iterable<RemoteNode>, removed: Iterable<string>, state: MirrorState): void {
     this.db.transaction(() => {
+      this.q.forgetWrites.run();
       for (const n of put) this.q.put.run(toRow(n));
       for (const id of removed) this.q.remove.run(id);
       this.settings.set(STATE, JSON.stringify(state));

@@ -19,6 +19,12 @@ import type { RemoteNode, Tree } from './trees.ts';
 // afresh on the first pass, when the hub no longer has the cursor (ExpiredError), when the
 // mirror was made for another root, and once an hour, so that nothing the mirror could get
 // wrong lasts.
+//
+// This client's own writes come back through the feed too: after a first pass that uploads
+// 100,000 files, the next would list every folder again. So the executor writes the mirror
+// row of each write as it lands, with the version the hub gave the node, and a change that is
+// exactly that node at that version is skipped. Any other version of it (another device wrote
+// it before or after) is a change like any other, and its folder is listed again.
 
 /** How often the whole tree is listed again even when the feed says little changed. */
 export const FULL_LISTING_MS = 3_600_000;
@@ -41,7 +47,9 @@ export async function remoteTree(
   const rootId = root.info.id;
   const state = mirror.state();
   if (!o.full && state && state.root === rootId && o.now - state.listedAt < FULL_LISTING_MS) {
-    const changes = await changesSince(client, state.cursor);
+    const own = mirror.ownWrites();
+    const echo = (c: ChangeInfo) => own.get(c.nodeId) === c.version;
+    const changes = await changesSince(client, state.cursor, echo);
     if (changes) {
       const nodes = mirror.all();
       const { put, removed } = await applyChanges(client, root, nodes, changes.list);
@@ -56,17 +64,21 @@ export async function remoteTree(
   return { root: rootId, nodes };
 }
 
-/** Every change after `cursor`, or null when the hub no longer keeps that far back. */
+/**
+ * Every change after `cursor` but the echoes of this client's writes, or null when the hub no
+ * longer keeps that far back.
+ */
 async function changesSince(
   client: CofferClient,
   cursor: string,
+  echo: (c: ChangeInfo) => boolean,
 ): Promise<{ list: ChangeInfo[]; cursor: string } | null> {
   const list: ChangeInfo[] = [];
   let at = cursor;
   try {
     for (;;) {
       const page = await client.changes.next(at, { waitSeconds: 0, limit: 1000 });
-      list.push(...page.changes);
+      for (const c of page.changes) if (!echo(c)) list.push(c);
       at = page.cursor;
       if (!page.more) return { list, cursor: at };
     }

@@ -73,3 +73,25 @@ export function childrenOf<N extends { parent: string; name: string }>(
     list.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return out;
 }
+
+/** A folder's base row. */
+export function folderRow(remote: string, local: string, parent: string, name: string): BaseNode {
+  return {
+    remote,
+    local,
+    parent,
+    name,
+    kind: 'folder',
+    revision: 0,
+    size: 0,
+    mtime: 0,
+    exec: false,
+    hash: null,
+  };
+}
+
+/** The remote node a base row describes. */
+export const remoteOf = ({ remote, local: _, ...rest }: BaseNode): RemoteNode => ({
+  ...rest,
+  id: remote,
+});

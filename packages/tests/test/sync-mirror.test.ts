@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import Sqlite from 'better-sqlite3';
 import { assertSameTrees } from '../src/files.ts';
 import { cli, type Network, startNetwork, tempDir, twoDevices } from '../src/index.ts';
 import { hubRouteCount } from '../src/metrics.ts';
@@ -60,7 +61,9 @@ test('a pass after the first lists only the folders the change feed names', asyn
   }
   const first = await listingsOf(() => pass(dirA, envA, 'A'));
   assert.ok(first > FOLDERS, `the first pass lists the whole tree (${first} listings)`);
-  await pass(dirA, envA, 'A'); // reads its own uploads back through the feed
+  // The feed gives back A's own uploads; their echo is skipped, no folder is listed for them.
+  const echo = await listingsOf(() => pass(dirA, envA, 'A'));
+  assert.ok(echo < FOLDERS / 3, `the pass after the first lists ${echo} folders`);
   const quiet = await listingsOf(() => pass(dirA, envA, 'A'));
   assert.ok(quiet < FOLDERS / 3, `a pass with nothing changed lists ${quiet} folders`);
 
@@ -99,4 +102,41 @@ test('moves in and out of the folder, trash and new nested folders arrive as a w
     assert.ok(a.includes(p), `${p} is on A`);
   }
   for (const p of ['d3/', 'd4/f4.txt', 'd1/']) assert.ok(!a.includes(p), `${p} is gone from A`);
+  assert.deepEqual(mirrorOf(dirA), mirrorOf(fresh));
 });
+
+test('what the client writes itself goes into its mirror as the hub has it, and its echo is skipped', async () => {
+  await rename(join(dirA, 'd8', 'f8.txt'), join(dirA, 'd8', 'g8.txt'));
+  await rename(join(dirA, 'd9'), join(dirA, 'd2', 'd9'));
+  await rm(join(dirA, 'd10'), { recursive: true });
+  await chmod(join(dirA, 'd11', 'f11.txt'), 0o755);
+  await writeFile(join(dirA, 'd12', 'f12.txt'), 'edited on A\n');
+  await mkdir(join(dirA, 'n1', 'n2'), { recursive: true });
+  await writeFile(join(dirA, 'n1', 'n2', 'deep.txt'), 'deep\n');
+  await pass(dirA, envA, 'A');
+  const quiet = await listingsOf(() => pass(dirA, envA, 'A'));
+  assert.ok(quiet < FOLDERS / 3, `the pass after A's own writes lists ${quiet} folders`);
+
+  // Another device writes the nodes A wrote: not echoes, so A takes them.
+  await run(['mv', '/Sync/d8/g8.txt', '/Sync/d8/h8.txt']);
+  await run(['mv', '/Sync/n1/n2', '/Sync/d2/n2']);
+  await pass(dirA, envA, 'A');
+  assert.equal(await readFile(join(dirA, 'd8', 'h8.txt'), 'utf8'), 'file 8\n');
+
+  const fresh = join(await tempDir('mirror-own-'), 'D');
+  await mkdir(fresh);
+  await pass(fresh, envB, 'D');
+  const a = await assertSameTrees(dirA, fresh);
+  for (const p of ['d2/d9/f9.txt', 'd2/n2/deep.txt', 'd12/f12.txt']) assert.ok(a.includes(p), p);
+  assert.deepEqual(mirrorOf(dirA), mirrorOf(fresh), 'A’s mirror is what a whole listing gives');
+});
+
+/** The remote tree a sync root keeps in `.coffer/state.db`, row by row. */
+function mirrorOf(dir: string): unknown[] {
+  const db = new Sqlite(join(dir, '.coffer', 'state.db'), { readonly: true });
+  try {
+    return db.prepare('select * from remote order by id').all();
+  } finally {
+    db.close();
+  }
+}
