@@ -1,7 +1,13 @@
 import { lstat, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ConflictError, NotFoundError } from '@coffer/errors';
-import { type CofferClient, chunkSizeFor, type Entry, type Progress } from '@coffer/sdk';
+import {
+  type ChunkCache,
+  type CofferClient,
+  chunkSizeFor,
+  type Entry,
+  type Progress,
+} from '@coffer/sdk';
 import type { BaseStore } from './base-store.ts';
 import {
   exists,
@@ -16,7 +22,8 @@ import {
   writePart,
 } from './local-fs.ts';
 import type { IdOf, LocalScan } from './local-scan.ts';
-import type { Action, Place, Ref } from './plan-types.ts';
+import { Places } from './places.ts';
+import type { Action, Place } from './plan-types.ts';
 import { RemoteOpener } from './remote-opener.ts';
 import { SmallUploads } from './small-uploads.ts';
 import type { Throttle } from './throttle.ts';
@@ -60,6 +67,10 @@ export const noCounts = (): PassCounts => ({
   bytesSent: 0,
 });
 
+const DOWNLOADS_AT_ONCE = 4;
+
+type Download = Extract<Action, { op: 'download' }>;
+
 export interface ExecutorDeps {
   client: CofferClient;
   store: BaseStore;
@@ -73,35 +84,56 @@ export interface ExecutorDeps {
   log: (line: string) => void;
 }
 
-/** Where a node is: its parent's id and its name, on one side. */
-type Index = Map<string, { parent: string; name: string }>;
-
 export class Executor {
   readonly counts: PassCounts = noCounts();
   readonly errors: string[] = [];
   readonly skipped: string[] = [];
-  private readonly localIndex: Index = new Map();
-  private readonly remoteIndex: Index = new Map();
+  private readonly at: Places;
 
   constructor(private readonly d: ExecutorDeps) {
-    for (const n of d.local.nodes.values()) this.localIndex.set(n.id, n);
-    for (const n of d.remote.nodes.values()) this.remoteIndex.set(n.id, n);
+    this.at = new Places(d.store, d.root, d.local, d.remote);
   }
 
   private opener: RemoteOpener | null = null;
+  /** Where the pass's chunks are: one locate per pack, not one per file. */
+  private chunks: ChunkCache | undefined;
 
   async run(actions: readonly Action[]): Promise<void> {
     this.opener = new RemoteOpener(this.d.client, this.d.remote, actions);
+    this.chunks = this.d.client.chunkCache();
     const batch = new SmallUploads(this);
-    for (const a of actions) {
+    for (let i = 0; i < actions.length; i++) {
+      const a = actions[i] as Action;
       if (a.op === 'upload' && !this.d.limit && batch.takes(a, this.d.local.nodes.get(a.local))) {
         if (batch.full()) await this.guard('upload', () => batch.flush());
         continue;
       }
       await this.guard('upload', () => batch.flush());
+      if (a.op === 'download') {
+        let end = i + 1;
+        while (actions[end]?.op === 'download') end++;
+        await this.downloads(actions.slice(i, end) as Download[]);
+        i = end - 1;
+        continue;
+      }
       await this.guard(a.op, () => this.one(a));
     }
     await this.guard('upload', () => batch.flush());
+  }
+
+  /**
+   * Downloads next to each other in the plan, DOWNLOADS_AT_ONCE at a time: each writes a file
+   * of its own, so none waits for another, and a small file's time is mostly round trips.
+   */
+  private async downloads(list: readonly Download[]): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      for (let a = list[next++]; a; a = list[next++]) {
+        const { remote, local, place } = a;
+        await this.guard('download', () => this.download(remote, local, place));
+      }
+    };
+    await Promise.all(Array.from({ length: DOWNLOADS_AT_ONCE }, worker));
   }
 
   private async guard(op: string, f: () => Promise<void>): Promise<void> {
@@ -115,7 +147,7 @@ export class Executor {
 
   /** The absolute path of a local node (for the small-file batches). */
   absolute(local: string): string {
-    return this.localAbs(local);
+    return this.at.localAbs(local);
   }
 
   get client(): CofferClient {
@@ -137,51 +169,6 @@ export class Executor {
       this.counts.bytesSent += p.bytesOnWire - counted;
       counted = p.bytesOnWire;
     };
-  }
-
-  // ── paths and references ──────────────────────────────────────────────────────────────
-
-  private pathIn(index: Index, root: string, id: string): string {
-    const names: string[] = [];
-    for (let at = id; at !== root; ) {
-      const n = index.get(at);
-      if (!n) throw new NotFoundError(`node ${at}: no longer where the plan saw it`);
-      names.unshift(n.name);
-      at = n.parent;
-    }
-    return names.join('/');
-  }
-
-  private localRel(id: string): string {
-    return this.pathIn(this.localIndex, this.d.local.root, id);
-  }
-
-  private localAbs(id: string): string {
-    return join(this.d.root, this.localRel(id));
-  }
-
-  private remotePath(id: string): string {
-    return `/${this.pathIn(this.remoteIndex, this.d.remote.root, id)}`;
-  }
-
-  private remoteParent(ref: Ref): string {
-    if ('root' in ref) return this.d.remote.root;
-    if ('remote' in ref) return ref.remote;
-    const row = this.d.store.byLocal(ref.local);
-    if (!row) throw new NotFoundError(`folder ${ref.local}: not created remotely`);
-    return row.remote;
-  }
-
-  private localParent(ref: Ref): string {
-    if ('root' in ref) return this.d.local.root;
-    if ('local' in ref) return ref.local;
-    const row = this.d.store.get(ref.remote);
-    if (!row) throw new NotFoundError(`folder ${ref.remote}: not created locally`);
-    return row.local;
-  }
-
-  private join(parentPath: string, name: string) {
-    return parentPath === '/' ? `/${name}` : `${parentPath}/${name}`;
   }
 
   /** The mirror learns what a write of ours changed on a node it holds. */
@@ -229,7 +216,7 @@ export class Executor {
       case 'move-local':
         return this.moveLocal(a.local, a);
       case 'exec-remote': {
-        const path = this.remotePath(a.remote);
+        const path = this.at.remotePath(a.remote);
         const { version } = await this.d.client.move(path, path, { exec: a.exec });
         const row = store.get(a.remote);
         store.together(() => {
@@ -239,13 +226,13 @@ export class Executor {
         return;
       }
       case 'exec-local': {
-        await setExec(this.localAbs(a.local), a.exec);
+        await setExec(this.at.localAbs(a.local), a.exec);
         const row = store.byLocal(a.local);
         if (row) store.put({ ...row, exec: a.exec });
         return;
       }
       case 'trash-remote': {
-        const { version } = await this.d.client.trash(this.remotePath(a.remote));
+        const { version } = await this.d.client.trash(this.at.remotePath(a.remote));
         store.together(() => {
           store.remove(a.covers);
           store.mirror.trashed(a.remote, version);
@@ -255,7 +242,7 @@ export class Executor {
       }
       case 'trash-local':
       case 'drop-local':
-        await toLocalTrash(this.d.root, this.localRel(a.local), this.d.now);
+        await toLocalTrash(this.d.root, this.at.localRel(a.local), this.d.now);
         store.remove(a.covers);
         if (a.op === 'trash-local') this.counts.deleted += a.covers.length;
         return;
@@ -263,13 +250,13 @@ export class Executor {
   }
 
   private async conflictRename(local: string, name: string): Promise<void> {
-    const from = this.localAbs(local);
-    const at = this.localIndex.get(local);
+    const from = this.at.localAbs(local);
+    const at = this.at.localIndex.get(local);
     if (!at) return;
     const to = join(dirname(from), name);
     if (await exists(to)) throw new ConflictError(`${name}: exists already`);
     await rename(from, to);
-    this.localIndex.set(local, { parent: at.parent, name });
+    this.at.localIndex.set(local, { parent: at.parent, name });
     // The row lets go of this node: the conflict copy is a file of its own from now on.
     const row = this.d.store.byLocal(local);
     if (row) this.d.store.put({ ...row, local: `released:${row.remote}` });
@@ -277,8 +264,8 @@ export class Executor {
   }
 
   private async mkdirRemote(local: string, place: Place): Promise<void> {
-    const parent = this.remoteParent(place.parent);
-    const path = this.join(this.remotePath(parent), place.name);
+    const parent = this.at.remoteParent(place.parent);
+    const path = this.at.join(this.at.remotePath(parent), place.name);
     let made: { id: string; version: number | null };
     try {
       made = await this.d.client.mkdir(path);
@@ -289,7 +276,7 @@ export class Executor {
       made = { id: there.id, version: null };
     }
     const { id, version } = made;
-    this.remoteIndex.set(id, { parent, name: place.name });
+    this.at.remoteIndex.set(id, { parent, name: place.name });
     const row = folderRow(id, local, parent, place.name);
     this.d.store.together(() => {
       this.d.store.put(row);
@@ -298,8 +285,8 @@ export class Executor {
   }
 
   private async mkdirLocal(remote: string, place: Place): Promise<void> {
-    const parent = this.localParent(place.parent);
-    const path = join(this.localAbs(parent), place.name);
+    const parent = this.at.localParent(place.parent);
+    const path = join(this.at.localAbs(parent), place.name);
     await mkdir(path).catch((e: NodeJS.ErrnoException) => {
       if (e.code !== 'EEXIST') throw e;
     });
@@ -307,13 +294,13 @@ export class Executor {
     if (!stamp || !(await lstat(path)).isDirectory()) {
       throw new ConflictError(`${place.name}: a file is in the way`);
     }
-    this.localIndex.set(stamp.id, { parent, name: place.name });
+    this.at.localIndex.set(stamp.id, { parent, name: place.name });
     const r = this.d.remote.nodes.get(remote);
     this.d.store.put(
       folderRow(
         remote,
         stamp.id,
-        r?.parent ?? this.remoteParent(place.parent),
+        r?.parent ?? this.at.remoteParent(place.parent),
         r?.name ?? place.name,
       ),
     );
@@ -327,24 +314,24 @@ export class Executor {
     checkFree: boolean,
   ): Promise<{ node: LocalNode; start: Stamp; path: string; parent: string; name: string } | null> {
     const node = this.d.local.nodes.get(local) as LocalNode;
-    const start = await stampOf(this.localAbs(local), this.d.idOf);
+    const start = await stampOf(this.at.localAbs(local), this.d.idOf);
     if (!start || !sameStamp(start, node)) {
-      this.skipped.push(`${this.localRel(local)} changed since it was scanned`);
+      this.skipped.push(`${this.at.localRel(local)} changed since it was scanned`);
       return null;
     }
     if (remote) {
-      const at = this.remoteIndex.get(remote);
+      const at = this.at.remoteIndex.get(remote);
       return {
         node,
         start,
-        path: this.remotePath(remote),
+        path: this.at.remotePath(remote),
         parent: at?.parent ?? this.d.remote.root,
         name: at?.name ?? node.name,
       };
     }
     const p = place as Place;
-    const parent = this.remoteParent(p.parent);
-    const path = this.join(this.remotePath(parent), p.name);
+    const parent = this.at.remoteParent(p.parent);
+    const path = this.at.join(this.at.remotePath(parent), p.name);
     if (checkFree && (await this.remoteExists(path))) {
       this.skipped.push(`${path} appeared remotely meanwhile`);
       return null;
@@ -354,7 +341,7 @@ export class Executor {
 
   /** An upload landed as `entry`: the base and the index learn it. */
   uploaded(local: string, node: LocalNode, at: { parent: string; name: string }, entry: Entry) {
-    this.remoteIndex.set(entry.id, at);
+    this.at.remoteIndex.set(entry.id, at);
     const row: BaseNode = {
       remote: entry.id,
       local,
@@ -378,7 +365,7 @@ export class Executor {
   private async upload(local: string, remote: string | null, place: Place | null): Promise<void> {
     const t = await this.uploadTarget(local, remote, place, true);
     if (!t) return;
-    const bytes = stillSame(this.localAbs(local), t.start, this.d.idOf);
+    const bytes = stillSame(this.at.localAbs(local), t.start, this.d.idOf);
     const entry = await this.d.client.upload(
       t.path,
       this.d.limit ? this.d.limit.up.pass(bytes) : bytes,
@@ -411,19 +398,19 @@ export class Executor {
     let parentLocal: string;
     let name: string;
     if (local) {
-      const at = this.localIndex.get(local);
+      const at = this.at.localIndex.get(local);
       if (!at) throw new NotFoundError(`${local}: not in the local scan`);
       parentLocal = at.parent;
       name = at.name;
-      dir = this.localAbs(parentLocal);
+      dir = this.at.localAbs(parentLocal);
     } else {
       const p = place as Place;
-      parentLocal = this.localParent(p.parent);
+      parentLocal = this.at.localParent(p.parent);
       name = p.name;
-      dir = this.localAbs(parentLocal);
+      dir = this.at.localAbs(parentLocal);
     }
     const target = join(dir, name);
-    const dl = await this.d.client.download(open);
+    const dl = await this.d.client.download(open, this.chunks ? { chunks: this.chunks } : {});
     const stream = dl.stream as AsyncIterable<Uint8Array>;
     const part = await writePart(
       dir,
@@ -438,7 +425,9 @@ export class Executor {
       const scanned = this.d.local.nodes.get(local) as LocalNode;
       if (!sameStamp(await stampOf(target, this.d.idOf), scanned)) {
         await rm(part, { force: true });
-        this.skipped.push(`${this.localRel(local)} changed since it was scanned; not overwritten`);
+        this.skipped.push(
+          `${this.at.localRel(local)} changed since it was scanned; not overwritten`,
+        );
         return;
       }
       await rename(part, target);
@@ -448,7 +437,7 @@ export class Executor {
     }
     const stamp = await stampOf(target, this.d.idOf);
     if (!stamp) throw new NotFoundError(`${name}: gone right after it was written`);
-    this.localIndex.set(stamp.id, { parent: parentLocal, name });
+    this.at.localIndex.set(stamp.id, { parent: parentLocal, name });
     const row: BaseNode = {
       remote,
       local: stamp.id,
@@ -467,15 +456,15 @@ export class Executor {
   }
 
   private async moveRemote(remote: string, place: Place): Promise<void> {
-    const parent = this.remoteParent(place.parent);
-    const to = this.join(this.remotePath(parent), place.name);
-    const from = this.remotePath(remote);
+    const parent = this.at.remoteParent(place.parent);
+    const to = this.at.join(this.at.remotePath(parent), place.name);
+    const from = this.at.remotePath(remote);
     if (from !== to && from.toLowerCase() !== to.toLowerCase() && (await this.remoteExists(to))) {
       this.skipped.push(`${to} is taken remotely; ${from} stays`);
       return;
     }
     const { version } = await this.d.client.move(from, to);
-    this.remoteIndex.set(remote, { parent, name: place.name });
+    this.at.remoteIndex.set(remote, { parent, name: place.name });
     const row = this.d.store.get(remote);
     this.d.store.together(() => {
       if (row) this.d.store.put({ ...row, parent, name: place.name });
@@ -485,19 +474,19 @@ export class Executor {
   }
 
   private async moveLocal(local: string, place: Place): Promise<void> {
-    const parent = this.localParent(place.parent);
-    const from = this.localAbs(local);
-    const to = join(this.localAbs(parent), place.name);
+    const parent = this.at.localParent(place.parent);
+    const from = this.at.localAbs(local);
+    const to = join(this.at.localAbs(parent), place.name);
     const there = await stampOf(to, this.d.idOf);
     if (there && there.id !== local) {
       this.skipped.push(`${place.name} is taken locally; not overwritten`);
       return;
     }
     await renameSafely(from, to);
-    this.localIndex.set(local, { parent, name: place.name });
+    this.at.localIndex.set(local, { parent, name: place.name });
     const row = this.d.store.byLocal(local);
     if (row) {
-      const remoteParent = this.remoteParent(place.parent);
+      const remoteParent = this.at.remoteParent(place.parent);
       this.d.store.put({ ...row, parent: remoteParent, name: place.name });
     }
     this.counts.moved++;

@@ -6,15 +6,18 @@ import type { RemoteNode, Tree } from './trees.ts';
 // Opens the remote files a pass downloads. The remote tree keeps no open nodes ([Note:
 // Remote mirror] in remote-tree.ts), so a file is opened when it is downloaded: by id (a hub
 // call per folder up to the sync root) when few of its folder's files come down in this pass,
-// or with its whole folder listed once when many do (a first sync), keeping one folder's
-// listing at a time. A file that is no longer what the plan saw (another revision, another
+// or with its whole folder listed once when many do (a first sync), keeping the listings of
+// the few folders being downloaded into at a time (downloads run side by side). A file that is no longer what the plan saw (another revision, another
 // folder) is a NotFoundError: the download waits for the next pass.
 
 /** Downloads from one folder above which the folder is listed whole. */
 const FEW = 4;
+/** Folder listings kept at once. */
+const LISTINGS = 4;
 
 export class RemoteOpener {
-  private listed: { id: string; children: Map<string, OpenNode> } | null = null;
+  /** Listings of folders, the most recently used last. */
+  private readonly listed = new Map<string, Promise<Map<string, OpenNode>>>();
   private readonly perFolder = new Map<string, number>();
 
   constructor(
@@ -47,16 +50,23 @@ export class RemoteOpener {
   }
 
   private async fromFolder(r: RemoteNode): Promise<OpenNode | undefined> {
-    if (this.listed?.id !== r.parent) {
-      this.listed = null;
-      const folder =
-        r.parent === this.remote.root
-          ? await this.client.root()
-          : await this.client.openById(r.parent as Parameters<CofferClient['openById']>[0]);
-      if (folder?.kind !== 'folder') return undefined;
-      const children = await this.client.listOpen(folder);
-      this.listed = { id: r.parent, children: new Map(children.map((c) => [c.info.id, c])) };
+    let children = this.listed.get(r.parent);
+    if (children) this.listed.delete(r.parent);
+    else {
+      children = this.list(r.parent);
+      children.catch(() => this.listed.delete(r.parent));
     }
-    return this.listed.children.get(r.id);
+    this.listed.set(r.parent, children);
+    if (this.listed.size > LISTINGS) this.listed.delete(this.listed.keys().next().value as string);
+    return (await children).get(r.id);
+  }
+
+  private async list(id: string): Promise<Map<string, OpenNode>> {
+    const folder =
+      id === this.remote.root
+        ? await this.client.root()
+        : await this.client.openById(id as Parameters<CofferClient['openById']>[0]);
+    if (folder?.kind !== 'folder') return new Map();
+    return new Map((await this.client.listOpen(folder)).map((c) => [c.info.id, c]));
   }
 }
