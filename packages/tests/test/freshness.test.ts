@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CofferClient, IntegrityError, type RetryPolicy, type SavedSession } from '@coffer/sdk';
@@ -107,8 +107,10 @@ onEachDatabase('freshness', (dialect) => {
       const r = await cli(['get', '/docs/f.txt', local()], env);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(await readFile(local(), 'utf8'), V2);
-      const pinFiles = await readdir(join(env.COFFER_CONFIG_DIR as string, 'pins'));
-      assert.equal(pinFiles.length, 1, 'one pin file, for the one account');
+      const pinFiles = (await readdir(join(env.COFFER_CONFIG_DIR as string, 'pins'))).filter((f) =>
+        f.endsWith('.db'),
+      );
+      assert.equal(pinFiles.length, 1, 'one pin database, for the one account');
       assert.equal(proxy.hooked, 0);
     });
 
@@ -164,6 +166,42 @@ onEachDatabase('freshness', (dialect) => {
       } finally {
         proxy.reset();
       }
+    });
+  });
+
+  describe('pins kept by an earlier version, in a JSON file', () => {
+    test('are taken in once, then refuse the older revision, and the file is gone', async () => {
+      const dir = await configDir();
+      const f = await alice.stat('/docs/f.txt');
+      const pins = join(dir.COFFER_CONFIG_DIR, 'pins');
+      await mkdir(pins, { mode: 0o700 });
+      const json = join(pins, `${encodeURIComponent(proxy.url)}.${saved.accountId}.json`);
+      const doc = { hubUrl: proxy.url, accountId: saved.accountId, pins: { [f.id]: [2, 1] } };
+      await writeFile(json, JSON.stringify(doc), { mode: 0o600 });
+      proxy.rewrite = replay;
+      try {
+        const r = await cli(['get', '/docs/f.txt', join(out, 'from-json.txt')], dir);
+        assert.equal(r.code, 6, r.stderr);
+        assert.match(r.stderr, /older than revision 2 seen before \(rolled back\)/);
+      } finally {
+        proxy.reset();
+      }
+      const left = await readdir(pins);
+      assert.ok(!left.some((n) => n.endsWith('.json')), `the JSON file was taken in: ${left}`);
+      const db = left.find((n) => n.endsWith('.db')) as string;
+      assert.equal((await stat(join(pins, db))).mode & 0o777, 0o600);
+    });
+
+    test('a damaged one is named, and nothing is fetched', async () => {
+      const dir = await configDir();
+      const pins = join(dir.COFFER_CONFIG_DIR, 'pins');
+      await mkdir(pins, { mode: 0o700 });
+      const json = join(pins, `${encodeURIComponent(proxy.url)}.${saved.accountId}.json`);
+      await writeFile(json, '{"hubUrl": tru', { mode: 0o600 });
+      const r = await cli(['get', '/docs/f.txt', join(out, 'damaged.txt')], dir);
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /pins.*is damaged.*remove it to start over/);
+      await assert.rejects(stat(join(out, 'damaged.txt')));
     });
   });
 
