@@ -1,7 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { VerifiedManifest } from '@coffer/crypto';
-import { ValidationError } from '@coffer/errors';
+import { ConflictError, ValidationError } from '@coffer/errors';
 import { type CofferClient, type OpenNode, SMALL_FILE_LIMIT } from '@coffer/sdk';
 import { hashLocal, localStyle, touch, writeDownload } from './local-files.ts';
 import { type Out, progressBar } from './output.ts';
@@ -45,7 +45,7 @@ export async function get(
   out: Out,
   remote: string,
   localArg: string | undefined,
-  o: { revision?: number },
+  o: { revision?: number; force?: boolean },
 ) {
   const node = await client.resolve(remote);
   const name = node.info.parentId === null ? 'coffer' : node.meta.name;
@@ -75,6 +75,14 @@ export async function get(
       await touch(join(root, f.rel), f.item.mtime);
       sorted.skip.push(f);
     }
+  }
+  const replaced = sorted.copy.filter((f) => there.get(f.rel)?.kind === 'file');
+  if (replaced.length && !o.force) {
+    const names = replaced.slice(0, 3).map((f) => join(root, f.rel));
+    const more = replaced.length > 3 ? ` and ${replaced.length - 3} more` : '';
+    throw new ConflictError(
+      `LOCAL: ${names.join(', ')}${more} ${replaced.length === 1 ? 'exists and differs' : 'exist and differ'} from what would come down; nothing was fetched. --force replaces ${replaced.length === 1 ? 'it' : 'them'}`,
+    );
   }
   const tally = tallyOf(files, sorted.skip);
   await mkdir(root, { recursive: true });

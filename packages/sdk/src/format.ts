@@ -7,5 +7,6 @@ export function formatBytes(n: number): string {
     v /= 1024;
     u++;
   }
-  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+  // Bytes are whole, but a rate (bytes over seconds) is not: "298 B/s", never "297.87… B/s".
+  return `${u === 0 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { sameFile, treeOf, writeRandomFile } from '../src/files.ts';
@@ -126,6 +126,29 @@ describe('reruns of put and get', () => {
     assert.ok(await sameFile(join(src, 'big.bin'), join(out, 'big.bin')));
     const [a, b] = await Promise.all([stat(join(src, 'big.bin')), stat(join(out, 'big.bin'))]);
     assert.equal(Math.floor(b.mtimeMs), Math.floor(a.mtimeMs));
+  });
+
+  test('get never replaces a local file that differs unless --force; the rate reads as a person would', async () => {
+    const out = join(net.dir, 'out');
+    const mine = join(out, 'day-1', 'p1.txt');
+    await writeFile(mine, 'my own edit\n');
+    const r = await cli(['get', '/photos', out], env);
+    assert.notEqual(r.code, 0);
+    assert.match(
+      r.stderr,
+      /LOCAL: .*p1\.txt exists and differs from what would come down; nothing was fetched\. --force replaces it/,
+    );
+    assert.equal(await readFile(mine, 'utf8'), 'my own edit\n');
+
+    const forced = await cli(['get', '/photos', out, '--force'], env);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.equal(
+      await readFile(mine, 'utf8'),
+      await readFile(join(src, 'day-1', 'p1.txt'), 'utf8'),
+    );
+    // "Fetched 1 file (20 B) … in 0.3 s, 66 B/s": a whole number of bytes a second.
+    assert.match(forced.stderr + forced.stdout, /, \d+(\.\d)? (B|KiB|MiB)\/s/);
+    assert.doesNotMatch(forced.stderr + forced.stdout, /\d\.\d{2,} B\/s/);
   });
 });
 

@@ -52,6 +52,7 @@ const get = command({
   name: 'get',
   flags: {
     revision: { type: 'string', value: 'N', help: 'that revision of a file (see coffer versions)' },
+    force: { type: 'boolean', help: 'replace local files that differ (else nothing is fetched)' },
     'link-password-file': {
       type: 'string',
       value: 'F',
@@ -77,7 +78,10 @@ const get = command({
       throw new ValidationError('--revision', 'expected a revision number (see coffer versions)');
     }
     const { client, path } = await inTree(await session(flags), need(args, 0, 'REMOTE'), 'REMOTE');
-    return getFiles(client, out, path, args[1], revision === undefined ? {} : { revision });
+    return getFiles(client, out, path, args[1], {
+      ...(revision === undefined ? {} : { revision }),
+      force: flags.force === true,
+    });
   },
 });
 
