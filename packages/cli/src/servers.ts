@@ -3,10 +3,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, open } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ConnectionError, ValidationError } from '@coffer/errors';
+import { ConflictError, ConnectionError, ValidationError } from '@coffer/errors';
 import { loadTls, parseBandwidth, parseTags, requestExit, startHost } from '@coffer/host';
 import { loadHubConfig, type RunningHub, startHub } from '@coffer/hub';
 import { parseSize } from '@coffer/protocol';
+import { pidLock } from '@coffer/sync';
 import { cofferProgram, webDir } from './install.ts';
 import type { Out } from './output.ts';
 import { parsePort, untilSignal } from './values.ts';
@@ -217,11 +218,43 @@ export async function upCommand(
   const tls = tlsFlags(f);
   const dataDir = resolve(f.data ?? 'coffer-data');
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  // A second network on the same folder would run a second hub on its database and hosts on
+  // the same chunk stores: refused while the first runs.
+  const unlock = await pidLock(
+    join(dataDir, 'lock'),
+    (pid) =>
+      new ConflictError(
+        `--data: a Coffer network is already running from ${dataDir} (pid ${pid}); stop it first, or pass another --data folder`,
+      ),
+  );
+  try {
+    await upIn(out, { dataDir, count, capacity, tls, port: parsePort(f.port, 4000) });
+  } finally {
+    await unlock();
+  }
+}
+
+async function upIn(
+  out: Out,
+  {
+    dataDir,
+    count,
+    capacity,
+    tls,
+    port,
+  }: {
+    port: number;
+    dataDir: string;
+    count: number;
+    capacity: number;
+    tls: ReturnType<typeof tlsFlags>;
+  },
+) {
   const web = webDir();
   const config = loadHubConfig(undefined, {
     ...(web ? { webDir: web } : {}),
     dataDir: join(dataDir, 'hub'),
-    port: parsePort(f.port, 4000),
+    port,
     operatorTokenFile: join(dataDir, 'operator-token'),
     // Its own hosts, on this machine: nothing to vet.
     hostApproval: 'auto',

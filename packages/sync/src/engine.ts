@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
-import { chmod, lstat, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ConflictError, NotFoundError, ValidationError } from '@coffer/errors';
+import { NotFoundError, ValidationError } from '@coffer/errors';
 import type { CofferClient, OpenNode } from '@coffer/sdk';
 import { BaseStore } from './base-store.ts';
 import { brake } from './brakes.ts';
 import { Executor, noCounts, type PassCounts } from './executor.ts';
 import { exists, sweepLocalTrash } from './local-fs.ts';
 import { idScheme, scanLocal } from './local-scan.ts';
+import { lockRoot } from './lock.ts';
 import { STATE_DIR } from './names.ts';
 import type { Action, PlanOptions } from './plan-types.ts';
 import { plan } from './planner.ts';
@@ -140,39 +141,6 @@ export async function syncOnce(o: SyncRootOptions): Promise<PassResult> {
   } finally {
     store.close();
     await unlock();
-  }
-}
-
-/**
- * Takes `.coffer/lock` for this process (its pid inside): a second `coffer sync` on the same
- * folder is refused while the first runs. A lock whose process is gone (killed) is taken over.
- */
-export async function lockRoot(root: string): Promise<() => Promise<void>> {
-  const dir = join(root, STATE_DIR);
-  await mkdir(dir, { recursive: true });
-  const file = join(dir, 'lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await writeFile(file, String(process.pid), { flag: 'wx' });
-      return () => rm(file, { force: true });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number(await readFile(file, 'utf8').catch(() => ''));
-      if (pid && pid !== process.pid && alive(pid)) {
-        throw new ConflictError(`local: another coffer sync (pid ${pid}) is syncing ${root}`);
-      }
-      await rm(file, { force: true });
-    }
-  }
-  throw new ConflictError(`local: could not lock ${root} for sync; try again`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,5 +1,5 @@
 export { brake } from './brakes.ts';
-export { lastPass, lockRoot, type PassResult, type SyncRootOptions, syncOnce } from './engine.ts';
+export { lastPass, type PassResult, type SyncRootOptions, syncOnce } from './engine.ts';
 export type { PassCounts } from './executor.ts';
 export {
   DEFAULTS,
@@ -11,6 +11,7 @@ export {
   parseIgnore,
   partName,
 } from './ignore.ts';
+export { lockRoot, pidLock } from './lock.ts';
 export { conflictName, freeName, nameKey, PART_PREFIX, STATE_DIR } from './names.ts';
 export type {
   Action,

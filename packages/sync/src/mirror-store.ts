@@ -59,7 +59,9 @@ export class MirrorStore {
            select ? union all select remote.id from remote join sub on remote.parent = sub.id)
          delete from remote where id in (select id from sub)`,
       ),
-      ownWrites: db.prepare<[], { id: string; version: number }>('select * from own_writes'),
+      ownWrite: db.prepare<[string, number], { id: string }>(
+        'select id from own_writes where id = ? and version = ?',
+      ),
       wrote: db.prepare<[string, number]>(
         `insert into own_writes (id, version) values (?, ?)
          on conflict (id) do update set version = excluded.version`,
@@ -84,9 +86,9 @@ export class MirrorStore {
     return r && toNode(r);
   }
 
-  /** The version each node this client wrote since the last pass was left at. */
-  ownWrites(): Map<string, number> {
-    return new Map(this.q.ownWrites.all().map((r) => [r.id, r.version]));
+  /** Whether this client's write since the last pass left node `id` at `version`. */
+  wroteAt(id: string, version: number): boolean {
+    return this.q.ownWrite.get(id, version) !== undefined;
   }
 
   /** This client's write left `node` so, at `version`: its echo in the feed says nothing new. */

@@ -9,12 +9,30 @@ import type { RemoteNode, Tree } from './trees.ts';
 // and name, updated as actions move and create them, and the paths they give. A reference to
 // a folder made earlier in the pass resolves through the base.
 
-/** Where a node is: its parent's id and its name, on one side. */
-type Index = Map<string, { parent: string; name: string }>;
+/** Where a node is: its parent's id and its name. */
+type At = { parent: string; name: string };
+
+/**
+ * Where the nodes of one side are: as the tree of the pass has them, but for those the pass
+ * moved or made, kept apart (no copy of a tree of 100,000 nodes for a pass of a few actions).
+ */
+class Index {
+  private readonly changed = new Map<string, At>();
+
+  constructor(private readonly nodes: ReadonlyMap<string, At>) {}
+
+  get(id: string): At | undefined {
+    return this.changed.get(id) ?? this.nodes.get(id);
+  }
+
+  set(id: string, at: At): void {
+    this.changed.set(id, at);
+  }
+}
 
 export class Places {
-  readonly localIndex: Index = new Map();
-  readonly remoteIndex: Index = new Map();
+  readonly localIndex: Index;
+  readonly remoteIndex: Index;
 
   constructor(
     private readonly store: BaseStore,
@@ -22,8 +40,8 @@ export class Places {
     private readonly local: LocalScan,
     private readonly remote: Tree<RemoteNode>,
   ) {
-    for (const n of local.nodes.values()) this.localIndex.set(n.id, n);
-    for (const n of remote.nodes.values()) this.remoteIndex.set(n.id, n);
+    this.localIndex = new Index(local.nodes);
+    this.remoteIndex = new Index(remote.nodes);
   }
 
   private pathIn(index: Index, root: string, id: string): string {

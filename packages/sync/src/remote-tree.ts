@@ -47,8 +47,7 @@ export async function remoteTree(
   const rootId = root.info.id;
   const state = mirror.state();
   if (!o.full && state && state.root === rootId && o.now - state.listedAt < FULL_LISTING_MS) {
-    const own = mirror.ownWrites();
-    const echo = (c: ChangeInfo) => own.get(c.nodeId) === c.version;
+    const echo = (c: ChangeInfo) => mirror.wroteAt(c.nodeId, c.version);
     const changes = await changesSince(client, state.cursor, echo);
     if (changes) {
       const nodes = mirror.all();

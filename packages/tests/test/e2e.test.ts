@@ -77,6 +77,16 @@ test('coffer up writes an operator token and runs 3 hosts in 3 countries', async
   assert.match(stats.stdout, /^repair\.copiedTotal +0$/m);
 });
 
+test('a second coffer up on the same data folder is refused while the first runs', async () => {
+  const r = await cli(['up', '--data', join(dir, 'net'), '--port', '0', '--hosts', '2'], {});
+  assert.notEqual(r.code, 0);
+  assert.match(
+    r.stderr,
+    /--data: a Coffer network is already running from .*net \(pid \d+\); stop it first/,
+  );
+  assert.equal(up.exitCode, null, 'the first one runs on');
+});
+
 test('a 100 MiB file and 1,000 small files go up and come back byte-identical, on 2 hosts in 2 countries, with no plaintext on any server', async () => {
   const signup = await cli(['signup', 'newcomer@example.com', '--json'], env);
   assert.equal(signup.code, 0, signup.stderr);
