@@ -260,7 +260,7 @@ test('the operator dashboard: a world map of the hosts, the figures of /api/admi
   const { requests, errors } = watch(page);
   await page.goto(`${net.hubUrl}/#operator`);
   await page.getByLabel('Operator token').fill(net.operatorToken);
-  await page.getByRole('button', { name: 'Show' }).click();
+  await page.getByRole('button', { name: 'Show the network' }).click();
   const map = page.getByRole('group', { name: 'Hosts by country' });
   await map.waitFor();
 
@@ -413,7 +413,7 @@ test('the operator dashboard: a world map of the hosts, the figures of /api/admi
   const seen = watch(p);
   await p.goto(`${net.hubUrl}/#operator`);
   await p.getByLabel("Jeton d'opérateur").fill(net.operatorToken);
-  await p.getByRole('button', { name: 'Afficher' }).tap();
+  await p.getByRole('button', { name: 'Afficher le réseau' }).tap();
   await p.getByRole('group', { name: 'Hébergeurs par pays' }).waitFor();
   await p.getByRole('img', { name: 'France : 1 hébergeur, 1 en ligne' }).waitFor();
   await p.getByRole('heading', { name: 'Blocs sous-répliqués et réparation' }).waitFor();

@@ -39,6 +39,10 @@ const finished = new Set<(path: string) => void>();
 /** Bytes done over time, for the speed and ETA of the whole queue (the last 10 s). */
 let samples: { at: number; bytes: number }[] = [];
 let doneBytes = 0;
+/** Files finished since the queue was last empty; told once it empties. */
+let doneFiles = 0;
+/** What the last queue did, shown until new uploads start or it is dismissed. */
+let summary: { files: number; bytes: number } | null = null;
 
 function emit() {
   if (pending) clearTimeout(pending);
@@ -118,9 +122,12 @@ async function runUnit(batch: Job[], large: boolean) {
   const now = jobs.filter((j) => ids.has(j.id));
   if (r.ok) {
     doneBytes += batch.reduce((n, j) => n + j.size, 0);
+    doneFiles += batch.length;
     jobs = jobs.filter((j) => !ids.has(j.id));
     if (!jobs.length) {
+      summary = { files: doneFiles, bytes: doneBytes };
       doneBytes = 0;
+      doneFiles = 0;
       samples = [];
     }
     emit();
@@ -168,8 +175,14 @@ export const uploads = {
       state: 'queued',
     }));
     jobs = [...jobs, ...added];
+    summary = null;
     emit();
     pump();
+  },
+  /** Hides what the last queue did. */
+  dismissSummary() {
+    summary = null;
+    emit();
   },
   /** After login: unfinished uploads of this account, continued where they stopped. */
   restore() {
@@ -181,6 +194,8 @@ export const uploads = {
     jobs = [];
     restoring = null;
     doneBytes = 0;
+    doneFiles = 0;
+    summary = null;
     samples = [];
     emit();
   },
@@ -227,6 +242,10 @@ const subscribe = (l: () => void) => {
   };
 };
 const useJobs = (): Job[] => useSyncExternalStore(subscribe, () => jobs);
+const useSummary = () => useSyncExternalStore(subscribe, () => summary);
+
+/** Whether uploads are queued or running: a folder is not "empty" while they are. */
+export const useUploading = (): boolean => useJobs().length > 0;
 
 function overall(all: Job[]) {
   const total = doneBytes + all.reduce((n, j) => n + j.size, 0);
@@ -253,7 +272,18 @@ export function UploadsPanel() {
   const all = useJobs();
   const pick = useRef<HTMLInputElement>(null);
   const wanted = useRef<string | null>(null);
-  if (all.length === 0) return null;
+  const last = useSummary();
+  if (all.length === 0) {
+    if (!last) return null;
+    return (
+      <section className="uploads uploads-done" aria-label={t.uploads}>
+        <p role="status">{t.uploadedFiles(last.files, { size: formatBytes(last.bytes) })}</p>
+        <button type="button" onClick={uploads.dismissSummary} aria-label={t.dismiss}>
+          ×
+        </button>
+      </section>
+    );
+  }
   const o = overall(all);
   const active = all.some((j) => j.state === 'running' || j.state === 'queued');
   return (

@@ -11,10 +11,10 @@ test('the operator view shows the hosts, their countries and the stored bytes', 
   const page = await browser.newPage();
   await page.goto(`${net.hubUrl}/#operator`);
   await page.getByLabel('Operator token').fill('not-the-token-at-all');
-  await page.getByRole('button', { name: 'Show' }).click();
+  await page.getByRole('button', { name: 'Show the network' }).click();
   await page.getByRole('alert').waitFor();
   await page.getByLabel('Operator token').fill(net.operatorToken);
-  await page.getByRole('button', { name: 'Show' }).click();
+  await page.getByRole('button', { name: 'Show the network' }).click();
   const hosts = page.getByRole('table', { name: 'Hosts' });
   await hosts.waitFor();
   assert.equal(await hosts.getByRole('row').count(), 1 + net.hosts.length);
@@ -114,7 +114,7 @@ test('phone viewport, in French, by touch: sign up, upload, preview an image and
     (await frame.getAttribute('src')) ?? '',
   );
   assert.deepEqual(pdf, { type: 'application/pdf', nosniff: 'nosniff', body: '%PDF-1.4\n%%EOF\n' });
-  await page.getByRole('button', { name: 'Fermer' }).tap();
+  await page.getByRole('button', { name: 'Fermer', exact: true }).tap();
 
   await page.getByLabel('Rechercher par nom').fill('COURSES');
   await page.getByLabel('Rechercher par nom').press('Enter');

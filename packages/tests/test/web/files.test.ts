@@ -34,10 +34,17 @@ test('sign up, keep the recovery key, upload, reload, download the same bytes, t
   const file = join(net.dir, 'upload.bin');
   await writeRandomFile(file, 6 * 1024 * 1024 + 17, 5);
   await page.getByLabel('Upload files').setInputFiles(file);
+  // While it goes up, the folder does not call itself empty; once done, the panel says so.
+  await page.getByRole('region', { name: 'Uploads' }).waitFor();
+  assert.equal(await page.getByText('This folder is empty').count(), 0);
   await page
     .getByRole('cell', { name: /upload\.bin/ })
     .first()
     .waitFor({ timeout: 60_000 });
+  await page.getByRole('status').getByText('✓ 1 file uploaded (6.0 MiB)').waitFor();
+  const panel = page.getByRole('region', { name: 'Uploads' });
+  await panel.getByRole('button', { name: 'Dismiss' }).click();
+  await panel.waitFor({ state: 'detached' });
   await page.getByRole('button', { name: 'New folder' }).click();
   await page.getByLabel('Folder name').fill('Holidays <img src=x onerror=alert(1)>');
   await page.getByRole('button', { name: 'Create' }).click();
@@ -56,6 +63,13 @@ test('sign up, keep the recovery key, upload, reload, download the same bytes, t
   assert.deepEqual(await readFile(saved), await readFile(file));
 
   await page.getByRole('button', { name: 'Rename upload.bin' }).click();
+  // The row's form keeps "Save" on one line, as tall as the field beside it.
+  const [field, save] = await Promise.all([
+    page.getByLabel('New name').boundingBox(),
+    page.getByRole('button', { name: 'Save' }).boundingBox(),
+  ]);
+  assert.ok(field && save && save.height <= field.height + 2, `Save: ${JSON.stringify(save)}`);
+  assert.ok(save.width > save.height, `Save is wider than tall: ${JSON.stringify(save)}`);
   await page.getByLabel('New name').fill('a/b');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByRole('alert').getByText('A name cannot contain “/”.').waitFor();
@@ -189,7 +203,12 @@ test('preview an image and a text file, see and fetch past versions, sort, and s
   assert.deepEqual(await unnamedControls(page), [], 'every control has an accessible name');
   await page.keyboard.press('Escape');
 
-  await page.getByRole('button', { name: 'Grid' }).click();
+  // The layout switch shows which one is on.
+  const pressed = (name: string) =>
+    page.getByRole('button', { name, exact: true }).getAttribute('aria-pressed');
+  assert.deepEqual([await pressed('List'), await pressed('Grid')], ['true', 'false']);
+  await page.getByRole('button', { name: 'Grid', exact: true }).click();
+  assert.deepEqual([await pressed('List'), await pressed('Grid')], ['false', 'true']);
   const card = page
     .getByRole('listbox', { name: 'Files' })
     .getByRole('option', { name: /photo\.png/ });

@@ -1,15 +1,15 @@
 import { useT } from '../i18n/use-t.ts';
 import { type Picked, pickedFiles } from './upload-drop.ts';
 
-/** Upload files or a folder, make a folder, switch between the list and the grid. */
+/** Upload files or a folder, make a folder, show the folder as a list or a grid. */
 export function FolderToolbar({
   layout,
-  onToggleLayout,
+  onLayout,
   onUpload,
   onNewFolder,
 }: {
   layout: 'list' | 'grid';
-  onToggleLayout: () => void;
+  onLayout: (layout: 'list' | 'grid') => void;
   onUpload: (files: Picked[]) => void;
   onNewFolder: () => void;
 }) {
@@ -40,9 +40,14 @@ export function FolderToolbar({
       <button type="button" onClick={onNewFolder}>
         {t.newFolder}
       </button>
-      <button type="button" onClick={onToggleLayout} aria-pressed={layout === 'grid'}>
-        {t.grid}
-      </button>
+      <fieldset className="segmented">
+        <legend className="visually-hidden">{t.showAs}</legend>
+        {(['list', 'grid'] as const).map((l) => (
+          <button key={l} type="button" aria-pressed={layout === l} onClick={() => onLayout(l)}>
+            {t[l]}
+          </button>
+        ))}
+      </fieldset>
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { worker } from '../api.ts';
 import { PublishDialog } from '../groups/publish-dialog.tsx';
 import { useT } from '../i18n/use-t.ts';
 import { Crumbs, joinPath, saveFile, saveZip } from '../ui.tsx';
-import { UploadsPanel } from '../uploads.tsx';
+import { UploadsPanel, useUploading } from '../uploads.tsx';
 import type { ListedEntry } from '../worker.ts';
 import { FolderToolbar, NameForm } from './folder-toolbar.tsx';
 import { FileGrid, FileTable } from './items.tsx';
@@ -23,12 +23,11 @@ function useLayout() {
   const [layout, setLayout] = useState<'list' | 'grid'>(() =>
     localStorage.getItem(LAYOUT_KEY) === 'grid' ? 'grid' : 'list',
   );
-  const toggle = () => {
-    const next = layout === 'list' ? 'grid' : 'list';
+  const choose = (next: 'list' | 'grid') => {
     localStorage.setItem(LAYOUT_KEY, next);
     setLayout(next);
   };
-  return [layout, toggle] as const;
+  return [layout, choose] as const;
 }
 
 /**
@@ -60,7 +59,8 @@ export function FolderView({
   const t = useT();
   const { sorted, ...sorting } = useSorted(entries);
   const list = sorted ?? [];
-  const [layout, toggleLayout] = useLayout();
+  const [layout, chooseLayout] = useLayout();
+  const uploading = useUploading();
   const selection = useSelection(list, path, layout);
   const [renaming, setRenaming] = useState<{ id: string; name: string } | null>(null);
   const [folderName, setFolderName] = useState<string | null>(null);
@@ -181,7 +181,7 @@ export function FolderView({
           />
           <FolderToolbar
             layout={layout}
-            onToggleLayout={toggleLayout}
+            onLayout={chooseLayout}
             onUpload={onUpload}
             onNewFolder={() => setFolderName('')}
           />
@@ -220,7 +220,7 @@ export function FolderView({
           {entries === null ? (
             <p className="muted">{t.working}</p>
           ) : entries.length === 0 ? (
-            <p className="muted">{t.empty}</p>
+            <p className="muted">{uploading ? t.working : t.empty}</p>
           ) : layout === 'grid' ? (
             <FileGrid {...controls} />
           ) : (

@@ -66,6 +66,7 @@ export const en = {
   badName: 'A name cannot contain “/”.',
   grid: 'Grid',
   list: 'List',
+  showAs: 'Show as',
   sortBy: 'Sort by',
   preview: 'Preview',
   close: 'Close',
@@ -77,6 +78,10 @@ export const en = {
   uploads: 'Uploads',
   uploadsCount: '{n} uploading',
   uploadsOverall: 'All uploads',
+  uploadedFiles: plural({
+    one: '✓ {n} file uploaded ({size})',
+    other: '✓ {n} files uploaded ({size})',
+  }),
   queued: 'Waiting',
   paused: 'Paused',
   pause: 'Pause',

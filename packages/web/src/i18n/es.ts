@@ -65,6 +65,7 @@ export const es: Strings = {
   badName: 'Un nombre no puede contener «/».',
   grid: 'Cuadrícula',
   list: 'Lista',
+  showAs: 'Mostrar como',
   sortBy: 'Ordenar por',
   preview: 'Vista previa',
   close: 'Cerrar',
@@ -76,6 +77,10 @@ export const es: Strings = {
   uploads: 'Subidas',
   uploadsCount: '{n} subiendo',
   uploadsOverall: 'Todas las subidas',
+  uploadedFiles: plural({
+    one: '✓ {n} archivo subido ({size})',
+    other: '✓ {n} archivos subidos ({size})',
+  }),
   queued: 'En espera',
   paused: 'En pausa',
   pause: 'Pausar',

@@ -65,6 +65,7 @@ export const fr: Strings = {
   badName: 'Un nom ne peut pas contenir « / ».',
   grid: 'Grille',
   list: 'Liste',
+  showAs: 'Afficher en',
   sortBy: 'Trier par',
   preview: 'Aperçu',
   close: 'Fermer',
@@ -77,6 +78,10 @@ export const fr: Strings = {
   uploads: 'Envois',
   uploadsCount: "{n} en cours d'envoi",
   uploadsOverall: 'Tous les envois',
+  uploadedFiles: plural({
+    one: '✓ {n} fichier envoyé ({size})',
+    other: '✓ {n} fichiers envoyés ({size})',
+  }),
   queued: 'En attente',
   paused: 'En pause',
   pause: 'Pause',

@@ -66,6 +66,7 @@ export const ptBR: Strings = {
   badName: 'Um nome não pode conter “/”.',
   grid: 'Grade',
   list: 'Lista',
+  showAs: 'Mostrar como',
   sortBy: 'Ordenar por',
   preview: 'Pré-visualizar',
   close: 'Fechar',
@@ -77,6 +78,10 @@ export const ptBR: Strings = {
   uploads: 'Envios',
   uploadsCount: '{n} enviando',
   uploadsOverall: 'Todos os envios',
+  uploadedFiles: plural({
+    one: '✓ {n} arquivo enviado ({size})',
+    other: '✓ {n} arquivos enviados ({size})',
+  }),
   queued: 'Na fila',
   paused: 'Pausado',
   pause: 'Pausar',

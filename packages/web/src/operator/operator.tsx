@@ -38,7 +38,7 @@ export function OperatorView() {
             onChange={(e) => network.setToken(e.target.value)}
           />
           <button type="submit" className="primary">
-            {t.show}
+            {t.showNetwork}
           </button>
         </form>
       </div>

@@ -7,7 +7,7 @@ const plural = plurals('en');
 export const en = {
   network: 'Network',
   operatorToken: 'Operator token',
-  show: 'Show',
+  showNetwork: 'Show the network',
   hosts: 'Hosts',
   countries: 'countries',
   accounts: 'accounts',

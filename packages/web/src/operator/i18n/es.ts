@@ -7,7 +7,7 @@ const plural = plurals('es');
 export const es: OperatorStrings = {
   network: 'Red',
   operatorToken: 'Token de operador',
-  show: 'Mostrar',
+  showNetwork: 'Mostrar la red',
   hosts: 'Servidores',
   countries: 'países',
   accounts: 'cuentas',

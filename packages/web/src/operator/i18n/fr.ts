@@ -7,7 +7,7 @@ const plural = plurals('fr');
 export const fr: OperatorStrings = {
   network: 'Réseau',
   operatorToken: "Jeton d'opérateur",
-  show: 'Afficher',
+  showNetwork: 'Afficher le réseau',
   hosts: 'Hébergeurs',
   countries: 'pays',
   accounts: 'comptes',

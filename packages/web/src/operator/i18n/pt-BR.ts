@@ -7,7 +7,7 @@ const plural = plurals('pt-BR');
 export const ptBR: OperatorStrings = {
   network: 'Rede',
   operatorToken: 'Token de operador',
-  show: 'Mostrar',
+  showNetwork: 'Mostrar a rede',
   hosts: 'Servidores',
   countries: 'países',
   accounts: 'contas',
