@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { filesUnder, findNeedles, sameFile, writeRandomFile } from '../src/files.ts';
@@ -172,4 +173,23 @@ test('a 100 MiB file and 1,000 small files go up and come back byte-identical, o
   assert.deepEqual(await findNeedles(places, needles), []);
   // The scan can find things: the same needles are in the source folder.
   assert.ok((await findNeedles([join(src, BIG_NAME)], needles.slice(-5))).length === 5);
+});
+
+test('each CLI session has a name: this machine by default, or --device; a bad name is refused', async () => {
+  const laptop = { ...env, COFFER_CONFIG_DIR: join(dir, 'config-laptop') };
+  const bad = await cli(['login', 'newcomer@example.com', '--device', 'a\u0007b'], laptop);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /--device: expected no control characters/);
+  const login = await cli(['login', 'newcomer@example.com', '--device', 'work laptop'], laptop);
+  assert.equal(login.code, 0, login.stderr);
+  const r = await cli(['sessions', '--json'], laptop);
+  assert.equal(r.code, 0, r.stderr);
+  const names = r.json<{ sessions: { deviceName: string; current: boolean }[] }>().sessions;
+  assert.deepEqual(
+    names.map((s) => [s.deviceName, s.current]).sort(),
+    [
+      [`coffer cli on ${hostname()}`, false],
+      ['work laptop', true],
+    ].sort(),
+  );
 });

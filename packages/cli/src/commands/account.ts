@@ -1,21 +1,38 @@
-import { AuthError } from '@coffer/errors';
+import { hostname } from 'node:os';
+import { AuthError, ValidationError } from '@coffer/errors';
 import { CofferClient } from '@coffer/sdk';
 import { session } from '../client.ts';
 import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
 import { forgetSession, hubUrlFrom, password, recoveryKey, saveSession } from '../config.ts';
 
+/** `--device`: what this session is called in `coffer sessions` and the web app's Sessions. */
+const device = {
+  type: 'string',
+  value: 'NAME',
+  help: 'what this session is called in coffer sessions (default: coffer cli on HOSTNAME)',
+} as const;
+
+function deviceName(flags: { device?: string | undefined }): string {
+  const name = (flags.device ?? `coffer cli on ${hostname()}`).trim();
+  if (!name) throw new ValidationError('--device', 'expected a name, such as "work laptop"');
+  if (name.length > 100) throw new ValidationError('--device', 'expected at most 100 characters');
+  if (/\p{Cc}/u.test(name)) throw new ValidationError('--device', 'expected no control characters');
+  return name;
+}
+
 const signup = command({
   name: 'signup',
-  flags: { hub: commonFlags.hub, 'password-file': commonFlags['password-file'] },
+  flags: { hub: commonFlags.hub, 'password-file': commonFlags['password-file'], device },
   async run(args, flags, out) {
     noMore(args, 1);
     const email = need(args, 0, 'EMAIL');
+    const name = deviceName(flags);
     const pw = await password(flags, 'Choose a password: ', true);
     const { client, recoveryKey } = await CofferClient.signup({
       hubUrl: hubUrlFrom(flags.hub),
       email,
       password: pw,
-      deviceName: 'coffer cli',
+      deviceName: name,
     });
     await saveSession(client.saved());
     out.say(`Account created for ${email}; you are logged in.`);
@@ -35,16 +52,17 @@ const signup = command({
 
 const login = command({
   name: 'login',
-  flags: { hub: commonFlags.hub, 'password-file': commonFlags['password-file'] },
+  flags: { hub: commonFlags.hub, 'password-file': commonFlags['password-file'], device },
   async run(args, flags, out) {
     noMore(args, 1);
     const email = need(args, 0, 'EMAIL');
+    const name = deviceName(flags);
     const pw = await password(flags, 'Password: ');
     const client = await CofferClient.login({
       hubUrl: hubUrlFrom(flags.hub),
       email,
       password: pw,
-      deviceName: 'coffer cli',
+      deviceName: name,
     });
     await saveSession(client.saved());
     out.say(`Logged in as ${email}.`);
@@ -62,10 +80,12 @@ const recover = command({
     },
     hub: commonFlags.hub,
     'password-file': commonFlags['password-file'],
+    device,
   },
   async run(args, flags, out) {
     noMore(args, 1);
     const email = need(args, 0, 'EMAIL');
+    const name = deviceName(flags);
     const key = await recoveryKey(flags);
     const pw = await password(flags, 'New password: ', true);
     const client = await CofferClient.recover({
@@ -73,7 +93,7 @@ const recover = command({
       email,
       recoveryKey: key,
       newPassword: pw,
-      deviceName: 'coffer cli',
+      deviceName: name,
     });
     await saveSession(client.saved());
     out.say(`New password set for ${email}; every other session was ended.`);
