@@ -40,7 +40,9 @@ type Row = {
   hash: string | null;
 };
 
-const toNode = (r: Row): BaseNode => ({ ...r, exec: r.exec === 1 });
+/** The row as a node, in place: a pass reads 100,000 of them, and a copy each would double that. */
+const toNode = (r: Row): BaseNode =>
+  Object.assign(r, { exec: r.exec === 1 }) as unknown as BaseNode;
 
 export class BaseStore {
   private readonly db: Sqlite.Database;
@@ -92,8 +94,11 @@ export class BaseStore {
     });
   }
 
-  all(): BaseNode[] {
-    return this.q.all.all().map(toNode);
+  /** Every row by its local id. */
+  byLocalId(): Map<string, BaseNode> {
+    const out = new Map<string, BaseNode>();
+    for (const r of this.q.all.iterate()) out.set(r.local, toNode(r));
+    return out;
   }
 
   get(remote: string): BaseNode | undefined {

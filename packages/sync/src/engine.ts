@@ -81,7 +81,7 @@ export async function syncOnce(o: SyncRootOptions): Promise<PassResult> {
     await sweepLocalTrash(o.local, now);
     const insensitive = await caseInsensitive(store, o.local);
     const idOf = idScheme(await birthIds(store, o.local));
-    const byLocal = new Map(store.all().map((b) => [b.local, b]));
+    const byLocal = store.byLocalId();
     const warnings: string[] = [];
     const scope = o.scope;
     const local = await scanLocal(o.local, {

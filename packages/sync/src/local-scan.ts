@@ -21,8 +21,6 @@ export interface ScanOptions {
 }
 
 export interface LocalScan extends Tree<LocalNode> {
-  /** Relative path of each node, by id (for the executor). */
-  paths: Map<string, string>;
   /** Downloads a killed pass left behind (`.coffer-part-…`), by absolute path. */
   leftovers: string[];
 }
@@ -42,7 +40,6 @@ export async function scanLocal(root: string, o: ScanOptions): Promise<LocalScan
   const top = await lstat(root, { bigint: true });
   const rootId = o.idOf(top);
   const nodes = new Map<string, LocalNode>();
-  const paths = new Map<string, string>([[rootId, '']]);
   const leftovers: string[] = [];
   const walk = async (dir: string, parent: string, rel: string): Promise<void> => {
     let names: string[];
@@ -90,12 +87,11 @@ export async function scanLocal(root: string, o: ScanOptions): Promise<LocalScan
             : await hashStable(path, size, mtime);
       }
       nodes.set(id, { id, parent, name, kind, size, mtime, exec, hash });
-      paths.set(id, relPath);
       if (kind === 'folder') await walk(path, id, relPath);
     }
   };
   await walk(root, rootId, '');
-  return { root: rootId, nodes, paths, leftovers };
+  return { root: rootId, nodes, leftovers };
 }
 
 /**
