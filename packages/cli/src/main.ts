@@ -31,8 +31,10 @@ export async function main(argv: string[]): Promise<number> {
     await savePins();
     return EXIT.ok;
   } catch (e) {
-    // What was verified before the failure stays pinned.
-    await savePins().catch(() => undefined);
+    // What was verified before the failure stays pinned; if it cannot be, say so.
+    await savePins().catch((p: Error) =>
+      process.stderr.write(`coffer: the freshness pins could not be saved: ${p.message}\n`),
+    );
     out.clearStatus();
     const code = exitCodeOf(e);
     const message = e instanceof CofferError ? e.message : ((e as Error)?.message ?? String(e));

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ValidationError } from '@coffer/errors';
 import type { FreshnessPins, Pin, SavedSession } from '@coffer/sdk';
@@ -30,6 +30,16 @@ function damaged(file: string, e: unknown): ValidationError {
   );
 }
 
+/**
+ * A SQLite error as the user should read it: a damaged file (found when opened, or only when a
+ * page past the header is read or written) says so; a full disk or a lock held too long is
+ * not damage and is reported as it is.
+ */
+function checked(file: string, e: unknown): unknown {
+  const code = String((e as { code?: unknown }).code ?? '');
+  return /^SQLITE_(CORRUPT|NOTADB)/.test(code) ? damaged(file, e) : e;
+}
+
 /** The pins of an earlier version's JSON file, if there is one. */
 function jsonPins(file: string, s: SavedSession): [string, number, number][] {
   if (!existsSync(file)) return [];
@@ -51,21 +61,22 @@ function jsonPins(file: string, s: SavedSession): [string, number, number][] {
 function openPins(s: SavedSession) {
   const file = pinPath(s, 'db');
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  // Made 0600 before SQLite opens it; its -wal and -shm files take the same mode.
-  if (!existsSync(file)) writeFileSync(file, '', { mode: 0o600 });
+  // Made 0600 before SQLite opens it (its -wal and -shm files take the same mode), and only if
+  // missing: a run starting beside another must not empty the file the other is writing.
+  closeSync(openSync(file, 'a', 0o600));
   let db: Sqlite.Database;
   try {
     db = new Sqlite(file);
+    db.pragma('busy_timeout = 10000'); // first: another run may hold the lock WAL mode needs
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 10000');
     db.exec(`create table if not exists pins (
       node_id text primary key, revision integer not null, key_version integer not null
     ) without rowid`);
   } catch (e) {
-    throw damaged(file, e);
+    throw checked(file, e);
   }
-  const get = db.prepare<[string], { revision: number; key_version: number }>(
+  const getRow = db.prepare<[string], { revision: number; key_version: number }>(
     'select revision, key_version from pins where node_id = ?',
   );
   const raise = db.prepare<[string, number, number]>(
@@ -73,9 +84,23 @@ function openPins(s: SavedSession) {
      on conflict (node_id) do update set revision = max(revision, excluded.revision),
        key_version = max(key_version, excluded.key_version)`,
   );
-  const write = db.transaction((pins: Iterable<[string, number, number]>) => {
+  const writeRows = db.transaction((pins: Iterable<[string, number, number]>) => {
     for (const [id, r, k] of pins) raise.run(id, r, k);
   });
+  const get = (id: string) => {
+    try {
+      return getRow.get(id);
+    } catch (e) {
+      throw checked(file, e);
+    }
+  };
+  const write = (pins: Iterable<[string, number, number]>) => {
+    try {
+      writeRows(pins);
+    } catch (e) {
+      throw checked(file, e);
+    }
+  };
   const old = pinPath(s, 'json');
   const earlier = jsonPins(old, s);
   if (earlier.length) write(earlier);
@@ -98,7 +123,7 @@ class PinFile implements FreshnessPins {
 
   get(nodeId: string): Pin | undefined {
     const waiting = this.moved.get(nodeId);
-    const row = this.opened().get.get(nodeId);
+    const row = this.opened().get(nodeId);
     const stored = row && { revision: row.revision, keyVersion: row.key_version };
     if (!waiting) return stored;
     if (!stored) return waiting;

@@ -203,6 +203,18 @@ onEachDatabase('freshness', (dialect) => {
       assert.match(r.stderr, /pins.*is damaged.*remove it to start over/);
       await assert.rejects(stat(join(out, 'damaged.txt')));
     });
+
+    test('a damaged database is named too, and kept for the user to look at', async () => {
+      const dir = await configDir();
+      const pins = join(dir.COFFER_CONFIG_DIR, 'pins');
+      await mkdir(pins, { mode: 0o700 });
+      const db = join(pins, `${encodeURIComponent(proxy.url)}.${saved.accountId}.db`);
+      await writeFile(db, 'not a database, '.repeat(300), { mode: 0o600 });
+      const r = await cli(['get', '/docs/f.txt', join(out, 'damaged-db.txt')], dir);
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /pins.*\.db is damaged.*remove it to start over/);
+      assert.equal(await readFile(db, 'utf8'), 'not a database, '.repeat(300));
+    });
   });
 
   describe('legitimate changes move forward', () => {
