@@ -15,6 +15,7 @@ import { plan } from './planner.ts';
 import { remoteTree } from './remote-tree.ts';
 import { PAUSED_SETTING } from './root-settings.ts';
 import { bandwidth } from './throttle.ts';
+import { shareStrings } from './trees.ts';
 
 // One sync pass: scan the local folder, list the remote one, plan from the three trees, stop
 // at a brake unless deletions were confirmed, then carry the plan out. The caller runs passes
@@ -95,6 +96,7 @@ export async function syncOnce(o: SyncRootOptions): Promise<PassResult> {
     const remote = await remoteTree(o.client.within(root), root, store.mirror, {
       now: now.getTime(),
     });
+    shareStrings(byLocal, local, remote);
     const base = [...byLocal.values()];
     const p = plan(base, local, remote, {
       device: o.device,
