@@ -276,12 +276,13 @@ export function UploadsPanel() {
   if (all.length === 0) {
     if (!last) return null;
     return (
-      <section className="uploads uploads-done" aria-label={t.uploads}>
-        <p role="status">{t.uploadedFiles(last.files, { size: formatBytes(last.bytes) })}</p>
+      // A status, not the Uploads panel: the uploads are over.
+      <div className="uploads uploads-done" role="status">
+        <p>{t.uploadedFiles(last.files, { size: formatBytes(last.bytes) })}</p>
         <button type="button" onClick={uploads.dismissSummary} aria-label={t.dismiss}>
           ×
         </button>
-      </section>
+      </div>
     );
   }
   const o = overall(all);

@@ -41,10 +41,10 @@ test('sign up, keep the recovery key, upload, reload, download the same bytes, t
     .getByRole('cell', { name: /upload\.bin/ })
     .first()
     .waitFor({ timeout: 60_000 });
-  await page.getByRole('status').getByText('✓ 1 file uploaded (6.0 MiB)').waitFor();
-  const panel = page.getByRole('region', { name: 'Uploads' });
-  await panel.getByRole('button', { name: 'Dismiss' }).click();
-  await panel.waitFor({ state: 'detached' });
+  await page.getByRole('region', { name: 'Uploads' }).waitFor({ state: 'detached' });
+  const done = page.getByRole('status').filter({ hasText: '✓ 1 file uploaded (6.0 MiB)' });
+  await done.getByRole('button', { name: 'Dismiss' }).click();
+  await done.waitFor({ state: 'detached' });
   await page.getByRole('button', { name: 'New folder' }).click();
   await page.getByLabel('Folder name').fill('Holidays <img src=x onerror=alert(1)>');
   await page.getByRole('button', { name: 'Create' }).click();
