@@ -73,3 +73,12 @@ export async function signup(page: Page, email: string) {
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.getByRole('heading', { name: 'Your recovery key' }).waitFor({ timeout: 60_000 });
 }
+
+/**
+ * Runs one of an item's actions ("Download", "Rename", "Get link", "Share", …) on an item of the
+ * open folder, the way a user reaches it from the item. Tests go through this, so they hold when
+ * the place of the actions changes.
+ */
+export async function itemAction(page: Page, name: string, action: string) {
+  await page.getByRole('button', { name: `${action} ${name}`, exact: true }).click();
+}
