@@ -9,7 +9,7 @@ import { freshAccount, net } from './fixture.ts';
 // follow the change feed] in web/src/change-feed.ts), so only the feed can bring these.
 
 const row = (page: Page, name: string) =>
-  page.getByRole('button', { name: `Download ${name}`, exact: true });
+  page.getByRole('button', { name: `Actions for ${name}`, exact: true });
 
 /** Pretends the tab is hidden or shown again, as switching tabs does. */
 async function setVisible(page: Page, visible: boolean) {

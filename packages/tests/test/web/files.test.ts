@@ -4,7 +4,16 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { writeRandomFile } from '../../src/files.ts';
 import { foreignRequests, unnamedControls } from '../../src/index.ts';
-import { browser, FIXTURES, net, SHOTS, signup, watchRequests } from './fixture.ts';
+import {
+  browser,
+  FIXTURES,
+  itemAction,
+  net,
+  newFolder,
+  SHOTS,
+  signup,
+  watchRequests,
+} from './fixture.ts';
 
 // Files in the web app: sign-up, upload, reload, download, trash, previews and versions.
 
@@ -45,12 +54,7 @@ test('sign up, keep the recovery key, upload, reload, download the same bytes, t
   const done = page.getByRole('status').filter({ hasText: '✓ 1 file uploaded (6.0 MiB)' });
   await done.getByRole('button', { name: 'Dismiss' }).click();
   await done.waitFor({ state: 'detached' });
-  await page.getByRole('button', { name: 'New folder' }).click();
-  await page.getByLabel('Folder name').fill('Holidays <img src=x onerror=alert(1)>');
-  await page.getByRole('button', { name: 'Create' }).click();
-  await page
-    .getByRole('button', { name: 'Holidays <img src=x onerror=alert(1)>', exact: true })
-    .waitFor();
+  await newFolder(page, 'Holidays <img src=x onerror=alert(1)>');
 
   await page.reload();
   await page
@@ -58,11 +62,11 @@ test('sign up, keep the recovery key, upload, reload, download the same bytes, t
     .first()
     .waitFor({ timeout: 30_000 });
   const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Download upload.bin' }).click();
+  await itemAction(page, 'upload.bin', 'Download');
   const saved = await (await download).path();
   assert.deepEqual(await readFile(saved), await readFile(file));
 
-  await page.getByRole('button', { name: 'Rename upload.bin' }).click();
+  await itemAction(page, 'upload.bin', 'Rename');
   // The row's form keeps "Save" on one line, as tall as the field beside it.
   const [field, save] = await Promise.all([
     page.getByLabel('New name').boundingBox(),
@@ -75,16 +79,16 @@ test('sign up, keep the recovery key, upload, reload, download the same bytes, t
   await page.getByRole('alert').getByText('A name cannot contain “/”.').waitFor();
   await page.getByLabel('New name').fill('report <b>2026<b>.bin');
   await page.getByRole('button', { name: 'Save' }).click();
-  await page.getByRole('button', { name: 'Download report <b>2026<b>.bin' }).waitFor();
+  await page.getByRole('button', { name: 'Actions for report <b>2026<b>.bin' }).waitFor();
 
   await page.getByLabel('Search by name').fill('<B>2026');
   await page.getByLabel('Search by name').press('Enter');
   await page.getByRole('list', { name: 'Results' }).getByText('/report <b>2026<b>.bin').waitFor();
   await page.getByRole('button', { name: 'Files', exact: true }).first().click();
 
-  await page.getByRole('button', { name: 'Move to trash report <b>2026<b>.bin' }).click();
+  await itemAction(page, 'report <b>2026<b>.bin', 'Move to trash');
   await page
-    .getByRole('button', { name: 'Download report <b>2026<b>.bin' })
+    .getByRole('button', { name: 'Actions for report <b>2026<b>.bin' })
     .waitFor({ state: 'detached' });
   await page.getByRole('button', { name: 'Trash', exact: true }).click();
   await page.getByRole('button', { name: 'Restore report <b>2026<b>.bin' }).click();
@@ -93,7 +97,7 @@ test('sign up, keep the recovery key, upload, reload, download the same bytes, t
   await page.getByText('(this device)').waitFor();
   await page.screenshot({ path: join(SHOTS, 'sessions-desktop.png') });
   await page.getByRole('button', { name: 'Files', exact: true }).first().click();
-  await page.getByRole('button', { name: 'Download report <b>2026<b>.bin' }).waitFor();
+  await page.getByRole('button', { name: 'Actions for report <b>2026<b>.bin' }).waitFor();
   await page.screenshot({ path: join(SHOTS, 'files-desktop.png') });
 
   assert.deepEqual(errors, []);

@@ -47,7 +47,7 @@ export function progressPast(page: Page, label: string, bytes: number) {
 /** Downloads a file of the open folder through its row's button, and reads it as text. */
 export async function downloadText(page: Page, name: string): Promise<string> {
   const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: `Download ${name}` }).click();
+  await itemAction(page, name, 'Download');
   return readFile(await (await download).path(), 'utf8');
 }
 
@@ -80,5 +80,19 @@ export async function signup(page: Page, email: string) {
  * the place of the actions changes.
  */
 export async function itemAction(page: Page, name: string, action: string) {
-  await page.getByRole('button', { name: `${action} ${name}`, exact: true }).click();
+  await itemMenuButton(page, name).click();
+  await page.getByRole('menu').getByRole('menuitem', { name: action, exact: true }).click();
+}
+
+/** An item's "⋮" button in the open folder: there is one for each item listed. */
+export const itemMenuButton = (page: Page, name: string) =>
+  page.getByRole('button', { name: `Actions for ${name}`, exact: true });
+
+/** Makes a folder in the open folder through "+ New", and waits for it to be listed. */
+export async function newFolder(page: Page, name: string) {
+  await page.getByRole('button', { name: '+ New' }).click();
+  await page.getByRole('menuitem', { name: 'New folder' }).click();
+  await page.getByLabel('Folder name').fill(name);
+  await page.getByRole('button', { name: 'Create' }).click();
+  await page.getByRole('button', { name, exact: true }).waitFor();
 }

@@ -9,7 +9,9 @@ import {
   crumb,
   downloadText,
   freshAccount,
+  itemAction,
   net,
+  newFolder,
   progressPast,
   SHOTS,
   signup,
@@ -66,7 +68,7 @@ test('upload a whole folder, nested folders and all, drop files in, and download
     .getByRole('button', { name: 'Files' })
     .click();
   const zipping = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Download album' }).click();
+  await itemAction(page, 'album', 'Download');
   const zipped = await zipping;
   assert.equal(zipped.suggestedFilename(), 'album.zip');
   const zip = await readFile(await zipped.path());
@@ -86,12 +88,7 @@ test('upload a whole folder, nested folders and all, drop files in, and download
 
 test('select with the keyboard, move by drag and drop and through the dialog, rename, trash and zip a selection', async () => {
   const { context, page, errors } = await freshAccount('keys@example.com');
-  for (const name of ['Archive', 'Inbox']) {
-    await page.getByRole('button', { name: 'New folder' }).click();
-    await page.getByLabel('Folder name').fill(name);
-    await page.getByRole('button', { name: 'Create' }).click();
-    await page.getByRole('button', { name, exact: true }).waitFor();
-  }
+  for (const name of ['Archive', 'Inbox']) await newFolder(page, name);
   await page.getByLabel('Upload files').setInputFiles(
     ['a', 'b', 'c'].map((x) => ({
       name: `${x}.txt`,
@@ -219,9 +216,9 @@ test('a 50 MiB upload pauses, survives a reload, resumes, and downloads byte for
     .getByRole('region', { name: 'Uploads' })
     .getByText('big.bin')
     .waitFor({ timeout: 30_000 });
-  await page.getByRole('button', { name: 'Download big.bin' }).waitFor({ timeout: 120_000 });
+  await page.getByRole('button', { name: 'Actions for big.bin' }).waitFor({ timeout: 120_000 });
   const download = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Download big.bin' }).click();
+  await itemAction(page, 'big.bin', 'Download');
   const saved = await download;
   assert.equal(await saved.failure(), null);
   assert.deepEqual(await readFile(await saved.path()), await readFile(big));
@@ -234,8 +231,8 @@ test('a 50 MiB upload pauses, survives a reload, resumes, and downloads byte for
   await panel.getByRole('button', { name: 'Cancel big.bin' }).click();
   await panel.waitFor({ state: 'detached' });
   await page.reload();
-  await page.getByRole('button', { name: 'Download big.bin' }).waitFor();
-  assert.equal(await page.getByRole('button', { name: 'Download second.bin' }).count(), 0);
+  await page.getByRole('button', { name: 'Actions for big.bin' }).waitFor();
+  assert.equal(await page.getByRole('button', { name: 'Actions for second.bin' }).count(), 0);
   assert.equal(await page.getByRole('region', { name: 'Uploads' }).count(), 0);
 
   // Small files go up in one batch; pausing one of them sends the others without it.
@@ -250,12 +247,12 @@ test('a 50 MiB upload pauses, survives a reload, resumes, and downloads byte for
   await panel.getByRole('button', { name: 'Pause s2.bin' }).click();
   await throttle(-1);
   for (const n of [1, 3, 4]) {
-    await page.getByRole('button', { name: `Download s${n}.bin` }).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: `Actions for s${n}.bin` }).waitFor({ timeout: 60_000 });
   }
   await panel.getByText('Paused').waitFor();
-  assert.equal(await page.getByRole('button', { name: 'Download s2.bin' }).count(), 0);
+  assert.equal(await page.getByRole('button', { name: 'Actions for s2.bin' }).count(), 0);
   await panel.getByRole('button', { name: 'Resume s2.bin' }).click();
-  await page.getByRole('button', { name: 'Download s2.bin' }).waitFor({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Actions for s2.bin' }).waitFor({ timeout: 60_000 });
   await panel.waitFor({ state: 'detached' });
   assert.deepEqual(errors, []);
   await context.close();

@@ -1,7 +1,10 @@
+import { useRef } from 'react';
 import { useT } from '../i18n/use-t.ts';
+import { MenuButton } from '../menu.tsx';
+import { fileStrings } from './strings.ts';
 import { type Picked, pickedFiles } from './upload-drop.ts';
 
-/** Upload files or a folder, make a folder, show the folder as a list or a grid. */
+/** "+ New" (a folder, files to upload, a folder to upload), and the list or grid switch. */
 export function FolderToolbar({
   layout,
   onLayout,
@@ -13,33 +16,45 @@ export function FolderToolbar({
   onUpload: (files: Picked[]) => void;
   onNewFolder: () => void;
 }) {
-  const t = useT();
+  const t = useT(fileStrings);
+  const files = useRef<HTMLInputElement>(null);
+  const folder = useRef<HTMLInputElement>(null);
+  const picked = (input: HTMLInputElement) => {
+    onUpload(pickedFiles(input.files));
+    // The same files can be chosen again (after a failed upload, say).
+    input.value = '';
+  };
   return (
     <div className="toolbar">
-      <label className="button primary">
-        {t.upload}
-        <input
-          type="file"
-          multiple
-          hidden
-          onChange={(e) => onUpload(pickedFiles(e.target.files))}
-          aria-label={t.upload}
-        />
-      </label>
-      <label className="button">
-        {t.uploadFolder}
-
-        <input
-          type="file"
-          hidden
-          ref={(el) => el?.setAttribute('webkitdirectory', '')}
-          onChange={(e) => onUpload(pickedFiles(e.target.files))}
-          aria-label={t.uploadFolder}
-        />
-      </label>
-      <button type="button" onClick={onNewFolder}>
-        {t.newFolder}
-      </button>
+      <MenuButton
+        className="primary"
+        menuLabel={t.newMenu}
+        items={[
+          { key: 'folder', label: t.newFolder, run: onNewFolder },
+          { key: 'files', label: t.upload, run: () => files.current?.click() },
+          { key: 'upload-folder', label: t.uploadFolder, run: () => folder.current?.click() },
+        ]}
+      >
+        {t.newMenuText}
+      </MenuButton>
+      <input
+        ref={files}
+        type="file"
+        multiple
+        hidden
+        onChange={(e) => picked(e.target)}
+        aria-label={t.upload}
+      />
+      <input
+        ref={(el) => {
+          folder.current = el;
+          el?.setAttribute('webkitdirectory', '');
+        }}
+        type="file"
+        hidden
+        onChange={(e) => picked(e.target)}
+        aria-label={t.uploadFolder}
+      />
       <fieldset className="segmented">
         <legend className="visually-hidden">{t.showAs}</legend>
         {(['list', 'grid'] as const).map((l) => (

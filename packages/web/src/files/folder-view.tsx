@@ -2,17 +2,20 @@ import type { Entry } from '@coffer/sdk';
 import { useState } from 'react';
 import { worker } from '../api.ts';
 import { PublishDialog } from '../groups/publish-dialog.tsx';
+import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
 import { Crumbs, joinPath, saveFile, saveZip } from '../ui.tsx';
 import { UploadsPanel, useUploading } from '../uploads.tsx';
 import type { ListedEntry } from '../worker.ts';
 import { FolderToolbar, NameForm } from './folder-toolbar.tsx';
+import { type ItemMenu, useContextMenu, useItemMenuItems } from './item-menu.tsx';
 import { FileGrid, FileTable } from './items.tsx';
 import { MoveDialog } from './move-dialog.tsx';
 import { useMoveDrag } from './move-drag.ts';
 import { Preview } from './preview.tsx';
 import { SelectionBar } from './selection-bar.tsx';
 import { useSorted } from './sort.ts';
+import { fileStrings } from './strings.ts';
 import type { Picked } from './upload-drop.ts';
 import { useSelection } from './use-selection.ts';
 
@@ -56,7 +59,7 @@ export function FolderView({
   onUpload: (files: Picked[]) => void;
   onError: (m: string | null) => void;
 }) {
-  const t = useT();
+  const t = useT(fileStrings);
   const { sorted, ...sorting } = useSorted(entries);
   const list = sorted ?? [];
   const [layout, chooseLayout] = useLayout();
@@ -128,9 +131,25 @@ export function FolderView({
   const open = (e: Entry) =>
     e.kind === 'folder' ? onPath(joinPath(path, e.name)) : setPreviewing(e);
   const startRename = (e: Entry) => setRenaming({ id: e.id, name: e.name });
+  const itemsFor = useItemMenuItems({
+    open,
+    download: (items) => void download(items),
+    rename: startRename,
+    move: (items) => setMoving(items.map((x) => x.name)),
+    trash: (items) => void trash(items),
+  });
+  /** An item's menu acts on the whole selection when the item is part of it. */
+  const menuFor = (e: Entry): ItemMenu => {
+    const targets = selection.chosen(e);
+    return {
+      items: itemsFor(targets),
+      label: targets.length > 1 ? t.selectionActions : fill(t.itemActions, { name: e.name }),
+    };
+  };
+  const contextMenu = useContextMenu(menuFor);
   /** The keys that act on an item; the selection handles the ones that move and select. */
-  const onItemKey = (ev: React.KeyboardEvent, i: number, e: Entry) => {
-    if (selection.onItemKey(ev, i, e)) return;
+  const onItemKey = (ev: React.KeyboardEvent<HTMLElement>, i: number, e: Entry) => {
+    if (selection.onItemKey(ev, i, e) || contextMenu.onKey(ev, e)) return;
     const command: Record<string, () => void> = {
       Enter: () => open(e),
       Delete: () => void trash(selection.chosen(e)),
@@ -152,6 +171,8 @@ export function FolderView({
         .filter(Boolean)
         .join(' ') || undefined,
     open,
+    menuFor,
+    onContextMenu: contextMenu.onContextMenu,
   };
   const renamed = renaming && list.find((x) => x.id === renaming.id);
   const renameForm = renaming && renamed && (
@@ -193,9 +214,16 @@ export function FolderView({
               name={folderName}
               onChange={setFolderName}
               onSubmit={() => void mkdir()}
+              onCancel={() => setFolderName(null)}
             />
           )}
-          {dragging && <p className="muted">{t.dropHere}</p>}
+          {dragging && (
+            <div className="drop-zone">
+              {fill(t.dropToUpload, {
+                folder: path === '/' ? t.files : path.slice(path.lastIndexOf('/') + 1),
+              })}
+            </div>
+          )}
           <UploadsPanel />
           {selection.selected.size > 0 && (
             <SelectionBar
@@ -228,13 +256,9 @@ export function FolderView({
               {...controls}
               sorting={sorting}
               renaming={renaming && { id: renaming.id, form: renameForm }}
-              actions={{
-                download: (e) => void download([e]),
-                rename: startRename,
-                trash: (e) => void trash([e]),
-              }}
             />
           )}
+          {contextMenu.menu}
           {publishing && <PublishDialog paths={publishing} onClose={() => setPublishing(null)} />}
           {moving && (
             <MoveDialog

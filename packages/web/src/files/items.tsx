@@ -5,21 +5,34 @@ import { formatBytes } from '@coffer/sdk/format';
 import { useT } from '../i18n/use-t.ts';
 import { Thumb } from '../ui.tsx';
 import type { ListedEntry } from '../worker.ts';
+import { type ItemMenu, ItemMenuButton } from './item-menu.tsx';
 import type { SortKey, useSorted } from './sort.ts';
 import type { useSelection } from './use-selection.ts';
 
 export interface ItemControls {
   list: ListedEntry[];
   selection: ReturnType<typeof useSelection>;
-  onKeyDown: (ev: React.KeyboardEvent, i: number, e: Entry) => void;
+  onKeyDown: (ev: React.KeyboardEvent<HTMLElement>, i: number, e: Entry) => void;
   /** An item's drag and drop. */
   dragProps: (e: Entry) => React.HTMLAttributes<HTMLElement>;
   /** 'selected', 'drop-target', both or none. */
   className: (e: Entry) => string | undefined;
   open: (e: Entry) => void;
+  /** The actions on an item (and on the selection, when it is part of one). */
+  menuFor: (e: Entry) => ItemMenu;
+  onContextMenu: (ev: React.MouseEvent<HTMLElement>, e: Entry) => void;
 }
 
-export function FileGrid({ list, selection, onKeyDown, dragProps, className, open }: ItemControls) {
+export function FileGrid({
+  list,
+  selection,
+  onKeyDown,
+  dragProps,
+  className,
+  open,
+  menuFor,
+  onContextMenu,
+}: ItemControls) {
   const t = useT();
   return (
     <div
@@ -41,6 +54,7 @@ export function FileGrid({ list, selection, onKeyDown, dragProps, className, ope
           onClick={(ev) => {
             if (selection.onItemClick(ev, i, e)) open(e);
           }}
+          onContextMenu={(ev) => onContextMenu(ev, e)}
           {...dragProps(e)}
         >
           <input
@@ -54,6 +68,9 @@ export function FileGrid({ list, selection, onKeyDown, dragProps, className, ope
           <Thumb data={e.thumbnail} kind={e.kind} large />
           <span className="card-name">{e.name}</span>
           <span className="muted">{e.kind === 'folder' ? '' : formatBytes(e.size)}</span>
+          <span className="card-menu">
+            <ItemMenuButton entry={e} menu={() => menuFor(e)} />
+          </span>
         </div>
       ))}
     </div>
@@ -67,14 +84,14 @@ export function FileTable({
   dragProps,
   className,
   open,
+  menuFor,
+  onContextMenu,
   sorting,
   renaming,
-  actions,
 }: ItemControls & {
   sorting: Omit<ReturnType<typeof useSorted>, 'sorted'>;
   /** The item being renamed, and its form. */
   renaming: { id: string; form: React.ReactNode } | null;
-  actions: { download: (e: Entry) => void; rename: (e: Entry) => void; trash: (e: Entry) => void };
 }) {
   const t = useT();
   const { sort, sortBy, ariaSort } = sorting;
@@ -118,6 +135,7 @@ export function FileTable({
             onClick={(ev) => {
               selection.onItemClick(ev, i, e);
             }}
+            onContextMenu={(ev) => onContextMenu(ev, e)}
             {...dragProps(e)}
           >
             <td className="check">
@@ -147,30 +165,8 @@ export function FileTable({
             </td>
             <td className="nowrap">{e.kind === 'folder' ? '—' : formatBytes(e.size)}</td>
             <td className="nowrap">{new Date(e.mtime ?? e.updatedAt).toLocaleString()}</td>
-            <td>
-              <div className="actions">
-                <button
-                  type="button"
-                  onClick={() => actions.download(e)}
-                  aria-label={`${t.download} ${e.name}`}
-                >
-                  {t.download}
-                </button>
-                <button
-                  type="button"
-                  onClick={() => actions.rename(e)}
-                  aria-label={`${t.rename} ${e.name}`}
-                >
-                  {t.rename}
-                </button>
-                <button
-                  type="button"
-                  onClick={() => actions.trash(e)}
-                  aria-label={`${t.moveToTrash} ${e.name}`}
-                >
-                  {t.moveToTrash}
-                </button>
-              </div>
+            <td className="menu-cell">
+              <ItemMenuButton entry={e} menu={() => menuFor(e)} />
             </td>
           </tr>
         ))}

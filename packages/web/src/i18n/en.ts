@@ -62,7 +62,6 @@ export const en = {
   search: 'Search by name',
   results: 'Results',
   noResults: 'Nothing matches.',
-  dropHere: 'Drop files here to upload them',
   badName: 'A name cannot contain “/”.',
   grid: 'Grid',
   list: 'List',

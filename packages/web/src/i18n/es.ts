@@ -61,7 +61,6 @@ export const es: Strings = {
   search: 'Buscar por nombre',
   results: 'Resultados',
   noResults: 'Nada coincide.',
-  dropHere: 'Suelte archivos aquí para subirlos',
   badName: 'Un nombre no puede contener «/».',
   grid: 'Cuadrícula',
   list: 'Lista',

@@ -61,7 +61,6 @@ export const fr: Strings = {
   search: 'Rechercher par nom',
   results: 'Résultats',
   noResults: 'Aucun résultat.',
-  dropHere: 'Déposez des fichiers ici pour les envoyer',
   badName: 'Un nom ne peut pas contenir « / ».',
   grid: 'Grille',
   list: 'Liste',

@@ -62,7 +62,6 @@ export const ptBR: Strings = {
   search: 'Buscar por nome',
   results: 'Resultados',
   noResults: 'Nada encontrado.',
-  dropHere: 'Solte arquivos aqui para enviá-los',
   badName: 'Um nome não pode conter “/”.',
   grid: 'Grade',
   list: 'Lista',

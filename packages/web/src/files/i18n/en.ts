@@ -1,0 +1,17 @@
+// The file view's own strings (menus, folder addresses, search), in English: the reference the
+// other languages are typed against.
+export const en = {
+  itemActions: 'Actions for {name}',
+  selectionActions: 'Actions for the selection',
+  open: 'Open',
+  newMenu: 'New',
+  newMenuText: '+ New',
+  dropToUpload: 'Drop files here to upload them to {folder}',
+  folderMissing: 'The folder {path} does not exist any more. Showing the nearest folder above it.',
+  searchAll: 'Search all files',
+  searchWhere: 'in {folder}',
+  searchNone: 'Nothing matches “{query}”.',
+  searching: 'Searching…',
+  openFolder: 'Open folder',
+};
+export type FileStrings = typeof en;

@@ -1,0 +1,16 @@
+import type { FileStrings } from './en.ts';
+
+export const es: FileStrings = {
+  itemActions: 'Acciones para {name}',
+  selectionActions: 'Acciones para la selección',
+  open: 'Abrir',
+  newMenu: 'Nuevo',
+  newMenuText: '+ Nuevo',
+  dropToUpload: 'Suelte archivos aquí para subirlos a {folder}',
+  folderMissing: 'La carpeta {path} ya no existe. Se muestra la carpeta más cercana por encima.',
+  searchAll: 'Buscar en todos los archivos',
+  searchWhere: 'en {folder}',
+  searchNone: 'Nada coincide con «{query}».',
+  searching: 'Buscando…',
+  openFolder: 'Abrir carpeta',
+};

@@ -1,0 +1,94 @@
+// Every item's actions, in one menu reached three ways: its "⋮" button, a right-click, and the
+// context-menu key (or Shift+F10) on the focused item. The selection bar offers the same actions.
+import type { Entry } from '@coffer/sdk';
+import { useState } from 'react';
+import { fill } from '../i18n/format.ts';
+import { useT } from '../i18n/use-t.ts';
+import { Menu, type MenuAnchor, MenuButton, type MenuItem } from '../menu.tsx';
+import { fileStrings } from './strings.ts';
+
+/** What can be done to items; an action left out is not offered. */
+export interface ItemHandlers {
+  open: (e: Entry) => void;
+  download: (items: Entry[]) => void;
+  rename: (e: Entry) => void;
+  move: (items: Entry[]) => void;
+  trash: (items: Entry[]) => void;
+}
+
+/**
+ * The menu for `items`: one item gets every action that fits its kind, several the ones that
+ * apply to many at once.
+ */
+export function useItemMenuItems(h: ItemHandlers) {
+  const t = useT(fileStrings);
+  return (items: Entry[]): MenuItem[] => {
+    const [only] = items;
+    if (!only) return [];
+    const one = items.length === 1;
+    const all: (MenuItem | false)[] = [
+      one && {
+        key: 'open',
+        label: only.kind === 'folder' ? t.open : t.preview,
+        run: () => h.open(only),
+      },
+      { key: 'download', label: t.download, run: () => h.download(items) },
+      one && { key: 'rename', label: t.rename, run: () => h.rename(only) },
+      { key: 'move', label: t.moveTo, run: () => h.move(items) },
+      { key: 'trash', label: t.moveToTrash, run: () => h.trash(items), danger: true },
+    ];
+    return all.filter((x): x is MenuItem => x !== false);
+  };
+}
+
+/** A menu's items and its accessible name. */
+export type ItemMenu = { label: string; items: MenuItem[] };
+
+/** An item's "⋮" button; its accessible name names the item. */
+export function ItemMenuButton({ entry, menu }: { entry: Entry; menu: () => ItemMenu }) {
+  const t = useT(fileStrings);
+  const { label, items } = menu();
+  return (
+    <MenuButton
+      items={items}
+      label={fill(t.itemActions, { name: entry.name })}
+      menuLabel={label}
+      className="item-menu"
+    >
+      ⋮
+    </MenuButton>
+  );
+}
+
+/** The menu a right-click or the context-menu key opens over an item. */
+export function useContextMenu(menuFor: (e: Entry) => ItemMenu) {
+  const [open, setOpen] = useState<{
+    entry: Entry;
+    anchor: MenuAnchor;
+    from: HTMLElement;
+  } | null>(null);
+  const menu = open && menuFor(open.entry);
+  return {
+    onContextMenu: (ev: React.MouseEvent<HTMLElement>, entry: Entry) => {
+      ev.preventDefault();
+      setOpen({ entry, anchor: { x: ev.clientX, y: ev.clientY }, from: ev.currentTarget });
+    },
+    /** The keys that open it on a focused item; true when `ev` was one. */
+    onKey: (ev: React.KeyboardEvent<HTMLElement>, entry: Entry) => {
+      if (ev.key !== 'ContextMenu' && !(ev.key === 'F10' && ev.shiftKey)) return false;
+      ev.preventDefault();
+      const from = ev.currentTarget;
+      setOpen({ entry, anchor: { element: from }, from });
+      return true;
+    },
+    menu: open && menu && (
+      <Menu
+        items={menu.items}
+        label={menu.label}
+        anchor={open.anchor}
+        returnFocus={open.from}
+        onClose={() => setOpen(null)}
+      />
+    ),
+  };
+}
