@@ -116,9 +116,11 @@ test('phone viewport, in French, by touch: sign up, upload, preview an image and
   assert.deepEqual(pdf, { type: 'application/pdf', nosniff: 'nosniff', body: '%PDF-1.4\n%%EOF\n' });
   await page.getByRole('button', { name: 'Fermer', exact: true }).tap();
 
-  await page.getByLabel('Rechercher par nom').fill('COURSES');
-  await page.getByLabel('Rechercher par nom').press('Enter');
-  await page.getByRole('list', { name: 'Résultats' }).getByText('/courses.txt').tap();
+  // Search follows typing (no Enter), says where each hit lives, and opens its folder.
+  await page.getByLabel('Rechercher dans tous les fichiers').fill('COURSES');
+  const results = page.getByRole('list', { name: 'Résultats' });
+  await results.getByRole('button', { name: 'dans Fichiers' }).waitFor();
+  await results.getByRole('button', { name: 'courses.txt' }).tap();
   await page.getByLabel('Sélectionner courses.txt').tap();
   await page.getByLabel('Sélectionner plage.png').tap();
   await bar.getByText('2 sélectionnés').waitFor();

@@ -81,9 +81,12 @@ test('sign up, keep the recovery key, upload, reload, download the same bytes, t
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByRole('button', { name: 'Actions for report <b>2026<b>.bin' }).waitFor();
 
-  await page.getByLabel('Search by name').fill('<B>2026');
-  await page.getByLabel('Search by name').press('Enter');
-  await page.getByRole('list', { name: 'Results' }).getByText('/report <b>2026<b>.bin').waitFor();
+  await page.getByLabel('Search all files').fill('<B>2026');
+  await page.getByLabel('Search all files').press('Enter');
+  await page
+    .getByRole('list', { name: 'Results' })
+    .getByRole('button', { name: 'report <b>2026<b>.bin' })
+    .waitFor();
   await page.getByRole('button', { name: 'Files', exact: true }).first().click();
 
   await itemAction(page, 'report <b>2026<b>.bin', 'Move to trash');

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { TrashView } from '../account.tsx';
 import { ContactsView } from '../contacts.tsx';
 import { CatalogView } from '../groups/catalog-view.tsx';
@@ -14,7 +14,9 @@ import { onStreamError } from '../stream.ts';
 import { joinPath } from '../ui.tsx';
 import { uploads } from '../uploads.tsx';
 import { FolderView } from './folder-view.tsx';
-import { SearchResults, useSearch } from './search.tsx';
+import { useRoute } from './route.ts';
+import { SearchBox, SearchResults, useSearchResults } from './search.tsx';
+import { fileStrings } from './strings.ts';
 import { type Picked, useUploadDrop } from './upload-drop.ts';
 import { useArrivals } from './use-arrivals.ts';
 import { useListing } from './use-listing.ts';
@@ -36,6 +38,8 @@ const BAR = ['files', ...(Object.keys(VIEWS) as (keyof typeof VIEWS)[])] as cons
 const FEED_BADGE = 'feed-unread';
 /** A search adds its results as one more view. */
 type View = (typeof BAR)[number] | 'search';
+const isView = (v: string): v is View => v === 'search' || (BAR as readonly string[]).includes(v);
+const parentOf = (path: string) => path.slice(0, path.lastIndexOf('/')) || '/';
 
 /** A message the user can dismiss. */
 function Banner({
@@ -63,17 +67,42 @@ function Banner({
 /** The signed-in app: the header, the views and search, and the view chosen. */
 export function Files({ onLogout, language }: { onLogout: () => void; language: React.ReactNode }) {
   const t = useT();
-  const [view, setView] = useState<View>('files');
+  const tf = useT(fileStrings);
+  const [route, go] = useRoute();
+  const view: View = isView(route.view) ? route.view : 'files';
+  const path = route.path;
+  const setPath = useCallback((p: string) => go({ view: 'files', path: p, query: '' }), [go]);
   // Each click in the bar opens its view afresh, as "Files" goes to the root: from a group's
   // page, "Groups" goes back to the list of groups.
   const [visit, setVisit] = useState(0);
-  const [path, setPath] = useState('/');
   const [error, setError] = useState<string | null>(null);
   const showError = useCallback((m: string) => setError(m), []);
   useEffect(() => onStreamError(showError), [showError]);
-  const { entries, refresh, refreshLatest } = useListing(path, showError);
+  // A folder that is not there (an old bookmark, or deleted from another device) gives way to
+  // the nearest one above it.
+  const listingError = useCallback(
+    (m: string, code: string) => {
+      if (code !== 'not_found' || path === '/') return showError(m);
+      setError(fill(tf.folderMissing, { path }));
+      go({ view: 'files', path: parentOf(path), query: '' }, { replace: true });
+    },
+    [path, go, showError, tf],
+  );
+  const { entries, refresh, refreshLatest } = useListing(path, listingError);
   const { arrived, dismiss } = useArrivals(showError, refreshLatest);
-  const search = useSearch(showError);
+  const hits = useSearchResults(route.query, view === 'search', showError);
+  // Emptying the search box goes back to the folder the search started from.
+  const lastFolder = useRef(path);
+  if (view === 'files') lastFolder.current = path;
+  const search = useCallback(
+    (query: string) => {
+      if (query) go({ view: 'search', path: '/', query }, { replace: view === 'search' });
+      else if (view === 'search') {
+        go({ view: 'files', path: lastFolder.current, query: '' }, { replace: true });
+      }
+    },
+    [go, view],
+  );
   const singleCopy = useSingleCopy(path, view === 'files');
   useEffect(() => void uploads.restore(), []);
 
@@ -104,9 +133,9 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
             aria-current={view === v ? 'page' : undefined}
             aria-describedby={v === 'feed' ? FEED_BADGE : undefined}
             onClick={() => {
-              setView(v);
+              go({ view: v, path: '/', query: '' });
               setVisit((n) => n + 1);
-              if (v === 'files') void refresh();
+              if (v === 'files' && path === '/') void refresh();
               void refreshUnread();
             }}
           >
@@ -114,22 +143,7 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
             {v === 'feed' && <UnreadBadge id={FEED_BADGE} />}
           </button>
         ))}
-        <search className="search">
-          <form
-            onSubmit={(ev) => {
-              ev.preventDefault();
-              if (search.run()) setView('search');
-            }}
-          >
-            <input
-              type="search"
-              aria-label={t.search}
-              placeholder={t.search}
-              value={search.query}
-              onChange={(e) => search.setQuery(e.target.value)}
-            />
-          </form>
-        </search>
+        <SearchBox query={view === 'search' ? route.query : ''} onSearch={search} />
       </nav>
       <main className={dragging ? 'dragging' : undefined} {...zone}>
         {error && (
@@ -142,15 +156,7 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
           </p>
         )}
         {OtherView && <OtherView key={visit} onError={showError} />}
-        {view === 'search' && (
-          <SearchResults
-            hits={search.hits}
-            onGo={(folder) => {
-              setPath(folder);
-              setView('files');
-            }}
-          />
-        )}
+        {view === 'search' && <SearchResults query={route.query} hits={hits} onGo={setPath} />}
         <FolderView
           active={view === 'files'}
           path={path}

@@ -12,7 +12,8 @@ export function concerns(news: ChangeNews, folderId: string | null, shown: Reado
   return news.some((c) => c.parentId === folderId || c.nodeId === folderId || shown.has(c.nodeId));
 }
 
-export function useListing(path: string, onError: (m: string) => void) {
+/** `onError` has the error's code besides its message: a folder that is gone is `not_found`. */
+export function useListing(path: string, onError: (message: string, code: string) => void) {
   const [entries, setEntries] = useState<ListedEntry[] | null>(null);
   // A listing that arrives after the user opened another folder is dropped.
   const shown = useRef(path);
@@ -24,7 +25,7 @@ export function useListing(path: string, onError: (m: string) => void) {
     if (r.ok) {
       folder.current = { id: r.value.id, items: new Set(r.value.entries.map((e) => e.id)) };
       setEntries(r.value.entries);
-    } else onError(r.message);
+    } else onError(r.message, r.code);
   }, [path, onError]);
   const latestRefresh = useRef(refresh);
   latestRefresh.current = refresh;

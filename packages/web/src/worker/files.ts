@@ -14,6 +14,9 @@ async function listFolder(path: string) {
   return { id: folder.info.id, entries };
 }
 
+/** Beyond this many items, search covers the first ones found, folder by folder from the root. */
+const SEARCH_LIMIT = 200_000;
+
 export const filesApi = {
   /** A folder's children, each with its thumbnail (base64url WebP) when it has one. */
   list: (path: string) => call(async () => (await listFolder(path)).entries),
@@ -24,21 +27,26 @@ export const filesApi = {
   move: (from: string, to: string) => call(async () => (await need().move(from, to)) as Entry),
   trashList: () => call(() => need().listTrash()),
   restore: (id: string) => call(async () => (await need().restore(id)) as Entry),
-  /** Every file and folder whose name contains `query` (case-insensitive), with its path. */
-  search: (query: string) =>
+  /**
+   * Every file and folder of the tree with its path, for search on the page: folders are listed
+   * a few at a time.
+   */
+  searchIndex: () =>
     call(async () => {
       const c = need();
-      const q = query.toLocaleLowerCase();
-      const hits: (Entry & { path: string })[] = [];
-      const walk = async (path: string) => {
+      const index: (Entry & { path: string })[] = [];
+      const folders = ['/'];
+      const listOne = async (path: string) => {
         for (const e of await c.list(path)) {
           const full = `${path === '/' ? '' : path}/${e.name}`;
-          if (e.name.toLocaleLowerCase().includes(q)) hits.push({ ...e, path: full });
-          if (e.kind === 'folder' && hits.length < 500) await walk(full);
+          index.push({ ...e, path: full });
+          if (e.kind === 'folder') folders.push(full);
         }
       };
-      await walk('/');
-      return hits;
+      while (folders.length > 0 && index.length < SEARCH_LIMIT) {
+        await Promise.all(folders.splice(0, 4).map(listOne));
+      }
+      return index;
     }),
   /** The start of a file as text, for a preview (a range: the rest is never decrypted). */
   readText: (path: string, maxBytes: number) =>

@@ -1,5 +1,9 @@
 // The file view's own strings (menus, folder addresses, search), in English: the reference the
 // other languages are typed against.
+import { plurals } from '../../i18n/format.ts';
+
+const plural = plurals('en');
+
 export const en = {
   itemActions: 'Actions for {name}',
   selectionActions: 'Actions for the selection',
@@ -12,6 +16,6 @@ export const en = {
   searchWhere: 'in {folder}',
   searchNone: 'Nothing matches “{query}”.',
   searching: 'Searching…',
-  openFolder: 'Open folder',
+  resultCount: plural({ one: '{n} result', other: '{n} results' }),
 };
 export type FileStrings = typeof en;

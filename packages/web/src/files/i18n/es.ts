@@ -1,4 +1,7 @@
+import { plurals } from '../../i18n/format.ts';
 import type { FileStrings } from './en.ts';
+
+const plural = plurals('es');
 
 export const es: FileStrings = {
   itemActions: 'Acciones para {name}',
@@ -12,5 +15,5 @@ export const es: FileStrings = {
   searchWhere: 'en {folder}',
   searchNone: 'Nada coincide con «{query}».',
   searching: 'Buscando…',
-  openFolder: 'Abrir carpeta',
+  resultCount: plural({ one: '{n} resultado', other: '{n} resultados' }),
 };

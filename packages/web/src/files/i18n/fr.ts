@@ -1,4 +1,7 @@
+import { plurals } from '../../i18n/format.ts';
 import type { FileStrings } from './en.ts';
+
+const plural = plurals('fr');
 
 export const fr: FileStrings = {
   itemActions: 'Actions pour {name}',
@@ -12,5 +15,5 @@ export const fr: FileStrings = {
   searchWhere: 'dans {folder}',
   searchNone: 'Rien ne correspond à « {query} ».',
   searching: 'Recherche…',
-  openFolder: 'Ouvrir le dossier',
+  resultCount: plural({ one: '{n} résultat', other: '{n} résultats' }),
 };

@@ -1,4 +1,7 @@
+import { plurals } from '../../i18n/format.ts';
 import type { FileStrings } from './en.ts';
+
+const plural = plurals('pt-BR');
 
 export const ptBR: FileStrings = {
   itemActions: 'Ações para {name}',
@@ -12,5 +15,5 @@ export const ptBR: FileStrings = {
   searchWhere: 'em {folder}',
   searchNone: 'Nada corresponde a “{query}”.',
   searching: 'Pesquisando…',
-  openFolder: 'Abrir pasta',
+  resultCount: plural({ one: '{n} resultado', other: '{n} resultados' }),
 };
