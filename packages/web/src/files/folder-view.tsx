@@ -274,6 +274,8 @@ export function FolderView({
         <Preview
           path={joinPath(path, previewing.name)}
           entry={previewing}
+          files={list.filter((e) => e.kind === 'file')}
+          onStep={setPreviewing}
           onClose={() => setPreviewing(null)}
           onError={onError}
         />

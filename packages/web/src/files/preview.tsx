@@ -2,11 +2,18 @@ import type { Entry } from '@coffer/sdk';
 import { formatBytes } from '@coffer/sdk/format';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { type Result, worker } from '../api.ts';
+import { useFocusTrap } from '../focus-trap.ts';
+import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
 import { streamUrl } from '../stream.ts';
 import { saveFile } from '../ui.tsx';
+import { fileStrings } from './strings.ts';
 
-const Markdown = lazy(() => import('react-markdown'));
+const Markdown = lazy(() => import('./markdown.tsx'));
+/** The zoom steps of an image: fitted to the dialog, then larger. */
+const ZOOMS = [1, 1.5, 2, 3, 4];
+/** How far a finger moves sideways for a swipe to the next or previous file. */
+const SWIPE_PX = 60;
 const TEXT_LIMIT = 512 * 1024;
 
 type Content =
@@ -32,27 +39,41 @@ interface Version {
   current: boolean;
 }
 
-/** A file opened in place, decrypted in the worker, with its versions. */
+/**
+ * A file opened in place, decrypted in the worker, with its versions. The folder's other files
+ * are a step away: Previous and Next, the arrow keys, or a swipe.
+ */
 export function Preview({
   path,
   entry,
+  files,
+  onStep,
   onClose,
   onError,
 }: {
   path: string;
   entry: Entry;
+  /** The folder's files in the order shown, for Previous and Next. */
+  files: Entry[];
+  onStep: (to: Entry) => void;
   onClose: () => void;
   onError: (m: string) => void;
 }) {
-  const t = useT();
+  const t = useT(fileStrings);
   const [content, setContent] = useState<Content | null>(null);
   const [versions, setVersions] = useState<Version[] | null>(null);
-  // Focus moves into the dialog when it opens, so keyboard users land on it.
-  const closeRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => closeRef.current?.focus(), []);
+  const [zoom, setZoom] = useState(0);
+  const dialog = useRef<HTMLDivElement>(null);
+  const onTrapKey = useFocusTrap(dialog, onClose);
+  const at = files.findIndex((f) => f.id === entry.id);
+  const previous = at > 0 ? files[at - 1] : undefined;
+  const next = at >= 0 ? files[at + 1] : undefined;
+  const swipe = useRef<number | null>(null);
   useEffect(() => {
     let blobUrl: string | null = null;
     let live = true;
+    setContent(null);
+    setZoom(0);
     void (async () => {
       const kind = previewKind(entry);
       if (kind === 'none') return setContent({ kind });
@@ -79,29 +100,105 @@ export function Preview({
       if (blobUrl) URL.revokeObjectURL(blobUrl);
     };
   }, [path, entry, onError]);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
   const saveVersion = (revision: number) => saveFile(path, entry.name, onError, revision);
+  const onKeyDown = (ev: React.KeyboardEvent) => {
+    const inControl = (ev.target as HTMLElement).closest('video, audio, input, iframe');
+    const step = { ArrowLeft: previous, ArrowRight: next }[ev.key];
+    if (step && !inControl) {
+      ev.preventDefault();
+      return onStep(step);
+    }
+    if (content?.kind === 'image' && !inControl && (ev.key === '+' || ev.key === '-')) {
+      return setZoom((z) => Math.max(0, Math.min(ZOOMS.length - 1, z + (ev.key === '+' ? 1 : -1))));
+    }
+    onTrapKey(ev);
+  };
   return (
     <div className="overlay">
       <div
+        ref={dialog}
         role="dialog"
         aria-modal="true"
         aria-label={`${t.preview}: ${entry.name}`}
-        className="dialog"
+        className="dialog preview-dialog"
+        onKeyDown={onKeyDown}
       >
         <div className="dialog-head">
           <h2>{entry.name}</h2>
-          <button type="button" onClick={onClose} ref={closeRef}>
-            {t.close}
-          </button>
+          <div className="preview-tools">
+            {files.length > 1 && at >= 0 && (
+              <span className="muted nowrap">
+                {fill(t.positionOf, { n: at + 1, of: files.length })}
+              </span>
+            )}
+            <button
+              type="button"
+              aria-label={t.previousFile}
+              // Kept focusable at the end of the folder, so the focus stays in the dialog.
+              aria-disabled={!previous}
+              onClick={() => previous && onStep(previous)}
+            >
+              ‹
+            </button>
+            <button
+              type="button"
+              aria-label={t.nextFile}
+              // Kept focusable at the end of the folder, so the focus stays in the dialog.
+              aria-disabled={!next}
+              onClick={() => next && onStep(next)}
+            >
+              ›
+            </button>
+            {content?.kind === 'image' && (
+              <>
+                <button
+                  type="button"
+                  aria-label={t.zoomOut}
+                  disabled={zoom === 0}
+                  onClick={() => setZoom((z) => Math.max(0, z - 1))}
+                >
+                  −
+                </button>
+                <button
+                  type="button"
+                  aria-label={t.zoomIn}
+                  disabled={zoom === ZOOMS.length - 1}
+                  onClick={() => setZoom((z) => Math.min(ZOOMS.length - 1, z + 1))}
+                >
+                  +
+                </button>
+              </>
+            )}
+            <button type="button" onClick={() => void saveFile(path, entry.name, onError)}>
+              {t.download}
+            </button>
+            <button type="button" onClick={onClose} data-autofocus>
+              {t.close}
+            </button>
+          </div>
         </div>
-        <div className="preview">
+        <div
+          className={zoom > 0 ? 'preview zoomed' : 'preview'}
+          onPointerDown={(ev) => {
+            swipe.current = ev.pointerType === 'touch' && zoom === 0 ? ev.clientX : null;
+          }}
+          onPointerUp={(ev) => {
+            if (swipe.current === null) return;
+            const dx = ev.clientX - swipe.current;
+            swipe.current = null;
+            const to = dx > SWIPE_PX ? previous : dx < -SWIPE_PX ? next : undefined;
+            if (to) onStep(to);
+          }}
+        >
           {content === null && <p className="muted">{t.working}</p>}
-          {content?.kind === 'image' && <img src={content.url} alt={entry.name} />}
+          {content?.kind === 'image' && (
+            <img
+              src={content.url}
+              alt={entry.name}
+              style={zoom > 0 ? { width: `${(ZOOMS[zoom] ?? 1) * 100}%` } : undefined}
+              onDoubleClick={() => setZoom((z) => (z === 0 ? 2 : 0))}
+            />
+          )}
           {content?.kind === 'video' && (
             // biome-ignore lint/a11y/useMediaCaption: users' own videos carry no caption track
             <video src={content.url} controls aria-label={entry.name} />
@@ -117,21 +214,7 @@ export function Preview({
           {content?.kind === 'markdown' && (
             <Suspense fallback={<pre>{content.text}</pre>}>
               <div className="markdown">
-                <Markdown
-                  skipHtml
-                  components={{
-                    // Nothing is fetched for a document: an image shows its alt text, and a
-                    // link opens in a new tab without telling the site where it came from.
-                    img: ({ alt }) => <span className="muted">[{alt || 'image'}]</span>,
-                    a: ({ href, children }) => (
-                      <a href={href} target="_blank" rel="noopener noreferrer">
-                        {children}
-                      </a>
-                    ),
-                  }}
-                >
-                  {content.text}
-                </Markdown>
+                <Markdown text={content.text} />
               </div>
             </Suspense>
           )}

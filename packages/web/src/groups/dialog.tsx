@@ -1,8 +1,6 @@
-import { useEffect, useId, useRef } from 'react';
+import { useId, useRef } from 'react';
+import { useFocusTrap } from '../focus-trap.ts';
 import { useT } from '../i18n/use-t.ts';
-
-const FOCUSABLE =
-  'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 /**
  * A modal dialog (the WAI-ARIA pattern): focus moves in (to the element marked
@@ -20,33 +18,7 @@ export function Dialog({
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const id = useId();
-  useEffect(() => {
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    const box = ref.current;
-    const first =
-      box?.querySelector<HTMLElement>('[data-autofocus]') ??
-      box?.querySelector<HTMLElement>(FOCUSABLE);
-    first?.focus();
-    return () => opener?.focus();
-  }, []);
-  const onKeyDown = (ev: React.KeyboardEvent) => {
-    if (ev.key === 'Escape') {
-      ev.stopPropagation();
-      onClose();
-      return;
-    }
-    if (ev.key !== 'Tab' || !ref.current) return;
-    const items = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
-    const [first, last] = [items[0], items[items.length - 1]];
-    if (!first || !last) return;
-    if (ev.shiftKey && document.activeElement === first) {
-      ev.preventDefault();
-      last.focus();
-    } else if (!ev.shiftKey && document.activeElement === last) {
-      ev.preventDefault();
-      first.focus();
-    }
-  };
+  const onKeyDown = useFocusTrap(ref, onClose);
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: a click beside the dialog closes it, as Escape does
     <div

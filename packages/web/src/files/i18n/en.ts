@@ -16,6 +16,11 @@ export const en = {
   searchWhere: 'in {folder}',
   searchNone: 'Nothing matches “{query}”.',
   searching: 'Searching…',
+  previousFile: 'Previous file',
+  nextFile: 'Next file',
+  positionOf: '{n} of {of}',
+  zoomIn: 'Zoom in',
+  zoomOut: 'Zoom out',
   resultCount: plural({ one: '{n} result', other: '{n} results' }),
 };
 export type FileStrings = typeof en;

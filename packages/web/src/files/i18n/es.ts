@@ -15,5 +15,10 @@ export const es: FileStrings = {
   searchWhere: 'en {folder}',
   searchNone: 'Nada coincide con «{query}».',
   searching: 'Buscando…',
+  previousFile: 'Archivo anterior',
+  nextFile: 'Archivo siguiente',
+  positionOf: '{n} de {of}',
+  zoomIn: 'Ampliar',
+  zoomOut: 'Reducir',
   resultCount: plural({ one: '{n} resultado', other: '{n} resultados' }),
 };

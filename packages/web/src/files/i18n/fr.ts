@@ -15,5 +15,10 @@ export const fr: FileStrings = {
   searchWhere: 'dans {folder}',
   searchNone: 'Rien ne correspond à « {query} ».',
   searching: 'Recherche…',
+  previousFile: 'Fichier précédent',
+  nextFile: 'Fichier suivant',
+  positionOf: '{n} sur {of}',
+  zoomIn: 'Agrandir',
+  zoomOut: 'Réduire',
   resultCount: plural({ one: '{n} résultat', other: '{n} résultats' }),
 };

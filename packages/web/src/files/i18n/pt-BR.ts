@@ -15,5 +15,10 @@ export const ptBR: FileStrings = {
   searchWhere: 'em {folder}',
   searchNone: 'Nada corresponde a “{query}”.',
   searching: 'Pesquisando…',
+  previousFile: 'Arquivo anterior',
+  nextFile: 'Próximo arquivo',
+  positionOf: '{n} de {of}',
+  zoomIn: 'Ampliar',
+  zoomOut: 'Reduzir',
   resultCount: plural({ one: '{n} resultado', other: '{n} resultados' }),
 };
