@@ -9,8 +9,8 @@ import type { DbOrTx } from '../db/schema.ts';
 // account's usage is the sum of the sizes of every revision its tree holds: the files as they
 // are now, their older versions, and everything in the trash (until it is deleted for good).
 // A writer's upload into a folder shared with them counts against the share's owner, whose
-// tree it lands in. The sizes are the files' own (as the client declared them when committing),
-// the figures people see; the chunks' encryption overhead is the network's.
+// tree it lands in. The sizes are those of the files encrypted, as committed: what the hosts
+// keep, a few bytes per chunk more than the plaintext.
 //
 // An upload is refused twice over: when its chunks are placed (before any byte goes to a host:
 // what the account stores, plus what this upload has placed so far, plus this batch), and at
