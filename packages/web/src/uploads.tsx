@@ -310,7 +310,7 @@ export function UploadsPanel() {
               {j.name}
             </span>
             <progress value={j.done} max={j.size || 1} aria-label={`${t.uploading} ${j.name}`} />
-            <span className="muted nowrap">
+            <span className={j.quota && j.state === 'failed' ? 'transfer-refusal' : 'muted nowrap'}>
               {j.state === 'running' && `${formatBytes(j.done)} / ${formatBytes(j.size)}`}
               {j.state === 'queued' && t.queued}
               {j.state === 'paused' && t.paused}
