@@ -39,8 +39,11 @@ after(async () => {
   await net?.close();
 });
 
-async function openSettings(viewport: { width: number; height: number }) {
-  const context = await browser.newContext({ viewport });
+async function openSettings(
+  viewport: { width: number; height: number },
+  colorScheme: 'light' | 'dark' = 'light',
+) {
+  const context = await browser.newContext({ viewport, colorScheme });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -125,15 +128,28 @@ test('Settings shows storage used against the quota and the donation link; the d
   await context.close();
 });
 
-test('Settings at phone size', async () => {
-  const { context, page, errors } = await openSettings({ width: 390, height: 844 });
+test('Settings at phone size, on a device in dark mode: the default theme follows it', async () => {
+  const { context, page, errors } = await openSettings({ width: 390, height: 844 }, 'dark');
   await page.getByRole('link', { name: 'Support this network' }).waitFor({ timeout: 60_000 });
   await page.getByRole('meter', { name: 'Storage used of the quota' }).waitFor();
   await page.getByRole('region', { name: 'Storage' }).getByText('Older versions').waitFor();
+  assert.equal(await page.getByRole('radio', { name: 'Same as the device' }).isChecked(), true);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), undefined);
+  assert.equal(
+    await page.evaluate(() => getComputedStyle(document.body).backgroundColor),
+    'rgb(20, 20, 22)',
+  );
   // Nothing wider than the screen.
   assert.equal(
     await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
     true,
+  );
+  await page.screenshot({ path: join(SHOTS, 'settings-phone-dark.png'), fullPage: true });
+  // Light by choice, on a device in dark mode.
+  await page.getByRole('radio', { name: 'Light' }).check();
+  assert.equal(
+    await page.evaluate(() => getComputedStyle(document.body).backgroundColor),
+    'rgb(250, 250, 250)',
   );
   await page.screenshot({ path: join(SHOTS, 'settings-phone.png'), fullPage: true });
   await view(page, 'Files').click();
