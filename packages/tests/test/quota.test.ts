@@ -128,3 +128,13 @@ describe('account quota and donation link', () => {
     assert.doesNotMatch(ls.stdout, /big\.bin/);
   });
 });
+
+test('coffer hub refuses a quota or a donation link it cannot read, naming the setting', async () => {
+  const dir = await tempDir();
+  const quota = await cli(['hub', '--data', dir, '--port', '0', '--account-quota', 'lots']);
+  assert.equal(quota.code, 2);
+  assert.match(quota.stderr, /accountQuota: expected bytes or a size such as 10GiB/);
+  const link = await cli(['hub', '--data', dir, '--port', '0', '--donation-url', 'http://x.org']);
+  assert.equal(link.code, 2);
+  assert.match(link.stderr, /donationUrl: expected an https:\/\/ URL/);
+});
