@@ -37,6 +37,17 @@ function tlsFlags(f: {
   return files;
 }
 
+/** The operator's offer to every account, from --account-quota and --donation-url. */
+function operatorFlags(f: {
+  'account-quota'?: string | undefined;
+  'donation-url'?: string | undefined;
+}) {
+  return {
+    ...(f['account-quota'] !== undefined ? { accountQuota: f['account-quota'] } : {}),
+    ...(f['donation-url'] !== undefined ? { donationUrl: f['donation-url'] } : {}),
+  };
+}
+
 /** `coffer hub`: runs a hub in the foreground. */
 export async function hubCommand(
   out: Out,
@@ -48,11 +59,14 @@ export async function hubCommand(
     'public-url'?: string | undefined;
     'tls-cert'?: string | undefined;
     'tls-key'?: string | undefined;
+    'account-quota'?: string | undefined;
+    'donation-url'?: string | undefined;
   },
 ) {
   const web = webDir();
   const tls = tlsFlags(f);
   const config = loadHubConfig(f.config, {
+    ...operatorFlags(f),
     ...(web ? { webDir: web } : {}),
     ...(f.data ? { dataDir: resolve(f.data) } : {}),
     ...(f.port !== undefined ? { port: parsePort(f.port, 4000) } : {}),
@@ -207,6 +221,8 @@ export async function upCommand(
     'host-capacity'?: string | undefined;
     'tls-cert'?: string | undefined;
     'tls-key'?: string | undefined;
+    'account-quota'?: string | undefined;
+    'donation-url'?: string | undefined;
   },
 ) {
   const count = f.hosts === undefined ? 3 : Number(f.hosts);
@@ -228,7 +244,14 @@ export async function upCommand(
       ),
   );
   try {
-    await upIn(out, { dataDir, count, capacity, tls, port: parsePort(f.port, 4000) });
+    await upIn(out, {
+      dataDir,
+      count,
+      capacity,
+      tls,
+      port: parsePort(f.port, 4000),
+      operator: operatorFlags(f),
+    });
   } finally {
     await unlock();
   }
@@ -242,8 +265,10 @@ async function upIn(
     capacity,
     tls,
     port,
+    operator,
   }: {
     port: number;
+    operator: ReturnType<typeof operatorFlags>;
     dataDir: string;
     count: number;
     capacity: number;
@@ -258,6 +283,7 @@ async function upIn(
     operatorTokenFile: join(dataDir, 'operator-token'),
     // Its own hosts, on this machine: nothing to vet.
     hostApproval: 'auto',
+    ...operator,
     ...(tls ? { tls } : {}),
   });
   let hub: RunningHub;

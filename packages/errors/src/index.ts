@@ -87,10 +87,26 @@ export class ExpiredError extends CofferError {
   readonly retryable = false;
 }
 
-/** The operator's quota is exhausted. Free space or ask the operator. */
+/** An account's figures against the operator's per-account quota, in bytes. */
+export interface QuotaFigures {
+  /** What the account stores now: its files, their versions and its trash. */
+  used: number;
+  quota: number;
+}
+
+/**
+ * The operator's quota is exhausted (`figures` says by how much, when it is the account's
+ * quota), or the network has no room. Free space or ask the operator.
+ */
 export class QuotaError extends CofferError {
   readonly code = 'quota';
   readonly retryable = false;
+  readonly figures: QuotaFigures | undefined;
+
+  constructor(message: string, options?: CofferErrorOptions & { figures?: QuotaFigures }) {
+    super(message, options);
+    this.figures = options?.figures;
+  }
 }
 
 /** Too many attempts. Retry after `retryAfterMs`. */

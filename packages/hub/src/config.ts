@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValidationError } from '@coffer/errors';
-import { placementPolicy, schemas } from '@coffer/protocol';
+import { parseSize, placementPolicy, schemas } from '@coffer/protocol';
 import { z } from 'zod';
 
 const databaseConfig = z.discriminatedUnion('kind', [
@@ -27,6 +27,25 @@ export const hubConfigSchema = z
     tls: z
       .object({ cert: z.string().min(1), key: z.string().min(1) })
       .strict()
+      .optional(),
+    /**
+     * The most an account may store (its files, their versions and its trash), as bytes or a
+     * size such as "10GiB"; uploads past it are refused with a QuotaError. Absent: unlimited.
+     */
+    accountQuota: z
+      .union([z.number(), z.string()])
+      .transform((v, ctx) => {
+        try {
+          return parseSize(v, 'accountQuota');
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'expected bytes or a size such as 10GiB' });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+    /** A "Support this network" link shown to signed-in users (web app, `coffer whoami`). */
+    donationUrl: schemas.httpUrl
+      .refine((u) => u.startsWith('https://'), 'expected an https:// URL')
       .optional(),
     /** Default: SQLite at dataDir/hub.sqlite. */
     database: databaseConfig.optional(),

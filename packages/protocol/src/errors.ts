@@ -22,6 +22,9 @@ export const errorBody = z.object({
     message: z.string(),
     field: z.string().optional(),
     retryAfterMs: z.number().optional(),
+    /** A refusal under the account's quota: what it stores and the quota, in bytes. */
+    used: z.number().int().min(0).optional(),
+    quota: z.number().int().min(0).optional(),
   }),
 });
 export type ErrorBody = z.infer<typeof errorBody>;
@@ -44,6 +47,7 @@ export function toErrorBody(e: CofferError): ErrorBody {
   const error: ErrorBody['error'] = { code: e.code, message: e.message };
   if (e instanceof ValidationError) error.field = e.field;
   if (e instanceof RateLimitedError) error.retryAfterMs = e.retryAfterMs;
+  if (e instanceof QuotaError && e.figures) Object.assign(error, e.figures);
   return { error };
 }
 
@@ -55,7 +59,7 @@ export function fromErrorBody(status: number, body: unknown, where: string): Cof
       ? new ConnectionError(`${where}: server error ${status}`)
       : new ValidationError('response', `${where}: unexpected ${status} response`);
   }
-  const { code, message, field, retryAfterMs } = parsed.data.error;
+  const { code, message, field, retryAfterMs, used, quota } = parsed.data.error;
   switch (code) {
     case 'validation': {
       const prefix = `${field}: `;
@@ -73,7 +77,10 @@ export function fromErrorBody(status: number, body: unknown, where: string): Cof
     case 'expired':
       return new ExpiredError(message);
     case 'quota':
-      return new QuotaError(message);
+      return new QuotaError(
+        message,
+        used !== undefined && quota !== undefined ? { figures: { used, quota } } : undefined,
+      );
     case 'rate_limited':
       return new RateLimitedError(message, retryAfterMs ?? 1000);
     case 'integrity':

@@ -108,4 +108,4 @@ export {
   sweepVerdictSchema,
   verifyCapability,
 } from './signed.ts';
-export { parseSize } from './size.ts';
+export { formatBytes, parseSize } from './size.ts';

@@ -1,5 +1,6 @@
 import type { SigningPublicKey, VerifiedManifest } from '@coffer/crypto';
 import type { FolderPolicy, RouteResponse } from '@coffer/protocol';
+import { Account } from './account.ts';
 import { Changes } from './changes.ts';
 import { Contacts } from './contacts.ts';
 import { byKindThenName, type Entry, toEntry } from './entries.ts';
@@ -101,6 +102,8 @@ export class CofferClient {
   readonly changes: Changes;
   /** Each session's sync roots, sealed under the master key ([Note: Sync state in the client]). */
   readonly syncState: SyncState;
+  /** Storage used, the operator's quota and donation link. */
+  readonly account: Account;
 
   private readonly session: Session;
   private readonly tree: Tree;
@@ -130,6 +133,7 @@ export class CofferClient {
     const state = new FeedStateStore(hub, keys);
     this.mirrors = new Mirrors({ hub, groups: this.groups });
     this.changes = new Changes({ hub });
+    this.account = new Account({ hub });
     this.syncState = new SyncState({
       hub,
       keys,

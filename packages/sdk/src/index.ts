@@ -18,9 +18,11 @@ export {
   KeyChangedError,
   NotFoundError,
   QuotaError,
+  type QuotaFigures,
   RateLimitedError,
   ValidationError,
 } from '@coffer/errors';
+export type { Account, AccountUsage } from './account.ts';
 export type { ChangeInfo, ChangePage, Changes, NextOptions } from './changes.ts';
 export type { ChunkCache } from './client.ts';
 export { CofferClient } from './client.ts';

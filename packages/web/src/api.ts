@@ -9,4 +9,6 @@ export const worker = Comlink.wrap<WorkerApi>(
 );
 initStreams(worker);
 
-export type Result<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
+export type Result<T> =
+  | { ok: true; value: T }
+  | { ok: false; code: string; message: string; figures?: { used: number; quota: number } };

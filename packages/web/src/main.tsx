@@ -4,10 +4,11 @@ import { createRoot } from 'react-dom/client';
 import { Auth, Recovery } from './account.tsx';
 import { worker } from './api.ts';
 import { Files } from './files/files.tsx';
-import { initialLanguage, LANGUAGES, type Language, saveLanguage } from './i18n/language.ts';
 import { LanguageContext, useT } from './i18n/use-t.ts';
 import { LinkPage } from './link.tsx';
 import { RequestPage } from './request.tsx';
+import { LanguageMenu, useLanguage } from './settings/language-menu.tsx';
+import { applySavedTheme } from './settings/theme.ts';
 import { uploads } from './uploads.tsx';
 
 const SESSION_KEY = 'coffer.session';
@@ -15,29 +16,6 @@ const SESSION_KEY = 'coffer.session';
 const OperatorView = lazy(() =>
   import('./operator/operator.tsx').then((m) => ({ default: m.OperatorView })),
 );
-
-function LanguageMenu({
-  value,
-  onChange,
-}: {
-  value: Language;
-  onChange: (lang: Language) => void;
-}) {
-  const t = useT();
-  return (
-    <select
-      aria-label={t.language}
-      value={value}
-      onChange={(e) => onChange(e.target.value as Language)}
-    >
-      {Object.entries(LANGUAGES).map(([lang, name]) => (
-        <option key={lang} value={lang}>
-          {name}
-        </option>
-      ))}
-    </select>
-  );
-}
 
 /** What the page shows: a visitor's link or file request, the operator's view, or the app. */
 function Screens({ language }: { language: React.ReactNode }) {
@@ -114,17 +92,18 @@ function Screens({ language }: { language: React.ReactNode }) {
 }
 
 function App() {
-  const [lang, setLang] = useState<Language>(initialLanguage);
+  const lang = useLanguage();
   useEffect(() => {
     document.documentElement.lang = lang;
-    saveLanguage(lang);
   }, [lang]);
   return (
     <LanguageContext value={lang}>
-      <Screens language={<LanguageMenu value={lang} onChange={setLang} />} />
+      <Screens language={<LanguageMenu />} />
     </LanguageContext>
   );
 }
+
+applySavedTheme();
 
 const root = document.getElementById('root');
 if (root) {

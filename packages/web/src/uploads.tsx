@@ -8,6 +8,7 @@ import { type Result, worker } from './api.ts';
 import type { Strings } from './i18n/en.ts';
 import { fill } from './i18n/format.ts';
 import { useT } from './i18n/use-t.ts';
+import { QuotaExceeded, type QuotaFigures } from './settings/quota-exceeded.tsx';
 
 export interface Job {
   id: string;
@@ -19,6 +20,8 @@ export interface Job {
   done: number;
   state: 'queued' | 'running' | 'paused' | 'failed' | 'needs-file' | 'cancelling';
   error?: string | undefined;
+  /** A refusal under the account's quota, shown in the page's language. */
+  quota?: QuotaFigures | undefined;
 }
 
 /**
@@ -98,7 +101,9 @@ async function runUnit(batch: Job[], large: boolean) {
   const unit = { large };
   units.add(unit);
   const ids = new Set(batch.map((j) => j.id));
-  jobs = jobs.map((j) => (ids.has(j.id) ? { ...j, state: 'running', error: undefined } : j));
+  jobs = jobs.map((j) =>
+    ids.has(j.id) ? { ...j, state: 'running', error: undefined, quota: undefined } : j,
+  );
   emit();
   // Bytes done over the unit, shared out over its files in order.
   const onProgress = Comlink.proxy((done: number) => {
@@ -138,7 +143,7 @@ async function runUnit(batch: Job[], large: boolean) {
       ids.has(j.id) && j.state === 'running'
         ? stopped
           ? { ...j, state: 'queued', done: 0 }
-          : { ...j, state: 'failed', error: r.message }
+          : { ...j, state: 'failed', error: r.message, quota: r.figures }
         : j,
     );
     emit();
@@ -305,12 +310,16 @@ export function UploadsPanel() {
               {j.name}
             </span>
             <progress value={j.done} max={j.size || 1} aria-label={`${t.uploading} ${j.name}`} />
-            <span className="muted nowrap">
+            <span className={j.quota && j.state === 'failed' ? 'transfer-refusal' : 'muted nowrap'}>
               {j.state === 'running' && `${formatBytes(j.done)} / ${formatBytes(j.size)}`}
               {j.state === 'queued' && t.queued}
               {j.state === 'paused' && t.paused}
               {j.state === 'needs-file' && (j.error ?? t.needsFile)}
-              {j.state === 'failed' && <span className="error-text">{j.error}</span>}
+              {j.state === 'failed' && (
+                <span className="error-text">
+                  {j.quota ? <QuotaExceeded figures={j.quota} /> : j.error}
+                </span>
+              )}
             </span>
             <span className="actions">
               {(j.state === 'running' || j.state === 'queued') && (

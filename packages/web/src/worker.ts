@@ -10,6 +10,7 @@ import { filesApi } from './worker/files.ts';
 import { groupsApi } from './worker/groups.ts';
 import { linkApi } from './worker/link.ts';
 import { requestsApi } from './worker/requests.ts';
+import { settingsApi } from './worker/settings.ts';
 import { sharesApi } from './worker/shares.ts';
 import { streamsApi } from './worker/streams.ts';
 import { uploadsApi } from './worker/uploads.ts';
@@ -30,6 +31,7 @@ const api = {
   ...feedApi,
   ...linkApi,
   ...requestsApi,
+  ...settingsApi,
 };
 
 export type WorkerApi = typeof api;

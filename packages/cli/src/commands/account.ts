@@ -4,6 +4,7 @@ import { CofferClient } from '@coffer/sdk';
 import { session } from '../client.ts';
 import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
 import { forgetSession, hubUrlFrom, password, recoveryKey, saveSession } from '../config.ts';
+import { formatBytes } from '../output.ts';
 
 /** `--device`: what this session is called in `coffer sessions` and the web app's Sessions. */
 const device = {
@@ -122,8 +123,16 @@ const whoami = command({
   async run(args, flags, out) {
     noMore(args, 0);
     const client = await session(flags);
-    const me = { ...client.whoami(), sessionExpiresAt: client.saved().expiresAt };
+    const usage = await client.account.usage();
+    const me = { ...client.whoami(), sessionExpiresAt: client.saved().expiresAt, usage };
     out.say(`${me.email} on ${me.hubUrl}`);
+    out.say(
+      `Stored: ${formatBytes(usage.total)} (files ${formatBytes(usage.files)}, versions ${formatBytes(usage.versions)}, trash ${formatBytes(usage.trash)})`,
+    );
+    if (usage.quota !== null) {
+      out.say(`Quota: ${formatBytes(usage.total)} of ${formatBytes(usage.quota)} used`);
+    }
+    if (usage.donationUrl) out.say(`Support this network: ${usage.donationUrl}`);
     out.result(me);
   },
 });

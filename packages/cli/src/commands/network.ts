@@ -16,6 +16,20 @@ const tls = {
   'tls-key': { type: 'string', value: 'FILE', help: "the certificate's private key (PEM)" },
 } as const;
 
+/** What an operator may offer every account: both also in the hub config file. */
+const operator = {
+  'account-quota': {
+    type: 'string',
+    value: 'SIZE',
+    help: 'the most each account may store, e.g. 10GiB (default: unlimited)',
+  },
+  'donation-url': {
+    type: 'string',
+    value: 'URL',
+    help: 'an https:// link shown to users as "Support this network"',
+  },
+} as const;
+
 const up = command({
   name: 'up',
   flags: {
@@ -31,6 +45,7 @@ const up = command({
       value: 'SIZE',
       help: 'the space each host offers (default 100GiB)',
     },
+    ...operator,
     ...tls,
   },
   async run(args, flags, out) {
@@ -47,6 +62,7 @@ const hub = command({
     config: { type: 'string', value: 'FILE', help: 'the hub config file (JSON)' },
     bind: { type: 'string', value: 'ADDR', help: 'the address to listen on (default 127.0.0.1)' },
     'public-url': { type: 'string', value: 'URL', help: 'the URL clients and hosts reach it at' },
+    ...operator,
     ...tls,
   },
   async run(args, flags, out) {

@@ -15,6 +15,7 @@ import { shareHandlers } from './shares.ts';
 import { syncStateHandlers } from './sync-state.ts';
 import { treeHandlers } from './tree.ts';
 import { uploadHandlers } from './uploads.ts';
+import { usageHandlers } from './usage.ts';
 
 /**
  * The implementation of every route in the protocol's route table, one file per area as in
@@ -36,6 +37,7 @@ export const handlers: Handlers = {
   ...changeHandlers,
   ...syncStateHandlers,
   ...uploadHandlers,
+  ...usageHandlers,
   ...hostHandlers,
   ...adminHandlers,
 };

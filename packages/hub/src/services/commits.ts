@@ -10,6 +10,7 @@ import { checkParentKey, nodeInfo } from './nodes.ts';
 import { missingCopies } from './placement.ts';
 import { effectivePolicies } from './policies.ts';
 import { replicasOf } from './replicas.ts';
+import { checkQuota } from './usage.ts';
 
 // Step 4 of [Note: Upload]: stored chunks become files and revisions, all or none. An account's
 // upload and a file request's accepted drops both end here.
@@ -79,6 +80,13 @@ export async function commitFiles(
       }
     }
   }
+  // Each tree's owner pays for what lands in it; checked in this transaction, before any write.
+  const adding = new Map<string, number>();
+  for (const f of files) {
+    const owner = (parents.get(f.parentId) as NodesTable).account_id;
+    adding.set(owner, (adding.get(owner) ?? 0) + f.size);
+  }
+  for (const [owner, bytes] of adding) await checkQuota(hub, tx, owner, bytes);
   for (const [i, f] of files.entries()) {
     const field = fieldOf(i);
     const parent = parents.get(f.parentId) as NodesTable;

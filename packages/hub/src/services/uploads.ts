@@ -11,6 +11,7 @@ import { policyForFolders } from './policies.ts';
 import { locate, replicasOf } from './replicas.ts';
 import { endUpload, placeInUpload, uploadChunks } from './upload-placement.ts';
 import { receiptsForUpload } from './upload-receipts.ts';
+import { checkQuota } from './usage.ts';
 
 // [Note: Upload]
 // 1. POST /uploads opens an upload; everything below hangs off it and survives restarts.
@@ -94,12 +95,32 @@ export async function placeChunks(
 ): Promise<RouteResponse<'placeChunks'>> {
   await ownUpload(hub, c, id);
   const folders = [...new Set(b.folders ?? [])];
+  const owners = new Set<string>();
   for (const [i, f] of folders.entries()) {
     const n = await writableNode(hub.db, c, f, `folders.${i}`, { shareRootToo: true });
     if (n.kind !== 'folder') throw new ValidationError(`folders.${i}`, 'is a file, not a folder');
+    owners.add(n.account_id);
+  }
+  if (hub.config.accountQuota !== undefined) {
+    // Before any byte goes to a host ([Note: Account quota]).
+    const adding = (await placedBytes(hub, id, b)) + b.chunks.reduce((n, x) => n + x.size, 0);
+    for (const owner of owners.size ? owners : [c.accountId]) {
+      await checkQuota(hub, hub.db, owner, adding);
+    }
   }
   const policy = await policyForFolders(hub, hub.db, folders);
   return placeInUpload(hub, id, b, folders.length ? policy : null);
+}
+
+/** Bytes this upload placed before, except chunks placed again now (a retry). */
+async function placedBytes(hub: Hub, uploadId: string, b: RouteBody<'placeChunks'>) {
+  const again = new Set(b.chunks.map((x) => x.id));
+  const rows = await hub.db
+    .selectFrom('upload_chunks')
+    .select(['chunk_id', 'size'])
+    .where('upload_id', '=', uploadId)
+    .execute();
+  return rows.reduce((n, r) => (again.has(r.chunk_id) ? n : n + Number(r.size)), 0);
 }
 
 export async function addReceipts(

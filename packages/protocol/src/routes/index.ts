@@ -16,6 +16,7 @@ import { shareRoutes } from './shares.ts';
 import { syncStateRoutes } from './sync-state.ts';
 import { treeRoutes } from './tree.ts';
 import { uploadRoutes } from './uploads.ts';
+import { usageRoutes } from './usage.ts';
 
 // [Note: Route table]
 // Every hub route is declared once, in the file of its area under routes/: method, path, who
@@ -38,6 +39,7 @@ export const routes = {
   ...changeRoutes,
   ...syncStateRoutes,
   ...uploadRoutes,
+  ...usageRoutes,
   ...hostRegistryRoutes,
   ...adminRoutes,
 } as const satisfies Record<string, RouteSpec>;

@@ -9,6 +9,7 @@ import { HostingView } from '../hosting.tsx';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
 import { SessionsView } from '../sessions.tsx';
+import { SettingsView } from '../settings/settings-view.tsx';
 import { SharedView } from '../shared.tsx';
 import { onStreamError } from '../stream.ts';
 import { joinPath } from '../ui.tsx';
@@ -32,6 +33,7 @@ const VIEWS = {
   contacts: ContactsView,
   sessions: SessionsView,
   hosting: HostingView,
+  settings: SettingsView,
 } satisfies Record<string, (props: { onError: (m: string) => void }) => React.ReactNode>;
 const BAR = ['files', ...(Object.keys(VIEWS) as (keyof typeof VIEWS)[])] as const;
 /** The unread count on "Feed" describes its button. */

@@ -127,6 +127,7 @@ export const en = {
   bytesIn: 'received',
   bytesOut: 'sent',
   hosting: 'Hosting',
+  settings: 'Settings',
   noHostsTitle: 'No hosts yet',
   noHostsText:
     'Run a storage host with coffer host, then link it to this account from the machine it runs on:',

@@ -126,6 +126,7 @@ export const es: Strings = {
   bytesIn: 'recibidos',
   bytesOut: 'enviados',
   hosting: 'Alojamiento',
+  settings: 'Ajustes',
   noHostsTitle: 'Aún no hay servidores',
   noHostsText:
     'Ejecute un servidor de almacenamiento con coffer host y vincúlelo a esta cuenta desde la máquina donde se ejecuta:',

@@ -127,6 +127,7 @@ export const fr: Strings = {
   bytesIn: 'reçus',
   bytesOut: 'envoyés',
   hosting: 'Hébergement',
+  settings: 'Paramètres',
   noHostsTitle: "Aucun hébergeur pour l'instant",
   noHostsText:
     'Lancez un hébergeur avec coffer host, puis reliez-le à ce compte depuis la machine où il tourne :',

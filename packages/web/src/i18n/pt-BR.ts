@@ -127,6 +127,7 @@ export const ptBR: Strings = {
   bytesIn: 'recebidos',
   bytesOut: 'enviados',
   hosting: 'Hospedagem',
+  settings: 'Configurações',
   noHostsTitle: 'Nenhum servidor ainda',
   noHostsText:
     'Rode um servidor de armazenamento com coffer host e vincule-o a esta conta a partir da máquina onde ele roda:',

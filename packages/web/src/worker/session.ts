@@ -1,5 +1,5 @@
 // The account this worker is logged in to, and how its answers cross to the page.
-import type { CofferClient } from '@coffer/sdk';
+import type { CofferClient, QuotaFigures } from '@coffer/sdk';
 
 let client: CofferClient | null = null;
 
@@ -15,14 +15,24 @@ export function setClient(c: CofferClient | null) {
   client = c;
 }
 
-/** Errors cross to the page as plain objects: a code for the UI, and the message. */
+/**
+ * Errors cross to the page as plain objects: a code for the UI, and the message (and a quota
+ * refusal's figures, for a message in the page's language).
+ */
 export async function call<T>(
   f: () => Promise<T>,
-): Promise<{ ok: true; value: T } | { ok: false; code: string; message: string }> {
+): Promise<
+  { ok: true; value: T } | { ok: false; code: string; message: string; figures?: QuotaFigures }
+> {
   try {
     return { ok: true, value: await f() };
   } catch (e) {
-    const err = e as { code?: string; message?: string };
-    return { ok: false, code: err.code ?? 'internal', message: err.message ?? String(e) };
+    const err = e as { code?: string; message?: string; figures?: QuotaFigures };
+    return {
+      ok: false,
+      code: err.code ?? 'internal',
+      message: err.message ?? String(e),
+      ...(err.figures ? { figures: { used: err.figures.used, quota: err.figures.quota } } : {}),
+    };
   }
 }

@@ -1,0 +1,8 @@
+// The Settings page's own strings in every language, for useT(settingsStrings).
+import type { Translations } from '../i18n/use-t.ts';
+import { en, type SettingsStrings } from './i18n/en.ts';
+import { es } from './i18n/es.ts';
+import { fr } from './i18n/fr.ts';
+import { ptBR } from './i18n/pt-BR.ts';
+
+export const settingsStrings: Translations<SettingsStrings> = { en, fr, es, 'pt-BR': ptBR };
