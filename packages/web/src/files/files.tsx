@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { ChangePassword } from '../account/change-password.tsx';
 import { TrashView } from '../account.tsx';
 import { ContactsView } from '../contacts.tsx';
 import { CatalogView } from '../groups/catalog-view.tsx';
@@ -28,7 +29,13 @@ const VIEWS = {
   feed: FeedView,
   trash: TrashView,
   contacts: ContactsView,
-  sessions: SessionsView,
+  // For now Change password sits under Sessions, until the Settings page takes it.
+  sessions: (p: { onError: (m: string) => void }) => (
+    <>
+      <SessionsView {...p} />
+      <ChangePassword />
+    </>
+  ),
   hosting: HostingView,
 } satisfies Record<string, (props: { onError: (m: string) => void }) => React.ReactNode>;
 const BAR = ['files', ...(Object.keys(VIEWS) as (keyof typeof VIEWS)[])] as const;
