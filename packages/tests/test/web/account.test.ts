@@ -69,6 +69,7 @@ for (const [name, viewport] of VIEWPORTS) {
       /^Password: too weak\. This is a commonly used/,
     );
     assert.equal(await password.getAttribute('aria-invalid'), 'true');
+    await page.screenshot({ path: join(SHOTS, `signup-weak-${name}.png`) });
 
     await password.fill('a long signup phrase');
     await page.getByText(/Strength: (strong|very strong)/).waitFor();

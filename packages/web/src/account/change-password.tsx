@@ -7,7 +7,11 @@ import { NewPasswordFields, newPasswordProblem, useNewPassword } from './strengt
 // Change password, for the Settings page: the current password (proven to the hub with a fresh
 // OPAQUE login), then the new one twice. The other sessions end; this one stays.
 
-export function ChangePassword({ email }: { email?: string }) {
+/**
+ * `email` counts as easy to guess in the strength meter; `onChanged` lets the page refresh what
+ * the change touched (its list of sessions, say).
+ */
+export function ChangePassword({ email, onChanged }: { email?: string; onChanged?: () => void }) {
   const { t, error, busy, onSubmit, invalidPassword } = useAccountForm();
   const [current, setCurrent] = useState('');
   const fresh = useNewPassword();
@@ -27,6 +31,7 @@ export function ChangePassword({ email }: { email?: string }) {
     setCurrent('');
     fresh.clear();
     setDone(true);
+    onChanged?.();
   });
   return (
     <section className="change-password" aria-labelledby="change-password-title">

@@ -48,10 +48,11 @@ export function StrengthMeter({ password, inputs }: { password: string; inputs: 
       live = false;
     };
   }, [password, key]);
-  const score = password && shown ? shown.score : 0;
+  // One step per score, so even "very weak" fills a step: 1 to 5 of 5, 0 before any typing.
+  const steps = password && shown ? shown.score + 1 : 0;
   return (
-    <div className="strength" data-score={password && shown ? score : 'none'}>
-      <meter min={0} max={4} low={2} high={3} optimum={4} value={score} aria-labelledby={id} />
+    <div className="strength" data-score={password && shown ? shown.score : 'none'}>
+      <meter min={0} max={5} low={3} high={4} optimum={5} value={steps} aria-labelledby={id} />
       <span id={id} className="muted">
         {t.strengthLabel}: {password && shown ? t[`strength_${shown.score}`] : '—'}
       </span>
