@@ -92,6 +92,18 @@ export function password(
   return secret(flags['password-file'], '--password-file', 'COFFER_PASSWORD', prompt, confirm);
 }
 
+/** `coffer passwd`'s new password: --new-password-file, then $COFFER_NEW_PASSWORD, then a prompt. */
+export function newPassword(flags: { 'new-password-file'?: string | undefined }): Promise<string> {
+  return secret(
+    flags['new-password-file'],
+    '--new-password-file',
+    'COFFER_NEW_PASSWORD',
+    'New password: ',
+    true,
+    'new password',
+  );
+}
+
 /** The recovery key: --recovery-key, then $COFFER_RECOVERY_KEY, then a prompt (never $COFFER_PASSWORD). */
 export function recoveryKey(flags: { 'recovery-key'?: string | undefined }): Promise<string> {
   if (flags['recovery-key']) return Promise.resolve(flags['recovery-key']);

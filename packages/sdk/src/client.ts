@@ -15,6 +15,7 @@ import { Hosting } from './hosting.ts';
 import type { HubClient } from './hub-client.ts';
 import type { AccountKeys, OpenNode } from './keys.ts';
 import { Links } from './links.ts';
+import { changePassword } from './password.ts';
 import { Freshness } from './pins.ts';
 import { FileRequests } from './requests.ts';
 import type { RetryCounts } from './retry-count.ts';
@@ -228,6 +229,14 @@ export class CofferClient {
 
   revokeSession(id: string): Promise<void> {
     return this.session.revokeSession(id);
+  }
+
+  /**
+   * Sets a new password after proving the current one; every other session of the account
+   * ends, this one stays. AuthError `currentPassword: …` when the current one is wrong.
+   */
+  changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    return changePassword(this.hub, this.keys, currentPassword, newPassword);
   }
 
   /**

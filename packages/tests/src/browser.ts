@@ -18,7 +18,8 @@ export function screenshotDir(): string {
 export async function signUpInPage(page: Page, hubUrl: string, email: string, password: string) {
   await page.goto(hubUrl);
   await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('Confirm password').fill(password);
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.getByRole('button', { name: /continue/ }).click({ timeout: 60_000 });
   await page.getByText('This folder is empty').waitFor();

@@ -1,7 +1,8 @@
 import type { SavedSession } from '@coffer/sdk';
 import { lazy, StrictMode, Suspense, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { Auth, Recovery } from './account.tsx';
+import { Auth } from './account/auth.tsx';
+import { Recovery } from './account/recovery-key.tsx';
 import { worker } from './api.ts';
 import { Files } from './files/files.tsx';
 import { LanguageContext, useT } from './i18n/use-t.ts';
@@ -21,7 +22,7 @@ const OperatorView = lazy(() =>
 function Screens({ language }: { language: React.ReactNode }) {
   const t = useT();
   const [screen, setScreen] = useState<'loading' | 'auth' | 'recovery' | 'files'>('loading');
-  const [recoveryKey, setRecoveryKey] = useState('');
+  const [recovery, setRecovery] = useState({ key: '', email: '' });
   const [operator, setOperator] = useState(() => location.hash === '#operator');
   useEffect(() => {
     const onHash = () => setOperator(location.hash === '#operator');
@@ -42,7 +43,7 @@ function Screens({ language }: { language: React.ReactNode }) {
   const onSession = (s: SavedSession, key?: string) => {
     sessionStorage.setItem(SESSION_KEY, JSON.stringify(s));
     if (key) {
-      setRecoveryKey(key);
+      setRecovery({ key, email: s.email });
       setScreen('recovery');
     } else setScreen('files');
   };
@@ -82,7 +83,11 @@ function Screens({ language }: { language: React.ReactNode }) {
       {!operator && screen === 'loading' && <p className="muted">{t.working}</p>}
       {!operator && screen === 'auth' && <Auth onSession={onSession} />}
       {!operator && screen === 'recovery' && (
-        <Recovery recoveryKey={recoveryKey} onDone={() => setScreen('files')} />
+        <Recovery
+          recoveryKey={recovery.key}
+          email={recovery.email}
+          onDone={() => setScreen('files')}
+        />
       )}
       {!operator && screen === 'files' && (
         <Files language={language} onLogout={() => void logout()} />

@@ -3,7 +3,14 @@ import { AuthError, ValidationError } from '@coffer/errors';
 import { CofferClient } from '@coffer/sdk';
 import { session } from '../client.ts';
 import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
-import { forgetSession, hubUrlFrom, password, recoveryKey, saveSession } from '../config.ts';
+import {
+  forgetSession,
+  hubUrlFrom,
+  newPassword,
+  password,
+  recoveryKey,
+  saveSession,
+} from '../config.ts';
 import { formatBytes } from '../output.ts';
 
 /** `--device`: what this session is called in `coffer sessions` and the web app's Sessions. */
@@ -102,6 +109,35 @@ const recover = command({
   },
 });
 
+const passwd = command({
+  name: 'passwd',
+  flags: {
+    hub: commonFlags.hub,
+    'password-file': {
+      type: 'string',
+      value: 'F',
+      help: 'read the current password from a file (else $COFFER_PASSWORD, else a prompt)',
+    },
+    'new-password-file': {
+      type: 'string',
+      value: 'F',
+      help: 'read the new password from a file (else $COFFER_NEW_PASSWORD, else a prompt)',
+    },
+  },
+  async run(args, flags, out) {
+    noMore(args, 0);
+    const client = await session(flags);
+    const current = await password(flags, 'Current password: ');
+    const next = await newPassword(flags);
+    if (next === current)
+      throw new ValidationError('new password', 'is the same as the current one');
+    await client.changePassword(current, next);
+    const { email } = client.whoami();
+    out.say(`New password set for ${email}; every other session was ended.`);
+    out.result({ ok: true, email });
+  },
+});
+
 const logout = command({
   name: 'logout',
   flags: { hub: commonFlags.hub },
@@ -169,7 +205,8 @@ export const accountCommands: CommandGroup = {
     ['logout', 'end this session'],
     ['whoami', 'who is logged in, and where'],
     ['sessions', 'list your sessions; --revoke ID ends one'],
+    ['passwd', 'change your password (asks for the current one); other sessions end'],
     ['recover EMAIL', 'set a new password with your recovery key (--recovery-key or prompt)'],
   ],
-  commands: [signup, login, logout, whoami, sessions, recover],
+  commands: [signup, login, logout, whoami, sessions, passwd, recover],
 };

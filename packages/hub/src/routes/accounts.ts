@@ -1,4 +1,5 @@
 import * as accounts from '../services/accounts.ts';
+import { changePassword } from '../services/password.ts';
 import type { AreaHandlers } from './handler.ts';
 
 export const accountHandlers: AreaHandlers<'accounts'> = {
@@ -8,6 +9,7 @@ export const accountHandlers: AreaHandlers<'accounts'> = {
   loginFinish: (hub, i) => accounts.loginFinish(hub, i.body),
   recoveryStart: (hub, i) => accounts.recoveryStart(hub, i.body, i.address),
   recoveryFinish: (hub, i) => accounts.recoveryFinish(hub, i.body, i.address),
+  changePassword: (hub, i) => changePassword(hub, i.caller, i.body),
   account: (hub, i) => accounts.account(hub, i.caller),
   logout: (hub, i) => accounts.logout(hub, i.caller),
   sessions: (hub, i) => accounts.sessions(hub, i.caller),

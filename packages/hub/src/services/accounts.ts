@@ -196,15 +196,21 @@ export async function loginStart(
   return { loginId: id, response };
 }
 
-export async function loginFinish(hub: Hub, b: RouteBody<'loginFinish'>): Promise<SessionGrant> {
+/** A login attempt's server state, used once: a second finish for it is refused. */
+export async function takeLoginState(hub: Hub, loginId: string) {
   const pending = await hub.db
     .deleteFrom('login_states')
-    .where('id', '=', b.loginId)
+    .where('id', '=', loginId)
     .returningAll()
     .executeTakeFirst();
   if (!pending || pending.expires_at < hub.now()) {
     throw new AuthError('loginId: unknown or expired login attempt; start again');
   }
+  return pending;
+}
+
+export async function loginFinish(hub: Hub, b: RouteBody<'loginFinish'>): Promise<SessionGrant> {
+  const pending = await takeLoginState(hub, b.loginId);
   await opaqueFinishLogin(pending.state, b.finish);
   const account = await hub.db
     .selectFrom('accounts')

@@ -116,6 +116,22 @@ export const accountRoutes = {
       .strict(),
     response: sessionGrant,
   }),
+  changePassword: route({
+    method: 'post',
+    path: '/api/account/password',
+    auth: 'session',
+    tag: 'accounts',
+    summary:
+      'Sets a new password: a fresh OPAQUE login (loginStart) proves the current one. Ends every other session.',
+    body: z
+      .object({
+        loginId: recordId,
+        finish: opaqueMessage,
+        record: opaqueMessage,
+        wrappedMasterKey: wrapped,
+      })
+      .strict(),
+  }),
   account: route({
     method: 'get',
     path: '/api/account',

@@ -65,7 +65,8 @@ test('phone viewport, in French, by touch: sign up, upload, preview an image and
   const requests = watchRequests(page);
   await page.goto(net.hubUrl);
   await page.getByLabel('E-mail').fill('phone@example.com');
-  await page.getByLabel('Mot de passe').fill('un long mot de passe');
+  await page.getByLabel('Mot de passe', { exact: true }).fill('un long mot de passe');
+  await page.getByLabel('Confirmer le mot de passe').fill('un long mot de passe');
   await page.getByRole('button', { name: 'Créer un compte' }).tap();
   await page
     .getByRole('heading', { name: 'Votre clé de récupération' })

@@ -69,7 +69,8 @@ export async function freshAccount(email: string) {
 export async function signup(page: Page, email: string) {
   await page.goto(net.hubUrl);
   await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('a long web password');
+  await page.getByLabel('Password', { exact: true }).fill('a long web password');
+  await page.getByLabel('Confirm password').fill('a long web password');
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.getByRole('heading', { name: 'Your recovery key' }).waitFor({ timeout: 60_000 });
 }

@@ -1,8 +1,10 @@
 // The Settings page: language and theme, storage used (against the operator's quota, when one
 // is set), the password, sessions, and the operator's donation link when there is one.
+
 import type { AccountUsage } from '@coffer/sdk';
 import { formatBytes } from '@coffer/sdk/format';
 import { useEffect, useState } from 'react';
+import { ChangePassword } from '../account/change-password.tsx';
 import { type Result, worker } from '../api.ts';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
@@ -85,6 +87,7 @@ function Storage({ usage }: { usage: AccountUsage }) {
 export function SettingsView({ onError }: { onError: (m: string) => void }) {
   const t = useT(settingsStrings);
   const [usage, setUsage] = useState<AccountUsage | null>(null);
+  const [sessionsShown, setSessionsShown] = useState(0);
   useEffect(() => {
     void worker.usage().then((r: Result<AccountUsage>) => {
       if (r.ok) setUsage(r.value);
@@ -107,13 +110,14 @@ export function SettingsView({ onError }: { onError: (m: string) => void }) {
         <h3 id="settings-storage">{t.storage}</h3>
         {usage ? <Storage usage={usage} /> : <p className="muted">{t.working}</p>}
       </section>
-      {/* The lead mounts <ChangePassword /> in this section. */}
       <section aria-labelledby="settings-password" className="settings-password">
         <h3 id="settings-password">{t.password}</h3>
+        {/* Other sessions end with a new password: the list below is fetched again. */}
+        <ChangePassword onChanged={() => setSessionsShown((n) => n + 1)} />
       </section>
       <section aria-labelledby="settings-sessions">
         <h3 id="settings-sessions">{t.sessions}</h3>
-        <SessionsView onError={onError} />
+        <SessionsView key={sessionsShown} onError={onError} />
       </section>
       {usage?.donationUrl && (
         <p className="support">

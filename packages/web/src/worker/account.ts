@@ -24,6 +24,22 @@ export const accountApi = {
       setClient(client);
       return client.saved();
     }),
+  /** "Forgot password?": a new password set with the recovery key; other sessions end. */
+  recover: (email: string, recoveryKey: string, newPassword: string) =>
+    call(async () => {
+      const client = await CofferClient.recover({
+        hubUrl,
+        email,
+        recoveryKey,
+        newPassword,
+        deviceName: 'web browser',
+      });
+      setClient(client);
+      return client.saved();
+    }),
+  /** A new password, the current one proven first; other sessions end, this one stays. */
+  changePassword: (currentPassword: string, newPassword: string) =>
+    call(() => need().changePassword(currentPassword, newPassword)),
   resume: (saved: SavedSession) =>
     call(async () => {
       const client = await CofferClient.resume(saved);

@@ -1,0 +1,74 @@
+import { useState } from 'react';
+import { useT } from '../i18n/use-t.ts';
+import { accountError } from './errors.ts';
+import { accountStrings } from './strings.ts';
+
+// What the account forms share: their fields, their one error (naming the field it is about)
+// and their submit, busy while it runs.
+
+export type FormError = { field: string | null; message: string } | null;
+
+/** A form's submit: runs `f`, which answers with an error or nothing, and keeps `busy`. */
+export function useAccountForm() {
+  const t = useT(accountStrings);
+  const [error, setError] = useState<FormError>(null);
+  const [busy, setBusy] = useState(false);
+  const onSubmit = (f: () => Promise<FormError | undefined>) => async (e: React.FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      setError((await f()) ?? null);
+    } catch (err) {
+      setError({
+        field: null,
+        message: accountError(t, { code: 'internal', message: String(err) }),
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const field = error?.field;
+  const invalidPassword: 'password' | 'confirm' | null =
+    field === 'password' ? 'password' : field === 'confirm' ? 'confirm' : null;
+  return { t, error, setError, busy, onSubmit, invalidPassword };
+}
+
+export function FormAlert({ error }: { error: FormError }) {
+  if (!error) return null;
+  return (
+    <p role="alert" className="error">
+      {error.message}
+    </p>
+  );
+}
+
+export function TextField({
+  label,
+  type,
+  autoComplete,
+  value,
+  onChange,
+  invalid = false,
+}: {
+  label: string;
+  type: 'email' | 'password';
+  autoComplete: string;
+  value: string;
+  onChange: (v: string) => void;
+  invalid?: boolean;
+}) {
+  return (
+    <label>
+      {label}
+      <input
+        type={type}
+        autoComplete={autoComplete}
+        required
+        aria-invalid={invalid || undefined}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </label>
+  );
+}

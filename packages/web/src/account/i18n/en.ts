@@ -1,0 +1,76 @@
+// The account screens' own strings (sign-up, log-in, recovery, change password), in English:
+// the reference the other languages are checked against.
+
+export const en = {
+  confirmPassword: 'Confirm password',
+  newPassword: 'New password',
+  confirmNewPassword: 'Confirm new password',
+  currentPassword: 'Current password',
+  passwordsDiffer: 'Confirm password: the two passwords differ. Type the same password twice.',
+  weakPassword: 'Password: too weak. {why}',
+  weakDefault: 'Add more words or characters that are hard to guess.',
+  strengthLabel: 'Strength',
+  strength_0: 'very weak',
+  strength_1: 'weak',
+  strength_2: 'fair',
+  strength_3: 'strong',
+  strength_4: 'very strong',
+  strengthHint: 'Choose a strong password: a few unrelated words work well.',
+  forgotPassword: 'Forgot password?',
+  recoverTitle: 'Recover your account',
+  recoverIntro:
+    'Enter your email and the recovery key you stored at sign-up, then choose a new password. Your files stay as they are; every other session is ended.',
+  recoveryKey: 'Recovery key',
+  recoveryKeyHint: 'With or without dashes and spaces; upper or lower case.',
+  setNewPassword: 'Set new password',
+  backToLogin: 'Back to log in',
+  wrongRecoveryKey:
+    'Recovery key: this key does not open the account for this email. Check both and try again; nothing was changed.',
+  badRecoveryKey:
+    'Recovery key: a character is missing or mistyped. It has 56 letters and digits, as printed at sign-up.',
+  loginFailed: 'Log in failed: wrong email or password.',
+  tooManyAttempts: 'Too many attempts. Wait a minute, then try again.',
+  somethingWrong: 'Something went wrong: {detail}',
+  copyKey: 'Copy',
+  copied: 'Copied',
+  copyFailed: 'Copying is not allowed here. Select the key and copy it by hand.',
+  recoveryKeyGroups: 'The key, in groups of four',
+  keyFileTitle: 'Coffer recovery key',
+  keyFileAccount: 'Account: {email}',
+  keyFileHub: 'Network (hub): {hub}',
+  keyFileDate: 'Created: {date}',
+  keyFileWhat:
+    'This key is the only way back into your account if you forget your password. Keep this file offline (printed, or on a USB stick), never next to your password. Anyone with this key and your email can read your files.',
+  keyFileBrowser:
+    'To recover in a browser: open {hub}, choose "I already have an account", then "Forgot password?", and enter your email, this key and a new password.',
+  keyFileCli: 'To recover with the command line: coffer recover {email} --hub {hub}',
+  changePassword: 'Change password',
+  changePasswordIntro:
+    'Your files stay as they are. Every other session (other browsers, the command line, sync) is ended; this one stays.',
+  wrongCurrentPassword: 'Current password: this is not your current password. Nothing was changed.',
+  samePassword: 'New password: it is the same as the current one.',
+  passwordChanged: 'Password changed. Your other sessions were ended.',
+  // zxcvbn's feedback, by its keys: zxw_ a warning, zxs_ a suggestion.
+  zxw_straightRow: 'Straight rows of keys on the keyboard are easy to guess.',
+  zxw_keyPattern: 'Short keyboard patterns are easy to guess.',
+  zxw_simpleRepeat: 'Repeated characters like "aaa" are easy to guess.',
+  zxw_extendedRepeat: 'Repeated patterns like "abcabcabc" are easy to guess.',
+  zxw_sequences: 'Common sequences like "abc" or "123" are easy to guess.',
+  zxw_recentYears: 'Recent years are easy to guess.',
+  zxw_dates: 'Dates are easy to guess.',
+  zxw_topTen: 'This is one of the most used passwords.',
+  zxw_topHundred: 'This is a very often used password.',
+  zxw_common: 'This is a commonly used password.',
+  zxw_similarToCommon: 'This is close to a commonly used password.',
+  zxw_wordByItself: 'A single word is easy to guess.',
+  zxw_namesByThemselves: 'Names and surnames on their own are easy to guess.',
+  zxw_commonNames: 'Common names and surnames are easy to guess.',
+  zxw_userInputs: 'It contains your email or something close to it.',
+  zxw_pwned: 'This password has leaked in a data breach.',
+  zxs_anotherWord: 'Add more words that are less common.',
+  zxs_useWords: 'Use several words, but avoid common phrases.',
+  zxs_repeated: 'Avoid repeated words and characters.',
+  zxs_sequences: 'Avoid common character sequences.',
+};
+
+export type AccountStrings = typeof en;

@@ -1,0 +1,77 @@
+// The account screens' own strings, in French.
+import type { AccountStrings } from './en.ts';
+
+export const fr: AccountStrings = {
+  confirmPassword: 'Confirmer le mot de passe',
+  newPassword: 'Nouveau mot de passe',
+  confirmNewPassword: 'Confirmer le nouveau mot de passe',
+  currentPassword: 'Mot de passe actuel',
+  passwordsDiffer:
+    'Confirmer le mot de passe : les deux mots de passe diffèrent. Saisissez deux fois le même.',
+  weakPassword: 'Mot de passe : trop faible. {why}',
+  weakDefault: 'Ajoutez des mots ou des caractères difficiles à deviner.',
+  strengthLabel: 'Robustesse',
+  strength_0: 'très faible',
+  strength_1: 'faible',
+  strength_2: 'moyenne',
+  strength_3: 'bonne',
+  strength_4: 'très bonne',
+  strengthHint:
+    'Il faut une robustesse au moins bonne : quelques mots sans rapport entre eux conviennent bien.',
+  forgotPassword: 'Mot de passe oublié ?',
+  recoverTitle: 'Récupérer votre compte',
+  recoverIntro:
+    'Saisissez votre e-mail et la clé de récupération conservée à l’inscription, puis choisissez un nouveau mot de passe. Vos fichiers restent tels quels ; toutes les autres sessions sont fermées.',
+  recoveryKey: 'Clé de récupération',
+  recoveryKeyHint: 'Avec ou sans tirets ni espaces ; en majuscules ou en minuscules.',
+  setNewPassword: 'Définir le nouveau mot de passe',
+  backToLogin: 'Retour à la connexion',
+  wrongRecoveryKey:
+    'Clé de récupération : cette clé n’ouvre pas le compte de cet e-mail. Vérifiez les deux et réessayez ; rien n’a été modifié.',
+  badRecoveryKey:
+    'Clé de récupération : un caractère manque ou est mal saisi. Elle compte 56 lettres et chiffres, tels qu’imprimés à l’inscription.',
+  loginFailed: 'Échec de la connexion : e-mail ou mot de passe incorrect.',
+  tooManyAttempts: 'Trop de tentatives. Attendez une minute, puis réessayez.',
+  somethingWrong: 'Un problème est survenu : {detail}',
+  copyKey: 'Copier',
+  copied: 'Copiée',
+  copyFailed: 'La copie n’est pas permise ici. Sélectionnez la clé et copiez-la à la main.',
+  recoveryKeyGroups: 'La clé, par groupes de quatre',
+  keyFileTitle: 'Clé de récupération Coffer',
+  keyFileAccount: 'Compte : {email}',
+  keyFileHub: 'Réseau (hub) : {hub}',
+  keyFileDate: 'Créée le : {date}',
+  keyFileWhat:
+    'Cette clé est le seul moyen de retrouver votre compte si vous oubliez votre mot de passe. Gardez ce fichier hors ligne (imprimé, ou sur une clé USB), jamais à côté de votre mot de passe. Quiconque a cette clé et votre e-mail peut lire vos fichiers.',
+  keyFileBrowser:
+    'Pour récupérer le compte dans un navigateur : ouvrez {hub}, choisissez « J’ai déjà un compte », puis « Mot de passe oublié ? », et saisissez votre e-mail, cette clé et un nouveau mot de passe.',
+  keyFileCli: 'Pour récupérer le compte en ligne de commande : coffer recover {email} --hub {hub}',
+  changePassword: 'Changer le mot de passe',
+  changePasswordIntro:
+    'Vos fichiers restent tels quels. Toutes les autres sessions (autres navigateurs, ligne de commande, synchronisation) sont fermées ; celle-ci reste ouverte.',
+  wrongCurrentPassword:
+    'Mot de passe actuel : ce n’est pas votre mot de passe actuel. Rien n’a été modifié.',
+  samePassword: 'Nouveau mot de passe : c’est le même que l’actuel.',
+  passwordChanged: 'Mot de passe changé. Vos autres sessions ont été fermées.',
+  // zxcvbn's feedback, by its keys: zxw_ a warning, zxs_ a suggestion.
+  zxw_straightRow: 'Les rangées de touches du clavier sont faciles à deviner.',
+  zxw_keyPattern: 'Les motifs courts du clavier sont faciles à deviner.',
+  zxw_simpleRepeat: 'Les caractères répétés comme « aaa » sont faciles à deviner.',
+  zxw_extendedRepeat: 'Les motifs répétés comme « abcabcabc » sont faciles à deviner.',
+  zxw_sequences: 'Les suites courantes comme « abc » ou « 123 » sont faciles à deviner.',
+  zxw_recentYears: 'Les années récentes sont faciles à deviner.',
+  zxw_dates: 'Les dates sont faciles à deviner.',
+  zxw_topTen: 'C’est l’un des mots de passe les plus utilisés.',
+  zxw_topHundred: 'C’est un mot de passe très souvent utilisé.',
+  zxw_common: 'C’est un mot de passe courant.',
+  zxw_similarToCommon: 'Il ressemble à un mot de passe courant.',
+  zxw_wordByItself: 'Un mot seul est facile à deviner.',
+  zxw_namesByThemselves: 'Les prénoms et noms de famille seuls sont faciles à deviner.',
+  zxw_commonNames: 'Les prénoms et noms de famille courants sont faciles à deviner.',
+  zxw_userInputs: 'Il contient votre e-mail ou quelque chose d’approchant.',
+  zxw_pwned: 'Ce mot de passe a fuité lors d’une violation de données.',
+  zxs_anotherWord: 'Ajoutez des mots moins courants.',
+  zxs_useWords: 'Utilisez plusieurs mots, mais évitez les expressions courantes.',
+  zxs_repeated: 'Évitez les mots et caractères répétés.',
+  zxs_sequences: 'Évitez les suites de caractères courantes.',
+};

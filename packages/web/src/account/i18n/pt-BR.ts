@@ -1,0 +1,76 @@
+// The account screens' own strings, in Brazilian Portuguese.
+import type { AccountStrings } from './en.ts';
+
+export const ptBR: AccountStrings = {
+  confirmPassword: 'Confirmar senha',
+  newPassword: 'Nova senha',
+  confirmNewPassword: 'Confirmar nova senha',
+  currentPassword: 'Senha atual',
+  passwordsDiffer:
+    'Confirmar senha: as duas senhas são diferentes. Digite a mesma senha duas vezes.',
+  weakPassword: 'Senha: fraca demais. {why}',
+  weakDefault: 'Acrescente mais palavras ou caracteres difíceis de adivinhar.',
+  strengthLabel: 'Força',
+  strength_0: 'muito fraca',
+  strength_1: 'fraca',
+  strength_2: 'razoável',
+  strength_3: 'boa',
+  strength_4: 'muito boa',
+  strengthHint:
+    'É preciso uma força pelo menos boa: algumas palavras sem relação entre si funcionam bem.',
+  forgotPassword: 'Esqueceu a senha?',
+  recoverTitle: 'Recuperar sua conta',
+  recoverIntro:
+    'Digite seu e-mail e a chave de recuperação guardada no cadastro e escolha uma nova senha. Seus arquivos continuam como estão; todas as outras sessões são encerradas.',
+  recoveryKey: 'Chave de recuperação',
+  recoveryKeyHint: 'Com ou sem hifens e espaços; em maiúsculas ou minúsculas.',
+  setNewPassword: 'Definir a nova senha',
+  backToLogin: 'Voltar para o login',
+  wrongRecoveryKey:
+    'Chave de recuperação: esta chave não abre a conta deste e-mail. Confira os dois e tente de novo; nada foi alterado.',
+  badRecoveryKey:
+    'Chave de recuperação: falta um caractere ou há um erro de digitação. Ela tem 56 letras e dígitos, como mostrado no cadastro.',
+  loginFailed: 'Não foi possível entrar: e-mail ou senha incorretos.',
+  tooManyAttempts: 'Tentativas demais. Espere um minuto e tente de novo.',
+  somethingWrong: 'Algo deu errado: {detail}',
+  copyKey: 'Copiar',
+  copied: 'Copiada',
+  copyFailed: 'Copiar não é permitido aqui. Selecione a chave e copie-a manualmente.',
+  recoveryKeyGroups: 'A chave, em grupos de quatro',
+  keyFileTitle: 'Chave de recuperação do Coffer',
+  keyFileAccount: 'Conta: {email}',
+  keyFileHub: 'Rede (hub): {hub}',
+  keyFileDate: 'Criada em: {date}',
+  keyFileWhat:
+    'Esta chave é a única forma de voltar à sua conta se você esquecer a senha. Guarde este arquivo off-line (impresso ou num pendrive), nunca junto da senha. Quem tiver esta chave e seu e-mail pode ler seus arquivos.',
+  keyFileBrowser:
+    'Para recuperar a conta num navegador: abra {hub}, escolha "Já tenho uma conta", depois "Esqueceu a senha?", e digite seu e-mail, esta chave e uma nova senha.',
+  keyFileCli: 'Para recuperar a conta pela linha de comando: coffer recover {email} --hub {hub}',
+  changePassword: 'Alterar a senha',
+  changePasswordIntro:
+    'Seus arquivos continuam como estão. Todas as outras sessões (outros navegadores, a linha de comando, a sincronização) são encerradas; esta continua aberta.',
+  wrongCurrentPassword: 'Senha atual: esta não é sua senha atual. Nada foi alterado.',
+  samePassword: 'Nova senha: é igual à atual.',
+  passwordChanged: 'Senha alterada. Suas outras sessões foram encerradas.',
+  // zxcvbn's feedback, by its keys: zxw_ a warning, zxs_ a suggestion.
+  zxw_straightRow: 'Sequências de teclas em linha são fáceis de adivinhar.',
+  zxw_keyPattern: 'Padrões curtos de teclado são fáceis de adivinhar.',
+  zxw_simpleRepeat: 'Caracteres repetidos como "aaa" são fáceis de adivinhar.',
+  zxw_extendedRepeat: 'Padrões repetidos como "abcabcabc" são fáceis de adivinhar.',
+  zxw_sequences: 'Sequências comuns como "abc" ou "123" são fáceis de adivinhar.',
+  zxw_recentYears: 'Anos recentes são fáceis de adivinhar.',
+  zxw_dates: 'Datas são fáceis de adivinhar.',
+  zxw_topTen: 'Esta é uma das senhas mais usadas.',
+  zxw_topHundred: 'Esta é uma senha muito usada.',
+  zxw_common: 'Esta é uma senha comum.',
+  zxw_similarToCommon: 'Esta senha se parece com uma senha comum.',
+  zxw_wordByItself: 'Uma palavra sozinha é fácil de adivinhar.',
+  zxw_namesByThemselves: 'Nomes e sobrenomes sozinhos são fáceis de adivinhar.',
+  zxw_commonNames: 'Nomes e sobrenomes comuns são fáceis de adivinhar.',
+  zxw_userInputs: 'Ela contém seu e-mail ou algo parecido.',
+  zxw_pwned: 'Esta senha vazou num vazamento de dados.',
+  zxs_anotherWord: 'Acrescente palavras menos comuns.',
+  zxs_useWords: 'Use várias palavras, mas evite frases feitas.',
+  zxs_repeated: 'Evite palavras e caracteres repetidos.',
+  zxs_sequences: 'Evite sequências comuns de caracteres.',
+};
