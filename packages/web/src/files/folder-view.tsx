@@ -5,6 +5,7 @@ import { PublishDialog } from '../groups/publish-dialog.tsx';
 import { useT } from '../i18n/use-t.ts';
 import { Crumbs, joinPath, saveFile, saveZip } from '../ui.tsx';
 import { UploadsPanel, useUploading } from '../uploads.tsx';
+import { VersionsPanel } from '../versions/versions-panel.tsx';
 import type { ListedEntry } from '../worker.ts';
 import { FolderToolbar, NameForm } from './folder-toolbar.tsx';
 import { FileGrid, FileTable } from './items.tsx';
@@ -67,6 +68,7 @@ export function FolderView({
   const [moving, setMoving] = useState<string[] | null>(null);
   const [previewing, setPreviewing] = useState<Entry | null>(null);
   const [publishing, setPublishing] = useState<string[] | null>(null);
+  const [versionsOf, setVersionsOf] = useState<Entry | null>(null);
 
   /** Moves items of this folder into another folder. */
   const moveInto = async (names: string[], dir: string) => {
@@ -232,7 +234,17 @@ export function FolderView({
                 download: (e) => void download([e]),
                 rename: startRename,
                 trash: (e) => void trash([e]),
+                versions: setVersionsOf,
               }}
+            />
+          )}
+          {versionsOf && (
+            <VersionsPanel
+              path={joinPath(path, versionsOf.name)}
+              name={versionsOf.name}
+              onClose={() => setVersionsOf(null)}
+              onError={onError}
+              onRestored={() => void refresh()}
             />
           )}
           {publishing && <PublishDialog paths={publishing} onClose={() => setPublishing(null)} />}

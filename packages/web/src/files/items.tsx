@@ -74,7 +74,12 @@ export function FileTable({
   sorting: Omit<ReturnType<typeof useSorted>, 'sorted'>;
   /** The item being renamed, and its form. */
   renaming: { id: string; form: React.ReactNode } | null;
-  actions: { download: (e: Entry) => void; rename: (e: Entry) => void; trash: (e: Entry) => void };
+  actions: {
+    download: (e: Entry) => void;
+    rename: (e: Entry) => void;
+    trash: (e: Entry) => void;
+    versions: (e: Entry) => void;
+  };
 }) {
   const t = useT();
   const { sort, sortBy, ariaSort } = sorting;
@@ -163,6 +168,15 @@ export function FileTable({
                 >
                   {t.rename}
                 </button>
+                {e.kind === 'file' && (
+                  <button
+                    type="button"
+                    onClick={() => actions.versions(e)}
+                    aria-label={`${t.versions} ${e.name}`}
+                  >
+                    {t.versions}
+                  </button>
+                )}
                 <button
                   type="button"
                   onClick={() => actions.trash(e)}
