@@ -3,7 +3,7 @@ import { type Counted, plurals } from '../../i18n/format.ts';
 
 const plural = plurals('en');
 
-export interface TrashStrings {
+export type TrashStrings = {
   /** {size}: the bytes the trash holds, versions included. */
   trashHolds: Counted;
   trashedOn: string;
@@ -20,7 +20,7 @@ export interface TrashStrings {
   /** {name}: the item deleted. */
   deletedForever: string;
   trashSizeHint: string;
-}
+};
 
 export const en: TrashStrings = {
   trashHolds: plural({

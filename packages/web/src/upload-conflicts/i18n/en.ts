@@ -3,7 +3,7 @@ import { type Counted, plurals } from '../../i18n/format.ts';
 
 const plural = plurals('en');
 
-export interface ConflictStrings {
+export type ConflictStrings = {
   /** {name}: the file's name. */
   fileExists: string;
   folderExists: string;
@@ -15,7 +15,7 @@ export interface ConflictStrings {
   applyToAll: string;
   moreConflicts: Counted;
   skipFile: string;
-}
+};
 
 export const en: ConflictStrings = {
   fileExists: 'A file named “{name}” is already here',

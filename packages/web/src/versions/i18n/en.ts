@@ -3,7 +3,7 @@ import { type Counted, plurals } from '../../i18n/format.ts';
 
 const plural = plurals('en');
 
-export interface VersionStrings {
+export type VersionStrings = {
   /** {name}: the file's name. */
   versionsOf: string;
   /** {n}: the version's number. */
@@ -17,7 +17,7 @@ export interface VersionStrings {
   versionRestored: string;
   versionCount: Counted;
   versionsHint: string;
-}
+};
 
 export const en: VersionStrings = {
   versionsOf: 'Versions of {name}',
