@@ -18,6 +18,11 @@ export function TrashView({ onError }: { onError: (m: string) => void }) {
   const [trash, setTrash] = useState<TrashContents | null>(null);
   const [asking, setAsking] = useState<TrashedEntry | 'all' | null>(null);
   const [said, setSaid] = useState<string | null>(null);
+  /** A new question clears what the last action said. */
+  const ask = (what: TrashedEntry | 'all') => {
+    setSaid(null);
+    setAsking(what);
+  };
   const load = useCallback(async () => {
     const r = await worker.trashContents();
     if (r.ok) setTrash(r.value);
@@ -73,7 +78,7 @@ export function TrashView({ onError }: { onError: (m: string) => void }) {
               <br />
               <span className="muted">{t.trashSizeHint}</span>
             </p>
-            <button type="button" className="danger" onClick={() => setAsking('all')}>
+            <button type="button" className="danger" onClick={() => ask('all')}>
               {t.emptyTrash}
             </button>
           </div>
@@ -96,7 +101,10 @@ export function TrashView({ onError }: { onError: (m: string) => void }) {
                     <Icon kind={e.kind} />
                     {e.name}
                   </td>
-                  <td>{e.from ?? '—'}</td>
+                  <td>
+                    <span className="trash-from-label">{t.from}: </span>
+                    {e.from ?? '—'}
+                  </td>
                   <td className="nowrap">
                     {e.trashedAt ? formatDateTime(e.trashedAt, t.locale) : '—'}
                   </td>
@@ -114,7 +122,7 @@ export function TrashView({ onError }: { onError: (m: string) => void }) {
                         type="button"
                         className="danger"
                         aria-label={`${t.deleteForever} ${e.name}`}
-                        onClick={() => setAsking(e)}
+                        onClick={() => ask(e)}
                       >
                         {t.deleteForever}
                       </button>
