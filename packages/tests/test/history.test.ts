@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ConflictError, NotFoundError, ValidationError } from '@coffer/errors';
 import { CofferClient } from '@coffer/sdk';
-import { hubSql, type Network, onEachDatabase } from '../src/index.ts';
+import { cli, hubSql, type Network, onEachDatabase, tempDir } from '../src/index.ts';
 import { startNetwork } from '../src/network.ts';
 
 // Versions and the trash through the SDK and raw HTTP: restoring a version makes a new newest
@@ -160,5 +162,32 @@ onEachDatabase('versions and the trash', (dialect) => {
     await alice.trash('/keep.txt');
     await alice.upload('/keep.txt', enc('a new one in its place'));
     await assert.rejects(alice.restore('keep.txt'), ConflictError);
+  });
+
+  test('coffer trash lists what each item holds; coffer trash empty purges it all', async () => {
+    const env = { ...net.env, COFFER_PASSWORD: password };
+    const dir = await tempDir();
+    const signup = await cli(['signup', 'cli@example.com', '--json'], env);
+    assert.equal(signup.code, 0, signup.stderr);
+    await writeFile(join(dir, 'one.txt'), 'x'.repeat(1004));
+    for (const args of [
+      ['put', join(dir, 'one.txt'), '/one.txt'],
+      ['put', join(dir, 'one.txt'), '/two.txt'],
+      ['rm', '/one.txt'],
+      ['rm', '/two.txt'],
+    ]) {
+      const r = await cli(args, env);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const list = await cli(['trash'], env);
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(list.stdout, /one\.txt.*holds 1\.0 KiB/);
+    const bad = await cli(['trash', 'empty', 'now'], env);
+    assert.notEqual(bad.code, 0);
+    const empty = await cli(['trash', 'empty', '--json'], env);
+    assert.equal(empty.code, 0, empty.stderr);
+    assert.deepEqual(empty.json(), { purged: 2, bytes: 2048 });
+    const again = await cli(['trash', 'empty'], env);
+    assert.match(again.stdout, /The trash is empty/);
   });
 });
