@@ -95,6 +95,7 @@ for (const size of ['desktop', 'phone'] as const) {
     await upload(page, [text('a.txt', 'another a')]);
     const askA = conflict(page, 'a.txt');
     await askA.getByText('The new one is uploaded as “a (1).txt”.').waitFor();
+    await page.screenshot({ path: join(SHOTS, `upload-conflict-${size}.png`) });
     // The safe choice has the focus; Tab stays inside the dialog.
     assert.equal(
       await askA
@@ -104,7 +105,6 @@ for (const size of ['desktop', 'phone'] as const) {
     );
     for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
     assert.equal(await askA.evaluate((d) => d.contains(document.activeElement)), true);
-    await page.screenshot({ path: join(SHOTS, `upload-conflict-${size}.png`) });
     await askA.getByRole('button', { name: 'Keep both' }).click();
     await row(page, 'a (1).txt').waitFor({ timeout: 60_000 });
 
