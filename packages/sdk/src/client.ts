@@ -41,13 +41,14 @@ import {
   type ReadDeps,
   type Version,
 } from './transfers/download.ts';
+import { restoreRevision } from './transfers/restore.ts';
 import {
   type SmallFile,
   type SmallFilesOptions,
   uploadSmallFiles,
 } from './transfers/small-files.ts';
 import { type UploadDeps, type UploadOptions, uploadFile } from './transfers/upload.ts';
-import { Trash, type TrashedEntry } from './trash.ts';
+import { Trash, type TrashContents, type TrashedEntry } from './trash.ts';
 import { Tree } from './tree.ts';
 
 /** The parts a client is wired from; `within` swaps only the tree. */
@@ -342,6 +343,19 @@ export class CofferClient {
     return this.bin.purge(idOrName);
   }
 
+  /** The trashed items with the bytes each holds, and the bytes the whole trash holds. */
+  trashContents(): Promise<TrashContents> {
+    return this.bin.contents();
+  }
+
+  /**
+   * Empties the trash, all or none: everything trashed up to `upTo` (from `trashContents()`,
+   * so what is trashed meanwhile stays), or everything now. Returns how many items went.
+   */
+  emptyTrash(upTo?: number): Promise<number> {
+    return this.bin.empty(upTo);
+  }
+
   // ---- placement and hosts -----------------------------------------------------------------
 
   /** A folder's placement policy: its own (null when it inherits) and the one in effect. */
@@ -410,5 +424,13 @@ export class CofferClient {
   /** Every revision of the file at `path`, newest first. */
   async versions(path: string): Promise<Version[]> {
     return listVersions(this.reading, await this.tree.resolve(path));
+  }
+
+  /**
+   * Makes a past revision of the file at `path` its newest again, as a new revision with that
+   * content (the one it replaces stays a version); no content byte is uploaded again.
+   */
+  restoreRevision(path: string, revision: number): Promise<Entry> {
+    return restoreRevision({ ...this.reading, tree: this.tree }, path, revision);
   }
 }

@@ -66,4 +66,4 @@ export type { Progress, TransferOptions } from './transfers/progress.ts';
 export type { SmallFile, SmallFilesOptions } from './transfers/small-files.ts';
 export { chunkSizeFor, SMALL_FILE_LIMIT } from './transfers/small-files.ts';
 export type { ResumeState, ResumeStore, UploadOptions } from './transfers/upload.ts';
-export type { TrashedEntry } from './trash.ts';
+export type { TrashContents, TrashedEntry } from './trash.ts';

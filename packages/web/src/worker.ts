@@ -8,6 +8,7 @@ import { contactsApi } from './worker/contacts.ts';
 import { feedApi } from './worker/feed.ts';
 import { filesApi } from './worker/files.ts';
 import { groupsApi } from './worker/groups.ts';
+import { historyApi } from './worker/history.ts';
 import { linkApi } from './worker/link.ts';
 import { requestsApi } from './worker/requests.ts';
 import { settingsApi } from './worker/settings.ts';
@@ -23,6 +24,7 @@ const api = {
   ...streamsApi,
   ...accountApi,
   ...filesApi,
+  ...historyApi,
   ...changesApi,
   ...uploadsApi,
   ...contactsApi,

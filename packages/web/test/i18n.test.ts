@@ -6,12 +6,18 @@ import { es } from '../src/i18n/es.ts';
 import { fr } from '../src/i18n/fr.ts';
 import { ptBR } from '../src/i18n/pt-BR.ts';
 import { operatorStrings } from '../src/operator/strings.ts';
+import { trashStrings } from '../src/trash/strings.ts';
+import { conflictStrings } from '../src/upload-conflicts/strings.ts';
+import { versionStrings } from '../src/versions/strings.ts';
 
 /** The shared strings and each area's own. */
 const sets = {
   shared: { en, fr, es, 'pt-BR': ptBR },
   operator: operatorStrings,
   groups: groupStrings,
+  versions: versionStrings,
+  trash: trashStrings,
+  conflicts: conflictStrings,
 };
 
 test('a count picks the form its language uses: French and Brazilian Portuguese say 0 as 1', () => {

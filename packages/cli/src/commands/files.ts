@@ -140,12 +140,25 @@ const trash = command({
       out.result({ purged: args[1] });
       return;
     }
+    if (args[0] === 'empty') {
+      noMore(args, 1);
+      // What is trashed after this listing, on another device, stays.
+      const { items, bytes, upTo } = await client.trashContents();
+      const purged = items.length ? await client.emptyTrash(upTo) : 0;
+      out.say(
+        purged === 0
+          ? 'The trash is empty.'
+          : `Deleted ${purged} item${purged === 1 ? '' : 's'} (${formatBytes(bytes)}) for good.`,
+      );
+      out.result({ purged, bytes });
+      return;
+    }
     noMore(args, 0);
     const items = await client.listTrash();
     if (items.length === 0) out.say('The trash is empty.');
     for (const t of items)
       out.say(
-        `${t.id}  ${describe(t, false)}  from ${t.from ?? '?'}  trashed ${new Date(t.trashedAt ?? 0).toISOString()}`,
+        `${t.id}  ${describe(t, false)}  holds ${formatBytes(t.held)}  from ${t.from ?? '?'}  trashed ${new Date(t.trashedAt ?? 0).toISOString()}`,
       );
     out.result({ items });
   },
@@ -282,7 +295,7 @@ export const fileCommands: CommandGroup = {
     ['mkdir PATH [-p]', 'create a folder (-p: and its parents)'],
     ['mv FROM TO', 'move or rename'],
     ['rm PATH', 'move to the trash'],
-    ['trash', 'list the trash; "trash purge ITEM" deletes for good'],
+    ['trash', 'list the trash; "trash purge ITEM" deletes for good, "trash empty" all of it'],
     ['restore ITEM', 'bring back from the trash (by name or id)'],
     ['versions PATH', 'list the revisions of a file'],
     [

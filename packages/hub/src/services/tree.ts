@@ -7,7 +7,6 @@ import { inTransaction } from '../db/transaction.ts';
 import { ownNode, readableNode, shareAccess, writableNode } from './access.ts';
 import { recordChanges } from './change-log.ts';
 import { ancestry, checkParentKey, nodeInfo, subtree } from './nodes.ts';
-import { forgetSharesOf } from './shares.ts';
 
 const NAME_TAKEN = 'name: a file or folder with this name already exists here';
 
@@ -282,69 +281,6 @@ export async function restoreNode(hub: Hub, c: Caller, id: string, version: numb
     }
   }
   return nodeInfo(await writeVersioned(hub, node, version, { trashed_at: null }, hub.now()));
-}
-
-export async function purgeNode(hub: Hub, c: Caller, id: string, version: number) {
-  await inTransaction(hub.db, async (tx) => {
-    const node = await ownNode(tx, c, id);
-    if (node.trashed_at === null) {
-      throw new ConflictError('id: only items in the trash can be purged; trash it first');
-    }
-    if (node.version !== version) {
-      throw new ConflictError(`version: the node changed (now at version ${node.version})`);
-    }
-    const ids = await subtree(tx, id);
-    const foreign = await tx
-      .selectFrom('nodes')
-      .select('id')
-      .where('id', 'in', ids.length ? ids : [id])
-      .where('account_id', '!=', c.accountId)
-      .executeTakeFirst();
-    if (foreign) throw new ForbiddenError('id: it holds items that are not yours');
-    const gone: NodesTable[] = [];
-    const order = new Map(ids.map((x, i) => [x, i]));
-    for (let i = 0; i < ids.length; i += 500) {
-      gone.push(
-        ...(await tx
-          .selectFrom('nodes')
-          .selectAll()
-          .where('id', 'in', ids.slice(i, i + 500))
-          .execute()),
-      );
-    }
-    // Told before the rows and the shares under them go: who saw them is found through those.
-    await recordChanges(
-      hub,
-      tx,
-      gone
-        .map((node) => ({ node, deleted: true }))
-        .sort((a, b) => (order.get(a.node.id) ?? 0) - (order.get(b.node.id) ?? 0)),
-    );
-    await forgetSharesOf(tx, ids);
-    for (let i = 0; i < ids.length; i += 500) {
-      const part = ids.slice(i, i + 500);
-      await tx.deleteFrom('revision_chunks').where('node_id', 'in', part).execute();
-      await tx.deleteFrom('revisions').where('node_id', 'in', part).execute();
-    }
-    // Children first, so no row ever points at a deleted parent.
-    for (const part of [...ids].reverse()) {
-      await tx.deleteFrom('nodes').where('id', '=', part).execute();
-    }
-  });
-  // The chunks are now garbage: [Note: Garbage collection].
-  hub.kickGc();
-}
-
-export async function listTrash(hub: Hub, c: Caller): Promise<RouteResponse<'trash'>> {
-  const rows = await hub.db
-    .selectFrom('nodes')
-    .selectAll()
-    .where('account_id', '=', c.accountId)
-    .where('trashed_at', 'is not', null)
-    .orderBy('trashed_at', 'desc')
-    .limit(10_000)
-    .execute();
-  return { nodes: rows.map((n) => nodeInfo(n)) };
 }
 
 export async function revisions(

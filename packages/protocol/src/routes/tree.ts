@@ -136,8 +136,25 @@ export const treeRoutes = {
     path: '/api/trash',
     auth: 'session',
     tag: 'tree',
-    summary: 'Nodes trashed directly (not those trashed with a folder).',
-    response: z.object({ nodes: z.array(nodeInfo) }),
+    summary:
+      'Nodes trashed directly (not those trashed with a folder), each with the bytes it holds (every revision of everything under it), and the total.',
+    response: z.object({
+      nodes: z.array(nodeInfo),
+      /** For each node, in the same order: the stored bytes purging it frees. */
+      held: z.array(z.object({ id: nodeId, bytes: byteCount })),
+      /** The stored bytes the whole trash holds. */
+      bytes: byteCount,
+    }),
+  }),
+  emptyTrash: route({
+    method: 'post',
+    path: '/api/trash/empty',
+    auth: 'session',
+    tag: 'tree',
+    summary:
+      'Deletes for good everything in your trash trashed at or before `upTo` (the newest `trashedAt` you listed), all or none.',
+    body: z.object({ upTo: timestamp }).strict(),
+    response: z.object({ purged: z.number().int().min(0) }),
   }),
   revisions: route({
     method: 'get',

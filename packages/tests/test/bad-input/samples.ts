@@ -146,6 +146,7 @@ export const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
   },
   trashNode: { version: 1 },
   restoreNode: { version: 1 },
+  emptyTrash: { upTo: 1 },
   createUpload: {},
   placeChunks: {
     chunks: [{ id: hex(64, '5'), size: 100 }],

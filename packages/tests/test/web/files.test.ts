@@ -138,6 +138,11 @@ test('preview an image and a text file, see and fetch past versions, sort, and s
       buffer: Buffer.from('# Hello\nsecond draft, longer\n'),
     },
   ]);
+  // The name is taken: replacing keeps the first draft as a version.
+  await page
+    .getByRole('dialog', { name: 'A file named “notes.md” is already here' })
+    .getByRole('button', { name: 'Replace (keeps the old one as a version)' })
+    .click();
   await page.getByRole('cell', { name: '29 B' }).waitFor({ timeout: 60_000 });
 
   // Sorting by size puts the small note before the picture, and back.

@@ -54,9 +54,15 @@ export async function downloadText(page: Page, name: string): Promise<string> {
 export const crumb = (page: Page, name: string) =>
   page.getByRole('navigation', { name: 'Breadcrumbs' }).getByRole('button', { name });
 
-/** A new browser context, signed up and past the recovery key, collecting page errors. */
-export async function freshAccount(email: string) {
-  const context = await browser.newContext({ acceptDownloads: true });
+/**
+ * A new browser context (at `viewport` when given), signed up and past the recovery key,
+ * collecting page errors.
+ */
+export async function freshAccount(email: string, viewport?: { width: number; height: number }) {
+  const context = await browser.newContext({
+    acceptDownloads: true,
+    ...(viewport ? { viewport } : {}),
+  });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

@@ -226,6 +226,10 @@ test('a 50 MiB upload pauses, survives a reload, resumes, and downloads byte for
   // Cancelled while it waits behind a paused upload: it never arrives.
   await throttle(1024 * 1024);
   await page.getByLabel('Upload files').setInputFiles([big, second]);
+  await page
+    .getByRole('dialog', { name: 'A file named “big.bin” is already here' })
+    .getByRole('button', { name: 'Replace (keeps the old one as a version)' })
+    .click();
   await panel.getByRole('button', { name: 'Pause big.bin' }).click();
   await panel.getByRole('button', { name: 'Cancel second.bin' }).click();
   await panel.getByRole('button', { name: 'Cancel big.bin' }).click();

@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { TrashView } from '../account.tsx';
 import { ContactsView } from '../contacts.tsx';
 import { CatalogView } from '../groups/catalog-view.tsx';
 import { FeedView } from '../groups/feed-view.tsx';
@@ -12,7 +11,9 @@ import { SessionsView } from '../sessions.tsx';
 import { SettingsView } from '../settings/settings-view.tsx';
 import { SharedView } from '../shared.tsx';
 import { onStreamError } from '../stream.ts';
+import { TrashView } from '../trash/trash-view.tsx';
 import { joinPath } from '../ui.tsx';
+import { useUploadConflicts } from '../upload-conflicts/conflict-dialog.tsx';
 import { uploads } from '../uploads.tsx';
 import { FolderView } from './folder-view.tsx';
 import { useRoute } from './route.ts';
@@ -108,10 +109,18 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
   const singleCopy = useSingleCopy(path, view === 'files');
   useEffect(() => void uploads.restore(), []);
 
-  /** Uploads files, each at its path relative to this folder (folders are created as needed). */
+  const conflicts = useUploadConflicts();
+  /**
+   * Uploads files, each at its path relative to this folder (folders are created as needed),
+   * once the user has said what to do with each whose name is taken.
+   */
   const upload = (items: Picked[]) => {
     setError(null);
-    uploads.add(items.map(({ file, rel }) => ({ file, path: joinPath(path, rel) })));
+    const folder = path;
+    void conflicts.resolve(folder, items).then((kept) => {
+      if (kept.length)
+        uploads.add(kept.map(({ file, rel }) => ({ file, path: joinPath(folder, rel) })));
+    });
   };
   const { dragging, zone } = useUploadDrop(view === 'files', upload);
   const OtherView = view === 'files' || view === 'search' ? null : VIEWS[view];
@@ -169,6 +178,7 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
           onUpload={upload}
           onError={setError}
         />
+        {conflicts.dialog}
       </main>
     </div>
   );

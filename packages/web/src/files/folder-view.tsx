@@ -6,6 +6,7 @@ import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
 import { Crumbs, joinPath, saveFile, saveZip } from '../ui.tsx';
 import { UploadsPanel, useUploading } from '../uploads.tsx';
+import { VersionsPanel } from '../versions/versions-panel.tsx';
 import type { ListedEntry } from '../worker.ts';
 import { FolderToolbar, NameForm } from './folder-toolbar.tsx';
 import { type ItemMenu, useContextMenu, useItemMenuItems } from './item-menu.tsx';
@@ -70,6 +71,7 @@ export function FolderView({
   const [moving, setMoving] = useState<string[] | null>(null);
   const [previewing, setPreviewing] = useState<Entry | null>(null);
   const [publishing, setPublishing] = useState<string[] | null>(null);
+  const [versionsOf, setVersionsOf] = useState<Entry | null>(null);
 
   /** Moves items of this folder into another folder. */
   const moveInto = async (names: string[], dir: string) => {
@@ -137,6 +139,7 @@ export function FolderView({
     rename: startRename,
     move: (items) => setMoving(items.map((x) => x.name)),
     trash: (items) => void trash(items),
+    versions: setVersionsOf,
   });
   /** An item's menu acts on the whole selection when the item is part of it. */
   const menuFor = (e: Entry): ItemMenu => {
@@ -259,6 +262,15 @@ export function FolderView({
             />
           )}
           {contextMenu.menu}
+          {versionsOf && (
+            <VersionsPanel
+              path={joinPath(path, versionsOf.name)}
+              name={versionsOf.name}
+              onClose={() => setVersionsOf(null)}
+              onError={onError}
+              onRestored={() => void refresh()}
+            />
+          )}
           {publishing && <PublishDialog paths={publishing} onClose={() => setPublishing(null)} />}
           {moving && (
             <MoveDialog

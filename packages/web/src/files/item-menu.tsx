@@ -14,6 +14,8 @@ export interface ItemHandlers {
   rename: (e: Entry) => void;
   move: (items: Entry[]) => void;
   trash: (items: Entry[]) => void;
+  /** A file's versions. */
+  versions?: (e: Entry) => void;
 }
 
 /**
@@ -35,6 +37,13 @@ export function useItemMenuItems(h: ItemHandlers) {
       { key: 'download', label: t.download, run: () => h.download(items) },
       one && { key: 'rename', label: t.rename, run: () => h.rename(only) },
       { key: 'move', label: t.moveTo, run: () => h.move(items) },
+      one &&
+        only.kind === 'file' &&
+        h.versions !== undefined && {
+          key: 'versions',
+          label: t.versions,
+          run: () => h.versions?.(only),
+        },
       { key: 'trash', label: t.moveToTrash, run: () => h.trash(items), danger: true },
     ];
     return all.filter((x): x is MenuItem => x !== false);

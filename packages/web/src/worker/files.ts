@@ -1,4 +1,4 @@
-// The account's own tree: listing, search, previews, downloads, folders, moves and the trash.
+// The account's own tree: listing, search, previews, downloads, folders, moves, trashing and restoring.
 import { byKindThenName, type Entry, toEntry } from '@coffer/sdk';
 import { readStart, toBlob } from './read.ts';
 import { call, need } from './session.ts';
@@ -25,7 +25,6 @@ export const filesApi = {
   mkdir: (path: string) => call(async () => (await need().mkdir(path)) as Entry),
   trash: (path: string) => call(async () => (await need().trash(path)) as Entry),
   move: (from: string, to: string) => call(async () => (await need().move(from, to)) as Entry),
-  trashList: () => call(() => need().listTrash()),
   restore: (id: string) => call(async () => (await need().restore(id)) as Entry),
   /**
    * Every file and folder of the tree with its path, for search on the page: folders are listed
