@@ -9,6 +9,7 @@ import { feedApi } from './worker/feed.ts';
 import { filesApi } from './worker/files.ts';
 import { groupsApi } from './worker/groups.ts';
 import { linkApi } from './worker/link.ts';
+import { linksApi } from './worker/links.ts';
 import { requestsApi } from './worker/requests.ts';
 import { sharesApi } from './worker/shares.ts';
 import { streamsApi } from './worker/streams.ts';
@@ -29,6 +30,7 @@ const api = {
   ...groupsApi,
   ...feedApi,
   ...linkApi,
+  ...linksApi,
   ...requestsApi,
 };
 

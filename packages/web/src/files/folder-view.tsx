@@ -3,6 +3,8 @@ import { useState } from 'react';
 import { worker } from '../api.ts';
 import { PublishDialog } from '../groups/publish-dialog.tsx';
 import { useT } from '../i18n/use-t.ts';
+import { LinkDialog } from '../links/link-dialog.tsx';
+import { RequestDialog } from '../links/request-dialog.tsx';
 import { Crumbs, joinPath, saveFile, saveZip } from '../ui.tsx';
 import { UploadsPanel, useUploading } from '../uploads.tsx';
 import type { ListedEntry } from '../worker.ts';
@@ -67,6 +69,9 @@ export function FolderView({
   const [moving, setMoving] = useState<string[] | null>(null);
   const [previewing, setPreviewing] = useState<Entry | null>(null);
   const [publishing, setPublishing] = useState<string[] | null>(null);
+  /** The item whose link, or the folder whose file request, is being made. */
+  const [linking, setLinking] = useState<{ entry: Entry; as: 'link' | 'request' } | null>(null);
+  const ItemDialog = linking?.as === 'request' ? RequestDialog : LinkDialog;
 
   /** Moves items of this folder into another folder. */
   const moveInto = async (names: string[], dir: string) => {
@@ -232,7 +237,16 @@ export function FolderView({
                 download: (e) => void download([e]),
                 rename: startRename,
                 trash: (e) => void trash([e]),
+                getLink: (entry) => setLinking({ entry, as: 'link' }),
+                requestFiles: (entry) => setLinking({ entry, as: 'request' }),
               }}
+            />
+          )}
+          {linking && (
+            <ItemDialog
+              path={joinPath(path, linking.entry.name)}
+              name={linking.entry.name}
+              onClose={() => setLinking(null)}
             />
           )}
           {publishing && <PublishDialog paths={publishing} onClose={() => setPublishing(null)} />}

@@ -3,6 +3,7 @@
 import type { Entry } from '@coffer/sdk';
 import { formatBytes } from '@coffer/sdk/format';
 import { useT } from '../i18n/use-t.ts';
+import { linkStrings } from '../links/strings.ts';
 import { Thumb } from '../ui.tsx';
 import type { ListedEntry } from '../worker.ts';
 import type { SortKey, useSorted } from './sort.ts';
@@ -74,9 +75,15 @@ export function FileTable({
   sorting: Omit<ReturnType<typeof useSorted>, 'sorted'>;
   /** The item being renamed, and its form. */
   renaming: { id: string; form: React.ReactNode } | null;
-  actions: { download: (e: Entry) => void; rename: (e: Entry) => void; trash: (e: Entry) => void };
+  actions: {
+    download: (e: Entry) => void;
+    rename: (e: Entry) => void;
+    trash: (e: Entry) => void;
+    getLink: (e: Entry) => void;
+    requestFiles: (e: Entry) => void;
+  };
 }) {
-  const t = useT();
+  const t = useT(linkStrings);
   const { sort, sortBy, ariaSort } = sorting;
   const all = selection.selected.size > 0 && selection.selected.size === list.length;
   return (
@@ -163,6 +170,22 @@ export function FileTable({
                 >
                   {t.rename}
                 </button>
+                <button
+                  type="button"
+                  onClick={() => actions.getLink(e)}
+                  aria-label={`${t.getLink} ${e.name}`}
+                >
+                  {t.getLink}
+                </button>
+                {e.kind === 'folder' && (
+                  <button
+                    type="button"
+                    onClick={() => actions.requestFiles(e)}
+                    aria-label={`${t.requestFiles} ${e.name}`}
+                  >
+                    {t.requestFiles}
+                  </button>
+                )}
                 <button
                   type="button"
                   onClick={() => actions.trash(e)}
