@@ -30,7 +30,28 @@ for (const [tag, viewport] of [
     await signup(page, `links-${tag}@example.com`);
     await page.getByRole('button', { name: /continue/ }).click();
     await page.getByText('This folder is empty').waitFor();
-    const png = await page.screenshot({ clip: { x: 0, y: 0, width: 300, height: 180 } });
+    const png = Buffer.from(
+      await page.evaluate(() => {
+        const canvas = document.createElement('canvas');
+        [canvas.width, canvas.height] = [300, 180];
+        const g = canvas.getContext('2d') as CanvasRenderingContext2D;
+        const sky = g.createLinearGradient(0, 0, 0, 180);
+        sky.addColorStop(0, '#5b8def');
+        sky.addColorStop(1, '#f6c177');
+        g.fillStyle = sky;
+        g.fillRect(0, 0, 300, 180);
+        g.fillStyle = '#2d6a4f';
+        g.beginPath();
+        g.moveTo(0, 180);
+        g.lineTo(110, 70);
+        g.lineTo(190, 140);
+        g.lineTo(240, 100);
+        g.lineTo(300, 180);
+        g.fill();
+        return canvas.toDataURL('image/png').split(',')[1] ?? '';
+      }),
+      'base64',
+    );
     await page
       .getByLabel('Upload files')
       .setInputFiles([{ name: 'photo.png', mimeType: 'image/png', buffer: png }]);

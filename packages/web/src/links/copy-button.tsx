@@ -28,7 +28,7 @@ export function CopyButton({ text, label }: { text: string; label?: string }) {
       >
         {t.copyLink}
       </button>
-      <span role="status" className={state === 'failed' ? 'error' : 'notice-inline'}>
+      <span aria-live="polite" className={state === 'failed' ? 'error' : 'notice-inline'}>
         {state === 'copied' ? t.copied : state === 'failed' ? t.copyFailed : ''}
       </span>
     </>
