@@ -155,6 +155,17 @@ onEachDatabase('public links', (dialect) => {
       await assert.rejects(PublicLink.open(made.url), /download limit is reached/);
     });
 
+    test('a file over 32 MiB gets no preview: only a download, which counts', async () => {
+      await alice.upload('/big.bin', new Uint8Array(32 * 1024 * 1024 + 1));
+      const made = await alice.links.create('/big.bin', { maxDownloads: 3 });
+      const visit = await PublicLink.open(made.url);
+      await assert.rejects(
+        visit.download(visit.root, { preview: true }),
+        (e) => e instanceof ValidationError && e.field === 'preview' && /32 MiB/.test(e.message),
+      );
+      assert.equal((await PublicLink.open(made.url)).downloadsLeft, 3);
+    });
+
     test('the hub enforces the download limit, the expiry and revocation', async () => {
       const limited = await alice.links.create('/album', { maxDownloads: 2 });
       const link = await PublicLink.open(limited.url);

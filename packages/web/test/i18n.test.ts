@@ -5,6 +5,7 @@ import { en } from '../src/i18n/en.ts';
 import { es } from '../src/i18n/es.ts';
 import { fr } from '../src/i18n/fr.ts';
 import { ptBR } from '../src/i18n/pt-BR.ts';
+import { linkStrings } from '../src/links/strings.ts';
 import { operatorStrings } from '../src/operator/strings.ts';
 
 /** The shared strings and each area's own. */
@@ -12,6 +13,7 @@ const sets = {
   shared: { en, fr, es, 'pt-BR': ptBR },
   operator: operatorStrings,
   groups: groupStrings,
+  links: linkStrings,
 };
 
 test('a count picks the form its language uses: French and Brazilian Portuguese say 0 as 1', () => {

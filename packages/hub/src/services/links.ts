@@ -31,14 +31,17 @@ import { locate } from './replicas.ts';
 // PREVIEWS_PER_DOWNLOAD × the limit, whichever is more) over the link's life, counted in
 // rate_limits under the link's id. Past that a preview is refused and the visitor downloads
 // (which counts). A preview's ticket is minted under another label than a download's, so it
-// never stands in for one: a file previewed and then downloaded counts one download. A visitor
-// can thus get a limited link's small files at most the limit plus that bounded number of
-// times, and never a large file without a counted download. Links without a limit have
-// nothing to protect, and preview freely (up to the size).
+// never stands in for one: a file previewed and then downloaded counts one download; and it
+// lasts 15 minutes, not a download's day, so one preview is one look. A visitor can thus get
+// a limited link's small files at most the limit plus that bounded number of times, and never
+// a large file without a counted download. Links without a limit have nothing to protect, and
+// preview freely (up to the size).
 
 /** Visitor requests per minute per address. */
 const VISITS_PER_MINUTE = 600;
 const TICKET_MS = 24 * 3_600_000;
+/** A preview's ticket is short: it renews chunk tokens for a look, not for a day of fetching. */
+const PREVIEW_TICKET_MS = 15 * 60_000;
 /** The largest file a link page previews without a download ([Note: Link previews]). */
 export const PREVIEW_MAX_BYTES = 32 * 1024 * 1024;
 /** Free previews of a link with a download limit, at least… */
@@ -304,11 +307,12 @@ export async function linkDownload(
     if (!r) throw new ForbiddenError('link: its download limit is reached');
     downloads = Number(r.downloads);
   }
-  const exp = hub.now() + TICKET_MS;
+  const held: TicketKind = downloaded ? 'download' : kind;
+  const exp = hub.now() + (held === 'download' ? TICKET_MS : PREVIEW_TICKET_MS);
   return {
     node: nodeInfo(node, revision.manifest),
     chunks: await locate(hub, [...new Set(objects.map((o) => o.chunk_id))], null),
-    ticket: `${exp}.${ticketMac(hub, downloaded ? 'download' : kind, id, node.id, exp)}`,
+    ticket: `${exp}.${ticketMac(hub, held, id, node.id, exp)}`,
     downloadsLeft:
       link.max_downloads === null ? null : Math.max(0, Number(link.max_downloads) - downloads),
   };
