@@ -155,7 +155,7 @@ onEachDatabase('public links', (dialect) => {
       await assert.rejects(PublicLink.open(made.url), /download limit is reached/);
     });
 
-    test('a file over 32 MiB gets no preview: only a download, which counts', async () => {
+    test('a file over 32 MiB gets no preview, and asking for one uses up no download', async () => {
       await alice.upload('/big.bin', new Uint8Array(32 * 1024 * 1024 + 1));
       const made = await alice.links.create('/big.bin', { maxDownloads: 3 });
       const visit = await PublicLink.open(made.url);

@@ -73,8 +73,9 @@ for (const [tag, viewport] of [
       .getByRole('alert')
       .filter({ hasText: /^Download limit: a whole number/ })
       .waitFor();
-    await dialog.getByLabel('Download limit (optional)').fill('2');
     await page.screenshot({ path: join(SHOTS, `link-dialog-${tag}.png`) });
+    await dialog.getByLabel('Download limit (optional)').fill('2');
+    await dialog.getByRole('alert').waitFor({ state: 'detached' });
     await dialog.getByRole('button', { name: 'Create link' }).click();
     const field = dialog.getByRole('textbox', { name: 'Link' });
     await field.waitFor();

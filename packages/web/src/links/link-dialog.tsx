@@ -86,7 +86,11 @@ export function LinkDialog({
         value={form[key]}
         aria-invalid={wrong === key || undefined}
         aria-describedby={wrong === key ? `link-${key}-error` : undefined}
-        onChange={(e) => setForm({ ...form, [key]: e.target.value })}
+        onChange={(e) => {
+          setForm({ ...form, [key]: e.target.value });
+          // The error goes as the user corrects the field; the next "Create link" checks again.
+          if (wrong === key) setWrong(null);
+        }}
       />
       {wrong === key && (
         <span id={`link-${key}-error`} role="alert" className="error">
