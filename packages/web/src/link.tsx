@@ -65,8 +65,9 @@ export function LinkPage() {
   useEffect(() => void open(), [open]);
 
   // Other visitors use downloads too: the count is asked again when the page is looked at anew.
+  const limited = opened !== null && left !== null;
   useEffect(() => {
-    if (!opened || left === null) return;
+    if (!limited) return;
     const again = () => {
       if (document.visibilityState !== 'visible') return;
       void worker.linkRefresh().then((r) => {
@@ -80,7 +81,7 @@ export function LinkPage() {
       document.removeEventListener('visibilitychange', again);
       window.removeEventListener('focus', again);
     };
-  });
+  }, [limited]);
   // A shown image or video is an object URL: let it go when another replaces it.
   useEffect(() => {
     if (preview && 'url' in preview) {
