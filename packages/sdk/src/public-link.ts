@@ -27,7 +27,9 @@ import { parseLinkUrl } from './urls.ts';
 
 /** A link opened by a visitor, without an account. */
 export class PublicLink {
+  /** Each file's ticket in this visit, a download's or (kept apart) a preview's. */
   private readonly tickets = new Map<string, string>();
+  private readonly previewTickets = new Map<string, string>();
 
   private constructor(
     readonly hub: HubClient,
@@ -35,8 +37,8 @@ export class PublicLink {
     /** The file or folder the link points to, opened and checked. */
     readonly root: OpenNode,
     readonly expiresAt: number | null,
-    /** Downloads left before the limit when the link was opened; null without a limit. */
-    readonly downloadsLeft: number | null,
+    /** Downloads left before the limit, as the hub last said; null without a limit. */
+    public downloadsLeft: number | null,
   ) {}
 
   /**
@@ -124,17 +126,30 @@ export class PublicLink {
     return node;
   }
 
+  /** Asks the hub again how many downloads are left (other visitors use them too). */
+  async refresh(): Promise<number | null> {
+    const r = await this.hub.call('linkOpen', { params: { id: this.id } });
+    this.downloadsLeft = r.downloadsLeft;
+    return r.downloadsLeft;
+  }
+
   /**
    * The file's current manifest and chunk locations. The first fetch of a file counts one
    * download against the link's limit; later ones in this visit (a seek, a second look) carry
-   * its ticket and do not.
+   * its ticket and do not. A preview does not count ([Note: Link previews]), and its ticket
+   * serves only previews; a download's serves both.
    */
-  private async fetchFile(nodeId: string, signal?: AbortSignal) {
-    const ticket = this.tickets.get(nodeId);
+  private async fetchFile(nodeId: string, preview: boolean, signal?: AbortSignal) {
+    let downloaded = this.tickets.has(nodeId);
+    const ticket =
+      this.tickets.get(nodeId) ?? (preview ? this.previewTickets.get(nodeId) : undefined);
     const ask = (t?: string) =>
       this.hub.call(
         'linkDownload',
-        { params: { id: this.id }, body: { nodeId, ...(t ? { ticket: t } : {}) } },
+        {
+          params: { id: this.id },
+          body: { nodeId, ...(t ? { ticket: t } : {}), ...(preview ? { preview } : {}) },
+        },
         signal,
       );
     let r: Awaited<ReturnType<typeof ask>>;
@@ -142,16 +157,22 @@ export class PublicLink {
       r = await ask(ticket);
     } catch (e) {
       if (!(ticket && e instanceof ValidationError && e.field === 'ticket')) throw e;
+      downloaded = false;
       r = await ask();
     }
-    this.tickets.set(nodeId, r.ticket);
+    (preview && !downloaded ? this.previewTickets : this.tickets).set(nodeId, r.ticket);
+    this.downloadsLeft = r.downloadsLeft;
     return r;
   }
 
-  /** Streams a file of the link (the first time, one download against its limit). */
-  async download(file: OpenNode, o: DownloadOptions = {}) {
+  /**
+   * Streams a file of the link (the first time, one download against its limit). With
+   * `preview`, a file to show, not keep: it does not count, within the hub's bounds.
+   */
+  async download(file: OpenNode, o: DownloadOptions & { preview?: boolean } = {}) {
     if (file.kind !== 'file') throw new ValidationError('path', 'is a folder, not a file');
-    const first = await this.fetchFile(file.info.id, o.signal);
+    const preview = o.preview === true;
+    const first = await this.fetchFile(file.info.id, preview, o.signal);
     if (first.node.id !== file.info.id || first.node.version !== file.info.version)
       throw new IntegrityError('link: the hub served another file, or another version of it');
     const sealed = first.node.manifest;
@@ -170,7 +191,7 @@ export class PublicLink {
     let located: { id: string; replicas: Replica[] }[] | null = first.chunks;
     const source = new ChunkSource({
       locate: async (ids, signal) => {
-        located ??= (await this.fetchFile(file.info.id, signal)).chunks;
+        located ??= (await this.fetchFile(file.info.id, preview, signal)).chunks;
         const wanted = new Set(ids);
         const found = located.filter((c) => wanted.has(c.id));
         located = null;

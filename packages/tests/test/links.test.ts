@@ -110,6 +110,62 @@ onEachDatabase('public links', (dialect) => {
       );
     });
 
+    test('a preview does not use up a download, within the free previews; a download after it counts', async () => {
+      const made = await alice.links.create('/album', { maxDownloads: 1 });
+      const look = async () => {
+        const visit = await PublicLink.open(made.url);
+        const { stream } = await visit.download(await visit.resolve('/cat.txt'), { preview: true });
+        assert.deepEqual(new Uint8Array(await new Response(stream).arrayBuffer()), enc('a cat'));
+        return visit;
+      };
+      // Previews in two visits: the count stays.
+      const visit = await look();
+      await look();
+      assert.equal(visit.downloadsLeft, 1);
+      assert.equal((await PublicLink.open(made.url)).downloadsLeft, 1);
+
+      // A preview's ticket never stands in for a download.
+      const cat = await visit.resolve('/cat.txt');
+      const previewed = await visit.hub.call('linkDownload', {
+        params: { id: made.id },
+        body: { nodeId: cat.info.id, preview: true },
+      });
+      await assert.rejects(
+        visit.hub.call('linkDownload', {
+          params: { id: made.id },
+          body: { nodeId: cat.info.id, ticket: previewed.ticket },
+        }),
+        (e) => e instanceof ValidationError && e.field === 'ticket',
+      );
+      assert.equal((await PublicLink.open(made.url)).downloadsLeft, 1);
+
+      // The free previews run out (20 for a one-download link), then previews are refused.
+      for (let used = 3; used < 20; used++)
+        await visit.hub.call('linkDownload', {
+          params: { id: made.id },
+          body: { nodeId: cat.info.id, preview: true },
+        });
+      await assert.rejects(look(), /free previews are used up/);
+      assert.equal((await PublicLink.open(made.url)).downloadsLeft, 1);
+
+      // The download counts, and the visit knows what is left.
+      const last = await PublicLink.open(made.url);
+      assert.deepEqual(await read(last, '/cat.txt'), enc('a cat'));
+      assert.equal(last.downloadsLeft, 0);
+      await assert.rejects(PublicLink.open(made.url), /download limit is reached/);
+    });
+
+    test('a file over 32 MiB gets no preview, and asking for one uses up no download', async () => {
+      await alice.upload('/big.bin', new Uint8Array(32 * 1024 * 1024 + 1));
+      const made = await alice.links.create('/big.bin', { maxDownloads: 3 });
+      const visit = await PublicLink.open(made.url);
+      await assert.rejects(
+        visit.download(visit.root, { preview: true }),
+        (e) => e instanceof ValidationError && e.field === 'preview' && /32 MiB/.test(e.message),
+      );
+      assert.equal((await PublicLink.open(made.url)).downloadsLeft, 3);
+    });
+
     test('the hub enforces the download limit, the expiry and revocation', async () => {
       const limited = await alice.links.create('/album', { maxDownloads: 2 });
       const link = await PublicLink.open(limited.url);

@@ -2,12 +2,17 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { worker } from './api.ts';
 import { fill } from './i18n/format.ts';
 import { useT } from './i18n/use-t.ts';
+import { CopyButton } from './links/copy-button.tsx';
+import { linkStrings } from './links/strings.ts';
 
 type RequestList = (Awaited<ReturnType<typeof worker.requests>> & { ok: true })['value'];
 
-/** Your file requests: make one for a folder (its link is shown), see what arrived, close one. */
+/**
+ * Your file requests: make one for a folder (its link is shown), see what arrived, stop one
+ * accepting files.
+ */
 export function FileRequestsPanel({ onError }: { onError: (m: string) => void }) {
-  const t = useT();
+  const t = useT(linkStrings);
   const [list, setList] = useState<RequestList | null>(null);
   const [form, setForm] = useState({ path: '', title: '', days: '7' });
   const [made, setMade] = useState<string | null>(null);
@@ -54,13 +59,16 @@ export function FileRequestsPanel({ onError }: { onError: (m: string) => void })
             </span>
             <input readOnly aria-label={`${t.requestLink}: ${r.title}`} value={r.url} />
             {!r.revokedAt && (
-              <button
-                type="button"
-                aria-label={`${t.requestClose}: ${r.title}`}
-                onClick={() => void close(r.id)}
-              >
-                {t.requestClose}
-              </button>
+              <>
+                <CopyButton text={r.url} label={`${t.copyLink}: ${r.title}`} />
+                <button
+                  type="button"
+                  aria-label={`${t.stopAccepting}: ${r.title}`}
+                  onClick={() => void close(r.id)}
+                >
+                  {t.stopAccepting}
+                </button>
+              </>
             )}
           </li>
         ))}
@@ -98,6 +106,7 @@ export function FileRequestsPanel({ onError }: { onError: (m: string) => void })
         <p role="status" className="muted">
           {t.requestMade}{' '}
           <input readOnly className="request-url" aria-label={t.requestLink} value={made} />
+          <CopyButton text={made} />
         </p>
       )}
     </section>

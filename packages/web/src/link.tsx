@@ -4,26 +4,49 @@ import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { worker } from './api.ts';
 import { fill } from './i18n/format.ts';
 import { useT } from './i18n/use-t.ts';
+import { linkStrings } from './links/strings.ts';
 import { Crumbs, EntryName, Icon, joinPath, saveBlob } from './ui.tsx';
 
 // The page a public link opens, for a visitor with no account: the key is in the URL's
-// fragment, which never leaves the browser; the worker opens the link and decrypts.
+// fragment, which never leaves the browser; the worker opens the link and decrypts. Previews
+// (text, images, video) use up no download, within the hub's bounds ([Note: Link previews]).
 
 type Opened = Awaited<ReturnType<typeof worker.linkOpen>> & { ok: true };
+type Shown = { name: string } & ({ text: string } | { url: string; video: boolean });
 const TEXT_PREVIEW = 64 * 1024;
+/** The hub previews files up to this size (PREVIEW_MAX_BYTES in its links service). */
+const MEDIA_PREVIEW = 32 * 1024 * 1024;
 const isText = (e: Entry) =>
   (e.mime ?? '').startsWith('text/') || /\.(txt|md|csv|json|log)$/i.test(e.name);
+const isImage = (e: Entry) =>
+  (e.mime ?? '').startsWith('image/') || /\.(png|jpe?g|gif|webp|avif|svg)$/i.test(e.name);
+const isVideo = (e: Entry) =>
+  (e.mime ?? '').startsWith('video/') || /\.(mp4|webm|mov|m4v)$/i.test(e.name);
+const isMedia = (e: Entry) => (isImage(e) || isVideo(e)) && e.size <= MEDIA_PREVIEW;
+const canPreview = (e: Entry) => isText(e) || isMedia(e);
 
 export function LinkPage() {
-  const t = useT();
+  const t = useT(linkStrings);
   const [opened, setOpened] = useState<Opened['value'] | null>(null);
   const [needPassword, setNeedPassword] = useState(false);
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [path, setPath] = useState('/');
   const [entries, setEntries] = useState<Entry[] | null>(null);
-  const [preview, setPreview] = useState<{ name: string; text: string } | null>(null);
+  const [preview, setPreview] = useState<Shown | null>(null);
   const [busy, setBusy] = useState(false);
+  /** Downloads left as the hub last said; null without a limit. */
+  const [left, setLeft] = useState<number | null>(null);
+  // The hub's words for why a link stops working, in the page's language (the error is kept
+  // in the worker's words and put in the page's when shown).
+  const explain = (message: string) =>
+    /download limit is reached/.test(message)
+      ? t.limitReached
+      : /revoked by its owner/.test(message)
+        ? t.linkRevoked
+        : /free previews are used up/.test(message)
+          ? t.previewsUsedUp
+          : message.replace(/^link: /, '');
 
   const open = useCallback(async (pass?: string) => {
     setError(null);
@@ -32,47 +55,87 @@ export function LinkPage() {
     setBusy(false);
     if (r.ok) {
       setOpened(r.value);
+      setLeft(r.value.downloadsLeft);
       setNeedPassword(false);
     } else if (r.code === 'validation' && r.message.startsWith('password:')) {
       setNeedPassword(true);
       if (pass !== undefined) setError(r.message.replace(/^password: /, ''));
-    } else setError(r.message.replace(/^link: /, ''));
+    } else setError(r.message);
   }, []);
   useEffect(() => void open(), [open]);
+
+  // Other visitors use downloads too: the count is asked again when the page is looked at anew.
+  const limited = opened !== null && left !== null;
+  useEffect(() => {
+    if (!limited) return;
+    const again = () => {
+      if (document.visibilityState !== 'visible') return;
+      void worker.linkRefresh().then((r) => {
+        if (r.ok) setLeft(r.value);
+        else setError(r.message);
+      });
+    };
+    document.addEventListener('visibilitychange', again);
+    window.addEventListener('focus', again);
+    return () => {
+      document.removeEventListener('visibilitychange', again);
+      window.removeEventListener('focus', again);
+    };
+  }, [limited]);
+  // A shown image or video is an object URL: let it go when another replaces it.
+  useEffect(() => {
+    if (preview && 'url' in preview) {
+      const { url } = preview;
+      return () => URL.revokeObjectURL(url);
+    }
+  }, [preview]);
 
   useEffect(() => {
     if (opened?.root.kind !== 'folder') return;
     setEntries(null);
     void worker.linkList(path).then((r) => {
       if (r.ok) setEntries(r.value);
-      else setError(r.message.replace(/^link: /, ''));
+      else setError(r.message);
     });
   }, [opened, path]);
 
   const download = async (filePath: string) => {
     setBusy(true);
+    setError(null);
     const r = await worker.linkDownload(filePath);
     setBusy(false);
-    if (r.ok) saveBlob(r.value.blob, r.value.name);
-    else setError(r.message.replace(/^link: /, ''));
+    if (r.ok) {
+      setLeft(r.value.downloadsLeft);
+      saveBlob(r.value.blob, r.value.name);
+    } else setError(r.message);
   };
-  const showText = async (filePath: string, name: string) => {
+  const show = async (filePath: string, e: Entry) => {
+    setError(null);
+    if (isMedia(e)) {
+      const r = await worker.linkPreview(filePath);
+      if (!r.ok) return setError(r.message);
+      setLeft(r.value.downloadsLeft);
+      setPreview({ name: e.name, url: URL.createObjectURL(r.value.blob), video: isVideo(e) });
+      return;
+    }
     const r = await worker.linkReadText(filePath, TEXT_PREVIEW);
-    if (r.ok) setPreview({ name, text: r.value.text + (r.value.truncated ? '\n…' : '') });
-    else setError(r.message.replace(/^link: /, ''));
+    if (r.ok) setPreview({ name: e.name, text: r.value.text + (r.value.truncated ? '\n…' : '') });
+    else setError(r.message);
   };
+  const usedUp = left !== null && left <= 0;
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void open(password);
   };
 
   const facts = opened && (
-    <p className="muted">
+    <p className="muted" aria-live="polite">
       {[
         opened.expiresAt
           ? fill(t.linkExpires, { date: new Date(opened.expiresAt).toLocaleString() })
           : null,
-        opened.downloadsLeft !== null ? t.linkDownloadsLeft(opened.downloadsLeft) : null,
+        left !== null ? t.linkDownloadsLeft(left) : null,
+        t.previewFree,
       ]
         .filter(Boolean)
         .join(' · ')}
@@ -88,7 +151,7 @@ export function LinkPage() {
       {error && (
         <p role="alert" className="error">
           {!opened && !needPassword ? `${t.linkUnavailable}: ` : ''}
-          {error}
+          {explain(error)}
         </p>
       )}
       {!opened && needPassword && (
@@ -117,11 +180,11 @@ export function LinkPage() {
           <p className="muted">{formatBytes(opened.root.size)}</p>
           {facts}
           <div className="row">
-            <button type="button" disabled={busy} onClick={() => void download('/')}>
+            <button type="button" disabled={busy || usedUp} onClick={() => void download('/')}>
               {t.download}
             </button>
-            {isText(opened.root) && (
-              <button type="button" onClick={() => void showText('/', opened.root.name)}>
+            {canPreview(opened.root) && (
+              <button type="button" onClick={() => void show('/', opened.root)}>
                 {t.preview}
               </button>
             )}
@@ -159,11 +222,11 @@ export function LinkPage() {
                     <td>
                       {e.kind === 'file' && (
                         <>
-                          {isText(e) && (
+                          {canPreview(e) && (
                             <button
                               type="button"
                               aria-label={`${t.preview} ${e.name}`}
-                              onClick={() => void showText(joinPath(path, e.name), e.name)}
+                              onClick={() => void show(joinPath(path, e.name), e)}
                             >
                               {t.preview}
                             </button>
@@ -171,7 +234,7 @@ export function LinkPage() {
                           <button
                             type="button"
                             aria-label={`${t.download} ${e.name}`}
-                            disabled={busy}
+                            disabled={busy || usedUp}
                             onClick={() => void download(joinPath(path, e.name))}
                           >
                             {t.download}
@@ -189,7 +252,14 @@ export function LinkPage() {
       {preview && (
         <section aria-label={`${t.preview}: ${preview.name}`} className="link-preview">
           <h3>{preview.name}</h3>
-          <pre>{preview.text}</pre>
+          {'text' in preview ? (
+            <pre>{preview.text}</pre>
+          ) : preview.video ? (
+            // biome-ignore lint/a11y/useMediaCaption: a visitor's own video has no captions to give
+            <video src={preview.url} controls className="link-media" />
+          ) : (
+            <img src={preview.url} alt={preview.name} className="link-media" />
+          )}
         </section>
       )}
     </main>

@@ -10,6 +10,7 @@ import { filesApi } from './worker/files.ts';
 import { groupsApi } from './worker/groups.ts';
 import { historyApi } from './worker/history.ts';
 import { linkApi } from './worker/link.ts';
+import { linksApi } from './worker/links.ts';
 import { requestsApi } from './worker/requests.ts';
 import { settingsApi } from './worker/settings.ts';
 import { sharesApi } from './worker/shares.ts';
@@ -32,6 +33,7 @@ const api = {
   ...groupsApi,
   ...feedApi,
   ...linkApi,
+  ...linksApi,
   ...requestsApi,
   ...settingsApi,
 };

@@ -5,6 +5,7 @@ import { en } from '../src/i18n/en.ts';
 import { es } from '../src/i18n/es.ts';
 import { fr } from '../src/i18n/fr.ts';
 import { ptBR } from '../src/i18n/pt-BR.ts';
+import { linkStrings } from '../src/links/strings.ts';
 import { operatorStrings } from '../src/operator/strings.ts';
 import { trashStrings } from '../src/trash/strings.ts';
 import { conflictStrings } from '../src/upload-conflicts/strings.ts';
@@ -18,6 +19,7 @@ const sets = {
   versions: versionStrings,
   trash: trashStrings,
   conflicts: conflictStrings,
+  links: linkStrings,
 };
 
 test('a count picks the form its language uses: French and Brazilian Portuguese say 0 as 1', () => {

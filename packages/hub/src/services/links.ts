@@ -4,6 +4,7 @@ import {
   ForbiddenError,
   IntegrityError,
   NotFoundError,
+  RateLimitedError,
   ValidationError,
 } from '@coffer/errors';
 import type { LinkInfo, RouteBody, RouteQuery, RouteResponse } from '@coffer/protocol';
@@ -22,9 +23,33 @@ import { locate } from './replicas.ts';
 // (not trashed). Each file download counts once; it comes with a ticket, so fetching fresh
 // chunk tokens for the same file (a long download) does not count again.
 
+// [Note: Link previews]
+// The link page shows images and video (and the start of a text) on the page; that fetch is a
+// preview and does not use up a download. The hub cannot tell an image from anything else (it
+// sees ciphertext), so a preview is bounded by what it can see: only a file of at most
+// PREVIEW_MAX_BYTES, and on a link with a download limit only FREE_PREVIEWS (or
+// PREVIEWS_PER_DOWNLOAD × the limit, whichever is more) over the link's life, counted in
+// rate_limits under the link's id. Past that a preview is refused and the visitor downloads
+// (which counts). A preview's ticket is minted under another label than a download's, so it
+// never stands in for one: a file previewed and then downloaded counts one download; and it
+// lasts 15 minutes, not a download's day, so one preview is one look. A visitor can thus get
+// a limited link's small files at most the limit plus that bounded number of times, and never
+// a large file without a counted download. Links without a limit have nothing to protect, and
+// preview freely (up to the size).
+
 /** Visitor requests per minute per address. */
 const VISITS_PER_MINUTE = 600;
 const TICKET_MS = 24 * 3_600_000;
+/** A preview's ticket is short: it renews chunk tokens for a look, not for a day of fetching. */
+const PREVIEW_TICKET_MS = 15 * 60_000;
+/** The largest file a link page previews without a download ([Note: Link previews]). */
+export const PREVIEW_MAX_BYTES = 32 * 1024 * 1024;
+/** Free previews of a link with a download limit, at least… */
+export const FREE_PREVIEWS = 20;
+/** …or this many per download it allows. */
+const PREVIEWS_PER_DOWNLOAD = 5;
+/** The free previews never come back: their window outlives any link. */
+const FOREVER_MS = 100 * 365 * 86_400_000;
 
 function linkInfo(r: LinksTable): LinkInfo {
   return {
@@ -196,17 +221,41 @@ export async function linkChildren(
   };
 }
 
-const ticketMac = (hub: Hub, linkId: string, nodeId: string, exp: number) =>
-  serverTag(hub.signingKey, 'link-download-ticket', `${linkId}:${nodeId}:${exp}`);
+type TicketKind = 'download' | 'preview';
+const ticketMac = (hub: Hub, kind: TicketKind, linkId: string, nodeId: string, exp: number) =>
+  serverTag(hub.signingKey, `link-${kind}-ticket`, `${linkId}:${nodeId}:${exp}`);
 
-function checkTicket(hub: Hub, ticket: string, linkId: string, nodeId: string): boolean {
+function checkTicket(
+  hub: Hub,
+  kind: TicketKind,
+  ticket: string,
+  linkId: string,
+  nodeId: string,
+): boolean {
   const [exp, mac] = ticket.split('.');
   const expires = Number(exp);
   return (
     Number.isSafeInteger(expires) &&
     expires > hub.now() &&
-    mac === ticketMac(hub, linkId, nodeId, expires)
+    mac === ticketMac(hub, kind, linkId, nodeId, expires)
   );
+}
+
+/** Spends one of a limited link's free previews, or refuses ([Note: Link previews]). */
+async function spendPreview(hub: Hub, link: LinksTable, node: NodesTable): Promise<void> {
+  if (Number(node.size) > PREVIEW_MAX_BYTES)
+    throw new ValidationError(
+      'preview',
+      `only files up to ${PREVIEW_MAX_BYTES / 1024 / 1024} MiB preview on a link page; download this one`,
+    );
+  if (link.max_downloads === null) return;
+  const free = Math.max(FREE_PREVIEWS, PREVIEWS_PER_DOWNLOAD * Number(link.max_downloads));
+  try {
+    await rateLimit(hub, `link-previews:${link.id}`, free, FOREVER_MS);
+  } catch (e) {
+    if (!(e instanceof RateLimitedError)) throw e;
+    throw new ForbiddenError('link: its free previews are used up; download the file to see it');
+  }
 }
 
 export async function linkDownload(
@@ -215,13 +264,21 @@ export async function linkDownload(
   b: RouteBody<'linkDownload'>,
   address: string,
 ): Promise<RouteResponse<'linkDownload'>> {
-  const again = b.ticket !== undefined && checkTicket(hub, b.ticket, id, b.nodeId);
+  const kind: TicketKind = b.preview ? 'preview' : 'download';
+  // A download's ticket serves a later preview of the same file too; never the other way round.
+  const downloaded = b.ticket !== undefined && checkTicket(hub, 'download', b.ticket, id, b.nodeId);
+  const again =
+    downloaded ||
+    (b.ticket !== undefined &&
+      kind === 'preview' &&
+      checkTicket(hub, 'preview', b.ticket, id, b.nodeId));
   if (b.ticket !== undefined && !again)
     throw new ValidationError('ticket', 'expired or not for this file; download it again');
   const link = await liveLink(hub, id, address, { counting: !again });
   const node = await underLink(hub, link, b.nodeId);
   if (node.kind !== 'file' || node.revision === null)
     throw new ValidationError('nodeId', 'is a folder; download the files in it');
+  if (kind === 'preview' && !again) await spendPreview(hub, link, node);
   const revision = await hub.db
     .selectFrom('revisions')
     .select('manifest')
@@ -235,7 +292,8 @@ export async function linkDownload(
     .where('revision', '=', node.revision)
     .orderBy('position')
     .execute();
-  if (!again) {
+  let downloads = Number(link.downloads);
+  if (kind === 'download' && !again) {
     // Counted in one statement, so two visitors racing for the last download get one.
     const r = await hub.db
       .updateTable('links')
@@ -244,13 +302,18 @@ export async function linkDownload(
       .where((w) =>
         w.or([w('max_downloads', 'is', null), w('downloads', '<', w.ref('max_downloads'))]),
       )
+      .returning('downloads')
       .executeTakeFirst();
-    if (r.numUpdatedRows === 0n) throw new ForbiddenError('link: its download limit is reached');
+    if (!r) throw new ForbiddenError('link: its download limit is reached');
+    downloads = Number(r.downloads);
   }
-  const exp = hub.now() + TICKET_MS;
+  const held: TicketKind = downloaded ? 'download' : kind;
+  const exp = hub.now() + (held === 'download' ? TICKET_MS : PREVIEW_TICKET_MS);
   return {
     node: nodeInfo(node, revision.manifest),
     chunks: await locate(hub, [...new Set(objects.map((o) => o.chunk_id))], null),
-    ticket: `${exp}.${ticketMac(hub, id, node.id, exp)}`,
+    ticket: `${exp}.${ticketMac(hub, held, id, node.id, exp)}`,
+    downloadsLeft:
+      link.max_downloads === null ? null : Math.max(0, Number(link.max_downloads) - downloads),
   };
 }

@@ -93,15 +93,23 @@ export const linkRoutes = {
     auth: 'none',
     tag: 'links',
     summary:
-      'For a visitor: one download of a file under the link (counted against its limit), with the current manifest and where its chunks are.',
+      'For a visitor: one download of a file under the link (counted against its limit), with the current manifest and where its chunks are. With `preview`, a file of at most 32 MiB is fetched for showing on the link page without counting, within the link’s free previews ([Note: Link previews]).',
     params: linkParams,
     body: z
       .object({
         nodeId,
         /** The ticket of a download under way: fresh chunk tokens, not counted again. */
         ticket: z.string().max(200).optional(),
+        /** Fetched to show on the link page, not to keep: not counted ([Note: Link previews]). */
+        preview: z.boolean().optional(),
       })
       .strict(),
-    response: z.object({ node: nodeInfo, chunks: z.array(located), ticket: z.string() }),
+    response: z.object({
+      node: nodeInfo,
+      chunks: z.array(located),
+      ticket: z.string(),
+      /** Downloads left after this one; null without a limit. */
+      downloadsLeft: z.number().int().nullable(),
+    }),
   }),
 } as const satisfies Record<string, RouteSpec>;

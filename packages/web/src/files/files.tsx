@@ -7,6 +7,7 @@ import { refreshUnread, UnreadBadge } from '../groups/unread.tsx';
 import { HostingView } from '../hosting.tsx';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
+import { LinksView } from '../links/links-view.tsx';
 import { SessionsView } from '../sessions.tsx';
 import { SettingsView } from '../settings/settings-view.tsx';
 import { SharedView } from '../shared.tsx';
@@ -27,6 +28,7 @@ import { useSingleCopy } from './use-single-copy.ts';
 /** The views in the bar besides the folder's, in order; each is named by its key in the strings. */
 const VIEWS = {
   shared: SharedView,
+  links: LinksView,
   groups: GroupsView,
   catalog: CatalogView,
   feed: FeedView,

@@ -4,6 +4,8 @@ import { worker } from '../api.ts';
 import { PublishDialog } from '../groups/publish-dialog.tsx';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
+import { LinkDialog } from '../links/link-dialog.tsx';
+import { RequestDialog } from '../links/request-dialog.tsx';
 import { Crumbs, joinPath, saveFile, saveZip } from '../ui.tsx';
 import { UploadsPanel, useUploading } from '../uploads.tsx';
 import { VersionsPanel } from '../versions/versions-panel.tsx';
@@ -72,6 +74,9 @@ export function FolderView({
   const [previewing, setPreviewing] = useState<Entry | null>(null);
   const [publishing, setPublishing] = useState<string[] | null>(null);
   const [versionsOf, setVersionsOf] = useState<Entry | null>(null);
+  /** The item whose link, or the folder whose file request, is being made. */
+  const [linking, setLinking] = useState<{ entry: Entry; as: 'link' | 'request' } | null>(null);
+  const ItemDialog = linking?.as === 'request' ? RequestDialog : LinkDialog;
 
   /** Moves items of this folder into another folder. */
   const moveInto = async (names: string[], dir: string) => {
@@ -140,6 +145,8 @@ export function FolderView({
     move: (items) => setMoving(items.map((x) => x.name)),
     trash: (items) => void trash(items),
     versions: setVersionsOf,
+    getLink: (entry) => setLinking({ entry, as: 'link' }),
+    requestFiles: (entry) => setLinking({ entry, as: 'request' }),
   });
   /** An item's menu acts on the whole selection when the item is part of it. */
   const menuFor = (e: Entry): ItemMenu => {
@@ -269,6 +276,13 @@ export function FolderView({
               onClose={() => setVersionsOf(null)}
               onError={onError}
               onRestored={() => void refresh()}
+            />
+          )}
+          {linking && (
+            <ItemDialog
+              path={joinPath(path, linking.entry.name)}
+              name={linking.entry.name}
+              onClose={() => setLinking(null)}
             />
           )}
           {publishing && <PublishDialog paths={publishing} onClose={() => setPublishing(null)} />}

@@ -4,6 +4,7 @@ import type { Entry } from '@coffer/sdk';
 import { useState } from 'react';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
+import { linkStrings } from '../links/strings.ts';
 import { Menu, type MenuAnchor, MenuButton, type MenuItem } from '../menu.tsx';
 import { fileStrings } from './strings.ts';
 
@@ -16,6 +17,10 @@ export interface ItemHandlers {
   trash: (items: Entry[]) => void;
   /** A file's versions. */
   versions?: (e: Entry) => void;
+  /** A public link to a file or folder. */
+  getLink?: (e: Entry) => void;
+  /** A file request into a folder. */
+  requestFiles?: (e: Entry) => void;
 }
 
 /**
@@ -24,6 +29,7 @@ export interface ItemHandlers {
  */
 export function useItemMenuItems(h: ItemHandlers) {
   const t = useT(fileStrings);
+  const tl = useT(linkStrings);
   return (items: Entry[]): MenuItem[] => {
     const [only] = items;
     if (!only) return [];
@@ -35,6 +41,15 @@ export function useItemMenuItems(h: ItemHandlers) {
         run: () => h.open(only),
       },
       { key: 'download', label: t.download, run: () => h.download(items) },
+      one &&
+        h.getLink !== undefined && { key: 'link', label: tl.getLink, run: () => h.getLink?.(only) },
+      one &&
+        only.kind === 'folder' &&
+        h.requestFiles !== undefined && {
+          key: 'request',
+          label: tl.requestFiles,
+          run: () => h.requestFiles?.(only),
+        },
       one && { key: 'rename', label: t.rename, run: () => h.rename(only) },
       { key: 'move', label: t.moveTo, run: () => h.move(items) },
       one &&

@@ -158,6 +158,7 @@ export const en = {
   contactCheckFailed: '{email}: the hub served keys that do not check out. Do not trust them.',
   showSafetyNumber: 'Safety number',
   shared: 'Shared',
+  links: 'Links',
   groups: 'Groups',
   catalog: 'Catalog',
   feed: 'Feed',

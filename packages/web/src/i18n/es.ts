@@ -158,6 +158,7 @@ export const es: Strings = {
   contactCheckFailed: '{email}: el hub sirvió claves que no son válidas. No confíes en ellas.',
   showSafetyNumber: 'Número de seguridad',
   shared: 'Compartido',
+  links: 'Enlaces',
   groups: 'Grupos',
   catalog: 'Catálogo',
   feed: 'Novedades',

@@ -159,6 +159,7 @@ export const fr: Strings = {
   contactCheckFailed: '{email} : le hub a servi des clés invalides. Ne leur faites pas confiance.',
   showSafetyNumber: 'Numéro de sécurité',
   shared: 'Partages',
+  links: 'Liens',
   groups: 'Groupes',
   catalog: 'Catalogue',
   feed: 'Fil',

@@ -159,6 +159,7 @@ export const ptBR: Strings = {
   contactCheckFailed: '{email}: o hub enviou chaves que não conferem. Não confie nelas.',
   showSafetyNumber: 'Número de segurança',
   shared: 'Compartilhados',
+  links: 'Links',
   groups: 'Grupos',
   catalog: 'Catálogo',
   feed: 'Novidades',

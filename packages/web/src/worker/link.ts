@@ -23,18 +23,30 @@ export const linkApi = {
       };
     }),
   linkList: (path: string) => call(async () => needLink().list(path)),
-  /** The start of a text file in the link, for its preview. */
+  /** The start of a text file in the link, for its preview (not a download). */
   linkReadText: (path: string, maxBytes: number) =>
     call(async () => {
       const link = needLink();
       const node = await link.resolve(path);
-      return readStart(node.meta.size ?? 0, maxBytes, (range) => link.download(node, { range }));
+      return readStart(node.meta.size ?? 0, maxBytes, (range) =>
+        link.download(node, { range, preview: true }),
+      );
+    }),
+  /** A file to show on the page: a preview, which uses up no download ([Note: Link previews]). */
+  linkPreview: (path: string) =>
+    call(async () => {
+      const link = needLink();
+      const { stream, entry } = await link.download(await link.resolve(path), { preview: true });
+      return { blob: await toBlob(stream, entry.mime), downloadsLeft: link.downloadsLeft };
     }),
   linkDownload: (path: string) =>
     call(async () => {
       const link = needLink();
       const node = await link.resolve(path);
       const { stream, entry } = await link.download(node);
-      return { blob: await toBlob(stream, entry.mime), name: entry.name };
+      const blob = await toBlob(stream, entry.mime);
+      return { blob, name: entry.name, downloadsLeft: link.downloadsLeft };
     }),
+  /** The downloads left now (other visitors use them too). */
+  linkRefresh: () => call(() => needLink().refresh()),
 };
