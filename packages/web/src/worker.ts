@@ -10,6 +10,7 @@ import { filesApi } from './worker/files.ts';
 import { groupsApi } from './worker/groups.ts';
 import { linkApi } from './worker/link.ts';
 import { requestsApi } from './worker/requests.ts';
+import { shareDialogApi } from './worker/share-dialog.ts';
 import { sharesApi } from './worker/shares.ts';
 import { streamsApi } from './worker/streams.ts';
 import { uploadsApi } from './worker/uploads.ts';
@@ -17,6 +18,7 @@ import { uploadsApi } from './worker/uploads.ts';
 export type { ShownEntry } from './worker/feed.ts';
 export type { ListedEntry } from './worker/files.ts';
 export type { KeyState, ListedGroup } from './worker/groups.ts';
+export type { ShareMemberView, SharePerson } from './worker/share-dialog.ts';
 
 const api = {
   ...streamsApi,
@@ -26,6 +28,7 @@ const api = {
   ...uploadsApi,
   ...contactsApi,
   ...sharesApi,
+  ...shareDialogApi,
   ...groupsApi,
   ...feedApi,
   ...linkApi,

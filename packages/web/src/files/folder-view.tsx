@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { worker } from '../api.ts';
 import { PublishDialog } from '../groups/publish-dialog.tsx';
 import { useT } from '../i18n/use-t.ts';
+import { ShareDialog } from '../sharing/share-dialog.tsx';
 import { Crumbs, joinPath, saveFile, saveZip } from '../ui.tsx';
 import { UploadsPanel, useUploading } from '../uploads.tsx';
 import type { ListedEntry } from '../worker.ts';
@@ -19,7 +20,7 @@ import { useSelection } from './use-selection.ts';
 const LAYOUT_KEY = 'coffer.layout';
 
 /** The list or the grid, as chosen last in this browser. */
-function useLayout() {
+export function useLayout() {
   const [layout, setLayout] = useState<'list' | 'grid'>(() =>
     localStorage.getItem(LAYOUT_KEY) === 'grid' ? 'grid' : 'list',
   );
@@ -67,6 +68,7 @@ export function FolderView({
   const [moving, setMoving] = useState<string[] | null>(null);
   const [previewing, setPreviewing] = useState<Entry | null>(null);
   const [publishing, setPublishing] = useState<string[] | null>(null);
+  const [sharing, setSharing] = useState<Entry | null>(null);
 
   /** Moves items of this folder into another folder. */
   const moveInto = async (names: string[], dir: string) => {
@@ -153,6 +155,8 @@ export function FolderView({
         .join(' ') || undefined,
     open,
   };
+  const [oneFolder, ...more] = selection.chosen();
+  const sharable = oneFolder?.kind === 'folder' && more.length === 0 ? oneFolder : undefined;
   const renamed = renaming && list.find((x) => x.id === renaming.id);
   const renameForm = renaming && renamed && (
     <NameForm
@@ -213,6 +217,7 @@ export function FolderView({
                   ? () => setPublishing(selection.chosen().map((x) => joinPath(path, x.name)))
                   : undefined
               }
+              share={sharable && { name: sharable.name, open: () => setSharing(sharable) }}
             >
               {layout === 'grid' && renameForm}
             </SelectionBar>
@@ -232,7 +237,15 @@ export function FolderView({
                 download: (e) => void download([e]),
                 rename: startRename,
                 trash: (e) => void trash([e]),
+                share: setSharing,
               }}
+            />
+          )}
+          {sharing && (
+            <ShareDialog
+              path={joinPath(path, sharing.name)}
+              folderId={sharing.id}
+              onClose={() => setSharing(null)}
             />
           )}
           {publishing && <PublishDialog paths={publishing} onClose={() => setPublishing(null)} />}

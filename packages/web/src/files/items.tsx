@@ -74,7 +74,13 @@ export function FileTable({
   sorting: Omit<ReturnType<typeof useSorted>, 'sorted'>;
   /** The item being renamed, and its form. */
   renaming: { id: string; form: React.ReactNode } | null;
-  actions: { download: (e: Entry) => void; rename: (e: Entry) => void; trash: (e: Entry) => void };
+  /** A writer's actions are left out where the user may only read; only folders are shared. */
+  actions: {
+    download: (e: Entry) => void;
+    rename?: (e: Entry) => void;
+    trash?: (e: Entry) => void;
+    share?: (e: Entry) => void;
+  };
 }) {
   const t = useT();
   const { sort, sortBy, ariaSort } = sorting;
@@ -156,20 +162,33 @@ export function FileTable({
                 >
                   {t.download}
                 </button>
-                <button
-                  type="button"
-                  onClick={() => actions.rename(e)}
-                  aria-label={`${t.rename} ${e.name}`}
-                >
-                  {t.rename}
-                </button>
-                <button
-                  type="button"
-                  onClick={() => actions.trash(e)}
-                  aria-label={`${t.moveToTrash} ${e.name}`}
-                >
-                  {t.moveToTrash}
-                </button>
+                {actions.share && e.kind === 'folder' && (
+                  <button
+                    type="button"
+                    onClick={() => actions.share?.(e)}
+                    aria-label={`${t.share} ${e.name}`}
+                  >
+                    {t.share}
+                  </button>
+                )}
+                {actions.rename && (
+                  <button
+                    type="button"
+                    onClick={() => actions.rename?.(e)}
+                    aria-label={`${t.rename} ${e.name}`}
+                  >
+                    {t.rename}
+                  </button>
+                )}
+                {actions.trash && (
+                  <button
+                    type="button"
+                    onClick={() => actions.trash?.(e)}
+                    aria-label={`${t.moveToTrash} ${e.name}`}
+                  >
+                    {t.moveToTrash}
+                  </button>
+                )}
               </div>
             </td>
           </tr>

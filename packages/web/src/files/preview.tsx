@@ -38,11 +38,14 @@ export function Preview({
   entry,
   onClose,
   onError,
+  shareId,
 }: {
   path: string;
   entry: Entry;
   onClose: () => void;
   onError: (m: string) => void;
+  /** `path` is inside this folder shared with us. */
+  shareId?: string;
 }) {
   const t = useT();
   const [content, setContent] = useState<Content | null>(null);
@@ -57,34 +60,35 @@ export function Preview({
       const kind = previewKind(entry);
       if (kind === 'none') return setContent({ kind });
       if (kind === 'text' || kind === 'markdown') {
-        const r = await worker.readText(path, TEXT_LIMIT);
+        const r = await worker.readText(path, TEXT_LIMIT, shareId);
         if (!r.ok) return onError(r.message);
         if (live) setContent({ kind, ...r.value });
         return;
       }
       // Streamed through the service worker: media seek by Range, decrypting only what plays.
-      let url = await streamUrl({ kind: 'file', path, disposition: 'inline' }, entry.name);
+      const spec = { kind: 'file' as const, path, disposition: 'inline' as const };
+      let url = await streamUrl(shareId === undefined ? spec : { ...spec, shareId }, entry.name);
       if (!url) {
-        const r = await worker.download(path);
+        const r = await worker.download(path, undefined, shareId);
         if (!r.ok) return onError(r.message);
         url = blobUrl = URL.createObjectURL(r.value.blob);
       }
       if (live) setContent({ kind, url });
     })();
     void worker
-      .versions(path)
+      .versions(path, shareId)
       .then((r: Result<Version[]>) => (r.ok ? setVersions(r.value) : onError(r.message)));
     return () => {
       live = false;
       if (blobUrl) URL.revokeObjectURL(blobUrl);
     };
-  }, [path, entry, onError]);
+  }, [path, entry, onError, shareId]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && onClose();
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [onClose]);
-  const saveVersion = (revision: number) => saveFile(path, entry.name, onError, revision);
+  const saveVersion = (revision: number) => saveFile(path, entry.name, onError, revision, shareId);
   return (
     <div className="overlay">
       <div
