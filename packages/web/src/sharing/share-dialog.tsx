@@ -95,6 +95,12 @@ export function ShareDialog({
    */
   const running = useRef(false);
   const emailRef = useRef<HTMLInputElement>(null);
+  // The control used may be gone (a member taken off): the focus goes to the email field.
+  const [settled, setSettled] = useState(0);
+  useEffect(() => {
+    const box = emailRef.current?.closest('[role="dialog"]');
+    if (settled > 0 && box && !box.contains(document.activeElement)) emailRef.current?.focus();
+  }, [settled]);
   const change = async (
     who: string,
     working: string,
@@ -118,12 +124,6 @@ export function ShareDialog({
     setSettled((n) => n + 1);
     return r.ok;
   };
-  // The control used may be gone (a member taken off): the focus goes to the email field.
-  const [settled, setSettled] = useState(0);
-  useEffect(() => {
-    const box = emailRef.current?.closest('[role="dialog"]');
-    if (settled > 0 && box && !box.contains(document.activeElement)) emailRef.current?.focus();
-  }, [settled]);
   const roleName = (r: Role) => (r === 'write' ? t.canEdit : t.canView);
   const add = (who: string) =>
     change(
@@ -153,7 +153,8 @@ export function ShareDialog({
     );
   const verify = async (who: string) => {
     const r = await worker.verifyMember(who);
-    if (!r.ok) setError(r.message);
+    if (r.ok) setComparing(null);
+    else setError(r.message);
     await load();
   };
 
