@@ -88,11 +88,6 @@ export function ShareDialog({
     return r.message;
   };
 
-  /**
-   * Runs one change at a time, then shows the folder's access as it now is. Controls stay
-   * enabled (a disabled control would drop the focus out of the dialog); a click while a change
-   * runs is ignored.
-   */
   const running = useRef(false);
   const emailRef = useRef<HTMLInputElement>(null);
   // The control used may be gone (a member taken off): the focus goes to the email field.
@@ -101,6 +96,11 @@ export function ShareDialog({
     const box = emailRef.current?.closest('[role="dialog"]');
     if (settled > 0 && box && !box.contains(document.activeElement)) emailRef.current?.focus();
   }, [settled]);
+  /**
+   * Runs one change at a time, then shows the folder's access as it now is. Controls stay
+   * enabled (a disabled control would drop the focus out of the dialog); a click while a change
+   * runs is ignored.
+   */
   const change = async (
     who: string,
     working: string,
