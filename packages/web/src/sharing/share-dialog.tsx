@@ -166,7 +166,7 @@ export function ShareDialog({
         aria-label={fill(t.compareWith, { email: p.email })}
         onClick={() => setComparing(comparing === p.email ? null : p.email)}
       >
-        {t.compareSafety}
+        {t.showSafetyNumber}
       </button>
     );
   const safety = (p: SharePerson) =>

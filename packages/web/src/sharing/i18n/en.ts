@@ -13,7 +13,6 @@ export const en = {
   noOtherContacts: 'No other contacts: add someone by the email they signed up with.',
   addButton: 'Add',
   addNamed: 'Add {email}',
-  compareSafety: 'Compare safety numbers',
   compareWith: 'Compare safety numbers with {email}',
   keysBroken: 'Keys do not check out',
   unverifiedNote:

@@ -14,7 +14,6 @@ export const es: SharingStrings = {
   noOtherContacts: 'No hay más contactos: añade a alguien por el correo con el que se registró.',
   addButton: 'Añadir',
   addNamed: 'Añadir {email}',
-  compareSafety: 'Comparar números de seguridad',
   compareWith: 'Comparar números de seguridad con {email}',
   keysBroken: 'Claves no válidas',
   unverifiedNote:

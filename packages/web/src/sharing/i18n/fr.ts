@@ -15,7 +15,6 @@ export const fr: SharingStrings = {
     'Aucun autre contact : ajoutez quelqu’un avec l’adresse e-mail de son inscription.',
   addButton: 'Ajouter',
   addNamed: 'Ajouter {email}',
-  compareSafety: 'Comparer les numéros de sécurité',
   compareWith: 'Comparer les numéros de sécurité avec {email}',
   keysBroken: 'Clés non valides',
   unverifiedNote:

@@ -14,7 +14,6 @@ export const ptBR: SharingStrings = {
   noOtherContacts: 'Nenhum outro contato: adicione alguém pelo e-mail com que se cadastrou.',
   addButton: 'Adicionar',
   addNamed: 'Adicionar {email}',
-  compareSafety: 'Comparar números de segurança',
   compareWith: 'Comparar números de segurança com {email}',
   keysBroken: 'Chaves inválidas',
   unverifiedNote:
