@@ -107,7 +107,7 @@ test('contacts: add by email, compare the safety number by digits or QR code, ve
   await context.close();
 });
 
-test('shared folders: Shared with me lists a folder a contact shares, to browse and download; the form shares one of yours', async () => {
+test('shared folders: Shared with me lists a folder a contact shares, to browse and download; Share on a folder shares one of yours', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   const page = await context.newPage();
   const errors: string[] = [];
@@ -126,7 +126,7 @@ test('shared folders: Shared with me lists a folder a contact shares, to browse 
   await mine.getByText('from bob@example.com · can view').waitFor();
   await page.screenshot({ path: join(SHOTS, 'shared-desktop.png') });
   await mine.getByRole('button', { name: 'photos' }).click();
-  await page.getByRole('button', { name: '2026' }).click();
+  await page.getByRole('button', { name: '2026', exact: true }).click();
   const downloading = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download notes.txt' }).click();
   const file = await downloading;
@@ -134,28 +134,25 @@ test('shared folders: Shared with me lists a folder a contact shares, to browse 
   const got = await readFile((await file.path()) as string, 'utf8');
   assert.equal(got, 'summer notes');
 
-  // Carol shares a folder of hers with Bob, who can edit it; the root cannot be shared.
+  // Carol shares a folder of hers with Bob, who can edit it, from the folder's Share action
+  // (test/web/sharing.test.ts covers the dialog; this file keeps its own network, so it clicks
+  // the action as itemAction does).
   const carol = await CofferClient.login({
     hubUrl: net.hubUrl,
     email: 'carol@example.com',
     password: PASSWORD,
   });
   await carol.mkdir('/plans');
-  await page.getByRole('button', { name: /Shared with me/ }).click();
+  await views.getByRole('button', { name: 'Files', exact: true }).click();
+  await page.getByRole('button', { name: 'Share plans', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Share “plans”' });
+  await dialog.getByLabel('Access for people you add').selectOption('write');
+  await dialog.getByLabel('Their email').fill('bob@example.com');
+  await dialog.getByRole('button', { name: 'Add', exact: true }).click();
+  await dialog.getByText('bob@example.com now has access (can edit).').waitFor();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await views.getByRole('button', { name: 'Shared' }).click();
   const form = page.getByRole('region', { name: 'Folders you share' });
-  await form.getByLabel('Folder to share, e.g. /team').fill('/');
-  await form.getByLabel('Their email').fill('bob@example.com');
-  await form.getByRole('button', { name: 'Share' }).click();
-  await page
-    .getByRole('alert')
-    .getByText(/root folder/)
-    .waitFor();
-  await page.getByRole('button', { name: 'Dismiss' }).click();
-  await form.getByLabel('Folder to share, e.g. /team').fill('/plans');
-  await form.getByLabel('Their email').fill('bob@example.com');
-  await form.getByLabel('Permission').selectOption('write');
-  await form.getByRole('button', { name: 'Share' }).click();
-  await form.getByText('/plans is shared with bob@example.com (can edit).').waitFor();
   await form.getByText('bob@example.com (can edit)', { exact: true }).waitFor();
   const [plans] = (await bob.shares.incoming()).filter((x) => x.folder.meta.name === 'plans');
   assert.equal(plans?.role, 'write');

@@ -35,6 +35,40 @@ function SafetyDigits({ value }: { value: string }) {
   );
 }
 
+/**
+ * A contact's safety number, as digits and a QR code, to compare with them; `onVerify` (when
+ * given) marks them verified once they match.
+ */
+export function SafetyNumber({
+  email,
+  value,
+  onVerify,
+}: {
+  email: string;
+  value: string;
+  onVerify?: (() => void) | undefined;
+}) {
+  const t = useT();
+  return (
+    <section className="safety" aria-label={`${t.safetyNumber} ${email}`}>
+      <QrCode
+        text={`coffer-safety-number:${value.replaceAll(' ', '')}`}
+        label={`${t.safetyNumber} ${email}`}
+      />
+      <div>
+        <h3>{t.safetyNumber}</h3>
+        <SafetyDigits value={value} />
+        <p className="muted">{t.safetyNumberHelp}</p>
+        {onVerify && (
+          <button type="button" className="primary" onClick={onVerify}>
+            {t.markVerified}
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}
+
 export function ContactsView({ onError }: { onError: (m: string) => void }) {
   const t = useT();
   const [contacts, setContacts] = useState<Contact[] | null>(null);
@@ -143,22 +177,11 @@ export function ContactsView({ onError }: { onError: (m: string) => void }) {
                 </div>
               </div>
               {open === c.email && (
-                <section className="safety" aria-label={`${t.safetyNumber} ${c.email}`}>
-                  <QrCode
-                    text={`coffer-safety-number:${c.safetyNumber.replaceAll(' ', '')}`}
-                    label={`${t.safetyNumber} ${c.email}`}
-                  />
-                  <div>
-                    <h3>{t.safetyNumber}</h3>
-                    <SafetyDigits value={c.safetyNumber} />
-                    <p className="muted">{t.safetyNumberHelp}</p>
-                    {!c.verified && !broken[c.email] && (
-                      <button type="button" className="primary" onClick={() => void verify(c)}>
-                        {t.markVerified}
-                      </button>
-                    )}
-                  </div>
-                </section>
+                <SafetyNumber
+                  email={c.email}
+                  value={c.safetyNumber}
+                  onVerify={!c.verified && !broken[c.email] ? () => void verify(c) : undefined}
+                />
               )}
             </li>
           );

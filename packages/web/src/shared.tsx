@@ -1,24 +1,27 @@
-import type { Entry } from '@coffer/sdk';
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { worker } from './api.ts';
 import { onChanges } from './change-feed.ts';
 import { FileRequestsPanel } from './file-requests.tsx';
 import { fill } from './i18n/format.ts';
 import { useT } from './i18n/use-t.ts';
-import { Crumbs, EntryName, Icon, joinPath, saveBlob } from './ui.tsx';
+import { ShareDialog } from './sharing/share-dialog.tsx';
+import { type OpenShare, SharedFolder } from './sharing/shared-folder.tsx';
+import { sharingStrings } from './sharing/strings.ts';
+import { Icon } from './ui.tsx';
 
 type Listing = Awaited<ReturnType<typeof worker.shares>> & { ok: true };
 type Shares = Listing['value'];
 
-/** Folders shared with you (browse, download) and the folders you share (and a form to share). */
+/**
+ * Folders shared with you (each opens as a file view of its own) and the folders you share
+ * (each with its share dialog; a folder is shared from its "Share" action in Files).
+ */
 export function SharedView({ onError }: { onError: (m: string) => void }) {
-  const t = useT();
+  const t = useT(sharingStrings);
   const [shares, setShares] = useState<Shares | null>(null);
-  const [open, setOpen] = useState<{ id: string; name: string; role: string } | null>(null);
+  const [open, setOpen] = useState<OpenShare | null>(null);
   const [path, setPath] = useState('/');
-  const [entries, setEntries] = useState<Entry[] | null>(null);
-  const [form, setForm] = useState({ path: '', email: '', role: 'read' as 'read' | 'write' });
-  const [done, setDone] = useState<string | null>(null);
+  const [managing, setManaging] = useState<{ path: string; folderId: string } | null>(null);
 
   const load = useCallback(async () => {
     const r = await worker.shares();
@@ -26,122 +29,29 @@ export function SharedView({ onError }: { onError: (m: string) => void }) {
     else onError(r.message);
   }, [onError]);
   useEffect(() => void load(), [load]);
-
-  const loadEntries = useCallback(
-    async (quietly = false) => {
-      if (!open) return;
-      if (!quietly) setEntries(null);
-      const r = await worker.sharedList(open.id, path);
-      if (r.ok) setEntries(r.value);
-      else onError(r.message);
-    },
-    [open, path, onError],
-  );
-  useEffect(() => void loadEntries(), [loadEntries]);
-  // A change in a folder shared with us, or to a share itself ([Note: Listings follow the
+  // A change to a share itself, or in a folder shared with us ([Note: Listings follow the
   // change feed]).
   useEffect(
     () =>
       onChanges((news) => {
-        if (news !== 'all' && news.every((c) => c.shareId === null)) return;
-        void load();
-        void loadEntries(true);
+        if (news === 'all' || news.some((c) => c.shareId !== null)) void load();
       }),
-    [load, loadEntries],
+    [load],
   );
-
-  const upload = async (files: FileList | null) => {
-    if (!open) return;
-    for (const file of Array.from(files ?? [])) {
-      const r = await worker.sharedUpload(open.id, joinPath(path, file.name), file);
-      if (!r.ok) onError(r.message);
-    }
-    await loadEntries();
-  };
-
-  const share = async (e: FormEvent) => {
-    e.preventDefault();
-    setDone(null);
-    const r = await worker.shareFolder(form.path, form.email, form.role);
-    if (!r.ok) return onError(r.message);
-    setDone(
-      fill(t.sharedDone, {
-        path: form.path,
-        email: form.email,
-        role: form.role === 'write' ? t.canEdit : t.canView,
-      }),
-    );
-    setForm({ ...form, email: '' });
-    await load();
-  };
-
-  const download = async (name: string) => {
-    if (!open) return;
-    const r = await worker.sharedDownload(open.id, joinPath(path, name));
-    if (r.ok) saveBlob(r.value.blob, r.value.name);
-    else onError(r.message);
-  };
+  // The open share as the hub lists it now: a new role shows at once, and a share we lose closes.
+  const current = open && shares?.incoming.find((s) => s.id === open.id);
 
   if (shares === null) return <p className="muted">{t.working}</p>;
 
-  if (open) {
+  if (open && current) {
     return (
-      <section className="shared-browse" aria-label={`${t.sharedWithMe}: ${open.name}`}>
-        <div className="crumbs-row">
-          <button type="button" onClick={() => setOpen(null)}>
-            ← {t.sharedWithMe}
-          </button>
-          <Crumbs path={path} rootLabel={open.name} label={t.breadcrumbs} onGo={setPath} />
-          {open.role === 'write' && (
-            <label className="button">
-              {t.upload}
-              <input
-                type="file"
-                multiple
-                hidden
-                aria-label={t.upload}
-                onChange={(e) => void upload(e.target.files)}
-              />
-            </label>
-          )}
-        </div>
-        {entries === null ? (
-          <p className="muted">{t.working}</p>
-        ) : entries.length === 0 ? (
-          <p className="muted">{t.emptyShared}</p>
-        ) : (
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{t.name}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t.actions}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((e) => (
-                <tr key={e.id}>
-                  <td>
-                    <EntryName entry={e} onOpen={() => setPath(joinPath(path, e.name))} />
-                  </td>
-                  <td>
-                    {e.kind === 'file' && (
-                      <button
-                        type="button"
-                        aria-label={`${t.download} ${e.name}`}
-                        onClick={() => void download(e.name)}
-                      >
-                        {t.download}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      <SharedFolder
+        share={{ ...open, role: current.role }}
+        path={path}
+        onPath={setPath}
+        onBack={() => setOpen(null)}
+        onError={onError}
+      />
     );
   }
 
@@ -158,7 +68,7 @@ export function SharedView({ onError }: { onError: (m: string) => void }) {
                 className="link share-name"
                 onClick={() => {
                   setPath('/');
-                  setOpen({ id: s.id, name: s.name, role: s.role });
+                  setOpen({ id: s.id, name: s.name, owner: s.owner, role: s.role });
                 }}
               >
                 <Icon kind="folder" /> {s.name}
@@ -177,6 +87,7 @@ export function SharedView({ onError }: { onError: (m: string) => void }) {
       </section>
       <section aria-label={t.sharedByMe}>
         <h2>{t.sharedByMe}</h2>
+        <p className="muted">{t.howToShare}</p>
         <ul className="share-list">
           {shares.outgoing.map((s) => (
             <li key={s.id} className="share-card">
@@ -186,43 +97,30 @@ export function SharedView({ onError }: { onError: (m: string) => void }) {
                   .map((m) => `${m.email} (${m.role === 'write' ? t.canEdit : t.canView})`)
                   .join(', ')}
               </span>
+              {s.path !== null && (
+                <button
+                  type="button"
+                  className="share-manage"
+                  aria-label={fill(t.manageNamed, { path: s.path })}
+                  onClick={() => s.path && setManaging({ path: s.path, folderId: s.folderId })}
+                >
+                  {t.manageSharing}
+                </button>
+              )}
             </li>
           ))}
         </ul>
-        <form className="share-form" onSubmit={share}>
-          <input
-            required
-            aria-label={t.folderToShare}
-            placeholder={t.folderToShare}
-            value={form.path}
-            onChange={(e) => setForm({ ...form, path: e.target.value })}
-          />
-          <input
-            type="email"
-            required
-            aria-label={t.contactEmail}
-            placeholder={t.contactEmail}
-            value={form.email}
-            onChange={(e) => setForm({ ...form, email: e.target.value })}
-          />
-          <select
-            aria-label={t.permission}
-            value={form.role}
-            onChange={(e) => setForm({ ...form, role: e.target.value as 'read' | 'write' })}
-          >
-            <option value="read">{t.canView}</option>
-            <option value="write">{t.canEdit}</option>
-          </select>
-          <button type="submit" className="primary">
-            {t.share}
-          </button>
-        </form>
-        {done && (
-          <p role="status" className="muted">
-            {done}
-          </p>
-        )}
       </section>
+      {managing && (
+        <ShareDialog
+          path={managing.path}
+          folderId={managing.folderId}
+          onClose={() => {
+            setManaging(null);
+            void load();
+          }}
+        />
+      )}
       <FileRequestsPanel onError={onError} />
     </div>
   );

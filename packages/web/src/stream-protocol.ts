@@ -24,10 +24,14 @@ export type StreamAnswer =
   | { ok: false; status: number; message: string; size?: number };
 
 /** What a page registers under a stream id. */
-export type StreamSpec =
+export type StreamSpec = (
   | { kind: 'file'; path: string; revision?: number; disposition: 'inline' | 'attachment' }
   /** Files and folders (folders with everything in them), as one zip named `name`. */
-  | { kind: 'zip'; paths: string[]; name: string; disposition: 'attachment' };
+  | { kind: 'zip'; paths: string[]; name: string; disposition: 'attachment' }
+) & {
+  /** The paths are inside this folder shared with us, not in our own tree. */
+  shareId?: string;
+};
 
 /** A Range header's first range as [start, end) within size; null when absent (whole file). */
 export function parseRange(

@@ -83,18 +83,26 @@ export async function saveFile(
   name: string,
   onError: (m: string) => void,
   revision?: number,
+  /** `path` is inside this folder shared with us. */
+  shareId?: string,
 ) {
-  const spec = { kind: 'file' as const, path, disposition: 'attachment' as const };
+  const spec = {
+    kind: 'file' as const,
+    path,
+    disposition: 'attachment' as const,
+    ...(shareId === undefined ? {} : { shareId }),
+  };
   const url = await streamUrl(revision === undefined ? spec : { ...spec, revision }, name);
   if (url) return startDownload(url);
-  const r = await worker.download(path, revision);
+  const r = await worker.download(path, revision, shareId);
   if (r.ok) saveBlob(r.value.blob, r.value.name);
   else onError(r.message);
 }
 
 /** Saves files and folders (everything in them) as one zip, streamed to disk. */
-export async function saveZip(paths: string[], name: string): Promise<boolean> {
-  const url = await streamUrl({ kind: 'zip', paths, name, disposition: 'attachment' }, name);
+export async function saveZip(paths: string[], name: string, shareId?: string): Promise<boolean> {
+  const spec = { kind: 'zip' as const, paths, name, disposition: 'attachment' as const };
+  const url = await streamUrl(shareId === undefined ? spec : { ...spec, shareId }, name);
   if (url) startDownload(url);
   return url !== null;
 }

@@ -13,6 +13,7 @@ import { linkApi } from './worker/link.ts';
 import { linksApi } from './worker/links.ts';
 import { requestsApi } from './worker/requests.ts';
 import { settingsApi } from './worker/settings.ts';
+import { shareDialogApi } from './worker/share-dialog.ts';
 import { sharesApi } from './worker/shares.ts';
 import { streamsApi } from './worker/streams.ts';
 import { uploadsApi } from './worker/uploads.ts';
@@ -20,6 +21,7 @@ import { uploadsApi } from './worker/uploads.ts';
 export type { ShownEntry } from './worker/feed.ts';
 export type { ListedEntry } from './worker/files.ts';
 export type { KeyState, ListedGroup } from './worker/groups.ts';
+export type { ShareMemberView, SharePerson } from './worker/share-dialog.ts';
 
 const api = {
   ...streamsApi,
@@ -30,6 +32,7 @@ const api = {
   ...uploadsApi,
   ...contactsApi,
   ...sharesApi,
+  ...shareDialogApi,
   ...groupsApi,
   ...feedApi,
   ...linkApi,

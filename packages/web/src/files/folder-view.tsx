@@ -6,6 +6,7 @@ import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
 import { LinkDialog } from '../links/link-dialog.tsx';
 import { RequestDialog } from '../links/request-dialog.tsx';
+import { ShareDialog } from '../sharing/share-dialog.tsx';
 import { Crumbs, joinPath, saveFile, saveZip } from '../ui.tsx';
 import { UploadsPanel, useUploading } from '../uploads.tsx';
 import { VersionsPanel } from '../versions/versions-panel.tsx';
@@ -25,7 +26,7 @@ import { useSelection } from './use-selection.ts';
 const LAYOUT_KEY = 'coffer.layout';
 
 /** The list or the grid, as chosen last in this browser. */
-function useLayout() {
+export function useLayout() {
   const [layout, setLayout] = useState<'list' | 'grid'>(() =>
     localStorage.getItem(LAYOUT_KEY) === 'grid' ? 'grid' : 'list',
   );
@@ -77,6 +78,7 @@ export function FolderView({
   /** The item whose link, or the folder whose file request, is being made. */
   const [linking, setLinking] = useState<{ entry: Entry; as: 'link' | 'request' } | null>(null);
   const ItemDialog = linking?.as === 'request' ? RequestDialog : LinkDialog;
+  const [sharing, setSharing] = useState<Entry | null>(null);
 
   /** Moves items of this folder into another folder. */
   const moveInto = async (names: string[], dir: string) => {
@@ -145,6 +147,7 @@ export function FolderView({
     move: (items) => setMoving(items.map((x) => x.name)),
     trash: (items) => void trash(items),
     versions: setVersionsOf,
+    share: setSharing,
     getLink: (entry) => setLinking({ entry, as: 'link' }),
     requestFiles: (entry) => setLinking({ entry, as: 'request' }),
   });
@@ -184,6 +187,8 @@ export function FolderView({
     menuFor,
     onContextMenu: contextMenu.onContextMenu,
   };
+  const [oneFolder, ...more] = selection.chosen();
+  const sharable = oneFolder?.kind === 'folder' && more.length === 0 ? oneFolder : undefined;
   const renamed = renaming && list.find((x) => x.id === renaming.id);
   const renameForm = renaming && renamed && (
     <NameForm
@@ -251,6 +256,7 @@ export function FolderView({
                   ? () => setPublishing(selection.chosen().map((x) => joinPath(path, x.name)))
                   : undefined
               }
+              share={sharable && { name: sharable.name, open: () => setSharing(sharable) }}
             >
               {layout === 'grid' && renameForm}
             </SelectionBar>
@@ -283,6 +289,13 @@ export function FolderView({
               path={joinPath(path, linking.entry.name)}
               name={linking.entry.name}
               onClose={() => setLinking(null)}
+            />
+          )}
+          {sharing && (
+            <ShareDialog
+              path={joinPath(path, sharing.name)}
+              folderId={sharing.id}
+              onClose={() => setSharing(null)}
             />
           )}
           {publishing && <PublishDialog paths={publishing} onClose={() => setPublishing(null)} />}

@@ -12,9 +12,12 @@ import { fileStrings } from './strings.ts';
 export interface ItemHandlers {
   open: (e: Entry) => void;
   download: (items: Entry[]) => void;
-  rename: (e: Entry) => void;
-  move: (items: Entry[]) => void;
-  trash: (items: Entry[]) => void;
+  /** Left out, with move and trash, where the user may only read. */
+  rename?: (e: Entry) => void;
+  move?: (items: Entry[]) => void;
+  trash?: (items: Entry[]) => void;
+  /** Sharing a folder with people. */
+  share?: (e: Entry) => void;
   /** A file's versions. */
   versions?: (e: Entry) => void;
   /** A public link to a file or folder. */
@@ -34,32 +37,28 @@ export function useItemMenuItems(h: ItemHandlers) {
     const [only] = items;
     if (!only) return [];
     const one = items.length === 1;
+    const file = one && only.kind === 'file';
+    const folder = one && only.kind === 'folder';
     const all: (MenuItem | false)[] = [
-      one && {
-        key: 'open',
-        label: only.kind === 'folder' ? t.open : t.preview,
-        run: () => h.open(only),
-      },
+      one && { key: 'open', label: folder ? t.open : t.preview, run: () => h.open(only) },
       { key: 'download', label: t.download, run: () => h.download(items) },
-      one &&
-        h.getLink !== undefined && { key: 'link', label: tl.getLink, run: () => h.getLink?.(only) },
-      one &&
-        only.kind === 'folder' &&
-        h.requestFiles !== undefined && {
+      folder && !!h.share && { key: 'share', label: t.share, run: () => h.share?.(only) },
+      one && !!h.getLink && { key: 'link', label: tl.getLink, run: () => h.getLink?.(only) },
+      folder &&
+        !!h.requestFiles && {
           key: 'request',
           label: tl.requestFiles,
           run: () => h.requestFiles?.(only),
         },
-      one && { key: 'rename', label: t.rename, run: () => h.rename(only) },
-      { key: 'move', label: t.moveTo, run: () => h.move(items) },
-      one &&
-        only.kind === 'file' &&
-        h.versions !== undefined && {
-          key: 'versions',
-          label: t.versions,
-          run: () => h.versions?.(only),
-        },
-      { key: 'trash', label: t.moveToTrash, run: () => h.trash(items), danger: true },
+      one && !!h.rename && { key: 'rename', label: t.rename, run: () => h.rename?.(only) },
+      !!h.move && { key: 'move', label: t.moveTo, run: () => h.move?.(items) },
+      file && !!h.versions && { key: 'versions', label: t.versions, run: () => h.versions?.(only) },
+      !!h.trash && {
+        key: 'trash',
+        label: t.moveToTrash,
+        run: () => h.trash?.(items),
+        danger: true,
+      },
     ];
     return all.filter((x): x is MenuItem => x !== false);
   };

@@ -50,6 +50,7 @@ export function Preview({
   onStep,
   onClose,
   onError,
+  shareId,
 }: {
   path: string;
   entry: Entry;
@@ -58,6 +59,8 @@ export function Preview({
   onStep: (to: Entry) => void;
   onClose: () => void;
   onError: (m: string) => void;
+  /** `path` is inside this folder shared with us. */
+  shareId?: string;
 }) {
   const t = useT(fileStrings);
   const [content, setContent] = useState<Content | null>(null);
@@ -78,29 +81,30 @@ export function Preview({
       const kind = previewKind(entry);
       if (kind === 'none') return setContent({ kind });
       if (kind === 'text' || kind === 'markdown') {
-        const r = await worker.readText(path, TEXT_LIMIT);
+        const r = await worker.readText(path, TEXT_LIMIT, shareId);
         if (!r.ok) return onError(r.message);
         if (live) setContent({ kind, ...r.value });
         return;
       }
       // Streamed through the service worker: media seek by Range, decrypting only what plays.
-      let url = await streamUrl({ kind: 'file', path, disposition: 'inline' }, entry.name);
+      const spec = { kind: 'file' as const, path, disposition: 'inline' as const };
+      let url = await streamUrl(shareId === undefined ? spec : { ...spec, shareId }, entry.name);
       if (!url) {
-        const r = await worker.download(path);
+        const r = await worker.download(path, undefined, shareId);
         if (!r.ok) return onError(r.message);
         url = blobUrl = URL.createObjectURL(r.value.blob);
       }
       if (live) setContent({ kind, url });
     })();
     void worker
-      .versions(path)
+      .versions(path, shareId)
       .then((r: Result<Version[]>) => (r.ok ? setVersions(r.value) : onError(r.message)));
     return () => {
       live = false;
       if (blobUrl) URL.revokeObjectURL(blobUrl);
     };
-  }, [path, entry, onError]);
-  const saveVersion = (revision: number) => saveFile(path, entry.name, onError, revision);
+  }, [path, entry, onError, shareId]);
+  const saveVersion = (revision: number) => saveFile(path, entry.name, onError, revision, shareId);
   const onKeyDown = (ev: React.KeyboardEvent) => {
     const inControl = (ev.target as HTMLElement).closest('video, audio, input, iframe');
     const step = { ArrowLeft: previous, ArrowRight: next }[ev.key];

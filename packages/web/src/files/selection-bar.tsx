@@ -9,6 +9,7 @@ export function SelectionBar({
   onTrash,
   onClear,
   onPublish,
+  share,
   children,
 }: {
   count: number;
@@ -20,6 +21,8 @@ export function SelectionBar({
   onClear: () => void;
   /** Offered when only files are selected. */
   onPublish?: (() => void) | undefined;
+  /** Offered when one folder is selected (only folders are shared with people). */
+  share?: { name: string; open: () => void } | undefined;
   children: React.ReactNode;
 }) {
   const t = useT();
@@ -32,6 +35,11 @@ export function SelectionBar({
       {count === 1 && (
         <button type="button" onClick={onRename}>
           {t.rename}
+        </button>
+      )}
+      {share && (
+        <button type="button" onClick={share.open} aria-label={`${t.share} ${share.name}`}>
+          {t.share}
         </button>
       )}
       <button type="button" onClick={onMove}>

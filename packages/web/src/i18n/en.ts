@@ -169,8 +169,6 @@ export const en = {
   sharedFrom: 'from',
   canView: 'can view',
   canEdit: 'can edit',
-  folderToShare: 'Folder to share, e.g. /team',
-  permission: 'Permission',
   share: 'Share',
   linkTitle: 'Shared with you through Coffer',
   linkNote: 'Decrypted in your browser: the server never sees the key in this link.',
@@ -221,7 +219,6 @@ export const en = {
   requestDays: plural({ one: '{n} day', other: '{n} days' }),
   requestNever: 'Never',
   requestMade: 'File request made. Send this link:',
-  sharedDone: '{path} is shared with {email} ({role}).',
   uncheckedWriter:
     '{email} changed keys: their files here will not open until you verify them in Contacts.',
 };

@@ -169,8 +169,6 @@ export const es: Strings = {
   sharedFrom: 'de',
   canView: 'puede ver',
   canEdit: 'puede editar',
-  folderToShare: 'Carpeta a compartir, p. ej. /equipo',
-  permission: 'Permiso',
   share: 'Compartir',
   linkTitle: 'Compartido contigo a través de Coffer',
   linkNote: 'Descifrado en tu navegador: el servidor nunca ve la clave de este enlace.',
@@ -221,7 +219,6 @@ export const es: Strings = {
   requestDays: plural({ one: '{n} día', other: '{n} días' }),
   requestNever: 'Nunca',
   requestMade: 'Solicitud creada. Envía este enlace:',
-  sharedDone: '{path} se comparte con {email} ({role}).',
   uncheckedWriter:
     '{email} cambió sus claves: sus archivos aquí no se abrirán hasta que lo verifiques en Contactos.',
 };

@@ -170,8 +170,6 @@ export const fr: Strings = {
   sharedFrom: 'de',
   canView: 'lecture',
   canEdit: 'modification',
-  folderToShare: 'Dossier à partager, ex. /equipe',
-  permission: 'Droits',
   share: 'Partager',
   linkTitle: 'Partagé avec vous via Coffer',
   linkNote: 'Déchiffré dans votre navigateur : le serveur ne voit jamais la clé de ce lien.',
@@ -225,7 +223,6 @@ export const fr: Strings = {
   requestDays: plural({ one: '{n} jour', other: '{n} jours' }),
   requestNever: 'Jamais',
   requestMade: 'Demande créée. Envoyez ce lien :',
-  sharedDone: '{path} est partagé avec {email} ({role}).',
   uncheckedWriter:
     '{email} a changé de clés : ses fichiers ici ne s’ouvriront pas avant que vous le vérifiiez dans Contacts.',
 };

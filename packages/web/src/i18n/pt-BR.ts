@@ -170,8 +170,6 @@ export const ptBR: Strings = {
   sharedFrom: 'de',
   canView: 'pode ver',
   canEdit: 'pode editar',
-  folderToShare: 'Pasta a compartilhar, ex. /equipe',
-  permission: 'Permissão',
   share: 'Compartilhar',
   linkTitle: 'Compartilhado com você pelo Coffer',
   linkNote: 'Descriptografado no seu navegador: o servidor nunca vê a chave deste link.',
@@ -222,7 +220,6 @@ export const ptBR: Strings = {
   requestDays: plural({ one: '{n} dia', other: '{n} dias' }),
   requestNever: 'Nunca',
   requestMade: 'Solicitação criada. Envie este link:',
-  sharedDone: '{path} está compartilhada com {email} ({role}).',
   uncheckedWriter:
     '{email} mudou as chaves: os arquivos dessa pessoa aqui não abrirão até você verificá-la em Contatos.',
 };

@@ -1,6 +1,7 @@
 // The account's own tree: listing, search, previews, downloads, folders, moves, trashing and restoring.
 import { byKindThenName, type Entry, toEntry } from '@coffer/sdk';
 import { readStart, toBlob } from './read.ts';
+import { clientFor } from './scope.ts';
 import { call, need } from './session.ts';
 
 export type ListedEntry = Entry & { thumbnail: string | null };
@@ -48,20 +49,20 @@ export const filesApi = {
       return index;
     }),
   /** The start of a file as text, for a preview (a range: the rest is never decrypted). */
-  readText: (path: string, maxBytes: number) =>
+  readText: (path: string, maxBytes: number, shareId?: string) =>
     call(async () => {
-      const c = need();
+      const c = clientFor(shareId);
       const node = await c.resolve(path);
       return readStart(node.meta.size ?? 0, maxBytes, (range) => c.download(path, { range }));
     }),
   /** The whole file as a Blob (streaming to disk comes with the service worker). */
-  download: (path: string, revision?: number) =>
+  download: (path: string, revision?: number, shareId?: string) =>
     call(async () => {
-      const { stream, entry } = await need().download(
+      const { stream, entry } = await clientFor(shareId).download(
         path,
         revision === undefined ? {} : { revision },
       );
       return { blob: await toBlob(stream, entry.mime), name: entry.name, mime: entry.mime };
     }),
-  versions: (path: string) => call(() => need().versions(path)),
+  versions: (path: string, shareId?: string) => call(() => clientFor(shareId).versions(path)),
 };

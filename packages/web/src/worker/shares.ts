@@ -1,23 +1,17 @@
 // Folder shares both ways ([Note: Folder shares]): the folders shared with us, browsed and
 // written to with our own key, and the folders we share.
-import { byKindThenName, type CofferClient, type Entry, type OpenNode } from '@coffer/sdk';
+import { byKindThenName, type Entry, toEntry } from '@coffer/sdk';
+import type { ListedEntry } from './files.ts';
+import { inTurn } from './queue.ts';
 import { toBlob } from './read.ts';
+import { inShare, sharedFolders } from './scope.ts';
 import { call, need } from './session.ts';
 import { makeThumbnail } from './thumbnail.ts';
-
-/** The folders shared with us, by share id, as the last `shares()` opened them. */
-const sharedFolders = new Map<string, OpenNode>();
-
-function inShare(shareId: string): CofferClient {
-  const folder = sharedFolders.get(shareId);
-  if (!folder) throw new Error('shareId: open Shared with me again');
-  return need().within(folder);
-}
 
 export const sharesApi = {
   /** Folder shares both ways, each incoming one checked ([Note: Folder shares]). */
   shares: () =>
-    call(async () => {
+    inTurn(async () => {
       const c = need();
       const incoming = await c.shares.incoming();
       sharedFolders.clear();
@@ -42,9 +36,21 @@ export const sharesApi = {
     }),
   shareFolder: (path: string, email: string, role: 'read' | 'write') =>
     call(() => need().shares.share(path, email, role)),
-  /** A folder inside a share opened by `shares()`. */
+  /** A folder inside a share opened by `shares()`, each item with its thumbnail. */
   sharedList: (shareId: string, path: string) =>
-    call(async () => (await inShare(shareId).list(path)).sort(byKindThenName)),
+    call(async () => {
+      const c = inShare(shareId);
+      return (await c.listOpen(await c.resolve(path)))
+        .map((n): ListedEntry => ({ ...toEntry(n), thumbnail: n.meta.thumb ?? null }))
+        .sort(byKindThenName);
+    }),
+  /** A writer's changes inside a share, signed with our key ([Note: Folder shares]). */
+  sharedMkdir: (shareId: string, path: string) =>
+    call(async () => (await inShare(shareId).mkdir(path)) as Entry),
+  sharedMove: (shareId: string, from: string, to: string) =>
+    call(async () => (await inShare(shareId).move(from, to)) as Entry),
+  sharedTrash: (shareId: string, path: string) =>
+    call(async () => (await inShare(shareId).trash(path)) as Entry),
   /** Uploads a file into a folder shared with us read-write (signed with our key). */
   sharedUpload: (shareId: string, path: string, file: File) =>
     call(async () => {

@@ -8,7 +8,7 @@ import {
   type StreamAsk,
   type StreamSpec,
 } from '../stream-protocol.ts';
-import { need } from './session.ts';
+import { clientFor } from './scope.ts';
 
 /** A file opened for streaming, kept so each Range request of a video does not resolve it again. */
 interface OpenStream {
@@ -23,7 +23,7 @@ function openForStream(id: string, spec: Extract<StreamSpec, { kind: 'file' }>) 
   let o = opened.get(id);
   if (!o) {
     o = (async () => {
-      const c = need();
+      const c = clientFor(spec.shareId);
       const node = await c.resolve(spec.path);
       const manifest = await c.manifest(node, spec.revision);
       return { node, manifest, chunks: c.chunkCache() };
@@ -63,7 +63,7 @@ async function answerStream(
   id: string,
   rangeHeader: string | null,
 ): Promise<StreamAnswer> {
-  const c = need();
+  const c = clientFor(spec.shareId);
   if (spec.kind === 'zip') {
     const entries = await zipEntries(c, spec.paths);
     const meta = entries.map((e) =>
