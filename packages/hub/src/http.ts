@@ -80,14 +80,26 @@ const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  '.webmanifest': 'application/manifest+json',
   '.wasm': 'application/wasm',
 };
+
+/** The web app's files served at the top level under their own names. */
+const APP_FILES = new Set([
+  'manifest.webmanifest',
+  'icon.svg',
+  'icon-192.png',
+  'icon-512.png',
+  'icon-maskable-512.png',
+]);
 
 function serveWebApp(app: Hono<RouteVars>, hub: Hub, dir: string) {
   const send = async (c: Context, file: string, immutable: boolean) => {
     const path = join(dir, file);
     // Only files inside dir: asset names are [A-Za-z0-9_.-] and never contain "..".
-    if (!/^(index\.html|sw\.js|assets\/[A-Za-z0-9_.-]+)$/.test(file) || file.includes('..')) {
+    const named =
+      /^(index\.html|sw\.js|assets\/[A-Za-z0-9_.-]+)$/.test(file) || APP_FILES.has(file);
+    if (!named || file.includes('..')) {
       throw new NotFoundError(`no file ${file}`);
     }
     let body: Buffer;
@@ -113,6 +125,8 @@ function serveWebApp(app: Hono<RouteVars>, hub: Hub, dir: string) {
   // The service worker that streams decrypted files (packages/web/src/sw.ts); its scope is /.
   app.get('/sw.js', (c) => send(c, 'sw.js', false));
   app.get('/assets/:file', (c) => send(c, `assets/${c.req.param('file')}`, true));
+  // What installs the app to a home screen (packages/web/public/).
+  for (const file of APP_FILES) app.get(`/${file}`, (c) => send(c, file, false));
 }
 
 export function createApp(

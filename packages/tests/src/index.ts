@@ -6,6 +6,7 @@
 
 export type { HostFigures } from './accounting.ts';
 export { accountingDrift, quickCleanup } from './accounting.ts';
+export { accessibilityViolations } from './axe.ts';
 export {
   CHROMIUM,
   foreignRequests,

@@ -128,7 +128,8 @@ test('shared folders: Shared with me lists a folder a contact shares, to browse 
   await mine.getByRole('button', { name: 'photos' }).click();
   await page.getByRole('button', { name: '2026', exact: true }).click();
   const downloading = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Download notes.txt' }).click();
+  await page.getByRole('button', { name: 'Actions for notes.txt', exact: true }).click();
+  await page.getByRole('menuitem', { name: 'Download', exact: true }).click();
   const file = await downloading;
   assert.equal(file.suggestedFilename(), 'notes.txt');
   const got = await readFile((await file.path()) as string, 'utf8');
@@ -144,7 +145,8 @@ test('shared folders: Shared with me lists a folder a contact shares, to browse 
   });
   await carol.mkdir('/plans');
   await views.getByRole('button', { name: 'Files', exact: true }).click();
-  await page.getByRole('button', { name: 'Share plans', exact: true }).click();
+  await page.getByRole('button', { name: 'Actions for plans', exact: true }).click();
+  await page.getByRole('menuitem', { name: 'Share', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Share “plans”' });
   await dialog.getByLabel('Access for people you add').selectOption('write');
   await dialog.getByLabel('Their email').fill('bob@example.com');
@@ -169,7 +171,7 @@ test('shared folders: Shared with me lists a folder a contact shares, to browse 
     mimeType: 'text/plain',
     buffer: Buffer.from('report from carol'),
   });
-  await page.getByRole('button', { name: 'Download report.txt' }).waitFor();
+  await page.getByRole('button', { name: 'Actions for report.txt', exact: true }).waitFor();
   const report = await bob.resolve('/inbox/report.txt');
   assert.equal(report.info.authorId, carol.keys.accountId);
   await page.getByRole('button', { name: /Shared with me/ }).click();
@@ -310,10 +312,15 @@ test('file requests: the owner makes one in the web app; a visitor with no accou
     hubPaths.map((u) => u.pathname).join(),
   );
 
-  // The owner opens the app again: the files come in, decrypted and in the folder.
+  // The owner opens the app again (a reload keeps the view it was on): the files come in,
+  // decrypted and in the folder.
   await page.reload();
   await page.getByRole('status').getByText('2 files arrived through your file requests.').waitFor();
-  await page.getByRole('button', { name: 'Inbox' }).first().click();
+  await page
+    .getByRole('navigation', { name: 'Views' })
+    .getByRole('button', { name: 'Files' })
+    .click();
+  await page.getByRole('button', { name: 'Inbox', exact: true }).click();
   await page.getByRole('button', { name: 'Preview passport.txt' }).waitFor();
   const { stream } = await dora.download('/Inbox/visa.txt');
   assert.equal(await new Response(stream).text(), 'valid until 2030');

@@ -190,10 +190,9 @@ for (const [name, viewport] of VIEWPORTS) {
     const { context, page, errors } = await newPage(viewport);
     await logIn(page, email, 'my old long password');
     await loggedIn(page);
-    // Change password sits under Sessions until the Settings page takes it.
     await page
       .getByRole('navigation', { name: 'Views' })
-      .getByRole('button', { name: 'Sessions' })
+      .getByRole('button', { name: 'Settings' })
       .click();
     const form = page.getByRole('form', { name: 'Change password' });
     const current = form.getByLabel('Current password');

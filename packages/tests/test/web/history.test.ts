@@ -74,10 +74,10 @@ test('versions: replace a file, open its versions, restore the first: it downloa
   assert.equal(await readFile(await (await old).path(), 'utf8'), 'version two, longer');
   await page.keyboard.press('Escape');
   await panel.waitFor({ state: 'detached' });
-  // Focus goes back to the button that opened the panel.
+  // Focus goes back to the item's menu button the panel was opened from.
   assert.equal(
     await page.evaluate(() => document.activeElement?.getAttribute('aria-label')),
-    'Versions notes.txt',
+    'Actions for notes.txt',
   );
   await page.getByRole('cell', { name: '11 B' }).waitFor();
   assert.equal(await downloadText(page, 'notes.txt'), 'version one');

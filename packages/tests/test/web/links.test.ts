@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { browser, itemAction, SHOTS, signup } from './fixture.ts';
+import { browser, itemAction, newFolder, SHOTS, signup } from './fixture.ts';
 
 // Links and file requests from an item in the web app: "Get link" with a download limit, copied
 // with one click, opened by a visitor who previews without using a download and then downloads;
@@ -55,30 +55,19 @@ for (const [tag, viewport] of [
     await page
       .getByLabel('Upload files')
       .setInputFiles([{ name: 'photo.png', mimeType: 'image/png', buffer: png }]);
-    await page.getByRole('button', { name: 'New folder' }).click();
-    await page.getByLabel('Folder name').fill('Inbox');
-    await page.getByRole('button', { name: 'Create', exact: true }).click();
-    await page.getByRole('button', { name: 'Inbox', exact: true }).waitFor();
+    await newFolder(page, 'Inbox');
 
-    // Row actions are hidden on a phone until they move into the row menu: the dialog opens at
-    // desktop width there, and the page narrows with it open.
-    if (tag === 'phone') await page.setViewportSize(DESKTOP);
     await page.getByRole('button', { name: 'Preview photo.png' }).waitFor({ timeout: 60_000 });
     await itemAction(page, 'photo.png', 'Get link');
-    if (tag === 'phone') await page.setViewportSize(PHONE);
     const dialog = page.getByRole('dialog', { name: 'Link to photo.png' });
-    // Escape closes it and the focus goes back to the button that opened it (on a phone that
-    // button is hidden for now, see above).
-    if (tag === 'desktop') {
-      await dialog.getByLabel('Password (optional)').waitFor();
-      await page.keyboard.press('Escape');
-      await dialog.waitFor({ state: 'detached' });
-      assert.equal(
-        await page.evaluate(() => document.activeElement?.getAttribute('aria-label')),
-        'Get link photo.png',
-      );
-      await itemAction(page, 'photo.png', 'Get link');
-    }
+    await dialog.getByLabel('Password (optional)').waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.getAttribute('aria-label')),
+      'Actions for photo.png',
+    );
+    await itemAction(page, 'photo.png', 'Get link');
     await dialog.getByLabel('Download limit (optional)').fill('two');
     await dialog.getByRole('button', { name: 'Create link' }).click();
     await dialog
@@ -160,9 +149,7 @@ for (const [tag, viewport] of [
       .getByRole('navigation', { name: 'Views' })
       .getByRole('button', { name: 'Files' })
       .click();
-    if (tag === 'phone') await page.setViewportSize(DESKTOP);
     await itemAction(page, 'Inbox', 'Request files');
-    if (tag === 'phone') await page.setViewportSize(PHONE);
     const ask = page.getByRole('dialog', { name: 'Request files into Inbox' });
     await ask.getByLabel('What you ask for (shown to senders)').fill('Receipts');
     await ask.getByRole('button', { name: 'Create request' }).click();

@@ -64,8 +64,10 @@ for (const [size, viewport] of [
     assert.deepEqual(await menuItems(page), [
       'Preview',
       'Download',
+      'Get link',
       'Rename',
       'Move to…',
+      'Versions',
       'Move to trash',
     ]);
     assert.equal(await focusedName(page), 'Preview');
@@ -86,9 +88,18 @@ for (const [size, viewport] of [
     await page.getByLabel('New name').press('Enter');
     await itemMenuButton(page, 'renamed.txt').waitFor();
 
-    // A folder's menu opens it rather than previewing it.
+    // A folder's menu opens it rather than previewing it, and has what fits a folder.
     await itemMenuButton(page, 'Inbox').click();
-    assert.equal((await menuItems(page))[0], 'Open');
+    assert.deepEqual(await menuItems(page), [
+      'Open',
+      'Download',
+      'Share',
+      'Get link',
+      'Request files',
+      'Rename',
+      'Move to…',
+      'Move to trash',
+    ]);
     await page.keyboard.press('Escape');
 
     // A right-click on a row opens the same menu where the pointer is.

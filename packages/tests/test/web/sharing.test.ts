@@ -5,7 +5,15 @@ import { test } from 'node:test';
 import { CofferClient } from '@coffer/sdk';
 import type { Page } from 'playwright-core';
 import { unnamedControls } from '../../src/index.ts';
-import { crumb, freshAccount, itemAction, net, SHOTS } from './fixture.ts';
+import {
+  crumb,
+  freshAccount,
+  itemAction,
+  itemMenuButton,
+  net,
+  newFolder,
+  SHOTS,
+} from './fixture.ts';
 
 // Sharing a folder from the folder itself, in two browsers: Alice picks Bob from her contacts
 // (after comparing safety numbers), as a viewer, then an editor, then takes him off; Bob sees the
@@ -29,8 +37,7 @@ async function view(page: Page, name: string) {
  * An item's action. On a phone the rows show no buttons: the user ticks the item and the
  * selection bar offers its actions.
  */
-async function act(page: Page, phone: boolean, name: string, action: string) {
-  if (phone) await page.getByLabel(`Select ${name}`, { exact: true }).check();
+async function act(page: Page, _phone: boolean, name: string, action: string) {
   await itemAction(page, name, action);
 }
 
@@ -49,9 +56,7 @@ for (const { tag, viewport } of VIEWPORTS) {
     await b.setViewportSize(viewport);
 
     // Alice's folder, with a picture and a note.
-    await a.getByRole('button', { name: 'New folder' }).click();
-    await a.getByLabel('Folder name').fill('Project');
-    await a.getByRole('button', { name: 'Create' }).click();
+    await newFolder(a, 'Project');
     await a.getByRole('button', { name: 'Project', exact: true }).click();
     const png = await a.screenshot({ clip: { x: 0, y: 0, width: 320, height: 200 } });
     await a.getByLabel('Upload files').setInputFiles([
@@ -127,6 +132,13 @@ for (const { tag, viewport } of VIEWPORTS) {
     ])
       assert.equal(await b.getByRole('button', { name, exact: true }).count(), 0, name);
     assert.equal(await b.getByLabel('Upload files').count(), 0);
+    await itemMenuButton(b, 'notes.txt').click();
+    assert.deepEqual(
+      (await b.getByRole('menu').getByRole('menuitem').allTextContents()).map((x) => x.trim()),
+      ['Preview', 'Download'],
+      'a viewer’s menu has nothing that changes the folder',
+    );
+    await b.keyboard.press('Escape');
     await b.getByRole('button', { name: 'Preview notes.txt' }).click();
     const preview = b.getByRole('dialog', { name: 'Preview: notes.txt' });
     await preview.getByText('meeting notes').waitFor();

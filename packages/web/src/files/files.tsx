@@ -85,10 +85,19 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
   useEffect(() => onStreamError(showError), [showError]);
   // A folder that is not there (an old bookmark, or deleted from another device) gives way to
   // the nearest one above it.
+  // An error stays until the user moves on (another folder, view or search), unless it says
+  // why the app moved: that one is kept for the place it moved to.
+  const keepError = useRef(false);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: any change of place clears it
+  useEffect(() => {
+    if (keepError.current) keepError.current = false;
+    else setError(null);
+  }, [route.view, route.path, route.query]);
   const listingError = useCallback(
     (m: string, code: string) => {
       if (code !== 'not_found' || path === '/') return showError(m);
       setError(fill(tf.folderMissing, { path }));
+      keepError.current = true;
       go({ view: 'files', path: parentOf(path), query: '' }, { replace: true });
     },
     [path, go, showError, tf],
@@ -128,9 +137,11 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
   const OtherView = view === 'files' || view === 'search' ? null : VIEWS[view];
 
   return (
+    // On a wide screen the views are a column beside the page; on a phone, a bar along the bottom.
     <div className="app">
       <header>
         <strong>{t.appName}</strong>
+        <SearchBox query={view === 'search' ? route.query : ''} onSearch={search} />
         <div className="header-tools">
           {language}
           <button type="button" onClick={onLogout}>
@@ -138,50 +149,53 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
           </button>
         </div>
       </header>
-      <nav className="views" aria-label={t.views}>
-        {BAR.map((v) => (
-          <button
-            key={v}
-            type="button"
-            aria-current={view === v ? 'page' : undefined}
-            aria-describedby={v === 'feed' ? FEED_BADGE : undefined}
-            onClick={() => {
-              go({ view: v, path: '/', query: '' });
-              setVisit((n) => n + 1);
-              if (v === 'files' && path === '/') void refresh();
-              void refreshUnread();
-            }}
-          >
-            {t[v]}
-            {v === 'feed' && <UnreadBadge id={FEED_BADGE} />}
-          </button>
-        ))}
-        <SearchBox query={view === 'search' ? route.query : ''} onSearch={search} />
-      </nav>
-      <main className={dragging ? 'dragging' : undefined} {...zone}>
-        {error && (
-          <Banner role="alert" className="error" text={error} onDismiss={() => setError(null)} />
-        )}
-        {arrived && <Banner role="status" className="notice" text={arrived} onDismiss={dismiss} />}
-        {singleCopy && view === 'files' && (
-          <p role="status" className="warning">
-            {fill(t.singleCopyWarning, { path })}
-          </p>
-        )}
-        {OtherView && <OtherView key={visit} onError={showError} />}
-        {view === 'search' && <SearchResults query={route.query} hits={hits} onGo={setPath} />}
-        <FolderView
-          active={view === 'files'}
-          path={path}
-          onPath={setPath}
-          entries={entries}
-          refresh={refresh}
-          dragging={dragging}
-          onUpload={upload}
-          onError={setError}
-        />
-        {conflicts.dialog}
-      </main>
+      <div className="app-body">
+        <nav className="views" aria-label={t.views}>
+          {BAR.map((v) => (
+            <button
+              key={v}
+              type="button"
+              aria-current={view === v ? 'page' : undefined}
+              aria-describedby={v === 'feed' ? FEED_BADGE : undefined}
+              onClick={() => {
+                go({ view: v, path: '/', query: '' });
+                setVisit((n) => n + 1);
+                if (v === 'files' && path === '/') void refresh();
+                void refreshUnread();
+              }}
+            >
+              {t[v]}
+              {v === 'feed' && <UnreadBadge id={FEED_BADGE} />}
+            </button>
+          ))}
+        </nav>
+        <main className={dragging ? 'dragging' : undefined} {...zone}>
+          {error && (
+            <Banner role="alert" className="error" text={error} onDismiss={() => setError(null)} />
+          )}
+          {arrived && (
+            <Banner role="status" className="notice" text={arrived} onDismiss={dismiss} />
+          )}
+          {singleCopy && view === 'files' && (
+            <p role="status" className="warning">
+              {fill(t.singleCopyWarning, { path })}
+            </p>
+          )}
+          {OtherView && <OtherView key={visit} onError={showError} />}
+          {view === 'search' && <SearchResults query={route.query} hits={hits} onGo={setPath} />}
+          <FolderView
+            active={view === 'files'}
+            path={path}
+            onPath={setPath}
+            entries={entries}
+            refresh={refresh}
+            dragging={dragging}
+            onUpload={upload}
+            onError={setError}
+          />
+          {conflicts.dialog}
+        </main>
+      </div>
     </div>
   );
 }
