@@ -222,8 +222,9 @@ test('preview an image and a text file, see and fetch past versions, sort, and s
   await page.getByRole('button', { name: 'Grid', exact: true }).click();
   assert.deepEqual([await pressed('List'), await pressed('Grid')], ['false', 'true']);
   const card = page
-    .getByRole('listbox', { name: 'Files' })
-    .getByRole('option', { name: /photo\.png/ });
+    .getByRole('list', { name: 'Files' })
+    .getByRole('listitem')
+    .filter({ has: page.getByRole('button', { name: 'Preview photo.png' }) });
   await card.waitFor();
   // The thumbnail was made in the browser, stored in the encrypted metadata, and comes back as
   // a WebP that decodes (256 px on its long side).

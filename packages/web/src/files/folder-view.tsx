@@ -14,6 +14,7 @@ import type { ListedEntry } from '../worker.ts';
 import { FolderToolbar, NameForm } from './folder-toolbar.tsx';
 import { type ItemMenu, useContextMenu, useItemMenuItems } from './item-menu.tsx';
 import { FileGrid, FileTable } from './items.tsx';
+import { useLongPress } from './long-press.ts';
 import { MoveDialog } from './move-dialog.tsx';
 import { useMoveDrag } from './move-drag.ts';
 import { Preview } from './preview.tsx';
@@ -160,6 +161,10 @@ export function FolderView({
     };
   };
   const contextMenu = useContextMenu(menuFor);
+  const longPress = useLongPress((i) => {
+    const e = list[i];
+    if (e) selection.toggle(i, e);
+  });
   /** The keys that act on an item; the selection handles the ones that move and select. */
   const onItemKey = (ev: React.KeyboardEvent<HTMLElement>, i: number, e: Entry) => {
     if (selection.onItemKey(ev, i, e) || contextMenu.onKey(ev, e)) return;
@@ -186,6 +191,7 @@ export function FolderView({
     open,
     menuFor,
     onContextMenu: contextMenu.onContextMenu,
+    longPress,
   };
   const [oneFolder, ...more] = selection.chosen();
   const sharable = oneFolder?.kind === 'folder' && more.length === 0 ? oneFolder : undefined;

@@ -94,6 +94,8 @@ export function useContextMenu(menuFor: (e: Entry) => ItemMenu) {
   return {
     onContextMenu: (ev: React.MouseEvent<HTMLElement>, entry: Entry) => {
       ev.preventDefault();
+      // A finger held on an item selects it (long-press.ts) rather than open this menu.
+      if ((ev.nativeEvent as PointerEvent).pointerType === 'touch') return;
       setOpen({ entry, anchor: { x: ev.clientX, y: ev.clientY }, from: ev.currentTarget });
     },
     /** The keys that open it on a focused item; true when `ev` was one. */

@@ -21,6 +21,8 @@ export interface ItemControls {
   /** The actions on an item (and on the selection, when it is part of one). */
   menuFor: (e: Entry) => ItemMenu;
   onContextMenu: (ev: React.MouseEvent<HTMLElement>, e: Entry) => void;
+  /** A long press (a finger held on an item) selects it. */
+  longPress: (i: number) => React.HTMLAttributes<HTMLElement>;
 }
 
 export function FileGrid({
@@ -32,29 +34,23 @@ export function FileGrid({
   open,
   menuFor,
   onContextMenu,
+  longPress,
 }: ItemControls) {
   const t = useT();
+  // A list of cards, each a button that opens it, with its checkbox and its menu beside it: a
+  // listbox could not hold them (its options hold nothing a user can act on).
   return (
-    <div
-      className="grid"
-      role="listbox"
-      aria-multiselectable="true"
-      aria-label={t.files}
-      ref={selection.gridRef}
-    >
+    <ul className="grid" aria-label={t.files} ref={selection.gridRef}>
       {list.map((e, i) => (
-        <div
+        // biome-ignore lint/a11y/useKeyWithClickEvents: the card's own button takes the keys
+        <li
           key={e.id}
-          role="option"
-          aria-selected={selection.isSelected(e)}
-          tabIndex={selection.tabIndex(i)}
-          ref={selection.refAt(i)}
           className={`card ${className(e) ?? ''}`}
-          onKeyDown={(ev) => onKeyDown(ev, i, e)}
           onClick={(ev) => {
             if (selection.onItemClick(ev, i, e)) open(e);
           }}
           onContextMenu={(ev) => onContextMenu(ev, e)}
+          {...longPress(i)}
           {...dragProps(e)}
         >
           <input
@@ -65,15 +61,24 @@ export function FileGrid({
             onClick={(ev) => ev.stopPropagation()}
             onChange={() => selection.toggle(i, e)}
           />
-          <Thumb data={e.thumbnail} kind={e.kind} large />
-          <span className="card-name">{e.name}</span>
+          <button
+            type="button"
+            className="card-main"
+            tabIndex={selection.tabIndex(i)}
+            ref={selection.refAt(i)}
+            aria-label={e.kind === 'folder' ? e.name : `${t.preview} ${e.name}`}
+            onKeyDown={(ev) => onKeyDown(ev, i, e)}
+          >
+            <Thumb data={e.thumbnail} kind={e.kind} large />
+            <span className="card-name">{e.name}</span>
+          </button>
           <span className="muted">{e.kind === 'folder' ? '' : formatBytes(e.size)}</span>
           <span className="card-menu">
             <ItemMenuButton entry={e} menu={() => menuFor(e)} />
           </span>
-        </div>
+        </li>
       ))}
-    </div>
+    </ul>
   );
 }
 
@@ -86,6 +91,7 @@ export function FileTable({
   open,
   menuFor,
   onContextMenu,
+  longPress,
   sorting,
   renaming,
 }: ItemControls & {
@@ -136,6 +142,7 @@ export function FileTable({
               selection.onItemClick(ev, i, e);
             }}
             onContextMenu={(ev) => onContextMenu(ev, e)}
+            {...longPress(i)}
             {...dragProps(e)}
           >
             <td className="check">

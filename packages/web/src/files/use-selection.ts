@@ -7,7 +7,7 @@ export function useSelection(list: Entry[], path: string, layout: 'list' | 'grid
   const [selected, setSelected] = useState<Set<string>>(() => new Set());
   const [focus, setFocus] = useState(0);
   const itemRefs = useRef<(HTMLElement | null)[]>([]);
-  const gridRef = useRef<HTMLDivElement>(null);
+  const gridRef = useRef<HTMLUListElement>(null);
   /** Where a Shift selection starts from. */
   const anchor = useRef(0);
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new folder starts unselected

@@ -9,6 +9,7 @@ import { NameForm } from '../files/folder-toolbar.tsx';
 import { useLayout } from '../files/folder-view.tsx';
 import { type ItemMenu, useContextMenu, useItemMenuItems } from '../files/item-menu.tsx';
 import { FileGrid, FileTable } from '../files/items.tsx';
+import { useLongPress } from '../files/long-press.ts';
 import { Preview } from '../files/preview.tsx';
 import { useSorted } from '../files/sort.ts';
 import { fileStrings } from '../files/strings.ts';
@@ -138,6 +139,10 @@ export function SharedFolder({
     };
   };
   const contextMenu = useContextMenu(menuFor);
+  const longPress = useLongPress((i) => {
+    const e = list[i];
+    if (e) selection.toggle(i, e);
+  });
   const onItemKey = (ev: React.KeyboardEvent<HTMLElement>, i: number, e: Entry) => {
     if (selection.onItemKey(ev, i, e) || contextMenu.onKey(ev, e)) return;
     const command: Record<string, () => void> = {
@@ -161,6 +166,7 @@ export function SharedFolder({
     open,
     menuFor,
     onContextMenu: contextMenu.onContextMenu,
+    longPress,
   };
   const renamed = renaming && list.find((x) => x.id === renaming.id);
   const renameForm = renaming && renamed && (
