@@ -42,6 +42,36 @@ test('the page is served with a strict Content-Security-Policy and no inline scr
   assert.doesNotMatch(main, /coffer\/v1\//, 'no crypto labels on the main thread');
 });
 
+test('the app installs to a home screen: a manifest with its icons, served by the hub', async () => {
+  const page = await browser.newPage();
+  await page.goto(net.hubUrl);
+  const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+  assert.equal(href, '/manifest.webmanifest');
+  const res = await fetch(new URL(href, net.hubUrl));
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'application/manifest+json');
+  const manifest = (await res.json()) as {
+    name: string;
+    display: string;
+    start_url: string;
+    icons: { src: string; sizes: string; type: string; purpose?: string }[];
+  };
+  assert.equal(manifest.name, 'Coffer');
+  assert.equal(manifest.display, 'standalone');
+  assert.equal(manifest.start_url, '/#/files');
+  // Chromium installs an app with a 192 and a 512 px PNG icon; the icons are real PNGs.
+  for (const size of ['192x192', '512x512']) {
+    const icon = manifest.icons.find((i) => i.sizes === size && i.type === 'image/png');
+    assert.ok(icon, `a ${size} PNG icon`);
+    const png = Buffer.from(await (await fetch(new URL(icon.src, net.hubUrl))).arrayBuffer());
+    assert.equal(png.subarray(1, 4).toString(), 'PNG');
+    assert.equal(png.readUInt32BE(16), Number(size.split('x')[0]), 'the width it says');
+  }
+  // Nothing else is served at the top level under a name the app does not have.
+  assert.equal((await fetch(new URL('/package.json', net.hubUrl))).status, 404);
+  await page.close();
+});
+
 test('Spanish and Brazilian Portuguese are offered and remembered', async () => {
   const context = await browser.newContext({ locale: 'pt-BR' });
   const page = await context.newPage();
