@@ -3,7 +3,15 @@ import { readFile, statfs } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { newSigningKeyPair, toBase64Url } from '@coffer/crypto';
 import { HOST_HELLO_LABEL, hostIdFromKey, signMessage } from '@coffer/protocol';
-import { type Network, onEachDatabase, type Proc, startNetwork, until } from '../src/index.ts';
+import {
+  cli,
+  hubMetricsText,
+  type Network,
+  onEachDatabase,
+  type Proc,
+  startNetwork,
+  until,
+} from '../src/index.ts';
 
 // Declared and real space ([Note: Declared and real space] in the protocol), with real host
 // processes on SQLite and PostgreSQL: each host reports the disk under its store, a host that
@@ -79,6 +87,25 @@ onEachDatabase('host disks', (dialect) => {
     // Three hosts on one machine and one disk: that disk counts once.
     assert.equal(stats.disk.sizeBytes, size);
     assert.ok(stats.disk.freeBytes > 0 && stats.disk.freeBytes <= size);
+    const metrics = await hubMetricsText(net);
+    assert.match(
+      metrics,
+      new RegExp(`^coffer_hub_hosts_overcommitted ${stats.disk.overcommitted}$`, 'm'),
+    );
+    assert.match(metrics, /^coffer_hub_disk_free_bytes [1-9]\d*$/m);
+    // And the operator's CLI says so under the host's line.
+    const listing = await cli(['admin', 'hosts'], {
+      ...net.env,
+      COFFER_ADMIN_TOKEN: net.operatorToken,
+    });
+    assert.equal(listing.code, 0, listing.stderr);
+    assert.match(
+      listing.stdout,
+      new RegExp(
+        `^${flagged.id} .*\\n  ! declares 1000\\.0 TiB but its disk has [\\d.]+ \\S+ free \\(of [\\d.]+ \\S+\\)$`,
+        'm',
+      ),
+    );
 
     // The host says so at start, in one line; a host that fits its disk does not.
     const log = await until('the warning in the big host log', async () => {
