@@ -1,6 +1,12 @@
 import { fromBase64Url, type SigningPublicKey, toBase64Url } from '@coffer/crypto';
 import { AuthError, CofferError, ConnectionError, IntegrityError } from '@coffer/errors';
-import { fromErrorBody, HOST_HELLO_LABEL, routes, signMessage } from '@coffer/protocol';
+import {
+  fromErrorBody,
+  HOST_HELLO_LABEL,
+  type HostDisk,
+  routes,
+  signMessage,
+} from '@coffer/protocol';
 import type { HostIdentity } from './identity.ts';
 import { sleep } from './sleep.ts';
 import type { SweepSettings } from './sweep.ts';
@@ -33,6 +39,8 @@ export interface HubLinkOptions {
   hubUrl: string;
   identity: HostIdentity;
   state: () => HostState;
+  /** The filesystem under the store, read afresh for each hello; null: unknown. */
+  disk?: () => Promise<HostDisk | null>;
   /** The key from DATA/hub.json, if any. */
   pinned: SigningPublicKey | null;
   /** Called once, when the first hello teaches the hub key. */
@@ -85,6 +93,7 @@ export class HubLink {
   async hello(): Promise<number> {
     const { identity } = this.o;
     const s = this.o.state();
+    const disk = (await this.o.disk?.()) ?? null;
     const hello = signMessage(
       HOST_HELLO_LABEL,
       {
@@ -102,6 +111,7 @@ export class HubLink {
         bytesOut: s.bytesOut,
         ...(s.bandwidth ? { bandwidth: s.bandwidth } : {}),
         ...(s.personal ? { personal: true } : {}),
+        ...(disk ? { disk } : {}),
       },
       identity.secretKey,
     );

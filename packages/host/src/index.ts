@@ -9,6 +9,7 @@ import { toBase64Url } from '@coffer/crypto';
 import { ConflictError, ValidationError } from '@coffer/errors';
 import { schemas } from '@coffer/protocol';
 import { formatBandwidth, MIN_BANDWIDTH } from './bandwidth.ts';
+import { diskSpace, overcommitWarning } from './disk.ts';
 import { HubLink } from './hub-link.ts';
 import { loadOrCreateIdentity, loadPinnedHub, savePinnedHub } from './identity.ts';
 import { startReconciler } from './reconcile.ts';
@@ -202,6 +203,14 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
         "host: a personal server: it takes only its owner's data; claim it with coffer host claim",
       );
     }
+    const disk = () => diskSpace(o.dataDir);
+    const overcommit = overcommitWarning(
+      o.capacity,
+      store.stats().usedBytes,
+      await disk(),
+      o.dataDir,
+    );
+    if (overcommit) log(overcommit);
 
     const hubLink = new HubLink({
       hubUrl,
@@ -226,6 +235,7 @@ export async function startHost(o: HostOptions): Promise<RunningHost> {
           personal: o.personal ?? false,
         };
       },
+      disk,
       ...(o.heartbeatMs !== undefined ? { heartbeatMs: o.heartbeatMs } : {}),
       log,
     });

@@ -58,6 +58,16 @@ export function hubMetrics(hub: Hub, networkBytes?: () => { received: number; se
   );
   gauge('coffer_hub_capacity_bytes', 'Space offered by all hosts.', (s) => s.capacity);
   gauge(
+    'coffer_hub_disk_free_bytes',
+    'Free space on the disks under the hosts that report them, each disk once.',
+    (s) => s.disk.freeBytes,
+  );
+  gauge(
+    'coffer_hub_hosts_overcommitted',
+    'Hosts whose declared capacity, less what they store, exceeds their free disk space.',
+    (s) => s.disk.overcommitted,
+  );
+  gauge(
     'coffer_hub_repair_under_replicated',
     'Chunks below target found by the last repair round.',
     (s) => s.repair.underReplicated,

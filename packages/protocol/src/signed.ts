@@ -167,6 +167,27 @@ export const signReceipt = (r: Receipt, hostKey: SigningSecretKey) =>
 
 // ---- host messages ------------------------------------------------------------------------
 
+/**
+ * [Note: Declared and real space]
+ * A host declares the space it offers (`--capacity`), and reports in each hello the free space
+ * and size of the filesystem its store lives on. The hub stores nothing on the strength of the
+ * disk figures: placement still goes by the declared capacity. They are for the operator, who
+ * is warned about a host that declares more than it can hold (its capacity less what it
+ * already stores exceeds its free space), and for the hoster, whose host says so at start.
+ */
+export const hostDisk = z
+  .object({
+    /** Bytes an unprivileged process may still write (statfs bavail). */
+    freeBytes: byteCount,
+    sizeBytes: byteCount,
+  })
+  .strict()
+  .refine((d) => d.freeBytes <= d.sizeBytes, {
+    message: 'cannot exceed disk.sizeBytes',
+    path: ['freeBytes'],
+  });
+export type HostDisk = z.infer<typeof hostDisk>;
+
 export const hostHelloSchema = z
   .object({
     v: z.literal(1),
@@ -187,6 +208,8 @@ export const hostHelloSchema = z
     bandwidth: byteCount.optional(),
     /** `--personal`: a personal server, for its owner's data only ([Note: Personal servers]). */
     personal: z.boolean().optional(),
+    /** The filesystem the host's store lives on ([Note: Declared and real space]); absent: not told. */
+    disk: hostDisk.optional(),
   })
   .strict();
 export type HostHello = z.infer<typeof hostHelloSchema>;

@@ -69,6 +69,28 @@ function watch(page: Page) {
   return { requests, errors };
 }
 
+/**
+ * The operator dashboard, shown with the operator token: on a desktop in English, or on a
+ * phone in French; with the requests the page makes and its errors.
+ */
+async function operatorView(on: 'desktop' | 'phone') {
+  const phone = on === 'phone';
+  const context = await browser.newContext(
+    phone
+      ? { viewport: { width: 390, height: 844 }, locale: 'fr-FR', isMobile: true, hasTouch: true }
+      : { viewport: { width: 1280, height: 900 } },
+  );
+  const page = await context.newPage();
+  const seen = watch(page);
+  await page.goto(`${net.hubUrl}/#operator`);
+  await page.getByLabel(phone ? "Jeton d'opérateur" : 'Operator token').fill(net.operatorToken);
+  const show = page.getByRole('button', {
+    name: phone ? 'Afficher le réseau' : 'Show the network',
+  });
+  await (phone ? show.tap() : show.click());
+  return { context, page, ...seen };
+}
+
 async function admin<T>(path: string): Promise<T> {
   const res = await fetch(`${net.hubUrl}${path}`, {
     headers: { authorization: `Bearer ${net.operatorToken}` },
@@ -99,6 +121,7 @@ interface Stats {
   capacity: number;
   hosts: number;
   hostsOnline: number;
+  disk: { freeBytes: number; sizeBytes: number; reporting: number; overcommitted: number };
 }
 interface HistoryPoint {
   at: number;
@@ -255,12 +278,7 @@ test('the operator dashboard: a world map of the hosts, the figures of /api/admi
     return last && last.underReplicated === 0 && last.repairQueue === 0;
   });
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const { requests, errors } = watch(page);
-  await page.goto(`${net.hubUrl}/#operator`);
-  await page.getByLabel('Operator token').fill(net.operatorToken);
-  await page.getByRole('button', { name: 'Show the network' }).click();
+  const { context, page, requests, errors } = await operatorView('desktop');
   const map = page.getByRole('group', { name: 'Hosts by country' });
   await map.waitFor();
 
@@ -301,7 +319,7 @@ test('the operator dashboard: a world map of the hosts, the figures of /api/admi
       ['chunks', count(s.chunks, 'chunk')],
       [
         'capacity',
-        `${formatBytes(s.storedBytes)} stored / ${formatBytes(s.capacity)}${formatBytes(s.capacity - s.storedBytes)} free`,
+        `${formatBytes(s.storedBytes)} stored / ${formatBytes(s.capacity)} declared${formatBytes(s.capacity - s.storedBytes)} free${formatBytes(s.disk.freeBytes)} free on disk, of ${formatBytes(s.disk.sizeBytes)}`,
       ],
     ] as const;
     for (const [name, text] of want) {
@@ -403,17 +421,7 @@ test('the operator dashboard: a world map of the hosts, the figures of /api/admi
   await context.close();
 
   // On a phone, in French: the same dashboard, one column, nothing wider than the screen.
-  const phone = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    locale: 'fr-FR',
-    isMobile: true,
-    hasTouch: true,
-  });
-  const p = await phone.newPage();
-  const seen = watch(p);
-  await p.goto(`${net.hubUrl}/#operator`);
-  await p.getByLabel("Jeton d'opérateur").fill(net.operatorToken);
-  await p.getByRole('button', { name: 'Afficher le réseau' }).tap();
+  const { context: phone, page: p, ...seen } = await operatorView('phone');
   await p.getByRole('group', { name: 'Hébergeurs par pays' }).waitFor();
   await p.getByRole('img', { name: 'France : 1 hébergeur, 1 en ligne' }).waitFor();
   await p.getByRole('heading', { name: 'Blocs sous-répliqués et réparation' }).waitFor();
@@ -422,6 +430,85 @@ test('the operator dashboard: a world map of the hosts, the figures of /api/admi
   );
   assert.equal(overflow, 0, 'nothing wider than a phone');
   await p.screenshot({ path: join(SHOTS, 'operator-dashboard-phone-fr.png'), fullPage: true });
+  assert.deepEqual(seen.errors, []);
+  assert.deepEqual(foreignRequests(net, seen.requests), []);
+  await phone.close();
+});
+
+test('the operator dashboard shows the real free disk beside the declared space, and warns about a host that declares more than its disk has, on a desktop and on a phone', async () => {
+  const { context, page, requests, errors } = await operatorView('desktop');
+  const figures = page.getByRole('list', { name: 'Network figures' });
+  const capacity = figures.locator('[data-stat="capacity"]');
+  const warning = capacity.getByRole('status');
+  await capacity.getByText(/free on disk, of/).waitFor();
+  const before = await admin<Stats>('/api/admin/stats');
+  // The test's hosts declare 10 GiB each, which the disk of a machine running tests has.
+  if (before.disk.overcommitted === 0)
+    assert.equal(((await warning.textContent()) ?? '').trim(), '');
+
+  // A host declaring 1000 TiB joins: far more than any disk it could be on.
+  const big = await net.addHost('FR', ['--capacity', '1000TiB']);
+  const bigHost = await until('the big host to report its disk', async () => {
+    const { hosts } = await admin<{ hosts: (HostFigures & { overcommitted: boolean })[] }>(
+      '/api/admin/hosts',
+    );
+    return hosts.find((h) => h.url === big.url && h.overcommitted);
+  });
+  const flagged = (await admin<Stats>('/api/admin/stats')).disk.overcommitted;
+  assert.ok(flagged >= 1);
+  const want =
+    flagged === 1
+      ? '1 host declares more space than its disk has'
+      : `${flagged} hosts declare more space than their disks have`;
+  await until('the warning in the network figures', async () => {
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    return ((await warning.textContent()) ?? '').includes(want);
+  });
+  const table = page.getByRole('table', { name: 'Hosts' });
+  const row = table.getByRole('row').filter({ hasText: bigHost.id.slice(0, 12) });
+  await row.getByText('Declares more space than its disk has').waitFor();
+  const storage = (await row.getByRole('cell').nth(3).textContent()) ?? '';
+  assert.match(storage, /1000\.0 TiB declared/);
+  assert.match(storage, /GiB free on disk, of \d/);
+  // The other hosts fit their disks: no warning on their rows.
+  const warned = table
+    .getByRole('row')
+    .filter({ hasText: 'Declares more space than its disk has' });
+  assert.equal(await warned.count(), flagged);
+  await page.getByText(/Data is placed by the declared space/).waitFor();
+  assert.deepEqual(await unnamedControls(page), [], 'every control has an accessible name');
+  await row.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, 'operator-disk-warning-desktop.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  assert.deepEqual(foreignRequests(net, requests), []);
+  await context.close();
+
+  // On a phone, in French: the same warning, in the figures and on the host's card.
+  const { context: phone, page: p, ...seen } = await operatorView('phone');
+  const chiffres = p.getByRole('list', { name: 'Chiffres du réseau' });
+  await chiffres
+    .getByRole('status')
+    .getByText(
+      flagged === 1
+        ? '1 hébergeur déclare plus d’espace que son disque n’en offre'
+        : `${flagged} hébergeurs déclarent plus d’espace que leurs disques n’en offrent`,
+    )
+    .waitFor();
+  await chiffres.getByText(/libres sur disque, sur un total de/).waitFor();
+  const card = p
+    .getByRole('table', { name: 'Hébergeurs' })
+    .getByRole('row')
+    .filter({ hasText: bigHost.id.slice(0, 12) });
+  await card.getByText('Déclare plus d’espace que son disque n’en offre').waitFor();
+  assert.match((await card.textContent()) ?? '', /1000,0 Tio déclarés|1000\.0 TiB déclarés/);
+  const overflow = await p.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  assert.equal(overflow, 0, 'nothing wider than a phone');
+  await p.screenshot({ path: join(SHOTS, 'operator-disk-warning-phone-fr.png'), fullPage: true });
+  await chiffres.screenshot({ path: join(SHOTS, 'operator-disk-warning-phone-figures.png') });
+  await card.scrollIntoViewIfNeeded();
+  await p.screenshot({ path: join(SHOTS, 'operator-disk-warning-phone-card.png') });
   assert.deepEqual(seen.errors, []);
   assert.deepEqual(foreignRequests(net, seen.requests), []);
   await phone.close();

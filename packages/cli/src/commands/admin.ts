@@ -60,6 +60,8 @@ interface AdminHost {
   capacity: number;
   usedBytes: number;
   chunks: number;
+  disk: { freeBytes: number; sizeBytes: number } | null;
+  overcommitted: boolean;
 }
 
 const admin = command({
@@ -157,6 +159,11 @@ const admin = command({
         out.say(
           `${h.id}  ${country}  ${h.state.padEnd(12)}  ${formatBytes(h.usedBytes).padStart(10)} / ${formatBytes(h.capacity).padEnd(10)}  ${audits.padEnd(25)}  ${formatTags(h.tags).padEnd(20)}  ${h.url}`,
         );
+        if (h.overcommitted && h.disk) {
+          out.say(
+            `  ! declares ${formatBytes(h.capacity)} but its disk has ${formatBytes(h.disk.freeBytes)} free (of ${formatBytes(h.disk.sizeBytes)})`,
+          );
+        }
       }
       out.result({ hosts });
     } else if (what === 'audit') {

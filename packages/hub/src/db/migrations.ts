@@ -4,6 +4,7 @@ import { copyJobs } from './migration-copy-jobs.ts';
 import { feed } from './migration-feed.ts';
 import { groupCopies } from './migration-group-copies.ts';
 import { groups, shelves } from './migration-groups.ts';
+import { hostDisk } from './migration-host-disk.ts';
 import { mirrors } from './migration-mirrors.ts';
 import { syncState } from './migration-sync-state.ts';
 
@@ -492,5 +493,6 @@ export const migrations: MigrationProvider = {
     '0019_mirrors': mirrors,
     '0020_changes': changes,
     '0021_sync_state': syncState,
+    '0022_host_disk': hostDisk,
   }),
 };

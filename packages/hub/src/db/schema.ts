@@ -168,6 +168,9 @@ export interface HostsTable {
   bandwidth: number | null;
   /** 1: a personal server (`coffer host --personal`), which takes only its owner's data. */
   personal: Generated<number>;
+  /** The filesystem under its store at its last hello; null: not reported (an older host). */
+  disk_free_bytes: number | null;
+  disk_size_bytes: number | null;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { RouteResponse } from '@coffer/protocol';
 import { sql } from 'kysely';
 import type { Hub } from '../context.ts';
 import { hostAccounting } from './accounting.ts';
+import { diskTotals } from './host-disks.ts';
 import { isOnline } from './host-state.ts';
 import { foldStoredBytes } from './stored-bytes.ts';
 
@@ -35,6 +36,7 @@ export async function stats(hub: Hub): Promise<RouteResponse<'adminStats'>> {
     hosts: hosts.length,
     hostsOnline: hosts.filter((h) => isOnline(hub, h)).length,
     capacity: hosts.reduce((s, h) => s + h.capacity, 0),
+    disk: diskTotals(hosts),
     repair: {
       underReplicated: repair.underReplicated,
       copiedLastRound: repair.copied,

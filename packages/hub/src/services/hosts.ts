@@ -24,6 +24,7 @@ import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Caller, Hub } from '../context.ts';
 import type { HostRow } from '../db/schema.ts';
+import { diskOf, isOvercommitted, storedOn } from './host-disks.ts';
 import { displayState, isOnline, isVetted, tagsOf } from './host-state.ts';
 import { forget } from './replicas.ts';
 import { foldStoredBytes } from './stored-bytes.ts';
@@ -64,6 +65,8 @@ export async function hello(hub: Hub, text: string): Promise<RouteResponse<'host
     reported_out: h.bytesOut ?? 0,
     bandwidth: h.bandwidth ?? null,
     personal: h.personal ? 1 : 0,
+    disk_free_bytes: h.disk?.freeBytes ?? null,
+    disk_size_bytes: h.disk?.sizeBytes ?? null,
   };
   if (existing) {
     // The counters are summed by the database from the row as it is then, never written back
@@ -245,7 +248,7 @@ const usage = (hub: Hub, h: HostRow) => ({
   country: h.country,
   state: displayState(hub, h),
   capacity: h.capacity,
-  usedBytes: Math.max(h.used_bytes, h.stored_bytes),
+  usedBytes: storedOn(h),
   chunks: h.chunks,
   audits: { passed: Number(h.audits_passed), failed: Number(h.audits_failed) },
   vetted: isVetted(hub, h),
@@ -254,6 +257,8 @@ const usage = (hub: Hub, h: HostRow) => ({
   bytesOut: Number(h.bytes_out),
   bandwidth: h.bandwidth,
   personal: Boolean(h.personal),
+  disk: diskOf(h),
+  overcommitted: isOvercommitted(h),
   lastSeenAt: h.last_seen_at,
   registeredAt: h.registered_at,
 });

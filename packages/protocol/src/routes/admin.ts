@@ -117,6 +117,18 @@ export const adminRoutes = {
       hosts: z.number().int(),
       hostsOnline: z.number().int(),
       capacity: byteCount,
+      /**
+       * The real disks under the hosts ([Note: Declared and real space]), from the hosts that
+       * report them; hosts on one machine that report the same disk count it once.
+       */
+      disk: z.object({
+        freeBytes: byteCount,
+        sizeBytes: byteCount,
+        /** Hosts that reported their disk (older hosts do not). */
+        reporting: z.number().int(),
+        /** Hosts whose declared capacity, less what they store, exceeds their free space. */
+        overcommitted: z.number().int(),
+      }),
       repair: z.object({
         /** Chunks below target found by the last round (at most one round's batch). */
         underReplicated: z.number().int(),

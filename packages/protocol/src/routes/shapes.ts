@@ -154,6 +154,13 @@ export const hostUsage = {
   bandwidth: byteCount.nullable(),
   /** A personal server: takes only its owner's data, never the public pool's. */
   personal: z.boolean(),
+  /**
+   * The filesystem its store lives on, as of its last hello ([Note: Declared and real space]);
+   * null for a host that does not report it.
+   */
+  disk: z.object({ freeBytes: byteCount, sizeBytes: byteCount }).nullable(),
+  /** Declares more than its disk has: its capacity less what it stores exceeds the free space. */
+  overcommitted: z.boolean(),
   lastSeenAt: timestamp,
   registeredAt: timestamp,
 };

@@ -2,6 +2,7 @@ import { formatBytes } from '@coffer/sdk/format';
 import { countryName, formatCount, formatShare } from '../figures.ts';
 import { Ago, Meter, StateBadges, Traffic } from '../host-bits.tsx';
 import { useT } from '../i18n/use-t.ts';
+import { Declared, HostDisk } from './disk-space.tsx';
 import type { HostRow } from './network.ts';
 import { operatorStrings } from './strings.ts';
 
@@ -33,6 +34,11 @@ export function HostTable({ hosts, now }: { hosts: HostRow[]; now: number }) {
       <p className="muted legend-note">
         <span aria-hidden="true">✓</span> {t.confirmedNote}
       </p>
+      {hosts.some((h) => h.overcommitted) && (
+        <p className="muted legend-note">
+          <span aria-hidden="true">⚠</span> {t.overcommittedHelp}
+        </p>
+      )}
     </section>
   );
 }
@@ -82,7 +88,7 @@ function HostTableRow({ h, now }: { h: HostRow; now: number }) {
         <StateBadges state={h.state} vetted={h.vetted} personal={h.personal} />
       </td>
       <td data-label={t.storage} className="nowrap">
-        {formatBytes(h.usedBytes)} / {formatBytes(h.capacity)}
+        {formatBytes(h.usedBytes)} / <Declared bytes={h.capacity} />
         <Meter
           value={h.usedBytes}
           max={h.capacity}
@@ -91,6 +97,7 @@ function HostTableRow({ h, now }: { h: HostRow; now: number }) {
         <span className="muted small">
           {formatCount(h.chunks, t.locale)} {t.pl_chunk(h.chunks)}
         </span>
+        <HostDisk h={h} />
       </td>
       <td data-label={t.auditsTitle} className="nowrap">
         <span className="pass">{formatCount(h.audits.passed, t.locale)}</span> {t.passed}

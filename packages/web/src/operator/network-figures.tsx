@@ -2,6 +2,7 @@ import { formatBytes } from '@coffer/sdk/format';
 import { formatAgo, formatCount } from '../figures.ts';
 import { Meter } from '../host-bits.tsx';
 import { useT } from '../i18n/use-t.ts';
+import { Declared, NetworkDisk } from './disk-space.tsx';
 import type { Point, Stats } from './network.ts';
 import { operatorStrings } from './strings.ts';
 
@@ -32,11 +33,13 @@ export function NetworkFigures({
         {countryCodes.join(', ')}
       </li>
       <li data-stat="capacity">
-        <strong>{formatBytes(stats.storedBytes)}</strong> {t.stored} / {formatBytes(stats.capacity)}
+        <strong>{formatBytes(stats.storedBytes)}</strong> {t.stored} /{' '}
+        <Declared bytes={stats.capacity} />
         <Meter value={stats.storedBytes} max={stats.capacity} label={t.capacityUsed} />
         <span className="sub">
           {formatBytes(Math.max(0, stats.capacity - stats.storedBytes))} {t.free}
         </span>
+        <NetworkDisk stats={stats} />
       </li>
       <li data-stat="accounts">
         <strong>{n(stats.accounts)}</strong> {t.pl_account(stats.accounts)}

@@ -22,6 +22,10 @@ export interface HostRow {
   vetted: boolean;
   /** A personal server, which takes only its owner's data. */
   personal: boolean;
+  /** The filesystem under its store, from its last hello; null: not reported. */
+  disk: { freeBytes: number; sizeBytes: number } | null;
+  /** Declares more space than its disk has free. */
+  overcommitted: boolean;
   uptime: number;
   bytesIn: number;
   bytesOut: number;
@@ -39,6 +43,8 @@ export interface Stats {
   hosts: number;
   hostsOnline: number;
   capacity: number;
+  /** The real disks under the hosts that report them, each disk once. */
+  disk: { freeBytes: number; sizeBytes: number; reporting: number; overcommitted: number };
   repair: {
     underReplicated: number;
     copiedLastRound: number;

@@ -71,5 +71,18 @@ export const en = {
   drift_counter: 'hub counter',
   drift_records: 'replica records',
   drift_report: 'host report',
+  pl_declaredSize: plural({ one: '{size} declared', other: '{size} declared' }),
+  pl_freeOnDisk: plural({
+    one: '{size} free on disk, of {total}',
+    other: '{size} free on disk, of {total}',
+  }),
+  diskUnknown: 'free disk space not reported',
+  overcommittedHost: 'Declares more space than its disk has',
+  pl_overcommitted: plural({
+    one: '{n} host declares more space than its disk has',
+    other: '{n} hosts declare more space than their disks have',
+  }),
+  overcommittedHelp:
+    'Data is placed by the declared space, so uploads to such a host fail once its disk is full. Ask its hoster to lower --capacity.',
 };
 export type OperatorStrings = typeof en;

@@ -74,4 +74,17 @@ export const es: OperatorStrings = {
   drift_counter: 'contador del hub',
   drift_records: 'copias registradas',
   drift_report: 'informe del servidor',
+  pl_declaredSize: plural({ one: '{size} declarado', other: '{size} declarados' }),
+  pl_freeOnDisk: plural({
+    one: '{size} libre en disco, de un total de {total}',
+    other: '{size} libres en disco, de un total de {total}',
+  }),
+  diskUnknown: 'espacio libre en disco no comunicado',
+  overcommittedHost: 'Declara más espacio del que tiene su disco',
+  pl_overcommitted: plural({
+    one: '{n} servidor declara más espacio del que tiene su disco',
+    other: '{n} servidores declaran más espacio del que tienen sus discos',
+  }),
+  overcommittedHelp:
+    'Los datos se colocan según el espacio declarado, así que las subidas a ese servidor fallan en cuanto su disco se llena. Pide a quien lo aloja que reduzca --capacity.',
 };

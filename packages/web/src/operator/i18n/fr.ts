@@ -71,4 +71,17 @@ export const fr: OperatorStrings = {
   drift_counter: 'compteur du hub',
   drift_records: 'copies enregistrées',
   drift_report: 'rapport de l’hébergeur',
+  pl_declaredSize: plural({ one: '{size} déclaré', other: '{size} déclarés' }),
+  pl_freeOnDisk: plural({
+    one: '{size} libre sur disque, sur un total de {total}',
+    other: '{size} libres sur disque, sur un total de {total}',
+  }),
+  diskUnknown: 'espace disque libre non communiqué',
+  overcommittedHost: 'Déclare plus d’espace que son disque n’en offre',
+  pl_overcommitted: plural({
+    one: '{n} hébergeur déclare plus d’espace que son disque n’en offre',
+    other: '{n} hébergeurs déclarent plus d’espace que leurs disques n’en offrent',
+  }),
+  overcommittedHelp:
+    'Les données sont placées selon l’espace déclaré : les envois vers un tel hébergeur échouent dès que son disque est plein. Demandez à son hébergeur de réduire --capacity.',
 };

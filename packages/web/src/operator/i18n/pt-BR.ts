@@ -74,4 +74,17 @@ export const ptBR: OperatorStrings = {
   drift_counter: 'contador do hub',
   drift_records: 'cópias registradas',
   drift_report: 'relatório do servidor',
+  pl_declaredSize: plural({ one: '{size} declarado', other: '{size} declarados' }),
+  pl_freeOnDisk: plural({
+    one: '{size} livre em disco, de um total de {total}',
+    other: '{size} livres em disco, de um total de {total}',
+  }),
+  diskUnknown: 'espaço livre em disco não informado',
+  overcommittedHost: 'Declara mais espaço do que seu disco tem',
+  pl_overcommitted: plural({
+    one: '{n} servidor declara mais espaço do que seu disco tem',
+    other: '{n} servidores declaram mais espaço do que seus discos têm',
+  }),
+  overcommittedHelp:
+    'Os dados são colocados conforme o espaço declarado, então os envios para esse servidor falham assim que o disco dele enche. Peça a quem o hospeda que reduza --capacity.',
 };
