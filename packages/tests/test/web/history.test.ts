@@ -43,47 +43,48 @@ async function storedBytes(): Promise<number> {
   return ((await res.json()) as RouteResponse<'adminStats'>).storedBytes;
 }
 
-test('versions: replace a file, open its versions, restore the first: it downloads as it was, and there are 3', async () => {
-  const { context, page, errors } = await open('versions@example.com', 'desktop');
-  await upload(page, [text('notes.txt', 'version one')]);
-  await row(page, 'notes.txt').waitFor({ timeout: 60_000 });
-  await upload(page, [text('notes.txt', 'version two, longer')]);
-  const ask = conflict(page, 'notes.txt');
-  await ask.getByRole('button', { name: 'Replace (keeps the old one as a version)' }).click();
-  await page.getByRole('cell', { name: '19 B' }).waitFor({ timeout: 60_000 });
+for (const size of ['desktop', 'phone'] as const)
+  test(`versions (${size}): replace a file, open its versions, restore the first: it downloads as it was, and there are 3`, async () => {
+    const { context, page, errors } = await open(`versions-${size}@example.com`, size);
+    await upload(page, [text('notes.txt', 'version one')]);
+    await row(page, 'notes.txt').waitFor({ timeout: 60_000 });
+    await upload(page, [text('notes.txt', 'version two, longer')]);
+    const ask = conflict(page, 'notes.txt');
+    await ask.getByRole('button', { name: 'Replace (keeps the old one as a version)' }).click();
+    await page.getByRole('cell', { name: '19 B' }).waitFor({ timeout: 60_000 });
 
-  await itemAction(page, 'notes.txt', 'Versions');
-  const panel = page.getByRole('dialog', { name: 'Versions of notes.txt' });
-  await panel.getByRole('list', { name: '2 versions' }).waitFor();
-  assert.equal(await panel.getByRole('button', { name: 'Restore version 2' }).count(), 0);
-  await panel.getByRole('button', { name: 'Restore version 1' }).click();
-  await panel
-    .getByRole('status')
-    .getByText('Version 1 is the current one again, as version 3.')
-    .waitFor();
-  const list = panel.getByRole('list', { name: '3 versions' });
-  await list.waitFor();
-  assert.match(
-    (await list.getByRole('listitem').first().textContent()) ?? '',
-    /Version 3.*Current.*11 B/,
-  );
-  await page.screenshot({ path: join(SHOTS, 'versions-desktop.png') });
-  // The old newest is a version now, and downloads as it was.
-  const old = page.waitForEvent('download');
-  await panel.getByRole('button', { name: 'Download version 2' }).click();
-  assert.equal(await readFile(await (await old).path(), 'utf8'), 'version two, longer');
-  await page.keyboard.press('Escape');
-  await panel.waitFor({ state: 'detached' });
-  // Focus goes back to the item's menu button the panel was opened from.
-  assert.equal(
-    await page.evaluate(() => document.activeElement?.getAttribute('aria-label')),
-    'Actions for notes.txt',
-  );
-  await page.getByRole('cell', { name: '11 B' }).waitFor();
-  assert.equal(await downloadText(page, 'notes.txt'), 'version one');
-  assert.deepEqual(errors, []);
-  await context.close();
-});
+    await itemAction(page, 'notes.txt', 'Versions');
+    const panel = page.getByRole('dialog', { name: 'Versions of notes.txt' });
+    await panel.getByRole('list', { name: '2 versions' }).waitFor();
+    assert.equal(await panel.getByRole('button', { name: 'Restore version 2' }).count(), 0);
+    await panel.getByRole('button', { name: 'Restore version 1' }).click();
+    await panel
+      .getByRole('status')
+      .getByText('Version 1 is the current one again, as version 3.')
+      .waitFor();
+    const list = panel.getByRole('list', { name: '3 versions' });
+    await list.waitFor();
+    assert.match(
+      (await list.getByRole('listitem').first().textContent()) ?? '',
+      /Version 3.*Current.*11 B/,
+    );
+    await page.screenshot({ path: join(SHOTS, `versions-${size}.png`) });
+    // The old newest is a version now, and downloads as it was.
+    const old = page.waitForEvent('download');
+    await panel.getByRole('button', { name: 'Download version 2' }).click();
+    assert.equal(await readFile(await (await old).path(), 'utf8'), 'version two, longer');
+    await page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'detached' });
+    // Focus goes back to the item's menu button the panel was opened from.
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.getAttribute('aria-label')),
+      'Actions for notes.txt',
+    );
+    await page.getByRole('cell', { name: '11 B' }).waitFor();
+    assert.equal(await downloadText(page, 'notes.txt'), 'version one');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
 
 for (const size of ['desktop', 'phone'] as const) {
   test(`upload conflicts (${size}): Keep both, Replace, Skip with Escape, and Apply to all asks once`, async () => {
