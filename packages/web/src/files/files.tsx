@@ -83,8 +83,6 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
   const [error, setError] = useState<string | null>(null);
   const showError = useCallback((m: string) => setError(m), []);
   useEffect(() => onStreamError(showError), [showError]);
-  // A folder that is not there (an old bookmark, or deleted from another device) gives way to
-  // the nearest one above it.
   // An error stays until the user moves on (another folder, view or search), unless it says
   // why the app moved: that one is kept for the place it moved to.
   const keepError = useRef(false);
@@ -93,6 +91,8 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
     if (keepError.current) keepError.current = false;
     else setError(null);
   }, [route.view, route.path, route.query]);
+  // A folder that is not there (an old bookmark, or deleted from another device) gives way to
+  // the nearest one above it.
   const listingError = useCallback(
     (m: string, code: string) => {
       if (code !== 'not_found' || path === '/') return showError(m);
@@ -105,7 +105,7 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
   const { entries, refresh, refreshLatest } = useListing(path, listingError);
   const { arrived, dismiss } = useArrivals(showError, refreshLatest);
   const hits = useSearchResults(route.query, view === 'search', showError);
-  // Emptying the search box goes back to the folder the search started from.
+  // Emptying the search box goes back to the folder open last.
   const lastFolder = useRef(path);
   if (view === 'files') lastFolder.current = path;
   const search = useCallback(
