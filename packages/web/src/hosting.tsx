@@ -1,11 +1,11 @@
 import type { CofferClient } from '@coffer/sdk';
-import { formatBytes } from '@coffer/sdk/format';
 import { useCallback, useId, useRef, useState } from 'react';
 import { worker } from './api.ts';
 import { countryName, formatCount, formatDate, formatShare } from './figures.ts';
 import { Ago, Meter, StateBadges, Traffic } from './host-bits.tsx';
 import { useT } from './i18n/use-t.ts';
 import { useEvery } from './ui.tsx';
+import { useFigures } from './use-figures.ts';
 
 export type MyHost = Awaited<ReturnType<CofferClient['myHosts']>>[number];
 
@@ -17,6 +17,7 @@ const REFRESH_MS = 10_000;
  */
 export function HostingView({ onError }: { onError: (m: string) => void }) {
   const t = useT();
+  const fig = useFigures();
   const [hosts, setHosts] = useState<MyHost[] | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const latest = useRef(0);
@@ -59,7 +60,7 @@ export function HostingView({ onError }: { onError: (m: string) => void }) {
       <div className="hosting-head">
         <h2>{t.hosting}</h2>
         <p className="muted">
-          {formatBytes(used)} {t.stored} / {formatBytes(capacity)} ·{' '}
+          {fig.size(used)} {t.stored} / {fig.size(capacity)} ·{' '}
           {formatCount(hosts.filter((h) => h.state === 'online').length, t.locale)} / {hosts.length}{' '}
           {t.hostsOnline}
         </p>
@@ -77,6 +78,7 @@ export function HostingView({ onError }: { onError: (m: string) => void }) {
 
 function HostCard({ h, now }: { h: MyHost; now: number }) {
   const t = useT();
+  const fig = useFigures();
   const id = useId();
   const share = h.capacity > 0 ? h.usedBytes / h.capacity : 0;
   return (
@@ -93,7 +95,7 @@ function HostCard({ h, now }: { h: MyHost; now: number }) {
       <div className="usage">
         <div className="usage-line">
           <span>
-            <strong>{formatBytes(h.usedBytes)}</strong> / {formatBytes(h.capacity)}
+            <strong>{fig.size(h.usedBytes)}</strong> / {fig.size(h.capacity)}
           </span>
           <span className="muted">
             {share > 0 && share < 0.001
@@ -104,7 +106,7 @@ function HostCard({ h, now }: { h: MyHost; now: number }) {
         <Meter value={h.usedBytes} max={h.capacity} label={t.capacityUsed} />
         <div className="usage-line muted">
           <span>
-            {formatBytes(Math.max(0, h.capacity - h.usedBytes))} {t.free}
+            {fig.size(Math.max(0, h.capacity - h.usedBytes))} {t.free}
           </span>
           <span>
             {formatCount(h.chunks, t.locale)} {t.pl_chunk(h.chunks)}

@@ -1,9 +1,9 @@
 // The open folder's items, as a grid of cards or a table, with the same keyboard, selection and
 // drag and drop (FolderView gives both the same controls).
 import type { Entry } from '@coffer/sdk';
-import { formatBytes } from '@coffer/sdk/format';
 import { useT } from '../i18n/use-t.ts';
 import { Thumb } from '../ui.tsx';
+import { useFigures } from '../use-figures.ts';
 import type { ListedEntry } from '../worker.ts';
 import { type ItemMenu, ItemMenuButton } from './item-menu.tsx';
 import type { SortKey, useSorted } from './sort.ts';
@@ -34,6 +34,7 @@ export function FileGrid({
   onContextMenu,
 }: ItemControls) {
   const t = useT();
+  const fig = useFigures();
   return (
     <div
       className="grid"
@@ -67,7 +68,7 @@ export function FileGrid({
           />
           <Thumb data={e.thumbnail} kind={e.kind} large />
           <span className="card-name">{e.name}</span>
-          <span className="muted">{e.kind === 'folder' ? '' : formatBytes(e.size)}</span>
+          <span className="muted">{e.kind === 'folder' ? '' : fig.size(e.size)}</span>
           <span className="card-menu">
             <ItemMenuButton entry={e} menu={() => menuFor(e)} />
           </span>
@@ -94,6 +95,7 @@ export function FileTable({
   renaming: { id: string; form: React.ReactNode } | null;
 }) {
   const t = useT();
+  const fig = useFigures();
   const { sort, sortBy, ariaSort } = sorting;
   const all = selection.selected.size > 0 && selection.selected.size === list.length;
   return (
@@ -163,8 +165,8 @@ export function FileTable({
                 </button>
               )}
             </td>
-            <td className="nowrap">{e.kind === 'folder' ? '—' : formatBytes(e.size)}</td>
-            <td className="nowrap">{new Date(e.mtime ?? e.updatedAt).toLocaleString()}</td>
+            <td className="nowrap">{e.kind === 'folder' ? '—' : fig.size(e.size)}</td>
+            <td className="nowrap">{fig.dateTime(e.mtime ?? e.updatedAt)}</td>
             <td className="menu-cell">
               <ItemMenuButton entry={e} menu={() => menuFor(e)} />
             </td>

@@ -1,7 +1,7 @@
-import { formatBytes } from '@coffer/sdk/format';
 import { formatAgo, formatCount } from '../figures.ts';
 import { Meter } from '../host-bits.tsx';
 import { useT } from '../i18n/use-t.ts';
+import { useFigures } from '../use-figures.ts';
 import type { Point, Stats } from './network.ts';
 import { operatorStrings } from './strings.ts';
 
@@ -20,6 +20,7 @@ export function NetworkFigures({
   countryCodes: string[];
 }) {
   const t = useT(operatorStrings);
+  const fig = useFigures();
   const n = (x: number) => formatCount(x, t.locale);
   const under = latest?.underReplicated ?? stats.repair.underReplicated;
   return (
@@ -32,10 +33,10 @@ export function NetworkFigures({
         {countryCodes.join(', ')}
       </li>
       <li data-stat="capacity">
-        <strong>{formatBytes(stats.storedBytes)}</strong> {t.stored} / {formatBytes(stats.capacity)}
+        <strong>{fig.size(stats.storedBytes)}</strong> {t.stored} / {fig.size(stats.capacity)}
         <Meter value={stats.storedBytes} max={stats.capacity} label={t.capacityUsed} />
         <span className="sub">
-          {formatBytes(Math.max(0, stats.capacity - stats.storedBytes))} {t.free}
+          {fig.size(Math.max(0, stats.capacity - stats.storedBytes))} {t.free}
         </span>
       </li>
       <li data-stat="accounts">
