@@ -69,6 +69,14 @@ for (const [name, viewport] of VIEWPORTS) {
     assert.doesNotMatch((await alert.textContent()) ?? '', /no account|email:/);
     await page.screenshot({ path: join(SHOTS, `french-error-${name}.png`) });
 
+    // This browser's session is named in French, not "web browser".
+    await page
+      .getByRole('navigation', { name: /Vues/ })
+      .getByRole('button', { name: 'Sessions' })
+      .click();
+    await page.getByRole('cell', { name: /^navigateur web \(cet appareil\)/ }).waitFor();
+    assert.equal(await page.getByText('web browser').count(), 0);
+
     assert.deepEqual(errors, []);
     await context.close();
   });

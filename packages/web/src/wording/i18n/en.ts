@@ -1,0 +1,11 @@
+// Words the app shows that came in English from elsewhere: the names the web app and the CLI
+// give their sessions (kept by the hub as they were given), and an image's stand-in in a preview.
+export const en = {
+  deviceWebBrowser: 'web browser',
+  deviceCli: 'Coffer CLI',
+  /** {host}: the computer's name. */
+  deviceCliOn: 'Coffer CLI on {host}',
+  /** Stands for an image in a Markdown preview that says nothing about it. */
+  imageFallback: 'image',
+};
+export type WordingStrings = typeof en;
