@@ -16,6 +16,13 @@ const SPECIFIC: { code: string; match: RegExp; key: keyof ErrorStrings }[] = [
   { code: 'auth', match: /recovery key/, key: 'wrongRecoveryKey' },
   { code: 'auth', match: /^login failed/, key: 'loginFailed' },
   { code: 'not_found', match: /no account uses (\S+)/, key: 'noAccount' },
+  {
+    code: 'not_found',
+    match: /^path: (\/.*) (?:does not exist|is not in this link)$/,
+    key: 'pathMissing',
+  },
+  { code: 'not_found', match: /^to: no folder (.+)$/, key: 'pathMissing' },
+  { code: 'not_found', match: /^email: (\S+) is not one of your contacts/, key: 'notContact' },
   { code: 'not_found', match: /^link: what it points to/, key: 'linkGone' },
   { code: 'forbidden', match: /^link: revoked/, key: 'linkRevoked' },
   { code: 'forbidden', match: /^link: its download limit/, key: 'linkLimitReached' },
@@ -45,7 +52,7 @@ export function personMessage(code: string, message: string, language: Language)
   const t = errorStrings[language];
   for (const s of SPECIFIC) {
     const m = s.code === code ? s.match.exec(message) : null;
-    if (m) return fill(t[s.key], { email: m[1] ?? '' });
+    if (m) return fill(t[s.key], { email: m[1] ?? '', path: m[1] ?? '' });
   }
   const key = GENERIC[code];
   return key ? t[key] : message;

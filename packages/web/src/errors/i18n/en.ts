@@ -7,6 +7,8 @@ export const en = {
   wrongCurrentPassword: 'Your current password is wrong.',
   forbidden: 'You are not allowed to do that.',
   notFound: 'It is not there any more: it may have been moved, deleted or withdrawn.',
+  pathMissing: '{path} does not exist.',
+  notContact: '{email} is not one of your contacts.',
   noAccount: 'no account uses {email}.',
   linkRevoked: 'The owner revoked this link.',
   linkLimitReached: 'Its download limit is reached.',

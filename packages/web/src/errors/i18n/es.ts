@@ -7,6 +7,8 @@ export const es: ErrorStrings = {
   wrongCurrentPassword: 'Tu contraseña actual es incorrecta.',
   forbidden: 'No tienes permiso para hacer eso.',
   notFound: 'Ya no está: puede que se haya movido, eliminado o retirado.',
+  pathMissing: '{path} no existe.',
+  notContact: '{email} no está entre tus contactos.',
   noAccount: 'ninguna cuenta usa {email}.',
   linkRevoked: 'El propietario revocó este enlace.',
   linkLimitReached: 'Se alcanzó su límite de descargas.',

@@ -7,6 +7,8 @@ export const fr: ErrorStrings = {
   wrongCurrentPassword: 'Votre mot de passe actuel est erroné.',
   forbidden: 'Vous n’avez pas le droit de faire cela.',
   notFound: 'Ce n’est plus là : cela a peut-être été déplacé, supprimé ou retiré.',
+  pathMissing: '{path} n’existe pas.',
+  notContact: '{email} ne fait pas partie de vos contacts.',
   noAccount: 'aucun compte n’utilise {email}.',
   linkRevoked: 'Le propriétaire a révoqué ce lien.',
   linkLimitReached: 'Sa limite de téléchargements est atteinte.',

@@ -7,6 +7,8 @@ export const ptBR: ErrorStrings = {
   wrongCurrentPassword: 'Sua senha atual está incorreta.',
   forbidden: 'Você não tem permissão para fazer isso.',
   notFound: 'Isso não está mais aqui: pode ter sido movido, excluído ou retirado.',
+  pathMissing: '{path} não existe.',
+  notContact: '{email} não está entre seus contatos.',
   noAccount: 'nenhuma conta usa {email}.',
   linkRevoked: 'O proprietário revogou este link.',
   linkLimitReached: 'O limite de downloads foi atingido.',
