@@ -6,6 +6,7 @@ import { Ago, Meter, StateBadges, Traffic } from './host-bits.tsx';
 import { useT } from './i18n/use-t.ts';
 import { useEvery } from './ui.tsx';
 import { useFigures } from './use-figures.ts';
+import { wordingStrings } from './wording/strings.ts';
 
 export type MyHost = Awaited<ReturnType<CofferClient['myHosts']>>[number];
 
@@ -16,7 +17,7 @@ const REFRESH_MS = 10_000;
  * state, storage, audits, vetting, uptime and traffic. Refreshed every few seconds.
  */
 export function HostingView({ onError }: { onError: (m: string) => void }) {
-  const t = useT();
+  const t = useT(wordingStrings);
   const fig = useFigures();
   const [hosts, setHosts] = useState<MyHost[] | null>(null);
   const [now, setNow] = useState(() => Date.now());
@@ -61,8 +62,10 @@ export function HostingView({ onError }: { onError: (m: string) => void }) {
         <h2>{t.hosting}</h2>
         <p className="muted">
           {fig.size(used)} {t.stored} / {fig.size(capacity)} ·{' '}
-          {formatCount(hosts.filter((h) => h.state === 'online').length, t.locale)} / {hosts.length}{' '}
-          {t.hostsOnline}
+          {t.hostsOnlineOf(hosts.length, {
+            n: formatCount(hosts.length, t.locale),
+            online: formatCount(hosts.filter((h) => h.state === 'online').length, t.locale),
+          })}
         </p>
       </div>
       <ul className="host-cards">

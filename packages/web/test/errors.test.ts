@@ -54,3 +54,10 @@ test('the session names the apps give are said in the page language; a chosen on
   );
   assert.equal(deviceLabel('studio laptop', wordingStrings.fr), 'studio laptop');
 });
+
+test('hosts online: a real plural on the number of hosts', () => {
+  const fr = wordingStrings.fr.hostsOnlineOf;
+  assert.equal(fr(1, { online: 1 }), '1 / 1 hébergeur en ligne');
+  assert.equal(fr(2, { online: 1 }), '1 / 2 hébergeurs en ligne');
+  assert.equal(wordingStrings.en.hostsOnlineOf(1, { online: 0 }), '0 / 1 host online');
+});
