@@ -23,7 +23,7 @@ test('technical errors are said by their code, in the page language', () => {
 test('a reason worth more than its code keeps its specifics, translated', () => {
   assert.equal(
     personMessage('not_found', 'email: no account uses ana@example.com', 'fr'),
-    'aucun compte n’utilise ana@example.com.',
+    'Aucun compte n’utilise ana@example.com.',
   );
   assert.equal(
     personMessage('not_found', 'path: /Trips/Nope does not exist', 'fr'),

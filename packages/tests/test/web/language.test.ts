@@ -65,7 +65,7 @@ for (const [name, viewport] of VIEWPORTS) {
     await page.getByRole('button', { name: 'Ajouter', exact: true }).click();
     const alert = page.getByRole('alert').filter({ hasText: 'personne@example.com' });
     await alert.waitFor({ timeout: 30_000 });
-    assert.match((await alert.textContent()) ?? '', /aucun compte n’utilise personne@example\.com/);
+    assert.match((await alert.textContent()) ?? '', /Aucun compte n’utilise personne@example\.com/);
     assert.doesNotMatch((await alert.textContent()) ?? '', /no account|email:/);
     await page.screenshot({ path: join(SHOTS, `french-error-${name}.png`) });
 

@@ -9,7 +9,7 @@ export const en = {
   notFound: 'It is not there any more: it may have been moved, deleted or withdrawn.',
   pathMissing: '{path} does not exist.',
   notContact: '{email} is not one of your contacts.',
-  noAccount: 'no account uses {email}.',
+  noAccount: 'No account uses {email}.',
   linkRevoked: 'The owner revoked this link.',
   linkLimitReached: 'Its download limit is reached.',
   linkPreviewsUsedUp: 'Its free previews are used up; download the file to see it.',

@@ -9,7 +9,7 @@ export const es: ErrorStrings = {
   notFound: 'Ya no está: puede que se haya movido, eliminado o retirado.',
   pathMissing: '{path} no existe.',
   notContact: '{email} no está entre tus contactos.',
-  noAccount: 'ninguna cuenta usa {email}.',
+  noAccount: 'Ninguna cuenta usa {email}.',
   linkRevoked: 'El propietario revocó este enlace.',
   linkLimitReached: 'Se alcanzó su límite de descargas.',
   linkPreviewsUsedUp: 'Se agotaron sus vistas previas gratuitas; descarga el archivo para verlo.',

@@ -9,7 +9,7 @@ export const fr: ErrorStrings = {
   notFound: 'Ce n’est plus là : cela a peut-être été déplacé, supprimé ou retiré.',
   pathMissing: '{path} n’existe pas.',
   notContact: '{email} ne fait pas partie de vos contacts.',
-  noAccount: 'aucun compte n’utilise {email}.',
+  noAccount: 'Aucun compte n’utilise {email}.',
   linkRevoked: 'Le propriétaire a révoqué ce lien.',
   linkLimitReached: 'Sa limite de téléchargements est atteinte.',
   linkPreviewsUsedUp: 'Ses aperçus gratuits sont épuisés ; téléchargez le fichier pour le voir.',

@@ -9,7 +9,7 @@ export const ptBR: ErrorStrings = {
   notFound: 'Isso não está mais aqui: pode ter sido movido, excluído ou retirado.',
   pathMissing: '{path} não existe.',
   notContact: '{email} não está entre seus contatos.',
-  noAccount: 'nenhuma conta usa {email}.',
+  noAccount: 'Nenhuma conta usa {email}.',
   linkRevoked: 'O proprietário revogou este link.',
   linkLimitReached: 'O limite de downloads foi atingido.',
   linkPreviewsUsedUp: 'As prévias gratuitas acabaram; baixe o arquivo para vê-lo.',
