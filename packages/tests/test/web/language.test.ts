@@ -67,6 +67,8 @@ for (const [name, viewport] of VIEWPORTS) {
     await alert.waitFor({ timeout: 30_000 });
     assert.match((await alert.textContent()) ?? '', /Aucun compte n’utilise personne@example\.com/);
     assert.doesNotMatch((await alert.textContent()) ?? '', /no account|email:/);
+    // French puts a space before a colon.
+    await page.getByText(/^Votre empreinte\s:/).waitFor();
     await page.screenshot({ path: join(SHOTS, `french-error-${name}.png`) });
 
     // This browser's session is named in French, not "web browser".

@@ -11,6 +11,8 @@ export const en = {
   deviceCliOn: 'Coffer CLI on {host}',
   /** Stands for an image in a Markdown preview that says nothing about it. */
   imageFallback: 'image',
+  /** A label before what it names; French puts a space before the colon. */
+  colon: '{label}:',
   /** {online} of {n} hosts are online. */
   hostsOnlineOf: plural({
     one: '{online} / {n} host online',

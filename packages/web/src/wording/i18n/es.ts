@@ -8,6 +8,7 @@ export const es: WordingStrings = {
   deviceCli: 'Coffer en línea de comandos',
   deviceCliOn: 'Coffer en línea de comandos en {host}',
   imageFallback: 'imagen',
+  colon: '{label}:',
   hostsOnlineOf: plural({
     one: '{online} / {n} servidor en línea',
     other: '{online} / {n} servidores en línea',

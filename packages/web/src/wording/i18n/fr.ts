@@ -8,6 +8,7 @@ export const fr: WordingStrings = {
   deviceCli: 'Coffer en ligne de commande',
   deviceCliOn: 'Coffer en ligne de commande sur {host}',
   imageFallback: 'image',
+  colon: '{label}\u00a0:',
   hostsOnlineOf: plural({
     one: '{online} / {n} hébergeur en ligne',
     other: '{online} / {n} hébergeurs en ligne',

@@ -8,6 +8,7 @@ export const ptBR: WordingStrings = {
   deviceCli: 'Coffer na linha de comando',
   deviceCliOn: 'Coffer na linha de comando em {host}',
   imageFallback: 'imagem',
+  colon: '{label}:',
   hostsOnlineOf: plural({
     one: '{online} / {n} servidor online',
     other: '{online} / {n} servidores online',
