@@ -40,7 +40,8 @@ const sizeFormats = new Map<string, Intl.NumberFormat>();
 
 /**
  * A byte count for people in `locale`: "48 B", "30.0 MiB"; "48 o", "30,0 Mio" in French. Whole
- * bytes, else one decimal; the number and its unit never part across a line.
+ * bytes, else one decimal. A plain space, as `formatBytes` has: where a size must not wrap, its
+ * cell says so (`nowrap`).
  */
 export function formatSize(bytes: number, locale: string): string {
   const units = SIZE_UNITS[locale.split('-')[0] ?? ''] ?? IEC;
@@ -63,7 +64,7 @@ export function formatSize(bytes: number, locale: string): string {
     });
     sizeFormats.set(key, f);
   }
-  return `${f.format(v)}\u00a0${units[u]}`;
+  return `${f.format(v)} ${units[u]}`;
 }
 
 /** A transfer rate: "1.2 MiB/s", "1,2 Mio/s". */
