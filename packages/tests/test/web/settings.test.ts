@@ -90,7 +90,7 @@ test('Settings shows storage used against the quota and the donation link; the d
   assert.equal(await support.getAttribute('href'), DONATE);
   // The sessions, and the place kept for changing the password.
   await page.getByRole('region', { name: 'Sessions' }).getByRole('table').waitFor();
-  await page.getByRole('heading', { name: 'Password' }).waitFor();
+  await page.getByRole('heading', { name: 'Password', exact: true }).waitFor();
   await page.screenshot({ path: join(SHOTS, 'settings-desktop.png'), fullPage: true });
 
   // The theme: the device's by default, dark by choice, still dark after a reload.
