@@ -56,7 +56,7 @@ test('contacts: add by email, compare the safety number by digits or QR code, ve
   await page.getByRole('button', { name: 'Add contact' }).click();
   await page
     .getByRole('alert')
-    .getByText(/no account uses nobody@example.com/)
+    .getByText(/no account uses nobody@example.com/i)
     .waitFor();
   await page.getByRole('button', { name: 'Dismiss' }).click();
   await page.getByLabel('Their email').fill('bob@example.com');

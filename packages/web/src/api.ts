@@ -11,4 +11,12 @@ initStreams(worker);
 
 export type Result<T> =
   | { ok: true; value: T }
-  | { ok: false; code: string; message: string; figures?: { used: number; quota: number } };
+  | {
+      ok: false;
+      code: string;
+      /** For a person, in the page's language. */
+      message: string;
+      /** The SDK's own words, in English, to tell one failure of a code from another. */
+      detail: string;
+      figures?: { used: number; quota: number };
+    };

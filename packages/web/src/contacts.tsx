@@ -4,6 +4,7 @@ import { encode } from 'uqr';
 import { worker } from './api.ts';
 import { fill } from './i18n/format.ts';
 import { useT } from './i18n/use-t.ts';
+import { wordingStrings } from './wording/strings.ts';
 
 /** A QR code as one SVG path (no inline styles, so the page's CSP holds). */
 function QrCode({ text, label }: { text: string; label: string }) {
@@ -71,6 +72,7 @@ export function SafetyNumber({
 
 export function ContactsView({ onError }: { onError: (m: string) => void }) {
   const t = useT();
+  const w = useT(wordingStrings);
   const [contacts, setContacts] = useState<Contact[] | null>(null);
   /** Contacts whose keys the hub served wrong (rollback, equivocation, another account). */
   const [broken, setBroken] = useState<Record<string, string>>({});
@@ -189,7 +191,7 @@ export function ContactsView({ onError }: { onError: (m: string) => void }) {
       </ul>
       {mine && (
         <p className="muted fingerprint">
-          {t.yourFingerprint}: <code>{mine}</code>
+          {fill(w.colon, { label: t.yourFingerprint })} <code>{mine}</code>
         </p>
       )}
     </div>

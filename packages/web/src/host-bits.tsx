@@ -1,7 +1,7 @@
 // Pieces of the host views shared by the hoster's dashboard and the operator's.
-import { formatBytes } from '@coffer/sdk/format';
 import { formatAgo, formatDateTime } from './figures.ts';
 import { useT } from './i18n/use-t.ts';
+import { useFigures } from './use-figures.ts';
 
 export type HostState =
   | 'pending'
@@ -36,17 +36,18 @@ export function StateBadges({
 
 export function Traffic({ bytesIn, bytesOut }: { bytesIn: number; bytesOut: number }) {
   const t = useT();
+  const fig = useFigures();
   return (
     <span className="traffic">
       <span>
         <span aria-hidden="true">↓ </span>
         <span className="visually-hidden">{t.bytesIn} </span>
-        {formatBytes(bytesIn)}
+        {fig.size(bytesIn)}
       </span>{' '}
       <span>
         <span aria-hidden="true">↑ </span>
         <span className="visually-hidden">{t.bytesOut} </span>
-        {formatBytes(bytesOut)}
+        {fig.size(bytesOut)}
       </span>
     </span>
   );

@@ -1,11 +1,12 @@
 import type { CofferClient } from '@coffer/sdk';
-import { formatBytes } from '@coffer/sdk/format';
 import { useCallback, useId, useRef, useState } from 'react';
 import { worker } from './api.ts';
 import { countryName, formatCount, formatDate, formatShare } from './figures.ts';
 import { Ago, Meter, StateBadges, Traffic } from './host-bits.tsx';
 import { useT } from './i18n/use-t.ts';
 import { useEvery } from './ui.tsx';
+import { useFigures } from './use-figures.ts';
+import { wordingStrings } from './wording/strings.ts';
 
 export type MyHost = Awaited<ReturnType<CofferClient['myHosts']>>[number];
 
@@ -16,7 +17,8 @@ const REFRESH_MS = 10_000;
  * state, storage, audits, vetting, uptime and traffic. Refreshed every few seconds.
  */
 export function HostingView({ onError }: { onError: (m: string) => void }) {
-  const t = useT();
+  const t = useT(wordingStrings);
+  const fig = useFigures();
   const [hosts, setHosts] = useState<MyHost[] | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const latest = useRef(0);
@@ -59,9 +61,11 @@ export function HostingView({ onError }: { onError: (m: string) => void }) {
       <div className="hosting-head">
         <h2>{t.hosting}</h2>
         <p className="muted">
-          {formatBytes(used)} {t.stored} / {formatBytes(capacity)} ·{' '}
-          {formatCount(hosts.filter((h) => h.state === 'online').length, t.locale)} / {hosts.length}{' '}
-          {t.hostsOnline}
+          {fig.size(used)} {t.stored} / {fig.size(capacity)} ·{' '}
+          {t.hostsOnlineOf(hosts.length, {
+            n: formatCount(hosts.length, t.locale),
+            online: formatCount(hosts.filter((h) => h.state === 'online').length, t.locale),
+          })}
         </p>
       </div>
       <ul className="host-cards">
@@ -77,6 +81,7 @@ export function HostingView({ onError }: { onError: (m: string) => void }) {
 
 function HostCard({ h, now }: { h: MyHost; now: number }) {
   const t = useT();
+  const fig = useFigures();
   const id = useId();
   const share = h.capacity > 0 ? h.usedBytes / h.capacity : 0;
   return (
@@ -93,7 +98,7 @@ function HostCard({ h, now }: { h: MyHost; now: number }) {
       <div className="usage">
         <div className="usage-line">
           <span>
-            <strong>{formatBytes(h.usedBytes)}</strong> / {formatBytes(h.capacity)}
+            <strong>{fig.size(h.usedBytes)}</strong> / {fig.size(h.capacity)}
           </span>
           <span className="muted">
             {share > 0 && share < 0.001
@@ -104,7 +109,7 @@ function HostCard({ h, now }: { h: MyHost; now: number }) {
         <Meter value={h.usedBytes} max={h.capacity} label={t.capacityUsed} />
         <div className="usage-line muted">
           <span>
-            {formatBytes(Math.max(0, h.capacity - h.usedBytes))} {t.free}
+            {fig.size(Math.max(0, h.capacity - h.usedBytes))} {t.free}
           </span>
           <span>
             {formatCount(h.chunks, t.locale)} {t.pl_chunk(h.chunks)}

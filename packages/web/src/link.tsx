@@ -1,11 +1,11 @@
 import type { Entry } from '@coffer/sdk';
-import { formatBytes } from '@coffer/sdk/format';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { worker } from './api.ts';
 import { fill } from './i18n/format.ts';
 import { useT } from './i18n/use-t.ts';
 import { linkStrings } from './links/strings.ts';
 import { Crumbs, EntryName, Icon, joinPath, saveBlob } from './ui.tsx';
+import { useFigures } from './use-figures.ts';
 
 // The page a public link opens, for a visitor with no account: the key is in the URL's
 // fragment, which never leaves the browser; the worker opens the link and decrypts. Previews
@@ -27,6 +27,7 @@ const canPreview = (e: Entry) => isText(e) || isMedia(e);
 
 export function LinkPage() {
   const t = useT(linkStrings);
+  const fig = useFigures();
   const [opened, setOpened] = useState<Opened['value'] | null>(null);
   const [needPassword, setNeedPassword] = useState(false);
   const [password, setPassword] = useState('');
@@ -131,9 +132,7 @@ export function LinkPage() {
   const facts = opened && (
     <p className="muted" aria-live="polite">
       {[
-        opened.expiresAt
-          ? fill(t.linkExpires, { date: new Date(opened.expiresAt).toLocaleString() })
-          : null,
+        opened.expiresAt ? fill(t.linkExpires, { date: fig.dateTime(opened.expiresAt) }) : null,
         left !== null ? t.linkDownloadsLeft(left) : null,
         t.previewFree,
       ]
@@ -177,7 +176,7 @@ export function LinkPage() {
           <h2>
             <Icon kind="file" /> {opened.root.name}
           </h2>
-          <p className="muted">{formatBytes(opened.root.size)}</p>
+          <p className="muted">{fig.size(opened.root.size)}</p>
           {facts}
           <div className="row">
             <button type="button" disabled={busy || usedUp} onClick={() => void download('/')}>
@@ -218,7 +217,7 @@ export function LinkPage() {
                     <td>
                       <EntryName entry={e} onOpen={() => setPath(joinPath(path, e.name))} />
                     </td>
-                    <td>{e.kind === 'file' ? formatBytes(e.size) : ''}</td>
+                    <td>{e.kind === 'file' ? fig.size(e.size) : ''}</td>
                     <td>
                       {e.kind === 'file' && (
                         <>

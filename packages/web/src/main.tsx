@@ -100,6 +100,7 @@ function App() {
   const lang = useLanguage();
   useEffect(() => {
     document.documentElement.lang = lang;
+    void worker.setLanguage(lang);
   }, [lang]);
   return (
     <LanguageContext value={lang}>

@@ -1,8 +1,8 @@
-import { formatBytes } from '@coffer/sdk/format';
 import { type DragEvent, useEffect, useRef, useState } from 'react';
 import { worker } from './api.ts';
 import { fill } from './i18n/format.ts';
 import { useT } from './i18n/use-t.ts';
+import { useFigures } from './use-figures.ts';
 
 // The page a file request opens, for a visitor with no account: they pick files, the worker
 // encrypts each to the request's key (from the URL's fragment, which never leaves the browser)
@@ -19,6 +19,7 @@ type Sending = {
 
 export function RequestPage() {
   const t = useT();
+  const fig = useFigures();
   const [opened, setOpened] = useState<Opened['value'] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [files, setFiles] = useState<Sending[]>([]);
@@ -95,11 +96,11 @@ export function RequestPage() {
           <p className="muted small">
             {[
               opened.expiresAt
-                ? fill(t.requestCloses, { date: new Date(opened.expiresAt).toLocaleString() })
+                ? fill(t.requestCloses, { date: fig.dateTime(opened.expiresAt) })
                 : null,
               opened.filesLeft !== null ? t.requestFilesLeft(opened.filesLeft) : null,
               opened.bytesLeft !== null
-                ? fill(t.requestBytesLeft, { size: formatBytes(opened.bytesLeft) })
+                ? fill(t.requestBytesLeft, { size: fig.size(opened.bytesLeft) })
                 : null,
             ]
               .filter(Boolean)
@@ -113,7 +114,7 @@ export function RequestPage() {
             {files.map((f) => (
               <li key={f.key} className={`share-card send-${f.state}`}>
                 <span>{f.name}</span>
-                <span className="muted">{formatBytes(f.size)}</span>
+                <span className="muted">{fig.size(f.size)}</span>
                 <span role={f.state === 'failed' ? 'alert' : undefined}>
                   {f.state === 'failed'
                     ? `${t.requestFailed}: ${f.error}`

@@ -5,6 +5,7 @@ import { formatAgo, formatDateTime } from './figures.ts';
 import { fill } from './i18n/format.ts';
 import { useT } from './i18n/use-t.ts';
 import { useWorkerList } from './ui.tsx';
+import { deviceLabel, wordingStrings } from './wording/strings.ts';
 
 // The account's sessions, each with the folders its sync client keeps in sync ([Note: Sync state
 // in the client]): where, on which device, how the last pass went and how long ago.
@@ -48,7 +49,7 @@ function SyncRoots({
   roots: SyncRootReport[];
   now: number;
 }) {
-  const t = useT();
+  const t = useT(wordingStrings);
   const stateName = { synced: t.syncSynced, stopped: t.syncStopped, error: t.syncError };
   return (
     <ul className="sync-roots" aria-label={`${t.syncFolders}: ${device}`}>
@@ -57,7 +58,7 @@ function SyncRoots({
         .map((r) => (
           <li key={r.localPath}>
             <span className="sync-where">
-              {fill(t.syncOn, { remote: r.remotePath, device: r.deviceName })}
+              {fill(t.syncOn, { remote: r.remotePath, device: deviceLabel(r.deviceName, t) })}
             </span>
             <span className="sync-facts">
               <span className={`sync-state ${r.state}`}>{stateName[r.state]}</span>
@@ -77,7 +78,7 @@ function SyncRoots({
 }
 
 export function SessionsView({ onError }: { onError: (m: string) => void }) {
-  const t = useT();
+  const t = useT(wordingStrings);
   const { items: rows, load } = useWorkerList(fetchSessions, onError);
   const roots = useSyncRoots();
   const now = useNow();
@@ -99,9 +100,11 @@ export function SessionsView({ onError }: { onError: (m: string) => void }) {
           return (
             <tr key={x.id}>
               <td>
-                {x.deviceName}
+                {deviceLabel(x.deviceName, t)}
                 {x.current && <span className="muted"> ({t.thisDevice})</span>}
-                {synced.length > 0 && <SyncRoots device={x.deviceName} roots={synced} now={now} />}
+                {synced.length > 0 && (
+                  <SyncRoots device={deviceLabel(x.deviceName, t)} roots={synced} now={now} />
+                )}
               </td>
               <td className="nowrap">{formatDateTime(x.lastSeenAt, t.locale)}</td>
               <td>
@@ -109,7 +112,7 @@ export function SessionsView({ onError }: { onError: (m: string) => void }) {
                   {!x.current && (
                     <button
                       type="button"
-                      aria-label={`${t.revoke} ${x.deviceName} ${x.id.slice(0, 6)}`}
+                      aria-label={`${t.revoke} ${deviceLabel(x.deviceName, t)} ${x.id.slice(0, 6)}`}
                       onClick={async () => {
                         const r = await worker.revokeSession(x.id);
                         if (!r.ok) onError(r.message);

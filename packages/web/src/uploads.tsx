@@ -1,7 +1,6 @@
 // The upload queue: what is waiting, running, paused or failed, with progress per file and
 // overall, speed and time left. The crypto worker keeps each job in IndexedDB, so the queue
 // picks unfinished uploads up again after a reload.
-import { formatBytes } from '@coffer/sdk/format';
 import * as Comlink from 'comlink';
 import { useRef, useSyncExternalStore } from 'react';
 import { type Result, worker } from './api.ts';
@@ -9,6 +8,7 @@ import type { Strings } from './i18n/en.ts';
 import { fill } from './i18n/format.ts';
 import { useT } from './i18n/use-t.ts';
 import { QuotaExceeded, type QuotaFigures } from './settings/quota-exceeded.tsx';
+import { useFigures } from './use-figures.ts';
 
 export interface Job {
   id: string;
@@ -268,12 +268,17 @@ function overall(all: Job[]) {
 function duration(seconds: number, t: Strings): string {
   if (seconds < 60) return t.secondsLeft(Math.max(1, Math.round(seconds)));
   if (seconds < 3600) return t.minutesLeft(Math.round(seconds / 60));
-  const hours = (seconds / 3600).toFixed(1);
-  return t.hoursLeft(Number(hours), { n: hours });
+  const hours = Math.round(seconds / 360) / 10;
+  const shown = hours.toLocaleString(t.locale, {
+    minimumFractionDigits: 1,
+    maximumFractionDigits: 1,
+  });
+  return t.hoursLeft(hours, { n: shown });
 }
 
 export function UploadsPanel() {
   const t = useT();
+  const fig = useFigures();
   const all = useJobs();
   const pick = useRef<HTMLInputElement>(null);
   const wanted = useRef<string | null>(null);
@@ -283,7 +288,7 @@ export function UploadsPanel() {
     return (
       // A status, not the Uploads panel: the uploads are over.
       <div className="uploads uploads-done" role="status">
-        <p>{t.uploadedFiles(last.files, { size: formatBytes(last.bytes) })}</p>
+        <p>{t.uploadedFiles(last.files, { size: fig.size(last.bytes) })}</p>
         <button type="button" onClick={uploads.dismissSummary} aria-label={t.dismiss}>
           ×
         </button>
@@ -297,8 +302,8 @@ export function UploadsPanel() {
       <div className="uploads-head">
         <strong>{fill(t.uploadsCount, { n: all.length })}</strong>
         <span className="muted">
-          {formatBytes(o.done)} / {formatBytes(o.total)}
-          {active && o.rate > 0 && ` · ${formatBytes(o.rate)}/s`}
+          {fig.size(o.done)} / {fig.size(o.total)}
+          {active && o.rate > 0 && ` · ${fig.rate(o.rate)}`}
           {active && o.left !== null && ` · ${duration(o.left, t)}`}
         </span>
         <progress value={o.done} max={o.total || 1} aria-label={t.uploadsOverall} />
@@ -311,7 +316,7 @@ export function UploadsPanel() {
             </span>
             <progress value={j.done} max={j.size || 1} aria-label={`${t.uploading} ${j.name}`} />
             <span className={j.quota && j.state === 'failed' ? 'transfer-refusal' : 'muted nowrap'}>
-              {j.state === 'running' && `${formatBytes(j.done)} / ${formatBytes(j.size)}`}
+              {j.state === 'running' && `${fig.size(j.done)} / ${fig.size(j.size)}`}
               {j.state === 'queued' && t.queued}
               {j.state === 'paused' && t.paused}
               {j.state === 'needs-file' && (j.error ?? t.needsFile)}

@@ -9,6 +9,7 @@ import { feedApi } from './worker/feed.ts';
 import { filesApi } from './worker/files.ts';
 import { groupsApi } from './worker/groups.ts';
 import { historyApi } from './worker/history.ts';
+import { languageApi } from './worker/language.ts';
 import { linkApi } from './worker/link.ts';
 import { linksApi } from './worker/links.ts';
 import { requestsApi } from './worker/requests.ts';
@@ -39,6 +40,7 @@ const api = {
   ...linksApi,
   ...requestsApi,
   ...settingsApi,
+  ...languageApi,
 };
 
 export type WorkerApi = typeof api;

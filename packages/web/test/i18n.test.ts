@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { errorStrings } from '../src/errors/strings.ts';
 import { groupStrings } from '../src/groups/strings.ts';
 import { en } from '../src/i18n/en.ts';
 import { es } from '../src/i18n/es.ts';
@@ -10,6 +11,7 @@ import { operatorStrings } from '../src/operator/strings.ts';
 import { trashStrings } from '../src/trash/strings.ts';
 import { conflictStrings } from '../src/upload-conflicts/strings.ts';
 import { versionStrings } from '../src/versions/strings.ts';
+import { wordingStrings } from '../src/wording/strings.ts';
 
 /** The shared strings and each area's own. */
 const sets = {
@@ -20,6 +22,8 @@ const sets = {
   trash: trashStrings,
   conflicts: conflictStrings,
   links: linkStrings,
+  errors: errorStrings,
+  wording: wordingStrings,
 };
 
 test('a count picks the form its language uses: French and Brazilian Portuguese say 0 as 1', () => {

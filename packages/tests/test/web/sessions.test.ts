@@ -54,7 +54,7 @@ test('Sessions shows the folders each device syncs, with the device name and the
         .getByRole('navigation', { name: 'Views' })
         .getByRole('button', { name: 'Sessions' })
         .click({ timeout: 60_000 });
-      const studio = page.getByRole('list', { name: /^Sync folders: coffer cli/ }).filter({
+      const studio = page.getByRole('list', { name: /^Sync folders: coffer cli/i }).filter({
         hasText: '/Sync on “studio laptop”',
       });
       await studio.waitFor({ timeout: 60_000 });

@@ -5,6 +5,12 @@ import { CofferClient, formatBytes } from '@coffer/sdk';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, type Network, screenshotDir, startNetwork } from '../../src/index.ts';
 
+/** "278.3 KiB" as the French page says it: "278,3 Kio". */
+const inFrench = (size: string) =>
+  size
+    .replace('.', ',')
+    .replace(/ (K|M|G|T)?i?B$/, (_, p: string | undefined) => ` ${p ? `${p}io` : 'o'}`);
+
 // The Settings page, on a network whose operator set a quota and a donation link: storage used
 // against the quota, the link, a theme that survives a reload, and an upload past the quota
 // refused in the page's language ([Note: Account quota]).
@@ -120,7 +126,7 @@ test('Settings shows storage used against the quota and the donation link; the d
   await page
     .getByRole('region', { name: 'Envois' })
     .getByText(
-      `Votre espace de stockage est plein : ${formatBytes(usage.total)} utilisés sur 1.0 MiB.`,
+      `Votre espace de stockage est plein : ${inFrench(formatBytes(usage.total))} utilisés sur 1,0 Mio.`,
     )
     .waitFor();
   await page.screenshot({ path: join(SHOTS, 'settings-quota-refused-fr.png') });

@@ -25,7 +25,7 @@ export function ChangePassword({ email, onChanged }: { email?: string; onChanged
     if (problem) return problem;
     const r = await worker.changePassword(current, password);
     if (!r.ok) {
-      const aboutCurrent = r.message.startsWith('currentPassword');
+      const aboutCurrent = r.detail.startsWith('currentPassword');
       return { field: aboutCurrent ? 'current' : null, message: accountError(t, r) };
     }
     setCurrent('');

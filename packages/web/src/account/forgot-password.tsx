@@ -27,7 +27,7 @@ export function ForgotPassword({
     if (problem) return problem;
     const r = await worker.recover(email, key, password);
     if (!r.ok) {
-      const aboutKey = r.message.startsWith('recoveryKey') || r.code === 'auth';
+      const aboutKey = r.detail.startsWith('recoveryKey') || r.code === 'auth';
       return { field: aboutKey ? 'key' : null, message: accountError(t, r) };
     }
     onSession(r.value);

@@ -22,7 +22,7 @@ export function useAccountForm() {
     } catch (err) {
       setError({
         field: null,
-        message: accountError(t, { code: 'internal', message: String(err) }),
+        message: accountError(t, { code: 'internal', message: String(err), detail: String(err) }),
       });
     } finally {
       setBusy(false);

@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
+import { wordingStrings } from '../wording/strings.ts';
 import { TextField } from './form.tsx';
 import { type Estimate, estimate, MIN_SCORE } from './strength.ts';
 import { type AccountT, accountStrings } from './strings.ts';
@@ -34,6 +35,7 @@ export async function newPasswordProblem(
 
 export function StrengthMeter({ password, inputs }: { password: string; inputs: string[] }) {
   const t = useT(accountStrings);
+  const w = useT(wordingStrings);
   const id = useId();
   const [shown, setShown] = useState<Estimate | null>(null);
   const key = inputs.join('\n');
@@ -54,7 +56,8 @@ export function StrengthMeter({ password, inputs }: { password: string; inputs: 
     <div className="strength" data-score={password && shown ? shown.score : 'none'}>
       <meter min={0} max={5} low={3} high={4} optimum={5} value={steps} aria-labelledby={id} />
       <span id={id} className="muted">
-        {t.strengthLabel}: {password && shown ? t[`strength_${shown.score}`] : '—'}
+        {fill(w.colon, { label: t.strengthLabel })}{' '}
+        {password && shown ? t[`strength_${shown.score}`] : '—'}
       </span>
       <span className="muted strength-hint" aria-live="polite">
         {password && shown && shown.score < MIN_SCORE ? feedbackText(t, shown) : t.strengthHint}

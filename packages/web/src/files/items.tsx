@@ -1,9 +1,9 @@
 // The open folder's items, as a grid of cards or a table, with the same keyboard, selection and
 // drag and drop (FolderView gives both the same controls).
 import type { Entry } from '@coffer/sdk';
-import { formatBytes } from '@coffer/sdk/format';
 import { useT } from '../i18n/use-t.ts';
 import { Thumb } from '../ui.tsx';
+import { useFigures } from '../use-figures.ts';
 import type { ListedEntry } from '../worker.ts';
 import { type ItemMenu, ItemMenuButton } from './item-menu.tsx';
 import type { SortKey, useSorted } from './sort.ts';
@@ -39,6 +39,7 @@ export function FileGrid({
   const t = useT();
   // A list of cards, each a button that opens it, with its checkbox and its menu beside it: a
   // listbox could not hold them (its options hold nothing a user can act on).
+  const fig = useFigures();
   return (
     <ul className="grid" aria-label={t.files} ref={selection.gridRef}>
       {list.map((e, i) => (
@@ -72,7 +73,7 @@ export function FileGrid({
             <Thumb data={e.thumbnail} kind={e.kind} large />
             <span className="card-name">{e.name}</span>
           </button>
-          <span className="muted">{e.kind === 'folder' ? '' : formatBytes(e.size)}</span>
+          <span className="muted">{e.kind === 'folder' ? '' : fig.size(e.size)}</span>
           <span className="card-menu">
             <ItemMenuButton entry={e} menu={() => menuFor(e)} />
           </span>
@@ -100,6 +101,7 @@ export function FileTable({
   renaming: { id: string; form: React.ReactNode } | null;
 }) {
   const t = useT();
+  const fig = useFigures();
   const { sort, sortBy, ariaSort } = sorting;
   const all = selection.selected.size > 0 && selection.selected.size === list.length;
   return (
@@ -170,8 +172,8 @@ export function FileTable({
                 </button>
               )}
             </td>
-            <td className="nowrap">{e.kind === 'folder' ? '—' : formatBytes(e.size)}</td>
-            <td className="nowrap">{new Date(e.mtime ?? e.updatedAt).toLocaleString()}</td>
+            <td className="nowrap">{e.kind === 'folder' ? '—' : fig.size(e.size)}</td>
+            <td className="nowrap">{fig.dateTime(e.mtime ?? e.updatedAt)}</td>
             <td className="menu-cell">
               <ItemMenuButton entry={e} menu={() => menuFor(e)} />
             </td>

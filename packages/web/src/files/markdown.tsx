@@ -2,8 +2,11 @@
 // (remark-gfm). Loaded only when a Markdown file is opened.
 import ReactMarkdown from 'react-markdown';
 import remarkGfm from 'remark-gfm';
+import { useT } from '../i18n/use-t.ts';
+import { wordingStrings } from '../wording/strings.ts';
 
 export default function Markdown({ text }: { text: string }) {
+  const t = useT(wordingStrings);
   return (
     <ReactMarkdown
       skipHtml
@@ -11,7 +14,7 @@ export default function Markdown({ text }: { text: string }) {
       components={{
         // Nothing is fetched for a document: an image shows its alt text, and a link opens in
         // a new tab without telling the site where it came from.
-        img: ({ alt }) => <span className="muted">[{alt || 'image'}]</span>,
+        img: ({ alt }) => <span className="muted">[{alt || t.imageFallback}]</span>,
         a: ({ href, children }) => (
           <a href={href} target="_blank" rel="noopener noreferrer">
             {children}

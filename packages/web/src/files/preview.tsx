@@ -1,5 +1,4 @@
 import type { Entry } from '@coffer/sdk';
-import { formatBytes } from '@coffer/sdk/format';
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { type Result, worker } from '../api.ts';
 import { useFocusTrap } from '../focus-trap.ts';
@@ -7,6 +6,7 @@ import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
 import { streamUrl } from '../stream.ts';
 import { saveFile } from '../ui.tsx';
+import { useFigures } from '../use-figures.ts';
 import { fileStrings } from './strings.ts';
 
 const Markdown = lazy(() => import('./markdown.tsx'));
@@ -63,6 +63,7 @@ export function Preview({
   shareId?: string;
 }) {
   const t = useT(fileStrings);
+  const fig = useFigures();
   const [content, setContent] = useState<Content | null>(null);
   const [versions, setVersions] = useState<Version[] | null>(null);
   const [zoom, setZoom] = useState(0);
@@ -235,7 +236,7 @@ export function Preview({
             {versions.map((v) => (
               <li key={v.revision}>
                 <span>
-                  v{v.revision} · {formatBytes(v.size)} · {new Date(v.createdAt).toLocaleString()}
+                  v{v.revision} · {fig.size(v.size)} · {fig.dateTime(v.createdAt)}
                   {v.current && <span className="muted"> ({t.current})</span>}
                 </span>
                 <button

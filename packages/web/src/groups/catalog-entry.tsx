@@ -1,11 +1,11 @@
 // One entry of the catalog: what it is, whose, where and when, and what can be done with it.
 import type { CatalogEntry, Kind } from '@coffer/sdk/catalog';
-import { formatBytes } from '@coffer/sdk/format';
 import { useId, useMemo } from 'react';
 import { formatDate } from '../figures.ts';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
 import { thumbnailUrl } from '../ui.tsx';
+import { useFigures } from '../use-figures.ts';
 import { groupStrings } from './strings.ts';
 
 const KIND_PATHS: Record<Kind, string> = {
@@ -57,6 +57,7 @@ export function EntryCard({
   children?: React.ReactNode;
 }) {
   const t = useT(groupStrings);
+  const fig = useFigures();
   const nameId = useId();
   return (
     <article className={isNew ? 'entry unread' : 'entry'} aria-labelledby={nameId}>
@@ -70,7 +71,7 @@ export function EntryCard({
           {fill(t.byIn, { author: mine ? t.you : e.author.email, group: e.groupName })}
         </p>
         <p className="entry-facts muted">
-          <span>{formatBytes(e.size)}</span>
+          <span>{fig.size(e.size)}</span>
           <span>{t[`kind_${e.kind}`]}</span>
           <time dateTime={new Date(e.publishedAt).toISOString()}>
             {formatDate(e.publishedAt, t.locale)}

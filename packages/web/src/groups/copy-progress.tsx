@@ -1,11 +1,11 @@
 // A copy of someone's entry to our server, as the Catalog and Feed pages run it: the worker
 // reports the hub's progress ([Note: Copies in the client]) and the page shows it as a bar.
-import { formatBytes } from '@coffer/sdk/format';
 import * as Comlink from 'comlink';
 import { useState } from 'react';
 import type { Result } from '../api.ts';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
+import { useFigures } from '../use-figures.ts';
 import { groupStrings } from './strings.ts';
 
 export interface Progress {
@@ -44,8 +44,9 @@ export function useCopyJob<T>(run: (onProgress: Report) => Promise<Result<T>>) {
 /** A copy's progress bar, in bytes, named after what it copies. */
 export function CopyBar({ name, progress: p }: { name: string; progress: Progress }) {
   const t = useT(groupStrings);
+  const fig = useFigures();
   const total = Math.max(p.total, p.done);
-  const text = fill(t.copyOf, { done: formatBytes(p.done), total: formatBytes(total) });
+  const text = fill(t.copyOf, { done: fig.size(p.done), total: fig.size(total) });
   return (
     <div className="copy-progress">
       <div

@@ -1,10 +1,10 @@
 import type { Subscription } from '@coffer/sdk';
-import { formatBytes } from '@coffer/sdk/format';
 import { type FormEvent, useCallback, useId, useRef, useState } from 'react';
 import { worker } from '../api.ts';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
 import { useEvery } from '../ui.tsx';
+import { useFigures } from '../use-figures.ts';
 import type { ListedGroup } from '../worker.ts';
 import { Confirm } from './dialog.tsx';
 import { Outcome } from './outcome.tsx';
@@ -33,6 +33,7 @@ function sizeText(bytes: number): string {
  */
 export function MirrorSection({ group: g, me }: { group: ListedGroup; me: string }) {
   const t = useT(groupStrings);
+  const fig = useFigures();
   const headId = useId();
   const budgetId = useId();
   const budgetErrorId = useId();
@@ -171,7 +172,7 @@ export function MirrorSection({ group: g, me }: { group: ListedGroup; me: string
             />
           </span>
           <p>
-            {fill(t.mirrorUsed, { used: formatBytes(sub.used), budget: formatBytes(sub.budget) })} ·{' '}
+            {fill(t.mirrorUsed, { used: fig.size(sub.used), budget: fig.size(sub.budget) })} ·{' '}
             {t.mirrorCount(sub.mirrored)}
           </p>
         </div>

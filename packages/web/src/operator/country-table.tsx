@@ -1,12 +1,13 @@
-import { formatBytes } from '@coffer/sdk/format';
 import { countryName, formatCount } from '../figures.ts';
 import { useT } from '../i18n/use-t.ts';
+import { useFigures } from '../use-figures.ts';
 import { operatorStrings } from './strings.ts';
 import { type CountryFigures, WorldMap } from './world-map.tsx';
 
 /** The hosts by country: on the world map, and in a table beside it. */
 export function HostsByCountry({ countries }: { countries: CountryFigures[] }) {
   const t = useT(operatorStrings);
+  const fig = useFigures();
   const n = (x: number) => formatCount(x, t.locale);
   return (
     <section className="panel" aria-labelledby="op-map">
@@ -37,7 +38,7 @@ export function HostsByCountry({ countries }: { countries: CountryFigures[] }) {
                 <td className="num">{n(c.hosts)}</td>
                 <td className="num">{n(c.online)}</td>
                 <td className="num nowrap">
-                  {formatBytes(c.usedBytes)} / {formatBytes(c.capacity)}
+                  {fig.size(c.usedBytes)} / {fig.size(c.capacity)}
                 </td>
               </tr>
             ))}

@@ -1,6 +1,6 @@
-import { formatBytes } from '@coffer/sdk/format';
 import type { Counted } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
+import { type Figures, useFigures } from '../use-figures.ts';
 import type { HostRow, Stats } from './network.ts';
 import { operatorStrings } from './strings.ts';
 
@@ -8,22 +8,31 @@ import { operatorStrings } from './strings.ts';
 // space] in the protocol's signed.ts), and the warning when they declare more than it.
 
 /** A message about a size, in the form its number takes: "1,5 Gio déclaré", "400 Gio déclarés". */
-function sized(message: Counted, bytes: number, values: Record<string, string> = {}): string {
-  const size = formatBytes(bytes);
-  return message(Number.parseFloat(size), { size, ...values });
+function sized(
+  fig: Figures,
+  message: Counted,
+  bytes: number,
+  values: Record<string, string> = {},
+): string {
+  const size = fig.size(bytes);
+  // The number as shown ("1 000,5 Gio" is 1000.5) picks the form.
+  const shown = Number.parseFloat(size.replace(/\s/g, '').replace(',', '.'));
+  return message(shown, { size, ...values });
 }
 
 /** "400 GiB declared". */
 export function Declared({ bytes }: { bytes: number }) {
   const t = useT(operatorStrings);
-  return <>{sized(t.pl_declaredSize, bytes)}</>;
+  const fig = useFigures();
+  return <>{sized(fig, t.pl_declaredSize, bytes)}</>;
 }
 
 /** "78 GiB free on disk, of 252 GiB", or that the host does not say. */
 function FreeOnDisk({ disk }: { disk: HostRow['disk'] }) {
   const t = useT(operatorStrings);
+  const fig = useFigures();
   if (!disk) return <>{t.diskUnknown}</>;
-  return <>{sized(t.pl_freeOnDisk, disk.freeBytes, { total: formatBytes(disk.sizeBytes) })}</>;
+  return <>{sized(fig, t.pl_freeOnDisk, disk.freeBytes, { total: fig.size(disk.sizeBytes) })}</>;
 }
 
 /** A host's disk under its declared figure, and a warning if it declares more than it has. */

@@ -1,7 +1,7 @@
-import { formatBytes } from '@coffer/sdk/format';
 import { countryName, formatCount, formatShare } from '../figures.ts';
 import { Ago, Meter, StateBadges, Traffic } from '../host-bits.tsx';
 import { useT } from '../i18n/use-t.ts';
+import { useFigures } from '../use-figures.ts';
 import { Declared, HostDisk } from './disk-space.tsx';
 import type { HostRow } from './network.ts';
 import { operatorStrings } from './strings.ts';
@@ -45,6 +45,7 @@ export function HostTable({ hosts, now }: { hosts: HostRow[]; now: number }) {
 
 function HostTableRow({ h, now }: { h: HostRow; now: number }) {
   const t = useT(operatorStrings);
+  const fig = useFigures();
   const tags = Object.entries(h.tags);
   const name = countryName(h.country, t.locale);
   return (
@@ -88,7 +89,7 @@ function HostTableRow({ h, now }: { h: HostRow; now: number }) {
         <StateBadges state={h.state} vetted={h.vetted} personal={h.personal} />
       </td>
       <td data-label={t.storage} className="nowrap">
-        {formatBytes(h.usedBytes)} / <Declared bytes={h.capacity} />
+        {fig.size(h.usedBytes)} / <Declared bytes={h.capacity} />
         <Meter
           value={h.usedBytes}
           max={h.capacity}

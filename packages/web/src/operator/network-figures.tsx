@@ -1,7 +1,8 @@
-import { formatBytes } from '@coffer/sdk/format';
 import { formatAgo, formatCount } from '../figures.ts';
 import { Meter } from '../host-bits.tsx';
 import { useT } from '../i18n/use-t.ts';
+import { useFigures } from '../use-figures.ts';
+import { wordingStrings } from '../wording/strings.ts';
 import { Declared, NetworkDisk } from './disk-space.tsx';
 import type { Point, Stats } from './network.ts';
 import { operatorStrings } from './strings.ts';
@@ -21,23 +22,31 @@ export function NetworkFigures({
   countryCodes: string[];
 }) {
   const t = useT(operatorStrings);
+  const w = useT(wordingStrings);
+  const fig = useFigures();
   const n = (x: number) => formatCount(x, t.locale);
   const under = latest?.underReplicated ?? stats.repair.underReplicated;
   return (
     <ul className="stats" aria-label={t.networkFigures}>
       <li data-stat="hosts">
-        <strong>{n(stats.hostsOnline)}</strong> / {n(stats.hosts)} {t.hostsOnline}
+        {/* The count online in bold, where the language puts it. */}
+        {w
+          .hostsOnlineOf(stats.hosts, { n: n(stats.hosts), online: '\u0000' })
+          .split('\u0000')
+          .flatMap((part, i) =>
+            i === 0 ? [part] : [<strong key="on">{n(stats.hostsOnline)}</strong>, part],
+          )}
       </li>
       <li data-stat="countries">
         <strong>{countryCodes.length}</strong> {t.pl_country(countryCodes.length)}:{' '}
         {countryCodes.join(', ')}
       </li>
       <li data-stat="capacity">
-        <strong>{formatBytes(stats.storedBytes)}</strong> {t.stored} /{' '}
+        <strong>{fig.size(stats.storedBytes)}</strong> {t.stored} /{' '}
         <Declared bytes={stats.capacity} />
         <Meter value={stats.storedBytes} max={stats.capacity} label={t.capacityUsed} />
         <span className="sub">
-          {formatBytes(Math.max(0, stats.capacity - stats.storedBytes))} {t.free}
+          {fig.size(Math.max(0, stats.capacity - stats.storedBytes))} {t.free}
         </span>
         <NetworkDisk stats={stats} />
       </li>

@@ -1,7 +1,7 @@
-import { formatBytes } from '@coffer/sdk/format';
 import { useMemo } from 'react';
 import { formatCount } from '../figures.ts';
 import { useT } from '../i18n/use-t.ts';
+import { useFigures } from '../use-figures.ts';
 import { LineChart } from './line-chart.tsx';
 import { type Point, RANGES, type Range, thin } from './network.ts';
 import { operatorStrings } from './strings.ts';
@@ -20,6 +20,7 @@ export function OverTime({
   onRange: (range: Range) => void;
 }) {
   const t = useT(operatorStrings);
+  const fig = useFigures();
   const shown = useMemo(() => thin(points, CHART_POINTS), [points]);
   const n = (x: number) => formatCount(x, t.locale);
   const at = shown.map((p) => p.at);
@@ -62,7 +63,7 @@ export function OverTime({
         <LineChart
           title={t.chartStored}
           at={at}
-          format={formatBytes}
+          format={fig.size}
           scale="bytes"
           series={[
             {

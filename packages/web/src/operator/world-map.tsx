@@ -3,11 +3,11 @@
 // (@svg-maps/world, CC BY 4.0), simplified and bundled at build time (build/world-map.ts).
 
 import { countries, viewBox } from 'virtual:world-map';
-import { formatBytes } from '@coffer/sdk/format';
 import { useState } from 'react';
 import { countryName, formatCount } from '../figures.ts';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
+import { useFigures } from '../use-figures.ts';
 import { type OperatorT, operatorStrings } from './strings.ts';
 
 export interface CountryFigures {
@@ -43,6 +43,7 @@ export function countryLabel(c: CountryFigures, t: OperatorT): string {
 
 export function WorldMap({ figures }: { figures: CountryFigures[] }) {
   const t = useT(operatorStrings);
+  const fig = useFigures();
   const [tip, setTip] = useState<string | null>(null);
   const byCode = new Map(figures.map((f) => [f.code, f]));
   const max = Math.max(1, ...figures.map((f) => f.hosts));
@@ -104,7 +105,7 @@ export function WorldMap({ figures }: { figures: CountryFigures[] }) {
             {hostCount(tipFigures.hosts, t)} · {tipFigures.online} {t.online}
           </span>
           <span>
-            {formatBytes(tipFigures.usedBytes)} / {formatBytes(tipFigures.capacity)}
+            {fig.size(tipFigures.usedBytes)} / {fig.size(tipFigures.capacity)}
           </span>
         </div>
       )}

@@ -1,8 +1,8 @@
 // A refusal under the operator's quota, in the page's language with the figures: the uploads
 // panel shows it in place of the hub's English message.
-import { formatBytes } from '@coffer/sdk/format';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
+import { useFigures } from '../use-figures.ts';
 import { settingsStrings } from './strings.ts';
 
 export interface QuotaFigures {
@@ -12,11 +12,12 @@ export interface QuotaFigures {
 
 export function QuotaExceeded({ figures }: { figures: QuotaFigures }) {
   const t = useT(settingsStrings);
+  const fig = useFigures();
   return (
     <>
       {fill(t.quotaExceeded, {
-        used: formatBytes(figures.used),
-        quota: formatBytes(figures.quota),
+        used: fig.size(figures.used),
+        quota: fig.size(figures.quota),
       })}
     </>
   );

@@ -2,13 +2,13 @@
 // is set), the password, sessions, and the operator's donation link when there is one.
 
 import type { AccountUsage } from '@coffer/sdk';
-import { formatBytes } from '@coffer/sdk/format';
 import { useEffect, useState } from 'react';
 import { ChangePassword } from '../account/change-password.tsx';
 import { type Result, worker } from '../api.ts';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
 import { SessionsView } from '../sessions.tsx';
+import { useFigures } from '../use-figures.ts';
 import { LanguageMenu } from './language-menu.tsx';
 import { settingsStrings } from './strings.ts';
 import { setTheme, THEMES, type Theme, useTheme } from './theme.ts';
@@ -41,6 +41,7 @@ function ThemeChoice() {
 
 function Storage({ usage }: { usage: AccountUsage }) {
   const t = useT(settingsStrings);
+  const fig = useFigures();
   const rows = [
     [t.storageFiles, usage.files],
     [t.storageVersions, usage.versions],
@@ -52,12 +53,12 @@ function Storage({ usage }: { usage: AccountUsage }) {
         {rows.map(([name, bytes]) => (
           <div key={name}>
             <dt>{name}</dt>
-            <dd>{formatBytes(bytes)}</dd>
+            <dd>{fig.size(bytes)}</dd>
           </div>
         ))}
         <div className="storage-total">
           <dt>{t.storageTotal}</dt>
-          <dd>{formatBytes(usage.total)}</dd>
+          <dd>{fig.size(usage.total)}</dd>
         </div>
       </dl>
       {usage.quota === null ? (
@@ -74,8 +75,8 @@ function Storage({ usage }: { usage: AccountUsage }) {
           />
           <p>
             {fill(t.quotaUsed, {
-              used: formatBytes(usage.total),
-              quota: formatBytes(usage.quota),
+              used: fig.size(usage.total),
+              quota: fig.size(usage.quota),
             })}
           </p>
         </div>

@@ -79,9 +79,9 @@ export function ShareDialog({
   useEffect(() => void load(), [load]);
 
   /** What went wrong, said for a person: the SDK's message only when nothing better fits. */
-  const explain = (r: { code: string; message: string }, who: string) => {
+  const explain = (r: { code: string; message: string; detail: string }, who: string) => {
     if (r.code === 'key_changed') return fill(t.keyChangedRefused, { email: who });
-    if (r.code === 'not_found' && /no account/.test(r.message))
+    if (r.code === 'not_found' && /no account/.test(r.detail))
       return fill(t.noAccount, { email: who });
     if (r.code === 'validation' && /own account/.test(r.message)) return t.notYourself;
     if (r.code === 'validation' && /^email/.test(r.message)) return t.badEmail;

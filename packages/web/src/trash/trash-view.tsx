@@ -2,7 +2,6 @@
 // (versions included); restore, delete forever, and empty it all. Both deletions ask first and
 // say how much goes.
 import type { TrashContents, TrashedEntry } from '@coffer/sdk';
-import { formatBytes } from '@coffer/sdk/format';
 import { useCallback, useEffect, useState } from 'react';
 import { worker } from '../api.ts';
 import { onChanges } from '../change-feed.ts';
@@ -11,10 +10,12 @@ import { Confirm } from '../groups/dialog.tsx';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
 import { Icon } from '../ui.tsx';
+import { useFigures } from '../use-figures.ts';
 import { trashStrings } from './strings.ts';
 
 export function TrashView({ onError }: { onError: (m: string) => void }) {
   const t = useT(trashStrings);
+  const fig = useFigures();
   const [trash, setTrash] = useState<TrashContents | null>(null);
   const [asking, setAsking] = useState<TrashedEntry | 'all' | null>(null);
   const [said, setSaid] = useState<string | null>(null);
@@ -74,7 +75,7 @@ export function TrashView({ onError }: { onError: (m: string) => void }) {
         <>
           <div className="trash-head">
             <p>
-              <strong>{t.trashHolds(items.length, { size: formatBytes(bytes) })}</strong>
+              <strong>{t.trashHolds(items.length, { size: fig.size(bytes) })}</strong>
               <br />
               <span className="muted">{t.trashSizeHint}</span>
             </p>
@@ -108,7 +109,7 @@ export function TrashView({ onError }: { onError: (m: string) => void }) {
                   <td className="nowrap">
                     {e.trashedAt ? formatDateTime(e.trashedAt, t.locale) : '—'}
                   </td>
-                  <td className="nowrap">{formatBytes(e.held)}</td>
+                  <td className="nowrap">{fig.size(e.held)}</td>
                   <td>
                     <div className="actions">
                       <button
@@ -137,7 +138,7 @@ export function TrashView({ onError }: { onError: (m: string) => void }) {
       {asking === 'all' && (
         <Confirm
           title={t.emptyTrashTitle}
-          text={t.emptyTrashText(items.length, { size: formatBytes(bytes) })}
+          text={t.emptyTrashText(items.length, { size: fig.size(bytes) })}
           action={t.emptyTrash}
           onConfirm={() => void empty(upTo)}
           onCancel={() => setAsking(null)}
@@ -146,7 +147,7 @@ export function TrashView({ onError }: { onError: (m: string) => void }) {
       {asking && asking !== 'all' && (
         <Confirm
           title={fill(t.deleteForeverTitle, { name: asking.name })}
-          text={fill(t.deleteForeverText, { size: formatBytes(asking.held) })}
+          text={fill(t.deleteForeverText, { size: fig.size(asking.held) })}
           action={t.deleteForever}
           onConfirm={() => void purge(asking)}
           onCancel={() => setAsking(null)}

@@ -1,7 +1,6 @@
 // A file's versions, newest first: each with its date and size, to download, or to restore as
 // the newest (the current one is kept as a version: [Note: Restoring a version] in the SDK).
 import type { Version } from '@coffer/sdk';
-import { formatBytes } from '@coffer/sdk/format';
 import { useCallback, useEffect, useState } from 'react';
 import { worker } from '../api.ts';
 import { formatDateTime } from '../figures.ts';
@@ -9,6 +8,7 @@ import { Dialog } from '../groups/dialog.tsx';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
 import { saveFile } from '../ui.tsx';
+import { useFigures } from '../use-figures.ts';
 import { versionStrings } from './strings.ts';
 
 export function VersionsPanel({
@@ -27,6 +27,7 @@ export function VersionsPanel({
   onRestored?: () => void;
 }) {
   const t = useT(versionStrings);
+  const fig = useFigures();
   const [versions, setVersions] = useState<Version[] | null>(null);
   const [busy, setBusy] = useState(false);
   const [said, setSaid] = useState<string | null>(null);
@@ -68,7 +69,7 @@ export function VersionsPanel({
                 <strong>{fill(t.versionN, { n: v.revision })}</strong>
                 {v.current && <span className="badge">{t.currentVersion}</span>}
                 <span className="muted">
-                  {formatDateTime(v.createdAt, t.locale)} · {formatBytes(v.size)}
+                  {formatDateTime(v.createdAt, t.locale)} · {fig.size(v.size)}
                 </span>
               </span>
               <span className="actions">

@@ -1,5 +1,7 @@
 // The account this worker is logged in to, and how its answers cross to the page.
 import type { CofferClient, QuotaFigures } from '@coffer/sdk';
+import { personMessage } from '../errors/strings.ts';
+import { pageLanguage } from './language.ts';
 
 let client: CofferClient | null = null;
 
@@ -16,22 +18,27 @@ export function setClient(c: CofferClient | null) {
 }
 
 /**
- * Errors cross to the page as plain objects: a code for the UI, and the message (and a quota
- * refusal's figures, for a message in the page's language).
+ * Errors cross to the page as plain objects: a code for the UI, the message for a person in the
+ * page's language, the SDK's own words as `detail` (for code that tells one failure of a code
+ * from another) and a quota refusal's figures, for a message in the page's language.
  */
 export async function call<T>(
   f: () => Promise<T>,
 ): Promise<
-  { ok: true; value: T } | { ok: false; code: string; message: string; figures?: QuotaFigures }
+  | { ok: true; value: T }
+  | { ok: false; code: string; message: string; detail: string; figures?: QuotaFigures }
 > {
   try {
     return { ok: true, value: await f() };
   } catch (e) {
     const err = e as { code?: string; message?: string; figures?: QuotaFigures };
+    const code = err.code ?? 'internal';
+    const detail = err.message ?? String(e);
     return {
       ok: false,
-      code: err.code ?? 'internal',
-      message: err.message ?? String(e),
+      code,
+      message: personMessage(code, detail, pageLanguage()),
+      detail,
       ...(err.figures ? { figures: { used: err.figures.used, quota: err.figures.quota } } : {}),
     };
   }
