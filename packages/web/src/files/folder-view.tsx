@@ -12,9 +12,8 @@ import { UploadsPanel, useUploading } from '../uploads.tsx';
 import { VersionsPanel } from '../versions/versions-panel.tsx';
 import type { ListedEntry } from '../worker.ts';
 import { FolderToolbar, NameForm } from './folder-toolbar.tsx';
-import { type ItemMenu, useContextMenu, useItemMenuItems } from './item-menu.tsx';
+import { useItemMenus } from './item-menu.tsx';
 import { FileGrid, FileTable } from './items.tsx';
-import { useLongPress } from './long-press.ts';
 import { MoveDialog } from './move-dialog.tsx';
 import { useMoveDrag } from './move-drag.ts';
 import { Preview } from './preview.tsx';
@@ -141,30 +140,21 @@ export function FolderView({
   const open = (e: Entry) =>
     e.kind === 'folder' ? onPath(joinPath(path, e.name)) : setPreviewing(e);
   const startRename = (e: Entry) => setRenaming({ id: e.id, name: e.name });
-  const itemsFor = useItemMenuItems({
-    open,
-    download: (items) => void download(items),
-    rename: startRename,
-    move: (items) => setMoving(items.map((x) => x.name)),
-    trash: (items) => void trash(items),
-    versions: setVersionsOf,
-    share: setSharing,
-    getLink: (entry) => setLinking({ entry, as: 'link' }),
-    requestFiles: (entry) => setLinking({ entry, as: 'request' }),
-  });
-  /** An item's menu acts on the whole selection when the item is part of it. */
-  const menuFor = (e: Entry): ItemMenu => {
-    const targets = selection.chosen(e);
-    return {
-      items: itemsFor(targets),
-      label: targets.length > 1 ? t.selectionActions : fill(t.itemActions, { name: e.name }),
-    };
-  };
-  const contextMenu = useContextMenu(menuFor);
-  const longPress = useLongPress((i) => {
-    const e = list[i];
-    if (e) selection.toggle(i, e);
-  });
+  const { menuFor, contextMenu, longPress } = useItemMenus(
+    {
+      open,
+      download: (items) => void download(items),
+      rename: startRename,
+      move: (items) => setMoving(items.map((x) => x.name)),
+      trash: (items) => void trash(items),
+      versions: setVersionsOf,
+      share: setSharing,
+      getLink: (entry) => setLinking({ entry, as: 'link' }),
+      requestFiles: (entry) => setLinking({ entry, as: 'request' }),
+    },
+    selection,
+    list,
+  );
   /** The keys that act on an item; the selection handles the ones that move and select. */
   const onItemKey = (ev: React.KeyboardEvent<HTMLElement>, i: number, e: Entry) => {
     if (selection.onItemKey(ev, i, e) || contextMenu.onKey(ev, e)) return;

@@ -6,6 +6,7 @@ import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
 import { linkStrings } from '../links/strings.ts';
 import { Menu, type MenuAnchor, MenuButton, type MenuItem } from '../menu.tsx';
+import { useLongPress } from './long-press.ts';
 import { fileStrings } from './strings.ts';
 
 /** What can be done to items; an action left out is not offered. */
@@ -116,4 +117,31 @@ export function useContextMenu(menuFor: (e: Entry) => ItemMenu) {
       />
     ),
   };
+}
+
+/**
+ * Everything that reaches an item's actions in a folder view: its menu (on the whole selection
+ * when the item is part of it), the menu a right-click or the context-menu key opens, and a long
+ * press that selects it.
+ */
+export function useItemMenus(
+  h: ItemHandlers,
+  selection: { chosen: (e?: Entry) => Entry[]; toggle: (i: number, e: Entry) => void },
+  list: readonly Entry[],
+) {
+  const t = useT(fileStrings);
+  const itemsFor = useItemMenuItems(h);
+  const menuFor = (e: Entry): ItemMenu => {
+    const targets = selection.chosen(e);
+    return {
+      items: itemsFor(targets),
+      label: targets.length > 1 ? t.selectionActions : fill(t.itemActions, { name: e.name }),
+    };
+  };
+  const contextMenu = useContextMenu(menuFor);
+  const longPress = useLongPress((i) => {
+    const e = list[i];
+    if (e) selection.toggle(i, e);
+  });
+  return { menuFor, contextMenu, longPress };
 }

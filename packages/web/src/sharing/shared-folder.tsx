@@ -7,12 +7,10 @@ import { worker } from '../api.ts';
 import { onChanges } from '../change-feed.ts';
 import { NameForm } from '../files/folder-toolbar.tsx';
 import { useLayout } from '../files/folder-view.tsx';
-import { type ItemMenu, useContextMenu, useItemMenuItems } from '../files/item-menu.tsx';
+import { useItemMenus } from '../files/item-menu.tsx';
 import { FileGrid, FileTable } from '../files/items.tsx';
-import { useLongPress } from '../files/long-press.ts';
 import { Preview } from '../files/preview.tsx';
 import { useSorted } from '../files/sort.ts';
-import { fileStrings } from '../files/strings.ts';
 import { useSelection } from '../files/use-selection.ts';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
@@ -69,7 +67,6 @@ export function SharedFolder({
   onError: (m: string) => void;
 }) {
   const t = useT(sharingStrings);
-  const tf = useT(fileStrings);
   const writer = share.role === 'write';
   const { entries, refresh } = useSharedListing(share.id, path, onError);
   const { sorted, ...sorting } = useSorted(entries);
@@ -126,23 +123,15 @@ export function SharedFolder({
 
   const open = (e: Entry) => (e.kind === 'folder' ? onPath(at(e.name)) : setPreviewing(e));
   const startRename = (e: Entry) => setRenaming({ id: e.id, name: e.name });
-  const itemsFor = useItemMenuItems({
-    open,
-    download: (items) => void download(items),
-    ...(writer ? { rename: startRename, trash: (items: Entry[]) => void trash(items) } : {}),
-  });
-  const menuFor = (e: Entry): ItemMenu => {
-    const targets = selection.chosen(e);
-    return {
-      items: itemsFor(targets),
-      label: targets.length > 1 ? tf.selectionActions : fill(tf.itemActions, { name: e.name }),
-    };
-  };
-  const contextMenu = useContextMenu(menuFor);
-  const longPress = useLongPress((i) => {
-    const e = list[i];
-    if (e) selection.toggle(i, e);
-  });
+  const { menuFor, contextMenu, longPress } = useItemMenus(
+    {
+      open,
+      download: (items) => void download(items),
+      ...(writer ? { rename: startRename, trash: (items: Entry[]) => void trash(items) } : {}),
+    },
+    selection,
+    list,
+  );
   const onItemKey = (ev: React.KeyboardEvent<HTMLElement>, i: number, e: Entry) => {
     if (selection.onItemKey(ev, i, e) || contextMenu.onKey(ev, e)) return;
     const command: Record<string, () => void> = {
