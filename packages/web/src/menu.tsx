@@ -1,6 +1,6 @@
 // Menus after the WAI-ARIA menu and menu button patterns: a button that opens one (⋮, "+ New"),
 // or one opened at the pointer (right-click) or at an element (the context-menu key).
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 
 export interface MenuItem {
@@ -21,7 +21,7 @@ export type MenuAnchor = { element: HTMLElement } | { x: number; y: number };
 /**
  * An open menu. Focus goes to its first item (or last, `focusLast`); arrow keys, Home and End
  * move it; a letter jumps to the next item starting with it; Enter or Space runs an item; Escape,
- * Tab, a click elsewhere or scrolling closes it, and focus goes back to `returnFocus`.
+ * Tab or a click elsewhere closes it, and focus goes back to `returnFocus`; a scroll moves it along.
  */
 export function Menu({
   items,
@@ -44,7 +44,7 @@ export function Menu({
   const [at, setAt] = useState<{ left: number; top: number } | null>(null);
 
   // Placed by its own size, so it stays on screen near a corner or at the bottom of a phone.
-  useLayoutEffect(() => {
+  const place = useCallback(() => {
     const menu = ref.current;
     if (!menu) return;
     const { width, height } = menu.getBoundingClientRect();
@@ -61,6 +61,7 @@ export function Menu({
       top: Math.max(4, fitsBelow ? point.y : point.above),
     });
   }, [fixed]);
+  useLayoutEffect(place, [place]);
 
   // Focus can go in once it is placed: a hidden item cannot take it.
   const placed = at !== null;
@@ -84,8 +85,11 @@ export function Menu({
         closeRef.current(false);
       }
     };
+    // A scroll moves a menu with the button it opened from, and never closes it: the scroll of
+    // the step that opened it (a row brought into view, the views bar following the focus) can
+    // arrive a frame after it opened.
     const onScroll = (ev: Event) => {
-      if (!ref.current?.contains(ev.target as Node)) closeRef.current(false);
+      if (!ref.current?.contains(ev.target as Node)) place();
     };
     document.addEventListener('pointerdown', outside, true);
     window.addEventListener('scroll', onScroll, true);
@@ -95,7 +99,7 @@ export function Menu({
       window.removeEventListener('scroll', onScroll, true);
       window.removeEventListener('resize', outside);
     };
-  }, [returnFocus]);
+  }, [returnFocus, place]);
 
   const onKeyDown = (ev: React.KeyboardEvent) => {
     // Keys in the menu are the menu's: the row or grid it opened from must not act on them too.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { FileChooser, Page } from 'playwright-core';
 import { unnamedControls } from '../../src/index.ts';
 import { browser, itemMenuButton, newFolder, SHOTS, signup } from './fixture.ts';
 
@@ -25,6 +25,9 @@ for (const [size, viewport] of [
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
+    // Listened for from the start: Playwright turns on catching file choosers when a listener
+    // is added, without waiting, so one added just before the key could miss the chooser.
+    const chooser = new Promise<FileChooser>((resolve) => page.once('filechooser', resolve));
     await signup(page, `menus-${size}@example.com`);
     await page.getByRole('button', { name: /continue/ }).click();
     await page.getByText('This folder is empty').waitFor();
@@ -40,7 +43,6 @@ for (const [size, viewport] of [
     assert.equal(await focusedName(page), 'New folder', 'the menu opens on its first item');
     await page.keyboard.press('ArrowDown');
     assert.equal(await focusedName(page), 'Upload files');
-    const chooser = page.waitForEvent('filechooser');
     await page.keyboard.press('Enter');
     await (await chooser).setFiles([
       { name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('file a') },
