@@ -26,7 +26,8 @@ try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(net.hubUrl);
   await page.getByLabel('Email').fill('web@bench.example');
-  await page.getByLabel('Password').fill('a long bench password');
+  await page.getByLabel('Password', { exact: true }).fill('a long bench password');
+  await page.getByLabel('Confirm password').fill('a long bench password');
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.getByRole('button', { name: /continue/ }).click({ timeout: 60_000 });
   await page.getByText('This folder is empty').waitFor();
@@ -46,7 +47,7 @@ try {
     t = performance.now();
     await page.getByLabel('Upload files').setInputFiles(copy);
     await page
-      .getByRole('button', { name: `Download run${i}.bin` })
+      .getByRole('button', { name: `Actions for run${i}.bin`, exact: true })
       .waitFor({ timeout: 30 * 60_000 });
     webRuns.push((performance.now() - t) / 1000);
     process.stderr.write(
