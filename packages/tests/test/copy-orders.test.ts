@@ -70,7 +70,10 @@ onEachDatabase('direct copies', (dialect) => {
         repair: { intervalMs: 3_600_000 },
         audit: { intervalMs: 3_600_000 },
         vetting: { audits: 0, share: 1 },
-        copies: { intervalMs: 200, nudgeMs: 1_000, orderTtlMs: 60_000 },
+        // Orders live 10 minutes, so that a finished copy's order is still unexpired when a
+        // later test replays it, however slow the machine (at 60 s, a loaded run saw `expired`
+        // where it checks `already completed`); the expired case is an order made already past.
+        copies: { intervalMs: 200, nudgeMs: 1_000, orderTtlMs: 600_000 },
       },
     });
     [fr, de] = net.hosts as [Proc, Proc];

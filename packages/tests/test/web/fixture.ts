@@ -5,8 +5,10 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, type Network, screenshotDir, startNetwork } from '../../src/index.ts';
 
 // The web app, served by a real hub, in headless Chromium at a desktop and a phone viewport:
-// the setup and tools of test/web/*.test.ts. Each file that imports this starts its own hub,
-// hosts and browser.
+// the setup and tools of test/web/*.test.ts. `npm test` runs every file here in one process
+// (../web.test.ts), where they share the one hub, its hosts and the browser started below, so
+// each test uses its own accounts and leaves the network as it found it (no host added or
+// stopped). A file run alone starts its own.
 
 // `COFFER_SCREENSHOTS=1 npm test` refreshes the committed screenshots; otherwise they go to a
 // temporary directory, so a test run leaves the tree clean.

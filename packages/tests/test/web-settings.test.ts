@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CofferClient, formatBytes } from '@coffer/sdk';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, type Network, screenshotDir, startNetwork } from '../../src/index.ts';
+import { launchChromium, type Network, screenshotDir, startNetwork } from '../src/index.ts';
 
 /** "278.3 KiB" as the French page says it: "278,3 Kio". */
 const inFrench = (size: string) =>
