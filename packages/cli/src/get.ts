@@ -165,15 +165,13 @@ async function fetchAll(
       const { resumed } = await writeDownload(
         w.dest,
         w.mtime,
-        async (start) =>
-          (
-            await client.download(w.node, {
-              chunks,
-              manifest: w.manifest,
-              ...(revision !== undefined ? { revision } : {}),
-              ...(start > 0 ? { range: { start, end: w.size } } : {}),
-            })
-          ).stream,
+        (start) =>
+          client.download(w.node, {
+            chunks,
+            manifest: w.manifest,
+            ...(revision !== undefined ? { revision } : {}),
+            ...(start > 0 ? { range: { start, end: w.size } } : {}),
+          }),
         w.size > SMALL_FILE_LIMIT ? w.manifest : undefined,
       );
       tally.copied++;

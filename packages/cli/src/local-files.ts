@@ -91,7 +91,11 @@ export interface Resumable {
 export async function writeDownload(
   dest: string,
   mtime: number | null,
-  open_: (start: number) => Promise<ReadableStream<Uint8Array>>,
+  open_: (start: number) => Promise<{
+    stream: ReadableStream<Uint8Array>;
+    /** Takes back a piece once it is written (`Download.recycle`). */
+    recycle?: (piece: Uint8Array) => void;
+  }>,
   resumable?: Resumable,
 ): Promise<{ resumed: boolean }> {
   const tag = resumable ? `.${resumable.contentHash.slice(0, 16)}` : '';
@@ -103,10 +107,11 @@ export async function writeDownload(
   }
   const fh = await open(tmp, start > 0 ? 'a' : 'w', 0o644);
   try {
-    const stream = await open_(start);
+    const { stream, recycle } = await open_(start);
     for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
       let off = 0;
       while (off < chunk.length) off += (await fh.write(chunk, off)).bytesWritten;
+      recycle?.(chunk);
     }
     // No fsync: the rename already keeps a crash from leaving a half-written file, and a
     // download lost to a power cut is fetched again; fsyncing each of many small files

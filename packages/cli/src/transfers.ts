@@ -34,7 +34,7 @@ export async function getLink(link: PublicLink, out: Out, localArg: string | und
   for (const [i, f] of files.entries()) {
     let size = 0;
     await writeDownload(f.dest, f.node.meta.mtime ?? null, async () => {
-      const { stream, manifest } = await link.download(f.node, {
+      const { stream, recycle, manifest } = await link.download(f.node, {
         onProgress: (p) =>
           draw({
             ...p,
@@ -45,7 +45,7 @@ export async function getLink(link: PublicLink, out: Out, localArg: string | und
           }),
       });
       size = manifest.size;
-      return stream;
+      return { stream, recycle };
     });
     done += size;
   }

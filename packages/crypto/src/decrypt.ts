@@ -22,11 +22,17 @@ export interface DecryptableContent extends ChunkContext, ContentSummary {}
  * Fetches one chunk object (for a packed chunk: the range of its pack). The decryptor takes
  * ownership of the returned bytes: they may be transferred to a worker thread, which leaves
  * the caller's view empty. Return a fresh buffer (or a copy of a cached one).
+ *
+ * A fetcher that can try another copy passes each candidate to `check` and moves on when it
+ * answers false (the copy is not the chunk's: wrong length or id). `check` consumes what it is
+ * given (it decrypts in place), so the fetcher returns the candidate it accepted as it is.
+ * A fetcher may ignore `check`: the decryptor then checks what it returns.
  */
 export type FetchChunk = (
   ref: ChunkRef,
   index: number,
   signal?: AbortSignal,
+  check?: (object: Uint8Array) => Promise<boolean>,
 ) => Promise<Uint8Array>;
 
 export interface DecryptOptions {
@@ -34,6 +40,17 @@ export interface DecryptOptions {
   range?: { start: number; end: number };
   signal?: AbortSignal;
   concurrency?: number;
+}
+
+interface Opened {
+  plaintext: Uint8Array;
+  leaf: Uint8Array | null;
+}
+
+/** Why a chunk did not open; `badCopy`: the bytes are not the chunk's, another copy may be. */
+interface Failed {
+  error: Error;
+  badCopy: boolean;
 }
 
 /** The plaintext length of chunk `index` as the manifest implies it. */
@@ -73,20 +90,47 @@ export function decryptContent(
   async function* run(): AsyncGenerator<Uint8Array, void, undefined> {
     if (range.start === range.end && !whole) return;
     const key = await deriveChunkKey(content.contentKey);
-    const pipeline = new OrderedPipeline<{ plaintext: Uint8Array; leaf: Uint8Array | null }>(
-      concurrency,
-    );
+    const pipeline = new OrderedPipeline<Opened>(concurrency);
     const leaves: Uint8Array[] = [];
     let next = first;
-    const open = async (i: number) => {
+    // [Note: One hash per downloaded chunk]
+    // A chunk's id (SHA-256 of its object) is checked once, by the worker that decrypts it, in
+    // the same pass (node-chunk.mjs). The fetcher hands each replica's bytes to `check` before it
+    // accepts them, so a host that served other bytes is still skipped and reported while the
+    // read goes on from the next replica; nothing is released before the id and the tag match.
+    const open = async (i: number): Promise<Opened> => {
       const ref = content.chunks[i];
       if (!ref) throw new IntegrityError(`manifest: no chunk ${i}`);
       options.signal?.throwIfAborted();
-      const object = await fetchChunk(ref, i, options.signal);
-      if (object.length !== ref.length)
-        throw new IntegrityError(`chunk ${i}: wrong length from storage`);
-      checkHeader(object, 'chunk');
       const isLast = i === lastIndex;
+      const tried: { object?: Uint8Array; outcome?: Opened | Failed } = {};
+      const check = async (object: Uint8Array) => {
+        const outcome = await openObject(ref, i, isLast, object);
+        tried.object = object;
+        tried.outcome = outcome;
+        return !('badCopy' in outcome && outcome.badCopy);
+      };
+      const object = await fetchChunk(ref, i, options.signal, check);
+      if (tried.object !== object) await check(object);
+      const outcome = tried.outcome;
+      if (!outcome) throw new IntegrityError(`chunk ${i}: not checked`);
+      if ('error' in outcome) throw outcome.error;
+      return outcome;
+    };
+    /** Opens one candidate object; `badCopy` when it is not the chunk the manifest names. */
+    const openObject = async (
+      ref: ChunkRef,
+      i: number,
+      isLast: boolean,
+      object: Uint8Array,
+    ): Promise<Opened | Failed> => {
+      if (object.length !== ref.length)
+        return {
+          error: new IntegrityError(`chunk ${i}: wrong length from storage`),
+          badCopy: true,
+        };
+      // The header is covered by the id, so it is judged only once the id matches.
+      const head = object.slice(0, HEADER_LENGTH);
       const r = await platform.openChunk({
         key,
         iv: chunkIv(i, isLast),
@@ -96,13 +140,20 @@ export function decryptContent(
         expectedId: fromHex(ref.id, 'chunkId', 32),
         hashPlaintext: whole,
       });
-      if (!r.ok) {
-        if (r.reason === 'id-mismatch')
-          throw new IntegrityError(`chunk ${i}: bytes do not match its id`);
-        throw new DecryptionError(`chunk ${i}: could not decrypt`);
+      if (!r.ok && r.reason === 'id-mismatch')
+        return {
+          error: new IntegrityError(`chunk ${i}: bytes do not match its id`),
+          badCopy: true,
+        };
+      try {
+        checkHeader(head, 'chunk');
+      } catch (e) {
+        return { error: e as Error, badCopy: false };
       }
+      if (!r.ok)
+        return { error: new DecryptionError(`chunk ${i}: could not decrypt`), badCopy: false };
       if (r.plaintext.length !== plainLength(content, i))
-        throw new IntegrityError(`chunk ${i}: wrong length`);
+        return { error: new IntegrityError(`chunk ${i}: wrong length`), badCopy: false };
       return { plaintext: r.plaintext, leaf: r.plaintextHash };
     };
     while (next <= last || pipeline.size > 0) {

@@ -1,4 +1,3 @@
-import { type ChunkId, objectMatchesId } from '@coffer/crypto';
 import { ConnectionError, IntegrityError } from '@coffer/errors';
 import { fromErrorBody, HOST, hostRoutes, type Replica } from '@coffer/protocol';
 import { sendOrThrow } from './retry.ts';
@@ -55,15 +54,21 @@ export async function putChunk(
 
 /**
  * Reads a chunk (or `range` of it) from the first replica that answers with the right bytes.
- * A host that is down, refuses, or returns bytes that do not hash to the id is skipped; if
- * every replica fails, the error says why (IntegrityError when any host lied).
+ * A host that is down, refuses, or returns bytes that `check` rejects is skipped; if every
+ * replica fails, the error says why (IntegrityError when any host lied).
  */
 export async function getChunk(
   replicas: readonly Replica[],
   id: string,
   options: {
     range?: { start: number; end: number };
-    verifyAs?: ChunkId;
+    /**
+     * Whether the bytes are the chunk's (see [Note: One hash per downloaded chunk]); false
+     * moves on to the next replica. It may consume the bytes (decrypt them in place).
+     */
+    check: (bytes: Uint8Array) => Promise<boolean>;
+    /** Where to receive a body of known length (a recycled buffer of exactly that length). */
+    into?: (length: number) => Uint8Array;
     signal?: AbortSignal;
     /** Called for each host whose bytes failed the check (bit rot, or a lie). */
     onBadReplica?: (hostId: string) => void;
@@ -77,7 +82,12 @@ export async function getChunk(
     try {
       const res = await sendOrThrow(
         r.url + HOST.chunkPath(id),
-        { method: 'GET', headers, signal: options.signal },
+        {
+          method: 'GET',
+          headers,
+          signal: options.signal,
+          ...(options.into ? { into: options.into } : {}),
+        },
         `get chunk from ${r.url}`,
       );
       if (!ok(res.status)) throw errorOf(res, `get chunk from ${r.url}`);
@@ -89,7 +99,7 @@ export async function getChunk(
         options.onBadReplica?.(r.hostId);
         continue;
       }
-      if (options.verifyAs && !(await objectMatchesId(bytes, options.verifyAs))) {
+      if (!(await options.check(bytes))) {
         lied = true;
         problems.push(`${r.hostId}: returned bytes that do not match the chunk id`);
         options.onBadReplica?.(r.hostId);

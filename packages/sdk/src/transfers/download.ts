@@ -6,6 +6,7 @@ import {
   equalBytes,
   fromBase64Url,
   type NodeId,
+  objectMatchesId,
   openManifest,
   type SigningPublicKey,
   type VerifiedManifest,
@@ -18,6 +19,7 @@ import { getChunk } from '../host-client.ts';
 import type { HubClient } from '../hub-client.ts';
 import { type AccountKeys, fromHub, keysOfAuthor, type OpenNode } from '../keys.ts';
 import type { Freshness } from '../pins.ts';
+import { BufferPool } from './buffer-pool.ts';
 import { Meter, type TransferOptions } from './progress.ts';
 
 export interface DownloadOptions extends TransferOptions {
@@ -148,6 +150,7 @@ export const accountLocator = (hub: HubClient): ChunkLocator => ({
 export class ChunkSource {
   private readonly where = new Map<string, Replica[]>();
   private readonly packs = new Map<string, Promise<Uint8Array>>();
+  private readonly buffers = new BufferPool();
   bytesIn = 0;
 
   constructor(
@@ -169,48 +172,59 @@ export class ChunkSource {
 
   private async fetch(
     objectId: string,
-    verifyAs: ChunkId,
+    check: (bytes: Uint8Array) => Promise<boolean>,
     range?: { start: number; end: number },
     signal?: AbortSignal,
+    recycled = false,
   ) {
     if (!this.where.has(objectId)) await this.locate([objectId], signal);
     // A bad copy is reported so the hub checks it and has it replaced ([Note: Audits]); the
     // read goes on from another replica meanwhile.
     const onBadReplica = (hostId: string) => this.locator.report(objectId, hostId);
     const opts = {
-      verifyAs,
+      // The check may consume the bytes, so they are counted before it.
+      check: (bytes: Uint8Array) => {
+        this.bytesIn += bytes.length;
+        return check(bytes);
+      },
       onBadReplica,
       ...(range ? { range } : {}),
       ...(signal ? { signal } : {}),
+      ...(recycled ? { into: (n: number) => this.buffers.take(n) } : {}),
     };
     try {
-      const bytes = await getChunk(this.where.get(objectId) ?? [], objectId, opts);
-      this.bytesIn += bytes.length;
-      return bytes;
+      return await getChunk(this.where.get(objectId) ?? [], objectId, opts);
     } catch (e) {
       // Tokens expire; locate again once and retry before giving up.
       if (!(e instanceof ConnectionError)) throw e;
       this.where.delete(objectId);
       await this.locate([objectId], signal);
-      const bytes = await getChunk(this.where.get(objectId) ?? [], objectId, opts);
-      this.bytesIn += bytes.length;
-      return bytes;
+      return getChunk(this.where.get(objectId) ?? [], objectId, opts);
     }
   }
 
-  /** For decryptContent: the object of one chunk, a fresh buffer the decryptor may own. */
-  fetchChunk = async (ref: ChunkRef, _index: number, signal?: AbortSignal): Promise<Uint8Array> => {
-    if (!ref.pack) return this.fetch(ref.id, ref.id, undefined, signal);
+  /**
+   * For decryptContent: the object of one chunk, in a buffer the decryptor may own, accepted
+   * by `check` (or, without one, by its id).
+   */
+  fetchChunk = async (
+    ref: ChunkRef,
+    _index: number,
+    signal?: AbortSignal,
+    check?: (object: Uint8Array) => Promise<boolean>,
+  ): Promise<Uint8Array> => {
+    const checkAs = (id: ChunkId) => check ?? ((b: Uint8Array) => objectMatchesId(b, id));
+    if (!ref.pack) return this.fetch(ref.id, checkAs(ref.id), undefined, signal, true);
     if (!this.cachePacks) {
       const range = { start: ref.pack.offset, end: ref.pack.offset + ref.length };
-      return this.fetch(ref.pack.id, ref.id, range, signal);
+      return this.fetch(ref.pack.id, checkAs(ref.id), range, signal, true);
     }
     const packId = ref.pack.id;
     let pack = this.packs.get(packId);
     if (pack) {
       this.packs.delete(packId);
     } else {
-      pack = this.fetch(packId, packId, undefined, signal);
+      pack = this.fetch(packId, (b) => objectMatchesId(b, packId), undefined, signal);
       pack.catch(() => this.packs.delete(packId));
     }
     // Most recently used last; the oldest goes once the cache is full.
@@ -225,12 +239,23 @@ export class ChunkSource {
       throw new ConnectionError('pack: shorter than the manifest says');
     return slice;
   };
+
+  /** See `Download.recycle`. */
+  recycle(chunk: Uint8Array): void {
+    this.buffers.give(chunk);
+  }
 }
 
 export interface Download {
   entry: Entry;
   manifest: VerifiedManifest;
   stream: ReadableStream<Uint8Array>;
+  /**
+   * Hands back a piece read from `stream` once its bytes are written, so its memory receives a
+   * later chunk ([Note: Recycled receive buffers]); the piece must not be used afterwards.
+   * Optional: pieces not handed back are garbage collected.
+   */
+  recycle(piece: Uint8Array): void;
 }
 
 /** Streams a file's plaintext; every chunk is verified before any of its bytes are released. */
@@ -274,5 +299,10 @@ export async function decryptFile(
       },
     }),
   );
-  return { entry: toEntry(file), manifest, stream: counted };
+  return {
+    entry: toEntry(file),
+    manifest,
+    stream: counted,
+    recycle: (piece) => source.recycle(piece),
+  };
 }

@@ -33,7 +33,7 @@ export const send: Send = (url, req) =>
               const length = Number(res.headers['content-length']);
               // With a known length, fill one buffer instead of concatenating pieces.
               if (Number.isSafeInteger(length) && length >= 0) {
-                const out = new Uint8Array(length);
+                const out = req.into?.(length) ?? new Uint8Array(length);
                 let at = 0;
                 res.on('data', (d: Buffer) => {
                   if (at + d.length > length)

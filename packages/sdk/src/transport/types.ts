@@ -4,6 +4,11 @@ export interface HttpRequest {
   headers: Record<string, string>;
   body?: Uint8Array;
   signal?: AbortSignal | undefined;
+  /**
+   * Where to put a response body whose length the server states: a buffer of exactly that
+   * length (recycled, since fresh memory costs a page fault per 4 KiB). Transports may ignore it.
+   */
+  into?: (length: number) => Uint8Array;
 }
 
 export interface HttpResponse {
