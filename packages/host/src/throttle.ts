@@ -4,10 +4,11 @@
 // separately, the chunk bytes it sends (GET answers: downloads and audits; forwards down the
 // chain; repair copies it sends; chunks a copy's destination pulls from it), each
 // at LIMIT, as rclone's --bwlimit does. All transfers in one direction share one token
-// bucket. A transfer takes tokens for each piece before passing it on, so a throttled
-// transfer simply reads its source more slowly: the socket (or the segment file) is paused
-// while it waits, and nothing is buffered beyond the piece in hand. Health, metrics, hello and
-// error answers are not chunk data and are never throttled.
+// bucket. A transfer takes tokens for each piece (a received PUT body: each batch, see
+// [Note: Receiving a chunk in batches]) before passing it on, so a throttled transfer simply
+// reads its source more slowly: the socket (or the segment file) is paused while it waits, and
+// nothing is buffered beyond the piece or batch in hand (at most 1 MiB). Health, metrics,
+// hello and error answers are not chunk data and are never throttled.
 
 /** A token bucket of bytes. Refills at `rate` bytes a second up to `burst` bytes. */
 export class TokenBucket {

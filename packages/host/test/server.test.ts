@@ -349,6 +349,57 @@ describe('host HTTP API', () => {
     );
   });
 
+  it('a body trickled in irregular pieces is stored whole down the chain; one flipped byte is refused by every host', async () => {
+    // [Note: Receiving a chunk in batches]: pieces arrive while earlier ones are written, so
+    // batches of many sizes form; every byte must be hashed, written and forwarded once.
+    const x = chunk(2 * MiB + 4321, 13);
+    const n = x.data.length;
+    const fwd = [{ host: c.hostId, url: c.url }];
+    /** Sends the body in pieces of 1 byte to ~300 KiB, each after the last was flushed. */
+    const trickle = (body: Uint8Array) => {
+      const u = new URL(b.url);
+      const headers =
+        `PUT /chunks/${x.id} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n` +
+        `authorization: Bearer ${token(b, 'put', x.id, n, { fwd })}\r\n` +
+        `coffer-forward: ${token(c, 'put', x.id, n)}\r\ncontent-length: ${n}\r\n\r\n`;
+      return new Promise<string>((resolve) => {
+        let got = '';
+        const s = connect(Number(u.port), u.hostname, () => {
+          let at = 0;
+          let i = 0;
+          const more = () => {
+            if (at >= body.length) return;
+            const size = [1, 7_000, 65_536, 300_000, 123][i++ % 5] as number;
+            const piece = body.subarray(at, Math.min(body.length, at + size));
+            at += piece.length;
+            s.write(piece, more);
+          };
+          s.write(headers, more);
+        });
+        s.on('data', (d) => {
+          got += d.toString('latin1');
+        });
+        s.on('error', () => resolve(got));
+        s.on('close', () => resolve(got));
+      });
+    };
+    const flipped = Uint8Array.from(x.data);
+    flipped[MiB + 17] = (flipped[MiB + 17] as number) ^ 1;
+    assert.match(await trickle(flipped), /^HTTP\/1\.1 400 /);
+    for (const h of [b, c]) {
+      await expectError(await get(h, x.id, token(h, 'get', x.id, n)), 404, 'not_found');
+    }
+    const answer = await trickle(x.data);
+    assert.match(answer, /^HTTP\/1\.1 201 /);
+    const receipts = hostRoutes.putResponse.parse(JSON.parse(answer.slice(answer.indexOf('{'))));
+    assert.deepEqual(receipts.failed, []);
+    for (const [i, h] of [b, c].entries()) {
+      checkReceipt(receipts.receipts[i] as string, h, x.id, n);
+      const got = await get(h, x.id, token(h, 'get', x.id, n));
+      assert.equal(hashHex(Buffer.from(await got.arrayBuffer())), x.id);
+    }
+  });
+
   it('a failing host down the chain is reported; the upload still succeeds', async () => {
     const x = chunk(200_000, 10);
     const n = x.data.length;

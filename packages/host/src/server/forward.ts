@@ -98,18 +98,21 @@ export class Downstream {
   }
 
   /**
-   * Sends bytes on once the bandwidth limit allows; resolves when the next host can take
-   * more (or has failed).
+   * Sends `pieces` (`n` bytes) on once the bandwidth limit allows; resolves when the next host
+   * can take more (or has failed).
    */
-  write(bytes: Buffer): Promise<void> | undefined {
+  write(pieces: Buffer | readonly Buffer[], n?: number): Promise<void> | undefined {
     if (this.done || this.req.destroyed) return undefined;
-    const wait = this.out.take(bytes.length);
-    return wait ? wait.then(() => this.send(bytes)) : this.send(bytes);
+    const list = pieces instanceof Uint8Array ? [pieces] : pieces;
+    const wait = this.out.take(n ?? list.reduce((sum, b) => sum + b.length, 0));
+    return wait ? wait.then(() => this.send(list)) : this.send(list);
   }
 
-  private send(bytes: Buffer): Promise<void> | undefined {
+  private send(pieces: readonly Buffer[]): Promise<void> | undefined {
     if (this.done || this.req.destroyed) return undefined;
-    if (this.req.write(bytes)) return undefined;
+    let more = true;
+    for (const piece of pieces) more = this.req.write(piece);
+    if (more) return undefined;
     return new Promise<void>((resolve) => {
       const go = () => {
         this.req.off('drain', go);
