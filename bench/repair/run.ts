@@ -4,7 +4,14 @@
 // incompressible bytes are uploaded, so the host that dies holds about 1 GiB. The clock starts
 // when the host is killed; repair begins once it counts as lost (lostAfterMs, 2 s here) and
 // ends when every chunk is back on 2 hosts in 2 countries.
-import { mkdtemp, open, rm } from 'node:fs/promises';
+// It also prints the CPU-seconds the hub and the surviving hosts spent from the kill to the end
+// (from /proc). For profiles of the repair alone:
+//   BENCH_REPAIR_PROF=1 BENCH_REPAIR_PROF_DIR=/tmp/p \
+//     NODE_OPTIONS="--import $PWD/bench/repair/profile.mjs" npm run bench:repair
+// sends them SIGUSR2 before the kill (it starts the profiler that preload installs) and SIGINT
+// at the end, so that they write their profiles as they exit.
+import { once } from 'node:events';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, startNetwork } from '@coffer/tests';
@@ -12,6 +19,7 @@ import { writeRandomFile } from '@coffer/tests/files';
 
 const MB = Number(process.env.BENCH_REPAIR_MB ?? 1536);
 const LOST_AFTER_MS = 2000;
+const PROF = process.env.BENCH_REPAIR_PROF === '1';
 const dir = await mkdtemp(join(tmpdir(), 'coffer-bench-repair-'));
 
 /** Writes `bytes` to a fresh file in `dir` and fdatasyncs it: the disk's write bandwidth. */
@@ -25,6 +33,14 @@ async function diskWriteMBs(bytes: number): Promise<number> {
   await fh.close();
   await rm(join(dir, 'disk-probe'));
   return bytes / 1e6 / s;
+}
+
+/** User plus system CPU-seconds of a process so far (Linux; 0 elsewhere). */
+async function cpuSeconds(pid: number | undefined): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15, in clock ticks (100 a second on Linux).
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100;
 }
 
 const net = await startNetwork({
@@ -58,6 +74,15 @@ try {
   if (!victim || !proc) throw new Error('no victim');
   const disk = await diskWriteMBs(1024 * 1024 * 1024);
 
+  const survivors = net.hosts.filter((h) => h !== proc);
+  const cpu = () => Promise.all([net.hub, ...survivors].map((p) => cpuSeconds(p.child.pid)));
+  if (PROF) for (const p of [net.hub, ...survivors]) p.child.kill('SIGUSR2');
+  // What they spend idle (heartbeats, this script's polling) over a few seconds, to take off.
+  const idle0 = await cpu();
+  const tIdle = performance.now();
+  await new Promise((r) => setTimeout(r, 3000));
+  const cpu0 = await cpu();
+  const idleRate = cpu0.map((c, i) => (c - (idle0[i] ?? 0)) / ((performance.now() - tIdle) / 1000));
   const t0 = performance.now();
   await proc.kill();
   for (;;) {
@@ -69,6 +94,8 @@ try {
     await new Promise((r) => setTimeout(r, 50));
   }
   const total = (performance.now() - t0) / 1000;
+  const cpu1 = await cpu();
+  const spent = cpu1.map((c, i) => c - (cpu0[i] ?? 0));
   const repairing = total - LOST_AFTER_MS / 1000;
   const repairedMB = victim.usedBytes / 1e6;
   const rate = repairedMB / repairing;
@@ -80,10 +107,28 @@ try {
     `time from kill: ${total.toFixed(2)} s (of which ${LOST_AFTER_MS / 1000} s until it counts as lost)`,
   );
   console.log(`repair: ${repairing.toFixed(2)} s, ${rate.toFixed(1)} MB/s`);
+  const gib = repairedMB / (1024 ** 3 / 1e6);
+  const perGiBcpu = spent.map((c) => (c / gib).toFixed(2));
+  const netGiBcpu = spent.map((c, i) => ((c - (idleRate[i] ?? 0) * total) / gib).toFixed(2));
+  console.log(
+    `CPU-seconds per GiB repaired: hub ${perGiBcpu[0]}, hosts ${perGiBcpu.slice(1).join(', ')}`,
+  );
+  console.log(
+    `  less what they spend idle: hub ${netGiBcpu[0]}, hosts ${netGiBcpu.slice(1).join(', ')}`,
+  );
   console.log(`disk write (1 GiB, fdatasync): ${disk.toFixed(1)} MB/s`);
   console.log(
     `1 GiB: repair ${perGiB.toFixed(2)} s vs 1 GiB / disk bandwidth ${diskGiB.toFixed(2)} s: ${(perGiB / diskGiB).toFixed(2)}×`,
   );
+  if (PROF) {
+    await Promise.all(
+      [net.hub, ...survivors].map(async (p) => {
+        const exited = once(p.child, 'exit');
+        p.child.kill('SIGINT');
+        await exited;
+      }),
+    );
+  }
 } finally {
   await net.close();
   await rm(dir, { recursive: true, force: true });

@@ -38,7 +38,19 @@ import { forget, recordReplicas, replicaOf } from './replicas.ts';
 // the data. Once a chunk is back at its target, replicas on lost hosts are forgotten and those
 // in countries the policy no longer allows are deleted from their hosts.
 
-const PARALLEL_COPIES = 4;
+// [Note: Repair throughput]
+// A copy's time is mostly waiting: for the source's read, the transfer, the target's hash and
+// fsync, and the answers back through two processes on a busy machine. Four copies at a time in
+// all left both cores idle part of the time; now each online host gets COPIES_PER_HOST (so a
+// round with more hosts uses them all), and each copy goes out from its least busy holder, so
+// no host sends while another with the same chunks sits idle. The round also reads the holders
+// of its whole batch at once instead of one query per chunk. The CPU a gigabyte costs is in
+// docs/benchmarks.md (Repair): most of it is on the hosts (the transfer over HTTP, the hash,
+// the writes), not here.
+
+/** Copies in flight per online host, and at most in all (see [Note: Repair throughput]). */
+const COPIES_PER_HOST = 4;
+const MAX_PARALLEL_COPIES = 64;
 /** Chunks under folder policies checked per round. */
 const POLICY_SCAN = 20_000;
 
@@ -146,17 +158,19 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
   const policies = await chunkPolicies(hub, candidates);
   const round: RepairRound = { underReplicated: candidates.length, copied: 0, failed: 0 };
   const reserved = new Map<string, number>();
+  // The holders of every candidate in one query: a query per chunk cost the hub more than the
+  // copy order itself. A replica recorded meanwhile (an upload) only makes a copy redundant.
+  const holdersNow = await holdersOf(hub, candidates);
+  /** Copies in flight from each source: a copy goes out from the least busy holder. */
+  const sending = new Map<string, number>();
 
   // Copies run side by side: each is one source read, one transfer and one fsync elsewhere.
   const repairOne = async (chunk: string) => {
     const size = sizes.get(chunk) ?? 0;
     const required = policies.get(chunk) ?? [network];
-    const replicas = await hub.db
-      .selectFrom('chunk_replicas')
-      .select('host_id')
-      .where('chunk_id', '=', chunk)
-      .execute();
-    const holders = replicas.map((r) => byId.get(r.host_id)).filter((h) => h !== undefined);
+    const holders = (holdersNow.get(chunk)?.holders ?? [])
+      .map((id) => byId.get(id))
+      .filter((h) => h !== undefined);
     const have = holders.filter(counts).map(holding);
     // Each account's requirement in turn, counting what the ones before it chose; the network
     // part and the personal part of each apart, so that a personal server away for a while
@@ -176,7 +190,8 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
       if (more) targets.push(...more);
       else placedAll = false;
     }
-    const sources = holders.filter((h) => isOnline(hub, h));
+    const busy = (h: HostView) => sending.get(h.id) ?? 0;
+    const sources = holders.filter((h) => isOnline(hub, h)).sort((a, b) => busy(a) - busy(b));
     if (targets.length > 0 && !sources.length) {
       round.failed++;
       return;
@@ -185,7 +200,10 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
     for (const target of targets) {
       let done = false;
       for (const source of sources) {
-        if (await copy(hub, chunk, size, source, target)) {
+        sending.set(source.id, busy(source) + 1);
+        const copied = await copy(hub, chunk, size, source, target);
+        sending.set(source.id, busy(source) - 1);
+        if (copied) {
           done = true;
           round.copied++;
           reserved.set(target.id, (reserved.get(target.id) ?? 0) + size);
@@ -212,8 +230,10 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
     }
   };
   const queue = [...candidates];
+  const online = hosts.filter((h) => isOnline(hub, h)).length;
+  const parallel = Math.min(MAX_PARALLEL_COPIES, Math.max(4, COPIES_PER_HOST * online));
   await Promise.all(
-    Array.from({ length: PARALLEL_COPIES }, async () => {
+    Array.from({ length: Math.min(parallel, queue.length) }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) await repairOne(next);
     }),
   );
@@ -227,7 +247,6 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
   return round;
 }
 
-/** The hosts recorded for each chunk, and its size. */
 /** A requirement as what repair places separately: "both" is a network and a personal part. */
 const parts = (p: Placement): Placement[] =>
   p.on === 'both'
@@ -268,6 +287,7 @@ async function chunksOnPersonalServers(hub: Hub, hosts: readonly HostView[], lim
   return rows.map((r) => r.chunk_id);
 }
 
+/** The hosts recorded for each chunk, and its size. */
 async function holdersOf(hub: Hub, chunks: readonly string[]) {
   const out = new Map<string, { size: number; holders: string[] }>();
   for (let i = 0; i < chunks.length; i += 500) {
