@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
 import { writeRandomFile } from '../../src/files.ts';
 import { unnamedControls } from '../../src/index.ts';
 import {
@@ -18,6 +19,18 @@ import {
 } from './fixture.ts';
 
 // Whole folders, selections, drag and drop, zips, and uploads that pause and resume.
+
+/** Sets the page's upload rate in bytes per second (-1: no limit), so an upload stays running. */
+async function uploadThrottle(context: BrowserContext, page: Page) {
+  const cdp = await context.newCDPSession(page);
+  return (bytesPerSecond: number) =>
+    cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: bytesPerSecond,
+    });
+}
 
 test('upload a whole folder, nested folders and all, drop files in, and download it as a zip', async () => {
   const context = await browser.newContext({ acceptDownloads: true });
@@ -185,14 +198,7 @@ test('select with the keyboard, move by drag and drop and through the dialog, re
 test('a 50 MiB upload pauses, survives a reload, resumes, and downloads byte for byte; cancel drops a queued upload; pausing one small file of a batch sends the rest', async () => {
   const { context, page, errors } = await freshAccount('big@example.com');
   // Slow the network down, so the upload is still running when it is paused and reloaded.
-  const cdp = await context.newCDPSession(page);
-  const throttle = (bytesPerSecond: number) =>
-    cdp.send('Network.emulateNetworkConditions', {
-      offline: false,
-      latency: 0,
-      downloadThroughput: -1,
-      uploadThroughput: bytesPerSecond,
-    });
+  const throttle = await uploadThrottle(context, page);
   await throttle(8 * 1024 * 1024);
   const big = join(net.dir, 'big.bin');
   await writeRandomFile(big, 50 * 1024 * 1024, 9);
@@ -258,6 +264,57 @@ test('a 50 MiB upload pauses, survives a reload, resumes, and downloads byte for
   await panel.getByRole('button', { name: 'Resume s2.bin' }).click();
   await page.getByRole('button', { name: 'Actions for s2.bin' }).waitFor({ timeout: 60_000 });
   await panel.waitFor({ state: 'detached' });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a batch of small files survives a reload: each file comes back from the batch’s one stored copy and arrives whole, and the copy goes once they have', async () => {
+  const { context, page, errors } = await freshAccount('batch-reload@example.com');
+  const throttle = await uploadThrottle(context, page);
+  // The batch's copies as the worker stores them ([Note: One stored Blob per batch]).
+  const storedBatches = () =>
+    page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const open = indexedDB.open('coffer-uploads-batches');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            if (!db.objectStoreNames.contains('blobs')) return resolve(0);
+            const count = db.transaction('blobs').objectStore('blobs').count();
+            count.onsuccess = () => resolve(count.result);
+            count.onerror = () => reject(count.error);
+          };
+        }),
+    );
+  await throttle(16 * 1024);
+  const texts = [1, 2, 3, 4, 5, 6].map((n) => `file ${n} `.repeat(1000 + 500 * n));
+  await page.getByLabel('Upload files').setInputFiles(
+    texts.map((text, i) => ({
+      name: `r${i + 1}.txt`,
+      mimeType: 'text/plain',
+      buffer: Buffer.from(text),
+    })),
+  );
+  const deadline = Date.now() + 60_000;
+  while ((await storedBatches()) !== 1) {
+    assert.ok(Date.now() < deadline, 'the batch was never recorded');
+    await page.waitForTimeout(100);
+  }
+  // Recorded, and still on its way at 16 KiB/s: a reload now must not lose any of it.
+  await page.reload();
+  await throttle(-1);
+  for (const [i, text] of texts.entries()) {
+    await page
+      .getByRole('button', { name: `Actions for r${i + 1}.txt` })
+      .waitFor({ timeout: 60_000 });
+    if (i % 3 === 0) assert.equal(await downloadText(page, `r${i + 1}.txt`), text);
+  }
+  await page.getByRole('region', { name: 'Uploads' }).waitFor({ state: 'detached' });
+  while ((await storedBatches()) !== 0) {
+    assert.ok(Date.now() < deadline + 60_000, 'the batch’s stored copy was never dropped');
+    await page.waitForTimeout(100);
+  }
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -3,7 +3,14 @@
 import type { CofferClient } from '@coffer/sdk';
 import { call, need } from './session.ts';
 import { makeThumbnail } from './thumbnail.ts';
-import { forgetJobs, KEEP_FILE_LIMIT, pendingJobs, resumeStore, saveJobs } from './upload-jobs.ts';
+import {
+  forgetJobs,
+  KEEP_FILE_LIMIT,
+  pendingJobs,
+  resumeStore,
+  saveBatch,
+  saveJobs,
+} from './upload-jobs.ts';
 
 /** The running uploads, by job id (a batch's jobs share one). */
 const running = new Map<string, AbortController>();
@@ -15,20 +22,18 @@ export function stopAllUploads() {
   for (const abort of running.values()) abort.abort(CANCELLED);
 }
 
-/** Records upload jobs in IndexedDB (once) so that a reload continues them. */
-function remember(c: CofferClient, list: { id: string; path: string; file: File }[]) {
+/** Upload jobs as IndexedDB keeps them, so that a reload continues them. */
+function asJobs(c: CofferClient, list: { id: string; path: string; file: File }[]) {
   const accountId = c.whoami().accountId;
-  return saveJobs(
-    list.map(({ id, path, file }) => ({
-      id,
-      accountId,
-      path,
-      name: file.name,
-      size: file.size,
-      lastModified: file.lastModified,
-      file: file.size <= KEEP_FILE_LIMIT ? file : null,
-    })),
-  );
+  return list.map(({ id, path, file }) => ({
+    id,
+    accountId,
+    path,
+    name: file.name,
+    size: file.size,
+    lastModified: file.lastModified,
+    file,
+  }));
 }
 
 export const uploadsApi = {
@@ -47,7 +52,9 @@ export const uploadsApi = {
       const c = need();
       const { file } = job;
       try {
-        await remember(c, [job]);
+        await saveJobs(
+          asJobs(c, [job]).map((j) => ({ ...j, file: file.size <= KEEP_FILE_LIMIT ? file : null })),
+        );
         abort.signal.throwIfAborted();
         const thumbnail = await makeThumbnail(file);
         const entry = await c.upload(job.path, file.stream(), {
@@ -82,14 +89,23 @@ export const uploadsApi = {
       for (const job of batch) running.set(job.id, abort);
       const c = need();
       try {
-        await remember(c, batch);
+        await saveBatch(asJobs(c, batch));
         abort.signal.throwIfAborted();
+        // One read of them all: a read per file cost as much as encrypting it.
+        const all = new Uint8Array(await new Blob(batch.map((j) => j.file)).arrayBuffer());
+        const starts: number[] = [];
+        let at = 0;
+        for (const j of batch) {
+          starts.push(at);
+          at += j.file.size;
+        }
         const files = await Promise.all(
-          batch.map(async ({ path, file }) => {
+          batch.map(async ({ path, file }, i) => {
             const thumbnail = await makeThumbnail(file);
+            const start = starts[i] ?? 0;
             return {
               path,
-              bytes: new Uint8Array(await file.arrayBuffer()),
+              bytes: all.slice(start, start + file.size),
               mtime: file.lastModified,
               ...(file.type ? { mime: file.type } : {}),
               ...(thumbnail ? { thumbnail } : {}),
