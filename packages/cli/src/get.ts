@@ -60,7 +60,9 @@ export async function get(
   const started = Date.now();
   const { root, files, dirs } = await remoteSide(client, node, target, o.revision);
   const there = new Map<string, Stamp & { kind: Kind }>();
-  for (const rel of [...dirs, ...files.map((f) => f.rel)]) {
+  // Into a folder that is not there yet (the usual first copy) nothing is there to compare.
+  const rootThere = (await localStamp(root)) !== null;
+  for (const rel of rootThere ? [...dirs, ...files.map((f) => f.rel)] : []) {
     const s = await localStamp(join(root, rel));
     if (s) there.set(rel, s);
   }
@@ -175,6 +177,7 @@ async function fetchAll(
             })
           ).stream,
         w.size > SMALL_FILE_LIMIT ? w.manifest : undefined,
+        w.size <= SMALL_FILE_LIMIT ? w.size : undefined,
       );
       tally.copied++;
       tally.bytesCopied += w.size;
