@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { VerifiedManifest } from '@coffer/crypto';
 import { ConflictError, ValidationError } from '@coffer/errors';
 import { type CofferClient, type OpenNode, SMALL_FILE_LIMIT } from '@coffer/sdk';
-import { hashLocal, localStyle, touch, writeDownload } from './local-files.ts';
+import { hashLocal, localStyle, touch, writeDownload, writeSmall } from './local-files.ts';
 import { type Out, progressBar } from './output.ts';
 import { walkRemote } from './remote-tree.ts';
 import {
@@ -164,21 +164,30 @@ async function fetchAll(
   const worker = async () => {
     for (let f = queue.shift(); f; f = queue.shift()) {
       const w = f;
-      const { resumed } = await writeDownload(
-        w.dest,
-        w.mtime,
-        async (start) =>
-          (
-            await client.download(w.node, {
-              chunks,
-              manifest: w.manifest,
-              ...(revision !== undefined ? { revision } : {}),
-              ...(start > 0 ? { range: { start, end: w.size } } : {}),
-            })
-          ).stream,
-        w.size > SMALL_FILE_LIMIT ? w.manifest : undefined,
-        w.size <= SMALL_FILE_LIMIT ? w.size : undefined,
-      );
+      let resumed = false;
+      if (w.size <= SMALL_FILE_LIMIT) {
+        // Bytes in, bytes out: no streams for a file that fits in one small buffer.
+        writeSmall(
+          w.dest,
+          w.mtime,
+          await client.downloadBytes(w.node, { chunks, manifest: w.manifest }),
+        );
+      } else {
+        ({ resumed } = await writeDownload(
+          w.dest,
+          w.mtime,
+          async (start) =>
+            (
+              await client.download(w.node, {
+                chunks,
+                manifest: w.manifest,
+                ...(revision !== undefined ? { revision } : {}),
+                ...(start > 0 ? { range: { start, end: w.size } } : {}),
+              })
+            ).stream,
+          w.manifest,
+        ));
+      }
       tally.copied++;
       tally.bytesCopied += w.size;
       if (resumed) tally.resumed++;

@@ -94,15 +94,9 @@ export async function writeDownload(
   mtime: number | null,
   open_: (start: number) => Promise<ReadableStream<Uint8Array>>,
   resumable?: Resumable,
-  /** The size of a small file, to take the quick way (`writeSmall`). */
-  small?: number,
 ): Promise<{ resumed: boolean }> {
   const tag = resumable ? `.${resumable.contentHash.slice(0, 16)}` : '';
   const tmp = join(dirname(dest), `.${basename(dest)}${tag}.coffer-partial`);
-  if (small !== undefined) {
-    await writeSmall(dest, tmp, mtime, await open_(0), small);
-    return { resumed: false };
-  }
   let start = 0;
   if (resumable) {
     const had = await stat(tmp).catch(() => null);
@@ -134,7 +128,7 @@ export async function writeDownload(
     if (hash !== resumable.contentHash) {
       // Damaged on disk since: fetch it whole (no partial file is left, so this runs once).
       await rm(tmp, { force: true });
-      await writeDownload(dest, mtime, open_, resumable, small);
+      await writeDownload(dest, mtime, open_, resumable);
       return { resumed: false };
     }
   }
@@ -143,25 +137,13 @@ export async function writeDownload(
 }
 
 /**
- * A small file's download: its bytes (already verified) gathered in memory, then written,
- * dated and renamed into place with synchronous calls. For a 4 KiB file each asynchronous
- * call costs more than the work: a trip through libuv's thread pool and back.
+ * A small file's download, its bytes already verified, written, dated and renamed into place
+ * with synchronous calls: for a 4 KiB file each asynchronous call costs more than the work, a
+ * trip through libuv's thread pool and back. Still a temporary file renamed into place, so a
+ * failure never leaves a half-written `dest`.
  */
-async function writeSmall(
-  dest: string,
-  tmp: string,
-  mtime: number | null,
-  stream: ReadableStream<Uint8Array>,
-  size: number,
-) {
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
-    if (at + chunk.length > size) throw new ConnectionError('download: longer than its manifest');
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  if (at !== size) throw new ConnectionError('download: shorter than its manifest');
+export function writeSmall(dest: string, mtime: number | null, bytes: Uint8Array) {
+  const tmp = join(dirname(dest), `.${basename(dest)}.coffer-partial`);
   try {
     writeFileSync(tmp, bytes, { mode: 0o644 });
     if (mtime !== null) {

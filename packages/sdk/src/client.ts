@@ -35,6 +35,7 @@ import {
   ChunkSource,
   type Download,
   type DownloadOptions,
+  decryptFileBytes,
   downloadFile,
   listVersions,
   openFileManifest,
@@ -409,6 +410,19 @@ export class CofferClient {
     const { chunks, manifest, ...options } = o;
     const node = typeof file === 'string' ? await this.tree.resolve(file) : file;
     return downloadFile(this.reading, node, options, chunks, manifest);
+  }
+
+  /**
+   * A small file's whole plaintext as one buffer (its manifest opened and verified unless
+   * given), with every check of `download` but no streams; a large file would be held whole.
+   */
+  async downloadBytes(
+    file: OpenNode,
+    o: { chunks?: ChunkCache; manifest?: VerifiedManifest; signal?: AbortSignal } = {},
+  ): Promise<Uint8Array> {
+    const manifest = o.manifest ?? (await openFileManifest(this.reading, file));
+    const source = o.chunks ?? this.chunkCache();
+    return decryptFileBytes(manifest, source, o.signal ? { signal: o.signal } : {});
   }
 
   /** A file's manifest (the current revision's, or `revision`'s), opened and verified. */

@@ -3,6 +3,7 @@ import {
   type ChunkRef,
   chunkContextOf,
   decryptContent,
+  decryptWhole,
   equalBytes,
   fromBase64Url,
   type NodeId,
@@ -275,4 +276,28 @@ export async function decryptFile(
     }),
   );
   return { entry: toEntry(file), manifest, stream: counted };
+}
+
+/**
+ * A whole file's plaintext as one buffer, from its verified manifest: the checks of
+ * `decryptFile` (each chunk against its id before its bytes are used, then the content hash)
+ * without the two Web streams per file that cost more than a small file's cryptography.
+ * For small files; a large one would be held whole in memory.
+ */
+export async function decryptFileBytes(
+  manifest: VerifiedManifest,
+  source: ChunkSource,
+  o: Pick<DownloadOptions, 'signal' | 'onProgress'> = {},
+): Promise<Uint8Array> {
+  await source.locate(
+    manifest.chunks.map((c) => c.pack?.id ?? c.id),
+    o.signal,
+  );
+  const bytes = await decryptWhole(
+    { ...manifest, ...chunkContextOf(manifest) },
+    source.fetchChunk,
+    o.signal,
+  );
+  new Meter(manifest.size, 1, o.onProgress).add(bytes.length, 0, 1);
+  return bytes;
 }
