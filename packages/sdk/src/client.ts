@@ -430,9 +430,12 @@ export class CofferClient {
     return openFileManifest(this.reading, file, revision);
   }
 
-  /** A cache for downloads of many files (`keepPacks`: small files packed together). */
-  chunkCache(o: { keepPacks?: boolean } = {}): ChunkCache {
-    return new ChunkSource(accountLocator(this.hub), o.keepPacks ?? false);
+  /**
+   * A cache for downloads of many files (`keepPacks`: small files packed together; `packs`:
+   * how many packs it keeps at most, 8 by default).
+   */
+  chunkCache(o: { keepPacks?: boolean; packs?: number } = {}): ChunkCache {
+    return new ChunkSource(accountLocator(this.hub), o.keepPacks ?? false, o.packs);
   }
 
   /** Every revision of the file at `path`, newest first. */

@@ -154,6 +154,8 @@ export class ChunkSource {
   constructor(
     private readonly locator: ChunkLocator,
     private readonly cachePacks = false,
+    /** Packs kept at most; each is up to 4 MiB. */
+    private readonly packLimit = PACK_CACHE,
   ) {}
 
   async locate(ids: Iterable<string>, signal?: AbortSignal) {
@@ -216,7 +218,7 @@ export class ChunkSource {
     }
     // Most recently used last; the oldest goes once the cache is full.
     this.packs.set(packId, pack);
-    if (this.packs.size > PACK_CACHE) {
+    if (this.packs.size > this.packLimit) {
       const oldest = this.packs.keys().next().value;
       if (oldest !== undefined) this.packs.delete(oldest);
     }
