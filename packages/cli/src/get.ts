@@ -3,7 +3,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { VerifiedManifest } from '@coffer/crypto';
 import { ConflictError, ValidationError } from '@coffer/errors';
 import { type CofferClient, type OpenNode, SMALL_FILE_LIMIT } from '@coffer/sdk';
-import { hashLocal, localStyle, touch, writeDownload } from './local-files.ts';
+import { hashLocal, localStyle, touch, writeDownload, writeSmall } from './local-files.ts';
 import { type Out, progressBar } from './output.ts';
 import { walkRemote } from './remote-tree.ts';
 import {
@@ -60,7 +60,9 @@ export async function get(
   const started = Date.now();
   const { root, files, dirs } = await remoteSide(client, node, target, o.revision);
   const there = new Map<string, Stamp & { kind: Kind }>();
-  for (const rel of [...dirs, ...files.map((f) => f.rel)]) {
+  // Into a folder that is not there yet (the usual first copy) nothing is there to compare.
+  const rootThere = (await localStamp(root)) !== null;
+  for (const rel of rootThere ? [...dirs, ...files.map((f) => f.rel)] : []) {
     const s = await localStamp(join(root, rel));
     if (s) there.set(rel, s);
   }
@@ -132,16 +134,22 @@ async function remoteSide(
   const root = resolve(target.dir);
   const tree = [...(await walkRemote(client, node))];
   const dirs = tree.filter(([, n]) => n.kind === 'folder').map(([rel]) => rel);
-  const files = await Promise.all(
-    tree
-      .filter(([, n]) => n.kind === 'file')
-      .map(async ([rel, n]) => {
-        const manifest = await client.manifest(n);
-        const mtime = n.meta.mtime ?? manifest.createdAt;
-        const dest = join(root, rel);
-        return { rel, item: { node: n, manifest, dest, size: manifest.size, mtime } };
-      }),
-  );
+  const listed = tree.filter(([, n]) => n.kind === 'file');
+  const files: Planned<Wanted>[] = new Array(listed.length);
+  // A few at a time: thousands of manifest checks in flight at once held memory for each.
+  let next = 0;
+  const opener = async () => {
+    for (let i = next++; i < listed.length; i = next++) {
+      const [rel, n] = listed[i] as [string, OpenNode];
+      const manifest = await client.manifest(n);
+      const mtime = n.meta.mtime ?? manifest.createdAt;
+      files[i] = {
+        rel,
+        item: { node: n, manifest, dest: join(root, rel), size: manifest.size, mtime },
+      };
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, opener));
   return { root, files, dirs };
 }
 
@@ -158,22 +166,34 @@ async function fetchAll(
   const queue = [...files].sort((a, b) => packOf(a).localeCompare(packOf(b)));
   const total = files.reduce((s, f) => s + f.size, 0);
   const draw = progressBar(out, label);
-  const chunks = client.chunkCache({ keepPacks: true });
+  // Sorted by pack, a pack's files come one after another: two packs (one finishing, the next
+  // starting under the four workers) are all the cache needs to fetch each pack once.
+  const chunks = client.chunkCache({ keepPacks: true, packs: 2 });
   const worker = async () => {
     for (let f = queue.shift(); f; f = queue.shift()) {
       const w = f;
-      const { resumed } = await writeDownload(
-        w.dest,
-        w.mtime,
-        (start) =>
-          client.download(w.node, {
-            chunks,
-            manifest: w.manifest,
-            ...(revision !== undefined ? { revision } : {}),
-            ...(start > 0 ? { range: { start, end: w.size } } : {}),
-          }),
-        w.size > SMALL_FILE_LIMIT ? w.manifest : undefined,
-      );
+      let resumed = false;
+      if (w.size <= SMALL_FILE_LIMIT) {
+        // Bytes in, bytes out: no streams for a file that fits in one small buffer.
+        writeSmall(
+          w.dest,
+          w.mtime,
+          await client.downloadBytes(w.node, { chunks, manifest: w.manifest }),
+        );
+      } else {
+        ({ resumed } = await writeDownload(
+          w.dest,
+          w.mtime,
+          (start) =>
+            client.download(w.node, {
+              chunks,
+              manifest: w.manifest,
+              ...(revision !== undefined ? { revision } : {}),
+              ...(start > 0 ? { range: { start, end: w.size } } : {}),
+            }),
+          w.manifest,
+        ));
+      }
       tally.copied++;
       tally.bytesCopied += w.size;
       if (resumed) tally.resumed++;

@@ -93,68 +93,9 @@ export function decryptContent(
     const pipeline = new OrderedPipeline<Opened>(concurrency);
     const leaves: Uint8Array[] = [];
     let next = first;
-    // [Note: One hash per downloaded chunk]
-    // A chunk's id (SHA-256 of its object) is checked once, by the worker that decrypts it, in
-    // the same pass (node-chunk.mjs). The fetcher hands each replica's bytes to `check` before it
-    // accepts them, so a host that served other bytes is still skipped and reported while the
-    // read goes on from the next replica; nothing is released before the id and the tag match.
-    const open = async (i: number): Promise<Opened> => {
-      const ref = content.chunks[i];
-      if (!ref) throw new IntegrityError(`manifest: no chunk ${i}`);
+    const open = (i: number): Promise<Opened> => {
       options.signal?.throwIfAborted();
-      const isLast = i === lastIndex;
-      const tried: { object?: Uint8Array; outcome?: Opened | Failed } = {};
-      const check = async (object: Uint8Array) => {
-        const outcome = await openObject(ref, i, isLast, object);
-        tried.object = object;
-        tried.outcome = outcome;
-        return !('badCopy' in outcome && outcome.badCopy);
-      };
-      const object = await fetchChunk(ref, i, options.signal, check);
-      if (tried.object !== object) await check(object);
-      const outcome = tried.outcome;
-      if (!outcome) throw new IntegrityError(`chunk ${i}: not checked`);
-      if ('error' in outcome) throw outcome.error;
-      return outcome;
-    };
-    /** Opens one candidate object; `badCopy` when it is not the chunk the manifest names. */
-    const openObject = async (
-      ref: ChunkRef,
-      i: number,
-      isLast: boolean,
-      object: Uint8Array,
-    ): Promise<Opened | Failed> => {
-      if (object.length !== ref.length)
-        return {
-          error: new IntegrityError(`chunk ${i}: wrong length from storage`),
-          badCopy: true,
-        };
-      // The header is covered by the id, so it is judged only once the id matches.
-      const head = object.slice(0, HEADER_LENGTH);
-      const r = await platform.openChunk({
-        key,
-        iv: chunkIv(i, isLast),
-        aad: chunkAad(content, i, isLast),
-        headerLength: HEADER_LENGTH,
-        object,
-        expectedId: fromHex(ref.id, 'chunkId', 32),
-        hashPlaintext: whole,
-      });
-      if (!r.ok && r.reason === 'id-mismatch')
-        return {
-          error: new IntegrityError(`chunk ${i}: bytes do not match its id`),
-          badCopy: true,
-        };
-      try {
-        checkHeader(head, 'chunk');
-      } catch (e) {
-        return { error: e as Error, badCopy: false };
-      }
-      if (!r.ok)
-        return { error: new DecryptionError(`chunk ${i}: could not decrypt`), badCopy: false };
-      if (r.plaintext.length !== plainLength(content, i))
-        return { error: new IntegrityError(`chunk ${i}: wrong length`), badCopy: false };
-      return { plaintext: r.plaintext, leaf: r.plaintextHash };
+      return openChecked(content, key, i, fetchChunk, whole, options.signal);
     };
     while (next <= last || pipeline.size > 0) {
       while (next <= last && !pipeline.full) pipeline.push(open(next++));
@@ -167,17 +108,118 @@ export function decryptContent(
       if (to > from)
         yield from === 0 && to === plaintext.length ? plaintext : plaintext.subarray(from, to);
     }
-    if (
-      whole &&
-      !equalBytes(
-        await contentHash(chunkSize, size, leaves),
-        fromHex(content.contentHash, 'contentHash', 32),
-      )
-    ) {
-      throw new IntegrityError('content hash does not match the manifest');
-    }
+    if (whole) await checkContentHash(content, leaves);
   }
   return streamFrom(run());
+}
+
+// [Note: One hash per downloaded chunk]
+// A chunk's id (SHA-256 of its object) is checked once, by the worker that decrypts it, in
+// the same pass (node-chunk.mjs). The fetcher hands each replica's bytes to `check` before it
+// accepts them, so a host that served other bytes is still skipped and reported while the
+// read goes on from the next replica; nothing is released before the id and the tag match.
+
+/** Fetches chunk `i` and opens it, every candidate copy checked as the fetcher offers it. */
+async function openChecked(
+  content: DecryptableContent,
+  key: Uint8Array,
+  i: number,
+  fetchChunk: FetchChunk,
+  hashPlaintext: boolean,
+  signal?: AbortSignal,
+): Promise<Opened> {
+  const ref = content.chunks[i];
+  if (!ref) throw new IntegrityError(`manifest: no chunk ${i}`);
+  const tried: { object?: Uint8Array; outcome?: Opened | Failed } = {};
+  const check = async (object: Uint8Array) => {
+    const outcome = await openObject(content, key, i, object, hashPlaintext);
+    tried.object = object;
+    tried.outcome = outcome;
+    return !('badCopy' in outcome && outcome.badCopy);
+  };
+  const object = await fetchChunk(ref, i, signal, check);
+  if (tried.object !== object) await check(object);
+  const outcome = tried.outcome;
+  if (!outcome) throw new IntegrityError(`chunk ${i}: not checked`);
+  if ('error' in outcome) throw outcome.error;
+  return outcome;
+}
+
+/** Opens one candidate object; `badCopy` when it is not the chunk the manifest names. */
+async function openObject(
+  content: DecryptableContent,
+  key: Uint8Array,
+  i: number,
+  object: Uint8Array,
+  hashPlaintext: boolean,
+): Promise<Opened | Failed> {
+  const ref = content.chunks[i] as ChunkRef;
+  const isLast = i === content.chunks.length - 1;
+  if (object.length !== ref.length)
+    return {
+      error: new IntegrityError(`chunk ${i}: wrong length from storage`),
+      badCopy: true,
+    };
+  // The header is covered by the id, so it is judged only once the id matches.
+  const head = object.slice(0, HEADER_LENGTH);
+  const r = await platform.openChunk({
+    key,
+    iv: chunkIv(i, isLast),
+    aad: chunkAad(content, i, isLast),
+    headerLength: HEADER_LENGTH,
+    object,
+    expectedId: fromHex(ref.id, 'chunkId', 32),
+    hashPlaintext,
+  });
+  if (!r.ok && r.reason === 'id-mismatch')
+    return {
+      error: new IntegrityError(`chunk ${i}: bytes do not match its id`),
+      badCopy: true,
+    };
+  try {
+    checkHeader(head, 'chunk');
+  } catch (e) {
+    return { error: e as Error, badCopy: false };
+  }
+  if (!r.ok) return { error: new DecryptionError(`chunk ${i}: could not decrypt`), badCopy: false };
+  if (r.plaintext.length !== plainLength(content, i))
+    return { error: new IntegrityError(`chunk ${i}: wrong length`), badCopy: false };
+  return { plaintext: r.plaintext, leaf: r.plaintextHash };
+}
+
+/** Checks a whole read's chunk hashes against the manifest's content hash. */
+async function checkContentHash(content: DecryptableContent, leaves: Uint8Array[]) {
+  const hash = await contentHash(content.chunkSize, content.size, leaves);
+  if (!equalBytes(hash, fromHex(content.contentHash, 'contentHash', 32)))
+    throw new IntegrityError('content hash does not match the manifest');
+}
+
+/**
+ * A whole revision's plaintext in one buffer, with the checks of `decryptContent` (each chunk
+ * against its id and tag before its bytes are used, then the content hash) but no streams:
+ * for small files, where two Web streams per file cost more than decrypting it. The chunks
+ * are fetched one after another.
+ */
+export async function decryptWhole(
+  content: DecryptableContent,
+  fetchChunk: FetchChunk,
+  signal?: AbortSignal,
+): Promise<Uint8Array> {
+  const key = await deriveChunkKey(content.contentKey);
+  const out = new Uint8Array(content.size);
+  const leaves: Uint8Array[] = [];
+  let at = 0;
+  for (let i = 0; i < content.chunks.length; i++) {
+    signal?.throwIfAborted();
+    const { plaintext, leaf } = await openChecked(content, key, i, fetchChunk, true, signal);
+    if (at + plaintext.length > out.length) throw new IntegrityError(`chunk ${i}: wrong length`);
+    out.set(plaintext, at);
+    at += plaintext.length;
+    if (leaf) leaves.push(leaf);
+  }
+  if (at !== content.size) throw new IntegrityError('content: shorter than the manifest says');
+  await checkContentHash(content, leaves);
+  return out;
 }
 
 /** Reads chunk objects, in order, out of one concatenated stream. */

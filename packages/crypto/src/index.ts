@@ -29,7 +29,7 @@ export {
   MIN_CHUNK_SIZE,
 } from './content.ts';
 export type { DecryptOptions, FetchChunk } from './decrypt.ts';
-export { decryptContent } from './decrypt.ts';
+export { decryptContent, decryptWhole } from './decrypt.ts';
 export { WRAPPED_KEY_BYTES } from './envelope.ts';
 export { openFeedState, sealFeedState } from './feed-state.ts';
 export type { GroupRoster } from './groups.ts';

@@ -87,14 +87,24 @@ export async function unwrapRootKey(
 export async function nameHash(parentKey: FolderKey, name: string): Promise<string> {
   const problem = nameProblem(name);
   if (problem) throw new ValidationError('name', problem);
-  const key = await platform.hkdfSha256(
-    parentKey,
-    new Uint8Array(0),
-    utf8.encode('coffer/v1/name-hash'),
-    32,
-  );
+  let key = nameHashKeys.get(parentKey);
+  if (!key) {
+    key = await platform.hkdfSha256(
+      parentKey,
+      new Uint8Array(0),
+      utf8.encode('coffer/v1/name-hash'),
+      32,
+    );
+    nameHashKeys.set(parentKey, key);
+  }
   return toHex(hmac(sha256, key, utf8.encode(name.normalize('NFC'))));
 }
+
+/**
+ * The name-hash key of each folder key in use: every file put into a folder needs it. Keyed
+ * by the key's array, which is never written after it is made, and let go with it.
+ */
+const nameHashKeys = new WeakMap<FolderKey, Uint8Array>();
 
 // ---- metadata ---------------------------------------------------------------------------
 

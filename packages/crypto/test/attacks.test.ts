@@ -4,11 +4,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AuthError, DecryptionError, IntegrityError } from '@coffer/errors';
+import type { DecryptableContent, FetchChunk } from '../src/decrypt.ts';
 import { sealEnvelope } from '../src/envelope.ts';
 import {
   type ChunkId,
   decryptContent,
   decryptMetadata,
+  decryptWhole,
   encryptContent,
   encryptMetadata,
   finishLogin,
@@ -164,69 +166,76 @@ test('someone who knows one key cannot plant a file the owner accepts', async ()
   );
 });
 
-test('chunks reordered, truncated, extended or spliced from another file are rejected', async () => {
-  const data = crypto.getRandomValues(new Uint8Array(4000));
-  const fileId = newNodeId();
-  const { store, order, summary } = await encryptToStore(data, fileId, 1, 1024);
-  const content = { ...summary, fileId, revision: 1 };
-  const get = (id: ChunkId) => (store.get(id) as Uint8Array).slice();
-  const read = (c: typeof content) => collect(decryptContent(c, async (ref) => get(ref.id)));
+// Both readers: the streamed one, and the one that returns a small file's bytes in one buffer.
+for (const [how, decrypt] of [
+  ['streamed', (c: DecryptableContent, f: FetchChunk) => collect(decryptContent(c, f))],
+  ['in one buffer', (c: DecryptableContent, f: FetchChunk) => decryptWhole(c, f)],
+] as const) {
+  test(`chunks reordered, truncated, extended or spliced from another file are rejected (${how})`, async () => {
+    const data = crypto.getRandomValues(new Uint8Array(4000));
+    const fileId = newNodeId();
+    const { store, order, summary } = await encryptToStore(data, fileId, 1, 1024);
+    const content = { ...summary, fileId, revision: 1 };
+    const get = (id: ChunkId) => (store.get(id) as Uint8Array).slice();
+    const read = (c: typeof content) => decrypt(c, async (ref) => get(ref.id));
 
-  // A host that serves chunk 2 in place of chunk 1.
-  await rejectsWith(
-    collect(
-      decryptContent(content, async (ref, i) => get((i === 1 ? order[2] : ref.id) as ChunkId)),
-    ),
-    IntegrityError,
-    'host swaps chunks',
-  );
-  // Someone who rewrites the chunk list itself (bypassing the signed manifest) is still caught
-  // by the AEAD: index, last flag, file and revision are bound into each chunk.
-  const swapped = [...summary.chunks];
-  [swapped[1], swapped[2]] = [swapped[2] as (typeof swapped)[0], swapped[1] as (typeof swapped)[0]];
-  await rejectsWith(read({ ...content, chunks: swapped }), DecryptionError, 'reordered list');
-  await rejectsWith(
-    read({ ...content, chunks: summary.chunks.slice(0, 2), size: 2048 }),
-    DecryptionError,
-    'truncated after a full chunk',
-  );
-  const other = await encryptToStore(
-    crypto.getRandomValues(new Uint8Array(4000)),
-    newNodeId(),
-    1,
-    1024,
-  );
-  for (const [id, bytes] of other.store) store.set(id, bytes);
-  const spliced = [...summary.chunks];
-  spliced[1] = other.summary.chunks[1] as (typeof spliced)[0];
-  await rejectsWith(
-    read({ ...content, chunks: spliced }),
-    DecryptionError,
-    'chunk spliced from another file',
-  );
-  await rejectsWith(
-    read({ ...content, revision: 2 }),
-    DecryptionError,
-    'chunks replayed as another revision',
-  );
+    // A host that serves chunk 2 in place of chunk 1.
+    await rejectsWith(
+      decrypt(content, async (ref, i) => get((i === 1 ? order[2] : ref.id) as ChunkId)),
+      IntegrityError,
+      'host swaps chunks',
+    );
+    // Someone who rewrites the chunk list itself (bypassing the signed manifest) is still caught
+    // by the AEAD: index, last flag, file and revision are bound into each chunk.
+    const swapped = [...summary.chunks];
+    [swapped[1], swapped[2]] = [
+      swapped[2] as (typeof swapped)[0],
+      swapped[1] as (typeof swapped)[0],
+    ];
+    await rejectsWith(read({ ...content, chunks: swapped }), DecryptionError, 'reordered list');
+    await rejectsWith(
+      read({ ...content, chunks: summary.chunks.slice(0, 2), size: 2048 }),
+      DecryptionError,
+      'truncated after a full chunk',
+    );
+    const other = await encryptToStore(
+      crypto.getRandomValues(new Uint8Array(4000)),
+      newNodeId(),
+      1,
+      1024,
+    );
+    for (const [id, bytes] of other.store) store.set(id, bytes);
+    const spliced = [...summary.chunks];
+    spliced[1] = other.summary.chunks[1] as (typeof spliced)[0];
+    await rejectsWith(
+      read({ ...content, chunks: spliced }),
+      DecryptionError,
+      'chunk spliced from another file',
+    );
+    await rejectsWith(
+      read({ ...content, revision: 2 }),
+      DecryptionError,
+      'chunks replayed as another revision',
+    );
 
-  // Extension: the original final chunk carries the last flag, so a chunk appended after it
-  // (even one made with the same content key) breaks it.
-  const { chunks, summary: longer } = encryptContent(new Uint8Array(5000), {
-    fileId,
-    revision: 1,
-    chunkSize: 1024,
-    contentKey: summary.contentKey,
+    // Extension: the original final chunk carries the last flag, so a chunk appended after it
+    // (even one made with the same content key) breaks it.
+    const { chunks, summary: longer } = encryptContent(new Uint8Array(5000), {
+      fileId,
+      revision: 1,
+      chunkSize: 1024,
+      contentKey: summary.contentKey,
+    });
+    for await (const c of chunks as unknown as AsyncIterable<{ id: ChunkId; bytes: Uint8Array }>)
+      store.set(c.id, c.bytes.slice());
+    const appended = (await longer).chunks[4] as (typeof summary.chunks)[0];
+    await rejectsWith(
+      read({ ...content, chunks: [...summary.chunks, appended], size: 4000 + 904 }),
+      DecryptionError,
+      'extended with a chunk',
+    );
   });
-  for await (const c of chunks as unknown as AsyncIterable<{ id: ChunkId; bytes: Uint8Array }>)
-    store.set(c.id, c.bytes.slice());
-  const appended = (await longer).chunks[4] as (typeof summary.chunks)[0];
-  await rejectsWith(
-    read({ ...content, chunks: [...summary.chunks, appended], size: 4000 + 904 }),
-    DecryptionError,
-    'extended with a chunk',
-  );
-});
+}
 
 test('a reader who holds the file key cannot forge the author\u2019s manifest', async () => {
   const author = generateIdentity();

@@ -127,3 +127,22 @@ test('Ed25519 signatures from @noble/curves verify with node:crypto, and X25519 
     { numRuns: 30 },
   );
 });
+
+test('random bytes from the pool are never handed out twice, small or large', () => {
+  const seen = new Set<string>();
+  // More than a pool's worth, so it is refilled on the way; sizes across the pooled limit.
+  for (let i = 0; i < 2000; i++) {
+    const length = [16, 32, 64, 65, 1][i % 5] as number;
+    const b = platform.randomBytes(length);
+    assert.equal(b.length, length);
+    if (length >= 16) {
+      const hex = Buffer.from(b).toString('hex');
+      assert.ok(!seen.has(hex), `value ${i} repeated`);
+      seen.add(hex);
+    }
+  }
+  // Each value is a copy: changing one leaves the next untouched.
+  const a = platform.randomBytes(32);
+  a.fill(0);
+  assert.notDeepEqual(platform.randomBytes(32), new Uint8Array(32));
+});

@@ -5,9 +5,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DecryptionError, IntegrityError } from '@coffer/errors';
 import {
+  type ChunkId,
   createKeyBundle,
   decryptContent,
   decryptMetadata,
+  decryptWhole,
   encryptMetadata,
   generateIdentity,
   newAccountId,
@@ -134,14 +136,16 @@ test('every mutation of a chunk object is rejected as an integrity failure', asy
   const target = order[1];
   assert.ok(target);
   const original = store.get(target) as Uint8Array;
-  const read = (replacement: Uint8Array) =>
-    collect(
-      decryptContent({ ...summary, fileId, revision: 1 }, async (ref) =>
-        ref.id === target ? replacement.slice() : (store.get(ref.id) as Uint8Array).slice(),
-      ),
-    );
+  const fetch = (replacement: Uint8Array) => async (ref: { id: ChunkId }) =>
+    ref.id === target ? replacement.slice() : (store.get(ref.id) as Uint8Array).slice();
+  const content = { ...summary, fileId, revision: 1 };
+  const read = (replacement: Uint8Array) => collect(decryptContent(content, fetch(replacement)));
   assert.deepEqual(await read(original), data);
   await expectAll(original, read, () => IntegrityError, 400);
+  // The same through the reader that returns a small file in one buffer.
+  const whole = (replacement: Uint8Array) => decryptWhole(content, fetch(replacement));
+  assert.deepEqual(await whole(original), data);
+  await expectAll(original, whole, () => IntegrityError, 400);
 });
 
 test('every mutation of a sealed box is rejected before decryption', async () => {

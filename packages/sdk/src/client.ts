@@ -35,6 +35,7 @@ import {
   ChunkSource,
   type Download,
   type DownloadOptions,
+  decryptFileBytes,
   downloadFile,
   listVersions,
   openFileManifest,
@@ -411,14 +412,30 @@ export class CofferClient {
     return downloadFile(this.reading, node, options, chunks, manifest);
   }
 
+  /**
+   * A small file's whole plaintext as one buffer (its manifest opened and verified unless
+   * given), with every check of `download` but no streams; a large file would be held whole.
+   */
+  async downloadBytes(
+    file: OpenNode,
+    o: { chunks?: ChunkCache; manifest?: VerifiedManifest; signal?: AbortSignal } = {},
+  ): Promise<Uint8Array> {
+    const manifest = o.manifest ?? (await openFileManifest(this.reading, file));
+    const source = o.chunks ?? this.chunkCache();
+    return decryptFileBytes(manifest, source, o.signal ? { signal: o.signal } : {});
+  }
+
   /** A file's manifest (the current revision's, or `revision`'s), opened and verified. */
   manifest(file: OpenNode, revision?: number): Promise<VerifiedManifest> {
     return openFileManifest(this.reading, file, revision);
   }
 
-  /** A cache for downloads of many files (`keepPacks`: small files packed together). */
-  chunkCache(o: { keepPacks?: boolean } = {}): ChunkCache {
-    return new ChunkSource(accountLocator(this.hub), o.keepPacks ?? false);
+  /**
+   * A cache for downloads of many files (`keepPacks`: small files packed together; `packs`:
+   * how many packs it keeps at most, 8 by default).
+   */
+  chunkCache(o: { keepPacks?: boolean; packs?: number } = {}): ChunkCache {
+    return new ChunkSource(accountLocator(this.hub), o.keepPacks ?? false, o.packs);
   }
 
   /** Every revision of the file at `path`, newest first. */

@@ -133,6 +133,8 @@ export type LookupScope = Map<string, Promise<RouteResponse<'lookupContact'>>>;
 export class Contacts {
   /** The change to the book in progress through this client: the next one waits for it. */
   private writing: Promise<unknown> = Promise.resolve();
+  /** ownPreviousKeys, read once: every manifest check asks for it ([Note: Own previous keys]). */
+  private ownPrevious: Promise<SigningPublicKey[]> | undefined;
   /** The highest book version this client has seen: an older one is a rollback. */
   private seen: number;
 
@@ -265,12 +267,29 @@ export class Contacts {
     };
   }
 
+  // [Note: Own previous keys]
+  // Every manifest of our own files is checked against our current signing key and the ones
+  // before it, kept in the contact book. Reading the book per file cost a hub round trip, a
+  // decryption and a schema check for each file of a download, so the list is read once per
+  // client and read again after a write through this client (`rememberOwnKey`). The list only
+  // grows, by a rotation, and a rotation on another device also replaces the identity this
+  // client signs and checks with, so a client that started before it is stale either way;
+  // a stale list can only refuse a manifest, never accept one.
+
   /** Our signing keys from before `rotateKeys`, oldest first. */
-  async ownPreviousKeys(): Promise<SigningPublicKey[]> {
-    const { book } = await this.read();
-    return (book.ownPrevious ?? []).map(
-      (k) => fromBase64Url(k, 'ownPrevious', 32) as SigningPublicKey,
-    );
+  ownPreviousKeys(): Promise<SigningPublicKey[]> {
+    if (!this.ownPrevious) {
+      const read = this.read().then(({ book }) =>
+        (book.ownPrevious ?? []).map(
+          (k) => fromBase64Url(k, 'ownPrevious', 32) as SigningPublicKey,
+        ),
+      );
+      this.ownPrevious = read;
+      read.catch(() => {
+        if (this.ownPrevious === read) this.ownPrevious = undefined;
+      });
+    }
+    return this.ownPrevious;
   }
 
   /** Remembers a signing key of ours that is being replaced. */
@@ -443,7 +462,9 @@ export class Contacts {
   private write(f: (book: Book) => Book | Promise<Book>): Promise<void> {
     const turn = this.writing.then(() => this.readChangeSave(f));
     this.writing = turn.catch(() => undefined);
-    return turn;
+    return turn.finally(() => {
+      this.ownPrevious = undefined;
+    });
   }
 
   private async readChangeSave(f: (book: Book) => Book | Promise<Book>): Promise<void> {

@@ -97,7 +97,18 @@ function runInPool<T>(
 const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
 const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex');
 const keyCache = new Map<string, KeyObject>();
+// The same array (an account's signing key) comes back for every file; this skips the
+// encoding of the lookup key. Keyed by the array, so a caller who changes it in place would
+// see a stale key: key arrays are never written after they are made.
+const byArray = { private: new WeakMap<Uint8Array, KeyObject>(), public: new WeakMap() };
 function cachedKey(kind: 'private' | 'public', raw: Uint8Array): KeyObject {
+  const seen = byArray[kind].get(raw);
+  if (seen) return seen;
+  const k = keyObject(kind, raw);
+  byArray[kind].set(raw, k);
+  return k;
+}
+function keyObject(kind: 'private' | 'public', raw: Uint8Array): KeyObject {
   const id = kind + Buffer.from(raw).toString('base64');
   let k = keyCache.get(id);
   if (!k) {
@@ -112,13 +123,31 @@ function cachedKey(kind: 'private' | 'public', raw: Uint8Array): KeyObject {
   return k;
 }
 
+// A small file needs a dozen random values (ids, keys, salts) of 16 to 32 bytes, and each
+// randomFillSync call costs more than the bytes: small requests are served from a pool
+// refilled from the CSPRNG 4 KiB at a time (as node:crypto's randomUUID does).
+const RANDOM_PIECE = 64;
+const randomPool = new Uint8Array(4096);
+let randomAt = randomPool.length;
+
 export const platform: Platform = {
   name: 'node',
   chunkParallelism: POOL_SIZE + 1,
 
   randomBytes(length) {
-    const b = new Uint8Array(length);
-    randomFillSync(b);
+    if (length > RANDOM_PIECE) {
+      const b = new Uint8Array(length);
+      randomFillSync(b);
+      return b;
+    }
+    if (randomAt + length > randomPool.length) {
+      randomFillSync(randomPool);
+      randomAt = 0;
+    }
+    // A copy, and the pool's bytes are never handed out twice.
+    const b = randomPool.slice(randomAt, randomAt + length);
+    randomPool.fill(0, randomAt, randomAt + length);
+    randomAt += length;
     return b;
   },
 

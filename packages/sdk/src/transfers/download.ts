@@ -3,6 +3,7 @@ import {
   type ChunkRef,
   chunkContextOf,
   decryptContent,
+  decryptWhole,
   equalBytes,
   fromBase64Url,
   type NodeId,
@@ -156,6 +157,8 @@ export class ChunkSource {
   constructor(
     private readonly locator: ChunkLocator,
     private readonly cachePacks = false,
+    /** Packs kept at most; each is up to 4 MiB. */
+    private readonly packLimit = PACK_CACHE,
   ) {}
 
   async locate(ids: Iterable<string>, signal?: AbortSignal) {
@@ -229,7 +232,7 @@ export class ChunkSource {
     }
     // Most recently used last; the oldest goes once the cache is full.
     this.packs.set(packId, pack);
-    if (this.packs.size > PACK_CACHE) {
+    if (this.packs.size > this.packLimit) {
       const oldest = this.packs.keys().next().value;
       if (oldest !== undefined) this.packs.delete(oldest);
     }
@@ -305,4 +308,28 @@ export async function decryptFile(
     stream: counted,
     recycle: (piece) => source.recycle(piece),
   };
+}
+
+/**
+ * A whole file's plaintext as one buffer, from its verified manifest: the checks of
+ * `decryptFile` (each chunk against its id before its bytes are used, then the content hash)
+ * without the two Web streams per file that cost more than a small file's cryptography.
+ * For small files; a large one would be held whole in memory.
+ */
+export async function decryptFileBytes(
+  manifest: VerifiedManifest,
+  source: ChunkSource,
+  o: Pick<DownloadOptions, 'signal' | 'onProgress'> = {},
+): Promise<Uint8Array> {
+  await source.locate(
+    manifest.chunks.map((c) => c.pack?.id ?? c.id),
+    o.signal,
+  );
+  const bytes = await decryptWhole(
+    { ...manifest, ...chunkContextOf(manifest) },
+    source.fetchChunk,
+    o.signal,
+  );
+  new Meter(manifest.size, 1, o.onProgress).add(bytes.length, 0, 1);
+  return bytes;
 }
