@@ -21,8 +21,9 @@ const REPORTS_PER_HOUR = 60;
 // its stored bytes, so the hub checks the answer without any key, and a host that lost or
 // corrupted the chunk, or never had it, cannot pass: it would have to produce bytes with that
 // hash. A failed audit counts against the host, has the host delete its copy and drops that
-// replica, so repair restores it from a healthy one (bit rot). `audit.disqualifyAfter` failures in a row disqualify the host:
-// none of its replicas count any more, it gets no new data, and repair moves everything.
+// replica, so repair restores it from a healthy one (bit rot), on another host if one fits
+// ([Note: No copies to a suspect]). `audit.disqualifyAfter` failures in a row disqualify the
+// host: none of its replicas count any more, it gets no new data, and repair moves everything.
 // A host that cannot be reached is not audited (liveness is the heartbeat's business).
 // A failure counts once per copy, whoever found it first. The operator can audit a host now
 // (`POST /api/admin/audits`, `coffer admin audit`): one chunk it holds, or a round's picks,

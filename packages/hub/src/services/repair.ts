@@ -161,6 +161,13 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
   // The holders of every candidate in one query: a query per chunk cost the hub more than the
   // copy order itself. A replica recorded meanwhile (an upload) only makes a copy redundant.
   const holdersNow = await holdersOf(hub, candidates);
+  // [Note: No copies to a suspect]
+  // A host whose last audit failed is a suspect until it passes one: repair places copies
+  // elsewhere when it can. Otherwise the copy a failed audit dropped tends to go straight back
+  // to it (it has the most free space once its replicas are forgotten), a host that lost its
+  // data passes audits of those fresh copies, and its failures never come three in a row. A
+  // suspect is still used when no other host fits, so a small network is never left short.
+  const trusted = hosts.filter((h) => Number(h.failed_streak) === 0);
   /** Copies in flight from each source: a copy goes out from the least busy holder. */
   const sending = new Map<string, number>();
 
@@ -178,15 +185,17 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
     const targets: HostView[] = [];
     let placedAll = true;
     for (const part of required.flatMap(parts)) {
-      const more = choosePlacement(
-        hosts,
-        part,
-        size,
-        [...have, ...targets.map(holding)],
-        new Set([...holders, ...targets].map((h) => h.id)),
-        reserved,
-        hub.config.vetting.share,
-      );
+      const place = (among: readonly HostView[]) =>
+        choosePlacement(
+          among,
+          part,
+          size,
+          [...have, ...targets.map(holding)],
+          new Set([...holders, ...targets].map((h) => h.id)),
+          reserved,
+          hub.config.vetting.share,
+        );
+      const more = place(trusted) ?? place(hosts);
       if (more) targets.push(...more);
       else placedAll = false;
     }
