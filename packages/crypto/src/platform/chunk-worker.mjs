@@ -8,14 +8,14 @@ import { openChunkSync, sealChunkSync } from './node-chunk.mjs';
 // [Note: A young-generation collection per chunk]
 // Each chunk leaves its size in node:crypto output buffers behind (one per 64 KiB slice,
 // node-chunk.mjs). V8 frees memory held outside its heap only once tens of MB of it have
-// piled up, in each thread: on a 1 GiB download that was 40 MB of the CLI's peak RSS. A minor
-// collection after each chunk frees them at once, for well under a millisecond. `gc` is not
-// exposed to workers by a flag (Node refuses V8 flags in a worker's execArgv), hence the flag
-// set here, which only adds a `gc` global to contexts created afterwards.
-// Only after decrypting: after sealing, the same collection cost the CLI 0.5–0.7 CPU-seconds
-// more per 256 MiB uploaded (also when run after every 4th chunk: freeing and faulting the
-// memory in again, not the collection, is the cost), for 50 MB less peak RSS. An upload's
-// client CPU competes with the hosts' on a small machine, so the upload keeps the memory.
+// piled up, in each thread: on a 1 GiB transfer that was 40–50 MB of the CLI's peak RSS. A
+// minor collection after each chunk frees them at once, for well under a millisecond. `gc` is
+// not exposed to workers by a flag (Node refuses V8 flags in a worker's execArgv), hence the
+// flag set here, which only adds a `gc` global to contexts created afterwards.
+// After sealing too, now: it used to cost an upload 0.5–0.7 CPU-seconds per 256 MiB, because
+// glibc handed the freed memory back to the kernel and the next chunk faulted it in again. The
+// CLI now keeps freed memory in the process ([Note: Freed memory stays in the process] in
+// packages/cli/bin/coffer.mjs), and the collection costs nothing measurable.
 setFlagsFromString('--expose-gc');
 const collect = runInNewContext('gc');
 
@@ -34,5 +34,5 @@ port.on('message', (msg) => {
   } catch (e) {
     port.postMessage({ id: msg.id, error: e instanceof Error ? e.message : String(e) });
   }
-  if (msg.op !== 'seal') collect({ type: 'minor' });
+  collect({ type: 'minor' });
 });
