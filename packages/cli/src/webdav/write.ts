@@ -57,11 +57,25 @@ export async function put(call: Call) {
   // [Note: An aborted PUT] The new revision commits only once the whole body has arrived: a
   // request cut short makes the body's iteration fail, the upload stops before its commit,
   // and the file's previous revision stays current (the chunks sent are collected later).
-  const source = size === 0 ? new Uint8Array(0) : (req as AsyncIterable<Uint8Array>);
-  const entry = await gw.client.upload(pathOf(names), source, {
-    ...(mtime !== undefined ? { mtime } : {}),
-    ...(size !== undefined ? { size } : {}),
-  });
+  let received = 0;
+  const counted = async function* () {
+    for await (const piece of req as AsyncIterable<Uint8Array>) {
+      received += piece.length;
+      yield piece;
+    }
+  };
+  const entry = await gw.client
+    .upload(pathOf(names), size === 0 ? new Uint8Array(0) : counted(), {
+      ...(mtime !== undefined ? { mtime } : {}),
+      ...(size !== undefined ? { size } : {}),
+    })
+    .catch((e: unknown) => {
+      if (!req.complete) {
+        gw.log(`PUT ${pathOf(names)}: cut short after ${received} bytes; nothing committed`);
+        throw new HttpError(400, 'the request body was cut short');
+      }
+      throw e;
+    });
   sendEmpty(res, existing ? 204 : 201, {
     ...accepted,
     ETag: etagOf({ kind: 'entry', entry }),
