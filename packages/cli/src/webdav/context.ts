@@ -60,7 +60,8 @@ export async function find(gw: Gateway, names: readonly string[]): Promise<Resou
     return { kind: 'entry', entry: await gw.client.stat(pathOf(names)) };
   } catch (e) {
     if (e instanceof NotFoundError) return null;
-    if (e instanceof CofferError && e.code === 'conflict') return null; // a file on the way
+    // A path through a file ("/a.txt/b"): there is nothing there.
+    if (e instanceof CofferError && e.code === 'validation') return null;
     throw e;
   }
 }
@@ -102,6 +103,21 @@ export async function checkWrite(call: Call, targets: { names: string[]; deep: b
     throw e;
   }
   if (locked) throw lockedError(locked);
+}
+
+/** HTTP's own preconditions (RFC 9110 section 13): If-Match and If-None-Match on a write. */
+export function checkMatch(req: IncomingMessage, r: Resource | null) {
+  const match = req.headers['if-match'];
+  const noneMatch = req.headers['if-none-match'];
+  const listed = (h: string) => h.split(',').map((t) => t.trim());
+  if (typeof match === 'string') {
+    const ok = r !== null && (match.trim() === '*' || listed(match).includes(etagOf(r)));
+    if (!ok) throw new HttpError(412, 'If-Match does not hold');
+  }
+  if (typeof noneMatch === 'string' && r !== null) {
+    if (noneMatch.trim() === '*' || listed(noneMatch).includes(etagOf(r)))
+      throw new HttpError(412, 'If-None-Match does not hold');
+  }
 }
 
 /** 412 unless the If header holds. */

@@ -120,6 +120,15 @@ export async function get(call: Call, head: boolean) {
   if (!r) throw new HttpError(404, `${pathOf(names)} does not exist`);
   if (r.kind === 'entry' && r.entry.kind === 'folder') return listing(call, head);
   const size = r.kind === 'mac' ? r.size : r.entry.size;
+  const noneMatch = req.headers['if-none-match'];
+  if (
+    typeof noneMatch === 'string' &&
+    noneMatch.split(',').some((t) => t.trim() === etagOf(r) || t.trim() === '*')
+  ) {
+    res.writeHead(304, { ETag: etagOf(r) });
+    res.end();
+    return;
+  }
   const range = parseRange(req.headers.range, size);
   const ifRange = req.headers['if-range'];
   const ranged = range.kind !== 'whole' && (!ifRange || ifRange === etagOf(r));

@@ -114,6 +114,8 @@ function answerError(gw: Gateway, req: IncomingMessage, res: ServerResponse, e: 
   } else {
     body = `${message}\n`;
   }
+  if (e instanceof CofferError && e.code === 'auth')
+    gw.log(`${req.method} ${req.url}: the hub refused this session (${e.message}); log in again`);
   if (status >= 500) gw.log(`${req.method} ${req.url}: ${(e as Error)?.stack ?? String(e)}`);
   if (res.headersSent) {
     res.destroy();

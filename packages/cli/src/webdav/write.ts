@@ -1,6 +1,7 @@
 import { ValidationError } from '@coffer/errors';
 import {
   type Call,
+  checkMatch,
   checkWrite,
   etagOf,
   find,
@@ -37,6 +38,7 @@ export async function put(call: Call) {
   await needParent(call, names);
   const existing = await find(gw, names);
   if (isCollection(existing)) throw new HttpError(405, `${pathOf(names)} is a folder`);
+  checkMatch(req, existing);
   const accepted: Record<string, string> = mtime === undefined ? {} : { 'X-OC-Mtime': 'accepted' };
   if (isMacPath(gw, names)) {
     const parts: Buffer[] = [];

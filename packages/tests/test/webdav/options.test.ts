@@ -96,7 +96,32 @@ test('properties: ETags, times from X-OC-Mtime, length, type, quota; 200 before 
   const etag = text('prop/getetag');
   assert.match(etag ?? '', /^"[^"]+"$/, 'a strong ETag');
   assert.equal((await call('/Other/a.txt', 'HEAD')).headers.etag, etag);
-  await call('/Other/a.txt', 'PUT', { body: 'hello again' });
+  assert.equal(
+    (await call('/Other/a.txt', 'GET', { headers: { 'if-none-match': etag ?? '' } })).status,
+    304,
+  );
+  assert.equal(
+    (await call('/Other/a.txt', 'PUT', { body: 'x', headers: { 'if-none-match': '*' } })).status,
+    412,
+  );
+  assert.equal(
+    (await call('/Other/a.txt', 'PUT', { body: 'x', headers: { 'if-match': '"other"' } })).status,
+    412,
+  );
+  assert.equal(
+    (await call('/Other/a.txt/under', 'PROPFIND', { headers: { depth: '0' } })).status,
+    404,
+  );
+  assert.equal((await call('/Other/a.txt', 'GET')).text, 'hello');
+  assert.equal(
+    (
+      await call('/Other/a.txt', 'PUT', {
+        body: 'hello again',
+        headers: { 'if-match': etag ?? '' },
+      })
+    ).status,
+    204,
+  );
   assert.notEqual((await call('/Other/a.txt', 'HEAD')).headers.etag, etag);
 });
 
