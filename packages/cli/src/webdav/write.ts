@@ -59,6 +59,11 @@ export async function put(call: Call) {
   // [Note: An aborted PUT] The new revision commits only once the whole body has arrived: a
   // request cut short makes the body's iteration fail, the upload stops before its commit,
   // and the file's previous revision stays current (the chunks sent are collected later).
+  // The client hanging up mid-body, as against the upload failing and letting the body go.
+  let cut = false;
+  req.once('error', () => {
+    cut = true;
+  });
   let received = 0;
   const counted = async function* () {
     for await (const piece of req as AsyncIterable<Uint8Array>) {
@@ -72,7 +77,7 @@ export async function put(call: Call) {
       ...(size !== undefined ? { size } : {}),
     })
     .catch((e: unknown) => {
-      if (!req.complete) {
+      if (cut) {
         gw.log(`PUT ${pathOf(names)}: cut short after ${received} bytes; nothing committed`);
         throw new HttpError(400, 'the request body was cut short');
       }

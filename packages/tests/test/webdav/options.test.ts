@@ -19,12 +19,14 @@ import { type Gateway, signedUp, startWebdav } from '../../src/webdav.ts';
 // Windows' unauthenticated OPTIONS at /, the properties rclone and file managers read, and a
 // COPY that stores no new byte.
 
+const QUOTA_MIB = 40;
+
 let net: Network;
 let env: Record<string, string>;
 const running: Gateway[] = [];
 
 before(async () => {
-  net = await startNetwork({ hosts: 2 });
+  net = await startNetwork({ hosts: 2, hubConfig: { accountQuota: `${QUOTA_MIB}MiB` } });
   env = await signedUp(net, 'opt');
   for (const dir of ['/Served/inner', '/Other']) {
     assert.equal((await cli(['mkdir', '-p', dir], env)).code, 0);
@@ -55,6 +57,13 @@ async function gateway(args: string[] = []) {
 
 const propfind = (props: string) =>
   `<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop>${props}</D:prop></D:propfind>`;
+
+test('PROPFIND at depth infinity on a folder is refused with the standard error', async () => {
+  const { call } = await gateway();
+  const r = await call('/', 'PROPFIND', { headers: { depth: 'infinity' } });
+  assert.equal(r.status, 403);
+  assert.match(r.text, /propfind-finite-depth/);
+});
 
 test('Windows: OPTIONS at / answers without credentials, class 1 and 2; PROPFIND at / works', async () => {
   const { g, call } = await gateway();
@@ -258,4 +267,21 @@ test('another address needs TLS, and says why; with a certificate it serves HTTP
     { encoding: 'utf8' },
   );
   assert.equal(curl.stdout, '207');
+});
+
+test('quota: RFC 4331 properties, and a PUT past the quota is 507 with the old revision kept', async () => {
+  const { call } = await gateway();
+  const r = await call('/', 'PROPFIND', {
+    headers: { depth: '0' },
+    body: propfind('<D:quota-used-bytes/><D:quota-available-bytes/>'),
+  });
+  const { elements } = readXml(r.text);
+  const used = Number(elements.find((e) => e.path.endsWith('quota-used-bytes'))?.text);
+  const available = Number(elements.find((e) => e.path.endsWith('quota-available-bytes'))?.text);
+  assert.ok(used > 0);
+  assert.equal(used + available, QUOTA_MIB * 1024 * 1024);
+  assert.equal((await call('/Other/q.txt', 'PUT', { body: 'small' })).status, 201);
+  const over = await call('/Other/q.txt', 'PUT', { body: noiseBytes(QUOTA_MIB * 1024 * 1024, 4) });
+  assert.equal(over.status, 507, over.text);
+  assert.equal((await call('/Other/q.txt', 'GET')).text, 'small');
 });
