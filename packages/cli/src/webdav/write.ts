@@ -1,4 +1,4 @@
-import { ValidationError } from '@coffer/errors';
+import { ConflictError, ValidationError } from '@coffer/errors';
 import {
   type Call,
   checkMatch,
@@ -96,7 +96,12 @@ export async function mkcol(call: Call) {
     throw new HttpError(405, `${pathOf(names)} exists already`);
   await needParent(call, names);
   await checkWrite(call, [{ names, deep: false }]);
-  await gw.client.mkdir(pathOf(names));
+  await gw.client.mkdir(pathOf(names)).catch(async (e: unknown) => {
+    // Made meanwhile by another request (rclone makes parents in parallel): it exists.
+    if (e instanceof ConflictError && (await find(gw, names)))
+      throw new HttpError(405, `${pathOf(names)} exists already`);
+    throw e;
+  });
   sendEmpty(res, 201);
 }
 

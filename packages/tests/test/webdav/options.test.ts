@@ -285,3 +285,16 @@ test('quota: RFC 4331 properties, and a PUT past the quota is 507 with the old r
   assert.equal(over.status, 507, over.text);
   assert.equal((await call('/Other/q.txt', 'GET')).text, 'small');
 });
+
+test("a stopped gateway's password opens no later one", async () => {
+  const first = await gateway();
+  await first.g.stop();
+  const second = await gateway();
+  assert.notEqual(second.g.password, first.g.password);
+  const stale = await rawRequest(second.g.url, {
+    method: 'PROPFIND',
+    headers: { depth: '0', authorization: first.g.auth },
+  });
+  assert.equal(stale.status, 401);
+  assert.equal((await second.call('/', 'PROPFIND', { headers: { depth: '0' } })).status, 207);
+});
