@@ -30,6 +30,7 @@ import {
 import { Shares } from './shares/shares.ts';
 import { SyncState } from './sync-state.ts';
 import type { UploadSource } from './transfers/chunk-store.ts';
+import { copyNode } from './transfers/copy.ts';
 import {
   accountLocator,
   ChunkSource,
@@ -449,5 +450,14 @@ export class CofferClient {
    */
   restoreRevision(path: string, revision: number): Promise<Entry> {
     return restoreRevision({ ...this.reading, tree: this.tree }, path, revision);
+  }
+
+  /**
+   * Copies the file or folder at `from` to the new path `to` (its parent must exist, `to` must
+   * not); a file's content is not downloaded or uploaded again ([Note: Copying without moving
+   * bytes]). A folder copies with everything in it.
+   */
+  copy(from: string, to: string): Promise<Entry> {
+    return copyNode({ ...this.reading, tree: this.tree }, from, to);
   }
 }

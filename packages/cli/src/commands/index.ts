@@ -11,6 +11,7 @@ import { mirrorCommands } from './mirrors.ts';
 import { networkCommands } from './network.ts';
 import { requestCommands } from './requests.ts';
 import { syncCommands } from './sync.ts';
+import { webdavCommands } from './webdav.ts';
 
 /** Every command group, in the order of `coffer --help`. */
 export const groups: readonly CommandGroup[] = [
@@ -25,5 +26,6 @@ export const groups: readonly CommandGroup[] = [
   requestCommands,
   fileCommands,
   syncCommands,
+  webdavCommands,
   adminCommands,
 ];
