@@ -52,6 +52,7 @@ export {
   createKeyBundle,
   fingerprint,
   generateIdentity,
+  identityFromSeeds,
   safetyNumber,
   unwrapIdentity,
   verifyKeyBundle,

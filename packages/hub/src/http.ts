@@ -21,7 +21,7 @@ import { hubMetrics } from './metrics.ts';
 import { handlers } from './routes/index.ts';
 import { HUB_VERSION } from './routes/meta.ts';
 import * as accounts from './services/accounts.ts';
-import { confine, isAppToken } from './services/app-scope.ts';
+import { confine, isAppToken, refuseClosedRoute } from './services/app-scope.ts';
 import { appCaller } from './services/apps.ts';
 import { hashText } from './services/ids.ts';
 
@@ -202,6 +202,10 @@ export function createApp(
             ? await appCaller(hub, token)
             : await accounts.authenticate(hub, token);
         }
+        // The one place app tokens are confined ([Note: App scope]): the route first, before
+        // any input is read, then the nodes it names once parsed.
+        const app = (call.caller as Caller | undefined)?.app;
+        if (app) refuseClosedRoute(name, spec, app);
         if (spec.auth === 'operator') {
           if ((await hashText(bearer(c))) !== hub.operatorTokenHash) {
             throw new AuthError('authorization: not the operator token');
@@ -210,8 +214,6 @@ export function createApp(
         if (spec.params) call.params = schemas.parseOrThrow(spec.params, c.req.param(), 'params');
         if (spec.query) call.query = schemas.parseOrThrow(spec.query, c.req.query(), 'query');
         if (spec.body) call.body = schemas.parseOrThrow(spec.body, await jsonBody(c), 'body');
-        // The one place app tokens are confined to their folder ([Note: App scope]).
-        const app = (call.caller as Caller | undefined)?.app;
         if (app) await confine(hub.db, name, spec, app, call);
         const result = await handler(hub, call);
         if (!spec.response) return c.body(null, 204);

@@ -107,7 +107,7 @@ export async function accessibleChunks(
   c: Caller,
   ids: readonly string[],
 ): Promise<Set<string>> {
-  if (c.app) return appChunks(db, c.app, ids);
+  if (c.app) return appChunks(db, c, c.app, ids);
   const ok = new Set<string>();
   for (let i = 0; i < ids.length; i += 500) {
     const part = ids.slice(i, i + 500);
@@ -151,11 +151,28 @@ export async function accessibleChunks(
   return ok;
 }
 
-/** An app's chunks: those of files inside its folder only ([Note: App scope]). */
-async function appChunks(db: DbOrTx, app: AppCaller, ids: readonly string[]): Promise<Set<string>> {
+/**
+ * An app's chunks ([Note: App scope]): those of files inside its folder, and those of the
+ * account's uploads in progress (what the app is uploading; a chunk id is the hash of its
+ * ciphertext, which nobody guesses).
+ */
+async function appChunks(
+  db: DbOrTx,
+  c: Caller,
+  app: AppCaller,
+  ids: readonly string[],
+): Promise<Set<string>> {
   const ok = new Set<string>();
   const inside = new Map<string, boolean>();
   for (let i = 0; i < ids.length; i += 500) {
+    const viaUploads = await db
+      .selectFrom('upload_chunks as uc')
+      .innerJoin('uploads as u', 'u.id', 'uc.upload_id')
+      .select('uc.chunk_id')
+      .where('u.account_id', '=', c.accountId)
+      .where('uc.chunk_id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of viaUploads) ok.add(r.chunk_id);
     const holders = await db
       .selectFrom('revision_chunks')
       .select(['chunk_id', 'node_id'])

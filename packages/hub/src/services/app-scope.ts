@@ -52,6 +52,12 @@ export function appMayCall(spec: RouteSpec, access: AppCaller['access']): string
   return null;
 }
 
+/** ForbiddenError unless the route is open to apps with this access. */
+export function refuseClosedRoute(route: string, spec: RouteSpec, app: AppCaller): void {
+  const refused = appMayCall(spec, app.access);
+  if (refused) throw new ForbiddenError(`${route}: ${refused}`);
+}
+
 /** ForbiddenError unless the app may make this call on these nodes ([Note: App scope]). */
 export async function confine(
   db: DbOrTx,
@@ -60,8 +66,7 @@ export async function confine(
   app: AppCaller,
   input: unknown,
 ): Promise<void> {
-  const refused = appMayCall(spec, app.access);
-  if (refused) throw new ForbiddenError(`${route}: ${refused}`);
+  refuseClosedRoute(route, spec, app);
   const check = async (path: string, strict: boolean) => {
     for (const id of new Set(valuesAt(input, path))) {
       const chain = await ancestry(db, id);

@@ -30,14 +30,14 @@ import { hashText, newRecordId, newSecretToken } from './ids.ts';
 // The token is `capp.` and 32 random bytes; the hub keeps its SHA-256 only. It names the app,
 // the account, the folder, the access and the expiry; revoking sets revoked_at, and the next
 // request with it gets 401 (services/app-scope.ts, checked on every request). Look-ups by user
-// code are rate-limited per account and per address, so codes cannot be guessed: 10 a minute
+// code are rate-limited per account and per address, so codes cannot be guessed: 30 a minute
 // against 2.6·10^10 codes alive ten minutes each.
 
 const REQUEST_TTL_MS = 10 * 60_000;
 const INTERVAL_MS = 5_000;
 const SLOW_DOWN_MS = 5_000;
 const DEFAULT_TOKEN_TTL_S = 90 * 86_400;
-const LOOKUPS_PER_MINUTE = 10;
+const LOOKUPS_PER_MINUTE = 30;
 const REQUESTS_PER_MINUTE = 30;
 
 export async function requestApp(
@@ -156,7 +156,7 @@ export async function pollToken(hub: Hub, deviceCode: string): Promise<RouteResp
 async function pendingByCode(hub: Hub, c: Caller, typed: string, address: string) {
   const code = normalizeUserCode(typed);
   await rateLimit(hub, `apps:lookup:${c.accountId}`, LOOKUPS_PER_MINUTE, 60_000);
-  await rateLimit(hub, `apps:lookup-address:${address}`, LOOKUPS_PER_MINUTE * 3, 60_000);
+  await rateLimit(hub, `apps:lookup-address:${address}`, LOOKUPS_PER_MINUTE * 2, 60_000);
   const r = await hub.db
     .selectFrom('app_requests')
     .selectAll()
