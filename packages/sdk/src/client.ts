@@ -161,12 +161,10 @@ export class CofferClient {
       tree,
       ownPreviousKeys: () => contacts.ownPreviousKeys(),
     });
+    const ownPreviousKeys = () => contacts.ownPreviousKeys();
     // What our read-write apps wrote is signed by them, under a grant we signed.
-    const ownPreviousKeys = async () => [
-      ...(await contacts.ownPreviousKeys()),
-      ...(await this.apps.authorKeys()),
-    ];
-    this.reading = { hub, keys, ownPreviousKeys, pins };
+    const appAuthors = () => this.apps.authorKeys();
+    this.reading = { hub, keys, ownPreviousKeys, appAuthors, pins };
     this.uploading = { hub, keys, tree };
   }
 
