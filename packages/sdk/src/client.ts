@@ -160,6 +160,7 @@ export class CofferClient {
       keys,
       tree,
       ownPreviousKeys: () => contacts.ownPreviousKeys(),
+      rotateKeys: (path, removed) => parts.shares.rotateKeys(path, removed),
     });
     const ownPreviousKeys = () => contacts.ownPreviousKeys();
     // What our read-write apps wrote is signed by them, under a grant we signed.

@@ -398,19 +398,51 @@ onEachDatabase('apps', (dialect) => {
     });
   });
 
-  test('revocation: the next request gets 401', async () => {
+  test('revocation: the next request gets 401, and the folder gets new keys', async () => {
     const doomed = await connect(
       { access: 'readwrite', folder: '/Photos/Sub' },
       approveByCli(['--yes']),
     );
-    assert.ok(Array.isArray(await doomed.list('/')));
+    await doomed.upload('/by-doomed.txt', enc('written before the revocation'));
+    const kept = doomed.saved();
+    const keyVersion = (await alice.resolve('/Photos/Sub')).info.keyVersion ?? 1;
     const id = (await alice.apps.list()).find((a) => a.folderId === ids.sub && a.active)?.id;
     assert.ok(id);
-    const r = await cli(['apps', 'revoke', id], people.env('alice'));
+    const r = await cli(['apps', 'revoke', id, '--json'], people.env('alice'));
     assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(r.json(), { revoked: id, rotated: true });
     await assert.rejects(doomed.list('/'), AuthError);
     const after = (await alice.apps.list()).find((a) => a.id === id);
     assert.equal(after?.active, false);
+
+    // The rotation: new keys under the folder; what the app wrote still opens for the account.
+    const fresh = await CofferClient.login({
+      hubUrl: net.hubUrl,
+      email: 'alice@example.com',
+      password: 'pw',
+    });
+    assert.equal((await fresh.resolve('/Photos/Sub')).info.keyVersion, keyVersion + 1);
+    const back = await fresh.download('/Photos/Sub/by-doomed.txt');
+    assert.equal(dec(await readAll(back.stream)), 'written before the revocation');
+    // Nothing written afterwards opens with the key the app kept.
+    await fresh.upload('/Photos/Sub/after.txt', enc('written after the revocation'));
+    const afterInfo = (await fresh.resolve('/Photos/Sub/after.txt')).info;
+    await assert.rejects(
+      unwrapNodeKey(
+        fromBase64Url(kept.folderKey, 'folderKey') as FolderKey,
+        fromBase64Url(afterInfo.wrappedKey, 'wrappedKey'),
+        {
+          nodeId: afterInfo.id as NodeId,
+          parentId: afterInfo.parentId as NodeId,
+          kind: afterInfo.kind,
+          keyVersion: afterInfo.keyVersion ?? 1,
+        },
+      ),
+    );
+    // A read-only app's revocation rotates nothing.
+    const reader = (await alice.apps.list()).find((a) => a.access === 'read' && a.active);
+    assert.ok(reader);
+    assert.deepEqual(await alice.apps.revoke(reader.id), { rotated: false });
   });
 
   test('a hub that swaps the sealed key or widens the folder is caught: IntegrityError', async () => {

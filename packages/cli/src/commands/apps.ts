@@ -122,9 +122,11 @@ const revoke = command({
     noMore(args, 1);
     const id = need(args, 0, 'ID');
     await withSession(flags, async (client) => {
-      await client.apps.revoke(id);
-      out.say(`Revoked: app ${id} can no longer reach your files.`);
-      out.result({ revoked: id });
+      const { rotated } = await client.apps.revoke(id);
+      out.say(
+        `Revoked: app ${id} can no longer reach your files.${rotated ? " Its folder's keys were changed, so nothing written there from now on opens with the key it kept." : ''}`,
+      );
+      out.result({ revoked: id, rotated });
     });
   },
 });
@@ -138,7 +140,10 @@ export const appCommands: CommandGroup = {
       'give the app showing CODE one folder, after showing what it asks',
     ],
     ['apps deny CODE', 'refuse the app showing CODE'],
-    ['apps revoke ID', 'revoke an app: its token stops working at once'],
+    [
+      'apps revoke ID',
+      "revoke an app: its token stops working at once (a writer's folder gets new keys)",
+    ],
   ],
   commands: [list, approve, deny, revoke],
 };

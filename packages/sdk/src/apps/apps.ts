@@ -12,7 +12,7 @@ import {
 import { ValidationError } from '@coffer/errors';
 import type { AppInfo } from '@coffer/protocol';
 import type { HubCalls } from '../hub-client.ts';
-import type { AccountKeys } from '../keys.ts';
+import type { AccountKeys, Author } from '../keys.ts';
 import type { TreeAccess } from '../tree.ts';
 
 // [Note: Apps in the client]
@@ -21,7 +21,8 @@ import type { TreeAccess } from '../tree.ts';
 // grants]), deny, list and revoke. A read-write app signs the files it writes with its own
 // Ed25519 key; `authorKeys` gives the keys of the apps we granted write access, each after
 // checking our own signature over its grant, so what an app wrote opens for us and a key the
-// hub slipped into the list does not.
+// hub slipped into the list does not. Revoking a read-write app rotates its folder's keys as a
+// share removal does ([Note: Key rotation]), re-signing what the app signed.
 
 /** What an app asks for, as the user should see it before approving. */
 export interface AppRequest {
@@ -42,9 +43,11 @@ export interface GrantedApp extends AppInfo {
 export interface AppsDeps {
   hub: HubCalls;
   keys: AccountKeys;
-  tree: Pick<TreeAccess, 'resolve'>;
+  tree: Pick<TreeAccess, 'resolve' | 'openById' | 'pathOf'>;
   /** Our earlier signing keys: grants signed before a key rotation stay ours. */
   ownPreviousKeys(): Promise<SigningPublicKey[]>;
+  /** New keys for the folder at `path`, what `removed` signed signed again by us. */
+  rotateKeys(path: string, removed: readonly Author[]): Promise<void>;
   now?: () => number;
 }
 
@@ -121,10 +124,25 @@ export class Apps {
     return apps.map((a) => this.granted(a));
   }
 
-  /** Revokes an app: its token stops working on its next request. */
-  async revoke(id: string): Promise<void> {
+  /**
+   * Revokes an app: its token stops working on its next request. A read-write app's folder
+   * then gets new keys, as when a member leaves a share, so nothing written there afterwards
+   * opens with the key the app kept; what it signed is signed again by us. Returns whether the
+   * keys were rotated (false for a read-only app, or a folder that is gone).
+   */
+  async revoke(id: string): Promise<{ rotated: boolean }> {
+    const app = (await this.deps.hub.call('apps', {})).apps.find((a) => a.id === id);
     await this.deps.hub.call('revokeApp', { params: { id } });
     this.cached = undefined;
+    if (app?.access !== 'readwrite') return { rotated: false };
+    const folder = await this.deps.tree.openById(app.folderId as NodeId);
+    if (!folder) return { rotated: false };
+    const path = await this.deps.tree.pathOf(folder);
+    const grant = grantOf(this.deps.keys.accountId, app);
+    await this.deps.rotateKeys(path, [
+      { accountId: app.id, signingPublic: grant.appSigningPublic },
+    ]);
+    return { rotated: true };
   }
 
   /**
