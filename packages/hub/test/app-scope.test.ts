@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type RouteSpec, routes } from '@coffer/protocol';
+import { buildOpenApi, type RouteSpec, routes } from '@coffer/protocol';
 import { appMayCall, isAppToken, valuesAt } from '../src/services/app-scope.ts';
 
 // [Note: App scope]: which node ids of a request are checked, and which routes an app may call.
@@ -59,4 +59,16 @@ test('every route that names a node id declares where, so confinement checks it'
 test('app tokens are told apart from session tokens by a prefix no session token has', () => {
   assert.ok(isAppToken('capp.abc'));
   assert.ok(!isAppToken('abc_def'));
+});
+
+test('the OpenAPI document marks the operations an app token may call', () => {
+  const doc = buildOpenApi(routes, { version: 'test' }) as {
+    paths: Record<string, Record<string, { 'x-app-token'?: string; security: object[] }>>;
+  };
+  const op = (path: string, method: string) => doc.paths[path]?.[method];
+  assert.equal(op('/api/nodes/{id}', 'get')?.['x-app-token'], 'read');
+  assert.equal(op('/api/uploads/{id}/commit', 'post')?.['x-app-token'], 'write');
+  assert.deepEqual(op('/api/nodes/{id}', 'get')?.security, [{ session: [] }, { app: [] }]);
+  assert.equal(op('/api/contacts', 'get')?.['x-app-token'], undefined);
+  assert.deepEqual(op('/api/contacts', 'get')?.security, [{ session: [] }]);
 });
