@@ -142,6 +142,32 @@ onEachDatabase('apps', (dialect) => {
     );
   });
 
+  test('bad input is named: disguised names, unknown device codes, malformed user codes', async () => {
+    const post = async (path: string, body: unknown) => {
+      const res = await fetch(`${net.hubUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as { error: { field?: string } } };
+    };
+    for (const name of ['Photos\u001b[2J', 'Photo\u202egpj.exe', '']) {
+      const r = await post('/api/apps/requests', { ...requestBody('read'), name });
+      assert.equal(r.status, 400, name);
+      assert.equal(r.body.error.field, 'body.name', name);
+    }
+    const r = await post('/api/apps/requests', { ...requestBody('read'), folder: 'a\u0007b' });
+    assert.equal(r.status, 400);
+    assert.equal(r.body.error.field, 'body.folder');
+    assert.equal((await post('/api/apps/token', { deviceCode: 'nope' })).status, 404);
+    const bad = await cli(['apps', 'approve', 'ABCD-1234', '--yes'], people.env('alice'));
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /userCode.*consonants/);
+    const unknown = await cli(['apps', 'approve', 'BCDF-GHJK', '--yes'], people.env('alice'));
+    assert.notEqual(unknown.code, 0);
+    assert.match(unknown.stderr, /no app is waiting with this code/);
+  });
+
   test('polling faster than the interval answers slow_down, 5 s more each time', async () => {
     const r = await fetch(`${net.hubUrl}/api/apps/requests`, {
       method: 'POST',

@@ -199,6 +199,7 @@ export async function approve(
   }
   const folder = await ownNode(hub.db, c, b.folderId, 'folderId');
   if (folder.kind !== 'folder') throw new ValidationError('folderId', 'is a file, not a folder');
+  if (folder.trashed_at !== null) throw new ValidationError('folderId', 'is in the trash');
   if (folder.parent_id === null) {
     throw new ValidationError('folderId', 'expected a folder, not the whole account');
   }

@@ -8,11 +8,17 @@ import { sealedKey } from './shapes.ts';
 
 const access = z.enum(['read', 'readwrite']);
 const userCode = z.string().max(20, 'expected a code such as BCDF-GHJK');
+/**
+ * Shown to the user who approves, in a terminal or the web app: no control or format
+ * characters (no escape sequences to rewrite a terminal, no bidi overrides to disguise a name).
+ */
+const shown = /^[^\p{Cc}\p{Cf}]*$/u;
 const appName = z
   .string()
   .trim()
   .min(1, 'expected the app’s name')
-  .max(100, 'expected at most 100 characters');
+  .max(100, 'expected at most 100 characters')
+  .regex(shown, 'expected no control or format characters');
 
 /** An app's public keys: X25519 to receive its folder key, Ed25519 to sign what it writes. */
 const appKeys = { publicKey: b64Bytes(32), signingKey: b64Bytes(32) };
@@ -79,7 +85,13 @@ export const appRoutes = {
         ...appKeys,
         access,
         /** A folder to suggest to the user; the hub sees this text, never the folder chosen. */
-        folder: z.string().trim().min(1).max(200).optional(),
+        folder: z
+          .string()
+          .trim()
+          .min(1)
+          .max(200)
+          .regex(shown, 'expected no control or format characters')
+          .optional(),
       })
       .strict(),
     response: z.object({
