@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type FolderKey, fromBase64Url, type NodeId, unwrapNodeKey } from '@coffer/crypto';
-import { AuthError, ForbiddenError, IntegrityError } from '@coffer/errors';
+import {
+  AuthError,
+  ForbiddenError,
+  IntegrityError,
+  NotFoundError,
+  RateLimitedError,
+} from '@coffer/errors';
 import { type RouteSpec, routes } from '@coffer/protocol';
 import { type AppClient, CofferClient, connectApp, type RetryPolicy } from '@coffer/sdk';
 import {
@@ -520,6 +526,26 @@ onEachDatabase('apps', (dialect) => {
     } finally {
       await proxy.close();
     }
+  });
+
+  test('guessing user codes hits the limit on look-ups (429)', async () => {
+    const { client: mallory } = await CofferClient.signup({
+      hubUrl: net.hubUrl,
+      email: 'mallory@example.com',
+      password: 'a guessing game',
+      retry: FAST,
+    });
+    const guess = (i: number) => `BCDF${'GHJKLMNPQRSTVWXZ'.slice(i % 12, (i % 12) + 4)}`;
+    let refused: unknown;
+    for (let i = 0; i < 40 && !refused; i++) {
+      try {
+        await mallory.hub.call('lookupAppRequest', { body: { userCode: guess(i) } });
+      } catch (e) {
+        if (e instanceof NotFoundError) continue;
+        refused = e;
+      }
+    }
+    assert.ok(refused instanceof RateLimitedError, String(refused));
   });
 });
 
