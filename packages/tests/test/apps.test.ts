@@ -7,6 +7,7 @@ import {
   IntegrityError,
   NotFoundError,
   RateLimitedError,
+  ValidationError,
 } from '@coffer/errors';
 import { type RouteSpec, routes } from '@coffer/protocol';
 import { type AppClient, CofferClient, connectApp, type RetryPolicy } from '@coffer/sdk';
@@ -526,6 +527,27 @@ onEachDatabase('apps', (dialect) => {
     } finally {
       await proxy.close();
     }
+  });
+
+  test('a writing app cannot be given a shared folder', async () => {
+    await CofferClient.signup({
+      hubUrl: net.hubUrl,
+      email: 'bob@example.com',
+      password: 'bob’s password',
+    });
+    await alice.mkdir('/Team');
+    await alice.shares.share('/Team', 'bob@example.com', 'read');
+    const res = await fetch(`${net.hubUrl}/api/apps/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(requestBody('readwrite')),
+    });
+    const { userCode } = (await res.json()) as { userCode: string };
+    await assert.rejects(
+      alice.apps.approve(userCode, '/Team'),
+      (e) => e instanceof ValidationError && /is shared/.test(e.message),
+    );
+    await alice.apps.deny(userCode);
   });
 
   test('guessing user codes hits the limit on look-ups (429)', async () => {

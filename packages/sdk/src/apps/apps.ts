@@ -89,6 +89,14 @@ export class Apps {
     if (folder.info.parentId === null) {
       throw new ValidationError('folder', 'expected a folder, not the whole account');
     }
+    // What an app writes is signed with its own key, which a share's signed member list does not
+    // name: in a shared folder the members (and we) would refuse it.
+    if (r.access === 'readwrite' && folder.authors) {
+      throw new ValidationError(
+        'folder',
+        `${path} is shared: give a writing app a folder that is not`,
+      );
+    }
     const grant: AppGrant = {
       accountId: keys.accountId,
       requestId: r.requestId,
