@@ -9,6 +9,9 @@ export const createSha256 = () => platform.createSha256();
 export const sha256Hex = async (data: Uint8Array): Promise<string> =>
   toHex(await platform.sha256(data));
 
+/** Fresh random bytes from the platform's CSPRNG (user codes: protocol's newUserCode). */
+export const randomBytes = (n: number): Uint8Array => platform.randomBytes(n);
+
 /** A random bearer secret (session tokens, operator tokens): 32 bytes, base64url. */
 export const newSecretToken = (): string => toBase64Url(platform.randomBytes(32));
 

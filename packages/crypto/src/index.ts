@@ -17,6 +17,8 @@ export {
   wrapMasterKeyWithPassword,
   wrapMasterKeyWithRecovery,
 } from './account.ts';
+export type { AppAccess, AppGrant } from './apps.ts';
+export { appGrantSigned, openAppFolderKey, sealAppFolderKey } from './apps.ts';
 export { equalBytes, fromBase64Url, fromHex, toBase64Url, toHex } from './bytes.ts';
 export { openContactBook, sealContactBook } from './contacts.ts';
 export type { ChunkRef, ContentSummary, EncryptedChunk, EncryptOptions } from './content.ts';
@@ -44,12 +46,13 @@ export {
   signGroupRoster,
   verifyGroupRoster,
 } from './groups.ts';
-export { createSha256, newSecretToken, serverTag, sha256Hex } from './hashing.ts';
+export { createSha256, newSecretToken, randomBytes, serverTag, sha256Hex } from './hashing.ts';
 export type { Identity, PinnedKeys, VerifiedKeyBundle, WrappedIdentity } from './identity.ts';
 export {
   createKeyBundle,
   fingerprint,
   generateIdentity,
+  identityFromSeeds,
   safetyNumber,
   unwrapIdentity,
   verifyKeyBundle,
@@ -120,7 +123,7 @@ export {
   wrapFileRequestKey,
 } from './requests.ts';
 export type { SealContext } from './share.ts';
-export { openSealed, SEALED_KEY_BYTES, sealToRecipient } from './share.ts';
+export { openSealed, SEALED_KEY_BYTES, sealedBy, sealToRecipient } from './share.ts';
 export type { ShelfPlace } from './shelves.ts';
 export {
   MAX_SHELF_ENTRY_BODY,

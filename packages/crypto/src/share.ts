@@ -132,6 +132,22 @@ export async function sealToRecipient(
   return concatBytes(box, signWithLabel(SIGNATURE, concatBytes(box, ctx), senderKey));
 }
 
+/** Whether `sealed` was signed by `senderKey` for `context` (without opening it). */
+export function sealedBy(
+  sealed: Uint8Array,
+  senderKey: SigningPublicKey,
+  context: SealContext,
+): boolean {
+  if (sealed.length < HEADER_LENGTH + 32 + 16 + 64) return false;
+  const box = sealed.subarray(0, sealed.length - 64);
+  return verifyWithLabel(
+    SIGNATURE,
+    concatBytes(box, contextBytes(context)),
+    sealed.subarray(sealed.length - 64),
+    senderKey,
+  );
+}
+
 /**
  * Checks the sender's signature first (IntegrityError), then decrypts (DecryptionError). The
  * caller passes the sender key it has verified, never one the hub just handed it.
@@ -145,17 +161,9 @@ export async function openSealed(
   checkHeader(sealed, 'sealedBox');
   if (sealed.length < HEADER_LENGTH + 32 + 16 + 64)
     throw new IntegrityError('sealedBox: too short');
-  const box = sealed.subarray(0, sealed.length - 64);
-  const ctx = contextBytes(context);
-  if (
-    !verifyWithLabel(
-      SIGNATURE,
-      concatBytes(box, ctx),
-      sealed.subarray(sealed.length - 64),
-      senderKey,
-    )
-  ) {
+  if (!sealedBy(sealed, senderKey, context)) {
     throw new IntegrityError('sealedBox: not signed by the expected sender for this context');
   }
-  return openBox('sealedBox', box, recipient, context.purpose, ctx);
+  const box = sealed.subarray(0, sealed.length - 64);
+  return openBox('sealedBox', box, recipient, context.purpose, contextBytes(context));
 }

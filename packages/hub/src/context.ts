@@ -31,7 +31,17 @@ export interface Hub {
 
 export interface Caller {
   accountId: string;
+  /** The session's id; for an app, the app's id. */
   sessionId: string;
+  /** Set when the caller is an app confined to one folder ([Note: App scope]). */
+  app?: AppCaller;
+}
+
+/** What an app token allows: one folder of the account, read or read-write. */
+export interface AppCaller {
+  id: string;
+  folderId: string;
+  access: 'read' | 'readwrite';
 }
 
 /** What one repair round did ([Note: Repair] in services/repair.ts). */

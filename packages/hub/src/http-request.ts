@@ -32,7 +32,7 @@ export function clientAddress(hub: Hub, c: Context): string {
 
 export function bearer(c: Context): string {
   const h = c.req.header('authorization') ?? '';
-  const m = /^Bearer ([A-Za-z0-9_-]{16,256})$/i.exec(h);
+  const m = /^Bearer ([A-Za-z0-9_.-]{16,256})$/i.exec(h);
   if (!m?.[1]) throw new AuthError('authorization: expected "Bearer <token>"');
   return m[1];
 }

@@ -13,7 +13,7 @@ import {
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import type { Hub } from './context.ts';
+import type { Caller, Hub } from './context.ts';
 import { errorResponse, type HttpLogs } from './http-errors.ts';
 import { httpMetrics, type RouteVars } from './http-metrics.ts';
 import { bearer, clientAddress, jsonBody } from './http-request.ts';
@@ -21,6 +21,8 @@ import { hubMetrics } from './metrics.ts';
 import { handlers } from './routes/index.ts';
 import { HUB_VERSION } from './routes/meta.ts';
 import * as accounts from './services/accounts.ts';
+import { confine, isAppToken, refuseClosedRoute } from './services/app-scope.ts';
+import { appCaller } from './services/apps.ts';
 import { hashText } from './services/ids.ts';
 
 const MAX_BODY = 16 * 1024 * 1024;
@@ -194,7 +196,16 @@ export function createApp(
         const call = {} as Record<string, unknown>;
         call.address = clientAddress(hub, c);
         call.signal = c.req.raw.signal;
-        if (spec.auth === 'session') call.caller = await accounts.authenticate(hub, bearer(c));
+        if (spec.auth === 'session') {
+          const token = bearer(c);
+          call.caller = isAppToken(token)
+            ? await appCaller(hub, token)
+            : await accounts.authenticate(hub, token);
+        }
+        // The one place app tokens are confined ([Note: App scope]): the route first, before
+        // any input is read, then the nodes it names once parsed.
+        const app = (call.caller as Caller | undefined)?.app;
+        if (app) refuseClosedRoute(name, spec, app);
         if (spec.auth === 'operator') {
           if ((await hashText(bearer(c))) !== hub.operatorTokenHash) {
             throw new AuthError('authorization: not the operator token');
@@ -203,6 +214,7 @@ export function createApp(
         if (spec.params) call.params = schemas.parseOrThrow(spec.params, c.req.param(), 'params');
         if (spec.query) call.query = schemas.parseOrThrow(spec.query, c.req.query(), 'query');
         if (spec.body) call.body = schemas.parseOrThrow(spec.body, await jsonBody(c), 'body');
+        if (app) await confine(hub.db, name, spec, app, call);
         const result = await handler(hub, call);
         if (!spec.response) return c.body(null, 204);
         return c.json(

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ForbiddenError, NotFoundError } from '@coffer/errors';
+import { routes } from '@coffer/protocol';
 import type { Kysely } from 'kysely';
 import type { Caller } from '../src/context.ts';
 import { type Database, type Db, openDatabase } from '../src/db/index.ts';
@@ -12,6 +13,7 @@ import {
   shareAccess,
   writableNode,
 } from '../src/services/access.ts';
+import { confine } from '../src/services/app-scope.ts';
 import { addTestAccounts, addTestShare, testNode } from './databases.ts';
 
 // Who may read or write what, on a real (in-memory) database: alice's tree has a shared folder,
@@ -136,5 +138,60 @@ describe('access rules', () => {
     assert.deepEqual([...(await accessibleChunks(db, alice, all))].sort(), [chunk(1), chunk(2)]);
     assert.deepEqual([...(await accessibleChunks(db, bob, all))], [chunk(1)]);
     assert.deepEqual([...(await accessibleChunks(db, dave, all))], [chunk(3)]);
+  });
+
+  // [Note: App scope]: an app of alice's granted `shared`, read-write or read-only.
+  const writer = { id: id(40), folderId: shared, access: 'readwrite' as const };
+  const reader = { ...writer, access: 'read' as const };
+  const appOfAlice = { ...alice, app: writer };
+
+  test('confine: the folder and what is under it, never outside; unknown ids pass on', async () => {
+    await confine(db, 'getNode', routes.getNode, writer, { params: { id: sharedFile } });
+    await confine(db, 'children', routes.children, reader, { params: { id: shared } });
+    await confine(db, 'getNode', routes.getNode, reader, { params: { id: id(99) } });
+    await assert.rejects(
+      confine(db, 'getNode', routes.getNode, writer, { params: { id: privateFile } }),
+      /params\.id: outside the folder/,
+    );
+    await assert.rejects(
+      confine(db, 'children', routes.children, writer, { params: { id: root } }),
+      forbidden,
+    );
+  });
+
+  test('confine: no moving out, no touching the folder itself, no writes read-only', async () => {
+    const update = (nodeId: string, parentId: string) => ({
+      params: { id: nodeId },
+      body: { parentId },
+    });
+    await confine(db, 'updateNode', routes.updateNode, writer, update(sharedFile, shared));
+    await assert.rejects(
+      confine(db, 'updateNode', routes.updateNode, writer, update(sharedFile, privateFolder)),
+      /body\.parentId: outside/,
+    );
+    await assert.rejects(
+      confine(db, 'updateNode', routes.updateNode, writer, update(shared, shared)),
+      /params\.id: outside/,
+    );
+    await assert.rejects(
+      confine(db, 'createFolder', routes.createFolder, reader, { body: { parentId: shared } }),
+      /read-only/,
+    );
+    const commit = { body: { files: [{ nodeId: privateFile, parentId: shared }] } };
+    await assert.rejects(
+      confine(db, 'commitUpload', routes.commitUpload, writer, commit),
+      /body\.files\.nodeId: outside/,
+    );
+    await assert.rejects(
+      confine(db, 'contactBook', routes.contactBook, writer, {}),
+      /not open to app tokens/,
+    );
+  });
+
+  test('accessibleChunks: an app reaches the chunks under its folder and its account’s uploads only', async () => {
+    const all = [chunk(1), chunk(2), chunk(3), chunk(4)];
+    assert.deepEqual([...(await accessibleChunks(db, appOfAlice, all))], [chunk(1)]);
+    const appOfDave = { ...dave, app: { ...writer, folderId: id(98) } };
+    assert.deepEqual([...(await accessibleChunks(db, appOfDave, all))], [chunk(3)]);
   });
 });

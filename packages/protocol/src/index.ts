@@ -25,6 +25,7 @@ export { HOST, hostRoutes } from './host-api.ts';
 export { buildOpenApi } from './openapi.ts';
 export type { AccountInfo, SessionGrant } from './routes/accounts.ts';
 export type { CopyProgress } from './routes/admin.ts';
+export type { AppInfo } from './routes/apps.ts';
 export type { ChangeInfo } from './routes/changes.ts';
 export type { RatingInfo } from './routes/feed.ts';
 export { MAX_FEED_STATE_CHARS } from './routes/feed.ts';
@@ -45,7 +46,7 @@ export { routes } from './routes/index.ts';
 export type { LinkInfo } from './routes/links.ts';
 export type { MirrorInfo, SubscriptionInfo } from './routes/mirrors.ts';
 export type { DropInfo, RequestInfo } from './routes/requests.ts';
-export type { Auth, RouteSpec } from './routes/route.ts';
+export type { AppScope, Auth, RouteSpec } from './routes/route.ts';
 export type {
   EffectivePolicy,
   FileCommit,
@@ -111,3 +112,10 @@ export {
   verifyCapability,
 } from './signed.ts';
 export { formatBytes, parseSize } from './size.ts';
+export {
+  formatUserCode,
+  newUserCode,
+  normalizeUserCode,
+  USER_CODE_ALPHABET,
+  USER_CODE_LENGTH,
+} from './user-code.ts';

@@ -39,7 +39,9 @@ export function buildOpenApi(
       summary: r.summary,
       tags: [r.tag],
       parameters,
-      security: scheme ? [{ [scheme]: [] }] : [],
+      security: scheme ? [{ [scheme]: [] }, ...(r.app ? [{ app: [] }] : [])] : [],
+      // Which app tokens may call it ([Note: App scope]): `read` any, `write` read-write ones.
+      ...(r.app ? { 'x-app-token': r.app.access } : {}),
       responses: {
         [r.response ? '200' : '204']: r.response
           ? {
@@ -83,6 +85,12 @@ export function buildOpenApi(
       securitySchemes: {
         session: { type: 'http', scheme: 'bearer', description: 'A session token from login.' },
         operator: { type: 'http', scheme: 'bearer', description: 'The operator token.' },
+        app: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            "An app token from the device flow (appToken): only the operations marked `x-app-token`, and only inside the app's folder; a write needs a read-write token. Anything else answers 403.",
+        },
       },
     },
     paths,

@@ -1,6 +1,9 @@
 import type { SigningPublicKey, VerifiedManifest } from '@coffer/crypto';
 import type { FolderPolicy, RouteResponse } from '@coffer/protocol';
 import { Account } from './account.ts';
+import type { AppClient } from './apps/app-client.ts';
+import { Apps } from './apps/apps.ts';
+import { type ConnectAppOptions, connectApp, resumeApp } from './apps/connect.ts';
 import { Changes } from './changes.ts';
 import { Contacts } from './contacts.ts';
 import { byKindThenName, type Entry, toEntry } from './entries.ts';
@@ -108,6 +111,8 @@ export class CofferClient {
   readonly syncState: SyncState;
   /** Storage used, the operator's quota and donation link. */
   readonly account: Account;
+  /** Apps we granted one folder: approve, deny, list, revoke ([Note: Apps in the client]). */
+  readonly apps: Apps;
 
   private readonly session: Session;
   private readonly tree: Tree;
@@ -151,8 +156,17 @@ export class CofferClient {
       ratings,
       state,
     });
+    this.apps = new Apps({
+      hub,
+      keys,
+      tree,
+      ownPreviousKeys: () => contacts.ownPreviousKeys(),
+      rotateKeys: (path, removed) => parts.shares.rotateKeys(path, removed),
+    });
     const ownPreviousKeys = () => contacts.ownPreviousKeys();
-    this.reading = { hub, keys, ownPreviousKeys, pins };
+    // What our read-write apps wrote is signed by them, under a grant we signed.
+    const appAuthors = () => this.apps.authorKeys();
+    this.reading = { hub, keys, ownPreviousKeys, appAuthors, pins };
     this.uploading = { hub, keys, tree };
   }
 
@@ -196,6 +210,19 @@ export class CofferClient {
     o: ClientOptions & { email: string; recoveryKey: string; newPassword: string },
   ): Promise<CofferClient> {
     return CofferClient.wire(await sessions.recover(o), o);
+  }
+
+  /**
+   * For third-party apps: asks the user for one folder through the device flow (`onCode`
+   * shows the code to type) and returns a client confined to it ([Note: Connecting an app]).
+   */
+  static connectApp(o: ConnectAppOptions): Promise<AppClient> {
+    return connectApp(o);
+  }
+
+  /** An app's client again, from `AppClient.saved()`; AuthError once revoked or expired. */
+  static resumeApp(saved: Parameters<typeof resumeApp>[0]): Promise<AppClient> {
+    return resumeApp(saved);
   }
 
   /** Picks up a saved session; AuthError if it expired or was revoked. */

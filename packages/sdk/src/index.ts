@@ -23,6 +23,10 @@ export {
   ValidationError,
 } from '@coffer/errors';
 export type { Account, AccountUsage } from './account.ts';
+export type { AppClient, SavedApp } from './apps/app-client.ts';
+export type { AppRequest, Apps, GrantedApp } from './apps/apps.ts';
+export type { ConnectAppOptions } from './apps/connect.ts';
+export { connectApp, resumeApp } from './apps/connect.ts';
 export type { ChangeInfo, ChangePage, Changes, NextOptions } from './changes.ts';
 export type { ChunkCache } from './client.ts';
 export { CofferClient } from './client.ts';

@@ -1,11 +1,45 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import type { Network } from './network.ts';
 
 export { CHROMIUM, launchChromium } from '../../../scripts/chromium.ts';
+
+/**
+ * `entry` (a file under packages/tests/src) bundled for browsers, served with a page that loads
+ * it, on a random loopback port. The bundle must not pull in Node modules.
+ */
+export async function serveBrowserBundle(entry: string): Promise<{ url: string; close(): void }> {
+  const bundle = await build({
+    entryPoints: [fileURLToPath(new URL(entry, import.meta.url))],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    conditions: ['browser'],
+    logLevel: 'silent',
+  });
+  const js = bundle.outputFiles[0]?.text ?? '';
+  assert.doesNotMatch(js, /node:http/, 'the browser bundle must not pull in Node modules');
+  const server = createServer((req, res) => {
+    if (req.url === '/bundle.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(js);
+    else
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<!doctype html><script type="module" src="/bundle.js"></script>');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close: () => server.close(),
+  };
+}
 
 /** Where browser tests put screenshots: docs/screenshots with COFFER_SCREENSHOTS=1, else a temp dir. */
 export function screenshotDir(): string {

@@ -12,6 +12,7 @@ export {
   foreignRequests,
   launchChromium,
   screenshotDir,
+  serveBrowserBundle,
   signUpInPage,
   unnamedControls,
 } from './browser.ts';

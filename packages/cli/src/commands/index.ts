@@ -1,6 +1,7 @@
 import type { CommandGroup } from '../command.ts';
 import { accountCommands } from './account.ts';
 import { adminCommands } from './admin.ts';
+import { appCommands } from './apps.ts';
 import { contactCommands } from './contacts.ts';
 import { feedCommands } from './feed.ts';
 import { fileCommands } from './files.ts';
@@ -26,6 +27,7 @@ export const groups: readonly CommandGroup[] = [
   requestCommands,
   fileCommands,
   syncCommands,
+  appCommands,
   webdavCommands,
   adminCommands,
 ];

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import { apps } from './migration-apps.ts';
 import { changes } from './migration-changes.ts';
 import { copyJobs } from './migration-copy-jobs.ts';
 import { feed } from './migration-feed.ts';
@@ -494,5 +495,6 @@ export const migrations: MigrationProvider = {
     '0020_changes': changes,
     '0021_sync_state': syncState,
     '0022_host_disk': hostDisk,
+    '0023_apps': apps,
   }),
 };

@@ -1,5 +1,6 @@
 import { accountHandlers } from './accounts.ts';
 import { adminHandlers } from './admin.ts';
+import { appHandlers } from './apps.ts';
 import { changeHandlers } from './changes.ts';
 import { contactHandlers } from './contacts.ts';
 import { feedHandlers } from './feed.ts';
@@ -27,6 +28,7 @@ export const handlers: Handlers = {
   ...accountHandlers,
   ...contactHandlers,
   ...shareHandlers,
+  ...appHandlers,
   ...groupHandlers,
   ...groupCopyHandlers,
   ...feedHandlers,

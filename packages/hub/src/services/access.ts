@@ -1,6 +1,7 @@
 import { ForbiddenError, NotFoundError } from '@coffer/errors';
-import type { Caller } from '../context.ts';
+import type { AppCaller, Caller } from '../context.ts';
 import type { DbOrTx, NodesTable, SharesTable } from '../db/schema.ts';
+import { insideAppFolder } from './app-scope.ts';
 import { ancestry } from './nodes.ts';
 
 // Who may read or write what: the caller's own nodes, those in folders shared with them
@@ -106,6 +107,7 @@ export async function accessibleChunks(
   c: Caller,
   ids: readonly string[],
 ): Promise<Set<string>> {
+  if (c.app) return appChunks(db, c, c.app, ids);
   const ok = new Set<string>();
   for (let i = 0; i < ids.length; i += 500) {
     const part = ids.slice(i, i + 500);
@@ -142,6 +144,46 @@ export async function accessibleChunks(
       if (can === undefined) {
         can = (await shareAccess(db, c, h.node_id)) !== null;
         readable.set(h.node_id, can);
+      }
+      if (can) ok.add(h.chunk_id);
+    }
+  }
+  return ok;
+}
+
+/**
+ * An app's chunks ([Note: App scope]): those of files inside its folder, and those of the
+ * account's uploads in progress (what the app is uploading; a chunk id is the hash of its
+ * ciphertext, which nobody guesses).
+ */
+async function appChunks(
+  db: DbOrTx,
+  c: Caller,
+  app: AppCaller,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  const ok = new Set<string>();
+  const inside = new Map<string, boolean>();
+  for (let i = 0; i < ids.length; i += 500) {
+    const viaUploads = await db
+      .selectFrom('upload_chunks as uc')
+      .innerJoin('uploads as u', 'u.id', 'uc.upload_id')
+      .select('uc.chunk_id')
+      .where('u.account_id', '=', c.accountId)
+      .where('uc.chunk_id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const r of viaUploads) ok.add(r.chunk_id);
+    const holders = await db
+      .selectFrom('revision_chunks')
+      .select(['chunk_id', 'node_id'])
+      .where('chunk_id', 'in', ids.slice(i, i + 500))
+      .execute();
+    for (const h of holders) {
+      if (ok.has(h.chunk_id)) continue;
+      let can = inside.get(h.node_id);
+      if (can === undefined) {
+        can = await insideAppFolder(db, app, h.node_id);
+        inside.set(h.node_id, can);
       }
       if (can) ok.add(h.chunk_id);
     }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { accountRoutes } from './accounts.ts';
 import { adminRoutes } from './admin.ts';
+import { appRoutes } from './apps.ts';
 import { changeRoutes } from './changes.ts';
 import { contactRoutes } from './contacts.ts';
 import { feedRoutes } from './feed.ts';
@@ -29,6 +30,7 @@ export const routes = {
   ...accountRoutes,
   ...contactRoutes,
   ...shareRoutes,
+  ...appRoutes,
   ...groupRoutes,
   ...groupCopyRoutes,
   ...feedRoutes,

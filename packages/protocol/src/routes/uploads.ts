@@ -20,6 +20,7 @@ export const uploadRoutes = {
     path: '/api/uploads',
     auth: 'session',
     tag: 'transfers',
+    app: { access: 'write' },
     summary: 'Starts an upload session; chunks stored under it survive interruptions.',
     body: z.object({}).strict(),
     response: z.object({ uploadId: recordId, expiresAt: timestamp }),
@@ -29,6 +30,7 @@ export const uploadRoutes = {
     path: '/api/uploads/{id}',
     auth: 'session',
     tag: 'transfers',
+    app: { access: 'write' },
     summary: 'Which chunks of an upload are already stored with enough receipts.',
     params: z.object({ id: recordId }),
     response: z.object({
@@ -42,6 +44,7 @@ export const uploadRoutes = {
     path: '/api/uploads/{id}/chunks',
     auth: 'session',
     tag: 'transfers',
+    app: { access: 'write', nodes: ['body.folders[]'] },
     summary:
       'Chooses hosts for chunks and returns put tokens. The client sends each chunk to the first target, which forwards it along the chain.',
     params: z.object({ id: recordId }),
@@ -63,6 +66,7 @@ export const uploadRoutes = {
     path: '/api/uploads/{id}/receipts',
     auth: 'session',
     tag: 'transfers',
+    app: { access: 'write' },
     summary: 'Records host-signed receipts for chunks of an upload.',
     params: z.object({ id: recordId }),
     body: receiptsBody,
@@ -73,6 +77,7 @@ export const uploadRoutes = {
     path: '/api/uploads/{id}/commit',
     auth: 'session',
     tag: 'transfers',
+    app: { access: 'write', nodes: ['body.files[].nodeId', 'body.files[].parentId'] },
     summary:
       'Creates files or new revisions, all or none. Every chunk must have receipts from the hosts the policy requires; a stale version gets 409.',
     params: z.object({ id: recordId }),
@@ -84,6 +89,7 @@ export const uploadRoutes = {
     path: '/api/chunks/locate',
     auth: 'session',
     tag: 'transfers',
+    app: { access: 'read' },
     summary: 'Where chunks of your files are, with a get token per replica.',
     body: z.object({ ids: z.array(chunkId).min(1).max(1024) }).strict(),
     response: z.object({ chunks: z.array(located) }),
@@ -94,6 +100,7 @@ export const uploadRoutes = {
     path: '/api/chunks/report',
     auth: 'session',
     tag: 'transfers',
+    app: { access: 'read' },
     summary:
       'Reports a replica that failed its integrity check on read. The hub audits that host for that chunk at once and, if the copy is bad, has it replaced from a healthy one.',
     body: z.object({ chunkId, hostId }).strict(),

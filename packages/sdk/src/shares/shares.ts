@@ -187,6 +187,33 @@ export class Shares {
     return null;
   }
 
+  /**
+   * Gives the folder at `path` and everything under it new keys, as a removal does ([Note: Key
+   * rotation]), with what `removedAuthors` signed signed again by us: for an app whose access
+   * ended ([Note: Apps in the client]). A folder we do not share is shared with nobody for the
+   * rotation, as the last removal leaves it, and stops being shared after.
+   */
+  async rotateKeys(path: string, removedAuthors: readonly Author[]): Promise<void> {
+    const folder = await this.deps.tree.resolve(path);
+    const current = (await this.listed()).outgoing.find((s) => s.nodeId === folder.info.id);
+    if (current) {
+      await this.rotate(path, await this.ownList(current), removedAuthors);
+      return;
+    }
+    const alone: MemberList = {
+      shareId: newNodeId(),
+      folderId: folder.info.id as NodeId,
+      ownerId: this.me().accountId,
+      version: 1,
+      keyVersion: folder.info.keyVersion ?? 1,
+      members: [],
+    };
+    await this.putList(alone, folder.key as FolderKey, [this.me()]);
+    const info = await this.rotate(path, alone, removedAuthors);
+    await this.deps.hub.call('deleteShare', { params: { id: info.id } });
+    this.owned = null;
+  }
+
   /** Signs and puts a member list, sealing the folder key to `recipients`, and pins it. */
   private async putList(
     list: MemberList,

@@ -63,6 +63,23 @@ export const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
   updateKeys: { wrappedIdentity: { signing: wrapped, agreement: wrapped }, keyBundle: b64 },
   lookupContact: { email: 'x@example.com' },
   saveContactBook: { version: 1, book: b64 },
+  requestApp: {
+    name: 'Photo uploader',
+    access: 'read',
+    folder: '/Photos',
+    publicKey: 'A'.repeat(43),
+    signingKey: 'A'.repeat(43),
+  },
+  appToken: { deviceCode: 'A'.repeat(43) },
+  lookupAppRequest: { userCode: 'BCDF-GHJK' },
+  approveApp: {
+    userCode: 'BCDF-GHJK',
+    requestId: hex(32, '4'),
+    folderId: hex(32, '5'),
+    keyVersion: 1,
+    sealedKey: sealed,
+  },
+  denyApp: { userCode: 'BCDF-GHJK' },
   putShare: {
     id: hex(32, '1'),
     nodeId: hex(32, '2'),

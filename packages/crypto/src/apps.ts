@@ -1,0 +1,77 @@
+import { IntegrityError } from '@coffer/errors';
+import { openSealed, type SealContext, sealedBy, sealToRecipient } from './share.ts';
+import type {
+  AccountId,
+  AgreementPublicKey,
+  AgreementSecretKey,
+  FolderKey,
+  NodeId,
+  SigningPublicKey,
+  SigningSecretKey,
+} from './types.ts';
+import { idBytes } from './types.ts';
+
+// [Note: App grants]
+// An app that asked for one folder (the device flow, services/apps.ts in the hub) receives
+// that folder's key sealed to its X25519 key by the approving client and signed with the
+// account's identity key (the sealed box, [Note: Sealed box]). The signed context binds
+// everything the app relies on: the account, the request the app made (its id stands where a
+// recipient account id would), the folder, the folder's key version, the access and both of
+// the app's public keys. A hub that hands the app another folder's box, another request's
+// box, or says the token covers another folder or wider rights fails the signature check.
+// The account's own clients check the same signature before they accept what the app signs
+// (its Ed25519 key authors the files it writes).
+
+const PURPOSE = 'app-folder-key';
+
+export type AppAccess = 'read' | 'readwrite';
+
+/** What an account grants an app: bound into the sealed folder key's signature. */
+export interface AppGrant {
+  accountId: AccountId;
+  /** The id of the app's request: 16 bytes hex, like an account id. */
+  requestId: string;
+  folderId: NodeId;
+  keyVersion: number;
+  access: AppAccess;
+  appAgreementPublic: AgreementPublicKey;
+  appSigningPublic: SigningPublicKey;
+}
+
+const context = (g: AppGrant): SealContext => ({
+  purpose: PURPOSE,
+  senderId: g.accountId,
+  recipientId: g.requestId as AccountId,
+  fields: [idBytes(g.folderId), g.keyVersion, g.access, g.appAgreementPublic, g.appSigningPublic],
+});
+
+/** The folder key sealed to the app and signed by the account (the approving client). */
+export function sealAppFolderKey(
+  folderKey: FolderKey,
+  grant: AppGrant,
+  accountSigning: SigningSecretKey,
+): Promise<Uint8Array> {
+  return sealToRecipient(folderKey, grant.appAgreementPublic, accountSigning, context(grant));
+}
+
+/**
+ * The app's side: checks the account's signature over `grant` (IntegrityError when the hub
+ * changed any part of it), then opens the folder key.
+ */
+export async function openAppFolderKey(
+  sealed: Uint8Array,
+  grant: AppGrant,
+  app: { secret: AgreementSecretKey; public: AgreementPublicKey },
+  accountSigning: SigningPublicKey,
+): Promise<FolderKey> {
+  const key = await openSealed(sealed, app, accountSigning, context(grant));
+  if (key.length !== 32) throw new IntegrityError('app grant: the folder key is not 32 bytes');
+  return key as FolderKey;
+}
+
+/** The account's side: whether the account signed `grant` (before trusting the app's key). */
+export const appGrantSigned = (
+  sealed: Uint8Array,
+  grant: AppGrant,
+  accountSigning: SigningPublicKey,
+): boolean => sealedBy(sealed, accountSigning, context(grant));

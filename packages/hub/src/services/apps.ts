@@ -1,0 +1,309 @@
+import { randomBytes } from '@coffer/crypto';
+import { AuthError, ConflictError, NotFoundError, ValidationError } from '@coffer/errors';
+import {
+  type AppInfo,
+  formatUserCode,
+  newUserCode,
+  normalizeUserCode,
+  type RouteBody,
+  type RouteResponse,
+} from '@coffer/protocol';
+import type { Caller, Hub } from '../context.ts';
+import type { AppsTable } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
+import { ownNode } from './access.ts';
+import { rateLimit } from './accounts.ts';
+import { APP_TOKEN_PREFIX } from './app-scope.ts';
+import { hashText, newRecordId, newSecretToken } from './ids.ts';
+
+// [Note: App tokens]
+// A third-party app gets one folder of an account through a device flow in the style of
+// RFC 8628. The app posts its name, the access it wants and its public keys (X25519 to
+// receive the folder key, Ed25519 to sign what it writes); the hub answers a device code
+// (secret, the app's alone), a user code (shown to the user, [Note: User codes]), the polling
+// interval and the lifetime (ten minutes). The user, logged in elsewhere, looks the request up
+// by user code and approves with a folder id and that folder's key sealed to the app and
+// signed by the account ([Note: App grants] in crypto); the hub stores the box and cannot
+// open it. The app's next poll gets the token (once: the request is gone after) with the
+// box. Polling faster than the interval answers slow_down and adds 5 s to it (§3.5).
+//
+// The token is `capp.` and 32 random bytes; the hub keeps its SHA-256 only. It names the app,
+// the account, the folder, the access and the expiry; revoking sets revoked_at, and the next
+// request with it gets 401 (services/app-scope.ts, checked on every request). Look-ups by user
+// code are rate-limited per account and per address, so codes cannot be guessed: 30 a minute
+// against 2.6·10^10 codes alive ten minutes each.
+
+const REQUEST_TTL_MS = 10 * 60_000;
+const INTERVAL_MS = 5_000;
+const SLOW_DOWN_MS = 5_000;
+const DEFAULT_TOKEN_TTL_S = 90 * 86_400;
+const LOOKUPS_PER_MINUTE = 30;
+const REQUESTS_PER_MINUTE = 30;
+
+export async function requestApp(
+  hub: Hub,
+  b: RouteBody<'requestApp'>,
+  address: string,
+): Promise<RouteResponse<'requestApp'>> {
+  await rateLimit(hub, `apps:request:${address}`, REQUESTS_PER_MINUTE, 60_000);
+  const now = hub.now();
+  await hub.db.deleteFrom('app_requests').where('expires_at', '<', now).execute();
+  const deviceCode = newSecretToken();
+  const id = newRecordId();
+  for (let attempt = 0; ; attempt++) {
+    const userCode = newUserCode(randomBytes);
+    const taken = await hub.db
+      .selectFrom('app_requests')
+      .select('id')
+      .where('user_code', '=', userCode)
+      .executeTakeFirst();
+    if (taken && attempt < 5) continue;
+    await hub.db
+      .insertInto('app_requests')
+      .values({
+        id,
+        device_code_hash: await hashText(deviceCode),
+        user_code: userCode,
+        name: b.name,
+        access: b.access,
+        folder_hint: b.folder ?? null,
+        public_key: b.publicKey,
+        signing_key: b.signingKey,
+        state: 'pending',
+        app_id: null,
+        interval_ms: INTERVAL_MS,
+        last_polled_at: null,
+        created_at: now,
+        expires_at: now + REQUEST_TTL_MS,
+      })
+      .execute();
+    return {
+      requestId: id,
+      deviceCode,
+      userCode: formatUserCode(userCode),
+      interval: INTERVAL_MS / 1000,
+      expiresIn: REQUEST_TTL_MS / 1000,
+    };
+  }
+}
+
+export async function pollToken(hub: Hub, deviceCode: string): Promise<RouteResponse<'appToken'>> {
+  const hash = await hashText(deviceCode);
+  const r = await hub.db
+    .selectFrom('app_requests')
+    .selectAll()
+    .where('device_code_hash', '=', hash)
+    .executeTakeFirst();
+  if (!r) throw new NotFoundError('deviceCode: no such request (already answered, or mistyped)');
+  const now = hub.now();
+  if (r.expires_at < now) {
+    await hub.db.deleteFrom('app_requests').where('id', '=', r.id).execute();
+    return { state: 'expired_token' };
+  }
+  if (r.last_polled_at !== null && now - r.last_polled_at < r.interval_ms) {
+    const interval = r.interval_ms + SLOW_DOWN_MS;
+    await hub.db
+      .updateTable('app_requests')
+      .set({ interval_ms: interval, last_polled_at: now })
+      .where('id', '=', r.id)
+      .execute();
+    return { state: 'slow_down', interval: interval / 1000 };
+  }
+  await hub.db
+    .updateTable('app_requests')
+    .set({ last_polled_at: now })
+    .where('id', '=', r.id)
+    .execute();
+  if (r.state === 'pending') return { state: 'authorization_pending' };
+  if (r.state === 'denied') {
+    await hub.db.deleteFrom('app_requests').where('id', '=', r.id).execute();
+    return { state: 'access_denied' };
+  }
+  const token = `${APP_TOKEN_PREFIX}${newSecretToken()}`;
+  const app = await inTransaction(hub.db, async (tx) => {
+    const gone = await tx.deleteFrom('app_requests').where('id', '=', r.id).executeTakeFirst();
+    if (Number(gone.numDeletedRows) !== 1) return null;
+    await tx
+      .updateTable('apps')
+      .set({ token_hash: await hashText(token) })
+      .where('id', '=', r.app_id as string)
+      .execute();
+    return tx
+      .selectFrom('apps')
+      .innerJoin('accounts', 'accounts.id', 'apps.account_id')
+      .selectAll('apps')
+      .select('accounts.key_bundle')
+      .where('apps.id', '=', r.app_id as string)
+      .executeTakeFirstOrThrow();
+  });
+  // A poll at the same moment took the token: this one finds the request gone.
+  if (!app) throw new NotFoundError('deviceCode: no such request (already answered)');
+  return {
+    state: 'granted',
+    token,
+    appId: app.id,
+    accountId: app.account_id,
+    keyBundle: app.key_bundle,
+    folderId: app.folder_id,
+    keyVersion: app.key_version,
+    access: app.access,
+    sealedKey: app.sealed_key,
+    expiresAt: app.expires_at,
+  };
+}
+
+/** The pending request behind a code a logged-in user typed; look-ups are rate-limited. */
+async function pendingByCode(hub: Hub, c: Caller, typed: string, address: string) {
+  const code = normalizeUserCode(typed);
+  await rateLimit(hub, `apps:lookup:${c.accountId}`, LOOKUPS_PER_MINUTE, 60_000);
+  await rateLimit(hub, `apps:lookup-address:${address}`, LOOKUPS_PER_MINUTE * 2, 60_000);
+  const r = await hub.db
+    .selectFrom('app_requests')
+    .selectAll()
+    .where('user_code', '=', code)
+    .where('state', '=', 'pending')
+    .where('expires_at', '>=', hub.now())
+    .executeTakeFirst();
+  if (!r)
+    throw new NotFoundError('userCode: no app is waiting with this code (expired or mistyped?)');
+  return r;
+}
+
+export async function lookupRequest(
+  hub: Hub,
+  c: Caller,
+  b: RouteBody<'lookupAppRequest'>,
+  address: string,
+): Promise<RouteResponse<'lookupAppRequest'>> {
+  const r = await pendingByCode(hub, c, b.userCode, address);
+  return {
+    requestId: r.id,
+    name: r.name,
+    access: r.access,
+    folder: r.folder_hint,
+    publicKey: r.public_key,
+    signingKey: r.signing_key,
+    expiresAt: r.expires_at,
+  };
+}
+
+export async function approve(
+  hub: Hub,
+  c: Caller,
+  b: RouteBody<'approveApp'>,
+  address: string,
+): Promise<AppInfo> {
+  const r = await pendingByCode(hub, c, b.userCode, address);
+  if (r.id !== b.requestId) {
+    throw new ConflictError('requestId: the code now belongs to another request; look it up again');
+  }
+  const folder = await ownNode(hub.db, c, b.folderId, 'folderId');
+  if (folder.kind !== 'folder') throw new ValidationError('folderId', 'is a file, not a folder');
+  if (folder.trashed_at !== null) throw new ValidationError('folderId', 'is in the trash');
+  if (folder.parent_id === null) {
+    throw new ValidationError('folderId', 'expected a folder, not the whole account');
+  }
+  if (folder.key_version !== b.keyVersion) {
+    throw new ConflictError(`keyVersion: the folder's keys are at version ${folder.key_version}`);
+  }
+  const now = hub.now();
+  const app: AppsTable = {
+    id: newRecordId(),
+    account_id: c.accountId,
+    request_id: r.id,
+    name: r.name,
+    access: r.access,
+    folder_id: folder.id,
+    key_version: b.keyVersion,
+    public_key: r.public_key,
+    signing_key: r.signing_key,
+    sealed_key: b.sealedKey,
+    token_hash: null,
+    created_at: now,
+    expires_at: now + (b.expiresIn ?? DEFAULT_TOKEN_TTL_S) * 1000,
+    last_used_at: null,
+    revoked_at: null,
+  };
+  const taken = await inTransaction(hub.db, async (tx) => {
+    const u = await tx
+      .updateTable('app_requests')
+      .set({ state: 'approved', app_id: app.id })
+      .where('id', '=', r.id)
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    if (Number(u.numUpdatedRows) !== 1) return false;
+    await tx.insertInto('apps').values(app).execute();
+    return true;
+  });
+  if (!taken) throw new ConflictError('userCode: this request was answered meanwhile');
+  return appInfo(app);
+}
+
+export async function deny(hub: Hub, c: Caller, b: RouteBody<'denyApp'>, address: string) {
+  const r = await pendingByCode(hub, c, b.userCode, address);
+  await hub.db
+    .updateTable('app_requests')
+    .set({ state: 'denied' })
+    .where('id', '=', r.id)
+    .where('state', '=', 'pending')
+    .execute();
+}
+
+export async function list(hub: Hub, c: Caller): Promise<RouteResponse<'apps'>> {
+  const rows = await hub.db
+    .selectFrom('apps')
+    .selectAll()
+    .where('account_id', '=', c.accountId)
+    .orderBy('created_at')
+    .execute();
+  return { apps: rows.map(appInfo) };
+}
+
+export async function revoke(hub: Hub, c: Caller, id: string) {
+  const app = await hub.db
+    .selectFrom('apps')
+    .select(['id', 'revoked_at'])
+    .where('id', '=', id)
+    .where('account_id', '=', c.accountId)
+    .executeTakeFirst();
+  if (!app) throw new NotFoundError('id: no such app of yours');
+  if (app.revoked_at !== null) return;
+  await hub.db.updateTable('apps').set({ revoked_at: hub.now() }).where('id', '=', id).execute();
+}
+
+/** The caller behind an app token; AuthError (401) once it is revoked or expired. */
+export async function appCaller(hub: Hub, token: string): Promise<Caller> {
+  const a = await hub.db
+    .selectFrom('apps')
+    .select(['id', 'account_id', 'folder_id', 'access', 'expires_at', 'revoked_at', 'last_used_at'])
+    .where('token_hash', '=', await hashText(token))
+    .executeTakeFirst();
+  const now = hub.now();
+  if (!a || a.revoked_at !== null || a.expires_at < now) {
+    throw new AuthError('app token expired or revoked; ask for access again');
+  }
+  if (a.last_used_at === null || now - a.last_used_at > 60_000) {
+    await hub.db.updateTable('apps').set({ last_used_at: now }).where('id', '=', a.id).execute();
+  }
+  return {
+    accountId: a.account_id,
+    sessionId: a.id,
+    app: { id: a.id, folderId: a.folder_id, access: a.access },
+  };
+}
+
+const appInfo = (a: AppsTable): AppInfo => ({
+  id: a.id,
+  name: a.name,
+  access: a.access,
+  folderId: a.folder_id,
+  keyVersion: a.key_version,
+  requestId: a.request_id,
+  publicKey: a.public_key,
+  signingKey: a.signing_key,
+  sealedKey: a.sealed_key,
+  createdAt: a.created_at,
+  expiresAt: a.expires_at,
+  lastUsedAt: a.last_used_at,
+  revokedAt: a.revoked_at,
+});

@@ -1,0 +1,234 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type FolderKey, fromBase64Url, type NodeId, unwrapNodeKey } from '@coffer/crypto';
+import { ForbiddenError } from '@coffer/errors';
+import { type RouteSpec, routes } from '@coffer/protocol';
+import { appsSuite, enc } from './fixture.ts';
+
+// Confinement ([Note: App scope]): every app-allowed route inside and outside the folder, every
+// other route closed, a read-only token's writes, and key isolation with the keys the app holds.
+
+appsSuite('apps: confinement', (s) => {
+  test('every app-allowed route: inside the folder works, outside is 403', async () => {
+    const { net, alice, app, ids } = s;
+    const token = app.saved().token;
+    // Nodes made here with made-up keys go in a folder of their own.
+    const junk = (await alice.mkdir('/Photos/Junk')).id;
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${net.hubUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      return { status: res.status, json: (await res.json().catch(() => null)) as unknown };
+    };
+    const node = (await call('GET', `/api/nodes/${ids.inFile}`)).json as {
+      version: number;
+      nameHash: string;
+      wrappedKey: string;
+      metadata: string;
+    };
+    const outNode = (await alice.resolve('/Private/out.txt')).info;
+    const moveBody = (
+      parentId: string,
+      n: { version: number; nameHash: string; wrappedKey: string; metadata: string },
+    ) => ({
+      version: n.version,
+      parentId,
+      nameHash: n.nameHash,
+      wrappedKey: n.wrappedKey,
+      metadata: n.metadata,
+    });
+    const upload = ((await call('POST', '/api/uploads', {})).json as { uploadId: string }).uploadId;
+    const newId = 'ab'.repeat(16);
+    const folderBody = (parentId: string) => ({
+      id: newId,
+      parentId,
+      nameHash: 'cd'.repeat(32),
+      wrappedKey: node.wrappedKey,
+      metadata: node.metadata,
+    });
+    // For each route an app may call: a request inside the folder (not 403) and outside (403).
+    const cases: Record<
+      string,
+      { inside?: () => Promise<{ status: number }>; outside?: () => Promise<{ status: number }> }
+    > = {
+      getNode: {
+        inside: () => call('GET', `/api/nodes/${ids.inFile}`),
+        outside: () => call('GET', `/api/nodes/${ids.outFile}`),
+      },
+      children: {
+        inside: () => call('GET', `/api/nodes/${ids.photos}/children`),
+        // A parent's listing.
+        outside: () => call('GET', `/api/nodes/${ids.root}/children`),
+      },
+      createFolder: {
+        inside: () => call('POST', '/api/nodes', folderBody(junk)),
+        outside: () => call('POST', '/api/nodes', folderBody(ids.private)),
+      },
+      updateNode: {
+        // Moving out of the folder, and renaming the folder itself.
+        outside: () => call('PATCH', `/api/nodes/${ids.inFile}`, moveBody(ids.private, node)),
+      },
+      trashNode: {
+        outside: () =>
+          call('POST', `/api/nodes/${ids.outFile}/trash`, { version: outNode.version }),
+      },
+      restoreNode: {
+        outside: () =>
+          call('POST', `/api/nodes/${ids.outFile}/restore`, { version: outNode.version }),
+      },
+      purgeNode: {
+        outside: () => call('DELETE', `/api/nodes/${ids.outFile}?version=${outNode.version}`),
+      },
+      revisions: {
+        inside: () => call('GET', `/api/nodes/${ids.inFile}/revisions`),
+        outside: () => call('GET', `/api/nodes/${ids.outFile}/revisions`),
+      },
+      getFolderPolicy: {
+        inside: () => call('GET', `/api/nodes/${ids.photos}/policy`),
+        outside: () => call('GET', `/api/nodes/${ids.private}/policy`),
+      },
+      createUpload: { inside: () => call('POST', '/api/uploads', {}) },
+      getUpload: { inside: () => call('GET', `/api/uploads/${upload}`) },
+      placeChunks: {
+        inside: () =>
+          call('POST', `/api/uploads/${upload}/chunks`, {
+            chunks: [{ id: '00'.repeat(32), size: 1 }],
+            folders: [ids.photos],
+          }),
+        outside: () =>
+          call('POST', `/api/uploads/${upload}/chunks`, {
+            chunks: [{ id: '00'.repeat(32), size: 1 }],
+            folders: [ids.private],
+          }),
+      },
+      addReceipts: {
+        inside: () => call('POST', `/api/uploads/${upload}/receipts`, { receipts: [] }),
+      },
+      commitUpload: {
+        outside: async () => {
+          const revs = (await alice.hub.call('revisions', { params: { id: ids.outFile } }))
+            .revisions;
+          const r = revs[0] as (typeof revs)[number];
+          return call('POST', `/api/uploads/${upload}/commit`, {
+            files: [
+              {
+                nodeId: ids.outFile,
+                parentId: ids.private,
+                nameHash: outNode.nameHash,
+                wrappedKey: outNode.wrappedKey,
+                metadata: outNode.metadata,
+                version: outNode.version,
+                revision: r.revision + 1,
+                manifest: r.manifest,
+                size: r.size,
+                chunkIds: r.chunkIds,
+              },
+            ],
+          });
+        },
+      },
+      locateChunks: {
+        inside: () => call('POST', '/api/chunks/locate', { ids: ['00'.repeat(32)] }),
+      },
+      reportChunk: {},
+    };
+    const allowed = (Object.entries(routes) as [string, RouteSpec][]).filter(([, s]) => s.app);
+    for (const [name] of allowed) assert.ok(name in cases, `${name} is covered here`);
+    for (const [name, c] of Object.entries(cases)) {
+      if (c.inside) {
+        const r = await c.inside();
+        assert.notEqual(r.status, 403, `${name} inside: ${JSON.stringify(r)}`);
+        assert.ok(r.status < 500, `${name} inside: ${JSON.stringify(r)}`);
+      }
+      if (c.outside) {
+        const r = await c.outside();
+        assert.equal(r.status, 403, `${name} outside: ${JSON.stringify(r)}`);
+      }
+    }
+    // The folder itself cannot be renamed, moved or trashed by the app.
+    const folder = (await call('GET', `/api/nodes/${ids.photos}`)).json as {
+      version: number;
+      nameHash: string;
+      wrappedKey: string;
+      metadata: string;
+    };
+    assert.equal(
+      (await call('PATCH', `/api/nodes/${ids.photos}`, moveBody(ids.private, folder))).status,
+      403,
+    );
+    assert.equal(
+      (await call('POST', `/api/nodes/${ids.photos}/trash`, { version: folder.version })).status,
+      403,
+    );
+    // Every other route is closed to apps, whatever it is asked.
+    const closed = (Object.entries(routes) as [string, RouteSpec][]).filter(
+      ([, spec]) => spec.auth === 'session' && !spec.app,
+    );
+    assert.ok(closed.length > 40);
+    for (const [name, spec] of closed) {
+      const path = spec.path.replace(/\{\w+\}/g, ids.photos);
+      const r = await call(spec.method.toUpperCase(), path, spec.body ? {} : undefined);
+      assert.equal(r.status, 403, `${name}: ${JSON.stringify(r)}`);
+    }
+    // The chunks of a file outside cannot be located either (as if they did not exist), while
+    // those inside can.
+    const chunksOf = async (id: string) =>
+      (await alice.hub.call('revisions', { params: { id } })).revisions[0]?.chunkIds ?? [];
+    const outside = await call('POST', '/api/chunks/locate', { ids: await chunksOf(ids.outFile) });
+    assert.equal(outside.status, 404, JSON.stringify(outside));
+    const inside = await call('POST', '/api/chunks/locate', { ids: await chunksOf(ids.inFile) });
+    assert.equal(inside.status, 200, JSON.stringify(inside));
+  });
+
+  test('a read-only token reads inside and every write is 403', async () => {
+    const { connect, approveByCli } = s;
+    const reader = await connect({ access: 'read', folder: '/Photos' }, approveByCli(['--yes']));
+    assert.equal(reader.access, 'read');
+    assert.ok((await reader.list('/')).some((e) => e.name === 'in.txt'));
+    await assert.rejects(reader.mkdir('/NotAllowed'), ForbiddenError);
+    await assert.rejects(reader.upload('/nope.txt', enc('no')), ForbiddenError);
+    await assert.rejects(reader.trash('/in.txt'), ForbiddenError);
+  });
+
+  test('key isolation: the keys the app holds open nothing outside its folder', async () => {
+    const { alice, app } = s;
+    const saved = app.saved();
+    const folderKey = fromBase64Url(saved.folderKey, 'folderKey') as FolderKey;
+    // Alice's other nodes, as the hub stores them: none unwraps under the app's folder key.
+    for (const path of ['/Private', '/Private/out.txt']) {
+      const info = (await alice.resolve(path)).info;
+      await assert.rejects(
+        unwrapNodeKey(folderKey, fromBase64Url(info.wrappedKey, 'wrappedKey'), {
+          nodeId: info.id as NodeId,
+          parentId: info.parentId as NodeId,
+          kind: info.kind,
+          keyVersion: info.keyVersion ?? 1,
+        }),
+        path,
+      );
+    }
+    // Nor does the app's saved material hold anything of the account's but its public key.
+    assert.deepEqual(
+      Object.keys(saved).sort(),
+      [
+        'access',
+        'accountId',
+        'accountSigningKey',
+        'agreementSeed',
+        'appId',
+        'expiresAt',
+        'folderId',
+        'folderKey',
+        'hubUrl',
+        'keyVersion',
+        'signingSeed',
+        'token',
+      ].sort(),
+    );
+  });
+});
