@@ -1,6 +1,7 @@
 import type { SessionSyncState, SyncRootReport } from '@coffer/sdk';
 import { useCallback, useEffect, useState } from 'react';
 import { type Result, worker } from './api.ts';
+import { AppsList } from './apps/apps-list.tsx';
 import { formatAgo, formatDateTime } from './figures.ts';
 import { fill } from './i18n/format.ts';
 import { useT } from './i18n/use-t.ts';
@@ -83,6 +84,28 @@ export function SessionsView({ onError }: { onError: (m: string) => void }) {
   const roots = useSyncRoots();
   const now = useNow();
   if (rows === null) return <p className="muted">{t.working}</p>;
+  return (
+    <>
+      <SessionsTable rows={rows} roots={roots} now={now} load={load} onError={onError} />
+      <AppsList onError={onError} />
+    </>
+  );
+}
+
+function SessionsTable({
+  rows,
+  roots,
+  now,
+  load,
+  onError,
+}: {
+  rows: SessionRow[];
+  roots: Map<string, SyncRootReport[]>;
+  now: number;
+  load: () => Promise<void>;
+  onError: (m: string) => void;
+}) {
+  const t = useT(wordingStrings);
   return (
     <table className="sessions-table">
       <thead>

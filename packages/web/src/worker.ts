@@ -3,6 +3,7 @@
 // of the app has its part of the API in worker/.
 import * as Comlink from 'comlink';
 import { accountApi } from './worker/account.ts';
+import { appsApi } from './worker/apps.ts';
 import { changesApi } from './worker/changes.ts';
 import { contactsApi } from './worker/contacts.ts';
 import { feedApi } from './worker/feed.ts';
@@ -41,6 +42,7 @@ const api = {
   ...requestsApi,
   ...settingsApi,
   ...languageApi,
+  ...appsApi,
 };
 
 export type WorkerApi = typeof api;

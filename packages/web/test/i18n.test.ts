@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { appStrings } from '../src/apps/strings.ts';
 import { errorStrings } from '../src/errors/strings.ts';
 import { groupStrings } from '../src/groups/strings.ts';
 import { en } from '../src/i18n/en.ts';
@@ -24,6 +25,7 @@ const sets = {
   links: linkStrings,
   errors: errorStrings,
   wording: wordingStrings,
+  apps: appStrings,
 };
 
 test('a count picks the form its language uses: French and Brazilian Portuguese say 0 as 1', () => {

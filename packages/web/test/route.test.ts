@@ -9,6 +9,8 @@ test('every folder, view and search has an address that reads back as itself', (
     { view: 'files', path: '/a #b?c/100% sure/été', query: '' },
     { view: 'trash', path: '/', query: '' },
     { view: 'search', path: '/', query: 'beach & sun?' },
+    { view: 'approve', path: '/', query: 'BCDF-GHJK' },
+    { view: 'approve', path: '/', query: '' },
   ]) {
     assert.deepEqual(parseRoute(routeHash(route)), route, routeHash(route));
   }
@@ -16,6 +18,11 @@ test('every folder, view and search has an address that reads back as itself', (
     routeHash({ view: 'files', path: '/Photos/2026', query: '' }),
     '#/files/Photos/2026',
   );
+  assert.equal(
+    routeHash({ view: 'approve', path: '/', query: 'BCDF-GHJK' }),
+    '#/approve?code=BCDF-GHJK',
+  );
+  assert.equal(parseRoute('#/trash?code=x').query, '', 'only "approve" reads a code');
 });
 
 test('an address that names no place opens the root folder', () => {

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApproveAppView } from '../apps/approve-view.tsx';
 import { ContactsView } from '../contacts.tsx';
 import { CatalogView } from '../groups/catalog-view.tsx';
 import { FeedView } from '../groups/feed-view.tsx';
@@ -41,9 +42,11 @@ const VIEWS = {
 const BAR = ['files', ...(Object.keys(VIEWS) as (keyof typeof VIEWS)[])] as const;
 /** The unread count on "Feed" describes its button. */
 const FEED_BADGE = 'feed-unread';
-/** A search adds its results as one more view. */
-type View = (typeof BAR)[number] | 'search';
-const isView = (v: string): v is View => v === 'search' || (BAR as readonly string[]).includes(v);
+/** Views outside the bar: a search's results, and the page that connects an app. */
+const OFF_BAR = ['search', 'approve'] as const;
+type View = (typeof BAR)[number] | (typeof OFF_BAR)[number];
+const isView = (v: string): v is View =>
+  (OFF_BAR as readonly string[]).includes(v) || (BAR as readonly string[]).includes(v);
 const parentOf = (path: string) => path.slice(0, path.lastIndexOf('/')) || '/';
 
 /** A message the user can dismiss. */
@@ -134,7 +137,10 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
     });
   };
   const { dragging, zone } = useUploadDrop(view === 'files', upload);
-  const OtherView = view === 'files' || view === 'search' ? null : VIEWS[view];
+  const OtherView =
+    view === 'files' || (OFF_BAR as readonly string[]).includes(view)
+      ? null
+      : VIEWS[view as keyof typeof VIEWS];
 
   return (
     // On a wide screen the views are a column beside the page; on a phone, a bar along the bottom.
@@ -183,6 +189,7 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
           )}
           {OtherView && <OtherView key={visit} onError={showError} />}
           {view === 'search' && <SearchResults query={route.query} hits={hits} onGo={setPath} />}
+          {view === 'approve' && <ApproveAppView code={route.query} onError={showError} />}
           <FolderView
             active={view === 'files'}
             path={path}

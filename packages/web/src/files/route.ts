@@ -1,6 +1,7 @@
 // Where the signed-in app is, as the page's address: every folder, view and search has its own
-// URL ("#/files/Photos/2026", "#/trash", "#/search?q=beach"), so Back and Forward move through
-// them, a reload keeps the place, and a bookmark opens it (after logging in, if need be).
+// URL ("#/files/Photos/2026", "#/trash", "#/search?q=beach", "#/approve?code=BCDF-GHJK"), so
+// Back and Forward move through them, a reload keeps the place, and a bookmark opens it (after
+// logging in, if need be).
 import { useCallback, useEffect, useState } from 'react';
 
 export interface Route {
@@ -8,7 +9,7 @@ export interface Route {
   view: string;
   /** The open folder, for "files". */
   path: string;
-  /** The search's text, for "search". */
+  /** The search's text, for "search"; the code an app shows, for "approve". */
   query: string;
 }
 
@@ -31,7 +32,13 @@ export function parseRoute(hash: string): Route {
     }
   }
   if (!/^[a-z-]+$/.test(view)) return ROOT;
-  const query = view === 'search' ? (new URLSearchParams(search).get('q') ?? '') : '';
+  const params = new URLSearchParams(search);
+  const query =
+    view === 'search'
+      ? (params.get('q') ?? '')
+      : view === 'approve'
+        ? (params.get('code') ?? '')
+        : '';
   return { view, path: '/', query };
 }
 
@@ -42,6 +49,9 @@ export function routeHash(route: Route): string {
     return `#/files${names.length ? `/${names.join('/')}` : ''}`;
   }
   if (route.view === 'search') return `#/search?${new URLSearchParams({ q: route.query })}`;
+  // The address an app sends people to (RFC 8628's verification_uri_complete) carries its code.
+  if (route.view === 'approve' && route.query)
+    return `#/approve?${new URLSearchParams({ code: route.query })}`;
   return `#/${route.view}`;
 }
 
