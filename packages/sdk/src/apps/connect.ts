@@ -71,7 +71,7 @@ export async function connectApp(o: ConnectAppOptions): Promise<AppClient> {
   );
   o.onCode({
     userCode: request.userCode,
-    verificationUrl: `${hub.hubUrl}/#/apps/approve?code=${request.userCode}`,
+    verificationUrl: `${hub.hubUrl}/#/approve?code=${request.userCode}`,
     expiresIn: request.expiresIn,
   });
   let interval = request.interval;

@@ -19,7 +19,7 @@ function appAsks(name: string, access: 'read' | 'readwrite', folder?: string) {
     shown = resolve;
   });
   const connected = CofferClient.connectApp({
-    hubUrl: net.hubUrl,
+    hub: net.hubUrl,
     name,
     access,
     ...(folder ? { folder } : {}),
@@ -72,7 +72,7 @@ test('an app asks for a folder, is allowed in the web app, writes there, and is 
   const client = await app.connected;
   await client.upload('/beach.jpg', new TextEncoder().encode('not really a photo'));
   await page.goto(`${net.hubUrl}/#/files/Photos`);
-  await page.getByRole('button', { name: 'beach.jpg', exact: true }).waitFor({ timeout: 60_000 });
+  await page.getByRole('main').getByText('beach.jpg', { exact: true }).waitFor({ timeout: 60_000 });
 
   // Sessions → Apps lists it, with its folder and rights; Revoke asks first, then it is gone.
   await openSessions(page);
@@ -106,7 +106,7 @@ test('an app asks for a folder, is allowed in the web app, writes there, and is 
     .getByRole('status')
     .filter({ hasText: 'You refused the request of “Backup tool”.' })
     .waitFor();
-  await assert.rejects(other.connected, /denied/i);
+  await assert.rejects(other.connected, /refused this app/);
   assert.deepEqual(errors, []);
   await page.context().close();
 });

@@ -136,7 +136,9 @@ export function ApproveAppView({ code, onError }: { code: string; onError: (m: s
             ) : (
               <span id="approve-folder-note" className="field-hint">
                 {t.appFolderNote}
-                {request.asks.folder && ` ${fill(t.appSuggested, { folder: request.asks.folder })}`}
+                {request.asks.folder &&
+                  folderPath(request.asks.folder) !== folderPath(folder) &&
+                  ` ${fill(t.appSuggested, { folder: request.asks.folder })}`}
               </span>
             )}
           </label>

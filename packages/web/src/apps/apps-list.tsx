@@ -18,7 +18,7 @@ export function AppsList({ onError }: { onError: (m: string) => void }) {
 
   const load = useCallback(async () => {
     const r = await worker.apps();
-    if (r.ok) setList(r.value.filter((a) => a.revokedAt === null));
+    if (r.ok) setList(r.value.filter((a) => a.active));
     else onError(r.message);
   }, [onError]);
   useEffect(() => void load(), [load]);

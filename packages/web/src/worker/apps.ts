@@ -6,7 +6,12 @@ export const appsApi = {
   /** What the app showing `code` asks for: its name, rights and the folder it suggests. */
   appRequest: (code: string) => call(() => need().apps.lookup(code)),
   /** Allows it the folder at `folder` (created if missing): its key sealed to the app alone. */
-  appAllow: (code: string, folder: string) => call(() => need().apps.approve(code, folder)),
+  appAllow: (code: string, folder: string) =>
+    call(async () => {
+      const c = need();
+      await c.ensureFolder(folder);
+      return c.apps.approve(code, folder);
+    }),
   appDeny: (code: string) => call(() => need().apps.deny(code)),
   /** The apps allowed, newest first, each with the path of its folder (null once it is gone). */
   apps: () =>
