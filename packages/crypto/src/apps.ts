@@ -1,4 +1,6 @@
 import { IntegrityError } from '@coffer/errors';
+import { concatBytes, utf8 } from './bytes.ts';
+import { sha256Hex } from './hashing.ts';
 import { openSealed, type SealContext, sealedBy, sealToRecipient } from './share.ts';
 import type {
   AccountId,
@@ -75,3 +77,26 @@ export const appGrantSigned = (
   grant: AppGrant,
   accountSigning: SigningPublicKey,
 ): boolean => sealedBy(sealed, accountSigning, context(grant));
+
+// [Note: App key fingerprint]
+// The account seals the folder key to the app keys the hub says the app sent; a hub that put
+// its own keys there could open the box. So the app shows, next to its user code, a fingerprint
+// of the keys it really sent, and the approving screen shows the fingerprint of the keys it is
+// about to seal to: the user compares them, as with a safety number, and the SDK checks the keys
+// it seals to still have the fingerprint the user saw. 48 bits: a hub would have to find keys
+// with the same fingerprint within the request's ten minutes.
+
+/** The fingerprint of an app's two public keys, shown as XXXX-XXXX-XXXX (hex, upper case). */
+export async function appKeyFingerprint(
+  agreementPublic: AgreementPublicKey,
+  signingPublic: SigningPublicKey,
+): Promise<string> {
+  const h = (
+    await sha256Hex(
+      concatBytes(utf8.encode('coffer/v1/app-keys\0'), agreementPublic, signingPublic),
+    )
+  )
+    .slice(0, 12)
+    .toUpperCase();
+  return `${h.slice(0, 4)}-${h.slice(4, 8)}-${h.slice(8, 12)}`;
+}

@@ -18,7 +18,12 @@ export {
   wrapMasterKeyWithRecovery,
 } from './account.ts';
 export type { AppAccess, AppGrant } from './apps.ts';
-export { appGrantSigned, openAppFolderKey, sealAppFolderKey } from './apps.ts';
+export {
+  appGrantSigned,
+  appKeyFingerprint,
+  openAppFolderKey,
+  sealAppFolderKey,
+} from './apps.ts';
 export { equalBytes, fromBase64Url, fromHex, toBase64Url, toHex } from './bytes.ts';
 export { openContactBook, sealContactBook } from './contacts.ts';
 export type { ChunkRef, ContentSummary, EncryptedChunk, EncryptOptions } from './content.ts';

@@ -4,6 +4,7 @@ import { IntegrityError } from '@coffer/errors';
 import {
   type AppGrant,
   appGrantSigned,
+  appKeyFingerprint,
   generateIdentity,
   newAccountId,
   newFolderKey,
@@ -57,4 +58,14 @@ test('any bound field changed, or another signer, is an IntegrityError', async (
     openAppFolderKey(sealed, grant, appKeys, other.signingPublic),
     IntegrityError,
   );
+});
+
+test('an app’s key fingerprint: 12 hex digits in three groups, the same for the same keys, another for any other key', async () => {
+  const a = generateIdentity();
+  const b = generateIdentity();
+  const f = await appKeyFingerprint(a.agreementPublic, a.signingPublic);
+  assert.match(f, /^[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}$/);
+  assert.equal(await appKeyFingerprint(a.agreementPublic, a.signingPublic), f);
+  assert.notEqual(await appKeyFingerprint(b.agreementPublic, a.signingPublic), f);
+  assert.notEqual(await appKeyFingerprint(a.agreementPublic, b.signingPublic), f);
 });

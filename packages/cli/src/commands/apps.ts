@@ -82,7 +82,9 @@ const approve = command({
           `${r.name} suggests no folder: say which, e.g. --folder /Photos`,
         );
       }
-      const asks = `${r.name} asks to ${rights(r.access)} ${folder} (and nothing else).`;
+      const asks =
+        `${r.name} asks to ${rights(r.access)} ${folder} (and nothing else).\n` +
+        `Key fingerprint: ${r.fingerprint}. The app must show the same one; if it does not, do not approve.`;
       if (flags.yes) out.say(asks);
       else {
         const answer = (await askLine(`${asks}\nApprove? [y/N] `)).trim().toLowerCase();
@@ -94,7 +96,10 @@ const approve = command({
           return;
         }
       }
-      const app = await client.apps.approve(code, folder, expiresIn ? { expiresIn } : {});
+      const app = await client.apps.approve(code, folder, {
+        fingerprint: r.fingerprint,
+        ...(expiresIn ? { expiresIn } : {}),
+      });
       out.say(`Approved: ${r.name} may ${rights(app.access)} ${folder} (app ${app.id}).`);
       out.result({ approved: true, ...app, path: folder });
     });

@@ -1,4 +1,13 @@
-import { randomBytes } from '@coffer/crypto';
+import {
+  type AccountId,
+  type AgreementPublicKey,
+  type AppGrant,
+  appGrantSigned,
+  fromBase64Url,
+  type NodeId,
+  randomBytes,
+  type SigningPublicKey,
+} from '@coffer/crypto';
 import { AuthError, ConflictError, NotFoundError, ValidationError } from '@coffer/errors';
 import {
   type AppInfo,
@@ -12,6 +21,7 @@ import type { Caller, Hub } from '../context.ts';
 import type { AppsTable } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { ownNode } from './access.ts';
+import { signingKeyOf } from './account-keys.ts';
 import { rateLimit } from './accounts.ts';
 import { APP_TOKEN_PREFIX } from './app-scope.ts';
 import { hashText, newRecordId, newSecretToken } from './ids.ts';
@@ -205,6 +215,33 @@ export async function approve(
   }
   if (folder.key_version !== b.keyVersion) {
     throw new ConflictError(`keyVersion: the folder's keys are at version ${folder.key_version}`);
+  }
+  // [Note: A grant needs the identity key]
+  // The grant must carry the account's signature over this very request, folder and access
+  // (crypto's [Note: App grants]). A session token alone (stolen, say, from a browser) holds no
+  // identity key, so it cannot mint a long-lived app token; and what the hub stores, and the
+  // token confines the app to, is exactly what the account signed.
+  const grant: AppGrant = {
+    accountId: c.accountId as AccountId,
+    requestId: r.id,
+    folderId: folder.id as NodeId,
+    keyVersion: b.keyVersion,
+    access: r.access,
+    appAgreementPublic: fromBase64Url(r.public_key, 'publicKey') as AgreementPublicKey,
+    appSigningPublic: fromBase64Url(r.signing_key, 'signingKey') as SigningPublicKey,
+  };
+  const accountKey = await signingKeyOf(hub.db, c.accountId);
+  let signed = false;
+  try {
+    signed = appGrantSigned(fromBase64Url(b.sealedKey, 'sealedKey'), grant, accountKey);
+  } catch {
+    // A box too short or malformed to read is no signature either.
+  }
+  if (!signed) {
+    throw new ValidationError(
+      'sealedKey',
+      "expected this app's folder key sealed to it and signed by the account's identity key for this request, folder and access",
+    );
   }
   const now = hub.now();
   const app: AppsTable = {

@@ -3,13 +3,14 @@ import {
   type AgreementPublicKey,
   type AppGrant,
   appGrantSigned,
+  appKeyFingerprint,
   fromBase64Url,
   type NodeId,
   type SigningPublicKey,
   sealAppFolderKey,
   toBase64Url,
 } from '@coffer/crypto';
-import { ValidationError } from '@coffer/errors';
+import { IntegrityError, ValidationError } from '@coffer/errors';
 import type { AppInfo } from '@coffer/protocol';
 import type { HubCalls } from '../hub-client.ts';
 import type { AccountKeys, Author } from '../keys.ts';
@@ -33,6 +34,8 @@ export interface AppRequest {
   /** The folder the app suggests (the hub saw this text). */
   folder: string | null;
   expiresAt: number;
+  /** Of the keys the folder key would be sealed to: the app must show the same one. */
+  fingerprint: string;
 }
 
 /** An app we granted a folder. `active`: neither revoked nor expired. */
@@ -68,20 +71,28 @@ export class Apps {
       access: r.access,
       folder: r.folder,
       expiresAt: r.expiresAt,
+      fingerprint: await fingerprintOf(r),
     };
   }
 
   /**
    * Grants the app showing `userCode` the folder at `folderPath` (its suggestion when absent):
    * the folder's key sealed to the app and signed by us. `expiresIn` in seconds (90 days).
+   * `fingerprint`: the one the user compared with the app's (from `lookup`); IntegrityError if
+   * the keys the hub serves now have another ([Note: App key fingerprint]).
    */
   async approve(
     userCode: string,
     folderPath?: string,
-    o: { expiresIn?: number } = {},
+    o: { expiresIn?: number; fingerprint?: string } = {},
   ): Promise<GrantedApp> {
     const { hub, keys, tree } = this.deps;
     const r = await hub.call('lookupAppRequest', { body: { userCode } });
+    if (o.fingerprint !== undefined && (await fingerprintOf(r)) !== o.fingerprint) {
+      throw new IntegrityError(
+        'fingerprint: the hub now serves other keys for this request than those you checked',
+      );
+    }
     const path = folderPath ?? r.folder;
     if (!path) throw new ValidationError('folder', 'expected the folder to give the app');
     const folder = await tree.resolve(path);
@@ -201,3 +212,10 @@ export const grantOf = (
   appAgreementPublic: fromBase64Url(a.publicKey, 'publicKey') as AgreementPublicKey,
   appSigningPublic: fromBase64Url(a.signingKey, 'signingKey') as SigningPublicKey,
 });
+
+/** The fingerprint of the keys a request names ([Note: App key fingerprint]). */
+const fingerprintOf = (r: { publicKey: string; signingKey: string }) =>
+  appKeyFingerprint(
+    fromBase64Url(r.publicKey, 'publicKey') as AgreementPublicKey,
+    fromBase64Url(r.signingKey, 'signingKey') as SigningPublicKey,
+  );

@@ -1,6 +1,7 @@
 import {
   type AccountId,
   type AppGrant,
+  appKeyFingerprint,
   type FolderKey,
   fromBase64Url,
   generateIdentity,
@@ -41,7 +42,17 @@ export interface ConnectAppOptions {
   folder?: string;
   access: 'read' | 'readwrite';
   /** Show `userCode` to the user and where to type it. */
-  onCode(code: { userCode: string; verificationUrl: string; expiresIn: number }): void;
+  /**
+   * Show `userCode` to the user and where to type it, with `fingerprint`: the approving screen
+   * shows the same one when the request it answers is really this app's ([Note: App key
+   * fingerprint]).
+   */
+  onCode(code: {
+    userCode: string;
+    verificationUrl: string;
+    expiresIn: number;
+    fingerprint: string;
+  }): void;
   signal?: AbortSignal;
   retry?: RetryPolicy;
   /** Where to keep the newest state seen of each node ([Note: Freshness pins]). */
@@ -73,6 +84,7 @@ export async function connectApp(o: ConnectAppOptions): Promise<AppClient> {
     userCode: request.userCode,
     verificationUrl: `${hub.hubUrl}/#/approve?code=${request.userCode}`,
     expiresIn: request.expiresIn,
+    fingerprint: await appKeyFingerprint(identity.agreementPublic, identity.signingPublic),
   });
   let interval = request.interval;
   for (;;) {

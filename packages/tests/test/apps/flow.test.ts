@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type FolderKey, fromBase64Url, type NodeId, unwrapNodeKey } from '@coffer/crypto';
+import {
+  type FolderKey,
+  fromBase64Url,
+  generateIdentity,
+  type NodeId,
+  toBase64Url,
+  unwrapNodeKey,
+} from '@coffer/crypto';
 import {
   AuthError,
   ForbiddenError,
@@ -9,7 +16,7 @@ import {
   RateLimitedError,
   ValidationError,
 } from '@coffer/errors';
-import { CofferClient } from '@coffer/sdk';
+import { CofferClient, connectApp } from '@coffer/sdk';
 import { cli, startTamperProxy, type TamperProxy, until } from '../../src/index.ts';
 import { appsSuite, dec, enc, FAST, readAll, requestBody } from './fixture.ts';
 
@@ -243,6 +250,94 @@ appsSuite('apps: the device flow', (s) => {
     } finally {
       await proxy.close();
     }
+  });
+
+  test('a hub that serves other keys for a request shows another fingerprint, and approving with the one checked is an IntegrityError', async () => {
+    const { net, alice } = s;
+    const proxy: TamperProxy = await startTamperProxy(net.hubUrl);
+    try {
+      /** An app that asks (through the proxy) and waits; its code and fingerprint. */
+      const ask = () =>
+        new Promise<{ userCode: string; fingerprint: string }>((resolve) => {
+          connectApp({
+            hub: proxy.url,
+            name: 'Photo uploader',
+            access: 'readwrite',
+            retry: FAST,
+            onCode: resolve,
+          }).catch(() => {});
+        });
+      const viaProxy = await CofferClient.resume(
+        { ...alice.saved(), hubUrl: proxy.url },
+        { retry: FAST },
+      );
+      // Untampered first: through the proxy, the lookup's fingerprint is the app's.
+      const honest = await ask();
+      const seen = await viaProxy.apps.lookup(honest.userCode);
+      assert.equal(seen.fingerprint, honest.fingerprint);
+      await alice.apps.deny(honest.userCode);
+      // The hub puts its own keys in the request the account looks at.
+      const mallory = generateIdentity();
+      proxy.rewrite = (path, _m, json) => {
+        const j = json as { publicKey?: string; signingKey?: string };
+        if (path === '/api/apps/lookup') {
+          j.publicKey = toBase64Url(mallory.agreementPublic);
+          j.signingKey = toBase64Url(mallory.signingPublic);
+        }
+        return j;
+      };
+      const lied = await ask();
+      assert.notEqual((await viaProxy.apps.lookup(lied.userCode)).fingerprint, lied.fingerprint);
+      await assert.rejects(
+        viaProxy.apps.approve(lied.userCode, '/Photos', { fingerprint: lied.fingerprint }),
+        IntegrityError,
+      );
+      proxy.rewrite = null;
+      await alice.apps.deny(lied.userCode);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test('a session token alone cannot grant an app: the hub wants the account’s signature over this grant', async () => {
+    const { net, alice } = s;
+    const call = async (path: string, body: unknown, token?: string) => {
+      const res = await fetch(`${net.hubUrl}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+    };
+    const session = alice.saved().token;
+    const asked = await call('/api/apps/requests', requestBody('readwrite'));
+    assert.equal(asked.status, 200, JSON.stringify(asked.json));
+    const userCode = String(asked.json.userCode);
+    const looked = await call('/api/apps/lookup', { userCode }, session);
+    assert.equal(looked.status, 200, JSON.stringify(looked.json));
+    // Someone holding only the session token replays a grant the account signed for another
+    // request and folder: the signature does not cover this one.
+    const other = (await alice.apps.list()).find((a) => a.active);
+    assert.ok(other, 'a grant signed earlier');
+    const forged = await call(
+      '/api/apps/approve',
+      {
+        userCode,
+        requestId: looked.json.requestId,
+        folderId: other.folderId,
+        keyVersion: other.keyVersion,
+        sealedKey: other.sealedKey,
+      },
+      session,
+    );
+    assert.equal(forged.status, 400, JSON.stringify(forged.json));
+    assert.match(JSON.stringify(forged.json), /sealedKey: expected this app's folder key sealed/);
+    // Nothing was granted: the request still waits, and the account's own client can answer it.
+    assert.equal((await call('/api/apps/lookup', { userCode }, session)).status, 200);
+    await alice.apps.deny(userCode);
   });
 
   test('a writing app cannot be given a shared folder', async () => {

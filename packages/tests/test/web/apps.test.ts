@@ -14,8 +14,8 @@ import { freshAccount, net, SHOTS } from './fixture.ts';
 
 /** Starts an app's request; resolves with the code it would show and its pending connection. */
 function appAsks(name: string, access: 'read' | 'readwrite', folder?: string) {
-  let shown: (code: string) => void = () => {};
-  const code = new Promise<string>((resolve) => {
+  let shown: (code: { userCode: string; fingerprint: string }) => void = () => {};
+  const code = new Promise<{ userCode: string; fingerprint: string }>((resolve) => {
     shown = resolve;
   });
   const connected = CofferClient.connectApp({
@@ -23,7 +23,7 @@ function appAsks(name: string, access: 'read' | 'readwrite', folder?: string) {
     name,
     access,
     ...(folder ? { folder } : {}),
-    onCode: ({ userCode }: { userCode: string }) => shown(userCode),
+    onCode: ({ userCode, fingerprint }) => shown({ userCode, fingerprint }),
   });
   // Awaited by the test; a rejection before then must not go unhandled.
   connected.catch(() => {});
@@ -36,7 +36,7 @@ const openSessions = (page: Page) =>
 test('an app asks for a folder, is allowed in the web app, writes there, and is revoked; another is denied', async () => {
   const { page, errors } = await freshAccount('apps-web@example.com', { width: 1280, height: 800 });
   const app = appAsks('Photo uploader', 'readwrite', 'Photos');
-  const code = await app.code;
+  const { userCode: code, fingerprint } = await app.code;
 
   // Typed as people type codes: lower case, a space instead of the dash.
   await openSessions(page);
@@ -51,6 +51,8 @@ test('an app asks for a folder, is allowed in the web app, writes there, and is 
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByText('“Photo uploader” asks to use one of your folders.').waitFor();
   await page.getByText('See, download, add, change and delete the files in the folder').waitFor();
+  // The fingerprint of the keys the folder key is sealed to is the one the app shows.
+  await page.locator('.app-fingerprint').filter({ hasText: fingerprint }).waitFor();
   const folder = page.getByLabel('Folder it may use');
   assert.equal(await folder.inputValue(), '/Photos', 'the folder the app suggests');
   await page.screenshot({ path: join(SHOTS, 'apps-approve-desktop.png') });
@@ -96,7 +98,7 @@ test('an app asks for a folder, is allowed in the web app, writes there, and is 
   // A second app, on a phone: its link carries the code; Deny.
   await page.setViewportSize({ width: 390, height: 844 });
   const other = appAsks('Backup tool', 'read');
-  await page.goto(`${net.hubUrl}/#/approve?code=${await other.code}`);
+  await page.goto(`${net.hubUrl}/#/approve?code=${(await other.code).userCode}`);
   await page.getByText('“Backup tool” asks to use one of your folders.').waitFor();
   await page.getByText('See and download the files in the folder').waitFor();
   assert.equal(await page.getByLabel('Folder it may use').inputValue(), '/Apps/Backup tool');

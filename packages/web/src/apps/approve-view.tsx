@@ -49,7 +49,7 @@ export function ApproveAppView({ code, onError }: { code: string; onError: (m: s
     setFolderWrong(path === null);
     if (!path) return;
     setBusy(true);
-    const r = await worker.appAllow(request.code, path);
+    const r = await worker.appAllow(request.code, path, request.asks.fingerprint);
     setBusy(false);
     if (!r.ok) return onError(r.message);
     setDone(fill(t.appAllowed, { name: request.asks.name, folder: path }));
@@ -114,6 +114,13 @@ export function ApproveAppView({ code, onError }: { code: string; onError: (m: s
             <div>
               <dt>{t.appRights}</dt>
               <dd>{request.asks.access === 'read' ? t.rights_read : t.rights_readwrite}</dd>
+            </div>
+            <div>
+              <dt>{t.appFingerprint}</dt>
+              <dd>
+                <code className="app-fingerprint">{request.asks.fingerprint}</code>
+                <span className="field-hint">{t.appFingerprintNote}</span>
+              </dd>
             </div>
           </dl>
           <label className="field">

@@ -6,11 +6,12 @@ export const appsApi = {
   /** What the app showing `code` asks for: its name, rights and the folder it suggests. */
   appRequest: (code: string) => call(() => need().apps.lookup(code)),
   /** Allows it the folder at `folder` (created if missing): its key sealed to the app alone. */
-  appAllow: (code: string, folder: string) =>
+  /** `fingerprint`: the one shown with the request, which the person compared with the app's. */
+  appAllow: (code: string, folder: string, fingerprint: string) =>
     call(async () => {
       const c = need();
       await c.ensureFolder(folder);
-      return c.apps.approve(code, folder);
+      return c.apps.approve(code, folder, { fingerprint });
     }),
   appDeny: (code: string) => call(() => need().apps.deny(code)),
   /** The apps allowed, newest first, each with the path of its folder (null once it is gone). */

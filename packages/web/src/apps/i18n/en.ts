@@ -11,6 +11,9 @@ export const en = {
     'Code: enter the 8 letters the app shows, such as BCDF-GHJK (there are no vowels or digits in it).',
   appAsks: '“{name}” asks to use one of your folders.',
   appRights: 'Rights',
+  appFingerprint: 'Key fingerprint',
+  appFingerprintNote:
+    'The app shows a fingerprint next to its code. Allow only if it is exactly this one.',
   rights_read: 'See and download the files in the folder',
   rights_readwrite: 'See, download, add, change and delete the files in the folder',
   appFolderField: 'Folder it may use',

@@ -11,6 +11,9 @@ export const es: AppStrings = {
     'Código: escribe las 8 letras que muestra la aplicación, por ejemplo BCDF-GHJK (no lleva vocales ni cifras).',
   appAsks: '«{name}» pide usar una de tus carpetas.',
   appRights: 'Permisos',
+  appFingerprint: 'Huella de las claves',
+  appFingerprintNote:
+    'La aplicación muestra una huella junto a su código. Permite solo si es exactamente esta.',
   rights_read: 'Ver y descargar los archivos de la carpeta',
   rights_readwrite: 'Ver, descargar, añadir, cambiar y eliminar los archivos de la carpeta',
   appFolderField: 'Carpeta que puede usar',

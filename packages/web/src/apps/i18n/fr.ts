@@ -11,6 +11,9 @@ export const fr: AppStrings = {
     'Code : saisissez les 8 lettres que montre l’application, par exemple BCDF-GHJK (il n’a ni voyelle ni chiffre).',
   appAsks: '« {name} » demande à utiliser l’un de vos dossiers.',
   appRights: 'Droits',
+  appFingerprint: 'Empreinte des clés',
+  appFingerprintNote:
+    'L’application affiche une empreinte à côté de son code. N’autorisez que si c’est exactement celle-ci.',
   rights_read: 'Voir et télécharger les fichiers du dossier',
   rights_readwrite: 'Voir, télécharger, ajouter, modifier et supprimer les fichiers du dossier',
   appFolderField: 'Dossier qu’elle peut utiliser',

@@ -11,6 +11,9 @@ export const ptBR: AppStrings = {
     'Código: digite as 8 letras que o aplicativo mostra, como BCDF-GHJK (não tem vogais nem números).',
   appAsks: '“{name}” pede para usar uma das suas pastas.',
   appRights: 'Permissões',
+  appFingerprint: 'Impressão digital das chaves',
+  appFingerprintNote:
+    'O aplicativo mostra uma impressão digital ao lado do código. Permita só se for exatamente esta.',
   rights_read: 'Ver e baixar os arquivos da pasta',
   rights_readwrite: 'Ver, baixar, adicionar, alterar e excluir os arquivos da pasta',
   appFolderField: 'Pasta que ele pode usar',
