@@ -1,5 +1,5 @@
 import { IntegrityError } from '@coffer/errors';
-import { concatBytes, utf8 } from './bytes.ts';
+import { concatBytes, fromBase64Url, utf8 } from './bytes.ts';
 import { sha256Hex } from './hashing.ts';
 import { openSealed, type SealContext, sealedBy, sealToRecipient } from './share.ts';
 import type {
@@ -45,6 +45,27 @@ const context = (g: AppGrant): SealContext => ({
   senderId: g.accountId,
   recipientId: g.requestId as AccountId,
   fields: [idBytes(g.folderId), g.keyVersion, g.access, g.appAgreementPublic, g.appSigningPublic],
+});
+
+/** The grant a stored app record describes, its keys in base64url (hub and account alike). */
+export const appGrantOf = (
+  accountId: string,
+  a: {
+    requestId: string;
+    folderId: string;
+    keyVersion: number;
+    access: AppAccess;
+    publicKey: string;
+    signingKey: string;
+  },
+): AppGrant => ({
+  accountId: accountId as AccountId,
+  requestId: a.requestId,
+  folderId: a.folderId as NodeId,
+  keyVersion: a.keyVersion,
+  access: a.access,
+  appAgreementPublic: fromBase64Url(a.publicKey, 'publicKey') as AgreementPublicKey,
+  appSigningPublic: fromBase64Url(a.signingKey, 'signingKey') as SigningPublicKey,
 });
 
 /** The folder key sealed to the app and signed by the account (the approving client). */

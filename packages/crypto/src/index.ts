@@ -19,6 +19,7 @@ export {
 } from './account.ts';
 export type { AppAccess, AppGrant } from './apps.ts';
 export {
+  appGrantOf,
   appGrantSigned,
   appKeyFingerprint,
   openAppFolderKey,

@@ -1,13 +1,4 @@
-import {
-  type AccountId,
-  type AgreementPublicKey,
-  type AppGrant,
-  appGrantSigned,
-  fromBase64Url,
-  type NodeId,
-  randomBytes,
-  type SigningPublicKey,
-} from '@coffer/crypto';
+import { appGrantOf, appGrantSigned, fromBase64Url, randomBytes } from '@coffer/crypto';
 import { AuthError, ConflictError, NotFoundError, ValidationError } from '@coffer/errors';
 import {
   type AppInfo,
@@ -221,15 +212,14 @@ export async function approve(
   // (crypto's [Note: App grants]). A session token alone (stolen, say, from a browser) holds no
   // identity key, so it cannot mint a long-lived app token; and what the hub stores, and the
   // token confines the app to, is exactly what the account signed.
-  const grant: AppGrant = {
-    accountId: c.accountId as AccountId,
+  const grant = appGrantOf(c.accountId, {
     requestId: r.id,
-    folderId: folder.id as NodeId,
+    folderId: folder.id,
     keyVersion: b.keyVersion,
     access: r.access,
-    appAgreementPublic: fromBase64Url(r.public_key, 'publicKey') as AgreementPublicKey,
-    appSigningPublic: fromBase64Url(r.signing_key, 'signingKey') as SigningPublicKey,
-  };
+    publicKey: r.public_key,
+    signingKey: r.signing_key,
+  });
   const accountKey = await signingKeyOf(hub.db, c.accountId);
   let signed = false;
   try {

@@ -1,7 +1,7 @@
 import {
-  type AccountId,
   type AgreementPublicKey,
   type AppGrant,
+  appGrantOf,
   appGrantSigned,
   appKeyFingerprint,
   fromBase64Url,
@@ -200,18 +200,7 @@ export class Apps {
 }
 
 /** The grant an app's record describes (what our signature must cover). */
-export const grantOf = (
-  accountId: string,
-  a: Pick<AppInfo, 'requestId' | 'folderId' | 'keyVersion' | 'access' | 'publicKey' | 'signingKey'>,
-): AppGrant => ({
-  accountId: accountId as AccountId,
-  requestId: a.requestId,
-  folderId: a.folderId as NodeId,
-  keyVersion: a.keyVersion,
-  access: a.access,
-  appAgreementPublic: fromBase64Url(a.publicKey, 'publicKey') as AgreementPublicKey,
-  appSigningPublic: fromBase64Url(a.signingKey, 'signingKey') as SigningPublicKey,
-});
+export const grantOf = appGrantOf;
 
 /** The fingerprint of the keys a request names ([Note: App key fingerprint]). */
 const fingerprintOf = (r: { publicKey: string; signingKey: string }) =>
