@@ -161,6 +161,10 @@ export class CofferClient {
       keys,
       tree,
       ownPreviousKeys: () => contacts.ownPreviousKeys(),
+      sharedWithOthers: async (folder) =>
+        (await parts.shares.outgoing()).some(
+          (s) => s.folderId === folder.info.id && s.members.length > 0,
+        ),
       rotateKeys: (path, removed) => parts.shares.rotateKeys(path, removed),
     });
     const ownPreviousKeys = () => contacts.ownPreviousKeys();

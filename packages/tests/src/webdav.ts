@@ -8,6 +8,8 @@ export interface Gateway {
   url: string;
   user: string;
   password: string;
+  /** With --app: the app's token, which the gateway also takes as a password. */
+  appToken?: string;
   run: RunningCli;
   /** Basic auth with the session's password. */
   auth: string;
@@ -26,12 +28,20 @@ export async function signedUp(net: Network, who: string): Promise<Record<string
   return env;
 }
 
-/** Starts `coffer webdav` on a free loopback port, as a user would, with `args`. */
+/**
+ * Starts `coffer webdav` on a free loopback port, as a user would, with `args`; `meanwhile`
+ * runs while it starts (approving the code a gateway with --app shows, say).
+ */
 export async function startWebdav(
   env: Record<string, string>,
   args: string[] = [],
+  meanwhile?: (run: RunningCli) => Promise<unknown>,
 ): Promise<Gateway> {
   const run = startCli(['webdav', '--port', '0', '--json', ...args], env);
+  let failed: { error: unknown } | null = null;
+  const alongside = meanwhile?.(run).catch((error: unknown) => {
+    failed = { error };
+  });
   let exited = false;
   void run.done.then(() => {
     exited = true;
@@ -40,6 +50,7 @@ export async function startWebdav(
   await until(
     'coffer webdav to print its URL',
     () => {
+      if (failed) throw (failed as { error: unknown }).error;
       if (exited) throw new Error(`coffer webdav exited: ${run.stderr()}`);
       try {
         parsed = JSON.parse(run.stdout());
@@ -50,7 +61,8 @@ export async function startWebdav(
     },
     60_000,
   );
-  const p = parsed as unknown as { url: string; user: string; password: string };
+  await alongside;
+  const p = parsed as unknown as { url: string; user: string; password: string; appToken?: string };
   return {
     ...p,
     run,

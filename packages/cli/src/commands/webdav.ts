@@ -1,9 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { newSecretToken } from '@coffer/crypto';
 import { ValidationError } from '@coffer/errors';
+import type { CofferClient } from '@coffer/sdk';
 import { session } from '../client.ts';
 import { type CommandGroup, command, commonFlags, noMore } from '../command.ts';
-import { saveSession } from '../config.ts';
+import { hubUrlFrom, loadSession, saveSession } from '../config.ts';
+import type { Out } from '../output.ts';
+import { gatewayApp } from '../webdav/as-app.ts';
+import type { Drive, Quota } from '../webdav/context.ts';
 import { startGateway } from '../webdav/server.ts';
 
 // `coffer webdav`: the account (or one folder of it) as a WebDAV drive for Finder, Windows,
@@ -31,6 +35,10 @@ const webdav = command({
       help: 'serve only this folder (default: all your files)',
     },
     'read-only': { type: 'boolean', help: 'refuse every change' },
+    app: {
+      type: 'boolean',
+      help: 'run as an app confined to --root, approved once with coffer apps approve or the web app: no session of the account is needed',
+    },
     'keep-mac-files': {
       type: 'boolean',
       help: "store Finder's ._* and .DS_Store files in Coffer (default: kept in memory only)",
@@ -55,33 +63,33 @@ const webdav = command({
     const tls = flags['tls-cert']
       ? { cert: await readFile(flags['tls-cert']), key: await readFile(flags['tls-key'] as string) }
       : undefined;
-    const account = await session(flags);
-    await saveSession(account.saved());
-    let client = account;
-    if (flags.root && flags.root !== '/') {
-      const folder = await account.resolve(flags.root);
-      if (folder.kind !== 'folder') throw new ValidationError('--root', `${flags.root} is a file`);
-      client = account.within(folder);
-    }
+    const readOnly = flags['read-only'] === true;
+    const served = flags.app
+      ? await asApp(flags, readOnly, out)
+      : await asAccount(flags.root, flags);
     const password = newSecretToken().slice(0, 24);
     const { server, url } = await startGateway({
-      client,
+      drive: served.drive,
+      quota: served.quota,
       host,
       port,
-      password,
-      readOnly: flags['read-only'] === true,
+      passwords: served.appToken ? [password, served.appToken] : [password],
+      readOnly: readOnly || served.readOnly,
       keepMacFiles: flags['keep-mac-files'] === true,
       ...(tls ? { tls } : {}),
       log: (line) => out.warn(line),
     });
-    const user = account.whoami().email;
-    if (out.json) out.result({ url, user, password });
+    const { appToken } = served;
+    if (out.json)
+      out.result({ url, user: served.user, password, ...(appToken ? { appToken } : {}) });
     else {
       out.say(
-        `WebDAV: ${url}${flags.root ? ` (${flags.root})` : ''}${flags['read-only'] ? ', read-only' : ''}`,
+        `WebDAV: ${url}${flags.root ? ` (${flags.root})` : ''}${readOnly || served.readOnly ? ', read-only' : ''}`,
       );
-      out.say(`user: ${user} (any name works)`);
+      out.say(`user: ${served.user} (any name works)`);
       out.say(`password for this session: ${password}`);
+      if (appToken)
+        out.say(`or, across restarts, the app's token (revoke it in Apps): ${appToken}`);
       out.say('Stop with Ctrl-C.');
     }
     await new Promise<void>((resolve) => {
@@ -92,12 +100,64 @@ const webdav = command({
   },
 });
 
+/** What the gateway serves, and as whom. */
+interface Served {
+  drive: Drive;
+  quota: Quota | null;
+  user: string;
+  /** The app's token, which the gateway also takes as a password ([Note: Gateway authentication]). */
+  appToken: string | null;
+  readOnly: boolean;
+}
+
+/** The logged-in account, or one folder of it (`root`). */
+async function asAccount(root: string | undefined, flags: { hub?: string }): Promise<Served> {
+  const account = await session(flags);
+  await saveSession(account.saved());
+  let drive: CofferClient = account;
+  if (root && root !== '/') {
+    const folder = await account.resolve(root);
+    if (folder.kind !== 'folder') throw new ValidationError('--root', `${root} is a file`);
+    drive = account.within(folder);
+  }
+  const quota: Quota = async () => {
+    const u = await account.account.usage();
+    return { used: u.total, available: u.quota === null ? null : Math.max(0, u.quota - u.total) };
+  };
+  const user = account.whoami().email;
+  return { drive, quota, user, appToken: null, readOnly: false };
+}
+
+/** An app confined to `--root` ([Note: A gateway that runs as an app]). */
+async function asApp(
+  flags: { hub?: string; root?: string },
+  readOnly: boolean,
+  out: Out,
+): Promise<Served> {
+  if (!flags.root || flags.root === '/')
+    throw new ValidationError('--root', 'an app gets one folder: give --root PATH with --app');
+  const saved = await loadSession().catch(() => undefined);
+  const { client, token } = await gatewayApp({
+    hubUrl: hubUrlFrom(flags.hub, saved),
+    folder: flags.root,
+    access: readOnly ? 'read' : 'readwrite',
+    tell: (line) => out.warn(line),
+  });
+  return {
+    drive: client,
+    quota: null,
+    user: 'coffer',
+    appToken: token,
+    readOnly: client.access === 'read',
+  };
+}
+
 export const webdavCommands: CommandGroup = {
   title: 'WebDAV',
   help: [
     [
-      'webdav [--port N] [--root PATH] [--read-only]',
-      'serve your files over WebDAV on 127.0.0.1 for Finder, Windows, Linux and rclone;\nprints the URL and a password for this session (docs/webdav.md)',
+      'webdav [--port N] [--root PATH] [--read-only] [--app]',
+      'serve your files over WebDAV on 127.0.0.1 for Finder, Windows, Linux and rclone;\nprints the URL and a password for this session (docs/webdav.md);\n--app: as an app confined to --root, with no session of the account',
     ],
   ],
   commands: [webdav],

@@ -9,10 +9,23 @@ import { isMacFile } from './mac-files.ts';
 import { namesOf, pathOf } from './paths.ts';
 import { XmlWriter } from './xml.ts';
 
+/**
+ * The files the gateway serves: an account's client (whose root is the served folder) or an
+ * app's, confined to its folder by the hub (`coffer webdav --app`).
+ */
+export type Drive = Pick<
+  CofferClient,
+  'stat' | 'list' | 'mkdir' | 'move' | 'trash' | 'upload' | 'download' | 'copy'
+>;
+
+/** The RFC 4331 figures: the account's use and what is left (null: no quota). */
+export type Quota = () => Promise<{ used: number; available: number | null }>;
+
 /** What every method handler shares for the gateway's session. */
 export interface Gateway {
-  /** A client whose root is the served folder. */
-  client: CofferClient;
+  drive: Drive;
+  /** Null when the gateway may not know the account's figures (an app's gateway). */
+  quota: Quota | null;
   readOnly: boolean;
   keepMacFiles: boolean;
   locks: Locks;
@@ -57,7 +70,7 @@ export async function find(gw: Gateway, names: readonly string[]): Promise<Resou
     return f ? { kind: 'mac', size: f.bytes.length, mtime: f.mtime, etag: f.etag } : null;
   }
   try {
-    return { kind: 'entry', entry: await gw.client.stat(pathOf(names)) };
+    return { kind: 'entry', entry: await gw.drive.stat(pathOf(names)) };
   } catch (e) {
     if (e instanceof NotFoundError) return null;
     // A path through a file ("/a.txt/b"): there is nothing there.

@@ -72,7 +72,7 @@ export async function lock(call: Call) {
     if (!isCollection(await find(gw, names.slice(0, -1))))
       throw new HttpError(409, `${pathOf(names.slice(0, -1))} is not an existing folder`);
     if (isMacPath(gw, names)) gw.macFiles.put(pathOf(names), Buffer.alloc(0), Date.now());
-    else await gw.client.upload(pathOf(names), new Uint8Array(0));
+    else await gw.drive.upload(pathOf(names), new Uint8Array(0));
   }
   const l = gw.locks.take({ root: names, depth, scope, owner, timeoutSeconds: timeout });
   sendXml(res, created ? 201 : 200, lockAnswer(w, activeLock(w, l)), {

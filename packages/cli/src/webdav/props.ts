@@ -1,4 +1,4 @@
-import type { Gateway, Resource } from './context.ts';
+import type { Gateway, Quota, Resource } from './context.ts';
 import { etagOf } from './context.ts';
 import type { Lock } from './locks.ts';
 import { hrefOf } from './paths.ts';
@@ -25,10 +25,13 @@ export const LIVE = new Set<string>([...ALL, ...BY_NAME_ONLY]);
 
 export const isLive = (p: PropName) => p.ns === DAV && LIVE.has(p.local);
 
-/** What a PROPFIND answer needs besides the resource: the account's usage, once per request. */
+/**
+ * What a PROPFIND answer needs besides the resource: the account's usage, once per request
+ * (null: not known here, and the quota properties are answered 404).
+ */
 export interface PropContext {
   names: string[];
-  quota: () => Promise<{ used: number; available: number | null }>;
+  quota: Quota | null;
 }
 
 export const mtimeOf = (r: Resource) =>
@@ -74,8 +77,9 @@ export async function liveProp(
         )
         .join('');
     case 'quota-used-bytes':
-      return String((await ctx.quota()).used);
+      return ctx.quota ? String((await ctx.quota()).used) : undefined;
     case 'quota-available-bytes': {
+      if (!ctx.quota) return undefined;
       const { available } = await ctx.quota();
       return available === null ? undefined : String(available);
     }

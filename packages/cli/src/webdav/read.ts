@@ -8,6 +8,7 @@ import {
   HttpError,
   isCollection,
   isMacPath,
+  type Quota,
   type Resource,
   sendEmpty,
   sendXml,
@@ -70,14 +71,13 @@ export async function propfind(call: Call) {
       'Depth: infinity is not served; ask with Depth: 1',
       'propfind-finite-depth',
     );
-  let usage: Promise<{ used: number; available: number | null }> | null = null;
-  const quota = () => {
-    usage ??= gw.client.account.usage().then((u) => ({
-      used: u.total,
-      available: u.quota === null ? null : Math.max(0, u.quota - u.total),
-    }));
-    return usage;
-  };
+  let usage: ReturnType<Quota> | null = null;
+  const quota = gw.quota
+    ? () => {
+        usage ??= (gw.quota as Quota)();
+        return usage;
+      }
+    : null;
   const w = new XmlWriter();
   const one = (res: Resource, at: string[]) => {
     const ctx: PropContext = { names: at, quota };
@@ -97,7 +97,7 @@ export async function propfind(call: Call) {
   };
   const parts = [await one(r, names)];
   if (depthHeader !== '0' && isCollection(r)) {
-    for (const child of await gw.client.list(pathOf(names))) {
+    for (const child of await gw.drive.list(pathOf(names))) {
       if (isMacPath(gw, [...names, child.name])) continue;
       parts.push(await one({ kind: 'entry', entry: child }, [...names, child.name]));
     }
@@ -152,7 +152,7 @@ export async function get(call: Call, head: boolean) {
   }
   const abort = new AbortController();
   res.on('close', () => abort.abort());
-  const download = await gw.client.download(pathOf(names), {
+  const download = await gw.drive.download(pathOf(names), {
     ...(ranged ? { range: span } : {}),
     signal: abort.signal,
   });
@@ -170,7 +170,7 @@ export async function get(call: Call, head: boolean) {
 /** A folder's GET: a small HTML page listing it. */
 async function listing(call: Call, head: boolean) {
   const { gw, res, names } = call;
-  const entries = await gw.client.list(pathOf(names));
+  const entries = await gw.drive.list(pathOf(names));
   const rows = entries
     .filter((e) => !isMacPath(gw, [...names, e.name]))
     .map((e) => {

@@ -7,8 +7,14 @@ import {
 import { createServer as createHttps } from 'node:https';
 import { equalBytes } from '@coffer/crypto';
 import { CofferError } from '@coffer/errors';
-import type { CofferClient } from '@coffer/sdk';
-import { type Call, errorBody, type Gateway, HttpError } from './context.ts';
+import {
+  type Call,
+  type Drive,
+  errorBody,
+  type Gateway,
+  HttpError,
+  type Quota,
+} from './context.ts';
 import { DeadProps } from './dead-props.ts';
 import { lock, unlock } from './lock-methods.ts';
 import { Locks } from './locks.ts';
@@ -19,10 +25,12 @@ import { get, options, propfind } from './read.ts';
 import { copyOrMove, del, mkcol, put } from './write.ts';
 
 export interface GatewayOptions {
-  client: CofferClient;
+  drive: Drive;
+  quota: Quota | null;
   host: string;
   port: number;
-  password: string;
+  /** Each is a password that lets a client in: this session's, and an app's token. */
+  passwords: readonly string[];
   readOnly: boolean;
   keepMacFiles: boolean;
   tls?: { cert: Buffer; key: Buffer };
@@ -32,23 +40,27 @@ export interface GatewayOptions {
 }
 
 // [Note: Gateway authentication]
-// Basic auth, checked by `authorized` alone, so another kind of credential (an app token) can
-// be added there. The password is the one `coffer webdav` made and printed for this session;
-// the user name is not checked (any name will do: clients insist on one), since the password
-// alone proves the caller read the command's output. OPTIONS is answered without credentials,
+// Basic auth, checked by `authorized` alone. The password is the one `coffer webdav` made and
+// printed for this session, or, for a gateway that runs as an app (`--app`), that app's token:
+// it outlives the session, so a mount survives a restart, and revoking the app in the Apps
+// list ends it. The user name is not checked (any name will do: clients insist on one), since
+// the password alone proves the caller read the command's output or holds the app's token. OPTIONS is answered without credentials,
 // as Windows asks before it sends any, and it tells nothing about the files.
 
 const encoder = new TextEncoder();
 
-/** Whether the request carries this session's credentials. */
-export function authorized(req: IncomingMessage, password: string): boolean {
+/** Whether the request carries one of `passwords` ([Note: Gateway authentication]). */
+export function authorized(req: IncomingMessage, passwords: readonly string[]): boolean {
   const h = req.headers.authorization;
   const m = typeof h === 'string' ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(h) : null;
   if (!m?.[1]) return false;
   const decoded = Buffer.from(m[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return false;
-  return equalBytes(encoder.encode(decoded.slice(colon + 1)), encoder.encode(password));
+  const given = encoder.encode(decoded.slice(colon + 1));
+  let ok = false;
+  for (const p of passwords) ok = equalBytes(given, encoder.encode(p)) || ok;
+  return ok;
 }
 
 function refuse(res: ServerResponse) {
@@ -57,7 +69,7 @@ function refuse(res: ServerResponse) {
     'Content-Type': 'text/plain; charset=utf-8',
     Connection: 'close',
   });
-  res.end('the password coffer webdav printed is needed\n');
+  res.end('the password coffer webdav printed (or its app token) is needed\n');
 }
 
 const STATUS: Record<string, number> = {
@@ -134,7 +146,8 @@ function answerError(gw: Gateway, req: IncomingMessage, res: ServerResponse, e: 
 /** Starts the gateway; resolves once it listens, with the server and its URL. */
 export async function startGateway(o: GatewayOptions): Promise<{ server: Server; url: string }> {
   const gw: Gateway = {
-    client: o.client,
+    drive: o.drive,
+    quota: o.quota,
     readOnly: o.readOnly,
     keepMacFiles: o.keepMacFiles,
     locks: new Locks(),
@@ -143,7 +156,7 @@ export async function startGateway(o: GatewayOptions): Promise<{ server: Server;
     log: o.log,
   };
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'OPTIONS' && !authorized(req, o.password)) {
+    if (req.method !== 'OPTIONS' && !authorized(req, o.passwords)) {
       refuse(res);
       return;
     }
@@ -156,7 +169,7 @@ export async function startGateway(o: GatewayOptions): Promise<{ server: Server;
   server.requestTimeout = 0;
   // Expect: 100-continue: refuse without credentials before the body is sent.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-    if (!authorized(req, o.password)) {
+    if (!authorized(req, o.passwords)) {
       refuse(res);
       return;
     }

@@ -71,7 +71,7 @@ export async function put(call: Call) {
       yield piece;
     }
   };
-  const entry = await gw.client
+  const entry = await gw.drive
     .upload(pathOf(names), size === 0 ? new Uint8Array(0) : counted(), {
       ...(mtime !== undefined ? { mtime } : {}),
       ...(size !== undefined ? { size } : {}),
@@ -96,7 +96,7 @@ export async function mkcol(call: Call) {
     throw new HttpError(405, `${pathOf(names)} exists already`);
   await needParent(call, names);
   await checkWrite(call, [{ names, deep: false }]);
-  await gw.client.mkdir(pathOf(names)).catch(async (e: unknown) => {
+  await gw.drive.mkdir(pathOf(names)).catch(async (e: unknown) => {
     // Made meanwhile by another request (rclone makes parents in parallel): it exists.
     if (e instanceof ConflictError && (await find(gw, names)))
       throw new HttpError(405, `${pathOf(names)} exists already`);
@@ -112,7 +112,7 @@ export async function del(call: Call) {
   if (!r) throw new HttpError(404, `${pathOf(names)} does not exist`);
   await checkWrite(call, [{ names, deep: true }]);
   if (r.kind === 'mac') gw.macFiles.delete(pathOf(names));
-  else await gw.client.trash(pathOf(names)); // to the trash: restorable
+  else await gw.drive.trash(pathOf(names)); // to the trash: restorable
   gw.locks.dropBelow(names);
   sendEmpty(res, 204);
 }
@@ -147,7 +147,7 @@ export async function copyOrMove(call: Call, move: boolean) {
     throw new HttpError(403, "Finder's ._ and .DS_Store files stay in the gateway's memory");
   if (existing) {
     if (existing.kind === 'mac') gw.macFiles.delete(pathOf(to));
-    else await gw.client.trash(pathOf(to));
+    else await gw.drive.trash(pathOf(to));
     gw.locks.dropBelow(to);
   }
   if (mac) {
@@ -155,11 +155,11 @@ export async function copyOrMove(call: Call, move: boolean) {
     if (f) gw.macFiles.put(pathOf(to), f.bytes, f.mtime);
     if (move) gw.macFiles.delete(pathOf(names));
   } else if (move) {
-    await gw.client.move(pathOf(names), pathOf(to));
+    await gw.drive.move(pathOf(names), pathOf(to));
   } else if (depth === '0' && isCollection(source)) {
-    await gw.client.mkdir(pathOf(to));
+    await gw.drive.mkdir(pathOf(to));
   } else {
-    const copy = await gw.client.copy(pathOf(names), pathOf(to));
+    const copy = await gw.drive.copy(pathOf(names), pathOf(to));
     if (source.kind === 'entry') await gw.props.copy(source.entry.id, copy.id);
   }
   if (move) gw.locks.dropBelow(names);

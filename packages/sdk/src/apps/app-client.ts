@@ -11,6 +11,7 @@ import type { HubClient } from '../hub-client.ts';
 import type { AccountKeys, OpenNode } from '../keys.ts';
 import { Freshness, type FreshnessPins } from '../pins.ts';
 import type { UploadSource } from '../transfers/chunk-store.ts';
+import { copyNode } from '../transfers/copy.ts';
 import {
   type Download,
   type DownloadOptions,
@@ -146,5 +147,10 @@ export class AppClient {
 
   async versions(path: string): Promise<Version[]> {
     return listVersions(this.reading, await this.tree.resolve(path));
+  }
+
+  /** Copies a file or folder inside the app's folder, no content byte moved ([Note: Copying without moving bytes]). */
+  copy(from: string, to: string): Promise<Entry> {
+    return copyNode({ ...this.reading, tree: this.tree }, from, to);
   }
 }

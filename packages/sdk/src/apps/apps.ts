@@ -13,7 +13,7 @@ import {
 import { IntegrityError, ValidationError } from '@coffer/errors';
 import type { AppInfo } from '@coffer/protocol';
 import type { HubCalls } from '../hub-client.ts';
-import type { AccountKeys, Author } from '../keys.ts';
+import type { AccountKeys, Author, OpenNode } from '../keys.ts';
 import type { TreeAccess } from '../tree.ts';
 
 // [Note: Apps in the client]
@@ -49,6 +49,8 @@ export interface AppsDeps {
   tree: Pick<TreeAccess, 'resolve' | 'openById' | 'pathOf'>;
   /** Our earlier signing keys: grants signed before a key rotation stay ours. */
   ownPreviousKeys(): Promise<SigningPublicKey[]>;
+  /** Whether we share `folder` with anyone now. */
+  sharedWithOthers(folder: OpenNode): Promise<boolean>;
   /** New keys for the folder at `path`, what `removed` signed signed again by us. */
   rotateKeys(path: string, removed: readonly Author[]): Promise<void>;
   now?: () => number;
@@ -101,8 +103,9 @@ export class Apps {
       throw new ValidationError('folder', 'expected a folder, not the whole account');
     }
     // What an app writes is signed with its own key, which a share's signed member list does not
-    // name: in a shared folder the members (and we) would refuse it.
-    if (r.access === 'readwrite' && folder.authors) {
+    // name: in a folder shared with others the members would refuse it. A folder once shared
+    // (or rotated after a writing app's revocation) and shared with nobody now is fine.
+    if (r.access === 'readwrite' && folder.authors && (await this.deps.sharedWithOthers(folder))) {
       throw new ValidationError(
         'folder',
         `${path} is shared: give a writing app a folder that is not`,
