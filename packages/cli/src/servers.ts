@@ -57,6 +57,7 @@ export async function hubCommand(
     config?: string | undefined;
     bind?: string | undefined;
     'public-url'?: string | undefined;
+    role?: string | undefined;
     'tls-cert'?: string | undefined;
     'tls-key'?: string | undefined;
     'account-quota'?: string | undefined;
@@ -72,15 +73,28 @@ export async function hubCommand(
     ...(f.port !== undefined ? { port: parsePort(f.port, 4000) } : {}),
     ...(f.bind ? { bind: f.bind } : {}),
     ...(f['public-url'] ? { publicUrl: f['public-url'] } : {}),
+    ...(f.role !== undefined ? { role: hubRole(f.role) } : {}),
     ...(tls ? { tls } : {}),
   });
   const hub = await startHub(config);
-  out.say(`Hub: ${hub.url}`);
+  if (config.role === 'worker') {
+    out.say(`Hub worker: health at ${hub.url}/api/health; background jobs only`);
+    out.result({ hubUrl: hub.url, role: config.role });
+    await untilSignal();
+    await hub.close();
+    return;
+  }
+  out.say(`Hub${config.role === 'api' ? ' (API only)' : ''}: ${hub.url}`);
   out.say(`API docs: ${hub.url}/api/docs`);
   out.say(`Operator token: ${hub.operatorTokenFile}`);
   out.result({ hubUrl: hub.url, operatorTokenFile: hub.operatorTokenFile });
   await untilSignal();
   await hub.close();
+}
+
+function hubRole(role: string): 'api' | 'worker' | 'all' {
+  if (role === 'api' || role === 'worker' || role === 'all') return role;
+  throw new ValidationError('--role', 'expected api, worker or all');
 }
 
 /** `coffer host exit`: asks the hub to move this host's chunks elsewhere; --wait follows it. */

@@ -49,6 +49,8 @@ export const hubConfigSchema = z
       .optional(),
     /** Default: SQLite at dataDir/hub.sqlite. */
     database: databaseConfig.optional(),
+    /** What this process does ([Note: Hub roles] in roles.ts): api, worker, or all of it. */
+    role: z.enum(['api', 'worker', 'all']).default('all'),
     placement: placementPolicy.default({ replicas: 2 }),
     sessionTtlHours: z
       .number()

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { ChangeBus } from './change-bus.ts';
 import type { HubConfig } from './config.ts';
 import type { Database } from './db/index.ts';
+import type { LoopName } from './roles.ts';
 
 /** What every service needs; built once in startHub. */
 export interface Hub {
@@ -17,6 +18,8 @@ export interface Hub {
   /** For fake recovery answers about unknown emails. */
   decoySecret: string;
   now(): number;
+  /** Whether this process runs background loop `loop` now ([Note: Leases]). */
+  leads(loop: LoopName): boolean;
   /** Asks the garbage collector for a round soon (after a purge). */
   kickGc(): void;
   /** Asks the copier for a round soon (a new copy job, an order finished). */

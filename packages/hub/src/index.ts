@@ -4,7 +4,7 @@
  */
 
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
@@ -23,12 +23,22 @@ import { type Database, openDatabase } from './db/index.ts';
 import { createApp } from './http.ts';
 import type { HttpLogs } from './http-errors.ts';
 import { countNetworkBytes, type NetworkBytes } from './network-bytes.ts';
+import {
+  checkRole,
+  claimSqlite,
+  LOOPS,
+  runsLoops,
+  SQLITE_LEASE,
+  servesApi,
+  workerServer,
+} from './roles.ts';
 import { startAuditor } from './services/audits.ts';
 import { startChangePruner } from './services/changes.ts';
 import { startCopier } from './services/copier.ts';
 import { startCollector } from './services/gc.ts';
 import { startHistory } from './services/history.ts';
 import { hashText, newSecretToken } from './services/ids.ts';
+import { LeaseKeeper } from './services/leases.ts';
 import { startMirrors } from './services/mirror-loop.ts';
 import { startRepairer } from './services/repair.ts';
 import { startStoredBytesFolder } from './services/stored-bytes.ts';
@@ -118,6 +128,7 @@ export async function startHub(
 ): Promise<RunningHub> {
   const tls = config.tls ? loadTls(config.tls) : undefined;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  checkRole(config.role, databaseOf(config));
   const db = await openDatabase(databaseOf(config));
   const signingKey = fromBase64Url(
     await secret(db.kysely, 'signing_key', () => toBase64Url(newSigningKeyPair().secretKey)),
@@ -125,6 +136,23 @@ export async function startHub(
     32,
   ) as SigningSecretKey;
   const tokenFile = config.operatorTokenFile ?? join(config.dataDir, 'operator-token');
+  const database = databaseOf(config);
+  const loops = runsLoops(config.role);
+  const keeper = loops
+    ? new LeaseKeeper(
+        db.kysely,
+        database.kind === 'sqlite' ? [SQLITE_LEASE, ...LOOPS] : LOOPS,
+        () => Date.now(),
+        log,
+      )
+    : null;
+  if (keeper && database.kind === 'sqlite') {
+    await claimSqlite(db.kysely, keeper.holder, database.path, Date.now()).catch(async (e) => {
+      await db.close();
+      throw e;
+    });
+  }
+  await keeper?.start();
   const hub: Hub = {
     db: db.kysely,
     config,
@@ -134,33 +162,47 @@ export async function startHub(
     decoySecret: await secret(db.kysely, 'decoy_secret', newSecretToken),
     operatorTokenHash: await hashText(operatorToken(tokenFile)),
     now: () => Date.now(),
-    kickGc: () => collector.kick(),
-    kickCopies: () => copier.kick(),
-    kickMirrors: () => mirrorLoop.kick(),
-    repairStatus: () => repairer.status(),
+    leads: (loop) => keeper?.holds(loop) ?? false,
+    kickGc: () => collector?.kick(),
+    kickCopies: () => copier?.kick(),
+    kickMirrors: () => mirrorLoop?.kick(),
+    repairStatus: () => repairer?.status() ?? idleRepair(),
     changes: new ChangeBus(),
   };
-  const collector = startCollector(hub, log);
-  const copier = startCopier(hub, log);
-  const mirrorLoop = startMirrors(hub, log);
-  const repairer = startRepairer(hub, log);
-  const auditor = startAuditor(hub, log);
-  const sampler = startHistory(hub, log);
-  const pruner = startChangePruner(hub, log);
-  const folder = startStoredBytesFolder(hub, log);
+  const collector = loops ? startCollector(hub, log) : null;
+  const copier = loops ? startCopier(hub, log) : null;
+  const mirrorLoop = loops ? startMirrors(hub, log) : null;
+  const repairer = loops ? startRepairer(hub, log) : null;
+  const background = loops
+    ? [
+        collector,
+        copier,
+        mirrorLoop,
+        repairer,
+        startAuditor(hub, log),
+        startHistory(hub, log),
+        startChangePruner(hub, log),
+        startStoredBytesFolder(hub, log),
+      ]
+    : [];
   const logs: HttpLogs = { internal: log, client: clientErrorLog(log), refused: new WeakSet() };
   let network: NetworkBytes | null = null;
-  const app = createApp(hub, logs, () => network?.totals() ?? { received: 0, sent: 0 });
-  // A request Hono cannot even be handed (a backslash in the path, a body cut short) still
-  // gets the JSON error body.
-  const listener = getRequestListener(app.fetch, {
-    hostname: config.bind,
-    errorHandler: () =>
-      Response.json(toErrorBody(new ValidationError('request', 'malformed HTTP request')), {
-        status: 400,
-      }),
-  });
-  const server = tls ? createHttpsServer(tls, listener) : createServer(listener);
+  let server: Server;
+  if (servesApi(config.role)) {
+    const app = createApp(hub, logs, () => network?.totals() ?? { received: 0, sent: 0 });
+    // A request Hono cannot even be handed (a backslash in the path, a body cut short) still
+    // gets the JSON error body.
+    const listener = getRequestListener(app.fetch, {
+      hostname: config.bind,
+      errorHandler: () =>
+        Response.json(toErrorBody(new ValidationError('request', 'malformed HTTP request')), {
+          status: 400,
+        }),
+    });
+    server = tls ? createHttpsServer(tls, listener) : createServer(listener);
+  } else {
+    server = workerServer(() => keeper?.held() ?? []);
+  }
   network = countNetworkBytes(server);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -182,17 +224,9 @@ export async function startHub(
     port,
     operatorTokenFile: tokenFile,
     async close() {
-      await Promise.all([
-        collector.stop(),
-        copier.stop(),
-        mirrorLoop.stop(),
-        repairer.stop(),
-        auditor.stop(),
-        sampler.stop(),
-        pruner.stop(),
-      ]);
+      await Promise.all(background.map((b) => b?.stop()));
+      await keeper?.stop();
       network?.stop();
-      await folder.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
@@ -201,3 +235,12 @@ export async function startHub(
     },
   };
 }
+
+/** The repair status of a process that runs no repair loop (an API process). */
+const idleRepair = () => ({
+  underReplicated: 0,
+  copied: 0,
+  failed: 0,
+  lastRoundAt: null,
+  copiedTotal: 0,
+});

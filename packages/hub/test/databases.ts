@@ -77,6 +77,7 @@ export function testHub(db: Kysely<Database>): Hub {
     operatorTokenHash: '',
     decoySecret: '',
     now: () => Date.now(),
+    leads: () => true,
     kickGc: () => {},
     kickCopies: () => {},
     kickMirrors: () => {},

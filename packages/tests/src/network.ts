@@ -109,7 +109,7 @@ export interface Proc {
 }
 
 /** Spawns `coffer <args>` and resolves once a line on stdout matches `ready`. */
-function startProc(
+export function startProc(
   args: string[],
   ready: RegExp,
   logFile: string,
@@ -142,7 +142,7 @@ function startProc(
   });
 }
 
-function killHard(child: ChildProcess): Promise<void> {
+export function killHard(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((r) => {
     child.once('exit', () => r());

@@ -62,6 +62,11 @@ const hub = command({
     config: { type: 'string', value: 'FILE', help: 'the hub config file (JSON)' },
     bind: { type: 'string', value: 'ADDR', help: 'the address to listen on (default 127.0.0.1)' },
     'public-url': { type: 'string', value: 'URL', help: 'the URL clients and hosts reach it at' },
+    role: {
+      type: 'string',
+      value: 'ROLE',
+      help: 'api (serve requests only), worker (background jobs only) or all (default; several processes need PostgreSQL, docs/deployment.md)',
+    },
     ...operator,
     ...tls,
   },
@@ -160,7 +165,7 @@ export const networkCommands: CommandGroup = {
       'up [--data DIR] [--port N] [--hosts N]',
       'hub + N hosts in distinct countries, on this machine',
     ],
-    ['hub [--data DIR] [--port N] [--config FILE] [--public-url URL]'],
+    ['hub [--data DIR] [--port N] [--config FILE] [--public-url URL] [--role api|worker|all]'],
     [
       'host --hub URL --country CC --capacity SIZE --data DIR [--port N] [--bind ADDR]\n     [--public-url URL] [--bandwidth LIMIT] [--tag k=v]... [--personal]',
       'serve chunks; --bandwidth caps chunk traffic in each direction\n(10MB/s, 8MiB/s, 100Mbit/s); --tag (repeat) e.g. power=solar;\n--personal: keeps only your data once claimed (see coffer policy)',

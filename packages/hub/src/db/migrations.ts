@@ -8,6 +8,7 @@ import { groups, shelves } from './migration-groups.ts';
 import { hostDisk } from './migration-host-disk.ts';
 import { mirrors } from './migration-mirrors.ts';
 import { syncState } from './migration-sync-state.ts';
+import { workers } from './migration-workers.ts';
 
 // Written with Kysely's schema builder only, so the same migrations run on SQLite and
 // PostgreSQL. Never edit a migration that has shipped; add the next one.
@@ -496,5 +497,6 @@ export const migrations: MigrationProvider = {
     '0021_sync_state': syncState,
     '0022_host_disk': hostDisk,
     '0023_apps': apps,
+    '0026_workers': workers,
   }),
 };

@@ -1,7 +1,9 @@
 import type { Generated, Kysely, Selectable, Transaction } from 'kysely';
 import type { AppRequestsTable, AppsTable } from './schema-apps.ts';
+import type { JobsTable, LeasesTable } from './schema-workers.ts';
 
 export type { AppRequestsTable, AppsTable } from './schema-apps.ts';
+export type { JobsTable, LeasesTable } from './schema-workers.ts';
 
 // Binary values are stored as base64url text and times as milliseconds (bigint), so one schema
 // reads the same on SQLite and PostgreSQL.
@@ -531,6 +533,8 @@ export interface ChangesTable {
 }
 
 export interface Database {
+  jobs: JobsTable;
+  leases: LeasesTable;
   app_requests: AppRequestsTable;
   apps: AppsTable;
   change_counters: ChangeCountersTable;

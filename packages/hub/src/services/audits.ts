@@ -9,7 +9,7 @@ import { rateLimit } from './accounts.ts';
 import { capability } from './capability.ts';
 import { deleteOnHost } from './gc.ts';
 import { displayState, inGoodStanding, isOnline, transferTimeoutMs } from './host-state.ts';
-import { periodic } from './periodic.ts';
+import { led, periodic } from './periodic.ts';
 import { forget } from './replicas.ts';
 
 /** Bad-replica reports an account may send per hour: each costs the hub a chunk download. */
@@ -217,11 +217,11 @@ export function startAuditor(hub: Hub, log: (line: string) => void) {
   return periodic(
     'audit',
     hub.config.audit.intervalMs,
-    async () => {
+    led(hub, 'audits', async () => {
       const r = await auditRound(hub);
       if (r.failed) log(`audit: ${r.passed} passed, ${r.failed} failed`);
       for (const id of r.disqualified) log(`audit: host ${id} disqualified`);
-    },
+    }),
     log,
   );
 }

@@ -3,7 +3,7 @@ import type { ChangeInfo, RouteQuery, RouteResponse } from '@coffer/protocol';
 import type { Caller, Hub } from '../context.ts';
 import type { ChangesTable, DbOrTx } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
-import { periodic } from './periodic.ts';
+import { led, periodic } from './periodic.ts';
 
 // [Note: Change feed]
 // A client keeps up with its tree and the folders shared with it through one feed: a cursor
@@ -175,9 +175,7 @@ export function startChangePruner(hub: Hub, log: (line: string) => void) {
   return periodic(
     'change pruner',
     PRUNE_EVERY_MS,
-    async () => {
-      await pruneChanges(hub);
-    },
+    led(hub, 'changes', () => pruneChanges(hub)),
     log,
   );
 }

@@ -12,6 +12,7 @@ import { inTransaction } from '../db/transaction.ts';
 import { finishJob } from './copy-orders.ts';
 import { hostKeys, isOnline } from './host-state.ts';
 import { newRecordId } from './ids.ts';
+import { led } from './periodic.ts';
 import { startRounds } from './rounds.ts';
 
 // The copier: for each running copy job, a signed order for the chunks that remain, delivered
@@ -217,7 +218,7 @@ async function deliver(hub: Hub, job: string, order: string, dest: HostRow) {
 /** Runs copier rounds every `copies.intervalMs`, and soon after `kick`. */
 export function startCopier(hub: Hub, log: (line: string) => void) {
   return startRounds(
-    () => copyRound(hub),
+    led(hub, 'copier', () => copyRound(hub)),
     () => hub.config.copies.intervalMs,
     (e) => log(`copies: ${e.message}`),
   );

@@ -135,6 +135,7 @@ export function startCollector(hub: Hub, log: (line: string) => void) {
       try {
         // Keep going while rounds are full: a purge of a large tree is many batches.
         for (;;) {
+          if (!hub.leads('gc')) break;
           const r = await collectGarbage(hub);
           if (r.deletedReplicas || r.expiredUploads) {
             log(

@@ -1,7 +1,7 @@
 import type { RouteResponse } from '@coffer/protocol';
 import type { Hub } from '../context.ts';
 import { stats } from './admin.ts';
-import { periodic } from './periodic.ts';
+import { led, periodic } from './periodic.ts';
 import { belowTargetCounts } from './repair.ts';
 
 // [Note: Network history]
@@ -38,11 +38,12 @@ export async function sampleNetwork(hub: Hub, copied: number) {
 /** Samples now and then every `history.intervalMs`. */
 export function startHistory(hub: Hub, log: (line: string) => void) {
   let copiedBefore = hub.repairStatus().copiedTotal;
-  const round = async () => {
+  // Led with repair: the repair traffic it samples is that process's ([Note: Leases]).
+  const round = led(hub, 'repair', async () => {
     const total = hub.repairStatus().copiedTotal;
     await sampleNetwork(hub, Math.max(0, total - copiedBefore));
     copiedBefore = total;
-  };
+  });
   const first = round().catch((e) => log(`history: ${(e as Error).message}`));
   const loop = periodic('history', hub.config.history.intervalMs, round, log);
   return {

@@ -5,6 +5,7 @@ import { inTransaction } from '../db/transaction.ts';
 import { chunksInPlace, planCopyJobs, revisionChunks } from './copy-plans.ts';
 import { newRecordId } from './ids.ts';
 import { fitBudget, mirrorPolicy } from './mirror-evictions.ts';
+import { led } from './periodic.ts';
 import { startRounds } from './rounds.ts';
 
 // The mirror loop ([Note: Auto-mirror] in mirrors.ts): every `mirrors.intervalMs`, and soon
@@ -172,7 +173,7 @@ async function setMirror(hub: Hub, id: string, set: Partial<Pick<MirrorsTable, '
 /** Runs mirror rounds every `mirrors.intervalMs`, and soon after `kick`. */
 export function startMirrors(hub: Hub, log: (line: string) => void) {
   return startRounds(
-    () => mirrorRound(hub, log),
+    led(hub, 'mirrors', () => mirrorRound(hub, log)),
     () => hub.config.mirrors.intervalMs,
     (e) => log(`mirrors: ${e.message}`),
   );

@@ -1,3 +1,12 @@
+import type { Hub } from '../context.ts';
+import type { LoopName } from '../roles.ts';
+
+/** `round`, run only while this process leads `loop` ([Note: Leases]); else nothing. */
+export const led =
+  (hub: Hub, loop: LoopName, round: () => Promise<unknown>) => async (): Promise<void> => {
+    if (hub.leads(loop)) await round();
+  };
+
 /**
  * Runs `round` every `intervalMs`, never two at once; a round that throws is logged under
  * `name` and the next one runs on schedule. `stop` waits for a round in progress.

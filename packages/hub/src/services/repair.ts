@@ -13,7 +13,7 @@ import {
   isOnline,
   transferTimeoutMs,
 } from './host-state.ts';
-import { periodic } from './periodic.ts';
+import { led, periodic } from './periodic.ts';
 import {
   allowedByAny,
   belowPolicy,
@@ -366,7 +366,7 @@ export function startRepairer(hub: Hub, log: (line: string) => void) {
   const loop = periodic(
     'repair',
     hub.config.repair.intervalMs,
-    async () => {
+    led(hub, 'repair', async () => {
       const r = await repairRound(hub);
       Object.assign(status, r, {
         lastRoundAt: hub.now(),
@@ -377,7 +377,7 @@ export function startRepairer(hub: Hub, log: (line: string) => void) {
           `repair: ${r.underReplicated} chunks below target, ${r.copied} copies made, ${r.failed} left`,
         );
       }
-    },
+    }),
     log,
   );
   return { status: () => ({ ...status }), stop: loop.stop };

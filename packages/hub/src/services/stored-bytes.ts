@@ -4,7 +4,7 @@ import type { Hub } from '../context.ts';
 import type { Database, DbOrTx } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { newRecordId } from './ids.ts';
-import { periodic } from './periodic.ts';
+import { led, periodic } from './periodic.ts';
 
 // [Note: Stored bytes]
 // A host's stored bytes are the sum of the sizes of the chunks its replica records name:
@@ -64,11 +64,12 @@ export async function foldStoredBytes(db: Kysely<Database>): Promise<void> {
 
 /** Folds the ledger every `FOLD_MS`, and once more when stopped. */
 export function startStoredBytesFolder(hub: Hub, log: (line: string) => void) {
-  const loop = periodic('stored bytes', FOLD_MS, () => foldStoredBytes(hub.db), log);
+  const fold = led(hub, 'stored-bytes', () => foldStoredBytes(hub.db));
+  const loop = periodic('stored bytes', FOLD_MS, fold, log);
   return {
     async stop() {
       await loop.stop();
-      await foldStoredBytes(hub.db).catch((e) => log(`stored bytes: ${(e as Error).message}`));
+      await fold().catch((e) => log(`stored bytes: ${(e as Error).message}`));
     },
   };
 }
