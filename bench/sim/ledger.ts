@@ -55,6 +55,8 @@ export class ChunkLedger {
    * at which its holders fail then. */
   readonly edgeSince: Float64Array;
   readonly edgeHazard: Float64Array;
+  /** Since when `edgeHazard` holds (the holders can change while the chunk stays at the edge). */
+  readonly edgeMark: Float64Array;
   readonly wasAtEdge: Uint8Array;
   /** Chunks that were ever one loss from being lost. */
   edgeChunks = 0;
@@ -159,6 +161,7 @@ export class ChunkLedger {
     this.unreadableSince = new Float64Array(this.maxChunks).fill(-1);
     this.edgeSince = new Float64Array(this.maxChunks).fill(-1);
     this.edgeHazard = new Float64Array(this.maxChunks);
+    this.edgeMark = new Float64Array(this.maxChunks);
     this.wasAtEdge = new Uint8Array(this.maxChunks);
     this.inQueue = new Uint8Array(this.maxChunks);
     this.chunkKey = new Uint32Array(this.maxChunks);
@@ -417,13 +420,14 @@ export class ChunkLedger {
     }
     const data = this.dataCountries(c);
     const state = pieceState(this.heldNow, this.need);
-    this.closeEdge(c, now);
+    this.closeEdge(c, now, state !== 'edge');
     if (state === 'lost') {
       this.markLost(c, now);
       return;
     }
     if (state === 'edge') {
-      this.edgeSince[c] = now;
+      if ((this.edgeSince[c] ?? -1) < 0) this.edgeSince[c] = now;
+      this.edgeMark[c] = now;
       this.edgeHazard[c] = this.heldHazard;
       if (!this.wasAtEdge[c]) {
         this.wasAtEdge[c] = 1;
@@ -459,17 +463,22 @@ export class ChunkLedger {
     this.closeEpisodes(c, now);
   }
 
-  /** Ends an edge episode: its expected losses are its time times its holders' failure rate. */
-  protected closeEdge(c: number, now: number) {
+  /**
+   * Adds the expected losses of the time at the edge since the last mark (that time x its
+   * holders' failure rate); with `end`, the episode is over.
+   */
+  protected closeEdge(c: number, now: number, end: boolean) {
     const since = this.edgeSince[c] ?? -1;
     if (since < 0) return;
-    this.expectedLost += (now - since) * (this.edgeHazard[c] ?? 0);
+    this.expectedLost += (now - (this.edgeMark[c] ?? since)) * (this.edgeHazard[c] ?? 0);
+    this.edgeMark[c] = now;
+    if (!end) return;
     this.edge.add(now - since);
     this.edgeSince[c] = -1;
   }
 
   protected closeEpisodes(c: number, now: number) {
-    this.closeEdge(c, now);
+    this.closeEdge(c, now, true);
     const since = this.belowSince[c] ?? -1;
     if (since >= 0) {
       this.below.add(now - since);

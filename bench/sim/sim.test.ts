@@ -43,6 +43,9 @@ class Probe extends Simulation {
   down(h: SimHost, now: number) {
     this.goOffline(h, now);
   }
+  recheck(c: number, now: number) {
+    this.refresh(c, now);
+  }
   isReadable(c: number) {
     return this.readable(c);
   }
@@ -180,9 +183,12 @@ test('loss counting: a chunk is lost when no host has its bytes, not when one is
   assert.equal(sim.lostChunks, 0, 'the last copy is offline, not gone');
   assert.equal(sim.isReadable(c), false);
   assert.equal(sim.edgeChunks, 1, 'the chunk is one failure from loss');
+  sim.recheck(c, 1.5 * HOUR);
+  assert.equal(sim.edge.n, 0, 'still one episode, open');
   sim.fire('fail', a.idx, 2 * HOUR);
   assert.equal(sim.lostChunks, 1);
   assert.equal(sim.lossCauses.get('a permanent failure'), 1);
+  assert.deepEqual([sim.edge.n, sim.edge.total], [1, HOUR], 'one episode of an hour');
   // An hour at the edge at one failure a month.
   assert.ok(Math.abs(sim.expectedLost - HOUR / MONTH) < 1e-9, `expected ${sim.expectedLost}`);
 });
