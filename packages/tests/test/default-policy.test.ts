@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CofferClient } from '@coffer/sdk';
-import { type Network, startNetwork, until } from '../src/index.ts';
+import { type Network, placementOf, startNetwork, until } from '../src/index.ts';
 
 // The hub's own default policy, with no `placement` in its config: 3 replicas in 3 countries
 // ([Note: Three replicas by default]), and repair keeps 3 when a holder dies.
@@ -25,14 +25,7 @@ before(async () => {
 });
 after(() => net?.close());
 
-async function placement(path: string) {
-  const node = await client.resolve(path);
-  const res = await fetch(`${net.hubUrl}/api/admin/placement/${node.info.id}`, {
-    headers: { authorization: `Bearer ${net.operatorToken}` },
-  });
-  assert.equal(res.status, 200);
-  return ((await res.json()) as { chunks: { id: string; hosts: { country: string }[] }[] }).chunks;
-}
+const placement = (path: string) => placementOf(net, client, path);
 
 test('with no policy in its config, the hub keeps 3 replicas in 3 countries, through a host dying', async () => {
   const data = new Uint8Array(9 * 1024 * 1024).map((_, i) => (i * 7) % 251);
