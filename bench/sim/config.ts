@@ -24,7 +24,8 @@ const SPECS = {
   },
   replicas: {
     env: 'SIM_REPLICAS',
-    def: 2,
+    // The hub's DEFAULT_REPLICAS ([Note: Three replicas by default]).
+    def: 3,
     what: 'replica target R (distinct countries); with SIM_EC_K, the n of k-of-n',
   },
   ecK: {

@@ -1,12 +1,12 @@
 // A discrete-event simulation of Coffer's hoster network over months: does repair keep every
 // chunk at its replica target under churn, and at what cost?
 //
-//   node --import tsx bench/sim/run.ts                # defaults: 10,000 hosts, 12 months, R=2
-//   SIM_REPLICAS=3 node --import tsx bench/sim/run.ts                       # the hub's default
-//   SIM_POOR_LOST_MINUTES=30 node --import tsx bench/sim/run.ts  # faster repair, poor record
+//   node --import tsx bench/sim/run.ts    # defaults: 10,000 hosts, 12 months, R=3 as the hub
+//   SIM_REPLICAS=2 node --import tsx bench/sim/run.ts                    # the hub's old default
+//   SIM_REPLICAS=2 SIM_POOR_LOST_MINUTES=30 node --import tsx bench/sim/run.ts  # poor record
 //   SIM_REPLICAS=8 SIM_EC_K=4 SIM_REPAIR_AT=6 node --import tsx bench/sim/run.ts  # 4-of-8
 //   SIM_HOSTS=1000 SIM_CHUNKS=1000000 SIM_UPLOADS_PER_DAY=5000 SIM_MONTHS=6 SIM_COUNTRIES=50 \
-//     SIM_COUNTRY_OUTAGE=0 SIM_FLAKY_SHARE=0 SIM_CHUNK_SAMPLE=1 ...  # the 1,000-host runs before
+//     SIM_COUNTRY_OUTAGE=0 SIM_FLAKY_SHARE=0 SIM_CHUNK_SAMPLE=1 SIM_REPLICAS=2  # the 1,000 hosts
 //
 // Every parameter is an environment variable (bench/sim/config.ts lists them; the report prints
 // them all). Prints a Markdown report on stdout, progress and a one-line JSON summary on stderr.

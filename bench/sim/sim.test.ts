@@ -57,6 +57,7 @@ function params(env: Record<string, string>): Params {
     SIM_COUNTRY_OUTAGE: '0',
     SIM_LIAR_SHARE: '0',
     SIM_FLAKY_SHARE: '0',
+    SIM_REPLICAS: '2',
     ...env,
   });
 }
