@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: lint and format check, type check, import boundaries, then every test file
-// (packages/*/test/**/*.test.ts and scripts/*.test.ts) under Node's test runner.
+// (packages/*/test/**/*.test.ts, scripts/*.test.ts and bench/*/*.test.ts) under Node's test
+// runner.
 // `npm run test:fast` (--fast): the same checks, then only the unit tests: every package's
-// own tests, which start no hub or host, and the scripts' tests; packages/tests (the
+// own tests, which start no hub or host, and the scripts' and benchmarks' tests; packages/tests (the
 // integration tests, with real processes and browsers) is left out.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -47,6 +48,12 @@ function testFiles() {
   }
   for (const f of readdirSync(join(root, 'scripts')))
     if (f.endsWith('.test.ts')) files.push(join('scripts', f));
+  // A benchmark's own logic (bench/sim's model) is tested beside it.
+  for (const d of readdirSync(join(root, 'bench'), { withFileTypes: true })) {
+    if (!d.isDirectory()) continue;
+    for (const f of readdirSync(join(root, 'bench', d.name)))
+      if (f.endsWith('.test.ts')) files.push(join('bench', d.name, f));
+  }
   return files.sort((a, b) => startOrder(a) - startOrder(b) || a.localeCompare(b));
 }
 

@@ -1,8 +1,10 @@
 // Hosts as the network has them (joins, outages, failures) and where new copies go: the real
 // `choosePlacement` over a sample of hosts. See run.ts for the model.
+
 import { type Candidate, choosePlacement, type HostState } from '@coffer/hub/placement';
+import { rateFactors } from './config.ts';
 import { ChunkLedger } from './ledger.ts';
-import { HOUR, MINUTE, MONTH, NO_HOSTS, NO_RESERVED, type SimHost } from './model.ts';
+import { HOUR, MINUTE, MONTH, NO_HOSTS, NO_RESERVED, poorRecord, type SimHost } from './model.ts';
 import { exponential } from './rng.ts';
 
 export class HostModel extends ChunkLedger {
@@ -22,6 +24,9 @@ export class HostModel extends ChunkLedger {
     const idx = this.hosts.length;
     const countryIdx = this.pickCountry();
     const { capMinTB, capMaxTB } = this.p;
+    const flaky = this.rng() < this.p.flakyShare;
+    const factors = rateFactors(this.p);
+    const factor = flaky ? factors.flaky : factors.other;
     const h: SimHost = {
       id: `h${idx}`,
       public_key: `sim-key-${idx}`,
@@ -53,13 +58,17 @@ export class HostModel extends ChunkLedger {
       list: new Int32Array(256),
       len: 0,
       orphanBytes: 0,
+      flaky,
+      failRate: (this.p.failureRate * factor) / MONTH,
+      outageTimes: [],
+      lastAuditFailAt: Number.NEGATIVE_INFINITY,
     };
     this.hosts.push(h);
     this.byId.set(h.id, h);
-    this.eligibleDirty = true;
+    this.touch(h);
     const perMs = 1 / MONTH;
     this.scheduleOutage(h, now);
-    this.events.push(now + exponential(this.rng, this.p.failureRate * perMs), 'fail', idx);
+    this.events.push(now + exponential(this.rng, h.failRate), 'fail', idx);
     this.events.push(now + exponential(this.rng, this.p.exitRate * perMs), 'exit', idx);
     if (h.liar) {
       this.counters.liars++;
@@ -70,7 +79,9 @@ export class HostModel extends ChunkLedger {
 
   /** Draws the host's next transient outage; any earlier draw is void. */
   protected scheduleOutage(h: SimHost, now: number) {
-    const at = now + exponential(this.rng, this.p.outageRate / MONTH);
+    const factors = rateFactors(this.p);
+    const rate = (this.p.outageRate * (h.flaky ? factors.flaky : factors.other)) / MONTH;
+    const at = now + exponential(this.rng, rate);
     this.events.push(at, 'outage', h.idx, ++h.outageGen);
   }
 
@@ -78,14 +89,26 @@ export class HostModel extends ChunkLedger {
     h.online = false;
     h.epoch++;
     h.last_seen_at = now;
-    this.eligibleDirty = true;
-    this.events.push(now + this.p.lostAfterHours * HOUR, 'lost', h.idx, h.epoch);
+    this.touch(h);
+    this.events.push(now + this.lostDelay(h, now), 'lost', h.idx, h.epoch);
+    h.outageTimes = h.outageTimes.filter((t) => now - t < MONTH);
+    h.outageTimes.push(now);
     const early = this.p.earlyMinutes;
     if (early > 0 && early < this.p.lostAfterHours * 60) {
       this.events.push(now + early * MINUTE, 'away', h.idx, h.epoch);
     }
     // Still counting and still holding: only whether its chunks can be read changes.
     this.refreshHost(h, now, true);
+  }
+
+  /** How long the hub waits before a host that just went offline counts as lost. */
+  protected lostDelay(h: SimHost, now: number): number {
+    const normal = this.p.lostAfterHours * HOUR;
+    const poor = this.p.poorLostMinutes * MINUTE;
+    if (poor <= 0 || poor >= normal) return normal;
+    if (!poorRecord(h.outageTimes, h.lastAuditFailAt, now, this.p.poorOutages)) return normal;
+    this.counters.poorLost++;
+    return poor;
   }
 
   /** Re-evaluates every chunk the hub records on `h` (`readableOnly`: just availability). */
@@ -112,12 +135,8 @@ export class HostModel extends ChunkLedger {
     exclude: ReadonlySet<string>,
     reserved: ReadonlyMap<string, number>,
   ): SimHost[] | null {
-    if (this.eligibleDirty) {
-      this.eligible = this.hosts.filter((h) => h.online && h.state === 'active');
-      this.eligibleDirty = false;
-    }
     const pool = this.eligible;
-    const size = this.chunkBytes;
+    const size = this.slotBytes;
     this.counters.placementCalls++;
     let chosen: Candidate[] | null;
     const m = this.p.sample;
@@ -130,8 +149,11 @@ export class HostModel extends ChunkLedger {
       for (let k = 0; k < m; k++) {
         const j = k + Math.floor(this.rng() * (pool.length - k));
         const a = pool[j] as SimHost;
-        pool[j] = pool[k] as SimHost;
+        const b = pool[k] as SimHost;
+        pool[j] = b;
         pool[k] = a;
+        this.eligiblePos[b.idx] = j;
+        this.eligiblePos[a.idx] = k;
         buf[k] = a;
       }
       chosen = choosePlacement(buf, this.policy, size, have, exclude, reserved);

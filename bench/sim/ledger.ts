@@ -12,6 +12,7 @@ import {
   MINUTE,
   MONTH,
   type Policy,
+  pieceState,
   type SimHost,
 } from './model.ts';
 import type { Rng } from './rng.ts';
@@ -19,7 +20,15 @@ import type { Rng } from './rng.ts';
 export class ChunkLedger {
   readonly S: number;
   readonly R: number;
+  /** Pieces that rebuild a chunk: 1 for whole replicas, k for k-of-n erasure coding. */
+  readonly need: number;
+  /** Repair takes a chunk once fewer pieces than this count (R unless SIM_REPAIR_AT). */
+  readonly repairAt: number;
+  /** Share of the chunks simulated; every count of chunks or bytes is scaled by 1/f. */
+  readonly f: number;
   readonly chunkBytes: number;
+  /** Bytes one piece stands for on its host: a piece of a chunk, times the chunks it stands for. */
+  readonly slotBytes: number;
   readonly end: number;
   readonly policy: Policy;
   readonly countries: string[];
@@ -42,6 +51,19 @@ export class ChunkLedger {
   readonly exposedSince: Float64Array;
   /** Since when no host the hub sees online has its bytes: nobody can read it (-1: readable). */
   readonly unreadableSince: Float64Array;
+  /** Since when one more lost piece would lose it (-1: not at the edge), and the rate (per ms)
+   * at which its holders fail then. */
+  readonly edgeSince: Float64Array;
+  readonly edgeHazard: Float64Array;
+  /** Since when `edgeHazard` holds (the holders can change while the chunk stays at the edge). */
+  readonly edgeMark: Float64Array;
+  readonly wasAtEdge: Uint8Array;
+  /** Chunks that were ever one loss from being lost. */
+  edgeChunks = 0;
+  /** Expected losses (in the sample) from permanent failures of the last holders: the time
+   * each chunk spent at the edge times the failure rate of its holders then. */
+  expectedLost = 0;
+  readonly edge = new Durations();
   readonly inQueue: Uint8Array;
   /** Stands for the chunk id (a hash): the order of the hub's GROUP BY chunk_id. */
   readonly chunkKey: Uint32Array;
@@ -64,6 +86,9 @@ export class ChunkLedger {
   maxBelow = 0;
   maxBelowAt = 0;
   readonly copiesPerDay: Float64Array;
+  /** Bytes repair moved per day (whole chunks, or for k-of-n the k pieces read and the new
+   * pieces written), in the sample. */
+  readonly repairBytesPerDay: Float64Array;
   readonly uploadsPerDay: Float64Array;
   readonly counters: Counters = {
     outages: 0,
@@ -89,9 +114,11 @@ export class ChunkLedger {
     surplusDeleted: 0,
     placementCalls: 0,
     placementFallbacks: 0,
+    poorLost: 0,
   };
+  /** Hosts that can take data (online and active), kept as they change (see `touch`). */
   protected eligible: SimHost[] = [];
-  protected eligibleDirty = true;
+  protected readonly eligiblePos: number[] = [];
   protected readonly sampleBuf: SimHost[] = [];
   protected readonly seen: Int32Array;
   protected readonly exiting = new Set<SimHost>();
@@ -104,16 +131,23 @@ export class ChunkLedger {
     readonly rng: Rng,
   ) {
     this.R = p.replicas;
+    this.need = Math.max(1, p.ecK);
+    this.repairAt = p.repairAt || p.replicas;
+    this.f = p.chunkSample;
     // Replicas of one chunk the hub may record at once: R that count, the spares, and some on
     // hosts that are away, lost, exiting or disqualified until that chunk is back at target.
-    this.S = 2 * this.R + 2 + p.spares + (p.earlyMinutes > 0 ? 1 : 0);
+    this.S =
+      (p.ecK > 0 ? this.R + (this.R - this.repairAt) + 4 : 2 * this.R + 2) +
+      p.spares +
+      (p.earlyMinutes > 0 ? 1 : 0);
     this.chunkBytes = p.chunkMiB * 1024 * 1024;
+    this.slotBytes = this.chunkBytes / this.need / this.f;
     this.end = p.months * MONTH;
     this.policy = { replicas: this.R };
     this.countries = countryCodes(p.countries);
     this.countryWeights = this.countries.map((_, k) => 1 / (k + 1) ** p.zipf);
     const days = Math.ceil(this.end / DAY);
-    this.maxChunks = p.chunks + Math.ceil(p.uploadsPerDay * (days + 1)) + 16;
+    this.maxChunks = Math.ceil((p.chunks + p.uploadsPerDay * (days + 1)) * this.f) + 16;
     const slots = this.maxChunks * this.S;
     this.slotHost = new Int32Array(slots).fill(-1);
     this.slotHeld = new Uint8Array(slots);
@@ -125,11 +159,33 @@ export class ChunkLedger {
     this.belowSince = new Float64Array(this.maxChunks).fill(-1);
     this.exposedSince = new Float64Array(this.maxChunks).fill(-1);
     this.unreadableSince = new Float64Array(this.maxChunks).fill(-1);
+    this.edgeSince = new Float64Array(this.maxChunks).fill(-1);
+    this.edgeHazard = new Float64Array(this.maxChunks);
+    this.edgeMark = new Float64Array(this.maxChunks);
+    this.wasAtEdge = new Uint8Array(this.maxChunks);
     this.inQueue = new Uint8Array(this.maxChunks);
     this.chunkKey = new Uint32Array(this.maxChunks);
     this.copiesPerDay = new Float64Array(days);
+    this.repairBytesPerDay = new Float64Array(days);
     this.uploadsPerDay = new Float64Array(days);
     this.seen = new Int32Array(this.S);
+  }
+
+  /** Keeps `eligible` right after a host's `online` or `state` changed. */
+  protected touch(h: SimHost) {
+    const want = h.online && h.state === 'active';
+    const pos = this.eligiblePos[h.idx] ?? -1;
+    if (want && pos < 0) {
+      this.eligiblePos[h.idx] = this.eligible.length;
+      this.eligible.push(h);
+    } else if (!want && pos >= 0) {
+      const last = this.eligible.pop() as SimHost;
+      if (last !== h) {
+        this.eligible[pos] = last;
+        this.eligiblePos[last.idx] = pos;
+      }
+      this.eligiblePos[h.idx] = -1;
+    }
   }
 
   protected host(i: number): SimHost {
@@ -160,7 +216,7 @@ export class ChunkLedger {
     }
     h.list[h.len] = rid;
     this.slotPos[rid] = h.len++;
-    h.stored_bytes += this.chunkBytes;
+    h.stored_bytes += this.slotBytes;
     h.chunks = h.len;
     h.used_bytes = h.stored_bytes + h.orphanBytes;
   }
@@ -173,10 +229,10 @@ export class ChunkLedger {
     h.list[pos] = last;
     this.slotPos[last] = pos;
     this.slotHost[rid] = -1;
-    h.stored_bytes -= this.chunkBytes;
+    h.stored_bytes -= this.slotBytes;
     h.chunks = h.len;
     if (orphan) {
-      h.orphanBytes += this.chunkBytes;
+      h.orphanBytes += this.slotBytes;
       this.counters.orphaned++;
     }
     h.used_bytes = h.stored_bytes + h.orphanBytes;
@@ -196,25 +252,38 @@ export class ChunkLedger {
     return n;
   }
 
-  /** Whether a host the hub sees online has the bytes (a download can work). */
-  protected readable(c: number): boolean {
+  /** Pieces on hosts the hub sees online that have the bytes: `need` of them can be read. */
+  protected onlinePieces(c: number): number {
     const base = c * this.S;
+    let n = 0;
     for (let s = 0; s < this.S; s++) {
       const hi = this.slotHost[base + s] ?? -1;
-      if (hi >= 0 && this.slotHeld[base + s] && this.host(hi).online) return true;
+      if (hi >= 0 && this.slotHeld[base + s] && this.host(hi).online) n++;
     }
-    return false;
+    return n;
   }
 
-  /** Distinct countries among replicas whose host really still has the bytes. */
+  /** Whether a download can work now. */
+  protected readable(c: number): boolean {
+    return this.onlinePieces(c) >= this.need;
+  }
+
+  /** Pieces whose host really still has the bytes, their distinct countries, and the rate
+   * (per ms) at which one of those hosts fails for good. */
+  protected heldNow = 0;
+  protected heldHazard = 0;
   protected dataCountries(c: number): number {
     const base = c * this.S;
     let n = 0;
+    this.heldNow = 0;
+    this.heldHazard = 0;
     for (let s = 0; s < this.S; s++) {
       const hi = this.slotHost[base + s] ?? -1;
       if (hi < 0 || !this.slotHeld[base + s]) continue;
       const h = this.host(hi);
       if (h.failed) continue;
+      this.heldNow++;
+      this.heldHazard += h.failRate;
       n = this.addSeen(n, h.countryIdx);
     }
     return n;
@@ -334,7 +403,7 @@ export class ChunkLedger {
    * exposed episodes, and notices when no host has its bytes any more (lost).
    */
   protected refresh(c: number, now: number) {
-    const below = this.countingCountries(c) < this.R;
+    const below = this.countingCountries(c) < this.repairAt;
     if (below && !this.inQueue[c] && this.hasRows(c)) this.enqueue(c);
     if ((this.lostAt[c] ?? -1) >= 0) return;
     const since = this.belowSince[c] ?? -1;
@@ -350,13 +419,26 @@ export class ChunkLedger {
       this.belowNow--;
     }
     const data = this.dataCountries(c);
-    if (data === 0) {
+    const state = pieceState(this.heldNow, this.need);
+    this.closeEdge(c, now, state !== 'edge');
+    if (state === 'lost') {
       this.markLost(c, now);
       return;
     }
+    if (state === 'edge') {
+      if ((this.edgeSince[c] ?? -1) < 0) this.edgeSince[c] = now;
+      this.edgeMark[c] = now;
+      this.edgeHazard[c] = this.heldHazard;
+      if (!this.wasAtEdge[c]) {
+        this.wasAtEdge[c] = 1;
+        this.edgeChunks++;
+      }
+    }
+    // Whole replicas: fewer than R countries hold the bytes; k-of-n: fewer than n pieces.
+    const short = this.need > 1 ? this.heldNow < this.R : data < this.R;
     const exposedSince = this.exposedSince[c] ?? -1;
-    if (data < this.R && exposedSince < 0) this.exposedSince[c] = now;
-    else if (data >= this.R && exposedSince >= 0) {
+    if (short && exposedSince < 0) this.exposedSince[c] = now;
+    else if (!short && exposedSince >= 0) {
       this.exposed.add(now - exposedSince);
       this.exposedSince[c] = -1;
     }
@@ -381,7 +463,22 @@ export class ChunkLedger {
     this.closeEpisodes(c, now);
   }
 
+  /**
+   * Adds the expected losses of the time at the edge since the last mark (that time x its
+   * holders' failure rate); with `end`, the episode is over.
+   */
+  protected closeEdge(c: number, now: number, end: boolean) {
+    const since = this.edgeSince[c] ?? -1;
+    if (since < 0) return;
+    this.expectedLost += (now - (this.edgeMark[c] ?? since)) * (this.edgeHazard[c] ?? 0);
+    this.edgeMark[c] = now;
+    if (!end) return;
+    this.edge.add(now - since);
+    this.edgeSince[c] = -1;
+  }
+
   protected closeEpisodes(c: number, now: number) {
+    this.closeEdge(c, now, true);
     const since = this.belowSince[c] ?? -1;
     if (since >= 0) {
       this.below.add(now - since);

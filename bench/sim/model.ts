@@ -52,6 +52,39 @@ export interface SimHost
   len: number;
   /** Bytes still on its disk whose replica the hub forgot (it came back after being lost). */
   orphanBytes: number;
+  /** One of the hosts with a poor record (SIM_FLAKY_SHARE): more outages and failures. */
+  flaky: boolean;
+  /** Permanent failures per ms (its share of SIM_FAILURE_RATE). */
+  failRate: number;
+  /** When it went offline lately (the last 30 days: its record as the hub sees it). */
+  outageTimes: number[];
+  /** When it last failed an audit (-Infinity: never). */
+  lastAuditFailAt: number;
+}
+
+/**
+ * Whether the hub would call a host's record poor as it goes offline: `minOutages` outages in
+ * the 30 days before (this one not counted), or a failed audit in them.
+ */
+export function poorRecord(
+  outageTimes: readonly number[],
+  lastAuditFailAt: number,
+  now: number,
+  minOutages: number,
+): boolean {
+  if (now - lastAuditFailAt < MONTH) return true;
+  let n = 0;
+  for (const t of outageTimes) if (now - t < MONTH && t < now) n++;
+  return n >= minOutages;
+}
+
+/**
+ * A chunk's fate from the pieces whose hosts really still have the bytes: `need` of them rebuild
+ * it (1 for whole replicas, k for k-of-n). lost below that; at the edge when one more loss
+ * would lose it.
+ */
+export function pieceState(held: number, need: number): 'lost' | 'edge' | 'safe' {
+  return held < need ? 'lost' : held === need ? 'edge' : 'safe';
 }
 
 /** Durations (ms) of episodes, kept for percentiles. */
@@ -109,6 +142,8 @@ export interface Counters {
   surplusDeleted: number;
   placementCalls: number;
   placementFallbacks: number;
+  /** Hosts counted lost early because of a poor record (SIM_POOR_LOST_MINUTES). */
+  poorLost: number;
 }
 
 /** Counts toward a chunk's target (repair.ts `counts`): active, not lost, and with early

@@ -1,13 +1,33 @@
 // A discrete-event simulation of Coffer's hoster network over months: does repair keep every
 // chunk at its replica target under churn, and at what cost?
 //
-//   node --import tsx bench/sim/run.ts                                  # defaults: 6 months, ~35 s
-//   SIM_COUNTRY_OUTAGE=1 node --import tsx bench/sim/run.ts             # + biggest country down 24 h
-//   SIM_EARLY_MINUTES=15 SIM_SPARES=1 node --import tsx bench/sim/run.ts  # early repair, 1 spare
-//   SIM_HOSTS=200 SIM_CHUNKS=100000 SIM_MONTHS=1 node --import tsx bench/sim/run.ts   # quick
+//   node --import tsx bench/sim/run.ts    # defaults: 10,000 hosts, 12 months, R=3 as the hub
+//   SIM_REPLICAS=2 node --import tsx bench/sim/run.ts                    # the hub's old default
+//   SIM_REPLICAS=2 SIM_POOR_LOST_MINUTES=30 node --import tsx bench/sim/run.ts  # poor record
+//   SIM_REPLICAS=8 SIM_EC_K=4 SIM_REPAIR_AT=6 node --import tsx bench/sim/run.ts  # 4-of-8
+//   SIM_HOSTS=1000 SIM_CHUNKS=1000000 SIM_UPLOADS_PER_DAY=5000 SIM_MONTHS=6 SIM_COUNTRIES=50 \
+//     SIM_COUNTRY_OUTAGE=0 SIM_FLAKY_SHARE=0 SIM_CHUNK_SAMPLE=1 SIM_REPLICAS=2  # the 1,000 hosts
 //
 // Every parameter is an environment variable (bench/sim/config.ts lists them; the report prints
-// them all). Prints a Markdown report on stdout, progress and a one-line summary on stderr.
+// them all). Prints a Markdown report on stdout, progress and a one-line JSON summary on stderr.
+// Its pure logic (churn, a country outage, loss counting) is tested in sim.test.ts.
+//
+// Sampling (SIM_CHUNK_SAMPLE, 5% by default): only a share f of the chunks is simulated, each
+// standing for 1/f. Every host, event and round is simulated in full; a replica weighs 1/f
+// chunks on its host (placement sees full-size hosts), repair takes repair.batch x f chunks a
+// round, a failed audit forgets the replica it checked with chance f, and every count of chunks
+// or bytes is scaled back. Losses are rare: besides the count (whose noise at 5% is large), the
+// report gives the expected losses, the time chunks spent one lost piece from being lost times
+// the failure rate of the hosts then holding them, which the sample estimates far better.
+//
+// Options compared (issue 20): SIM_POOR_LOST_MINUTES (a host with a poor record, that is
+// SIM_POOR_OUTAGES outages in the last 30 days or a failed audit, counts as lost after that
+// many minutes instead of lostAfter), SIM_REPLICAS (a third replica), SIM_EC_K with
+// SIM_REPLICAS as n (k-of-n erasure coding, one piece per country, Storj's model: any k rebuild
+// the chunk; repair reads k pieces and writes the missing ones once fewer than SIM_REPAIR_AT
+// count; not in the hub). A share of hosts (SIM_FLAKY_SHARE, 10%) has SIM_FLAKY_FACTOR (5x)
+// the outages and failures of the others, the means staying as set: a poor record that
+// predicts failures, which faster repair for such hosts needs to help at all.
 //
 // The model, following the hub's code:
 // - Chunks of 4 MiB need R=2 replicas on hosts in distinct countries. New chunks and repair
@@ -116,6 +136,12 @@ const command = `${simEnv}node ${process.execArgv.join(' ')} ${script}`.replace(
 const c = sim.counters;
 const days = sim.copiesPerDay.length;
 const chunkBytes = sim.chunkBytes;
+/** Counts in the sample stand for 1/f as many chunks. */
+const F = 1 / sim.f;
+const ec = p.ecK > 0;
+const scheme = ec
+  ? `${p.ecK}-of-${p.replicas} erasure coding, one piece per country, repaired below ${sim.repairAt}`
+  : `${p.replicas} whole replicas in distinct countries`;
 say('# Coffer hoster network simulation');
 say();
 say(`Command: \`${command}\``);
@@ -123,8 +149,22 @@ say();
 say(
   `Seed ${p.seed}; ${p.months} months simulated in ${wall.toFixed(1)} s of wall-clock time ` +
     `(${fmt(c.placementCalls)} choosePlacement calls, ${fmt(c.placementFallbacks)} of them ` +
-    `redone over all hosts).`,
+    `redone over all hosts). Scheme: ${scheme}` +
+    (p.poorLostMinutes > 0
+      ? `; a host with a poor record counts as lost after ${p.poorLostMinutes} min.`
+      : '.'),
 );
+if (sim.f < 1) {
+  say();
+  say(
+    `**Sampled:** ${pct(sim.f, 1)} of the chunks are simulated, each standing for ` +
+      `${fmt(F, 1)}: a replica weighs ${fmt(F, 1)} chunks on its host (so placement sees full-size ` +
+      `hosts), repair takes repair.batch x f chunks a round, and every count of chunks or bytes ` +
+      `below is scaled back by ${fmt(F, 1)}. Losses are rare events: besides the count, the ` +
+      `expected losses (time one failure from loss x the failure rate of the hosts then holding ` +
+      `the chunk) estimate them with much less noise.`,
+  );
+}
 say();
 say('## Parameters');
 say();
@@ -146,7 +186,8 @@ say(
     `${countries
       .slice(-10)
       .map((x) => x.hosts)
-      .join(', ')} hosts.`,
+      .join(', ')} hosts. ${fmt(sim.hosts.filter((h) => h.flaky).length)} have a poor record ` +
+    `(${p.flakyFactor}x the outages and failures of the others).`,
 );
 const states = sim.hostStates();
 say(
@@ -158,10 +199,10 @@ say(
 const capacity = sim.hosts.reduce((a, h) => a + (h.left || h.failed ? 0 : h.capacity), 0);
 const stored = sim.hosts.reduce((a, h) => a + (h.left || h.failed ? 0 : h.stored_bytes), 0);
 say(
-  `Chunks: ${fmt(p.chunks)} at the start, ${fmt(sim.nChunks)} at the end ` +
-    `(${fmt(c.uploads)} uploaded, ${fmt(c.uploadsFailed)} uploads refused); replicas recorded on ` +
-    `hosts still in the network: ${(stored / TB).toFixed(1)} TB of ${(capacity / TB).toFixed(0)} TB ` +
-    `capacity (${pct(stored / capacity, 2)} full).`,
+  `Chunks: ${fmt(p.chunks)} at the start, ${fmt(sim.nChunks * F)} at the end ` +
+    `(${fmt(c.uploads * F)} uploaded, ${fmt(c.uploadsFailed * F)} uploads refused); pieces ` +
+    `recorded on hosts still in the network: ${(stored / TB).toFixed(1)} TB of ` +
+    `${(capacity / TB).toFixed(0)} TB capacity (${pct(stored / capacity, 2)} full).`,
 );
 if (p.countryOutage) {
   say(
@@ -173,26 +214,29 @@ say();
 
 say('## Chunks lost');
 say();
+const expectedLost = sim.expectedLost * F;
 say(
-  `**${fmt(sim.lostChunks)} chunks lost** (goal: 0)` +
-    (sim.lostChunks ? `, ${pct(sim.lostChunks / sim.nChunks, 5)} of all chunks.` : '.'),
+  `**${fmt(sim.lostChunks * F)} chunks lost** (goal: 0; ${fmt(sim.lostChunks)} in the sample)` +
+    (sim.lostChunks ? `, ${pct(sim.lostChunks / sim.nChunks, 5)} of all chunks.` : '.') +
+    ` Expected losses from permanent failures: ${expectedLost.toFixed(expectedLost < 10 ? 3 : 0)}. ` +
+    `Chunks that were ever one lost piece from being lost: ${fmt(sim.edgeChunks * F)}, for ` +
+    `${fmt((sim.edge.total * F) / HOUR)} chunk-hours in all.`,
 );
 if (sim.lostChunks) {
-  let byDay = '';
   const lostDays = new Map<number, number>();
   for (let i = 0; i < sim.nChunks; i++) {
     const at = sim.lostAt[i] ?? -1;
     if (at >= 0) lostDays.set(Math.floor(at / DAY), (lostDays.get(Math.floor(at / DAY)) ?? 0) + 1);
   }
-  byDay = [...lostDays]
+  const byDay = [...lostDays]
     .sort((a, b) => a[0] - b[0])
-    .map(([d, n]) => `day ${d}: ${n}`)
+    .map(([d, n]) => `day ${d}: ${fmt(n * F)}`)
     .join(', ');
   say();
   say(`Losses by day: ${byDay}.`);
   say();
   say(
-    `What took the last copy: ${[...sim.lossCauses]
+    `What took the last piece (in the sample): ${[...sim.lossCauses]
       .sort((a, b) => b[1] - a[1])
       .map(([cause, n]) => `${cause} ${n}`)
       .join(', ')}.`,
@@ -200,31 +244,34 @@ if (sim.lostChunks) {
 }
 say();
 
-say('## Repair traffic');
+say('## Repair traffic and costs');
 say();
 let maxDay = 0;
 for (let d = 0; d < days; d++) {
-  if ((sim.copiesPerDay[d] ?? 0) > (sim.copiesPerDay[maxDay] ?? 0)) maxDay = d;
+  if ((sim.repairBytesPerDay[d] ?? 0) > (sim.repairBytesPerDay[maxDay] ?? 0)) maxDay = d;
 }
-const meanCopies = c.copies / days;
-const maxCopies = sim.copiesPerDay[maxDay] ?? 0;
-const uploadsMean = c.uploads / days;
+const repairBytes = sim.repairBytesPerDay.reduce((a, b) => a + b, 0) * F;
+const meanCopies = (c.copies * F) / days;
+const maxCopies = (sim.copiesPerDay[maxDay] ?? 0) * F;
+const meanRepairTB = repairBytes / days / TB;
+const maxRepairTB = ((sim.repairBytesPerDay[maxDay] ?? 0) * F) / TB;
+const uploadsMean = (c.uploads * F) / days;
 const auditsPerDay = c.audits / days;
 table(
-  ['per day', 'repair copies', 'repair TB', 'uploads (chunks)', 'audit downloads to the hub'],
+  ['per day', 'pieces copied', 'repair TB', 'uploads (chunks)', 'audit downloads to the hub'],
   [
     [
       'mean',
       fmt(meanCopies),
-      ((meanCopies * chunkBytes) / TB).toFixed(3),
+      meanRepairTB.toFixed(3),
       fmt(uploadsMean),
       `${fmt(auditsPerDay)} chunks, ${((auditsPerDay * chunkBytes) / TB).toFixed(2)} TB`,
     ],
     [
       `max (day ${maxDay})`,
       fmt(maxCopies),
-      ((maxCopies * chunkBytes) / TB).toFixed(3),
-      fmt(Math.max(...sim.uploadsPerDay)),
+      maxRepairTB.toFixed(3),
+      fmt(Math.max(...sim.uploadsPerDay) * F),
       '',
     ],
   ],
@@ -232,31 +279,29 @@ table(
 say();
 const limit = (p.repairBatch * DAY) / (p.repairSeconds * 1000);
 say(
-  `${fmt(c.copies)} copies in all (${((c.copies * chunkBytes) / TB).toFixed(2)} TB). The rate ` +
+  `${fmt(c.copies * F)} pieces copied in all (${(repairBytes / TB).toFixed(2)} TB moved). The rate ` +
     `limit allows ${fmt(limit)} chunks/day; ${fmt(c.roundsFull)} of ${fmt(c.repairRounds)} rounds ` +
-    `took a full batch. Most chunks below target at once: ${fmt(sim.maxBelow)} (day ` +
+    `took a full batch. Most chunks below target at once: ${fmt(sim.maxBelow * F)} (day ` +
     `${(sim.maxBelowAt / DAY).toFixed(1)}). Chunks a round took but could not repair: ` +
-    `${fmt(c.repairFailed)} (${fmt(c.repairFailedLost)} of them already lost, retried forever).`,
+    `${fmt(c.repairFailed * F)} (${fmt(c.repairFailedLost * F)} of them already lost, retried forever).`,
 );
-if (p.repairOrder === 'id' && sim.lostChunks) {
-  say(
-    `The ${fmt(sim.lostChunks)} lost chunks stay below target with replica rows on dead hosts, so ` +
-      `every round's query can return them again; in chunk-id order they take the lowest ids ` +
-      `first, and once there are about as many as the batch (${p.repairBatch}) repair stalls ` +
-      `for every chunk whose id sorts after them.`,
-  );
-}
 say(
   `Replicas forgotten on a lost host that later came back with the bytes (orphans, which the ` +
-    `host's daily reconciliation deletes; not modelled): ${fmt(c.orphaned)}, ` +
-    `${(sim.orphanBytes() / TB).toFixed(2)} TB on hosts in the network at the end.`,
+    `host's daily reconciliation deletes; not modelled): ${fmt(c.orphaned * F)}, ` +
+    `${(sim.orphanBytes() / TB).toFixed(2)} TB on hosts in the network at the end. Hosts counted ` +
+    `lost early for a poor record: ${fmt(c.poorLost)}.`,
 );
 const liveChunks = sim.nChunks - sim.lostChunks;
-const replicasPerChunk = stored / chunkBytes / Math.max(1, liveChunks);
+const storedPerChunk = stored / (Math.max(1, liveChunks) * F * chunkBytes);
+const clientUpload = ec ? p.replicas / p.ecK : 1;
+const networkUpload = ec ? p.replicas / p.ecK : p.replicas;
 say(
-  `Early repair: ${fmt(c.earlyCopies)} of the copies were made while a holder was away but not ` +
-    `lost; ${fmt(c.surplusDeleted)} surplus replicas deleted when hosts came back. Replicas ` +
-    `recorded per live chunk at the end: ${replicasPerChunk.toFixed(3)} (target ${p.replicas}).`,
+  `Storage: ${storedPerChunk.toFixed(3)} bytes stored per byte of live chunk at the end ` +
+    `(target ${ec ? (p.replicas / p.ecK).toFixed(2) : p.replicas}). Client upload per byte of ` +
+    `chunk: ${clientUpload.toFixed(2)} (${ec ? 'the client sends every piece' : 'the first host forwards the copies'}); ` +
+    `bytes written across the network per byte uploaded: ${networkUpload.toFixed(2)}. Early ` +
+    `repair: ${fmt(c.earlyCopies * F)} of the copies were made while a holder was away but not ` +
+    `lost; ${fmt(c.surplusDeleted * F)} surplus replicas deleted when hosts came back.`,
 );
 say();
 
@@ -267,9 +312,9 @@ const row = (name: string, d: typeof sim.below) => {
   const [p50 = 0, p99 = 0, max = 0] = d.percentiles([0.5, 0.99, 1]);
   return [
     name,
-    fmt(d.total / HOUR),
+    fmt((d.total * F) / HOUR),
     pct(d.total / chunkTime, 4),
-    fmt(d.n),
+    fmt(d.n * F),
     dur(p50),
     dur(p99),
     dur(max),
@@ -278,9 +323,13 @@ const row = (name: string, d: typeof sim.below) => {
 table(
   ['', 'chunk-hours', 'share of chunk-time', 'episodes', 'p50', 'p99', 'max'],
   [
-    row('hub view: counting replicas span < R countries', sim.below),
-    row('bytes really held in < R countries', sim.exposed),
-    row('unreadable: no holder online has the bytes', sim.unreadable),
+    row(`hub view: counting pieces span < ${sim.repairAt} countries`, sim.below),
+    row(
+      ec ? `pieces really held < ${p.replicas}` : 'bytes really held in < R countries',
+      sim.exposed,
+    ),
+    row('one lost piece from being lost', sim.edge),
+    row('unreadable: too few holders online have the bytes', sim.unreadable),
   ],
 );
 say();
@@ -288,11 +337,10 @@ say(
   'The hub view is what repair acts on: a host counts until it has been offline for ' +
     `${p.lostAfterHours} h, so a dead host's chunks are below target only from then on. The ` +
     'second row counts the real copies: it starts at the failure itself or at a liar dropping ' +
-    'the bytes, and ignores transient outages (the bytes are still there). The third is ' +
-    'availability: no replica can be downloaded right now (a lost chunk stops counting). ' +
-    'Durations are per ' +
-    'episode (a chunk can have several); episodes still open at the end are cut there. ' +
-    `Total chunk-time: ${fmt(chunkTime / HOUR)} chunk-hours.`,
+    'the bytes, and ignores transient outages (the bytes are still there). The fourth is ' +
+    'availability: the chunk cannot be downloaded right now (a lost chunk stops counting). ' +
+    'Durations are per episode (a chunk can have several); episodes still open at the end are ' +
+    `cut there. Total chunk-time: ${fmt((chunkTime * F) / HOUR)} chunk-hours.`,
 );
 say();
 
@@ -302,7 +350,7 @@ table(
   ['event', 'count'],
   [
     ['transient outages', fmt(c.outages)],
-    [`... hosts offline past ${p.lostAfterHours} h (lost; includes failures)`, fmt(c.outagesLost)],
+    [`... hosts offline past the lost delay (includes failures)`, fmt(c.outagesLost)],
     ['permanent failures', fmt(c.failures)],
     ['graceful exits started', fmt(c.exitsStarted)],
     ['graceful exits completed', fmt(c.exitsCompleted)],
@@ -316,10 +364,20 @@ table(
   ],
 );
 process.stdout.write(`${out.join('\n')}\n`);
-process.stderr.write(
-  `summary: lost ${sim.lostChunks}; copies/day ${fmt(meanCopies)} mean, ${fmt(maxCopies)} max; ` +
-    `TB/day ${((meanCopies * chunkBytes) / TB).toFixed(3)} / ${((maxCopies * chunkBytes) / TB).toFixed(3)}; ` +
-    `below target ${pct(sim.below.total / chunkTime, 4)}; early ${fmt(c.earlyCopies)}; ` +
-    `surplus deleted ${fmt(c.surplusDeleted)}; replicas/chunk ${replicasPerChunk.toFixed(3)}; ` +
-    `orphaned ${fmt(c.orphaned)}; causes ${[...sim.lossCauses].map(([k, n]) => `${k} ${n}`).join(', ')}\n`,
-);
+const summary = {
+  lost: sim.lostChunks * F,
+  lostInSample: sim.lostChunks,
+  expectedLost: Number(expectedLost.toFixed(3)),
+  edgeChunks: sim.edgeChunks * F,
+  copiesPerDay: [Math.round(meanCopies), Math.round(maxCopies)],
+  repairTBPerDay: [Number(meanRepairTB.toFixed(3)), Number(maxRepairTB.toFixed(3))],
+  belowShare: Number(((sim.below.total / chunkTime) * 100).toFixed(5)),
+  belowP50P99MaxH: sim.below.percentiles([0.5, 0.99, 1]).map((x) => Number((x / HOUR).toFixed(2))),
+  storedPerChunk: Number(storedPerChunk.toFixed(3)),
+  clientUpload,
+  networkUpload,
+  poorLost: c.poorLost,
+  causes: Object.fromEntries(sim.lossCauses),
+  wallSeconds: Math.round(wall),
+};
+process.stderr.write(`summary: ${JSON.stringify(summary)}\n`);

@@ -9,11 +9,18 @@ import { exponential, logUniform } from './rng.ts';
 export { DAY, HOUR, MINUTE, MONTH } from './model.ts';
 
 export class Simulation extends HostModel {
+  /** The rate limit for the sample: repair.batch x f chunks a round, the fraction carried. */
+  protected batchDebt = 0;
+  protected batch = 0;
+
   // ---- repair (repair.ts repairRound) ----
 
   protected repairRound(now: number) {
     this.cause = 'a repair copy to a liar';
     this.counters.repairRounds++;
+    this.batchDebt += this.p.repairBatch * this.f;
+    this.batch = Math.floor(this.batchDebt);
+    this.batchDebt -= this.batch;
     const reserved = new Map<string, number>();
     const retry: number[] = [];
     let taken = 0;
@@ -21,10 +28,10 @@ export class Simulation extends HostModel {
       // The hub's query: up to a batch of the chunks below target with a holder online, in
       // random order (a partial Fisher-Yates over the set; those it passes over stay).
       const done: number[] = [];
-      for (let k = 0; taken < this.p.repairBatch && k < this.pendingLen; k++) {
+      for (let k = 0; taken < this.batch && k < this.pendingLen; k++) {
         this.swapPending(k, k + Math.floor(this.rng() * (this.pendingLen - k)));
         const c = this.pending[k] ?? 0;
-        if (!this.hasRows(c) || this.countingCountries(c) >= this.R) {
+        if (!this.hasRows(c) || this.countingCountries(c) >= this.repairAt) {
           done.push(c);
           continue;
         }
@@ -41,10 +48,10 @@ export class Simulation extends HostModel {
         this.refresh(c, now);
       }
     }
-    while (this.p.repairOrder !== 'random' && taken < this.p.repairBatch && this.queue.size > 0) {
+    while (this.p.repairOrder !== 'random' && taken < this.batch && this.queue.size > 0) {
       const c = this.queue.pop();
       // The hub's query sees only chunks that have replica rows and are below target.
-      if (!this.hasRows(c) || this.countingCountries(c) >= this.R) {
+      if (!this.hasRows(c) || this.countingCountries(c) >= this.repairAt) {
         this.inQueue[c] = 0;
         continue;
       }
@@ -58,7 +65,7 @@ export class Simulation extends HostModel {
         retry.push(c);
       }
     }
-    if (taken === this.p.repairBatch) this.counters.roundsFull++;
+    if (taken === this.batch && taken > 0) this.counters.roundsFull++;
     // Still below target: the next round's query finds them again.
     for (const c of retry) this.queue.push(this.queueKey(c), c);
     // An exiting host whose last chunk has been copied elsewhere has exited.
@@ -68,7 +75,7 @@ export class Simulation extends HostModel {
       h.state = 'exited';
       h.left = true;
       h.online = false;
-      this.eligibleDirty = true;
+      this.touch(h);
       this.counters.exitsCompleted++;
     }
   }
@@ -84,20 +91,26 @@ export class Simulation extends HostModel {
     // hosts too); a copy works only if that source really has the bytes. repair.ts picks the
     // targets first, but when no source can work the round fails either way, so we skip the
     // placement call then (lost chunks come back every round).
-    const source = holders.find(({ h, rid }) => h.online && this.slotHeld[rid] === 1);
-    if (!source) return false;
+    const sources = holders.filter(({ h, rid }) => h.online && this.slotHeld[rid] === 1);
+    if (sources.length < this.need) return false;
     const have = holders
       .filter(({ h }) => counts(h))
       .map(({ h }) => ({ hostId: h.id, country: h.country }));
     const targets = this.place(have, new Set(holders.map(({ h }) => h.id)), reserved);
     if (!targets?.length) return false;
     const early = holders.some(({ h }) => h.away && !h.lost && h.state === 'active');
+    const day = Math.min(this.copiesPerDay.length - 1, Math.floor(now / DAY));
+    // k-of-n: k pieces are read (a whole chunk's bytes) and the missing pieces written.
+    const piece = this.chunkBytes / this.need;
+    this.repairBytesPerDay[day] =
+      (this.repairBytesPerDay[day] ?? 0) +
+      (this.need > 1 ? this.chunkBytes : 0) +
+      targets.length * piece;
     for (const target of targets) {
       this.addReplica(c, target, this.keeps(target), now);
-      reserved.set(target.id, (reserved.get(target.id) ?? 0) + this.chunkBytes);
+      reserved.set(target.id, (reserved.get(target.id) ?? 0) + this.slotBytes);
       this.counters.copies++;
       if (early) this.counters.earlyCopies++;
-      const day = Math.min(this.copiesPerDay.length - 1, Math.floor(now / DAY));
       this.copiesPerDay[day] = (this.copiesPerDay[day] ?? 0) + 1;
     }
     // Back at target: forget replicas on lost or no longer active hosts.
@@ -120,10 +133,6 @@ export class Simulation extends HostModel {
    */
   protected auditRound(now: number) {
     this.cause = 'a failed audit';
-    if (this.eligibleDirty) {
-      this.eligible = this.hosts.filter((h) => h.online && h.state === 'active');
-      this.eligibleDirty = false;
-    }
     this.counters.audits += this.eligible.length;
     for (const h of this.lying) {
       if (h.state !== 'active' || !h.online || h.len === 0) continue;
@@ -136,12 +145,16 @@ export class Simulation extends HostModel {
       this.counters.auditsFailed++;
       h.audits_failed++;
       h.failed_streak++;
-      this.removeReplica(rid, false);
-      this.refresh((rid / this.S) | 0, now);
+      h.lastAuditFailAt = now;
+      // The hub forgets the one replica it checked; in the sample that is one with chance f.
+      if (this.f >= 1 || this.rng() < this.f) {
+        this.removeReplica(rid, false);
+        this.refresh((rid / this.S) | 0, now);
+      }
       if (h.failed_streak >= this.p.disqualifyAfter) {
         h.state = 'disqualified';
         this.counters.disqualified++;
-        this.eligibleDirty = true;
+        this.touch(h);
         this.refreshHost(h, now);
       }
     }
@@ -188,7 +201,7 @@ export class Simulation extends HostModel {
         }
         h.online = true;
         h.last_seen_at = now;
-        this.eligibleDirty = true;
+        this.touch(h);
         const counted = !h.lost && !h.away;
         h.lost = false;
         h.away = false;
@@ -267,7 +280,7 @@ export class Simulation extends HostModel {
     this.counters.exitsStarted++;
     h.state = 'exiting';
     this.exiting.add(h);
-    this.eligibleDirty = true;
+    this.touch(h);
     this.refreshHost(h, now);
   }
 
@@ -300,7 +313,8 @@ export class Simulation extends HostModel {
     if (p.countryOutage) this.events.push(p.countryOutageMonth * MONTH, 'countryOutage');
 
     // The data already stored, placed by the same rules.
-    for (let i = 0; i < p.chunks; i++) if (!this.upload(0)) this.counters.uploadsFailed++;
+    const initial = Math.round(p.chunks * this.f);
+    for (let i = 0; i < initial; i++) if (!this.upload(0)) this.counters.uploadsFailed++;
     progress(`placed ${this.nChunks} initial chunks`);
 
     const repairMs = Math.max(1, Math.round(p.repairSeconds * 1000));
@@ -321,7 +335,7 @@ export class Simulation extends HostModel {
       if (t === nextUpload) {
         this.cause = 'an upload to liars';
         nextUpload += uploadMs;
-        uploadDebt += (p.uploadsPerDay * uploadMs) / DAY;
+        uploadDebt += (p.uploadsPerDay * this.f * uploadMs) / DAY;
         const day = Math.min(this.uploadsPerDay.length - 1, Math.floor(t / DAY));
         for (; uploadDebt >= 1; uploadDebt--) {
           if (this.upload(t)) {

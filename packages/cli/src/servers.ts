@@ -5,7 +5,7 @@ import { mkdir, open } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConflictError, ConnectionError, ValidationError } from '@coffer/errors';
 import { loadTls, parseBandwidth, parseTags, requestExit, startHost } from '@coffer/host';
-import { loadHubConfig, type RunningHub, startHub } from '@coffer/hub';
+import { DEFAULT_REPLICAS, loadHubConfig, type RunningHub, startHub } from '@coffer/hub';
 import { parseSize } from '@coffer/protocol';
 import { pidLock } from '@coffer/sync';
 import { cofferProgram, webDir } from './install.ts';
@@ -297,6 +297,8 @@ async function upIn(
     operatorTokenFile: join(dataDir, 'operator-token'),
     // Its own hosts, on this machine: nothing to vet.
     hostApproval: 'auto',
+    // `--hosts 2` is allowed: fewer hosts than the default's replicas then take a copy each.
+    ...(count < DEFAULT_REPLICAS ? { placement: { replicas: count } } : {}),
     ...operator,
     ...(tls ? { tls } : {}),
   });

@@ -44,7 +44,7 @@ import { startRepairer } from './services/repair.ts';
 import { startStoredBytesFolder } from './services/stored-bytes.ts';
 
 export type { HubConfig, HubConfigInput } from './config.ts';
-export { hubConfigSchema, loadHubConfig, parseHubConfig } from './config.ts';
+export { DEFAULT_REPLICAS, hubConfigSchema, loadHubConfig, parseHubConfig } from './config.ts';
 export type { DatabaseConfig } from './db/index.ts';
 export { openDatabase } from './db/index.ts';
 

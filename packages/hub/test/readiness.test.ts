@@ -5,7 +5,7 @@ import type { Db } from '../src/db/index.ts';
 import { readiness } from '../src/services/readiness.ts';
 import { testDatabases, testHub } from './databases.ts';
 
-// /api/ready: true once an upload can be placed under the network policy (two countries by
+// /api/ready: true once an upload can be placed under the network policy (three countries by
 // default), and otherwise a reason that says what is missing.
 
 const [database] = await testDatabases();
@@ -49,12 +49,12 @@ describe('readiness', () => {
     await db?.close();
   });
 
-  test('names what is missing until online, approved hosts with room span two countries', async () => {
+  test('names what is missing until online, approved hosts with room span three countries', async () => {
     let r = await readiness(hub);
     assert.equal(r.ready, false);
     assert.match(
       r.reason ?? '',
-      /in 2 countries; countries with one: none: no host has registered yet/,
+      /in 3 countries; countries with one: none: no host has registered yet/,
     );
 
     await addHost('FR');
@@ -68,6 +68,10 @@ describe('readiness', () => {
     assert.match(r.reason ?? '', /1 awaiting the operator's approval, 1 offline, 1 full/);
 
     await addHost('NL');
+    r = await readiness(hub);
+    assert.equal(r.ready, false);
+    assert.match(r.reason ?? '', /countries with one: 2 \(FR, NL\)/);
+    await addHost('SE');
     assert.deepEqual(await readiness(hub), { ready: true });
   });
 });

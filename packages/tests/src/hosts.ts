@@ -43,3 +43,17 @@ export async function replicasOf(client: CofferClient, path: string) {
   const { chunks } = await client.hub.call('locateChunks', { body: { ids } });
   return chunks.flatMap((c) => c.replicas.map((r) => ({ id: c.id, size: c.size, ...r })));
 }
+
+/** Where the hub says each chunk of a file is (the operator's `/api/admin/placement`). */
+export async function placementOf(
+  net: { hubUrl: string; operatorToken: string },
+  client: CofferClient,
+  path: string,
+) {
+  const node = await client.resolve(path);
+  const res = await fetch(`${net.hubUrl}/api/admin/placement/${node.info.id}`, {
+    headers: { authorization: `Bearer ${net.operatorToken}` },
+  });
+  if (res.status !== 200) throw new Error(`placement of ${path}: ${res.status}`);
+  return ((await res.json()) as { chunks: { id: string; hosts: { country: string }[] }[] }).chunks;
+}

@@ -16,7 +16,13 @@ export {
   signUpInPage,
   unnamedControls,
 } from './browser.ts';
-export { corruptStoredChunk, holdsOnDisk, replicasOf, segmentFiles } from './hosts.ts';
+export {
+  corruptStoredChunk,
+  holdsOnDisk,
+  placementOf,
+  replicasOf,
+  segmentFiles,
+} from './hosts.ts';
 export type { RawRequest, RawResponse } from './http.ts';
 export { parseRawAnswer, rawHttp, rawRequest } from './http.ts';
 export { hubSql } from './hub-db.ts';

@@ -88,7 +88,7 @@ test('a second coffer up on the same data folder is refused while the first runs
   assert.equal(up.exitCode, null, 'the first one runs on');
 });
 
-test('a 100 MiB file and 1,000 small files go up and come back byte-identical, on 2 hosts in 2 countries, with no plaintext on any server', async () => {
+test('a 100 MiB file and 1,000 small files go up and come back byte-identical, on 3 hosts in 3 countries (the default policy), with no plaintext on any server', async () => {
   const signup = await cli(['signup', 'newcomer@example.com', '--json'], env);
   assert.equal(signup.code, 0, signup.stderr);
   assert.match(signup.json<{ recoveryKey: string }>().recoveryKey, /^[0-9A-Z]{4}(-[0-9A-Z]{4})+$/);
@@ -142,8 +142,8 @@ test('a 100 MiB file and 1,000 small files go up and come back byte-identical, o
     if (path === `/${BIG_NAME}`) assert.equal(chunks.length, 25);
     for (const c of chunks) {
       assert.match(c.id, /^[0-9a-f]{64}$/);
-      assert.equal(c.hosts.length, 2, `chunk ${c.id} on ${c.hosts.length} hosts`);
-      assert.equal(new Set(c.hosts.map((h) => h.country)).size, 2);
+      assert.equal(c.hosts.length, 3, `chunk ${c.id} on ${c.hosts.length} hosts`);
+      assert.equal(new Set(c.hosts.map((h) => h.country)).size, 3);
     }
   }
 

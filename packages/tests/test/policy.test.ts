@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CofferClient } from '@coffer/sdk';
-import { type Network, startNetwork } from '../src/index.ts';
+import { type Network, placementOf, startNetwork } from '../src/index.ts';
 
 // The placement policy comes from the hub's config file: here 3 replicas, and never Germany.
 
@@ -22,14 +22,7 @@ before(async () => {
 });
 after(() => net?.close());
 
-async function placement(path: string) {
-  const node = await client.resolve(path);
-  const res = await fetch(`${net.hubUrl}/api/admin/placement/${node.info.id}`, {
-    headers: { authorization: `Bearer ${net.operatorToken}` },
-  });
-  assert.equal(res.status, 200);
-  return ((await res.json()) as { chunks: { id: string; hosts: { country: string }[] }[] }).chunks;
-}
+const placement = (path: string) => placementOf(net, client, path);
 
 test('every chunk lands on 3 hosts in 3 countries, none of them excluded', async () => {
   const data = new Uint8Array(9 * 1024 * 1024).map((_, i) => i % 251);
