@@ -21,6 +21,7 @@ export async function changePassword(
   keys: AccountKeys,
   currentPassword: string,
   newPassword: string,
+  secondFactor?: string,
 ): Promise<void> {
   if (typeof currentPassword !== 'string' || currentPassword.length === 0)
     throw new ValidationError('currentPassword', 'must not be empty');
@@ -49,6 +50,7 @@ export async function changePassword(
       wrappedMasterKey: toBase64Url(
         await wrapMasterKeyWithPassword(fin.exportKey, keys.masterKey, keys.accountId),
       ),
+      ...(secondFactor ? { secondFactor } : {}),
     },
   });
 }

@@ -1,7 +1,17 @@
 import type { Generated, Kysely, Selectable, Transaction } from 'kysely';
 import type { AppRequestsTable, AppsTable } from './schema-apps.ts';
+import type {
+  AccountTotpTable,
+  TotpRecoveryCodesTable,
+  TotpUsedStepsTable,
+} from './schema-second-factor.ts';
 
 export type { AppRequestsTable, AppsTable } from './schema-apps.ts';
+export type {
+  AccountTotpTable,
+  TotpRecoveryCodesTable,
+  TotpUsedStepsTable,
+} from './schema-second-factor.ts';
 
 // Binary values are stored as base64url text and times as milliseconds (bigint), so one schema
 // reads the same on SQLite and PostgreSQL.
@@ -30,6 +40,8 @@ export interface SessionsTable {
   created_at: number;
   last_seen_at: number;
   expires_at: number;
+  /** 1 while the session waits for its second factor: it may only submit a code. */
+  second_factor_pending: Generated<number>;
 }
 
 /** A session's sync state, sealed under the master key ([Note: Sync state on the hub]). */
@@ -531,6 +543,9 @@ export interface ChangesTable {
 }
 
 export interface Database {
+  account_totp: AccountTotpTable;
+  totp_used_steps: TotpUsedStepsTable;
+  totp_recovery_codes: TotpRecoveryCodesTable;
   app_requests: AppRequestsTable;
   apps: AppsTable;
   change_counters: ChangeCountersTable;

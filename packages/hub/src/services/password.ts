@@ -4,6 +4,7 @@ import type { RouteBody } from '@coffer/protocol';
 import type { Caller, Hub } from '../context.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { takeLoginState } from './accounts.ts';
+import { requireSecondFactor } from './second-factor.ts';
 import { forgetSyncStates } from './sync-state.ts';
 
 /**
@@ -29,6 +30,7 @@ export async function changePassword(hub: Hub, c: Caller, b: RouteBody<'changePa
     if (e instanceof AuthError) throw new AuthError('currentPassword: wrong password');
     throw e;
   }
+  await requireSecondFactor(hub, account.id, b.secondFactor);
   await inTransaction(hub.db, async (tx) => {
     await tx
       .updateTable('accounts')

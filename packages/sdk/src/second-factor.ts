@@ -1,0 +1,36 @@
+import type { RouteResponse } from '@coffer/protocol';
+import type { HubClient } from './hub-client.ts';
+
+/** Whether the second factor is on, recovery codes left, and a lockout's end. */
+export type SecondFactorStatus = RouteResponse<'secondFactorStatus'>;
+
+/**
+ * `client.secondFactor`: the account's TOTP second factor ([Note: Second factor on the hub]).
+ * Enrolment is `start()` (show the URI as a QR code and the secret as text), then `enable(code)`
+ * with a code from the authenticator app, which answers the 10 recovery codes to show once.
+ */
+export class SecondFactor {
+  constructor(private readonly deps: { hub: HubClient }) {}
+
+  status(): Promise<SecondFactorStatus> {
+    return this.deps.hub.call('secondFactorStatus', {});
+  }
+
+  /** A fresh secret and its otpauth:// URI; nothing changes until `enable`. */
+  start(): Promise<RouteResponse<'secondFactorStart'>> {
+    return this.deps.hub.call('secondFactorStart', {});
+  }
+
+  /** Turns the second factor on; the recovery codes are shown this once. */
+  async enable(code: string): Promise<string[]> {
+    const { recoveryCodes } = await this.deps.hub.call('secondFactorEnable', {
+      body: { code },
+    });
+    return recoveryCodes;
+  }
+
+  /** Turns it off; needs a fresh code or a recovery code. */
+  async disable(code: string): Promise<void> {
+    await this.deps.hub.call('secondFactorDisable', { body: { code } });
+  }
+}
