@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import { finishLogin, startLogin } from '@coffer/crypto';
 import { totpCode } from '@coffer/crypto/server';
 import { CofferClient } from '@coffer/sdk';
-import { type Network, postgresAvailable, startNetwork } from '../src/index.ts';
+import { type Network, postgresAvailable, startNetwork, until } from '../src/index.ts';
 import { COFFER } from '../src/network.ts';
 
 // The second factor's state lives in the database, not in a hub process: two hub processes on
@@ -94,12 +94,15 @@ test('a code used on one hub process is refused on another; a pending session mo
   const b = second.url;
   const email = 'two-hubs@example.com';
   const { client } = await CofferClient.signup({ hubUrl: a, email, password: PASSWORD });
+  // Three codes of three steps, all within a step of the hub's clock for the next 10 s at least.
+  await until('the first 20 s of a 30-second step', () => Date.now() % 30_000 < 20_000, 40_000);
+  const now = Date.now();
   const { secret } = await client.secondFactor.start();
   // Enrolment started on A finishes on B: the pending secret is in the database.
   const onB = await CofferClient.resume({ ...client.saved(), hubUrl: b });
-  await onB.secondFactor.enable(totpCode(secret, Date.now()));
+  await onB.secondFactor.enable(totpCode(secret, now));
 
-  const code = totpCode(secret, Date.now() + 30_000);
+  const code = totpCode(secret, now + 30_000);
   // OPAQUE on A, the code on B.
   const first = await pendingOn(a, email);
   const passed = await post(b, '/api/login/second-factor', { code }, first);
@@ -110,7 +113,7 @@ test('a code used on one hub process is refused on another; a pending session mo
   assert.equal(replay.status, 401);
   assert.match(JSON.stringify(replay.body), /used already/);
   // Both at once, one on each process, with a code not used yet: exactly one passes.
-  const fresh = totpCode(secret, Date.now() - 30_000);
+  const fresh = totpCode(secret, now - 30_000);
   const [x, y] = [await pendingOn(a, email), await pendingOn(b, email)];
   const both = await Promise.all([
     post(a, '/api/login/second-factor', { code: fresh }, x),

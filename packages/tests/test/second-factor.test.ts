@@ -4,7 +4,7 @@ import { finishLogin, startLogin } from '@coffer/crypto';
 import { totpCode } from '@coffer/crypto/server';
 import { AuthError, SecondFactorRequiredError } from '@coffer/errors';
 import { type RouteSpec, routes } from '@coffer/protocol';
-import { CofferClient } from '@coffer/sdk';
+import { CofferClient, connectApp } from '@coffer/sdk';
 import { cli, hubSql, type Network, startNetwork, until } from '../src/index.ts';
 
 // The account's second factor (TOTP): enrolment, the login step after OPAQUE with a code and
@@ -352,4 +352,52 @@ test('the CLI: 2fa enable, status, login with --code and COFFER_TOTP, passwd, di
   const off = await cli(['2fa', 'disable', '--code', recoveryCodes[2] as string], env);
   assert.equal(off.code, 0, off.stderr);
   assert.match((await cli(['2fa', 'status'], env)).stdout, /^Off\./);
+});
+
+test('approving an app needs a fresh code, from the SDK and from coffer apps approve', async () => {
+  const email = 'apps-2fa@example.com';
+  const { client, secret, recoveryCodes } = await enrolled(email);
+  await client.mkdir('/Photos');
+  const connect = (approve: (code: string) => Promise<unknown>) => {
+    let approval: Promise<unknown> | undefined;
+    const app = connectApp({
+      hub: net.hubUrl,
+      name: 'Photo uploader',
+      access: 'read',
+      folder: '/Photos',
+      retry: { maxElapsedMs: 1500, firstDelayMs: 50, maxDelayMs: 200 },
+      onCode: ({ userCode }) => {
+        approval = approve(userCode);
+      },
+    });
+    return Promise.all([app, until('the app shows its code', () => approval).then((a) => a)]);
+  };
+  // The SDK: refused without a code (typed), then approved with one.
+  const [app] = await connect(async (userCode) => {
+    await assert.rejects(client.apps.approve(userCode, '/Photos'), SecondFactorRequiredError);
+    return client.apps.approve(userCode, '/Photos', { secondFactor: codeAfter(secret, 1) });
+  });
+  assert.deepEqual(
+    (await app.list('/')).map((e) => e.name),
+    [],
+  );
+  // The CLI: --code (no terminal, so without it the command says what it needs).
+  const env = { ...net.env, COFFER_CONFIG_DIR: `${net.env.COFFER_CONFIG_DIR}-apps` };
+  const login = await cli(['login', email, '--code', recoveryCodes[1] as string], {
+    ...env,
+    COFFER_PASSWORD: PASSWORD,
+  });
+  assert.equal(login.code, 0, login.stderr);
+  await connect(async (userCode) => {
+    const without = await cli(['apps', 'approve', userCode, '--yes'], env);
+    assert.notEqual(without.code, 0);
+    assert.match(without.stderr, /--code|COFFER_TOTP/);
+    const r = await cli(['apps', 'approve', userCode, '--yes', '--json'], {
+      ...env,
+      // A recovery code does as well as a code from the app.
+      COFFER_TOTP: recoveryCodes[0] as string,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    return r;
+  });
 });
