@@ -91,7 +91,7 @@ export function CodeField({
 }) {
   return (
     <>
-      <label>
+      <label className="code-field">
         {label}
         <input
           className="code-input"
