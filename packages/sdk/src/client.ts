@@ -146,7 +146,7 @@ export class CofferClient {
     this.mirrors = new Mirrors({ hub, groups: this.groups });
     this.changes = new Changes({ hub });
     this.account = new Account({ hub });
-    this.secondFactor = new SecondFactor({ hub });
+    this.secondFactor = new SecondFactor({ hub, keys });
     this.syncState = new SyncState({
       hub,
       keys,

@@ -100,7 +100,7 @@ test('a code used on one hub process is refused on another; a pending session mo
   const { secret } = await client.secondFactor.start();
   // Enrolment started on A finishes on B: the pending secret is in the database.
   const onB = await CofferClient.resume({ ...client.saved(), hubUrl: b });
-  await onB.secondFactor.enable(totpCode(secret, now));
+  await onB.secondFactor.enable(totpCode(secret, now), PASSWORD);
 
   const code = totpCode(secret, now + 30_000);
   // OPAQUE on A, the code on B.

@@ -73,7 +73,7 @@ onEachDatabase('the second factor', (dialect) => {
   async function enrolled(email: string) {
     const { client } = await CofferClient.signup({ hubUrl: net.hubUrl, email, password: PASSWORD });
     const { secret } = await client.secondFactor.start();
-    const recoveryCodes = await client.secondFactor.enable(totpCode(secret, Date.now()));
+    const recoveryCodes = await client.secondFactor.enable(totpCode(secret, Date.now()), PASSWORD);
     return { client, secret, recoveryCodes };
   }
 
@@ -105,12 +105,17 @@ onEachDatabase('the second factor', (dialect) => {
     assert.equal((await client.secondFactor.status()).pending, true);
 
     const wrong = totpCode(secret, Date.now() + 10 * STEP);
-    await assert.rejects(client.secondFactor.enable(wrong), AuthError);
+    await assert.rejects(client.secondFactor.enable(wrong, PASSWORD), AuthError);
+    // A session token alone cannot turn it on: the password is proven too.
+    await assert.rejects(
+      client.secondFactor.enable(totpCode(secret, Date.now()), 'not the password'),
+      /currentPassword: wrong password/,
+    );
     assert.equal((await client.secondFactor.status()).enabled, false);
     // Not on yet: logging in needs no code.
     assert.ok(!(await opaqueLogin('enrol@example.com')).secondFactorRequired);
 
-    const codes = await client.secondFactor.enable(totpCode(secret, Date.now()));
+    const codes = await client.secondFactor.enable(totpCode(secret, Date.now()), PASSWORD);
     assert.equal(codes.length, 10);
     assert.equal(new Set(codes).size, 10);
     for (const c of codes) assert.match(c, /^[0-9a-z]{4}(-[0-9a-z]{4}){3}$/);
@@ -285,7 +290,7 @@ onEachDatabase('the second factor', (dialect) => {
           password: PASSWORD,
         });
         const started = await c.secondFactor.start();
-        await c.secondFactor.enable(totpCode(started.secret, Date.now()));
+        await c.secondFactor.enable(totpCode(started.secret, Date.now()), PASSWORD);
         return started;
       })();
       const recover = (secondFactor?: string) =>

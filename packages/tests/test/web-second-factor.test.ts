@@ -60,7 +60,8 @@ test('enrolment in Settings: QR code and secret, a first code, 10 recovery codes
   assert.match(secret, /^[A-Z2-7]{32}$/);
   await page.screenshot({ path: join(SHOTS, 'second-factor-enrol.png'), fullPage: true });
   assert.deepEqual(await accessibilityViolations(page), []);
-  // A wrong code first: refused, nothing changes.
+  // The password too: a session alone cannot turn it on. A wrong code first: refused.
+  await section.getByLabel('Current password').fill(PASSWORD);
   const field = section.getByLabel('Code from your authenticator app');
   await field.fill(totpCode(secret, Date.now() + 10 * 30_000));
   await section.getByRole('button', { name: 'Turn on' }).click();

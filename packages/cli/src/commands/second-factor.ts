@@ -3,6 +3,7 @@ import { renderUnicodeCompact } from 'uqr';
 import { askLine } from '../ask.ts';
 import { withSession } from '../client.ts';
 import { type CommandGroup, command, commonFlags, noMore } from '../command.ts';
+import { password } from '../config.ts';
 import { codeFlag, secondFactorCode } from '../second-factor.ts';
 
 // The account's second factor, TOTP ([Note: Second factor on the hub]): enrol, turn off, status.
@@ -17,6 +18,7 @@ const enable = command({
       value: 'CODE',
       help: 'finish the enrolment started before with a code from the authenticator app',
     },
+    'password-file': commonFlags['password-file'],
     hub,
   },
   async run(args, flags, out) {
@@ -44,7 +46,8 @@ const enable = command({
       if (!/^\d{6}$/.test(code)) {
         throw new ValidationError('code', 'expected the 6 digits the authenticator app shows');
       }
-      const recoveryCodes = await client.secondFactor.enable(code);
+      const pw = await password(flags, 'Password (to confirm it is you): ');
+      const recoveryCodes = await client.secondFactor.enable(code, pw);
       out.say('The second factor is on. Logging in now asks for a code from the app.');
       out.say('');
       out.say(
@@ -96,7 +99,7 @@ export const secondFactorCommands: CommandGroup = {
   help: [
     [
       '2fa enable',
-      'turn on a second factor: scan the QR code, type a code; prints 10 recovery codes once',
+      'turn on a second factor: scan the QR code, type a code and your password; prints 10 recovery codes once',
     ],
     ['2fa disable', 'turn it off (--code, $COFFER_TOTP or a prompt)'],
     ['2fa status', 'whether it is on, and the recovery codes left'],

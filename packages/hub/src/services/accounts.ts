@@ -221,6 +221,35 @@ export async function takeLoginState(hub: Hub, loginId: string) {
   return pending;
 }
 
+/**
+ * The caller's current password, proven with a fresh OPAQUE login (loginStart, then its finish
+ * message) for the session's own account: what a stolen session token alone cannot do. For a
+ * new password and for turning the second factor on.
+ */
+export async function proveCurrentPassword(
+  hub: Hub,
+  c: Caller,
+  loginId: string,
+  finish: string,
+): Promise<{ id: string; email: string }> {
+  const pending = await takeLoginState(hub, loginId);
+  const account = await hub.db
+    .selectFrom('accounts')
+    .select(['id', 'email'])
+    .where('id', '=', c.accountId)
+    .executeTakeFirstOrThrow();
+  if (pending.email !== account.email) {
+    throw new AuthError('loginId: that login attempt is for another account');
+  }
+  try {
+    await opaqueFinishLogin(pending.state, finish);
+  } catch (e) {
+    if (e instanceof AuthError) throw new AuthError('currentPassword: wrong password');
+    throw e;
+  }
+  return account;
+}
+
 export async function loginFinish(
   hub: Hub,
   b: RouteBody<'loginFinish'>,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { timestamp } from '../schemas.ts';
+import { b64, recordId, timestamp } from '../schemas.ts';
 import { sessionGrant } from './accounts.ts';
 import { type RouteSpec, route } from './route.ts';
 import { secondFactorCode } from './shapes.ts';
@@ -39,8 +39,8 @@ export const secondFactorRoutes = {
     auth: 'session',
     tag: 'secondFactor',
     summary:
-      'Turns the second factor on with a valid code from the secret just started. Answers 10 single-use recovery codes, shown this once (the hub keeps only their hashes).',
-    body: z.object({ code: secondFactorCode }).strict(),
+      'Turns the second factor on with a valid code from the secret just started, after a fresh OPAQUE login (loginStart) proves the current password: a stolen session token alone cannot lock the owner out. Answers 10 single-use recovery codes, shown this once (the hub keeps only their hashes).',
+    body: z.object({ code: secondFactorCode, loginId: recordId, finish: b64(4096) }).strict(),
     response: z.object({ recoveryCodes: z.array(z.string()) }),
   }),
   secondFactorDisable: route({

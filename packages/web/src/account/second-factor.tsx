@@ -5,7 +5,7 @@ import { fill } from '../i18n/format.ts';
 import { QrCode } from '../qr-code.tsx';
 import { useFigures } from '../use-figures.ts';
 import { codeError } from './errors.ts';
-import { CodeField, FormAlert, useAccountForm } from './form.tsx';
+import { CodeField, FormAlert, TextField, useAccountForm } from './form.tsx';
 
 // Two-step verification on the Settings page ([Note: Second factor on the hub]): off, then
 // enrolment (the otpauth:// URI as a QR code and the secret as text, then a first code from the
@@ -23,6 +23,7 @@ export function SecondFactorSettings({ onError }: { onError: (m: string) => void
   const [status, setStatus] = useState<SecondFactorStatus | null>(null);
   const [step, setStep] = useState<Step>({ kind: 'status' });
   const [code, setCode] = useState('');
+  const [password, setPassword] = useState('');
   const [done, setDone] = useState('');
   const load = useCallback(async () => {
     const r = await worker.secondFactorStatus();
@@ -41,9 +42,15 @@ export function SecondFactorSettings({ onError }: { onError: (m: string) => void
     setStep({ kind: 'enrol', ...r.value });
   });
   const enable = onSubmit(async () => {
-    const r = await worker.secondFactorEnable(code.trim());
+    const r = await worker.secondFactorEnable(code.trim(), password);
     setCode('');
-    if (!r.ok) return { field: 'code', message: codeError(t, r, fig.time) };
+    if (!r.ok) {
+      if (r.detail.startsWith('currentPassword')) {
+        return { field: 'password', message: t.wrongCurrentPassword };
+      }
+      return { field: 'code', message: codeError(t, r, fig.time) };
+    }
+    setPassword('');
     setStep({ kind: 'codes', codes: r.value });
     await load();
   });
@@ -75,6 +82,14 @@ export function SecondFactorSettings({ onError }: { onError: (m: string) => void
         </p>
         <form onSubmit={enable} aria-label={t.twoFactorTurnOn}>
           {field('enrol-code', t.twoFactorFirstCode)}
+          <TextField
+            label={t.currentPassword}
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={setPassword}
+            invalid={error?.field === 'password'}
+          />
           <FormAlert error={error} />
           <div className="actions">
             <button

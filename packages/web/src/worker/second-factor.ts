@@ -5,6 +5,7 @@ import { call, need } from './session.ts';
 export const secondFactorApi = {
   secondFactorStatus: () => call(() => need().secondFactor.status()),
   secondFactorStart: () => call(() => need().secondFactor.start()),
-  secondFactorEnable: (code: string) => call(() => need().secondFactor.enable(code)),
+  secondFactorEnable: (code: string, password: string) =>
+    call(() => need().secondFactor.enable(code, password)),
   secondFactorDisable: (code: string) => call(() => need().secondFactor.disable(code)),
 };
