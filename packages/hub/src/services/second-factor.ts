@@ -38,9 +38,10 @@ import { hashText, newSecretToken } from './ids.ts';
 //   second_factor_required), so it can fetch neither the wrapped master key nor anything else.
 // Wrong codes count per account, across sessions (an attacker with the password cannot reset
 // them by logging in again): from the fifth in a row each attempt waits, doubling; the tenth
-// locks the codes for a while, and the answer says until when. Recovery codes (80 bits) still
-// work during a lockout, so a locked-out user has a way in that guessing cannot use. A replayed
-// code is refused but not counted: it is the user's own, not a guess.
+// locks the codes for a while, and the answer says until when. Recovery codes (80 bits) wait
+// out the backoff like codes but still work during a lockout, so a locked-out user has a way in
+// that guessing cannot use. A replayed code is refused but not counted: it is the user's own,
+// not a guess.
 // Sensitive actions (turning 2FA off, a new password, using the recovery key, approving an app)
 // take a fresh code through `requireSecondFactor`, which consumes it like a login does.
 
@@ -78,15 +79,17 @@ const isRecoveryCode = (code: string) => !/^\d{6}$/.test(code);
 const lockedMessage = (until: number) =>
   `second factor locked after too many wrong codes, until ${new Date(until).toISOString()}; a recovery code still works`;
 
-/** Refuses an attempt during the lockout (codes only) or before the backoff has passed. */
+/**
+ * Refuses an attempt before the backoff has passed, or a code from the app during the lockout
+ * (a recovery code still goes through: 80 bits are out of reach of guessing at this pace).
+ */
 function refuseEarly(
   hub: Hub,
   row: { failures: number; last_failure_at: number | null; locked_until: number | null },
   recovery: boolean,
 ) {
   const now = hub.now();
-  if (recovery) return;
-  if (row.locked_until !== null && row.locked_until > now) {
+  if (!recovery && row.locked_until !== null && row.locked_until > now) {
     throw new RateLimitedError(lockedMessage(row.locked_until), row.locked_until - now);
   }
   const { backoffAfter, backoffMs } = hub.config.secondFactor;
