@@ -22,6 +22,7 @@ export const FORMATS = {
   rating: 'V',
   feedState: 'H',
   syncState: 'T',
+  totpSecret: 'O',
   fileRequest: 'R',
   drop: 'D',
 } as const;

@@ -62,3 +62,17 @@ export async function opaqueFinishLogin(state: string, finishRequest: string): P
     throw new AuthError('login failed: wrong password or unknown account');
   }
 }
+
+export {
+  newTotpRecoveryCode,
+  newTotpSecret,
+  normalTotpRecoveryCode,
+  openTotpSecret,
+  sealTotpSecret,
+  TOTP_SECRET_BYTES,
+  totpCode,
+  totpMatch,
+  totpRecoveryCodeHash,
+  totpStep,
+  totpUri,
+} from './totp.ts';

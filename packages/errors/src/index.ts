@@ -60,6 +60,14 @@ export class AuthError extends CofferError {
   readonly retryable = false;
 }
 
+/**
+ * The session, or the action, still needs the account's second factor: a code from the
+ * authenticator app or a recovery code. Ask for one and send it (`reason` on the wire).
+ */
+export class SecondFactorRequiredError extends AuthError {
+  readonly reason = 'second_factor_required';
+}
+
 /** Logged in, but not allowed to do this (a read-only member writing to a share, say). */
 export class ForbiddenError extends CofferError {
   readonly code = 'forbidden';

@@ -77,6 +77,32 @@ export const hubConfigSchema = z
       .strict()
       .default({ perEmail: 10, perAddress: 100, windowSeconds: 900 }),
     /**
+     * The second factor ([Note: Second factor on the hub]): after `backoffAfter` wrong codes in
+     * a row each attempt waits `backoffMs`, doubling; after `lockoutAfter` the account's codes
+     * are refused for `lockoutMinutes` (a recovery code still works). `issuer` names the network
+     * in authenticator apps. `keyFile`: where the key that seals TOTP secrets lives (32 bytes,
+     * base64url, made when missing), so a copy of the database alone does not open them; every
+     * hub process of the network must read the same. When absent the key is a row of
+     * `hub_secrets`, in the database beside what it seals.
+     */
+    secondFactor: z
+      .object({
+        issuer: z.string().min(1).max(60).default('Coffer'),
+        backoffAfter: z.number().int().min(1).default(5),
+        backoffMs: z.number().int().min(1).default(2000),
+        lockoutAfter: z.number().int().min(2).default(10),
+        lockoutMinutes: z.number().positive().default(15),
+        keyFile: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({
+        issuer: 'Coffer',
+        backoffAfter: 5,
+        backoffMs: 2000,
+        lockoutAfter: 10,
+        lockoutMinutes: 15,
+      }),
+    /**
      * manual: a new host waits in the pending state for `coffer admin hosts approve ID`;
      * auto: it takes data as soon as it says hello.
      */

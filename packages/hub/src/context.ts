@@ -17,6 +17,8 @@ export interface Hub {
   operatorTokenHash: string;
   /** For fake recovery answers about unknown emails. */
   decoySecret: string;
+  /** Seals accounts' TOTP secrets at rest ([Note: Second factor on the hub]). */
+  totpKey: Uint8Array;
   now(): number;
   /** Whether this process runs background loop `loop` now ([Note: Leases]). */
   leads(loop: LoopName): boolean;
@@ -36,6 +38,8 @@ export interface Caller {
   accountId: string;
   /** The session's id; for an app, the app's id. */
   sessionId: string;
+  /** The session passed OPAQUE but not yet its second factor: it may only send its code. */
+  secondFactorPending?: boolean;
   /** Set when the caller is an app confined to one folder ([Note: App scope]). */
   app?: AppCaller;
 }

@@ -24,6 +24,7 @@ import * as accounts from './services/accounts.ts';
 import { confine, isAppToken, refuseClosedRoute } from './services/app-scope.ts';
 import { appCaller } from './services/apps.ts';
 import { hashText } from './services/ids.ts';
+import { refusePendingSession } from './services/second-factor.ts';
 
 const MAX_BODY = 16 * 1024 * 1024;
 
@@ -206,6 +207,9 @@ export function createApp(
         // any input is read, then the nodes it names once parsed.
         const app = (call.caller as Caller | undefined)?.app;
         if (app) refuseClosedRoute(name, spec, app);
+        // A session still owing its second factor can only send it ([Note: Second factor on
+        // the hub]), before any input is read.
+        refusePendingSession(name, call.caller as Caller | undefined);
         if (spec.auth === 'operator') {
           if ((await hashText(bearer(c))) !== hub.operatorTokenHash) {
             throw new AuthError('authorization: not the operator token');

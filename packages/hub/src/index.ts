@@ -78,7 +78,8 @@ async function secret(db: Kysely<Database>, name: string, make: () => Promise<st
   ).value;
 }
 
-function operatorToken(file: string): string {
+/** A secret kept in a file of its own (0600), made on first use. */
+function fileSecret(file: string): string {
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const token = newSecretToken();
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
@@ -160,7 +161,14 @@ export async function startHub(
     publicKey: toBase64Url(signingPublicKey(signingKey)),
     opaqueSetup: await secret(db.kysely, 'opaque_setup', createOpaqueServerSetup),
     decoySecret: await secret(db.kysely, 'decoy_secret', newSecretToken),
-    operatorTokenHash: await hashText(operatorToken(tokenFile)),
+    totpKey: fromBase64Url(
+      config.secondFactor.keyFile
+        ? fileSecret(config.secondFactor.keyFile)
+        : await secret(db.kysely, 'totp_key', newSecretToken),
+      'totp key',
+      32,
+    ),
+    operatorTokenHash: await hashText(fileSecret(tokenFile)),
     now: () => Date.now(),
     leads: (loop) => keeper?.holds(loop) ?? false,
     kickGc: () => collector?.kick(),

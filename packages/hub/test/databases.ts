@@ -76,6 +76,7 @@ export function testHub(db: Kysely<Database>): Hub {
     opaqueSetup: '',
     operatorTokenHash: '',
     decoySecret: '',
+    totpKey: new Uint8Array(32),
     now: () => Date.now(),
     leads: () => true,
     kickGc: () => {},

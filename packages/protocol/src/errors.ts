@@ -11,6 +11,7 @@ import {
   NotFoundError,
   QuotaError,
   RateLimitedError,
+  SecondFactorRequiredError,
   ValidationError,
 } from '@coffer/errors';
 import { z } from 'zod';
@@ -22,6 +23,8 @@ export const errorBody = z.object({
     message: z.string(),
     field: z.string().optional(),
     retryAfterMs: z.number().optional(),
+    /** With `auth`: `second_factor_required` when a code from the authenticator app is due. */
+    reason: z.string().optional(),
     /** A refusal under the account's quota: what it stores and the quota, in bytes. */
     used: z.number().int().min(0).optional(),
     quota: z.number().int().min(0).optional(),
@@ -47,6 +50,7 @@ export function toErrorBody(e: CofferError): ErrorBody {
   const error: ErrorBody['error'] = { code: e.code, message: e.message };
   if (e instanceof ValidationError) error.field = e.field;
   if (e instanceof RateLimitedError) error.retryAfterMs = e.retryAfterMs;
+  if (e instanceof SecondFactorRequiredError) error.reason = e.reason;
   if (e instanceof QuotaError && e.figures) Object.assign(error, e.figures);
   return { error };
 }
@@ -59,7 +63,7 @@ export function fromErrorBody(status: number, body: unknown, where: string): Cof
       ? new ConnectionError(`${where}: server error ${status}`)
       : new ValidationError('response', `${where}: unexpected ${status} response`);
   }
-  const { code, message, field, retryAfterMs, used, quota } = parsed.data.error;
+  const { code, message, field, retryAfterMs, used, quota, reason } = parsed.data.error;
   switch (code) {
     case 'validation': {
       const prefix = `${field}: `;
@@ -67,7 +71,9 @@ export function fromErrorBody(status: number, body: unknown, where: string): Cof
       return new ValidationError(field ?? 'request', text);
     }
     case 'auth':
-      return new AuthError(message);
+      return reason === 'second_factor_required'
+        ? new SecondFactorRequiredError(message)
+        : new AuthError(message);
     case 'forbidden':
       return new ForbiddenError(message);
     case 'not_found':

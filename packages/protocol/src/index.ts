@@ -23,7 +23,7 @@ export type { ErrorBody } from './errors.ts';
 export { errorBody, fromErrorBody, malformedRequestAnswer, STATUS, toErrorBody } from './errors.ts';
 export { HOST, hostRoutes } from './host-api.ts';
 export { buildOpenApi } from './openapi.ts';
-export type { AccountInfo, SessionGrant } from './routes/accounts.ts';
+export type { AccountInfo, PendingGrant, SessionGrant } from './routes/accounts.ts';
 export type { CopyProgress } from './routes/admin.ts';
 export type { AppInfo } from './routes/apps.ts';
 export type { ChangeInfo } from './routes/changes.ts';

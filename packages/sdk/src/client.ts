@@ -22,6 +22,7 @@ import { changePassword } from './password.ts';
 import { Freshness } from './pins.ts';
 import { FileRequests } from './requests.ts';
 import type { RetryCounts } from './retry-count.ts';
+import { SecondFactor } from './second-factor.ts';
 import * as sessions from './session.ts';
 import {
   type ClientOptions,
@@ -113,6 +114,8 @@ export class CofferClient {
   readonly account: Account;
   /** Apps we granted one folder: approve, deny, list, revoke ([Note: Apps in the client]). */
   readonly apps: Apps;
+  /** The account's TOTP second factor: status, enrolment, turning it off. */
+  readonly secondFactor: SecondFactor;
 
   private readonly session: Session;
   private readonly tree: Tree;
@@ -143,6 +146,7 @@ export class CofferClient {
     this.mirrors = new Mirrors({ hub, groups: this.groups });
     this.changes = new Changes({ hub });
     this.account = new Account({ hub });
+    this.secondFactor = new SecondFactor({ hub, keys });
     this.syncState = new SyncState({
       hub,
       keys,
@@ -203,15 +207,47 @@ export class CofferClient {
     return { client: CofferClient.wire(opened, o), recoveryKey: opened.recoveryKey };
   }
 
+  /**
+   * Logs in. For an account with a second factor, `code` gives a code from the authenticator
+   * app or a recovery code, or asks the user for one; without it a SecondFactorRequiredError.
+   */
   static async login(
-    o: ClientOptions & { email: string; password: string },
+    o: ClientOptions & {
+      email: string;
+      password: string;
+      code?: sessions.SecondFactorSource | undefined;
+    },
   ): Promise<CofferClient> {
     return CofferClient.wire(await sessions.login(o), o);
   }
 
+  /**
+   * Logs in in two steps, for a page that asks for the code once the password passed: a client,
+   * or, when the account has a second factor, `submit(code)` for the client.
+   */
+  static async beginLogin(
+    o: ClientOptions & { email: string; password: string },
+  ): Promise<
+    | { client: CofferClient }
+    | { secondFactorRequired: true; submit(code: string): Promise<CofferClient> }
+  > {
+    const step = await sessions.beginLogin(o);
+    if (!('secondFactorRequired' in step)) return { client: CofferClient.wire(step, o) };
+    return {
+      secondFactorRequired: true,
+      submit: async (code) => CofferClient.wire(await step.submit(code), o),
+    };
+  }
+
   /** Sets a new password with the recovery key; every other session of the account ends. */
   static async recover(
-    o: ClientOptions & { email: string; recoveryKey: string; newPassword: string },
+    o: ClientOptions & {
+      email: string;
+      recoveryKey: string;
+      newPassword: string;
+      /** Needed when the account has a second factor: a fresh code or a recovery code. */
+      secondFactor?: string | undefined;
+    },
   ): Promise<CofferClient> {
     return CofferClient.wire(await sessions.recover(o), o);
   }
@@ -268,9 +304,14 @@ export class CofferClient {
   /**
    * Sets a new password after proving the current one; every other session of the account
    * ends, this one stays. AuthError `currentPassword: …` when the current one is wrong.
+   * `secondFactor`: a fresh code or recovery code, needed when the account has a second factor.
    */
-  changePassword(currentPassword: string, newPassword: string): Promise<void> {
-    return changePassword(this.hub, this.keys, currentPassword, newPassword);
+  changePassword(
+    currentPassword: string,
+    newPassword: string,
+    secondFactor?: string,
+  ): Promise<void> {
+    return changePassword(this.hub, this.keys, currentPassword, newPassword, secondFactor);
   }
 
   /**

@@ -20,6 +20,7 @@ export {
   QuotaError,
   type QuotaFigures,
   RateLimitedError,
+  SecondFactorRequiredError,
   ValidationError,
 } from '@coffer/errors';
 export type { Account, AccountUsage } from './account.ts';
@@ -61,7 +62,13 @@ export { PublicLink } from './public-link.ts';
 export type { CollectResult, OwnRequest, RequestOptions } from './requests.ts';
 export type { RetryPolicy } from './retry.ts';
 export type { RetryCounts, RetryEvent } from './retry-count.ts';
-export type { ClientOptions, ResumeOptions, SavedSession } from './session.ts';
+export type { SecondFactor, SecondFactorStatus } from './second-factor.ts';
+export type {
+  ClientOptions,
+  ResumeOptions,
+  SavedSession,
+  SecondFactorSource,
+} from './session.ts';
 export type { IncomingShare, OutgoingShare, ShareMember } from './shares/shares.ts';
 export type { SessionSyncState, SyncRootReport, SyncState } from './sync-state.ts';
 export type { UploadSource } from './transfers/chunk-store.ts';

@@ -33,7 +33,12 @@ import {
   wrapMasterKeyWithRecovery,
   wrapRootKey,
 } from '@coffer/crypto';
-import { AuthError, DecryptionError, IntegrityError } from '@coffer/errors';
+import {
+  AuthError,
+  DecryptionError,
+  IntegrityError,
+  SecondFactorRequiredError,
+} from '@coffer/errors';
 import type { AccountInfo, RouteResponse, SessionGrant } from '@coffer/protocol';
 import { refuseRepeats } from './checks.ts';
 import { HubClient } from './hub-client.ts';
@@ -203,10 +208,23 @@ export async function signup(
   return { ...opened, recoveryKey: await formatRecoveryKey(recoveryKey) };
 }
 
+/** A code from the authenticator app or a recovery code, or a way to ask the user for one. */
+export type SecondFactorSource = string | (() => Promise<string>);
+
+/**
+ * A login that passed OPAQUE for an account with a second factor: the hub holds back the
+ * account's keys until `submit` sends a code that passes. A wrong code may be followed by
+ * another (the hub counts them: a backoff after 5, a lockout after 10).
+ */
+export interface PendingLogin {
+  secondFactorRequired: true;
+  submit(code: string): Promise<OpenedSession>;
+}
+
 /** Logs in with OPAQUE; the password never leaves this device. */
-export async function login(
+export async function beginLogin(
   o: ClientOptions & { email: string; password: string },
-): Promise<OpenedSession> {
+): Promise<OpenedSession | PendingLogin> {
   const hub = hubFor(o);
   const email = normalEmail(o.email);
   const start = await startLogin(o.password);
@@ -214,22 +232,55 @@ export async function login(
     body: { email, request: start.request },
   });
   const fin = await finishLogin(o.password, start.state, response);
-  const grant = await hub.call('loginFinish', {
+  const first = await hub.call('loginFinish', {
     body: { loginId, finish: fin.finishRequest, ...device(o) },
   });
-  const masterKey = await fromHub('wrapped master key', () =>
-    unwrapMasterKeyWithPassword(
-      fin.exportKey,
-      fromBase64Url(grant.account.wrappedMasterKey, 'wrappedMasterKey'),
-      grant.account.id as AccountId,
-    ),
-  );
-  return openGrant(hub, grant, masterKey);
+  const open = async (grant: SessionGrant) => {
+    const masterKey = await fromHub('wrapped master key', () =>
+      unwrapMasterKeyWithPassword(
+        fin.exportKey,
+        fromBase64Url(grant.account.wrappedMasterKey, 'wrappedMasterKey'),
+        grant.account.id as AccountId,
+      ),
+    );
+    return openGrant(hub, grant, masterKey);
+  };
+  if (!('secondFactorRequired' in first)) return open(first);
+  const pending = hubFor({ ...o, token: first.token });
+  return {
+    secondFactorRequired: true,
+    submit: async (code: string) =>
+      open(await pending.call('secondFactorLogin', { body: { code } })),
+  };
+}
+
+/**
+ * Logs in; for an account with a second factor `code` gives it (or asks the user for it),
+ * else a SecondFactorRequiredError.
+ */
+export async function login(
+  o: ClientOptions & { email: string; password: string; code?: SecondFactorSource | undefined },
+): Promise<OpenedSession> {
+  const step = await beginLogin(o);
+  if (!('secondFactorRequired' in step)) return step;
+  const code = typeof o.code === 'function' ? await o.code() : o.code;
+  if (code === undefined || code === '') {
+    throw new SecondFactorRequiredError(
+      'code: this account has a second factor: give a code from your authenticator app or a recovery code',
+    );
+  }
+  return step.submit(code);
 }
 
 /** Sets a new password with the recovery key; every other session of the account ends. */
 export async function recover(
-  o: ClientOptions & { email: string; recoveryKey: string; newPassword: string },
+  o: ClientOptions & {
+    email: string;
+    recoveryKey: string;
+    newPassword: string;
+    /** Needed when the account has a second factor: a fresh code or a recovery code. */
+    secondFactor?: string | undefined;
+  },
 ): Promise<OpenedSession> {
   const hub = hubFor(o);
   const email = normalEmail(o.email);
@@ -259,6 +310,7 @@ export async function recover(
         await wrapMasterKeyWithPassword(fin.exportKey, masterKey, accountId),
       ),
       ...device(o),
+      ...(o.secondFactor ? { secondFactor: o.secondFactor } : {}),
     },
   });
   return openGrant(hub, grant, masterKey);

@@ -19,4 +19,6 @@ export type Result<T> =
       /** The SDK's own words, in English, to tell one failure of a code from another. */
       detail: string;
       figures?: { used: number; quota: number };
+      /** The action needs a code from the authenticator app (or a recovery code). */
+      secondFactorRequired?: true;
     };

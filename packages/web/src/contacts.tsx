@@ -1,27 +1,10 @@
 import type { Contact } from '@coffer/sdk';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { encode } from 'uqr';
 import { worker } from './api.ts';
 import { fill } from './i18n/format.ts';
 import { useT } from './i18n/use-t.ts';
+import { QrCode } from './qr-code.tsx';
 import { wordingStrings } from './wording/strings.ts';
-
-/** A QR code as one SVG path (no inline styles, so the page's CSP holds). */
-function QrCode({ text, label }: { text: string; label: string }) {
-  const { data, size } = encode(text, { border: 2 });
-  let d = '';
-  data.forEach((row, y) => {
-    row.forEach((dark, x) => {
-      if (dark) d += `M${x} ${y}h1v1h-1z`;
-    });
-  });
-  return (
-    <svg className="qr" viewBox={`0 0 ${size} ${size}`} role="img" aria-label={label}>
-      <rect width={size} height={size} className="qr-light" />
-      <path d={d} className="qr-dark" />
-    </svg>
-  );
-}
 
 /** 12 groups of five digits, three rows of four, easy to read aloud. */
 function SafetyDigits({ value }: { value: string }) {

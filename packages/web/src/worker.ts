@@ -14,6 +14,7 @@ import { languageApi } from './worker/language.ts';
 import { linkApi } from './worker/link.ts';
 import { linksApi } from './worker/links.ts';
 import { requestsApi } from './worker/requests.ts';
+import { secondFactorApi } from './worker/second-factor.ts';
 import { settingsApi } from './worker/settings.ts';
 import { shareDialogApi } from './worker/share-dialog.ts';
 import { sharesApi } from './worker/shares.ts';
@@ -28,6 +29,7 @@ export type { ShareMemberView, SharePerson } from './worker/share-dialog.ts';
 const api = {
   ...streamsApi,
   ...accountApi,
+  ...secondFactorApi,
   ...filesApi,
   ...historyApi,
   ...changesApi,

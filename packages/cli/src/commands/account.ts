@@ -12,6 +12,7 @@ import {
   saveSession,
 } from '../config.ts';
 import { formatBytes } from '../output.ts';
+import { codeFlag, secondFactorCode, withSecondFactor } from '../second-factor.ts';
 
 /** `--device`: what this session is called in `coffer sessions` and the web app's Sessions. */
 const device = {
@@ -60,7 +61,12 @@ const signup = command({
 
 const login = command({
   name: 'login',
-  flags: { hub: commonFlags.hub, 'password-file': commonFlags['password-file'], device },
+  flags: {
+    hub: commonFlags.hub,
+    'password-file': commonFlags['password-file'],
+    device,
+    code: codeFlag,
+  },
   async run(args, flags, out) {
     noMore(args, 1);
     const email = need(args, 0, 'EMAIL');
@@ -71,6 +77,8 @@ const login = command({
       email,
       password: pw,
       deviceName: name,
+      // Asked for only when the account has a second factor.
+      code: () => secondFactorCode(flags),
     });
     await saveSession(client.saved());
     out.say(`Logged in as ${email}.`);
@@ -89,6 +97,7 @@ const recover = command({
     hub: commonFlags.hub,
     'password-file': commonFlags['password-file'],
     device,
+    code: codeFlag,
   },
   async run(args, flags, out) {
     noMore(args, 1);
@@ -96,13 +105,16 @@ const recover = command({
     const name = deviceName(flags);
     const key = await recoveryKey(flags);
     const pw = await password(flags, 'New password: ', true);
-    const client = await CofferClient.recover({
-      hubUrl: hubUrlFrom(flags.hub),
-      email,
-      recoveryKey: key,
-      newPassword: pw,
-      deviceName: name,
-    });
+    const client = await withSecondFactor(flags, (secondFactor) =>
+      CofferClient.recover({
+        hubUrl: hubUrlFrom(flags.hub),
+        email,
+        recoveryKey: key,
+        newPassword: pw,
+        deviceName: name,
+        secondFactor,
+      }),
+    );
     await saveSession(client.saved());
     out.say(`New password set for ${email}; every other session was ended.`);
     out.result(client.whoami());
@@ -123,6 +135,7 @@ const passwd = command({
       value: 'F',
       help: 'read the new password from a file (else $COFFER_NEW_PASSWORD, else a prompt)',
     },
+    code: codeFlag,
   },
   async run(args, flags, out) {
     noMore(args, 0);
@@ -131,7 +144,7 @@ const passwd = command({
     const next = await newPassword(flags);
     if (next === current)
       throw new ValidationError('new password', 'is the same as the current one');
-    await client.changePassword(current, next);
+    await withSecondFactor(flags, (code) => client.changePassword(current, next, code));
     const { email } = client.whoami();
     out.say(`New password set for ${email}; every other session was ended.`);
     out.result({ ok: true, email });
@@ -201,7 +214,10 @@ export const accountCommands: CommandGroup = {
   title: 'Account',
   help: [
     ['signup EMAIL', 'create an account (prints your recovery key once)'],
-    ['login EMAIL', 'log in; the session is kept in the config dir (0600)'],
+    [
+      'login EMAIL',
+      'log in; the session is kept in the config dir (0600). With a second factor: --code, $COFFER_TOTP or a prompt',
+    ],
     ['logout', 'end this session'],
     ['whoami', 'who is logged in, and where'],
     ['sessions', 'list your sessions; --revoke ID ends one'],

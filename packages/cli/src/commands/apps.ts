@@ -1,7 +1,8 @@
-import { createInterface } from 'node:readline';
 import { ValidationError } from '@coffer/errors';
+import { askLine } from '../ask.ts';
 import { withSession } from '../client.ts';
 import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
+import { codeFlag, withSecondFactor } from '../second-factor.ts';
 
 // Apps confined to one folder ([Note: Apps in the client] in the SDK): approve or deny the
 // code an app shows, list the apps, revoke one.
@@ -10,22 +11,6 @@ const hub = commonFlags.hub;
 
 const rights = (access: 'read' | 'readwrite') =>
   access === 'readwrite' ? 'read and write' : 'read only';
-
-/** One line from stdin (a terminal or a pipe); "" when it closes first. */
-function askLine(question: string): Promise<string> {
-  return new Promise((resolve) => {
-    const rl = createInterface({ input: process.stdin, output: process.stderr });
-    let answered = false;
-    rl.question(question, (a) => {
-      answered = true;
-      rl.close();
-      resolve(a);
-    });
-    rl.on('close', () => {
-      if (!answered) resolve('');
-    });
-  });
-}
 
 const list = command({
   name: 'apps',
@@ -60,6 +45,7 @@ const approve = command({
     },
     expires: { type: 'string', value: 'DAYS', help: 'the token lives this many days (90)' },
     yes: { type: 'boolean', help: 'do not ask to confirm' },
+    code: codeFlag,
     hub,
   },
   async run(args, flags, out) {
@@ -96,10 +82,13 @@ const approve = command({
           return;
         }
       }
-      const app = await client.apps.approve(code, folder, {
-        fingerprint: r.fingerprint,
-        ...(expiresIn ? { expiresIn } : {}),
-      });
+      const app = await withSecondFactor(flags, (secondFactor) =>
+        client.apps.approve(code, folder, {
+          fingerprint: r.fingerprint,
+          ...(expiresIn ? { expiresIn } : {}),
+          secondFactor,
+        }),
+      );
       out.say(`Approved: ${r.name} may ${rights(app.access)} ${folder} (app ${app.id}).`);
       out.result({ approved: true, ...app, path: folder });
     });

@@ -11,6 +11,7 @@ import { linkCommands } from './links.ts';
 import { mirrorCommands } from './mirrors.ts';
 import { networkCommands } from './network.ts';
 import { requestCommands } from './requests.ts';
+import { secondFactorCommands } from './second-factor.ts';
 import { syncCommands } from './sync.ts';
 import { webdavCommands } from './webdav.ts';
 
@@ -18,6 +19,7 @@ import { webdavCommands } from './webdav.ts';
 export const groups: readonly CommandGroup[] = [
   networkCommands,
   accountCommands,
+  secondFactorCommands,
   contactCommands,
   groupCommands,
   groupCopyCommands,

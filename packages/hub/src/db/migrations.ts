@@ -7,6 +7,7 @@ import { groupCopies } from './migration-group-copies.ts';
 import { groups, shelves } from './migration-groups.ts';
 import { hostDisk } from './migration-host-disk.ts';
 import { mirrors } from './migration-mirrors.ts';
+import { secondFactor } from './migration-second-factor.ts';
 import { syncState } from './migration-sync-state.ts';
 import { workers } from './migration-workers.ts';
 
@@ -497,6 +498,7 @@ export const migrations: MigrationProvider = {
     '0021_sync_state': syncState,
     '0022_host_disk': hostDisk,
     '0023_apps': apps,
+    '0024_second_factor': secondFactor,
     '0026_workers': workers,
   }),
 };

@@ -1,5 +1,10 @@
 import type { Generated, Kysely, Selectable, Transaction } from 'kysely';
 import type { AppRequestsTable, AppsTable } from './schema-apps.ts';
+import type {
+  AccountTotpTable,
+  TotpRecoveryCodesTable,
+  TotpUsedStepsTable,
+} from './schema-second-factor.ts';
 import type { JobsTable, LeasesTable } from './schema-workers.ts';
 
 export type { AppRequestsTable, AppsTable } from './schema-apps.ts';
@@ -32,6 +37,8 @@ export interface SessionsTable {
   created_at: number;
   last_seen_at: number;
   expires_at: number;
+  /** 1 while the session waits for its second factor: it may only submit a code. */
+  second_factor_pending: Generated<number>;
 }
 
 /** A session's sync state, sealed under the master key ([Note: Sync state on the hub]). */
@@ -535,6 +542,9 @@ export interface ChangesTable {
 export interface Database {
   jobs: JobsTable;
   leases: LeasesTable;
+  account_totp: AccountTotpTable;
+  totp_used_steps: TotpUsedStepsTable;
+  totp_recovery_codes: TotpRecoveryCodesTable;
   app_requests: AppRequestsTable;
   apps: AppsTable;
   change_counters: ChangeCountersTable;

@@ -12,6 +12,7 @@ import { linkHandlers } from './links.ts';
 import { metaHandlers } from './meta.ts';
 import { mirrorHandlers } from './mirrors.ts';
 import { requestHandlers } from './requests.ts';
+import { secondFactorHandlers } from './second-factor.ts';
 import { shareHandlers } from './shares.ts';
 import { syncStateHandlers } from './sync-state.ts';
 import { treeHandlers } from './tree.ts';
@@ -26,6 +27,7 @@ import { usageHandlers } from './usage.ts';
 export const handlers: Handlers = {
   ...metaHandlers,
   ...accountHandlers,
+  ...secondFactorHandlers,
   ...contactHandlers,
   ...shareHandlers,
   ...appHandlers,

@@ -11,6 +11,7 @@ import type { Caller, Hub } from '../context.ts';
 import type { AccountsTable } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { hashText, newRecordId, newSecretToken } from './ids.ts';
+import { hasSecondFactor, pendingSessionMs, requireSecondFactor } from './second-factor.ts';
 import { forgetSyncStates } from './sync-state.ts';
 
 const LOGIN_STATE_TTL_MS = 60_000;
@@ -28,7 +29,7 @@ function accountInfo(a: Selectable<AccountsTable>, rootWrappedKey: string): Acco
   };
 }
 
-async function loadAccountInfo(hub: Hub, accountId: string): Promise<AccountInfo> {
+export async function loadAccountInfo(hub: Hub, accountId: string): Promise<AccountInfo> {
   const a = await hub.db
     .selectFrom('accounts')
     .selectAll()
@@ -43,11 +44,12 @@ async function loadAccountInfo(hub: Hub, accountId: string): Promise<AccountInfo
   return accountInfo(a, root.wrapped_key);
 }
 
-async function newSession(
+async function insertSession(
   hub: Hub,
   accountId: string,
   deviceName: string | undefined,
-): Promise<SessionGrant> {
+  pending: boolean,
+) {
   const token = newSecretToken();
   const now = hub.now();
   const session = {
@@ -57,9 +59,19 @@ async function newSession(
     device_name: deviceName?.trim() || 'unnamed device',
     created_at: now,
     last_seen_at: now,
-    expires_at: now + hub.config.sessionTtlHours * 3_600_000,
+    expires_at: now + (pending ? pendingSessionMs : hub.config.sessionTtlHours * 3_600_000),
+    second_factor_pending: pending ? 1 : 0,
   };
   await hub.db.insertInto('sessions').values(session).execute();
+  return { token, session };
+}
+
+async function newSession(
+  hub: Hub,
+  accountId: string,
+  deviceName: string | undefined,
+): Promise<SessionGrant> {
+  const { token, session } = await insertSession(hub, accountId, deviceName, false);
   return {
     token,
     sessionId: session.id,
@@ -209,7 +221,39 @@ export async function takeLoginState(hub: Hub, loginId: string) {
   return pending;
 }
 
-export async function loginFinish(hub: Hub, b: RouteBody<'loginFinish'>): Promise<SessionGrant> {
+/**
+ * The caller's current password, proven with a fresh OPAQUE login (loginStart, then its finish
+ * message) for the session's own account: what a stolen session token alone cannot do. For a
+ * new password and for turning the second factor on.
+ */
+export async function proveCurrentPassword(
+  hub: Hub,
+  c: Caller,
+  loginId: string,
+  finish: string,
+): Promise<{ id: string; email: string }> {
+  const pending = await takeLoginState(hub, loginId);
+  const account = await hub.db
+    .selectFrom('accounts')
+    .select(['id', 'email'])
+    .where('id', '=', c.accountId)
+    .executeTakeFirstOrThrow();
+  if (pending.email !== account.email) {
+    throw new AuthError('loginId: that login attempt is for another account');
+  }
+  try {
+    await opaqueFinishLogin(pending.state, finish);
+  } catch (e) {
+    if (e instanceof AuthError) throw new AuthError('currentPassword: wrong password');
+    throw e;
+  }
+  return account;
+}
+
+export async function loginFinish(
+  hub: Hub,
+  b: RouteBody<'loginFinish'>,
+): Promise<RouteResponse<'loginFinish'>> {
   const pending = await takeLoginState(hub, b.loginId);
   await opaqueFinishLogin(pending.state, b.finish);
   const account = await hub.db
@@ -218,6 +262,16 @@ export async function loginFinish(hub: Hub, b: RouteBody<'loginFinish'>): Promis
     .where('email', '=', pending.email)
     .executeTakeFirst();
   if (!account) throw new AuthError('login failed: wrong password or unknown account');
+  if (await hasSecondFactor(hub, account.id)) {
+    // [Note: Second factor on the hub]: no account keys until the code passes.
+    const { token, session } = await insertSession(hub, account.id, b.deviceName, true);
+    return {
+      token,
+      sessionId: session.id,
+      expiresAt: session.expires_at,
+      secondFactorRequired: true,
+    };
+  }
   return newSession(hub, account.id, b.deviceName);
 }
 
@@ -258,6 +312,7 @@ export async function recoveryFinish(
   if (!a || (await hashText(b.recoveryProof)) !== a.recovery_proof_hash) {
     throw new AuthError('recoveryProof: wrong recovery key for this account');
   }
+  await requireSecondFactor(hub, a.id, b.secondFactor);
   await inTransaction(hub.db, async (tx) => {
     await tx
       .updateTable('accounts')
@@ -274,7 +329,7 @@ export async function recoveryFinish(
 export async function authenticate(hub: Hub, token: string): Promise<Caller> {
   const s = await hub.db
     .selectFrom('sessions')
-    .select(['id', 'account_id', 'expires_at', 'last_seen_at'])
+    .select(['id', 'account_id', 'expires_at', 'last_seen_at', 'second_factor_pending'])
     .where('token_hash', '=', await hashText(token))
     .executeTakeFirst();
   const now = hub.now();
@@ -285,6 +340,9 @@ export async function authenticate(hub: Hub, token: string): Promise<Caller> {
       .set({ last_seen_at: now })
       .where('id', '=', s.id)
       .execute();
+  }
+  if (s.second_factor_pending) {
+    return { accountId: s.account_id, sessionId: s.id, secondFactorPending: true };
   }
   return { accountId: s.account_id, sessionId: s.id };
 }

@@ -16,6 +16,7 @@ import { signingKeyOf } from './account-keys.ts';
 import { rateLimit } from './accounts.ts';
 import { APP_TOKEN_PREFIX } from './app-scope.ts';
 import { hashText, newRecordId, newSecretToken } from './ids.ts';
+import { requireSecondFactor } from './second-factor.ts';
 
 // [Note: App tokens]
 // A third-party app gets one folder of an account through a device flow in the style of
@@ -233,6 +234,7 @@ export async function approve(
       "expected this app's folder key sealed to it and signed by the account's identity key for this request, folder and access",
     );
   }
+  await requireSecondFactor(hub, c.accountId, b.secondFactor);
   const now = hub.now();
   const app: AppsTable = {
     id: newRecordId(),

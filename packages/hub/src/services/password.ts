@@ -1,9 +1,8 @@
-import { opaqueFinishLogin } from '@coffer/crypto/server';
-import { AuthError } from '@coffer/errors';
 import type { RouteBody } from '@coffer/protocol';
 import type { Caller, Hub } from '../context.ts';
 import { inTransaction } from '../db/transaction.ts';
-import { takeLoginState } from './accounts.ts';
+import { proveCurrentPassword } from './accounts.ts';
+import { requireSecondFactor } from './second-factor.ts';
 import { forgetSyncStates } from './sync-state.ts';
 
 /**
@@ -14,21 +13,8 @@ import { forgetSyncStates } from './sync-state.ts';
  * other session ends; this one stays.
  */
 export async function changePassword(hub: Hub, c: Caller, b: RouteBody<'changePassword'>) {
-  const pending = await takeLoginState(hub, b.loginId);
-  const account = await hub.db
-    .selectFrom('accounts')
-    .select(['id', 'email'])
-    .where('id', '=', c.accountId)
-    .executeTakeFirstOrThrow();
-  if (pending.email !== account.email) {
-    throw new AuthError('loginId: that login attempt is for another account');
-  }
-  try {
-    await opaqueFinishLogin(pending.state, b.finish);
-  } catch (e) {
-    if (e instanceof AuthError) throw new AuthError('currentPassword: wrong password');
-    throw e;
-  }
+  const account = await proveCurrentPassword(hub, c, b.loginId, b.finish);
+  await requireSecondFactor(hub, account.id, b.secondFactor);
   await inTransaction(hub.db, async (tx) => {
     await tx
       .updateTable('accounts')

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { accountId, b64, email, nodeId, recordId, timestamp } from '../schemas.ts';
 import { type RouteSpec, route } from './route.ts';
-import { keyBundle, metadata, wrapped, wrappedIdentity } from './shapes.ts';
+import { keyBundle, metadata, secondFactorCode, wrapped, wrappedIdentity } from './shapes.ts';
 
 // Sign-up, login, recovery and sessions (tag `accounts`).
 
@@ -31,6 +31,21 @@ export const sessionGrant = z.object({
   account: accountInfo,
 });
 export type SessionGrant = z.infer<typeof sessionGrant>;
+
+/**
+ * What loginFinish answers for an account with a second factor: a session that can only send
+ * its code (secondFactorLogin), and no account keys until it has.
+ */
+export const pendingGrant = z.object({
+  token: z.string(),
+  sessionId: recordId,
+  expiresAt: timestamp,
+  secondFactorRequired: z.literal(true),
+});
+export type PendingGrant = z.infer<typeof pendingGrant>;
+
+/** A fresh code or recovery code, for the actions that need one when 2FA is on. */
+const secondFactor = secondFactorCode.optional();
 
 export const accountRoutes = {
   registerStart: route({
@@ -80,7 +95,8 @@ export const accountRoutes = {
     path: '/api/login/finish',
     auth: 'none',
     tag: 'accounts',
-    summary: 'OPAQUE login, last message. Returns a session token.',
+    summary:
+      'OPAQUE login, last message. Returns a session token, or, when the account has a second factor, a session that must first send its code to /api/login/second-factor.',
     body: z
       .object({
         loginId: recordId,
@@ -88,7 +104,7 @@ export const accountRoutes = {
         deviceName: deviceName.optional(),
       })
       .strict(),
-    response: sessionGrant,
+    response: z.union([sessionGrant, pendingGrant]),
   }),
   recoveryStart: route({
     method: 'post',
@@ -112,6 +128,8 @@ export const accountRoutes = {
         record: opaqueMessage,
         wrappedMasterKey: wrapped,
         deviceName: deviceName.optional(),
+        /** Needed when the account has a second factor. */
+        secondFactor,
       })
       .strict(),
     response: sessionGrant,
@@ -129,6 +147,8 @@ export const accountRoutes = {
         finish: opaqueMessage,
         record: opaqueMessage,
         wrappedMasterKey: wrapped,
+        /** Needed when the account has a second factor. */
+        secondFactor,
       })
       .strict(),
   }),

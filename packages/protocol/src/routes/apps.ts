@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { accountId, b64, b64Bytes, nodeId, recordId, timestamp } from '../schemas.ts';
 import { type RouteSpec, route } from './route.ts';
-import { sealedKey } from './shapes.ts';
+import { sealedKey, secondFactorCode } from './shapes.ts';
 
 // Third-party apps confined to one folder: the device flow in the style of RFC 8628 and the
 // app tokens it ends with (tag `apps`; [Note: App tokens] in the hub's services/apps.ts).
@@ -145,6 +145,8 @@ export const appRoutes = {
           .min(1)
           .max(365 * 86_400)
           .optional(),
+        /** A fresh code or recovery code, needed when the account has a second factor. */
+        secondFactor: secondFactorCode.optional(),
       })
       .strict(),
     response: appInfo,

@@ -13,6 +13,7 @@ import { metaRoutes } from './meta.ts';
 import { mirrorRoutes } from './mirrors.ts';
 import { requestRoutes } from './requests.ts';
 import type { RouteSpec } from './route.ts';
+import { secondFactorRoutes } from './second-factor.ts';
 import { shareRoutes } from './shares.ts';
 import { syncStateRoutes } from './sync-state.ts';
 import { treeRoutes } from './tree.ts';
@@ -28,6 +29,7 @@ import { usageRoutes } from './usage.ts';
 export const routes = {
   ...metaRoutes,
   ...accountRoutes,
+  ...secondFactorRoutes,
   ...contactRoutes,
   ...shareRoutes,
   ...appRoutes,

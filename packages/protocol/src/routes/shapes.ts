@@ -211,3 +211,13 @@ export const fileCommit = z
   })
   .strict();
 export type FileCommit = z.infer<typeof fileCommit>;
+
+/**
+ * What proves an account's second factor: a 6-digit code from the authenticator app, or one
+ * of its recovery codes (`xxxx-xxxx-xxxx-xxxx`, dashes and case as typed).
+ */
+export const secondFactorCode = z
+  .string()
+  .trim()
+  .min(6, 'expected a 6-digit code or a recovery code')
+  .max(40, 'expected a 6-digit code or a recovery code');

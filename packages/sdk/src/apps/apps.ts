@@ -81,12 +81,13 @@ export class Apps {
    * Grants the app showing `userCode` the folder at `folderPath` (its suggestion when absent):
    * the folder's key sealed to the app and signed by us. `expiresIn` in seconds (90 days).
    * `fingerprint`: the one the user compared with the app's (from `lookup`); IntegrityError if
-   * the keys the hub serves now have another ([Note: App key fingerprint]).
+   * the keys the hub serves now have another ([Note: App key fingerprint]). `secondFactor`: a
+   * fresh code or recovery code, needed when the account has a second factor.
    */
   async approve(
     userCode: string,
     folderPath?: string,
-    o: { expiresIn?: number; fingerprint?: string } = {},
+    o: { expiresIn?: number; fingerprint?: string; secondFactor?: string | undefined } = {},
   ): Promise<GrantedApp> {
     const { hub, keys, tree } = this.deps;
     const r = await hub.call('lookupAppRequest', { body: { userCode } });
@@ -129,6 +130,7 @@ export class Apps {
         keyVersion: grant.keyVersion,
         sealedKey: toBase64Url(sealed),
         ...(o.expiresIn !== undefined ? { expiresIn: o.expiresIn } : {}),
+        ...(o.secondFactor ? { secondFactor: o.secondFactor } : {}),
       },
     });
     this.cached = undefined;

@@ -139,6 +139,9 @@ export const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
   requestSend: { files: [{ nodeId: hex(32, '2'), sealed: b64, chunkIds: [hex(64, '5')] }] },
   loginFinish: { loginId: hex(32, 'd'), finish: b64, deviceName: 'laptop' },
   recoveryStart: { email: 'x@example.com' },
+  secondFactorEnable: { code: '123456', loginId: hex(32, 'd'), finish: b64 },
+  secondFactorDisable: { code: '123456' },
+  secondFactorLogin: { code: '123456' },
   changePassword: { loginId: hex(32, 'd'), finish: b64, record: b64, wrappedMasterKey: wrapped },
   recoveryFinish: {
     email: 'x@example.com',

@@ -4,6 +4,7 @@ import { worker } from '../api.ts';
 import { accountError } from './errors.ts';
 import { ForgotPassword } from './forgot-password.tsx';
 import { FormAlert, TextField, useAccountForm } from './form.tsx';
+import { LoginCode } from './login-code.tsx';
 import { emailInputs } from './strength.ts';
 import { NewPasswordFields, newPasswordProblem, useNewPassword } from './strength-meter.tsx';
 
@@ -15,7 +16,7 @@ export function Auth({
   onSession: (s: SavedSession, recoveryKey?: string) => void;
 }) {
   const { t, error, setError, busy, onSubmit, invalidPassword } = useAccountForm();
-  const [mode, setMode] = useState<'login' | 'signup' | 'forgot'>('signup');
+  const [mode, setMode] = useState<'login' | 'signup' | 'forgot' | 'code'>('signup');
   const [email, setEmail] = useState('');
   const fresh = useNewPassword();
   const { password, confirm } = fresh;
@@ -33,9 +34,11 @@ export function Auth({
     } else {
       const r = await worker.login(email, password);
       if (!r.ok) return { field: null, message: accountError(t, r) };
-      onSession(r.value);
+      if ('secondFactorRequired' in r.value) switchTo('code');
+      else onSession(r.value.session);
     }
   });
+  if (mode === 'code') return <LoginCode onSession={onSession} onBack={() => switchTo('login')} />;
   if (mode === 'forgot')
     return <ForgotPassword onSession={onSession} onBack={() => switchTo('login')} />;
   return (

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { worker } from '../api.ts';
 import { accountError } from './errors.ts';
 import { FormAlert, TextField, useAccountForm } from './form.tsx';
+import { SecondFactorCodeField, useSecondFactorCode } from './second-factor-code.tsx';
 import { NewPasswordFields, newPasswordProblem, useNewPassword } from './strength-meter.tsx';
 
 // Change password, for the Settings page: the current password (proven to the hub with a fresh
@@ -17,17 +18,21 @@ export function ChangePassword({ email, onChanged }: { email?: string; onChanged
   const fresh = useNewPassword();
   const { password, confirm } = fresh;
   const [done, setDone] = useState(false);
+  const secondFactor = useSecondFactorCode();
   const inputs = email ? [email, current] : [current];
   const submit = onSubmit(async () => {
     setDone(false);
     if (password === current) return { field: 'password', message: t.samePassword };
     const problem = await newPasswordProblem(t, password, confirm, inputs);
     if (problem) return problem;
-    const r = await worker.changePassword(current, password);
+    const r = await worker.changePassword(current, password, secondFactor.given());
     if (!r.ok) {
+      const aboutCode = secondFactor.failure(r);
+      if (aboutCode) return { field: 'code', message: aboutCode };
       const aboutCurrent = r.detail.startsWith('currentPassword');
       return { field: aboutCurrent ? 'current' : null, message: accountError(t, r) };
     }
+    secondFactor.setCode('');
     setCurrent('');
     fresh.clear();
     setDone(true);
@@ -52,6 +57,11 @@ export function ChangePassword({ email, onChanged }: { email?: string; onChanged
           label={t.newPassword}
           confirmLabel={t.confirmNewPassword}
           invalid={invalidPassword}
+        />
+        <SecondFactorCodeField
+          id="password-code"
+          state={secondFactor}
+          invalid={error?.field === 'code'}
         />
         <FormAlert error={error} />
         <p role="status" className="muted">

@@ -13,3 +13,23 @@ export function accountError(
   if (r.code === 'auth') return t.loginFailed;
   return fill(t.somethingWrong, { detail: r.message });
 }
+
+/**
+ * A failure about the second factor, said for a person: a code is due, wrong or used, the
+ * backoff, or the lockout with its end (in the page's language through `time`).
+ */
+export function codeError(
+  t: AccountT,
+  r: { code: string; message: string; detail: string; secondFactorRequired?: true },
+  time: (at: number) => string,
+): string {
+  if (r.secondFactorRequired) return t.codeNeeded;
+  if (r.code === 'rate_limited') {
+    const until = /locked .* until (\S+?);/.exec(r.detail)?.[1];
+    if (until) return fill(t.codeLocked, { time: time(Date.parse(until)) });
+    if (/^code:/.test(r.detail)) return t.codeWait;
+  }
+  if (r.code === 'auth' && /^code:/.test(r.detail)) return t.wrongCode;
+  if (r.code === 'validation' && /^code/.test(r.detail)) return t.wrongCode;
+  return accountError(t, r);
+}

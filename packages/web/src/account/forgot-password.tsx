@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { worker } from '../api.ts';
 import { accountError } from './errors.ts';
 import { FormAlert, TextField, useAccountForm } from './form.tsx';
+import { SecondFactorCodeField, useSecondFactorCode } from './second-factor-code.tsx';
 import { emailInputs } from './strength.ts';
 import { NewPasswordFields, newPasswordProblem, useNewPassword } from './strength-meter.tsx';
 
@@ -22,11 +23,14 @@ export function ForgotPassword({
   const [key, setKey] = useState('');
   const fresh = useNewPassword();
   const { password, confirm } = fresh;
+  const secondFactor = useSecondFactorCode();
   const submit = onSubmit(async () => {
     const problem = await newPasswordProblem(t, password, confirm, emailInputs(email));
     if (problem) return problem;
-    const r = await worker.recover(email, key, password);
+    const r = await worker.recover(email, key, password, secondFactor.given());
     if (!r.ok) {
+      const aboutCode = secondFactor.failure(r);
+      if (aboutCode) return { field: 'code', message: aboutCode };
       const aboutKey = r.detail.startsWith('recoveryKey') || r.code === 'auth';
       return { field: aboutKey ? 'key' : null, message: accountError(t, r) };
     }
@@ -68,6 +72,11 @@ export function ForgotPassword({
           label={t.newPassword}
           confirmLabel={t.confirmNewPassword}
           invalid={invalidPassword}
+        />
+        <SecondFactorCodeField
+          id="recover-code"
+          state={secondFactor}
+          invalid={error?.field === 'code'}
         />
         <FormAlert error={error} />
         <button type="submit" className="primary" disabled={busy}>

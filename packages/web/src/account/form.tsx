@@ -72,3 +72,42 @@ export function TextField({
     </label>
   );
 }
+
+/** A code from the authenticator app, or a recovery code (letters, so no numeric keyboard). */
+export function CodeField({
+  label,
+  hint,
+  value,
+  onChange,
+  invalid = false,
+  id,
+}: {
+  label: string;
+  hint: string;
+  value: string;
+  onChange: (v: string) => void;
+  invalid?: boolean;
+  id: string;
+}) {
+  return (
+    <>
+      <label className="code-field">
+        {label}
+        <input
+          className="code-input"
+          autoComplete="one-time-code"
+          autoCapitalize="off"
+          spellCheck={false}
+          required
+          aria-invalid={invalid || undefined}
+          aria-describedby={`${id}-hint`}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      </label>
+      <span id={`${id}-hint`} className="muted field-hint">
+        {hint}
+      </span>
+    </>
+  );
+}

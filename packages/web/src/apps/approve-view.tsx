@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { SecondFactorCodeField, useSecondFactorCode } from '../account/second-factor-code.tsx';
 import { worker } from '../api.ts';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
@@ -22,6 +23,9 @@ export function ApproveAppView({ code, onError }: { code: string; onError: (m: s
   const [folderWrong, setFolderWrong] = useState(false);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
+  /** The account's second factor, asked for once the hub says it is due. */
+  const secondFactor = useSecondFactorCode();
+  const [codeError, setCodeError] = useState<string | null>(null);
 
   const lookUp = useCallback(
     async (text: string) => {
@@ -49,9 +53,18 @@ export function ApproveAppView({ code, onError }: { code: string; onError: (m: s
     setFolderWrong(path === null);
     if (!path) return;
     setBusy(true);
-    const r = await worker.appAllow(request.code, path, request.asks.fingerprint);
+    const r = await worker.appAllow(
+      request.code,
+      path,
+      request.asks.fingerprint,
+      secondFactor.given(),
+    );
     setBusy(false);
-    if (!r.ok) return onError(r.message);
+    setCodeError(null);
+    if (!r.ok) {
+      const aboutCode = secondFactor.failure(r);
+      return aboutCode ? setCodeError(aboutCode) : onError(r.message);
+    }
     setDone(fill(t.appAllowed, { name: request.asks.name, folder: path }));
   };
   const deny = async () => {
@@ -149,6 +162,20 @@ export function ApproveAppView({ code, onError }: { code: string; onError: (m: s
               </span>
             )}
           </label>
+          {secondFactor.asked && (
+            <div className="field">
+              <SecondFactorCodeField
+                id="approve-second-factor"
+                state={secondFactor}
+                invalid={codeError !== null}
+              />
+              {codeError && (
+                <span role="alert" className="error">
+                  {codeError}
+                </span>
+              )}
+            </div>
+          )}
           <div className="actions">
             <button type="button" onClick={() => void deny()} disabled={busy}>
               {t.denyApp}

@@ -1,9 +1,11 @@
 // The Settings page: language and theme, storage used (against the operator's quota, when one
-// is set), the password, sessions, and the operator's donation link when there is one.
+// is set), the password, two-step verification, sessions, and the operator's donation link when there is one.
 
 import type { AccountUsage } from '@coffer/sdk';
 import { useEffect, useState } from 'react';
 import { ChangePassword } from '../account/change-password.tsx';
+import { SecondFactorSettings } from '../account/second-factor.tsx';
+import { accountStrings } from '../account/strings.ts';
 import { type Result, worker } from '../api.ts';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
@@ -87,6 +89,7 @@ function Storage({ usage }: { usage: AccountUsage }) {
 
 export function SettingsView({ onError }: { onError: (m: string) => void }) {
   const t = useT(settingsStrings);
+  const accountT = useT(accountStrings);
   const [usage, setUsage] = useState<AccountUsage | null>(null);
   const [sessionsShown, setSessionsShown] = useState(0);
   useEffect(() => {
@@ -115,6 +118,10 @@ export function SettingsView({ onError }: { onError: (m: string) => void }) {
         <h3 id="settings-password">{t.password}</h3>
         {/* Other sessions end with a new password: the list below is fetched again. */}
         <ChangePassword onChanged={() => setSessionsShown((n) => n + 1)} />
+      </section>
+      <section aria-labelledby="settings-second-factor" className="settings-second-factor">
+        <h3 id="settings-second-factor">{accountT.twoFactor}</h3>
+        <SecondFactorSettings onError={onError} />
       </section>
       <section aria-labelledby="settings-sessions">
         <h3 id="settings-sessions">{t.sessions}</h3>

@@ -1,10 +1,13 @@
 // Signing up, logging in and out, and the account's sessions and hosts.
-import { CofferClient, type SavedSession, singleCopy } from '@coffer/sdk';
+import { AuthError, CofferClient, type SavedSession, singleCopy } from '@coffer/sdk';
 import { call, current, need, setClient } from './session.ts';
 import { forgetJobs, pendingJobs } from './upload-jobs.ts';
 import { stopAllUploads } from './uploads.ts';
 
 const hubUrl = self.location.origin;
+
+/** A login that passed its password and waits for its second factor's code, in this worker. */
+let pendingLogin: { submit(code: string): Promise<CofferClient> } | null = null;
 
 export const accountApi = {
   signup: (email: string, password: string) =>
@@ -13,19 +16,34 @@ export const accountApi = {
       setClient(r.client);
       return { recoveryKey: r.recoveryKey, session: r.client.saved() };
     }),
+  /** The session, or `secondFactorRequired` when the account asks for a code next (`loginCode`). */
   login: (email: string, password: string) =>
     call(async () => {
-      const client = await CofferClient.login({
+      pendingLogin = null;
+      const step = await CofferClient.beginLogin({
         hubUrl,
         email,
         password,
         deviceName: 'web browser',
       });
+      if ('client' in step) {
+        setClient(step.client);
+        return { session: step.client.saved() };
+      }
+      pendingLogin = step;
+      return { secondFactorRequired: true as const };
+    }),
+  /** The second factor of the login waiting in this worker; a wrong code may be retried. */
+  loginCode: (code: string) =>
+    call(async () => {
+      if (!pendingLogin) throw new AuthError('the login expired; log in again');
+      const client = await pendingLogin.submit(code);
+      pendingLogin = null;
       setClient(client);
       return client.saved();
     }),
   /** "Forgot password?": a new password set with the recovery key; other sessions end. */
-  recover: (email: string, recoveryKey: string, newPassword: string) =>
+  recover: (email: string, recoveryKey: string, newPassword: string, secondFactor?: string) =>
     call(async () => {
       const client = await CofferClient.recover({
         hubUrl,
@@ -33,13 +51,14 @@ export const accountApi = {
         recoveryKey,
         newPassword,
         deviceName: 'web browser',
+        secondFactor,
       });
       setClient(client);
       return client.saved();
     }),
   /** A new password, the current one proven first; other sessions end, this one stays. */
-  changePassword: (currentPassword: string, newPassword: string) =>
-    call(() => need().changePassword(currentPassword, newPassword)),
+  changePassword: (currentPassword: string, newPassword: string, secondFactor?: string) =>
+    call(() => need().changePassword(currentPassword, newPassword, secondFactor)),
   resume: (saved: SavedSession) =>
     call(async () => {
       const client = await CofferClient.resume(saved);

@@ -7,11 +7,12 @@ export const appsApi = {
   appRequest: (code: string) => call(() => need().apps.lookup(code)),
   /** Allows it the folder at `folder` (created if missing): its key sealed to the app alone. */
   /** `fingerprint`: the one shown with the request, which the person compared with the app's. */
-  appAllow: (code: string, folder: string, fingerprint: string) =>
+  /** `secondFactor`: a fresh code, when the account has a second factor. */
+  appAllow: (code: string, folder: string, fingerprint: string, secondFactor?: string) =>
     call(async () => {
       const c = need();
       await c.ensureFolder(folder);
-      return c.apps.approve(code, folder, { fingerprint });
+      return c.apps.approve(code, folder, { fingerprint, secondFactor });
     }),
   appDeny: (code: string) => call(() => need().apps.deny(code)),
   /** The apps allowed, newest first, each with the path of its folder (null once it is gone). */

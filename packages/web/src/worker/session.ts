@@ -22,16 +22,26 @@ export function setClient(c: CofferClient | null) {
  * page's language, the SDK's own words as `detail` (for code that tells one failure of a code
  * from another) and a quota refusal's figures, for a message in the page's language.
  */
-export async function call<T>(
-  f: () => Promise<T>,
-): Promise<
+export async function call<T>(f: () => Promise<T>): Promise<
   | { ok: true; value: T }
-  | { ok: false; code: string; message: string; detail: string; figures?: QuotaFigures }
+  | {
+      ok: false;
+      code: string;
+      message: string;
+      detail: string;
+      figures?: QuotaFigures;
+      secondFactorRequired?: true;
+    }
 > {
   try {
     return { ok: true, value: await f() };
   } catch (e) {
-    const err = e as { code?: string; message?: string; figures?: QuotaFigures };
+    const err = e as {
+      code?: string;
+      message?: string;
+      figures?: QuotaFigures;
+      reason?: string;
+    };
     const code = err.code ?? 'internal';
     const detail = err.message ?? String(e);
     return {
@@ -40,6 +50,8 @@ export async function call<T>(
       message: personMessage(code, detail, pageLanguage()),
       detail,
       ...(err.figures ? { figures: { used: err.figures.used, quota: err.figures.quota } } : {}),
+      // A code from the authenticator app is due: the page asks for one and tries again.
+      ...(err.reason === 'second_factor_required' ? { secondFactorRequired: true as const } : {}),
     };
   }
 }

@@ -50,6 +50,34 @@ export const en = {
   wrongCurrentPassword: 'Current password: this is not your current password. Nothing was changed.',
   samePassword: 'New password: it is the same as the current one.',
   passwordChanged: 'Password changed. Your other sessions were ended.',
+  codeTitle: 'Two-step verification',
+  codeIntro:
+    'Your password is right. Enter the code your authenticator app shows for this account.',
+  codeLabel: 'Code from your authenticator app',
+  codeHint: 'The 6 digits the app shows now, or one of your recovery codes.',
+  verifyCode: 'Verify',
+  codeNeeded:
+    'This needs a code from your authenticator app (or a recovery code): enter it below, then try again.',
+  wrongCode: 'Code: this code is wrong or was used already. Wait for the next one and try again.',
+  codeLocked: 'Too many wrong codes: codes are refused until {time}. A recovery code still works.',
+  codeWait: 'Too many wrong codes: wait a few seconds before the next try.',
+  twoFactor: 'Two-step verification',
+  twoFactorOff:
+    'Off. Add a code from an authenticator app to your password, so that a stolen password alone does not open your account.',
+  twoFactorOn: 'On. Recovery codes left: {count}.',
+  twoFactorTurnOn: 'Turn on',
+  twoFactorTurnOff: 'Turn off',
+  twoFactorScan: 'Scan this QR code with your authenticator app, or type the secret into it.',
+  twoFactorQr: 'QR code for your authenticator app',
+  twoFactorSecret: 'Secret',
+  twoFactorFirstCode:
+    'Then enter the code the app shows, to check that it works. Until then nothing changes.',
+  recoveryCodesTitle: 'Your recovery codes',
+  recoveryCodesIntro:
+    'Each one works once, in place of a code, if you lose your phone. They are shown only now: store them offline, apart from your password.',
+  recoveryCodesStored: 'I have stored them',
+  twoFactorOffDone: 'Two-step verification is off.',
+  twoFactorOffIntro: 'To turn it off, enter a code from the app or a recovery code.',
   // zxcvbn's feedback, by its keys: zxw_ a warning, zxs_ a suggestion.
   zxw_straightRow: 'Straight rows of keys on the keyboard are easy to guess.',
   zxw_keyPattern: 'Short keyboard patterns are easy to guess.',

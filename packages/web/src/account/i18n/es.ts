@@ -53,6 +53,38 @@ export const es: AccountStrings = {
   wrongCurrentPassword: 'Contraseña actual: no es tu contraseña actual. No se ha cambiado nada.',
   samePassword: 'Nueva contraseña: es la misma que la actual.',
   passwordChanged: 'Contraseña cambiada. Tus demás sesiones se han cerrado.',
+  codeTitle: 'Verificación en dos pasos',
+  codeIntro:
+    'Tu contraseña es correcta. Escribe el código que muestra tu aplicación de autenticación para esta cuenta.',
+  codeLabel: 'Código de tu aplicación de autenticación',
+  codeHint: 'Los 6 dígitos que muestra la aplicación ahora, o uno de tus códigos de recuperación.',
+  verifyCode: 'Verificar',
+  codeNeeded:
+    'Esto necesita un código de tu aplicación de autenticación (o un código de recuperación): escríbelo abajo y vuelve a intentarlo.',
+  wrongCode:
+    'Código: este código es incorrecto o ya se usó. Espera al siguiente y vuelve a intentarlo.',
+  codeLocked:
+    'Demasiados códigos incorrectos: se rechazan los códigos hasta las {time}. Un código de recuperación sigue funcionando.',
+  codeWait: 'Demasiados códigos incorrectos: espera unos segundos antes del próximo intento.',
+  twoFactor: 'Verificación en dos pasos',
+  twoFactorOff:
+    'Desactivada. Añade a tu contraseña un código de una aplicación de autenticación, para que una contraseña robada no baste para abrir tu cuenta.',
+  twoFactorOn: 'Activada. Códigos de recuperación restantes: {count}.',
+  twoFactorTurnOn: 'Activar',
+  twoFactorTurnOff: 'Desactivar',
+  twoFactorScan:
+    'Escanea este código QR con tu aplicación de autenticación, o escribe en ella el secreto.',
+  twoFactorQr: 'Código QR para tu aplicación de autenticación',
+  twoFactorSecret: 'Secreto',
+  twoFactorFirstCode:
+    'Después escribe el código que muestra la aplicación, para comprobar que funciona. Hasta entonces nada cambia.',
+  recoveryCodesTitle: 'Tus códigos de recuperación',
+  recoveryCodesIntro:
+    'Cada uno sirve una vez, en lugar de un código, si pierdes tu teléfono. Solo se muestran ahora: guárdalos sin conexión, lejos de tu contraseña.',
+  recoveryCodesStored: 'Ya los he guardado',
+  twoFactorOffDone: 'La verificación en dos pasos está desactivada.',
+  twoFactorOffIntro:
+    'Para desactivarla, escribe un código de la aplicación o un código de recuperación.',
   // zxcvbn's feedback, by its keys: zxw_ a warning, zxs_ a suggestion.
   zxw_straightRow: 'Las filas seguidas de teclas son fáciles de adivinar.',
   zxw_keyPattern: 'Los patrones cortos de teclado son fáciles de adivinar.',

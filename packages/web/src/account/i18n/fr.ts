@@ -53,6 +53,38 @@ export const fr: AccountStrings = {
     'Mot de passe actuel : ce n’est pas votre mot de passe actuel. Rien n’a été modifié.',
   samePassword: 'Nouveau mot de passe : c’est le même que l’actuel.',
   passwordChanged: 'Mot de passe changé. Vos autres sessions ont été fermées.',
+  codeTitle: 'Validation en deux étapes',
+  codeIntro:
+    'Votre mot de passe est bon. Saisissez le code que votre application d’authentification affiche pour ce compte.',
+  codeLabel: 'Code de votre application d’authentification',
+  codeHint:
+    'Les 6 chiffres affichés maintenant par l’application, ou l’un de vos codes de secours.',
+  verifyCode: 'Valider',
+  codeNeeded:
+    'Cette action demande un code de votre application d’authentification (ou un code de secours) : saisissez-le ci-dessous, puis réessayez.',
+  wrongCode: 'Code : ce code est faux ou a déjà servi. Attendez le suivant et réessayez.',
+  codeLocked:
+    'Trop de codes faux : les codes sont refusés jusqu’à {time}. Un code de secours fonctionne toujours.',
+  codeWait: 'Trop de codes faux : attendez quelques secondes avant le prochain essai.',
+  twoFactor: 'Validation en deux étapes',
+  twoFactorOff:
+    'Désactivée. Ajoutez à votre mot de passe un code d’une application d’authentification : un mot de passe volé ne suffira plus à ouvrir votre compte.',
+  twoFactorOn: 'Activée. Codes de secours restants : {count}.',
+  twoFactorTurnOn: 'Activer',
+  twoFactorTurnOff: 'Désactiver',
+  twoFactorScan:
+    'Scannez ce QR code avec votre application d’authentification, ou saisissez-y le secret.',
+  twoFactorQr: 'QR code pour votre application d’authentification',
+  twoFactorSecret: 'Secret',
+  twoFactorFirstCode:
+    'Saisissez ensuite le code affiché par l’application, pour vérifier qu’elle fonctionne. D’ici là, rien ne change.',
+  recoveryCodesTitle: 'Vos codes de secours',
+  recoveryCodesIntro:
+    'Chacun sert une fois, à la place d’un code, si vous perdez votre téléphone. Ils ne sont affichés que maintenant : gardez-les hors ligne, loin de votre mot de passe.',
+  recoveryCodesStored: 'Je les ai mis de côté',
+  twoFactorOffDone: 'La validation en deux étapes est désactivée.',
+  twoFactorOffIntro:
+    'Pour la désactiver, saisissez un code de l’application ou un code de secours.',
   // zxcvbn's feedback, by its keys: zxw_ a warning, zxs_ a suggestion.
   zxw_straightRow: 'Les rangées de touches du clavier sont faciles à deviner.',
   zxw_keyPattern: 'Les motifs courts du clavier sont faciles à deviner.',

@@ -52,6 +52,36 @@ export const ptBR: AccountStrings = {
   wrongCurrentPassword: 'Senha atual: esta não é sua senha atual. Nada foi alterado.',
   samePassword: 'Nova senha: é igual à atual.',
   passwordChanged: 'Senha alterada. Suas outras sessões foram encerradas.',
+  codeTitle: 'Verificação em duas etapas',
+  codeIntro:
+    'Sua senha está certa. Digite o código que seu aplicativo autenticador mostra para esta conta.',
+  codeLabel: 'Código do seu aplicativo autenticador',
+  codeHint: 'Os 6 dígitos que o aplicativo mostra agora, ou um dos seus códigos de recuperação.',
+  verifyCode: 'Verificar',
+  codeNeeded:
+    'Isto precisa de um código do seu aplicativo autenticador (ou de um código de recuperação): digite-o abaixo e tente de novo.',
+  wrongCode: 'Código: este código está errado ou já foi usado. Espere o próximo e tente de novo.',
+  codeLocked:
+    'Códigos errados demais: os códigos são recusados até {time}. Um código de recuperação ainda funciona.',
+  codeWait: 'Códigos errados demais: espere alguns segundos antes da próxima tentativa.',
+  twoFactor: 'Verificação em duas etapas',
+  twoFactorOff:
+    'Desativada. Acrescente à sua senha um código de um aplicativo autenticador, para que uma senha roubada sozinha não abra sua conta.',
+  twoFactorOn: 'Ativada. Códigos de recuperação restantes: {count}.',
+  twoFactorTurnOn: 'Ativar',
+  twoFactorTurnOff: 'Desativar',
+  twoFactorScan: 'Leia este QR code com seu aplicativo autenticador, ou digite nele o segredo.',
+  twoFactorQr: 'QR code para seu aplicativo autenticador',
+  twoFactorSecret: 'Segredo',
+  twoFactorFirstCode:
+    'Depois digite o código que o aplicativo mostra, para conferir que funciona. Até lá nada muda.',
+  recoveryCodesTitle: 'Seus códigos de recuperação',
+  recoveryCodesIntro:
+    'Cada um vale uma vez, no lugar de um código, se você perder o celular. Eles só aparecem agora: guarde-os fora do computador, longe da sua senha.',
+  recoveryCodesStored: 'Já guardei',
+  twoFactorOffDone: 'A verificação em duas etapas está desativada.',
+  twoFactorOffIntro:
+    'Para desativá-la, digite um código do aplicativo ou um código de recuperação.',
   // zxcvbn's feedback, by its keys: zxw_ a warning, zxs_ a suggestion.
   zxw_straightRow: 'Sequências de teclas em linha são fáceis de adivinhar.',
   zxw_keyPattern: 'Padrões curtos de teclado são fáceis de adivinhar.',

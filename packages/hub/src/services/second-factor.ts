@@ -1,0 +1,317 @@
+import {
+  newTotpRecoveryCode,
+  newTotpSecret,
+  openTotpSecret,
+  sealTotpSecret,
+  totpMatch,
+  totpRecoveryCodeHash,
+  totpStep,
+  totpUri,
+} from '@coffer/crypto/server';
+import {
+  AuthError,
+  ConflictError,
+  RateLimitedError,
+  SecondFactorRequiredError,
+  ValidationError,
+} from '@coffer/errors';
+import type { AccountInfo, RouteName, RouteResponse, SessionGrant } from '@coffer/protocol';
+import type { Caller, Hub } from '../context.ts';
+import type { DbOrTx } from '../db/schema.ts';
+import { inTransaction } from '../db/transaction.ts';
+import { hashText, newSecretToken } from './ids.ts';
+
+// [Note: Second factor on the hub]
+// An account may add TOTP (crypto's [Note: Second factor]) to its password. All of its state
+// lives in the database, never in a hub process's memory, so every process on one PostgreSQL
+// agrees:
+// - `account_totp`: the secret sealed under the hub's TOTP key, `enabled_at` (null while an
+//   enrolment waits for its first code), and the wrong codes in a row with the lockout.
+// - `totp_used_steps`: the replay cache. A code passes only if inserting its (account, step)
+//   row does; the primary key makes the second use of a step fail in whichever process it
+//   comes, at once and without a lock. Rows older than the window are pruned on success.
+// - `totp_recovery_codes`: SHA-256 of each unused recovery code; using one deletes its row,
+//   and only the delete that removed it counts.
+// - `sessions.second_factor_pending`: loginFinish opens such a session for an account with
+//   2FA, with a five-minute life and without the account's wrapped keys. http.ts refuses it
+//   every route but the code's and logout with a SecondFactorRequiredError (401, `reason`
+//   second_factor_required), so it can fetch neither the wrapped master key nor anything else.
+// Wrong codes count per account, across sessions (an attacker with the password cannot reset
+// them by logging in again): from the fifth in a row each attempt waits, doubling; the tenth
+// locks the codes for a while, and the answer says until when. Recovery codes (80 bits) wait
+// out the backoff like codes but still work during a lockout, so a locked-out user has a way in
+// that guessing cannot use. A replayed code is refused but not counted: it is the user's own,
+// not a guess.
+// Sensitive actions (turning 2FA off, a new password, using the recovery key, approving an app)
+// take a fresh code through `requireSecondFactor`, which consumes it like a login does.
+
+const PENDING_SESSION_MS = 5 * 60_000;
+/** Routes a session waiting for its second factor may call. */
+const OPEN_WHILE_PENDING = new Set<RouteName>(['secondFactorLogin', 'logout']);
+
+/** http.ts's gate: a session still owing its second factor can only send it. */
+export function refusePendingSession(name: RouteName, caller: Caller | undefined) {
+  if (caller?.secondFactorPending && !OPEN_WHILE_PENDING.has(name)) {
+    throw new SecondFactorRequiredError(
+      'this session still needs its second factor: send a code from your authenticator app or a recovery code first',
+    );
+  }
+}
+
+export const pendingSessionMs = PENDING_SESSION_MS;
+
+async function enabledRow(db: DbOrTx, accountId: string) {
+  return db
+    .selectFrom('account_totp')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('enabled_at', 'is not', null)
+    .executeTakeFirst();
+}
+
+/** Whether the account has its second factor on (loginFinish asks). */
+export async function hasSecondFactor(hub: Hub, accountId: string): Promise<boolean> {
+  return (await enabledRow(hub.db, accountId)) !== undefined;
+}
+
+const isRecoveryCode = (code: string) => !/^\d{6}$/.test(code);
+
+const lockedMessage = (until: number) =>
+  `second factor locked after too many wrong codes, until ${new Date(until).toISOString()}; a recovery code still works`;
+
+/**
+ * Refuses an attempt before the backoff has passed, or a code from the app during the lockout
+ * (a recovery code still goes through: 80 bits are out of reach of guessing at this pace).
+ */
+function refuseEarly(
+  hub: Hub,
+  row: { failures: number; last_failure_at: number | null; locked_until: number | null },
+  recovery: boolean,
+) {
+  const now = hub.now();
+  if (!recovery && row.locked_until !== null && row.locked_until > now) {
+    throw new RateLimitedError(lockedMessage(row.locked_until), row.locked_until - now);
+  }
+  const { backoffAfter, backoffMs } = hub.config.secondFactor;
+  if (row.failures >= backoffAfter && row.last_failure_at !== null) {
+    const wait = backoffMs * 2 ** (row.failures - backoffAfter);
+    const at = row.last_failure_at + wait;
+    if (at > now) {
+      throw new RateLimitedError(
+        `code: ${row.failures} wrong codes in a row; wait ${Math.ceil((at - now) / 1000)} s before the next try`,
+        at - now,
+      );
+    }
+  }
+}
+
+/** Counts a wrong code; the one that reaches `lockoutAfter` locks the codes. */
+async function countFailure(hub: Hub, accountId: string): Promise<never> {
+  const now = hub.now();
+  const { lockoutAfter, lockoutMinutes } = hub.config.secondFactor;
+  const row = await hub.db
+    .updateTable('account_totp')
+    .set((eb) => ({ failures: eb('failures', '+', 1), last_failure_at: now }))
+    .where('account_id', '=', accountId)
+    .returning('failures')
+    .executeTakeFirstOrThrow();
+  if (row.failures >= lockoutAfter) {
+    const until = now + lockoutMinutes * 60_000;
+    await hub.db
+      .updateTable('account_totp')
+      .set({ failures: 0, locked_until: until })
+      .where('account_id', '=', accountId)
+      .execute();
+    throw new RateLimitedError(lockedMessage(until), until - now);
+  }
+  throw new AuthError(
+    `code: wrong code (${row.failures} of ${lockoutAfter} before the second factor locks)`,
+  );
+}
+
+/**
+ * Checks a code or recovery code against the account's enabled second factor and uses it up:
+ * a TOTP step or a recovery code passes once. Throws when it does not pass.
+ */
+async function useCode(hub: Hub, accountId: string, code: string, sealed: string) {
+  const recovery = isRecoveryCode(code);
+  const now = hub.now();
+  if (recovery) {
+    const gone = await hub.db
+      .deleteFrom('totp_recovery_codes')
+      .where('account_id', '=', accountId)
+      .where('code_hash', '=', await totpRecoveryCodeHash(accountId, code))
+      .returning('code_hash')
+      .executeTakeFirst();
+    if (!gone) await countFailure(hub, accountId);
+  } else {
+    const secret = await openTotpSecret(hub.totpKey, accountId, sealed);
+    const step = totpMatch(secret, code, now);
+    if (step === null) await countFailure(hub, accountId);
+    const used = await hub.db
+      .insertInto('totp_used_steps')
+      .values({ account_id: accountId, step: step as number, used_at: now })
+      .onConflict((oc) => oc.columns(['account_id', 'step']).doNothing())
+      .returning('step')
+      .executeTakeFirst();
+    if (!used) {
+      throw new AuthError('code: this code was used already; wait for the next one');
+    }
+    await hub.db
+      .deleteFrom('totp_used_steps')
+      .where('account_id', '=', accountId)
+      .where('step', '<', totpStep(now) - 2)
+      .execute();
+  }
+  await hub.db
+    .updateTable('account_totp')
+    .set({ failures: 0, last_failure_at: null, locked_until: null })
+    .where('account_id', '=', accountId)
+    .execute();
+}
+
+/**
+ * For a sensitive action: when the account has its second factor on, `code` must be a fresh
+ * code or a recovery code (used up here); without 2FA nothing is asked.
+ */
+export async function requireSecondFactor(hub: Hub, accountId: string, code: string | undefined) {
+  const row = await enabledRow(hub.db, accountId);
+  if (!row) return;
+  if (code === undefined) {
+    throw new SecondFactorRequiredError(
+      'secondFactor: this needs a code from your authenticator app or a recovery code',
+    );
+  }
+  refuseEarly(hub, row, isRecoveryCode(code));
+  await useCode(hub, accountId, code, row.sealed_secret);
+}
+
+export async function status(hub: Hub, c: Caller): Promise<RouteResponse<'secondFactorStatus'>> {
+  const row = await hub.db
+    .selectFrom('account_totp')
+    .selectAll()
+    .where('account_id', '=', c.accountId)
+    .executeTakeFirst();
+  const left = await hub.db
+    .selectFrom('totp_recovery_codes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account_id', '=', c.accountId)
+    .executeTakeFirstOrThrow();
+  const enabled = row?.enabled_at != null;
+  return {
+    enabled,
+    pending: row !== undefined && !enabled,
+    recoveryCodesLeft: enabled ? Number(left.n) : 0,
+    lockedUntil: row?.locked_until && row.locked_until > hub.now() ? row.locked_until : null,
+  };
+}
+
+export async function start(hub: Hub, c: Caller): Promise<RouteResponse<'secondFactorStart'>> {
+  if (await enabledRow(hub.db, c.accountId)) {
+    throw new ConflictError('the second factor is on already; turn it off first');
+  }
+  const account = await hub.db
+    .selectFrom('accounts')
+    .select('email')
+    .where('id', '=', c.accountId)
+    .executeTakeFirstOrThrow();
+  const secret = newTotpSecret();
+  const sealed = await sealTotpSecret(hub.totpKey, c.accountId, secret);
+  const now = hub.now();
+  await hub.db
+    .insertInto('account_totp')
+    .values({ account_id: c.accountId, sealed_secret: sealed, created_at: now, enabled_at: null })
+    .onConflict((oc) =>
+      oc
+        .column('account_id')
+        .doUpdateSet({ sealed_secret: sealed, created_at: now })
+        .where('account_totp.enabled_at', 'is', null),
+    )
+    .execute();
+  return { secret, uri: totpUri(secret, hub.config.secondFactor.issuer, account.email) };
+}
+
+export async function enable(
+  hub: Hub,
+  c: Caller,
+  code: string,
+): Promise<RouteResponse<'secondFactorEnable'>> {
+  const row = await hub.db
+    .selectFrom('account_totp')
+    .selectAll()
+    .where('account_id', '=', c.accountId)
+    .executeTakeFirst();
+  if (!row) throw new ConflictError('no enrolment started: start one first');
+  if (row.enabled_at !== null) throw new ConflictError('the second factor is on already');
+  if (isRecoveryCode(code)) throw new ValidationError('code', 'expected the 6-digit code');
+  refuseEarly(hub, row, false);
+  await useCode(hub, c.accountId, code, row.sealed_secret);
+  const recoveryCodes = Array.from({ length: 10 }, newTotpRecoveryCode);
+  const now = hub.now();
+  await inTransaction(hub.db, async (tx) => {
+    const on = await tx
+      .updateTable('account_totp')
+      .set({ enabled_at: now })
+      .where('account_id', '=', c.accountId)
+      .where('enabled_at', 'is', null)
+      .where('sealed_secret', '=', row.sealed_secret)
+      .executeTakeFirst();
+    if (Number(on.numUpdatedRows) !== 1) {
+      throw new ConflictError('the enrolment changed meanwhile; start again');
+    }
+    await tx.deleteFrom('totp_recovery_codes').where('account_id', '=', c.accountId).execute();
+    for (const code of recoveryCodes) {
+      await tx
+        .insertInto('totp_recovery_codes')
+        .values({
+          account_id: c.accountId,
+          code_hash: await totpRecoveryCodeHash(c.accountId, code),
+          created_at: now,
+        })
+        .execute();
+    }
+  });
+  return { recoveryCodes };
+}
+
+export async function disable(hub: Hub, c: Caller, code: string) {
+  await requireSecondFactor(hub, c.accountId, code);
+  await forgetSecondFactor(hub.db, c.accountId);
+}
+
+async function forgetSecondFactor(db: DbOrTx, accountId: string) {
+  await db.deleteFrom('account_totp').where('account_id', '=', accountId).execute();
+  await db.deleteFrom('totp_recovery_codes').where('account_id', '=', accountId).execute();
+  await db.deleteFrom('totp_used_steps').where('account_id', '=', accountId).execute();
+}
+
+/**
+ * The login's last step: a pending session sends its code and becomes a full one, under a new
+ * token (the one that waited for the code is retired) and with its life from now on.
+ */
+export async function login(
+  hub: Hub,
+  c: Caller,
+  code: string,
+  account: (accountId: string) => Promise<AccountInfo>,
+): Promise<SessionGrant> {
+  if (!c.secondFactorPending) {
+    throw new ConflictError('this session has passed its second factor already');
+  }
+  const row = await enabledRow(hub.db, c.accountId);
+  if (!row) throw new AuthError('the account has no second factor any more; log in again');
+  refuseEarly(hub, row, isRecoveryCode(code));
+  await useCode(hub, c.accountId, code, row.sealed_secret);
+  const token = newSecretToken();
+  const expiresAt = hub.now() + hub.config.sessionTtlHours * 3_600_000;
+  const done = await hub.db
+    .updateTable('sessions')
+    .set({ second_factor_pending: 0, expires_at: expiresAt, token_hash: await hashText(token) })
+    .where('id', '=', c.sessionId)
+    .where('second_factor_pending', '=', 1)
+    .executeTakeFirst();
+  if (Number(done.numUpdatedRows) !== 1) {
+    throw new AuthError('session expired or revoked; log in again');
+  }
+  return { token, sessionId: c.sessionId, expiresAt, account: await account(c.accountId) };
+}

@@ -1,0 +1,44 @@
+import type { RouteResponse } from '@coffer/protocol';
+import type { HubClient } from './hub-client.ts';
+import type { AccountKeys } from './keys.ts';
+import { provePassword } from './password.ts';
+
+/** Whether the second factor is on, recovery codes left, and a lockout's end. */
+export type SecondFactorStatus = RouteResponse<'secondFactorStatus'>;
+
+/**
+ * `client.secondFactor`: the account's TOTP second factor ([Note: Second factor on the hub]).
+ * Enrolment is `start()` (show the URI as a QR code and the secret as text), then
+ * `enable(code, password)` with a code from the authenticator app and the current password, which answers the 10 recovery codes to show once.
+ */
+export class SecondFactor {
+  constructor(private readonly deps: { hub: HubClient; keys: AccountKeys }) {}
+
+  status(): Promise<SecondFactorStatus> {
+    return this.deps.hub.call('secondFactorStatus', {});
+  }
+
+  /** A fresh secret and its otpauth:// URI; nothing changes until `enable`. */
+  start(): Promise<RouteResponse<'secondFactorStart'>> {
+    return this.deps.hub.call('secondFactorStart', {});
+  }
+
+  /**
+   * Turns the second factor on with a code from the app; the current password is proven too (a
+   * stolen session token alone must not lock the owner out). The recovery codes are shown this
+   * once.
+   */
+  async enable(code: string, currentPassword: string): Promise<string[]> {
+    const { hub, keys } = this.deps;
+    const proof = await provePassword(hub, keys.email, currentPassword);
+    const { recoveryCodes } = await hub.call('secondFactorEnable', {
+      body: { code, ...proof },
+    });
+    return recoveryCodes;
+  }
+
+  /** Turns it off; needs a fresh code or a recovery code. */
+  async disable(code: string): Promise<void> {
+    await this.deps.hub.call('secondFactorDisable', { body: { code } });
+  }
+}

@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { totpCode } from '@coffer/crypto/server';
+import { CofferClient, connectApp } from '@coffer/sdk';
+import type { Browser, Page } from 'playwright-core';
+import {
+  accessibilityViolations,
+  launchChromium,
+  type Network,
+  screenshotDir,
+  startNetwork,
+} from '../src/index.ts';
+
+// Two-step verification in the web app: enrolment in Settings (the QR code of the otpauth://
+// URI, the secret as text, a first code, the recovery codes shown once), then a login that asks
+// for the code after the password, refuses a wrong one and lets the right one in.
+
+const SHOTS = screenshotDir();
+const EMAIL = 'web-2fa@example.com';
+const PASSWORD = 'a long web password for 2fa';
+let net: Network;
+let browser: Browser;
+
+before(async () => {
+  net = await startNetwork({ hosts: 0, waitReady: false });
+  browser = await launchChromium();
+  await CofferClient.signup({ hubUrl: net.hubUrl, email: EMAIL, password: PASSWORD });
+});
+after(async () => {
+  await browser?.close();
+  await net?.close();
+});
+
+async function logIn(page: Page) {
+  await page.goto(net.hubUrl);
+  await page.getByRole('button', { name: 'I already have an account' }).click();
+  await page.getByLabel('Email').fill(EMAIL);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+const views = (page: Page) => page.getByRole('navigation', { name: 'Views' });
+
+let secret = '';
+let recoveryCodes: string[] = [];
+
+test('enrolment in Settings: QR code and secret, a first code, 10 recovery codes once', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await logIn(page);
+  await views(page).getByRole('button', { name: 'Settings' }).click({ timeout: 60_000 });
+  const section = page.getByRole('region', { name: 'Two-step verification' });
+  await section.getByText(/^Off\./).waitFor({ timeout: 60_000 });
+  await section.getByRole('button', { name: 'Turn on' }).click();
+  await section.getByRole('img', { name: 'QR code for your authenticator app' }).waitFor();
+  secret = (await section.locator('.totp-secret').textContent()) ?? '';
+  assert.match(secret, /^[A-Z2-7]{32}$/);
+  await page.screenshot({ path: join(SHOTS, 'second-factor-enrol.png'), fullPage: true });
+  assert.deepEqual(await accessibilityViolations(page), []);
+  // The password too: a session alone cannot turn it on. A wrong code first: refused.
+  await section.getByLabel('Current password').fill(PASSWORD);
+  const field = section.getByLabel('Code from your authenticator app');
+  await field.fill(totpCode(secret, Date.now() + 10 * 30_000));
+  await section.getByRole('button', { name: 'Turn on' }).click();
+  await section.getByRole('alert').filter({ hasText: 'wrong' }).waitFor();
+  await field.fill(totpCode(secret, Date.now()));
+  await section.getByRole('button', { name: 'Turn on' }).click();
+  const codes = section.getByRole('listitem');
+  await section.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
+  assert.equal(await codes.count(), 10);
+  recoveryCodes = await codes.allTextContents();
+  for (const c of recoveryCodes) assert.match(c, /^[0-9a-z]{4}(-[0-9a-z]{4}){3}$/);
+  await page.screenshot({ path: join(SHOTS, 'second-factor-recovery-codes.png'), fullPage: true });
+  await section.getByRole('button', { name: 'I have stored them' }).click();
+  await section.getByText('On. Recovery codes left: 10.').waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('login asks for the code after the password; a wrong one is refused, the right one lets in', async () => {
+  assert.ok(secret, 'enrolled by the test before');
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await logIn(page);
+  const form = page.getByRole('form', { name: 'Two-step verification' });
+  await form.waitFor({ timeout: 60_000 });
+  await form
+    .getByLabel('Code from your authenticator app')
+    .fill(totpCode(secret, Date.now() + 10 * 30_000));
+  await form.getByRole('button', { name: 'Verify' }).click();
+  await form.getByRole('alert').waitFor();
+  assert.match((await form.getByRole('alert').textContent()) ?? '', /wrong or was used/);
+  await page.screenshot({ path: join(SHOTS, 'second-factor-login.png'), fullPage: true });
+  assert.deepEqual(await accessibilityViolations(page), []);
+  // The next step's code: enrolment used this one.
+  await form
+    .getByLabel('Code from your authenticator app')
+    .fill(totpCode(secret, Date.now() + 30_000));
+  await form.getByRole('button', { name: 'Verify' }).click();
+  await page.getByRole('navigation', { name: 'Views' }).waitFor({ timeout: 60_000 });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Connect an app asks for a code before it allows the app', async () => {
+  assert.ok(recoveryCodes.length === 10, 'enrolled by the first test');
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // A recovery code logs in as well as a code from the app.
+  await logIn(page);
+  const form = page.getByRole('form', { name: 'Two-step verification' });
+  await form.getByLabel('Code from your authenticator app').fill(recoveryCodes[0] as string);
+  await form.getByRole('button', { name: 'Verify' }).click();
+  await views(page).waitFor({ timeout: 60_000 });
+
+  let shown: (code: string) => void = () => {};
+  const userCode = new Promise<string>((r) => {
+    shown = r;
+  });
+  const connected = connectApp({
+    hub: net.hubUrl,
+    name: 'Photo uploader',
+    access: 'read',
+    folder: '/Photos',
+    onCode: ({ userCode }) => shown(userCode),
+  });
+  connected.catch(() => {});
+  await page.goto(`${net.hubUrl}/#/approve?code=${await userCode}`);
+  await page.getByRole('button', { name: 'Allow' }).click({ timeout: 60_000 });
+  const field = page.getByLabel('Code from your authenticator app');
+  await field.waitFor();
+  await page.getByRole('alert').filter({ hasText: 'This needs a code' }).waitFor();
+  await field.fill(recoveryCodes[1] as string);
+  await page.screenshot({ path: join(SHOTS, 'second-factor-approve.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Allow' }).click();
+  await page
+    .getByRole('status')
+    .filter({ hasText: '“Photo uploader” may now use /Photos.' })
+    .waitFor({ timeout: 60_000 });
+  const app = await connected;
+  assert.deepEqual(await app.list('/'), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
