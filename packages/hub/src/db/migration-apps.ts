@@ -1,7 +1,7 @@
 import type { Kysely, Migration } from 'kysely';
 
-// Migration 0023, in a file of its own to keep migrations.ts short. The same rules hold: the
-// schema builder only, never edited once shipped.
+// The migrations of apps (0023 and after), in a file of their own to keep migrations.ts short.
+// The same rules hold: the schema builder only, never edited once shipped.
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on today's schema type
 type Db = Kysely<any>;
@@ -46,5 +46,14 @@ export const apps: Migration = {
       .addColumn('revoked_at', 'bigint')
       .execute();
     await db.schema.createIndex('apps_account').on('apps').column('account_id').execute();
+  },
+};
+
+// Which app opened an upload (null: the account's own clients, or a visitor's): an app may
+// locate and commit only the chunks of uploads it opened itself ([Note: App chunks] in
+// services/access.ts).
+export const uploadApps: Migration = {
+  async up(db: Db) {
+    await db.schema.alterTable('uploads').addColumn('app_id', 'text').execute();
   },
 };

@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
-import { apps } from './migration-apps.ts';
+import { apps, uploadApps } from './migration-apps.ts';
 import { changes } from './migration-changes.ts';
 import { copyJobs } from './migration-copy-jobs.ts';
 import { feed } from './migration-feed.ts';
@@ -496,5 +496,6 @@ export const migrations: MigrationProvider = {
     '0021_sync_state': syncState,
     '0022_host_disk': hostDisk,
     '0023_apps': apps,
+    '0024_upload_apps': uploadApps,
   }),
 };

@@ -1,30 +1,29 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type FolderKey, fromBase64Url, type NodeId, unwrapNodeKey } from '@coffer/crypto';
+import {
+  type FolderKey,
+  fromBase64Url,
+  type NodeId,
+  randomBytes,
+  toHex,
+  unwrapNodeKey,
+} from '@coffer/crypto';
 import { ForbiddenError } from '@coffer/errors';
 import { type RouteSpec, routes } from '@coffer/protocol';
-import { appsSuite, enc } from './fixture.ts';
+import { appsSuite, enc, hubCaller } from './fixture.ts';
 
 // Confinement ([Note: App scope]): every app-allowed route inside and outside the folder, every
 // other route closed, a read-only token's writes, and key isolation with the keys the app holds.
 
 appsSuite('apps: confinement', (s) => {
+  const chunksOf = async (id: string) =>
+    (await s.alice.hub.call('revisions', { params: { id } })).revisions[0]?.chunkIds ?? [];
+
   test('every app-allowed route: inside the folder works, outside is 403', async () => {
     const { net, alice, app, ids } = s;
-    const token = app.saved().token;
     // Nodes made here with made-up keys go in a folder of their own.
     const junk = (await alice.mkdir('/Photos/Junk')).id;
-    const call = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${net.hubUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      return { status: res.status, json: (await res.json().catch(() => null)) as unknown };
-    };
+    const call = hubCaller(net.hubUrl, app.saved().token);
     const node = (await call('GET', `/api/nodes/${ids.inFile}`)).json as {
       version: number;
       nameHash: string;
@@ -175,14 +174,62 @@ appsSuite('apps: confinement', (s) => {
       const r = await call(spec.method.toUpperCase(), path, spec.body ? {} : undefined);
       assert.equal(r.status, 403, `${name}: ${JSON.stringify(r)}`);
     }
-    // The chunks of a file outside cannot be located either (as if they did not exist), while
-    // those inside can.
-    const chunksOf = async (id: string) =>
-      (await alice.hub.call('revisions', { params: { id } })).revisions[0]?.chunkIds ?? [];
+    // The chunks of a file outside cannot be located either, while those inside can.
     const outside = await call('POST', '/api/chunks/locate', { ids: await chunksOf(ids.outFile) });
-    assert.equal(outside.status, 404, JSON.stringify(outside));
+    assert.equal(outside.status, 403, JSON.stringify(outside));
     const inside = await call('POST', '/api/chunks/locate', { ids: await chunksOf(ids.inFile) });
     assert.equal(inside.status, 200, JSON.stringify(inside));
+  });
+
+  test('chunks ([Note: App chunks]): those of its folder and of its own uploads, nothing else', async () => {
+    const { net, alice, app, ids } = s;
+    const call = hubCaller(net.hubUrl, app.saved().token);
+    const fresh = () => toHex(randomBytes(32));
+    const [outChunk] = await chunksOf(ids.outFile);
+    const [inChunk] = await chunksOf(ids.inFile);
+    const open = async () => {
+      const r = await call('POST', '/api/uploads', {});
+      assert.equal(r.status, 200, JSON.stringify(r));
+      return (r.json as { uploadId: string }).uploadId;
+    };
+    const place = (upload: string, id: string) =>
+      call('POST', `/api/uploads/${upload}/chunks`, {
+        chunks: [{ id, size: 1 }],
+        folders: [ids.photos],
+      });
+    const locate = (id: string) => call('POST', '/api/chunks/locate', { ids: [id] });
+    // Another folder's chunk id, placed in an upload of the app's, then located: 403 both.
+    const upload = await open();
+    const placed = await place(upload, outChunk as string);
+    assert.equal(placed.status, 403, JSON.stringify(placed));
+    assert.match(JSON.stringify(placed.json), /chunks\.0\.id: a chunk outside the folder/);
+    assert.equal((await locate(outChunk as string)).status, 403);
+    // A chunk in an upload of the account's own client is not the app's either, nor is the
+    // upload: the app cannot look at it, place in it or commit it.
+    const { uploadId: theirs } = await alice.hub.call('createUpload', { body: {} });
+    const theirChunk = fresh();
+    await alice.hub.call('placeChunks', {
+      params: { id: theirs },
+      body: { chunks: [{ id: theirChunk, size: 1 }] },
+    });
+    const located = await locate(theirChunk);
+    assert.equal(located.status, 403, JSON.stringify(located));
+    assert.equal((await place(upload, theirChunk)).status, 403);
+    assert.equal((await call('GET', `/api/uploads/${theirs}`)).status, 404);
+    assert.equal((await place(theirs, fresh())).status, 404);
+    // Its own: a new chunk in its upload (not sent to a host, so none holds a copy yet), and
+    // its folder's chunks in another of its uploads.
+    const mine = fresh();
+    assert.equal((await place(upload, mine)).status, 200);
+    const unsent = await locate(mine);
+    assert.equal(unsent.status, 404, JSON.stringify(unsent));
+    assert.match(JSON.stringify(unsent.json), /has no stored copy/);
+    assert.equal((await place(await open(), inChunk as string)).status, 200);
+    assert.equal((await locate(inChunk as string)).status, 200);
+    // And what it uploads through the SDK, end to end.
+    await app.upload('/own.txt', enc('the app’s own'));
+    const own = await chunksOf((await app.resolve('/own.txt')).info.id);
+    assert.equal((await call('POST', '/api/chunks/locate', { ids: own })).status, 200);
   });
 
   test('a read-only token reads inside and every write is 403', async () => {

@@ -103,6 +103,21 @@ export function appsSuite(title: string, tests: (s: AppsSuite) => void) {
   });
 }
 
+/** A raw call to the hub with bearer `token`: its status and JSON body (null if none). */
+export function hubCaller(hubUrl: string, token: string) {
+  return async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${hubUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, json: (await res.json().catch(() => null)) as unknown };
+  };
+}
+
 /** A request body with well-formed (if useless) keys, for raw calls. */
 export function requestBody(access: 'read' | 'readwrite') {
   return {
