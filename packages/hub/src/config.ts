@@ -67,6 +67,17 @@ export const hubConfigSchema = z
       })
       .strict()
       .default({ perEmail: 10, perAddress: 100, windowSeconds: 900 }),
+    /** Apps' device flow ([Note: Guessing user codes] in services/app-limits.ts). */
+    apps: z
+      .object({
+        /** Failed user-code look-ups the whole network allows per window. */
+        failedCodes: z.number().int().min(1).default(500),
+        failedCodesWindowSeconds: z.number().int().min(1).default(3600),
+        /** App requests alive at once from one client address (an IPv6 /64). */
+        pendingPerAddress: z.number().int().min(1).default(10),
+      })
+      .strict()
+      .default({ failedCodes: 500, failedCodesWindowSeconds: 3600, pendingPerAddress: 10 }),
     /**
      * manual: a new host waits in the pending state for `coffer admin hosts approve ID`;
      * auto: it takes data as soon as it says hello.

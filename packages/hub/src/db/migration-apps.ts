@@ -57,3 +57,16 @@ export const uploadApps: Migration = {
     await db.schema.alterTable('uploads').addColumn('app_id', 'text').execute();
   },
 };
+
+// The client address (its bucket: an IPv6 /64) an app request came from, to cap the requests
+// alive per address ([Note: Guessing user codes] in services/app-limits.ts).
+export const appRequestAddresses: Migration = {
+  async up(db: Db) {
+    await db.schema.alterTable('app_requests').addColumn('client_address', 'text').execute();
+    await db.schema
+      .createIndex('app_requests_client_address')
+      .on('app_requests')
+      .column('client_address')
+      .execute();
+  },
+};

@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
-import { apps, uploadApps } from './migration-apps.ts';
+import { appRequestAddresses, apps, uploadApps } from './migration-apps.ts';
 import { changes } from './migration-changes.ts';
 import { copyJobs } from './migration-copy-jobs.ts';
 import { feed } from './migration-feed.ts';
@@ -497,5 +497,6 @@ export const migrations: MigrationProvider = {
     '0022_host_disk': hostDisk,
     '0023_apps': apps,
     '0024_upload_apps': uploadApps,
+    '0025_app_request_addresses': appRequestAddresses,
   }),
 };

@@ -14,6 +14,12 @@ import { inTransaction } from '../db/transaction.ts';
 import { ownNode } from './access.ts';
 import { signingKeyOf } from './account-keys.ts';
 import { rateLimit } from './accounts.ts';
+import {
+  addressBucket,
+  capPendingRequests,
+  spendCodeAttempt,
+  withFreshUserCode,
+} from './app-limits.ts';
 import { APP_TOKEN_PREFIX } from './app-scope.ts';
 import { hashText, newRecordId, newSecretToken } from './ids.ts';
 
@@ -31,8 +37,8 @@ import { hashText, newRecordId, newSecretToken } from './ids.ts';
 // The token is `capp.` and 32 random bytes; the hub keeps its SHA-256 only. It names the app,
 // the account, the folder, the access and the expiry; revoking sets revoked_at, and the next
 // request with it gets 401 (services/app-scope.ts, checked on every request). Look-ups by user
-// code are rate-limited per account and per address, so codes cannot be guessed: 30 a minute
-// against 2.6·10^10 codes alive ten minutes each.
+// code are limited per account, per address and network-wide, and requests per address, so
+// codes cannot be guessed ([Note: Guessing user codes] in app-limits.ts).
 
 const REQUEST_TTL_MS = 10 * 60_000;
 const INTERVAL_MS = 5_000;
@@ -46,46 +52,50 @@ export async function requestApp(
   b: RouteBody<'requestApp'>,
   address: string,
 ): Promise<RouteResponse<'requestApp'>> {
-  await rateLimit(hub, `apps:request:${address}`, REQUESTS_PER_MINUTE, 60_000);
+  const client = addressBucket(address);
+  await rateLimit(hub, `apps:request:${client}`, REQUESTS_PER_MINUTE, 60_000);
   const now = hub.now();
   await hub.db.deleteFrom('app_requests').where('expires_at', '<', now).execute();
   const deviceCode = newSecretToken();
+  const deviceCodeHash = await hashText(deviceCode);
   const id = newRecordId();
-  for (let attempt = 0; ; attempt++) {
-    const userCode = newUserCode(randomBytes);
-    const taken = await hub.db
-      .selectFrom('app_requests')
-      .select('id')
-      .where('user_code', '=', userCode)
-      .executeTakeFirst();
-    if (taken && attempt < 5) continue;
-    await hub.db
-      .insertInto('app_requests')
-      .values({
-        id,
-        device_code_hash: await hashText(deviceCode),
-        user_code: userCode,
-        name: b.name,
-        access: b.access,
-        folder_hint: b.folder ?? null,
-        public_key: b.publicKey,
-        signing_key: b.signingKey,
-        state: 'pending',
-        app_id: null,
-        interval_ms: INTERVAL_MS,
-        last_polled_at: null,
-        created_at: now,
-        expires_at: now + REQUEST_TTL_MS,
-      })
-      .execute();
-    return {
-      requestId: id,
-      deviceCode,
-      userCode: formatUserCode(userCode),
-      interval: INTERVAL_MS / 1000,
-      expiresIn: REQUEST_TTL_MS / 1000,
-    };
-  }
+  // A code already taken inserts nothing, and another is drawn ([Note: Guessing user codes]).
+  const userCode = await withFreshUserCode(
+    () => newUserCode(randomBytes),
+    async (code) => {
+      const row = await hub.db
+        .insertInto('app_requests')
+        .values({
+          id,
+          device_code_hash: deviceCodeHash,
+          user_code: code,
+          name: b.name,
+          access: b.access,
+          folder_hint: b.folder ?? null,
+          public_key: b.publicKey,
+          signing_key: b.signingKey,
+          state: 'pending',
+          app_id: null,
+          interval_ms: INTERVAL_MS,
+          last_polled_at: null,
+          client_address: client,
+          created_at: now,
+          expires_at: now + REQUEST_TTL_MS,
+        })
+        .onConflict((oc) => oc.column('user_code').doNothing())
+        .returning('user_code')
+        .executeTakeFirst();
+      return row?.user_code;
+    },
+  );
+  await capPendingRequests(hub, client, id);
+  return {
+    requestId: id,
+    deviceCode,
+    userCode: formatUserCode(userCode),
+    interval: INTERVAL_MS / 1000,
+    expiresIn: REQUEST_TTL_MS / 1000,
+  };
 }
 
 export async function pollToken(hub: Hub, deviceCode: string): Promise<RouteResponse<'appToken'>> {
@@ -153,11 +163,20 @@ export async function pollToken(hub: Hub, deviceCode: string): Promise<RouteResp
   };
 }
 
-/** The pending request behind a code a logged-in user typed; look-ups are rate-limited. */
+/**
+ * The pending request behind a code a logged-in user typed; look-ups are limited per account,
+ * per address and, for those that find nothing, network-wide ([Note: Guessing user codes]).
+ */
 async function pendingByCode(hub: Hub, c: Caller, typed: string, address: string) {
   const code = normalizeUserCode(typed);
   await rateLimit(hub, `apps:lookup:${c.accountId}`, LOOKUPS_PER_MINUTE, 60_000);
-  await rateLimit(hub, `apps:lookup-address:${address}`, LOOKUPS_PER_MINUTE * 2, 60_000);
+  await rateLimit(
+    hub,
+    `apps:lookup-address:${addressBucket(address)}`,
+    LOOKUPS_PER_MINUTE * 2,
+    60_000,
+  );
+  const found = await spendCodeAttempt(hub);
   const r = await hub.db
     .selectFrom('app_requests')
     .selectAll()
@@ -167,6 +186,7 @@ async function pendingByCode(hub: Hub, c: Caller, typed: string, address: string
     .executeTakeFirst();
   if (!r)
     throw new NotFoundError('userCode: no app is waiting with this code (expired or mistyped?)');
+  await found();
   return r;
 }
 
