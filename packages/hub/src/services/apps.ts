@@ -283,7 +283,7 @@ export async function approve(
     return true;
   });
   if (!taken) throw new ConflictError('userCode: this request was answered meanwhile');
-  return appInfo(app);
+  return appInfo(app, now);
 }
 
 export async function deny(hub: Hub, c: Caller, b: RouteBody<'denyApp'>, address: string) {
@@ -303,7 +303,8 @@ export async function list(hub: Hub, c: Caller): Promise<RouteResponse<'apps'>> 
     .where('account_id', '=', c.accountId)
     .orderBy('created_at')
     .execute();
-  return { apps: rows.map(appInfo) };
+  const now = hub.now();
+  return { apps: rows.map((a) => appInfo(a, now)) };
 }
 
 export async function revoke(hub: Hub, c: Caller, id: string) {
@@ -339,7 +340,15 @@ export async function appCaller(hub: Hub, token: string): Promise<Caller> {
   };
 }
 
-const appInfo = (a: AppsTable): AppInfo => ({
+// [Note: Grants never picked up]
+// A grant is made when the account approves, and its token when the app polls next. An app
+// that never polls (it quit, or the request was someone else's) cannot get the token once its
+// request has expired (pollToken), so the grant ends then: it is listed as expired at the
+// latest REQUEST_TTL_MS after the approval (the request expired before that), not as active
+// for the 90 days of a token nobody holds.
+
+/** An app as the account sees it; a grant never picked up expires with its request. */
+const appInfo = (a: AppsTable, now: number): AppInfo => ({
   id: a.id,
   name: a.name,
   access: a.access,
@@ -350,7 +359,10 @@ const appInfo = (a: AppsTable): AppInfo => ({
   signingKey: a.signing_key,
   sealedKey: a.sealed_key,
   createdAt: a.created_at,
-  expiresAt: a.expires_at,
+  expiresAt:
+    a.token_hash === null && a.created_at + REQUEST_TTL_MS < now
+      ? a.created_at + REQUEST_TTL_MS
+      : a.expires_at,
   lastUsedAt: a.last_used_at,
   revokedAt: a.revoked_at,
 });

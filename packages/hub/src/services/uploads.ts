@@ -114,7 +114,7 @@ export async function placeChunks(
     // Before any byte goes to a host ([Note: Account quota]).
     const adding = (await placedBytes(hub, id, b)) + b.chunks.reduce((n, x) => n + x.size, 0);
     for (const owner of owners.size ? owners : [c.accountId]) {
-      await checkQuota(hub, hub.db, owner, adding);
+      await checkQuota(hub, hub.db, owner, adding, c);
     }
   }
   const policy = await policyForFolders(hub, hub.db, folders);

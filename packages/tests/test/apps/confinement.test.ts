@@ -10,6 +10,7 @@ import {
 } from '@coffer/crypto';
 import { ForbiddenError } from '@coffer/errors';
 import { type RouteSpec, routes } from '@coffer/protocol';
+import { hubSql } from '../../src/index.ts';
 import { appsSuite, enc, hubCaller } from './fixture.ts';
 
 // Confinement ([Note: App scope]): every app-allowed route inside and outside the folder, every
@@ -230,6 +231,59 @@ appsSuite('apps: confinement', (s) => {
     await app.upload('/own.txt', enc('the app’s own'));
     const own = await chunksOf((await app.resolve('/own.txt')).info.id);
     assert.equal((await call('POST', '/api/chunks/locate', { ids: own })).status, 200);
+  });
+
+  test('an app has its own limit on reports and is told no figure of the whole account', async () => {
+    const { net, alice, app, ids } = s;
+    const call = hubCaller(net.hubUrl, app.saved().token);
+    const asAlice = hubCaller(net.hubUrl, alice.saved().token);
+    // Reports of bad copies: the app using up its limit leaves the account's alone.
+    const [inChunk] = await chunksOf(ids.inFile);
+    const located = await alice.hub.call('locateChunks', { body: { ids: [inChunk as string] } });
+    const hostId = located.chunks[0]?.replicas[0]?.hostId as string;
+    const report = (as: typeof call) =>
+      as('POST', '/api/chunks/report', { chunkId: toHex(randomBytes(32)), hostId });
+    let status = 0;
+    for (let i = 0; i < 100 && status !== 429; i++) status = (await report(call)).status;
+    assert.equal(status, 429);
+    const theirs = await report(asAlice);
+    assert.equal(theirs.status, 404, JSON.stringify(theirs));
+    // The folder's policy: how many personal servers the account has is not the app's to know
+    // when its folder is not kept on them.
+    const accountId = app.saved().accountId;
+    const host = `(select id from hosts order by id limit 1)`;
+    await hubSql(
+      net,
+      `update hosts set personal = 1, owner_account_id = '${accountId}' where id = ${host}`,
+    );
+    try {
+      const policy = async (as: typeof call) => {
+        const r = await as('GET', `/api/nodes/${ids.photos}/policy`);
+        assert.equal(r.status, 200, JSON.stringify(r));
+        return (r.json as { personalServers: number }).personalServers;
+      };
+      assert.equal(await policy(asAlice), 1);
+      assert.equal(await policy(call), 0);
+    } finally {
+      await hubSql(
+        net,
+        `update hosts set personal = 0, owner_account_id = null where id = ${host}`,
+      );
+    }
+    // Past the quota: the account's client is told its figures, the app only that it is full.
+    const pastQuota = async (as: typeof call) => {
+      const upload = ((await as('POST', '/api/uploads', {})).json as { uploadId: string }).uploadId;
+      const r = await as('POST', `/api/uploads/${upload}/chunks`, {
+        chunks: [{ id: toHex(randomBytes(32)), size: 2 ** 31 }],
+        folders: [ids.photos],
+      });
+      assert.equal(r.status, 507, JSON.stringify(r));
+      return JSON.stringify(r.json);
+    };
+    assert.match(await pastQuota(asAlice), /"used":\d+.*"quota":1073741824/);
+    const told = await pastQuota(call);
+    assert.doesNotMatch(told, /"used"|"quota":|iB|\d/);
+    assert.match(told, /the account this app writes to has no room/);
   });
 
   test('a read-only token reads inside and every write is 403', async () => {

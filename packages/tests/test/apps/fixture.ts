@@ -71,7 +71,8 @@ export function appsSuite(title: string, tests: (s: AppsSuite) => void) {
         return r;
       };
     before(async () => {
-      s.net = await startNetwork({ hosts: 2, dialect });
+      // A quota far above what the tests store, so that an app's refusal can be seen.
+      s.net = await startNetwork({ hosts: 2, dialect, hubConfig: { accountQuota: '1GiB' } });
       s.people = await signedUpPeople(s.net, ['alice']);
       const alice = await CofferClient.login({
         hubUrl: s.net.hubUrl,
