@@ -3,6 +3,7 @@ import type { RouteBody, RouteResponse } from '@coffer/protocol';
 import type { Caller, Hub } from '../context.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { accessibleChunks, refuseChunksOutsideApp, writableNode } from './access.ts';
+import { capabilityTtlFor } from './capability.ts';
 import { commitFiles, withNameConflicts } from './commits.ts';
 import { newRecordId } from './ids.ts';
 import { refuseRepeats } from './input.ts';
@@ -118,7 +119,7 @@ export async function placeChunks(
     }
   }
   const policy = await policyForFolders(hub, hub.db, folders);
-  return placeInUpload(hub, id, b, folders.length ? policy : null);
+  return placeInUpload(hub, id, b, folders.length ? policy : null, capabilityTtlFor(hub, c));
 }
 
 /** Bytes this upload placed before, except chunks placed again now (a retry). */
@@ -180,5 +181,5 @@ export async function locateChunks(
   await refuseChunksOutsideApp(hub.db, c, b.ids, (i) => `ids.${i}`);
   const denied = ids.find((x) => !readable.has(x));
   if (denied) throw new NotFoundError(`ids: no chunk ${denied} in your files`);
-  return { chunks: await locate(hub, ids, c.accountId) };
+  return { chunks: await locate(hub, ids, c.accountId, capabilityTtlFor(hub, c)) };
 }

@@ -9,7 +9,7 @@ import {
   unwrapNodeKey,
 } from '@coffer/crypto';
 import { ForbiddenError } from '@coffer/errors';
-import { type RouteSpec, routes } from '@coffer/protocol';
+import { capabilitySchema, peekMessage, type RouteSpec, routes } from '@coffer/protocol';
 import { hubSql } from '../../src/index.ts';
 import { appsSuite, enc, hubCaller } from './fixture.ts';
 
@@ -284,6 +284,36 @@ appsSuite('apps: confinement', (s) => {
     const told = await pastQuota(call);
     assert.doesNotMatch(told, /"used"|"quota":|iB|\d/);
     assert.match(told, /the account this app writes to has no room/);
+  });
+
+  test('host tokens issued to an app live 5 minutes, the account’s an hour ([Note: Capabilities for apps])', async () => {
+    const { net, alice, app, ids } = s;
+    const call = hubCaller(net.hubUrl, app.saved().token);
+    const expiry = (token: string | undefined) =>
+      peekMessage('token', token as string, capabilitySchema).exp;
+    const [inChunk] = await chunksOf(ids.inFile);
+    const located = (r: { chunks: { replicas: { token: string }[] }[] }) =>
+      expiry(r.chunks[0]?.replicas[0]?.token);
+    const placed = (r: { placements: { targets: { token: string }[] }[] }) =>
+      expiry(r.placements[0]?.targets[0]?.token);
+    const place = { chunks: [{ id: toHex(randomBytes(32)), size: 1 }], folders: [ids.photos] };
+    const from = Date.now();
+    const appGet = (await call('POST', '/api/chunks/locate', { ids: [inChunk] })).json;
+    const upload = ((await call('POST', '/api/uploads', {})).json as { uploadId: string }).uploadId;
+    const appPut = (await call('POST', `/api/uploads/${upload}/chunks`, place)).json;
+    const accountGet = await alice.hub.call('locateChunks', { body: { ids: [inChunk as string] } });
+    const { uploadId } = await alice.hub.call('createUpload', { body: {} });
+    const accountPut = await alice.hub.call('placeChunks', {
+      params: { id: uploadId },
+      body: place,
+    });
+    const to = Date.now();
+    const within = (exp: number, seconds: number, what: string) =>
+      assert.ok(exp >= from + seconds * 1000 && exp <= to + seconds * 1000, `${what}: ${exp - to}`);
+    within(located(appGet as Parameters<typeof located>[0]), 300, 'app get');
+    within(placed(appPut as Parameters<typeof placed>[0]), 300, 'app put');
+    within(located(accountGet), 3600, 'account get');
+    within(placed(accountPut), 3600, 'account put');
   });
 
   test('a read-only token reads inside and every write is 403', async () => {
