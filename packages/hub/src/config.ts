@@ -76,6 +76,27 @@ export const hubConfigSchema = z
       })
       .strict()
       .default({ perEmail: 10, perAddress: 100, windowSeconds: 900 }),
+    /** Apps: the device flow ([Note: Guessing user codes] in services/app-limits.ts). */
+    apps: z
+      .object({
+        /** Failed user-code look-ups the whole network allows per window. */
+        failedCodes: z.number().int().min(1).default(500),
+        failedCodesWindowSeconds: z.number().int().min(1).default(3600),
+        /** App requests alive at once from one client address (an IPv6 /64). */
+        pendingPerAddress: z.number().int().min(1).default(10),
+        /**
+         * Capability tokens issued to an app token live this long (at most tokenTtlSeconds),
+         * the window a revoked app keeps ([Note: Capabilities for apps]).
+         */
+        capabilityTtlSeconds: z.number().int().min(10).default(300),
+      })
+      .strict()
+      .default({
+        failedCodes: 500,
+        failedCodesWindowSeconds: 3600,
+        pendingPerAddress: 10,
+        capabilityTtlSeconds: 300,
+      }),
     /**
      * The second factor ([Note: Second factor on the hub]): after `backoffAfter` wrong codes in
      * a row each attempt waits `backoffMs`, doubling; after `lockoutAfter` the account's codes

@@ -10,6 +10,7 @@ import {
   ownNode,
   ownShare,
   readableNode,
+  refuseChunksOutsideApp,
   shareAccess,
   writableNode,
 } from '../src/services/access.ts';
@@ -67,13 +68,29 @@ async function seed(db: Kysely<Database>) {
       id: id(30),
       account_id: dave.accountId,
       request_id: null,
+      app_id: null,
+      created_at: 0,
+      expires_at: 1,
+    })
+    .execute();
+  // An upload an app of dave's opened (the app appOfDave below).
+  await db
+    .insertInto('uploads')
+    .values({
+      id: id(31),
+      account_id: dave.accountId,
+      request_id: null,
+      app_id: id(41),
       created_at: 0,
       expires_at: 1,
     })
     .execute();
   await db
     .insertInto('upload_chunks')
-    .values({ upload_id: id(30), chunk_id: chunk(3), size: 1, policy: null })
+    .values([
+      { upload_id: id(30), chunk_id: chunk(3), size: 1, policy: null },
+      { upload_id: id(31), chunk_id: chunk(5), size: 1, policy: null },
+    ])
     .execute();
 }
 
@@ -188,10 +205,26 @@ describe('access rules', () => {
     );
   });
 
-  test('accessibleChunks: an app reaches the chunks under its folder and its account’s uploads only', async () => {
-    const all = [chunk(1), chunk(2), chunk(3), chunk(4)];
+  // [Note: App chunks]
+  const appOfDave = { ...dave, app: { ...writer, id: id(41), folderId: id(98) } };
+
+  test('accessibleChunks: an app reaches the chunks under its folder and of its own uploads only', async () => {
+    const all = [chunk(1), chunk(2), chunk(3), chunk(4), chunk(5)];
     assert.deepEqual([...(await accessibleChunks(db, appOfAlice, all))], [chunk(1)]);
-    const appOfDave = { ...dave, app: { ...writer, folderId: id(98) } };
-    assert.deepEqual([...(await accessibleChunks(db, appOfDave, all))], [chunk(3)]);
+    // Not chunk 3: that upload is dave's own client's, not the app's.
+    assert.deepEqual([...(await accessibleChunks(db, appOfDave, all))], [chunk(5)]);
+    assert.deepEqual([...(await accessibleChunks(db, dave, all))].sort(), [chunk(3), chunk(5)]);
+  });
+
+  test('refuseChunksOutsideApp: 403 for chunks the hub knows outside the app’s scope', async () => {
+    const field = (i: number) => `ids.${i}`;
+    await refuseChunksOutsideApp(db, appOfAlice, [chunk(1), chunk(9)], field);
+    await refuseChunksOutsideApp(db, appOfDave, [chunk(5)], field);
+    await refuseChunksOutsideApp(db, dave, [chunk(1), chunk(2)], field);
+    await assert.rejects(
+      refuseChunksOutsideApp(db, appOfAlice, [chunk(1), chunk(2)], field),
+      /ids\.1: a chunk outside the folder/,
+    );
+    await assert.rejects(refuseChunksOutsideApp(db, appOfDave, [chunk(3)], field), forbidden);
   });
 });

@@ -95,7 +95,7 @@ for (const d of await testDatabases()) {
 
     test('free and unlimited by default: nothing is ever refused', async () => {
       assert.equal(hub.config.accountQuota, undefined);
-      await checkQuota(hub, hub.db, alice.accountId, Number.MAX_SAFE_INTEGER);
+      await checkQuota(hub, hub.db, alice.accountId, Number.MAX_SAFE_INTEGER, alice);
     });
 
     test('past the quota, a QuotaError with the figures; up to it, nothing', async () => {
@@ -103,7 +103,7 @@ for (const d of await testDatabases()) {
       assert.equal(limited.config.accountQuota, 1024);
       assert.equal((await accountUsage(limited, alice)).quota, 1024);
       await assert.rejects(
-        checkQuota(limited, limited.db, alice.accountId, 1),
+        checkQuota(limited, limited.db, alice.accountId, 1, alice),
         (e: unknown) =>
           e instanceof QuotaError &&
           e.figures?.used === 1337 &&
@@ -113,10 +113,23 @@ for (const d of await testDatabases()) {
           ),
       );
       const roomy = withQuota(hub, 1337 + 10);
-      await checkQuota(roomy, roomy.db, alice.accountId, 10);
-      await assert.rejects(checkQuota(roomy, roomy.db, alice.accountId, 11), QuotaError);
+      await checkQuota(roomy, roomy.db, alice.accountId, 10, alice);
+      await assert.rejects(checkQuota(roomy, roomy.db, alice.accountId, 11, alice), QuotaError);
       // Each account counts its own tree only.
-      await checkQuota(roomy, roomy.db, id(3), 1347);
+      await checkQuota(roomy, roomy.db, id(3), 1347, alice);
+    });
+
+    test('to an app, a QuotaError without the account’s figures', async () => {
+      const limited = withQuota(hub, '1KiB');
+      const app = { id: id(40), folderId: docs, access: 'readwrite' as const };
+      await assert.rejects(
+        checkQuota(limited, limited.db, alice.accountId, 1, { app }),
+        (e: unknown) =>
+          e instanceof QuotaError &&
+          e.figures === undefined &&
+          !/KiB|\d/.test(e.message) &&
+          /^quota exceeded: the account this app writes to has no room/.test(e.message),
+      );
     });
   });
 }

@@ -1,7 +1,7 @@
 import type { Kysely, Migration } from 'kysely';
 
-// Migration 0023, in a file of its own to keep migrations.ts short. The same rules hold: the
-// schema builder only, never edited once shipped.
+// The migrations of apps (0023 and after), in a file of their own to keep migrations.ts short.
+// The same rules hold: the schema builder only, never edited once shipped.
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on today's schema type
 type Db = Kysely<any>;
@@ -46,5 +46,27 @@ export const apps: Migration = {
       .addColumn('revoked_at', 'bigint')
       .execute();
     await db.schema.createIndex('apps_account').on('apps').column('account_id').execute();
+  },
+};
+
+// Which app opened an upload (null: the account's own clients, or a visitor's): an app may
+// locate and commit only the chunks of uploads it opened itself ([Note: App chunks] in
+// services/access.ts).
+export const uploadApps: Migration = {
+  async up(db: Db) {
+    await db.schema.alterTable('uploads').addColumn('app_id', 'text').execute();
+  },
+};
+
+// The client address (its bucket: an IPv6 /64) an app request came from, to cap the requests
+// alive per address ([Note: Guessing user codes] in services/app-limits.ts).
+export const appRequestAddresses: Migration = {
+  async up(db: Db) {
+    await db.schema.alterTable('app_requests').addColumn('client_address', 'text').execute();
+    await db.schema
+      .createIndex('app_requests_client_address')
+      .on('app_requests')
+      .column('client_address')
+      .execute();
   },
 };

@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
-import { apps } from './migration-apps.ts';
+import { appRequestAddresses, apps, uploadApps } from './migration-apps.ts';
 import { changes } from './migration-changes.ts';
 import { copyJobs } from './migration-copy-jobs.ts';
 import { feed } from './migration-feed.ts';
@@ -500,5 +500,7 @@ export const migrations: MigrationProvider = {
     '0023_apps': apps,
     '0024_second_factor': secondFactor,
     '0026_workers': workers,
+    '0027_upload_apps': uploadApps,
+    '0028_app_request_addresses': appRequestAddresses,
   }),
 };

@@ -16,6 +16,8 @@ export interface AppRequestsTable {
   app_id: string | null;
   interval_ms: number;
   last_polled_at: number | null;
+  /** The client address it came from, by addressBucket (services/app-limits.ts). */
+  client_address: string | null;
   created_at: number;
   expires_at: number;
 }

@@ -106,6 +106,8 @@ export interface UploadsTable {
   account_id: string;
   /** Set for a visitor's upload to a file request. */
   request_id: string | null;
+  /** Set for an upload an app opened ([Note: App chunks] in services/access.ts). */
+  app_id: string | null;
   created_at: number;
   expires_at: number;
 }

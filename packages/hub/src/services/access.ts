@@ -101,13 +101,16 @@ export async function ownShare(db: DbOrTx, c: Caller, id: string): Promise<Share
   return s;
 }
 
-/** Chunk ids among `ids` that the caller may read: in one of its uploads or its files. */
+/**
+ * Chunk ids among `ids` that the caller may read: in one of its uploads or its files (for an
+ * app, [Note: App chunks]).
+ */
 export async function accessibleChunks(
   db: DbOrTx,
   c: Caller,
   ids: readonly string[],
 ): Promise<Set<string>> {
-  if (c.app) return appChunks(db, c, c.app, ids);
+  if (c.app) return appChunks(db, c.app, ids);
   const ok = new Set<string>();
   for (let i = 0; i < ids.length; i += 500) {
     const part = ids.slice(i, i + 500);
@@ -151,32 +154,37 @@ export async function accessibleChunks(
   return ok;
 }
 
-/**
- * An app's chunks ([Note: App scope]): those of files inside its folder, and those of the
- * account's uploads in progress (what the app is uploading; a chunk id is the hash of its
- * ciphertext, which nobody guesses).
- */
-async function appChunks(
-  db: DbOrTx,
-  c: Caller,
-  app: AppCaller,
-  ids: readonly string[],
-): Promise<Set<string>> {
+// [Note: App chunks]
+// A chunk id is not a node, so confine() (app-scope.ts) cannot check it; these do. An app may
+// use (locate, report, commit) the chunks of files inside its folder and those of uploads it
+// opened itself (uploads.app_id), never those of the account's other uploads: else it could
+// place any chunk id it learnt in an upload of the account and then locate it. Placing a chunk
+// the hub already knows (stored, or placed in any upload) is refused to an app unless it may
+// use that chunk already, so its own uploads hold only what it uploads itself or what its
+// folder holds. A chunk id is the hash of its ciphertext and nobody guesses one, but an app
+// must not get even ciphertext from outside its scope. Refusals are 403 for chunks the hub
+// knows and 404 for ids it has never seen, as for nodes.
+
+/** The chunks among `ids` an app may use ([Note: App chunks]). */
+async function appChunks(db: DbOrTx, app: AppCaller, ids: readonly string[]): Promise<Set<string>> {
   const ok = new Set<string>();
   const inside = new Map<string, boolean>();
   for (let i = 0; i < ids.length; i += 500) {
+    const part = ids.slice(i, i + 500);
     const viaUploads = await db
       .selectFrom('upload_chunks as uc')
       .innerJoin('uploads as u', 'u.id', 'uc.upload_id')
       .select('uc.chunk_id')
-      .where('u.account_id', '=', c.accountId)
-      .where('uc.chunk_id', 'in', ids.slice(i, i + 500))
+      .where('u.app_id', '=', app.id)
+      .where('uc.chunk_id', 'in', part)
       .execute();
     for (const r of viaUploads) ok.add(r.chunk_id);
+    const rest = part.filter((x) => !ok.has(x));
+    if (rest.length === 0) continue;
     const holders = await db
       .selectFrom('revision_chunks')
       .select(['chunk_id', 'node_id'])
-      .where('chunk_id', 'in', ids.slice(i, i + 500))
+      .where('chunk_id', 'in', rest)
       .execute();
     for (const h of holders) {
       if (ok.has(h.chunk_id)) continue;
@@ -189,4 +197,46 @@ async function appChunks(
     }
   }
   return ok;
+}
+
+/** The chunks among `ids` the hub knows: stored, held by a file, or placed in some upload. */
+async function knownChunks(db: DbOrTx, ids: readonly string[]): Promise<Set<string>> {
+  const known = new Set<string>();
+  const lookups = [
+    (part: string[]) => db.selectFrom('chunks').select('id as chunk_id').where('id', 'in', part),
+    (part: string[]) =>
+      db.selectFrom('revision_chunks').select('chunk_id').where('chunk_id', 'in', part),
+    (part: string[]) =>
+      db.selectFrom('upload_chunks').select('chunk_id').where('chunk_id', 'in', part),
+  ];
+  for (let i = 0; i < ids.length; i += 500) {
+    for (const lookup of lookups) {
+      const rest = ids.slice(i, i + 500).filter((x) => !known.has(x));
+      if (rest.length === 0) break;
+      for (const r of await lookup(rest).execute()) known.add(r.chunk_id);
+    }
+  }
+  return known;
+}
+
+/**
+ * ForbiddenError naming the first of `ids` that an app may not use although the hub knows it
+ * ([Note: App chunks]); `field(i)` names the input at index i. Nothing for other callers.
+ */
+export async function refuseChunksOutsideApp(
+  db: DbOrTx,
+  c: Caller,
+  ids: readonly string[],
+  field: (i: number) => string,
+): Promise<void> {
+  if (!c.app) return;
+  const usable = await appChunks(db, c.app, ids);
+  const known = await knownChunks(
+    db,
+    ids.filter((x) => !usable.has(x)),
+  );
+  const i = ids.findIndex((x) => known.has(x));
+  if (i >= 0) {
+    throw new ForbiddenError(`${field(i)}: a chunk outside the folder this app token is for`);
+  }
 }

@@ -82,11 +82,17 @@ async function newSession(
 
 /**
  * A fixed-window counter per key, kept in the database so several hub processes share it.
- * Throws RateLimitedError once `max` attempts fall in one window. One statement counts the
- * attempt and reads the count: reading first and writing count + 1 after let attempts made
- * at the same moment read the same count, and all but one of them went uncounted.
+ * Throws RateLimitedError once `max` attempts fall in one window; answers when the window
+ * started. One statement counts the attempt and reads the count: reading first and writing
+ * count + 1 after let attempts made at the same moment read the same count, and all but one of
+ * them went uncounted.
  */
-export async function rateLimit(hub: Hub, key: string, max: number, windowMs: number) {
+export async function rateLimit(
+  hub: Hub,
+  key: string,
+  max: number,
+  windowMs: number,
+): Promise<{ windowStart: number }> {
   const now = hub.now();
   const windowOver = sql<boolean>`rate_limits.window_start <= ${now - windowMs}`;
   const row = await hub.db
@@ -116,6 +122,7 @@ export async function rateLimit(hub: Hub, key: string, max: number, windowMs: nu
       row.window_start + windowMs - now,
     );
   }
+  return { windowStart: row.window_start };
 }
 
 async function limitLogin(hub: Hub, email: string, address: string) {

@@ -14,9 +14,10 @@ import { ancestry } from './nodes.ts';
 // inside it (`below`: what renames, moves or trashes a node, so the folder itself stays put).
 // A node id that does not exist passes to the handler, which answers 404 or creates it. What
 // a route returns follows from its inputs: children of a folder inside are inside. Chunks are
-// the one input that is not a node: access.ts lets an app locate only the chunks of files
-// inside its folder. Account-wide routes (contacts, sessions, usage, keys, shares, the change
-// feed, the trash as a whole) carry no `app` and stay closed.
+// the one input that is not a node: access.ts lets an app use only the chunks of files inside
+// its folder and of uploads it opened itself ([Note: App chunks]). Account-wide routes
+// (contacts, sessions, usage, keys, shares, the change feed, the trash as a whole) carry no
+// `app` and stay closed.
 
 /** The bearer prefix of app tokens: `.` is not base64url, so no session token starts so. */
 export const APP_TOKEN_PREFIX = 'capp.';

@@ -14,6 +14,12 @@ import { inTransaction } from '../db/transaction.ts';
 import { ownNode } from './access.ts';
 import { signingKeyOf } from './account-keys.ts';
 import { rateLimit } from './accounts.ts';
+import {
+  addressBucket,
+  capPendingRequests,
+  spendCodeAttempt,
+  withFreshUserCode,
+} from './app-limits.ts';
 import { APP_TOKEN_PREFIX } from './app-scope.ts';
 import { hashText, newRecordId, newSecretToken } from './ids.ts';
 import { requireSecondFactor } from './second-factor.ts';
@@ -32,8 +38,8 @@ import { requireSecondFactor } from './second-factor.ts';
 // The token is `capp.` and 32 random bytes; the hub keeps its SHA-256 only. It names the app,
 // the account, the folder, the access and the expiry; revoking sets revoked_at, and the next
 // request with it gets 401 (services/app-scope.ts, checked on every request). Look-ups by user
-// code are rate-limited per account and per address, so codes cannot be guessed: 30 a minute
-// against 2.6·10^10 codes alive ten minutes each.
+// code are limited per account, per address and network-wide, and requests per address, so
+// codes cannot be guessed ([Note: Guessing user codes] in app-limits.ts).
 
 const REQUEST_TTL_MS = 10 * 60_000;
 const INTERVAL_MS = 5_000;
@@ -47,46 +53,50 @@ export async function requestApp(
   b: RouteBody<'requestApp'>,
   address: string,
 ): Promise<RouteResponse<'requestApp'>> {
-  await rateLimit(hub, `apps:request:${address}`, REQUESTS_PER_MINUTE, 60_000);
+  const client = addressBucket(address);
+  await rateLimit(hub, `apps:request:${client}`, REQUESTS_PER_MINUTE, 60_000);
   const now = hub.now();
   await hub.db.deleteFrom('app_requests').where('expires_at', '<', now).execute();
   const deviceCode = newSecretToken();
+  const deviceCodeHash = await hashText(deviceCode);
   const id = newRecordId();
-  for (let attempt = 0; ; attempt++) {
-    const userCode = newUserCode(randomBytes);
-    const taken = await hub.db
-      .selectFrom('app_requests')
-      .select('id')
-      .where('user_code', '=', userCode)
-      .executeTakeFirst();
-    if (taken && attempt < 5) continue;
-    await hub.db
-      .insertInto('app_requests')
-      .values({
-        id,
-        device_code_hash: await hashText(deviceCode),
-        user_code: userCode,
-        name: b.name,
-        access: b.access,
-        folder_hint: b.folder ?? null,
-        public_key: b.publicKey,
-        signing_key: b.signingKey,
-        state: 'pending',
-        app_id: null,
-        interval_ms: INTERVAL_MS,
-        last_polled_at: null,
-        created_at: now,
-        expires_at: now + REQUEST_TTL_MS,
-      })
-      .execute();
-    return {
-      requestId: id,
-      deviceCode,
-      userCode: formatUserCode(userCode),
-      interval: INTERVAL_MS / 1000,
-      expiresIn: REQUEST_TTL_MS / 1000,
-    };
-  }
+  // A code already taken inserts nothing, and another is drawn ([Note: Guessing user codes]).
+  const userCode = await withFreshUserCode(
+    () => newUserCode(randomBytes),
+    async (code) => {
+      const row = await hub.db
+        .insertInto('app_requests')
+        .values({
+          id,
+          device_code_hash: deviceCodeHash,
+          user_code: code,
+          name: b.name,
+          access: b.access,
+          folder_hint: b.folder ?? null,
+          public_key: b.publicKey,
+          signing_key: b.signingKey,
+          state: 'pending',
+          app_id: null,
+          interval_ms: INTERVAL_MS,
+          last_polled_at: null,
+          client_address: client,
+          created_at: now,
+          expires_at: now + REQUEST_TTL_MS,
+        })
+        .onConflict((oc) => oc.column('user_code').doNothing())
+        .returning('user_code')
+        .executeTakeFirst();
+      return row?.user_code;
+    },
+  );
+  await capPendingRequests(hub, client, id);
+  return {
+    requestId: id,
+    deviceCode,
+    userCode: formatUserCode(userCode),
+    interval: INTERVAL_MS / 1000,
+    expiresIn: REQUEST_TTL_MS / 1000,
+  };
 }
 
 export async function pollToken(hub: Hub, deviceCode: string): Promise<RouteResponse<'appToken'>> {
@@ -154,11 +164,20 @@ export async function pollToken(hub: Hub, deviceCode: string): Promise<RouteResp
   };
 }
 
-/** The pending request behind a code a logged-in user typed; look-ups are rate-limited. */
+/**
+ * The pending request behind a code a logged-in user typed; look-ups are limited per account,
+ * per address and, for those that find nothing, network-wide ([Note: Guessing user codes]).
+ */
 async function pendingByCode(hub: Hub, c: Caller, typed: string, address: string) {
   const code = normalizeUserCode(typed);
   await rateLimit(hub, `apps:lookup:${c.accountId}`, LOOKUPS_PER_MINUTE, 60_000);
-  await rateLimit(hub, `apps:lookup-address:${address}`, LOOKUPS_PER_MINUTE * 2, 60_000);
+  await rateLimit(
+    hub,
+    `apps:lookup-address:${addressBucket(address)}`,
+    LOOKUPS_PER_MINUTE * 2,
+    60_000,
+  );
+  const found = await spendCodeAttempt(hub);
   const r = await hub.db
     .selectFrom('app_requests')
     .selectAll()
@@ -168,6 +187,7 @@ async function pendingByCode(hub: Hub, c: Caller, typed: string, address: string
     .executeTakeFirst();
   if (!r)
     throw new NotFoundError('userCode: no app is waiting with this code (expired or mistyped?)');
+  await found();
   return r;
 }
 
@@ -265,7 +285,7 @@ export async function approve(
     return true;
   });
   if (!taken) throw new ConflictError('userCode: this request was answered meanwhile');
-  return appInfo(app);
+  return appInfo(app, now);
 }
 
 export async function deny(hub: Hub, c: Caller, b: RouteBody<'denyApp'>, address: string) {
@@ -285,7 +305,8 @@ export async function list(hub: Hub, c: Caller): Promise<RouteResponse<'apps'>> 
     .where('account_id', '=', c.accountId)
     .orderBy('created_at')
     .execute();
-  return { apps: rows.map(appInfo) };
+  const now = hub.now();
+  return { apps: rows.map((a) => appInfo(a, now)) };
 }
 
 export async function revoke(hub: Hub, c: Caller, id: string) {
@@ -321,7 +342,15 @@ export async function appCaller(hub: Hub, token: string): Promise<Caller> {
   };
 }
 
-const appInfo = (a: AppsTable): AppInfo => ({
+// [Note: Grants never picked up]
+// A grant is made when the account approves, and its token when the app polls next. An app
+// that never polls (it quit, or the request was someone else's) cannot get the token once its
+// request has expired (pollToken), so the grant ends then: it is listed as expired at the
+// latest REQUEST_TTL_MS after the approval (the request expired before that), not as active
+// for the 90 days of a token nobody holds.
+
+/** An app as the account sees it; a grant never picked up expires with its request. */
+const appInfo = (a: AppsTable, now: number): AppInfo => ({
   id: a.id,
   name: a.name,
   access: a.access,
@@ -332,7 +361,10 @@ const appInfo = (a: AppsTable): AppInfo => ({
   signingKey: a.signing_key,
   sealedKey: a.sealed_key,
   createdAt: a.created_at,
-  expiresAt: a.expires_at,
+  expiresAt:
+    a.token_hash === null && a.created_at + REQUEST_TTL_MS < now
+      ? a.created_at + REQUEST_TTL_MS
+      : a.expires_at,
   lastUsedAt: a.last_used_at,
   revokedAt: a.revoked_at,
 });

@@ -190,7 +190,9 @@ export async function reportChunk(
   c: Caller,
   b: RouteBody<'reportChunk'>,
 ): Promise<RouteResponse<'reportChunk'>> {
-  await rateLimit(hub, `report:${c.accountId}`, REPORTS_PER_HOUR, 3_600_000);
+  // An app's reports count on their own, so an app cannot use up its account's.
+  const reporter = c.app ? `app:${c.app.id}` : c.accountId;
+  await rateLimit(hub, `report:${reporter}`, REPORTS_PER_HOUR, 3_600_000);
   if (!(await accessibleChunks(hub.db, c, [b.chunkId])).has(b.chunkId)) {
     throw new NotFoundError('chunkId: no such chunk in your files');
   }

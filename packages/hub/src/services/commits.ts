@@ -86,7 +86,7 @@ export async function commitFiles(
     const owner = (parents.get(f.parentId) as NodesTable).account_id;
     adding.set(owner, (adding.get(owner) ?? 0) + f.size);
   }
-  for (const [owner, bytes] of adding) await checkQuota(hub, tx, owner, bytes);
+  for (const [owner, bytes] of adding) await checkQuota(hub, tx, owner, bytes, c);
   const existing = new Map<string, NodesTable>();
   const ids = files.map((f) => f.nodeId);
   for (let i = 0; i < ids.length; i += 500) {

@@ -252,10 +252,13 @@ async function policyAnswer(
   const inEffect: Placement =
     (await effectivePolicies(hub, hub.db, [id])).get(id) ?? hub.config.placement;
   const { owner: _owner, ...effective } = inEffect;
+  // An app is told only what concerns its folder: the personal servers that keep its copies,
+  // none when it is not kept on them (how many the account has is not its business).
+  const told = !c.app || onPersonal(inEffect);
   return {
     own: row ? parsePolicy(row.policy) : null,
     effective,
-    personalServers: (await personalServers(hub, c.accountId)).length,
+    personalServers: told ? (await personalServers(hub, c.accountId)).length : 0,
   };
 }
 

@@ -49,6 +49,8 @@ export async function locate(
   ids: string[],
   /** Who reads: their own personal servers are theirs to know; a link visitor has none. */
   viewer: string | null,
+  /** How long the get tokens live ([Note: Capabilities for apps]). */
+  ttlSeconds = hub.config.tokenTtlSeconds,
 ): Promise<RouteResponse<'locateChunks'>['chunks']> {
   const sizes = new Map<string, number>();
   for (let i = 0; i < ids.length; i += 500) {
@@ -87,7 +89,7 @@ export async function locate(
         hostId: h.id,
         url: h.url,
         country: h.country,
-        token: capability(hub, { host: h.id, op: 'get', chunk, max: size }),
+        token: capability(hub, { host: h.id, op: 'get', chunk, max: size }, ttlSeconds),
       })),
     };
   });

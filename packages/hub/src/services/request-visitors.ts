@@ -89,6 +89,7 @@ export async function requestUpload(
     id: newRecordId(),
     account_id: r.account_id,
     request_id: r.id,
+    app_id: null,
     created_at: now,
     expires_at: now + hub.config.uploadTtlHours * 3_600_000,
   };

@@ -44,6 +44,8 @@ export async function placeInUpload(
   id: string,
   b: Pick<RouteBody<'placeChunks'>, 'chunks' | 'exclude'>,
   folderPolicy: Placement | null,
+  /** How long the put tokens live ([Note: Capabilities for apps]). */
+  ttlSeconds = hub.config.tokenTtlSeconds,
 ): Promise<RouteResponse<'placeChunks'>> {
   refuseRepeats(
     b.chunks,
@@ -109,15 +111,19 @@ export async function placeInUpload(
       hostId: h.id,
       url: h.url,
       country: h.country,
-      token: capability(hub, {
-        host: h.id,
-        op: 'put',
-        chunk: chunk.id,
-        max: chunk.size,
-        ...(k + 1 < chosen.length
-          ? { fwd: chosen.slice(k + 1).map((n) => ({ host: n.id, url: n.url })) }
-          : {}),
-      }),
+      token: capability(
+        hub,
+        {
+          host: h.id,
+          op: 'put',
+          chunk: chunk.id,
+          max: chunk.size,
+          ...(k + 1 < chosen.length
+            ? { fwd: chosen.slice(k + 1).map((n) => ({ host: n.id, url: n.url })) }
+            : {}),
+        },
+        ttlSeconds,
+      ),
     }));
     return { id: chunk.id, targets };
   });

@@ -2,7 +2,8 @@ import { NotFoundError, ValidationError } from '@coffer/errors';
 import type { RouteBody, RouteResponse } from '@coffer/protocol';
 import type { Caller, Hub } from '../context.ts';
 import { inTransaction } from '../db/transaction.ts';
-import { accessibleChunks, writableNode } from './access.ts';
+import { accessibleChunks, refuseChunksOutsideApp, writableNode } from './access.ts';
+import { capabilityTtlFor } from './capability.ts';
 import { commitFiles, withNameConflicts } from './commits.ts';
 import { newRecordId } from './ids.ts';
 import { refuseRepeats } from './input.ts';
@@ -33,14 +34,16 @@ import { checkQuota } from './usage.ts';
 // (commitWithRetry), as it does for a 409. A client committing in several calls opens one
 // upload per call (the SDK's small-file packs do).
 
+/** An upload of the caller's; for an app, one it opened itself ([Note: App chunks]). */
 async function ownUpload(hub: Hub, c: Caller, id: string) {
-  const u = await hub.db
+  let q = hub.db
     .selectFrom('uploads')
     .selectAll()
     .where('id', '=', id)
     .where('account_id', '=', c.accountId)
-    .where('request_id', 'is', null)
-    .executeTakeFirst();
+    .where('request_id', 'is', null);
+  if (c.app) q = q.where('app_id', '=', c.app.id);
+  const u = await q.executeTakeFirst();
   if (!u) throw new NotFoundError('id: no such upload');
   if (u.expires_at < hub.now()) throw new NotFoundError('id: this upload has expired');
   return u;
@@ -58,6 +61,7 @@ export async function createUpload(hub: Hub, c: Caller): Promise<RouteResponse<'
     id: newRecordId(),
     account_id: c.accountId,
     request_id: null,
+    app_id: c.app?.id ?? null,
     created_at: now,
     expires_at: now + hub.config.uploadTtlHours * 3_600_000,
   };
@@ -94,6 +98,12 @@ export async function placeChunks(
   b: RouteBody<'placeChunks'>,
 ): Promise<RouteResponse<'placeChunks'>> {
   await ownUpload(hub, c, id);
+  await refuseChunksOutsideApp(
+    hub.db,
+    c,
+    b.chunks.map((x) => x.id),
+    (i) => `chunks.${i}.id`,
+  );
   const folders = [...new Set(b.folders ?? [])];
   const owners = new Set<string>();
   for (const [i, f] of folders.entries()) {
@@ -105,11 +115,11 @@ export async function placeChunks(
     // Before any byte goes to a host ([Note: Account quota]).
     const adding = (await placedBytes(hub, id, b)) + b.chunks.reduce((n, x) => n + x.size, 0);
     for (const owner of owners.size ? owners : [c.accountId]) {
-      await checkQuota(hub, hub.db, owner, adding);
+      await checkQuota(hub, hub.db, owner, adding, c);
     }
   }
   const policy = await policyForFolders(hub, hub.db, folders);
-  return placeInUpload(hub, id, b, folders.length ? policy : null);
+  return placeInUpload(hub, id, b, folders.length ? policy : null, capabilityTtlFor(hub, c));
 }
 
 /** Bytes this upload placed before, except chunks placed again now (a retry). */
@@ -168,7 +178,8 @@ export async function locateChunks(
 ): Promise<RouteResponse<'locateChunks'>> {
   const ids = [...new Set(b.ids)];
   const readable = await accessibleChunks(hub.db, c, ids);
+  await refuseChunksOutsideApp(hub.db, c, b.ids, (i) => `ids.${i}`);
   const denied = ids.find((x) => !readable.has(x));
   if (denied) throw new NotFoundError(`ids: no chunk ${denied} in your files`);
-  return { chunks: await locate(hub, ids, c.accountId) };
+  return { chunks: await locate(hub, ids, c.accountId, capabilityTtlFor(hub, c)) };
 }

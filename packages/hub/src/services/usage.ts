@@ -29,17 +29,27 @@ export async function storedBytes(db: DbOrTx, accountId: string): Promise<number
   return Number(row?.bytes ?? 0);
 }
 
-/** Refuses `adding` more bytes for the account when they would take it past the quota. */
+/**
+ * Refuses `adding` more bytes for the account when they would take it past the quota. The
+ * refusal says what the account stores and may store, but not to an app (`c.app`): those are
+ * figures of the whole account, and an app is told only about its folder ([Note: App scope]).
+ */
 export async function checkQuota(
   hub: Hub,
   db: DbOrTx,
   accountId: string,
   adding: number,
+  c: Pick<Caller, 'app'>,
 ): Promise<void> {
   const quota = hub.config.accountQuota;
   if (quota === undefined || adding <= 0) return;
   const used = await storedBytes(db, accountId);
   if (used + adding <= quota) return;
+  if (c.app) {
+    throw new QuotaError(
+      'quota exceeded: the account this app writes to has no room for this upload; its owner can make room',
+    );
+  }
   throw new QuotaError(
     `quota exceeded: ${formatBytes(used)} of ${formatBytes(quota)} used, and this upload needs ${formatBytes(adding)} more; empty the trash or delete old versions to make room`,
     { figures: { used, quota } },

@@ -78,7 +78,7 @@ export const appRoutes = {
     auth: 'none',
     tag: 'apps',
     summary:
-      'An app asks for one folder (device authorization, RFC 8628 §3.1): show `userCode` to the user, then poll appToken every `interval` seconds.',
+      'An app asks for one folder (device authorization, RFC 8628 §3.1): show `userCode` to the user, then poll appToken every `interval` seconds. 429 when too many requests from this address (an IPv6 /64) are waiting; a rare 503 to retry when no free user code was found.',
     body: z
       .object({
         name: appName,
@@ -120,7 +120,7 @@ export const appRoutes = {
     auth: 'session',
     tag: 'apps',
     summary:
-      'What the app showing `userCode` asks for: its name, rights, suggested folder and keys. Rate-limited.',
+      'What the app showing `userCode` asks for: its name, rights, suggested folder and keys. Rate-limited per account and address, and, for codes no app waits with, across the whole network (429).',
     body: z.object({ userCode }).strict(),
     response: pendingRequest,
   }),

@@ -28,7 +28,10 @@ const policyAnswer = z.object({
   own: folderPolicy.nullable(),
   /** What applies here: the network's policy tightened by this folder and its ancestors. */
   effective: effectivePolicy,
-  /** Your personal servers in good standing: each holds a copy of what is kept on them. */
+  /**
+   * Your personal servers in good standing: each holds a copy of what is kept on them. To an
+   * app token, 0 unless this folder is kept on them.
+   */
   personalServers: z.number().int().min(0),
 });
 

@@ -1,30 +1,30 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type FolderKey, fromBase64Url, type NodeId, unwrapNodeKey } from '@coffer/crypto';
+import {
+  type FolderKey,
+  fromBase64Url,
+  type NodeId,
+  randomBytes,
+  toHex,
+  unwrapNodeKey,
+} from '@coffer/crypto';
 import { ForbiddenError } from '@coffer/errors';
-import { type RouteSpec, routes } from '@coffer/protocol';
-import { appsSuite, enc } from './fixture.ts';
+import { capabilitySchema, peekMessage, type RouteSpec, routes } from '@coffer/protocol';
+import { hubSql } from '../../src/index.ts';
+import { appsSuite, enc, hubCaller } from './fixture.ts';
 
 // Confinement ([Note: App scope]): every app-allowed route inside and outside the folder, every
 // other route closed, a read-only token's writes, and key isolation with the keys the app holds.
 
 appsSuite('apps: confinement', (s) => {
+  const chunksOf = async (id: string) =>
+    (await s.alice.hub.call('revisions', { params: { id } })).revisions[0]?.chunkIds ?? [];
+
   test('every app-allowed route: inside the folder works, outside is 403', async () => {
     const { net, alice, app, ids } = s;
-    const token = app.saved().token;
     // Nodes made here with made-up keys go in a folder of their own.
     const junk = (await alice.mkdir('/Photos/Junk')).id;
-    const call = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${net.hubUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(body ? { body: JSON.stringify(body) } : {}),
-      });
-      return { status: res.status, json: (await res.json().catch(() => null)) as unknown };
-    };
+    const call = hubCaller(net.hubUrl, app.saved().token);
     const node = (await call('GET', `/api/nodes/${ids.inFile}`)).json as {
       version: number;
       nameHash: string;
@@ -175,14 +175,145 @@ appsSuite('apps: confinement', (s) => {
       const r = await call(spec.method.toUpperCase(), path, spec.body ? {} : undefined);
       assert.equal(r.status, 403, `${name}: ${JSON.stringify(r)}`);
     }
-    // The chunks of a file outside cannot be located either (as if they did not exist), while
-    // those inside can.
-    const chunksOf = async (id: string) =>
-      (await alice.hub.call('revisions', { params: { id } })).revisions[0]?.chunkIds ?? [];
+    // The chunks of a file outside cannot be located either, while those inside can.
     const outside = await call('POST', '/api/chunks/locate', { ids: await chunksOf(ids.outFile) });
-    assert.equal(outside.status, 404, JSON.stringify(outside));
+    assert.equal(outside.status, 403, JSON.stringify(outside));
     const inside = await call('POST', '/api/chunks/locate', { ids: await chunksOf(ids.inFile) });
     assert.equal(inside.status, 200, JSON.stringify(inside));
+  });
+
+  test('chunks ([Note: App chunks]): those of its folder and of its own uploads, nothing else', async () => {
+    const { net, alice, app, ids } = s;
+    const call = hubCaller(net.hubUrl, app.saved().token);
+    const fresh = () => toHex(randomBytes(32));
+    const [outChunk] = await chunksOf(ids.outFile);
+    const [inChunk] = await chunksOf(ids.inFile);
+    const open = async () => {
+      const r = await call('POST', '/api/uploads', {});
+      assert.equal(r.status, 200, JSON.stringify(r));
+      return (r.json as { uploadId: string }).uploadId;
+    };
+    const place = (upload: string, id: string) =>
+      call('POST', `/api/uploads/${upload}/chunks`, {
+        chunks: [{ id, size: 1 }],
+        folders: [ids.photos],
+      });
+    const locate = (id: string) => call('POST', '/api/chunks/locate', { ids: [id] });
+    // Another folder's chunk id, placed in an upload of the app's, then located: 403 both.
+    const upload = await open();
+    const placed = await place(upload, outChunk as string);
+    assert.equal(placed.status, 403, JSON.stringify(placed));
+    assert.match(JSON.stringify(placed.json), /chunks\.0\.id: a chunk outside the folder/);
+    assert.equal((await locate(outChunk as string)).status, 403);
+    // A chunk in an upload of the account's own client is not the app's either, nor is the
+    // upload: the app cannot look at it, place in it or commit it.
+    const { uploadId: theirs } = await alice.hub.call('createUpload', { body: {} });
+    const theirChunk = fresh();
+    await alice.hub.call('placeChunks', {
+      params: { id: theirs },
+      body: { chunks: [{ id: theirChunk, size: 1 }] },
+    });
+    const located = await locate(theirChunk);
+    assert.equal(located.status, 403, JSON.stringify(located));
+    assert.equal((await place(upload, theirChunk)).status, 403);
+    assert.equal((await call('GET', `/api/uploads/${theirs}`)).status, 404);
+    assert.equal((await place(theirs, fresh())).status, 404);
+    // Its own: a new chunk in its upload (not sent to a host, so none holds a copy yet), and
+    // its folder's chunks in another of its uploads.
+    const mine = fresh();
+    assert.equal((await place(upload, mine)).status, 200);
+    const unsent = await locate(mine);
+    assert.equal(unsent.status, 404, JSON.stringify(unsent));
+    assert.match(JSON.stringify(unsent.json), /has no stored copy/);
+    assert.equal((await place(await open(), inChunk as string)).status, 200);
+    assert.equal((await locate(inChunk as string)).status, 200);
+    // And what it uploads through the SDK, end to end.
+    await app.upload('/own.txt', enc('the app’s own'));
+    const own = await chunksOf((await app.resolve('/own.txt')).info.id);
+    assert.equal((await call('POST', '/api/chunks/locate', { ids: own })).status, 200);
+  });
+
+  test('an app has its own limit on reports and is told no figure of the whole account', async () => {
+    const { net, alice, app, ids } = s;
+    const call = hubCaller(net.hubUrl, app.saved().token);
+    const asAlice = hubCaller(net.hubUrl, alice.saved().token);
+    // Reports of bad copies: the app using up its limit leaves the account's alone.
+    const [inChunk] = await chunksOf(ids.inFile);
+    const located = await alice.hub.call('locateChunks', { body: { ids: [inChunk as string] } });
+    const hostId = located.chunks[0]?.replicas[0]?.hostId as string;
+    const report = (as: typeof call) =>
+      as('POST', '/api/chunks/report', { chunkId: toHex(randomBytes(32)), hostId });
+    let status = 0;
+    for (let i = 0; i < 100 && status !== 429; i++) status = (await report(call)).status;
+    assert.equal(status, 429);
+    const theirs = await report(asAlice);
+    assert.equal(theirs.status, 404, JSON.stringify(theirs));
+    // The folder's policy: how many personal servers the account has is not the app's to know
+    // when its folder is not kept on them.
+    const accountId = app.saved().accountId;
+    const host = `(select id from hosts order by id limit 1)`;
+    await hubSql(
+      net,
+      `update hosts set personal = 1, owner_account_id = '${accountId}' where id = ${host}`,
+    );
+    try {
+      const policy = async (as: typeof call) => {
+        const r = await as('GET', `/api/nodes/${ids.photos}/policy`);
+        assert.equal(r.status, 200, JSON.stringify(r));
+        return (r.json as { personalServers: number }).personalServers;
+      };
+      assert.equal(await policy(asAlice), 1);
+      assert.equal(await policy(call), 0);
+    } finally {
+      await hubSql(
+        net,
+        `update hosts set personal = 0, owner_account_id = null where id = ${host}`,
+      );
+    }
+    // Past the quota: the account's client is told its figures, the app only that it is full.
+    const pastQuota = async (as: typeof call) => {
+      const upload = ((await as('POST', '/api/uploads', {})).json as { uploadId: string }).uploadId;
+      const r = await as('POST', `/api/uploads/${upload}/chunks`, {
+        chunks: [{ id: toHex(randomBytes(32)), size: 2 ** 31 }],
+        folders: [ids.photos],
+      });
+      assert.equal(r.status, 507, JSON.stringify(r));
+      return JSON.stringify(r.json);
+    };
+    assert.match(await pastQuota(asAlice), /"used":\d+.*"quota":1073741824/);
+    const told = await pastQuota(call);
+    assert.doesNotMatch(told, /"used"|"quota":|iB|\d/);
+    assert.match(told, /the account this app writes to has no room/);
+  });
+
+  test('host tokens issued to an app live 5 minutes, the account’s an hour ([Note: Capabilities for apps])', async () => {
+    const { net, alice, app, ids } = s;
+    const call = hubCaller(net.hubUrl, app.saved().token);
+    const expiry = (token: string | undefined) =>
+      peekMessage('token', token as string, capabilitySchema).exp;
+    const [inChunk] = await chunksOf(ids.inFile);
+    const located = (r: { chunks: { replicas: { token: string }[] }[] }) =>
+      expiry(r.chunks[0]?.replicas[0]?.token);
+    const placed = (r: { placements: { targets: { token: string }[] }[] }) =>
+      expiry(r.placements[0]?.targets[0]?.token);
+    const place = { chunks: [{ id: toHex(randomBytes(32)), size: 1 }], folders: [ids.photos] };
+    const from = Date.now();
+    const appGet = (await call('POST', '/api/chunks/locate', { ids: [inChunk] })).json;
+    const upload = ((await call('POST', '/api/uploads', {})).json as { uploadId: string }).uploadId;
+    const appPut = (await call('POST', `/api/uploads/${upload}/chunks`, place)).json;
+    const accountGet = await alice.hub.call('locateChunks', { body: { ids: [inChunk as string] } });
+    const { uploadId } = await alice.hub.call('createUpload', { body: {} });
+    const accountPut = await alice.hub.call('placeChunks', {
+      params: { id: uploadId },
+      body: place,
+    });
+    const to = Date.now();
+    const within = (exp: number, seconds: number, what: string) =>
+      assert.ok(exp >= from + seconds * 1000 && exp <= to + seconds * 1000, `${what}: ${exp - to}`);
+    within(located(appGet as Parameters<typeof located>[0]), 300, 'app get');
+    within(placed(appPut as Parameters<typeof placed>[0]), 300, 'app put');
+    within(located(accountGet), 3600, 'account get');
+    within(placed(accountPut), 3600, 'account put');
   });
 
   test('a read-only token reads inside and every write is 403', async () => {

@@ -71,7 +71,8 @@ export function appsSuite(title: string, tests: (s: AppsSuite) => void) {
         return r;
       };
     before(async () => {
-      s.net = await startNetwork({ hosts: 2, dialect });
+      // A quota far above what the tests store, so that an app's refusal can be seen.
+      s.net = await startNetwork({ hosts: 2, dialect, hubConfig: { accountQuota: '1GiB' } });
       s.people = await signedUpPeople(s.net, ['alice']);
       const alice = await CofferClient.login({
         hubUrl: s.net.hubUrl,
@@ -101,6 +102,21 @@ export function appsSuite(title: string, tests: (s: AppsSuite) => void) {
     after(() => s.net?.close());
     tests(s);
   });
+}
+
+/** A raw call to the hub with bearer `token`: its status and JSON body (null if none). */
+export function hubCaller(hubUrl: string, token: string) {
+  return async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${hubUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    return { status: res.status, json: (await res.json().catch(() => null)) as unknown };
+  };
 }
 
 /** A request body with well-formed (if useless) keys, for raw calls. */

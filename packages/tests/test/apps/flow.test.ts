@@ -17,7 +17,7 @@ import {
   ValidationError,
 } from '@coffer/errors';
 import { CofferClient, connectApp } from '@coffer/sdk';
-import { cli, startTamperProxy, type TamperProxy, until } from '../../src/index.ts';
+import { cli, hubSql, startTamperProxy, type TamperProxy, until } from '../../src/index.ts';
 import { appsSuite, dec, enc, FAST, readAll, requestBody } from './fixture.ts';
 
 // The device flow ([Note: App tokens], [Note: Connecting an app]): approved through the CLI
@@ -360,6 +360,36 @@ appsSuite('apps: the device flow', (s) => {
       (e) => e instanceof ValidationError && /is shared/.test(e.message),
     );
     await alice.apps.deny(userCode);
+  });
+
+  test('a grant the app never picks up expires with its request ([Note: Grants never picked up])', async () => {
+    const { net, alice, people } = s;
+    const keys = generateIdentity();
+    const asked = await fetch(`${net.hubUrl}/api/apps/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ...requestBody('read'),
+        name: 'Gone before its token',
+        publicKey: toBase64Url(keys.agreementPublic),
+        signingKey: toBase64Url(keys.signingPublic),
+      }),
+    });
+    const { userCode, requestId } = (await asked.json()) as { userCode: string; requestId: string };
+    await alice.apps.approve(userCode, '/Photos');
+    const listed = async () => (await alice.apps.list()).find((a) => a.requestId === requestId);
+    assert.equal((await listed())?.active, true, 'waiting for the app to poll');
+    // The app never polls; its request's ten minutes pass (moved back here).
+    await hubSql(
+      net,
+      `update apps set created_at = created_at - 600001 where request_id = '${requestId}'`,
+    );
+    const gone = await listed();
+    assert.equal(gone?.active, false);
+    assert.ok((gone?.expiresAt ?? Infinity) < Date.now());
+    const shown = await cli(['apps', '--json'], people.env('alice'));
+    const apps = shown.json<{ apps: { name: string; state: string }[] }>().apps;
+    assert.equal(apps.find((a) => a.name === 'Gone before its token')?.state, 'expired');
   });
 
   test('guessing user codes hits the limit on look-ups (429)', async () => {
