@@ -1,10 +1,10 @@
 import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { AuthError, ValidationError } from '@coffer/errors';
 import type { ResumeState, ResumeStore, SavedSession } from '@coffer/sdk';
 import { z } from 'zod';
+import { hiddenPrompt } from './ask.ts';
 
 /** $COFFER_CONFIG_DIR, else $XDG_CONFIG_HOME/coffer, else ~/.config/coffer. */
 export function configDir(): string {
@@ -163,20 +163,4 @@ async function secret(
     throw new ValidationError('password', 'the two passwords differ');
   }
   return first;
-}
-
-function hiddenPrompt(question: string): Promise<string> {
-  return new Promise((resolve) => {
-    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-    const write = (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput;
-    (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {
-      // Echo the prompt, but not what is typed.
-      if (s.startsWith(question)) write.call(rl, question);
-    };
-    rl.question(question, (answer) => {
-      rl.close();
-      process.stderr.write('\n');
-      resolve(answer);
-    });
-  });
 }

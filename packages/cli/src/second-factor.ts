@@ -1,5 +1,5 @@
 import { SecondFactorRequiredError, ValidationError } from '@coffer/errors';
-import { askLine } from './ask.ts';
+import { hiddenPrompt } from './ask.ts';
 
 /** `--code`: what proves the account's second factor, for the commands that need it. */
 export const codeFlag = {
@@ -18,7 +18,10 @@ export async function secondFactorCode(flags: { code?: string | undefined }): Pr
       'this account has a second factor: pass --code or set COFFER_TOTP when not on a terminal',
     );
   }
-  const code = (await askLine('Code from your authenticator app (or a recovery code): ')).trim();
+  // Hidden: a recovery code is a secret until used.
+  const code = (
+    await hiddenPrompt('Code from your authenticator app (or a recovery code): ')
+  ).trim();
   if (!code) throw new ValidationError('code', 'expected a code');
   return code;
 }

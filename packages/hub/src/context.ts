@@ -22,6 +22,8 @@ export interface Hub {
   now(): number;
   /** Whether this process runs background loop `loop` now ([Note: Leases]). */
   leads(loop: LoopName): boolean;
+  /** Asks this process's job runner to look for jobs now ([Note: Job queue]). */
+  kickJobs(): void;
   /** Asks the garbage collector for a round soon (after a purge). */
   kickGc(): void;
   /** Asks the copier for a round soon (a new copy job, an order finished). */

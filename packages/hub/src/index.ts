@@ -32,12 +32,13 @@ import {
   servesApi,
   workerServer,
 } from './roles.ts';
-import { startAuditor } from './services/audits.ts';
+import { AUDIT_JOB, runAuditJob, startAuditor } from './services/audits.ts';
 import { startChangePruner } from './services/changes.ts';
 import { startCopier } from './services/copier.ts';
 import { startCollector } from './services/gc.ts';
 import { startHistory } from './services/history.ts';
 import { hashText, newSecretToken } from './services/ids.ts';
+import { startJobRunner } from './services/jobs.ts';
 import { LeaseKeeper } from './services/leases.ts';
 import { startMirrors } from './services/mirror-loop.ts';
 import { startRepairer } from './services/repair.ts';
@@ -172,6 +173,7 @@ export async function startHub(
     now: () => Date.now(),
     leads: (loop) => keeper?.holds(loop) ?? false,
     kickGc: () => collector?.kick(),
+    kickJobs: () => jobRunner?.kick(),
     kickCopies: () => copier?.kick(),
     kickMirrors: () => mirrorLoop?.kick(),
     repairStatus: () => repairer?.status() ?? idleRepair(),
@@ -181,12 +183,24 @@ export async function startHub(
   const copier = loops ? startCopier(hub, log) : null;
   const mirrorLoop = loops ? startMirrors(hub, log) : null;
   const repairer = loops ? startRepairer(hub, log) : null;
+  const jobRunner =
+    loops && keeper
+      ? startJobRunner({
+          db: db.kysely,
+          dialect: database.kind,
+          holder: keeper.holder,
+          handlers: { [AUDIT_JOB]: async (p) => void (await runAuditJob(hub, p, log)) },
+          now: () => hub.now(),
+          log,
+        })
+      : null;
   const background = loops
     ? [
         collector,
         copier,
         mirrorLoop,
         repairer,
+        jobRunner,
         startAuditor(hub, log),
         startHistory(hub, log),
         startChangePruner(hub, log),

@@ -80,6 +80,7 @@ export function testHub(db: Kysely<Database>): Hub {
     now: () => Date.now(),
     leads: () => true,
     kickGc: () => {},
+    kickJobs: () => {},
     kickCopies: () => {},
     kickMirrors: () => {},
     repairStatus: () => repair,

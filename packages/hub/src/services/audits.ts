@@ -9,6 +9,7 @@ import { rateLimit } from './accounts.ts';
 import { capability } from './capability.ts';
 import { deleteOnHost } from './gc.ts';
 import { displayState, inGoodStanding, isOnline, transferTimeoutMs } from './host-state.ts';
+import { enqueueJobs } from './jobs.ts';
 import { led, periodic } from './periodic.ts';
 import { forget } from './replicas.ts';
 
@@ -45,8 +46,17 @@ interface Picked {
 /** Hosts the rounds audit: online and in good standing. */
 const auditable = (hub: Hub, h: HostRow) => inGoodStanding(h) && isOnline(hub, h);
 
-export async function auditRound(hub: Hub): Promise<AuditRound> {
-  const round: AuditRound = { passed: 0, failed: 0, disqualified: [] };
+// [Note: Audits as jobs]
+// A round is planned by one process (the `audits` lease) and done by all: it queues one
+// AUDIT_JOB per auditable host that has none waiting or running ([Note: Job queue]), and every
+// worker claims and runs them, so the downloads audits cost spread over the workers. A job
+// finds its host again when it runs and audits it only if it is still online and in good
+// standing; a second run of the same job audits other random picks, which is harmless.
+
+export const AUDIT_JOB = 'audit-host';
+
+/** Queues an audit of each auditable host that has none queued or running; how many. */
+export async function planAudits(hub: Hub): Promise<number> {
   const hosts = (
     await hub.db
       .selectFrom('hosts')
@@ -54,16 +64,50 @@ export async function auditRound(hub: Hub): Promise<AuditRound> {
       .where('state', 'in', ['active', 'suspended'])
       .execute()
   ).filter((h) => auditable(hub, h));
-  await Promise.all(
-    hosts.map(async (host) => {
-      const r = await auditHost(hub, host, await picksOn(hub, host.id));
-      for (const { outcome } of r.outcomes) {
-        if (outcome === 'passed') round.passed++;
-        else if (outcome === 'failed') round.failed++;
-      }
-      if (r.disqualified) round.disqualified.push(host.id);
-    }),
+  const waiting = new Set(
+    (
+      await hub.db
+        .selectFrom('jobs')
+        .select('payload')
+        .where('kind', '=', AUDIT_JOB)
+        .where('state', 'in', ['queued', 'running'])
+        .execute()
+    ).map((j) => (JSON.parse(j.payload) as { hostId: string }).hostId),
   );
+  const due = hosts.filter((h) => !waiting.has(h.id));
+  await enqueueJobs(
+    hub.db,
+    due.map((h) => ({ kind: AUDIT_JOB, payload: { hostId: h.id } })),
+    hub.now(),
+  );
+  return due.length;
+}
+
+/** Runs one AUDIT_JOB: audits its host if it is still auditable. */
+export async function runAuditJob(
+  hub: Hub,
+  payload: unknown,
+  log: (line: string) => void,
+): Promise<AuditRound> {
+  const hostId = (payload as { hostId?: unknown } | null)?.hostId;
+  if (typeof hostId !== 'string') throw new Error(`${AUDIT_JOB}: no hostId in its payload`);
+  const round: AuditRound = { passed: 0, failed: 0, disqualified: [] };
+  const host = await hub.db
+    .selectFrom('hosts')
+    .selectAll()
+    .where('id', '=', hostId)
+    .executeTakeFirst();
+  if (!host || !auditable(hub, host)) return round;
+  const r = await auditHost(hub, host, await picksOn(hub, host.id));
+  for (const { outcome } of r.outcomes) {
+    if (outcome === 'passed') round.passed++;
+    else if (outcome === 'failed') round.failed++;
+  }
+  if (round.failed) log(`audit: host ${host.id}: ${round.passed} passed, ${round.failed} failed`);
+  if (r.disqualified) {
+    round.disqualified.push(host.id);
+    log(`audit: host ${host.id} disqualified`);
+  }
   return round;
 }
 
@@ -214,15 +258,13 @@ export async function reportChunk(
   return { outcome: 'bad' };
 }
 
-/** Runs audit rounds every `audit.intervalMs`. */
+/** Plans audit rounds every `audit.intervalMs` ([Note: Audits as jobs]). */
 export function startAuditor(hub: Hub, log: (line: string) => void) {
   return periodic(
     'audit',
     hub.config.audit.intervalMs,
     led(hub, 'audits', async () => {
-      const r = await auditRound(hub);
-      if (r.failed) log(`audit: ${r.passed} passed, ${r.failed} failed`);
-      for (const id of r.disqualified) log(`audit: host ${id} disqualified`);
+      if ((await planAudits(hub)) > 0) hub.kickJobs();
     }),
     log,
   );
