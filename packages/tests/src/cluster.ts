@@ -62,6 +62,54 @@ ${servers}
 `;
 }
 
+export interface Haproxy {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** HAProxy from Debian in front of `apis`, its files named `name` in `dir`; ready once it answers. */
+export async function startHaproxy(
+  dir: string,
+  apis: { url: string }[],
+  name: string,
+): Promise<Haproxy> {
+  const port = await freePort();
+  const cfg = join(dir, `${name}.cfg`);
+  await writeFile(
+    cfg,
+    haproxyConfig(
+      port,
+      apis.map((a) => a.url),
+    ),
+  );
+  const check = spawnSync('haproxy', ['-c', '-f', cfg], { encoding: 'utf8' });
+  if (check.status !== 0) throw new Error(`haproxy -c: ${check.stderr}${check.stdout}`);
+  const child = spawn('haproxy', ['-db', '-f', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr?.on('data', (d) => {
+    log += d;
+    void writeFile(join(dir, `${name}.log`), log).catch(() => {});
+  });
+  const close = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    await new Promise<void>((r) => {
+      child.once('exit', () => r());
+      child.kill('SIGKILL');
+    });
+  };
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await until('HAProxy to answer', async () => {
+      if (child.exitCode !== null) throw new Error(`haproxy exited: ${log}`);
+      return (await fetch(`${url}/api/health`).catch(() => null))?.ok === true;
+    });
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { url, close };
+}
+
 export async function startCluster(o: {
   apis: number;
   workers: number;
@@ -82,15 +130,10 @@ export async function startCluster(o: {
       await c.end();
     }
   };
-  let haproxy: ReturnType<typeof spawn> | undefined;
+  let haproxy: Haproxy | undefined;
   const close = async () => {
     await Promise.all(procs.map((p) => p.kill()));
-    if (haproxy && haproxy.exitCode === null) {
-      await new Promise<void>((r) => {
-        haproxy?.once('exit', () => r());
-        haproxy?.kill('SIGKILL');
-      });
-    }
+    await haproxy?.close();
     const c = new pg.Client({ connectionString: PG_URL });
     await c.connect();
     await c.query(`drop schema if exists ${schema} cascade`);
@@ -140,28 +183,9 @@ export async function startCluster(o: {
     const workers = await Promise.all(
       Array.from({ length: o.workers }, (_, i) => hubProc('worker', i)),
     );
-    const port = await freePort();
-    const cfg = join(dir, 'haproxy.cfg');
-    await writeFile(
-      cfg,
-      haproxyConfig(
-        port,
-        apis.map((a) => a.url),
-      ),
-    );
-    const check = spawnSync('haproxy', ['-c', '-f', cfg], { encoding: 'utf8' });
-    if (check.status !== 0) throw new Error(`haproxy -c: ${check.stderr}${check.stdout}`);
-    haproxy = spawn('haproxy', ['-db', '-f', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let haproxyLog = '';
-    haproxy.stderr?.on('data', (d) => {
-      haproxyLog += d;
-      void writeFile(join(dir, 'haproxy.log'), haproxyLog).catch(() => {});
-    });
-    const url = `http://127.0.0.1:${port}`;
-    await until('HAProxy to answer', async () => {
-      if (haproxy?.exitCode !== null) throw new Error(`haproxy exited: ${haproxyLog}`);
-      return (await fetch(`${url}/api/health`).catch(() => null))?.ok === true;
-    });
+    const proxy = await startHaproxy(dir, apis, 'haproxy');
+    haproxy = proxy;
+    const url = proxy.url;
     const countries = ['FR', 'DE', 'ES', 'PT', 'NL', 'BE'];
     const hosts = await Promise.all(
       Array.from({ length: o.hosts }, async (_, i) => {

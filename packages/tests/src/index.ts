@@ -16,6 +16,8 @@ export {
   signUpInPage,
   unnamedControls,
 } from './browser.ts';
+export type { Cluster, Haproxy } from './cluster.ts';
+export { haproxyInstalled, startCluster, startHaproxy } from './cluster.ts';
 export {
   corruptStoredChunk,
   holdsOnDisk,

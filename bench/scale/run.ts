@@ -1,0 +1,174 @@
+// `npm run bench:scale` (issue 20): the hub on PostgreSQL at 10 million file nodes and 1 million
+// accounts, bulk-loaded with INSERT … SELECT (load.ts), not through the API.
+// 1. Latency through the API (measure.ts): p50 and p99 of create, list of a folder of 100,
+//    lookup by name and an upload's commit, at 10,000 nodes and again at the full size.
+// 2. Throughput: sign-ups (OPAQUE included) and creates per second through HAProxy in front of
+//    1, 2 and 3 API processes, against the seeds' month-one peak (10 × 58 files/s).
+// 3. PostgreSQL's table and index sizes per million files.
+// SCALE_NODES (default 10,000,000), SCALE_ACCOUNTS (1,000,000), SCALE_ROUNDS (latency rounds
+// per size, 300), SCALE_SECONDS (per throughput run, 20), SCALE_CONCURRENCY (8);
+// SCALE_QUICK=1 is 200,000 nodes and 20,000 accounts with shorter runs. Record the figures in docs/benchmarks.md.
+import { CofferClient } from '@coffer/sdk';
+import { type Cluster, haproxyInstalled, startCluster, startHaproxy } from '@coffer/tests';
+import pg from 'pg';
+import { commit, load } from '../run-info.ts';
+import { bulkLoad, measureLengths, nodesOf, type Stage, stageFor } from './load.ts';
+import { type Fixture, latencies, makeFixture, type Op, throughput } from './measure.ts';
+
+const quick = process.env.SCALE_QUICK === '1';
+const num = (name: string, full: number, short: number) =>
+  Number(process.env[name] ?? (quick ? short : full));
+const target = {
+  nodes: num('SCALE_NODES', 10_000_000, 200_000),
+  accounts: num('SCALE_ACCOUNTS', 1_000_000, 20_000),
+};
+const rounds = num('SCALE_ROUNDS', 300, 100);
+const seconds = num('SCALE_SECONDS', 20, 8);
+const concurrency = num('SCALE_CONCURRENCY', 8, 8);
+const SMALL = 10_000;
+const PEAK = 580; // files/s: 5 million a day is 58/s on average; the peak taken is 10× that.
+
+if (!haproxyInstalled()) throw new Error('bench:scale needs haproxy (apt-get install haproxy)');
+console.log(
+  `commit ${commit}, load average before: ${load()}; target ${target.nodes} nodes, ` +
+    `${target.accounts} accounts`,
+);
+
+const fmt = (ms: number) => ms.toFixed(1);
+const ops: Op[] = ['create', 'list', 'lookup', 'commit'];
+
+const cluster: Cluster = await startCluster({
+  apis: 3,
+  workers: 1,
+  hosts: 2,
+  // Thousands of sign-ups and logins from one address: the limits would stop the bench.
+  hubConfig: { login: { perEmail: 1_000_000, perAddress: 1_000_000_000, windowSeconds: 900 } },
+});
+const db = new pg.Client({ connectionString: cluster.database.url });
+try {
+  await db.connect();
+  await db.query(`set search_path to ${cluster.database.schema}`);
+
+  const fixture: Fixture = await makeFixture(cluster.url, 'measure@bench.invalid');
+  const lengths = await measureLengths(db);
+  const counted = async () =>
+    Number((await db.query('select count(*)::bigint as n from nodes')).rows[0].n);
+
+  let stage: Stage = { accounts: 0, folders: 0 };
+  const loadTo = async (to: Stage) => {
+    const t0 = performance.now();
+    let last = t0;
+    await bulkLoad(db, stage, to, lengths, (done) => {
+      if (performance.now() - last < 10_000) return;
+      last = performance.now();
+      console.log(`  loaded ${nodesOf(done)} nodes, ${done.accounts} accounts, load ${load()}`);
+    });
+    stage = to;
+    const s = (performance.now() - t0) / 1000;
+    console.log(`loaded to ${nodesOf(to)} nodes in ${s.toFixed(0)} s (with analyze)`);
+  };
+
+  const small = stageFor(SMALL, target);
+  await loadTo(small);
+  const smallCount = await counted();
+  console.log(`at ${smallCount} nodes: ${rounds} rounds…`);
+  const atSmall = await latencies(fixture, rounds, 'small');
+
+  await loadTo(stageFor(target.nodes, target));
+  const bigCount = await counted();
+  console.log(`at ${bigCount} nodes: ${rounds} rounds…`);
+  const atBig = await latencies(fixture, rounds, 'big');
+
+  console.log(`\nLatency through HAProxy and 3 API processes, ms (HTTP request to response):`);
+  console.log(
+    `| operation | p50 at ${smallCount} | p99 at ${smallCount} | p50 at ${bigCount} | p99 at ${bigCount} | p99 ratio |`,
+  );
+  console.log('|---|---|---|---|---|---|');
+  for (const op of ops) {
+    const [s, b] = [atSmall[op], atBig[op]];
+    console.log(
+      `| ${op} (${s.count}/${b.count}) | ${fmt(s.p50)} | ${fmt(s.p99)} | ${fmt(b.p50)} | ` +
+        `${fmt(b.p99)} | ${(b.p99 / s.p99).toFixed(2)}× |`,
+    );
+  }
+
+  console.log(
+    `\nThroughput, ${concurrency} concurrent clients, ${seconds} s each, at ${bigCount} nodes:`,
+  );
+  console.log('| API processes | sign-ups/s | creates/s | creates ÷ peak (580/s) | load after |');
+  console.log('|---|---|---|---|---|');
+  let signups = 0;
+  for (const k of [1, 2, 3]) {
+    const proxy = await startHaproxy(cluster.dir, cluster.apis.slice(0, k), `haproxy-${k}`);
+    try {
+      const s = await throughput(concurrency, seconds, () =>
+        CofferClient.signup({
+          hubUrl: proxy.url,
+          email: `tput-${signups++}@bench.invalid`,
+          password: 'scale bench pass',
+        }),
+      );
+      const clients = await Promise.all(
+        Array.from({ length: concurrency }, async (_, w) => {
+          const client = await CofferClient.login({
+            hubUrl: proxy.url,
+            email: 'measure@bench.invalid',
+            password: 'scale bench pass',
+          });
+          const folder = await client.createFolder(fixture.base, `tput-${k}-${w}`);
+          return { client, folder };
+        }),
+      );
+      const c = await throughput(concurrency, seconds, async (w, i) => {
+        const { client, folder } = clients[w] as (typeof clients)[number];
+        await client.createFolder(folder, `f-${i}`);
+      });
+      for (const r of [s, c]) {
+        if (r.failed) console.log(`  ${r.failed} failed, first: ${r.firstError}`);
+      }
+      console.log(
+        `| ${k} | ${s.perSecond.toFixed(1)} | ${c.perSecond.toFixed(1)} | ` +
+          `${(c.perSecond / PEAK).toFixed(2)} | ${load()} |`,
+      );
+    } finally {
+      await proxy.close();
+    }
+  }
+
+  const nodes = await counted();
+  const files = Number(
+    (await db.query(`select count(*)::bigint as n from nodes where kind = 'file'`)).rows[0].n,
+  );
+  const sizes = await db.query(
+    `select c.relname as name, pg_total_relation_size(c.oid) as total,
+       pg_relation_size(c.oid) as heap, pg_indexes_size(c.oid) as indexes
+     from pg_class c join pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = $1 and c.relkind = 'r'
+     order by pg_total_relation_size(c.oid) desc limit 6`,
+    [cluster.database.schema],
+  );
+  const mb = (b: number) => (b / 2 ** 20).toFixed(0);
+  const perM = (b: number) => mb((b * 1_000_000) / files);
+  console.log(`\nPostgreSQL sizes, ${nodes} nodes (${files} files), MiB (per million files):`);
+  console.log('| table | total | table | indexes |');
+  console.log('|---|---|---|---|');
+  for (const r of sizes.rows) {
+    const [t, h, i] = [Number(r.total), Number(r.heap), Number(r.indexes)];
+    console.log(
+      `| ${r.name} | ${mb(t)} (${perM(t)}) | ${mb(h)} (${perM(h)}) | ${mb(i)} (${perM(i)}) |`,
+    );
+  }
+  const whole = Number(
+    (
+      await db.query(
+        `select sum(pg_total_relation_size(c.oid)) as s from pg_class c
+         join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relkind = 'r'`,
+        [cluster.database.schema],
+      )
+    ).rows[0].s,
+  );
+  console.log(`the whole schema: ${mb(whole)} MiB; load average after: ${load()}`);
+} finally {
+  await db.end().catch(() => {});
+  await cluster.close();
+}
