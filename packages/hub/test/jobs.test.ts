@@ -43,7 +43,12 @@ for (const d of await testDatabases()) {
         );
 
         // B renews; A does not: at the lease's end C gets A's jobs only.
-        await renewJobs(db.kysely, 'B', t + JOB_LEASE_MS / 2);
+        await renewJobs(
+          db.kysely,
+          'B',
+          b.map((j) => j.id),
+          t + JOB_LEASE_MS / 2,
+        );
         const c = await claimJobs(db.kysely, db.dialect, 'C', ['k'], 5, t + JOB_LEASE_MS + 1);
         assert.deepEqual(c.map((j) => j.id).sort(), a.map((j) => j.id).sort());
         assert.ok(c.every((j) => j.attempts === 2));
@@ -84,6 +89,46 @@ for (const d of await testDatabases()) {
           (await claimJobs(db.kysely, db.dialect, 'D', ['k'], 5, now + 3_600_000)).length,
           0,
         );
+      } finally {
+        await db.close();
+      }
+    });
+
+    test('renewals cover only the jobs named; a job that kills its claimer every time ends failed', async () => {
+      const db = await d.open();
+      try {
+        const t = 3_000_000;
+        await enqueueJobs(
+          db.kysely,
+          [1, 2].map((n) => ({ kind: 'crash', payload: { n } })),
+          t,
+        );
+        const [kept, forgotten] = await claimJobs(db.kysely, db.dialect, 'A', ['crash'], 2, t);
+        // A renews only the job it still runs; the one whose end it lost goes to the next.
+        await renewJobs(db.kysely, 'A', [kept?.id as string], t + JOB_LEASE_MS / 2);
+        let now = t + JOB_LEASE_MS + 1;
+        const next = await claimJobs(db.kysely, db.dialect, 'B', ['crash'], 5, now);
+        assert.deepEqual(
+          next.map((j) => j.id),
+          [forgotten?.id],
+        );
+        assert.equal(await finishJob(db.kysely, kept?.id as string, 'A', now), true);
+        // Its claimers keep dying: after MAX_ATTEMPTS claims it is failed, not claimed again.
+        for (let attempt = 3; attempt <= MAX_ATTEMPTS; attempt++) {
+          now += JOB_LEASE_MS + 1;
+          const [again] = await claimJobs(db.kysely, db.dialect, 'B', ['crash'], 1, now);
+          assert.equal(again?.id, forgotten?.id);
+          assert.equal(again?.attempts, attempt);
+        }
+        now += JOB_LEASE_MS + 1;
+        assert.deepEqual(await claimJobs(db.kysely, db.dialect, 'C', ['crash'], 5, now), []);
+        const row = await db.kysely
+          .selectFrom('jobs')
+          .selectAll()
+          .where('id', '=', forgotten?.id as string)
+          .executeTakeFirstOrThrow();
+        assert.equal(row.state, 'failed');
+        assert.match(row.error ?? '', /stopped before finishing it, 5 times/);
       } finally {
         await db.close();
       }

@@ -177,13 +177,13 @@ onEachDatabase('the second factor', (dialect) => {
       CofferClient.login({ hubUrl: net.hubUrl, email, password: PASSWORD }),
       SecondFactorRequiredError,
     );
-    // The code of the next step (a clock behind ours) passes, once.
+    // The code of the next step (a clock behind ours) passes, once, typed with a space.
     const next = codeAfter(secret, 1);
     const client = await CofferClient.login({
       hubUrl: net.hubUrl,
       email,
       password: PASSWORD,
-      code: next,
+      code: `${next.slice(0, 3)} ${next.slice(3)}`,
     });
     assert.equal(client.whoami().email, email);
     await client.list('/');
@@ -256,6 +256,36 @@ onEachDatabase('the second factor', (dialect) => {
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
     const status = await call('GET', '/api/account/2fa', ok.body.token as string);
     assert.equal(status.body.lockedUntil, null);
+  });
+
+  test('a burst of codes sent at once gets no more tries than codes sent one by one', async () => {
+    const email = 'burst@example.com';
+    const { secret } = await enrolled(email);
+    const pending = await opaqueLogin(email);
+    const wrong = codeAfter(secret, 5);
+    const answers = await Promise.all(
+      Array.from({ length: 120 }, () =>
+        call('POST', '/api/login/second-factor', pending.token, { code: wrong }),
+      ),
+    );
+    for (const a of answers) assert.ok([401, 429].includes(a.status), JSON.stringify(a.body));
+    // Each code checked is counted before the check, so at most 9 come back "wrong" and the
+    // tenth locks; the rest wait or meet the lock without being looked at.
+    const checked = answers.filter((a) => a.status === 401);
+    assert.ok(checked.length <= 9, `${checked.length} codes were checked`);
+    const counts = checked.map((a) => /\((\d+) of 10/.exec(a.body.error?.message ?? '')?.[1]);
+    assert.equal(new Set(counts).size, counts.length, `counts repeat: ${counts.join(', ')}`);
+    // The same holds for a sensitive action's fresh code.
+    const { client } = await enrolled('burst-action@example.com');
+    const token = client.saved().token;
+    const tries = await Promise.all(
+      Array.from({ length: 60 }, () =>
+        call('POST', '/api/account/2fa/disable', token, { code: wrong }),
+      ),
+    );
+    const wrongs = tries.filter((a) => a.status === 401);
+    assert.ok(wrongs.length <= 9, `${wrongs.length} codes were checked`);
+    assert.equal((await client.secondFactor.status()).enabled, true);
   });
 
   describe('sensitive actions need a fresh code', () => {

@@ -4,13 +4,14 @@ import {
   opaqueRegistrationResponse,
   opaqueStartLogin,
 } from '@coffer/crypto/server';
-import { AuthError, ConflictError, NotFoundError, RateLimitedError } from '@coffer/errors';
+import { AuthError, ConflictError, NotFoundError } from '@coffer/errors';
 import type { AccountInfo, RouteBody, RouteResponse, SessionGrant } from '@coffer/protocol';
-import { type Selectable, sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
 import type { AccountsTable } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { hashText, newRecordId, newSecretToken } from './ids.ts';
+import { rateLimit } from './rate-limit.ts';
 import { hasSecondFactor, pendingSessionMs, requireSecondFactor } from './second-factor.ts';
 import { forgetSyncStates } from './sync-state.ts';
 
@@ -78,51 +79,6 @@ async function newSession(
     expiresAt: session.expires_at,
     account: await loadAccountInfo(hub, accountId),
   };
-}
-
-/**
- * A fixed-window counter per key, kept in the database so several hub processes share it.
- * Throws RateLimitedError once `max` attempts fall in one window; answers when the window
- * started. One statement counts the attempt and reads the count: reading first and writing
- * count + 1 after let attempts made at the same moment read the same count, and all but one of
- * them went uncounted.
- */
-export async function rateLimit(
-  hub: Hub,
-  key: string,
-  max: number,
-  windowMs: number,
-): Promise<{ windowStart: number }> {
-  const now = hub.now();
-  const windowOver = sql<boolean>`rate_limits.window_start <= ${now - windowMs}`;
-  const row = await hub.db
-    .insertInto('rate_limits')
-    .values({ key, window_start: now, count: 1 })
-    .onConflict((oc) =>
-      oc.column('key').doUpdateSet((eb) => ({
-        window_start: eb
-          .case()
-          .when(windowOver)
-          .then(now)
-          .else(eb.ref('rate_limits.window_start'))
-          .end(),
-        count: eb
-          .case()
-          .when(windowOver)
-          .then(1)
-          .else(eb('rate_limits.count', '+', 1))
-          .end(),
-      })),
-    )
-    .returning(['window_start', 'count'])
-    .executeTakeFirstOrThrow();
-  if (row.count > max) {
-    throw new RateLimitedError(
-      'too many attempts; wait before trying again',
-      row.window_start + windowMs - now,
-    );
-  }
-  return { windowStart: row.window_start };
 }
 
 async function limitLogin(hub: Hub, email: string, address: string) {

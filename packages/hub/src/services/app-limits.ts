@@ -1,7 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { ConnectionError, RateLimitedError } from '@coffer/errors';
 import type { Hub } from '../context.ts';
-import { rateLimit } from './accounts.ts';
+import { rateLimit } from './rate-limit.ts';
 
 // [Note: Guessing user codes]
 // RFC 8628 §5.1: a user code is short, so look-ups must be limited, or someone logged in could

@@ -13,7 +13,6 @@ import type { AppsTable } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { ownNode } from './access.ts';
 import { signingKeyOf } from './account-keys.ts';
-import { rateLimit } from './accounts.ts';
 import {
   addressBucket,
   capPendingRequests,
@@ -22,6 +21,7 @@ import {
 } from './app-limits.ts';
 import { APP_TOKEN_PREFIX } from './app-scope.ts';
 import { hashText, newRecordId, newSecretToken } from './ids.ts';
+import { rateLimit } from './rate-limit.ts';
 import { requireSecondFactor } from './second-factor.ts';
 
 // [Note: App tokens]

@@ -5,12 +5,12 @@ import { sql } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
 import type { HostRow } from '../db/schema.ts';
 import { accessibleChunks } from './access.ts';
-import { rateLimit } from './accounts.ts';
 import { capability } from './capability.ts';
 import { deleteOnHost } from './gc.ts';
 import { displayState, inGoodStanding, isOnline, transferTimeoutMs } from './host-state.ts';
 import { enqueueJobs } from './jobs.ts';
 import { led, periodic } from './periodic.ts';
+import { rateLimit } from './rate-limit.ts';
 import { forget } from './replicas.ts';
 
 /** Bad-replica reports an account may send per hour: each costs the hub a chunk download. */

@@ -2,7 +2,7 @@ import { fromBase64Url, parseAccountId, verifyKeyBundle } from '@coffer/crypto';
 import { ConflictError, IntegrityError, NotFoundError, ValidationError } from '@coffer/errors';
 import type { RouteBody, RouteResponse } from '@coffer/protocol';
 import type { Caller, Hub } from '../context.ts';
-import { rateLimit } from './accounts.ts';
+import { rateLimit } from './rate-limit.ts';
 
 /** Lookups an account may make per hour: enough for any address book, too few to enumerate. */
 const LOOKUPS_PER_HOUR = 300;

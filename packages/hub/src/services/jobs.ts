@@ -9,8 +9,12 @@ import { newRecordId } from './ids.ts';
 // and a lease of JOB_LEASE_MS, in one statement; on PostgreSQL the rows are picked with
 // `FOR UPDATE SKIP LOCKED`, so claimers never wait on each other and never get the same job.
 // Each claim counts in `attempts`. A job whose claimer died (its lease ran out without it
-// finishing) is claimed again by whoever asks next; the claimer renews the leases of the jobs
-// it is running every JOB_RENEW_MS, so a long job is not taken from a live worker. Finishing
+// finishing) is claimed again by whoever asks next, unless it has had MAX_ATTEMPTS claims
+// already: a job that kills its worker every time is marked failed rather than taking down
+// worker after worker forever. The claimer renews the leases of the jobs it is running every
+// JOB_RENEW_MS, so a long job is not taken from a live worker; it renews only the jobs it
+// holds in memory, so a job whose end it could not record (the database away) is not kept
+// "running" for good: its lease runs out and it is claimed again. Finishing
 // checks the claim is still ours, so a worker that lost its lease (stalled past it) does not
 // overwrite the new claimer's outcome. A job that throws is queued again after a backoff, up
 // to MAX_ATTEMPTS, then kept as failed with its error. Finished jobs are deleted after a day.
@@ -69,6 +73,19 @@ export async function claimJobs(
   now: number,
 ): Promise<ClaimedJob[]> {
   if (max <= 0 || kinds.length === 0) return [];
+  await db
+    .updateTable('jobs')
+    .set({
+      state: 'failed',
+      finished_at: now,
+      lease_expires_at: null,
+      error: `its claimer stopped before finishing it, ${MAX_ATTEMPTS} times`,
+    })
+    .where('state', '=', 'running')
+    .where('kind', 'in', [...kinds])
+    .where('lease_expires_at', '<', now)
+    .where('attempts', '>=', MAX_ATTEMPTS)
+    .execute();
   const rows = await db
     .updateTable('jobs')
     .set((eb) => ({
@@ -85,7 +102,11 @@ export async function claimJobs(
         .where((w) =>
           w.or([
             w.and([w('state', '=', 'queued'), w('run_after', '<=', now)]),
-            w.and([w('state', '=', 'running'), w('lease_expires_at', '<', now)]),
+            w.and([
+              w('state', '=', 'running'),
+              w('lease_expires_at', '<', now),
+              w('attempts', '<', MAX_ATTEMPTS),
+            ]),
           ]),
         )
         .orderBy('run_after')
@@ -140,15 +161,25 @@ export async function finishJob(
   return Number(r.numUpdatedRows) > 0;
 }
 
-/** Extends the leases of the jobs `holder` is running. */
-export async function renewJobs(db: Kysely<Database>, holder: string, now: number) {
-  await db
-    .updateTable('jobs')
-    .set({ lease_expires_at: now + JOB_LEASE_MS })
-    .where('holder', '=', holder)
-    .where('state', '=', 'running')
-    .execute();
+/** Extends the leases of the jobs `ids` that `holder` is running. */
+export async function renewJobs(
+  db: Kysely<Database>,
+  holder: string,
+  ids: readonly string[],
+  now: number,
+) {
+  for (let i = 0; i < ids.length; i += 500) {
+    await db
+      .updateTable('jobs')
+      .set({ lease_expires_at: now + JOB_LEASE_MS })
+      .where('id', 'in', ids.slice(i, i + 500))
+      .where('holder', '=', holder)
+      .where('state', '=', 'running')
+      .execute();
+  }
 }
+
+const FINISH_TRIES = 3;
 
 /**
  * Claims and runs jobs of the kinds `handlers` knows, up to `concurrency` at once, looking for
@@ -167,6 +198,7 @@ export function startJobRunner(o: {
   const concurrency = o.concurrency ?? 8;
   const kinds = Object.keys(o.handlers);
   const running = new Set<Promise<void>>();
+  const runningIds = new Set<string>();
   let filling: Promise<void> | null = null;
   let stopped = false;
   let lastRenew = o.now();
@@ -180,8 +212,20 @@ export function startJobRunner(o: {
       error = (e as Error).message || String(e);
       o.log(`jobs: ${job.kind} ${job.id} (attempt ${job.attempts}): ${error}`);
     }
-    if (!(await finishJob(o.db, job.id, o.holder, o.now(), error))) {
-      o.log(`jobs: ${job.kind} ${job.id}: its claim was lost before it finished`);
+    try {
+      for (let tries = 1; ; tries++) {
+        try {
+          if (!(await finishJob(o.db, job.id, o.holder, o.now(), error))) {
+            o.log(`jobs: ${job.kind} ${job.id}: its claim was lost before it finished`);
+          }
+          return;
+        } catch (e) {
+          if (tries >= FINISH_TRIES || stopped) throw e;
+          await new Promise((r) => setTimeout(r, 1000 * tries));
+        }
+      }
+    } finally {
+      runningIds.delete(job.id);
     }
   };
 
@@ -189,7 +233,7 @@ export function startJobRunner(o: {
     const now = o.now();
     if (now - lastRenew >= JOB_RENEW_MS) {
       lastRenew = now;
-      await renewJobs(o.db, o.holder, now);
+      await renewJobs(o.db, o.holder, [...runningIds], now);
     }
     if (now - lastPrune >= 600_000) {
       lastPrune = now;
@@ -204,6 +248,7 @@ export function startJobRunner(o: {
       const free = concurrency - running.size;
       const jobs = await claimJobs(o.db, o.dialect, o.holder, kinds, free, o.now());
       for (const job of jobs) {
+        runningIds.add(job.id);
         const p: Promise<void> = run(job)
           .catch((e) => o.log(`jobs: ${(e as Error).message}`))
           .finally(() => {

@@ -11,8 +11,8 @@ import type { LinkInfo, RouteBody, RouteQuery, RouteResponse } from '@coffer/pro
 import type { Caller, Hub } from '../context.ts';
 import type { LinksTable, NodesTable } from '../db/schema.ts';
 import { ownNode } from './access.ts';
-import { rateLimit } from './accounts.ts';
 import { ancestry, nodeInfo } from './nodes.ts';
+import { rateLimit } from './rate-limit.ts';
 import { locate } from './replicas.ts';
 
 // [Note: Links on the hub]

@@ -41,11 +41,17 @@ import { hashText, newSecretToken } from './ids.ts';
 // locks the codes for a while, and the answer says until when. Recovery codes (80 bits) wait
 // out the backoff like codes but still work during a lockout, so a locked-out user has a way in
 // that guessing cannot use. A replayed code is refused but not counted: it is the user's own,
-// not a guess.
+// not a guess. Every attempt is counted before its code is checked ([Note: Counting a code
+// before checking it]), so parallel requests get no more tries than serial ones.
 // Sensitive actions (turning 2FA off, a new password, using the recovery key, approving an app)
 // take a fresh code through `requireSecondFactor`, which consumes it like a login does.
 
 const PENDING_SESSION_MS = 5 * 60_000;
+/**
+ * Used steps kept beyond the current one. A code passes for one step either side, so two would
+ * do; four leave room for clocks of hub processes that differ by a step.
+ */
+const USED_STEPS_KEPT = 4;
 /** Routes a session waiting for its second factor may call. */
 const OPEN_WHILE_PENDING = new Set<RouteName>(['secondFactorLogin', 'logout']);
 
@@ -74,20 +80,25 @@ export async function hasSecondFactor(hub: Hub, accountId: string): Promise<bool
   return (await enabledRow(hub.db, accountId)) !== undefined;
 }
 
-const isRecoveryCode = (code: string) => !/^\d{6}$/.test(code);
+/** Codes are often typed with spaces for reading ease ("123 456"); they are not part of it. */
+const withoutSpaces = (code: string) => code.replace(/\s+/g, '');
+
+const isRecoveryCode = (code: string) => !/^\d{6}$/.test(withoutSpaces(code));
 
 const lockedMessage = (until: number) =>
   `second factor locked after too many wrong codes, until ${new Date(until).toISOString()}; a recovery code still works`;
+
+type AttemptState = {
+  failures: number;
+  last_failure_at: number | null;
+  locked_until: number | null;
+};
 
 /**
  * Refuses an attempt before the backoff has passed, or a code from the app during the lockout
  * (a recovery code still goes through: 80 bits are out of reach of guessing at this pace).
  */
-function refuseEarly(
-  hub: Hub,
-  row: { failures: number; last_failure_at: number | null; locked_until: number | null },
-  recovery: boolean,
-) {
+function refuseEarly(hub: Hub, row: AttemptState, recovery: boolean) {
   const now = hub.now();
   if (!recovery && row.locked_until !== null && row.locked_until > now) {
     throw new RateLimitedError(lockedMessage(row.locked_until), row.locked_until - now);
@@ -105,17 +116,44 @@ function refuseEarly(
   }
 }
 
-/** Counts a wrong code; the one that reaches `lockoutAfter` locks the codes. */
-async function countFailure(hub: Hub, accountId: string): Promise<never> {
-  const now = hub.now();
+const RESERVE_TRIES = 20;
+
+// [Note: Counting a code before checking it]
+// Backoff and lockout bound guessing only if no attempt escapes the count. Judging a row read
+// earlier and counting a failure afterwards let parallel requests all pass the same judgement:
+// a burst of a thousand codes sent at once was checked in full. So each attempt is counted as a
+// failure *before* its code is looked at, by a compare-and-set on the state it was judged on:
+// of the attempts that read the same state, one moves it on and the others read again and are
+// judged on the new one (and, past `backoffAfter`, wait). A code that passes resets the count;
+// a replayed code gives its count back (only a holder of a valid code can replay one).
+async function reserveAttempt(hub: Hub, accountId: string, recovery: boolean) {
+  for (let i = 0; i < RESERVE_TRIES; i++) {
+    const row = await hub.db
+      .selectFrom('account_totp')
+      .select(['failures', 'last_failure_at', 'locked_until'])
+      .where('account_id', '=', accountId)
+      .executeTakeFirst();
+    if (!row) throw new AuthError('the account has no second factor any more');
+    refuseEarly(hub, row, recovery);
+    const taken = await hub.db
+      .updateTable('account_totp')
+      .set((eb) => ({ failures: eb('failures', '+', 1), last_failure_at: hub.now() }))
+      .where('account_id', '=', accountId)
+      .where('failures', '=', row.failures)
+      .where('last_failure_at', row.last_failure_at === null ? 'is' : '=', row.last_failure_at)
+      .where('locked_until', row.locked_until === null ? 'is' : '=', row.locked_until)
+      .returning('failures')
+      .executeTakeFirst();
+    if (taken) return taken.failures;
+  }
+  throw new RateLimitedError('code: too many attempts at once; try again in a moment', 1000);
+}
+
+/** A reserved attempt whose code was wrong: the one that reaches `lockoutAfter` locks. */
+async function failAttempt(hub: Hub, accountId: string, failures: number): Promise<never> {
   const { lockoutAfter, lockoutMinutes } = hub.config.secondFactor;
-  const row = await hub.db
-    .updateTable('account_totp')
-    .set((eb) => ({ failures: eb('failures', '+', 1), last_failure_at: now }))
-    .where('account_id', '=', accountId)
-    .returning('failures')
-    .executeTakeFirstOrThrow();
-  if (row.failures >= lockoutAfter) {
+  if (failures >= lockoutAfter) {
+    const now = hub.now();
     const until = now + lockoutMinutes * 60_000;
     await hub.db
       .updateTable('account_totp')
@@ -125,8 +163,18 @@ async function countFailure(hub: Hub, accountId: string): Promise<never> {
     throw new RateLimitedError(lockedMessage(until), until - now);
   }
   throw new AuthError(
-    `code: wrong code (${row.failures} of ${lockoutAfter} before the second factor locks)`,
+    `code: wrong code (${failures} of ${lockoutAfter} before the second factor locks)`,
   );
+}
+
+/** A replayed code is the user's own, not a guess: its reserved attempt is given back. */
+async function giveBackAttempt(hub: Hub, accountId: string) {
+  await hub.db
+    .updateTable('account_totp')
+    .set((eb) => ({ failures: eb('failures', '-', 1) }))
+    .where('account_id', '=', accountId)
+    .where('failures', '>', 0)
+    .execute();
 }
 
 /**
@@ -135,6 +183,7 @@ async function countFailure(hub: Hub, accountId: string): Promise<never> {
  */
 async function useCode(hub: Hub, accountId: string, code: string, sealed: string) {
   const recovery = isRecoveryCode(code);
+  const failures = await reserveAttempt(hub, accountId, recovery);
   const now = hub.now();
   if (recovery) {
     const gone = await hub.db
@@ -143,11 +192,11 @@ async function useCode(hub: Hub, accountId: string, code: string, sealed: string
       .where('code_hash', '=', await totpRecoveryCodeHash(accountId, code))
       .returning('code_hash')
       .executeTakeFirst();
-    if (!gone) await countFailure(hub, accountId);
+    if (!gone) await failAttempt(hub, accountId, failures);
   } else {
     const secret = await openTotpSecret(hub.totpKey, accountId, sealed);
-    const step = totpMatch(secret, code, now);
-    if (step === null) await countFailure(hub, accountId);
+    const step = totpMatch(secret, withoutSpaces(code), now);
+    if (step === null) await failAttempt(hub, accountId, failures);
     const used = await hub.db
       .insertInto('totp_used_steps')
       .values({ account_id: accountId, step: step as number, used_at: now })
@@ -155,12 +204,13 @@ async function useCode(hub: Hub, accountId: string, code: string, sealed: string
       .returning('step')
       .executeTakeFirst();
     if (!used) {
+      await giveBackAttempt(hub, accountId);
       throw new AuthError('code: this code was used already; wait for the next one');
     }
     await hub.db
       .deleteFrom('totp_used_steps')
       .where('account_id', '=', accountId)
-      .where('step', '<', totpStep(now) - 2)
+      .where('step', '<', totpStep(now) - USED_STEPS_KEPT)
       .execute();
   }
   await hub.db
@@ -182,7 +232,6 @@ export async function requireSecondFactor(hub: Hub, accountId: string, code: str
       'secondFactor: this needs a code from your authenticator app or a recovery code',
     );
   }
-  refuseEarly(hub, row, isRecoveryCode(code));
   await useCode(hub, accountId, code, row.sealed_secret);
 }
 
@@ -244,7 +293,6 @@ export async function enable(
   if (!row) throw new ConflictError('no enrolment started: start one first');
   if (row.enabled_at !== null) throw new ConflictError('the second factor is on already');
   if (isRecoveryCode(code)) throw new ValidationError('code', 'expected the 6-digit code');
-  refuseEarly(hub, row, false);
   await useCode(hub, c.accountId, code, row.sealed_secret);
   const recoveryCodes = Array.from({ length: 10 }, newTotpRecoveryCode);
   const now = hub.now();
@@ -300,7 +348,6 @@ export async function login(
   }
   const row = await enabledRow(hub.db, c.accountId);
   if (!row) throw new AuthError('the account has no second factor any more; log in again');
-  refuseEarly(hub, row, isRecoveryCode(code));
   await useCode(hub, c.accountId, code, row.sealed_secret);
   const token = newSecretToken();
   const expiresAt = hub.now() + hub.config.sessionTtlHours * 3_600_000;

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { RateLimitedError } from '@coffer/errors';
 import type { Hub } from '../src/context.ts';
 import type { Db } from '../src/db/index.ts';
-import { rateLimit } from '../src/services/accounts.ts';
+import { rateLimit } from '../src/services/rate-limit.ts';
 import { testDatabases, testHub } from './databases.ts';
 
 for (const database of await testDatabases()) {
