@@ -3,25 +3,22 @@
  * tokens, over HTTP. It never holds a key, a name or plaintext. Imports protocol, crypto, errors.
  */
 
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
-import type { SigningSecretKey } from '@coffer/crypto';
-import { fromBase64Url, newSigningKeyPair, signingPublicKey, toBase64Url } from '@coffer/crypto';
-import { createOpaqueServerSetup } from '@coffer/crypto/server';
 import { ValidationError } from '@coffer/errors';
 import { clientErrorLog, malformedRequestAnswer, toErrorBody } from '@coffer/protocol';
 import { getRequestListener } from '@hono/node-server';
-import type { Kysely } from 'kysely';
 import { ChangeBus } from './change-bus.ts';
 import { databaseOf, type HubConfig } from './config.ts';
 import type { Hub } from './context.ts';
-import { type Database, openDatabase } from './db/index.ts';
+import { openDatabase } from './db/index.ts';
 import { createApp } from './http.ts';
 import type { HttpLogs } from './http-errors.ts';
+import { hubSecrets } from './hub-secrets.ts';
 import { countNetworkBytes, type NetworkBytes } from './network-bytes.ts';
 import {
   checkRole,
@@ -37,7 +34,6 @@ import { startChangePruner } from './services/changes.ts';
 import { startCopier } from './services/copier.ts';
 import { startCollector } from './services/gc.ts';
 import { startHistory } from './services/history.ts';
-import { hashText, newSecretToken } from './services/ids.ts';
 import { startJobRunner } from './services/jobs.ts';
 import { LeaseKeeper } from './services/leases.ts';
 import { startMirrors } from './services/mirror-loop.ts';
@@ -55,37 +51,6 @@ export interface RunningHub {
   /** Where the operator token is kept. */
   operatorTokenFile: string;
   close(): Promise<void>;
-}
-
-/** Secrets are created once, by whichever hub process gets there first, and shared via the DB. */
-async function secret(db: Kysely<Database>, name: string, make: () => Promise<string> | string) {
-  const found = await db
-    .selectFrom('hub_secrets')
-    .select('value')
-    .where('name', '=', name)
-    .executeTakeFirst();
-  if (found) return found.value;
-  await db
-    .insertInto('hub_secrets')
-    .values({ name, value: await make() })
-    .onConflict((oc) => oc.column('name').doNothing())
-    .execute();
-  return (
-    await db
-      .selectFrom('hub_secrets')
-      .select('value')
-      .where('name', '=', name)
-      .executeTakeFirstOrThrow()
-  ).value;
-}
-
-/** A secret kept in a file of its own (0600), made on first use. */
-function fileSecret(file: string): string {
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const token = newSecretToken();
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  return token;
 }
 
 /**
@@ -132,12 +97,11 @@ export async function startHub(
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   checkRole(config.role, databaseOf(config));
   const db = await openDatabase(databaseOf(config));
-  const signingKey = fromBase64Url(
-    await secret(db.kysely, 'signing_key', () => toBase64Url(newSigningKeyPair().secretKey)),
-    'signing_key',
-    32,
-  ) as SigningSecretKey;
   const tokenFile = config.operatorTokenFile ?? join(config.dataDir, 'operator-token');
+  const secrets = await hubSecrets(db.kysely, config, tokenFile).catch(async (e) => {
+    await db.close();
+    throw e;
+  });
   const database = databaseOf(config);
   const loops = runsLoops(config.role);
   const keeper = loops
@@ -158,18 +122,7 @@ export async function startHub(
   const hub: Hub = {
     db: db.kysely,
     config,
-    signingKey,
-    publicKey: toBase64Url(signingPublicKey(signingKey)),
-    opaqueSetup: await secret(db.kysely, 'opaque_setup', createOpaqueServerSetup),
-    decoySecret: await secret(db.kysely, 'decoy_secret', newSecretToken),
-    totpKey: fromBase64Url(
-      config.secondFactor.keyFile
-        ? fileSecret(config.secondFactor.keyFile)
-        : await secret(db.kysely, 'totp_key', newSecretToken),
-      'totp key',
-      32,
-    ),
-    operatorTokenHash: await hashText(fileSecret(tokenFile)),
+    ...secrets,
     now: () => Date.now(),
     leads: (loop) => keeper?.holds(loop) ?? false,
     kickGc: () => collector?.kick(),
@@ -226,10 +179,26 @@ export async function startHub(
     server = workerServer(() => keeper?.held() ?? []);
   }
   network = countNetworkBytes(server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.bind, () => resolve());
-  });
+  const stop = async () => {
+    await Promise.all(background.map((b) => b?.stop()));
+    await keeper?.stop();
+    network?.stop();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+    });
+    await db.close();
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.bind, () => resolve());
+    });
+  } catch (e) {
+    // A port taken: nothing of this process may go on running (its loops would keep it alive).
+    await stop();
+    throw e;
+  }
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
@@ -245,16 +214,7 @@ export async function startHub(
     url,
     port,
     operatorTokenFile: tokenFile,
-    async close() {
-      await Promise.all(background.map((b) => b?.stop()));
-      await keeper?.stop();
-      network?.stop();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
-      await db.close();
-    },
+    close: stop,
   };
 }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { finishLogin, startLogin } from '@coffer/crypto';
@@ -18,10 +19,14 @@ let net: Network | undefined;
 let second: { url: string; child: ChildProcess } | undefined;
 
 /** A second hub process with the first one's database, on a port of its own. */
-async function startSecondHub(n: Network) {
+async function startSecondHub(n: Network, name = 'hub-2', extra: Record<string, unknown> = {}) {
   const config = JSON.parse(await readFile(join(n.dir, 'hub.json'), 'utf8'));
-  const file = join(n.dir, 'hub-2.json');
-  await writeFile(file, JSON.stringify({ ...config, port: 0, dataDir: join(n.dir, 'hub-2') }));
+  const file = join(n.dir, `${name}.json`);
+  await mkdir(join(n.dir, name), { recursive: true });
+  await writeFile(
+    file,
+    JSON.stringify({ ...config, port: 0, dataDir: join(n.dir, name), ...extra }),
+  );
   const child = spawn(process.execPath, [COFFER, 'hub', '--config', file], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -126,4 +131,27 @@ test('a code used on one hub process is refused on another; a pending session mo
     headers: { authorization: `Bearer ${token}` },
   });
   assert.equal(account.status, 200);
+});
+
+test('a process whose TOTP key file does not open the secrets already sealed refuses to start', async (t) => {
+  if (!net) {
+    t.skip('PostgreSQL is not reachable');
+    return;
+  }
+  // The test above enrolled an account under the key in the database; a machine configured
+  // with a key file of its own would make a new key there.
+  const keyFile = join(net.dir, 'hub-3', 'totp.key');
+  const config = JSON.parse(await readFile(join(net.dir, 'hub.json'), 'utf8'));
+  await assert.rejects(
+    startSecondHub(net, 'hub-3', {
+      secondFactor: { ...config.secondFactor, keyFile },
+    }),
+    (e: Error) => {
+      assert.match(e.message, /secondFactor\.keyFile/);
+      assert.match(e.message, /every hub process must read the same key/);
+      return true;
+    },
+  );
+  // The key it made is gone, so the right one can be copied in.
+  assert.equal(existsSync(keyFile), false);
 });
