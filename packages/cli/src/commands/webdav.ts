@@ -156,7 +156,7 @@ export const webdavCommands: CommandGroup = {
   help: [
     [
       'webdav [--port N] [--root PATH] [--read-only] [--app]',
-      'serve your files over WebDAV on 127.0.0.1 for Finder, Windows, Linux and rclone;\nprints the URL and a password for this session (docs/webdav.md);\n--app: as an app confined to --root, with no session of the account',
+      'serve your files over WebDAV on 127.0.0.1 for Finder, Windows, Linux and rclone;\nprints the URL and a password for this session (docs/webdav.md);\n--app: as an app confined to --root, with no session of the account\n(its password is kept with the grant and stays the same across restarts)',
     ],
   ],
   commands: [webdav],
