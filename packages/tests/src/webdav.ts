@@ -3,15 +3,13 @@ import { join } from 'node:path';
 import { cli, type Network, type RunningCli, startCli } from './network.ts';
 import { until } from './until.ts';
 
-/** A running `coffer webdav`: its URL, the session's password, and its process. */
+/** A running `coffer webdav`: its URL, the password it printed, and its process. */
 export interface Gateway {
   url: string;
   user: string;
   password: string;
-  /** With --app: the app's token, which the gateway also takes as a password. */
-  appToken?: string;
   run: RunningCli;
-  /** Basic auth with the session's password. */
+  /** Basic auth with the password it printed. */
   auth: string;
   stop(): Promise<void>;
 }
@@ -62,7 +60,7 @@ export async function startWebdav(
     60_000,
   );
   await alongside;
-  const p = parsed as unknown as { url: string; user: string; password: string; appToken?: string };
+  const p = parsed as unknown as { url: string; user: string; password: string };
   return {
     ...p,
     run,

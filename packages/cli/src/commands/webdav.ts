@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { newSecretToken } from '@coffer/crypto';
 import { ValidationError } from '@coffer/errors';
 import type { CofferClient } from '@coffer/sdk';
 import { session } from '../client.ts';
@@ -8,7 +7,7 @@ import { hubUrlFrom, loadSession, saveSession } from '../config.ts';
 import type { Out } from '../output.ts';
 import { gatewayApp } from '../webdav/as-app.ts';
 import type { Drive, Quota } from '../webdav/context.ts';
-import { startGateway } from '../webdav/server.ts';
+import { newGatewayPassword, startGateway } from '../webdav/server.ts';
 
 // `coffer webdav`: the account (or one folder of it) as a WebDAV drive for Finder, Windows,
 // Linux file managers and rclone (docs/webdav.md). The gateway runs here, with this machine's
@@ -67,29 +66,29 @@ const webdav = command({
     const served = flags.app
       ? await asApp(flags, readOnly, out)
       : await asAccount(flags.root, flags);
-    const password = newSecretToken().slice(0, 24);
+    const { password } = served;
     const { server, url } = await startGateway({
       drive: served.drive,
       quota: served.quota,
       host,
       port,
-      passwords: served.appToken ? [password, served.appToken] : [password],
+      password,
       readOnly: readOnly || served.readOnly,
       keepMacFiles: flags['keep-mac-files'] === true,
       ...(tls ? { tls } : {}),
       log: (line) => out.warn(line),
     });
-    const { appToken } = served;
-    if (out.json)
-      out.result({ url, user: served.user, password, ...(appToken ? { appToken } : {}) });
+    if (out.json) out.result({ url, user: served.user, password });
     else {
       out.say(
         `WebDAV: ${url}${flags.root ? ` (${flags.root})` : ''}${readOnly || served.readOnly ? ', read-only' : ''}`,
       );
       out.say(`user: ${served.user} (any name works)`);
-      out.say(`password for this session: ${password}`);
-      if (appToken)
-        out.say(`or, across restarts, the app's token (revoke it in Apps): ${appToken}`);
+      out.say(
+        flags.app
+          ? `password (kept with the app's grant, the same after a restart): ${password}`
+          : `password for this session: ${password}`,
+      );
       out.say('Stop with Ctrl-C.');
     }
     await new Promise<void>((resolve) => {
@@ -105,8 +104,8 @@ interface Served {
   drive: Drive;
   quota: Quota | null;
   user: string;
-  /** The app's token, which the gateway also takes as a password ([Note: Gateway authentication]). */
-  appToken: string | null;
+  /** The drive's password ([Note: Gateway authentication]). */
+  password: string;
   readOnly: boolean;
 }
 
@@ -125,7 +124,7 @@ async function asAccount(root: string | undefined, flags: { hub?: string }): Pro
     return { used: u.total, available: u.quota === null ? null : Math.max(0, u.quota - u.total) };
   };
   const user = account.whoami().email;
-  return { drive, quota, user, appToken: null, readOnly: false };
+  return { drive, quota, user, password: newGatewayPassword(), readOnly: false };
 }
 
 /** An app confined to `--root` ([Note: A gateway that runs as an app]). */
@@ -137,7 +136,7 @@ async function asApp(
   if (!flags.root || flags.root === '/')
     throw new ValidationError('--root', 'an app gets one folder: give --root PATH with --app');
   const saved = await loadSession().catch(() => undefined);
-  const { client, token } = await gatewayApp({
+  const { client, password } = await gatewayApp({
     hubUrl: hubUrlFrom(flags.hub, saved),
     folder: flags.root,
     access: readOnly ? 'read' : 'readwrite',
@@ -147,7 +146,7 @@ async function asApp(
     drive: client,
     quota: null,
     user: 'coffer',
-    appToken: token,
+    password,
     readOnly: client.access === 'read',
   };
 }
@@ -157,7 +156,7 @@ export const webdavCommands: CommandGroup = {
   help: [
     [
       'webdav [--port N] [--root PATH] [--read-only] [--app]',
-      'serve your files over WebDAV on 127.0.0.1 for Finder, Windows, Linux and rclone;\nprints the URL and a password for this session (docs/webdav.md);\n--app: as an app confined to --root, with no session of the account',
+      'serve your files over WebDAV on 127.0.0.1 for Finder, Windows, Linux and rclone;\nprints the URL and a password for this session (docs/webdav.md);\n--app: as an app confined to --root, with no session of the account\n(its password is kept with the grant and stays the same across restarts)',
     ],
   ],
   commands: [webdav],

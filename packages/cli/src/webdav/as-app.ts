@@ -1,18 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { AuthError } from '@coffer/errors';
-import { type AppClient, connectApp, resumeApp, type SavedApp } from '@coffer/sdk';
+import { AuthError, ValidationError } from '@coffer/errors';
+import { type AppClient, connectApp, resumeApp } from '@coffer/sdk';
 import { z } from 'zod';
 import { configDir, writeSecret } from '../config.ts';
+import { newGatewayPassword } from './server.ts';
 
 // [Note: A gateway that runs as an app]
 // `coffer webdav --app` holds no session of the account: it asks for one folder through the
 // device flow ([Note: Connecting an app] in the SDK), as any app does, and serves that folder
 // with the rights the user approved. A machine that only serves a drive (a NAS, a media player)
 // then never holds the account's master key, and the user sees and revokes it in the Apps
-// list. The grant is kept in the config folder (0600), one per hub, folder and access, so the
-// next start reuses it; once it is revoked or expired the gateway asks again.
+// list. The grant is kept in the config folder, in webdav-apps.json (0600), one per hub, folder
+// and access, so the next start reuses it; once it is revoked or expired the gateway asks
+// again. Beside each grant is the drive's password ([Note: Gateway authentication]): a random
+// one of its own, made with the grant (or on the first start of a grant an earlier version
+// kept without one), so a mount survives restarts while the hub token never leaves this
+// process. The file holds every gateway's grant on this machine, so one that cannot be read as
+// such stops the start with an error naming it and is never written over: taking it for empty
+// would lose the others' grants. It is written whole to a temporary file renamed into place.
 
 const savedApp = z.object({
   hubUrl: z.string(),
@@ -27,35 +34,67 @@ const savedApp = z.object({
   folderKey: z.string(),
   signingSeed: z.string(),
   agreementSeed: z.string(),
+  /** The drive's password; missing in a grant an earlier version kept. */
+  password: z.string().min(16).optional(),
 });
 const savedApps = z.object({ apps: z.record(z.string(), savedApp) });
+type Kept = z.infer<typeof savedApp>;
 
 const appsFile = () => join(configDir(), 'webdav-apps.json');
 
-async function loadAll(): Promise<Record<string, SavedApp>> {
-  let text: string;
-  try {
-    text = await readFile(appsFile(), 'utf8');
-  } catch {
-    return {};
-  }
-  try {
-    const parsed = savedApps.safeParse(JSON.parse(text));
-    if (parsed.success) return parsed.data.apps;
-  } catch {}
-  return {}; // damaged: ask again, as if nothing was kept
+function damaged(file: string, what: string): ValidationError {
+  return new ValidationError(
+    'webdav-apps.json',
+    `${file} is damaged (${what}). It holds the grants of every coffer webdav --app on this machine, so it is left as it is: fix it, or move it aside (mv '${file}' '${file}.damaged') and start again, which asks for this gateway's approval anew`,
+  );
 }
 
-async function keep(key: string, app: SavedApp) {
-  const all = await loadAll();
+/** Where in the file a zod issue is, as `apps["KEY"].field`. */
+const pathOf = (path: readonly PropertyKey[]) =>
+  path
+    .map((p) =>
+      typeof p === 'string' && /^[A-Za-z_]\w*$/.test(p)
+        ? `.${p}`
+        : `[${JSON.stringify(String(p))}]`,
+    )
+    .join('')
+    .replace(/^\./, '');
+
+/** The grants kept so far ({} when there is no file yet); throws when the file is damaged. */
+async function loadAll(file: string): Promise<Record<string, Kept>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw e;
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw damaged(file, `not JSON: ${(e as Error).message}`);
+  }
+  const parsed = savedApps.safeParse(doc);
+  if (parsed.success) return parsed.data.apps;
+  const issue = parsed.error.issues[0];
+  throw damaged(
+    file,
+    `${pathOf(issue?.path ?? []) || 'the whole file'}: ${issue?.message ?? 'invalid'}`,
+  );
+}
+
+async function keep(key: string, app: Kept) {
+  const file = appsFile();
+  const all = await loadAll(file);
   all[key] = app;
-  await writeSecret(appsFile(), `${JSON.stringify({ apps: all }, null, 2)}\n`);
+  await writeSecret(file, `${JSON.stringify({ apps: all }, null, 2)}\n`);
 }
 
 export interface GatewayApp {
   client: AppClient;
-  /** The token, which the gateway also takes as a password ([Note: Gateway authentication]). */
-  token: string;
+  /** The drive's password, kept with the grant ([Note: Gateway authentication]). */
+  password: string;
 }
 
 /**
@@ -69,14 +108,21 @@ export async function gatewayApp(o: {
   tell(line: string): void;
 }): Promise<GatewayApp> {
   const key = `${o.hubUrl} ${o.folder} ${o.access}`;
-  const kept = (await loadAll())[key];
+  const kept = (await loadAll(appsFile()))[key];
   if (kept && kept.expiresAt > Date.now()) {
+    const { password, ...grant } = kept;
+    let client: AppClient | null = null;
     try {
-      const client = await resumeApp(kept);
-      return { client, token: kept.token };
+      client = await resumeApp(grant);
     } catch (e) {
       if (!(e instanceof AuthError)) throw e;
       o.tell('The app this gateway ran as was revoked or has expired: asking again.');
+    }
+    if (client) {
+      if (password) return { client, password };
+      const made = newGatewayPassword();
+      await keep(key, { ...grant, password: made });
+      return { client, password: made };
     }
   }
   const client = await connectApp({
@@ -92,7 +138,7 @@ export async function gatewayApp(o: {
       o.tell(`code: ${userCode}   key fingerprint: ${fingerprint}`);
     },
   });
-  const saved = client.saved();
-  await keep(key, saved);
-  return { client, token: saved.token };
+  const password = newGatewayPassword();
+  await keep(key, { ...client.saved(), password });
+  return { client, password };
 }

@@ -5,7 +5,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttps } from 'node:https';
-import { equalBytes } from '@coffer/crypto';
+import { equalBytes, randomBytes, toBase64Url } from '@coffer/crypto';
 import { CofferError } from '@coffer/errors';
 import {
   type Call,
@@ -29,8 +29,8 @@ export interface GatewayOptions {
   quota: Quota | null;
   host: string;
   port: number;
-  /** Each is a password that lets a client in: this session's, and an app's token. */
-  passwords: readonly string[];
+  /** The password that lets a client in ([Note: Gateway authentication]). */
+  password: string;
   readOnly: boolean;
   keepMacFiles: boolean;
   tls?: { cert: Buffer; key: Buffer };
@@ -40,27 +40,31 @@ export interface GatewayOptions {
 }
 
 // [Note: Gateway authentication]
-// Basic auth, checked by `authorized` alone. The password is the one `coffer webdav` made and
-// printed for this session, or, for a gateway that runs as an app (`--app`), that app's token:
-// it outlives the session, so a mount survives a restart, and revoking the app in the Apps
-// list ends it. The user name is not checked (any name will do: clients insist on one), since
-// the password alone proves the caller read the command's output or holds the app's token. OPTIONS is answered without credentials,
-// as Windows asks before it sends any, and it tells nothing about the files.
+// Basic auth, checked by `authorized` alone, against one password made by `newGatewayPassword`
+// and printed when the gateway starts. With the account's session it is made afresh at each
+// start and held only in memory. A gateway that runs as an app (`--app`) keeps its password
+// with its grant ([Note: A gateway that runs as an app]), so a mount survives a restart; the
+// app's hub token is never taken as a password, so what a client keeps to mount the drive (a
+// keyring, davfs2's secrets file, a command line) is no bearer token for the hub, and a new
+// grant (after a revocation) comes with a new password. The user name is not checked (any name
+// will do: clients insist on one), since the password alone proves the caller read the
+// command's output. OPTIONS is answered without credentials, as Windows asks before it sends
+// any, and it tells nothing about the files.
 
 const encoder = new TextEncoder();
 
-/** Whether the request carries one of `passwords` ([Note: Gateway authentication]). */
-export function authorized(req: IncomingMessage, passwords: readonly string[]): boolean {
+/** A gateway's password: 18 random bytes (144 bits), as 24 base64url characters. */
+export const newGatewayPassword = (): string => toBase64Url(randomBytes(18));
+
+/** Whether the request carries `password`, compared in constant time. */
+export function authorized(req: IncomingMessage, password: string): boolean {
   const h = req.headers.authorization;
   const m = typeof h === 'string' ? /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(h) : null;
   if (!m?.[1]) return false;
   const decoded = Buffer.from(m[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) return false;
-  const given = encoder.encode(decoded.slice(colon + 1));
-  let ok = false;
-  for (const p of passwords) ok = equalBytes(given, encoder.encode(p)) || ok;
-  return ok;
+  return equalBytes(encoder.encode(decoded.slice(colon + 1)), encoder.encode(password));
 }
 
 function refuse(res: ServerResponse) {
@@ -69,7 +73,7 @@ function refuse(res: ServerResponse) {
     'Content-Type': 'text/plain; charset=utf-8',
     Connection: 'close',
   });
-  res.end('the password coffer webdav printed (or its app token) is needed\n');
+  res.end('the password coffer webdav printed is needed\n');
 }
 
 const STATUS: Record<string, number> = {
@@ -156,7 +160,7 @@ export async function startGateway(o: GatewayOptions): Promise<{ server: Server;
     log: o.log,
   };
   const handle = (req: IncomingMessage, res: ServerResponse) => {
-    if (req.method !== 'OPTIONS' && !authorized(req, o.passwords)) {
+    if (req.method !== 'OPTIONS' && !authorized(req, o.password)) {
       refuse(res);
       return;
     }
@@ -169,7 +173,7 @@ export async function startGateway(o: GatewayOptions): Promise<{ server: Server;
   server.requestTimeout = 0;
   // Expect: 100-continue: refuse without credentials before the body is sent.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
-    if (!authorized(req, o.passwords)) {
+    if (!authorized(req, o.password)) {
       refuse(res);
       return;
     }

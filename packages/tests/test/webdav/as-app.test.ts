@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
@@ -13,9 +13,10 @@ import {
 import { type Gateway, signedUp, startWebdav } from '../../src/webdav.ts';
 
 // `coffer webdav --app` ([Note: A gateway that runs as an app]): a machine with no session of
-// the account serves one folder as an app the user approved, with the rights approved; its
-// token works as a password across restarts; a restart reuses the grant; a revoked grant ends
-// the drive and the next start asks again.
+// the account serves one folder as an app the user approved, with the rights approved; the
+// drive's password is its own, kept with the grant so it works across restarts, never the hub
+// token; a restart reuses the grant; a revoked grant ends the drive and the next start asks
+// again with a new password; a damaged webdav-apps.json is refused and left as it is.
 
 let net: Network;
 let alice: Record<string, string>;
@@ -74,10 +75,25 @@ async function gateway(args: string[], meanwhile?: (run: RunningCli) => Promise<
 
 const depth1 = { depth: '1' };
 
+/** The grants the gateway keeps in the NAS's config folder, by key. */
+const appsFile = () => join(nas.COFFER_CONFIG_DIR as string, 'webdav-apps.json');
+const keptApps = async () =>
+  (
+    JSON.parse(await readFile(appsFile(), 'utf8')) as {
+      apps: Record<string, { token: string; password?: string }>;
+    }
+  ).apps;
+/** The kept grant of /Photos, read-write. */
+const photos = async () => {
+  const all = await keptApps();
+  const key = Object.keys(all).find((k) => k.endsWith(' /Photos readwrite'));
+  assert.ok(key, `a grant of /Photos in ${Object.keys(all).join(', ')}`);
+  return { key, ...(all[key] as { token: string; password?: string }) };
+};
+
 test('with no session, the gateway asks for its folder, serves it read-write, and nothing else', async () => {
   const { g, call } = await gateway(['--root', '/Photos'], aliceApproves);
   assert.equal(g.user, 'coffer');
-  assert.match(g.appToken ?? '', /^capp\./);
 
   assert.equal(
     (await call('/from-nas.txt', 'PUT', { body: 'written through the gateway' })).status,
@@ -118,13 +134,25 @@ test('with no session, the gateway asks for its folder, serves it read-write, an
   const back = await cli(['get', '/Photos/from-nas.txt', local], alice);
   assert.equal(back.code, 0, back.stderr);
   assert.equal(await readFile(local, 'utf8'), 'written through the gateway');
-  // The app's token is a password too; a wrong password is not.
+
+  // The password is the gateway's own, kept beside the grant (0600, no temporary file left);
+  // the hub token is neither printed nor taken as a password; a wrong password is refused.
+  const kept = await photos();
+  assert.match(kept.token, /^capp\./);
+  assert.equal(kept.password, g.password);
+  assert.match(g.password, /^[A-Za-z0-9_-]{24}$/);
+  assert.equal((await stat(appsFile())).mode & 0o777, 0o600);
+  assert.deepEqual(
+    (await readdir(nas.COFFER_CONFIG_DIR as string)).filter((f) => f.endsWith('.tmp')),
+    [],
+  );
+  assert.ok(!g.run.stdout().includes(kept.token) && !g.run.stderr().includes(kept.token));
   assert.equal(
-    (await call('/', 'PROPFIND', { headers: depth1, password: g.appToken })).status,
-    207,
+    (await call('/', 'PROPFIND', { headers: depth1, password: kept.token })).status,
+    401,
   );
   assert.equal(
-    (await call('/', 'PROPFIND', { headers: depth1, password: 'capp.wrong' })).status,
+    (await call('/', 'PROPFIND', { headers: depth1, password: `${g.password}x` })).status,
     401,
   );
   // Apps lists it, under the folder it serves.
@@ -138,27 +166,50 @@ test('with no session, the gateway asks for its folder, serves it read-write, an
     ),
   );
 
-  // A restart reuses the grant: no code, the same token.
+  // A restart reuses the grant and the password: no code, and a mount goes on working.
   await g.stop();
   const again = await gateway(['--root', '/Photos']);
   assert.doesNotMatch(again.g.run.stderr(), /apps approve/);
-  assert.equal(again.g.appToken, g.appToken);
+  assert.equal(again.g.password, g.password);
   assert.equal(
-    (await again.call('/from-nas.txt', 'GET', { password: g.appToken })).text,
+    (await again.call('/from-nas.txt', 'GET', { password: g.password })).text,
     'written through the gateway',
   );
+  assert.equal((await photos()).token, kept.token);
 
-  // Revoked in Apps: the drive stops on its next request, and the next start asks again.
+  // A grant an earlier version kept without a password gets one on its next start, kept too.
+  await again.g.stop();
+  const { password: _, ...older } = await photos();
+  const { key, ...grant } = older;
+  await writeFile(appsFile(), JSON.stringify({ apps: { [key]: grant } }));
+  const upgraded = await gateway(['--root', '/Photos']);
+  assert.doesNotMatch(upgraded.g.run.stderr(), /apps approve/);
+  assert.match(upgraded.g.password, /^[A-Za-z0-9_-]{24}$/);
+  assert.equal((await photos()).password, upgraded.g.password);
+  assert.equal((await upgraded.call('/', 'PROPFIND', { headers: depth1 })).status, 207);
+  assert.equal(
+    (await upgraded.call('/', 'PROPFIND', { headers: depth1, password: kept.token })).status,
+    401,
+  );
+
+  // Revoked in Apps: the drive stops on its next request, and the next start asks again, with
+  // a new grant and a new password.
   const id = listedApps.find((a) => /^WebDAV gateway on /.test(a.name))?.id;
   assert.ok(id);
   const revoked = await cli(['apps', 'revoke', id, '--json'], alice);
   assert.equal(revoked.code, 0, revoked.stderr);
-  const refused = await again.call('/', 'PROPFIND', { headers: depth1 });
+  const refused = await upgraded.call('/', 'PROPFIND', { headers: depth1 });
   assert.ok(refused.status === 401 || refused.status === 403, `status ${refused.status}`);
-  await again.g.stop();
+  await upgraded.g.stop();
   const third = await gateway(['--root', '/Photos'], aliceApproves);
   assert.match(third.g.run.stderr(), /revoked or has expired: asking again/);
-  assert.notEqual(third.g.appToken, g.appToken);
+  assert.notEqual((await photos()).token, kept.token);
+  assert.notEqual(third.g.password, upgraded.g.password);
+  assert.equal((await photos()).password, third.g.password);
+  assert.equal(
+    (await third.call('/', 'PROPFIND', { headers: depth1, password: upgraded.g.password })).status,
+    401,
+  );
   assert.equal((await third.call('/from-nas.txt', 'GET')).text, 'written through the gateway');
   await third.g.stop();
 });
@@ -177,4 +228,32 @@ test('--app needs a folder: without --root it says so and serves nothing', async
   const r = await cli(['webdav', '--app', '--port', '0'], nas);
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /--root/);
+});
+
+test('a damaged webdav-apps.json is refused, named, and left byte for byte as it was', async () => {
+  const env = { ...nas, COFFER_CONFIG_DIR: join(net.dir, 'damaged-config') };
+  const file = join(env.COFFER_CONFIG_DIR, 'webdav-apps.json');
+  await mkdir(env.COFFER_CONFIG_DIR, { recursive: true, mode: 0o700 });
+  const cases: [string, RegExp][] = [
+    ['{"apps": {"https://hub /Music read": {"token": "capp.', /not JSON/],
+    ['[]', /the whole file: /],
+    [
+      '{"apps": {"https://hub /Music read": {"token": 7}}}',
+      /apps\["https:\/\/hub \/Music read"\]\.hubUrl: /,
+    ],
+  ];
+  for (const [text, what] of cases) {
+    await writeFile(file, text, { mode: 0o600 });
+    const r = await cli(['webdav', '--app', '--root', '/Photos', '--port', '0'], env);
+    assert.notEqual(r.code, 0, text);
+    assert.ok(r.stderr.includes(`${file} is damaged`), r.stderr);
+    assert.match(r.stderr, what);
+    assert.match(r.stderr, /move it aside/);
+    assert.doesNotMatch(r.stderr, /apps approve/);
+    assert.deepEqual(await readFile(file), Buffer.from(text));
+    assert.deepEqual(
+      (await readdir(env.COFFER_CONFIG_DIR)).filter((f) => f !== 'webdav-apps.json'),
+      [],
+    );
+  }
 });
