@@ -106,7 +106,7 @@ export async function startHub(
   const loops = runsLoops(config.role);
   const keeper = loops
     ? new LeaseKeeper(
-        db.kysely,
+        db.leases,
         database.kind === 'sqlite' ? [SQLITE_LEASE, ...LOOPS] : LOOPS,
         () => Date.now(),
         log,

@@ -5,7 +5,7 @@ import { toErrorBody } from '@coffer/protocol';
 import type { Kysely } from 'kysely';
 import type { DatabaseConfig } from './db/index.ts';
 import type { Database } from './db/schema.ts';
-import { releaseLease, takeLease } from './services/leases.ts';
+import { RENEW_MS, releaseLease, takeLease } from './services/leases.ts';
 
 // [Note: Hub roles]
 // `role` says what a hub process does. `api` serves the HTTP API and runs no background loop:
@@ -48,8 +48,10 @@ export function checkRole(role: HubRole, database: DatabaseConfig) {
 // SQLite serves one hub process: two would each run every loop and race on the file. The
 // process takes the lease `sqlite-process` at start and keeps it with the loops' leases. A second
 // process finds it held: if that holder's pid is alive on this machine, it is refused with a
-// message saying why; if not (it was killed), its lease is taken over at once, so a restart
-// after a crash does not wait for the lease to expire.
+// message saying why; if not (it was killed), its lease is taken over after one renewal
+// interval without a renewal, so a restart after a crash does not wait for the lease to expire.
+// The pid alone is not proof: two containers may share a host name and a volume but not their
+// pids, and a live holder in the other one keeps renewing, which the wait sees.
 export const SQLITE_LEASE = 'sqlite-process';
 
 export async function claimSqlite(
@@ -59,20 +61,35 @@ export async function claimSqlite(
   now: number,
 ): Promise<void> {
   if (await takeLease(db, SQLITE_LEASE, holder, now)) return;
-  const row = await db
-    .selectFrom('leases')
-    .select('holder')
-    .where('name', '=', SQLITE_LEASE)
-    .executeTakeFirst();
+  const row = await sqliteLease(db);
   const [host, pid] = (row?.holder ?? '').split(':');
-  if (host === hostname() && pid && !alive(Number(pid))) {
+  if (host === hostname() && pid && !alive(Number(pid)) && !(await renewed(db, row))) {
     await releaseLease(db, SQLITE_LEASE, row?.holder ?? '');
-    if (await takeLease(db, SQLITE_LEASE, holder, now)) return;
+    if (await takeLease(db, SQLITE_LEASE, holder, Date.now())) return;
   }
   throw new ValidationError(
     'database',
     `another hub process (${row?.holder ?? 'unknown'}) is using ${path}: SQLite serves one hub process; stop that one first, or move to PostgreSQL to run several (docs/deployment.md)`,
   );
+}
+
+const sqliteLease = (db: Kysely<Database>) =>
+  db
+    .selectFrom('leases')
+    .select(['holder', 'expires_at'])
+    .where('name', '=', SQLITE_LEASE)
+    .executeTakeFirst();
+
+/** Whether `row`'s holder renews its lease within a renewal interval (and a second). */
+async function renewed(db: Kysely<Database>, row: { expires_at: number } | undefined) {
+  const deadline = Date.now() + RENEW_MS + 1000;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = await sqliteLease(db);
+    if (!now) return false;
+    if (now.expires_at !== row?.expires_at) return true;
+  }
+  return false;
 }
 
 function alive(pid: number): boolean {

@@ -6,7 +6,7 @@ import { cli, startCli, tempDir, until } from '../src/index.ts';
 
 // [Note: Hub roles] and [Note: One process on SQLite]: the roles that need PostgreSQL are
 // refused on SQLite with a message saying so; a second process on one SQLite file is refused
-// while the first runs, and a process restarted after the first was killed takes over at once.
+// while the first runs, and a process restarted after the first was killed takes over after one renewal interval.
 
 test('roles api and worker on SQLite are refused, naming PostgreSQL', async () => {
   const dir = await tempDir();

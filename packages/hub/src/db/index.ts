@@ -15,6 +15,12 @@ export type DatabaseConfig =
 export interface Db {
   kysely: Kysely<Database>;
   dialect: DatabaseConfig['kind'];
+  /**
+   * For the lease keeper ([Note: Leases]): on PostgreSQL a connection of its own, so that
+   * renewals never queue behind a busy pool's long queries and lose a live process its leases;
+   * on SQLite the one connection there is.
+   */
+  leases: Kysely<Database>;
   close(): Promise<void>;
 }
 
@@ -27,6 +33,7 @@ const pgTypes = {
 
 export async function openDatabase(config: DatabaseConfig): Promise<Db> {
   let kysely: Kysely<Database>;
+  let leases: Kysely<Database> | undefined;
   if (config.kind === 'sqlite') {
     const sqlite = new Sqlite(config.path);
     sqlite.pragma('journal_mode = WAL');
@@ -52,13 +59,15 @@ export async function openDatabase(config: DatabaseConfig): Promise<Db> {
         await client.end();
       }
     }
-    const pool = new pg.Pool({
-      connectionString: config.url,
-      max: 10,
-      types: pgTypes,
-      ...(schema ? { options: `-c search_path=${schema}` } : {}),
-    });
-    kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const pool = (max: number) =>
+      new pg.Pool({
+        connectionString: config.url,
+        max,
+        types: pgTypes,
+        ...(schema ? { options: `-c search_path=${schema}` } : {}),
+      });
+    kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool(10) }) });
+    leases = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool(1) }) });
   }
   // Named, so that Kysely looks for its own tables in this schema only: it would otherwise
   // take another schema's (another hub's on the same server) for ours.
@@ -71,7 +80,16 @@ export async function openDatabase(config: DatabaseConfig): Promise<Db> {
   const { error } = await migrator.migrateToLatest();
   if (error) {
     await kysely.destroy();
+    await leases?.destroy();
     throw error;
   }
-  return { kysely, dialect: config.kind, close: () => kysely.destroy() };
+  return {
+    kysely,
+    dialect: config.kind,
+    leases: leases ?? kysely,
+    async close() {
+      await leases?.destroy();
+      await kysely.destroy();
+    },
+  };
 }

@@ -122,7 +122,7 @@ export async function copyRound(hub: Hub): Promise<void> {
   const queue = [...jobs];
   await Promise.all(
     Array.from({ length: PARALLEL }, async () => {
-      for (let job = queue.shift(); job; job = queue.shift()) {
+      for (let job = queue.shift(); job && hub.leads('copier'); job = queue.shift()) {
         const step = nextStep(job, facts(job.source_id), facts(job.destination_id), now, c);
         const source = hosts.get(job.source_id);
         const destination = hosts.get(job.destination_id);

@@ -16,6 +16,10 @@ import { newRecordId } from './ids.ts';
 // its last renewal, before anyone else may take over. Stopping releases at once. Times are the
 // processes' clocks: hub machines are expected to keep them in step (NTP), as within a second
 // or two is plenty next to 15 s.
+// A long round looks at its lease between units of work (repair between chunks, the copier
+// between jobs, GC between batches), so a process that lost its lease mid-round stops instead
+// of working beside the new leader. On PostgreSQL the keeper renews over a connection of its
+// own, so renewals never wait behind the pool's long queries.
 // Different loops may be led by different processes, which spreads the work.
 
 export const LEASE_MS = 15_000;

@@ -243,7 +243,11 @@ export async function repairRound(hub: Hub): Promise<RepairRound> {
   const parallel = Math.min(MAX_PARALLEL_COPIES, Math.max(4, COPIES_PER_HOST * online));
   await Promise.all(
     Array.from({ length: Math.min(parallel, queue.length) }, async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) await repairOne(next);
+      // The lease is looked at between chunks: a process that lost it (stalled past it) stops
+      // rather than copying beside the new leader.
+      for (let next = queue.shift(); next && hub.leads('repair'); next = queue.shift()) {
+        await repairOne(next);
+      }
     }),
   );
   // An exiting host whose last chunk has been copied elsewhere has exited.
