@@ -96,7 +96,7 @@ export async function startHub(
   const tls = config.tls ? loadTls(config.tls) : undefined;
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   checkRole(config.role, databaseOf(config));
-  const db = await openDatabase(databaseOf(config));
+  const db = await openDatabase(databaseOf(config), log);
   const tokenFile = config.operatorTokenFile ?? join(config.dataDir, 'operator-token');
   const secrets = await hubSecrets(db.kysely, config, tokenFile).catch(async (e) => {
     await db.close();

@@ -5,7 +5,7 @@ import { toErrorBody } from '@coffer/protocol';
 import type { Kysely } from 'kysely';
 import type { DatabaseConfig } from './db/index.ts';
 import type { Database } from './db/schema.ts';
-import { RENEW_MS, releaseLease, takeLease } from './services/leases.ts';
+import { LEASE_MS, releaseLease, takeLease } from './services/leases.ts';
 
 // [Note: Hub roles]
 // `role` says what a hub process does. `api` serves the HTTP API and runs no background loop:
@@ -48,10 +48,11 @@ export function checkRole(role: HubRole, database: DatabaseConfig) {
 // SQLite serves one hub process: two would each run every loop and race on the file. The
 // process takes the lease `sqlite-process` at start and keeps it with the loops' leases. A second
 // process finds it held: if that holder's pid is alive on this machine, it is refused with a
-// message saying why; if not (it was killed), its lease is taken over after one renewal
-// interval without a renewal, so a restart after a crash does not wait for the lease to expire.
-// The pid alone is not proof: two containers may share a host name and a volume but not their
-// pids, and a live holder in the other one keeps renewing, which the wait sees.
+// message saying why; if not (it was killed), its lease is taken over once it has expired
+// without being renewed (within LEASE_MS). The pid alone is not proof: two containers may share
+// a host name and a volume but not their pids, and a live holder in the other one keeps
+// renewing, which the wait sees; a wait to the lease's end leaves the holder all of LEASE_MS,
+// not one renewal, to be slow in.
 export const SQLITE_LEASE = 'sqlite-process';
 
 export async function claimSqlite(
@@ -80,9 +81,9 @@ const sqliteLease = (db: Kysely<Database>) =>
     .where('name', '=', SQLITE_LEASE)
     .executeTakeFirst();
 
-/** Whether `row`'s holder renews its lease within a renewal interval (and a second). */
+/** Whether `row`'s holder renews its lease before it expires (and a second after). */
 async function renewed(db: Kysely<Database>, row: { expires_at: number } | undefined) {
-  const deadline = Date.now() + RENEW_MS + 1000;
+  const deadline = Math.min((row?.expires_at ?? 0) + 1000, Date.now() + LEASE_MS + 1000);
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 250));
     const now = await sqliteLease(db);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import {
+  type ClaimedJob,
   claimJobs,
   enqueueJobs,
   finishJob,
@@ -43,40 +44,35 @@ for (const d of await testDatabases()) {
         );
 
         // B renews; A does not: at the lease's end C gets A's jobs only.
-        await renewJobs(
-          db.kysely,
-          'B',
-          b.map((j) => j.id),
-          t + JOB_LEASE_MS / 2,
-        );
+        await renewJobs(db.kysely, 'B', b, t + JOB_LEASE_MS / 2);
         const c = await claimJobs(db.kysely, db.dialect, 'C', ['k'], 5, t + JOB_LEASE_MS + 1);
         assert.deepEqual(c.map((j) => j.id).sort(), a.map((j) => j.id).sort());
         assert.ok(c.every((j) => j.attempts === 2));
         // A's outcome no longer counts; C's and B's do.
         assert.equal(
-          await finishJob(db.kysely, a[0]?.id as string, 'A', t + JOB_LEASE_MS + 2),
+          await finishJob(db.kysely, a[0] as ClaimedJob, 'A', t + JOB_LEASE_MS + 2),
           false,
         );
         assert.equal(
-          await finishJob(db.kysely, c[0]?.id as string, 'C', t + JOB_LEASE_MS + 2),
+          await finishJob(db.kysely, c[0] as ClaimedJob, 'C', t + JOB_LEASE_MS + 2),
           true,
         );
         assert.equal(
-          await finishJob(db.kysely, b[0]?.id as string, 'B', t + JOB_LEASE_MS + 2),
+          await finishJob(db.kysely, b[0] as ClaimedJob, 'B', t + JOB_LEASE_MS + 2),
           true,
         );
 
         // A failure comes back after a backoff, then stays failed after MAX_ATTEMPTS claims.
         const failing = c[1]?.id as string;
         let now = t + JOB_LEASE_MS + 3;
-        assert.equal(await finishJob(db.kysely, failing, 'C', now, 'boom'), true);
+        assert.equal(await finishJob(db.kysely, c[1] as ClaimedJob, 'C', now, 'boom'), true);
         assert.equal((await claimJobs(db.kysely, db.dialect, 'D', ['k'], 5, now)).length, 0);
         for (let attempt = 3; attempt <= MAX_ATTEMPTS; attempt++) {
           now += 60_000;
           const [again] = await claimJobs(db.kysely, db.dialect, 'D', ['k'], 5, now);
           assert.equal(again?.id, failing);
           assert.equal(again?.attempts, attempt);
-          assert.equal(await finishJob(db.kysely, failing, 'D', now, 'boom'), true);
+          assert.equal(await finishJob(db.kysely, again as ClaimedJob, 'D', now, 'boom'), true);
         }
         const row = await db.kysely
           .selectFrom('jobs')
@@ -105,14 +101,14 @@ for (const d of await testDatabases()) {
         );
         const [kept, forgotten] = await claimJobs(db.kysely, db.dialect, 'A', ['crash'], 2, t);
         // A renews only the job it still runs; the one whose end it lost goes to the next.
-        await renewJobs(db.kysely, 'A', [kept?.id as string], t + JOB_LEASE_MS / 2);
+        await renewJobs(db.kysely, 'A', [kept as ClaimedJob], t + JOB_LEASE_MS / 2);
         let now = t + JOB_LEASE_MS + 1;
         const next = await claimJobs(db.kysely, db.dialect, 'B', ['crash'], 5, now);
         assert.deepEqual(
           next.map((j) => j.id),
           [forgotten?.id],
         );
-        assert.equal(await finishJob(db.kysely, kept?.id as string, 'A', now), true);
+        assert.equal(await finishJob(db.kysely, kept as ClaimedJob, 'A', now), true);
         // Its claimers keep dying: after MAX_ATTEMPTS claims it is failed, not claimed again.
         for (let attempt = 3; attempt <= MAX_ATTEMPTS; attempt++) {
           now += JOB_LEASE_MS + 1;
@@ -129,6 +125,32 @@ for (const d of await testDatabases()) {
           .executeTakeFirstOrThrow();
         assert.equal(row.state, 'failed');
         assert.match(row.error ?? '', /stopped before finishing it, 5 times/);
+      } finally {
+        await db.close();
+      }
+    });
+
+    test('a process that claims its own lapsed job again: the first claim no longer counts', async () => {
+      const db = await d.open();
+      try {
+        const t = 4_000_000;
+        await enqueueJobs(db.kysely, [{ kind: 'again', payload: {} }], t);
+        const [first] = await claimJobs(db.kysely, db.dialect, 'A', ['again'], 1, t);
+        const later = t + JOB_LEASE_MS + 1;
+        const [second] = await claimJobs(db.kysely, db.dialect, 'A', ['again'], 1, later);
+        assert.equal(second?.id, first?.id);
+        assert.equal(second?.attempts, 2);
+        // The first run's renewal and end touch nothing; the second's count.
+        await renewJobs(db.kysely, 'A', [first as ClaimedJob], later + 1);
+        assert.equal(await finishJob(db.kysely, first as ClaimedJob, 'A', later + 2, 'old'), false);
+        assert.equal(await finishJob(db.kysely, second as ClaimedJob, 'A', later + 3), true);
+        const row = await db.kysely
+          .selectFrom('jobs')
+          .selectAll()
+          .where('id', '=', first?.id as string)
+          .executeTakeFirstOrThrow();
+        assert.equal(row.state, 'done');
+        assert.equal(row.error, null);
       } finally {
         await db.close();
       }

@@ -212,7 +212,7 @@ onEachDatabase('the second factor', (dialect) => {
     assert.equal((await byRecovery.secondFactor.status()).recoveryCodesLeft, 9);
     await assert.rejects(
       CofferClient.login({ hubUrl: net.hubUrl, email, password: PASSWORD, code: recoveryCodes[0] }),
-      /wrong code/,
+      /not one of your unused recovery codes/,
     );
   });
 
@@ -251,6 +251,20 @@ onEachDatabase('the second factor', (dialect) => {
       code: totpCode(secret, Date.now()),
     });
     assert.equal(a.status, 429);
+    // Wrong recovery codes neither count towards the codes' lockout nor extend it, so someone
+    // with the password cannot keep the owner's codes locked or hold up a recovery code.
+    const lockOf = () =>
+      hubSql(
+        net,
+        `select locked_until from account_totp where account_id = (select id from accounts where email = '${email}')`,
+      );
+    const lockedUntil = await lockOf();
+    for (let i = 0; i < 5; i++) {
+      const w = await send('zzzz-zzzz-zzzz-zzzz');
+      assert.equal(w.status, 401, JSON.stringify(w.body));
+      assert.match(w.body.error?.message ?? '', /not one of your unused recovery codes/);
+    }
+    assert.deepEqual(await lockOf(), lockedUntil);
     // A recovery code still works, and ends the lockout.
     const ok = await send(recoveryCodes[0] as string);
     assert.equal(ok.status, 200, JSON.stringify(ok.body));

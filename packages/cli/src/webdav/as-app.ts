@@ -73,7 +73,9 @@ async function loadAll(file: string): Promise<Record<string, Kept>> {
   try {
     doc = JSON.parse(text);
   } catch (e) {
-    throw damaged(file, `not JSON: ${(e as Error).message}`);
+    // Only where: the parser's message quotes the text around the fault, which holds tokens.
+    const at = /position (\d+)/.exec((e as Error).message)?.[1];
+    throw damaged(file, at ? `not JSON (at character ${at})` : 'not JSON');
   }
   const parsed = savedApps.safeParse(doc);
   if (parsed.success) return parsed.data.apps;
@@ -120,6 +122,11 @@ export async function gatewayApp(o: {
     }
     if (client) {
       if (password) return { client, password };
+      // Made by a version that took the app's hub token as the drive's password: that token may
+      // sit in mount settings and keyrings, so the user is told to end it.
+      o.tell(
+        `This gateway's grant dates from a version that used the app's token as the drive's password. That token may be stored in your mount settings: revoke the app ${grant.appId} in Apps (coffer apps revoke ${grant.appId}), then start the gateway again to approve a fresh one. The drive's password is now a separate one, printed below.`,
+      );
       const made = newGatewayPassword();
       await keep(key, { ...grant, password: made });
       return { client, password: made };

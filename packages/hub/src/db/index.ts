@@ -31,7 +31,10 @@ const pgTypes = {
     oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
 };
 
-export async function openDatabase(config: DatabaseConfig): Promise<Db> {
+export async function openDatabase(
+  config: DatabaseConfig,
+  log: (line: string) => void = (l) => console.error(l),
+): Promise<Db> {
   let kysely: Kysely<Database>;
   let leases: Kysely<Database> | undefined;
   if (config.kind === 'sqlite') {
@@ -59,15 +62,28 @@ export async function openDatabase(config: DatabaseConfig): Promise<Db> {
         await client.end();
       }
     }
-    const pool = (max: number) =>
-      new pg.Pool({
+    const pool = (max: number, extra: pg.PoolConfig = {}) => {
+      const p = new pg.Pool({
         connectionString: config.url,
         max,
         types: pgTypes,
         ...(schema ? { options: `-c search_path=${schema}` } : {}),
+        ...extra,
       });
+      // An idle connection the server ends (a restart, a failover, a proxy's timeout) is an
+      // 'error' on the pool; unheard, it would end the process. The pool drops that connection
+      // and opens another on the next query.
+      p.on('error', (e) => log(`database: an idle connection failed: ${e.message}`));
+      return p;
+    };
     kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool(10) }) });
-    leases = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool(1) }) });
+    // Renewals give up after 10 s rather than hang on a half-open connection: the leases lapse
+    // safely, and the next renewal opens a fresh one.
+    leases = new Kysely<Database>({
+      dialect: new PostgresDialect({
+        pool: pool(1, { keepAlive: true, query_timeout: 10_000 }),
+      }),
+    });
   }
   // Named, so that Kysely looks for its own tables in this schema only: it would otherwise
   // take another schema's (another hub's on the same server) for ours.

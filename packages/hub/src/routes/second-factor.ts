@@ -7,9 +7,9 @@ export const secondFactorHandlers: AreaHandlers<'secondFactor'> = {
   secondFactorStart: (hub, i) => secondFactor.start(hub, i.caller),
   secondFactorEnable: async (hub, i) => {
     await proveCurrentPassword(hub, i.caller, i.body.loginId, i.body.finish);
-    return secondFactor.enable(hub, i.caller, i.body.code);
+    return secondFactor.enable(hub, i.caller, i.body.code, i.address);
   },
-  secondFactorDisable: (hub, i) => secondFactor.disable(hub, i.caller, i.body.code),
+  secondFactorDisable: (hub, i) => secondFactor.disable(hub, i.caller, i.body.code, i.address),
   secondFactorLogin: (hub, i) =>
-    secondFactor.login(hub, i.caller, i.body.code, (id) => loadAccountInfo(hub, id)),
+    secondFactor.login(hub, i.caller, i.body.code, i.address, (id) => loadAccountInfo(hub, id)),
 };

@@ -275,7 +275,7 @@ export async function recoveryFinish(
   if (!a || (await hashText(b.recoveryProof)) !== a.recovery_proof_hash) {
     throw new AuthError('recoveryProof: wrong recovery key for this account');
   }
-  await requireSecondFactor(hub, a.id, b.secondFactor);
+  await requireSecondFactor(hub, a.id, b.secondFactor, address);
   await inTransaction(hub.db, async (tx) => {
     await tx
       .updateTable('accounts')

@@ -254,7 +254,7 @@ export async function approve(
       "expected this app's folder key sealed to it and signed by the account's identity key for this request, folder and access",
     );
   }
-  await requireSecondFactor(hub, c.accountId, b.secondFactor);
+  await requireSecondFactor(hub, c.accountId, b.secondFactor, address);
   const now = hub.now();
   const app: AppsTable = {
     id: newRecordId(),

@@ -15,8 +15,9 @@ import { newRecordId } from './ids.ts';
 // JOB_RENEW_MS, so a long job is not taken from a live worker; it renews only the jobs it
 // holds in memory, so a job whose end it could not record (the database away) is not kept
 // "running" for good: its lease runs out and it is claimed again. Finishing
-// checks the claim is still ours, so a worker that lost its lease (stalled past it) does not
-// overwrite the new claimer's outcome. A job that throws is queued again after a backoff, up
+// checks the claim is still ours (holder and attempt: a process may claim a job again after its
+// own claim lapsed), so a worker that lost its lease (stalled past it) does not overwrite the
+// new claimer's outcome. A job that throws is queued again after a backoff, up
 // to MAX_ATTEMPTS, then kept as failed with its error. Finished jobs are deleted after a day.
 // Handlers must be safe to run twice: a worker killed after doing a job's work but before
 // recording it leaves it to be done again.
@@ -123,23 +124,19 @@ export async function claimJobs(
   }));
 }
 
+/** A claim: the job, and which of its claims (a process may claim one job again). */
+export type Claim = Pick<ClaimedJob, 'id' | 'attempts'>;
+
 /** Records a job's end, if the claim is still `holder`'s; false when it is not. */
 export async function finishJob(
   db: Kysely<Database>,
-  id: string,
+  claim: Claim,
   holder: string,
   now: number,
   error?: string,
 ): Promise<boolean> {
-  const row = await db
-    .selectFrom('jobs')
-    .select('attempts')
-    .where('id', '=', id)
-    .where('holder', '=', holder)
-    .where('state', '=', 'running')
-    .executeTakeFirst();
-  if (!row) return false;
-  const retry = error !== undefined && Number(row.attempts) < MAX_ATTEMPTS;
+  const { id, attempts } = claim;
+  const retry = error !== undefined && attempts < MAX_ATTEMPTS;
   const r = await db
     .updateTable('jobs')
     .set(
@@ -148,31 +145,39 @@ export async function finishJob(
         : retry
           ? {
               state: 'queued',
-              run_after: now + 1000 * 2 ** Number(row.attempts),
+              run_after: now + 1000 * 2 ** attempts,
               lease_expires_at: null,
               error,
             }
           : { state: 'failed', finished_at: now, lease_expires_at: null, error },
     )
     .where('id', '=', id)
+    .where('attempts', '=', attempts)
     .where('holder', '=', holder)
     .where('state', '=', 'running')
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 
-/** Extends the leases of the jobs `ids` that `holder` is running. */
+/** Extends the leases of the claims `holder` is running. */
 export async function renewJobs(
   db: Kysely<Database>,
   holder: string,
-  ids: readonly string[],
+  claims: readonly Claim[],
   now: number,
 ) {
-  for (let i = 0; i < ids.length; i += 500) {
+  for (let i = 0; i < claims.length; i += 500) {
+    const some = claims.slice(i, i + 500);
     await db
       .updateTable('jobs')
       .set({ lease_expires_at: now + JOB_LEASE_MS })
-      .where('id', 'in', ids.slice(i, i + 500))
+      .where((eb) =>
+        eb(
+          eb.refTuple('id', 'attempts'),
+          'in',
+          some.map((c) => eb.tuple(c.id, c.attempts)),
+        ),
+      )
       .where('holder', '=', holder)
       .where('state', '=', 'running')
       .execute();
@@ -198,7 +203,9 @@ export function startJobRunner(o: {
   const concurrency = o.concurrency ?? 8;
   const kinds = Object.keys(o.handlers);
   const running = new Set<Promise<void>>();
-  const runningIds = new Set<string>();
+  /** The claims being run, by id and attempt. */
+  const claims = new Map<string, Claim>();
+  const claimKey = (c: Claim) => `${c.id}:${c.attempts}`;
   let filling: Promise<void> | null = null;
   let stopped = false;
   let lastRenew = o.now();
@@ -215,7 +222,7 @@ export function startJobRunner(o: {
     try {
       for (let tries = 1; ; tries++) {
         try {
-          if (!(await finishJob(o.db, job.id, o.holder, o.now(), error))) {
+          if (!(await finishJob(o.db, job, o.holder, o.now(), error))) {
             o.log(`jobs: ${job.kind} ${job.id}: its claim was lost before it finished`);
           }
           return;
@@ -225,7 +232,7 @@ export function startJobRunner(o: {
         }
       }
     } finally {
-      runningIds.delete(job.id);
+      claims.delete(claimKey(job));
     }
   };
 
@@ -233,7 +240,7 @@ export function startJobRunner(o: {
     const now = o.now();
     if (now - lastRenew >= JOB_RENEW_MS) {
       lastRenew = now;
-      await renewJobs(o.db, o.holder, [...runningIds], now);
+      await renewJobs(o.db, o.holder, [...claims.values()], now);
     }
     if (now - lastPrune >= 600_000) {
       lastPrune = now;
@@ -248,7 +255,7 @@ export function startJobRunner(o: {
       const free = concurrency - running.size;
       const jobs = await claimJobs(o.db, o.dialect, o.holder, kinds, free, o.now());
       for (const job of jobs) {
-        runningIds.add(job.id);
+        claims.set(claimKey(job), { id: job.id, attempts: job.attempts });
         const p: Promise<void> = run(job)
           .catch((e) => o.log(`jobs: ${(e as Error).message}`))
           .finally(() => {

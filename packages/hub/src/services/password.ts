@@ -12,9 +12,14 @@ import { forgetSyncStates } from './sync-state.ts';
  * key wrapped under the new export key replace the old ones in one transaction, and every
  * other session ends; this one stays.
  */
-export async function changePassword(hub: Hub, c: Caller, b: RouteBody<'changePassword'>) {
+export async function changePassword(
+  hub: Hub,
+  c: Caller,
+  b: RouteBody<'changePassword'>,
+  address: string,
+) {
   const account = await proveCurrentPassword(hub, c, b.loginId, b.finish);
-  await requireSecondFactor(hub, account.id, b.secondFactor);
+  await requireSecondFactor(hub, account.id, b.secondFactor, address);
   await inTransaction(hub.db, async (tx) => {
     await tx
       .updateTable('accounts')

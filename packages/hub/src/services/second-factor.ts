@@ -19,7 +19,9 @@ import type { AccountInfo, RouteName, RouteResponse, SessionGrant } from '@coffe
 import type { Caller, Hub } from '../context.ts';
 import type { DbOrTx } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
+import { addressBucket } from './app-limits.ts';
 import { hashText, newSecretToken } from './ids.ts';
+import { rateLimit } from './rate-limit.ts';
 
 // [Note: Second factor on the hub]
 // An account may add TOTP (crypto's [Note: Second factor]) to its password. All of its state
@@ -38,9 +40,9 @@ import { hashText, newSecretToken } from './ids.ts';
 //   second_factor_required), so it can fetch neither the wrapped master key nor anything else.
 // Wrong codes count per account, across sessions (an attacker with the password cannot reset
 // them by logging in again): from the fifth in a row each attempt waits, doubling; the tenth
-// locks the codes for a while, and the answer says until when. Recovery codes (80 bits) wait
-// out the backoff like codes but still work during a lockout, so a locked-out user has a way in
-// that guessing cannot use. A replayed code is refused but not counted: it is the user's own,
+// locks the codes for a while, and the answer says until when. Recovery codes (80 bits) are
+// limited apart and still work during a lockout ([Note: Recovery codes are limited apart]), so
+// a locked-out user has a way in that guessing cannot use. A replayed code is refused but not counted: it is the user's own,
 // not a guess. Every attempt is counted before its code is checked ([Note: Counting a code
 // before checking it]), so parallel requests get no more tries than serial ones.
 // Sensitive actions (turning 2FA off, a new password, using the recovery key, approving an app)
@@ -94,16 +96,17 @@ type AttemptState = {
   locked_until: number | null;
 };
 
-/**
- * Refuses an attempt before the backoff has passed, or a code from the app during the lockout
- * (a recovery code still goes through: 80 bits are out of reach of guessing at this pace).
- */
-function refuseEarly(hub: Hub, row: AttemptState, recovery: boolean) {
+/** Refuses a code from the app during the lockout or before the backoff has passed. */
+function refuseEarly(hub: Hub, row: AttemptState) {
   const now = hub.now();
-  if (!recovery && row.locked_until !== null && row.locked_until > now) {
+  const { backoffAfter, backoffMs, lockoutAfter } = hub.config.secondFactor;
+  if (row.locked_until !== null && row.locked_until > now) {
     throw new RateLimitedError(lockedMessage(row.locked_until), row.locked_until - now);
   }
-  const { backoffAfter, backoffMs } = hub.config.secondFactor;
+  // Only between the attempt that reached the lockout and its lock being written.
+  if (row.failures >= lockoutAfter) {
+    throw new RateLimitedError('code: the second factor is locking; try again in a moment', 1000);
+  }
   if (row.failures >= backoffAfter && row.last_failure_at !== null) {
     const wait = backoffMs * 2 ** (row.failures - backoffAfter);
     const at = row.last_failure_at + wait;
@@ -126,7 +129,7 @@ const RESERVE_TRIES = 20;
 // of the attempts that read the same state, one moves it on and the others read again and are
 // judged on the new one (and, past `backoffAfter`, wait). A code that passes resets the count;
 // a replayed code gives its count back (only a holder of a valid code can replay one).
-async function reserveAttempt(hub: Hub, accountId: string, recovery: boolean) {
+async function reserveAttempt(hub: Hub, accountId: string) {
   for (let i = 0; i < RESERVE_TRIES; i++) {
     const row = await hub.db
       .selectFrom('account_totp')
@@ -134,7 +137,7 @@ async function reserveAttempt(hub: Hub, accountId: string, recovery: boolean) {
       .where('account_id', '=', accountId)
       .executeTakeFirst();
     if (!row) throw new AuthError('the account has no second factor any more');
-    refuseEarly(hub, row, recovery);
+    refuseEarly(hub, row);
     const taken = await hub.db
       .updateTable('account_totp')
       .set((eb) => ({ failures: eb('failures', '+', 1), last_failure_at: hub.now() }))
@@ -181,20 +184,15 @@ async function giveBackAttempt(hub: Hub, accountId: string) {
  * Checks a code or recovery code against the account's enabled second factor and uses it up:
  * a TOTP step or a recovery code passes once. Throws when it does not pass.
  */
-async function useCode(hub: Hub, accountId: string, code: string, sealed: string) {
-  const recovery = isRecoveryCode(code);
-  const failures = await reserveAttempt(hub, accountId, recovery);
-  const now = hub.now();
-  if (recovery) {
-    const gone = await hub.db
-      .deleteFrom('totp_recovery_codes')
-      .where('account_id', '=', accountId)
-      .where('code_hash', '=', await totpRecoveryCodeHash(accountId, code))
-      .returning('code_hash')
-      .executeTakeFirst();
-    if (!gone) await failAttempt(hub, accountId, failures);
+async function useCode(hub: Hub, accountId: string, code: string, sealed: string, address: string) {
+  if (isRecoveryCode(code)) {
+    await useRecoveryCode(hub, accountId, code, address);
   } else {
+    // Opened before the attempt is counted: a secret this process cannot open is its fault,
+    // not a wrong code.
     const secret = await openTotpSecret(hub.totpKey, accountId, sealed);
+    const failures = await reserveAttempt(hub, accountId);
+    const now = hub.now();
     const step = totpMatch(secret, withoutSpaces(code), now);
     if (step === null) await failAttempt(hub, accountId, failures);
     const used = await hub.db
@@ -220,11 +218,47 @@ async function useCode(hub: Hub, accountId: string, code: string, sealed: string
     .execute();
 }
 
+// [Note: Recovery codes are limited apart]
+// A recovery code is 80 random bits: guessing one is out of reach at any pace a hub answers, so
+// it does not need the account-wide backoff and lockout that keep 6-digit codes safe. Counting
+// it there did harm: whoever had the password could send wrong recovery codes to re-arm the
+// lockout for ever and put the owner's own recovery code behind the backoff. So recovery codes
+// count apart, per account and client address (an IPv6 /64), RECOVERY_TRIES a quarter of an
+// hour: an attacker elsewhere cannot use up the owner's tries, and the owner, locked out of
+// the app's codes by someone else's guesses, always has a way in.
+const RECOVERY_TRIES = 10;
+const RECOVERY_WINDOW_MS = 15 * 60_000;
+
+async function useRecoveryCode(hub: Hub, accountId: string, code: string, address: string) {
+  await rateLimit(
+    hub,
+    `second-factor:recovery:${accountId}:${addressBucket(address)}`,
+    RECOVERY_TRIES,
+    RECOVERY_WINDOW_MS,
+  );
+  const gone = await hub.db
+    .deleteFrom('totp_recovery_codes')
+    .where('account_id', '=', accountId)
+    .where('code_hash', '=', await totpRecoveryCodeHash(accountId, code))
+    .returning('code_hash')
+    .executeTakeFirst();
+  if (!gone) {
+    throw new AuthError(
+      'code: not one of your unused recovery codes (they look like xxxx-xxxx-xxxx-xxxx)',
+    );
+  }
+}
+
 /**
  * For a sensitive action: when the account has its second factor on, `code` must be a fresh
  * code or a recovery code (used up here); without 2FA nothing is asked.
  */
-export async function requireSecondFactor(hub: Hub, accountId: string, code: string | undefined) {
+export async function requireSecondFactor(
+  hub: Hub,
+  accountId: string,
+  code: string | undefined,
+  address: string,
+) {
   const row = await enabledRow(hub.db, accountId);
   if (!row) return;
   if (code === undefined) {
@@ -232,7 +266,7 @@ export async function requireSecondFactor(hub: Hub, accountId: string, code: str
       'secondFactor: this needs a code from your authenticator app or a recovery code',
     );
   }
-  await useCode(hub, accountId, code, row.sealed_secret);
+  await useCode(hub, accountId, code, row.sealed_secret, address);
 }
 
 export async function status(hub: Hub, c: Caller): Promise<RouteResponse<'secondFactorStatus'>> {
@@ -284,6 +318,7 @@ export async function enable(
   hub: Hub,
   c: Caller,
   code: string,
+  address: string,
 ): Promise<RouteResponse<'secondFactorEnable'>> {
   const row = await hub.db
     .selectFrom('account_totp')
@@ -293,7 +328,7 @@ export async function enable(
   if (!row) throw new ConflictError('no enrolment started: start one first');
   if (row.enabled_at !== null) throw new ConflictError('the second factor is on already');
   if (isRecoveryCode(code)) throw new ValidationError('code', 'expected the 6-digit code');
-  await useCode(hub, c.accountId, code, row.sealed_secret);
+  await useCode(hub, c.accountId, code, row.sealed_secret, address);
   const recoveryCodes = Array.from({ length: 10 }, newTotpRecoveryCode);
   const now = hub.now();
   await inTransaction(hub.db, async (tx) => {
@@ -322,8 +357,8 @@ export async function enable(
   return { recoveryCodes };
 }
 
-export async function disable(hub: Hub, c: Caller, code: string) {
-  await requireSecondFactor(hub, c.accountId, code);
+export async function disable(hub: Hub, c: Caller, code: string, address: string) {
+  await requireSecondFactor(hub, c.accountId, code, address);
   await forgetSecondFactor(hub.db, c.accountId);
 }
 
@@ -341,6 +376,7 @@ export async function login(
   hub: Hub,
   c: Caller,
   code: string,
+  address: string,
   account: (accountId: string) => Promise<AccountInfo>,
 ): Promise<SessionGrant> {
   if (!c.secondFactorPending) {
@@ -348,7 +384,7 @@ export async function login(
   }
   const row = await enabledRow(hub.db, c.accountId);
   if (!row) throw new AuthError('the account has no second factor any more; log in again');
-  await useCode(hub, c.accountId, code, row.sealed_secret);
+  await useCode(hub, c.accountId, code, row.sealed_secret, address);
   const token = newSecretToken();
   const expiresAt = hub.now() + hub.config.sessionTtlHours * 3_600_000;
   const done = await hub.db

@@ -88,7 +88,7 @@ const photos = async () => {
   const all = await keptApps();
   const key = Object.keys(all).find((k) => k.endsWith(' /Photos readwrite'));
   assert.ok(key, `a grant of /Photos in ${Object.keys(all).join(', ')}`);
-  return { key, ...(all[key] as { token: string; password?: string }) };
+  return { key, ...(all[key] as { token: string; appId: string; password?: string }) };
 };
 
 test('with no session, the gateway asks for its folder, serves it read-write, and nothing else', async () => {
@@ -184,6 +184,11 @@ test('with no session, the gateway asks for its folder, serves it read-write, an
   await writeFile(appsFile(), JSON.stringify({ apps: { [key]: grant } }));
   const upgraded = await gateway(['--root', '/Photos']);
   assert.doesNotMatch(upgraded.g.run.stderr(), /apps approve/);
+  // Its token was the old password, so it may sit in mount settings: the user is told to end it.
+  assert.match(
+    upgraded.g.run.stderr(),
+    new RegExp(`used the app's token as the drive's password[^]*coffer apps revoke ${kept.appId}`),
+  );
   assert.match(upgraded.g.password, /^[A-Za-z0-9_-]{24}$/);
   assert.equal((await photos()).password, upgraded.g.password);
   assert.equal((await upgraded.call('/', 'PROPFIND', { headers: depth1 })).status, 207);
@@ -235,7 +240,7 @@ test('a damaged webdav-apps.json is refused, named, and left byte for byte as it
   const file = join(env.COFFER_CONFIG_DIR, 'webdav-apps.json');
   await mkdir(env.COFFER_CONFIG_DIR, { recursive: true, mode: 0o700 });
   const cases: [string, RegExp][] = [
-    ['{"apps": {"https://hub /Music read": {"token": "capp.', /not JSON/],
+    ['{"apps": {"https://hub /Music read": {"token": "capp.secret-part"x}}}', /not JSON/],
     ['[]', /the whole file: /],
     [
       '{"apps": {"https://hub /Music read": {"token": 7}}}',
@@ -250,6 +255,8 @@ test('a damaged webdav-apps.json is refused, named, and left byte for byte as it
     assert.match(r.stderr, what);
     assert.match(r.stderr, /move it aside/);
     assert.doesNotMatch(r.stderr, /apps approve/);
+    // The file holds tokens: the error says where it is wrong, never what is there.
+    assert.doesNotMatch(r.stderr, /secret-part/);
     assert.deepEqual(await readFile(file), Buffer.from(text));
     assert.deepEqual(
       (await readdir(env.COFFER_CONFIG_DIR)).filter((f) => f !== 'webdav-apps.json'),
