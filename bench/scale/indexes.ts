@@ -7,11 +7,14 @@
 // Loading 10 million nodes with the indexes in place took about 45 min here: every row's
 // random 22-character id lands on a random page of each B-tree, far more pages than 128 MB of
 // shared buffers hold. Building a B-tree once from a sort of the whole table is one sequential
-// pass instead. The tables are also UNLOGGED while loading (no WAL written row by row) and SET
-// LOGGED after, which copies each heap once into the WAL in whole pages; a crash in between
-// would empty them, which only a bench can accept. UNLOGGED is refused while a foreign key
-// joins a logged and an unlogged table, so foreign keys to or from the loaded tables are
-// dropped too, and added (and so validated over every row) last.
+// pass instead: the rows then take about 1 min and the indexes about 1.5 min. Foreign keys to
+// or from the loaded tables are dropped too (no lookup per row) and added last, which
+// validates them over every row. SCALE_UNLOGGED=1 also makes the tables UNLOGGED while
+// loading and SET LOGGED after (which refuses a foreign key between a logged and an unlogged
+// table, another reason to drop them); measured at 10 million nodes it lost: the rows took
+// 86 s against 66 s logged (at a load of 8 against 4.5 from the neighbours: no gain shows, as
+// CPU, not the WAL, bounds these inserts on this fast disk), and SET LOGGED then copied every
+// heap into the WAL for another 2 min. So by default the tables stay logged.
 import type pg from 'pg';
 
 export const LOADED_TABLES = ['accounts', 'nodes', 'revisions'];
@@ -43,8 +46,8 @@ export async function snapshotIndexes(db: pg.Client): Promise<IndexSnapshot> {
   return { indexes: indexes.rows, constraints: constraints.rows };
 }
 
-/** Drops them all (foreign keys first) and makes the loaded tables UNLOGGED. */
-export async function dropIndexes(db: pg.Client, s: IndexSnapshot) {
+/** Drops them all (foreign keys first) and, if `unlogged`, makes the loaded tables UNLOGGED. */
+export async function dropIndexes(db: pg.Client, s: IndexSnapshot, unlogged: boolean) {
   for (const c of s.constraints.filter((c) => c.type === 'f')) {
     await db.query(`alter table ${c.table} drop constraint ${c.name}`);
   }
@@ -55,7 +58,7 @@ export async function dropIndexes(db: pg.Client, s: IndexSnapshot) {
   for (const i of s.indexes.filter((i) => !owned.has(i.name))) {
     await db.query(`drop index ${i.name}`);
   }
-  for (const t of LOADED_TABLES) await db.query(`alter table ${t} set unlogged`);
+  if (unlogged) for (const t of LOADED_TABLES) await db.query(`alter table ${t} set unlogged`);
 }
 
 /** Runs `jobs` on the clients, each client taking the next job when it is free. */
@@ -73,9 +76,10 @@ export async function onPool<T>(
 }
 
 /**
- * Makes the tables LOGGED again, builds every index (on all the clients at once, the biggest
- * tables first), attaches the primary keys and unique constraints to theirs, adds the foreign
- * keys, and checks the result against `s`. Calls `step` with each step's name and seconds.
+ * Makes the tables LOGGED again if they are not, builds every index (on all the clients at
+ * once, the biggest tables first), attaches the primary keys and unique constraints to
+ * theirs, adds the foreign keys, and checks the result against `s`. Calls `step` with each
+ * step's name and seconds.
  */
 export async function rebuildIndexes(
   dbs: pg.Client[],
@@ -92,7 +96,13 @@ export async function rebuildIndexes(
     // One build per core already; parallel workers would only contend with each other.
     await db.query('set max_parallel_maintenance_workers = 0');
   }
-  const bySize = [...LOADED_TABLES].reverse(); // revisions and nodes hold the most rows
+  const unlogged = (
+    await db0(dbs).query(
+      `select relname from pg_class where oid = any(${tables}) and relpersistence = 'u'`,
+    )
+  ).rows.map((r) => r.relname as string);
+  // revisions and nodes hold the most rows
+  const bySize = [...LOADED_TABLES].reverse().filter((t) => unlogged.includes(t));
   await onPool(dbs, bySize, (db, t) =>
     timed(`set logged ${t}`, () => db.query(`alter table ${t} set logged`)),
   );

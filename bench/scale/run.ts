@@ -7,7 +7,8 @@
 // 3. PostgreSQL's table and index sizes per million files.
 // SCALE_NODES (default 10,000,000), SCALE_ACCOUNTS (1,000,000), SCALE_ROUNDS (latency rounds
 // per size, 300), SCALE_SECONDS (per throughput run, 20), SCALE_CONCURRENCY (8);
-// SCALE_QUICK=1 is 200,000 nodes and 20,000 accounts with shorter runs. Record the figures in docs/benchmarks.md.
+// SCALE_QUICK=1 is 200,000 nodes and 20,000 accounts with shorter runs; SCALE_UNLOGGED=1 makes
+// the tables UNLOGGED during the load ([Note: Loading without indexes]); SCALE_EXPLAIN=MS logs slower statements' plans (below). Record the figures in docs/benchmarks.md.
 // It runs in a database of its own, SCALE_DATABASE (default coffer_scale, made again on the
 // tests' server), dropped at the end unless SCALE_KEEP=1, so the tests' database stays small.
 import { CofferClient } from '@coffer/sdk';
@@ -28,6 +29,7 @@ const target = {
 const rounds = num('SCALE_ROUNDS', 300, 100);
 const seconds = num('SCALE_SECONDS', 20, 8);
 const concurrency = num('SCALE_CONCURRENCY', 8, 8);
+const unlogged = process.env.SCALE_UNLOGGED === '1';
 const SMALL = 10_000;
 const PEAK = 580; // files/s: 5 million a day is 58/s on average; the peak taken is 10× that.
 
@@ -59,6 +61,12 @@ const admin = async (sql: string) => {
 };
 await admin(`drop database if exists ${dbName} with (force)`);
 await admin(`create database ${dbName}`);
+// SCALE_EXPLAIN=MS: the plan of every statement slower than MS ms goes to PostgreSQL's log.
+const explainMs = Number(process.env.SCALE_EXPLAIN ?? 0);
+if (explainMs > 0) {
+  await admin(`alter database ${dbName} set session_preload_libraries = 'auto_explain'`);
+  await admin(`alter database ${dbName} set auto_explain.log_min_duration = ${explainMs}`);
+}
 
 const cluster: Cluster = await startCluster({
   pgUrl,
@@ -89,10 +97,11 @@ try {
     const t0 = performance.now();
     const indexes = withoutIndexes ? await snapshotIndexes(db) : null;
     if (indexes) {
-      await dropIndexes(db, indexes);
+      await dropIndexes(db, indexes, unlogged);
       console.log(
         `  dropped ${indexes.indexes.length} indexes and ${indexes.constraints.length} ` +
-          `constraints, tables unlogged: ${indexes.indexes.map((i) => i.name).join(', ')}`,
+          `constraints (${unlogged ? 'tables unlogged' : 'tables logged'}): ` +
+          indexes.indexes.map((i) => i.name).join(', '),
       );
     }
     let last = performance.now();
@@ -119,6 +128,21 @@ try {
     );
   };
 
+  const scans = async () => {
+    await db.query('select pg_stat_clear_snapshot()');
+    const rows = await db.query(
+      `select relname, seq_scan, seq_tup_read, coalesce(idx_scan, 0) as idx_scan
+       from pg_stat_user_tables where schemaname = $1 and relname = any($2) order by relname`,
+      [cluster.database.schema, ['accounts', 'nodes', 'revisions']],
+    );
+    return new Map(
+      rows.rows.map((r) => [
+        r.relname as string,
+        { seq: Number(r.seq_scan), seqRows: Number(r.seq_tup_read), idx: Number(r.idx_scan) },
+      ]),
+    );
+  };
+
   const small = stageFor(SMALL, target);
   await loadTo(small, false);
   const smallCount = await counted();
@@ -128,7 +152,20 @@ try {
   await loadTo(stageFor(target.nodes, target), true);
   const bigCount = await counted();
   console.log(`at ${bigCount} nodes: ${rounds} rounds…`);
+  const before = await scans();
   const atBig = await latencies(fixture, rounds, 'big');
+  // A query without an index shows as sequentially read rows of these tables. PostgreSQL takes
+  // up to 10 s to publish an idle backend's counters.
+  await new Promise((r) => setTimeout(r, 11_000));
+  const after = await scans();
+  console.log(`during the ${bigCount}-node measure (the worker's jobs included):`);
+  for (const [t, a] of after) {
+    const b = before.get(t) ?? a;
+    console.log(
+      `  ${t}: ${a.seq - b.seq} sequential scans reading ${a.seqRows - b.seqRows} rows, ` +
+        `${a.idx - b.idx} index scans`,
+    );
+  }
 
   console.log(`\nLatency through HAProxy and 3 API processes, ms (HTTP request to response):`);
   console.log(
