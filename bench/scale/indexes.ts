@@ -7,7 +7,7 @@
 // Loading 10 million nodes with the indexes in place took about 45 min here: every row's
 // random 22-character id lands on a random page of each B-tree, far more pages than 128 MB of
 // shared buffers hold. Building a B-tree once from a sort of the whole table is one sequential
-// pass instead: the rows then take about 1 min and the indexes about 1.5 min. Foreign keys to
+// pass instead: the rows then take 1 to 2 min and the indexes 1.5 to 2 min. Foreign keys to
 // or from the loaded tables are dropped too (no lookup per row) and added last, which
 // validates them over every row. SCALE_UNLOGGED=1 also makes the tables UNLOGGED while
 // loading and SET LOGGED after (which refuses a foreign key between a logged and an unlogged

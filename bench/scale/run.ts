@@ -8,7 +8,8 @@
 // SCALE_NODES (default 10,000,000), SCALE_ACCOUNTS (1,000,000), SCALE_ROUNDS (latency rounds
 // per size, 300), SCALE_SECONDS (per throughput run, 20), SCALE_CONCURRENCY (8);
 // SCALE_QUICK=1 is 200,000 nodes and 20,000 accounts with shorter runs; SCALE_UNLOGGED=1 makes
-// the tables UNLOGGED during the load ([Note: Loading without indexes]); SCALE_EXPLAIN=MS logs slower statements' plans (below). Record the figures in docs/benchmarks.md.
+// the tables UNLOGGED during the load ([Note: Loading without indexes]); SCALE_EXPLAIN=MS logs
+// slower statements' plans (below). Record the figures in docs/benchmarks.md.
 // It runs in a database of its own, SCALE_DATABASE (default coffer_scale, made again on the
 // tests' server), dropped at the end unless SCALE_KEEP=1, so the tests' database stays small.
 import { CofferClient } from '@coffer/sdk';
