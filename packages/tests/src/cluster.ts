@@ -115,13 +115,16 @@ export async function startCluster(o: {
   workers: number;
   hosts: number;
   hubConfig?: Record<string, unknown>;
+  /** The PostgreSQL database to make the schema in (default PG_URL, the tests' database). */
+  pgUrl?: string;
 }): Promise<Cluster> {
   const dir = await tempDir('coffer-cluster-');
   const schema = `c_${Math.random().toString(36).slice(2, 12)}`;
-  const database = { kind: 'postgres' as const, url: PG_URL, schema };
+  const pgUrl = o.pgUrl ?? PG_URL;
+  const database = { kind: 'postgres' as const, url: pgUrl, schema };
   const procs: Proc[] = [];
   const sql = async (text: string, values: unknown[] = []) => {
-    const c = new pg.Client({ connectionString: PG_URL });
+    const c = new pg.Client({ connectionString: pgUrl });
     await c.connect();
     try {
       await c.query(`set search_path to ${schema}`);
@@ -134,7 +137,7 @@ export async function startCluster(o: {
   const close = async () => {
     await Promise.all(procs.map((p) => p.kill()));
     await haproxy?.close();
-    const c = new pg.Client({ connectionString: PG_URL });
+    const c = new pg.Client({ connectionString: pgUrl });
     await c.connect();
     await c.query(`drop schema if exists ${schema} cascade`);
     await c.end();

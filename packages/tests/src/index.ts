@@ -36,6 +36,7 @@ export type { Cli, Dialect, Network, NetworkOptions, Proc, RunningCli } from './
 export {
   cli,
   onEachDatabase,
+  PG_URL,
   postgresAvailable,
   startCli,
   startNetwork,
