@@ -1,37 +1,20 @@
 import { NotFoundError } from '@coffer/errors';
 import type { RouteResponse } from '@coffer/protocol';
-import { sql } from 'kysely';
 import type { Hub } from '../context.ts';
 import { hostAccounting } from './accounting.ts';
 import { diskTotals } from './host-disks.ts';
 import { isOnline } from './host-state.ts';
+import { rowCounts } from './row-counts.ts';
 import { foldStoredBytes } from './stored-bytes.ts';
 
 export async function stats(hub: Hub): Promise<RouteResponse<'adminStats'>> {
   await foldStoredBytes(hub.db);
-  const count = async (table: 'accounts' | 'revisions' | 'chunks') =>
-    Number(
-      (
-        await hub.db
-          .selectFrom(table)
-          .select(sql<number>`count(*)`.as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    );
-  const kinds = await hub.db
-    .selectFrom('nodes')
-    .select(['kind', sql<number>`count(*)`.as('n')])
-    .groupBy('kind')
-    .execute();
+  const counts = await rowCounts(hub);
   const hosts = await hub.db.selectFrom('hosts').selectAll().execute();
   const repair = hub.repairStatus();
   const accounting = await hostAccounting(hub);
   return {
-    accounts: await count('accounts'),
-    files: Number(kinds.find((k) => k.kind === 'file')?.n ?? 0),
-    folders: Number(kinds.find((k) => k.kind === 'folder')?.n ?? 0),
-    revisions: await count('revisions'),
-    chunks: await count('chunks'),
+    ...counts,
     storedBytes: hosts.reduce((s, h) => s + h.stored_bytes, 0),
     hosts: hosts.length,
     hostsOnline: hosts.filter((h) => isOnline(hub, h)).length,
