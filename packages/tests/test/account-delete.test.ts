@@ -65,6 +65,14 @@ const ACCOUNT_COLUMNS: readonly [string, string][] = [
   ['hosts', 'owner_account_id'],
 ];
 
+/**
+ * Columns that name an account but are not the deleted account's to take: who wrote a node in
+ * another user's tree (the node is that user's).
+ */
+const KEPT_COLUMNS = new Set(['nodes.author_id']);
+/** What a column that names an account is called. */
+const NAMES_AN_ACCOUNT = /^(account_id|owner_id|owner_account_id|author_id|rater_id|member_id)$/;
+
 onEachDatabase('account deletion', (dialect) => {
   let net: Network;
   before(async () => {
@@ -112,6 +120,30 @@ onEachDatabase('account deletion', (dialect) => {
     }
     return out;
   }
+
+  test('every column of the schema that names an account is one the deletion clears', async () => {
+    const columns =
+      dialect === 'sqlite'
+        ? (
+            await hubSql(
+              net,
+              "select m.name as t, p.name as c from sqlite_master m join pragma_table_info(m.name) p where m.type = 'table'",
+            )
+          ).map((r) => `${r.t}.${r.c}`)
+        : (
+            await hubSql(
+              net,
+              'select table_name as t, column_name as c from information_schema.columns where table_schema = current_schema()',
+            )
+          ).map((r) => `${r.t}.${r.c}`);
+    assert.ok(columns.includes('accounts.email'), 'the schema was read');
+    const cleared = new Set(ACCOUNT_COLUMNS.map(([t, c]) => `${t}.${c}`));
+    const missed = columns.filter(
+      (tc) =>
+        NAMES_AN_ACCOUNT.test(tc.split('.')[1] ?? '') && !cleared.has(tc) && !KEPT_COLUMNS.has(tc),
+    );
+    assert.deepEqual(missed, []);
+  });
 
   test('bad input is a 4xx naming the field; a wrong password or email deletes nothing', async () => {
     const alice = await signup('bad-input@example.com');
@@ -323,6 +355,29 @@ onEachDatabase('account deletion', (dialect) => {
     await assert.rejects(login('cli@example.com'), AuthError);
     const whoami = await cli(['whoami'], env);
     assert.notEqual(whoami.code, 0);
+
+    // With 2FA on and no terminal: the code from --code or $COFFER_TOTP, else refused.
+    const twoFactor = await signup('cli-2fa@example.com');
+    const { secret } = await twoFactor.secondFactor.start();
+    // Recovery codes, not the app's: two codes of one 30 s step would be one code used twice.
+    const [forLogin, forDelete] = await twoFactor.secondFactor.enable(
+      totpCode(secret, Date.now()),
+      PASSWORD,
+    );
+    const in2fa = await cli(['login', 'cli-2fa@example.com', '--code', String(forLogin)], env);
+    assert.equal(in2fa.code, 0, in2fa.stderr);
+    const noCode = await cli(['account', 'delete', '--yes'], env);
+    assert.equal(noCode.code, 2, noCode.stderr);
+    assert.match(
+      noCode.stderr,
+      /code: this account has a second factor: pass --code or set COFFER_TOTP/,
+    );
+    const withCode = await cli(['account', 'delete', '--yes'], {
+      ...env,
+      COFFER_TOTP: String(forDelete),
+    });
+    assert.equal(withCode.code, 0, withCode.stderr);
+    assert.deepEqual(await rowsNaming(twoFactor.keys.accountId), []);
 
     await signup('cli-yes@example.com');
     assert.equal((await cli(['login', 'cli-yes@example.com'], env)).code, 0);

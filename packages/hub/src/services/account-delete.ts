@@ -68,6 +68,14 @@ export async function deleteAccount(
   await refuseWhileGroupsHaveOthers(hub.db, account.id);
   await requireSecondFactor(hub, account.id, b.secondFactor);
   await inTransaction(hub.db, async (tx) => {
+    // The account's row locked first (PostgreSQL; SQLite has one writer): a write for it that
+    // comes meanwhile (a session, a node: their keys reference it) waits, then finds it gone.
+    await tx
+      .selectFrom('accounts')
+      .select('id')
+      .where('id', '=', account.id)
+      .$if(hub.config.database?.kind === 'postgres', (q) => q.forUpdate())
+      .executeTakeFirst();
     await refuseWhileGroupsHaveOthers(tx, account.id);
     await forgetAccount(hub, tx, account);
   });
