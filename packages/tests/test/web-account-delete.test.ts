@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { totpCode } from '@coffer/crypto/server';
 import { AuthError } from '@coffer/errors';
 import { CofferClient } from '@coffer/sdk';
 import type { Browser } from 'playwright-core';
@@ -86,5 +87,46 @@ test('Settings → Delete account: confirm in a dialog, then back at the login p
   );
   assert.deepEqual(errors, []);
   console.log(`screenshots in ${SHOTS}`);
+  await context.close();
+});
+
+test('with 2FA on, the dialog asks for a code once the hub says it is due', async () => {
+  const email = 'leaving-2fa@example.com';
+  const { client } = await CofferClient.signup({ hubUrl: net.hubUrl, email, password: PASSWORD });
+  const { secret } = await client.secondFactor.start();
+  const [forLogin, forDelete] = await client.secondFactor.enable(
+    totpCode(secret, Date.now()),
+    PASSWORD,
+  );
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await logInInPage(page, net.hubUrl, email, PASSWORD);
+  const second = page.getByRole('form', { name: 'Two-step verification' });
+  await second.getByLabel('Code from your authenticator app').fill(String(forLogin));
+  await second.getByRole('button', { name: 'Verify' }).click();
+  await page
+    .getByRole('navigation', { name: 'Views' })
+    .getByRole('button', { name: 'Settings' })
+    .click({ timeout: 60_000 });
+  await page.getByRole('button', { name: 'Delete account…' }).click({ timeout: 60_000 });
+  const dialog = page.getByRole('dialog', { name: 'Delete account' });
+  await dialog.getByLabel(`Type your email, ${email}, to confirm`).fill(email);
+  await dialog.getByLabel('Your password').fill(PASSWORD);
+  await dialog.getByRole('button', { name: 'Delete for good' }).click();
+  const code = dialog.getByLabel('Code from your authenticator app');
+  await code.waitFor({ timeout: 60_000 });
+  await page.screenshot({ path: join(SHOTS, 'settings-delete-account-code-phone.png') });
+  await code.fill(String(forDelete));
+  await dialog.getByRole('button', { name: 'Delete for good' }).click();
+  await page
+    .getByRole('button', { name: 'I already have an account' })
+    .waitFor({ timeout: 60_000 });
+  await assert.rejects(
+    CofferClient.login({ hubUrl: net.hubUrl, email, password: PASSWORD }),
+    AuthError,
+  );
+  assert.deepEqual(errors, []);
   await context.close();
 });
