@@ -254,6 +254,17 @@ onEachDatabase('account deletion', (dialect) => {
     await bob.groups.create('Bob club', ['alice@example.com']);
     await alice.groups.accept('Bob club');
     await alice.groups.create('Alice club', ['carol@example.com']);
+    // She offers a file in Bob's group; his copy of it is a file of his over the same chunks.
+    const gift = bytes(120_000, 2);
+    await alice.upload('/shelf/gift.bin', gift, { parents: true });
+    await alice.shelves.publish('/shelf/gift.bin', 'Bob club');
+    const offered = (await bob.shelves.catalog('Bob club')).item('gift.bin');
+    await bob.copies.copy(offered, { to: '/', pollMs: 100 });
+    const giftChunks = [...new Set((await replicasOf(bob, '/gift.bin')).map((r) => `'${r.id}'`))];
+    assert.deepEqual(
+      [...new Set((await replicasOf(alice, '/shelf/gift.bin')).map((r) => `'${r.id}'`))].sort(),
+      [...giftChunks].sort(),
+    );
 
     const replicas = [
       ...(await replicasOf(alice, '/team/plan.bin')),
@@ -269,7 +280,7 @@ onEachDatabase('account deletion', (dialect) => {
       assert.match(e.message, /^groups: you own 1 group with other members or invitees/);
       return true;
     });
-    assert.equal((await alice.list('/')).length, 3);
+    assert.equal((await alice.list('/')).length, 4);
     await carol.groups.decline('Alice club');
 
     await alice.deleteAccount(PASSWORD, 'alice@example.com');
@@ -309,7 +320,19 @@ onEachDatabase('account deletion', (dialect) => {
     assert.deepEqual(await bob.shares.incoming(), []);
     const copy = await bob.download('/copy-of-plan.bin');
     assert.deepEqual(new Uint8Array(await new Response(copy.stream).arrayBuffer()), big);
-    assert.deepEqual((await bob.list('/')).map((e) => e.name).sort(), ['bobs', 'copy-of-plan.bin']);
+    assert.deepEqual((await bob.list('/')).map((e) => e.name).sort(), [
+      'bobs',
+      'copy-of-plan.bin',
+      'gift.bin',
+    ]);
+    // His copy from her shelf holds the chunks it shares with her file: not collected.
+    const gotGift = await bob.download('/gift.bin');
+    assert.deepEqual(new Uint8Array(await new Response(gotGift.stream).arrayBuffer()), gift);
+    const giftReplicas = await hubSql(
+      net,
+      `select count(*) as n from chunk_replicas where chunk_id in (${giftChunks.join(',')})`,
+    );
+    assert.ok(Number(giftReplicas[0]?.n) >= giftChunks.length * 2);
     // What she wrote in his shared folder is his, and still checks with the keys he pinned.
     assert.deepEqual((await bob.list('/bobs')).map((e) => e.name).sort(), [
       'from-alice.txt',
