@@ -77,12 +77,17 @@ export async function deleteAccount(
       .$if(hub.config.database?.kind === 'postgres', (q) => q.forUpdate())
       .executeTakeFirst();
     await refuseWhileGroupsHaveOthers(tx, account.id);
-    await forgetAccount(hub, tx, account);
+    await deleteAccountRows(hub, tx, account);
   });
   hub.kickGc();
 }
 
-async function forgetAccount(hub: Hub, tx: DbOrTx, account: { id: string; email: string }) {
+/** Every row of the account, inside the caller's transaction (exported for its unit test). */
+export async function deleteAccountRows(
+  hub: Hub,
+  tx: DbOrTx,
+  account: { id: string; email: string },
+) {
   const id = account.id;
   await forgetShares(hub, tx, id);
   await forgetGroups(hub, tx, id);
