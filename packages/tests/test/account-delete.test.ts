@@ -348,6 +348,15 @@ onEachDatabase('account deletion', (dialect) => {
     assert.equal(club?.name, 'Bob club');
     assert.equal(club?.members.find((m) => m.accountId === alice.keys.accountId)?.state, 'left');
     assert.deepEqual(await carol.groups.list(), []);
+    // His next roster drops her, with a new group key, and the newcomer opens the group.
+    const grown = await bob.groups.invite('Bob club', ['carol@example.com']);
+    assert.deepEqual(
+      grown.members.map((m) => m.email),
+      ['carol@example.com'],
+    );
+    assert.ok(grown.keyVersion > (club?.keyVersion ?? 0));
+    const [invited] = await carol.groups.list();
+    assert.equal(invited?.name, 'Bob club');
 
     // The email is free again: a new account, empty.
     const reborn = await signup('alice@example.com');
