@@ -340,8 +340,22 @@ onEachDatabase('account deletion', (dialect) => {
     ]);
     const fromAlice = await bob.download('/bobs/from-alice.txt');
     assert.equal(await new Response(fromAlice.stream).text(), 'alice wrote this');
-    // He takes her off his share (a key rotation, her file signed again by him); it stays his.
+    // Nobody joins while his signed list still names her; he takes her off first (a key
+    // rotation, her file signed again by him), and it stays his.
+    await assert.rejects(bob.shares.share('/bobs', 'carol@example.com', 'read'), (e: Error) => {
+      assert.ok(e instanceof ValidationError);
+      assert.match(e.message, /memberList: no account \w+ \(an account deleted since/);
+      return true;
+    });
     assert.equal(await bob.shares.remove('/bobs', 'alice@example.com'), null);
+    await bob.shares.share('/bobs', 'carol@example.com', 'read');
+    const [forCarol] = await carol.shares.incoming();
+    assert.deepEqual(
+      (await carol.listOpen(forCarol?.folder as Parameters<typeof carol.listOpen>[0]))
+        .map((n) => n.meta.name)
+        .sort(),
+      ['from-alice.txt', 'readme.txt'],
+    );
     const kept = await bob.download('/bobs/from-alice.txt');
     assert.equal(await new Response(kept.stream).text(), 'alice wrote this');
     const [club] = await bob.groups.list();
