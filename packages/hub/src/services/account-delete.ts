@@ -32,8 +32,11 @@ import { requireSecondFactor } from './second-factor.ts';
 // Its personal servers stay registered but unclaimed, as before a claim.
 // Others' data stays: a file another user made from its share is theirs (their node, their
 // revision rows over the same chunks), and a member's copy or mirror of its shelf entry holds
-// its chunks until adopted or evicted. Chunks nothing references any more are garbage ([Note:
-// Garbage collection]): the collector is kicked at once and deletes them from the hosts.
+// its chunks until adopted or evicted; what it wrote in another's shared folder is that
+// owner's node, which clients check with the writer's keys pinned in their own contact books
+// (the hub no longer serves them), and a roster entry the hub lists nobody for shows as left.
+// Chunks nothing references any more are garbage ([Note: Garbage collection]): the collector
+// is kicked at once and deletes them from the hosts.
 
 /** The groups `accountId` owns in which someone else is a member or invited. */
 async function groupsWithOthers(db: DbOrTx, accountId: string) {
