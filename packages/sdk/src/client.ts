@@ -1,6 +1,7 @@
 import type { SigningPublicKey, VerifiedManifest } from '@coffer/crypto';
 import type { FolderPolicy, RouteResponse } from '@coffer/protocol';
 import { Account } from './account.ts';
+import { deleteAccount } from './account-delete.ts';
 import type { AppClient } from './apps/app-client.ts';
 import { Apps } from './apps/apps.ts';
 import { type ConnectAppOptions, connectApp, resumeApp } from './apps/connect.ts';
@@ -312,6 +313,20 @@ export class CofferClient {
     secondFactor?: string,
   ): Promise<void> {
     return changePassword(this.hub, this.keys, currentPassword, newPassword, secondFactor);
+  }
+
+  /**
+   * Deletes the account and everything it holds, for good; every session ends, this one too.
+   * `confirmEmail` must be the account's email; `secondFactor` a fresh code or recovery code
+   * when 2FA is on. AuthError `currentPassword: …` on a wrong password, ConflictError
+   * `groups: …` while the account owns a group with other members.
+   */
+  deleteAccount(
+    currentPassword: string,
+    confirmEmail: string,
+    secondFactor?: string,
+  ): Promise<void> {
+    return deleteAccount(this.hub, this.keys, currentPassword, confirmEmail, secondFactor);
   }
 
   /**

@@ -105,6 +105,20 @@ const keysOf = (k: z.infer<typeof keysSchema>): PinnedKeys => ({
   agreementPublic: fromBase64Url(k.agreement, 'agreement', 32) as AgreementPublicKey,
 });
 
+/** The keys last trusted for a contact (a key change not verified yet is not among them). */
+function pinnedKeysOf(pin: z.infer<typeof pinSchema>): ContactKeys {
+  const k = keysOf(pin);
+  return {
+    accountId: pin.accountId as AccountId,
+    signingPublic: k.signingPublic,
+    agreementPublic: k.agreementPublic,
+    previousSigning: (pin.previous ?? []).map(
+      (p) => fromBase64Url(p, 'previous', 32) as SigningPublicKey,
+    ),
+    verified: pin.verified,
+  };
+}
+
 function normalEmail(email: string): string {
   const parsed = schemas.email.safeParse(email);
   if (!parsed.success) throw new ValidationError('email', 'expected an email address');
@@ -255,16 +269,16 @@ export class Contacts {
         `${pin.email}'s keys changed: compare safety numbers and verify them again before sharing`,
       );
     }
-    const k = keysOf(pin);
-    return {
-      accountId: pin.accountId as AccountId,
-      signingPublic: k.signingPublic,
-      agreementPublic: k.agreementPublic,
-      previousSigning: (pin.previous ?? []).map(
-        (p) => fromBase64Url(p, 'previous', 32) as SigningPublicKey,
-      ),
-      verified: pin.verified,
-    };
+    return pinnedKeysOf(pin);
+  }
+
+  /**
+   * The keys pinned for account `id`, without asking the hub: for a writer whose account the
+   * hub no longer has ([Note: Account deletion] in the hub), so what they wrote still checks.
+   */
+  async pinnedKeys(id: string): Promise<ContactKeys | undefined> {
+    const pin = (await this.read()).book.contacts.find((p) => p.accountId === id);
+    return pin && pinnedKeysOf(pin);
   }
 
   // [Note: Own previous keys]

@@ -59,6 +59,15 @@ export async function signUpInPage(page: Page, hubUrl: string, email: string, pa
   await page.getByText('This folder is empty').waitFor();
 }
 
+/** Logs in to the web app at `hubUrl` with an account made before. */
+export async function logInInPage(page: Page, hubUrl: string, email: string, password: string) {
+  await page.goto(hubUrl);
+  await page.getByRole('button', { name: 'I already have an account' }).click();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
 /**
  * The network requests that went anywhere but the hub and its hosts. Only http(s) and ws(s)
  * leave the machine: blob: and data: are local, and chrome: and chrome-extension: are the

@@ -172,3 +172,19 @@ export function parseRawAnswer(text: string): RawResponse {
   }
   return { status: Number(statusLine.split(' ')[1] ?? 0), headers, text: body, json };
 }
+
+/** POSTs JSON (with a bearer token, if given); the answer's status, body and error message. */
+export async function postJson(url: string, body: unknown, token?: string) {
+  const r = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  const answer = (await r.json().catch(() => ({}))) as Record<string, unknown> & {
+    error?: { message?: string };
+  };
+  return { status: r.status, body: answer, message: answer.error?.message ?? '' };
+}

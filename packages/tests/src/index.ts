@@ -11,6 +11,7 @@ export {
   CHROMIUM,
   foreignRequests,
   launchChromium,
+  logInInPage,
   screenshotDir,
   serveBrowserBundle,
   signUpInPage,
@@ -26,7 +27,7 @@ export {
   segmentFiles,
 } from './hosts.ts';
 export type { RawRequest, RawResponse } from './http.ts';
-export { parseRawAnswer, rawHttp, rawRequest } from './http.ts';
+export { parseRawAnswer, postJson, rawHttp, rawRequest } from './http.ts';
 export { hubSql } from './hub-db.ts';
 export type { LoadOptions, LoadResult } from './load/run.ts';
 export { loadTable, runLoad } from './load/run.ts';

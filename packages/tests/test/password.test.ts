@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import { finishLogin, startLogin } from '@coffer/crypto';
 import { AuthError } from '@coffer/errors';
 import { CofferClient } from '@coffer/sdk';
-import { cli, type Network, startNetwork, tempDir } from '../src/index.ts';
+import { cli, type Network, postJson, startNetwork, tempDir } from '../src/index.ts';
 
 // Changing the password of a signed-in account: the hub route, the SDK method and
 // `coffer passwd`. The current password is proven with a fresh OPAQUE login; the other
@@ -22,20 +22,8 @@ after(async () => {
 const login = (email: string, password: string) =>
   CofferClient.login({ hubUrl: net.hubUrl, email, password });
 
-async function post(path: string, body: unknown, token?: string) {
-  const r = await fetch(`${net.hubUrl}${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify(body),
-  });
-  const answer = (await r.json().catch(() => ({}))) as Record<string, unknown> & {
-    error?: { message?: string };
-  };
-  return { status: r.status, body: answer, message: answer.error?.message ?? '' };
-}
+const post = (path: string, body: unknown, token?: string) =>
+  postJson(`${net.hubUrl}${path}`, body, token);
 
 const shape = {
   loginId: 'd'.repeat(32),

@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import {
   accessibilityViolations,
   launchChromium,
+  logInInPage,
   type Network,
   screenshotDir,
   startNetwork,
@@ -32,13 +33,7 @@ after(async () => {
   await net?.close();
 });
 
-async function logIn(page: Page) {
-  await page.goto(net.hubUrl);
-  await page.getByRole('button', { name: 'I already have an account' }).click();
-  await page.getByLabel('Email').fill(EMAIL);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-}
+const logIn = (page: Page) => logInInPage(page, net.hubUrl, EMAIL, PASSWORD);
 
 const views = (page: Page) => page.getByRole('navigation', { name: 'Views' });
 

@@ -13,6 +13,7 @@ import {
 } from '../config.ts';
 import { formatBytes } from '../output.ts';
 import { codeFlag, secondFactorCode, withSecondFactor } from '../second-factor.ts';
+import { accountDelete } from './account-delete.ts';
 
 /** `--device`: what this session is called in `coffer sessions` and the web app's Sessions. */
 const device = {
@@ -223,6 +224,10 @@ export const accountCommands: CommandGroup = {
     ['sessions', 'list your sessions; --revoke ID ends one'],
     ['passwd', 'change your password (asks for the current one); other sessions end'],
     ['recover EMAIL', 'set a new password with your recovery key (--recovery-key or prompt)'],
+    [
+      'account delete',
+      'delete your account and all it holds, for good (asks the email, the password, and a code with 2FA; --yes skips the email)',
+    ],
   ],
-  commands: [signup, login, logout, whoami, sessions, passwd, recover],
+  commands: [signup, login, logout, whoami, sessions, passwd, recover, accountDelete],
 };

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely';
+import { accountDeletion } from './migration-account-delete.ts';
 import { appRequestAddresses, apps, uploadApps } from './migration-apps.ts';
 import { changes } from './migration-changes.ts';
 import { copyJobs } from './migration-copy-jobs.ts';
@@ -502,5 +503,6 @@ export const migrations: MigrationProvider = {
     '0026_workers': workers,
     '0027_upload_apps': uploadApps,
     '0028_app_request_addresses': appRequestAddresses,
+    '0029_account_deletion': accountDeletion,
   }),
 };

@@ -1,3 +1,4 @@
+import { accountDeletionHandlers } from './account-delete.ts';
 import { accountHandlers } from './accounts.ts';
 import { adminHandlers } from './admin.ts';
 import { appHandlers } from './apps.ts';
@@ -27,6 +28,7 @@ import { usageHandlers } from './usage.ts';
 export const handlers: Handlers = {
   ...metaHandlers,
   ...accountHandlers,
+  ...accountDeletionHandlers,
   ...secondFactorHandlers,
   ...contactHandlers,
   ...shareHandlers,

@@ -40,7 +40,11 @@ export async function checkSealedKeys(
       : [],
   );
   const unknown = o.memberIds.find((id) => !found.has(id));
-  if (unknown) throw new ValidationError(field, `no account ${unknown}`);
+  if (unknown)
+    throw new ValidationError(
+      field,
+      `no account ${unknown} (an account deleted since is taken off first, with a new key)`,
+    );
   const allowed = new Set([o.ownerId, ...o.memberIds]);
   o.keys.forEach((k, i) => {
     if (!allowed.has(k.accountId))

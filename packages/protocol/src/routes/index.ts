@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { accountDeletionRoutes } from './account-delete.ts';
 import { accountRoutes } from './accounts.ts';
 import { adminRoutes } from './admin.ts';
 import { appRoutes } from './apps.ts';
@@ -29,6 +30,7 @@ import { usageRoutes } from './usage.ts';
 export const routes = {
   ...metaRoutes,
   ...accountRoutes,
+  ...accountDeletionRoutes,
   ...secondFactorRoutes,
   ...contactRoutes,
   ...shareRoutes,

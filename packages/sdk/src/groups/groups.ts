@@ -274,6 +274,12 @@ export class Groups {
     return out;
   }
 
+  /** A roster member the hub no longer lists: our contact, if we have one, else its id. */
+  private async goneMember(id: string) {
+    const known = (await this.deps.contacts.list()).find((c) => c.accountId === id);
+    return { email: known?.email ?? `deleted account ${id}`, verified: false, keyChanged: false };
+  }
+
   /** Our contact for roster member `id`, pinned on first sight from the email the hub gives. */
   private async contactFor(what: string, id: string, email: string | undefined) {
     const known = (await this.deps.contacts.list()).find((c) => c.accountId === id);
@@ -434,12 +440,13 @@ export class Groups {
       // Who each roster entry is comes from our contacts by account id, never from the hub's
       // label alone: a hub naming one member with another's email would otherwise have keys
       // sealed to the wrong person.
-      const c = await this.contactFor(what, id, m?.email);
+      // A roster entry the hub lists no one for is an account deleted since ([Note: Account
+      // deletion] in the hub): shown as gone, so the owner's next roster drops it.
+      const c = m ? await this.contactFor(what, id, m.email) : await this.goneMember(id);
       members.push({
         accountId: id,
         email: c.email,
-        // A roster entry the hub lost track of is an invitation nobody answered.
-        state: m?.state ?? 'invited',
+        state: m?.state ?? 'left',
         verified: id === me.accountId || (c.verified && !c.keyChanged),
       });
     }

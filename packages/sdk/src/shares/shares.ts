@@ -24,7 +24,7 @@ import {
 } from '@coffer/errors';
 import type { ShareInfo } from '@coffer/protocol';
 import { refuseRepeats } from '../checks.ts';
-import type { Contacts, LookupScope } from '../contacts.ts';
+import type { ContactKeys, Contacts, LookupScope } from '../contacts.ts';
 import type { HubClient } from '../hub-client.ts';
 import { type AccountKeys, type Author, fromHub, type OpenNode } from '../keys.ts';
 import type { TreeAccess } from '../tree.ts';
@@ -73,7 +73,14 @@ export interface SharesDeps {
   tree: Pick<TreeAccess, 'resolve'>;
   contacts: Pick<
     Contacts,
-    'add' | 'keysFor' | 'accountOf' | 'sharePin' | 'sharePins' | 'pinShare' | 'ownPreviousKeys'
+    | 'add'
+    | 'keysFor'
+    | 'pinnedKeys'
+    | 'accountOf'
+    | 'sharePin'
+    | 'sharePins'
+    | 'pinShare'
+    | 'ownPreviousKeys'
   >;
 }
 
@@ -360,19 +367,17 @@ export class Shares {
       }
       const email = emails.get(m.accountId);
       if (!email) {
-        unchecked.push(m.accountId);
+        // An account the hub no longer has (deleted): what it wrote checks with our own pin.
+        const pinned = await this.deps.contacts.pinnedKeys(m.accountId);
+        if (pinned) authors.push(authorOf(pinned));
+        else unchecked.push(m.accountId);
         continue;
       }
       await this.deps.contacts.add(email, { within });
       try {
         const w = await this.deps.contacts.keysFor(email, { within });
         if (w.accountId !== m.accountId) unchecked.push(email);
-        else
-          authors.push({
-            accountId: w.accountId,
-            signingPublic: w.signingPublic,
-            older: w.previousSigning,
-          });
+        else authors.push(authorOf(w));
       } catch (e) {
         if (!(e instanceof KeyChangedError)) throw e;
         unchecked.push(email);
@@ -499,3 +504,10 @@ async function checkList(
   }
   throw new IntegrityError(`${what}: ${(last as Error).message}`, { cause: last });
 }
+
+/** A writer, with the keys their signatures verify with. */
+const authorOf = (k: ContactKeys): Author => ({
+  accountId: k.accountId,
+  signingPublic: k.signingPublic,
+  older: k.previousSigning,
+});

@@ -143,6 +143,12 @@ export const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
   secondFactorDisable: { code: '123456' },
   secondFactorLogin: { code: '123456' },
   changePassword: { loginId: hex(32, 'd'), finish: b64, record: b64, wrappedMasterKey: wrapped },
+  deleteAccount: {
+    loginId: hex(32, 'd'),
+    finish: b64,
+    email: 'x@example.com',
+    secondFactor: '123456',
+  },
   recoveryFinish: {
     email: 'x@example.com',
     recoveryProof: 'A'.repeat(43),

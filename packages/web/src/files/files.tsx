@@ -27,6 +27,11 @@ import { useListing } from './use-listing.ts';
 import { useSingleCopy } from './use-single-copy.ts';
 
 /** The views in the bar besides the folder's, in order; each is named by its key in the strings. */
+/** What each view gets: where its errors go, and the logout (Settings, after deleting the account). */
+interface ViewProps {
+  onError: (m: string) => void;
+  onLogout: () => void;
+}
 const VIEWS = {
   shared: SharedView,
   links: LinksView,
@@ -38,7 +43,7 @@ const VIEWS = {
   sessions: SessionsView,
   hosting: HostingView,
   settings: SettingsView,
-} satisfies Record<string, (props: { onError: (m: string) => void }) => React.ReactNode>;
+} satisfies Record<string, (props: ViewProps) => React.ReactNode>;
 const BAR = ['files', ...(Object.keys(VIEWS) as (keyof typeof VIEWS)[])] as const;
 /** The unread count on "Feed" describes its button. */
 const FEED_BADGE = 'feed-unread';
@@ -137,7 +142,7 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
     });
   };
   const { dragging, zone } = useUploadDrop(view === 'files', upload);
-  const OtherView =
+  const OtherView: ((props: ViewProps) => React.ReactNode) | null =
     view === 'files' || (OFF_BAR as readonly string[]).includes(view)
       ? null
       : VIEWS[view as keyof typeof VIEWS];
@@ -187,7 +192,7 @@ export function Files({ onLogout, language }: { onLogout: () => void; language: 
               {fill(t.singleCopyWarning, { path })}
             </p>
           )}
-          {OtherView && <OtherView key={visit} onError={showError} />}
+          {OtherView && <OtherView key={visit} onError={showError} onLogout={onLogout} />}
           {view === 'search' && <SearchResults query={route.query} hits={hits} onGo={setPath} />}
           {view === 'approve' && <ApproveAppView code={route.query} onError={showError} />}
           <FolderView

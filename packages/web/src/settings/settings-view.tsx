@@ -1,9 +1,11 @@
 // The Settings page: language and theme, storage used (against the operator's quota, when one
-// is set), the password, two-step verification, sessions, and the operator's donation link when there is one.
+// is set), the password, two-step verification, sessions, the operator's donation link when
+// there is one, and, last, deleting the account.
 
 import type { AccountUsage } from '@coffer/sdk';
 import { useEffect, useState } from 'react';
 import { ChangePassword } from '../account/change-password.tsx';
+import { DeleteAccount } from '../account/delete-account.tsx';
 import { SecondFactorSettings } from '../account/second-factor.tsx';
 import { accountStrings } from '../account/strings.ts';
 import { type Result, worker } from '../api.ts';
@@ -87,7 +89,14 @@ function Storage({ usage }: { usage: AccountUsage }) {
   );
 }
 
-export function SettingsView({ onError }: { onError: (m: string) => void }) {
+export function SettingsView({
+  onError,
+  onLogout,
+}: {
+  onError: (m: string) => void;
+  /** After the account is deleted: back to the login page. */
+  onLogout: () => void;
+}) {
   const t = useT(settingsStrings);
   const accountT = useT(accountStrings);
   const [usage, setUsage] = useState<AccountUsage | null>(null);
@@ -134,6 +143,9 @@ export function SettingsView({ onError }: { onError: (m: string) => void }) {
           </a>
         </p>
       )}
+      <div className="settings-danger">
+        <DeleteAccount onDeleted={onLogout} />
+      </div>
     </div>
   );
 }

@@ -59,6 +59,11 @@ export const accountApi = {
   /** A new password, the current one proven first; other sessions end, this one stays. */
   changePassword: (currentPassword: string, newPassword: string, secondFactor?: string) =>
     call(() => need().changePassword(currentPassword, newPassword, secondFactor)),
+  /** The signed-in account's email, for the forms that ask it typed again. */
+  email: () => call(async () => need().whoami().email),
+  /** Deletes the account for good; the page then logs out (this session is gone already). */
+  deleteAccount: (password: string, confirmEmail: string, secondFactor?: string) =>
+    call(() => need().deleteAccount(password, confirmEmail, secondFactor)),
   resume: (saved: SavedSession) =>
     call(async () => {
       const client = await CofferClient.resume(saved);

@@ -50,6 +50,20 @@ export const en = {
   wrongCurrentPassword: 'Current password: this is not your current password. Nothing was changed.',
   samePassword: 'New password: it is the same as the current one.',
   passwordChanged: 'Password changed. Your other sessions were ended.',
+  deleteAccount: 'Delete account',
+  deleteAccountIntro:
+    'Deletes your account and everything it holds, for good: files, versions, shares, links, file requests, apps and sessions. Nobody can bring it back.',
+  deleteAccountOpen: 'Delete account…',
+  /** {email}: the account's email. */
+  deleteAccountWarning:
+    'Everything in {email} goes for good. People you shared with lose access; copies they made of your files stay theirs.',
+  /** {email}: the account's email. */
+  deleteAccountTypeEmail: 'Type your email, {email}, to confirm',
+  deleteAccountEmailMismatch: 'Email: type the email of this account exactly.',
+  deleteAccountPassword: 'Your password',
+  deleteAccountButton: 'Delete for good',
+  deleteAccountOwnsGroups:
+    'You own groups that still have members or invitees. Remove them or end those groups first.',
   codeTitle: 'Two-step verification',
   codeIntro:
     'Your password is right. Enter the code your authenticator app shows for this account.',

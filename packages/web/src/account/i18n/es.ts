@@ -53,6 +53,18 @@ export const es: AccountStrings = {
   wrongCurrentPassword: 'Contraseña actual: no es tu contraseña actual. No se ha cambiado nada.',
   samePassword: 'Nueva contraseña: es la misma que la actual.',
   passwordChanged: 'Contraseña cambiada. Tus demás sesiones se han cerrado.',
+  deleteAccount: 'Eliminar la cuenta',
+  deleteAccountIntro:
+    'Elimina tu cuenta y todo lo que contiene, para siempre: archivos, versiones, carpetas compartidas, enlaces, solicitudes de archivos, aplicaciones y sesiones. Nadie podrá recuperarla.',
+  deleteAccountOpen: 'Eliminar la cuenta…',
+  deleteAccountWarning:
+    'Todo lo que hay en {email} desaparece para siempre. Quienes tenían acceso a tus carpetas lo pierden; las copias que hicieron de tus archivos siguen siendo suyas.',
+  deleteAccountTypeEmail: 'Escribe tu correo, {email}, para confirmar',
+  deleteAccountEmailMismatch: 'Correo: escribe exactamente el correo de esta cuenta.',
+  deleteAccountPassword: 'Tu contraseña',
+  deleteAccountButton: 'Eliminar para siempre',
+  deleteAccountOwnsGroups:
+    'Eres dueño de grupos que aún tienen miembros o invitados. Quítalos o termina esos grupos primero.',
   codeTitle: 'Verificación en dos pasos',
   codeIntro:
     'Tu contraseña es correcta. Escribe el código que muestra tu aplicación de autenticación para esta cuenta.',

@@ -53,6 +53,18 @@ export const fr: AccountStrings = {
     'Mot de passe actuel : ce n’est pas votre mot de passe actuel. Rien n’a été modifié.',
   samePassword: 'Nouveau mot de passe : c’est le même que l’actuel.',
   passwordChanged: 'Mot de passe changé. Vos autres sessions ont été fermées.',
+  deleteAccount: 'Supprimer le compte',
+  deleteAccountIntro:
+    'Supprime votre compte et tout ce qu’il contient, définitivement : fichiers, versions, partages, liens, demandes de fichiers, applications et sessions. Personne ne pourra le rétablir.',
+  deleteAccountOpen: 'Supprimer le compte…',
+  deleteAccountWarning:
+    'Tout ce que contient {email} disparaît définitivement. Les personnes avec qui vous partagez perdent l’accès ; les copies qu’elles ont faites de vos fichiers restent à elles.',
+  deleteAccountTypeEmail: 'Tapez votre adresse, {email}, pour confirmer',
+  deleteAccountEmailMismatch: 'Adresse : tapez exactement l’adresse de ce compte.',
+  deleteAccountPassword: 'Votre mot de passe',
+  deleteAccountButton: 'Supprimer définitivement',
+  deleteAccountOwnsGroups:
+    'Vous possédez des groupes qui ont encore des membres ou des invités. Retirez-les ou mettez fin à ces groupes d’abord.',
   codeTitle: 'Validation en deux étapes',
   codeIntro:
     'Votre mot de passe est bon. Saisissez le code que votre application d’authentification affiche pour ce compte.',

@@ -52,6 +52,18 @@ export const ptBR: AccountStrings = {
   wrongCurrentPassword: 'Senha atual: esta não é sua senha atual. Nada foi alterado.',
   samePassword: 'Nova senha: é igual à atual.',
   passwordChanged: 'Senha alterada. Suas outras sessões foram encerradas.',
+  deleteAccount: 'Excluir a conta',
+  deleteAccountIntro:
+    'Exclui sua conta e tudo o que ela guarda, para sempre: arquivos, versões, compartilhamentos, links, pedidos de arquivos, apps e sessões. Ninguém poderá recuperá-la.',
+  deleteAccountOpen: 'Excluir a conta…',
+  deleteAccountWarning:
+    'Tudo em {email} some para sempre. Quem tinha acesso às suas pastas perde o acesso; as cópias que fizeram dos seus arquivos continuam sendo delas.',
+  deleteAccountTypeEmail: 'Digite seu e-mail, {email}, para confirmar',
+  deleteAccountEmailMismatch: 'E-mail: digite exatamente o e-mail desta conta.',
+  deleteAccountPassword: 'Sua senha',
+  deleteAccountButton: 'Excluir para sempre',
+  deleteAccountOwnsGroups:
+    'Você é dono de grupos que ainda têm membros ou convidados. Remova-os ou encerre esses grupos antes.',
   codeTitle: 'Verificação em duas etapas',
   codeIntro:
     'Sua senha está certa. Digite o código que seu aplicativo autenticador mostra para esta conta.',
