@@ -12,6 +12,7 @@ import { createSecureContext } from 'node:tls';
 import { ValidationError } from '@coffer/errors';
 import { clientErrorLog, malformedRequestAnswer, toErrorBody } from '@coffer/protocol';
 import { getRequestListener } from '@hono/node-server';
+import { sql } from 'kysely';
 import { ChangeBus } from './change-bus.ts';
 import { databaseOf, type HubConfig } from './config.ts';
 import type { Hub } from './context.ts';
@@ -19,6 +20,7 @@ import { openDatabase } from './db/index.ts';
 import { createApp } from './http.ts';
 import type { HttpLogs } from './http-errors.ts';
 import { hubSecrets } from './hub-secrets.ts';
+import { type KickName, type Kicks, startKicks } from './kicks.ts';
 import { countNetworkBytes, type NetworkBytes } from './network-bytes.ts';
 import {
   checkRole,
@@ -119,16 +121,27 @@ export async function startHub(
     });
   }
   await keeper?.start();
+  // Set once the loops run ([Note: Kicks across processes]).
+  let kicks: Kicks | null = null;
   const hub: Hub = {
     db: db.kysely,
     config,
     ...secrets,
     now: () => Date.now(),
     leads: (loop) => keeper?.holds(loop) ?? false,
-    kickGc: () => collector?.kick(),
+    kickGc: () => {
+      collector?.kick();
+      kicks?.send('gc');
+    },
     kickJobs: () => jobRunner?.kick(),
-    kickCopies: () => copier?.kick(),
-    kickMirrors: () => mirrorLoop?.kick(),
+    kickCopies: () => {
+      copier?.kick();
+      kicks?.send('copies');
+    },
+    kickMirrors: () => {
+      mirrorLoop?.kick();
+      kicks?.send('mirrors');
+    },
     repairStatus: () => repairer?.status() ?? idleRepair(),
     changes: new ChangeBus(),
   };
@@ -160,6 +173,16 @@ export async function startHub(
         startStoredBytesFolder(hub, log),
       ]
     : [];
+  if (database.kind === 'postgres') {
+    const loopOf = { gc: collector, copies: copier, mirrors: mirrorLoop };
+    kicks = startKicks({
+      url: database.url,
+      schema: database.schema,
+      notify: (channel, name) => sql`select pg_notify(${channel}, ${name})`.execute(db.kysely),
+      ...(loops ? { onKick: (name: KickName) => loopOf[name]?.kick() } : {}),
+      log,
+    });
+  }
   const logs: HttpLogs = { internal: log, client: clientErrorLog(log), refused: new WeakSet() };
   let network: NetworkBytes | null = null;
   let server: Server;
@@ -180,6 +203,7 @@ export async function startHub(
   }
   network = countNetworkBytes(server);
   const stop = async () => {
+    await kicks?.stop();
     await Promise.all(background.map((b) => b?.stop()));
     await keeper?.stop();
     network?.stop();

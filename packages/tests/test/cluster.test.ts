@@ -29,6 +29,8 @@ describe('three API processes and two workers behind HAProxy', {
       hubConfig: {
         offlineAfterMs: 2000,
         repair: { intervalMs: 1000, lostAfterMs: 4000, batch: 100 },
+        // Rounds an hour apart: only a kick runs GC while the tests run.
+        gc: { intervalMs: 3_600_000, batch: 1000 },
       },
     });
   });
@@ -71,6 +73,34 @@ describe('three API processes and two workers behind HAProxy', {
       });
       assert.equal((await again.list('/')).length, 1);
     }
+  });
+
+  test('a purge on an API process gets the worker leading GC to collect at once', async () => {
+    const { client } = await CofferClient.signup({
+      hubUrl: c.url,
+      email: 'purger@example.com',
+      password: 'pw',
+    });
+    await client.upload('/gone.bin', noiseBytes(300_000, 7));
+    const chunks = (await c.sql(
+      `select distinct rc.chunk_id from revision_chunks rc join nodes n on n.id = rc.node_id
+       where n.account_id = (select id from accounts where email = 'purger@example.com')`,
+    )) as { chunk_id: string }[];
+    assert.ok(chunks.length > 0);
+    const left = async () =>
+      Number(
+        (
+          await c.sql('select count(*)::int as n from chunk_replicas where chunk_id = any($1)', [
+            chunks.map((r) => r.chunk_id),
+          ])
+        )[0]?.n,
+      );
+    assert.ok((await left()) > 0);
+    await client.trash('/gone.bin');
+    await client.purge('gone.bin');
+    // The API process that took the purge runs no GC; the kick reaches the worker leading it
+    // ([Note: Kicks across processes]), well before its hourly round.
+    await until('the purged chunks to leave the hosts', async () => (await left()) === 0);
   });
 
   test('kill -9 an API process during uploads, another during downloads: every file comes back byte-identical', async () => {
