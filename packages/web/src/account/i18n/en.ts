@@ -71,7 +71,7 @@ export const en = {
   codeHint: 'The 6 digits the app shows now, or one of your recovery codes.',
   verifyCode: 'Verify',
   codeNeeded:
-    'This needs a code from your authenticator app (or a recovery code): enter it below, then try again.',
+    'This needs a code from your authenticator app (or a recovery code): enter it in the code field, then try again.',
   wrongCode: 'Code: this code is wrong or was used already. Wait for the next one and try again.',
   codeLocked: 'Too many wrong codes: codes are refused until {time}. A recovery code still works.',
   codeWait: 'Too many wrong codes: wait a few seconds before the next try.',

@@ -72,7 +72,7 @@ export const es: AccountStrings = {
   codeHint: 'Los 6 dígitos que muestra la aplicación ahora, o uno de tus códigos de recuperación.',
   verifyCode: 'Verificar',
   codeNeeded:
-    'Esto necesita un código de tu aplicación de autenticación (o un código de recuperación): escríbelo abajo y vuelve a intentarlo.',
+    'Esto necesita un código de tu aplicación de autenticación (o un código de recuperación): escríbelo en el campo del código y vuelve a intentarlo.',
   wrongCode:
     'Código: este código es incorrecto o ya se usó. Espera al siguiente y vuelve a intentarlo.',
   codeLocked:

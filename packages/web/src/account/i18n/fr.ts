@@ -73,7 +73,7 @@ export const fr: AccountStrings = {
     'Les 6 chiffres affichés maintenant par l’application, ou l’un de vos codes de secours.',
   verifyCode: 'Valider',
   codeNeeded:
-    'Cette action demande un code de votre application d’authentification (ou un code de secours) : saisissez-le ci-dessous, puis réessayez.',
+    'Cette action demande un code de votre application d’authentification (ou un code de secours) : saisissez-le dans le champ du code, puis réessayez.',
   wrongCode: 'Code : ce code est faux ou a déjà servi. Attendez le suivant et réessayez.',
   codeLocked:
     'Trop de codes faux : les codes sont refusés jusqu’à {time}. Un code de secours fonctionne toujours.',

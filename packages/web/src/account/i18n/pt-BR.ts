@@ -71,7 +71,7 @@ export const ptBR: AccountStrings = {
   codeHint: 'Os 6 dígitos que o aplicativo mostra agora, ou um dos seus códigos de recuperação.',
   verifyCode: 'Verificar',
   codeNeeded:
-    'Isto precisa de um código do seu aplicativo autenticador (ou de um código de recuperação): digite-o abaixo e tente de novo.',
+    'Isto precisa de um código do seu aplicativo autenticador (ou de um código de recuperação): digite-o no campo do código e tente de novo.',
   wrongCode: 'Código: este código está errado ou já foi usado. Espere o próximo e tente de novo.',
   codeLocked:
     'Códigos errados demais: os códigos são recusados até {time}. Um código de recuperação ainda funciona.',
