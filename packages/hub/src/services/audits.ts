@@ -40,14 +40,14 @@ const REPORTS_PER_HOUR = 60;
 // an hour, with the same repair traffic and time below target as at a minute: audits do not
 // find dead or departed hosts (heartbeats do) nor honest losses (reconciliation reports them),
 // only liars and rot, and a chunk keeps its other copies meanwhile. A liar that drops half its
-// data still fails 3 in a row within about 14 audits (14 h). What an hour costs: a liar's or
-// a rotting disk's bad copies are found later, so with hosts that drop 5% of their data the
-// chunk-time with fewer real copies than the hub counts grew 2.3 times and the expected losses
-// from 0.27 to 0.71 a year (of 28 million chunks), none lost; and a new host passes vetting's 20
-// audits in about 20 h. At an hour a host uploads about 100 MB a day for audits and the hub
-// downloads about 1 TB a day per 10,000 hosts. An operator who wants bad copies found sooner
-// sets a shorter interval; cheaper challenges (a range checked against hashes kept at upload)
-// would allow that without the traffic, and are not built.
+// data still fails 3 in a row after about 14 audits on average (14 h). What an hour costs: a
+// liar's or a rotting disk's bad copies are found later, so with hosts that silently drop 5% of
+// their data the chunk-time really held in fewer than 3 countries grew 2.3 times and the
+// expected losses from 0.27 to 0.71 a year (of 28 million chunks), none lost; and a new host
+// passes vetting's 20 audits in about 20 h. At an hour a host uploads about 100 MB a day for
+// audits and the hub downloads about 1 TB a day per 10,000 hosts. An operator who wants bad
+// copies found sooner sets a shorter interval; cheaper challenges (a range checked against
+// hashes kept at upload) would allow that without the traffic, and are not built.
 
 export interface AuditRound {
   passed: number;
