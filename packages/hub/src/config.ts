@@ -155,7 +155,8 @@ export const hubConfigSchema = z
     /** Proofs that hosts still hold what they stored ([Note: Audits]). */
     audit: z
       .object({
-        intervalMs: z.number().int().min(100).default(60_000),
+        /** An hour: at a minute, audit downloads were 75x repair traffic ([Note: Audit interval]). */
+        intervalMs: z.number().int().min(100).default(3_600_000),
         /** Chunks checked per host per round, each downloaded whole and hashed. */
         perHost: z.number().int().min(1).max(1000).default(1),
         timeoutMs: z.number().int().min(100).default(30_000),
@@ -163,7 +164,7 @@ export const hubConfigSchema = z
         disqualifyAfter: z.number().int().min(1).default(3),
       })
       .strict()
-      .default({ intervalMs: 60_000, perHost: 1, timeoutMs: 30_000, disqualifyAfter: 3 }),
+      .default({ intervalMs: 3_600_000, perHost: 1, timeoutMs: 30_000, disqualifyAfter: 3 }),
     /**
      * A new host is unvetted until it has passed `audits` audits; until then it takes about
      * `share` of new chunks (more only when vetted hosts cannot satisfy the policy).

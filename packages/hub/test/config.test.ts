@@ -18,3 +18,13 @@ test("an operator's placement replaces the default, down to the promise's two", 
     /replicas/,
   );
 });
+
+// Audits run hourly unless the operator says otherwise ([Note: Audit interval] in
+// hub/src/services/audits.ts).
+test('audits default to one chunk per host an hour; an operator may audit more often', () => {
+  const { audit } = parseHubConfig({ dataDir: '/nonexistent' });
+  assert.equal(audit.intervalMs, 3_600_000);
+  assert.equal(audit.perHost, 1);
+  const often = parseHubConfig({ dataDir: '/nonexistent', audit: { intervalMs: 60_000 } }).audit;
+  assert.deepEqual(often, { ...audit, intervalMs: 60_000 });
+});
