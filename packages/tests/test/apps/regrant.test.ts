@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { AuthError, IntegrityError } from '@coffer/errors';
-import { type AppClient, resumeApp } from '@coffer/sdk';
+import { type AppClient, CofferClient, resumeApp } from '@coffer/sdk';
 import { startTamperProxy, type TamperProxy } from '../../src/index.ts';
 import { appsSuite, dec, enc, hubCaller, readAll } from './fixture.ts';
 
@@ -187,5 +187,25 @@ appsSuite('apps: grants after a rotation', (s) => {
     // A revoked app gets nothing.
     await alice.apps.revoke(id);
     await refused({ ...next, keyVersion: v + 2 }, 409, /revoked/);
+  });
+  test('removing a share member rotates the folder, and the account’s apps there keep reading', async () => {
+    const { net, alice, connect } = s;
+    await CofferClient.signup({ hubUrl: net.hubUrl, email: 'bob@example.com', password: 'pw' });
+    await alice.mkdir('/Shared/Inner', { parents: true });
+    await alice.upload('/Shared/Inner/note.txt', enc('shared, then not'));
+    const approve = (folder: string) => (code: string) => alice.apps.approve(code, folder);
+    const reader = await connect({ access: 'read', folder: '/Shared' }, approve('/Shared'));
+    const inner = await connect(
+      { access: 'read', folder: '/Shared/Inner' },
+      approve('/Shared/Inner'),
+    );
+    assert.equal(await reads(inner, '/note.txt'), 'shared, then not');
+    await alice.shares.share('/Shared', 'bob@example.com', 'read');
+    const before = (await alice.resolve('/Shared')).info.keyVersion ?? 1;
+    assert.equal(await alice.shares.remove('/Shared', 'bob@example.com'), null);
+    assert.equal((await alice.resolve('/Shared')).info.keyVersion, before + 1);
+    assert.equal(await reads(reader, '/Inner/note.txt'), 'shared, then not');
+    assert.equal(await reads(inner, '/note.txt'), 'shared, then not');
+    assert.equal(reader.saved().keyVersion, before + 1);
   });
 });
