@@ -15,7 +15,8 @@ import { accountSigned, appInfo } from './apps.ts';
 // the caller that is still active, for the folder it was granted, at the folder's current key
 // version (one above the grant's), and only with the account's signature over exactly that:
 // a session token alone cannot make one ([Note: A grant needs the identity key]), and a revoked
-// app gets nothing. The app fetches its own grant again (`ownGrant`, its token only) when its
+// app gets nothing. No second factor is asked, unlike approval: a new grant gives the same
+// app the same folder with the same rights, nothing it did not have. The app fetches its own grant again (`ownGrant`, its token only) when its
 // key stops opening things, and checks the account's signature itself: a hub that swaps in
 // another box fails that check ([Note: Renewing an app's grant] in the SDK).
 
