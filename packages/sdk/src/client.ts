@@ -194,10 +194,30 @@ export class CofferClient {
       authorsOf: (folderId, version) => (shares as Shares).authorsOf(folderId, version),
       pins,
     });
-    shares = new Shares({ hub, keys, tree, contacts });
+    // Our apps under a folder whose keys a removal rotated get the new keys.
+    let client: CofferClient | undefined;
+    shares = new Shares({
+      hub,
+      keys,
+      tree,
+      contacts,
+      rotated: (folderId) => (client as CofferClient).apps.resealUnder(folderId),
+      appAuthors: () => (client as CofferClient).apps.authorKeys(),
+    });
     const links = new Links({ hub, keys, tree, ownPreviousKeys });
     const requests = new FileRequests({ hub, keys, tree });
-    return new CofferClient({ hub, keys, session, contacts, shares, links, requests, tree, pins });
+    client = new CofferClient({
+      hub,
+      keys,
+      session,
+      contacts,
+      shares,
+      links,
+      requests,
+      tree,
+      pins,
+    });
+    return client;
   }
 
   /** Creates an account. Show `recoveryKey` to the user once: it is the only way back in. */

@@ -116,11 +116,14 @@ const revoke = command({
     noMore(args, 1);
     const id = need(args, 0, 'ID');
     await withSession(flags, async (client) => {
-      const { rotated } = await client.apps.revoke(id);
+      const { rotated, resealed = [] } = await client.apps.revoke(id);
+      const others = resealed.length
+        ? ` ${resealed.length} other app(s) of that folder were given its new keys.`
+        : '';
       out.say(
-        `Revoked: app ${id} can no longer reach your files.${rotated ? " Its folder's keys were changed, so nothing written there from now on opens with the key it kept." : ''}`,
+        `Revoked: app ${id} can no longer reach your files.${rotated ? ` Its folder's keys were changed, so nothing written there from now on opens with the key it kept.${others}` : ''}`,
       );
-      out.result({ revoked: id, rotated });
+      out.result(rotated ? { revoked: id, rotated, resealed } : { revoked: id, rotated });
     });
   },
 });

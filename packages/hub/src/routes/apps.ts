@@ -1,3 +1,4 @@
+import * as regrants from '../services/app-regrant.ts';
 import * as apps from '../services/apps.ts';
 import type { AreaHandlers } from './handler.ts';
 
@@ -9,4 +10,6 @@ export const appHandlers: AreaHandlers<'apps'> = {
   denyApp: (hub, i) => apps.deny(hub, i.caller, i.body, i.address),
   apps: (hub, i) => apps.list(hub, i.caller),
   revokeApp: (hub, i) => apps.revoke(hub, i.caller, i.params.id),
+  regrantApp: (hub, i) => regrants.regrant(hub, i.caller, i.params.id, i.body),
+  appGrant: (hub, i) => regrants.ownGrant(hub, i.caller),
 };

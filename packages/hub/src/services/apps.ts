@@ -1,4 +1,10 @@
-import { appGrantOf, appGrantSigned, fromBase64Url, randomBytes } from '@coffer/crypto';
+import {
+  type AppGrant,
+  appGrantOf,
+  appGrantSigned,
+  fromBase64Url,
+  randomBytes,
+} from '@coffer/crypto';
 import { AuthError, ConflictError, NotFoundError, ValidationError } from '@coffer/errors';
 import {
   type AppInfo,
@@ -241,14 +247,7 @@ export async function approve(
     publicKey: r.public_key,
     signingKey: r.signing_key,
   });
-  const accountKey = await signingKeyOf(hub.db, c.accountId);
-  let signed = false;
-  try {
-    signed = appGrantSigned(fromBase64Url(b.sealedKey, 'sealedKey'), grant, accountKey);
-  } catch {
-    // A box too short or malformed to read is no signature either.
-  }
-  if (!signed) {
+  if (!(await accountSigned(hub, c.accountId, b.sealedKey, grant))) {
     throw new ValidationError(
       'sealedKey',
       "expected this app's folder key sealed to it and signed by the account's identity key for this request, folder and access",
@@ -286,6 +285,22 @@ export async function approve(
   });
   if (!taken) throw new ConflictError('userCode: this request was answered meanwhile');
   return appInfo(app, now);
+}
+
+/** Whether `sealedKey` carries the account's signature over `grant` (a malformed box does not). */
+export async function accountSigned(
+  hub: Hub,
+  accountId: string,
+  sealedKey: string,
+  grant: AppGrant,
+): Promise<boolean> {
+  const accountKey = await signingKeyOf(hub.db, accountId);
+  try {
+    return appGrantSigned(fromBase64Url(sealedKey, 'sealedKey'), grant, accountKey);
+  } catch {
+    // A box too short or malformed to read is no signature either.
+    return false;
+  }
 }
 
 export async function deny(hub: Hub, c: Caller, b: RouteBody<'denyApp'>, address: string) {
@@ -350,7 +365,7 @@ export async function appCaller(hub: Hub, token: string): Promise<Caller> {
 // for the 90 days of a token nobody holds.
 
 /** An app as the account sees it; a grant never picked up expires with its request. */
-const appInfo = (a: AppsTable, now: number): AppInfo => ({
+export const appInfo = (a: AppsTable, now: number): AppInfo => ({
   id: a.id,
   name: a.name,
   access: a.access,

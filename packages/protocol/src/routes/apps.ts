@@ -167,6 +167,34 @@ export const appRoutes = {
     summary: 'The apps you granted a folder, revoked and expired ones included.',
     response: z.object({ apps: z.array(appInfo) }),
   }),
+  regrantApp: route({
+    method: 'post',
+    path: '/api/apps/{id}/regrant',
+    auth: 'session',
+    tag: 'apps',
+    summary:
+      "After a rotation of its folder's keys, gives an active app the folder's new key: sealed to the same app keys and signed by your account for the folder's current key version ([Note: Grants after a rotation]).",
+    params: z.object({ id: recordId }),
+    body: z.object({ folderId: nodeId, keyVersion: z.number().int().min(1), sealedKey }).strict(),
+    response: appInfo,
+  }),
+  appGrant: route({
+    method: 'get',
+    path: '/api/apps/grant',
+    auth: 'session',
+    tag: 'apps',
+    summary:
+      "An app token's own grant as it stands now: its folder's key sealed to it for the folder's current key version (the app checks the account's signature).",
+    app: { access: 'read' },
+    response: z.object({
+      appId: recordId,
+      requestId: recordId,
+      folderId: nodeId,
+      keyVersion: z.number().int().min(1),
+      access,
+      sealedKey,
+    }),
+  }),
   revokeApp: route({
     method: 'delete',
     path: '/api/apps/{id}',

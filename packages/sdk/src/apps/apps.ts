@@ -15,6 +15,7 @@ import type { AppInfo } from '@coffer/protocol';
 import type { HubCalls } from '../hub-client.ts';
 import type { AccountKeys, Author, OpenNode } from '../keys.ts';
 import type { TreeAccess } from '../tree.ts';
+import { resealUnder } from './reseal.ts';
 
 // [Note: Apps in the client]
 // The approving side of the device flow ([Note: App tokens] in the hub): look a code up, seal
@@ -23,7 +24,9 @@ import type { TreeAccess } from '../tree.ts';
 // Ed25519 key; `authorKeys` gives the keys of the apps we granted write access, each after
 // checking our own signature over its grant, so what an app wrote opens for us and a key the
 // hub slipped into the list does not. Revoking a read-write app rotates its folder's keys as a
-// share removal does ([Note: Key rotation]), re-signing what the app signed.
+// share removal does ([Note: Key rotation]), re-signing what the app signed; the other apps of
+// that folder and of folders under it are then given the new keys ([Note: Resealing after a
+// rotation]), so only the revoked app loses access.
 
 /** What an app asks for, as the user should see it before approving. */
 export interface AppRequest {
@@ -154,7 +157,7 @@ export class Apps {
    * opens with the key the app kept; what it signed is signed again by us. Returns whether the
    * keys were rotated (false for a read-only app, or a folder that is gone).
    */
-  async revoke(id: string): Promise<{ rotated: boolean }> {
+  async revoke(id: string): Promise<{ rotated: boolean; resealed?: string[] }> {
     const app = (await this.deps.hub.call('apps', {})).apps.find((a) => a.id === id);
     await this.deps.hub.call('revokeApp', { params: { id } });
     this.cached = undefined;
@@ -166,7 +169,30 @@ export class Apps {
     await this.deps.rotateKeys(path, [
       { accountId: app.id, signingPublic: grant.appSigningPublic },
     ]);
-    return { rotated: true };
+    // The other apps of the folder and of folders under it keep working ([Note: Resealing
+    // after a rotation]); the revoked one is left out whatever the hub says of it.
+    return { rotated: true, resealed: await this.resealUnder(folder.info.id, [id]) };
+  }
+
+  /**
+   * After we rotated the keys of folder `folderId` (a share member removed, a writing app
+   * revoked): gives every other active app of that folder or of one under it the new key of
+   * its folder, sealed to the keys we approved ([Note: Resealing after a rotation]). Returns
+   * the ids of the apps resealed; `except` are left out.
+   */
+  resealUnder(folderId: string, except: readonly string[] = []): Promise<string[]> {
+    const { hub, keys, tree } = this.deps;
+    return resealUnder(
+      {
+        hub,
+        keys,
+        tree,
+        ourKeys: async () => [keys.identity.signingPublic, ...(await this.deps.ownPreviousKeys())],
+        now: this.deps.now ?? Date.now,
+      },
+      folderId,
+      except,
+    );
   }
 
   /**

@@ -1,24 +1,21 @@
 import {
   type AccountId,
-  type AppGrant,
   appKeyFingerprint,
-  type FolderKey,
   fromBase64Url,
   generateIdentity,
   type Identity,
   identityFromSeeds,
-  type NodeId,
-  openAppFolderKey,
   type SigningPublicKey,
   toBase64Url,
   verifyKeyBundle,
 } from '@coffer/crypto';
 import { ExpiredError, ForbiddenError, IntegrityError } from '@coffer/errors';
 import { HubClient } from '../hub-client.ts';
-import { fromHub, type OpenNode } from '../keys.ts';
+import { fromHub } from '../keys.ts';
 import type { FreshnessPins } from '../pins.ts';
 import { type RetryPolicy, sleep } from '../retry.ts';
 import { AppClient, type SavedApp } from './app-client.ts';
+import { appFolder, openGrantKey } from './renew.ts';
 
 // [Note: Connecting an app]
 // The app's side of the device flow ([Note: App tokens] in the hub): fresh key pairs, the
@@ -107,28 +104,18 @@ export async function connectApp(o: ConnectAppOptions): Promise<AppClient> {
     const bundle = await fromHub('key bundle of the account', async () =>
       verifyKeyBundle(fromBase64Url(a.keyBundle, 'keyBundle'), a.accountId as AccountId),
     );
-    const grant: AppGrant = {
-      accountId: a.accountId as AccountId,
-      requestId: request.requestId,
-      folderId: a.folderId as NodeId,
-      keyVersion: a.keyVersion,
-      access: a.access,
-      appAgreementPublic: identity.agreementPublic,
-      appSigningPublic: identity.signingPublic,
-    };
-    const folderKey = await fromHub('sealed folder key of the app', () =>
-      openAppFolderKey(
-        fromBase64Url(a.sealedKey, 'sealedKey'),
-        grant,
-        { secret: identity.agreementSecret, public: identity.agreementPublic },
-        bundle.signingPublic,
-      ),
+    const folderKey = await openGrantKey(
+      'sealed folder key of the app',
+      { ...a, requestId: request.requestId },
+      identity,
+      bundle.signingPublic,
     );
     return resumeApp(
       {
         hubUrl: hub.hubUrl,
         token: a.token,
         appId: a.appId,
+        requestId: request.requestId,
         accountId: a.accountId,
         accountSigningKey: toBase64Url(bundle.signingPublic),
         folderId: a.folderId,
@@ -158,16 +145,7 @@ export async function resumeApp(
     fromBase64Url(saved.signingSeed, 'signingSeed'),
     fromBase64Url(saved.agreementSeed, 'agreementSeed'),
   );
-  const info = await hub.call('getNode', { params: { id: saved.folderId }, query: {} }, o.signal);
-  if (info.id !== saved.folderId || info.kind !== 'folder') {
-    throw new IntegrityError('app folder: the hub served another node');
-  }
-  const folder: OpenNode = {
-    info,
-    kind: 'folder',
-    key: fromBase64Url(saved.folderKey, 'folderKey') as FolderKey,
-    meta: { name: '' },
-  };
+  const { folder } = await appFolder(hub, saved, o.signal);
   return new AppClient({
     hub,
     saved,

@@ -82,6 +82,13 @@ export interface SharesDeps {
     | 'pinShare'
     | 'ownPreviousKeys'
   >;
+  /**
+   * After a removal rotated the keys of folder `folderId`: gives our apps there the new keys
+   * ([Note: Resealing after a rotation]).
+   */
+  rotated?(folderId: string): Promise<unknown>;
+  /** The signing keys of our writing apps, each grant checked ([Note: Apps in the client]). */
+  appAuthors?(): Promise<SigningPublicKey[]>;
 }
 
 export class Shares {
@@ -104,9 +111,22 @@ export class Shares {
     const cached = (await this.owned).get(folderId);
     if (version !== undefined && cached?.version !== version) this.owned = load();
     const found = (await this.owned).get(folderId);
-    if (found) return found.authors;
+    if (found) return this.withApps(found.authors);
     // The hub marks a share we cannot find: only our own signature is trusted there.
-    return version !== undefined ? [await this.myAuthor()] : undefined;
+    return version !== undefined ? this.withApps([await this.myAuthor()]) : undefined;
+  }
+
+  /**
+   * Our own entry with the keys of our writing apps too: they write as us, under a grant we
+   * signed ([Note: Apps in the client]), also in a folder once shared or rotated for an app's
+   * revocation (the members of a share refuse them: a writing app gets no shared folder).
+   */
+  private async withApps(authors: readonly Author[]): Promise<readonly Author[]> {
+    const apps = (await this.deps.appAuthors?.()) ?? [];
+    if (apps.length === 0) return authors;
+    return authors.map((a) =>
+      a.accountId === this.deps.keys.accountId ? { ...a, older: [...(a.older ?? []), ...apps] } : a,
+    );
   }
 
   private async loadOwned(): Promise<Map<string, { version: number; authors: Author[] }>> {
@@ -188,6 +208,7 @@ export class Shares {
       removed,
       before.filter((a) => !after.has(a.accountId)),
     );
+    await this.deps.rotated?.(folder.info.id);
     if (members.length > 0) return outgoing(info, { ...removed, version: removed.version + 1 });
     await this.deps.hub.call('deleteShare', { params: { id: info.id } });
     this.owned = null;

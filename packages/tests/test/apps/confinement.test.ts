@@ -136,6 +136,8 @@ appsSuite('apps: confinement', (s) => {
         inside: () => call('POST', '/api/chunks/locate', { ids: ['00'.repeat(32)] }),
       },
       reportChunk: {},
+      // Its own grant, renewed after a rotation ([Note: Renewing an app's grant]).
+      appGrant: { inside: () => call('GET', '/api/apps/grant') },
     };
     const allowed = (Object.entries(routes) as [string, RouteSpec][]).filter(([, s]) => s.app);
     for (const [name] of allowed) assert.ok(name in cases, `${name} is covered here`);
@@ -357,6 +359,7 @@ appsSuite('apps: confinement', (s) => {
         'folderKey',
         'hubUrl',
         'keyVersion',
+        'requestId',
         'signingSeed',
         'token',
       ].sort(),

@@ -80,6 +80,7 @@ export const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
     sealedKey: sealed,
   },
   denyApp: { userCode: 'BCDF-GHJK' },
+  regrantApp: { folderId: hex(32, '5'), keyVersion: 2, sealedKey: sealed },
   putShare: {
     id: hex(32, '1'),
     nodeId: hex(32, '2'),
