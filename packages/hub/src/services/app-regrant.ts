@@ -35,7 +35,8 @@ export async function regrant(
   if (!app) throw new NotFoundError('id: no such app of yours');
   const now = hub.now();
   if (app.revoked_at !== null) throw new ConflictError('id: this app is revoked');
-  if (appInfo(app, now).expiresAt <= now) throw new ConflictError('id: this app’s token has expired');
+  if (appInfo(app, now).expiresAt <= now)
+    throw new ConflictError('id: this app’s token has expired');
   if (b.folderId !== app.folder_id) {
     throw new ValidationError(
       'folderId',
