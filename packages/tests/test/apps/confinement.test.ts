@@ -10,7 +10,7 @@ import {
 } from '@coffer/crypto';
 import { ForbiddenError } from '@coffer/errors';
 import { capabilitySchema, peekMessage, type RouteSpec, routes } from '@coffer/protocol';
-import { hubSql } from '../../src/index.ts';
+import { cli } from '../../src/index.ts';
 import { appsSuite, enc, hubCaller } from './fixture.ts';
 
 // Confinement ([Note: App scope]): every app-allowed route inside and outside the folder, every
@@ -251,27 +251,18 @@ appsSuite('apps: confinement', (s) => {
     const theirs = await report(asAlice);
     assert.equal(theirs.status, 404, JSON.stringify(theirs));
     // The folder's policy: how many personal servers the account has is not the app's to know
-    // when its folder is not kept on them.
-    const accountId = app.saved().accountId;
-    const host = `(select id from hosts order by id limit 1)`;
-    await hubSql(
-      net,
-      `update hosts set personal = 1, owner_account_id = '${accountId}' where id = ${host}`,
-    );
-    try {
-      const policy = async (as: typeof call) => {
-        const r = await as('GET', `/api/nodes/${ids.photos}/policy`);
-        assert.equal(r.status, 200, JSON.stringify(r));
-        return (r.json as { personalServers: number }).personalServers;
-      };
-      assert.equal(await policy(asAlice), 1);
-      assert.equal(await policy(call), 0);
-    } finally {
-      await hubSql(
-        net,
-        `update hosts set personal = 0, owner_account_id = null where id = ${host}`,
-      );
-    }
+    // when its folder is not kept on them. A real one, started with --personal and claimed (a
+    // row edited by hand would be overwritten by the host's next heartbeat).
+    const server = await net.addHost('NL', ['--personal']);
+    const claimed = await cli(['host', 'claim', '--data', server.dir], s.people.env('alice'));
+    assert.equal(claimed.code, 0, claimed.stderr);
+    const policy = async (as: typeof call) => {
+      const r = await as('GET', `/api/nodes/${ids.photos}/policy`);
+      assert.equal(r.status, 200, JSON.stringify(r));
+      return (r.json as { personalServers: number }).personalServers;
+    };
+    assert.equal(await policy(asAlice), 1);
+    assert.equal(await policy(call), 0);
     // Past the quota: the account's client is told its figures, the app only that it is full.
     const pastQuota = async (as: typeof call) => {
       const upload = ((await as('POST', '/api/uploads', {})).json as { uploadId: string }).uploadId;
