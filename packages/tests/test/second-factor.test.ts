@@ -136,10 +136,14 @@ onEachDatabase('the second factor', (dialect) => {
   });
 
   test('a session waiting for its code gets 401 with a typed error on every other route', async () => {
-    const { secret } = await enrolled('gated@example.com');
+    const { client, secret } = await enrolled('gated@example.com');
     const pending = await opaqueLogin('gated@example.com');
     assert.equal(pending.secondFactorRequired, true);
     assert.equal(pending.account, undefined, 'no wrapped keys before the code');
+    // The owner sees a sign-in that has the password and waits for its code.
+    const awaiting = async () =>
+      (await client.sessions()).filter((x) => x.awaitingCode).map((x) => x.current);
+    assert.deepEqual(await awaiting(), [false]);
     const open = new Set(['secondFactorLogin', 'logout']);
     let checked = 0;
     for (const [name, spec] of Object.entries(routes) as [string, RouteSpec][]) {
@@ -167,6 +171,7 @@ onEachDatabase('the second factor', (dialect) => {
     assert.notEqual(done.body.token, pending.token);
     assert.equal((await call('GET', '/api/account', done.body.token as string)).status, 200);
     assert.equal((await call('GET', '/api/account', pending.token)).status, 401);
+    assert.deepEqual(await awaiting(), []);
   });
 
   test('login with a code, ±1 step, a used code refused, and with a recovery code once', async () => {
@@ -397,6 +402,10 @@ onEachDatabase('the second factor', (dialect) => {
     const none = await cli(['login', email], env);
     assert.notEqual(none.code, 0);
     assert.match(none.stderr, /code/);
+    // That sign-in has the password and waits for its code: the owner's sessions show it.
+    const listed = await cli(['sessions'], env);
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.match(listed.stdout, /waiting for its 2FA code \(if this is not you/);
     const withFlag = await cli(['login', email, '--code', codeAfter(secret, 1)], env);
     assert.equal(withFlag.code, 0, withFlag.stderr);
     const withEnv = await cli(['login', email], {

@@ -37,6 +37,20 @@ const logIn = (page: Page) => logInInPage(page, net.hubUrl, EMAIL, PASSWORD);
 
 const views = (page: Page) => page.getByRole('navigation', { name: 'Views' });
 
+/** A desktop page logged in with the password, then `code`; page errors collected. */
+async function loggedInWithCode(code: string) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await logIn(page);
+  const form = page.getByRole('form', { name: 'Two-step verification' });
+  await form.getByLabel('Code from your authenticator app').fill(code);
+  await form.getByRole('button', { name: 'Verify' }).click();
+  await views(page).waitFor({ timeout: 60_000 });
+  return { context, page, errors };
+}
+
 let secret = '';
 let recoveryCodes: string[] = [];
 
@@ -104,16 +118,8 @@ test('login asks for the code after the password; a wrong one is refused, the ri
 
 test('Connect an app asks for a code before it allows the app', async () => {
   assert.ok(recoveryCodes.length === 10, 'enrolled by the first test');
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
   // A recovery code logs in as well as a code from the app.
-  await logIn(page);
-  const form = page.getByRole('form', { name: 'Two-step verification' });
-  await form.getByLabel('Code from your authenticator app').fill(recoveryCodes[0] as string);
-  await form.getByRole('button', { name: 'Verify' }).click();
-  await views(page).waitFor({ timeout: 60_000 });
+  const { context, page, errors } = await loggedInWithCode(recoveryCodes[0] as string);
 
   let shown: (code: string) => void = () => {};
   const userCode = new Promise<string>((r) => {
@@ -141,6 +147,31 @@ test('Connect an app asks for a code before it allows the app', async () => {
     .waitFor({ timeout: 60_000 });
   const app = await connected;
   assert.deepEqual(await app.list('/'), []);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('Sessions shows a sign-in that has the password and waits for its code', async () => {
+  assert.ok(recoveryCodes.length === 10, 'enrolled by the first test');
+  const stranger = await CofferClient.beginLogin({
+    hubUrl: net.hubUrl,
+    email: EMAIL,
+    password: PASSWORD,
+    deviceName: 'unknown laptop',
+  });
+  assert.ok('secondFactorRequired' in stranger);
+  const { context, page, errors } = await loggedInWithCode(recoveryCodes[2] as string);
+  await views(page).getByRole('button', { name: 'Sessions' }).click({ timeout: 60_000 });
+  const row = page.getByRole('row').filter({ hasText: 'unknown laptop' });
+  await row
+    .getByText(
+      'Signed in with your password, waiting for its 2FA code. If this is not you, change your password.',
+    )
+    .waitFor({ timeout: 60_000 });
+  // Only that one: this browser's session gave its code.
+  assert.equal(await page.getByText('waiting for its 2FA code').count(), 1);
+  await page.screenshot({ path: join(SHOTS, 'second-factor-sessions.png'), fullPage: true });
+  assert.deepEqual(await accessibilityViolations(page), []);
   assert.deepEqual(errors, []);
   await context.close();
 });

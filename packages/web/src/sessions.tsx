@@ -16,6 +16,7 @@ interface SessionRow {
   deviceName: string;
   lastSeenAt: number;
   current: boolean;
+  awaitingCode: boolean;
 }
 
 const fetchSessions = (): Promise<Result<SessionRow[]>> => worker.sessions();
@@ -125,6 +126,7 @@ function SessionsTable({
               <td>
                 {deviceLabel(x.deviceName, t)}
                 {x.current && <span className="muted"> ({t.thisDevice})</span>}
+                {x.awaitingCode && <p className="warning session-note">{t.sessionAwaitingCode}</p>}
                 {synced.length > 0 && (
                   <SyncRoots device={deviceLabel(x.deviceName, t)} roots={synced} now={now} />
                 )}

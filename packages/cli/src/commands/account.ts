@@ -187,6 +187,10 @@ const whoami = command({
   },
 });
 
+/** A sign-in with the password that has not given its code: the owner's, or someone else's. */
+const AWAITING_CODE =
+  '  waiting for its 2FA code (if this is not you, change your password: coffer passwd)';
+
 const sessions = command({
   name: 'sessions',
   flags: {
@@ -205,7 +209,7 @@ const sessions = command({
     const list = await client.sessions();
     for (const s of list)
       out.say(
-        `${s.id}  ${s.current ? '*' : ' '} ${s.deviceName}  last seen ${new Date(s.lastSeenAt).toISOString()}`,
+        `${s.id}  ${s.current ? '*' : ' '} ${s.deviceName}  last seen ${new Date(s.lastSeenAt).toISOString()}${s.awaitingCode ? AWAITING_CODE : ''}`,
       );
     out.result({ sessions: list });
   },

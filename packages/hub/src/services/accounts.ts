@@ -333,6 +333,7 @@ export async function sessions(hub: Hub, c: Caller): Promise<RouteResponse<'sess
       lastSeenAt: s.last_seen_at,
       expiresAt: s.expires_at,
       current: s.id === c.sessionId,
+      awaitingCode: Boolean(s.second_factor_pending),
     })),
   };
 }

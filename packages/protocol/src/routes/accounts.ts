@@ -182,6 +182,8 @@ export const accountRoutes = {
           lastSeenAt: timestamp,
           expiresAt: timestamp,
           current: z.boolean(),
+          /** Signed in with the password and waiting for its second factor's code. */
+          awaitingCode: z.boolean(),
         }),
       ),
     }),

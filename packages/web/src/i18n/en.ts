@@ -45,6 +45,9 @@ export const en = {
   from: 'From',
   sessions: 'Sessions',
   thisDevice: 'this device',
+  /** A sign-in that gave the password but not yet its 2FA code. */
+  sessionAwaitingCode:
+    'Signed in with your password, waiting for its 2FA code. If this is not you, change your password.',
   lastSeen: 'Last seen',
   revoke: 'Revoke',
   syncFolders: 'Sync folders',

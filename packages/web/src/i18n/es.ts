@@ -44,6 +44,8 @@ export const es: Strings = {
   from: 'Origen',
   sessions: 'Sesiones',
   thisDevice: 'este dispositivo',
+  sessionAwaitingCode:
+    'Inicio de sesión con su contraseña, a la espera de su código 2FA. Si no es usted, cambie su contraseña.',
   lastSeen: 'Visto por última vez',
   revoke: 'Revocar',
   syncFolders: 'Carpetas sincronizadas',

@@ -44,6 +44,8 @@ export const fr: Strings = {
   from: 'Provenance',
   sessions: 'Sessions',
   thisDevice: 'cet appareil',
+  sessionAwaitingCode:
+    'Connexion avec votre mot de passe, en attente de son code 2FA. Si ce n’est pas vous, changez votre mot de passe.',
   lastSeen: 'Vu pour la dernière fois',
   revoke: 'Révoquer',
   syncFolders: 'Dossiers synchronisés',

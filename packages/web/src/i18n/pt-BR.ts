@@ -45,6 +45,8 @@ export const ptBR: Strings = {
   from: 'Origem',
   sessions: 'Sessões',
   thisDevice: 'este dispositivo',
+  sessionAwaitingCode:
+    'Entrada com a sua senha, aguardando o código 2FA. Se não foi você, troque a sua senha.',
   lastSeen: 'Visto por último',
   revoke: 'Revogar',
   syncFolders: 'Pastas sincronizadas',
