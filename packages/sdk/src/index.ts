@@ -69,7 +69,7 @@ export type {
   SavedSession,
   SecondFactorSource,
 } from './session.ts';
-export type { IncomingShare, OutgoingShare, ShareMember } from './shares/shares.ts';
+export type { IncomingShare, OutgoingShare, ShareMember } from './shares/types.ts';
 export type { SessionSyncState, SyncRootReport, SyncState } from './sync-state.ts';
 export type { UploadSource } from './transfers/chunk-store.ts';
 export type { Download, DownloadOptions, Version } from './transfers/download.ts';
