@@ -20,8 +20,7 @@ import { SecondFactor } from './second-factor.ts';
 import { type OpenedSession, type ResumeOptions, Session } from './session.ts';
 import { Shares } from './shares/shares.ts';
 import { SyncState } from './sync-state.ts';
-import type { ReadDeps } from './transfers/download.ts';
-import type { UploadDeps } from './transfers/upload.ts';
+import { Transfers } from './transfers/transfers.ts';
 import { Trash } from './trash.ts';
 import { Tree } from './tree.ts';
 
@@ -93,8 +92,7 @@ export interface TreeParts {
   syncState: SyncState;
   feed: Feed;
   apps: Apps;
-  reading: ReadDeps;
-  uploading: UploadDeps;
+  transfers: Transfers;
 }
 
 export function treeParts(parts: Parts): TreeParts {
@@ -143,7 +141,10 @@ export function treeParts(parts: Parts): TreeParts {
     syncState,
     feed,
     apps,
-    reading: { hub, keys, ownPreviousKeys, appAuthors, pins },
-    uploading: { hub, keys, tree },
+    transfers: new Transfers({
+      reading: { hub, keys, ownPreviousKeys, appAuthors, pins },
+      uploading: { hub, keys, tree },
+      tree,
+    }),
   };
 }

@@ -33,31 +33,12 @@ import * as sessions from './session.ts';
 import type { Shares } from './shares/shares.ts';
 import type { SyncState } from './sync-state.ts';
 import type { UploadSource } from './transfers/chunk-store.ts';
-import { copyNode } from './transfers/copy.ts';
-import {
-  accountLocator,
-  ChunkSource,
-  type Download,
-  type DownloadOptions,
-  decryptFileBytes,
-  downloadFile,
-  listVersions,
-  openFileManifest,
-  type ReadDeps,
-  type Version,
-} from './transfers/download.ts';
-import { restoreRevision } from './transfers/restore.ts';
-import {
-  type SmallFile,
-  type SmallFilesOptions,
-  uploadSmallFiles,
-} from './transfers/small-files.ts';
-import { type UploadDeps, type UploadOptions, uploadFile } from './transfers/upload.ts';
+import type { Download, DownloadOptions, Version } from './transfers/download.ts';
+import type { SmallFile, SmallFilesOptions } from './transfers/small-files.ts';
+import type { ChunkCache, Transfers } from './transfers/transfers.ts';
+import type { UploadOptions } from './transfers/upload.ts';
 import type { Trash, TrashContents, TrashedEntry } from './trash.ts';
 import type { Tree } from './tree.ts';
-
-/** A set of chunk fetches that share located replicas and, optionally, a cache of packs. */
-export type ChunkCache = ChunkSource;
 
 /**
  * A logged-in account: its tree and its transfers. Create one with `CofferClient.signup`,
@@ -108,8 +89,7 @@ export class CofferClient {
   private readonly tree: Tree;
   private readonly bin: Trash;
   private readonly hosting: Hosting;
-  private readonly reading: ReadDeps;
-  private readonly uploading: UploadDeps;
+  private readonly transfers: Transfers;
 
   protected constructor(private readonly parts: Parts) {
     ({
@@ -135,8 +115,7 @@ export class CofferClient {
       syncState: this.syncState,
       feed: this.feed,
       apps: this.apps,
-      reading: this.reading,
-      uploading: this.uploading,
+      transfers: this.transfers,
     } = treeParts(parts));
   }
 
@@ -423,12 +402,12 @@ export class CofferClient {
 
   /** Uploads a file of any size as a new file, or as a new revision of the file at `path`. */
   upload(path: string, source: UploadSource, o?: UploadOptions): Promise<Entry> {
-    return uploadFile(this.uploading, path, source, o);
+    return this.transfers.upload(path, source, o);
   }
 
   /** Uploads many small files in packs, committing hundreds per hub call. */
   uploadMany(files: readonly SmallFile[], o?: SmallFilesOptions): Promise<Entry[]> {
-    return uploadSmallFiles(this.uploading, files, o);
+    return this.transfers.uploadMany(files, o);
   }
 
   /**
@@ -436,31 +415,27 @@ export class CofferClient {
    * `chunks` shares located replicas and cached packs across many files; `manifest` one
    * already opened with `manifest()`.
    */
-  async download(
+  download(
     file: string | OpenNode,
     o: DownloadOptions & { chunks?: ChunkCache; manifest?: VerifiedManifest } = {},
   ): Promise<Download> {
-    const { chunks, manifest, ...options } = o;
-    const node = typeof file === 'string' ? await this.tree.resolve(file) : file;
-    return downloadFile(this.reading, node, options, chunks, manifest);
+    return this.transfers.download(file, o);
   }
 
   /**
    * A small file's whole plaintext as one buffer (its manifest opened and verified unless
    * given), with every check of `download` but no streams; a large file would be held whole.
    */
-  async downloadBytes(
+  downloadBytes(
     file: OpenNode,
     o: { chunks?: ChunkCache; manifest?: VerifiedManifest; signal?: AbortSignal } = {},
   ): Promise<Uint8Array> {
-    const manifest = o.manifest ?? (await openFileManifest(this.reading, file));
-    const source = o.chunks ?? this.chunkCache();
-    return decryptFileBytes(manifest, source, o.signal ? { signal: o.signal } : {});
+    return this.transfers.downloadBytes(file, o);
   }
 
   /** A file's manifest (the current revision's, or `revision`'s), opened and verified. */
   manifest(file: OpenNode, revision?: number): Promise<VerifiedManifest> {
-    return openFileManifest(this.reading, file, revision);
+    return this.transfers.manifest(file, revision);
   }
 
   /**
@@ -468,12 +443,12 @@ export class CofferClient {
    * how many packs it keeps at most, 8 by default).
    */
   chunkCache(o: { keepPacks?: boolean; packs?: number } = {}): ChunkCache {
-    return new ChunkSource(accountLocator(this.hub), o.keepPacks ?? false, o.packs);
+    return this.transfers.chunkCache(o);
   }
 
   /** Every revision of the file at `path`, newest first. */
-  async versions(path: string): Promise<Version[]> {
-    return listVersions(this.reading, await this.tree.resolve(path));
+  versions(path: string): Promise<Version[]> {
+    return this.transfers.versions(path);
   }
 
   /**
@@ -481,7 +456,7 @@ export class CofferClient {
    * content (the one it replaces stays a version); no content byte is uploaded again.
    */
   restoreRevision(path: string, revision: number): Promise<Entry> {
-    return restoreRevision({ ...this.reading, tree: this.tree }, path, revision);
+    return this.transfers.restoreRevision(path, revision);
   }
 
   /**
@@ -490,6 +465,6 @@ export class CofferClient {
    * bytes]). A folder copies with everything in it.
    */
   copy(from: string, to: string): Promise<Entry> {
-    return copyNode({ ...this.reading, tree: this.tree }, from, to);
+    return this.transfers.copy(from, to);
   }
 }
