@@ -1,89 +1,56 @@
-import type { SigningPublicKey, VerifiedManifest } from '@coffer/crypto';
+import type { VerifiedManifest } from '@coffer/crypto';
 import type { FolderPolicy, RouteResponse } from '@coffer/protocol';
-import { Account } from './account.ts';
+import type { Account } from './account.ts';
 import { deleteAccount } from './account-delete.ts';
 import type { AppClient } from './apps/app-client.ts';
-import { Apps } from './apps/apps.ts';
+import type { Apps } from './apps/apps.ts';
 import { type ConnectAppOptions, connectApp, resumeApp } from './apps/connect.ts';
-import { Changes } from './changes.ts';
-import { Contacts } from './contacts.ts';
+import type { Changes } from './changes.ts';
+import { type Parts, sessionParts, treeParts } from './client-wiring.ts';
+import type { Contacts } from './contacts.ts';
 import { byKindThenName, type Entry, toEntry } from './entries.ts';
-import { Copies } from './groups/copies.ts';
-import { Feed } from './groups/feed.ts';
-import { FeedStateStore } from './groups/feed-state.ts';
-import { Groups } from './groups/groups.ts';
-import { Mirrors } from './groups/mirrors.ts';
-import { Ratings } from './groups/ratings.ts';
-import { Shelves } from './groups/shelves.ts';
-import { Hosting } from './hosting.ts';
+import type { Copies } from './groups/copies.ts';
+import type { Feed } from './groups/feed.ts';
+import type { Groups } from './groups/groups.ts';
+import type { Mirrors } from './groups/mirrors.ts';
+import type { Shelves } from './groups/shelves.ts';
+import type { Hosting } from './hosting.ts';
 import type { HubClient } from './hub-client.ts';
 import type { AccountKeys, OpenNode } from './keys.ts';
-import { Links } from './links.ts';
+import type { Links } from './links.ts';
 import { changePassword } from './password.ts';
-import { Freshness } from './pins.ts';
-import { FileRequests } from './requests.ts';
+import type { FileRequests } from './requests.ts';
 import type { RetryCounts } from './retry-count.ts';
-import { SecondFactor } from './second-factor.ts';
-import * as sessions from './session.ts';
-import {
-  type ClientOptions,
-  type OpenedSession,
-  type ResumeOptions,
-  type SavedSession,
+import type { SecondFactor } from './second-factor.ts';
+import type {
+  ClientOptions,
+  OpenedSession,
+  ResumeOptions,
+  SavedSession,
   Session,
 } from './session.ts';
-import { Shares } from './shares/shares.ts';
-import { SyncState } from './sync-state.ts';
+import * as sessions from './session.ts';
+import type { Shares } from './shares/shares.ts';
+import type { SyncState } from './sync-state.ts';
 import type { UploadSource } from './transfers/chunk-store.ts';
-import { copyNode } from './transfers/copy.ts';
-import {
-  accountLocator,
-  ChunkSource,
-  type Download,
-  type DownloadOptions,
-  decryptFileBytes,
-  downloadFile,
-  listVersions,
-  openFileManifest,
-  type ReadDeps,
-  type Version,
-} from './transfers/download.ts';
-import { restoreRevision } from './transfers/restore.ts';
-import {
-  type SmallFile,
-  type SmallFilesOptions,
-  uploadSmallFiles,
-} from './transfers/small-files.ts';
-import { type UploadDeps, type UploadOptions, uploadFile } from './transfers/upload.ts';
-import { Trash, type TrashContents, type TrashedEntry } from './trash.ts';
-import { Tree } from './tree.ts';
-
-/** The parts a client is wired from; `within` swaps only the tree. */
-interface Parts {
-  hub: HubClient;
-  keys: AccountKeys;
-  session: Session;
-  contacts: Contacts;
-  shares: Shares;
-  links: Links;
-  requests: FileRequests;
-  tree: Tree;
-  pins: Freshness;
-}
-
-/** A set of chunk fetches that share located replicas and, optionally, a cache of packs. */
-export type ChunkCache = ChunkSource;
+import type { Download, DownloadOptions, Version } from './transfers/download.ts';
+import type { SmallFile, SmallFilesOptions } from './transfers/small-files.ts';
+import type { ChunkCache, Transfers } from './transfers/transfers.ts';
+import type { UploadOptions } from './transfers/upload.ts';
+import type { Trash, TrashContents, TrashedEntry } from './trash.ts';
+import type { Tree } from './tree.ts';
 
 /**
  * A logged-in account: its tree and its transfers. Create one with `CofferClient.signup`,
  * `login`, `recover` or `resume`.
  *
  * [Note: The client facade]
- * CofferClient only wires and delegates: sessions live in session.ts, the tree by path in
- * tree.ts, the trash in trash.ts, transfers in transfers/, sharing in shares/, groups in
- * groups/, links.ts and requests.ts, contacts in contacts.ts. Each of those takes the narrow dependencies it needs
- * (the hub client, the account's keys, the parts of the tree it uses), never the client, so
- * a new capability is a new module plus a line here.
+ * CofferClient only wires and delegates: its parts are made and joined in client-wiring.ts;
+ * sessions live in session.ts, the tree by path in tree.ts, the trash in trash.ts, transfers
+ * in transfers/, sharing in shares/, groups in groups/, links.ts and requests.ts, contacts in
+ * contacts.ts. Each of those takes the narrow dependencies it needs (the hub client, the
+ * account's keys, the parts of the tree it uses), never the client, so a new capability is a
+ * new module plus a line in client-wiring.ts and here.
  */
 export class CofferClient {
   /** Typed calls to the hub (every response checked against the route table). */
@@ -122,8 +89,7 @@ export class CofferClient {
   private readonly tree: Tree;
   private readonly bin: Trash;
   private readonly hosting: Hosting;
-  private readonly reading: ReadDeps;
-  private readonly uploading: UploadDeps;
+  private readonly transfers: Transfers;
 
   protected constructor(private readonly parts: Parts) {
     ({
@@ -136,87 +102,25 @@ export class CofferClient {
       session: this.session,
       tree: this.tree,
     } = parts);
-    const { hub, keys, tree, contacts, pins } = parts;
-    this.bin = new Trash({ hub, tree });
-    this.hosting = new Hosting({ hub, tree });
-    this.groups = new Groups({ hub, keys, contacts });
-    this.copies = new Copies({ hub, keys, tree, hosting: this.hosting });
-    const ratings = new Ratings({ hub, keys, contacts, groups: this.groups });
-    this.shelves = new Shelves({ hub, keys, tree, contacts, groups: this.groups, ratings });
-    const state = new FeedStateStore(hub, keys);
-    this.mirrors = new Mirrors({ hub, groups: this.groups });
-    this.changes = new Changes({ hub });
-    this.account = new Account({ hub });
-    this.secondFactor = new SecondFactor({ hub, keys });
-    this.syncState = new SyncState({
-      hub,
-      keys,
-      sessionId: () => this.session.saved().sessionId,
-    });
-    this.feed = new Feed({
-      keys,
-      shelves: this.shelves,
+    ({
+      bin: this.bin,
+      hosting: this.hosting,
+      groups: this.groups,
       copies: this.copies,
+      shelves: this.shelves,
       mirrors: this.mirrors,
-      ratings,
-      state,
-    });
-    this.apps = new Apps({
-      hub,
-      keys,
-      tree,
-      ownPreviousKeys: () => contacts.ownPreviousKeys(),
-      sharedWithOthers: async (folder) =>
-        (await parts.shares.outgoing()).some(
-          (s) => s.folderId === folder.info.id && s.members.length > 0,
-        ),
-      rotateKeys: (path, removed) => parts.shares.rotateKeys(path, removed),
-    });
-    const ownPreviousKeys = () => contacts.ownPreviousKeys();
-    // What our read-write apps wrote is signed by them, under a grant we signed.
-    const appAuthors = () => this.apps.authorKeys();
-    this.reading = { hub, keys, ownPreviousKeys, appAuthors, pins };
-    this.uploading = { hub, keys, tree };
+      changes: this.changes,
+      account: this.account,
+      secondFactor: this.secondFactor,
+      syncState: this.syncState,
+      feed: this.feed,
+      apps: this.apps,
+      transfers: this.transfers,
+    } = treeParts(parts));
   }
 
-  private static wire({ hub, keys, saved }: OpenedSession, o: ResumeOptions): CofferClient {
-    const pins = new Freshness(o.pins);
-    const session = new Session(hub, keys, saved);
-    const contacts = new Contacts(hub, keys, saved.contactsVersion ?? 0, (v) =>
-      session.seeContacts(v),
-    );
-    const ownPreviousKeys = (): Promise<SigningPublicKey[]> => contacts.ownPreviousKeys();
-    // The tree asks shares who writes in a folder we share; shares find folders by path.
-    let shares: Shares | undefined;
-    const tree = new Tree({
-      hub,
-      keys,
-      authorsOf: (folderId, version) => (shares as Shares).authorsOf(folderId, version),
-      pins,
-    });
-    // Our apps under a folder whose keys a removal rotated get the new keys.
-    let client: CofferClient | undefined;
-    shares = new Shares({
-      hub,
-      keys,
-      tree,
-      contacts,
-      rotated: (folderId) => (client as CofferClient).apps.resealUnder(folderId),
-      appAuthors: () => (client as CofferClient).apps.authorKeys(),
-    });
-    const links = new Links({ hub, keys, tree, ownPreviousKeys });
-    const requests = new FileRequests({ hub, keys, tree });
-    client = new CofferClient({
-      hub,
-      keys,
-      session,
-      contacts,
-      shares,
-      links,
-      requests,
-      tree,
-      pins,
-    });
+  private static wire(opened: OpenedSession, o: ResumeOptions): CofferClient {
+    const client: CofferClient = new CofferClient(sessionParts(opened, o, () => client.apps));
     return client;
   }
 
@@ -498,12 +402,12 @@ export class CofferClient {
 
   /** Uploads a file of any size as a new file, or as a new revision of the file at `path`. */
   upload(path: string, source: UploadSource, o?: UploadOptions): Promise<Entry> {
-    return uploadFile(this.uploading, path, source, o);
+    return this.transfers.upload(path, source, o);
   }
 
   /** Uploads many small files in packs, committing hundreds per hub call. */
   uploadMany(files: readonly SmallFile[], o?: SmallFilesOptions): Promise<Entry[]> {
-    return uploadSmallFiles(this.uploading, files, o);
+    return this.transfers.uploadMany(files, o);
   }
 
   /**
@@ -511,31 +415,27 @@ export class CofferClient {
    * `chunks` shares located replicas and cached packs across many files; `manifest` one
    * already opened with `manifest()`.
    */
-  async download(
+  download(
     file: string | OpenNode,
     o: DownloadOptions & { chunks?: ChunkCache; manifest?: VerifiedManifest } = {},
   ): Promise<Download> {
-    const { chunks, manifest, ...options } = o;
-    const node = typeof file === 'string' ? await this.tree.resolve(file) : file;
-    return downloadFile(this.reading, node, options, chunks, manifest);
+    return this.transfers.download(file, o);
   }
 
   /**
    * A small file's whole plaintext as one buffer (its manifest opened and verified unless
    * given), with every check of `download` but no streams; a large file would be held whole.
    */
-  async downloadBytes(
+  downloadBytes(
     file: OpenNode,
     o: { chunks?: ChunkCache; manifest?: VerifiedManifest; signal?: AbortSignal } = {},
   ): Promise<Uint8Array> {
-    const manifest = o.manifest ?? (await openFileManifest(this.reading, file));
-    const source = o.chunks ?? this.chunkCache();
-    return decryptFileBytes(manifest, source, o.signal ? { signal: o.signal } : {});
+    return this.transfers.downloadBytes(file, o);
   }
 
   /** A file's manifest (the current revision's, or `revision`'s), opened and verified. */
   manifest(file: OpenNode, revision?: number): Promise<VerifiedManifest> {
-    return openFileManifest(this.reading, file, revision);
+    return this.transfers.manifest(file, revision);
   }
 
   /**
@@ -543,12 +443,12 @@ export class CofferClient {
    * how many packs it keeps at most, 8 by default).
    */
   chunkCache(o: { keepPacks?: boolean; packs?: number } = {}): ChunkCache {
-    return new ChunkSource(accountLocator(this.hub), o.keepPacks ?? false, o.packs);
+    return this.transfers.chunkCache(o);
   }
 
   /** Every revision of the file at `path`, newest first. */
-  async versions(path: string): Promise<Version[]> {
-    return listVersions(this.reading, await this.tree.resolve(path));
+  versions(path: string): Promise<Version[]> {
+    return this.transfers.versions(path);
   }
 
   /**
@@ -556,7 +456,7 @@ export class CofferClient {
    * content (the one it replaces stays a version); no content byte is uploaded again.
    */
   restoreRevision(path: string, revision: number): Promise<Entry> {
-    return restoreRevision({ ...this.reading, tree: this.tree }, path, revision);
+    return this.transfers.restoreRevision(path, revision);
   }
 
   /**
@@ -565,6 +465,6 @@ export class CofferClient {
    * bytes]). A folder copies with everything in it.
    */
   copy(from: string, to: string): Promise<Entry> {
-    return copyNode({ ...this.reading, tree: this.tree }, from, to);
+    return this.transfers.copy(from, to);
   }
 }

@@ -4,27 +4,19 @@ import {
   equalBytes,
   fingerprint,
   fromBase64Url,
-  openContactBook,
   type PinnedKeys,
   type PinnedMemberList,
   parseAccountId,
   type SigningPublicKey,
   safetyNumber,
-  sealContactBook,
   toBase64Url,
   verifyKeyBundle,
 } from '@coffer/crypto';
-import {
-  ConflictError,
-  IntegrityError,
-  KeyChangedError,
-  NotFoundError,
-  ValidationError,
-} from '@coffer/errors';
+import { IntegrityError, KeyChangedError, NotFoundError, ValidationError } from '@coffer/errors';
 import { type RouteResponse, schemas } from '@coffer/protocol';
-import { z } from 'zod';
+import { ContactBook, type Pin, type PinnedKeysText } from './contact-book.ts';
 import type { HubClient } from './hub-client.ts';
-import { type AccountKeys, fromHub } from './keys.ts';
+import type { AccountKeys } from './keys.ts';
 
 // [Note: Contacts]
 // A contact is pinned on first use: the first key bundle the hub serves for an email is
@@ -34,44 +26,6 @@ import { type AccountKeys, fromHub } from './keys.ts';
 // which blocks sharing (KeyChangedError) until the user compares the new safety number and
 // verifies again. The user can mark a contact verified at any time by comparing safety numbers
 // out of band; that is what catches a hub that lied on first use.
-
-const b64 = z.string().regex(/^[A-Za-z0-9_-]+$/);
-const keysSchema = z.object({ version: z.number().int().min(1), signing: b64, agreement: b64 });
-const pinSchema = z.object({
-  email: z.string(),
-  accountId: z.string(),
-  ...keysSchema.shape,
-  verified: z.boolean(),
-  addedAt: z.number(),
-  verifiedAt: z.number().optional(),
-  /** Keys the hub served after the pin that differ from it: waiting for the user. */
-  changed: keysSchema.extend({ seenAt: z.number() }).optional(),
-  /** Signing keys the contact had before (verified then), for what they signed with them. */
-  previous: z.array(b64).optional(),
-});
-const bookSchema = z.object({
-  contacts: z.array(pinSchema),
-  /** Our own earlier signing keys (before `rotateKeys`), for what we signed with them. */
-  ownPrevious: z.array(b64).optional(),
-  /** The newest member list accepted per share ([Note: Member lists]). */
-  shares: z
-    .record(
-      z.string(),
-      z.object({
-        version: z.number().int(),
-        digest: z.string(),
-        /** On our own shares: the folder, so we know it is shared whatever the hub says. */
-        folderId: z.string().optional(),
-      }),
-    )
-    .optional(),
-  /** The newest roster accepted per group ([Note: Groups]). */
-  groups: z
-    .record(z.string(), z.object({ version: z.number().int(), digest: z.string() }))
-    .optional(),
-});
-type Pin = z.infer<typeof pinSchema>;
-type Book = z.infer<typeof bookSchema>;
 
 /** A contact as the user sees it. */
 export interface Contact {
@@ -99,14 +53,14 @@ export interface ContactKeys {
   verified: boolean;
 }
 
-const keysOf = (k: z.infer<typeof keysSchema>): PinnedKeys => ({
+const keysOf = (k: PinnedKeysText): PinnedKeys => ({
   version: k.version,
   signingPublic: fromBase64Url(k.signing, 'signing', 32) as SigningPublicKey,
   agreementPublic: fromBase64Url(k.agreement, 'agreement', 32) as AgreementPublicKey,
 });
 
 /** The keys last trusted for a contact (a key change not verified yet is not among them). */
-function pinnedKeysOf(pin: z.infer<typeof pinSchema>): ContactKeys {
+function pinnedKeysOf(pin: Pin): ContactKeys {
   const k = keysOf(pin);
   return {
     accountId: pin.accountId as AccountId,
@@ -145,25 +99,21 @@ function checkBundle(email: string, bundle: string, accountId: AccountId, pinned
 export type LookupScope = Map<string, Promise<RouteResponse<'lookupContact'>>>;
 
 export class Contacts {
-  /** The change to the book in progress through this client: the next one waits for it. */
-  private writing: Promise<unknown> = Promise.resolve();
-  /** ownPreviousKeys, read once: every manifest check asks for it ([Note: Own previous keys]). */
-  private ownPrevious: Promise<SigningPublicKey[]> | undefined;
-  /** The highest book version this client has seen: an older one is a rollback. */
-  private seen: number;
+  /** The sealed book the pins are kept in, with our own earlier keys and share and group pins. */
+  private readonly book: ContactBook;
 
   constructor(
     private readonly hub: HubClient,
     private readonly keys: AccountKeys,
     seenVersion = 0,
-    private readonly onSeen: (version: number) => void = () => undefined,
+    onSeen: (version: number) => void = () => undefined,
   ) {
-    this.seen = seenVersion;
+    this.book = new ContactBook(hub, keys, seenVersion, onSeen);
   }
 
   /** The highest contact book version seen, to keep with the session. */
   get seenVersion() {
-    return this.seen;
+    return this.book.seenVersion;
   }
 
   /** Your own fingerprint, to read out or show as a QR code. */
@@ -172,7 +122,7 @@ export class Contacts {
   }
 
   async list(): Promise<Contact[]> {
-    const { book } = await this.read();
+    const { book } = await this.book.read();
     return Promise.all(book.contacts.map((p) => this.view(p)));
   }
 
@@ -200,7 +150,7 @@ export class Contacts {
   /** The account pinned for `email`, its keys unchecked: enough to take them off a share. */
   async accountOf(email: string): Promise<AccountId | undefined> {
     const wanted = normalEmail(email);
-    const { book } = await this.read();
+    const { book } = await this.book.read();
     return book.contacts.find((c) => c.email === wanted)?.accountId as AccountId | undefined;
   }
 
@@ -239,7 +189,7 @@ export class Contacts {
 
   async remove(email: string): Promise<void> {
     const wanted = normalEmail(email);
-    await this.write((book) => {
+    await this.book.write((book) => {
       const contacts = book.contacts.filter((c) => c.email !== wanted);
       if (contacts.length === book.contacts.length)
         throw new NotFoundError(`email: ${wanted} is not one of your contacts`);
@@ -258,7 +208,7 @@ export class Contacts {
     o: { lastTrusted?: boolean; within?: LookupScope } = {},
   ): Promise<ContactKeys> {
     const c = await this.recheck(email, o.within);
-    const { book } = await this.read();
+    const { book } = await this.book.read();
     const pin = this.need(
       book.contacts.find((p) => p.email === c.email),
       email,
@@ -277,82 +227,43 @@ export class Contacts {
    * hub no longer has ([Note: Account deletion] in the hub), so what they wrote still checks.
    */
   async pinnedKeys(id: string): Promise<ContactKeys | undefined> {
-    const pin = (await this.read()).book.contacts.find((p) => p.accountId === id);
+    const pin = (await this.book.read()).book.contacts.find((p) => p.accountId === id);
     return pin && pinnedKeysOf(pin);
   }
 
-  // [Note: Own previous keys]
-  // Every manifest of our own files is checked against our current signing key and the ones
-  // before it, kept in the contact book. Reading the book per file cost a hub round trip, a
-  // decryption and a schema check for each file of a download, so the list is read once per
-  // client and read again after a write through this client (`rememberOwnKey`). The list only
-  // grows, by a rotation, and a rotation on another device also replaces the identity this
-  // client signs and checks with, so a client that started before it is stale either way;
-  // a stale list can only refuse a manifest, never accept one.
-
-  /** Our signing keys from before `rotateKeys`, oldest first. */
+  /** Our signing keys from before `rotateKeys`, oldest first ([Note: Own previous keys]). */
   ownPreviousKeys(): Promise<SigningPublicKey[]> {
-    if (!this.ownPrevious) {
-      const read = this.read().then(({ book }) =>
-        (book.ownPrevious ?? []).map(
-          (k) => fromBase64Url(k, 'ownPrevious', 32) as SigningPublicKey,
-        ),
-      );
-      this.ownPrevious = read;
-      read.catch(() => {
-        if (this.ownPrevious === read) this.ownPrevious = undefined;
-      });
-    }
-    return this.ownPrevious;
+    return this.book.ownPreviousKeys();
   }
 
   /** Remembers a signing key of ours that is being replaced. */
-  async rememberOwnKey(key: SigningPublicKey): Promise<void> {
-    await this.write((book) => ({
-      ...book,
-      ownPrevious: [...(book.ownPrevious ?? []), toBase64Url(key)],
-    }));
+  rememberOwnKey(key: SigningPublicKey): Promise<void> {
+    return this.book.rememberOwnKey(key);
   }
 
   /** The newest member list of a share this account accepted, if any. */
-  async sharePin(shareId: string): Promise<PinnedMemberList | undefined> {
-    return (await this.read()).book.shares?.[shareId];
+  sharePin(shareId: string): Promise<PinnedMemberList | undefined> {
+    return this.book.sharePin(shareId);
   }
 
   /** Every share pin, by share id. */
-  async sharePins(): Promise<Record<string, PinnedMemberList & { folderId?: string | undefined }>> {
-    return (await this.read()).book.shares ?? {};
+  sharePins(): Promise<Record<string, PinnedMemberList & { folderId?: string | undefined }>> {
+    return this.book.sharePins();
   }
 
   /** Remembers a newer member list of a share (with its folder, for our own shares). */
-  async pinShare(shareId: string, pin: PinnedMemberList & { folderId?: string }): Promise<void> {
-    const known = await this.sharePin(shareId);
-    if (known && known.version >= pin.version) return;
-    // Never back: two devices racing keep the newer list.
-    await this.write((book) => {
-      const had = book.shares?.[shareId];
-      if (had && had.version >= pin.version) return book;
-      const folderId = pin.folderId ?? had?.folderId;
-      const next = folderId ? { ...pin, folderId } : { version: pin.version, digest: pin.digest };
-      return { ...book, shares: { ...book.shares, [shareId]: next } };
-    });
+  pinShare(shareId: string, pin: PinnedMemberList & { folderId?: string }): Promise<void> {
+    return this.book.pinShare(shareId, pin);
   }
 
   /** The newest roster of a group this account accepted, if any. */
-  async groupPin(groupId: string): Promise<PinnedMemberList | undefined> {
-    return (await this.read()).book.groups?.[groupId];
+  groupPin(groupId: string): Promise<PinnedMemberList | undefined> {
+    return this.book.groupPin(groupId);
   }
 
   /** Remembers a newer roster of a group; never goes back (two devices keep the newer). */
-  async pinGroup(groupId: string, pin: PinnedMemberList): Promise<void> {
-    const known = await this.groupPin(groupId);
-    if (known && known.version >= pin.version) return;
-    await this.write((book) => {
-      const had = book.groups?.[groupId];
-      if (had && had.version >= pin.version) return book;
-      const next = { version: pin.version, digest: pin.digest };
-      return { ...book, groups: { ...book.groups, [groupId]: next } };
-    });
+  pinGroup(groupId: string, pin: PinnedMemberList): Promise<void> {
+    return this.book.pinGroup(groupId, pin);
   }
 
   // ---- internals ----
@@ -421,7 +332,7 @@ export class Contacts {
   /** Runs `f` on the email's pin (if any) and stores what it returns. */
   private async change(email: string, f: (pin: Pin | undefined) => Promise<Pin>): Promise<Contact> {
     let result: Pin | undefined;
-    await this.write(async (book) => {
+    await this.book.write(async (book) => {
       const pin = book.contacts.find((c) => c.email === email);
       result = await f(pin);
       if (result === pin) return book;
@@ -433,80 +344,5 @@ export class Contacts {
       };
     });
     return this.view(result as Pin);
-  }
-
-  private async read(): Promise<{ version: number; book: Book }> {
-    const r = await this.hub.call('contactBook', {});
-    if (r.version < this.seen) {
-      throw new IntegrityError(
-        `contact book: the hub served version ${r.version}, older than version ${this.seen} seen before`,
-      );
-    }
-    if (r.book === null) {
-      if (r.version !== 0)
-        throw new IntegrityError(
-          `contact book: the hub says it has version ${r.version} but served no book (tampered with)`,
-        );
-      return { version: 0, book: { contacts: [] } };
-    }
-    const plain = await fromHub('contact book', () =>
-      openContactBook(
-        this.keys.masterKey,
-        this.keys.accountId,
-        r.version,
-        fromBase64Url(r.book as string, 'book'),
-      ),
-    );
-    let parsed: ReturnType<typeof bookSchema.safeParse>;
-    try {
-      parsed = bookSchema.safeParse(JSON.parse(new TextDecoder().decode(plain)));
-    } catch {
-      throw new IntegrityError('contact book: not valid JSON');
-    }
-    if (!parsed.success) throw new IntegrityError('contact book: does not match the schema');
-    this.see(r.version);
-    return { version: r.version, book: parsed.data };
-  }
-
-  /**
-   * Read, change, save; another device saving in between means read and change again. Changes
-   * made through this client take turns: side by side (a catalog that pins several new members
-   * at once) they would all read one version, and all but one save would conflict.
-   */
-  private write(f: (book: Book) => Book | Promise<Book>): Promise<void> {
-    const turn = this.writing.then(() => this.readChangeSave(f));
-    this.writing = turn.catch(() => undefined);
-    return turn.finally(() => {
-      this.ownPrevious = undefined;
-    });
-  }
-
-  private async readChangeSave(f: (book: Book) => Book | Promise<Book>): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      const { version, book } = await this.read();
-      const next = await f(book);
-      if (next === book) return;
-      const sealed = await sealContactBook(
-        this.keys.masterKey,
-        this.keys.accountId,
-        version + 1,
-        new TextEncoder().encode(JSON.stringify(next)),
-      );
-      try {
-        await this.hub.call('saveContactBook', {
-          body: { version: version + 1, book: toBase64Url(sealed) },
-        });
-        this.see(version + 1);
-        return;
-      } catch (e) {
-        if (!(e instanceof ConflictError) || attempt >= 3) throw e;
-      }
-    }
-  }
-
-  private see(version: number) {
-    if (version <= this.seen) return;
-    this.seen = version;
-    this.onSeen(version);
   }
 }

@@ -29,7 +29,6 @@ export type { AppRequest, Apps, GrantedApp } from './apps/apps.ts';
 export type { ConnectAppOptions } from './apps/connect.ts';
 export { connectApp, resumeApp } from './apps/connect.ts';
 export type { ChangeInfo, ChangePage, Changes, NextOptions } from './changes.ts';
-export type { ChunkCache } from './client.ts';
 export { CofferClient } from './client.ts';
 export type { Contact, ContactKeys } from './contacts.ts';
 export type { Entry } from './entries.ts';
@@ -69,12 +68,13 @@ export type {
   SavedSession,
   SecondFactorSource,
 } from './session.ts';
-export type { IncomingShare, OutgoingShare, ShareMember } from './shares/shares.ts';
+export type { IncomingShare, OutgoingShare, ShareMember } from './shares/types.ts';
 export type { SessionSyncState, SyncRootReport, SyncState } from './sync-state.ts';
 export type { UploadSource } from './transfers/chunk-store.ts';
 export type { Download, DownloadOptions, Version } from './transfers/download.ts';
 export type { Progress, TransferOptions } from './transfers/progress.ts';
 export type { SmallFile, SmallFilesOptions } from './transfers/small-files.ts';
 export { chunkSizeFor, SMALL_FILE_LIMIT } from './transfers/small-files.ts';
+export type { ChunkCache } from './transfers/transfers.ts';
 export type { ResumeState, ResumeStore, UploadOptions } from './transfers/upload.ts';
 export type { TrashContents, TrashedEntry } from './trash.ts';

@@ -1,34 +1,24 @@
 import {
   type AccountId,
-  decryptMetadata,
   type FolderKey,
-  fromBase64Url,
   type MemberList,
   type NodeId,
   newNodeId,
-  openFolderKeyAsMember,
-  type PinnedMemberList,
   type ShareRole,
-  type SigningPublicKey,
   sealFolderKeyForMember,
   signMemberList,
   toBase64Url,
   verifyMemberList,
 } from '@coffer/crypto';
-import {
-  ConflictError,
-  IntegrityError,
-  KeyChangedError,
-  NotFoundError,
-  ValidationError,
-} from '@coffer/errors';
+import { ConflictError, IntegrityError, NotFoundError, ValidationError } from '@coffer/errors';
 import type { ShareInfo } from '@coffer/protocol';
 import { refuseRepeats } from '../checks.ts';
-import type { ContactKeys, Contacts, LookupScope } from '../contacts.ts';
-import type { HubClient } from '../hub-client.ts';
-import { type AccountKeys, type Author, fromHub, type OpenNode } from '../keys.ts';
-import type { TreeAccess } from '../tree.ts';
+import type { LookupScope } from '../contacts.ts';
+import type { Author } from '../keys.ts';
+import { openIncoming } from './incoming.ts';
+import { myAuthor, outgoing, ownIdentity, ownList, writers } from './member-lists.ts';
 import { stageNewKeys } from './rotation.ts';
+import type { IncomingShare, OutgoingShare, SharesDeps } from './types.ts';
 
 // [Note: Folder shares]
 // The owner signs a member list ([Note: Member lists]) and seals the folder key to each member
@@ -37,59 +27,6 @@ import { stageNewKeys } from './rotation.ts';
 // it accepted (pinned in its contact book), that it names the member, and that the folder key
 // was sealed for this share, folder and version by the owner. Inside the share, manifests must
 // be signed by the owner or by a writer the list names; anything else is an IntegrityError.
-
-export interface ShareMember {
-  email: string;
-  accountId: string;
-  role: ShareRole;
-}
-
-/** A folder someone shared with us, opened and checked. */
-export interface IncomingShare {
-  id: string;
-  owner: { email: string; accountId: string };
-  role: ShareRole;
-  members: ShareMember[];
-  /**
-   * Writers whose keys could not be checked (changed and not verified again, or hidden by the
-   * hub): their files in the share do not verify until the user verifies them.
-   */
-  uncheckedWriters: string[];
-  /** The shared folder: open it with `client.within(folder)`. */
-  folder: OpenNode & { kind: 'folder' };
-}
-
-/** A folder we share. */
-export interface OutgoingShare {
-  id: string;
-  folderId: string;
-  members: ShareMember[];
-}
-
-/** What sharing needs: the hub, our keys, the tree by path, and the contacts it checks. */
-export interface SharesDeps {
-  hub: HubClient;
-  keys: AccountKeys;
-  tree: Pick<TreeAccess, 'resolve'>;
-  contacts: Pick<
-    Contacts,
-    | 'add'
-    | 'keysFor'
-    | 'pinnedKeys'
-    | 'accountOf'
-    | 'sharePin'
-    | 'sharePins'
-    | 'pinShare'
-    | 'ownPreviousKeys'
-  >;
-  /**
-   * After a removal rotated the keys of folder `folderId`: gives our apps there the new keys
-   * ([Note: Resealing after a rotation]).
-   */
-  rotated?(folderId: string): Promise<unknown>;
-  /** The signing keys of our writing apps, each grant checked ([Note: Apps in the client]). */
-  appAuthors?(): Promise<SigningPublicKey[]>;
-}
 
 export class Shares {
   /** The writers of each folder we share, by folder id, with the list version they are from. */
@@ -113,7 +50,7 @@ export class Shares {
     const found = (await this.owned).get(folderId);
     if (found) return this.withApps(found.authors);
     // The hub marks a share we cannot find: only our own signature is trusted there.
-    return version !== undefined ? this.withApps([await this.myAuthor()]) : undefined;
+    return version !== undefined ? this.withApps([await myAuthor(this.deps)]) : undefined;
   }
 
   /**
@@ -133,14 +70,14 @@ export class Shares {
     const out = new Map<string, { version: number; authors: Author[] }>();
     const { outgoing: list } = await this.listed();
     for (const s of list) {
-      const members = await this.ownList(s);
-      const { authors } = await this.writers(members, s, await this.myAuthor());
+      const members = await ownList(this.deps, s);
+      const { authors } = await writers(this.deps, members, s, await myAuthor(this.deps));
       out.set(s.nodeId, { version: members.version, authors });
     }
     // A folder our own book says we share, which the hub no longer lists: only we are trusted.
     for (const pin of Object.values(await this.deps.contacts.sharePins())) {
       if (pin.folderId && !out.has(pin.folderId))
-        out.set(pin.folderId, { version: pin.version, authors: [await this.myAuthor()] });
+        out.set(pin.folderId, { version: pin.version, authors: [await myAuthor(this.deps)] });
     }
     return out;
   }
@@ -157,9 +94,9 @@ export class Shares {
       throw new ValidationError('path', 'is your root folder; share a folder inside it');
     await this.deps.contacts.add(email);
     const them = await this.deps.contacts.keysFor(email);
-    const me = this.me();
+    const me = ownIdentity(this.deps);
     const current = (await this.listed()).outgoing.find((s) => s.nodeId === folder.info.id);
-    const previous = current ? await this.ownList(current) : null;
+    const previous = current ? await ownList(this.deps, current) : null;
     const list: MemberList = previous
       ? {
           ...previous,
@@ -190,19 +127,21 @@ export class Shares {
     const folder = await this.deps.tree.resolve(path);
     const current = (await this.listed()).outgoing.find((s) => s.nodeId === folder.info.id);
     if (!current) throw new NotFoundError(`path: ${path} is not shared`);
-    const list = await this.ownList(current);
+    const list = await ownList(this.deps, current);
     const accountId =
       (await this.deps.contacts.accountOf(email)) ??
       current.members.find((m) => m.email === email.trim().toLowerCase())?.accountId;
     if (!accountId || !list.members.some((m) => m.accountId === accountId))
       throw new NotFoundError(`email: ${email} is not a member of this share`);
-    const me = await this.myAuthor();
-    const before = (await this.writers(list, current, me)).authors;
+    const me = await myAuthor(this.deps);
+    const before = (await writers(this.deps, list, current, me)).authors;
     const members = list.members.filter((m) => m.accountId !== accountId);
     // Off the list first, so the hub stops serving them at once, even if the rotation fails.
     const removed = { ...list, version: list.version + 1, members };
     let info = await this.putList(removed, folder.key as FolderKey, []);
-    const after = new Set((await this.writers(removed, info, me)).authors.map((a) => a.accountId));
+    const after = new Set(
+      (await writers(this.deps, removed, info, me)).authors.map((a) => a.accountId),
+    );
     info = await this.rotate(
       path,
       removed,
@@ -225,18 +164,18 @@ export class Shares {
     const folder = await this.deps.tree.resolve(path);
     const current = (await this.listed()).outgoing.find((s) => s.nodeId === folder.info.id);
     if (current) {
-      await this.rotate(path, await this.ownList(current), removedAuthors);
+      await this.rotate(path, await ownList(this.deps, current), removedAuthors);
       return;
     }
     const alone: MemberList = {
       shareId: newNodeId(),
       folderId: folder.info.id as NodeId,
-      ownerId: this.me().accountId,
+      ownerId: ownIdentity(this.deps).accountId,
       version: 1,
       keyVersion: folder.info.keyVersion ?? 1,
       members: [],
     };
-    await this.putList(alone, folder.key as FolderKey, [this.me()]);
+    await this.putList(alone, folder.key as FolderKey, [ownIdentity(this.deps)]);
     const info = await this.rotate(path, alone, removedAuthors);
     await this.deps.hub.call('deleteShare', { params: { id: info.id } });
     this.owned = null;
@@ -248,7 +187,7 @@ export class Shares {
     folderKey: FolderKey,
     recipients: { accountId: AccountId; agreementPublic: ContactAgreement }[],
   ): Promise<ShareInfo> {
-    const me = this.me();
+    const me = ownIdentity(this.deps);
     const place = { shareId: list.shareId, folderId: list.folderId, keyVersion: list.keyVersion };
     const keys = await Promise.all(
       recipients.map(async (r) => ({
@@ -274,7 +213,8 @@ export class Shares {
         return await this.rotateOnce(path, list, removedWriters);
       } catch (e) {
         if (!(e instanceof ConflictError) || attempt === 3) throw e;
-        list = await this.ownList(
+        list = await ownList(
+          this.deps,
           (await this.listed()).outgoing.find((s) => s.id === list.shareId) as ShareInfo,
         );
       }
@@ -289,7 +229,7 @@ export class Shares {
   ): Promise<ShareInfo> {
     const { keyVersion, rootKey } = await stageNewKeys(this.deps, path, list, removedWriters);
 
-    const me = this.me();
+    const me = ownIdentity(this.deps);
     const recipients = [me];
     const emails = new Map(
       (await this.listed()).outgoing
@@ -315,7 +255,7 @@ export class Shares {
   /** The folders we share, each with its members as our own signed list names them. */
   async outgoing(): Promise<OutgoingShare[]> {
     const { outgoing: list } = await this.listed();
-    return Promise.all(list.map(async (s) => outgoing(s, await this.ownList(s))));
+    return Promise.all(list.map(async (s) => outgoing(s, await ownList(this.deps, s))));
   }
 
   /** Folders shared with us ("Shared with me"), each checked as [Note: Folder shares] says. */
@@ -323,7 +263,7 @@ export class Shares {
     const { incoming: list } = await this.listed();
     const out: IncomingShare[] = [];
     const within: LookupScope = new Map();
-    for (const s of list) out.push(await this.open(s, within));
+    for (const s of list) out.push(await openIncoming(this.deps, s, within));
     return out;
   }
 
@@ -352,183 +292,6 @@ export class Shares {
     );
     return shares;
   }
-
-  private me() {
-    return { ...this.deps.keys.identity, accountId: this.deps.keys.accountId };
-  }
-
-  private async myAuthor(): Promise<Author> {
-    const me = this.me();
-    return {
-      accountId: me.accountId,
-      signingPublic: me.signingPublic,
-      older: await this.deps.contacts.ownPreviousKeys(),
-    };
-  }
-
-  /**
-   * Who may write in a share: `owner`, then each writer the list names with the keys our
-   * contacts check gives. A writer the hub hides, or whose keys changed and are not verified
-   * again, is left out (`unchecked`): their nodes fail to verify until then.
-   */
-  private async writers(
-    list: MemberList,
-    s: ShareInfo,
-    owner: Author,
-    within: LookupScope = new Map(),
-  ) {
-    const emails = new Map(s.members.map((m) => [m.accountId, m.email]));
-    const authors: Author[] = [owner];
-    const unchecked: string[] = [];
-    for (const m of list.members) {
-      if (m.role !== 'write') continue;
-      if (m.accountId === this.deps.keys.accountId) {
-        authors.push(await this.myAuthor());
-        continue;
-      }
-      const email = emails.get(m.accountId);
-      if (!email) {
-        // An account the hub no longer has (deleted): what it wrote checks with our own pin.
-        const pinned = await this.deps.contacts.pinnedKeys(m.accountId);
-        if (pinned) authors.push(authorOf(pinned));
-        else unchecked.push(m.accountId);
-        continue;
-      }
-      await this.deps.contacts.add(email, { within });
-      try {
-        const w = await this.deps.contacts.keysFor(email, { within });
-        if (w.accountId !== m.accountId) unchecked.push(email);
-        else authors.push(authorOf(w));
-      } catch (e) {
-        if (!(e instanceof KeyChangedError)) throw e;
-        unchecked.push(email);
-      }
-    }
-    return { authors, unchecked };
-  }
-
-  /** Our own list of a share we own, checked with our key. */
-  private async ownList(s: ShareInfo): Promise<MemberList> {
-    const me = this.me();
-    if (s.ownerId !== me.accountId) throw new IntegrityError(`share ${s.id}: not ours`);
-    const { list, pin } = await checkList(
-      `member list of share ${s.id}`,
-      s,
-      { shareId: s.id, folderId: s.nodeId as NodeId, ownerId: me.accountId },
-      [me.signingPublic, ...(await this.deps.contacts.ownPreviousKeys())],
-      await this.deps.contacts.sharePin(s.id),
-    );
-    await this.deps.contacts.pinShare(s.id, pin);
-    return list;
-  }
-
-  private async open(s: ShareInfo, within: LookupScope): Promise<IncomingShare> {
-    const what = `share ${s.id} from ${s.ownerEmail}`;
-    await this.deps.contacts.add(s.ownerEmail, { within });
-    const owner = await this.deps.contacts.keysFor(s.ownerEmail, { within });
-    if (owner.accountId !== s.ownerId)
-      throw new IntegrityError(`${what}: the hub names another owner than ${s.ownerEmail}`);
-    const expect = { shareId: s.id, folderId: s.nodeId as NodeId, ownerId: owner.accountId };
-    const pinned = await this.deps.contacts.sharePin(s.id);
-    const { list, pin } = await checkList(
-      `member list of ${what}`,
-      s,
-      expect,
-      [owner.signingPublic, ...owner.previousSigning],
-      pinned,
-    );
-    const mine = list.members.find((m) => m.accountId === this.deps.keys.accountId);
-    if (!mine)
-      throw new IntegrityError(
-        `${what}: the owner's member list does not name you (re-added by the hub?)`,
-      );
-    await this.deps.contacts.pinShare(s.id, pin);
-
-    const sealed = s.keys.find((k) => k.keyVersion === list.keyVersion);
-    if (!sealed) throw new IntegrityError(`${what}: no folder key for you`);
-    if (s.folder.id !== s.nodeId)
-      throw new IntegrityError(`${what}: the hub served another folder`);
-    const me = this.me();
-    const key = await fromHub(`folder key of ${what}`, () =>
-      openFolderKeyAsMember(
-        fromBase64Url(sealed.sealed, 'sealed'),
-        { ...expect, keyVersion: list.keyVersion },
-        { accountId: owner.accountId, signingPublic: owner.signingPublic },
-        me,
-      ),
-    );
-    const meta = await fromHub(`name of ${what}`, () =>
-      decryptMetadata(key, fromBase64Url(s.folder.metadata, 'metadata'), {
-        nodeId: s.nodeId as NodeId,
-        kind: 'folder',
-      }),
-    );
-    const emails = new Map(s.members.map((m) => [m.accountId, m.email]));
-    const { authors, unchecked } = await this.writers(
-      list,
-      s,
-      {
-        accountId: owner.accountId,
-        signingPublic: owner.signingPublic,
-        older: owner.previousSigning,
-      },
-      within,
-    );
-    return {
-      id: s.id,
-      owner: { email: s.ownerEmail, accountId: owner.accountId },
-      role: mine.role,
-      members: list.members.map((m) => ({ ...m, email: emails.get(m.accountId) ?? '' })),
-      uncheckedWriters: unchecked,
-      folder: { info: s.folder, kind: 'folder', key, meta, authors },
-    };
-  }
 }
 
 type ContactAgreement = Parameters<typeof sealFolderKeyForMember>[3]['agreementPublic'];
-
-function outgoing(info: ShareInfo, list: MemberList): OutgoingShare {
-  const emails = new Map(info.members.map((m) => [m.accountId, m.email]));
-  return {
-    id: info.id,
-    folderId: info.nodeId,
-    members: list.members.map((m) => ({
-      accountId: m.accountId as AccountId,
-      email: emails.get(m.accountId) ?? '',
-      role: m.role,
-    })),
-  };
-}
-
-/**
- * Checks a member list with the owner's keys, newest first (a list signed before the owner
- * rotated keys still verifies with the key they had), against the pin; the error keeps why.
- */
-async function checkList(
-  what: string,
-  s: ShareInfo,
-  expect: { shareId: string; folderId: NodeId; ownerId: AccountId },
-  ownerKeys: readonly SigningPublicKey[],
-  pinned: PinnedMemberList | undefined,
-) {
-  const signed = fromBase64Url(s.memberList, 'memberList');
-  let last: unknown;
-  for (const key of ownerKeys) {
-    try {
-      return await verifyMemberList(signed, expect, key, pinned);
-    } catch (e) {
-      if (!(e instanceof IntegrityError)) throw e;
-      last = e;
-      // Only a bad signature is worth another key; a rollback is a rollback with any key.
-      if (!/not signed by/.test(e.message)) break;
-    }
-  }
-  throw new IntegrityError(`${what}: ${(last as Error).message}`, { cause: last });
-}
-
-/** A writer, with the keys their signatures verify with. */
-const authorOf = (k: ContactKeys): Author => ({
-  accountId: k.accountId,
-  signingPublic: k.signingPublic,
-  older: k.previousSigning,
-});
