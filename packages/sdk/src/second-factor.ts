@@ -37,6 +37,15 @@ export class SecondFactor {
     return recoveryCodes;
   }
 
+  /**
+   * Ten new recovery codes, to show once, in place of those left (which stop working); needs a
+   * fresh code or a recovery code.
+   */
+  async newRecoveryCodes(code: string): Promise<string[]> {
+    const r = await this.deps.hub.call('secondFactorRecoveryCodes', { body: { code } });
+    return r.recoveryCodes;
+  }
+
   /** Turns it off; needs a fresh code or a recovery code. */
   async disable(code: string): Promise<void> {
     await this.deps.hub.call('secondFactorDisable', { body: { code } });

@@ -221,6 +221,37 @@ onEachDatabase('the second factor', (dialect) => {
     );
   });
 
+  test('new recovery codes: a code is needed, the old ones stop working, the new ones work once', async () => {
+    const email = 'renew@example.com';
+    const { client, secret, recoveryCodes } = await enrolled(email);
+    // Without a code, with a wrong one: refused, and the old codes still work.
+    await assert.rejects(client.secondFactor.newRecoveryCodes(''), /code/);
+    await assert.rejects(client.secondFactor.newRecoveryCodes(codeAfter(secret, 5)), /wrong/);
+    assert.equal((await client.secondFactor.status()).recoveryCodesLeft, 10);
+    // With a recovery code: ten new ones, different from the old.
+    const renewed = await client.secondFactor.newRecoveryCodes(recoveryCodes[0] as string);
+    assert.equal(renewed.length, 10);
+    assert.equal(new Set([...renewed, ...recoveryCodes]).size, 20);
+    assert.equal((await client.secondFactor.status()).recoveryCodesLeft, 10);
+    const login = (code: string) =>
+      CofferClient.login({ hubUrl: net.hubUrl, email, password: PASSWORD, code });
+    await assert.rejects(login(recoveryCodes[1] as string), /not one of your unused/);
+    const byNew = await login(renewed[0] as string);
+    assert.equal((await byNew.secondFactor.status()).recoveryCodesLeft, 9);
+    await assert.rejects(login(renewed[0] as string), /not one of your unused/);
+    // With a code from the app as well; an account without a second factor has none to renew.
+    const again = await byNew.secondFactor.newRecoveryCodes(codeAfter(secret, 1));
+    assert.equal(again.length, 10);
+    await assert.rejects(byNew.secondFactor.disable(renewed[1] as string), /not one of your/);
+    await byNew.secondFactor.disable(again[0] as string);
+    await assert.rejects(client.secondFactor.newRecoveryCodes('123456'), /second factor is off/);
+    // Without a session: 401.
+    const r = await call('POST', '/api/account/2fa/recovery-codes', 'not-a-session', {
+      code: '123456',
+    });
+    assert.equal(r.status, 401);
+  });
+
   test('after 5 wrong codes a backoff, after 10 a lockout the user is told about', async () => {
     const email = 'lockout@example.com';
     const { secret, recoveryCodes } = await enrolled(email);
@@ -366,7 +397,7 @@ onEachDatabase('the second factor', (dialect) => {
     });
   });
 
-  test('the CLI: 2fa enable, status, login with --code and COFFER_TOTP, passwd, disable', async () => {
+  test('the CLI: 2fa enable, status, login with --code and COFFER_TOTP, passwd, recovery-codes, disable', async () => {
     const email = 'cli@example.com';
     const env = { ...net.env, COFFER_PASSWORD: PASSWORD };
     assert.equal((await cli(['signup', email], env)).code, 0);
@@ -420,7 +451,17 @@ onEachDatabase('the second factor', (dialect) => {
       COFFER_NEW_PASSWORD: 'the next password',
     });
     assert.equal(passwd.code, 0, passwd.stderr);
-    const off = await cli(['2fa', 'disable', '--code', recoveryCodes[2] as string], env);
+    // New recovery codes, shown once; the old ones stop working.
+    const renewed = await cli(['2fa', 'recovery-codes', '--code', recoveryCodes[2] as string], env);
+    assert.equal(renewed.code, 0, renewed.stderr);
+    assert.match(renewed.stdout, /the ones you had before no longer work/);
+    const fresh = renewed.stdout.match(/[0-9a-z]{4}(-[0-9a-z]{4}){3}/g) ?? [];
+    assert.equal(fresh.length, 10);
+    assert.match((await cli(['2fa', 'status'], env)).stdout, /10 recovery codes left/);
+    const stale = await cli(['2fa', 'disable', '--code', recoveryCodes[3] as string], env);
+    assert.notEqual(stale.code, 0);
+    assert.match(stale.stderr, /not one of your unused recovery codes/);
+    const off = await cli(['2fa', 'disable', '--code', fresh[0] as string], env);
     assert.equal(off.code, 0, off.stderr);
     assert.match((await cli(['2fa', 'status'], env)).stdout, /^Off\./);
   });

@@ -4,11 +4,23 @@ import { askLine } from '../ask.ts';
 import { withSession } from '../client.ts';
 import { type CommandGroup, command, commonFlags, noMore } from '../command.ts';
 import { password } from '../config.ts';
+import type { Out } from '../output.ts';
 import { codeFlag, secondFactorCode } from '../second-factor.ts';
 
-// The account's second factor, TOTP ([Note: Second factor on the hub]): enrol, turn off, status.
+// The account's second factor, TOTP ([Note: Second factor on the hub]): enrol, new recovery
+// codes, turn off, status.
 
 const hub = commonFlags.hub;
+
+/** Recovery codes, shown this once. */
+function sayRecoveryCodes(out: Out, codes: string[], advice: string) {
+  out.say('');
+  out.say(`Recovery codes (shown once; each works once, in place of a code; ${advice}):`);
+  for (const c of codes) out.say(`  ${c}`);
+}
+
+/** Few enough left that the owner should make new ones before they run out. */
+const FEW_CODES_LEFT = 3;
 
 const enable = command({
   name: '2fa enable',
@@ -49,11 +61,7 @@ const enable = command({
       const pw = await password(flags, 'Password (to confirm it is you): ');
       const recoveryCodes = await client.secondFactor.enable(code, pw);
       out.say('The second factor is on. Logging in now asks for a code from the app.');
-      out.say('');
-      out.say(
-        'Recovery codes (shown once; each works once, in place of a code; keep them offline):',
-      );
-      for (const c of recoveryCodes) out.say(`  ${c}`);
+      sayRecoveryCodes(out, recoveryCodes, 'keep them offline');
       out.result({ enabled: true, recoveryCodes, ...(started ?? {}) });
     });
   },
@@ -72,12 +80,28 @@ const disable = command({
   },
 });
 
+const recoveryCodes = command({
+  name: '2fa recovery-codes',
+  flags: { code: codeFlag, hub },
+  async run(args, flags, out) {
+    noMore(args, 0);
+    await withSession(flags, async (client) => {
+      const codes = await client.secondFactor.newRecoveryCodes(await secondFactorCode(flags));
+      sayRecoveryCodes(out, codes, 'the ones you had before no longer work');
+      out.result({ recoveryCodes: codes });
+    });
+  },
+});
+
 const status = command({
   name: '2fa',
   flags: { hub },
   async run(args, flags, out) {
     if (args[0] !== 'status' || args.length > 1) {
-      throw new ValidationError('2fa', 'expected: coffer 2fa status | enable | disable');
+      throw new ValidationError(
+        '2fa',
+        'expected: coffer 2fa status | enable | recovery-codes | disable',
+      );
     }
     await withSession(flags, async (client) => {
       const s = await client.secondFactor.status();
@@ -85,6 +109,9 @@ const status = command({
         out.say(s.pending ? 'Off (an enrolment waits: coffer 2fa enable --code CODE).' : 'Off.');
       } else {
         out.say(`On; ${s.recoveryCodesLeft} recovery codes left.`);
+        if (s.recoveryCodesLeft <= FEW_CODES_LEFT) {
+          out.say('Make new ones before they run out: coffer 2fa recovery-codes');
+        }
         if (s.lockedUntil !== null) {
           out.say(`Locked after wrong codes until ${new Date(s.lockedUntil).toISOString()}.`);
         }
@@ -101,8 +128,12 @@ export const secondFactorCommands: CommandGroup = {
       '2fa enable',
       'turn on a second factor: scan the QR code, type a code and your password; prints 10 recovery codes once',
     ],
+    [
+      '2fa recovery-codes',
+      'replace the recovery codes left with 10 new ones, shown once (--code, $COFFER_TOTP or a prompt)',
+    ],
     ['2fa disable', 'turn it off (--code, $COFFER_TOTP or a prompt)'],
     ['2fa status', 'whether it is on, and the recovery codes left'],
   ],
-  commands: [enable, disable, status],
+  commands: [enable, recoveryCodes, disable, status],
 };

@@ -329,12 +329,10 @@ export async function enable(
   if (row.enabled_at !== null) throw new ConflictError('the second factor is on already');
   if (isRecoveryCode(code)) throw new ValidationError('code', 'expected the 6-digit code');
   await useCode(hub, c.accountId, code, row.sealed_secret, address);
-  const recoveryCodes = Array.from({ length: 10 }, newTotpRecoveryCode);
-  const now = hub.now();
-  await inTransaction(hub.db, async (tx) => {
+  return inTransaction(hub.db, async (tx) => {
     const on = await tx
       .updateTable('account_totp')
-      .set({ enabled_at: now })
+      .set({ enabled_at: hub.now() })
       .where('account_id', '=', c.accountId)
       .where('enabled_at', 'is', null)
       .where('sealed_secret', '=', row.sealed_secret)
@@ -342,19 +340,44 @@ export async function enable(
     if (Number(on.numUpdatedRows) !== 1) {
       throw new ConflictError('the enrolment changed meanwhile; start again');
     }
-    await tx.deleteFrom('totp_recovery_codes').where('account_id', '=', c.accountId).execute();
-    for (const code of recoveryCodes) {
-      await tx
-        .insertInto('totp_recovery_codes')
-        .values({
-          account_id: c.accountId,
-          code_hash: await totpRecoveryCodeHash(c.accountId, code),
-          created_at: now,
-        })
-        .execute();
-    }
+    return { recoveryCodes: await replaceRecoveryCodes(hub, tx, c.accountId) };
   });
-  return { recoveryCodes };
+}
+
+/**
+ * Ten new recovery codes in place of those left, for an owner who used some up or fears they
+ * were seen: a fresh code (or one of the old recovery codes) is needed, as to turn it off.
+ */
+export async function newRecoveryCodes(
+  hub: Hub,
+  c: Caller,
+  code: string,
+  address: string,
+): Promise<RouteResponse<'secondFactorRecoveryCodes'>> {
+  if (!(await enabledRow(hub.db, c.accountId))) {
+    throw new ConflictError('the second factor is off; recovery codes come with turning it on');
+  }
+  await requireSecondFactor(hub, c.accountId, code, address);
+  return inTransaction(hub.db, async (tx) => ({
+    recoveryCodes: await replaceRecoveryCodes(hub, tx, c.accountId),
+  }));
+}
+
+/** The account's recovery codes, all replaced by 10 new ones; only their hashes are kept. */
+async function replaceRecoveryCodes(hub: Hub, tx: DbOrTx, accountId: string) {
+  const recoveryCodes = Array.from({ length: 10 }, newTotpRecoveryCode);
+  await tx.deleteFrom('totp_recovery_codes').where('account_id', '=', accountId).execute();
+  for (const code of recoveryCodes) {
+    await tx
+      .insertInto('totp_recovery_codes')
+      .values({
+        account_id: accountId,
+        code_hash: await totpRecoveryCodeHash(accountId, code),
+        created_at: hub.now(),
+      })
+      .execute();
+  }
+  return recoveryCodes;
 }
 
 export async function disable(hub: Hub, c: Caller, code: string, address: string) {

@@ -6,7 +6,7 @@ import { secondFactorCode } from './shapes.ts';
 
 // The account's second factor, TOTP (tag `secondFactor`; [Note: Second factor on the hub] in
 // the hub's services/second-factor.ts): enrolment, the login step after OPAQUE, status and
-// turning it off.
+// new recovery codes and turning it off.
 
 export const secondFactorRoutes = {
   secondFactorStatus: route({
@@ -50,6 +50,16 @@ export const secondFactorRoutes = {
     tag: 'secondFactor',
     summary: 'Turns the second factor off; needs a fresh code or a recovery code.',
     body: z.object({ code: secondFactorCode }).strict(),
+  }),
+  secondFactorRecoveryCodes: route({
+    method: 'post',
+    path: '/api/account/2fa/recovery-codes',
+    auth: 'session',
+    tag: 'secondFactor',
+    summary:
+      'Replaces the recovery codes left with 10 new ones, shown this once (the old ones stop working); needs a fresh code or a recovery code.',
+    body: z.object({ code: secondFactorCode }).strict(),
+    response: z.object({ recoveryCodes: z.array(z.string()) }),
   }),
   secondFactorLogin: route({
     method: 'post',

@@ -9,13 +9,16 @@ import { CodeField, FormAlert, TextField, useAccountForm } from './form.tsx';
 
 // Two-step verification on the Settings page ([Note: Second factor on the hub]): off, then
 // enrolment (the otpauth:// URI as a QR code and the secret as text, then a first code from the
-// app), then the 10 recovery codes shown this once; on, with the codes left and turning it off
-// with a code or a recovery code.
+// app), then the 10 recovery codes shown this once; on, with the codes left, new recovery codes
+// (the old ones stop working) and turning it off, each with a code or a recovery code.
+
+/** Few enough recovery codes left that the page says to make new ones. */
+const FEW_CODES_LEFT = 3;
 
 type Step =
   | { kind: 'status' }
   | { kind: 'enrol'; secret: string; uri: string }
-  | { kind: 'codes'; codes: string[] };
+  | { kind: 'codes'; codes: string[]; replaced: boolean };
 
 export function SecondFactorSettings({ onError }: { onError: (m: string) => void }) {
   const { t, error, setError, busy, onSubmit } = useAccountForm();
@@ -51,7 +54,7 @@ export function SecondFactorSettings({ onError }: { onError: (m: string) => void
       return { field: 'code', message: codeError(t, r, fig.time) };
     }
     setPassword('');
-    setStep({ kind: 'codes', codes: r.value });
+    setStep({ kind: 'codes', codes: r.value, replaced: false });
     await load();
   });
   const disable = onSubmit(async () => {
@@ -59,6 +62,14 @@ export function SecondFactorSettings({ onError }: { onError: (m: string) => void
     setCode('');
     if (!r.ok) return { field: 'code', message: codeError(t, r, fig.time) };
     setDone(t.twoFactorOffDone);
+    await load();
+  });
+  const renew = onSubmit(async () => {
+    setDone('');
+    const r = await worker.secondFactorRecoveryCodes(code.trim());
+    setCode('');
+    if (!r.ok) return { field: 'code', message: codeError(t, r, fig.time) };
+    setStep({ kind: 'codes', codes: r.value, replaced: true });
     await load();
   });
   const field = (id: string, hint = t.codeHint) => (
@@ -114,6 +125,7 @@ export function SecondFactorSettings({ onError }: { onError: (m: string) => void
       <div className="second-factor">
         <h4>{t.recoveryCodesTitle}</h4>
         <p>{t.recoveryCodesIntro}</p>
+        {step.replaced && <p className="warning">{t.recoveryCodesReplaced}</p>}
         <ul className="recovery-codes">
           {step.codes.map((c) => (
             <li key={c}>
@@ -140,18 +152,28 @@ export function SecondFactorSettings({ onError }: { onError: (m: string) => void
       </form>
     );
   }
+  // Enter makes new recovery codes, the harmless one of the two; turning it off is a click.
   return (
-    <form className="second-factor" onSubmit={disable} aria-label={t.twoFactorTurnOff}>
+    <form className="second-factor" onSubmit={renew} aria-label={t.twoFactor}>
       <p>{fill(t.twoFactorOn, { count: fig.count(status.recoveryCodesLeft) })}</p>
+      {done && <p role="status">{done}</p>}
+      {status.recoveryCodesLeft <= FEW_CODES_LEFT && (
+        <p className="warning">{t.recoveryCodesFew}</p>
+      )}
       {status.lockedUntil !== null && (
         <p className="error">{fill(t.codeLocked, { time: fig.time(status.lockedUntil) })}</p>
       )}
-      <p className="muted">{t.twoFactorOffIntro}</p>
-      {field('disable-code')}
+      <p className="muted">{t.twoFactorOnIntro}</p>
+      {field('second-factor-code')}
       <FormAlert error={error} />
-      <button type="submit" disabled={busy}>
-        {busy ? t.working : t.twoFactorTurnOff}
-      </button>
+      <div className="actions">
+        <button type="submit" disabled={busy}>
+          {t.recoveryCodesNew}
+        </button>
+        <button type="button" disabled={busy} onClick={disable}>
+          {t.twoFactorTurnOff}
+        </button>
+      </div>
     </form>
   );
 }

@@ -1,5 +1,5 @@
 // The account's second factor (TOTP): its state, enrolment (a secret and its otpauth:// URI,
-// then the first code, which answers the recovery codes) and turning it off.
+// then the first code, which answers the recovery codes), new recovery codes and turning it off.
 import { call, need } from './session.ts';
 
 export const secondFactorApi = {
@@ -7,5 +7,7 @@ export const secondFactorApi = {
   secondFactorStart: () => call(() => need().secondFactor.start()),
   secondFactorEnable: (code: string, password: string) =>
     call(() => need().secondFactor.enable(code, password)),
+  secondFactorRecoveryCodes: (code: string) =>
+    call(() => need().secondFactor.newRecoveryCodes(code)),
   secondFactorDisable: (code: string) => call(() => need().secondFactor.disable(code)),
 };

@@ -91,7 +91,11 @@ export const en = {
     'Each one works once, in place of a code, if you lose your phone. They are shown only now: store them offline, apart from your password.',
   recoveryCodesStored: 'I have stored them',
   twoFactorOffDone: 'Two-step verification is off.',
-  twoFactorOffIntro: 'To turn it off, enter a code from the app or a recovery code.',
+  twoFactorOnIntro:
+    'Enter a code from the app or a recovery code, then make new recovery codes or turn it off.',
+  recoveryCodesNew: 'New recovery codes',
+  recoveryCodesFew: 'Few recovery codes are left: make new ones before they run out.',
+  recoveryCodesReplaced: 'The recovery codes you had before no longer work.',
   // zxcvbn's feedback, by its keys: zxw_ a warning, zxs_ a suggestion.
   zxw_straightRow: 'Straight rows of keys on the keyboard are easy to guess.',
   zxw_keyPattern: 'Short keyboard patterns are easy to guess.',

@@ -95,8 +95,12 @@ export const fr: AccountStrings = {
     'Chacun sert une fois, à la place d’un code, si vous perdez votre téléphone. Ils ne sont affichés que maintenant : gardez-les hors ligne, loin de votre mot de passe.',
   recoveryCodesStored: 'Je les ai mis de côté',
   twoFactorOffDone: 'La validation en deux étapes est désactivée.',
-  twoFactorOffIntro:
-    'Pour la désactiver, saisissez un code de l’application ou un code de secours.',
+  twoFactorOnIntro:
+    'Saisissez un code de l’application ou un code de secours, puis créez de nouveaux codes de secours ou désactivez-la.',
+  recoveryCodesNew: 'Nouveaux codes de secours',
+  recoveryCodesFew:
+    'Il reste peu de codes de secours : créez-en de nouveaux avant qu’ils ne soient épuisés.',
+  recoveryCodesReplaced: 'Les codes de secours que vous aviez ne fonctionnent plus.',
   // zxcvbn's feedback, by its keys: zxw_ a warning, zxs_ a suggestion.
   zxw_straightRow: 'Les rangées de touches du clavier sont faciles à deviner.',
   zxw_keyPattern: 'Les motifs courts du clavier sont faciles à deviner.',
