@@ -464,7 +464,7 @@ onEachDatabase('folder shares', (dialect) => {
       assert.ok(forCarolBefore);
       const carolsStaleSub = await carol.within(forCarolBefore.folder).resolve('/sub');
 
-      const after = await alice.shares.remove('/project', 'bob@example.com');
+      const { share: after } = await alice.shares.remove('/project', 'bob@example.com');
       assert.deepEqual(
         after?.members.map((m) => [m.email, m.role]),
         [['carol@example.com', 'write']],
@@ -554,7 +554,7 @@ onEachDatabase('folder shares', (dialect) => {
         alice.shares.remove('/other/secret.txt', 'bob@example.com'),
         NotFoundError,
       );
-      assert.equal(await alice.shares.remove('/project', 'carol@example.com'), null);
+      assert.equal((await alice.shares.remove('/project', 'carol@example.com')).share, null);
       assert.equal(
         (await carol.shares.incoming()).some((s) => s.folder.meta.name === 'project'),
         false,

@@ -1,4 +1,5 @@
 import { ValidationError } from '@coffer/errors';
+import type { CofferClient } from '@coffer/sdk';
 import { askLine } from '../ask.ts';
 import { withSession } from '../client.ts';
 import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
@@ -11,6 +12,21 @@ const hub = commonFlags.hub;
 
 const rights = (access: 'read' | 'readwrite') =>
   access === 'readwrite' ? 'read and write' : 'read only';
+
+/**
+ * The sentence naming the apps a rotation gave the new keys of their folder ([Note: Resealing
+ * after a rotation] in the SDK), with a leading space; empty when there were none.
+ */
+export async function appsGivenKeys(client: CofferClient, ids: readonly string[]) {
+  if (ids.length === 0) return '';
+  // The rotation is done: a list that fails to load only costs the names.
+  const apps = await client.apps.list().catch(() => []);
+  const named = ids.map((id) => {
+    const name = apps.find((a) => a.id === id)?.name;
+    return name ? `"${name}" (${id})` : id;
+  });
+  return ` Given the new keys, these apps keep working: ${named.join(', ')}.`;
+}
 
 const list = command({
   name: 'apps',
@@ -117,9 +133,7 @@ const revoke = command({
     const id = need(args, 0, 'ID');
     await withSession(flags, async (client) => {
       const { rotated, resealed = [] } = await client.apps.revoke(id);
-      const others = resealed.length
-        ? ` ${resealed.length} other app(s) of that folder were given its new keys.`
-        : '';
+      const others = await appsGivenKeys(client, resealed);
       out.say(
         `Revoked: app ${id} can no longer reach your files.${rotated ? ` Its folder's keys were changed, so nothing written there from now on opens with the key it kept.${others}` : ''}`,
       );

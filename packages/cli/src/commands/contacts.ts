@@ -3,6 +3,7 @@ import type { Contact } from '@coffer/sdk';
 import { pathById, session, withSession } from '../client.ts';
 import { type CommandGroup, command, commonFlags, need, noMore } from '../command.ts';
 import type { Out } from '../output.ts';
+import { appsGivenKeys } from './apps.ts';
 
 /** The 60 digits of a safety number as three lines of four groups, easy to read aloud. */
 const groupedSafetyNumber = (n: string) =>
@@ -128,13 +129,14 @@ const unshare = command({
     const path = need(args, 0, 'PATH');
     const email = need(args, 1, 'EMAIL');
     await withSession(flags, async (client) => {
-      const left = await client.shares.remove(path, email);
+      const { share: left, resealed } = await client.shares.remove(path, email);
       out.say(
-        left
+        (left
           ? `${email} is off ${path}; its keys are rotated. Still shared with ${left.members.map((m) => m.email).join(', ')}.`
-          : `${email} is off ${path}; its keys are rotated. It is no longer shared.`,
+          : `${email} is off ${path}; its keys are rotated. It is no longer shared.`) +
+          (await appsGivenKeys(client, resealed)),
       );
-      out.result({ share: left });
+      out.result({ share: left, resealed });
     });
   },
 });

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { AuthError, ValidationError } from '@coffer/errors';
-import { type AppClient, connectApp, resumeApp } from '@coffer/sdk';
+import { type AppClient, connectApp, resumeApp, type SavedApp } from '@coffer/sdk';
 import { z } from 'zod';
 import { configDir, writeSecret } from '../config.ts';
 import { newGatewayPassword } from './server.ts';
@@ -20,11 +20,16 @@ import { newGatewayPassword } from './server.ts';
 // process. The file holds every gateway's grant on this machine, so one that cannot be read as
 // such stops the start with an error naming it and is never written over: taking it for empty
 // would lose the others' grants. It is written whole to a temporary file renamed into place.
+// A grant renewed after a rotation of the folder's keys ([Note: Renewing an app's grant] in the
+// SDK) replaces the kept one the same way, so the next start opens the folder with the new key
+// instead of renewing again; the token written is the one already kept there.
 
 const savedApp = z.object({
   hubUrl: z.string(),
   token: z.string(),
   appId: z.string(),
+  /** Checked against a renewed grant; missing in a grant an earlier version kept. */
+  requestId: z.string().optional(),
   accountId: z.string(),
   accountSigningKey: z.string(),
   folderId: z.string(),
@@ -111,27 +116,38 @@ export async function gatewayApp(o: {
 }): Promise<GatewayApp> {
   const key = `${o.hubUrl} ${o.folder} ${o.access}`;
   const kept = (await loadAll(appsFile()))[key];
+  /** Keeps each renewed grant with the drive's password, which a renewal does not change. */
+  const keepRenewed = (password: string) => async (grant: SavedApp) => {
+    try {
+      await keep(key, { ...grant, password });
+    } catch (e) {
+      o.tell(
+        `Could not keep this gateway's renewed grant (${(e as Error).message}): it serves on, and renews again on its next start.`,
+      );
+    }
+  };
   if (kept && kept.expiresAt > Date.now()) {
-    const { password, ...grant } = kept;
+    const { password: keptPassword, ...grant } = kept;
+    const password = keptPassword ?? newGatewayPassword();
     let client: AppClient | null = null;
     try {
-      client = await resumeApp(grant);
+      client = await resumeApp(grant, { onRenewed: keepRenewed(password) });
     } catch (e) {
       if (!(e instanceof AuthError)) throw e;
       o.tell('The app this gateway ran as was revoked or has expired: asking again.');
     }
     if (client) {
-      if (password) return { client, password };
+      if (keptPassword) return { client, password };
       // Made by a version that took the app's hub token as the drive's password: that token may
       // sit in mount settings and keyrings, so the user is told to end it.
       o.tell(
         `This gateway's grant dates from a version that used the app's token as the drive's password. That token may be stored in your mount settings: revoke the app ${grant.appId} in Apps (coffer apps revoke ${grant.appId}), then start the gateway again to approve a fresh one. The drive's password is now a separate one, printed below.`,
       );
-      const made = newGatewayPassword();
-      await keep(key, { ...grant, password: made });
-      return { client, password: made };
+      await keep(key, { ...grant, password });
+      return { client, password };
     }
   }
+  const password = newGatewayPassword();
   const client = await connectApp({
     hub: o.hubUrl,
     name: `WebDAV gateway on ${hostname()}`,
@@ -144,8 +160,8 @@ export async function gatewayApp(o: {
       o.tell(`or run: coffer apps approve ${userCode}`);
       o.tell(`code: ${userCode}   key fingerprint: ${fingerprint}`);
     },
+    onRenewed: keepRenewed(password),
   });
-  const password = newGatewayPassword();
   await keep(key, { ...client.saved(), password });
   return { client, password };
 }

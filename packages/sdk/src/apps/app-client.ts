@@ -44,6 +44,8 @@ export interface AppParts {
   folder: OpenNode;
   accountSigning: SigningPublicKey;
   pins?: FreshnessPins | undefined;
+  /** Told each grant renewed after a rotation, to keep instead of the one saved before. */
+  onRenewed?: ((saved: SavedApp) => void | Promise<void>) | undefined;
 }
 
 /**
@@ -133,6 +135,8 @@ export class AppClient {
     const { folder } = await appFolder(hub, saved);
     this.parts = { ...this.parts, saved, folder };
     this.wire();
+    // Kept, the next start opens with this key at once instead of renewing again.
+    await this.parts.onRenewed?.(this.saved());
     return true;
   }
 

@@ -54,6 +54,12 @@ export interface ConnectAppOptions {
   retry?: RetryPolicy;
   /** Where to keep the newest state seen of each node ([Note: Freshness pins]). */
   pins?: FreshnessPins;
+  /**
+   * Given `saved()` after each grant renewed ([Note: Renewing an app's grant]): what to keep
+   * from then on, so the next `resumeApp` need not renew again. Awaited; what it throws fails
+   * the call that renewed (the client holds the new grant all the same).
+   */
+  onRenewed?: (saved: SavedApp) => void | Promise<void>;
 }
 
 /**
@@ -134,7 +140,7 @@ export async function connectApp(o: ConnectAppOptions): Promise<AppClient> {
 /** A client from what `AppClient.saved()` gave; AuthError once the token is revoked or expired. */
 export async function resumeApp(
   saved: SavedApp,
-  o: { retry?: RetryPolicy; pins?: FreshnessPins; signal?: AbortSignal } = {},
+  o: Pick<ConnectAppOptions, 'retry' | 'pins' | 'signal' | 'onRenewed'> = {},
 ): Promise<AppClient> {
   const hub = new HubClient({
     hubUrl: saved.hubUrl,
@@ -153,5 +159,6 @@ export async function resumeApp(
     folder,
     accountSigning: fromBase64Url(saved.accountSigningKey, 'accountSigningKey') as SigningPublicKey,
     pins: o.pins,
+    onRenewed: o.onRenewed,
   });
 }

@@ -25,7 +25,9 @@ import type { SavedApp } from './saved.ts';
 // connect time: the account's signature, with the signing key the app pinned then, over its
 // own request, folder, access and keys and the new version ([Note: App grants]). A hub that
 // serves a box the account did not sign, or for another app, folder or access, is an
-// IntegrityError; one that serves an older or the same version changes nothing.
+// IntegrityError; one that serves an older or the same version changes nothing. The new state
+// goes to the app's `onRenewed`, for an app that keeps its state (`coffer webdav --app`) to save
+// it: resumed from the old state, it would renew again on every start.
 
 /** The app's folder as a node, its info at the key version of the key we hold. */
 export async function appFolder(

@@ -4,7 +4,7 @@ export interface SavedApp {
   token: string;
   appId: string;
   /** The id of the request the account approved (bound into its signature); absent in old saves. */
-  requestId?: string;
+  requestId?: string | undefined;
   accountId: string;
   /** The account's signing key, from the key bundle the hub served when the app was approved. */
   accountSigningKey: string;

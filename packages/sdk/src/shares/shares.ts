@@ -45,9 +45,13 @@ export class Shares {
         throw e;
       });
     this.owned ??= load();
-    const cached = (await this.owned).get(folderId);
-    if (version !== undefined && cached?.version !== version) this.owned = load();
-    const found = (await this.owned).get(folderId);
+    let found = (await this.owned).get(folderId);
+    if (version !== undefined && found?.version !== version) {
+      // Awaited as held here: a change to the shares meanwhile (a rotation) empties `this.owned`.
+      const owned = load();
+      this.owned = owned;
+      found = (await owned).get(folderId);
+    }
     if (found) return this.withApps(found.authors);
     // The hub marks a share we cannot find: only our own signature is trusted there.
     return version !== undefined ? this.withApps([await myAuthor(this.deps)]) : undefined;
@@ -121,9 +125,13 @@ export class Shares {
   /**
    * Takes `email` off the folder shared at `path`, then rotates the folder's keys ([Note: Key
    * rotation]) so nothing written from now on opens with a key they hold. Taking off the last
-   * member stops sharing (after the rotation). Returns the share, or null when it ended.
+   * member stops sharing (after the rotation). Returns the share (null when it ended) and the
+   * ids of our apps there that were given the new keys ([Note: Resealing after a rotation]).
    */
-  async remove(path: string, email: string): Promise<OutgoingShare | null> {
+  async remove(
+    path: string,
+    email: string,
+  ): Promise<{ share: OutgoingShare | null; resealed: string[] }> {
     const folder = await this.deps.tree.resolve(path);
     const current = (await this.listed()).outgoing.find((s) => s.nodeId === folder.info.id);
     if (!current) throw new NotFoundError(`path: ${path} is not shared`);
@@ -147,11 +155,13 @@ export class Shares {
       removed,
       before.filter((a) => !after.has(a.accountId)),
     );
-    await this.deps.rotated?.(folder.info.id);
-    if (members.length > 0) return outgoing(info, { ...removed, version: removed.version + 1 });
+    const resealed = (await this.deps.rotated?.(folder.info.id)) ?? [];
+    if (members.length > 0) {
+      return { share: outgoing(info, { ...removed, version: removed.version + 1 }), resealed };
+    }
     await this.deps.hub.call('deleteShare', { params: { id: info.id } });
     this.owned = null;
-    return null;
+    return { share: null, resealed };
   }
 
   /**

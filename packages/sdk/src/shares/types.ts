@@ -52,7 +52,7 @@ export interface SharesDeps {
    * After a removal rotated the keys of folder `folderId`: gives our apps there the new keys
    * ([Note: Resealing after a rotation]).
    */
-  rotated?(folderId: string): Promise<unknown>;
+  rotated?(folderId: string): Promise<string[]>;
   /** The signing keys of our writing apps, each grant checked ([Note: Apps in the client]). */
   appAuthors?(): Promise<SigningPublicKey[]>;
 }

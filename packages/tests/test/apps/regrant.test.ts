@@ -202,7 +202,13 @@ appsSuite('apps: grants after a rotation', (s) => {
     assert.equal(await reads(inner, '/note.txt'), 'shared, then not');
     await alice.shares.share('/Shared', 'bob@example.com', 'read');
     const before = (await alice.resolve('/Shared')).info.keyVersion ?? 1;
-    assert.equal(await alice.shares.remove('/Shared', 'bob@example.com'), null);
+    const removed = await alice.shares.remove('/Shared', 'bob@example.com');
+    assert.equal(removed.share, null);
+    // The removal names the apps it gave the new keys, for the user to be told.
+    assert.deepEqual(
+      [...removed.resealed].sort(),
+      [reader, inner].map((a) => a.saved().appId).sort(),
+    );
     assert.equal((await alice.resolve('/Shared')).info.keyVersion, before + 1);
     assert.equal(await reads(reader, '/Inner/note.txt'), 'shared, then not');
     assert.equal(await reads(inner, '/note.txt'), 'shared, then not');

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
   cli,
+  hubRouteCount,
   type Network,
   type RunningCli,
   rawRequest,
@@ -16,7 +17,8 @@ import { type Gateway, signedUp, startWebdav } from '../../src/webdav.ts';
 // the account serves one folder as an app the user approved, with the rights approved; the
 // drive's password is its own, kept with the grant so it works across restarts, never the hub
 // token; a restart reuses the grant; a revoked grant ends the drive and the next start asks
-// again with a new password; a damaged webdav-apps.json is refused and left as it is.
+// again with a new password; a grant renewed after a rotation of the folder's keys is kept, so a
+// restart does not renew it again; a damaged webdav-apps.json is refused and left as it is.
 
 let net: Network;
 let alice: Record<string, string>;
@@ -53,8 +55,12 @@ const aliceApproves = async (run: RunningCli) => {
   assert.equal(r.code, 0, r.stderr);
 };
 
-async function gateway(args: string[], meanwhile?: (run: RunningCli) => Promise<unknown>) {
-  const g = await startWebdav(nas, ['--app', ...args], meanwhile);
+async function gateway(
+  args: string[],
+  meanwhile?: (run: RunningCli) => Promise<unknown>,
+  env: Record<string, string> = nas,
+) {
+  const g = await startWebdav(env, ['--app', ...args], meanwhile);
   running.push(g);
   const call = (
     path: string,
@@ -227,6 +233,71 @@ test('--read-only asks for read access only: the drive refuses writes', async ()
     apps: { access: string; state: string }[];
   }>().apps;
   assert.ok(apps.some((a) => a.access === 'read' && a.state === 'active'));
+});
+
+test('a gateway whose folder got new keys renews its grant once and keeps it: a restart reads with no renewal', async () => {
+  assert.equal((await cli(['mkdir', '/Album'], alice)).code, 0);
+  const photo = join(net.dir, 'photo.txt');
+  await writeFile(photo, 'in the album before the rotation');
+  assert.equal((await cli(['put', photo, '/Album/photo.txt'], alice)).code, 0);
+  const readerEnv = { ...nas, COFFER_CONFIG_DIR: join(net.dir, 'album-reader-config') };
+  const writerEnv = { ...nas, COFFER_CONFIG_DIR: join(net.dir, 'album-writer-config') };
+  const keptIn = async (env: Record<string, string>) => {
+    const file = join(env.COFFER_CONFIG_DIR as string, 'webdav-apps.json');
+    const { apps } = JSON.parse(await readFile(file, 'utf8')) as {
+      apps: Record<string, { token: string; appId: string; keyVersion: number; password: string }>;
+    };
+    const [only, ...more] = Object.values(apps);
+    assert.ok(only && more.length === 0, `one grant in ${file}`);
+    return only;
+  };
+  const reader = await gateway(['--root', '/Album', '--read-only'], aliceApproves, readerEnv);
+  const writer = await gateway(['--root', '/Album'], aliceApproves, writerEnv);
+  await writer.g.stop();
+  assert.equal((await reader.call('/photo.txt', 'GET')).text, 'in the album before the rotation');
+  const before = await keptIn(readerEnv);
+
+  // Revoking the writing gateway rotates /Album's keys; the reader is given the new ones, and
+  // the CLI names it.
+  const revoked = await cli(['apps', 'revoke', (await keptIn(writerEnv)).appId], alice);
+  assert.equal(revoked.code, 0, revoked.stderr);
+  assert.match(
+    revoked.stdout,
+    new RegExp(
+      `Given the new keys, these apps keep working: "WebDAV gateway on [^"]+" \\(${before.appId}\\)\\.\n$`,
+    ),
+  );
+
+  // Its old key no longer serves: the gateway renews once, reads on, and keeps the new grant.
+  const renewals = await hubRouteCount(net, 'appGrant');
+  assert.equal((await reader.call('/photo.txt', 'GET')).text, 'in the album before the rotation');
+  assert.equal(await hubRouteCount(net, 'appGrant'), renewals + 1);
+  const renewed = await keptIn(readerEnv);
+  assert.equal(renewed.keyVersion, before.keyVersion + 1);
+  // The same app, token and drive password: only the folder's key and its version changed.
+  assert.deepEqual(
+    { ...renewed, keyVersion: 0, folderKey: '' },
+    { ...before, keyVersion: 0, folderKey: '' },
+  );
+  assert.deepEqual(
+    (await readdir(readerEnv.COFFER_CONFIG_DIR)).filter((f) => f !== 'webdav-apps.json'),
+    [],
+  );
+
+  // Restarted, it opens the folder with the kept key: no code, no renewal.
+  await reader.g.stop();
+  const again = await gateway(['--root', '/Album', '--read-only'], undefined, readerEnv);
+  assert.doesNotMatch(again.g.run.stderr(), /apps approve/);
+  assert.equal(again.g.password, before.password);
+  const listed = await again.call('/', 'PROPFIND', { headers: depth1 });
+  assert.equal(listed.status, 207);
+  assert.match(listed.text, /photo\.txt/);
+  assert.equal((await again.call('/photo.txt', 'GET')).text, 'in the album before the rotation');
+  assert.equal(await hubRouteCount(net, 'appGrant'), renewals + 1);
+  for (const out of [again.g.run.stdout(), again.g.run.stderr(), reader.g.run.stderr()]) {
+    assert.ok(!out.includes(before.token), 'the hub token is never printed');
+  }
+  await again.g.stop();
 });
 
 test('--app needs a folder: without --root it says so and serves nothing', async () => {

@@ -3,10 +3,12 @@ import { worker } from '../api.ts';
 import { Confirm } from '../groups/dialog.tsx';
 import { fill } from '../i18n/format.ts';
 import { LanguageContext, useT } from '../i18n/use-t.ts';
+import { appsKeptWorking } from './kept-working.ts';
 import { appStrings } from './strings.ts';
 
 // The apps this account allowed (under Sessions): each with its folder, rights, expiry and last
-// use, and Revoke. Revoking one that could write also rotates its folder's keys (in the SDK).
+// use, and Revoke. Revoking one that could write also rotates its folder's keys (in the SDK);
+// the page then names the other apps there that were given the new keys.
 
 type Listed = (Awaited<ReturnType<typeof worker.apps>> & { ok: true })['value'][number];
 
@@ -15,6 +17,7 @@ export function AppsList({ onError }: { onError: (m: string) => void }) {
   const language = useContext(LanguageContext);
   const [list, setList] = useState<Listed[] | null>(null);
   const [revoking, setRevoking] = useState<Listed | null>(null);
+  const [done, setDone] = useState<string | null>(null);
 
   const load = useCallback(async () => {
     const r = await worker.apps();
@@ -23,15 +26,22 @@ export function AppsList({ onError }: { onError: (m: string) => void }) {
   }, [onError]);
   useEffect(() => void load(), [load]);
 
-  const revoke = async (a: Listed) => {
-    setRevoking(null);
-    const r = await worker.appRevoke(a.id);
-    if (!r.ok) onError(r.message);
-    await load();
-  };
   const date = (ms: number) =>
     new Intl.DateTimeFormat(language, { dateStyle: 'medium' }).format(ms);
   const folder = (a: Listed) => a.path ?? t.goneFolder;
+  const revoke = async (a: Listed) => {
+    setRevoking(null);
+    setDone(null);
+    const r = await worker.appRevoke(a.id);
+    if (!r.ok) onError(r.message);
+    else if (!r.value.rotated) setDone(fill(t.appRevoked, { name: a.name }));
+    else {
+      const revoked = fill(t.appRevokedRotated, { name: a.name, folder: folder(a) });
+      const kept = appsKeptWorking(t, language, r.value.resealed);
+      setDone(kept ? `${revoked} ${kept}` : revoked);
+    }
+    await load();
+  };
 
   return (
     <section aria-labelledby="apps-heading" className="apps-list">
@@ -40,6 +50,7 @@ export function AppsList({ onError }: { onError: (m: string) => void }) {
         {/* Where an app's code is entered when its own link was not followed. */}
         <a href="#/approve">{t.connectApp}</a>
       </div>
+      {done && <p role="status">{done}</p>}
       {list === null ? (
         <p className="muted">{t.working}</p>
       ) : list.length === 0 ? (

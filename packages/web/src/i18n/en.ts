@@ -224,5 +224,10 @@ export const en = {
   requestMade: 'File request made. Send this link:',
   uncheckedWriter:
     '{email} changed keys: their files here will not open until you verify them in Contacts.',
+  quotedAppName: '“{name}”',
+  appsKeptWorking: plural({
+    one: '{names} keeps working: it was given the new keys.',
+    other: '{names} keep working: they were given the new keys.',
+  }),
 };
 export type Strings = typeof en;

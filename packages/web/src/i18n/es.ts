@@ -223,4 +223,9 @@ export const es: Strings = {
   requestMade: 'Solicitud creada. Envía este enlace:',
   uncheckedWriter:
     '{email} cambió sus claves: sus archivos aquí no se abrirán hasta que lo verifiques en Contactos.',
+  quotedAppName: '«{name}»',
+  appsKeptWorking: plural({
+    one: '{names} sigue funcionando: recibió las claves nuevas.',
+    other: '{names} siguen funcionando: recibieron las claves nuevas.',
+  }),
 };

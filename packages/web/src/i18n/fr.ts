@@ -227,4 +227,9 @@ export const fr: Strings = {
   requestMade: 'Demande créée. Envoyez ce lien :',
   uncheckedWriter:
     '{email} a changé de clés : ses fichiers ici ne s’ouvriront pas avant que vous le vérifiiez dans Contacts.',
+  quotedAppName: '« {name} »',
+  appsKeptWorking: plural({
+    one: '{names} continue de fonctionner : elle a reçu les nouvelles clés.',
+    other: '{names} continuent de fonctionner : elles ont reçu les nouvelles clés.',
+  }),
 };

@@ -224,4 +224,9 @@ export const ptBR: Strings = {
   requestMade: 'Solicitação criada. Envie este link:',
   uncheckedWriter:
     '{email} mudou as chaves: os arquivos dessa pessoa aqui não abrirão até você verificá-la em Contatos.',
+  quotedAppName: '“{name}”',
+  appsKeptWorking: plural({
+    one: '{names} continua funcionando: recebeu as novas chaves.',
+    other: '{names} continuam funcionando: receberam as novas chaves.',
+  }),
 };

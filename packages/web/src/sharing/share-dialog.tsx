@@ -1,12 +1,13 @@
 // Sharing a folder of ours from the folder itself: who has it and with which role, the state of
 // each person's keys with their safety number to compare, and contacts to add ([Note: Folder
 // shares]). Only folders are shared with people: the SDK shares a folder and all it holds.
-import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { type FormEvent, useCallback, useContext, useEffect, useRef, useState } from 'react';
 import { type Result, worker } from '../api.ts';
+import { appsKeptWorking } from '../apps/kept-working.ts';
 import { SafetyNumber } from '../contacts.tsx';
 import { Dialog } from '../groups/dialog.tsx';
 import { fill } from '../i18n/format.ts';
-import { useT } from '../i18n/use-t.ts';
+import { LanguageContext, useT } from '../i18n/use-t.ts';
 import type { ShareMemberView, SharePerson } from '../worker.ts';
 import { sharingStrings } from './strings.ts';
 
@@ -62,6 +63,7 @@ export function ShareDialog({
   onClose: () => void;
 }) {
   const t = useT(sharingStrings);
+  const language = useContext(LanguageContext);
   const name = path.split('/').pop() ?? path;
   const [access, setAccess] = useState<Access | null>(null);
   const [role, setRole] = useState<Role>('read');
@@ -101,11 +103,11 @@ export function ShareDialog({
    * enabled (a disabled control would drop the focus out of the dialog); a click while a change
    * runs is ignored.
    */
-  const change = async (
+  const change = async <T,>(
     who: string,
     working: string,
-    run: () => Promise<Result<unknown>>,
-    done: string,
+    run: () => Promise<Result<T>>,
+    done: string | ((value: T) => string),
   ) => {
     if (running.current) return false;
     running.current = true;
@@ -116,7 +118,7 @@ export function ShareDialog({
     await load();
     running.current = false;
     setBusy(null);
-    if (r.ok) setStatus(done);
+    if (r.ok) setStatus(typeof done === 'string' ? done : done(r.value));
     else {
       setError(explain(r, who));
       if (r.code === 'key_changed') setComparing(who);
@@ -149,7 +151,11 @@ export function ShareDialog({
       m.email,
       fill(t.removing, { email: m.email }),
       () => worker.unshare(path, m.email),
-      fill(t.removed, { email: m.email }),
+      ({ resealed }) => {
+        const removed = fill(t.removed, { email: m.email });
+        const kept = appsKeptWorking(t, language, resealed);
+        return kept ? `${removed} ${kept}` : removed;
+      },
     );
   const verify = async (who: string) => {
     const r = await worker.verifyMember(who);

@@ -1,6 +1,18 @@
 // The account's side of connected apps ([Note: App tokens] in the hub): what an app that shows
 // a code asks for, allowing or refusing it, and the apps allowed, with revoking.
+import type { CofferClient } from '@coffer/sdk';
 import { call, need } from './session.ts';
+
+/**
+ * The names of the apps `ids` (those a rotation gave the new keys of their folder), for the
+ * page to tell who keeps working ([Note: Resealing after a rotation]).
+ */
+export async function appNames(c: CofferClient, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  // The rotation is done: a list that fails to load only costs the names.
+  const apps = await c.apps.list().catch(() => []);
+  return ids.map((id) => apps.find((a) => a.id === id)?.name ?? id);
+}
 
 export const appsApi = {
   /** What the app showing `code` asks for: its name, rights and the folder it suggests. */
@@ -28,5 +40,14 @@ export const appsApi = {
         }),
       );
     }),
-  appRevoke: (id: string) => call(() => need().apps.revoke(id)),
+  /**
+   * Revokes an app; `rotated`: its folder got new keys (it could write), and `resealed` names
+   * the other apps there given them.
+   */
+  appRevoke: (id: string) =>
+    call(async () => {
+      const c = need();
+      const { rotated, resealed = [] } = await c.apps.revoke(id);
+      return { rotated, resealed: await appNames(c, resealed) };
+    }),
 };

@@ -1,6 +1,7 @@
 // The share dialog's side of a folder we share ([Note: Folder shares]): its members and our
 // contacts, each with the state of their keys, and the changes the owner makes to the list.
 import { type Contact, KeyChangedError } from '@coffer/sdk';
+import { appNames } from './apps.ts';
 import type { KeyState } from './groups.ts';
 import { inTurn } from './queue.ts';
 import { need } from './session.ts';
@@ -23,9 +24,9 @@ const person = (c: Contact): SharePerson => ({
 });
 
 /** A key change is told apart from other integrity errors, for the dialog to say what to do. */
-async function keyChecked(f: () => Promise<unknown>): Promise<void> {
+async function keyChecked<T>(f: () => Promise<T>): Promise<T> {
   try {
-    await f();
+    return await f();
   } catch (e) {
     if (!(e instanceof KeyChangedError)) throw e;
     throw Object.assign(new Error(e.message), { code: 'key_changed' });
@@ -57,10 +58,20 @@ export const shareDialogApi = {
     }),
   /** Adds `email` to the folder at `path`, or changes their role; their keys are checked first. */
   shareWith: (path: string, email: string, role: 'read' | 'write') =>
-    inTurn(() => keyChecked(() => need().shares.share(path, email, role))),
-  /** Takes `email` off the share, then rotates the folder's keys. */
+    inTurn(() =>
+      keyChecked(async () => {
+        await need().shares.share(path, email, role);
+      }),
+    ),
+  /** Takes `email` off the share, then rotates the folder's keys; names the apps given them. */
   unshare: (path: string, email: string) =>
-    inTurn(() => keyChecked(() => need().shares.remove(path, email))),
+    inTurn(() =>
+      keyChecked(async () => {
+        const c = need();
+        const { resealed } = await c.shares.remove(path, email);
+        return { resealed: await appNames(c, resealed) };
+      }),
+    ),
   /** Marks a member verified, after the user compared the safety number with them. */
   verifyMember: (email: string) => inTurn(async () => person(await need().contacts.verify(email))),
 };

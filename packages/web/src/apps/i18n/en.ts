@@ -42,6 +42,9 @@ export const en = {
   revokeAppText: '“{name}” stops working at once and can no longer open {folder}.',
   revokeAppWriterText:
     '“{name}” stops working at once. As it could write, the folder’s keys change too, so that nothing added afterwards opens for it.',
+  appRevoked: '“{name}” is revoked: it can no longer reach your files.',
+  appRevokedRotated:
+    '“{name}” is revoked, and {folder} has new keys: nothing added there from now on opens for it.',
 };
 
 export type AppStrings = typeof en;

@@ -43,4 +43,7 @@ export const es: AppStrings = {
   revokeAppText: '«{name}» deja de funcionar enseguida y ya no puede abrir {folder}.',
   revokeAppWriterText:
     '«{name}» deja de funcionar enseguida. Como podía escribir, las claves de la carpeta también cambian, para que nada de lo que se añada después se abra para ella.',
+  appRevoked: '«{name}» está revocada: ya no puede llegar a tus archivos.',
+  appRevokedRotated:
+    '«{name}» está revocada y {folder} tiene claves nuevas: nada de lo que se añada a partir de ahora se abrirá para ella.',
 };

@@ -43,4 +43,7 @@ export const fr: AppStrings = {
   revokeAppText: '« {name} » cesse de fonctionner tout de suite et ne peut plus ouvrir {folder}.',
   revokeAppWriterText:
     '« {name} » cesse de fonctionner tout de suite. Comme elle pouvait écrire, les clés du dossier changent aussi : rien de ce qui y sera ajouté ne s’ouvrira pour elle.',
+  appRevoked: '« {name} » est révoquée : elle ne peut plus atteindre vos fichiers.',
+  appRevokedRotated:
+    '« {name} » est révoquée et {folder} a de nouvelles clés : rien de ce qui y sera ajouté ne s’ouvrira pour elle.',
 };

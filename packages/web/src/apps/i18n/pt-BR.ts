@@ -43,4 +43,7 @@ export const ptBR: AppStrings = {
   revokeAppText: '“{name}” para de funcionar na hora e não pode mais abrir {folder}.',
   revokeAppWriterText:
     '“{name}” para de funcionar na hora. Como podia escrever, as chaves da pasta também mudam, para que nada adicionado depois abra para ele.',
+  appRevoked: '“{name}” foi revogado: não consegue mais chegar aos seus arquivos.',
+  appRevokedRotated:
+    '“{name}” foi revogado e {folder} tem novas chaves: nada adicionado lá daqui em diante abre para ele.',
 };
