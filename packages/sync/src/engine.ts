@@ -37,6 +37,11 @@ export interface SyncRootOptions {
   locked?: boolean;
   /** `--bwlimit`: bytes a second, each way. */
   bwlimit?: number;
+  /**
+   * Ends the pass after the action under way (Ctrl-C): what is done is in the base, and the next
+   * pass goes on from there.
+   */
+  signal?: AbortSignal;
   log?: (line: string) => void;
   now?: () => Date;
 }
@@ -44,7 +49,7 @@ export interface SyncRootOptions {
 export interface PassResult {
   /** `paused`: `coffer sync pause` holds passes back; nothing was looked at. */
   state: 'synced' | 'stopped' | 'paused';
-  /** Why a pass stopped at a brake. */
+  /** Why a pass stopped: at a brake, or asked to before its end. */
   stopped?: string;
   actions: number;
   counts: PassCounts;
@@ -131,12 +136,17 @@ export async function syncOnce(o: SyncRootOptions): Promise<PassResult> {
         now,
         idOf,
         limit: bandwidth(o.bwlimit),
+        ...(o.signal ? { signal: o.signal } : {}),
         log,
       });
       await ex.run(p.actions);
       result.counts = ex.counts;
       result.errors = ex.errors;
       result.skipped = ex.skipped;
+      if (o.signal?.aborted) {
+        result.state = 'stopped';
+        result.stopped = 'stopped before the end, as asked; the next pass goes on from here';
+      }
     }
     store.setSetting(RESULT, JSON.stringify(result));
     return result;

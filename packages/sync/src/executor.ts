@@ -81,6 +81,8 @@ export interface ExecutorDeps {
   idOf: IdOf;
   /** `--bwlimit`: the cap of each direction, if any. */
   limit?: { up: Throttle; down: Throttle } | null;
+  /** Once aborted, no action starts; those under way end. */
+  signal?: AbortSignal;
   log: (line: string) => void;
 }
 
@@ -102,7 +104,8 @@ export class Executor {
     this.opener = new RemoteOpener(this.d.client, this.d.remote, actions);
     this.chunks = this.d.client.chunkCache();
     const batch = new SmallUploads(this);
-    for (let i = 0; i < actions.length; i++) {
+    const stopped = () => this.d.signal?.aborted === true;
+    for (let i = 0; i < actions.length && !stopped(); i++) {
       const a = actions[i] as Action;
       if (a.op === 'upload' && !this.d.limit && batch.takes(a, this.d.local.nodes.get(a.local))) {
         if (batch.full()) await this.guard('upload', () => batch.flush());
@@ -118,7 +121,8 @@ export class Executor {
       }
       await this.guard(a.op, () => this.one(a));
     }
-    await this.guard('upload', () => batch.flush());
+    // Files batched and not sent yet are the next pass's when stopped: sending a batch is long.
+    if (!stopped()) await this.guard('upload', () => batch.flush());
   }
 
   /**
@@ -128,7 +132,7 @@ export class Executor {
   private async downloads(list: readonly Download[]): Promise<void> {
     let next = 0;
     const worker = async () => {
-      for (let a = list[next++]; a; a = list[next++]) {
+      for (let a = list[next++]; a && !this.d.signal?.aborted; a = list[next++]) {
         const { remote, local, place } = a;
         await this.guard('download', () => this.download(remote, local, place));
       }

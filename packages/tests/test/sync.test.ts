@@ -270,6 +270,44 @@ test('in the foreground, a local change goes up at once, and Ctrl-C stops cleanl
   await rm(dir, { recursive: true, force: true });
 });
 
+test('Ctrl-C during a pass ends it after the file under way, and the next pass goes on', async () => {
+  const dir = await tempDir('coffer-sync-stop-');
+  // Twenty files at 64 KiB a second (--bwlimit sends them one by one): a pass of 20 s or more.
+  for (let i = 0; i < 20; i++) await writeRandomFile(join(dir, `part-${i}.bin`), 64 * 1024);
+  // Full passes ten minutes apart: a stop that waited for the next one would take that long.
+  const slow = { COFFER_SYNC_RESCAN_MS: '600000' };
+  const run = startCli(['sync', dir, '/Stopped', '--device', 'A', '--bwlimit', '64KiB'], {
+    ...envA,
+    ...slow,
+  });
+  const onHub = async () => {
+    const r = await cli(['ls', '/Stopped', '--json'], envB);
+    return r.code === 0 ? (r.stdout.match(/part-\d+\.bin/g) ?? []).length : 0;
+  };
+  try {
+    await until('a first file on the hub', async () => (await onHub()) > 0, 60_000);
+  } finally {
+    run.child.kill('SIGTERM');
+  }
+  await until(
+    'the sync to end',
+    () => run.child.exitCode !== null || run.child.signalCode !== null,
+    120_000,
+  );
+  const end = await run.done;
+  assert.equal(end.code, 0, end.stderr);
+  assert.match(end.stderr, /Stopping after the file under way/);
+  assert.match(run.stdout(), /Stopped: stopped before the end, as asked/);
+  assert.ok((await onHub()) < 20, 'the pass ended early');
+  // The next pass sends the rest, and nothing twice.
+  const next = await cli(['sync', dir, '/Stopped', '--once', '--json'], envA);
+  assert.equal(next.code, 0, next.stderr);
+  assert.equal(await onHub(), 20);
+  const again = await cli(['sync', dir, '/Stopped', '--once', '--json'], envA);
+  assert.equal(again.json<Pass>().counts.uploaded, 0);
+  await rm(dir, { recursive: true, force: true });
+});
+
 test('in the foreground, a remote change comes down through the change feed, not a timer', async () => {
   const here = await tempDir('coffer-sync-fg-a-');
   const there = await tempDir('coffer-sync-fg-b-');

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, relative, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { ConflictError, ValidationError } from '@coffer/errors';
 import { parseSize } from '@coffer/protocol';
@@ -138,11 +139,17 @@ async function ignoreRules(local: string) {
   return (path: string, kind: 'file' | 'folder') => rules.ignored(path, kind);
 }
 
-async function runPass(root: Root, out: Out, locked = false): Promise<PassResult> {
+async function runPass(
+  root: Root,
+  out: Out,
+  locked = false,
+  signal?: AbortSignal,
+): Promise<PassResult> {
   const rules = await ignoreRules(root.local);
   const r = await syncOnce({
     ...root,
     locked,
+    ...(signal ? { signal } : {}),
     scope: scopeWith(rules, unselectedFolders(root.local)),
     log: (line) => out.warn(line),
   });
@@ -190,8 +197,14 @@ async function foreground(root: Root, out: Out): Promise<void> {
       throw e;
     },
   );
+  // The first Ctrl-C ends the pass after the file under way; the handler is gone then, so a
+  // second one ends the process at once (what a pass does survives that: the base is written
+  // after each action, downloads go through part files).
   const stop = new AbortController();
-  const onSignal = () => stop.abort();
+  const onSignal = () => {
+    out.warn('Stopping after the file under way; Ctrl-C again stops at once.');
+    stop.abort();
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const remoteChanges = followRemote(client, stop.signal, changed, out);
@@ -200,22 +213,25 @@ async function foreground(root: Root, out: Out): Promise<void> {
     while (!stop.signal.aborted) {
       dirty = false;
       try {
-        await runPass(root, out, true);
+        await runPass(root, out, true, stop.signal);
       } catch (e) {
         out.warn(`sync: ${(e as Error).message}`);
       }
-      if (dirty) continue;
-      await new Promise<void>((done) => {
-        const timer = setTimeout(done, RESCAN_MS);
-        const settle = () => {
+      if (dirty || stop.signal.aborted) continue;
+      await new Promise<void>((resolve) => {
+        let timer = setTimeout(done, RESCAN_MS);
+        function done() {
           clearTimeout(timer);
-          setTimeout(done, SETTLE_MS);
+          stop.signal.removeEventListener('abort', done);
+          resolve();
+        }
+        // The pass starts SETTLE_MS after the first change, whatever comes meanwhile.
+        wake = () => {
+          clearTimeout(timer);
+          timer = setTimeout(done, SETTLE_MS);
+          wake = null;
         };
-        wake = settle;
-        stop.signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          done();
-        });
+        stop.signal.addEventListener('abort', done);
       });
       wake = null;
     }
@@ -252,7 +268,7 @@ async function followRemote(
       if (signal.aborted) return;
       out.warn(`sync: following remote changes: ${(e as Error).message}; trying again`);
       changed(); // whatever happened meanwhile is seen by a full pass
-      await new Promise((resolve) => setTimeout(resolve, backoff));
+      await sleep(backoff, undefined, { signal }).catch(() => undefined);
       backoff = Math.min(backoff * 2, 60_000);
     }
   }
