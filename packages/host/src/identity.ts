@@ -36,6 +36,25 @@ const pinFile = z
   })
   .strict();
 
+/**
+ * The JSON file at `path` as `schema` reads it; null when there is no such file. Any other
+ * content is an IntegrityError: the path, then `notIt`.
+ */
+async function readJsonFile<T>(path: string, schema: z.ZodType<T>, notIt: string) {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  try {
+    return schema.parse(JSON.parse(text));
+  } catch {
+    throw new IntegrityError(`${path}: ${notIt}`);
+  }
+}
+
 /** Writes a file atomically (temp, fsync, rename, fsync of the directory) with mode 0600. */
 export async function writeFileDurable(path: string, text: string): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
@@ -80,19 +99,8 @@ export async function loadIdentity(
   log: (line: string) => void,
 ): Promise<HostIdentity | null> {
   const path = join(dataDir, 'host-key.json');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
-  let parsed: z.infer<typeof keyFile>;
-  try {
-    parsed = keyFile.parse(JSON.parse(text));
-  } catch {
-    throw new IntegrityError(`${path}: not a Coffer host key file`);
-  }
+  const parsed = await readJsonFile(path, keyFile, 'not a Coffer host key file');
+  if (!parsed) return null;
   const secretKey = fromBase64Url(parsed.secretKey, 'secretKey', 32) as SigningSecretKey;
   const publicKey = signingPublicKey(secretKey);
   if (toBase64Url(publicKey) !== parsed.publicKey) {
@@ -113,20 +121,12 @@ export interface PinnedHub {
 
 /** DATA/hub.json: the hub key learnt at the first hello, pinned from then on. */
 export async function loadPinnedHub(dataDir: string): Promise<PinnedHub | null> {
-  const path = join(dataDir, 'hub.json');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw e;
-  }
-  let parsed: z.infer<typeof pinFile>;
-  try {
-    parsed = pinFile.parse(JSON.parse(text));
-  } catch {
-    throw new IntegrityError(`${path}: not a Coffer hub pin file; delete it to pin again`);
-  }
+  const parsed = await readJsonFile(
+    join(dataDir, 'hub.json'),
+    pinFile,
+    'not a Coffer hub pin file; delete it to pin again',
+  );
+  if (!parsed) return null;
   return {
     hubUrl: parsed.hubUrl,
     hubPublicKey: asKey.signingPublic(fromBase64Url(parsed.hubPublicKey, 'hubPublicKey', 32)),

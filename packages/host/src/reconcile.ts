@@ -1,7 +1,6 @@
 import type { SigningPublicKey } from '@coffer/crypto';
-import { ConnectionError, IntegrityError } from '@coffer/errors';
+import { IntegrityError } from '@coffer/errors';
 import {
-  fromErrorBody,
   HOST_RECONCILE_LABEL,
   KEEP_PAGE_LABEL,
   type KeepPage,
@@ -13,6 +12,7 @@ import {
   signMessage,
 } from '@coffer/protocol';
 import type { HostIdentity } from './identity.ts';
+import { postToHub } from './post-to-hub.ts';
 import type { ChunkStore } from './store/index.ts';
 
 // The host's side of [Note: Reconciliation] (packages/hub/src/services/hosts.ts): walk the
@@ -45,26 +45,17 @@ export async function reconcileStore(o: {
       { v: 1, host: o.identity.hostId, at: Date.now(), after, missing },
       o.identity.secretKey,
     );
-    let res: Response;
-    let body: unknown;
-    try {
-      res = await fetch(`${o.hubUrl.replace(/\/+$/, '')}${routes.hostReconcile.path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ request }),
-        signal: o.signal ?? AbortSignal.timeout(60_000),
-      });
-      body = await res.json().catch(() => undefined);
-    } catch (e) {
-      throw new ConnectionError(`reconcile: hub unreachable: ${(e as Error).message}`);
-    }
-    if (!res.ok) throw fromErrorBody(res.status, body, 'reconcile');
-    const parsed = routes.hostReconcile.response.safeParse(body);
-    if (!parsed.success) throw new IntegrityError('reconcile: the hub answered something else');
+    const answer = await postToHub({
+      hubUrl: o.hubUrl,
+      route: routes.hostReconcile,
+      body: { request },
+      what: 'reconcile',
+      signal: o.signal,
+    });
     const page = openMessage(
       KEEP_PAGE_LABEL,
       'page',
-      parsed.data.page,
+      answer.page,
       keepPageSchema,
       o.hubKey,
       MAX_SIGNED_PAGE,

@@ -1,9 +1,8 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { newAccountId, type SigningPublicKey } from '@coffer/crypto';
-import { ConnectionError, IntegrityError } from '@coffer/errors';
+import { IntegrityError } from '@coffer/errors';
 import {
-  fromErrorBody,
   HOST_SWEEP_LABEL,
   MAX_SIGNED_PAGE,
   openMessage,
@@ -15,6 +14,7 @@ import {
   sweepVerdictSchema,
 } from '@coffer/protocol';
 import type { HostIdentity } from './identity.ts';
+import { postToHub } from './post-to-hub.ts';
 import type { ChunkStore } from './store/index.ts';
 
 // The host's side of [Note: Orphan sweep] (packages/hub/src/services/orphans.ts): report the
@@ -101,26 +101,17 @@ async function ask(o: SweepOptions, chunks: string[]) {
     { v: 1, at: Date.now(), ...report },
     o.identity.secretKey,
   );
-  let res: Response;
-  let body: unknown;
-  try {
-    res = await fetch(`${o.hubUrl.replace(/\/+$/, '')}${routes.hostSweep.path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ report: text }),
-      signal: o.signal ?? AbortSignal.timeout(60_000),
-    });
-    body = await res.json().catch(() => undefined);
-  } catch (e) {
-    throw new ConnectionError(`sweep: hub unreachable: ${(e as Error).message}`);
-  }
-  if (!res.ok) throw fromErrorBody(res.status, body, 'sweep');
-  const parsed = routes.hostSweep.response.safeParse(body);
-  if (!parsed.success) throw new IntegrityError('sweep: the hub answered something else');
+  const answer = await postToHub({
+    hubUrl: o.hubUrl,
+    route: routes.hostSweep,
+    body: { report: text },
+    what: 'sweep',
+    signal: o.signal,
+  });
   const verdict = openMessage(
     SWEEP_VERDICT_LABEL,
     'verdict',
-    parsed.data.verdict,
+    answer.verdict,
     sweepVerdictSchema,
     o.hubKey,
     MAX_SIGNED_PAGE,

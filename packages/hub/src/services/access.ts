@@ -1,6 +1,7 @@
 import { ForbiddenError, NotFoundError } from '@coffer/errors';
 import type { AppCaller, Caller } from '../context.ts';
 import type { DbOrTx, NodesTable, SharesTable } from '../db/schema.ts';
+import { slices } from '../db/slices.ts';
 import { insideAppFolder } from './app-scope.ts';
 import { ancestry } from './nodes.ts';
 
@@ -56,12 +57,8 @@ export async function shareAccess(
 ): Promise<{ share: SharesTable; role: 'owner' | 'read' | 'write' } | null> {
   const chain = await ancestry(db, nodeId);
   const found = new Map<string, SharesTable>();
-  for (let i = 0; i < chain.length; i += 500) {
-    const rows = await db
-      .selectFrom('shares')
-      .selectAll()
-      .where('node_id', 'in', chain.slice(i, i + 500))
-      .execute();
+  for (const part of slices(chain)) {
+    const rows = await db.selectFrom('shares').selectAll().where('node_id', 'in', part).execute();
     for (const r of rows) found.set(r.node_id, r);
   }
   // The nearest share above decides (shares do not nest, so there is at most one).
@@ -112,16 +109,8 @@ export async function accessibleChunks(
 ): Promise<Set<string>> {
   if (c.app) return appChunks(db, c.app, ids);
   const ok = new Set<string>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const part = ids.slice(i, i + 500);
-    const viaUploads = await db
-      .selectFrom('upload_chunks as uc')
-      .innerJoin('uploads as u', 'u.id', 'uc.upload_id')
-      .select('uc.chunk_id')
-      .where('u.account_id', '=', c.accountId)
-      .where('uc.chunk_id', 'in', part)
-      .execute();
-    for (const r of viaUploads) ok.add(r.chunk_id);
+  for (const part of slices(ids)) {
+    await addUploaded(db, ok, 'u.account_id', c.accountId, part);
     const rest = part.filter((x) => !ok.has(x));
     if (rest.length === 0) continue;
     const viaFiles = await db
@@ -135,21 +124,13 @@ export async function accessibleChunks(
     const shared = part.filter((x) => !ok.has(x));
     if (shared.length === 0) continue;
     // Chunks of files in folders shared with the caller.
-    const holders = await db
-      .selectFrom('revision_chunks')
-      .select(['chunk_id', 'node_id'])
-      .where('chunk_id', 'in', shared)
-      .execute();
-    const readable = new Map<string, boolean>();
-    for (const h of holders) {
-      if (ok.has(h.chunk_id)) continue;
-      let can = readable.get(h.node_id);
-      if (can === undefined) {
-        can = (await shareAccess(db, c, h.node_id)) !== null;
-        readable.set(h.node_id, can);
-      }
-      if (can) ok.add(h.chunk_id);
-    }
+    await addHeld(
+      db,
+      ok,
+      shared,
+      new Map(),
+      async (nodeId) => (await shareAccess(db, c, nodeId)) !== null,
+    );
   }
   return ok;
 }
@@ -169,34 +150,58 @@ export async function accessibleChunks(
 async function appChunks(db: DbOrTx, app: AppCaller, ids: readonly string[]): Promise<Set<string>> {
   const ok = new Set<string>();
   const inside = new Map<string, boolean>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const part = ids.slice(i, i + 500);
-    const viaUploads = await db
-      .selectFrom('upload_chunks as uc')
-      .innerJoin('uploads as u', 'u.id', 'uc.upload_id')
-      .select('uc.chunk_id')
-      .where('u.app_id', '=', app.id)
-      .where('uc.chunk_id', 'in', part)
-      .execute();
-    for (const r of viaUploads) ok.add(r.chunk_id);
+  for (const part of slices(ids)) {
+    await addUploaded(db, ok, 'u.app_id', app.id, part);
     const rest = part.filter((x) => !ok.has(x));
     if (rest.length === 0) continue;
-    const holders = await db
-      .selectFrom('revision_chunks')
-      .select(['chunk_id', 'node_id'])
-      .where('chunk_id', 'in', rest)
-      .execute();
-    for (const h of holders) {
-      if (ok.has(h.chunk_id)) continue;
-      let can = inside.get(h.node_id);
-      if (can === undefined) {
-        can = await insideAppFolder(db, app, h.node_id);
-        inside.set(h.node_id, can);
-      }
-      if (can) ok.add(h.chunk_id);
-    }
+    await addHeld(db, ok, rest, inside, (nodeId) => insideAppFolder(db, app, nodeId));
   }
   return ok;
+}
+
+/** Adds to `ok` the chunks among `ids` placed in an upload of the account or app `by` names. */
+async function addUploaded(
+  db: DbOrTx,
+  ok: Set<string>,
+  by: 'u.account_id' | 'u.app_id',
+  id: string,
+  ids: readonly string[],
+) {
+  const rows = await db
+    .selectFrom('upload_chunks as uc')
+    .innerJoin('uploads as u', 'u.id', 'uc.upload_id')
+    .select('uc.chunk_id')
+    .where(by, '=', id)
+    .where('uc.chunk_id', 'in', ids)
+    .execute();
+  for (const r of rows) ok.add(r.chunk_id);
+}
+
+/**
+ * Adds to `ok` the chunks among `ids` held by a file that `may` lets through. `may` is asked
+ * once per file: its answers are kept in `answers`.
+ */
+async function addHeld(
+  db: DbOrTx,
+  ok: Set<string>,
+  ids: readonly string[],
+  answers: Map<string, boolean>,
+  may: (nodeId: string) => Promise<boolean>,
+) {
+  const holders = await db
+    .selectFrom('revision_chunks')
+    .select(['chunk_id', 'node_id'])
+    .where('chunk_id', 'in', ids)
+    .execute();
+  for (const h of holders) {
+    if (ok.has(h.chunk_id)) continue;
+    let can = answers.get(h.node_id);
+    if (can === undefined) {
+      can = await may(h.node_id);
+      answers.set(h.node_id, can);
+    }
+    if (can) ok.add(h.chunk_id);
+  }
 }
 
 /** The chunks among `ids` the hub knows: stored, held by a file, or placed in some upload. */
@@ -209,9 +214,9 @@ async function knownChunks(db: DbOrTx, ids: readonly string[]): Promise<Set<stri
     (part: string[]) =>
       db.selectFrom('upload_chunks').select('chunk_id').where('chunk_id', 'in', part),
   ];
-  for (let i = 0; i < ids.length; i += 500) {
+  for (const part of slices(ids)) {
     for (const lookup of lookups) {
-      const rest = ids.slice(i, i + 500).filter((x) => !known.has(x));
+      const rest = part.filter((x) => !known.has(x));
       if (rest.length === 0) break;
       for (const r of await lookup(rest).execute()) known.add(r.chunk_id);
     }

@@ -1,5 +1,6 @@
 import type { Hub } from '../context.ts';
 import type { ChangesTable, DbOrTx, NodesTable } from '../db/schema.ts';
+import { slices } from '../db/slices.ts';
 import { afterCommit } from '../db/transaction.ts';
 import { ancestry } from './nodes.ts';
 
@@ -68,11 +69,11 @@ async function sharesAbove(
   }
   const ids = [...new Set(chains.flat())];
   const shareOf = new Map<string, string>();
-  for (let i = 0; i < ids.length; i += 500) {
+  for (const part of slices(ids)) {
     const rows = await db
       .selectFrom('shares')
       .select(['id', 'node_id'])
-      .where('node_id', 'in', ids.slice(i, i + 500))
+      .where('node_id', 'in', part)
       .execute();
     for (const r of rows) shareOf.set(r.node_id, r.id);
   }
@@ -81,11 +82,11 @@ async function sharesAbove(
 
 async function membersOf(db: DbOrTx, shareIds: readonly string[]) {
   const out = new Map<string, string[]>();
-  for (let i = 0; i < shareIds.length; i += 500) {
+  for (const part of slices(shareIds)) {
     const rows = await db
       .selectFrom('share_members')
       .select(['share_id', 'account_id'])
-      .where('share_id', 'in', shareIds.slice(i, i + 500))
+      .where('share_id', 'in', part)
       .execute();
     for (const r of rows) out.set(r.share_id, [...(out.get(r.share_id) ?? []), r.account_id]);
   }
@@ -172,11 +173,8 @@ async function appendRows(hub: Hub, tx: DbOrTx, rows: readonly Row[]): Promise<v
       .executeTakeFirstOrThrow();
     const first = Number(seq) - mine.length + 1;
     const numbered = mine.map((r, i) => ({ ...r, seq: first + i, at }));
-    for (let i = 0; i < numbered.length; i += 200) {
-      await tx
-        .insertInto('changes')
-        .values(numbered.slice(i, i + 200))
-        .execute();
+    for (const part of slices(numbered, 200)) {
+      await tx.insertInto('changes').values(part).execute();
     }
   }
   afterCommit(tx, () => hub.changes.wake(readers));

@@ -4,6 +4,7 @@ import type { Insertable, Transaction } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { Database, NodesTable, RevisionChunksTable, RevisionsTable } from '../db/schema.ts';
+import { slices } from '../db/slices.ts';
 import { shareAccess, writableNode } from './access.ts';
 import { type NodeChange, recordChanges } from './change-log.ts';
 import { checkParentKey, nodeInfo } from './nodes.ts';
@@ -55,12 +56,8 @@ export async function commitFiles(
   const usable = await readable(chunkIds);
   const replicas = await replicasOf(tx, chunkIds);
   const known = new Set<string>();
-  for (let i = 0; i < chunkIds.length; i += 500) {
-    const rows = await tx
-      .selectFrom('chunks')
-      .select('id')
-      .where('id', 'in', chunkIds.slice(i, i + 500))
-      .execute();
+  for (const part of slices(chunkIds)) {
+    const rows = await tx.selectFrom('chunks').select('id').where('id', 'in', part).execute();
     for (const r of rows) known.add(r.id);
   }
   const policies = await effectivePolicies(hub, tx, [...new Set(files.map((f) => f.parentId))]);
@@ -89,12 +86,8 @@ export async function commitFiles(
   for (const [owner, bytes] of adding) await checkQuota(hub, tx, owner, bytes, c);
   const existing = new Map<string, NodesTable>();
   const ids = files.map((f) => f.nodeId);
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await tx
-      .selectFrom('nodes')
-      .selectAll()
-      .where('id', 'in', ids.slice(i, i + 500))
-      .execute();
+  for (const part of slices(ids)) {
+    const rows = await tx.selectFrom('nodes').selectAll().where('id', 'in', part).execute();
     for (const r of rows) existing.set(r.id, r);
   }
   const inserts: Inserts = { nodes: [], revisions: [], chunks: [], ids: new Set() };
@@ -240,22 +233,13 @@ interface Inserts {
 const ROWS_PER_INSERT = 200;
 
 async function insertAll(tx: Transaction<Database>, rows: Inserts) {
-  for (let i = 0; i < rows.nodes.length; i += ROWS_PER_INSERT) {
-    await tx
-      .insertInto('nodes')
-      .values(rows.nodes.slice(i, i + ROWS_PER_INSERT))
-      .execute();
+  for (const part of slices(rows.nodes, ROWS_PER_INSERT)) {
+    await tx.insertInto('nodes').values(part).execute();
   }
-  for (let i = 0; i < rows.revisions.length; i += ROWS_PER_INSERT) {
-    await tx
-      .insertInto('revisions')
-      .values(rows.revisions.slice(i, i + ROWS_PER_INSERT))
-      .execute();
+  for (const part of slices(rows.revisions, ROWS_PER_INSERT)) {
+    await tx.insertInto('revisions').values(part).execute();
   }
-  for (let i = 0; i < rows.chunks.length; i += ROWS_PER_INSERT) {
-    await tx
-      .insertInto('revision_chunks')
-      .values(rows.chunks.slice(i, i + ROWS_PER_INSERT))
-      .execute();
+  for (const part of slices(rows.chunks, ROWS_PER_INSERT)) {
+    await tx.insertInto('revision_chunks').values(part).execute();
   }
 }

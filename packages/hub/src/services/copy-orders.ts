@@ -12,6 +12,7 @@ import {
 } from '@coffer/protocol';
 import type { Hub } from '../context.ts';
 import type { CopyJobRow, DbOrTx } from '../db/schema.ts';
+import { slices } from '../db/slices.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { openHostMessage } from './hosts.ts';
 import { newRecordId } from './ids.ts';
@@ -96,8 +97,7 @@ export async function createCopyJob(hub: Hub, input: CopyJobInput): Promise<Copy
   const sizes = new Map<string, number>();
   const onSource = new Set<string>();
   const onDestination = new Set<string>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const part = ids.slice(i, i + 500);
+  for (const part of slices(ids)) {
     for (const r of await hub.db
       .selectFrom('chunks')
       .select(['id', 'size'])
@@ -151,11 +151,8 @@ export async function createCopyJob(hub: Hub, input: CopyJobInput): Promise<Copy
       position,
       done: onDestination.has(c.id) ? 1 : 0,
     }));
-    for (let i = 0; i < rows.length; i += 500) {
-      await tx
-        .insertInto('copy_job_chunks')
-        .values(rows.slice(i, i + 500))
-        .execute();
+    for (const part of slices(rows)) {
+      await tx.insertInto('copy_job_chunks').values(part).execute();
     }
   });
   if (!finished) hub.kickCopies();
@@ -229,7 +226,7 @@ export async function copyReport(hub: Hub, text: string): Promise<RouteResponse<
 /** Chunks of running jobs copying to `host` that are not done yet, with their sizes. */
 async function jobChunksTo(tx: DbOrTx, host: string, ids: readonly string[]) {
   const out = new Map<string, { size: number }>();
-  for (let i = 0; i < ids.length; i += 500) {
+  for (const part of slices(ids)) {
     for (const r of await tx
       .selectFrom('copy_job_chunks as c')
       .innerJoin('copy_jobs as j', 'j.id', 'c.job_id')
@@ -237,7 +234,7 @@ async function jobChunksTo(tx: DbOrTx, host: string, ids: readonly string[]) {
       .where('j.destination_id', '=', host)
       .where('j.state', '=', 'running')
       .where('c.done', '=', 0)
-      .where('c.chunk_id', 'in', ids.slice(i, i + 500))
+      .where('c.chunk_id', 'in', part)
       .execute())
       out.set(r.chunk_id, { size: Number(r.size) });
   }
@@ -256,13 +253,13 @@ async function markDone(tx: DbOrTx, host: string, ids: readonly string[], now: n
     .where('destination_id', '=', host)
     .where('state', '=', 'running');
   const marked: { job_id: string; size: number }[] = [];
-  for (let i = 0; i < ids.length; i += 500) {
+  for (const part of slices(ids)) {
     marked.push(
       ...(await tx
         .updateTable('copy_job_chunks')
         .set({ done: 1 })
         .where('job_id', 'in', jobs)
-        .where('chunk_id', 'in', ids.slice(i, i + 500))
+        .where('chunk_id', 'in', part)
         .where('done', '=', 0)
         .returning(['job_id', 'size'])
         .execute()),

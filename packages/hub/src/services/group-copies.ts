@@ -2,6 +2,7 @@ import { NotFoundError, ValidationError } from '@coffer/errors';
 import type { GroupCopyInfo, NodeInfo, RouteBody } from '@coffer/protocol';
 import type { Caller, Hub } from '../context.ts';
 import type { DbOrTx, GroupCopiesTable } from '../db/schema.ts';
+import { slices } from '../db/slices.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { commitFiles, withNameConflicts } from './commits.ts';
 import { failRunningJobs, planCopyJobs, revisionChunks } from './copy-plans.ts';
@@ -131,12 +132,10 @@ export async function copyEntry(
   // The chunks are held from here on: nothing collects them while the jobs are planned.
   await inTransaction(hub.db, async (tx) => {
     await tx.insertInto('group_copies').values(row).execute();
-    for (let i = 0; i < chunks.length; i += 500) {
+    for (const part of slices(chunks)) {
       await tx
         .insertInto('group_copy_chunks')
-        .values(
-          chunks.slice(i, i + 500).map(([id, size]) => ({ copy_id: row.id, chunk_id: id, size })),
-        )
+        .values(part.map(([id, size]) => ({ copy_id: row.id, chunk_id: id, size })))
         .execute();
     }
   });

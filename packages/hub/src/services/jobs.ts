@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/index.ts';
+import { slices } from '../db/slices.ts';
 import { newRecordId } from './ids.ts';
 
 // [Note: Job queue]
@@ -42,11 +43,11 @@ export async function enqueueJobs(
   jobs: readonly { kind: string; payload: unknown; runAfter?: number }[],
   now: number,
 ): Promise<void> {
-  for (let i = 0; i < jobs.length; i += 500) {
+  for (const part of slices(jobs)) {
     await db
       .insertInto('jobs')
       .values(
-        jobs.slice(i, i + 500).map((j) => ({
+        part.map((j) => ({
           id: newRecordId(),
           kind: j.kind,
           payload: JSON.stringify(j.payload),
@@ -166,8 +167,7 @@ export async function renewJobs(
   claims: readonly Claim[],
   now: number,
 ) {
-  for (let i = 0; i < claims.length; i += 500) {
-    const some = claims.slice(i, i + 500);
+  for (const some of slices(claims)) {
     await db
       .updateTable('jobs')
       .set({ lease_expires_at: now + JOB_LEASE_MS })

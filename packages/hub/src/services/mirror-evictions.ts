@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Hub } from '../context.ts';
+import { slices } from '../db/slices.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { failRunningJobs } from './copy-plans.ts';
 import { deleteOnHost } from './gc.ts';
@@ -137,8 +138,7 @@ async function release(hub: Hub, accountId: string, chunks: readonly string[]) {
       .map((h) => [h.id, h]),
   );
   if (servers.size === 0) return;
-  for (let i = 0; i < chunks.length; i += 500) {
-    const part = chunks.slice(i, i + 500);
+  for (const part of slices(chunks)) {
     const replicas = await replicasOf(hub.db, part);
     const policies = await chunkPolicies(hub, part);
     const sizes = new Map(

@@ -1,6 +1,7 @@
 import { CofferError } from '@coffer/errors';
 import type { Hub } from '../context.ts';
 import type { MirrorsTable, SubscriptionsTable } from '../db/schema.ts';
+import { slices } from '../db/slices.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { chunksInPlace, planCopyJobs, revisionChunks } from './copy-plans.ts';
 import { newRecordId } from './ids.ts';
@@ -110,12 +111,10 @@ async function startMirror(hub: Hub, sub: SubscriptionsTable, e: NewEntry) {
       .executeTakeFirst();
     if (!r || row.state !== 'copying') return false;
     const list = [...chunks];
-    for (let i = 0; i < list.length; i += 500) {
+    for (const part of slices(list)) {
       await tx
         .insertInto('mirror_chunks')
-        .values(
-          list.slice(i, i + 500).map(([id, size]) => ({ mirror_id: row.id, chunk_id: id, size })),
-        )
+        .values(part.map(([id, size]) => ({ mirror_id: row.id, chunk_id: id, size })))
         .execute();
     }
     return true;

@@ -7,6 +7,7 @@ import {
 } from '@coffer/protocol';
 import type { Caller, Hub } from '../context.ts';
 import type { DbOrTx } from '../db/schema.ts';
+import { slices } from '../db/slices.ts';
 import { ownNode } from './access.ts';
 import { hostViews, inGoodStanding } from './host-state.ts';
 import { hostAllowed, onNetwork, onPersonal, type Placement, tighten } from './placement.ts';
@@ -46,11 +47,11 @@ export async function effectivePolicies(
   let frontier = [...new Set(folders)];
   while (frontier.length) {
     const next: string[] = [];
-    for (let i = 0; i < frontier.length; i += 500) {
+    for (const part of slices(frontier)) {
       const rows = await db
         .selectFrom('nodes')
         .select(['id', 'parent_id'])
-        .where('id', 'in', frontier.slice(i, i + 500))
+        .where('id', 'in', part)
         .execute();
       for (const r of rows) {
         parent.set(r.id, r.parent_id);
@@ -61,11 +62,11 @@ export async function effectivePolicies(
   }
   const own = new Map<string, FolderPolicy & { owner: string }>();
   const ids = [...parent.keys()];
-  for (let i = 0; i < ids.length; i += 500) {
+  for (const part of slices(ids)) {
     const rows = await db
       .selectFrom('folder_policies')
       .select(['node_id', 'policy', 'account_id'])
-      .where('node_id', 'in', ids.slice(i, i + 500))
+      .where('node_id', 'in', part)
       .execute();
     // The folder's owner set the policy: "personal" means their personal servers.
     for (const r of rows) own.set(r.node_id, { ...parsePolicy(r.policy), owner: r.account_id });
@@ -116,13 +117,13 @@ export async function chunkPolicies(
   }
   /** Folders holding each chunk's files, by the account that owns them. */
   const folders = new Map<string, Map<string, Set<string>>>();
-  for (let i = 0; i < chunks.length; i += 500) {
+  for (const part of slices(chunks)) {
     const rows = await hub.db
       .selectFrom('revision_chunks as rc')
       .innerJoin('nodes as n', 'n.id', 'rc.node_id')
       .select(['rc.chunk_id', 'n.parent_id', 'n.account_id'])
       .distinct()
-      .where('rc.chunk_id', 'in', chunks.slice(i, i + 500))
+      .where('rc.chunk_id', 'in', part)
       .execute();
     for (const r of rows) {
       if (!r.parent_id) continue;
@@ -160,8 +161,7 @@ async function copyPolicies(hub: Hub, chunks: readonly string[]) {
     list.push(p);
     out.set(chunk, list);
   };
-  for (let i = 0; i < chunks.length; i += 500) {
-    const part = chunks.slice(i, i + 500);
+  for (const part of slices(chunks)) {
     const rows = await hub.db
       .selectFrom('group_copy_chunks as cc')
       .innerJoin('group_copies as gc', 'gc.id', 'cc.copy_id')
@@ -226,13 +226,14 @@ export async function chunksUnderPolicies(hub: Hub, limit: number): Promise<stri
   }
   const ids = [...subtree].sort(() => Math.random() - 0.5);
   const out = new Set<string>();
-  for (let i = 0; i < ids.length && out.size < limit; i += 500) {
+  for (const part of slices(ids)) {
+    if (out.size >= limit) break;
     const rows = await hub.db
       .selectFrom('revision_chunks as rc')
       .innerJoin('nodes as n', 'n.id', 'rc.node_id')
       .select('rc.chunk_id')
       .distinct()
-      .where('n.parent_id', 'in', ids.slice(i, i + 500))
+      .where('n.parent_id', 'in', part)
       .execute();
     for (const r of rows) out.add(r.chunk_id);
   }

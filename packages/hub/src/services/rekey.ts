@@ -3,6 +3,7 @@ import type { RouteBody, RouteQuery, RouteResponse } from '@coffer/protocol';
 import type { Caller, Hub } from '../context.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { DbOrTx, NodesTable, SharesTable } from '../db/schema.ts';
+import { slices } from '../db/slices.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { ownShare } from './access.ts';
 import { nodeInfo, subtree } from './nodes.ts';
@@ -78,8 +79,7 @@ export async function stageRekey(
         .where('key_version', '=', b.keyVersion)
         .where('node_id', 'in', nodeIds)
         .execute();
-    for (let i = 0; i < b.nodes.length; i += 500) {
-      const part = b.nodes.slice(i, i + 500);
+    for (const part of slices(b.nodes)) {
       await again(
         'rekey_nodes',
         part.map((n) => n.id),
@@ -100,15 +100,17 @@ export async function stageRekey(
         .execute();
     }
     const revised = [...new Set(b.revisions.map((r) => r.nodeId))];
-    for (let i = 0; i < revised.length; i += 500)
-      await again('rekey_revisions', revised.slice(i, i + 500));
-    for (let i = 0; i < b.revisions.length; i += 500) {
+    for (const part of slices(revised)) await again('rekey_revisions', part);
+    for (const part of slices(b.revisions)) {
       await tx
         .insertInto('rekey_revisions')
         .values(
-          b.revisions
-            .slice(i, i + 500)
-            .map((r) => ({ ...at, node_id: r.nodeId, revision: r.revision, manifest: r.manifest })),
+          part.map((r) => ({
+            ...at,
+            node_id: r.nodeId,
+            revision: r.revision,
+            manifest: r.manifest,
+          })),
         )
         .execute();
     }
@@ -149,8 +151,7 @@ export async function applyRekey(
     .where('key_version', '=', keyVersion)
     .execute();
   const manifests = new Map(stagedRevisions.map((r) => [`${r.node_id}/${r.revision}`, r.manifest]));
-  for (let i = 0; i < ids.length; i += 500) {
-    const part = ids.slice(i, i + 500);
+  for (const part of slices(ids)) {
     const nodes = await tx
       .selectFrom('nodes')
       .selectAll()

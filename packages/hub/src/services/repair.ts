@@ -3,6 +3,7 @@ import { HOST, hostRoutes, openMessage, RECEIPT_LABEL, receiptSchema } from '@co
 import { sql } from 'kysely';
 import type { Hub, RepairRound, RepairStatus } from '../context.ts';
 import type { HostRow } from '../db/schema.ts';
+import { slices } from '../db/slices.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { capability } from './capability.ts';
 import { deleteOnHost } from './gc.ts';
@@ -303,12 +304,12 @@ async function chunksOnPersonalServers(hub: Hub, hosts: readonly HostView[], lim
 /** The hosts recorded for each chunk, and its size. */
 async function holdersOf(hub: Hub, chunks: readonly string[]) {
   const out = new Map<string, { size: number; holders: string[] }>();
-  for (let i = 0; i < chunks.length; i += 500) {
+  for (const part of slices(chunks)) {
     const rows = await hub.db
       .selectFrom('chunk_replicas as r')
       .innerJoin('chunks as c', 'c.id', 'r.chunk_id')
       .select(['r.chunk_id', 'r.host_id', 'c.size'])
-      .where('r.chunk_id', 'in', chunks.slice(i, i + 500))
+      .where('r.chunk_id', 'in', part)
       .execute();
     for (const r of rows) {
       const e = out.get(r.chunk_id) ?? { size: r.size, holders: [] };

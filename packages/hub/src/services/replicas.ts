@@ -2,6 +2,7 @@ import { NotFoundError } from '@coffer/errors';
 import type { Receipt, RouteResponse } from '@coffer/protocol';
 import type { Hub } from '../context.ts';
 import type { DbOrTx } from '../db/schema.ts';
+import { slices } from '../db/slices.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { capability } from './capability.ts';
 import { hostKeys, isOnline, tagsOf } from './host-state.ts';
@@ -14,7 +15,7 @@ import { addStoredBytes } from './stored-bytes.ts';
 /** Which hosts (with their countries, tags and owners) hold each chunk. */
 export async function replicasOf(db: DbOrTx, ids: readonly string[]) {
   const out = new Map<string, Holding[]>();
-  for (let i = 0; i < ids.length; i += 500) {
+  for (const part of slices(ids)) {
     const rows = await db
       .selectFrom('chunk_replicas as r')
       .innerJoin('hosts as h', 'h.id', 'r.host_id')
@@ -26,7 +27,7 @@ export async function replicasOf(db: DbOrTx, ids: readonly string[]) {
         'h.personal',
         'h.owner_account_id',
       ])
-      .where('r.chunk_id', 'in', ids.slice(i, i + 500))
+      .where('r.chunk_id', 'in', part)
       .execute();
     for (const r of rows) {
       const list = out.get(r.chunk_id) ?? [];
@@ -53,11 +54,11 @@ export async function locate(
   ttlSeconds = hub.config.tokenTtlSeconds,
 ): Promise<RouteResponse<'locateChunks'>['chunks']> {
   const sizes = new Map<string, number>();
-  for (let i = 0; i < ids.length; i += 500) {
+  for (const part of slices(ids)) {
     const rows = await hub.db
       .selectFrom('chunks')
       .select(['id', 'size'])
-      .where('id', 'in', ids.slice(i, i + 500))
+      .where('id', 'in', part)
       .execute();
     for (const r of rows) sizes.set(r.id, r.size);
   }
@@ -126,10 +127,10 @@ export async function recordReplicas(tx: DbOrTx, replicas: readonly NewReplica[]
     .sort((a, b) => a.chunk.localeCompare(b.chunk) || a.host.localeCompare(b.host))
     .map((r) => ({ chunk_id: r.chunk, host_id: r.host, receipt: r.receipt, stored_at: r.at }));
   const added = new Map<string, number>();
-  for (let i = 0; i < rows.length; i += 500) {
+  for (const part of slices(rows)) {
     const inserted = await tx
       .insertInto('chunk_replicas')
-      .values(rows.slice(i, i + 500))
+      .values(part)
       .onConflict((oc) => oc.columns(['chunk_id', 'host_id']).doNothing())
       .returning(['chunk_id', 'host_id'])
       .execute();

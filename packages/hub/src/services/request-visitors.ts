@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import type { Hub } from '../context.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { FileRequestsTable } from '../db/schema.ts';
+import { slices } from '../db/slices.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { newRecordId } from './ids.ts';
 import { refuseRepeats } from './input.ts';
@@ -180,12 +181,12 @@ export async function requestSend(
         .where('id', '=', id)
         .executeTakeFirstOrThrow();
       const sizes = new Map<string, number>();
-      for (let i = 0; i < chunkIds.length; i += 500) {
+      for (const part of slices(chunkIds)) {
         const rows = await tx
           .selectFrom('upload_chunks')
           .select(['chunk_id', 'size'])
           .where('upload_id', '=', uploadId)
-          .where('chunk_id', 'in', chunkIds.slice(i, i + 500))
+          .where('chunk_id', 'in', part)
           .execute();
         for (const row of rows) sizes.set(row.chunk_id, Number(row.size));
       }
@@ -258,11 +259,7 @@ export async function requestSend(
           position,
           chunk_id,
         }));
-        for (let k = 0; k < refs.length; k += 500)
-          await tx
-            .insertInto('drop_chunks')
-            .values(refs.slice(k, k + 500))
-            .execute();
+        for (const part of slices(refs)) await tx.insertInto('drop_chunks').values(part).execute();
       }
       // The drops hold the chunks now ([Note: A commit ends its upload]).
       await endUpload(tx, uploadId);

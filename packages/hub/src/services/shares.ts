@@ -3,6 +3,7 @@ import { ConflictError, IntegrityError, ValidationError } from '@coffer/errors';
 import type { RouteBody, RouteResponse, ShareInfo } from '@coffer/protocol';
 import type { Caller, Hub } from '../context.ts';
 import type { DbOrTx, NodesTable, SharesTable } from '../db/schema.ts';
+import { slices } from '../db/slices.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { ownNode, ownShare } from './access.ts';
 import { checkSealedKeys, signingKeyOf } from './account-keys.ts';
@@ -311,11 +312,11 @@ async function tellMembers(
 
 /** Forgets the shares of folders that are purged (in the purge's transaction). */
 export async function forgetSharesOf(tx: DbOrTx, nodeIds: readonly string[]): Promise<void> {
-  for (let i = 0; i < nodeIds.length; i += 500) {
+  for (const part of slices(nodeIds)) {
     const shares = await tx
       .selectFrom('shares')
       .select('id')
-      .where('node_id', 'in', nodeIds.slice(i, i + 500))
+      .where('node_id', 'in', part)
       .execute();
     for (const { id } of shares) await forgetShare(tx, id);
   }

@@ -3,6 +3,7 @@ import type { RouteResponse } from '@coffer/protocol';
 import { sql, type Transaction } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
 import type { Database, DbOrTx, NodesTable } from '../db/schema.ts';
+import { slices } from '../db/slices.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { ownNode } from './access.ts';
 import { recordChanges } from './change-log.ts';
@@ -123,14 +124,8 @@ async function purgeInTx(
   if (foreign) throw new ForbiddenError(`${field}: it holds items that are not yours`);
   const gone: NodesTable[] = [];
   const order = new Map(ids.map((x, i) => [x, i]));
-  for (let i = 0; i < ids.length; i += 500) {
-    gone.push(
-      ...(await tx
-        .selectFrom('nodes')
-        .selectAll()
-        .where('id', 'in', ids.slice(i, i + 500))
-        .execute()),
-    );
+  for (const part of slices(ids)) {
+    gone.push(...(await tx.selectFrom('nodes').selectAll().where('id', 'in', part).execute()));
   }
   // Told before the rows and the shares under them go: who saw them is found through those.
   await recordChanges(
@@ -141,8 +136,7 @@ async function purgeInTx(
       .sort((a, b) => (order.get(a.node.id) ?? 0) - (order.get(b.node.id) ?? 0)),
   );
   await forgetSharesOf(tx, ids);
-  for (let i = 0; i < ids.length; i += 500) {
-    const part = ids.slice(i, i + 500);
+  for (const part of slices(ids)) {
     await tx.deleteFrom('revision_chunks').where('node_id', 'in', part).execute();
     await tx.deleteFrom('revisions').where('node_id', 'in', part).execute();
   }

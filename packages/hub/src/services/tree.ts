@@ -3,6 +3,7 @@ import type { NodeInfo, RouteBody, RouteQuery, RouteResponse } from '@coffer/pro
 import type { Caller, Hub } from '../context.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import type { DbOrTx, NodesTable } from '../db/schema.ts';
+import { slices } from '../db/slices.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { ownNode, readableNode, shareAccess, writableNode } from './access.ts';
 import { recordChanges } from './change-log.ts';
@@ -31,12 +32,12 @@ async function withShareVersions(db: DbOrTx, c: Caller, infos: NodeInfo[]): Prom
   const folders = infos.filter((i) => i.kind === 'folder').map((i) => i.id);
   if (folders.length === 0) return infos;
   const shared = new Map<string, number>();
-  for (let i = 0; i < folders.length; i += 500) {
+  for (const part of slices(folders)) {
     const rows = await db
       .selectFrom('shares')
       .select(['node_id', 'list_version'])
       .where('owner_id', '=', c.accountId)
-      .where('node_id', 'in', folders.slice(i, i + 500))
+      .where('node_id', 'in', part)
       .execute();
     for (const r of rows) shared.set(r.node_id, Number(r.list_version));
   }
@@ -50,8 +51,7 @@ async function withShareVersions(db: DbOrTx, c: Caller, infos: NodeInfo[]): Prom
 async function manifestsOf(db: DbOrTx, nodes: NodesTable[]): Promise<Map<string, string>> {
   const files = nodes.filter((n) => n.kind === 'file' && n.revision !== null);
   const out = new Map<string, string>();
-  for (let i = 0; i < files.length; i += 500) {
-    const part = files.slice(i, i + 500);
+  for (const part of slices(files)) {
     const rows = await db
       .selectFrom('revisions as r')
       .innerJoin('nodes as n', (j) =>

@@ -2,6 +2,7 @@ import { ConnectionError, QuotaError, ValidationError } from '@coffer/errors';
 import type { Replica, RouteBody, RouteResponse } from '@coffer/protocol';
 import type { Hub } from '../context.ts';
 import type { DbOrTx } from '../db/schema.ts';
+import { slices } from '../db/slices.ts';
 import { capability } from './capability.ts';
 import { type HostView, hostViews, inGoodStanding } from './host-state.ts';
 import { refuseRepeats } from './input.ts';
@@ -14,12 +15,12 @@ import { replicasOf } from './replicas.ts';
 /** The chunks of an upload among `ids`: their sizes and the policies they were placed for. */
 export async function uploadChunks(hub: Hub, uploadId: string, ids: readonly string[]) {
   const out = new Map<string, { size: number; policy: Placement }>();
-  for (let i = 0; i < ids.length; i += 500) {
+  for (const part of slices(ids)) {
     const rows = await hub.db
       .selectFrom('upload_chunks')
       .select(['chunk_id', 'size', 'policy'])
       .where('upload_id', '=', uploadId)
-      .where('chunk_id', 'in', ids.slice(i, i + 500))
+      .where('chunk_id', 'in', part)
       .execute();
     for (const r of rows) {
       const policy = r.policy ? (JSON.parse(r.policy) as Placement) : hub.config.placement;
@@ -66,24 +67,22 @@ export async function placeInUpload(
   }
   const policy = folderPolicy ?? hub.config.placement;
   const policyText = folderPolicy ? JSON.stringify(folderPolicy) : null;
-  for (let i = 0; i < fresh.length; i += 200) {
+  for (const part of slices(fresh, 200)) {
     await hub.db
       .insertInto('upload_chunks')
       .values(
-        fresh
-          .slice(i, i + 200)
-          .map((x) => ({ upload_id: id, chunk_id: x.id, size: x.size, policy: policyText })),
+        part.map((x) => ({ upload_id: id, chunk_id: x.id, size: x.size, policy: policyText })),
       )
       .onConflict((oc) => oc.columns(['upload_id', 'chunk_id']).doNothing())
       .execute();
   }
   const placedBefore = ids.filter((x) => known.has(x)).sort();
-  for (let i = 0; i < placedBefore.length; i += 500) {
+  for (const part of slices(placedBefore)) {
     await hub.db
       .updateTable('upload_chunks')
       .set({ policy: policyText })
       .where('upload_id', '=', id)
-      .where('chunk_id', 'in', placedBefore.slice(i, i + 500))
+      .where('chunk_id', 'in', part)
       .execute();
   }
   const hosts = await hostViews(hub);

@@ -9,6 +9,7 @@ import {
   receiptSchema,
 } from '@coffer/protocol';
 import type { Hub } from '../context.ts';
+import { slices } from '../db/slices.ts';
 import { inTransaction } from '../db/transaction.ts';
 import { hostKeys } from './host-state.ts';
 import { missingCopies } from './placement.ts';
@@ -46,10 +47,10 @@ export async function receiptsForUpload(
     const chunks = [...sizes]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([id, size]) => ({ id, size, created_at: now }));
-    for (let i = 0; i < chunks.length; i += 500) {
+    for (const part of slices(chunks)) {
       await tx
         .insertInto('chunks')
-        .values(chunks.slice(i, i + 500))
+        .values(part)
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
     }

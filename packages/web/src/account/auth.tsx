@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { worker } from '../api.ts';
 import { accountError } from './errors.ts';
 import { ForgotPassword } from './forgot-password.tsx';
-import { FormAlert, TextField, useAccountForm } from './form.tsx';
+import { FormSubmit, TextField, useAccountForm } from './form.tsx';
 import { LoginCode } from './login-code.tsx';
 import { emailInputs } from './strength.ts';
 import { NewPasswordFields, newPasswordProblem, useNewPassword } from './strength-meter.tsx';
@@ -70,10 +70,7 @@ export function Auth({
             onChange={fresh.setPassword}
           />
         )}
-        <FormAlert error={error} />
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? t.working : mode === 'signup' ? t.signUp : t.logIn}
-        </button>
+        <FormSubmit error={error} busy={busy} label={mode === 'signup' ? t.signUp : t.logIn} />
       </form>
       {mode === 'login' && (
         <button type="button" className="link" onClick={() => switchTo('forgot')}>

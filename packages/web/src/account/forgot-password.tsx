@@ -2,7 +2,7 @@ import type { SavedSession } from '@coffer/sdk';
 import { useState } from 'react';
 import { worker } from '../api.ts';
 import { accountError } from './errors.ts';
-import { FormAlert, TextField, useAccountForm } from './form.tsx';
+import { FormSubmit, TextField, useAccountForm } from './form.tsx';
 import { SecondFactorCodeField, useSecondFactorCode } from './second-factor-code.tsx';
 import { emailInputs } from './strength.ts';
 import { NewPasswordFields, newPasswordProblem, useNewPassword } from './strength-meter.tsx';
@@ -78,10 +78,7 @@ export function ForgotPassword({
           state={secondFactor}
           invalid={error?.field === 'code'}
         />
-        <FormAlert error={error} />
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? t.working : t.setNewPassword}
-        </button>
+        <FormSubmit error={error} busy={busy} label={t.setNewPassword} />
       </form>
       <button type="button" className="link" onClick={onBack}>
         {t.backToLogin}

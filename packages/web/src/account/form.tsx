@@ -43,6 +43,27 @@ export function FormAlert({ error }: { error: FormError }) {
   );
 }
 
+/** The form's error, if any, then its submit button, which says so while the form is busy. */
+export function FormSubmit({
+  error,
+  busy,
+  label,
+}: {
+  error: FormError;
+  busy: boolean;
+  label: string;
+}) {
+  const t = useT(accountStrings);
+  return (
+    <>
+      <FormAlert error={error} />
+      <button type="submit" className="primary" disabled={busy}>
+        {busy ? t.working : label}
+      </button>
+    </>
+  );
+}
+
 export function TextField({
   label,
   type,

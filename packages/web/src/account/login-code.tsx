@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { worker } from '../api.ts';
 import { useFigures } from '../use-figures.ts';
 import { codeError } from './errors.ts';
-import { CodeField, FormAlert, useAccountForm } from './form.tsx';
+import { CodeField, FormSubmit, useAccountForm } from './form.tsx';
 
 // The login's second step, for an account with a second factor: the password passed, and the
 // worker holds the login until a code from the authenticator app (or a recovery code) passes.
@@ -40,10 +40,7 @@ export function LoginCode({
           onChange={setCode}
           invalid={error?.field === 'code'}
         />
-        <FormAlert error={error} />
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? t.working : t.verifyCode}
-        </button>
+        <FormSubmit error={error} busy={busy} label={t.verifyCode} />
       </form>
       <button type="button" className="link" onClick={onBack}>
         {t.backToLogin}

@@ -5,7 +5,7 @@ import { fill } from '../i18n/format.ts';
 import { QrCode } from '../qr-code.tsx';
 import { useFigures } from '../use-figures.ts';
 import { codeError } from './errors.ts';
-import { CodeField, FormAlert, TextField, useAccountForm } from './form.tsx';
+import { CodeField, FormAlert, FormSubmit, TextField, useAccountForm } from './form.tsx';
 
 // Two-step verification on the Settings page ([Note: Second factor on the hub]): off, then
 // enrolment (the otpauth:// URI as a QR code and the secret as text, then a first code from the
@@ -145,10 +145,7 @@ export function SecondFactorSettings({ onError }: { onError: (m: string) => void
       <form className="second-factor" onSubmit={start} aria-label={t.twoFactorTurnOn}>
         <p className="muted">{t.twoFactorOff}</p>
         {done && <p role="status">{done}</p>}
-        <FormAlert error={error} />
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? t.working : t.twoFactorTurnOn}
-        </button>
+        <FormSubmit error={error} busy={busy} label={t.twoFactorTurnOn} />
       </form>
     );
   }

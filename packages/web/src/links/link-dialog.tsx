@@ -3,7 +3,7 @@ import { worker } from '../api.ts';
 import { Dialog } from '../groups/dialog.tsx';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
-import { CopyButton } from './copy-button.tsx';
+import { MadeDialog, MakeFoot } from './made-dialog.tsx';
 import { linkStrings } from './strings.ts';
 
 const MIN_PASSWORD = 6;
@@ -101,27 +101,7 @@ export function LinkDialog({
   );
 
   const title = fill(t.linkDialogTitle, { name });
-  if (url)
-    return (
-      <Dialog key="made" title={title} onClose={onClose}>
-        <p className="muted">{t.linkReady}</p>
-        <div className="copy-row">
-          <input
-            readOnly
-            className="link-url"
-            aria-label={t.linkUrl}
-            value={url}
-            onFocus={(e) => e.target.select()}
-          />
-          <CopyButton text={url} />
-        </div>
-        <div className="dialog-foot">
-          <button type="button" className="primary" onClick={onClose} data-autofocus>
-            {t.close}
-          </button>
-        </div>
-      </Dialog>
-    );
+  if (url) return <MadeDialog kind="link" title={title} url={url} onClose={onClose} />;
   return (
     <Dialog title={title} onClose={onClose}>
       <p className="muted">{t.linkDialogNote}</p>
@@ -134,19 +114,7 @@ export function LinkDialog({
         {/* Text, not a number input: a browser empties a number input holding "abc", which
             would then pass as "no limit" instead of being refused. */}
         {field('limit', t.linkLimitField, { type: 'text', inputMode: 'numeric' })}
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <div className="dialog-foot">
-          <button type="button" onClick={onClose}>
-            {t.cancel}
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? t.working : t.createLink}
-          </button>
-        </div>
+        <MakeFoot error={error} busy={busy} submit={t.createLink} onClose={onClose} />
       </form>
     </Dialog>
   );

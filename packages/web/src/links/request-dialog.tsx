@@ -3,7 +3,7 @@ import { worker } from '../api.ts';
 import { Dialog } from '../groups/dialog.tsx';
 import { fill } from '../i18n/format.ts';
 import { useT } from '../i18n/use-t.ts';
-import { CopyButton } from './copy-button.tsx';
+import { MadeDialog, MakeFoot } from './made-dialog.tsx';
 import { linkStrings } from './strings.ts';
 
 /**
@@ -38,27 +38,7 @@ export function RequestDialog({
   };
 
   const title = fill(t.requestDialogTitle, { name });
-  if (url)
-    return (
-      <Dialog key="made" title={title} onClose={onClose}>
-        <p className="muted">{t.requestReady}</p>
-        <div className="copy-row">
-          <input
-            readOnly
-            className="link-url"
-            aria-label={t.requestLink}
-            value={url}
-            onFocus={(e) => e.target.select()}
-          />
-          <CopyButton text={url} />
-        </div>
-        <div className="dialog-foot">
-          <button type="button" className="primary" onClick={onClose} data-autofocus>
-            {t.close}
-          </button>
-        </div>
-      </Dialog>
-    );
+  if (url) return <MadeDialog kind="request" title={title} url={url} onClose={onClose} />;
   return (
     <Dialog title={title} onClose={onClose}>
       <p className="muted">{t.requestDialogNote}</p>
@@ -80,19 +60,7 @@ export function RequestDialog({
             <option value="0">{t.requestNever}</option>
           </select>
         </label>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
-        <div className="dialog-foot">
-          <button type="button" onClick={onClose}>
-            {t.cancel}
-          </button>
-          <button type="submit" className="primary" disabled={busy}>
-            {busy ? t.working : t.createRequest}
-          </button>
-        </div>
+        <MakeFoot error={error} busy={busy} submit={t.createRequest} onClose={onClose} />
       </form>
     </Dialog>
   );
