@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { AuthError, ValidationError } from '@coffer/errors';
@@ -13,14 +13,25 @@ export function configDir(): string {
   return join(xdg, 'coffer');
 }
 
-/** Writes a secret file atomically with mode 0600 in a 0700 directory. */
+/**
+ * Writes a secret file atomically with mode 0600 in a 0700 directory, on disk before it takes
+ * the old one's place: a crash leaves the old file or the new, never an empty one.
+ */
 export async function writeSecret(file: string, text: string) {
   const dir = join(file, '..');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text, { mode: 0o600 });
-  await chmod(tmp, 0o600);
+  const fh = await open(tmp, 'w', 0o600);
+  try {
+    await fh.writeFile(text);
+    await fh.chmod(0o600);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
   await rename(tmp, file);
+  const d = await open(dir, 'r');
+  await d.sync().finally(() => d.close());
 }
 
 const savedSession = z.object({

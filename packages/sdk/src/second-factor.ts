@@ -39,10 +39,12 @@ export class SecondFactor {
 
   /**
    * Ten new recovery codes, to show once, in place of those left (which stop working); needs a
-   * fresh code or a recovery code.
+   * fresh code or a recovery code, and the current password, proven as for `enable`.
    */
-  async newRecoveryCodes(code: string): Promise<string[]> {
-    const r = await this.deps.hub.call('secondFactorRecoveryCodes', { body: { code } });
+  async newRecoveryCodes(code: string, currentPassword: string): Promise<string[]> {
+    const { hub, keys } = this.deps;
+    const proof = await provePassword(hub, keys.email, currentPassword);
+    const r = await hub.call('secondFactorRecoveryCodes', { body: { code, ...proof } });
     return r.recoveryCodes;
   }
 

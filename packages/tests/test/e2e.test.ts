@@ -179,7 +179,10 @@ test('each CLI session has a name: this machine by default, or --device; a bad n
   const laptop = { ...env, COFFER_CONFIG_DIR: join(dir, 'config-laptop') };
   const bad = await cli(['login', 'newcomer@example.com', '--device', 'a\u0007b'], laptop);
   assert.notEqual(bad.code, 0);
-  assert.match(bad.stderr, /--device: expected no control characters/);
+  assert.match(bad.stderr, /--device: expected no control or format characters/);
+  // Nor a bidi override, which would disguise the name beside the warnings it is shown with.
+  const disguised = await cli(['login', 'newcomer@example.com', '--device', 'a\u202eb'], laptop);
+  assert.match(disguised.stderr, /--device: expected no control or format characters/);
   const login = await cli(['login', 'newcomer@example.com', '--device', 'work laptop'], laptop);
   assert.equal(login.code, 0, login.stderr);
   const r = await cli(['sessions', '--json'], laptop);

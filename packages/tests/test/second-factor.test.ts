@@ -23,7 +23,11 @@ onEachDatabase('the second factor', (dialect) => {
       hosts: 0,
       waitReady: false,
       dialect,
-      hubConfig: { secondFactor: { backoffMs: 200, lockoutMinutes: 1 } },
+      hubConfig: {
+        secondFactor: { backoffMs: 200, lockoutMinutes: 1 },
+        // Each step that proves the password is a login: more than 10 an email in 15 minutes.
+        login: { perEmail: 100, perAddress: 1000, windowSeconds: 900 },
+      },
     });
   });
   after(async () => {
@@ -221,15 +225,19 @@ onEachDatabase('the second factor', (dialect) => {
     );
   });
 
-  test('new recovery codes: a code is needed, the old ones stop working, the new ones work once', async () => {
+  test('new recovery codes: a code and the password, the old ones stop working, the new ones work once', async () => {
     const email = 'renew@example.com';
     const { client, secret, recoveryCodes } = await enrolled(email);
-    // Without a code, with a wrong one: refused, and the old codes still work.
-    await assert.rejects(client.secondFactor.newRecoveryCodes(''), /code/);
-    await assert.rejects(client.secondFactor.newRecoveryCodes(codeAfter(secret, 5)), /wrong/);
+    const renew = (code: string, password = PASSWORD) =>
+      client.secondFactor.newRecoveryCodes(code, password);
+    // Without a code, with a wrong one, with a wrong password: refused, nothing changed. The
+    // password is checked first, so the code it came with is not spent.
+    await assert.rejects(renew(''), /code/);
+    await assert.rejects(renew(codeAfter(secret, 5)), /wrong/);
+    await assert.rejects(renew(recoveryCodes[0] as string, 'not the password'), AuthError);
     assert.equal((await client.secondFactor.status()).recoveryCodesLeft, 10);
     // With a recovery code: ten new ones, different from the old.
-    const renewed = await client.secondFactor.newRecoveryCodes(recoveryCodes[0] as string);
+    const renewed = await renew(recoveryCodes[0] as string);
     assert.equal(renewed.length, 10);
     assert.equal(new Set([...renewed, ...recoveryCodes]).size, 20);
     assert.equal((await client.secondFactor.status()).recoveryCodesLeft, 10);
@@ -239,12 +247,33 @@ onEachDatabase('the second factor', (dialect) => {
     const byNew = await login(renewed[0] as string);
     assert.equal((await byNew.secondFactor.status()).recoveryCodesLeft, 9);
     await assert.rejects(login(renewed[0] as string), /not one of your unused/);
-    // With a code from the app as well; an account without a second factor has none to renew.
-    const again = await byNew.secondFactor.newRecoveryCodes(codeAfter(secret, 1));
+    // With a code from the app as well.
+    const again = await renew(codeAfter(secret, 1));
     assert.equal(again.length, 10);
-    await assert.rejects(byNew.secondFactor.disable(renewed[1] as string), /not one of your/);
-    await byNew.secondFactor.disable(again[0] as string);
-    await assert.rejects(client.secondFactor.newRecoveryCodes('123456'), /second factor is off/);
+    await assert.rejects(login(renewed[1] as string), /not one of your/);
+    // Two at once, each with a good code: they take turns (the later one may find its code
+    // replaced by the earlier), and one set alone is left, never both.
+    const both = await Promise.allSettled([
+      renew(again[0] as string),
+      byNew.secondFactor.newRecoveryCodes(again[1] as string, PASSWORD),
+    ]);
+    const sets = both.flatMap((x) => (x.status === 'fulfilled' ? [x.value] : []));
+    assert.ok(sets.length > 0, JSON.stringify(both));
+    assert.equal((await client.secondFactor.status()).recoveryCodesLeft, 10);
+    const working: string[][] = [];
+    for (const set of sets) {
+      if (
+        await login(set[0] as string).then(
+          () => true,
+          () => false,
+        )
+      )
+        working.push(set);
+    }
+    assert.equal(working.length, 1);
+    // Turned off: none to renew.
+    await byNew.secondFactor.disable((working[0] as string[])[1] as string);
+    await assert.rejects(renew('123456'), /second factor is off/);
     // Without a session: 401.
     const r = await call('POST', '/api/account/2fa/recovery-codes', 'not-a-session', {
       code: '123456',
@@ -452,7 +481,10 @@ onEachDatabase('the second factor', (dialect) => {
     });
     assert.equal(passwd.code, 0, passwd.stderr);
     // New recovery codes, shown once; the old ones stop working.
-    const renewed = await cli(['2fa', 'recovery-codes', '--code', recoveryCodes[2] as string], env);
+    const renewed = await cli(['2fa', 'recovery-codes', '--code', recoveryCodes[2] as string], {
+      ...env,
+      COFFER_PASSWORD: 'the next password',
+    });
     assert.equal(renewed.code, 0, renewed.stderr);
     assert.match(renewed.stdout, /the ones you had before no longer work/);
     const fresh = renewed.stdout.match(/[0-9a-z]{4}(-[0-9a-z]{4}){3}/g) ?? [];

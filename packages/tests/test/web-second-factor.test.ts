@@ -202,13 +202,28 @@ test('Settings makes new recovery codes with a code; few left is said; the old o
     .waitFor();
   await page.screenshot({ path: join(SHOTS, 'second-factor-few-codes.png'), fullPage: true });
   assert.deepEqual(await accessibilityViolations(page), []);
-  // Enter in the code field makes new codes (not turning it off): a wrong code first.
-  const field = section.getByLabel('Code from your authenticator app');
-  await field.fill(totpCode(secret, Date.now() + 10 * 30_000));
-  await field.press('Enter');
-  await section.getByRole('alert').filter({ hasText: 'wrong' }).waitFor();
-  await field.fill(recoveryCodes[7] as string);
+  // New codes ask for a code and the password: a wrong code first, then a wrong password.
   await section.getByRole('button', { name: 'New recovery codes' }).click();
+  const form = section.getByRole('form', { name: 'Make new codes' });
+  const field = form.getByLabel('Code from your authenticator app');
+  const password = form.getByLabel('Current password');
+  await field.fill(totpCode(secret, Date.now() + 10 * 30_000));
+  await password.fill(PASSWORD);
+  await field.press('Enter');
+  await form.getByRole('alert').filter({ hasText: 'wrong' }).waitFor();
+  await field.fill(recoveryCodes[7] as string);
+  await password.fill('not the password');
+  await form.getByRole('button', { name: 'Make new codes' }).click();
+  await form
+    .getByRole('alert')
+    .filter({ hasText: /password/i })
+    .waitFor();
+  await page.screenshot({ path: join(SHOTS, 'second-factor-renew.png'), fullPage: true });
+  assert.deepEqual(await accessibilityViolations(page), []);
+  // The wrong password spent no code: the same one works with the right password.
+  await field.fill(recoveryCodes[7] as string);
+  await password.fill(PASSWORD);
+  await form.getByRole('button', { name: 'Make new codes' }).click();
   await section.getByRole('heading', { name: 'Your recovery codes' }).waitFor();
   await section.getByText('The recovery codes you had before no longer work.').waitFor();
   const fresh = await section.getByRole('listitem').allTextContents();

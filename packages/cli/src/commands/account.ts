@@ -26,7 +26,9 @@ function deviceName(flags: { device?: string | undefined }): string {
   const name = (flags.device ?? `coffer cli on ${hostname()}`).trim();
   if (!name) throw new ValidationError('--device', 'expected a name, such as "work laptop"');
   if (name.length > 100) throw new ValidationError('--device', 'expected at most 100 characters');
-  if (/\p{Cc}/u.test(name)) throw new ValidationError('--device', 'expected no control characters');
+  if (/[\p{Cc}\p{Cf}]/u.test(name)) {
+    throw new ValidationError('--device', 'expected no control or format characters');
+  }
   return name;
 }
 

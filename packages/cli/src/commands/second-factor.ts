@@ -82,11 +82,13 @@ const disable = command({
 
 const recoveryCodes = command({
   name: '2fa recovery-codes',
-  flags: { code: codeFlag, hub },
+  flags: { code: codeFlag, 'password-file': commonFlags['password-file'], hub },
   async run(args, flags, out) {
     noMore(args, 0);
     await withSession(flags, async (client) => {
-      const codes = await client.secondFactor.newRecoveryCodes(await secondFactorCode(flags));
+      const code = await secondFactorCode(flags);
+      const pw = await password(flags, 'Password (to confirm it is you): ');
+      const codes = await client.secondFactor.newRecoveryCodes(code, pw);
       sayRecoveryCodes(out, codes, 'the ones you had before no longer work');
       out.result({ recoveryCodes: codes });
     });
@@ -130,7 +132,7 @@ export const secondFactorCommands: CommandGroup = {
     ],
     [
       '2fa recovery-codes',
-      'replace the recovery codes left with 10 new ones, shown once (--code, $COFFER_TOTP or a prompt)',
+      'replace the recovery codes left with 10 new ones, shown once: a code (--code, $COFFER_TOTP or a prompt) and your password',
     ],
     ['2fa disable', 'turn it off (--code, $COFFER_TOTP or a prompt)'],
     ['2fa status', 'whether it is on, and the recovery codes left'],

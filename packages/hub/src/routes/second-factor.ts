@@ -10,8 +10,10 @@ export const secondFactorHandlers: AreaHandlers<'secondFactor'> = {
     return secondFactor.enable(hub, i.caller, i.body.code, i.address);
   },
   secondFactorDisable: (hub, i) => secondFactor.disable(hub, i.caller, i.body.code, i.address),
-  secondFactorRecoveryCodes: (hub, i) =>
-    secondFactor.newRecoveryCodes(hub, i.caller, i.body.code, i.address),
+  secondFactorRecoveryCodes: async (hub, i) => {
+    await proveCurrentPassword(hub, i.caller, i.body.loginId, i.body.finish);
+    return secondFactor.newRecoveryCodes(hub, i.caller, i.body.code, i.address);
+  },
   secondFactorLogin: (hub, i) =>
     secondFactor.login(hub, i.caller, i.body.code, i.address, (id) => loadAccountInfo(hub, id)),
 };

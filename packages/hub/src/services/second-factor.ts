@@ -16,6 +16,7 @@ import {
   ValidationError,
 } from '@coffer/errors';
 import type { AccountInfo, RouteName, RouteResponse, SessionGrant } from '@coffer/protocol';
+import { sql } from 'kysely';
 import type { Caller, Hub } from '../context.ts';
 import type { DbOrTx } from '../db/schema.ts';
 import { inTransaction } from '../db/transaction.ts';
@@ -346,7 +347,8 @@ export async function enable(
 
 /**
  * Ten new recovery codes in place of those left, for an owner who used some up or fears they
- * were seen: a fresh code (or one of the old recovery codes) is needed, as to turn it off.
+ * were seen: a fresh code (or one of the old recovery codes) is needed, and the route proves the
+ * password first, as to turn it on.
  */
 export async function newRecoveryCodes(
   hub: Hub,
@@ -358,9 +360,20 @@ export async function newRecoveryCodes(
     throw new ConflictError('the second factor is off; recovery codes come with turning it on');
   }
   await requireSecondFactor(hub, c.accountId, code, address);
-  return inTransaction(hub.db, async (tx) => ({
-    recoveryCodes: await replaceRecoveryCodes(hub, tx, c.accountId),
-  }));
+  return inTransaction(hub.db, async (tx) => {
+    // Locks the account's row (PostgreSQL): two replacements at once take turns, so one set
+    // alone stays valid, never both; and none once it was turned off meanwhile.
+    const on = await tx
+      .updateTable('account_totp')
+      .set({ enabled_at: sql`enabled_at` })
+      .where('account_id', '=', c.accountId)
+      .where('enabled_at', 'is not', null)
+      .executeTakeFirst();
+    if (Number(on.numUpdatedRows) !== 1) {
+      throw new ConflictError('the second factor was turned off meanwhile; nothing was changed');
+    }
+    return { recoveryCodes: await replaceRecoveryCodes(hub, tx, c.accountId) };
+  });
 }
 
 /** The account's recovery codes, all replaced by 10 new ones; only their hashes are kept. */

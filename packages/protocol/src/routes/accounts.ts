@@ -1,16 +1,20 @@
 import { z } from 'zod';
 import { accountId, b64, email, nodeId, recordId, timestamp } from '../schemas.ts';
 import { type RouteSpec, route } from './route.ts';
-import { keyBundle, metadata, secondFactorCode, wrapped, wrappedIdentity } from './shapes.ts';
+import {
+  keyBundle,
+  metadata,
+  secondFactorCode,
+  shownText,
+  wrapped,
+  wrappedIdentity,
+} from './shapes.ts';
 
 // Sign-up, login, recovery and sessions (tag `accounts`).
 
 const opaqueMessage = b64(4096);
-/** Shown in `coffer sessions` and the web app: no control characters to rewrite a terminal. */
-const deviceName = z
-  .string()
-  .max(100, 'expected at most 100 characters')
-  .regex(/^[^\p{Cc}]*$/u, 'expected no control characters');
+/** Shown in `coffer sessions` and the web app, beside its warnings (`shownText`). */
+const deviceName = shownText(100);
 
 export const accountInfo = z.object({
   id: accountId,
@@ -183,7 +187,7 @@ export const accountRoutes = {
           expiresAt: timestamp,
           current: z.boolean(),
           /** Signed in with the password and waiting for its second factor's code. */
-          awaitingCode: z.boolean(),
+          awaitingCode: z.boolean().default(false),
         }),
       ),
     }),

@@ -1,31 +1,22 @@
 import { z } from 'zod';
 import { accountId, b64, b64Bytes, nodeId, recordId, timestamp } from '../schemas.ts';
 import { type RouteSpec, route } from './route.ts';
-import { sealedKey, secondFactorCode } from './shapes.ts';
+import { sealedKey, secondFactorCode, shownText } from './shapes.ts';
 
 // Third-party apps confined to one folder: the device flow in the style of RFC 8628 and the
 // app tokens it ends with (tag `apps`; [Note: App tokens] in the hub's services/apps.ts).
 
 const access = z.enum(['read', 'readwrite']);
 const userCode = z.string().max(20, 'expected a code such as BCDF-GHJK');
-/**
- * Shown to the user who approves, in a terminal or the web app: no control or format
- * characters (no escape sequences to rewrite a terminal, no bidi overrides to disguise a name).
- */
-const shown = /^[^\p{Cc}\p{Cf}]*$/u;
-const appName = z
-  .string()
-  .trim()
-  .min(1, 'expected the app’s name')
-  .max(100, 'expected at most 100 characters')
-  .regex(shown, 'expected no control or format characters');
+/** Shown to the user who approves, in a terminal or the web app (`shownText`). */
+const appName = shownText(100).min(1, 'expected the app’s name');
 
 /** An app's public keys: X25519 to receive its folder key, Ed25519 to sign what it writes. */
 const appKeys = { publicKey: b64Bytes(32), signingKey: b64Bytes(32) };
 
 export const appInfo = z.object({
   id: recordId,
-  name: z.string(),
+  name: shownText(100),
   access,
   folderId: nodeId,
   keyVersion: z.number().int().min(1),
@@ -41,10 +32,10 @@ export type AppInfo = z.infer<typeof appInfo>;
 
 const pendingRequest = z.object({
   requestId: recordId,
-  name: z.string(),
+  name: shownText(100),
   access,
   /** The folder the app suggests, as it sent it (the hub sees this text). */
-  folder: z.string().nullable(),
+  folder: shownText(200).nullable(),
   ...appKeys,
   expiresAt: timestamp,
 });
@@ -85,13 +76,7 @@ export const appRoutes = {
         ...appKeys,
         access,
         /** A folder to suggest to the user; the hub sees this text, never the folder chosen. */
-        folder: z
-          .string()
-          .trim()
-          .min(1)
-          .max(200)
-          .regex(shown, 'expected no control or format characters')
-          .optional(),
+        folder: shownText(200).min(1).optional(),
       })
       .strict(),
     response: z.object({

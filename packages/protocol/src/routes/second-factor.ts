@@ -57,8 +57,8 @@ export const secondFactorRoutes = {
     auth: 'session',
     tag: 'secondFactor',
     summary:
-      'Replaces the recovery codes left with 10 new ones, shown this once (the old ones stop working); needs a fresh code or a recovery code.',
-    body: z.object({ code: secondFactorCode }).strict(),
+      'Replaces the recovery codes left with 10 new ones, shown this once (the old ones stop working). Needs a fresh code or a recovery code and, as to turn it on, a fresh OPAQUE login (loginStart) that proves the current password: a stolen session and one code must not be able to swap in codes only the thief holds.',
+    body: z.object({ code: secondFactorCode, loginId: recordId, finish: b64(4096) }).strict(),
     response: z.object({ recoveryCodes: z.array(z.string()) }),
   }),
   secondFactorLogin: route({

@@ -19,6 +19,19 @@ import {
 // The shapes more than one area of the route table uses. A shape one area alone uses stays in
 // that area's file.
 
+/**
+ * Text shown to a user in a terminal or the web app that someone else chose (an app's name, a
+ * session's device name): no control or format characters, so no escape sequences to rewrite
+ * a terminal and no bidi overrides to disguise it. Checked on the way in and, since the hub is
+ * not trusted, on the way back out.
+ */
+export const shownText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `expected at most ${max} characters`)
+    .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'expected no control or format characters');
+
 // [Note: Stored fields]
 // Whatever the hub stores from a client and later hands back is checked on the way in with
 // the schema its clients read it with: the request and the response use one of the shapes

@@ -142,6 +142,7 @@ export const SAMPLES: Partial<Record<RouteName, Record<string, unknown>>> = {
   recoveryStart: { email: 'x@example.com' },
   secondFactorEnable: { code: '123456', loginId: hex(32, 'd'), finish: b64 },
   secondFactorDisable: { code: '123456' },
+  secondFactorRecoveryCodes: { code: '123456', loginId: hex(32, 'd'), finish: b64 },
   secondFactorLogin: { code: '123456' },
   changePassword: { loginId: hex(32, 'd'), finish: b64, record: b64, wrappedMasterKey: wrapped },
   deleteAccount: {

@@ -10,7 +10,7 @@ import { CodeField, FormAlert, FormSubmit, TextField, useAccountForm } from './f
 // Two-step verification on the Settings page ([Note: Second factor on the hub]): off, then
 // enrolment (the otpauth:// URI as a QR code and the secret as text, then a first code from the
 // app), then the 10 recovery codes shown this once; on, with the codes left, new recovery codes
-// (the old ones stop working) and turning it off, each with a code or a recovery code.
+// (a code and the password; the old ones stop working) and turning it off with a code.
 
 /** Few enough recovery codes left that the page says to make new ones. */
 const FEW_CODES_LEFT = 3;
@@ -18,6 +18,7 @@ const FEW_CODES_LEFT = 3;
 type Step =
   | { kind: 'status' }
   | { kind: 'enrol'; secret: string; uri: string }
+  | { kind: 'renew' }
   | { kind: 'codes'; codes: string[]; replaced: boolean };
 
 export function SecondFactorSettings({ onError }: { onError: (m: string) => void }) {
@@ -47,12 +48,7 @@ export function SecondFactorSettings({ onError }: { onError: (m: string) => void
   const enable = onSubmit(async () => {
     const r = await worker.secondFactorEnable(code.trim(), password);
     setCode('');
-    if (!r.ok) {
-      if (r.detail.startsWith('currentPassword')) {
-        return { field: 'password', message: t.wrongCurrentPassword };
-      }
-      return { field: 'code', message: codeError(t, r, fig.time) };
-    }
+    if (!r.ok) return passwordOrCode(r);
     setPassword('');
     setStep({ kind: 'codes', codes: r.value, replaced: false });
     await load();
@@ -65,13 +61,51 @@ export function SecondFactorSettings({ onError }: { onError: (m: string) => void
     await load();
   });
   const renew = onSubmit(async () => {
-    setDone('');
-    const r = await worker.secondFactorRecoveryCodes(code.trim());
+    const r = await worker.secondFactorRecoveryCodes(code.trim(), password);
     setCode('');
-    if (!r.ok) return { field: 'code', message: codeError(t, r, fig.time) };
+    if (!r.ok) return passwordOrCode(r);
+    setPassword('');
     setStep({ kind: 'codes', codes: r.value, replaced: true });
     await load();
   });
+  /** A refusal of a code-and-password form, at the field it is about. */
+  const passwordOrCode = (r: Parameters<typeof codeError>[1]) =>
+    r.detail.startsWith('currentPassword')
+      ? { field: 'password' as const, message: t.wrongCurrentPassword }
+      : { field: 'code' as const, message: codeError(t, r, fig.time) };
+  /** A form of a code (`codeField`) and the current password, with Cancel and `label`. */
+  const withPassword = (
+    submit: (e: React.FormEvent) => Promise<void>,
+    label: string,
+    codeField: React.ReactNode,
+  ) => (
+    <form onSubmit={submit} aria-label={label}>
+      {codeField}
+      <TextField
+        label={t.currentPassword}
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onChange={setPassword}
+        invalid={error?.field === 'password'}
+      />
+      <FormAlert error={error} />
+      <div className="actions">
+        <button
+          type="button"
+          onClick={() => {
+            setError(null);
+            setStep({ kind: 'status' });
+          }}
+        >
+          {t.cancel}
+        </button>
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? t.working : label}
+        </button>
+      </div>
+    </form>
+  );
   const field = (id: string, hint = t.codeHint) => (
     <CodeField
       id={id}
@@ -91,32 +125,15 @@ export function SecondFactorSettings({ onError }: { onError: (m: string) => void
         <p>
           {t.twoFactorSecret}: <code className="totp-secret">{step.secret}</code>
         </p>
-        <form onSubmit={enable} aria-label={t.twoFactorTurnOn}>
-          {field('enrol-code', t.twoFactorFirstCode)}
-          <TextField
-            label={t.currentPassword}
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={setPassword}
-            invalid={error?.field === 'password'}
-          />
-          <FormAlert error={error} />
-          <div className="actions">
-            <button
-              type="button"
-              onClick={() => {
-                setError(null);
-                setStep({ kind: 'status' });
-              }}
-            >
-              {t.cancel}
-            </button>
-            <button type="submit" className="primary" disabled={busy}>
-              {busy ? t.working : t.twoFactorTurnOn}
-            </button>
-          </div>
-        </form>
+        {withPassword(enable, t.twoFactorTurnOn, field('enrol-code', t.twoFactorFirstCode))}
+      </div>
+    );
+  }
+  if (step.kind === 'renew') {
+    return (
+      <div className="second-factor">
+        <p>{t.recoveryCodesNewIntro}</p>
+        {withPassword(renew, t.recoveryCodesMake, field('renew-code'))}
       </div>
     );
   }
@@ -149,28 +166,33 @@ export function SecondFactorSettings({ onError }: { onError: (m: string) => void
       </form>
     );
   }
-  // Enter makes new recovery codes, the harmless one of the two; turning it off is a click.
   return (
-    <form className="second-factor" onSubmit={renew} aria-label={t.twoFactor}>
+    <form className="second-factor" onSubmit={disable} aria-label={t.twoFactorTurnOff}>
       <p>{fill(t.twoFactorOn, { count: fig.count(status.recoveryCodesLeft) })}</p>
-      {done && <p role="status">{done}</p>}
       {status.recoveryCodesLeft <= FEW_CODES_LEFT && (
         <p className="warning">{t.recoveryCodesFew}</p>
       )}
       {status.lockedUntil !== null && (
         <p className="error">{fill(t.codeLocked, { time: fig.time(status.lockedUntil) })}</p>
       )}
-      <p className="muted">{t.twoFactorOnIntro}</p>
-      {field('second-factor-code')}
-      <FormAlert error={error} />
-      <div className="actions">
-        <button type="submit" disabled={busy}>
+      <div>
+        <button
+          type="button"
+          onClick={() => {
+            setError(null);
+            setCode('');
+            setStep({ kind: 'renew' });
+          }}
+        >
           {t.recoveryCodesNew}
         </button>
-        <button type="button" disabled={busy} onClick={disable}>
-          {t.twoFactorTurnOff}
-        </button>
       </div>
+      <p className="muted">{t.twoFactorOffIntro}</p>
+      {field('disable-code')}
+      <FormAlert error={error} />
+      <button type="submit" disabled={busy}>
+        {busy ? t.working : t.twoFactorTurnOff}
+      </button>
     </form>
   );
 }

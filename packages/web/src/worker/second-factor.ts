@@ -7,7 +7,7 @@ export const secondFactorApi = {
   secondFactorStart: () => call(() => need().secondFactor.start()),
   secondFactorEnable: (code: string, password: string) =>
     call(() => need().secondFactor.enable(code, password)),
-  secondFactorRecoveryCodes: (code: string) =>
-    call(() => need().secondFactor.newRecoveryCodes(code)),
+  secondFactorRecoveryCodes: (code: string, password: string) =>
+    call(() => need().secondFactor.newRecoveryCodes(code, password)),
   secondFactorDisable: (code: string) => call(() => need().secondFactor.disable(code)),
 };

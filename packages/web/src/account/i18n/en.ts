@@ -91,8 +91,10 @@ export const en = {
     'Each one works once, in place of a code, if you lose your phone. They are shown only now: store them offline, apart from your password.',
   recoveryCodesStored: 'I have stored them',
   twoFactorOffDone: 'Two-step verification is off.',
-  twoFactorOnIntro:
-    'Enter a code from the app or a recovery code, then make new recovery codes or turn it off.',
+  twoFactorOffIntro: 'To turn it off, enter a code from the app or a recovery code.',
+  recoveryCodesNewIntro:
+    'Enter a code from the app or a recovery code, and your password. The recovery codes you have now stop working.',
+  recoveryCodesMake: 'Make new codes',
   recoveryCodesNew: 'New recovery codes',
   recoveryCodesFew: 'Few recovery codes are left: make new ones before they run out.',
   recoveryCodesReplaced: 'The recovery codes you had before no longer work.',

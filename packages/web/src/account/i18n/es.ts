@@ -95,8 +95,11 @@ export const es: AccountStrings = {
     'Cada uno sirve una vez, en lugar de un código, si pierdes tu teléfono. Solo se muestran ahora: guárdalos sin conexión, lejos de tu contraseña.',
   recoveryCodesStored: 'Ya los he guardado',
   twoFactorOffDone: 'La verificación en dos pasos está desactivada.',
-  twoFactorOnIntro:
-    'Escribe un código de la aplicación o un código de recuperación; después crea códigos de recuperación nuevos o desactívala.',
+  twoFactorOffIntro:
+    'Para desactivarla, escribe un código de la aplicación o un código de recuperación.',
+  recoveryCodesNewIntro:
+    'Escribe un código de la aplicación o un código de recuperación, y tu contraseña. Los códigos de recuperación que tienes ahora dejarán de funcionar.',
+  recoveryCodesMake: 'Crear códigos nuevos',
   recoveryCodesNew: 'Códigos de recuperación nuevos',
   recoveryCodesFew: 'Quedan pocos códigos de recuperación: crea otros antes de que se acaben.',
   recoveryCodesReplaced: 'Los códigos de recuperación que tenías ya no funcionan.',

@@ -95,8 +95,11 @@ export const fr: AccountStrings = {
     'Chacun sert une fois, à la place d’un code, si vous perdez votre téléphone. Ils ne sont affichés que maintenant : gardez-les hors ligne, loin de votre mot de passe.',
   recoveryCodesStored: 'Je les ai mis de côté',
   twoFactorOffDone: 'La validation en deux étapes est désactivée.',
-  twoFactorOnIntro:
-    'Saisissez un code de l’application ou un code de secours, puis créez de nouveaux codes de secours ou désactivez-la.',
+  twoFactorOffIntro:
+    'Pour la désactiver, saisissez un code de l’application ou un code de secours.',
+  recoveryCodesNewIntro:
+    'Saisissez un code de l’application ou un code de secours, et votre mot de passe. Les codes de secours que vous avez maintenant ne fonctionneront plus.',
+  recoveryCodesMake: 'Créer de nouveaux codes',
   recoveryCodesNew: 'Nouveaux codes de secours',
   recoveryCodesFew:
     'Il reste peu de codes de secours : créez-en de nouveaux avant qu’ils ne soient épuisés.',

@@ -92,8 +92,11 @@ export const ptBR: AccountStrings = {
     'Cada um vale uma vez, no lugar de um código, se você perder o celular. Eles só aparecem agora: guarde-os fora do computador, longe da sua senha.',
   recoveryCodesStored: 'Já guardei',
   twoFactorOffDone: 'A verificação em duas etapas está desativada.',
-  twoFactorOnIntro:
-    'Digite um código do aplicativo ou um código de recuperação; depois crie novos códigos de recuperação ou desative-a.',
+  twoFactorOffIntro:
+    'Para desativá-la, digite um código do aplicativo ou um código de recuperação.',
+  recoveryCodesNewIntro:
+    'Digite um código do aplicativo ou um código de recuperação, e a sua senha. Os códigos de recuperação que você tem agora deixarão de funcionar.',
+  recoveryCodesMake: 'Criar novos códigos',
   recoveryCodesNew: 'Novos códigos de recuperação',
   recoveryCodesFew: 'Restam poucos códigos de recuperação: crie novos antes que acabem.',
   recoveryCodesReplaced: 'Os códigos de recuperação que você tinha não funcionam mais.',
