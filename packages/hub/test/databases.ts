@@ -10,9 +10,9 @@ import type { NodesTable } from '../src/db/schema.ts';
 // The databases the hub's unit tests run on: SQLite in memory, and PostgreSQL when it answers
 // at COFFER_TEST_PG (in a schema made for the test and dropped after). No process is started.
 
-const PG_URL = process.env.COFFER_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const PG_URL = process.env.COFFER_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-async function postgresAvailable(): Promise<boolean> {
+export async function postgresAvailable(): Promise<boolean> {
   const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
   try {
     await c.connect();

@@ -3,6 +3,7 @@ import Sqlite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations.ts';
+import { OneSchemaPostgresDialect } from './one-schema.ts';
 import type { Database } from './schema.ts';
 import { cachingStatements } from './statement-cache.ts';
 
@@ -76,7 +77,10 @@ export async function openDatabase(
       p.on('error', (e) => log(`database: an idle connection failed: ${e.message}`));
       return p;
     };
-    kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool: pool(10) }) });
+    // Its introspector sees this schema alone ([Note: Introspecting one schema]).
+    kysely = new Kysely<Database>({
+      dialect: new OneSchemaPostgresDialect({ pool: pool(10) }, schema),
+    });
     // Renewals give up after 10 s rather than hang on a half-open connection: the leases lapse
     // safely, and the next renewal opens a fresh one.
     leases = new Kysely<Database>({
