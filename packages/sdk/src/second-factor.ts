@@ -3,8 +3,16 @@ import type { HubClient } from './hub-client.ts';
 import type { AccountKeys } from './keys.ts';
 import { provePassword } from './password.ts';
 
-/** Whether the second factor is on, recovery codes left, and a lockout's end. */
-export type SecondFactorStatus = RouteResponse<'secondFactorStatus'>;
+/** Few enough recovery codes left that the user is told to make new ones. */
+const FEW_RECOVERY_CODES = 3;
+
+/**
+ * Whether the second factor is on, recovery codes left (`recoveryCodesLow`: few enough to make
+ * new ones), and a lockout's end.
+ */
+export type SecondFactorStatus = RouteResponse<'secondFactorStatus'> & {
+  recoveryCodesLow: boolean;
+};
 
 /**
  * `client.secondFactor`: the account's TOTP second factor ([Note: Second factor on the hub]).
@@ -14,8 +22,9 @@ export type SecondFactorStatus = RouteResponse<'secondFactorStatus'>;
 export class SecondFactor {
   constructor(private readonly deps: { hub: HubClient; keys: AccountKeys }) {}
 
-  status(): Promise<SecondFactorStatus> {
-    return this.deps.hub.call('secondFactorStatus', {});
+  async status(): Promise<SecondFactorStatus> {
+    const s = await this.deps.hub.call('secondFactorStatus', {});
+    return { ...s, recoveryCodesLow: s.enabled && s.recoveryCodesLeft <= FEW_RECOVERY_CODES };
   }
 
   /** A fresh secret and its otpauth:// URI; nothing changes until `enable`. */

@@ -96,6 +96,7 @@ onEachDatabase('the second factor', (dialect) => {
       pending: false,
       recoveryCodesLeft: 0,
       lockedUntil: null,
+      recoveryCodesLow: false,
     });
     const { secret, uri } = await client.secondFactor.start();
     assert.ok(secret.length >= 32, 'at least 160 bits in base32');

@@ -19,9 +19,6 @@ function sayRecoveryCodes(out: Out, codes: string[], advice: string) {
   for (const c of codes) out.say(`  ${c}`);
 }
 
-/** Few enough left that the owner should make new ones before they run out. */
-const FEW_CODES_LEFT = 3;
-
 const enable = command({
   name: '2fa enable',
   flags: {
@@ -111,7 +108,7 @@ const status = command({
         out.say(s.pending ? 'Off (an enrolment waits: coffer 2fa enable --code CODE).' : 'Off.');
       } else {
         out.say(`On; ${s.recoveryCodesLeft} recovery codes left.`);
-        if (s.recoveryCodesLeft <= FEW_CODES_LEFT) {
+        if (s.recoveryCodesLow) {
           out.say('Make new ones before they run out: coffer 2fa recovery-codes');
         }
         if (s.lockedUntil !== null) {

@@ -12,9 +12,6 @@ import { CodeField, FormAlert, FormSubmit, TextField, useAccountForm } from './f
 // app), then the 10 recovery codes shown this once; on, with the codes left, new recovery codes
 // (a code and the password; the old ones stop working) and turning it off with a code.
 
-/** Few enough recovery codes left that the page says to make new ones. */
-const FEW_CODES_LEFT = 3;
-
 type Step =
   | { kind: 'status' }
   | { kind: 'enrol'; secret: string; uri: string }
@@ -169,9 +166,7 @@ export function SecondFactorSettings({ onError }: { onError: (m: string) => void
   return (
     <form className="second-factor" onSubmit={disable} aria-label={t.twoFactorTurnOff}>
       <p>{fill(t.twoFactorOn, { count: fig.count(status.recoveryCodesLeft) })}</p>
-      {status.recoveryCodesLeft <= FEW_CODES_LEFT && (
-        <p className="warning">{t.recoveryCodesFew}</p>
-      )}
+      {status.recoveryCodesLow && <p className="warning">{t.recoveryCodesFew}</p>}
       {status.lockedUntil !== null && (
         <p className="error">{fill(t.codeLocked, { time: fig.time(status.lockedUntil) })}</p>
       )}
